@@ -1,0 +1,8 @@
+"""hdhkits: helpers for the Health Data Hub challenge starter kits.
+
+One subpackage per challenge (``hdhkits.cytologia``, ``hdhkits.annitia``,
+``hdhkits.cardihack``) holds its problem definition; the modules here are shared.
+"""
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,164 @@
+"""Where a kit's data comes from: a folder, an environment variable, or the synthetic twin.
+
+Resolution order, the same for every kit and every notebook:
+
+1. the ``data_dir`` parameter, when given;
+2. else the kit's environment variable (``ANNITIA_DATA_DIR``, ...), when set;
+3. else the synthetic twin, generated on first use into a cache folder
+   (``$HDHKITS_CACHE``, default ``~/.cache/hdhkits``) and reused afterwards.
+
+The same reader then handles official and synthetic files.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .files import atomic_dir, display_path
+from .problem import SIZES, Problem, get_problem
+from .schema import DataError
+
+__all__ = ["DataSource", "cache_root", "resolve_data", "write_twin"]
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """A resolved data folder.
+
+    Attributes
+    ----------
+    kit : str
+        Kit name.
+    data_dir : Path
+        Folder with the participant files (official names).
+    truth_dir : Path or None
+        Folder with the organiser-side truth; only for the synthetic twin.
+    synthetic : bool
+        Whether the data is the synthetic twin.
+    origin : str
+        How it was found: ``"parameter"``, ``"environment"`` or ``"twin"``.
+    seed, size
+        Twin seed and size (meaningless for official data).
+    """
+
+    kit: str
+    data_dir: Path
+    truth_dir: Path | None
+    synthetic: bool
+    origin: str
+    seed: int = 0
+    size: str = "default"
+
+    @property
+    def truth_path(self) -> Path | None:
+        """The truth file, when the data is the synthetic twin."""
+        if self.truth_dir is None:
+            return None
+        return self.truth_dir / get_problem(self.kit).truth_file
+
+    def describe(self) -> str:
+        """One line for notebooks, with no absolute machine path."""
+        where = display_path(self.data_dir)
+        if self.synthetic:
+            return f"synthetic twin (seed {self.seed}, size {self.size}) in {where}"
+        how = "data_dir parameter" if self.origin == "parameter" else f"${get_problem(self.kit).env_var}"
+        return f"official-format files from {how}: {where}"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def cache_root() -> Path:
+    """The cache folder for generated twins (``$HDHKITS_CACHE`` or ``~/.cache/hdhkits``)."""
+    env = os.environ.get("HDHKITS_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "hdhkits"
+
+
+def write_twin(problem: Problem, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
+    """Generate a kit's twin into two folders, each written atomically.
+
+    Parameters
+    ----------
+    problem : Problem
+        The kit.
+    data_dir, truth_dir : Path
+        Participant files and organiser-side truth; must be different folders.
+    seed : int
+        Twin seed.
+    size : {"quick", "default", "full"}
+        Twin size.
+    """
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}, not {size!r}")
+    data_dir, truth_dir = Path(data_dir), Path(truth_dir)
+    if data_dir.resolve() == truth_dir.resolve():
+        raise ValueError("the truth must go to a folder other than the participant files")
+    with atomic_dir(data_dir) as tmp_data, atomic_dir(truth_dir) as tmp_truth:
+        problem.make_twin(tmp_data, tmp_truth, seed=seed, size=size)
+
+
+def _twin_folder(problem: Problem, seed: int, size: str) -> Path:
+    return cache_root() / problem.name / f"{size}-seed{seed}-v{__version__}.{problem.twin_version}"
+
+
+def resolve_data(
+    kit: str | Problem,
+    data_dir: str | Path | None = None,
+    seed: int = 0,
+    size: str = "default",
+    verbose: bool = True,
+) -> DataSource:
+    """Find the data a notebook or command should use.
+
+    Parameters
+    ----------
+    kit : str or Problem
+        Kit name or problem definition.
+    data_dir : str or Path, optional
+        Folder with the official files; overrides everything else.
+    seed : int
+        Seed of the synthetic twin (used only when falling back to it).
+    size : {"quick", "default", "full"}
+        Size of the synthetic twin.
+    verbose : bool
+        Print one line saying which data is used.
+
+    Returns
+    -------
+    DataSource
+
+    Raises
+    ------
+    DataError
+        ``data_dir`` or the environment variable names a folder that does not exist or
+        whose files do not match the official layout.
+    """
+    problem = kit if isinstance(kit, Problem) else get_problem(kit)
+    origin = None
+    if data_dir is not None and str(data_dir) != "":
+        origin = "parameter"
+    elif os.environ.get(problem.env_var):
+        data_dir, origin = os.environ[problem.env_var], "environment"
+    if origin is not None:
+        folder = Path(data_dir).expanduser()
+        source_name = "data_dir" if origin == "parameter" else f"${problem.env_var}"
+        if not folder.is_dir():
+            raise DataError(folder, [f"{source_name} names a folder that does not exist; point it at the "
+                                     f"folder holding {', '.join(problem.official_files)}"])
+        problems = problem.check_data(folder)
+        if problems:
+            raise DataError(folder, problems)
+        source = DataSource(problem.name, folder, None, False, origin, seed, size)
+    else:
+        root = _twin_folder(problem, seed, size)
+        data, truth = root / "data", root / "truth"
+        if not (data.is_dir() and truth.is_dir()):
+            if verbose:
+                print(f"Generating the {problem.title} synthetic twin (seed {seed}, size {size}) ...")
+            write_twin(problem, data, truth, seed=seed, size=size)
+        source = DataSource(problem.name, data, truth, True, "twin", seed, size)
+    if verbose:
+        print(f"Data: {source.describe()}")
+    return source

@@ -1,0 +1,88 @@
+"""Small helpers the notebooks share: environment, seeds, figure style, recorded scores."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .files import write_json
+
+__all__ = [
+    "in_colab", "env_flag", "seed_everything", "setup_plots", "record_score", "read_scores", "default_output_dir",
+]
+
+
+def in_colab() -> bool:
+    """Whether the code runs in Google Colab."""
+    return "google.colab" in sys.modules
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a boolean environment variable (``1``, ``true``, ``yes`` are true)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and, when it is already imported, torch."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
+def setup_plots(dpi: int = 72) -> None:
+    """A modest, consistent figure style (keeps notebooks small)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams.update({"figure.dpi": dpi, "savefig.dpi": dpi, "figure.figsize": (7, 4)})
+
+
+def record_score(output_dir: str | Path, notebook: str, name: str, value: float) -> None:
+    """Record a notebook's key score in ``<output_dir>/scores.json`` for the runner's summary.
+
+    Parameters
+    ----------
+    output_dir : str or Path
+        The notebook's output folder.
+    notebook : str
+        Notebook stem, e.g. ``"02_baseline"``.
+    name : str
+        What the score is, e.g. ``"CV score, best baseline"``.
+    value : float
+        The score.
+    """
+    path = Path(output_dir) / "scores.json"
+    scores = read_scores(output_dir)
+    scores[notebook] = {"name": name, "value": float(value)}
+    write_json(scores, path)
+
+
+def read_scores(output_dir: str | Path) -> dict:
+    """The scores recorded by :func:`record_score` (empty when none)."""
+    path = Path(output_dir) / "scores.json"
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError:
+        return {}
+
+
+def default_output_dir(kit: str) -> Path:
+    """A notebook's default output folder.
+
+    ``$HDHKITS_OUTPUT_DIR/<kit>`` when that variable is set (the tests set it),
+    else ``outputs/`` beside the notebook (git-ignored).
+    """
+    root = os.environ.get("HDHKITS_OUTPUT_DIR")
+    return Path(root) / kit if root else Path("outputs")

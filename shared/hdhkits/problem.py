@@ -1,0 +1,145 @@
+"""The problem-definition contract every kit implements, and the kit registry.
+
+Each challenge has one subpackage ``hdhkits.<kit>`` whose ``problem`` module defines a
+:class:`Problem` instance named ``PROBLEM``. The notebooks, the command line and the
+tests all go through it, so a file schema, a metric or a submission rule is written
+once.
+"""
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["Problem", "Score", "KITS", "NOTEBOOKS", "get_problem", "available_kits", "KitNotAvailable"]
+
+#: Every kit, in the order the README and ``hdhkits list`` show them.
+KITS: tuple[str, ...] = ("cytologia", "annitia", "cardihack")
+
+#: The notebooks of every kit, in the order they run.
+NOTEBOOKS: tuple[str, ...] = ("01_exploration.ipynb", "02_baseline.ipynb", "03_submission.ipynb")
+
+#: Twin sizes every kit accepts.
+SIZES: tuple[str, ...] = ("quick", "default", "full")
+
+
+class KitNotAvailable(LookupError):
+    """The named kit does not exist or is not built yet."""
+
+
+@dataclass(frozen=True)
+class Score:
+    """A metric value and its components.
+
+    Parameters
+    ----------
+    value : float
+        The challenge metric (higher is better for every kit).
+    parts : dict
+        Named components, e.g. ``{"c_hepatic": 0.81, "c_death": 0.74}``.
+    """
+
+    value: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """``{"score": value, "parts": {...}}``, the JSON shape ``hdhkits score --json`` prints."""
+        return {"score": float(self.value), "parts": {k: float(v) for k, v in self.parts.items()}}
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{k} {v:.4f}" for k, v in self.parts.items())
+        return f"{self.value:.4f}" + (f" ({parts})" if parts else "")
+
+
+class Problem(ABC):
+    """What a kit must define: files, synthetic twin, submission format and metric.
+
+    Subclasses set the class attributes and implement the abstract methods; everything
+    else (data resolution, the CLI, the runner) is shared.
+    """
+
+    #: Kit name as used on the command line (``annitia``).
+    name: str = ""
+    #: Display name (``ANNITIA``).
+    title: str = ""
+    #: One sentence: what participants predict.
+    task: str = ""
+    #: Official participant file names, in the data folder.
+    official_files: tuple[str, ...] = ()
+    #: The metric in one line (says "reconstructed" where it is).
+    metric: str = ""
+    #: Environment variable pointing at a folder with the official files.
+    env_var: str = ""
+    #: Name of the organiser-side truth file written in the truth folder.
+    truth_file: str = "test_truth.csv"
+    #: Bump when the twin generator changes, so cached twins are regenerated.
+    twin_version: str = "1"
+
+    @abstractmethod
+    def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
+        """Write the synthetic participant files into ``data_dir`` and the truth into ``truth_dir``.
+
+        Both folders exist and are empty; the caller makes the write atomic.
+        Must be deterministic in ``seed`` and ``size``.
+        """
+
+    @abstractmethod
+    def check_data(self, data_dir: Path) -> list[str]:
+        """Every problem of a data folder against the official layout (empty if none)."""
+
+    @abstractmethod
+    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[str]:
+        """Every problem of a submission for the test file in ``data_dir`` (empty if valid)."""
+
+    @abstractmethod
+    def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
+        """The challenge metric of a valid submission against the truth table."""
+
+    def read_truth(self, path: Path) -> pd.DataFrame:
+        """Read an organiser-side truth file (``truth_file`` in a truth folder)."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / self.truth_file
+        from .schema import DataError
+
+        if not path.is_file():
+            raise DataError(path, [f"truth file not found; `hdhkits data {self.name}` writes it"])
+        return pd.read_csv(path)
+
+    def __repr__(self) -> str:
+        return f"<Problem {self.name}>"
+
+
+def get_problem(name: str) -> Problem:
+    """The :class:`Problem` of a kit by name (case-insensitive, ``-`` ignored).
+
+    Raises
+    ------
+    KitNotAvailable
+        Unknown kit name, or a kit whose module is not there.
+    """
+    key = name.lower().replace("-", "").replace("_", "")
+    if key not in KITS:
+        raise KitNotAvailable(f"unknown kit {name!r}; the kits are: {', '.join(KITS)}")
+    try:
+        module = importlib.import_module(f"hdhkits.{key}.problem")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(f"hdhkits.{key}"):
+            raise KitNotAvailable(f"kit {key!r} is not built yet in this version") from None
+        raise
+    return module.PROBLEM
+
+
+def available_kits() -> list[str]:
+    """The kits whose problem definition is present, in :data:`KITS` order."""
+    out = []
+    for kit in KITS:
+        try:
+            get_problem(kit)
+        except KitNotAvailable:
+            continue
+        out.append(kit)
+    return out

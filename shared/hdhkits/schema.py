@@ -1,0 +1,303 @@
+"""Column-level schemas for the challenge files, and a reader that checks them.
+
+A :class:`TableSchema` lists a file's columns in their official order. Reading a file
+with :func:`read_table` checks every column at once and raises a single
+:class:`DataError` that names the file and lists every problem found (missing, extra
+or renamed columns, wrong types, out-of-range values, duplicate ids), so a
+participant fixes everything in one pass instead of meeting errors one by one.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "ColumnSpec",
+    "TableSchema",
+    "DataError",
+    "check_frame",
+    "read_table",
+    "find_file",
+]
+
+_KINDS = ("int", "float", "str", "code")
+
+
+class DataError(ValueError):
+    """A data file does not match what the kit expects.
+
+    Parameters
+    ----------
+    path : str or Path
+        The offending file (or folder).
+    problems : sequence of str
+        Every problem found, one sentence each.
+    """
+
+    def __init__(self, path: str | Path, problems: Sequence[str]):
+        self.path = Path(path)
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{lines}")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """What one column may hold.
+
+    Parameters
+    ----------
+    name : str
+        Column name, exactly as in the official file.
+    kind : {"int", "float", "str", "code"}
+        ``int`` and ``float`` are numeric (an ``int`` column must hold whole numbers,
+        missing cells allowed when ``nullable``); ``code`` is a numeric column restricted
+        to ``allowed``; ``str`` is free text.
+    nullable : bool
+        Whether empty cells are allowed.
+    minimum, maximum : float, optional
+        Inclusive bounds for numeric columns.
+    allowed : tuple, optional
+        The only values a ``code`` or ``str`` column may take.
+    """
+
+    name: str
+    kind: str = "float"
+    nullable: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"column {self.name!r}: kind must be one of {_KINDS}, not {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The official layout of one file.
+
+    Parameters
+    ----------
+    file_name : str
+        Official file name, e.g. ``"train.csv"``.
+    columns : sequence of ColumnSpec
+        Every column, in the official order.
+    id_column : str, optional
+        A column whose values must be unique.
+    aliases : tuple of str
+        Other names under which the file is accepted (e.g. ``test.csv`` for
+        ``val_test.csv``).
+    check_order : bool
+        Whether a column order different from the official one is a problem.
+    """
+
+    file_name: str
+    columns: tuple[ColumnSpec, ...]
+    id_column: str | None = None
+    aliases: tuple[str, ...] = ()
+    check_order: bool = True
+    description: str = field(default="", compare=False)
+
+    @property
+    def names(self) -> list[str]:
+        """Column names in official order."""
+        return [c.name for c in self.columns]
+
+    def dtypes(self) -> dict[str, str]:
+        """pandas dtypes to read the file with (strings stay strings)."""
+        return {c.name: "string" for c in self.columns if c.kind == "str"}
+
+
+def _describe_values(values: Iterable, limit: int = 5) -> str:
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
+
+
+def _rows(index: Iterable, limit: int = 5) -> str:
+    """Human row numbers: 1-based data rows, as a spreadsheet shows them minus the header."""
+    rows = [int(i) + 1 for i in index]
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
+
+
+def check_column(series: pd.Series, spec: ColumnSpec) -> list[str]:
+    """Problems of one column against its spec (empty list when it conforms)."""
+    problems: list[str] = []
+    name = spec.name
+    missing = series.isna()
+    if not spec.nullable and missing.any():
+        problems.append(
+            f"column '{name}': {int(missing.sum())} empty cell(s) at data row(s) "
+            f"{_rows(np.flatnonzero(missing.to_numpy()))}; this column may not be empty"
+        )
+    present = series[~missing]
+    if spec.kind == "str":
+        if spec.allowed is not None:
+            bad = ~present.astype(str).isin([str(a) for a in spec.allowed])
+            if bad.any():
+                problems.append(
+                    f"column '{name}': unknown value(s) {_describe_values(pd.unique(present[bad]))}; "
+                    f"allowed: {_describe_values(spec.allowed, 30)}"
+                )
+        return problems
+    numeric = pd.to_numeric(present, errors="coerce")
+    not_numeric = numeric.isna()
+    if not_numeric.any():
+        problems.append(
+            f"column '{name}': {int(not_numeric.sum())} non-numeric value(s) such as "
+            f"{_describe_values(pd.unique(present[not_numeric]))} at data row(s) "
+            f"{_rows(present.index[not_numeric])}; expected numbers"
+        )
+    numeric = numeric[~not_numeric].astype(float)
+    infinite = ~np.isfinite(numeric.to_numpy())
+    if infinite.any():
+        problems.append(f"column '{name}': {int(infinite.sum())} infinite value(s); expected finite numbers")
+        numeric = numeric[~infinite]
+    if spec.kind in ("int", "code"):
+        fractional = numeric != np.round(numeric)
+        if fractional.any():
+            problems.append(
+                f"column '{name}': {int(fractional.sum())} non-integer value(s) such as "
+                f"{_describe_values(pd.unique(numeric[fractional]))}; expected whole numbers"
+            )
+    if spec.allowed is not None:
+        bad = ~numeric.isin([float(a) for a in spec.allowed])
+        if bad.any():
+            problems.append(
+                f"column '{name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
+                f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) {_rows(numeric.index[bad])}"
+            )
+    if spec.minimum is not None:
+        low = numeric < spec.minimum
+        if low.any():
+            problems.append(
+                f"column '{name}': {int(low.sum())} value(s) below {spec.minimum} "
+                f"(smallest {numeric[low].min():g}) at data row(s) {_rows(numeric.index[low])}"
+            )
+    if spec.maximum is not None:
+        high = numeric > spec.maximum
+        if high.any():
+            problems.append(
+                f"column '{name}': {int(high.sum())} value(s) above {spec.maximum} "
+                f"(largest {numeric[high].max():g}) at data row(s) {_rows(numeric.index[high])}"
+            )
+    return problems
+
+
+def check_frame(df: pd.DataFrame, schema: TableSchema) -> list[str]:
+    """Every problem of a table against its schema.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table as read (index 0..n-1).
+    schema : TableSchema
+        The expected layout.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when the table conforms.
+    """
+    problems: list[str] = []
+    expected = schema.names
+    present = [str(c) for c in df.columns]
+    duplicated_names = sorted({c for c in present if present.count(c) > 1})
+    if duplicated_names:
+        problems.append(f"duplicated column name(s): {_describe_values(duplicated_names)}")
+    missing = [c for c in expected if c not in present]
+    extra = [c for c in present if c not in expected]
+    for col in missing:
+        close = difflib.get_close_matches(col, extra, n=1, cutoff=0.75)
+        if close:
+            problems.append(f"column '{col}' is missing; found '{close[0]}' instead: rename it back to '{col}'")
+        else:
+            problems.append(f"column '{col}' is missing")
+    unmatched_extra = [c for c in extra if not difflib.get_close_matches(c, missing, n=1, cutoff=0.75)]
+    if unmatched_extra:
+        problems.append(
+            f"unexpected column(s) {_describe_values(unmatched_extra)}; the official file has "
+            f"{len(expected)} columns"
+        )
+    if schema.check_order and not missing and not extra and not duplicated_names and present != expected:
+        first = next(i for i, (a, b) in enumerate(zip(present, expected)) if a != b)
+        problems.append(
+            f"columns are not in the official order: position {first + 1} holds '{present[first]}' "
+            f"where '{expected[first]}' is expected"
+        )
+    for spec in schema.columns:
+        if spec.name in present and spec.name not in duplicated_names:
+            problems.extend(check_column(df[spec.name], spec))
+    if schema.id_column and schema.id_column in present and schema.id_column not in duplicated_names:
+        ids = df[schema.id_column]
+        dup = ids.duplicated(keep=False) & ids.notna()
+        if dup.any():
+            problems.append(
+                f"column '{schema.id_column}': {int(ids[dup].nunique())} duplicated id(s) such as "
+                f"{_describe_values(pd.unique(ids[dup]))}; every id must appear once"
+            )
+    return problems
+
+
+def find_file(folder: str | Path, schema: TableSchema) -> Path:
+    """Locate a schema's file in a folder, under its official name or an alias.
+
+    Raises
+    ------
+    DataError
+        When no file of that name exists, naming every name tried.
+    """
+    folder = Path(folder)
+    for name in (schema.file_name, *schema.aliases):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    tried = " or ".join(repr(n) for n in (schema.file_name, *schema.aliases))
+    listing = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    hint = f" (the folder holds: {_describe_values(listing, 10)})" if listing else " (the folder is empty or absent)"
+    raise DataError(folder, [f"no file named {tried}{hint}; put the official file there or pass the right data_dir"])
+
+
+def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.DataFrame:
+    """Read a CSV file and check it against its schema.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV file, or a folder holding it under its official name (or an alias).
+    schema : TableSchema
+        The expected layout.
+    check : bool
+        Run :func:`check_frame` and raise on any problem.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    DataError
+        The file is missing, unreadable or does not match the schema; every problem is
+        listed.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = find_file(path, schema)
+    if not path.is_file():
+        raise DataError(path, ["file not found"])
+    try:
+        df = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
+    if check:
+        problems = check_frame(df, schema)
+        if problems:
+            raise DataError(path, problems)
+    return df

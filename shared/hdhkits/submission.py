@@ -1,0 +1,153 @@
+"""Submission files: check every problem at once, write atomically.
+
+Kits describe their submission with a :class:`SubmissionSpec` and add their own rules
+on top of :func:`check_submission` (e.g. CYTOLOGIA's image names, Cardi-HACK's feature
+rules).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .files import write_csv
+from .schema import ColumnSpec, DataError, check_column
+
+__all__ = ["SubmissionSpec", "SubmissionError", "check_submission", "read_submission", "write_submission"]
+
+
+class SubmissionError(DataError):
+    """A submission breaks the format; every problem is listed."""
+
+
+@dataclass(frozen=True)
+class SubmissionSpec:
+    """The columns of a submission file.
+
+    Parameters
+    ----------
+    columns : tuple of ColumnSpec
+        Every column in official order; the first is the id column. Value columns are
+        checked as non-nullable: a missing or infinite value is always a problem.
+    """
+
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def id_column(self) -> str:
+        return self.columns[0].name
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _ids(values: Iterable, limit: int = 5) -> str:
+    values = list(values)
+    shown = ", ".join(str(v) for v in values[:limit])
+    return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
+
+
+def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Iterable) -> list[str]:
+    """Every format problem of a submission.
+
+    Checks missing and extra columns, the row count, ids missing, duplicated or
+    unknown, empty, NaN or infinite cells, wrong types and out-of-range values.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The submission as read.
+    spec : SubmissionSpec
+        The expected columns.
+    expected_ids : iterable
+        The ids of the test file, one per expected row.
+
+    Returns
+    -------
+    list of str
+        One sentence per problem; empty when the submission is valid.
+    """
+    problems: list[str] = []
+    expected_ids = pd.Index(pd.unique(np.asarray(list(expected_ids))))
+    present = [str(c) for c in df.columns]
+    missing = [c for c in spec.names if c not in present]
+    extra = [c for c in present if c not in spec.names]
+    if missing:
+        problems.append(f"missing column(s): {', '.join(repr(c) for c in missing)} "
+                        f"(expected header: {','.join(spec.names)})")
+    if extra:
+        problems.append(f"unexpected column(s): {', '.join(repr(c) for c in extra)}; remove them")
+    if len(df) != len(expected_ids):
+        problems.append(f"{len(df)} rows where the test file has {len(expected_ids)}")
+    id_col = spec.id_column
+    if id_col in present:
+        raw = df[id_col]
+        numeric_ids = pd.api.types.is_numeric_dtype(expected_ids.dtype)
+        ids = pd.to_numeric(raw, errors="coerce") if numeric_ids else raw.astype("string")
+        bad = ids.isna() & raw.notna()
+        if bad.any():
+            problems.append(f"column '{id_col}': {int(bad.sum())} id(s) that are not numbers: {_ids(raw[bad])}")
+        if raw.isna().any():
+            problems.append(f"column '{id_col}': {int(raw.isna().sum())} empty id(s)")
+        ids = ids[ids.notna()]
+        dup = ids[ids.duplicated()]
+        if len(dup):
+            problems.append(f"column '{id_col}': duplicated id(s) {_ids(pd.unique(dup))}")
+        got = pd.Index(pd.unique(ids))
+        if numeric_ids:
+            got = got.astype(float)
+            expected_cmp = expected_ids.astype(float)
+        else:
+            expected_cmp = expected_ids.astype(str)
+        absent = expected_cmp.difference(got)
+        unknown = got.difference(expected_cmp)
+        if len(absent):
+            problems.append(f"column '{id_col}': {len(absent)} test id(s) missing, such as {_ids(_clean(absent))}")
+        if len(unknown):
+            problems.append(f"column '{id_col}': {len(unknown)} id(s) not in the test file, such as {_ids(_clean(unknown))}")
+    for spec_col in spec.columns[1:]:
+        if spec_col.name in present:
+            strict = ColumnSpec(spec_col.name, spec_col.kind, False, spec_col.minimum, spec_col.maximum, spec_col.allowed)
+            problems.extend(check_column(df[spec_col.name].reset_index(drop=True), strict))
+    return problems
+
+
+def _clean(values: pd.Index) -> list:
+    return [int(v) if isinstance(v, float) and float(v).is_integer() else v for v in sorted(values)]
+
+
+def read_submission(path: str | Path) -> pd.DataFrame:
+    """Read a submission CSV; unreadable files raise :class:`SubmissionError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise SubmissionError(path, ["file not found"])
+    try:
+        return pd.read_csv(path, dtype={"NAME": "string"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise SubmissionError(path, [f"cannot be read as CSV: {exc}"]) from None
+
+
+def write_submission(df: pd.DataFrame, path: str | Path, problems: list[str] | None = None) -> Path:
+    """Write a submission atomically, refusing one with known problems.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The submission, columns in official order.
+    path : str or Path
+        Target file; an existing file is replaced only when writing succeeds.
+    problems : list of str, optional
+        Result of the kit's validation; when non-empty nothing is written.
+
+    Raises
+    ------
+    SubmissionError
+        When ``problems`` is non-empty.
+    """
+    if problems:
+        raise SubmissionError(path, problems)
+    return write_csv(df, path)

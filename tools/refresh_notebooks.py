@@ -1,0 +1,78 @@
+"""Re-execute notebooks in place so their committed outputs are those the tests make.
+
+Usage::
+
+    python tools/refresh_notebooks.py kits/annitia            # every notebook of a kit
+    python tools/refresh_notebooks.py kits/annitia/02_baseline.ipynb
+
+Runs each notebook in a fresh kernel from its own folder, with the environment the
+test suite gives nbval (quick mode, throw-away cache and outputs), then strips
+volatile metadata (timings, papermill records) so diffs show real changes only.
+Fails, leaving the notebook untouched, when a cell raises.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+_VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
+
+
+def strip(nb: nbformat.NotebookNode) -> None:
+    """Drop volatile metadata in place."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for key in _VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+
+
+def refresh(path: Path, scratch: Path, timeout: int) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    strip(nb)
+    tmp = path.with_suffix(".ipynb.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="+", type=Path, help="notebooks or kit folders")
+    parser.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
+    parser.add_argument("--full", action="store_true", help="run at full settings instead of quick mode")
+    args = parser.parse_args(argv)
+    notebooks: list[Path] = []
+    for p in args.paths:
+        notebooks += sorted(p.glob("[0-9][0-9]_*.ipynb")) if p.is_dir() else [p]
+    scratch = Path(tempfile.mkdtemp(prefix="hdhkits-refresh-"))
+    os.environ["HDHKITS_QUICK"] = "0" if args.full else "1"
+    os.environ["HDHKITS_CACHE"] = str(scratch / "cache")
+    os.environ["HDHKITS_OUTPUT_DIR"] = str(scratch / "outputs")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    for var in ("ANNITIA_DATA_DIR", "CARDIHACK_DATA_DIR", "CYTOLOGIA_DATA_DIR"):
+        os.environ.pop(var, None)
+    for nb_path in notebooks:
+        try:
+            seconds = refresh(nb_path, scratch, args.timeout)
+        except Exception as exc:  # report and stop: a broken notebook must not be committed
+            print(f"FAILED {nb_path}: {type(exc).__name__}: {str(exc)[-2000:]}", file=sys.stderr)
+            return 1
+        size_kb = nb_path.stat().st_size / 1024
+        print(f"ok     {nb_path}  {seconds:6.1f} s  {size_kb:6.0f} KB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
