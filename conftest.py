@@ -14,7 +14,6 @@ _SCRATCH = Path(tempfile.mkdtemp(prefix="hdhkits-tests-"))
 os.environ["HDHKITS_QUICK"] = "1"
 os.environ["HDHKITS_CACHE"] = str(_SCRATCH / "cache")
 os.environ["HDHKITS_OUTPUT_DIR"] = str(_SCRATCH / "outputs")
-os.environ.setdefault("MPLBACKEND", "Agg")
 # Official-data variables from the developer's shell must not leak into the tests.
 for _var in ("ANNITIA_DATA_DIR", "CARDIHACK_DATA_DIR", "CYTOLOGIA_DATA_DIR"):
     os.environ.pop(_var, None)

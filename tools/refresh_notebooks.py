@@ -60,7 +60,6 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["HDHKITS_QUICK"] = "0" if args.full else "1"
     os.environ["HDHKITS_CACHE"] = str(scratch / "cache")
     os.environ["HDHKITS_OUTPUT_DIR"] = str(scratch / "outputs")
-    os.environ.setdefault("MPLBACKEND", "Agg")
     for var in ("ANNITIA_DATA_DIR", "CARDIHACK_DATA_DIR", "CYTOLOGIA_DATA_DIR"):
         os.environ.pop(var, None)
     for nb_path in notebooks:

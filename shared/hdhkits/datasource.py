@@ -50,20 +50,22 @@ class DataSource:
     origin: str
     seed: int = 0
     size: str = "default"
+    truth_file: str = "test_truth.csv"
+    env_var: str = ""
 
     @property
     def truth_path(self) -> Path | None:
         """The truth file, when the data is the synthetic twin."""
         if self.truth_dir is None:
             return None
-        return self.truth_dir / get_problem(self.kit).truth_file
+        return self.truth_dir / self.truth_file
 
     def describe(self) -> str:
         """One line for notebooks, with no absolute machine path."""
         where = display_path(self.data_dir)
         if self.synthetic:
             return f"synthetic twin (seed {self.seed}, size {self.size}) in {where}"
-        how = "data_dir parameter" if self.origin == "parameter" else f"${get_problem(self.kit).env_var}"
+        how = "data_dir parameter" if self.origin == "parameter" else f"${self.env_var}"
         return f"official-format files from {how}: {where}"
 
     def __str__(self) -> str:
@@ -150,7 +152,8 @@ def resolve_data(
         problems = problem.check_data(folder)
         if problems:
             raise DataError(folder, problems)
-        source = DataSource(problem.name, folder, None, False, origin, seed, size)
+        source = DataSource(problem.name, folder, None, False, origin, seed, size,
+                            problem.truth_file, problem.env_var)
     else:
         root = _twin_folder(problem, seed, size)
         data, truth = root / "data", root / "truth"
@@ -158,7 +161,7 @@ def resolve_data(
             if verbose:
                 print(f"Generating the {problem.title} synthetic twin (seed {seed}, size {size}) ...")
             write_twin(problem, data, truth, seed=seed, size=size)
-        source = DataSource(problem.name, data, truth, True, "twin", seed, size)
+        source = DataSource(problem.name, data, truth, True, "twin", seed, size, problem.truth_file, problem.env_var)
     if verbose:
         print(f"Data: {source.describe()}")
     return source

@@ -114,9 +114,17 @@ class TableSchema:
         return {c.name: "string" for c in self.columns if c.kind == "str"}
 
 
+def _fmt(value) -> str:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _describe_values(values: Iterable, limit: int = 5) -> str:
     values = list(values)
-    shown = ", ".join(repr(v) for v in values[:limit])
+    shown = ", ".join(_fmt(v) for v in values[:limit])
     return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
 
 
@@ -158,7 +166,8 @@ def check_column(series: pd.Series, spec: ColumnSpec) -> list[str]:
     numeric = numeric[~not_numeric].astype(float)
     infinite = ~np.isfinite(numeric.to_numpy())
     if infinite.any():
-        problems.append(f"column '{name}': {int(infinite.sum())} infinite value(s); expected finite numbers")
+        problems.append(f"column '{name}': {int(infinite.sum())} infinite value(s) at data row(s) "
+                        f"{_rows(numeric.index[infinite])}; expected finite numbers")
         numeric = numeric[~infinite]
     if spec.kind in ("int", "code"):
         fractional = numeric != np.round(numeric)
@@ -191,6 +200,15 @@ def check_column(series: pd.Series, spec: ColumnSpec) -> list[str]:
     return problems
 
 
+def _close_name(name: str, candidates: Sequence[str]) -> list[str]:
+    """Candidates that look like a renaming of ``name`` (case, spacing, typos)."""
+    folded = {c.casefold().strip(): c for c in candidates}
+    if name.casefold() in folded:
+        return [folded[name.casefold()]]
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.8)
+    return [folded[c] for c in close]
+
+
 def check_frame(df: pd.DataFrame, schema: TableSchema) -> list[str]:
     """Every problem of a table against its schema.
 
@@ -215,12 +233,12 @@ def check_frame(df: pd.DataFrame, schema: TableSchema) -> list[str]:
     missing = [c for c in expected if c not in present]
     extra = [c for c in present if c not in expected]
     for col in missing:
-        close = difflib.get_close_matches(col, extra, n=1, cutoff=0.75)
+        close = _close_name(col, extra)
         if close:
             problems.append(f"column '{col}' is missing; found '{close[0]}' instead: rename it back to '{col}'")
         else:
             problems.append(f"column '{col}' is missing")
-    unmatched_extra = [c for c in extra if not difflib.get_close_matches(c, missing, n=1, cutoff=0.75)]
+    unmatched_extra = [c for c in extra if not _close_name(c, missing)]
     if unmatched_extra:
         problems.append(
             f"unexpected column(s) {_describe_values(unmatched_extra)}; the official file has "

@@ -1,0 +1,130 @@
+"""Cardi-HACK file layouts: the official columns, in order, and readers that check them.
+
+The official ``train.csv`` holds ``ID``, twelve clinical columns, the two outcomes
+(between ``Diam_OG`` and ``Variant.Pathogene``), ``Variant.Pathogene`` and the 288
+genotypes ``SNP1`` … ``SNP288``. ``test.csv`` starts with ``trustii_id`` (1–149, rows
+shuffled), then ``ID`` and the same feature columns, without the outcomes.
+
+Bounds are deliberately loose: they catch a wrong file or a unit mix-up, not a rare
+patient, so the official files always pass.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..schema import ColumnSpec, TableSchema, read_table
+
+__all__ = [
+    "CLINICAL_COLUMNS", "BINARY_COLUMNS", "SNP_COLUMNS", "PRIORITY_SNPS", "GENETIC_COLUMNS",
+    "FEATURE_COLUMNS", "OUTCOME_SEVERITY", "OUTCOME_MACE", "OUTCOMES", "ID_COLUMN", "TEST_ID",
+    "N_SNPS", "N_PRIORITY_SNPS", "TRAIN_COLUMNS", "TEST_COLUMNS", "TRAIN_SCHEMA", "TEST_SCHEMA",
+    "read_train", "read_test", "unknown_as_missing",
+]
+
+#: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
+N_SNPS = 288
+N_PRIORITY_SNPS = 75
+
+ID_COLUMN = "ID"
+TEST_ID = "trustii_id"
+OUTCOME_SEVERITY = "OUTCOME SEVERITY"
+OUTCOME_MACE = "OUTCOME MACE"
+OUTCOMES = (OUTCOME_SEVERITY, OUTCOME_MACE)
+
+#: The clinical columns between ``ID`` and the outcomes, in official order.
+CLINICAL_COLUMNS: tuple[str, ...] = (
+    "Age_Baseline", "Age_Diag", "BMI", "BSA", "Genre", "Epaiss_max", "Gradient", "TVNS", "FEVG",
+    "ATCD_MS", "SYNCOPE", "Diam_OG",
+)
+#: Clinical columns coded 0/1.
+BINARY_COLUMNS: tuple[str, ...] = ("Genre", "Gradient", "TVNS", "FEVG", "ATCD_MS", "SYNCOPE")
+SNP_COLUMNS: tuple[str, ...] = tuple(f"SNP{i}" for i in range(1, N_SNPS + 1))
+PRIORITY_SNPS: tuple[str, ...] = SNP_COLUMNS[:N_PRIORITY_SNPS]
+#: Genetic data: the pathogenic-variant count and the genotypes.
+GENETIC_COLUMNS: tuple[str, ...] = ("Variant.Pathogene", *SNP_COLUMNS)
+#: Every column a model may read (the test file minus its two id columns).
+FEATURE_COLUMNS: tuple[str, ...] = (*CLINICAL_COLUMNS, *GENETIC_COLUMNS)
+
+TRAIN_COLUMNS: tuple[str, ...] = (ID_COLUMN, *CLINICAL_COLUMNS, *OUTCOMES, *GENETIC_COLUMNS)
+TEST_COLUMNS: tuple[str, ...] = (TEST_ID, ID_COLUMN, *CLINICAL_COLUMNS, *GENETIC_COLUMNS)
+
+_RANGES = {  # loose physiological bounds (BSA: the real file's scale is not m², see README)
+    "Age_Baseline": (0, 120), "Age_Diag": (0, 120), "BMI": (5, 100), "BSA": (0, 400),
+    "Epaiss_max": (0, 100), "Diam_OG": (0, 150),
+}
+
+
+def _feature_specs() -> list[ColumnSpec]:
+    specs = []
+    for col in CLINICAL_COLUMNS:
+        if col in BINARY_COLUMNS:
+            specs.append(ColumnSpec(col, "code", allowed=(0, 1)))
+        else:
+            low, high = _RANGES[col]
+            specs.append(ColumnSpec(col, "float", minimum=low, maximum=high))
+    return specs
+
+
+def _genetic_specs() -> list[ColumnSpec]:
+    return [ColumnSpec("Variant.Pathogene", "code", allowed=(0, 1, 2))] + [
+        ColumnSpec(s, "code", allowed=(0, 1, 2)) for s in SNP_COLUMNS
+    ]
+
+
+TRAIN_SCHEMA = TableSchema(
+    "train.csv",
+    (
+        ColumnSpec(ID_COLUMN, "int", nullable=False),
+        *_feature_specs(),
+        ColumnSpec(OUTCOME_SEVERITY, "code", nullable=False, allowed=(0, 1)),
+        ColumnSpec(OUTCOME_MACE, "code", nullable=False, allowed=(0, 1, 2)),
+        *_genetic_specs(),
+    ),
+    id_column=ID_COLUMN,
+    description="Cardi-HACK training patients: clinical and genetic features and both outcomes",
+)
+
+TEST_SCHEMA = TableSchema(
+    "test.csv",
+    (
+        ColumnSpec(TEST_ID, "int", nullable=False, minimum=1),
+        ColumnSpec(ID_COLUMN, "int", nullable=False),
+        *_feature_specs(),
+        *_genetic_specs(),
+    ),
+    id_column=TEST_ID,
+    description="Cardi-HACK test patients: features only; predictions are keyed by trustii_id",
+)
+
+assert tuple(TRAIN_SCHEMA.names) == TRAIN_COLUMNS and tuple(TEST_SCHEMA.names) == TEST_COLUMNS
+
+
+def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
+    """Read and check ``train.csv`` from a data folder (or the file itself).
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        Every problem of the file at once (missing, renamed or misplaced columns, codes
+        outside 0/1/2, ...).
+    """
+    return read_table(data_dir, TRAIN_SCHEMA, check=check)
+
+
+def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
+    """Read and check ``test.csv`` from a data folder (or the file itself)."""
+    return read_table(data_dir, TEST_SCHEMA, check=check)
+
+
+def unknown_as_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy where the file's "unknown" codes are NaN: ``Age_Diag`` of 0.0 means unknown.
+
+    Nobody is diagnosed at age 0 in an adult HCM cohort, so a 0.0 is a placeholder, and
+    averaging it in would pull the age at diagnosis down by years.
+    """
+    out = df.copy()
+    if "Age_Diag" in out.columns:
+        out["Age_Diag"] = out["Age_Diag"].mask(out["Age_Diag"] == 0)
+    return out

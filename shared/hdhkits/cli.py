@@ -1,0 +1,225 @@
+"""The ``hdhkits`` command: list kits, write twins, run notebooks, validate and score.
+
+Organisers script against these subcommand names; keep them stable::
+
+    hdhkits list
+    hdhkits data KIT --out DIR [--seed N] [--size quick|default|full] [--truth-out DIR]
+    hdhkits check KIT DIR
+    hdhkits run KIT|all [--out DIR] [--quick] [--seed N] [--data DIR]
+    hdhkits validate KIT FILE [--data DIR]
+    hdhkits score KIT FILE --truth FILE [--json]
+
+Exit codes: 0 success, 1 invalid submission/data or failed notebook, 2 usage or
+input error. Errors are one readable message, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .datasource import resolve_data, write_twin
+from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
+from .schema import DataError
+from .submission import read_submission
+
+__all__ = ["main", "build_parser"]
+
+
+class CommandError(Exception):
+    """A user-facing error: printed as one message, exit code 2."""
+
+
+def _problem(name: str):
+    try:
+        return get_problem(name)
+    except KitNotAvailable as exc:
+        raise CommandError(str(exc)) from None
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    ready = set(available_kits())
+    for kit in KITS:
+        if kit not in ready:
+            print(f"{kit:<10} (not built yet)")
+            continue
+        p = get_problem(kit)
+        print(f"{kit:<10} {p.title}: {p.task}")
+        print(f"{'':<10} files: {', '.join(p.official_files)}   data: ${p.env_var}")
+        print(f"{'':<10} metric: {p.metric}")
+        print(f"{'':<10} notebooks: {', '.join(NOTEBOOKS)}")
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    problem = _problem(args.kit)
+    out = Path(args.out)
+    truth = Path(args.truth_out) if args.truth_out else out.with_name(out.name + "_truth")
+    for folder in (out, truth):
+        if folder.exists() and any(folder.iterdir()) and not args.force:
+            raise CommandError(f"{folder} exists and is not empty; choose another folder or pass --force to replace it")
+    start = time.perf_counter()
+    write_twin(problem, out, truth, seed=args.seed, size=args.size)
+    seconds = time.perf_counter() - start
+    print(f"{problem.title} synthetic twin (seed {args.seed}, size {args.size}) written in {seconds:.1f} s")
+    print(f"  participant files: {out}  ({', '.join(sorted(p.name for p in out.iterdir()))})")
+    print(f"  organiser truth:   {truth}  ({problem.truth_file}; keep it away from participants)")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problem = _problem(args.kit)
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        raise CommandError(f"{folder} is not a folder")
+    problems = problem.check_data(folder)
+    if problems:
+        print(f"{folder}: {len(problems)} problem(s)")
+        for p in problems:
+            print(f"  - {p}")
+        return 1
+    print(f"{folder}: the files match the official {problem.title} layout")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import format_summary, kits_root, run_kit
+
+    kits = available_kits() if args.kit == "all" else [_problem(args.kit).name]
+    try:
+        kits_dir = Path(args.kits_dir) if args.kits_dir else kits_root()
+    except FileNotFoundError as exc:
+        raise CommandError(str(exc)) from None
+    out = Path(args.out)
+    runs = []
+    for kit in kits:
+        print(f"Running {kit} ({'quick' if args.quick else 'default'} settings) ...", flush=True)
+        kit_runs = run_kit(kit, out, quick=args.quick, seed=args.seed, data_dir=args.data,
+                           kits_dir=kits_dir, log_output=args.verbose)
+        for r in kit_runs:
+            if r.status != "skipped":
+                print(f"  {r.notebook:<22} {r.status:<7} {r.seconds:6.1f} s", flush=True)
+        runs += kit_runs
+    print()
+    print(format_summary(runs))
+    print(f"\nOutputs (models, submissions, executed notebooks) in {out.resolve()}")
+    failures = [r for r in runs if r.status == "failed"]
+    for r in failures:
+        where = f"; the failed executed notebook is {r.executed}" if r.executed else ""
+        print(f"FAILED {r.kit}/{r.notebook}: {r.error}{where}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problem = _problem(args.kit)
+    source = resolve_data(problem, args.data, seed=args.seed, size=args.size, verbose=False)
+    submission = read_submission(args.file)
+    problems = problem.validate_submission(submission, source.data_dir)
+    if problems:
+        print(f"{args.file}: INVALID, {len(problems)} problem(s) (checked against {source.describe()})")
+        for p in problems:
+            print(f"  - {p}")
+        return 1
+    print(f"{args.file}: valid {problem.title} submission, {len(submission)} rows "
+          f"(checked against {source.describe()})")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    problem = _problem(args.kit)
+    submission = read_submission(args.file)
+    truth = problem.read_truth(Path(args.truth))
+    id_col = truth.columns[0]
+    if id_col not in submission.columns:
+        raise CommandError(f"{args.file}: no '{id_col}' column; run `hdhkits validate {problem.name} {args.file}` "
+                           "to list every problem")
+    got, want = set(pd.to_numeric(submission[id_col], errors="coerce")), set(truth[id_col])
+    if got != want or len(submission) != len(truth):
+        raise CommandError(f"{args.file}: its {id_col} values do not match the truth's "
+                           f"({len(want - got)} missing, {len(got - want)} unknown, {len(submission)} rows for "
+                           f"{len(truth)}); run `hdhkits validate {problem.name} {args.file}` to list every problem")
+    try:
+        score = problem.score_submission(submission, truth)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CommandError(f"{args.file}: cannot be scored ({exc}); run `hdhkits validate {problem.name} "
+                           f"{args.file}` to list every problem") from None
+    if args.json:
+        print(json.dumps(score.as_dict()))
+    else:
+        print(f"{problem.title} score: {score.value:.4f}")
+        for k, v in score.parts.items():
+            print(f"  {k}: {v:.4f}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="hdhkits", description="Starter kits for the Health Data Hub challenges (CYTOLOGIA, ANNITIA, Cardi-HACK).")
+    parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="the kits and their notebooks")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("data", help="write a kit's synthetic twin (participant files + organiser truth)")
+    p.add_argument("kit", help=f"one of {', '.join(KITS)}")
+    p.add_argument("--out", required=True, help="folder for the participant files")
+    p.add_argument("--truth-out", help="folder for the organiser-side truth (default: <out>_truth)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--size", choices=SIZES, default="default")
+    p.add_argument("--force", action="store_true", help="replace existing folders")
+    p.set_defaults(func=cmd_data)
+
+    p = sub.add_parser("check", help="check a data folder against the official layout")
+    p.add_argument("kit")
+    p.add_argument("dir", help="folder holding the official files")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("run", help="execute a kit's notebooks (or all kits') headless with papermill")
+    p.add_argument("kit", help=f"one of {', '.join(KITS)}, or all")
+    p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
+    p.add_argument("--quick", action="store_true", help="small twin and light models (minutes, not tens)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--data", help="folder with the official files (default: the synthetic twin)")
+    p.add_argument("--kits-dir", help="the repository's kits/ folder (default: found from here)")
+    p.add_argument("--verbose", action="store_true", help="stream the notebooks' output")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check a submission's format; list every problem")
+    p.add_argument("kit")
+    p.add_argument("file", help="submission CSV")
+    p.add_argument("--data", help="folder with the test file (default: $<KIT>_DATA_DIR, else the twin)")
+    p.add_argument("--seed", type=int, default=0, help="twin seed, when checking against the twin")
+    p.add_argument("--size", choices=SIZES, default="default", help="twin size, when checking against the twin")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("score", help="score a submission against an organiser truth file")
+    p.add_argument("kit")
+    p.add_argument("file", help="submission CSV")
+    p.add_argument("--truth", required=True, help="truth CSV written by `hdhkits data` (or its folder)")
+    p.add_argument("--json", action="store_true", help='print {"score": ..., "parts": {...}}')
+    p.set_defaults(func=cmd_score)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``hdhkits`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CommandError, DataError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

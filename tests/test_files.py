@@ -1,0 +1,44 @@
+import pandas as pd
+import pytest
+
+from hdhkits.files import atomic_dir, atomic_path, display_path, write_csv, write_json
+
+
+def test_atomic_path_keeps_old_file_on_error(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_write_csv_and_json(tmp_path):
+    df = pd.DataFrame({"a": [1, 2]})
+    write_csv(df, tmp_path / "sub" / "x.csv")
+    assert pd.read_csv(tmp_path / "sub" / "x.csv").equals(df)
+    write_json({"b": 1}, tmp_path / "x.json")
+    assert (tmp_path / "x.json").read_text().strip() == '{\n  "b": 1\n}'
+
+
+def test_atomic_dir_replaces_only_when_complete(tmp_path):
+    target = tmp_path / "data"
+    with atomic_dir(target) as tmp:
+        (tmp / "a.txt").write_text("1")
+    assert (target / "a.txt").read_text() == "1"
+    with pytest.raises(ValueError):
+        with atomic_dir(target) as tmp:
+            (tmp / "b.txt").write_text("2")
+            raise ValueError
+    assert sorted(p.name for p in target.iterdir()) == ["a.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+
+
+def test_display_path_hides_machine_paths(tmp_path, monkeypatch):
+    monkeypatch.setenv("HDHKITS_CACHE", str(tmp_path / "cache"))
+    assert display_path(tmp_path / "cache" / "annitia" / "x") == "$HDHKITS_CACHE/annitia/x"
+    monkeypatch.chdir(tmp_path)
+    assert display_path(tmp_path / "outputs") == "./outputs"
+    assert display_path(tmp_path) == "."

@@ -1,0 +1,38 @@
+import random
+
+import numpy as np
+
+from hdhkits.notebook import default_output_dir, env_flag, in_colab, read_scores, record_score, seed_everything
+
+
+def test_env_flag(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    assert env_flag("X_FLAG")
+    monkeypatch.setenv("X_FLAG", "0")
+    assert not env_flag("X_FLAG")
+    monkeypatch.delenv("X_FLAG")
+    assert env_flag("X_FLAG", default=True)
+
+
+def test_seed_everything_repeats_draws():
+    seed_everything(5)
+    a = (random.random(), np.random.rand())
+    seed_everything(5)
+    assert a == (random.random(), np.random.rand())
+
+
+def test_record_and_read_scores(tmp_path):
+    assert read_scores(tmp_path) == {}
+    record_score(tmp_path, "02_baseline", "CV score", 0.81234)
+    record_score(tmp_path, "03_submission", "local test score", 0.7)
+    scores = read_scores(tmp_path)
+    assert scores["02_baseline"] == {"name": "CV score", "value": 0.81234}
+    assert set(scores) == {"02_baseline", "03_submission"}
+
+
+def test_default_output_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("HDHKITS_OUTPUT_DIR", str(tmp_path))
+    assert default_output_dir("annitia") == tmp_path / "annitia"
+    monkeypatch.delenv("HDHKITS_OUTPUT_DIR")
+    assert str(default_output_dir("annitia")) == "outputs"
+    assert in_colab() is False

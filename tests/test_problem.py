@@ -1,0 +1,31 @@
+import pytest
+
+from hdhkits.problem import KITS, KitNotAvailable, Problem, Score, available_kits, get_problem
+
+
+def test_unknown_kit_lists_the_kits():
+    with pytest.raises(KitNotAvailable, match="the kits are: cytologia, annitia, cardihack"):
+        get_problem("nope")
+
+
+def test_names_are_normalised():
+    for kit in available_kits():
+        assert get_problem(kit.upper()) is get_problem(kit)
+    if "cardihack" in available_kits():
+        assert get_problem("Cardi-HACK").name == "cardihack"
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_every_kit_is_built_and_complete(kit):
+    problem = get_problem(kit)
+    assert isinstance(problem, Problem)
+    assert problem.name == kit
+    assert problem.title and problem.task and problem.metric and problem.official_files
+    assert problem.env_var == f"{kit.upper()}_DATA_DIR"
+    assert problem.truth_file.endswith(".csv")
+
+
+def test_score_shapes():
+    s = Score(0.81234, {"a": 0.5, "b": 1.0})
+    assert s.as_dict() == {"score": 0.81234, "parts": {"a": 0.5, "b": 1.0}}
+    assert str(s) == "0.8123 (a 0.5000, b 1.0000)"

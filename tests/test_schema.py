@@ -1,0 +1,97 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.schema import ColumnSpec, DataError, TableSchema, check_frame, find_file, read_table
+
+SCHEMA = TableSchema(
+    "train.csv",
+    (
+        ColumnSpec("id", "int", nullable=False),
+        ColumnSpec("sex", "code", allowed=(1, 2), nullable=False),
+        ColumnSpec("age", "float", minimum=0, maximum=120),
+        ColumnSpec("name", "str", allowed=("a", "b")),
+    ),
+    id_column="id",
+    aliases=("training.csv",),
+)
+
+
+def good() -> pd.DataFrame:
+    return pd.DataFrame({"id": [1, 2, 3], "sex": [1, 2, 1], "age": [30.5, np.nan, 80.0], "name": ["a", "b", "a"]})
+
+
+def test_conforming_frame_has_no_problem():
+    assert check_frame(good(), SCHEMA) == []
+
+
+def test_every_problem_is_listed_at_once():
+    df = good()
+    df["id"] = [1, 1, 3]
+    df["sex"] = [1, 3, np.nan]
+    df["age"] = [-1.0, 200.0, 5.0]
+    df["name"] = ["a", "z", "b"]
+    problems = check_frame(df, SCHEMA)
+    text = "\n".join(problems)
+    assert "duplicated id" in text
+    assert "outside the allowed codes" in text and "3" in text
+    assert "empty cell" in text and "'sex'" in text
+    assert "below 0" in text and "above 120" in text
+    assert "unknown value" in text and "'z'" in text
+    assert len(problems) == 6
+
+
+def test_renamed_missing_extra_and_order():
+    df = good().rename(columns={"age": "Age"})
+    df["extra_col"] = 1
+    problems = check_frame(df, SCHEMA)
+    assert any("column 'age' is missing; found 'Age'" in p for p in problems)
+    assert any("unexpected column(s) 'extra_col'" in p for p in problems)
+    reordered = good()[["sex", "id", "age", "name"]]
+    (problem,) = check_frame(reordered, SCHEMA)
+    assert "position 1 holds 'sex' where 'id' is expected" in problem
+
+
+def test_non_numeric_and_fractional_values_name_rows():
+    df = good().astype({"id": object})
+    df.loc[1, "id"] = "x"
+    df["sex"] = [1, 1.5, 2]
+    text = "\n".join(check_frame(df, SCHEMA))
+    assert "non-numeric value(s) such as 'x' at data row(s) 2" in text
+    assert "non-integer" in text
+
+
+def test_read_table_reports_the_file(tmp_path):
+    df = good()
+    df.loc[0, "age"] = 500
+    path = tmp_path / "train.csv"
+    df.to_csv(path, index=False)
+    with pytest.raises(DataError) as err:
+        read_table(path, SCHEMA)
+    assert str(path) in str(err.value) and "above 120" in str(err.value)
+    assert err.value.problems
+
+
+def test_read_table_from_folder_and_alias(tmp_path):
+    good().to_csv(tmp_path / "training.csv", index=False)
+    df = read_table(tmp_path, SCHEMA)
+    assert df.shape == (3, 4)
+    assert df["name"].dtype == "string"
+
+
+def test_find_file_lists_folder_content(tmp_path):
+    (tmp_path / "other.csv").write_text("x\n1\n")
+    with pytest.raises(DataError, match="no file named 'train.csv' or 'training.csv'.*other.csv"):
+        find_file(tmp_path, SCHEMA)
+
+
+def test_unreadable_csv_is_a_data_error(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_bytes(b"")
+    with pytest.raises(DataError, match="cannot be read as CSV"):
+        read_table(path, SCHEMA)
+
+
+def test_bad_kind_is_rejected():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        ColumnSpec("x", "integer")
