@@ -1,0 +1,290 @@
+"""The ANNITIA synthetic twin: files with the official layout, drawn from a fibrosis model.
+
+Everything here is synthetic and reconstructed from public facts (the organisers' data
+dictionary, published stage-specific event rates); it imitates the official files'
+shape, sparsity and traps, not any real patient.
+
+Generative model
+----------------
+Every patient lives on a yearly grid that starts at the first visit age ``Age_v1``
+(whole years, 54 ± 13, 18–87) and runs 40 years.
+
+1. **Statics.** ``gender`` 1/2; ``T2DM``, ``Hypertension``, ``Dyslipidaemia`` and
+   ``bariatric_surgery`` coded 0/1/2 (``2`` is kept as a third category; its meaning is
+   not documented); ``bariatric_surgery_age`` for operated patients.
+2. **Latent fibrosis stage** F0–F4. The baseline stage is an ordinal liability that
+   rises with age, male sex and diabetes (F0 30 %, F1 25 %, F2 19 %, F3 15 %, F4 11 %).
+   Each year the stage moves up one step with probability 6 % × exp(0.5·diabetes +
+   frailty) and down with 2 %. A liver event sets the stage to F4 (decompensation).
+3. **Hazards.** Liver events: ``λ_L · RR_L[stage]`` per year with the liver-related
+   mortality rate ratios vs F0 of Dulai 2017 (1, 1.41, 9.57, 16.7, 42.3). Deaths:
+   Sanyal 2021 rates per 100 person-years (F0–2 0.32 on average, split 1 : 1.58 : 2.52
+   by the Dulai all-cause ratios; F3 0.89; F4 1.76) × exp(0.07 · (age − 54)),
+   × 4 after a liver event. ``λ_L`` and a common death multiplier are calibrated so that
+   about 4 % of patients have a recorded liver event and about 8 % of those with known
+   status a recorded death (the official train rates: 3.8 % and 7.7 %).
+4. **Visits.** The number of visits follows the official presence of ``Age_vk``
+   (100 % at v1, 85 % v2, 71 % v3, 54 % v4, 31 % v6, 11 % v10, 1 % v16); consecutive
+   visits are 0–4 whole years apart (median 1). Visits after death are dropped. Two
+   train patients have a long, dense follow-up so that every visit column is used,
+   except five late columns left entirely empty in train, as in the official file.
+5. **Measurements** at each visit come from the latent stage at that age plus a
+   patient effect and visit noise: AST rises and ALT barely moves with stage (so the
+   AST/ALT ratio rises), platelets fall, FibroScan and Aixplorer stiffness (log-normal,
+   kPa) and FibroTest (logit-normal, 0–1) rise; GGT, bilirubin, BMI, cholesterol,
+   fasting glucose and triglycerides have their published ranges, with weak links to
+   stage or diabetes. FIB-4 is therefore informative where AST, ALT and platelets meet
+   at one visit. Values keep long decimals. Within a visit labs are patchy (ALT ≈ 80 %,
+   FibroScan ≈ 70 %, FibroTest ≈ 66 %, platelets ≈ 30 %, Aixplorer ≈ 15 %) and thin out
+   at later visits.
+6. **Outcomes as recorded.** Liver events are recorded up to 5 years after the last
+   visit (patients keep coming after one, so an event can precede the last visit; a
+   few F4 patients carry an event dated one year before ``Age_v1``). Deaths are
+   ascertained up to 0–15 years after the last visit (a registry window, median ≈ 4);
+   about 21 % of patients have unknown death status (``death`` and ``death_age_occur``
+   empty). Event ages are whole years. The static codes are about 21 % missing in train,
+   2 % in the test file.
+7. **Truth.** For the test file the organiser-side truth holds the four targets, the
+   first and last visit ages, and the true latent risks: the cumulative hazard of each
+   outcome over the first 10 years of the patient's latent path
+   (``true_risk_hepatic``, ``true_risk_death``). Their score is the *oracle*: what the
+   generating model itself achieves, a ceiling no model reaches exactly.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .schema import (
+    CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, STATIC, TEST_ID,
+    VISIT_VARIABLES, test_columns, train_columns,
+)
+
+__all__ = ["SIZES", "EMPTY_TRAIN_COLUMNS", "TRUTH_COLUMNS", "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE"]
+
+#: (train rows, test rows) per twin size; ``full`` keeps the official counts.
+SIZES: dict[str, tuple[int, int]] = {"quick": (700, 240), "default": (1253, 423), "full": (1253, 423)}
+
+#: Columns left entirely empty in the twin's train file (the official one has five).
+EMPTY_TRAIN_COLUMNS = ("plt_v21", "fibrotest_BM_2_v21", "aixp_aix_result_BM_3_v19",
+                       "aixp_aix_result_BM_3_v20", "aixp_aix_result_BM_3_v21")
+
+#: Columns of the organiser-side truth file.
+TRUTH_COLUMNS = (TEST_ID, HEPATIC_EVENT, HEPATIC_AGE, DEATH, DEATH_AGE, "Age_v1", "last_visit_age",
+                 "true_risk_hepatic", "true_risk_death")
+
+#: Liver-related mortality rate ratios vs F0 (Dulai 2017).
+STAGE_LIVER_RR = np.array([1.0, 1.41, 9.57, 16.7, 42.3])
+#: Deaths per person-year by stage at age 54 (Sanyal 2021; F0–2 split by Dulai's all-cause ratios).
+STAGE_DEATH_RATE = np.array([0.32 * 3 / (1 + 1.58 + 2.52) * r for r in (1.0, 1.58, 2.52)] + [0.89, 1.76]) / 100
+
+# Calibrated on seed 0 at default size (see tests/annitia/test_twin.py for the tolerances).
+_LIVER_BASE = 0.0003
+_DEATH_MULT = 0.29
+_HORIZON = 40
+_MAX_VISITS = 22
+# P(number of visits >= k), k = 1..19, from the official presence of Age_vk.
+_VISIT_SURVIVAL = np.array([1.0, 0.85, 0.71, 0.54, 0.42, 0.31, 0.24, 0.18, 0.14, 0.11,
+                            0.08, 0.06, 0.045, 0.03, 0.02, 0.01, 0.006, 0.003, 0.0015])
+_GAP_P = np.array([0.18, 0.42, 0.22, 0.11, 0.07])  # years between visits: 0..4
+
+# Stage-wise medians of the stage-driven measurements (F0..F4).
+_AST = np.array([27.0, 30.0, 35.0, 42.0, 50.0])
+_ALT = np.array([35.0, 39.0, 42.0, 40.0, 33.0])
+_PLT = np.array([265.0, 258.0, 240.0, 205.0, 160.0])
+_FIBROSCAN = np.array([4.8, 5.6, 7.2, 9.8, 15.5])
+_AIXPLORER = np.array([5.0, 5.7, 6.9, 9.0, 13.0])
+_FIBROTEST = np.array([0.15, 0.21, 0.32, 0.48, 0.70])
+
+
+def _codes(rng: np.random.Generator, n: int, p: tuple[float, float, float]) -> np.ndarray:
+    return rng.choice(3, size=n, p=p).astype(float)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p / (1 - p))
+
+
+def generate_twin(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Draw the twin's train file, test file and organiser-side truth.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed; the output is a pure function of ``seed`` and ``size``.
+    size : {"quick", "default", "full"}
+        ``quick`` is smaller (700 / 240 rows); ``default`` and ``full`` have the
+        official 1,253 / 423 rows.
+
+    Returns
+    -------
+    train, test, truth : DataFrame
+        ``train`` and ``test`` with the official columns (287 and 284) in official order;
+        ``truth`` with :data:`TRUTH_COLUMNS`, one row per test row.
+    """
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {tuple(SIZES)}, not {size!r}")
+    n_train, n_test = SIZES[size]
+    n = n_train + n_test
+    rng = np.random.default_rng(seed)
+    is_test = np.zeros(n, dtype=bool)
+    is_test[n_train:] = True
+
+    # --- statics ---------------------------------------------------------------------
+    male = rng.random(n) < 0.55
+    gender = np.where(male, 1.0, 2.0)
+    t2dm = _codes(rng, n, (0.55, 0.38, 0.07))
+    hypertension = _codes(rng, n, (0.50, 0.45, 0.05))
+    dyslip = _codes(rng, n, (0.45, 0.50, 0.05))
+    bariatric = _codes(rng, n, (0.88, 0.10, 0.02))
+    age1 = np.clip(np.round(rng.normal(54, 13, n)), 18, 87).astype(int)
+    diabetic = (t2dm == 1).astype(float)
+
+    # --- latent stage path -----------------------------------------------------------
+    liability = 0.045 * (age1 - 54) + 0.35 * male + 0.9 * diabetic + rng.normal(0, 1.2, n)
+    cuts = np.quantile(liability, [0.30, 0.55, 0.74, 0.89])
+    stage0 = np.searchsorted(cuts, liability)
+    frailty = rng.normal(0, 0.4, n)
+    p_up = 0.06 * np.exp(0.5 * diabetic + frailty)
+    steps = np.where(rng.random((n, _HORIZON)) < p_up[:, None], 1,
+                     np.where(rng.random((n, _HORIZON)) < 0.02, -1, 0))
+    stage = np.empty((n, _HORIZON), dtype=int)
+    stage[:, 0] = stage0
+    for t in range(1, _HORIZON):
+        stage[:, t] = np.clip(stage[:, t - 1] + steps[:, t], 0, 4)
+    ages = age1[:, None] + np.arange(_HORIZON)[None, :]
+
+    # --- liver events (a liver event sets the stage to F4 from then on) --------------
+    u_liver = rng.random((n, _HORIZON))
+    liver_year = np.full(n, -1)
+    for t in range(_HORIZON):
+        h = _LIVER_BASE * STAGE_LIVER_RR[stage[:, t]]
+        hit = (liver_year < 0) & (u_liver[:, t] < 1 - np.exp(-h))
+        liver_year[hit] = t
+    had_liver = liver_year >= 0
+    after = had_liver[:, None] & (np.arange(_HORIZON)[None, :] >= liver_year[:, None])
+    stage = np.where(after, 4, stage)
+
+    # --- deaths ----------------------------------------------------------------------
+    h_death = (_DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(0.07 * (ages - 54))
+               * np.where(after, 4.0, 1.0))
+    died = rng.random((n, _HORIZON)) < 1 - np.exp(-h_death)
+    death_year = np.where(died.any(axis=1), died.argmax(axis=1), _HORIZON + 100)
+    # True risks: cumulative hazard over the first 10 years of the latent path.
+    liver_hazard = _LIVER_BASE * STAGE_LIVER_RR[stage]
+    true_risk_hepatic = liver_hazard[:, :10].sum(axis=1)
+    true_risk_death = h_death[:, :10].sum(axis=1)
+
+    # --- visits ----------------------------------------------------------------------
+    u = rng.random(n)
+    n_visits = (u[:, None] < _VISIT_SURVIVAL[None, :]).sum(axis=1)
+    gaps = rng.choice(len(_GAP_P), size=(n, _MAX_VISITS), p=_GAP_P)
+    gaps[:, 0] = 0
+    # Two long, dense follow-ups in train (visit every year, 22 visits): they use every
+    # visit column. Chosen among patients alive at 22 years of follow-up.
+    candidates = np.flatnonzero(~is_test & (death_year > 22) & (age1 < 65))
+    long_ids = rng.choice(candidates, size=2, replace=False)
+    n_visits[long_ids] = _MAX_VISITS
+    gaps[long_ids, 1:] = 1
+    visit_year = np.cumsum(gaps, axis=1)  # years since Age_v1
+    keep = (np.arange(_MAX_VISITS)[None, :] < n_visits[:, None]) & (visit_year <= death_year[:, None])
+    # Follow-up spans at most 21 years, as in the official files.
+    keep &= visit_year <= 21
+    n_visits = keep.sum(axis=1)
+    last_year = np.where(keep, visit_year, 0).max(axis=1)
+
+    # --- what gets recorded ------------------------------------------------------------
+    registry = np.minimum(15.0, rng.gamma(2.0, 3.5, n))
+    death_window = last_year + np.floor(registry)
+    death_seen = death_year <= death_window
+    liver_seen = had_liver & (liver_year <= last_year + np.minimum(5, np.floor(registry)))
+    # A few F4 patients carry a liver event dated before their first visit.
+    prevalent = (~liver_seen) & (stage0 == 4) & (rng.random(n) < 0.03)
+    hep_event = (liver_seen | prevalent).astype(float)
+    hep_age = np.where(liver_seen, age1 + liver_year, np.where(prevalent, age1 - 1, np.nan))
+    p_unknown = np.clip(0.19 + 0.05 * (n_visits <= 2), 0, 1)
+    unknown = rng.random(n) < p_unknown
+    unknown[long_ids] = False
+    death = np.where(unknown, np.nan, death_seen.astype(float))
+    death_age = np.where(death == 1, age1 + death_year, np.nan)
+
+    # --- measurements ------------------------------------------------------------------
+    V = _MAX_VISITS
+    year_idx = np.clip(visit_year, 0, _HORIZON - 1)
+    vstage = np.take_along_axis(stage, year_idx, axis=1)
+    vage = (age1[:, None] + visit_year).astype(float)
+    post_liver = had_liver[:, None] & (visit_year >= liver_year[:, None])
+
+    def noise(sd: float) -> np.ndarray:
+        return rng.normal(0, sd, (n, V))
+
+    def effect(sd: float) -> np.ndarray:
+        return rng.normal(0, sd, n)[:, None]
+
+    infl = effect(0.5)
+    surgery_age = np.where(bariatric == 1, age1 + np.round(rng.uniform(-6, 8, n)), np.nan)
+    post_surgery = (bariatric == 1)[:, None] & (vage >= surgery_age[:, None])
+    values = {
+        "Age": vage,
+        "BMI": (17.0 + np.exp(np.log(11.3) + effect(0.47) + noise(0.05))) * np.where(post_surgery, 0.78, 1.0),
+        "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(0.35)),
+        "ast": np.exp(np.log(_AST[vstage]) + 0.6 * infl + noise(0.22)),
+        "bilirubin": np.exp(np.log(8.0) + 0.25 * (vstage >= 3) + 0.5 * post_liver + effect(0.4) + noise(0.25)),
+        "chol": np.clip(4.9 - 0.2 * (dyslip == 1)[:, None] + effect(0.8) + noise(0.45), 1.5, None),
+        "ggt": np.exp(np.log(37.0) + 0.22 * vstage + effect(0.75) + noise(0.35)),
+        "gluc_fast": 4.0 + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + effect(0.55) + noise(0.3)),
+        "plt": np.clip(_PLT[vstage] + effect(35.0) + noise(20.0), 25, None),
+        "triglyc": np.exp(np.log(1.3) + effect(0.5) + noise(0.3)),
+        "aixp_aix_result_BM_3": np.exp(np.log(_AIXPLORER[vstage]) + effect(0.15) + noise(0.2)),
+        "fibrotest_BM_2": 1 / (1 + np.exp(-(_logit(_FIBROTEST[vstage]) + effect(0.45) + noise(0.35)))),
+        "fibs_stiffness_med_BM_1": np.exp(np.log(_FIBROSCAN[vstage]) + effect(0.15) + noise(0.18)),
+    }
+    decay = np.maximum(0.6, 1 - 0.02 * np.arange(V))[None, :]
+    blood = rng.random((n, V)) < 0.85 * decay
+    presence = {"Age": 1.0, "BMI": 0.78 * decay, "alt": 0.95, "ast": 0.93, "bilirubin": 0.82, "chol": 0.75,
+                "ggt": 0.88, "gluc_fast": 0.8, "plt": 0.35, "triglyc": 0.75,
+                "aixp_aix_result_BM_3": 0.15 * decay, "fibrotest_BM_2": 0.66 * decay,
+                "fibs_stiffness_med_BM_1": 0.70 * decay}
+    blood_vars = {"alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc"}
+    dense = np.zeros((n, 1), dtype=bool)
+    dense[long_ids] = True
+
+    wide: dict[str, np.ndarray] = {}
+    for var in VISIT_VARIABLES:
+        p = presence[var]
+        present = rng.random((n, V)) < p
+        if var in blood_vars:
+            present &= blood
+        present = (present | dense) & keep
+        vals = np.where(present, values[var], np.nan)
+        for k in range(N_VISITS[var]):
+            wide[f"{var}_v{k + 1}"] = vals[:, k]
+
+    # --- assemble ------------------------------------------------------------------------
+    ids = rng.choice(np.arange(100_000, 999_999), size=n, replace=False)
+    static = {"gender": gender, "T2DM": t2dm, "Hypertension": hypertension, "Dyslipidaemia": dyslip,
+              "bariatric_surgery": bariatric, "bariatric_surgery_age": surgery_age}
+    frame = pd.DataFrame({ID: ids.astype(str), **static, **wide,
+                          HEPATIC_EVENT: hep_event, HEPATIC_AGE: hep_age, DEATH: death, DEATH_AGE: death_age})
+    # Static codes are often missing in train, rarely in test.
+    miss_rate = np.where(is_test, 0.02, 0.21)
+    for col in CODE_COLUMNS:
+        gone = rng.random(n) < miss_rate
+        frame.loc[gone, col] = np.nan
+    frame.loc[frame["bariatric_surgery"] != 1, "bariatric_surgery_age"] = np.nan
+    assert set(STATIC) <= set(frame.columns)
+
+    train = frame.loc[~is_test, train_columns()].reset_index(drop=True)
+    train.loc[:, list(EMPTY_TRAIN_COLUMNS)] = np.nan
+    test = frame.loc[is_test].reset_index(drop=True)
+    trustii = rng.choice(np.arange(1, 10 * n_test), size=n_test, replace=False)
+    test.insert(0, TEST_ID, trustii)
+    truth = pd.DataFrame({
+        TEST_ID: trustii,
+        HEPATIC_EVENT: test[HEPATIC_EVENT], HEPATIC_AGE: test[HEPATIC_AGE],
+        DEATH: test[DEATH], DEATH_AGE: test[DEATH_AGE],
+        "Age_v1": test["Age_v1"], "last_visit_age": (age1 + last_year)[is_test].astype(float),
+        "true_risk_hepatic": true_risk_hepatic[is_test], "true_risk_death": true_risk_death[is_test],
+    })
+    test = test[test_columns()]
+    return train, test, truth.loc[:, list(TRUTH_COLUMNS)]

@@ -1,0 +1,57 @@
+"""From a continuous MACE score to the classes 0/1/2, with cut points chosen for the kappa.
+
+The weighted kappa scores classes, not probabilities, so every MACE model here ends with
+two cut points ``t1 <= t2`` on a score: ``class = 0`` below ``t1``, ``1`` between, ``2``
+from ``t2``. The cut points are chosen on training data only, by grid search over the
+score's quantiles, to maximise :func:`~hdhkits.cardihack.metric.weighted_kappa`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .metric import weighted_kappa
+
+__all__ = ["apply_thresholds", "fit_kappa_thresholds"]
+
+
+def apply_thresholds(score, thresholds: tuple[float, float]) -> np.ndarray:
+    """Classes 0/1/2 from a score and cut points ``(t1, t2)``: 0 below t1, 2 from t2, else 1."""
+    t1, t2 = thresholds
+    s = np.asarray(score, dtype=float)
+    return np.where(s >= t2, 2, np.where(s >= t1, 1, 0)).astype(int)
+
+
+def fit_kappa_thresholds(score, y, n_grid: int = 40) -> tuple[float, float]:
+    """Cut points that maximise the weighted kappa of ``apply_thresholds(score)`` against ``y``.
+
+    Parameters
+    ----------
+    score : array of float
+        Higher = more likely a higher MACE code.
+    y : array of 0/1/2
+        True MACE classes of the same rows.
+    n_grid : int
+        Candidate cut points: this many quantiles of ``score`` (plus +inf, so a class
+        may be left out).
+
+    Returns
+    -------
+    (t1, t2) : tuple of float
+        ``t1 <= t2``; ``t1 == t2`` means class 1 is never predicted.
+    """
+    s = np.asarray(score, dtype=float)
+    y = np.asarray(y).astype(int)
+    if s.shape != y.shape:
+        raise ValueError(f"{s.size} scores but {y.size} classes")
+    # Quantiles strictly inside the range: cutting at the minimum would put every row in one class.
+    candidates = np.unique(np.quantile(s, np.linspace(0, 1, n_grid + 2)[1:-1]))
+    candidates = np.append(candidates, np.inf)
+    best, best_pair = -np.inf, (np.inf, np.inf)
+    for a, t1 in enumerate(candidates):
+        above1 = s >= t1
+        for t2 in candidates[a:]:
+            pred = np.where(s >= t2, 2, np.where(above1, 1, 0))
+            k = weighted_kappa(y, pred)
+            if np.isfinite(k) and k > best + 1e-12:
+                best, best_pair = k, (float(t1), float(t2))
+    return best_pair

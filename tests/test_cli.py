@@ -1,0 +1,88 @@
+"""The `hdhkits` command: every subcommand, and clear errors instead of tracebacks."""
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from hdhkits.cli import main
+from hdhkits.problem import KITS, get_problem
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_list_shows_every_kit(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    for kit in KITS:
+        assert get_problem(kit).title in out
+    assert out.count("01_exploration.ipynb, 02_baseline.ipynb, 03_submission.ipynb") == len(KITS)
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_data_writes_participant_files_and_separate_truth(capsys, tmp_path, kit):
+    out = tmp_path / "twin"
+    code, text, _ = run(capsys, "data", kit, "--out", out, "--size", "quick", "--seed", "3")
+    assert code == 0
+    problem = get_problem(kit)
+    truth = tmp_path / "twin_truth"
+    assert (truth / problem.truth_file).is_file()
+    assert str(truth) in text
+    for name in problem.official_files:
+        assert (out / name.rstrip("/")).exists(), name
+    assert not (out / problem.truth_file).exists()
+    # the written folder passes the official-layout check
+    code, text, _ = run(capsys, "check", kit, out)
+    assert code == 0 and "match the official" in text
+    # refuses to overwrite without --force
+    code, _, err = run(capsys, "data", kit, "--out", out, "--size", "quick")
+    assert code == 2 and "--force" in err
+
+
+def test_check_lists_problems_of_a_broken_folder(capsys, tmp_path):
+    (tmp_path / "train.csv").write_text("a,b\n1,2\n")
+    code, out, _ = run(capsys, "check", "annitia", tmp_path)
+    assert code == 1 and "problem" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["validate", "nokit", "x.csv"], "unknown kit 'nokit'"),
+    (["validate", "annitia", "does_not_exist.csv", "--size", "quick"], "file not found"),
+    (["score", "annitia", "does_not_exist.csv", "--truth", "nope.csv"], "file not found"),
+    (["check", "annitia", "no_such_folder"], "is not a folder"),
+    (["validate", "annitia", "x.csv", "--data", "no_such_folder"], "does not exist"),
+])
+def test_bad_input_gets_one_clear_message(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert err.startswith("error: ") and message in err
+
+
+def test_unreadable_submission_is_reported(capsys, tmp_path):
+    bad = tmp_path / "sub.csv"
+    bad.write_bytes(b"\x00\xff\xfe not a csv")
+    code, _, err = run(capsys, "validate", "cardihack", bad, "--size", "quick")
+    assert code == 2 and "cannot be read as CSV" in err
+
+
+def test_score_refuses_mismatched_ids(capsys, tmp_path, twin):
+    source = twin("cardihack", "quick")
+    truth = pd.read_csv(source.truth_path)
+    sub = pd.DataFrame({"trustii_id": truth["trustii_id"].iloc[:-1] , "OUTCOME MACE": 0, "OUTCOME SEVERITY": 0.3})
+    sub.to_csv(tmp_path / "sub.csv", index=False)
+    code, _, err = run(capsys, "score", "cardihack", tmp_path / "sub.csv", "--truth", source.truth_path)
+    assert code == 2 and "1 missing" in err and "hdhkits validate" in err
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "hdhkits.cli", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("hdhkits ")
+    result = subprocess.run([sys.executable, "-m", "hdhkits.cli", "run", "nokit"], capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
