@@ -38,7 +38,10 @@ def test_atomic_dir_replaces_only_when_complete(tmp_path):
 
 def test_display_path_hides_machine_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("HDHKITS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HDHKITS_OUTPUT_DIR", str(tmp_path / "out"))
     assert display_path(tmp_path / "cache" / "annitia" / "x") == "$HDHKITS_CACHE/annitia/x"
+    assert display_path(tmp_path / "out" / "annitia" / "submission.csv") == "$HDHKITS_OUTPUT_DIR/annitia/submission.csv"
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HDHKITS_OUTPUT_DIR")
     assert display_path(tmp_path / "outputs") == "./outputs"
     assert display_path(tmp_path) == "."

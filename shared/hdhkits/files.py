@@ -74,15 +74,16 @@ def write_json(obj: Any, path: str | Path) -> Path:
 def display_path(path: str | Path) -> str:
     """A short, machine-independent rendering of a path for notebook outputs.
 
-    Paths under the cache folder are shown from ``$HDHKITS_CACHE`` (or ``~``), paths
-    under the working folder relative to it, so committed outputs hold no absolute
+    Paths under the cache or output folders are shown from ``$HDHKITS_CACHE`` or
+    ``$HDHKITS_OUTPUT_DIR`` when those are set, paths under the working folder relative
+    to it, others from ``~``, so committed outputs hold no absolute
     machine paths.
     """
     path = Path(path).resolve()
     anchors = []
-    cache = os.environ.get("HDHKITS_CACHE")
-    if cache:
-        anchors.append((Path(cache).resolve(), "$HDHKITS_CACHE"))
+    for var in ("HDHKITS_CACHE", "HDHKITS_OUTPUT_DIR"):
+        if os.environ.get(var):
+            anchors.append((Path(os.environ[var]).resolve(), f"${var}"))
     anchors.append((Path.cwd().resolve(), "."))
     anchors.append((Path.home().resolve(), "~"))
     for anchor, label in anchors:

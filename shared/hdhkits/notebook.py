@@ -5,11 +5,16 @@ import json
 import os
 import random
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from .files import write_json
+
+# Without ipywidgets, tqdm.auto falls back to text bars but first warns with the path of
+# its own source file: noise for participants and a machine path in committed outputs.
+warnings.filterwarnings("ignore", message="IProgress not found")
 
 __all__ = [
     "in_colab", "env_flag", "seed_everything", "setup_plots", "record_score", "read_scores", "default_output_dir",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .metric import weighted_kappa
+from .metric import MACE_CLASS_WEIGHTS, MACE_CLASSES
 
 __all__ = ["apply_thresholds", "fit_kappa_thresholds"]
 
@@ -46,12 +46,21 @@ def fit_kappa_thresholds(score, y, n_grid: int = 40) -> tuple[float, float]:
     # Quantiles strictly inside the range: cutting at the minimum would put every row in one class.
     candidates = np.unique(np.quantile(s, np.linspace(0, 1, n_grid + 2)[1:-1]))
     candidates = np.append(candidates, np.inf)
-    best, best_pair = -np.inf, (np.inf, np.inf)
-    for a, t1 in enumerate(candidates):
-        above1 = s >= t1
-        for t2 in candidates[a:]:
-            pred = np.where(s >= t2, 2, np.where(above1, 1, 0))
-            k = weighted_kappa(y, pred)
-            if np.isfinite(k) and k > best + 1e-12:
-                best, best_pair = k, (float(t1), float(t2))
-    return best_pair
+    # The same kappa as metric.weighted_kappa, vectorised over all (t1, t2) pairs at once.
+    k = len(MACE_CLASSES)
+    w = np.asarray([MACE_CLASS_WEIGHTS[c] for c in MACE_CLASSES])[y]
+    pairs = np.array([(a, b) for a in range(len(candidates)) for b in range(a, len(candidates))])
+    t1, t2 = candidates[pairs[:, 0]], candidates[pairs[:, 1]]
+    pred = (s[None, :] >= t1[:, None]).astype(int) + (s[None, :] >= t2[:, None])  # (pairs, n)
+    onehot_true = np.eye(k)[y] * w[:, None]  # (n, k), weighted
+    observed = np.stack([onehot_true.T @ (pred == j).T for j in range(k)], axis=-1)  # (k, pairs, k)
+    observed = observed.transpose(1, 0, 2)  # (pairs, true, pred)
+    total = observed.sum((1, 2))
+    expected = observed.sum(2)[:, :, None] * observed.sum(1)[:, None, :] / total[:, None, None]
+    i, j = np.indices((k, k))
+    d = (i - j) ** 2 / (k - 1) ** 2
+    num, den = (observed * d).sum((1, 2)), (expected * d).sum((1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kappa = np.where(den > 0, 1 - num / den, -np.inf)
+    best = int(np.argmax(kappa))  # first maximum: the lowest cut points among ties
+    return float(t1[best]), float(t2[best])

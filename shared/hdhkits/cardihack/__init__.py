@@ -1,0 +1,39 @@
+"""Cardi-HACK: hypertrophic cardiomyopathy, clinical + genetic data, two outcomes.
+
+The public API of the kit: the problem definition, the file readers, the rules, the
+reconstructed metric, the clinical reference, the baselines and their evaluation.
+"""
+from .baselines import (
+    MACE_FEATURES, SEVERITY_FEATURES, ConstantClass, ConstantProbability, GeneticRiskScore, OrdinalMaceClassifier,
+    SNPScreener, data_fingerprint, declared_features, load_models, make_severity_model, save_models,
+)
+from .evaluation import CVResult, comparison_table, cross_validate_pair, plot_comparison, score_row
+from .metric import (
+    DUMMY_MACE, DUMMY_SEVERITY, MACE_CLASS_WEIGHTS, SEVERITY_CLASS_WEIGHTS, WEIGHT_KAPPA, WEIGHT_SEVERITY,
+    cardihack_metric, rescaled_severity, weighted_kappa, weighted_logloss,
+)
+from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem
+from .qc import genotype_qc
+from .riskscd import ESC_BANDS, GRADIENT_MMHG, RiskSCDClassifier, esc_band, risk_scd, risk_scd_index
+from .rules import MAX_MACE_SNPS, SEVERITY_ALLOWED, check_feature_rules
+from .schema import (
+    CLINICAL_COLUMNS, FEATURE_COLUMNS, OUTCOME_MACE, OUTCOME_SEVERITY, PRIORITY_SNPS, SNP_COLUMNS, TEST_ID,
+    read_test, read_train, unknown_as_missing,
+)
+from .thresholds import apply_thresholds, fit_kappa_thresholds
+from .twin import TRAIN_TRUTH_FILE, make_twin_frames, oracle_submission, oracle_train_predictions, snp_architecture
+
+__all__ = [
+    "PROBLEM", "CardihackProblem", "SUBMISSION_SPEC",
+    "read_train", "read_test", "unknown_as_missing", "CLINICAL_COLUMNS", "FEATURE_COLUMNS", "SNP_COLUMNS",
+    "PRIORITY_SNPS", "OUTCOME_MACE", "OUTCOME_SEVERITY", "TEST_ID",
+    "check_feature_rules", "SEVERITY_ALLOWED", "MAX_MACE_SNPS",
+    "cardihack_metric", "weighted_kappa", "weighted_logloss", "rescaled_severity", "SEVERITY_CLASS_WEIGHTS",
+    "MACE_CLASS_WEIGHTS", "WEIGHT_KAPPA", "WEIGHT_SEVERITY", "DUMMY_MACE", "DUMMY_SEVERITY",
+    "risk_scd", "risk_scd_index", "esc_band", "RiskSCDClassifier", "GRADIENT_MMHG", "ESC_BANDS",
+    "make_severity_model", "OrdinalMaceClassifier", "SNPScreener", "GeneticRiskScore", "ConstantProbability",
+    "ConstantClass", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",
+    "cross_validate_pair", "comparison_table", "plot_comparison", "score_row", "CVResult",
+    "apply_thresholds", "fit_kappa_thresholds", "genotype_qc",
+    "make_twin_frames", "oracle_submission", "oracle_train_predictions", "snp_architecture", "TRAIN_TRUTH_FILE",
+]

@@ -1,0 +1,428 @@
+"""Baseline models for Cardi-HACK, as scikit-learn estimators.
+
+* SEVERITY: :func:`make_severity_model`, a regularised logistic regression on baseline
+  age, sex and genetic data. SNP screening is a pipeline step (:class:`SNPScreener`),
+  so inside cross-validation it only sees the training folds.
+* MACE: :class:`OrdinalMaceClassifier`, two cumulative binary models ``P(MACE >= 1)`` and
+  ``P(MACE >= 2)`` on clinical risk factors, the pathogenic variant and a genetic risk
+  score (:class:`GeneticRiskScore`, built from the training data only) over the priority
+  SNPs; the class cut points on the expected code are chosen inside the training data by
+  an inner cross-validation, for the weighted kappa.
+
+Every model starts with :class:`ColumnSelector`, so it reads only the columns it
+declares, and :func:`declared_features` returns them for the rule check. Missing values
+(and ``Age_Diag`` of 0.0, meaning unknown) are imputed inside the pipeline.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS
+from .rules import SEVERITY_ALLOWED
+from .schema import PRIORITY_SNPS, unknown_as_missing
+from .thresholds import apply_thresholds, fit_kappa_thresholds
+
+__all__ = [
+    "SEVERITY_FEATURES", "MACE_CLINICAL", "MACE_FEATURES", "ColumnSelector", "UnknownAsMissing", "SNPScreener",
+    "GeneticRiskScore", "ConstantProbability", "ConstantClass", "OrdinalMaceClassifier", "make_severity_model",
+    "declared_features", "data_fingerprint", "save_models", "load_models",
+]
+
+#: Columns the SEVERITY baseline reads: all it may read.
+SEVERITY_FEATURES: tuple[str, ...] = SEVERITY_ALLOWED
+#: Clinical columns of the MACE baseline: the HCM Risk-SCD inputs, LVEF and the variant.
+MACE_CLINICAL: tuple[str, ...] = ("Age_Baseline", "Epaiss_max", "Diam_OG", "Gradient", "TVNS", "SYNCOPE",
+                                  "ATCD_MS", "FEVG", "Variant.Pathogene")
+#: Columns the MACE baseline reads: the clinical ones and the 75 priority SNPs (<= 100 SNPs).
+MACE_FEATURES: tuple[str, ...] = (*MACE_CLINICAL, *PRIORITY_SNPS)
+
+
+def _frame(X) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError("Cardi-HACK models take a pandas DataFrame with the official column names")
+    return X
+
+
+def _snp_columns(columns) -> list[str]:
+    return [c for c in columns if str(c).startswith("SNP")]
+
+
+class ColumnSelector(TransformerMixin, BaseEstimator):
+    """Keep the declared columns, in the declared order; name any that is missing.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The columns the model reads.
+    """
+
+    def __init__(self, columns=()):
+        self.columns = columns
+
+    def fit(self, X, y=None):
+        self.transform(X)
+        self.n_features_in_ = len(self.columns)
+        return self
+
+    def transform(self, X):
+        X = _frame(X)
+        missing = [c for c in self.columns if c not in X.columns]
+        if missing:
+            shown = ", ".join(repr(c) for c in missing[:8])
+            raise KeyError(f"the model reads column(s) {shown}{' …' if len(missing) > 8 else ''} "
+                           f"({len(missing)} in all) that the table lacks; pass the train or test table")
+        # Floats from here on: the imputer and scaler check a homogeneous frame much faster.
+        return X[list(self.columns)].astype(float)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.columns, dtype=object)
+
+
+class UnknownAsMissing(TransformerMixin, BaseEstimator):
+    """Turn the file's "unknown" codes into NaN (``Age_Diag`` 0.0), for the imputer."""
+
+    def fit(self, X, y=None):
+        self.feature_names_in_ = np.asarray(_frame(X).columns, dtype=object)
+        return self
+
+    def transform(self, X):
+        return unknown_as_missing(_frame(X))
+
+    def get_feature_names_out(self, input_features=None):
+        return self.feature_names_in_
+
+
+def _association(G: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-SNP |correlation| with a binary target and the per-allele slope (0 for constant SNPs)."""
+    g = G - G.mean(0)
+    yc = y - y.mean()
+    sd_g = np.sqrt((g ** 2).sum(0))
+    sd_y = np.sqrt((yc ** 2).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.where(sd_g > 0, g.T @ yc / (sd_g * sd_y if sd_y > 0 else 1), 0.0)
+        slope = np.where(sd_g > 0, g.T @ yc / sd_g ** 2, 0.0)
+    return np.abs(np.nan_to_num(corr)), np.nan_to_num(slope)
+
+
+class SNPScreener(TransformerMixin, BaseEstimator):
+    """Keep the ``k`` SNP columns most associated with the target; other columns pass through.
+
+    Screening by absolute correlation with ``y >= threshold`` (``y`` binary or ordinal).
+    Fit it inside a pipeline: screening on all the data before cross-validating would
+    leak the held-out outcomes into the choice of SNPs.
+
+    Parameters
+    ----------
+    k : int
+        Number of SNPs kept.
+    threshold : int
+        The target is binarised as ``y >= threshold``.
+    """
+
+    def __init__(self, k: int = 20, threshold: int = 1):
+        self.k = k
+        self.threshold = threshold
+
+    def fit(self, X, y):
+        X = _frame(X)
+        snps = _snp_columns(X.columns)
+        score, _ = _association(X[snps].to_numpy(float), (np.asarray(y) >= self.threshold).astype(float))
+        order = np.argsort(-score, kind="stable")[: self.k]
+        self.selected_snps_ = [snps[i] for i in sorted(order)]
+        self.scores_ = pd.Series(score, index=snps)
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "selected_snps_")
+        X = _frame(X)
+        keep = [c for c in X.columns if not str(c).startswith("SNP") or c in self.selected_snps_]
+        return X[keep]
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "selected_snps_")
+        return np.asarray([c for c in self.feature_names_in_
+                           if not str(c).startswith("SNP") or c in self.selected_snps_], dtype=object)
+
+
+class GeneticRiskScore(TransformerMixin, BaseEstimator):
+    """Replace the SNP columns by one weighted allele count, ``GRS``.
+
+    The ``k`` SNPs most associated with ``y >= threshold`` are kept, each weighted by
+    its univariate per-allele slope; both are learnt from the data ``fit`` sees (the
+    training folds), never from the rows it scores.
+
+    Parameters
+    ----------
+    k : int
+        Number of SNPs in the score.
+    threshold : int
+        The target is binarised as ``y >= threshold``.
+    """
+
+    def __init__(self, k: int = 10, threshold: int = 1):
+        self.k = k
+        self.threshold = threshold
+
+    def fit(self, X, y):
+        X = _frame(X)
+        snps = _snp_columns(X.columns)
+        G = X[snps].to_numpy(float)
+        score, slope = _association(G, (np.asarray(y) >= self.threshold).astype(float))
+        order = sorted(np.argsort(-score, kind="stable")[: self.k])
+        self.snps_ = [snps[i] for i in order]
+        self.weights_ = pd.Series(slope[order], index=self.snps_)
+        self.means_ = pd.Series(G[:, order].mean(0), index=self.snps_)
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "snps_")
+        X = _frame(X)
+        grs = (X[self.snps_] - self.means_).to_numpy(float) @ self.weights_.to_numpy()
+        out = X[[c for c in X.columns if not str(c).startswith("SNP")]].copy()
+        out["GRS"] = grs
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray([c for c in self.feature_names_in_ if not str(c).startswith("SNP")] + ["GRS"], dtype=object)
+
+
+def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
+    """The SEVERITY baseline: select -> impute -> screen SNPs -> scale -> logistic regression.
+
+    Parameters
+    ----------
+    k_snps : int
+        SNPs kept by the screening step (fitted on training folds only).
+    C : float
+        Inverse L2 penalty of the logistic regression.
+
+    Returns
+    -------
+    Pipeline
+        Reads :data:`SEVERITY_FEATURES`. The logistic regression weighs patients like the
+        metric does (:data:`~hdhkits.cardihack.metric.SEVERITY_CLASS_WEIGHTS`), so its
+        probabilities are calibrated for the weighted log-loss.
+    """
+    model = Pipeline([
+        ("select", ColumnSelector(SEVERITY_FEATURES)),
+        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+        ("screen", SNPScreener(k=k_snps)),
+        ("scale", StandardScaler()),
+        ("logit", LogisticRegression(C=C, class_weight=dict(SEVERITY_CLASS_WEIGHTS), solver="newton-cholesky",
+                                     max_iter=200)),
+    ])
+    return model.set_output(transform="pandas")
+
+
+def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
+    model = Pipeline([
+        ("select", ColumnSelector(features)),
+        ("unknown", UnknownAsMissing()),
+        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+        ("grs", GeneticRiskScore(k=k_grs)),  # the target it sees is already y >= threshold
+        ("scale", StandardScaler()),
+        ("logit", LogisticRegression(C=C, solver="newton-cholesky", max_iter=200)),
+    ])
+    return model.set_output(transform="pandas")
+
+
+class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
+    """MACE baseline: cumulative binary models and kappa-tuned cut points.
+
+    ``P(MACE >= 1)`` and ``P(MACE >= 2)`` come from two logistic regressions on the
+    clinical columns and a genetic risk score; the expected code
+    ``P(>= 1) + P(>= 2)`` is cut into classes at points chosen, inside the training
+    data, on out-of-fold predictions of an inner cross-validation.
+
+    Parameters
+    ----------
+    features : sequence of str
+        Columns read (default :data:`MACE_FEATURES`: clinical + the 75 priority SNPs).
+    k_grs : int
+        SNPs in each genetic risk score.
+    C : float
+        Inverse L2 penalty of both logistic regressions.
+    n_threshold_folds : int
+        Folds of the inner cross-validation that chooses the cut points.
+    random_state : int
+        Seed of the inner folds.
+    """
+
+    def __init__(self, features=MACE_FEATURES, k_grs: int = 5, C: float = 0.1, n_threshold_folds: int = 3,
+                 random_state: int = 0):
+        self.features = features
+        self.k_grs = k_grs
+        self.C = C
+        self.n_threshold_folds = n_threshold_folds
+        self.random_state = random_state
+
+    def _fit_pair(self, X, y):
+        pair = []
+        for threshold in (1, 2):
+            model = _mace_binary_model(self.features, self.k_grs, self.C)
+            pair.append(model.fit(X, (y >= threshold).astype(int)))
+        return pair
+
+    @staticmethod
+    def _cumulative(pair, X) -> np.ndarray:
+        p1 = pair[0].predict_proba(X)[:, 1]
+        p2 = np.minimum(pair[1].predict_proba(X)[:, 1], p1)  # keep P(>=2) <= P(>=1)
+        return np.column_stack([p1, p2])
+
+    def fit(self, X: pd.DataFrame, y) -> "OrdinalMaceClassifier":
+        """Fit both binary models and choose the cut points by inner cross-validation."""
+        y = np.asarray(y).astype(int)
+        self.classes_ = np.array([0, 1, 2])
+        oof = np.zeros(len(y))
+        folds = StratifiedKFold(self.n_threshold_folds, shuffle=True, random_state=self.random_state)
+        for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
+            pair = self._fit_pair(X.iloc[train_idx], y[train_idx])
+            oof[test_idx] = self._cumulative(pair, X.iloc[test_idx]).sum(1)
+        self.thresholds_ = fit_kappa_thresholds(oof, y)
+        self.models_ = self._fit_pair(X, y)
+        return self
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """``P(MACE = 0, 1, 2)``, shape (n, 3)."""
+        check_is_fitted(self, "models_")
+        c = self._cumulative(self.models_, X)
+        return np.column_stack([1 - c[:, 0], c[:, 0] - c[:, 1], c[:, 1]])
+
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        """The expected code ``P(>= 1) + P(>= 2)`` that the cut points apply to."""
+        check_is_fitted(self, "models_")
+        return self._cumulative(self.models_, X).sum(1)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """MACE classes 0/1/2."""
+        return apply_thresholds(self.decision_function(X), self.thresholds_)
+
+    def coefficients(self) -> pd.DataFrame:
+        """Standardised coefficients of both binary models (rows: features, incl. ``GRS``)."""
+        check_is_fitted(self, "models_")
+        cols = {}
+        for name, model in zip(("P(MACE>=1)", "P(MACE>=2)"), self.models_):
+            cols[name] = pd.Series(model[-1].coef_[0], index=model[-1].feature_names_in_)
+        return pd.DataFrame(cols)
+
+
+class ConstantProbability(ClassifierMixin, BaseEstimator):
+    """A constant SEVERITY probability.
+
+    Parameters
+    ----------
+    p : float or {"prevalence", "weighted"}
+        A fixed probability (default: the organisers' dummy, 117/347); ``"prevalence"``
+        learns the training prevalence; ``"weighted"`` the prevalence weighted like the
+        metric, the constant that minimises its weighted log-loss.
+    """
+
+    def __init__(self, p=DUMMY_SEVERITY):
+        self.p = p
+
+    def fit(self, X, y):
+        y = np.asarray(y).astype(float)
+        self.classes_ = np.array([0, 1])
+        if self.p == "prevalence":
+            self.p_ = float(y.mean())
+        elif self.p == "weighted":
+            w = np.where(y == 1, SEVERITY_CLASS_WEIGHTS[1], SEVERITY_CLASS_WEIGHTS[0])
+            self.p_ = float(np.sum(w * y) / np.sum(w))
+        else:
+            self.p_ = float(self.p)
+        return self
+
+    def predict_proba(self, X):
+        check_is_fitted(self, "p_")
+        return np.tile([1 - self.p_, self.p_], (len(X), 1))
+
+    def predict(self, X):
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+class ConstantClass(ClassifierMixin, BaseEstimator):
+    """A constant MACE class (the organisers' dummy predicts 0)."""
+
+    def __init__(self, value: int = 0):
+        self.value = value
+
+    def fit(self, X, y):
+        self.classes_ = np.array([0, 1, 2])
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self, "classes_")
+        return np.full(len(X), int(self.value))
+
+
+def declared_features(model) -> list[str]:
+    """The official columns a model reads, for :func:`~hdhkits.cardihack.rules.check_feature_rules`.
+
+    Pipelines starting with :class:`ColumnSelector` and :class:`OrdinalMaceClassifier`
+    declare their columns; constants read none; :class:`~.riskscd.RiskSCDClassifier`
+    reads the score's inputs.
+    """
+    if isinstance(model, Pipeline) and isinstance(model.steps[0][1], ColumnSelector):
+        return list(model.steps[0][1].columns)
+    if isinstance(model, OrdinalMaceClassifier):
+        return list(model.features)
+    if isinstance(model, (ConstantProbability, ConstantClass)):
+        return []
+    if hasattr(model, "features_"):
+        return list(model.features_)
+    raise TypeError(f"cannot tell which columns a {type(model).__name__} reads; start it with a ColumnSelector")
+
+
+def data_fingerprint(data_dir: str | Path) -> str:
+    """SHA-256 of ``train.csv`` in a data folder: ties saved models to the data they learnt from."""
+    import hashlib
+
+    return hashlib.sha256((Path(data_dir) / "train.csv").read_bytes()).hexdigest()
+
+
+def save_models(path: str | Path, severity, mace, fingerprint: str | None = None) -> Path:
+    """Save a fitted (SEVERITY, MACE) pair and their declared features with joblib.
+
+    Parameters
+    ----------
+    path : str or Path
+        Target file (written atomically).
+    severity, mace : fitted estimators
+    fingerprint : str, optional
+        :func:`data_fingerprint` of the training data, checked by :func:`load_models`.
+    """
+    from ..files import atomic_path
+
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        joblib.dump({"severity": severity, "mace": mace, "severity_features": declared_features(severity),
+                     "mace_features": declared_features(mace), "fingerprint": fingerprint}, tmp)
+    return path
+
+
+def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
+    """Load a pair saved by :func:`save_models`: ``(severity, mace)``.
+
+    Raises
+    ------
+    ValueError
+        ``fingerprint`` is given and differs from the saved one: the models were trained on
+        other data (e.g. the twin, when the official files are used now); retrain them.
+    """
+    bundle = joblib.load(Path(path))
+    if fingerprint is not None and bundle.get("fingerprint") != fingerprint:
+        raise ValueError(f"{Path(path).name} was trained on another train.csv; run 02_baseline again on this data")
+    return bundle["severity"], bundle["mace"]

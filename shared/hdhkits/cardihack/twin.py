@@ -1,0 +1,327 @@
+"""The Cardi-HACK synthetic twin: same files, same columns, same quirks, known truth.
+
+Generative model (every number is a module constant below; the README restates it):
+
+1. **Genetics.** ``Variant.Pathogene`` 0/1/2 with the real file's frequencies
+   (200/137/10 of 347). 288 SNPs with coded-allele frequencies from a Beta(1.1, 1.8)
+   (median ~0.35, clipped at 0.95), :data:`MONOMORPHIC_SNPS` fixed at 0; SNPs come in
+   linkage-disequilibrium blocks of 1–6 neighbours (a shared Gaussian per block and
+   chromosome, thresholded at the allele frequency), so neighbours correlate. Each
+   chromosome is drawn independently: Hardy–Weinberg holds, except for
+   :data:`HWE_BREAKING_SNPS`, given an excess of homozygotes (F = 0.5) as a genotyping
+   artefact for the QC to find. The SNP architecture does not depend on the seed.
+2. **Clinical.** Sex ``Genre`` (1 in 32 %), ``Age_Baseline`` ~ Normal, 8 years younger
+   for variant carriers, clipped to 14–91; ``Age_Diag`` = baseline age minus a Gamma
+   delay, 0.0 (unknown) for 4 %; ``BMI`` log-normal; ``BSA`` a weight-like quantity
+   (BMI × height²) rescaled to the real file's 71.7 ± 15 (its unit is not m²); a latent
+   LVOT gradient in mmHg (``Gradient`` = 1 when >= 30 mmHg, 31 %); ``Epaiss_max``
+   log-normal (+1.5 mm for carriers); ``Diam_OG`` rises with age, gradient and
+   thickness; ``TVNS``, ``ATCD_MS`` and ``SYNCOPE`` from small logistic models whose
+   intercepts hit the real prevalences.
+3. **SEVERITY** ~ Bernoulli(expit(a + 0.7 z_age + 0.5 sex + 1.1 carrier + 0.8 [two
+   variants] + SNP effects)), SNP effects on :data:`SEVERITY_SNPS`, intercept set so the
+   expected prevalence is 117/347. ``FEVG`` (LVEF < 50 %) is part of the severe phenotype's
+   definition, so it is drawn *after* SEVERITY (16 % if severe, 1 % otherwise): a strong
+   but forbidden predictor.
+4. **MACE** from a Weibull time to event ``T`` with linear predictor ``1.6 × (HCM
+   Risk-SCD PI with the true mmHg gradient) + 0.5 carrier + 0.5 FEVG + 0.4 SEVERITY +
+   SNP effects`` on :data:`MACE_SNPS` (mostly priority SNPs), and a follow-up ``C``
+   (30 % of patients lost to follow-up uniformly over 0–3,000 days). MACE = 1 when
+   ``T <= min(C, 1000)``, 2 when ``1000 < T <= min(C, 3000)``, else 0 (no event seen:
+   event-free *or* censored). The Weibull scale and shape are set so the expected
+   counts are 29 and 57 of 347.
+
+True probabilities (``P_SEVERE``, ``P_MACE_0/1/2``) are computed exactly from the model
+(the MACE ones by integrating the event density against the follow-up survival). The
+oracle's MACE class thresholds the expected code ``P_MACE_1 + 2 P_MACE_2`` at cut points
+chosen on the *training* patients' true probabilities and outcomes for the weighted kappa.
+
+Sizes: the official files are small, so every size (``quick``, ``default``, ``full``)
+has the official counts, 347 train and 149 test patients.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+from scipy.special import expit
+from scipy.stats import norm
+
+from ..files import write_csv
+from .riskscd import RISK_SCD_COEFFICIENTS
+from .schema import (
+    N_SNPS, OUTCOME_MACE, OUTCOME_SEVERITY, SNP_COLUMNS, TEST_COLUMNS, TEST_ID, TRAIN_COLUMNS,
+)
+from .thresholds import apply_thresholds, fit_kappa_thresholds
+
+__all__ = [
+    "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_SNPS", "MACE_SNPS", "MONOMORPHIC_SNPS",
+    "HWE_BREAKING_SNPS", "TARGET_SEVERE", "TARGET_MACE", "TRAIN_TRUTH_FILE", "TEST_TRUTH_FILE",
+    "snp_architecture", "simulate_cohort", "make_twin_frames", "write_twin_files", "oracle_submission",
+    "oracle_train_predictions",
+]
+
+N_TRAIN, N_TEST = 347, 149
+#: Rows (train, test) per twin size: the official counts for every size.
+TWIN_SIZES: dict[str, tuple[int, int]] = {"quick": (N_TRAIN, N_TEST), "default": (N_TRAIN, N_TEST),
+                                          "full": (N_TRAIN, N_TEST)}
+#: Seed of the SNP architecture (frequencies, LD blocks), fixed so the causal SNPs are the
+#: same in every twin.
+ARCHITECTURE_SEED = 20251128
+
+#: Prevalences of the real train file.
+TARGET_SEVERE = 117 / 347
+TARGET_MACE = (261 / 347, 29 / 347, 57 / 347)
+VARIANT_P = np.array([200, 137, 10]) / 347
+P_GENRE, P_GRADIENT, P_TVNS, P_ATCD, P_SYNCOPE = 0.32, 0.31, 0.12, 0.09, 0.05
+P_FEVG_IF_SEVERE, P_FEVG_IF_NOT = 0.16, 0.01
+P_AGE_DIAG_UNKNOWN = 0.04
+P_LOST_TO_FOLLOW_UP = 0.30
+HORIZONS = (1000.0, 3000.0)
+
+#: SNP -> effect per coded allele (log-odds) on SEVERITY.
+SEVERITY_SNPS: dict[str, float] = {"SNP12": 0.7, "SNP58": -0.6, "SNP101": 0.6, "SNP177": 0.55,
+                                   "SNP230": -0.5, "SNP260": 0.45}
+#: SNP -> effect per coded allele (log-hazard) on MACE; all but one are priority SNPs.
+MACE_SNPS: dict[str, float] = {"SNP3": 0.5, "SNP17": 0.45, "SNP42": -0.4, "SNP68": 0.35, "SNP150": 0.35}
+#: SNPs with no variation (coded-allele frequency 0).
+MONOMORPHIC_SNPS: tuple[str, ...] = ("SNP33", "SNP90", "SNP134", "SNP201", "SNP245", "SNP281")
+#: SNPs generated with an excess of homozygotes (out of Hardy–Weinberg equilibrium).
+HWE_BREAKING_SNPS: tuple[str, ...] = ("SNP88", "SNP199", "SNP266")
+#: SNP set to the highest frequency of the real file.
+TOP_FREQUENCY_SNP, TOP_FREQUENCY = "SNP120", 0.95
+
+TRAIN_TRUTH_FILE = "train_truth.csv"
+TEST_TRUTH_FILE = "test_truth.csv"
+
+
+def snp_architecture() -> pd.DataFrame:
+    """The fixed SNP architecture: frequency, LD block and LD strength of every SNP.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by SNP name, columns ``freq``, ``block`` and ``rho``.
+    """
+    rng = np.random.default_rng(ARCHITECTURE_SEED)
+    freq = np.minimum(rng.beta(1.1, 1.8, N_SNPS), TOP_FREQUENCY)
+    blocks, b = [], 0
+    while len(blocks) < N_SNPS:
+        blocks += [b] * int(rng.integers(1, 7))
+        b += 1
+    blocks = np.asarray(blocks[:N_SNPS])
+    rho_block = rng.uniform(0.3, 0.9, blocks.max() + 1)
+    arch = pd.DataFrame({"freq": freq, "block": blocks, "rho": rho_block[blocks]}, index=list(SNP_COLUMNS))
+    for snp in MONOMORPHIC_SNPS:
+        arch.loc[snp, "freq"] = 0.0
+    arch.loc[TOP_FREQUENCY_SNP, "freq"] = TOP_FREQUENCY
+    # Causal SNPs get a common allele, so their effects show up in a few hundred patients.
+    for snp in (*SEVERITY_SNPS, *MACE_SNPS):
+        arch.loc[snp, "freq"] = float(np.clip(arch.loc[snp, "freq"], 0.2, 0.6))
+    return arch
+
+
+def _genotypes(rng: np.random.Generator, n: int, arch: pd.DataFrame) -> np.ndarray:
+    """Genotypes (n, N_SNPS) in 0/1/2: two chromosomes, LD through a shared Gaussian per block."""
+    freq, blocks, rho = arch["freq"].to_numpy(), arch["block"].to_numpy(), arch["rho"].to_numpy()
+    cut = norm.ppf(np.clip(freq, 1e-12, 1 - 1e-12))
+    g = np.zeros((n, N_SNPS), dtype=int)
+    for _ in range(2):
+        shared = rng.standard_normal((n, blocks.max() + 1))[:, blocks]
+        latent = np.sqrt(rho) * shared + np.sqrt(1 - rho) * rng.standard_normal((n, N_SNPS))
+        g += (latent < cut).astype(int)
+    g[:, freq == 0] = 0
+    for snp in HWE_BREAKING_SNPS:  # inbreeding-like artefact: half the patients get two copies of one allele
+        j = SNP_COLUMNS.index(snp)
+        homo = rng.random(n) < 0.5
+        g[homo, j] = 2 * (rng.random(int(homo.sum())) < freq[j])
+    return g
+
+
+def _intercept(lp: np.ndarray, target: float) -> float:
+    """Intercept a such that mean(expit(a + lp)) == target."""
+    return float(optimize.brentq(lambda a: expit(a + lp).mean() - target, -30, 30))
+
+
+def _snp_score(genotypes: pd.DataFrame, effects: dict[str, float], arch: pd.DataFrame) -> np.ndarray:
+    return sum(w * (genotypes[s].to_numpy() - 2 * arch.loc[s, "freq"]) for s, w in effects.items())
+
+
+def _mace_probabilities(lp: np.ndarray, log_scale: float, shape: float) -> np.ndarray:
+    """P(MACE = 0/1/2) under the Weibull event time and the follow-up censoring, (n, 3)."""
+    t = np.linspace(0, HORIZONS[1], 301)
+    cumhaz = np.exp(log_scale + lp)[:, None] * (t[None, :] / HORIZONS[0]) ** shape
+    dF = -np.diff(np.exp(-cumhaz), axis=1)  # P(event in each step)
+    mid = (t[1:] + t[:-1]) / 2
+    followed = 1 - P_LOST_TO_FOLLOW_UP * mid / HORIZONS[1]  # P(C > t), lost uniformly over 0–3,000 d
+    p_event = dF * followed[None, :]
+    p1 = p_event[:, mid <= HORIZONS[0]].sum(1)
+    p2 = p_event[:, mid > HORIZONS[0]].sum(1)
+    return np.column_stack([1 - p1 - p2, p1, p2])
+
+
+def _calibrate_weibull(lp: np.ndarray) -> tuple[float, float]:
+    """Log-scale and shape so the expected MACE 1 and 2 proportions hit the real ones."""
+    def gap(params):
+        probs = _mace_probabilities(lp, params[0], np.exp(params[1]))
+        return probs[:, 1:].mean(0) - np.asarray(TARGET_MACE[1:])
+
+    fit = optimize.least_squares(gap, x0=[-2.5, 0.0], xtol=1e-12, ftol=1e-12)
+    return float(fit.x[0]), float(np.exp(fit.x[1]))
+
+
+def _long_floats(rng: np.random.Generator, x: np.ndarray, share_whole: float) -> np.ndarray:
+    """Round a share of the values to whole numbers and leave the rest with all their decimals."""
+    whole = rng.random(len(x)) < share_whole
+    return np.where(whole, np.round(x), x)
+
+
+def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate ``n`` patients: the file columns and their truth.
+
+    Parameters
+    ----------
+    n : int
+        Number of patients.
+    seed : int
+        Seed of the patients (the SNP architecture is fixed).
+
+    Returns
+    -------
+    features : DataFrame
+        The train-file columns (without ``ID``), outcomes included.
+    truth : DataFrame
+        ``P_SEVERE``, ``P_MACE_0``, ``P_MACE_1``, ``P_MACE_2``, ``LVOT_MMHG``,
+        ``EVENT_DAYS``, ``FOLLOWUP_DAYS``.
+    """
+    rng = np.random.default_rng([seed, 7301])
+    arch = snp_architecture()
+    variant = rng.choice(3, size=n, p=VARIANT_P)
+    carrier = (variant >= 1).astype(float)
+    genre = (rng.random(n) < P_GENRE).astype(int)
+    age = np.clip(rng.normal(57.9 - 8.0 * carrier, 14.3), 14, 91)
+    age_diag = np.clip(age - rng.gamma(0.8, 5.0, n), 5, None)
+    age_diag = np.where(rng.random(n) < P_AGE_DIAG_UNKNOWN, 0.0, age_diag)
+    bmi = np.clip(np.exp(rng.normal(np.log(27.2) - 0.0135, 0.164, n)), 15, 60)
+    height = np.where(genre == 1, rng.normal(1.63, 0.065, n), rng.normal(1.76, 0.07, n))
+    weight_like = bmi * height ** 2
+    bsa = 71.7 + 15.0 * (weight_like - weight_like.mean()) / weight_like.std()
+    gradient = (rng.random(n) < P_GRADIENT).astype(int)
+    lvot = np.where(gradient == 1, 30 + rng.gamma(2.0, 17.5, n), np.minimum(rng.gamma(2.0, 5.0, n), 29.5))
+    mwt = np.clip(np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier, 9, 41)
+    la = np.clip(40.77 + 0.08 * (age - 54.5) + 3.0 * gradient + 0.2 * (mwt - 18.5) + rng.normal(0, 5.6, n), 25, 70)
+    z_mwt = (mwt - 18.5) / 4.0
+    tvns_lp = 0.6 * z_mwt + 0.2 * (age - 54.5) / 15
+    tvns = (rng.random(n) < expit(_intercept(tvns_lp, P_TVNS) + tvns_lp)).astype(int)
+    atcd_lp = 0.8 * carrier
+    atcd = (rng.random(n) < expit(_intercept(atcd_lp, P_ATCD) + atcd_lp)).astype(int)
+    sync_lp = 0.5 * z_mwt - 0.3 * (age - 54.5) / 15
+    syncope = (rng.random(n) < expit(_intercept(sync_lp, P_SYNCOPE) + sync_lp)).astype(int)
+
+    snps = pd.DataFrame(_genotypes(rng, n, arch), columns=list(SNP_COLUMNS))
+    sev_lp = (0.7 * (age - 54.5) / 14.9 + 0.5 * genre + 1.1 * carrier + 0.8 * (variant == 2)
+              + _snp_score(snps, SEVERITY_SNPS, arch))
+    p_severe = expit(_intercept(sev_lp, TARGET_SEVERE) + sev_lp)
+    severity = (rng.random(n) < p_severe).astype(int)
+    fevg = (rng.random(n) < np.where(severity == 1, P_FEVG_IF_SEVERE, P_FEVG_IF_NOT)).astype(int)
+
+    c = RISK_SCD_COEFFICIENTS
+    pi = (c["mwt"] * mwt + c["mwt2"] * mwt ** 2 + c["la"] * la + c["lvot"] * lvot + c["fhscd"] * atcd
+          + c["nsvt"] * tvns + c["syncope"] * syncope + c["age"] * age)
+    mace_lp = (1.6 * (pi - pi.mean()) + 0.5 * carrier + 0.5 * fevg + 0.4 * severity
+               + _snp_score(snps, MACE_SNPS, arch))
+    log_scale, shape = _calibrate_weibull(mace_lp)
+    p_mace = _mace_probabilities(mace_lp, log_scale, shape)
+    event = HORIZONS[0] * (-np.log(rng.random(n)) / np.exp(log_scale + mace_lp)) ** (1 / shape)
+    followup = np.where(rng.random(n) < P_LOST_TO_FOLLOW_UP, rng.uniform(0, HORIZONS[1], n), np.inf)
+    seen = event <= followup
+    mace = np.where(seen & (event <= HORIZONS[0]), 1, np.where(seen & (event <= HORIZONS[1]), 2, 0))
+
+    features = pd.DataFrame({
+        "Age_Baseline": age, "Age_Diag": age_diag, "BMI": bmi, "BSA": bsa, "Genre": genre,
+        "Epaiss_max": _long_floats(rng, mwt, 0.7), "Gradient": gradient, "TVNS": tvns, "FEVG": fevg,
+        "ATCD_MS": atcd, "SYNCOPE": syncope, "Diam_OG": _long_floats(rng, la, 0.7),
+        OUTCOME_SEVERITY: severity, OUTCOME_MACE: mace, "Variant.Pathogene": variant,
+    })
+    features = pd.concat([features, snps], axis=1)
+    truth = pd.DataFrame({
+        "P_SEVERE": p_severe, "P_MACE_0": p_mace[:, 0], "P_MACE_1": p_mace[:, 1], "P_MACE_2": p_mace[:, 2],
+        "LVOT_MMHG": lvot, "EVENT_DAYS": event, "FOLLOWUP_DAYS": np.where(np.isinf(followup), np.nan, followup),
+    })
+    return features, truth
+
+
+def _expected_code(truth: pd.DataFrame) -> np.ndarray:
+    return truth["P_MACE_1"].to_numpy() + 2 * truth["P_MACE_2"].to_numpy()
+
+
+def make_twin_frames(seed: int = 0, size: str = "default") -> dict[str, pd.DataFrame]:
+    """The twin's four tables: ``train``, ``test``, ``train_truth`` and ``test_truth``.
+
+    ``test_truth`` holds ``trustii_id``, both outcomes, the true probabilities and
+    ``ORACLE_MACE`` (the oracle's class, see the module docstring); ``train_truth`` holds
+    ``ID``, the true probabilities and the latent LVOT gradient, event time and follow-up.
+    """
+    if size not in TWIN_SIZES:
+        raise ValueError(f"size must be one of {tuple(TWIN_SIZES)}, not {size!r}")
+    n_train, n_test = TWIN_SIZES[size]
+    n = n_train + n_test
+    cohort, truth = simulate_cohort(n, seed)
+    rng = np.random.default_rng([seed, 7302])
+    cohort.insert(0, "ID", rng.permutation(np.arange(1, n + 1)))  # a shuffled patient number
+    train, test = cohort.iloc[:n_train].reset_index(drop=True), cohort.iloc[n_train:].reset_index(drop=True)
+    truth_train, truth_test = truth.iloc[:n_train].reset_index(drop=True), truth.iloc[n_train:].reset_index(drop=True)
+
+    cuts = fit_kappa_thresholds(_expected_code(truth_train), train[OUTCOME_MACE].to_numpy())
+    test.insert(0, TEST_ID, np.arange(1, n_test + 1))
+    test_truth = pd.concat([test[[TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]], truth_test], axis=1)
+    test_truth["ORACLE_MACE"] = apply_thresholds(_expected_code(truth_test), cuts)
+    order = rng.permutation(n_test)  # rows shuffled, trustii_id kept with its patient
+    test, test_truth = test.iloc[order].reset_index(drop=True), test_truth.iloc[order].reset_index(drop=True)
+    train_truth = pd.concat([train[["ID"]], truth_train], axis=1)
+    return {"train": train[list(TRAIN_COLUMNS)], "test": test[list(TEST_COLUMNS)],
+            "train_truth": train_truth, "test_truth": test_truth}
+
+
+def write_twin_files(data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
+    """Write ``train.csv``, ``test.csv`` into ``data_dir`` and the truth tables into ``truth_dir``."""
+    frames = make_twin_frames(seed, size)
+    write_csv(frames["train"], Path(data_dir) / "train.csv")
+    write_csv(frames["test"], Path(data_dir) / "test.csv")
+    write_csv(frames["test_truth"], Path(truth_dir) / TEST_TRUTH_FILE)
+    write_csv(frames["train_truth"], Path(truth_dir) / TRAIN_TRUTH_FILE)
+
+
+def oracle_submission(test_truth: pd.DataFrame) -> pd.DataFrame:
+    """The oracle's submission from a twin's test truth: true P(severe) and ``ORACLE_MACE``."""
+    return pd.DataFrame({TEST_ID: test_truth[TEST_ID].to_numpy(), OUTCOME_MACE: test_truth["ORACLE_MACE"].to_numpy(),
+                         OUTCOME_SEVERITY: test_truth["P_SEVERE"].to_numpy()})
+
+
+def oracle_train_predictions(train: pd.DataFrame, train_truth: pd.DataFrame) -> pd.DataFrame:
+    """The oracle on the twin's training patients: true P(severe) and the thresholded expected code.
+
+    The MACE cut points are those the test oracle uses, chosen on these same patients, so
+    this score is slightly optimistic; it compares with cross-validated scores on the same
+    rows, where the test-set oracle is computed on other patients.
+
+    Parameters
+    ----------
+    train : DataFrame
+        The twin's ``train.csv``.
+    train_truth : DataFrame
+        The twin's ``train_truth.csv`` (matched on ``ID``).
+
+    Returns
+    -------
+    DataFrame
+        ``ID``, ``OUTCOME MACE`` (oracle class) and ``OUTCOME SEVERITY`` (true probability), in
+        the row order of ``train``.
+    """
+    truth = train_truth.set_index("ID").loc[train["ID"]]
+    cuts = fit_kappa_thresholds(_expected_code(truth), train[OUTCOME_MACE].to_numpy())
+    return pd.DataFrame({"ID": train["ID"].to_numpy(),
+                         OUTCOME_MACE: apply_thresholds(_expected_code(truth), cuts),
+                         OUTCOME_SEVERITY: truth["P_SEVERE"].to_numpy()})

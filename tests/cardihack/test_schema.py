@@ -1,0 +1,45 @@
+"""The official layouts and the checked readers."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.cardihack import schema
+from hdhkits.schema import DataError
+
+
+def test_train_layout_matches_the_official_order():
+    cols = list(schema.TRAIN_COLUMNS)
+    assert cols[0] == "ID"
+    assert cols[cols.index("Diam_OG") + 1: cols.index("Variant.Pathogene")] == ["OUTCOME SEVERITY", "OUTCOME MACE"]
+    assert cols[-288:] == [f"SNP{i}" for i in range(1, 289)]
+    assert len(cols) == 1 + 12 + 2 + 1 + 288
+
+
+def test_test_layout_starts_with_trustii_id_and_has_no_outcome():
+    cols = list(schema.TEST_COLUMNS)
+    assert cols[:3] == ["trustii_id", "ID", "Age_Baseline"]
+    assert not set(schema.OUTCOMES) & set(cols)
+    assert [c for c in cols if c not in ("trustii_id", "ID")] == list(schema.FEATURE_COLUMNS)
+
+
+def test_read_train_lists_every_problem_with_the_file_name(twin, tmp_path):
+    train = pd.read_csv(twin("cardihack").data_dir / "train.csv")
+    train = train.rename(columns={"OUTCOME MACE": "OUTCOME_MACE"})
+    train.loc[4, "SNP7"] = 3
+    train.loc[2, "Genre"] = np.nan
+    train.to_csv(tmp_path / "train.csv", index=False)
+    with pytest.raises(DataError) as err:
+        schema.read_train(tmp_path)
+    text = str(err.value)
+    assert "train.csv" in text
+    assert "rename it back to 'OUTCOME MACE'" in text
+    assert "'SNP7'" in text and "data row(s) 5" in text
+    assert len(err.value.problems) == 2  # an empty feature cell is allowed: models impute
+
+
+def test_unknown_age_at_diagnosis_becomes_missing():
+    df = pd.DataFrame({"Age_Diag": [0.0, 41.5], "BMI": [0.0, 20.0]})
+    out = schema.unknown_as_missing(df)
+    assert out["Age_Diag"].isna().tolist() == [True, False]
+    assert out["BMI"].tolist() == [0.0, 20.0]
+    assert df["Age_Diag"].iloc[0] == 0.0  # the input is left alone
