@@ -14,7 +14,7 @@ from ..schema import ColumnSpec, TableSchema
 __all__ = [
     "ID", "TEST_ID", "STATIC", "CODE_COLUMNS", "VISIT_VARIABLES", "N_VISITS", "TARGETS",
     "HEPATIC_EVENT", "HEPATIC_AGE", "DEATH", "DEATH_AGE", "TRAIN_FILE", "TEST_FILE", "TEST_ALIASES",
-    "visit_columns", "train_columns", "test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
+    "visit_columns", "train_columns", "val_test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
 ]
 
 TRAIN_FILE = "train.csv"
@@ -65,7 +65,7 @@ def train_columns() -> list[str]:
     return [ID, *STATIC, *visit_columns(), *TARGETS]
 
 
-def test_columns() -> list[str]:
+def val_test_columns() -> list[str]:
     """The 284 columns of ``val_test.csv``, in official order."""
     return [TEST_ID, ID, *STATIC, *visit_columns()]
 

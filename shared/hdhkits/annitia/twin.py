@@ -57,7 +57,7 @@ import pandas as pd
 
 from .schema import (
     CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, STATIC, TEST_ID,
-    VISIT_VARIABLES, test_columns, train_columns,
+    VISIT_VARIABLES, val_test_columns, train_columns,
 )
 
 __all__ = ["SIZES", "EMPTY_TRAIN_COLUMNS", "TRUTH_COLUMNS", "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE"]
@@ -286,5 +286,5 @@ def generate_twin(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, p
         "Age_v1": test["Age_v1"], "last_visit_age": (age1 + last_year)[is_test].astype(float),
         "true_risk_hepatic": true_risk_hepatic[is_test], "true_risk_death": true_risk_death[is_test],
     })
-    test = test[test_columns()]
+    test = test[val_test_columns()]
     return train, test, truth.loc[:, list(TRUTH_COLUMNS)]

@@ -1,0 +1,309 @@
+"""Baselines for both outcomes, and the cross-validated official score.
+
+Every estimator follows scikit-learn conventions (``fit(X, y)``, ``predict(X)``,
+``get_params``; ``y`` is a structured ``(event, time)`` array as in scikit-survival) and
+does its own preprocessing inside ``fit``, so cross-validation never sees test-fold
+statistics:
+
+* :class:`ClinicalScore` — a clinical score used as it is (FIB-4 at the last visit
+  with data, FibroScan stiffness at the last measurement); nothing is learnt but the
+  median used for patients without the measurement.
+* :class:`CoxModel` — lifelines ``CoxPHFitter`` with an L2 (or elastic-net) penalty on
+  engineered features, after winsorising, median imputation and scaling.
+* :class:`ForestModel` — scikit-survival ``RandomSurvivalForest`` after median imputation.
+
+:class:`TwoOutcomeModel` pairs one estimator per outcome: the liver model learns on
+every patient, the death model only on patients whose death status is known.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, clone
+from sklearn.model_selection import StratifiedKFold
+
+from ..problem import Score
+from ..stats import Interval, bootstrap_interval
+from .data import SurvivalTargets, survival_array
+from .metric import official_score
+
+__all__ = ["ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel", "make_baselines",
+           "cross_val_predict_risks", "score_with_interval", "compare_baselines", "oracle_score"]
+
+
+def _as_frame(X) -> pd.DataFrame:
+    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
+
+
+class ClinicalScore(BaseEstimator):
+    """A clinical score used as the risk, as it is.
+
+    Parameters
+    ----------
+    column : str
+        Feature holding the score (e.g. ``"fib4_last"``).
+    """
+
+    def __init__(self, column: str = "fib4_last"):
+        self.column = column
+
+    def fit(self, X: pd.DataFrame, y=None) -> "ClinicalScore":
+        """Learn the median given to patients without the score."""
+        X = _as_frame(X)
+        if self.column not in X.columns:
+            raise KeyError(f"feature '{self.column}' is missing; build features with build_features()")
+        median = X[self.column].median()
+        self.fill_value_ = float(median) if np.isfinite(median) else 0.0
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The score, the training median where it is missing."""
+        return _as_frame(X)[self.column].fillna(self.fill_value_).to_numpy(float)
+
+
+class _Preprocess:
+    """Winsorise at the 1st/99th percentiles, impute medians, standardise (learnt in fit)."""
+
+    def fit(self, X: pd.DataFrame, max_missing: float) -> "_Preprocess":
+        share = X.isna().mean()
+        keep = share[share <= max_missing].index
+        X = X[keep]
+        self.low_, self.high_ = X.quantile(0.01), X.quantile(0.99)
+        Xc = X.clip(self.low_, self.high_, axis=1)
+        self.median_ = Xc.median()
+        Xf = Xc.fillna(self.median_)
+        self.mean_, self.std_ = Xf.mean(), Xf.std(ddof=0)
+        self.columns_ = [c for c in keep if self.std_[c] > 1e-12]
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        missing = [c for c in self.columns_ if c not in X.columns]
+        if missing:
+            raise KeyError(f"feature(s) {missing[:5]} seen in fit are missing from X")
+        X = X[self.columns_].clip(self.low_[self.columns_], self.high_[self.columns_], axis=1)
+        X = X.fillna(self.median_[self.columns_])
+        return (X - self.mean_[self.columns_]) / self.std_[self.columns_]
+
+
+class CoxModel(BaseEstimator):
+    """Penalised Cox proportional hazards (lifelines) on engineered features.
+
+    Parameters
+    ----------
+    penalizer : float
+        Strength of the penalty (lifelines ``penalizer``).
+    l1_ratio : float
+        Share of L1 in the penalty (0 = ridge).
+    max_missing : float
+        Features missing in more than this share of the training rows are dropped
+        (the organisers' starter used 0.5).
+    features : list of str, optional
+        Restrict to these features (default: every column of X).
+    """
+
+    def __init__(self, penalizer: float = 0.1, l1_ratio: float = 0.0, max_missing: float = 0.5,
+                 features: list[str] | None = None):
+        self.penalizer = penalizer
+        self.l1_ratio = l1_ratio
+        self.max_missing = max_missing
+        self.features = features
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "CoxModel":
+        """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
+        from lifelines import CoxPHFitter
+
+        X = _as_frame(X)
+        if self.features is not None:
+            X = X[list(self.features)]
+        self.prep_ = _Preprocess().fit(X, self.max_missing)
+        data = self.prep_.transform(X).reset_index(drop=True)
+        data["_time"] = np.asarray(y["time"], dtype=float)
+        data["_event"] = np.asarray(y["event"], dtype=float)
+        self.cox_ = CoxPHFitter(penalizer=self.penalizer, l1_ratio=self.l1_ratio)
+        with warnings.catch_warnings():
+            # Convergence chatter on near-collinear features; the penalty keeps the fit stable.
+            warnings.simplefilter("ignore")
+            self.cox_.fit(data, duration_col="_time", event_col="_event")
+        return self
+
+    @property
+    def coef_(self) -> pd.Series:
+        """Coefficients per standardised feature (log hazard ratio per SD)."""
+        return self.cox_.params_.copy()
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The linear predictor (log partial hazard): higher = earlier event."""
+        X = _as_frame(X)
+        Z = self.prep_.transform(X).to_numpy(float)
+        return Z @ self.cox_.params_.reindex(self.prep_.columns_).to_numpy(float)
+
+
+class ForestModel(BaseEstimator):
+    """Random survival forest (scikit-survival) after median imputation.
+
+    Parameters
+    ----------
+    n_estimators, min_samples_leaf, max_features, max_depth : see ``RandomSurvivalForest``
+    n_jobs : int
+        Parallel jobs.
+    random_state : int
+        Seed.
+    """
+
+    def __init__(self, n_estimators: int = 100, min_samples_leaf: int = 20, max_features: float | str = "sqrt",
+                 max_depth: int | None = None, n_jobs: int = 2, random_state: int = 0):
+        self.n_estimators = n_estimators
+        self.min_samples_leaf = min_samples_leaf
+        self.max_features = max_features
+        self.max_depth = max_depth
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "ForestModel":
+        """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
+        from sksurv.ensemble import RandomSurvivalForest
+
+        X = _as_frame(X)
+        self.columns_ = list(X.columns)
+        median = X.median()
+        self.median_ = median.fillna(0.0)  # an all-empty column gets 0
+        self.forest_ = RandomSurvivalForest(
+            n_estimators=self.n_estimators, min_samples_leaf=self.min_samples_leaf,
+            max_features=self.max_features, max_depth=self.max_depth, n_jobs=self.n_jobs,
+            random_state=self.random_state, low_memory=True,
+        )
+        self.forest_.fit(X.fillna(self.median_).to_numpy(float), y)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Risk score (expected number of events over the training times)."""
+        X = _as_frame(X)[self.columns_]
+        return self.forest_.predict(X.fillna(self.median_).to_numpy(float))
+
+
+class TwoOutcomeModel(BaseEstimator):
+    """One estimator per outcome, fitted on the rows each outcome allows.
+
+    Parameters
+    ----------
+    hepatic : estimator
+        Model of the liver event (fitted on every patient).
+    death : estimator, optional
+        Model of death (fitted on patients with known death status); default: a clone
+        of ``hepatic``.
+    """
+
+    def __init__(self, hepatic: BaseEstimator, death: BaseEstimator | None = None):
+        self.hepatic = hepatic
+        self.death = death
+
+    def fit(self, X: pd.DataFrame, y: SurvivalTargets) -> "TwoOutcomeModel":
+        """Fit both models; ``y`` is a :class:`~hdhkits.annitia.data.SurvivalTargets`."""
+        X = _as_frame(X).reset_index(drop=True)
+        self.hepatic_ = clone(self.hepatic).fit(X, survival_array(y.hepatic_event, y.hepatic_time))
+        known = np.flatnonzero(y.death_known)
+        self.death_ = clone(self.death if self.death is not None else self.hepatic).fit(
+            X.iloc[known], survival_array(y.death_event[known], y.death_time[known]))
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Risks, shape (n, 2): column 0 liver event, column 1 death."""
+        X = _as_frame(X).reset_index(drop=True)
+        return np.column_stack([self.hepatic_.predict(X), self.death_.predict(X)])
+
+
+def make_baselines(quick: bool = False, seed: int = 0, n_jobs: int = 2) -> dict[str, TwoOutcomeModel]:
+    """The kit's baselines, lighter in quick mode.
+
+    Returns
+    -------
+    dict
+        ``{"FIB-4 (last visit)", "FibroScan (last)", "Cox (ridge)", "Random survival forest"}``
+        mapped to unfitted :class:`TwoOutcomeModel` objects.
+    """
+    trees = 50 if quick else 100
+    return {
+        "FIB-4 (last visit)": TwoOutcomeModel(ClinicalScore("fib4_last")),
+        "FibroScan (last)": TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last")),
+        "Cox (ridge)": TwoOutcomeModel(CoxModel(penalizer=0.1)),
+        "Random survival forest": TwoOutcomeModel(
+            ForestModel(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", n_jobs=n_jobs,
+                        random_state=seed)),
+    }
+
+
+def _strata(y: SurvivalTargets) -> np.ndarray:
+    # Keep liver events (rare) and deaths spread evenly over the folds.
+    return 2 * y.hepatic_event.astype(int) + y.death_event.astype(int)
+
+
+def cross_val_predict_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
+                            seed: int = 0) -> np.ndarray:
+    """Out-of-fold risks (n, 2) from a stratified, seeded K-fold.
+
+    Each patient's risks come from a model that never saw them. Scores computed on
+    the pooled out-of-fold risks compare across folds only for models whose scale is
+    stable between folds (all of these are).
+    """
+    X = _as_frame(X).reset_index(drop=True)
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    risks = np.full((len(X), 2), np.nan)
+    for train_idx, test_idx in folds.split(X, _strata(y)):
+        fitted = clone(model).fit(X.iloc[train_idx], y.subset(train_idx))
+        risks[test_idx] = fitted.predict(X.iloc[test_idx])
+    return risks
+
+
+def score_with_interval(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200,
+                        seed: int = 0) -> tuple[Score, Interval]:
+    """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients)."""
+    risks = np.asarray(risks, dtype=float)
+    score = official_score(y, risks[:, 0], risks[:, 1])
+
+    def metric(idx: np.ndarray) -> float:
+        return official_score(y.subset(idx), risks[idx, 0], risks[idx, 1]).value
+
+    interval = bootstrap_interval(metric, len(y), n_boot=n_boot, seed=seed, strata=_strata(y))
+    return score, interval
+
+
+def compare_baselines(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
+                      seed: int = 0, n_boot: int = 200,
+                      progress: bool = False) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Cross-validated official score of every model, with intervals and parts.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per model: ``score``, ``low``, ``high``, ``c_hepatic``, ``c_death``.
+    oof : dict
+        Out-of-fold risks (n, 2) per model.
+    """
+    items = list(models.items())
+    if progress:
+        with warnings.catch_warnings():
+            # Without ipywidgets tqdm.auto falls back to text bars; its warning is noise.
+            warnings.simplefilter("ignore")
+            from tqdm.auto import tqdm
+
+        items = tqdm(items, desc="cross-validation")
+    rows, oof = [], {}
+    for name, model in items:
+        risks = cross_val_predict_risks(model, X, y, n_splits=n_splits, seed=seed)
+        score, interval = score_with_interval(y, risks, n_boot=n_boot, seed=seed)
+        oof[name] = risks
+        rows.append({"model": name, "score": score.value, "low": interval.low, "high": interval.high, **score.parts})
+    return pd.DataFrame(rows).set_index("model"), oof
+
+
+def oracle_score(truth: pd.DataFrame) -> Score:
+    """The official score of the twin's true latent risks (a ceiling; synthetic data only)."""
+    from .data import survival_targets
+
+    missing = [c for c in ("true_risk_hepatic", "true_risk_death") if c not in truth.columns]
+    if missing:
+        raise KeyError(f"truth has no {missing}; only the synthetic twin's truth carries true risks")
+    y = survival_targets(truth)
+    return official_score(y, truth["true_risk_hepatic"].to_numpy(float), truth["true_risk_death"].to_numpy(float))

@@ -1,0 +1,144 @@
+"""Per-patient features from the sparse visits: baseline, last, slope, min/max, counts, FIB-4.
+
+Every builder takes the wide table (train or test, official layout) and returns one row
+per patient in file order. Target columns are never read: the train file carries them
+among its columns, and a feature built from them would leak the answer.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .data import to_long
+from .schema import CODE_COLUMNS, TARGETS
+
+__all__ = ["fib4", "fib4_class", "LONGITUDINAL", "add_visit_scores", "static_features", "visit_summary",
+           "build_features", "FIB4_CUTS", "STIFFNESS_CUTS"]
+
+#: FIB-4 cut-offs: < 1.3 low, 1.3–2.67 indeterminate, > 2.67 high risk of advanced fibrosis.
+FIB4_CUTS = (1.3, 2.67)
+#: FibroScan cut-offs (kPa): < 8 rules out, > 12 suggests advanced fibrosis.
+STIFFNESS_CUTS = (8.0, 12.0)
+
+#: Variables summarised over visits (visit variables plus the per-visit scores).
+LONGITUDINAL = ("BMI", "alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc",
+                "aixp_aix_result_BM_3", "fibrotest_BM_2", "fibs_stiffness_med_BM_1", "fib4", "ast_alt_ratio")
+
+
+def fib4(age: np.ndarray, ast: np.ndarray, alt: np.ndarray, plt: np.ndarray) -> np.ndarray:
+    """FIB-4 = age × AST / (platelets [10^9/L] × √ALT); NaN where an input is missing or not positive."""
+    age, ast, alt, plt = (np.asarray(a, dtype=float) for a in (age, ast, alt, plt))
+    ok = (alt > 0) & (plt > 0)
+    with np.errstate(all="ignore"):
+        return np.where(ok, age * ast / (plt * np.sqrt(alt)), np.nan)
+
+
+def fib4_class(values: np.ndarray) -> np.ndarray:
+    """0 low (< 1.3), 1 indeterminate, 2 high (> 2.67); NaN stays NaN."""
+    values = np.asarray(values, dtype=float)
+    cls = np.where(values < FIB4_CUTS[0], 0.0, np.where(values > FIB4_CUTS[1], 2.0, 1.0))
+    return np.where(np.isnan(values), np.nan, cls)
+
+
+def add_visit_scores(long: pd.DataFrame) -> pd.DataFrame:
+    """Add per-visit ``fib4`` and ``ast_alt_ratio`` to a long table (a copy)."""
+    long = long.copy()
+    long["fib4"] = fib4(long["Age"], long["ast"], long["alt"], long["plt"])
+    with np.errstate(all="ignore"):
+        long["ast_alt_ratio"] = np.where(long["alt"] > 0, long["ast"] / long["alt"], np.nan)
+    return long
+
+
+def static_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """Static columns as numbers a model can use.
+
+    ``male``; for each 0/1/2 code: ``<code>_1``, ``<code>_2`` and ``<code>_missing``
+    (missingness differs between train and test, so it is made explicit);
+    ``bariatric_before_v1``.
+    """
+    out = pd.DataFrame(index=frame.index)
+    gender = pd.to_numeric(frame["gender"], errors="coerce")
+    out["male"] = (gender == 1).astype(float).where(gender.notna())
+    for col in CODE_COLUMNS:
+        v = pd.to_numeric(frame[col], errors="coerce")
+        out[f"{col}_1"] = (v == 1).astype(float)
+        out[f"{col}_2"] = (v == 2).astype(float)
+        out[f"{col}_missing"] = v.isna().astype(float)
+    surgery_age = pd.to_numeric(frame["bariatric_surgery_age"], errors="coerce")
+    out["bariatric_before_v1"] = (surgery_age <= pd.to_numeric(frame["Age_v1"], errors="coerce")).astype(float)
+    return out.reset_index(drop=True)
+
+
+def visit_summary(long: pd.DataFrame, variable: str, n_rows: int) -> pd.DataFrame:
+    """Baseline, last, min, max, slope per year and number of measurements of one variable.
+
+    Parameters
+    ----------
+    long : DataFrame
+        From :func:`hdhkits.annitia.data.to_long` (with :func:`add_visit_scores`), sorted by
+        ``row`` and ``visit``.
+    variable : str
+        Column of ``long``.
+    n_rows : int
+        Number of patients (rows of the wide table).
+
+    Returns
+    -------
+    DataFrame
+        ``n_rows`` rows; columns ``<variable>_{first,last,min,max,slope,n}``. Patients
+        with no measurement get NaN (``_n`` = 0); the slope needs two distinct ages.
+    """
+    sub = long.loc[long[variable].notna(), ["row", "Age", variable]]
+    g = sub.groupby("row", sort=True)[variable]
+    out = pd.DataFrame(index=pd.RangeIndex(n_rows))
+    out[f"{variable}_first"] = g.first()
+    out[f"{variable}_last"] = g.last()
+    out[f"{variable}_min"] = g.min()
+    out[f"{variable}_max"] = g.max()
+    # Least-squares slope per year from sums, vectorised over patients.
+    xy = sub.dropna(subset=["Age"])
+    x, y = xy["Age"].to_numpy(float), xy[variable].to_numpy(float)
+    sums = pd.DataFrame({"row": xy["row"].to_numpy(), "n": 1.0, "x": x, "y": y, "xx": x * x, "xy": x * y})
+    s = sums.groupby("row").sum()
+    var_x = s["xx"] - s["x"] ** 2 / s["n"]
+    cov = s["xy"] - s["x"] * s["y"] / s["n"]
+    slope = (cov / var_x).where(var_x > 1e-9)
+    out[f"{variable}_slope"] = slope
+    out[f"{variable}_n"] = g.size()
+    out[f"{variable}_n"] = out[f"{variable}_n"].fillna(0.0)
+    return out
+
+
+def build_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """All engineered features of a wide table, one row per patient in file order.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` or ``val_test.csv`` as read (official layout). Target columns, if
+        present, are ignored.
+
+    Returns
+    -------
+    DataFrame
+        Statics (:func:`static_features`); ``age_first``, ``age_last``,
+        ``followup_years``, ``n_visits``; for every variable of :data:`LONGITUDINAL`
+        the summaries of :func:`visit_summary`; FIB-4 and FibroScan classes at the last
+        measurement (``fib4_last_class``, ``stiffness_ge8``, ``stiffness_ge12``).
+    """
+    frame = frame.drop(columns=[c for c in TARGETS if c in frame.columns]).reset_index(drop=True)
+    n = len(frame)
+    long = add_visit_scores(to_long(frame))
+    out = static_features(frame)
+    ages = long.dropna(subset=["Age"]).groupby("row")["Age"]
+    out["age_first"] = pd.to_numeric(frame["Age_v1"], errors="coerce")
+    out["age_last"] = ages.max().reindex(range(n))
+    out["followup_years"] = out["age_last"] - out["age_first"]
+    out["n_visits"] = long.groupby("row").size().reindex(range(n)).fillna(0.0)
+    summaries = [visit_summary(long, var, n) for var in LONGITUDINAL]
+    out = pd.concat([out, *summaries], axis=1)
+    out["fib4_last_class"] = fib4_class(out["fib4_last"])
+    stiffness = out["fibs_stiffness_med_BM_1_last"]
+    out["stiffness_ge8"] = (stiffness >= STIFFNESS_CUTS[0]).astype(float).where(stiffness.notna())
+    out["stiffness_ge12"] = (stiffness >= STIFFNESS_CUTS[1]).astype(float).where(stiffness.notna())
+    return out

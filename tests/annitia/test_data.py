@@ -1,0 +1,92 @@
+"""Reading, wide-to-long, and survival targets derived exactly as the organisers do."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.annitia.data import (
+    MIN_TIME, check_data_dir, first_last_age, load_test, load_train, survival_array, survival_targets, to_long,
+)
+from hdhkits.annitia.schema import train_columns
+from hdhkits.schema import DataError
+
+
+def _rows(records):
+    """Hand-made train rows: dicts of the few columns that matter, the rest empty."""
+    frame = pd.DataFrame(np.nan, index=range(len(records)), columns=train_columns())
+    for i, rec in enumerate(records):
+        for k, v in rec.items():
+            frame.loc[i, k] = v
+    return frame
+
+
+def test_targets_follow_organiser_derivation():
+    frame = _rows([
+        # liver event at 60, death unknown; visits 50, 52, 55
+        dict(Age_v1=50, Age_v2=52, Age_v3=55, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=60),
+        # no event, alive: time = last age − first age
+        dict(Age_v1=40, Age_v2=41, evenements_hepatiques_majeurs=0, death=0),
+        # event before Age_v1: clamped; death at 70
+        dict(Age_v1=60, Age_v2=63, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=59,
+             death=1, death_age_occur=70),
+        # one visit, no event: time 0 -> clamped
+        dict(Age_v1=45, evenements_hepatiques_majeurs=0, death=0),
+        # event that precedes the last visit; last age taken over all visits
+        dict(Age_v1=30, Age_v2=31, Age_v5=40, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=33,
+             death=0),
+    ])
+    y = survival_targets(frame)
+    np.testing.assert_array_equal(y.hepatic_event, [True, False, True, False, True])
+    np.testing.assert_allclose(y.hepatic_time, [10, 1, MIN_TIME, MIN_TIME, 3])
+    np.testing.assert_array_equal(y.death_known, [False, True, True, True, True])
+    np.testing.assert_array_equal(y.death_event, [False, False, True, False, False])
+    np.testing.assert_allclose(y.death_time, [5, 1, 10, MIN_TIME, 10])
+    first, last = first_last_age(frame)
+    np.testing.assert_allclose(first, [50, 40, 60, 45, 30])
+    np.testing.assert_allclose(last, [55, 41, 63, 45, 40])
+    sub = y.subset(np.array([2, 2]))
+    assert len(sub) == 2 and sub.death_event.all()
+    arr = survival_array(y.hepatic_event, y.hepatic_time)
+    assert arr.dtype.names == ("event", "time")
+
+
+def test_targets_missing_columns_are_named():
+    frame = _rows([dict(Age_v1=50)]).drop(columns=["death", "death_age_occur"])
+    with pytest.raises(DataError, match="death"):
+        survival_targets(frame)
+
+
+def test_to_long_one_row_per_visit():
+    frame = _rows([dict(Age_v1=50, Age_v2=52, alt_v1=30.5, plt_v2=200.0),
+                   dict(Age_v1=40, fibs_stiffness_med_BM_1_v22=9.0)])
+    long = to_long(frame)
+    assert list(long["visit"]) == [1, 2, 1, 22]
+    assert list(long["row"]) == [0, 0, 1, 1]
+    assert long.loc[0, "alt"] == 30.5 and long.loc[1, "plt"] == 200.0
+    assert np.isnan(long.loc[3, "Age"]) and long.loc[3, "fibs_stiffness_med_BM_1"] == 9.0
+    assert {"patient_id_anon", "Age", "fibs_stiffness_med_BM_1"} <= set(long.columns)
+
+
+def test_reader_on_twin_and_alias(twin, tmp_path):
+    source = twin("annitia")
+    train = load_train(source.data_dir)
+    test = load_test(source.data_dir)
+    assert train.shape[1] == 287 and test.shape[1] == 284
+    (tmp_path / "train.csv").write_bytes((source.data_dir / "train.csv").read_bytes())
+    (tmp_path / "test.csv").write_bytes((source.data_dir / "val_test.csv").read_bytes())
+    assert check_data_dir(tmp_path) == []
+    assert len(load_test(tmp_path)) == len(test)
+
+
+def test_reader_lists_every_problem(twin, tmp_path):
+    source = twin("annitia")
+    train = pd.read_csv(source.data_dir / "train.csv")
+    train = train.drop(columns=["plt_v3"]).rename(columns={"ggt_v2": "GGT_v2"})
+    train.loc[0, "gender"] = 3
+    train.to_csv(tmp_path / "train.csv", index=False)
+    with pytest.raises(DataError) as info:
+        load_train(tmp_path)
+    text = str(info.value)
+    assert "plt_v3" in text and "GGT_v2" in text and "gender" in text
+    problems = check_data_dir(tmp_path)
+    assert any("val_test.csv" in p for p in problems)  # the test file is absent
+    assert any(p.startswith("train.csv") and "plt_v3" in p for p in problems)

@@ -1,0 +1,82 @@
+"""The ANNITIA problem definition: registry, twin writing, data checks, validation, scoring."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.annitia.problem import PROBLEM, AnnitiaProblem
+from hdhkits.datasource import write_twin
+from hdhkits.problem import Score, get_problem
+
+
+@pytest.fixture(scope="module")
+def folders(twin):
+    return twin("annitia")
+
+
+def _perfect(folders):
+    test = pd.read_csv(folders.data_dir / "val_test.csv")
+    truth = PROBLEM.read_truth(folders.truth_path)
+    return pd.DataFrame({"trustii_id": test["trustii_id"], "risk_hepatic_event": truth["true_risk_hepatic"],
+                         "risk_death": truth["true_risk_death"]})
+
+
+def test_registry_and_attributes():
+    problem = get_problem("annitia")
+    assert isinstance(problem, AnnitiaProblem)
+    assert (problem.name, problem.title, problem.env_var) == ("annitia", "ANNITIA", "ANNITIA_DATA_DIR")
+    assert problem.official_files == ("train.csv", "val_test.csv")
+    assert problem.truth_file == "val_test_truth.csv" and "0.7" in problem.metric
+
+
+def test_make_twin_writes_files(tmp_path):
+    write_twin(PROBLEM, tmp_path / "data", tmp_path / "truth", seed=3, size="quick")
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["train.csv", "val_test.csv"]
+    assert [p.name for p in (tmp_path / "truth").iterdir()] == ["val_test_truth.csv"]
+    assert PROBLEM.check_data(tmp_path / "data") == []
+
+
+def test_check_data_lists_problems(folders, tmp_path):
+    test = pd.read_csv(folders.data_dir / "val_test.csv")
+    test.drop(columns=["Age_v3"]).assign(extra=1).to_csv(tmp_path / "test.csv", index=False)
+    problems = PROBLEM.check_data(tmp_path)
+    assert any("train.csv" in p for p in problems)
+    assert any("Age_v3" in p for p in problems) and any("extra" in p for p in problems)
+
+
+def test_valid_submission_scores_with_parts(folders):
+    sub = _perfect(folders)
+    assert PROBLEM.validate_submission(sub, folders.data_dir) == []
+    score = PROBLEM.score_submission(sub, PROBLEM.read_truth(folders.truth_path))
+    assert isinstance(score, Score) and set(score.parts) == {"c_hepatic", "c_death"}
+    assert score.value == pytest.approx(0.7 * score.parts["c_hepatic"] + 0.3 * score.parts["c_death"])
+    shuffled = sub.sample(frac=1, random_state=0)  # row order does not matter
+    again = PROBLEM.score_submission(shuffled, PROBLEM.read_truth(folders.truth_path))
+    assert again.value == pytest.approx(score.value)
+
+
+def test_validation_lists_every_problem_at_once(folders):
+    sub = _perfect(folders)
+    ids = sub["trustii_id"].to_numpy()
+    bad = sub.iloc[:-2].copy()  # wrong row count, two ids missing
+    bad["trustii_id"] = bad["trustii_id"].astype(object)
+    bad.iloc[1, 0] = ids[0]  # duplicate
+    bad.iloc[2, 0] = 10_000_000  # unknown id
+    bad["risk_hepatic_event"] = bad["risk_hepatic_event"].astype(object)
+    bad.iloc[3, 1] = np.nan
+    bad.iloc[4, 1] = np.inf
+    bad.iloc[5, 1] = "high"
+    bad = bad.drop(columns=["risk_death"]).assign(comment="x")
+    problems = PROBLEM.validate_submission(bad, folders.data_dir)
+    text = "\n".join(problems)
+    for fragment in ("missing column(s): 'risk_death'", "unexpected column(s): 'comment'",
+                     f"{len(bad)} rows where the test file has {len(sub)}", "duplicated id", "missing, such as",
+                     "not in the test file", "empty cell", "infinite", "non-numeric"):
+        assert fragment in text, fragment
+
+
+def test_non_numeric_ids(folders):
+    sub = _perfect(folders)
+    sub["trustii_id"] = sub["trustii_id"].astype(object)
+    sub.iloc[0, 0] = "abc"
+    problems = PROBLEM.validate_submission(sub, folders.data_dir)
+    assert any("not numbers" in p for p in problems)

@@ -1,0 +1,115 @@
+"""The synthetic twin: layout, determinism, sizes, and marginals within tolerances."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.annitia.data import survival_targets
+from hdhkits.annitia.schema import (
+    CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, TEST_SCHEMA, TRAIN_SCHEMA, train_columns,
+    val_test_columns,
+    visit_columns,
+)
+from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, TRUTH_COLUMNS, generate_twin
+from hdhkits.schema import check_frame
+
+
+@pytest.fixture(scope="module")
+def default_twin():
+    return generate_twin(seed=0, size="default")
+
+
+def test_layout_and_sizes(default_twin):
+    train, test, truth = default_twin
+    assert list(train.columns) == train_columns() and list(test.columns) == val_test_columns()
+    assert (len(train), len(test)) == (1253, 423)
+    assert check_frame(train, TRAIN_SCHEMA) == [] and check_frame(test, TEST_SCHEMA) == []
+    assert list(truth.columns) == list(TRUTH_COLUMNS)
+    assert (truth["trustii_id"].to_numpy() == test["trustii_id"].to_numpy()).all()
+    quick = generate_twin(seed=0, size="quick")
+    assert 500 <= len(quick[0]) < 1253 and 150 <= len(quick[1]) < 423
+    full = generate_twin(seed=0, size="full")
+    assert (len(full[0]), len(full[1])) == (1253, 423)
+
+
+def test_deterministic_in_seed(default_twin):
+    again = generate_twin(seed=0, size="default")
+    for a, b in zip(default_twin, again):
+        pd.testing.assert_frame_equal(a, b)
+    other = generate_twin(seed=1, size="default")
+    assert not other[0].equals(default_twin[0])
+    with pytest.raises(ValueError, match="size"):
+        generate_twin(size="huge")
+
+
+def test_ids_unique_and_disjoint(default_twin):
+    train, test, _ = default_twin
+    assert train["patient_id_anon"].is_unique and test["trustii_id"].is_unique
+    assert not set(train["patient_id_anon"]) & set(test["patient_id_anon"])
+
+
+def test_sparse_visits_like_official(default_twin):
+    train = default_twin[0]
+    presence = train[visit_columns("Age")].notna().mean().to_numpy()
+    official = {1: 1.0, 2: 0.85, 3: 0.71, 4: 0.54, 6: 0.31, 10: 0.11, 16: 0.01}
+    for k, rate in official.items():
+        assert abs(presence[k - 1] - rate) < 0.05, (k, presence[k - 1])
+    n_visits = train[visit_columns("Age")].notna().sum(axis=1)
+    assert n_visits.median() == 4
+    assert sorted(c for c in train.columns if train[c].isna().all()) == sorted(EMPTY_TRAIN_COLUMNS)
+    assert 235 <= int((train.isna().mean() > 0.5).sum()) <= 260
+    # labs are patchy within a visit; platelets the sparsest
+    early = train["Age_v1"].notna()
+    assert 0.7 < train.loc[early, "alt_v1"].notna().mean() < 0.9
+    assert 0.2 < train.loc[early, "plt_v1"].notna().mean() < 0.4
+    assert 0.6 < train.loc[early, "fibs_stiffness_med_BM_1_v1"].notna().mean() < 0.8
+
+
+def test_values_plausible(default_twin):
+    train = default_twin[0]
+    ages = train[visit_columns("Age")].to_numpy()
+    present = ages[~np.isnan(ages)]
+    assert (present == np.round(present)).all()
+    assert 18 <= train["Age_v1"].min() and train["Age_v1"].max() <= 87
+    assert abs(train["Age_v1"].mean() - 54) < 2 and abs(train["Age_v1"].std() - 13) < 2
+    gaps = np.diff(ages, axis=1)
+    gaps = gaps[~np.isnan(gaps)]
+    assert gaps.min() >= 0 and gaps.max() <= 4 and np.median(gaps) == 1
+    for var, (low, median, high) in {"alt": (16, 38, 111), "plt": (147, 239, 359),
+                                     "fibs_stiffness_med_BM_1": (3.5, 6.2, 16)}.items():
+        x = train[visit_columns(var)].to_numpy().ravel()
+        x = x[~np.isnan(x)]
+        assert abs(np.median(x) - median) / median < 0.15, var
+        assert np.quantile(x, 0.05) > 0.6 * low and np.quantile(x, 0.95) < 1.5 * high, var
+    alt = train["alt_v1"].dropna()
+    assert (alt != alt.round(2)).mean() > 0.9  # long decimals
+
+
+def test_event_rates_and_statuses(default_twin):
+    train, test, truth = default_twin
+    assert 0.025 < train[HEPATIC_EVENT].mean() < 0.06
+    known = train[DEATH].notna()
+    assert 0.15 < (~known).mean() < 0.27
+    assert 0.05 < train.loc[known, DEATH].mean() < 0.11
+    assert train.loc[train[DEATH].isna(), DEATH_AGE].isna().all()
+    assert train.loc[train[HEPATIC_EVENT] == 0, HEPATIC_AGE].isna().all()
+    assert train.loc[train[HEPATIC_EVENT] == 1, HEPATIC_AGE].notna().all()
+    last = train[visit_columns("Age")].max(axis=1)
+    gap = (train[DEATH_AGE] - last)[train[DEATH] == 1]
+    assert gap.min() >= 0 and gap.max() <= 15
+    hep_age = train.loc[train[HEPATIC_EVENT] == 1, HEPATIC_AGE]
+    assert (hep_age < last[hep_age.index]).any()  # events can precede the last visit
+    assert (hep_age < train.loc[hep_age.index, "Age_v1"]).mean() < 0.15  # rarely Age_v1
+    miss_train = train[list(CODE_COLUMNS)].isna().mean()
+    miss_test = test[list(CODE_COLUMNS)].isna().mean()
+    assert ((miss_train > 0.15) & (miss_train < 0.27)).all()
+    assert (miss_test < 0.06).all()
+    assert train["gender"].notna().all()
+
+
+def test_truth_risks_are_informative(default_twin):
+    truth = default_twin[2]
+    y = survival_targets(truth)
+    from hdhkits.annitia.metric import harrell_c
+
+    assert harrell_c(y.hepatic_event, y.hepatic_time, truth["true_risk_hepatic"]) > 0.75
+    assert (truth["true_risk_hepatic"] > 0).all() and (truth["true_risk_death"] > 0).all()
