@@ -42,7 +42,7 @@ def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys):
     # break it in several ways at once: every problem is listed, no traceback
     broken = submission.copy()
     id_col = broken.columns[0]
-    value_col = broken.columns[-1]
+    value_col = broken.select_dtypes("number").columns[-1]
     broken = broken.iloc[1:].copy()                      # one id missing
     broken.iloc[0, 0] = broken.iloc[1, 0]                 # one duplicated
     broken[value_col] = broken[value_col].astype(float)

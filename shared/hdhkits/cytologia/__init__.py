@@ -1,0 +1,50 @@
+"""CYTOLOGIA: leukocyte detection and classification in blood-smear images.
+
+Modules: :mod:`.classes` (the 23 codes, counts, morphology), :mod:`.drawing` and
+:mod:`.twin` (synthetic twin), :mod:`.reader` (folder reader and its report),
+:mod:`.hashing` (perceptual hash, duplicates), :mod:`.metric` (reconstructed score),
+:mod:`.detector` (stain-based detector), :mod:`.features` (crops, hand-made features),
+:mod:`.cnn` (small torch CNN), :mod:`.baseline` (the pipeline), :mod:`.problem`.
+
+torch is an optional dependency of the helper package: the names that need it
+(:mod:`.cnn`, :mod:`.baseline`) are imported on first use, so the problem definition,
+the twin, the reader and the metric work without it.
+"""
+import importlib
+from .classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, TRAIN_COUNTS
+from .detector import StainDetector
+from .features import FEATURE_NAMES, box_size_features, crop_features, extract_crops, stain_colours
+from .hashing import duplicate_groups, find_duplicates, hamming, image_phash, phash
+from .metric import MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1
+from .problem import PROBLEM, SUBMISSION_SPEC, CytologiaProblem, check_submission_rules
+from .reader import CytologiaData, DataReport, read_dataset
+from .twin import TWIN_SIZES, make_twin
+
+__all__ = [
+    "CLASSES", "CLASS_NAMES", "CLASS_GROUPS", "TRAIN_COUNTS",
+    "make_twin", "TWIN_SIZES",
+    "read_dataset", "CytologiaData", "DataReport",
+    "phash", "image_phash", "hamming", "find_duplicates", "duplicate_groups",
+    "giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "MetricResult",
+    "StainDetector",
+    "extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES",
+    "CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model", "default_device", "set_threads",
+    "subsample_train", "grouped_folds", "make_classical", "Baseline", "train_baseline", "load_or_train_baseline",
+    "PROBLEM", "CytologiaProblem", "SUBMISSION_SPEC", "check_submission_rules",
+]
+
+# names imported on first use because their module needs torch
+_LAZY = {
+    **{n: "cnn" for n in ("CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model",
+                          "default_device", "set_threads")},
+    **{n: "baseline" for n in ("subsample_train", "grouped_folds", "make_classical", "Baseline", "train_baseline",
+                               "load_or_train_baseline")},
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

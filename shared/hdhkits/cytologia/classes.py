@@ -154,7 +154,7 @@ MORPHOLOGY: dict[str, dict] = {
     # -- other -------------------------------------------------------------------------
     "Er": _m(radius=(48, 5), nuc_frac=(0.52, 0.06), nuc_shapes=(("round", 1.0),), eccentric=(0.12, 0.06),
              chrom_sigma=2.4, chrom_amp=0.45, nuc_od=(1.30, 0.1), cyto_color=_CYT_POLY, cyto_od=(1.0, 0.25)),
-    "Thromb": _m(radius=(30, 6), aspect=(1.0, 0.15), wobble=0.10, nuc_frac=(0.0, 0.0), nuc_shapes=(("none", 1.0),),
+    "Thromb": _m(radius=(36, 6), aspect=(1.0, 0.15), wobble=0.10, nuc_frac=(0.0, 0.0), nuc_shapes=(("none", 1.0),),
                  cyto_color=_CYT_PINK, cyto_od=(1.4, 0.3), granules=((_GR_PLT, 1.0, 3.0, False),)),
     "Lysee": _m(radius=(72, 12), aspect=(1.0, 0.15), wobble=0.14, nuc_frac=(0.95, 0.03),
                 nuc_shapes=(("smudge", 1.0),), eccentric=(0.0, 0.02), chrom_sigma=2.5, chrom_amp=0.45,

@@ -11,9 +11,11 @@ and the JPEG quality.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image, ImageFilter
 from scipy import ndimage
 
 from .classes import MORPHOLOGY
@@ -45,19 +47,21 @@ def make_labs(rng: np.random.Generator, n: int = 20) -> list[Lab]:
     labs = []
     sizes = [(370, 368)] * 14 + [(363, 360), (360, 363), (400, 400), (352, 357), (384, 382), (340, 338)]
     for i in range(n):
-        bg = np.array([0.95, 0.91, 0.87]) + rng.normal(0, [0.02, 0.025, 0.03])
-        bg[2] += rng.uniform(-0.03, 0.04)  # some labs pinker, some more yellow
+        # cream-pink backgrounds: red brightest, then green, blue a little lower or equal
+        r = rng.uniform(0.92, 0.98)
+        g = r - rng.uniform(0.025, 0.075)
+        b = g - rng.uniform(-0.015, 0.06)
         labs.append(Lab(
             lab_id=i,
-            background=tuple(np.clip(bg, 0.78, 1.0)),
+            background=(float(r), float(g), float(b)),
             stain=tuple(np.exp(rng.normal(0, 0.10, 3))),
             strength=float(np.exp(rng.normal(0, 0.12))),
             nucleus_tint=tuple(np.exp(rng.normal(0, 0.08, 3))),
-            rbc_od=tuple(np.array([0.10, 0.42, 0.32]) * np.exp(rng.normal(0, [0.25, 0.12, 0.15]))),
+            rbc_od=tuple(np.array([0.12, 0.40, 0.30]) * np.exp(rng.normal(0, [0.25, 0.12, 0.15]))),
             rbc_density=float(rng.uniform(0.30, 0.62)),
             magnification=float(rng.uniform(0.9, 1.1)),
             size=sizes[int(rng.integers(len(sizes)))],
-            blur=float(rng.uniform(0.5, 1.5)),
+            blur=float(rng.uniform(0.6, 1.6)),  # box-blur radius (px)
             noise=float(rng.uniform(0.006, 0.018)),
             jpeg_quality=int(rng.integers(72, 96)),
             vignette=float(rng.uniform(0.0, 0.10)),
@@ -81,11 +85,28 @@ def _ramp(x: np.ndarray, edge: float) -> np.ndarray:
     return np.clip(0.5 + x * (0.5 / edge), 0.0, 1.0)
 
 
+@functools.lru_cache(maxsize=32)
+def _smooth_bank(sigma_q: int, size: int = 384) -> np.ndarray:
+    """A block of smooth unit noise at scale ``sigma_q / 10`` px, drawn once per process."""
+    field = ndimage.gaussian_filter(np.random.default_rng(sigma_q).standard_normal((size, size), dtype=np.float32),
+                                    sigma_q / 10, mode="wrap")
+    return field / field.std()
+
+
 def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np.ndarray:
-    """Smooth Gaussian noise with unit standard deviation."""
-    field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma, mode="wrap")
-    sd = field.std()
-    return field / sd if sd > 0 else field
+    """Smooth Gaussian noise with unit standard deviation.
+
+    A random window (and orientation) of a cached noise block at the nearest scale:
+    drawing and filtering fresh noise for every cell would dominate the drawing time.
+    """
+    h, w = shape
+    if max(h, w) > 384:  # a very large cell: draw fresh noise
+        field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma, mode="wrap")
+        return field / max(float(field.std()), 1e-6)
+    bank = _smooth_bank(int(np.clip(round(sigma * 5), 3, 40)) * 2)
+    oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
+    window = bank[oy:oy + h, ox:ox + w]
+    return window.T if (h == w and rng.random() < 0.5) else window
 
 
 def _segment_distance(px, py, ax, ay, bx, by):
@@ -128,8 +149,8 @@ def _nucleus_mask(shape: str, u: np.ndarray, v: np.ndarray, rn: float, p: dict, 
             mask = mask * (1 - 0.75 * np.exp(-(g / 0.22) ** 2))
         return mask
     if shape == "band":
-        rb = rn * rng.uniform(0.75, 0.95)
-        thick = rn * rng.uniform(0.28, 0.38)
+        rb = rn * rng.uniform(0.70, 0.85)
+        thick = rn * rng.uniform(0.45, 0.60)
         vv = v + rb * 0.35
         rho = np.hypot(u, vv)
         ang = np.arctan2(vv, u)
@@ -194,7 +215,7 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
     p = MORPHOLOGY[cls]
     mag = lab.magnification
     R = max(12.0, rng.normal(*p["radius"]) * mag)
-    half = int(np.ceil(R * 1.45)) + 4
+    half = int(np.ceil(R * (1.18 + p["villi"] * 1.4 + 2.5 * p["wobble"]))) + 4
     yy, xx = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float32)
     rot = rng.uniform(0, 2 * np.pi)
     aspect = float(np.clip(rng.normal(*p["aspect"]), 0.7, 1.3))
@@ -243,7 +264,7 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
     chrom = _noise(rng, cell.shape, p["chrom_sigma"] * mag)
     if shape == "smudge":  # smeared, streaky chromatin of a lysed cell
         streak = ndimage.gaussian_filter(rng.standard_normal(cell.shape, dtype=np.float32), (1.0, 6.0))
-        chrom = 0.5 * chrom + 2.0 * streak / max(streak.std(), 1e-6)
+        chrom = 0.7 * chrom + 1.0 * streak / max(streak.std(), 1e-6)
     amp = p["chrom_amp"]
     nuc_amt = max(0.2, rng.normal(*p["nuc_od"])) * np.clip(1 + amp * chrom, 0.15, 2.2)
     n_nucleoli = int(rng.integers(p["nucleoli"][0], p["nucleoli"][1] + 1))
@@ -299,12 +320,27 @@ def _red_cell(rng: np.random.Generator, r: float, rbc_od: np.ndarray) -> np.ndar
     theta = np.arctan2(v, u)
     rr = r * (1 + rng.normal(0, 0.02) * np.cos(2 * theta + rng.uniform(0, 6.3)) + rng.normal(0, 0.015) * np.cos(3 * theta))
     rho = np.hypot(u, v) / rr
-    pale = rng.uniform(0.25, 0.55)  # how pale the centre is
-    cr = rng.uniform(0.35, 0.55)    # radius of the pale centre
+    pale = rng.uniform(0.12, 0.40)  # how pale the centre is
+    cr = rng.uniform(0.40, 0.60)    # radius of the pale centre
     profile = pale + (1 - pale) * np.clip((rho - cr * 0.5) / cr, 0, 1) ** 1.5
     profile = profile * (1 + 0.15 * np.exp(-((rho - 0.85) / 0.08) ** 2))  # darker rim
     disc = _ramp(1 - rho, 0.035)
     return (disc * profile)[..., None] * (rbc_od * rng.uniform(0.85, 1.15))
+
+
+@functools.lru_cache(maxsize=32)
+def _red_cell_bank(lab: Lab, n: int = 16) -> tuple[np.ndarray, ...]:
+    """Red-cell templates of one lab, drawn once per process and reused (flipped, rotated)."""
+    rng = np.random.default_rng(10_000 + lab.lab_id)
+    rbc_r = 31.0 * lab.magnification
+    rbc_od = np.asarray(lab.rbc_od, np.float32) * lab.strength
+    return tuple(_red_cell(rng, rbc_r * rng.uniform(0.86, 1.12), rbc_od).astype(np.float32) for _ in range(n))
+
+
+@functools.lru_cache(maxsize=4)
+def _noise_bank(seed: int = 0, size: int = 512) -> np.ndarray:
+    """A large block of unit Gaussian noise; images take random windows of it (cheaper than drawing)."""
+    return np.random.default_rng(seed).standard_normal((size, size, 3), dtype=np.float32)
 
 
 def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cells: list[CellPlan]) -> tuple[np.ndarray, list[tuple[int, int, int, int] | None]]:
@@ -343,16 +379,19 @@ def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cell
         _add_patch(covered, cmask, x0, y0, mode="max")
 
     # red cells: random centres at the lab's density; they slide under leukocytes
-    rbc_r = 31.0 * lab.magnification * rng.uniform(0.93, 1.07)
+    rbc_r = 31.0 * lab.magnification
     n_rbc = rng.poisson(lab.rbc_density * h * w / (np.pi * rbc_r ** 2) * rng.uniform(0.7, 1.3))
-    rbc_od = np.asarray(lab.rbc_od, np.float32) * lab.strength
-    rbc_layer = np.zeros_like(od)
+    bank = _red_cell_bank(lab)
     for _ in range(n_rbc):
-        r = rbc_r * rng.uniform(0.88, 1.1)
-        patch = _red_cell(rng, r, rbc_od)
+        patch = bank[int(rng.integers(len(bank)))]
+        k = int(rng.integers(8))  # one of the 8 flips/rotations of the template
+        patch = np.rot90(patch, k % 4)
+        if k >= 4:
+            patch = patch[:, ::-1]
+        patch = patch * np.float32(rng.uniform(0.85, 1.15))
         half = patch.shape[0] // 2
-        _add_patch(rbc_layer, patch, int(rng.uniform(-r, w + r)) - half, int(rng.uniform(-r, h + r)) - half)
-    od += rbc_layer * (1 - 0.85 * covered)[..., None]
+        _add_patch(od, patch, int(rng.uniform(-rbc_r, w + rbc_r)) - half, int(rng.uniform(-rbc_r, h + rbc_r)) - half)
+    od *= (1 - 0.85 * covered)[..., None]  # red cells slide under the leukocytes
     # a few free platelets: small purple dots
     for _ in range(rng.poisson(1.5)):
         r = rng.uniform(2.0, 4.0) * lab.magnification
@@ -372,6 +411,9 @@ def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cell
         illum = 1 - lab.vignette * (xx ** 2 + yy ** 2) / 2 + tilt[0] * xx + tilt[1] * yy
         img *= illum[..., None]
     blur = lab.blur * rng.uniform(0.8, 1.25)
-    img = ndimage.gaussian_filter(img, (blur, blur, 0))
-    img += rng.standard_normal(img.shape, dtype=np.float32) * np.float32(lab.noise)
-    return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8), boxes
+    out = Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)).filter(ImageFilter.BoxBlur(blur))
+    img = np.asarray(out, np.float32)
+    bank = _noise_bank()
+    oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
+    img += bank[oy:oy + h, ox:ox + w] * np.float32(lab.noise * 255)
+    return np.clip(img + 0.5, 0, 255).astype(np.uint8), boxes

@@ -1,0 +1,175 @@
+"""The CYTOLOGIA metric, reconstructed: box quality (GIoU) and macro-F1 of the classes.
+
+The official scoring code is not public. This reconstruction follows participants'
+re-implementations (CHALLENGES.md):
+
+* every ground-truth box is matched to the predicted box **of the same image** (same
+  ``NAME``) with the highest generalised IoU; a predicted box may serve several
+  ground-truth boxes;
+* a ground-truth box whose image has no prediction counts GIoU = -1 and a wrong class;
+* ``score = 0.2 * mean((GIoU + 1) / 2) + 0.8 * macro-F1(true class, matched class)``.
+
+Macro-F1 averages the per-class F1 over the classes present in the truth or among the
+matched predictions (as scikit-learn's ``f1_score(average="macro")`` does).
+Everything is vectorised: 22,689 rows score in well under a second.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "MetricResult", "GIOU_WEIGHT"]
+
+#: Weight of the box term; the class term weighs ``1 - GIOU_WEIGHT``.
+GIOU_WEIGHT = 0.2
+_BOX = ["x1", "y1", "x2", "y2"]
+_NO_MATCH = "__no_prediction__"
+
+
+def giou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Generalised IoU of paired boxes, row by row.
+
+    Parameters
+    ----------
+    a, b : ndarray (n, 4)
+        Boxes ``x1, y1, x2, y2``.
+
+    Returns
+    -------
+    ndarray (n,)
+        GIoU in [-1, 1]; 1 for identical boxes. Degenerate boxes (zero area) give -1
+        unless both are identical.
+    """
+    a = np.asarray(a, float).reshape(-1, 4)
+    b = np.asarray(b, float).reshape(-1, 4)
+    area_a = np.clip(a[:, 2] - a[:, 0], 0, None) * np.clip(a[:, 3] - a[:, 1], 0, None)
+    area_b = np.clip(b[:, 2] - b[:, 0], 0, None) * np.clip(b[:, 3] - b[:, 1], 0, None)
+    iw = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+    ih = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+    inter = iw * ih
+    union = area_a + area_b - inter
+    hull = (np.maximum(a[:, 2], b[:, 2]) - np.minimum(a[:, 0], b[:, 0])) * (
+        np.maximum(a[:, 3], b[:, 3]) - np.minimum(a[:, 1], b[:, 1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        iou = np.where(union > 0, inter / union, 0.0)
+        out = np.where(hull > 0, iou - (hull - union) / hull, -1.0)
+    same = np.all(a == b, axis=1)
+    return np.where(same, 1.0, np.clip(out, -1.0, 1.0))
+
+
+def match_boxes(truth: pd.DataFrame, prediction: pd.DataFrame) -> pd.DataFrame:
+    """Match every ground-truth box to the best predicted box of its image.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``NAME, x1, y1, x2, y2, class`` (other columns kept).
+    prediction : DataFrame
+        ``NAME, x1, y1, x2, y2, class``.
+
+    Returns
+    -------
+    DataFrame
+        The truth rows (same order) plus ``giou`` (-1 when no prediction in the image)
+        and ``pred_class`` (a marker that matches no class when there is none).
+    """
+    t = truth.reset_index(drop=True)
+    p = prediction[["NAME", *_BOX, "class"]].reset_index(drop=True)
+    left = pd.DataFrame({"_t": np.arange(len(t)), "NAME": t["NAME"].astype(str).to_numpy()})
+    right = pd.DataFrame({"NAME": p["NAME"].astype(str).to_numpy(), "_p": np.arange(len(p))})
+    pairs = left.merge(right, on="NAME", how="inner")
+    ti, pi = pairs["_t"].to_numpy(), pairs["_p"].to_numpy()
+    g = giou(t[_BOX].to_numpy(float)[ti], p[_BOX].to_numpy(float)[pi])
+    best_giou = np.full(len(t), -1.0)
+    best_class = np.full(len(t), _NO_MATCH, dtype=object)
+    if len(g):
+        # best pair per truth row: sort by (truth row, -giou, prediction row) and keep the first
+        order = np.lexsort((pi, -g, ti))
+        first = np.ones(len(order), bool)
+        first[1:] = ti[order][1:] != ti[order][:-1]
+        keep = order[first]
+        best_giou[ti[keep]] = g[keep]
+        best_class[ti[keep]] = p["class"].astype(str).to_numpy()[pi[keep]]
+    out = t.copy()
+    out["giou"] = best_giou
+    out["pred_class"] = best_class
+    return out
+
+
+def per_class_f1(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
+    """Precision, recall, F1 and support per class (vectorised with bincount).
+
+    The classes are those in ``y_true`` or ``y_pred``, except the no-prediction marker.
+    """
+    y_true = np.asarray(y_true).astype(str)
+    y_pred = np.asarray(y_pred).astype(str)
+    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
+    labels = labels[labels != _NO_MATCH]
+    index = {c: i for i, c in enumerate(labels)}
+    k = len(labels)
+    ti = np.array([index.get(c, k) for c in y_true])
+    pi = np.array([index.get(c, k) for c in y_pred])
+    hit = ti == pi
+    tp = np.bincount(ti[hit], minlength=k + 1)[:k].astype(float)
+    support = np.bincount(ti, minlength=k + 1)[:k].astype(float)
+    predicted = np.bincount(pi, minlength=k + 1)[:k].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, tp / predicted, 0.0)
+        recall = np.where(support > 0, tp / support, 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+                        index=pd.Index(labels, name="class"))
+
+
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Unweighted mean of the per-class F1 (see :func:`per_class_f1`)."""
+    table = per_class_f1(y_true, y_pred)
+    return float(table["f1"].mean()) if len(table) else 0.0
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """The reconstructed score and its parts."""
+
+    score: float
+    giou_term: float   # mean((GIoU + 1) / 2), in [0, 1]
+    mean_giou: float   # mean GIoU, in [-1, 1]
+    macro_f1: float
+    n_truth: int
+    n_unmatched: int   # ground-truth boxes whose image has no prediction
+
+    def parts(self) -> dict[str, float]:
+        return {"giou_term": self.giou_term, "mean_giou": self.mean_giou, "macro_f1": self.macro_f1}
+
+
+def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResult:
+    """The reconstructed CYTOLOGIA score of predictions against the truth.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``NAME, x1, y1, x2, y2, class``, one row per ground-truth cell.
+    prediction : DataFrame
+        ``NAME, x1, y1, x2, y2, class``, one row per predicted cell.
+
+    Returns
+    -------
+    MetricResult
+        ``score = 0.2 * giou_term + 0.8 * macro_f1``.
+    """
+    if len(truth) == 0:
+        raise ValueError("the truth table is empty: nothing to score")
+    m = match_boxes(truth, prediction)
+    g = m["giou"].to_numpy(float)
+    giou_term = float(np.mean((g + 1) / 2))
+    f1 = macro_f1(m["class"].astype(str).to_numpy(), m["pred_class"].astype(str).to_numpy())
+    return MetricResult(
+        score=GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * f1,
+        giou_term=giou_term,
+        mean_giou=float(g.mean()),
+        macro_f1=f1,
+        n_truth=len(m),
+        n_unmatched=int((m["pred_class"] == _NO_MATCH).sum()),
+    )

@@ -1,0 +1,101 @@
+"""The CYTOLOGIA problem definition: files, twin, submission rules and metric."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..problem import Problem, Score
+from ..schema import ColumnSpec, DataError
+from ..submission import SubmissionSpec, check_submission
+from .classes import CLASSES
+from .metric import cytologia_score
+from .reader import TEST_SCHEMA, layout_problems, read_csv_checked
+from .twin import make_twin
+
+__all__ = ["CytologiaProblem", "PROBLEM", "SUBMISSION_SPEC", "check_submission_rules"]
+
+#: The submission: test.csv filled in, one row per trustii_id.
+SUBMISSION_SPEC = SubmissionSpec((
+    ColumnSpec("trustii_id", "int"),
+    ColumnSpec("NAME", "str"),
+    ColumnSpec("x1", "float"), ColumnSpec("y1", "float"), ColumnSpec("x2", "float"), ColumnSpec("y2", "float"),
+    ColumnSpec("class", "str", allowed=CLASSES),
+))
+
+
+def _rows(index, limit: int = 5) -> str:
+    rows = [int(i) + 1 for i in index]
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
+
+
+def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+    """The kit's rules beyond the column format: every problem, one sentence each.
+
+    * ``NAME`` must be the image of that ``trustii_id`` in test.csv;
+    * ``x2 > x1`` and ``y2 > y1``.
+    """
+    problems = check_submission(submission, SUBMISSION_SPEC, test["trustii_id"])
+    cols = set(map(str, submission.columns))
+    sub = submission.reset_index(drop=True)
+    if {"trustii_id", "NAME"} <= cols:
+        expected = pd.Series(test["NAME"].astype(str).to_numpy(), index=pd.to_numeric(test["trustii_id"]).to_numpy())
+        ids = pd.to_numeric(sub["trustii_id"], errors="coerce")
+        known = ids.isin(expected.index)
+        want = ids[known].map(expected)
+        got = sub.loc[known, "NAME"].astype(str)
+        wrong = want.index[want.to_numpy() != got.to_numpy()]
+        if len(wrong):
+            i = wrong[0]
+            problems.append(f"column 'NAME': {len(wrong)} row(s) name another image than test.csv for their "
+                            f"trustii_id (data row(s) {_rows(wrong)}; e.g. trustii_id {int(ids[i])} is "
+                            f"{expected[ids[i]]!r}, not {sub.loc[i, 'NAME']!r}); copy NAME from test.csv")
+    for lo, hi in (("x1", "x2"), ("y1", "y2")):
+        if {lo, hi} <= cols:
+            a = pd.to_numeric(sub[lo], errors="coerce")
+            b = pd.to_numeric(sub[hi], errors="coerce")
+            bad = (b <= a) & a.notna() & b.notna()
+            if bad.any():
+                problems.append(f"columns '{lo}', '{hi}': {int(bad.sum())} box(es) with {hi} <= {lo} at data "
+                                f"row(s) {_rows(np.flatnonzero(bad))}; a box needs {hi} > {lo} (pixels, "
+                                f"top-left to bottom-right)")
+    return problems
+
+
+class CytologiaProblem(Problem):
+    """CYTOLOGIA: find every leukocyte of a blood-smear image and name its class among 23."""
+
+    name = "cytologia"
+    title = "CYTOLOGIA"
+    task = ("Draw a box around each leukocyte of a May-Grünwald-Giemsa smear image (as many as test.csv "
+            "lists for it) and name its class among 23.")
+    official_files = ("train.csv", "test.csv", "images/")
+    metric = ("0.2 x mean((GIoU + 1) / 2) + 0.8 x macro-F1, each truth box matched to the best predicted box "
+              "of its image (reconstructed; the official code is not public)")
+    env_var = "CYTOLOGIA_DATA_DIR"
+    truth_file = "test_truth.csv"
+    twin_version = "1"
+
+    def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
+        make_twin(data_dir, truth_dir, seed=seed, size=size)
+
+    def check_data(self, data_dir: Path) -> list[str]:
+        """Layout problems only (files, columns, images folder); image-level findings go to the reader's report."""
+        return layout_problems(data_dir)
+
+    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[str]:
+        test = read_csv_checked(Path(data_dir) / "test.csv", TEST_SCHEMA)
+        return check_submission_rules(submission, test)
+
+    def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
+        missing = [c for c in ("NAME", "x1", "y1", "x2", "y2", "class") if c not in truth.columns]
+        if missing:
+            raise DataError("truth", [f"truth table lacks column(s) {missing}"])
+        # score by trustii_id's image: the submission's NAME is checked against test.csv by validation
+        r = cytologia_score(truth, submission)
+        return Score(r.score, r.parts())
+
+
+PROBLEM = CytologiaProblem()

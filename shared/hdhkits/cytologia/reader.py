@@ -1,0 +1,276 @@
+"""Read an official or synthetic CYTOLOGIA folder, and report its problems instead of crashing.
+
+:func:`read_dataset` reads ``train.csv``, ``test.csv`` and the images folder (default
+``images/``) and returns a :class:`CytologiaData` whose :class:`DataReport` lists what it
+found: missing or unreadable images, boxes partly outside their image (clipped and
+counted), empty boxes, duplicated images (perceptual hash), class codes outside the 23.
+Only a layout problem that leaves nothing to read (a missing CSV or column) raises.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from ..files import display_path
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame
+from .classes import CLASSES
+from .hashing import duplicate_groups, find_duplicates, phash
+
+__all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "DataReport", "CytologiaData", "read_dataset", "read_csv_checked",
+           "layout_problems"]
+
+TRAIN_SCHEMA = TableSchema("train.csv", (
+    ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
+    ColumnSpec("y2"), ColumnSpec("class", "str"),
+), description="one row per annotated cell")
+TEST_SCHEMA = TableSchema("test.csv", (
+    ColumnSpec("trustii_id", "int", nullable=False), ColumnSpec("NAME", "str", nullable=False),
+), id_column="trustii_id", description="one row per cell to find")
+_BOX = ["x1", "y1", "x2", "y2"]
+
+
+@dataclass
+class DataReport:
+    """What the reader found wrong or odd in a data folder (nothing here stops reading)."""
+
+    n_train_images: int = 0
+    n_test_images: int = 0
+    n_train_boxes: int = 0
+    n_test_boxes: int = 0
+    missing_images: list[str] = field(default_factory=list)
+    unreadable_images: dict[str, str] = field(default_factory=dict)
+    boxes_clipped: int = 0
+    boxes_dropped: int = 0
+    unknown_classes: dict[str, int] = field(default_factory=dict)
+    duplicates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["name_a", "name_b", "distance"]))
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """Every finding as one sentence (empty when the folder is clean)."""
+        out = []
+        if self.missing_images:
+            out.append(f"{len(self.missing_images)} image(s) named in the CSV files are missing from the images "
+                       f"folder, e.g. {', '.join(self.missing_images[:3])}; their train rows are left out")
+        if self.unreadable_images:
+            first = next(iter(self.unreadable_images.items()))
+            out.append(f"{len(self.unreadable_images)} image(s) cannot be decoded, e.g. {first[0]} ({first[1]}); "
+                       f"their train rows are left out, test rows get a central box")
+        if self.boxes_clipped:
+            out.append(f"{self.boxes_clipped} train box(es) run past their image border; clipped to the image")
+        if self.boxes_dropped:
+            out.append(f"{self.boxes_dropped} train box(es) are empty or non-numeric after clipping; left out")
+        if self.unknown_classes:
+            codes = ", ".join(f"{k!r} ({v})" for k, v in self.unknown_classes.items())
+            out.append(f"class code(s) outside the 23: {codes}; those rows are left out")
+        if len(self.duplicates):
+            out.append(f"{len(self.duplicates)} pair(s) of duplicated images (perceptual hash); "
+                       f"keep each group in one cross-validation fold")
+        return out + list(self.notes)
+
+    def summary(self) -> str:
+        """A short printable summary (no machine paths)."""
+        lines = [f"train: {self.n_train_images} images, {self.n_train_boxes} boxes; "
+                 f"test: {self.n_test_images} images, {self.n_test_boxes} boxes to find"]
+        lines += [f"- {p}" for p in self.problems] or ["- no problem found"]
+        return "\n".join(lines)
+
+    def counts(self) -> pd.Series:
+        """The findings as numbers (for tables)."""
+        return pd.Series({
+            "missing images": len(self.missing_images), "unreadable images": len(self.unreadable_images),
+            "boxes clipped": self.boxes_clipped, "boxes dropped": self.boxes_dropped,
+            "unknown class rows": sum(self.unknown_classes.values()), "duplicate pairs": len(self.duplicates),
+        })
+
+
+@dataclass
+class CytologiaData:
+    """A read data folder.
+
+    Attributes
+    ----------
+    train : DataFrame
+        ``NAME, x1, y1, x2, y2, class`` (boxes clipped to the image, usable rows only)
+        plus ``width, height`` of the image, ``clipped`` and ``group`` (duplicate group).
+    test : DataFrame
+        ``trustii_id, NAME`` plus ``width, height, readable``.
+    images : DataFrame
+        One row per image: ``NAME, split, width, height, readable, phash, group``.
+    report : DataReport
+    """
+
+    data_dir: Path
+    images_dir: Path
+    train: pd.DataFrame
+    test: pd.DataFrame
+    images: pd.DataFrame
+    report: DataReport
+
+    def image_path(self, name: str) -> Path:
+        """Path of an image file."""
+        return self.images_dir / name
+
+    def load_image(self, name: str) -> np.ndarray:
+        """An image as RGB uint8 (H, W, 3); raises :class:`DataError` naming the file."""
+        return load_rgb(self.images_dir / name)
+
+
+def load_rgb(path: str | Path) -> np.ndarray:
+    """Read an image as RGB uint8, with an error that names the file."""
+    try:
+        with Image.open(path) as im:
+            return np.asarray(im.convert("RGB"))
+    except (OSError, ValueError) as exc:
+        raise DataError(path, [f"cannot read the image: {exc}"]) from None
+
+
+def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
+    """Read a CSV; a missing file or missing column raises :class:`DataError` listing all."""
+    if not path.is_file():
+        raise DataError(path, [f"{schema.file_name} not found; point data_dir at the folder holding "
+                               f"train.csv, test.csv and images/"])
+    try:
+        df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
+    fatal = [p for p in check_frame(df, schema) if "is missing" in p or "duplicated column" in p]
+    if fatal:
+        raise DataError(path, fatal)
+    return df
+
+
+def layout_problems(data_dir: str | Path, images_dir: str = "images") -> list[str]:
+    """Problems that prevent reading a folder at all (used by ``check_data``)."""
+    folder = Path(data_dir)
+    problems = []
+    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
+        try:
+            df = read_csv_checked(folder / schema.file_name, schema)
+        except DataError as exc:
+            problems += [f"{schema.file_name}: {p}" for p in exc.problems]
+            continue
+        problems += [f"{schema.file_name}: {p}" for p in check_frame(df, schema)
+                     if "unknown value" not in p and "non-numeric" not in p]
+    img = folder / images_dir
+    if not img.is_dir():
+        problems.append(f"no images folder {images_dir!r}; put the JPEG files there or pass images_dir")
+    return problems
+
+
+def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:
+    """Width, height, readable, hash, error message of one image."""
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if with_hash:
+                im.draft("RGB", (64, 64))  # JPEG decodes at reduced scale: fast
+                return w, h, True, phash(im), ""
+            return w, h, True, 0, ""
+    except (OSError, ValueError, SyntaxError) as exc:
+        return 0, 0, False, 0, str(exc) or type(exc).__name__
+
+
+def read_dataset(
+    data_dir: str | Path,
+    images_dir: str = "images",
+    hash_images: bool = True,
+    progress: bool = False,
+) -> CytologiaData:
+    """Read a CYTOLOGIA folder (official or synthetic) and report its problems.
+
+    Parameters
+    ----------
+    data_dir : path
+        Folder with ``train.csv``, ``test.csv`` and the images folder.
+    images_dir : str
+        Images folder, relative to ``data_dir`` (or absolute).
+    hash_images : bool
+        Decode every image (at reduced scale) to hash it: finds duplicates and
+        undecodable files. Otherwise only the image headers are read.
+    progress : bool
+        Show a tqdm progress bar over the images.
+
+    Returns
+    -------
+    CytologiaData
+
+    Raises
+    ------
+    DataError
+        A CSV file or one of its columns is missing, or the images folder is absent.
+    """
+    data_dir = Path(data_dir)
+    img_dir = Path(images_dir) if Path(images_dir).is_absolute() else data_dir / images_dir
+    train = read_csv_checked(data_dir / "train.csv", TRAIN_SCHEMA)
+    test = read_csv_checked(data_dir / "test.csv", TEST_SCHEMA)
+    if not img_dir.is_dir():
+        raise DataError(img_dir, [f"images folder not found in {display_path(data_dir)}; pass images_dir= "
+                                  f"the folder holding the JPEG files"])
+    report = DataReport()
+    train["NAME"] = train["NAME"].astype(str)
+    test["NAME"] = test["NAME"].astype(str)
+
+    names = pd.unique(pd.concat([train["NAME"], test["NAME"]], ignore_index=True))
+    split = pd.Series("test", index=names)
+    split[pd.unique(train["NAME"])] = "train"
+    iterator = names
+    if progress:
+        from tqdm.auto import tqdm
+        iterator = tqdm(names, desc="reading images")
+    rows = []
+    for name in iterator:
+        path = img_dir / name
+        if not path.is_file():
+            report.missing_images.append(name)
+            rows.append((name, 0, 0, False, 0))
+            continue
+        w, h, ok, hsh, err = _probe(path, hash_images)
+        if not ok:
+            report.unreadable_images[name] = err
+        rows.append((name, w, h, ok, hsh))
+    images = pd.DataFrame(rows, columns=["NAME", "width", "height", "readable", "phash"])
+    images["phash"] = images["phash"].astype(np.uint64)
+    images.insert(1, "split", split.reindex(images["NAME"]).to_numpy())
+    readable = images[images["readable"]]
+    if hash_images and len(readable):
+        report.duplicates = find_duplicates(readable["NAME"], readable["phash"])
+        groups = duplicate_groups(readable["NAME"], readable["phash"])
+        images["group"] = images["NAME"].map(groups)
+    else:
+        images["group"] = np.nan
+    missing_group = images["group"].isna()
+    images.loc[missing_group, "group"] = np.arange(missing_group.sum()) + (images["group"].max() + 1 if (~missing_group).any() else 0)
+    images["group"] = images["group"].astype(int)
+
+    # train boxes: numeric, known class, readable image, clipped to the image
+    train = train.merge(images[["NAME", "width", "height", "readable", "group"]], on="NAME", how="left")
+    coords = train[_BOX].apply(pd.to_numeric, errors="coerce")
+    bad_numbers = coords.isna().any(axis=1)
+    classes = train["class"].astype("string")
+    unknown = ~classes.isin(CLASSES)
+    report.unknown_classes = {str(k): int(v) for k, v in classes[unknown].fillna("<empty>").value_counts().items()}
+    usable = train["readable"].fillna(False).astype(bool) & ~unknown & ~bad_numbers
+    train[_BOX] = coords
+    w, h = train["width"].to_numpy(float), train["height"].to_numpy(float)
+    clipped = np.column_stack([
+        np.clip(train["x1"], 0, w), np.clip(train["y1"], 0, h), np.clip(train["x2"], 0, w), np.clip(train["y2"], 0, h)])
+    train["clipped"] = (np.abs(clipped - train[_BOX].to_numpy(float)) > 0).any(axis=1) & usable
+    report.boxes_clipped = int(train["clipped"].sum())
+    train[_BOX] = clipped
+    empty = (train["x2"] <= train["x1"]) | (train["y2"] <= train["y1"])
+    report.boxes_dropped = int((usable & empty).sum() + (bad_numbers & ~unknown & train["readable"].fillna(False)).sum())
+    train = train[usable & ~empty].drop(columns="readable").reset_index(drop=True)
+    train[_BOX] = train[_BOX].round().astype(int)
+    train["class"] = train["class"].astype(str)
+
+    test = test.merge(images[["NAME", "width", "height", "readable"]], on="NAME", how="left")
+    report.n_train_images = int((images["split"] == "train").sum())
+    report.n_test_images = int((images["split"] == "test").sum())
+    report.n_train_boxes = len(train)
+    report.n_test_boxes = len(test)
+    return CytologiaData(data_dir, img_dir, train, test, images, report)

@@ -1,0 +1,63 @@
+import shutil
+
+import pandas as pd
+import pytest
+
+from hdhkits.cytologia.reader import layout_problems, read_dataset
+from hdhkits.schema import DataError
+
+
+@pytest.fixture
+def broken(tmp_path, cyto_source):
+    """A small folder with one problem of each kind."""
+    src = cyto_source.data_dir
+    train = pd.read_csv(src / "train.csv")
+    test = pd.read_csv(src / "test.csv")
+    names = train["NAME"].drop_duplicates().head(5).tolist()
+    (tmp_path / "images").mkdir()
+    for n in names + test["NAME"].head(2).tolist():
+        shutil.copy(src / "images" / n, tmp_path / "images" / n)
+    rows = train[train["NAME"].isin(names)].drop_duplicates("NAME").reset_index(drop=True)
+    (tmp_path / "images" / names[0]).write_bytes(b"\xff\xd8\xff\xe0 this is not a real jpeg")  # corrupt
+    rows.loc[1, ["x1", "y1"]] = [-40, -12]        # box past the border
+    rows.loc[2, "class"] = "NEUTRO"               # unknown code
+    rows.loc[len(rows)] = ["missing.jpg", 10, 10, 100, 100, "LY"]  # image not there
+    rows.to_csv(tmp_path / "train.csv", index=False)
+    test[test["NAME"].isin(test["NAME"].head(2))].to_csv(tmp_path / "test.csv", index=False)
+    return tmp_path
+
+
+def test_report_lists_every_problem(broken):
+    data = read_dataset(broken)
+    r = data.report
+    assert r.missing_images == ["missing.jpg"]
+    assert len(r.unreadable_images) == 1
+    assert r.boxes_clipped == 1
+    assert r.unknown_classes == {"NEUTRO": 1}
+    text = "\n".join(r.problems)
+    for word in ("missing", "cannot be decoded", "clipped", "NEUTRO"):
+        assert word in text
+    assert len(data.train) == 3  # 6 rows minus the corrupt, unknown-class and missing ones
+    assert (data.train[["x1", "y1"]] >= 0).all().all()
+
+
+def test_clean_twin_reports_duplicates(cyto_data):
+    assert len(cyto_data.report.duplicates) >= 2
+    dup = cyto_data.report.duplicates.iloc[0]
+    groups = cyto_data.images.set_index("NAME")["group"]
+    assert groups[dup["name_a"]] == groups[dup["name_b"]]
+    assert not cyto_data.report.missing_images and not cyto_data.report.unreadable_images
+
+
+def test_images_dir_is_configurable(broken):
+    (broken / "images").rename(broken / "jpegs")
+    with pytest.raises(DataError, match="images folder"):
+        read_dataset(broken)
+    assert read_dataset(broken, images_dir="jpegs").report.n_train_images == 6
+
+
+def test_missing_column_is_a_clear_error(broken):
+    pd.read_csv(broken / "train.csv").rename(columns={"class": "klass"}).to_csv(broken / "train.csv", index=False)
+    with pytest.raises(DataError, match="'class' is missing"):
+        read_dataset(broken)
+    assert any("class" in p for p in layout_problems(broken))
