@@ -1,6 +1,7 @@
 """Each kit's three notebooks, run headless with papermill, give a valid, scored submission."""
 import json
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,3 +55,24 @@ def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys):
     for fragment in ("unexpected", "duplicated", "missing", "empty"):
         assert fragment in out, (fragment, out)
     assert id_col in out
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_kit_runs_unchanged_on_official_format_files(kit, tmp_path, capsys):
+    """Pointed at a folder of official-format files (no truth beside them), the notebooks
+    still produce a valid submission, and say it is scored on the platform."""
+    official = tmp_path / "official"
+    code, _ = cli(capsys, "data", kit, "--out", official, "--size", "quick", "--seed", "1",
+                  "--truth-out", tmp_path / "organisers_only")
+    assert code == 0
+    runs = run_kit(kit, tmp_path / "out", quick=True, data_dir=official)
+    failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]
+    assert not failed, failed
+    path = tmp_path / "out" / get_problem(kit).name / "submission.csv"
+    code, out = cli(capsys, "validate", kit, path, "--data", official)
+    assert code == 0, out
+    # no truth beside official files: nothing is scored locally, the notebook says so
+    assert runs[-1].key_score == ""
+    executed = nbformat.read(runs[-1].executed, as_version=4)
+    printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+    assert "platform" in printed

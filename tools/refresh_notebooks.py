@@ -25,13 +25,31 @@ from nbclient import NotebookClient
 _VOLATILE_CELL_KEYS = ("execution", "papermill", "collapsed", "scrolled")
 
 
+def _final_progress(outputs: list) -> list:
+    """Keep only the last state of carriage-return progress bars (tqdm) on stderr."""
+    kept: list = []
+    for out in outputs:
+        is_bar = out.get("output_type") == "stream" and out.get("name") == "stderr"
+        if is_bar and kept and kept[-1].get("output_type") == "stream" and kept[-1].get("name") == "stderr":
+            kept[-1]["text"] += out["text"]
+        else:
+            kept.append(out)
+    for out in kept:
+        if out.get("output_type") == "stream" and out.get("name") == "stderr" and "\r" in out["text"]:
+            lines = [line.split("\r")[-1] for line in out["text"].split("\n")]
+            out["text"] = "\n".join(line for line in lines if line.strip()) + "\n"
+    return kept
+
+
 def strip(nb: nbformat.NotebookNode) -> None:
-    """Drop volatile metadata in place."""
+    """Drop volatile metadata and intermediate progress-bar states in place."""
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         for key in _VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = _final_progress(cell.outputs)
 
 
 def refresh(path: Path, scratch: Path, timeout: int) -> float:
