@@ -6,21 +6,11 @@ import pytest
 from hdhkits.annitia.data import (
     MIN_TIME, check_data_dir, first_last_age, load_test, load_train, survival_array, survival_targets, to_long,
 )
-from hdhkits.annitia.schema import train_columns
 from hdhkits.schema import DataError
 
 
-def _rows(records):
-    """Hand-made train rows: dicts of the few columns that matter, the rest empty."""
-    frame = pd.DataFrame(np.nan, index=range(len(records)), columns=train_columns())
-    for i, rec in enumerate(records):
-        for k, v in rec.items():
-            frame.loc[i, k] = v
-    return frame
-
-
-def test_targets_follow_organiser_derivation():
-    frame = _rows([
+def test_targets_follow_organiser_derivation(make_rows):
+    frame = make_rows([
         # liver event at 60, death unknown; visits 50, 52, 55
         dict(Age_v1=50, Age_v2=52, Age_v3=55, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=60),
         # no event, alive: time = last age − first age
@@ -49,14 +39,14 @@ def test_targets_follow_organiser_derivation():
     assert arr.dtype.names == ("event", "time")
 
 
-def test_targets_missing_columns_are_named():
-    frame = _rows([dict(Age_v1=50)]).drop(columns=["death", "death_age_occur"])
+def test_targets_missing_columns_are_named(make_rows):
+    frame = make_rows([dict(Age_v1=50)]).drop(columns=["death", "death_age_occur"])
     with pytest.raises(DataError, match="death"):
         survival_targets(frame)
 
 
-def test_to_long_one_row_per_visit():
-    frame = _rows([dict(Age_v1=50, Age_v2=52, alt_v1=30.5, plt_v2=200.0),
+def test_to_long_one_row_per_visit(make_rows):
+    frame = make_rows([dict(Age_v1=50, Age_v2=52, alt_v1=30.5, plt_v2=200.0),
                    dict(Age_v1=40, fibs_stiffness_med_BM_1_v22=9.0)])
     long = to_long(frame)
     assert list(long["visit"]) == [1, 2, 1, 22]

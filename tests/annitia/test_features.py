@@ -7,15 +7,7 @@ from hdhkits.annitia.data import load_train, to_long
 from hdhkits.annitia.features import (
     LONGITUDINAL, add_visit_scores, build_features, fib4, fib4_class, static_features, visit_summary,
 )
-from hdhkits.annitia.schema import TARGETS, train_columns
-
-
-def _rows(records):
-    frame = pd.DataFrame(np.nan, index=range(len(records)), columns=train_columns())
-    for i, rec in enumerate(records):
-        for k, v in rec.items():
-            frame.loc[i, k] = v
-    return frame
+from hdhkits.annitia.schema import TARGETS
 
 
 def test_fib4_formula_and_classes():
@@ -25,8 +17,8 @@ def test_fib4_formula_and_classes():
     assert np.isnan(fib4_class([np.nan])[0])
 
 
-def test_visit_summary_hand_made():
-    frame = _rows([
+def test_visit_summary_hand_made(make_rows):
+    frame = make_rows([
         dict(Age_v1=50, Age_v2=52, Age_v3=54, fibs_stiffness_med_BM_1_v1=6.0, fibs_stiffness_med_BM_1_v3=10.0),
         dict(Age_v1=40, fibs_stiffness_med_BM_1_v1=5.0),
         dict(Age_v1=30),
@@ -41,8 +33,8 @@ def test_visit_summary_hand_made():
     assert s.loc[2, ["fibs_stiffness_med_BM_1_first", "fibs_stiffness_med_BM_1_last"]].isna().all()
 
 
-def test_build_features_hand_made():
-    frame = _rows([dict(Age_v1=50, Age_v2=53, ast_v2=40, alt_v2=25, plt_v2=200, gender=1, T2DM=2,
+def test_build_features_hand_made(make_rows):
+    frame = make_rows([dict(Age_v1=50, Age_v2=53, ast_v2=40, alt_v2=25, plt_v2=200, gender=1, T2DM=2,
                         evenements_hepatiques_majeurs=1, death=1),
                    dict(Age_v1=60, gender=2)])
     X = build_features(frame)
