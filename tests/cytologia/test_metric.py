@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.cytologia.metric import cytologia_score, giou, macro_f1, match_boxes, per_class_f1
+from hdhkits.cytologia.metric import cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score_interval
+from hdhkits.stats import bootstrap_interval
 
 A = (0, 0, 10, 10)
 
@@ -75,3 +76,85 @@ def test_macro_f1_matches_sklearn():
 def test_empty_truth_is_an_error():
     with pytest.raises(ValueError, match="empty"):
         cytologia_score(frame([]), frame([]))
+
+
+def noisy_images(n_images, seed=0):
+    """Truth and a prediction with shifted boxes, 60 % right classes and two images left out."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for j in range(n_images):
+        for _ in range(rng.choice([1, 1, 2, 3])):
+            x, y = rng.integers(0, 300, 2)
+            rows.append((f"{j}.jpg", x, y, x + rng.integers(20, 80), y + rng.integers(20, 80),
+                         rng.choice(list("abcdef"))))
+    t = frame(rows)
+    p = t.copy()
+    p[["x1", "y1"]] += rng.integers(-15, 15, (len(p), 2))
+    p["class"] = np.where(rng.random(len(p)) < 0.6, p["class"], rng.choice(list("abcdefg"), len(p)))
+    return t, p[~p["NAME"].isin(["0.jpg", "1.jpg"])]
+
+
+def test_interval_contains_the_point_estimate_of_every_part():
+    t, p = noisy_images(120)
+    r = cytologia_score(t, p)
+    iv = score_interval(t, p, n_boot=200, seed=0)
+    assert set(iv) == {"score", "giou_term", "mean_giou", "macro_f1"}
+    for name, value in {"score": r.score, **r.parts()}.items():
+        assert iv[name].estimate == pytest.approx(value)
+        assert iv[name].low < value < iv[name].high
+        assert iv[name].level == 0.95
+
+
+def test_interval_is_deterministic_in_seed():
+    t, p = noisy_images(80)
+    assert score_interval(t, p, n_boot=50, seed=3) == score_interval(t, p, n_boot=50, seed=3)
+    assert score_interval(t, p, n_boot=50, seed=3)["score"] != score_interval(t, p, n_boot=50, seed=4)["score"]
+
+
+def test_interval_narrows_with_more_images():
+    width = {}
+    for n in (40, 640):
+        t, p = noisy_images(n)
+        iv = score_interval(t, p, n_boot=200)
+        width[n] = {k: v.high - v.low for k, v in iv.items()}
+    for part in ("score", "giou_term", "macro_f1"):
+        assert width[640][part] < 0.5 * width[40][part]  # about 1 / sqrt(16)
+
+
+def test_interval_equals_rescoring_resampled_images():
+    """Every resample is the metric of the drawn images, each copy a distinct image."""
+    t, p = noisy_images(30, seed=1)
+    names = t["NAME"].unique()
+
+    def rescored(idx):
+        tt = pd.concat([t[t["NAME"] == names[j]].assign(NAME=f"copy{r}") for r, j in enumerate(idx)])
+        pp = pd.concat([p[p["NAME"] == names[j]].assign(NAME=f"copy{r}") for r, j in enumerate(idx)])
+        return cytologia_score(tt, pp).score
+
+    slow = bootstrap_interval(rescored, len(names), n_boot=20, seed=5)
+    fast = score_interval(t, p, n_boot=20, seed=5)["score"]
+    assert (fast.estimate, fast.low, fast.high) == pytest.approx((slow.estimate, slow.low, slow.high))
+
+
+def test_boxes_of_one_image_stay_together():
+    # two images of ten boxes each: one all right, one all wrong (the other class, a far box).
+    # Resampling images only gives all-right, all-wrong or the mix; resampling rows would
+    # give every share of right boxes between.
+    a = [("a.jpg", 10 * i, 0, 10 * i + 10, 10, "LY") for i in range(10)]
+    b = [("b.jpg", 10 * i, 0, 10 * i + 10, 10, "PNN") for i in range(10)]
+    t = frame(a + b)
+    p = frame(a + [("b.jpg", 500, 500, 510, 510, "LY")] * 10)
+    mix = cytologia_score(t, p).giou_term
+    iv = score_interval(t, p, n_boot=400, seed=0)
+    values = {round(mix, 9)}
+    values |= {round(cytologia_score(t[t["NAME"] == n], p[p["NAME"] == n]).giou_term, 9) for n in ("a.jpg", "b.jpg")}
+    assert round(iv["giou_term"].low, 9) in values and round(iv["giou_term"].high, 9) in values
+    assert iv["giou_term"].low < mix < iv["giou_term"].high  # both extremes occur in 400 draws
+
+
+def test_interval_needs_two_images():
+    t = frame([("a.jpg", *A, "LY"), ("a.jpg", 20, 0, 30, 10, "PNN")])
+    with pytest.raises(ValueError, match="two images"):
+        score_interval(t, t)
+    with pytest.raises(ValueError, match="empty"):
+        score_interval(frame([]), frame([]))

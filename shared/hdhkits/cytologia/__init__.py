@@ -2,7 +2,7 @@
 
 Modules: :mod:`.classes` (the 23 codes, counts, morphology), :mod:`.drawing` and
 :mod:`.twin` (synthetic twin), :mod:`.reader` (folder reader and its report),
-:mod:`.hashing` (perceptual hash, duplicates), :mod:`.metric` (reconstructed score),
+:mod:`.hashing` (perceptual hash, duplicates), :mod:`.metric` (reconstructed score, bootstrap intervals),
 :mod:`.detector` (stain-based detector), :mod:`.features` (crops, hand-made features),
 :mod:`.cnn` (small torch CNN), :mod:`.baseline` (the pipeline), :mod:`.problem`.
 
@@ -15,7 +15,7 @@ from .classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, TRAIN_COUNTS
 from .detector import StainDetector
 from .features import FEATURE_NAMES, box_size_features, crop_features, extract_crops, stain_colours
 from .hashing import duplicate_groups, find_duplicates, hamming, image_phash, phash
-from .metric import MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1
+from .metric import MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score_interval
 from .problem import PROBLEM, SUBMISSION_SPEC, CytologiaProblem, check_submission_rules
 from .reader import CytologiaData, DataReport, read_dataset
 from .twin import TWIN_SIZES, make_twin
@@ -25,7 +25,7 @@ __all__ = [
     "make_twin", "TWIN_SIZES",
     "read_dataset", "CytologiaData", "DataReport",
     "phash", "image_phash", "hamming", "find_duplicates", "duplicate_groups",
-    "giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "MetricResult",
+    "giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval", "MetricResult",
     "StainDetector",
     "extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES",
     "CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model", "default_device", "set_threads",

@@ -12,6 +12,7 @@ re-implementations (CHALLENGES.md):
 Macro-F1 averages the per-class F1 over the classes present in the truth or among the
 matched predictions (as scikit-learn's ``f1_score(average="macro")`` does).
 Everything is vectorised: 22,689 rows score in well under a second.
+:func:`score_interval` adds 95 % bootstrap intervals that resample whole images.
 """
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "MetricResult", "GIOU_WEIGHT"]
+from ..stats import Interval, bootstrap_interval
+
+__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval", "MetricResult",
+           "GIOU_WEIGHT"]
 
 #: Weight of the box term; the class term weighs ``1 - GIOU_WEIGHT``.
 GIOU_WEIGHT = 0.2
@@ -173,3 +177,84 @@ def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResu
         n_truth=len(m),
         n_unmatched=int((m["pred_class"] == _NO_MATCH).sum()),
     )
+
+
+def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 200, seed: int = 0,
+                   level: float = 0.95) -> dict[str, Interval]:
+    """The score and its parts with percentile bootstrap intervals that resample images.
+
+    The boxes of one image are not independent (one detection, one stain, one
+    laboratory), so the bootstrap draws whole images with replacement
+    (:func:`hdhkits.stats.bootstrap_interval` over the images): an image drawn twice
+    brings all its truth boxes twice. The boxes are matched once; each resample then
+    only sums per-image counts (GIoU sums, per-class true positives, supports and
+    predictions), so 200 resamples of a few thousand boxes take milliseconds.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``NAME, x1, y1, x2, y2, class``, one row per ground-truth cell.
+    prediction : DataFrame
+        ``NAME, x1, y1, x2, y2, class``, one row per predicted cell.
+    n_boot : int
+        Number of resamples.
+    seed : int
+        Seed of the resampling.
+    level : float
+        Coverage of the intervals.
+
+    Returns
+    -------
+    dict of str to Interval
+        ``score``, ``giou_term``, ``mean_giou`` and ``macro_f1``; each ``estimate`` is
+        the value of :func:`cytologia_score` on all the images.
+
+    Raises
+    ------
+    ValueError
+        If the truth is empty or holds fewer than two images.
+    """
+    if len(truth) == 0:
+        raise ValueError("the truth table is empty: nothing to score")
+    m = match_boxes(truth, prediction)
+    image, names = pd.factorize(m["NAME"].astype(str))
+    if len(names) < 2:
+        raise ValueError("need at least two images to bootstrap over images")
+    y_true = m["class"].astype(str).to_numpy()
+    y_pred = m["pred_class"].astype(str).to_numpy()
+    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
+    labels = labels[labels != _NO_MATCH]
+    k, n_images = len(labels), len(names)
+    ti = np.searchsorted(labels, y_true)  # every truth class is a label
+    pi = np.where(np.isin(y_pred, labels), np.searchsorted(labels, y_pred).clip(max=max(k - 1, 0)), k)
+    hit = ti == pi
+
+    def per_image(cls: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """(n_images, k) counts of the rows ``rows`` by image and class."""
+        flat = np.bincount(image[rows] * (k + 1) + cls[rows], minlength=n_images * (k + 1))
+        return flat.reshape(n_images, k + 1)[:, :k].astype(float)
+
+    every = np.ones(len(m), bool)
+    tp, support, predicted = per_image(ti, hit), per_image(ti, every), per_image(pi, every)
+    boxes = np.bincount(image, minlength=n_images).astype(float)
+    giou_sum = np.bincount(image, weights=m["giou"].to_numpy(float), minlength=n_images)
+    cache: dict[bytes, dict[str, float]] = {}
+
+    def parts(idx: np.ndarray) -> dict[str, float]:
+        key = np.asarray(idx).tobytes()
+        if key not in cache:
+            w = np.bincount(idx, minlength=n_images).astype(float)  # times each image is drawn
+            mean_g = float(w @ giou_sum / (w @ boxes))
+            t, s, q = w @ tp, w @ support, w @ predicted
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f1 = np.where(s + q > 0, 2 * t / (s + q), 0.0)  # 2PR / (P + R) = 2 tp / (support + predicted)
+            present = (s + q) > 0
+            f1_macro = float(f1[present].mean()) if present.any() else 0.0
+            giou_term = (mean_g + 1) / 2
+            cache[key] = {"score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * f1_macro,
+                          "giou_term": giou_term, "mean_giou": mean_g, "macro_f1": f1_macro}
+        return cache[key]
+
+    return {name: bootstrap_interval(lambda idx, p=name: parts(idx)[p], n_images, n_boot=n_boot, seed=seed,
+                                     level=level)
+            for name in ("score", "giou_term", "mean_giou", "macro_f1")}
