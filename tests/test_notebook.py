@@ -1,4 +1,6 @@
 import random
+import subprocess
+import sys
 
 import numpy as np
 
@@ -36,3 +38,17 @@ def test_default_output_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("HDHKITS_OUTPUT_DIR")
     assert str(default_output_dir("annitia")) == "outputs"
     assert in_colab() is False
+
+
+
+def test_tqdm_is_reexported_after_the_ipywidgets_filter():
+    from tqdm.auto import tqdm as auto_tqdm
+
+    from hdhkits.notebook import tqdm
+
+    assert tqdm is auto_tqdm
+    # pytest resets warning filters per test, so check a fresh interpreter
+    code = ("import warnings, hdhkits.notebook; print(any(a == 'ignore' and m is not None and "
+            "m.match('IProgress not found') for a, m, *_ in warnings.filters))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr

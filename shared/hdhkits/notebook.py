@@ -14,10 +14,13 @@ from .files import write_json
 
 # Without ipywidgets, tqdm.auto falls back to text bars but first warns with the path of
 # its own source file: noise for participants and a machine path in committed outputs.
+# The warning fires when tqdm.auto is first imported, so notebooks take tqdm from here.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
+from tqdm.auto import tqdm  # noqa: E402  (after the filter, on purpose)
+
 __all__ = [
-    "in_colab", "env_flag", "seed_everything", "setup_plots", "record_score", "read_scores", "default_output_dir",
+    "in_colab", "env_flag", "tqdm", "seed_everything", "setup_plots", "record_score", "read_scores", "default_output_dir",
 ]
 
 

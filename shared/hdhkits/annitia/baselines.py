@@ -283,10 +283,7 @@ def compare_baselines(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Su
     """
     items = list(models.items())
     if progress:
-        with warnings.catch_warnings():
-            # Without ipywidgets tqdm.auto falls back to text bars; its warning is noise.
-            warnings.simplefilter("ignore")
-            from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # hdhkits.notebook silences its no-ipywidgets warning
 
         items = tqdm(items, desc="cross-validation")
     rows, oof = [], {}
