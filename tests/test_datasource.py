@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from hdhkits.datasource import cache_root, resolve_data, write_twin
+from hdhkits.findings import error
 from hdhkits.problem import Problem, Score
 from hdhkits.schema import DataError
 
@@ -29,7 +30,7 @@ class Toy(Problem):
         pd.DataFrame({"trustii_id": range(1, n + 1), "y": [seed] * n}).to_csv(truth_dir / "truth.csv", index=False)
 
     def check_data(self, data_dir):
-        return [] if (Path(data_dir) / "test.csv").is_file() else ["no file named 'test.csv'"]
+        return [] if (Path(data_dir) / "test.csv").is_file() else [error("no file named 'test.csv'")]
 
     def validate_submission(self, submission, data_dir):
         return []

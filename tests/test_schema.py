@@ -32,7 +32,7 @@ def test_every_problem_is_listed_at_once():
     df["age"] = [-1.0, 200.0, 5.0]
     df["name"] = ["a", "z", "b"]
     problems = check_frame(df, SCHEMA)
-    text = "\n".join(problems)
+    text = "\n".join(map(str, problems))
     assert "duplicated id" in text
     assert "outside the allowed codes" in text and "3" in text
     assert "empty cell" in text and "'sex'" in text
@@ -56,20 +56,36 @@ def test_non_numeric_and_fractional_values_name_rows():
     df = good().astype({"id": object})
     df.loc[1, "id"] = "x"
     df["sex"] = [1, 1.5, 2]
-    text = "\n".join(check_frame(df, SCHEMA))
+    text = "\n".join(map(str, check_frame(df, SCHEMA)))
     assert "non-numeric value(s) such as 'x' at data row(s) 2" in text
     assert "non-integer" in text
 
 
 def test_read_table_reports_the_file(tmp_path):
-    df = good()
-    df.loc[0, "age"] = 500
+    df = good().astype({"age": object})
+    df.loc[0, "age"] = "old"
     path = tmp_path / "train.csv"
     df.to_csv(path, index=False)
     with pytest.raises(DataError) as err:
         read_table(path, SCHEMA)
-    assert str(path) in str(err.value) and "above 120" in str(err.value)
-    assert err.value.problems
+    assert str(path) in str(err.value) and "non-numeric" in str(err.value)
+    assert err.value.problems and err.value.findings[0].file == "train.csv"
+
+
+def test_out_of_range_values_warn_and_still_load(tmp_path):
+    # the official files hold noise-made impossible values: they must never block a read
+    df = good()
+    df.loc[0, "age"] = -3.5
+    df.loc[2, "age"] = 500
+    path = tmp_path / "train.csv"
+    df.to_csv(path, index=False)
+    assert read_table(path, SCHEMA).shape == (3, 4)
+    low, high = check_frame(df, SCHEMA)
+    assert (low.severity, low.kind, low.column, low.count, low.extreme, low.rows) == (
+        "warning", "below_minimum", "age", 1, -3.5, (1,))
+    assert (high.severity, high.kind, high.extreme, high.rows) == ("warning", "above_maximum", 500, (3,))
+    assert str(low) == ("train.csv: column 'age': 1 value(s) below 0 (smallest -3.5) at data row(s) 1; "
+                        "kept as they are; look at them before modelling")
 
 
 def test_read_table_from_folder_and_alias(tmp_path):

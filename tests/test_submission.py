@@ -33,7 +33,7 @@ def test_every_problem_is_listed():
     df = pd.concat([df, pd.DataFrame({"trustii_id": [99], "risk": [0.0], "label": [0], "proba": [0.1]})])
     df["extra"] = 0
     problems = check_submission(df, SPEC, IDS)
-    text = "\n".join(problems)
+    text = "\n".join(map(str, problems))
     for fragment in ("unexpected column(s): 'extra'", "5 rows where the test file has 4",
                      "duplicated id(s) 1", "1 test id(s) missing, such as 3", "not in the test file, such as 99",
                      "'risk': 1 empty cell", "'risk': 1 infinite", "'label': value(s) 7 outside",
@@ -44,7 +44,7 @@ def test_every_problem_is_listed():
 def test_missing_columns_and_non_numeric():
     df = good().drop(columns=["proba"]).astype({"risk": object})
     df.loc[0, "risk"] = "high"
-    text = "\n".join(check_submission(df, SPEC, IDS))
+    text = "\n".join(map(str, check_submission(df, SPEC, IDS)))
     assert "missing column(s): 'proba'" in text and "trustii_id,risk,label,proba" in text
     assert "non-numeric value(s) such as 'high'" in text
 
@@ -53,7 +53,7 @@ def test_string_ids_are_compared_as_strings():
     spec = SubmissionSpec((ColumnSpec("NAME", "str"), ColumnSpec("p", "float")))
     df = pd.DataFrame({"NAME": ["a.jpg", "b.jpg"], "p": [0.1, 0.2]})
     assert check_submission(df, spec, ["a.jpg", "b.jpg"]) == []
-    assert "such as c.jpg" in "\n".join(check_submission(df, spec, ["a.jpg", "c.jpg"]))
+    assert "such as c.jpg" in "\n".join(map(str, check_submission(df, spec, ["a.jpg", "c.jpg"])))
 
 
 def test_write_refuses_a_known_problem_and_writes_atomically(tmp_path):

@@ -4,13 +4,15 @@ Organisers script against these subcommand names; keep them stable::
 
     hdhkits list
     hdhkits data KIT --out DIR [--seed N] [--size quick|default|full] [--truth-out DIR]
-    hdhkits check KIT DIR
+    hdhkits check KIT DIR [--strict]
     hdhkits run KIT|all [--out DIR] [--quick] [--seed N] [--data DIR]
     hdhkits validate KIT FILE [--data DIR]
     hdhkits score KIT FILE --truth FILE [--json]
 
 Exit codes: 0 success, 1 invalid submission/data or failed notebook, 2 usage or
-input error. Errors are one readable message, never a traceback.
+input error. Errors are one readable message, never a traceback. ``check`` and
+``validate`` print errors (layout: they block) and warnings (plausibility: the data
+loads and the kit handles them); warnings alone exit 0, unless ``check --strict``.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import pandas as pd
 
 from . import __version__
 from .datasource import resolve_data, write_twin
+from .findings import errors, format_findings, warnings_of
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
 from .schema import DataError
 from .submission import read_submission
@@ -77,13 +80,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     if not folder.is_dir():
         raise CommandError(f"{folder} is not a folder")
-    problems = problem.check_data(folder)
-    if problems:
-        print(f"{folder}: {len(problems)} problem(s)")
-        for p in problems:
-            print(f"  - {p}")
+    findings = problem.check_data(folder)
+    blocking, notes = errors(findings), warnings_of(findings)
+    if blocking:
+        print(f"{folder}: {len(blocking)} error(s), {len(notes)} warning(s); the kit cannot read these files "
+              "until the errors are fixed")
+    else:
+        print(f"{folder}: the files match the official {problem.title} layout"
+              + (f"; {len(notes)} warning(s) about what they hold (the data loads; each line says how the kit "
+                 "handles it)" if notes else ""))
+    if findings:
+        print(format_findings(findings))
+    if blocking or (notes and args.strict):
+        if not blocking:
+            print("--strict: warnings count as failures", file=sys.stderr)
         return 1
-    print(f"{folder}: the files match the official {problem.title} layout")
     return 0
 
 
@@ -119,15 +130,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
     source = resolve_data(problem, args.data, seed=args.seed, size=args.size, verbose=False)
     submission = read_submission(args.file)
-    problems = problem.validate_submission(submission, source.data_dir)
-    if problems:
-        print(f"{args.file}: INVALID, {len(problems)} problem(s) (checked against {source.describe()})")
-        for p in problems:
+    findings = problem.validate_submission(submission, source.data_dir)
+    blocking, notes = errors(findings), warnings_of(findings)
+    if blocking:
+        print(f"{args.file}: INVALID, {len(blocking)} problem(s) (checked against {source.describe()})")
+        for p in blocking:
             print(f"  - {p}")
-        return 1
-    print(f"{args.file}: valid {problem.title} submission, {len(submission)} rows "
-          f"(checked against {source.describe()})")
-    return 0
+    else:
+        print(f"{args.file}: valid {problem.title} submission, {len(submission)} rows "
+              f"(checked against {source.describe()})")
+    if notes:
+        print(f"{len(notes)} warning(s) (the file is scored as given):")
+        print(format_findings(notes))
+    return 1 if blocking else 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -176,9 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing folders")
     p.set_defaults(func=cmd_data)
 
-    p = sub.add_parser("check", help="check a data folder against the official layout")
+    p = sub.add_parser("check", help="check a data folder: layout errors block, plausibility warnings are shown")
     p.add_argument("kit")
     p.add_argument("dir", help="folder holding the official files")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (values outside plausible ranges)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("run", help="execute a kit's notebooks (or all kits') headless with papermill")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .files import atomic_dir, display_path
+from .findings import Finding, format_findings, raise_for_errors
 from .problem import SIZES, Problem, get_problem
 from .schema import DataError
 
@@ -41,6 +42,9 @@ class DataSource:
         How it was found: ``"parameter"``, ``"environment"`` or ``"twin"``.
     seed, size
         Twin seed and size (meaningless for official data).
+    findings : tuple of Finding
+        The warnings the kit's check found in the folder (plausibility problems the
+        notebooks show and handle); a folder with an error is never resolved.
     """
 
     kit: str
@@ -52,6 +56,7 @@ class DataSource:
     size: str = "default"
     truth_file: str = "test_truth.csv"
     env_var: str = ""
+    findings: tuple[Finding, ...] = ()
 
     @property
     def truth_path(self) -> Path | None:
@@ -135,8 +140,11 @@ def resolve_data(
     ------
     DataError
         ``data_dir`` or the environment variable names a folder that does not exist or
-        whose files do not match the official layout.
+        whose files do not match the official layout (every error listed). Warnings
+        (plausibility) do not raise: they are printed and kept in
+        :attr:`DataSource.findings`.
     """
+
     problem = kit if isinstance(kit, Problem) else get_problem(kit)
     origin = None
     if data_dir is not None and str(data_dir) != "":
@@ -149,11 +157,9 @@ def resolve_data(
         if not folder.is_dir():
             raise DataError(folder, [f"{source_name} names a folder that does not exist; point it at the "
                                      f"folder holding {', '.join(problem.official_files)}"])
-        problems = problem.check_data(folder)
-        if problems:
-            raise DataError(folder, problems)
+        notes = raise_for_errors(folder, problem.check_data(folder))
         source = DataSource(problem.name, folder, None, False, origin, seed, size,
-                            problem.truth_file, problem.env_var)
+                            problem.truth_file, problem.env_var, tuple(notes))
     else:
         root = _twin_folder(problem, seed, size)
         data, truth = root / "data", root / "truth"
@@ -161,7 +167,14 @@ def resolve_data(
             if verbose:
                 print(f"Generating the {problem.title} synthetic twin (seed {seed}, size {size}) ...")
             write_twin(problem, data, truth, seed=seed, size=size)
-        source = DataSource(problem.name, data, truth, True, "twin", seed, size, problem.truth_file, problem.env_var)
+        # the twin carries the real files' quirks, so it is checked like them
+        notes = raise_for_errors(data, problem.check_data(data))
+        source = DataSource(problem.name, data, truth, True, "twin", seed, size, problem.truth_file,
+                            problem.env_var, tuple(notes))
     if verbose:
         print(f"Data: {source.describe()}")
+        if source.findings:
+            print(f"{len(source.findings)} warning(s) about what the files hold (the data loads; "
+                  "each line says how the kit handles it):")
+            print(format_findings(source.findings))
     return source

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .findings import Finding
+
 __all__ = ["Problem", "Score", "KITS", "NOTEBOOKS", "get_problem", "available_kits", "KitNotAvailable"]
 
 #: Every kit, in the order the README and ``hdhkits list`` show them.
@@ -87,12 +89,21 @@ class Problem(ABC):
         """
 
     @abstractmethod
-    def check_data(self, data_dir: Path) -> list[str]:
-        """Every problem of a data folder against the official layout (empty if none)."""
+    def check_data(self, data_dir: Path) -> list[Finding]:
+        """Every finding of a data folder (empty if none).
+
+        Layout problems are errors (the kit cannot read the folder); plausibility
+        problems are warnings (the data loads and the kit handles the values as each
+        finding's ``fix`` says). See :mod:`hdhkits.findings` for the policy.
+        """
 
     @abstractmethod
-    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[str]:
-        """Every problem of a submission for the test file in ``data_dir`` (empty if valid)."""
+    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
+        """Every finding of a submission for the test file in ``data_dir``.
+
+        An error makes the submission invalid; a warning (e.g. a box partly outside its
+        image) is reported and scored as given.
+        """
 
     @abstractmethod
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:

@@ -1,10 +1,12 @@
 """Column-level schemas for the challenge files, and a reader that checks them.
 
-A :class:`TableSchema` lists a file's columns in their official order. Reading a file
-with :func:`read_table` checks every column at once and raises a single
-:class:`DataError` that names the file and lists every problem found (missing, extra
-or renamed columns, wrong types, out-of-range values, duplicate ids), so a
-participant fixes everything in one pass instead of meeting errors one by one.
+A :class:`TableSchema` lists a file's columns in their official order. :func:`check_frame`
+returns every :class:`~hdhkits.findings.Finding` of a table at once. Layout problems
+(missing, extra or renamed columns, values that cannot be parsed, codes outside the
+dictionary, duplicate ids) are errors: :func:`read_table` raises a single
+:class:`DataError` that names the file and lists them all, so a participant fixes
+everything in one pass. Values outside a column's plausible range are warnings: the
+official files hold some (noise-made negative lab values), so they never stop a read.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+
+from .findings import ERROR, WARNING, Finding, error, errors, warning, with_file
 
 __all__ = [
     "ColumnSpec",
@@ -35,13 +39,14 @@ class DataError(ValueError):
     ----------
     path : str or Path
         The offending file (or folder).
-    problems : sequence of str
-        Every problem found, one sentence each.
+    problems : sequence of str or Finding
+        Every problem found, one sentence (or finding) each.
     """
 
-    def __init__(self, path: str | Path, problems: Sequence[str]):
+    def __init__(self, path: str | Path, problems: Sequence[str | Finding]):
         self.path = Path(path)
-        self.problems = list(problems)
+        self.findings = [p if isinstance(p, Finding) else error(str(p)) for p in problems]
+        self.problems = [str(p) for p in problems]
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{lines}")
 
@@ -64,6 +69,9 @@ class ColumnSpec:
         Inclusive bounds for numeric columns.
     allowed : tuple, optional
         The only values a ``code`` or ``str`` column may take.
+    out_of_range : str
+        What the kit does with values outside ``minimum``/``maximum`` in a data file
+        (the ``fix`` of the warning), e.g. "the features treat them as missing".
     """
 
     name: str
@@ -72,6 +80,7 @@ class ColumnSpec:
     minimum: float | None = None
     maximum: float | None = None
     allowed: tuple | None = None
+    out_of_range: str = "kept as they are; look at them before modelling"
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
@@ -128,6 +137,10 @@ def _describe_values(values: Iterable, limit: int = 5) -> str:
     return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
 
 
+def _row_numbers(index: Iterable, limit: int = 5) -> tuple[int, ...]:
+    return tuple(int(i) + 1 for i in list(index)[:limit])
+
+
 def _rows(index: Iterable, limit: int = 5) -> str:
     """Human row numbers: 1-based data rows, as a spreadsheet shows them minus the header."""
     rows = [int(i) + 1 for i in index]
@@ -135,69 +148,96 @@ def _rows(index: Iterable, limit: int = 5) -> str:
     return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
 
 
-def check_column(series: pd.Series, spec: ColumnSpec) -> list[str]:
-    """Problems of one column against its spec (empty list when it conforms)."""
-    problems: list[str] = []
+def check_column(series: pd.Series, spec: ColumnSpec, range_severity: str = WARNING) -> list[Finding]:
+    """Findings of one column against its spec (empty list when it conforms).
+
+    Parameters
+    ----------
+    series : Series
+        The column, index 0..n-1.
+    spec : ColumnSpec
+        What it may hold.
+    range_severity : {"warning", "error"}
+        Severity of values outside ``minimum``/``maximum``: a warning in data files
+        (plausibility), an error in submissions (a probability above 1 is invalid).
+
+    Returns
+    -------
+    list of Finding
+        Without a file name (the caller knows it).
+    """
+    found: list[Finding] = []
     name = spec.name
     missing = series.isna()
     if not spec.nullable and missing.any():
-        problems.append(
-            f"column '{name}': {int(missing.sum())} empty cell(s) at data row(s) "
-            f"{_rows(np.flatnonzero(missing.to_numpy()))}; this column may not be empty"
-        )
+        where = np.flatnonzero(missing.to_numpy())
+        found.append(error(f"column '{name}': {int(missing.sum())} empty cell(s) at data row(s) {_rows(where)}",
+                           column=name, rows=_row_numbers(where), count=int(missing.sum()), kind="empty_cells",
+                           fix="this column may not be empty; fill it in or use the official file"))
     present = series[~missing]
     if spec.kind == "str":
         if spec.allowed is not None:
             bad = ~present.astype(str).isin([str(a) for a in spec.allowed])
             if bad.any():
-                problems.append(
-                    f"column '{name}': unknown value(s) {_describe_values(pd.unique(present[bad]))}; "
-                    f"allowed: {_describe_values(spec.allowed, 30)}"
-                )
-        return problems
+                found.append(error(f"column '{name}': unknown value(s) {_describe_values(pd.unique(present[bad]))} "
+                                   f"at data row(s) {_rows(present.index[bad])}",
+                                   column=name, rows=_row_numbers(present.index[bad]), count=int(bad.sum()),
+                                   kind="unknown_code",
+                                   fix=f"allowed: {_describe_values(spec.allowed, 30)}"))
+        return found
     numeric = pd.to_numeric(present, errors="coerce")
     not_numeric = numeric.isna()
     if not_numeric.any():
-        problems.append(
-            f"column '{name}': {int(not_numeric.sum())} non-numeric value(s) such as "
-            f"{_describe_values(pd.unique(present[not_numeric]))} at data row(s) "
-            f"{_rows(present.index[not_numeric])}; expected numbers"
-        )
+        found.append(error(f"column '{name}': {int(not_numeric.sum())} non-numeric value(s) such as "
+                           f"{_describe_values(pd.unique(present[not_numeric]))} at data row(s) "
+                           f"{_rows(present.index[not_numeric])}",
+                           column=name, rows=_row_numbers(present.index[not_numeric]),
+                           count=int(not_numeric.sum()), kind="not_numeric",
+                           fix="expected numbers; check the delimiter and the decimal mark"))
     numeric = numeric[~not_numeric].astype(float)
     infinite = ~np.isfinite(numeric.to_numpy())
     if infinite.any():
-        problems.append(f"column '{name}': {int(infinite.sum())} infinite value(s) at data row(s) "
-                        f"{_rows(numeric.index[infinite])}; expected finite numbers")
+        found.append(error(f"column '{name}': {int(infinite.sum())} infinite value(s) at data row(s) "
+                           f"{_rows(numeric.index[infinite])}",
+                           column=name, rows=_row_numbers(numeric.index[infinite]), count=int(infinite.sum()),
+                           kind="infinite", fix="expected finite numbers"))
         numeric = numeric[~infinite]
     if spec.kind in ("int", "code"):
         fractional = numeric != np.round(numeric)
         if fractional.any():
-            problems.append(
-                f"column '{name}': {int(fractional.sum())} non-integer value(s) such as "
-                f"{_describe_values(pd.unique(numeric[fractional]))}; expected whole numbers"
-            )
+            found.append(error(f"column '{name}': {int(fractional.sum())} non-integer value(s) such as "
+                               f"{_describe_values(pd.unique(numeric[fractional]))} at data row(s) "
+                               f"{_rows(numeric.index[fractional])}",
+                               column=name, rows=_row_numbers(numeric.index[fractional]),
+                               count=int(fractional.sum()), kind="not_integer", fix="expected whole numbers"))
     if spec.allowed is not None:
         bad = ~numeric.isin([float(a) for a in spec.allowed])
         if bad.any():
-            problems.append(
-                f"column '{name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
-                f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) {_rows(numeric.index[bad])}"
-            )
+            found.append(error(f"column '{name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
+                               f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) "
+                               f"{_rows(numeric.index[bad])}",
+                               column=name, rows=_row_numbers(numeric.index[bad]), count=int(bad.sum()),
+                               kind="unknown_code",
+                               fix="the official dictionary has no such code; check that this is the official file"))
+    make = error if range_severity == ERROR else warning
+    fix = "out of range" if range_severity == ERROR else spec.out_of_range
     if spec.minimum is not None:
         low = numeric < spec.minimum
         if low.any():
-            problems.append(
-                f"column '{name}': {int(low.sum())} value(s) below {spec.minimum} "
-                f"(smallest {numeric[low].min():g}) at data row(s) {_rows(numeric.index[low])}"
-            )
+            smallest = float(numeric[low].min())
+            found.append(make(f"column '{name}': {int(low.sum())} value(s) below {spec.minimum:g} "
+                              f"(smallest {smallest:g}) at data row(s) {_rows(numeric.index[low])}",
+                              column=name, rows=_row_numbers(numeric.index[low]), count=int(low.sum()),
+                              extreme=smallest, kind="below_minimum", fix=fix))
     if spec.maximum is not None:
         high = numeric > spec.maximum
         if high.any():
-            problems.append(
-                f"column '{name}': {int(high.sum())} value(s) above {spec.maximum} "
-                f"(largest {numeric[high].max():g}) at data row(s) {_rows(numeric.index[high])}"
-            )
-    return problems
+            largest = float(numeric[high].max())
+            found.append(make(f"column '{name}': {int(high.sum())} value(s) above {spec.maximum:g} "
+                              f"(largest {largest:g}) at data row(s) {_rows(numeric.index[high])}",
+                              column=name, rows=_row_numbers(numeric.index[high]), count=int(high.sum()),
+                              extreme=largest, kind="above_maximum", fix=fix))
+    return found
 
 
 def _close_name(name: str, candidates: Sequence[str]) -> list[str]:
@@ -209,8 +249,8 @@ def _close_name(name: str, candidates: Sequence[str]) -> list[str]:
     return [folded[c] for c in close]
 
 
-def check_frame(df: pd.DataFrame, schema: TableSchema) -> list[str]:
-    """Every problem of a table against its schema.
+def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) -> list[Finding]:
+    """Every finding of a table against its schema.
 
     Parameters
     ----------
@@ -218,50 +258,54 @@ def check_frame(df: pd.DataFrame, schema: TableSchema) -> list[str]:
         The table as read (index 0..n-1).
     schema : TableSchema
         The expected layout.
+    file : str, optional
+        File name put on the findings (default: the schema's official name).
 
     Returns
     -------
-    list of str
-        One sentence per problem; empty when the table conforms.
+    list of Finding
+        Errors (layout) and warnings (plausibility); empty when the table conforms.
     """
-    problems: list[str] = []
+    file = schema.file_name if file is None else file
+    found: list[Finding] = []
     expected = schema.names
     present = [str(c) for c in df.columns]
     duplicated_names = sorted({c for c in present if present.count(c) > 1})
     if duplicated_names:
-        problems.append(f"duplicated column name(s): {_describe_values(duplicated_names)}")
+        found.append(error(f"duplicated column name(s): {_describe_values(duplicated_names)}",
+                           kind="duplicated_column", fix="every column name must appear once"))
     missing = [c for c in expected if c not in present]
     extra = [c for c in present if c not in expected]
     for col in missing:
         close = _close_name(col, extra)
         if close:
-            problems.append(f"column '{col}' is missing; found '{close[0]}' instead: rename it back to '{col}'")
+            found.append(error(f"column '{col}' is missing; found '{close[0]}' instead", column=col,
+                               kind="renamed_column", fix=f"rename it back to '{col}'"))
         else:
-            problems.append(f"column '{col}' is missing")
+            found.append(error(f"column '{col}' is missing", column=col, kind="missing_column",
+                               fix="use the official file as downloaded"))
     unmatched_extra = [c for c in extra if not _close_name(c, missing)]
     if unmatched_extra:
-        problems.append(
-            f"unexpected column(s) {_describe_values(unmatched_extra)}; the official file has "
-            f"{len(expected)} columns"
-        )
+        found.append(error(f"unexpected column(s) {_describe_values(unmatched_extra)}; the official file has "
+                           f"{len(expected)} columns", kind="extra_column", fix="remove them"))
     if schema.check_order and not missing and not extra and not duplicated_names and present != expected:
         first = next(i for i, (a, b) in enumerate(zip(present, expected)) if a != b)
-        problems.append(
-            f"columns are not in the official order: position {first + 1} holds '{present[first]}' "
-            f"where '{expected[first]}' is expected"
-        )
+        found.append(error(f"columns are not in the official order: position {first + 1} holds '{present[first]}' "
+                           f"where '{expected[first]}' is expected", column=present[first], kind="column_order",
+                           fix="write the columns in the official order"))
     for spec in schema.columns:
         if spec.name in present and spec.name not in duplicated_names:
-            problems.extend(check_column(df[spec.name], spec))
+            found.extend(check_column(df[spec.name], spec))
     if schema.id_column and schema.id_column in present and schema.id_column not in duplicated_names:
         ids = df[schema.id_column]
         dup = ids.duplicated(keep=False) & ids.notna()
         if dup.any():
-            problems.append(
-                f"column '{schema.id_column}': {int(ids[dup].nunique())} duplicated id(s) such as "
-                f"{_describe_values(pd.unique(ids[dup]))}; every id must appear once"
-            )
-    return problems
+            where = np.flatnonzero(dup.to_numpy())
+            found.append(error(f"column '{schema.id_column}': {int(ids[dup].nunique())} duplicated id(s) such as "
+                               f"{_describe_values(pd.unique(ids[dup]))} at data row(s) {_rows(where)}",
+                               column=schema.id_column, rows=_row_numbers(where), count=int(dup.sum()),
+                               kind="duplicate_id", fix="every id must appear once"))
+    return with_file(found, file)
 
 
 def find_file(folder: str | Path, schema: TableSchema) -> Path:
@@ -280,7 +324,8 @@ def find_file(folder: str | Path, schema: TableSchema) -> Path:
     tried = " or ".join(repr(n) for n in (schema.file_name, *schema.aliases))
     listing = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
     hint = f" (the folder holds: {_describe_values(listing, 10)})" if listing else " (the folder is empty or absent)"
-    raise DataError(folder, [f"no file named {tried}{hint}; put the official file there or pass the right data_dir"])
+    raise DataError(folder, [error(f"no file named {tried}{hint}", kind="missing_file", file=schema.file_name,
+                                   fix="put the official file there or pass the right data_dir")])
 
 
 def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.DataFrame:
@@ -293,7 +338,8 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     schema : TableSchema
         The expected layout.
     check : bool
-        Run :func:`check_frame` and raise on any problem.
+        Run :func:`check_frame` and raise on any error (warnings do not stop the read;
+        :func:`check_frame` lists them).
 
     Returns
     -------
@@ -302,7 +348,7 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     Raises
     ------
     DataError
-        The file is missing, unreadable or does not match the schema; every problem is
+        The file is missing, unreadable or does not match the layout; every error is
         listed.
     """
     path = Path(path)
@@ -313,9 +359,10 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     try:
         df = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
+        raise DataError(path, [error(f"cannot be read as CSV: {exc}", file=path.name, kind="unreadable_file",
+                                     fix="download the file again; it may be cut or not a CSV")]) from None
     if check:
-        problems = check_frame(df, schema)
-        if problems:
-            raise DataError(path, problems)
+        blocking = errors(check_frame(df, schema, file=path.name))
+        if blocking:
+            raise DataError(path, blocking)
     return df

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .files import write_csv
+from .findings import ERROR, Finding, error
 from .schema import ColumnSpec, DataError, check_column
 
 __all__ = ["SubmissionSpec", "SubmissionError", "check_submission", "read_submission", "write_submission"]
@@ -51,7 +52,7 @@ def _ids(values: Iterable, limit: int = 5) -> str:
     return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
 
 
-def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Iterable) -> list[str]:
+def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Iterable) -> list[Finding]:
     """Every format problem of a submission.
 
     Checks missing and extra columns, the row count, ids missing, duplicated or
@@ -68,21 +69,22 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
 
     Returns
     -------
-    list of str
-        One sentence per problem; empty when the submission is valid.
+    list of Finding
+        One error per problem (a submission has no "plausibility": every problem makes
+        it invalid); empty when the submission is valid.
     """
-    problems: list[str] = []
+    problems: list[Finding] = []
     expected_ids = pd.Index(pd.unique(np.asarray(list(expected_ids))))
     present = [str(c) for c in df.columns]
     missing = [c for c in spec.names if c not in present]
     extra = [c for c in present if c not in spec.names]
     if missing:
-        problems.append(f"missing column(s): {', '.join(repr(c) for c in missing)} "
-                        f"(expected header: {','.join(spec.names)})")
+        problems.append(error(f"missing column(s): {', '.join(repr(c) for c in missing)} "
+                        f"(expected header: {','.join(spec.names)})"))
     if extra:
-        problems.append(f"unexpected column(s): {', '.join(repr(c) for c in extra)}; remove them")
+        problems.append(error(f"unexpected column(s): {', '.join(repr(c) for c in extra)}; remove them"))
     if len(df) != len(expected_ids):
-        problems.append(f"{len(df)} rows where the test file has {len(expected_ids)}")
+        problems.append(error(f"{len(df)} rows where the test file has {len(expected_ids)}"))
     id_col = spec.id_column
     if id_col in present:
         raw = df[id_col]
@@ -90,13 +92,13 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
         ids = pd.to_numeric(raw, errors="coerce") if numeric_ids else raw.astype("string")
         bad = ids.isna() & raw.notna()
         if bad.any():
-            problems.append(f"column '{id_col}': {int(bad.sum())} id(s) that are not numbers: {_ids(raw[bad])}")
+            problems.append(error(f"column '{id_col}': {int(bad.sum())} id(s) that are not numbers: {_ids(raw[bad])}"))
         if raw.isna().any():
-            problems.append(f"column '{id_col}': {int(raw.isna().sum())} empty id(s)")
+            problems.append(error(f"column '{id_col}': {int(raw.isna().sum())} empty id(s)"))
         ids = ids[ids.notna()]
         dup = ids[ids.duplicated()]
         if len(dup):
-            problems.append(f"column '{id_col}': duplicated id(s) {_ids(pd.unique(dup))}")
+            problems.append(error(f"column '{id_col}': duplicated id(s) {_ids(pd.unique(dup))}"))
         got = pd.Index(pd.unique(ids))
         if numeric_ids:
             got = got.astype(float)
@@ -106,13 +108,13 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
         absent = expected_cmp.difference(got)
         unknown = got.difference(expected_cmp)
         if len(absent):
-            problems.append(f"column '{id_col}': {len(absent)} test id(s) missing, such as {_ids(_clean(absent))}")
+            problems.append(error(f"column '{id_col}': {len(absent)} test id(s) missing, such as {_ids(_clean(absent))}"))
         if len(unknown):
-            problems.append(f"column '{id_col}': {len(unknown)} id(s) not in the test file, such as {_ids(_clean(unknown))}")
+            problems.append(error(f"column '{id_col}': {len(unknown)} id(s) not in the test file, such as {_ids(_clean(unknown))}"))
     for spec_col in spec.columns[1:]:
         if spec_col.name in present:
             strict = ColumnSpec(spec_col.name, spec_col.kind, False, spec_col.minimum, spec_col.maximum, spec_col.allowed)
-            problems.extend(check_column(df[spec_col.name].reset_index(drop=True), strict))
+            problems.extend(check_column(df[spec_col.name].reset_index(drop=True), strict, range_severity=ERROR))
     return problems
 
 
@@ -131,7 +133,7 @@ def read_submission(path: str | Path) -> pd.DataFrame:
         raise SubmissionError(path, [f"cannot be read as CSV: {exc}"]) from None
 
 
-def write_submission(df: pd.DataFrame, path: str | Path, problems: list[str] | None = None) -> Path:
+def write_submission(df: pd.DataFrame, path: str | Path, problems: list | None = None) -> Path:
     """Write a submission atomically, refusing one with known problems.
 
     Parameters
@@ -140,14 +142,16 @@ def write_submission(df: pd.DataFrame, path: str | Path, problems: list[str] | N
         The submission, columns in official order.
     path : str or Path
         Target file; an existing file is replaced only when writing succeeds.
-    problems : list of str, optional
-        Result of the kit's validation; when non-empty nothing is written.
+    problems : list of Finding or str, optional
+        Result of the kit's validation; when it holds an error (or a plain string)
+        nothing is written. Warnings do not stop the write.
 
     Raises
     ------
     SubmissionError
-        When ``problems`` is non-empty.
+        When ``problems`` holds an error.
     """
-    if problems:
-        raise SubmissionError(path, problems)
+    blocking = [p for p in (problems or []) if not isinstance(p, Finding) or p.is_error]
+    if blocking:
+        raise SubmissionError(path, blocking)
     return write_csv(df, path)

@@ -79,4 +79,4 @@ def test_reader_lists_every_problem(twin, tmp_path):
     assert "plt_v3" in text and "GGT_v2" in text and "gender" in text
     problems = check_data_dir(tmp_path)
     assert any("val_test.csv" in p for p in problems)  # the test file is absent
-    assert any(p.startswith("train.csv") and "plt_v3" in p for p in problems)
+    assert any(p.file == "train.csv" and "plt_v3" in p for p in problems)

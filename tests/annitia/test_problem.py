@@ -67,7 +67,7 @@ def test_validation_lists_every_problem_at_once(folders):
     bad.iloc[5, 1] = "high"
     bad = bad.drop(columns=["risk_death"]).assign(comment="x")
     problems = PROBLEM.validate_submission(bad, folders.data_dir)
-    text = "\n".join(problems)
+    text = "\n".join(map(str, problems))
     for fragment in ("missing column(s): 'risk_death'", "unexpected column(s): 'comment'",
                      f"{len(bad)} rows where the test file has {len(sub)}", "duplicated id", "missing, such as",
                      "not in the test file", "empty cell", "infinite", "non-numeric"):

@@ -45,7 +45,7 @@ def test_every_submission_problem_is_listed_at_once(twin):
     sub["extra"] = 1
     problems = PROBLEM.validate_submission(sub, src.data_dir, severity_features=["FEVG"],
                                            mace_features=["Age_Baseline"])
-    text = "\n".join(problems)
+    text = "\n".join(map(str, problems))
     for fragment in ("unexpected column(s): 'extra'", "146 rows where the test file has 149", "duplicated id",
                      "test id(s) missing", "'OUTCOME MACE': value(s) 3", "'OUTCOME SEVERITY': 1 value(s) above 1",
                      "'OUTCOME SEVERITY': 1 empty cell", "SEVERITY model reads 'FEVG'", "no priority SNP"):

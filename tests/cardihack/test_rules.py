@@ -29,7 +29,7 @@ def test_every_violation_is_listed_at_once():
         ["ID", "OUTCOME MACE", "BMI", "Age_Baseline", "Age_Baseline", "SNP999"],
         ["trustii_id", "OUTCOME SEVERITY"] + SNPS[100:202],
     )
-    text = "\n".join(problems)
+    text = "\n".join(map(str, problems))
     for fragment in ("SEVERITY model reads the outcome column(s) 'OUTCOME MACE'", "SEVERITY model reads the identifier",
                      "'SNP999', not column(s) of the official files", "'Age_Baseline' more than once",
                      "SEVERITY model reads 'BMI'", "MACE model reads the outcome column(s) 'OUTCOME SEVERITY'",

@@ -31,7 +31,7 @@ def test_every_problem_listed_at_once(cyto_source):
     sub.loc[4, "x2"] = sub.loc[4, "x1"] - 5
     sub = sub.drop(index=5)
     problems = PROBLEM.validate_submission(sub, cyto_source.data_dir)
-    text = "\n".join(problems)
+    text = "\n".join(map(str, problems))
     assert "column 'NAME'" in text and "copy NAME from test.csv" in text
     assert "NEUTRO" in text
     assert "non-numeric" in text and "'x1'" in text

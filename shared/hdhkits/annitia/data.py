@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..findings import Finding, with_file
 from ..schema import DataError, check_frame, find_file, read_table
 from .schema import (
     DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, TARGETS, TEST_ID, TEST_SCHEMA,
@@ -47,18 +48,21 @@ def load_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
     return read_table(data_dir, TEST_SCHEMA, check=check)
 
 
-def check_data_dir(data_dir: str | Path) -> list[str]:
-    """Every problem of a folder holding the two official files (empty list when fine)."""
-    problems: list[str] = []
+def check_data_dir(data_dir: str | Path) -> list[Finding]:
+    """Every finding of a folder holding the two official files (empty list when fine).
+
+    Layout problems are errors; values outside the plausible ranges are warnings.
+    """
+    found: list[Finding] = []
     for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
         try:
             path = find_file(data_dir, schema)
             frame = read_table(path, schema, check=False)
         except DataError as exc:
-            problems += [f"{schema.file_name}: {p}" for p in exc.problems]
+            found += with_file(exc.findings, schema.file_name)
             continue
-        problems += [f"{path.name}: {p}" for p in check_frame(frame, schema)]
-    return problems
+        found += check_frame(frame, schema, file=path.name)
+    return found
 
 
 def _age_columns(frame: pd.DataFrame) -> list[str]:

@@ -6,6 +6,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..findings import Finding, error, with_file
 from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError, check_frame, find_file
 from ..submission import SubmissionSpec, check_submission
@@ -42,21 +43,22 @@ class CardihackProblem(Problem):
         """Write ``train.csv``/``test.csv`` and the truth (``test_truth.csv``, ``train_truth.csv``)."""
         write_twin_files(Path(data_dir), Path(truth_dir), seed=seed, size=size)
 
-    def check_data(self, data_dir: Path) -> list[str]:
-        """Every problem of ``train.csv`` and ``test.csv`` in a folder, each naming its file."""
-        problems: list[str] = []
+    def check_data(self, data_dir: Path) -> list[Finding]:
+        """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file."""
+        found: list[Finding] = []
         for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
             try:
                 path = find_file(data_dir, schema)
                 frame = pd.read_csv(path, low_memory=False)
             except DataError as exc:
-                problems += exc.problems
+                found += with_file(exc.findings, schema.file_name)
                 continue
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-                problems.append(f"{schema.file_name}: cannot be read as CSV: {exc}")
+                found.append(error(f"cannot be read as CSV: {exc}", file=schema.file_name, kind="unreadable_file",
+                                   fix="download the file again; it may be cut or not a CSV"))
                 continue
-            problems += [f"{schema.file_name}: {p}" for p in check_frame(frame, schema)]
-        return problems
+            found += check_frame(frame, schema)
+        return found
 
     def validate_submission(
         self,
@@ -64,8 +66,8 @@ class CardihackProblem(Problem):
         data_dir: Path,
         severity_features: Iterable[str] | None = None,
         mace_features: Iterable[str] | None = None,
-    ) -> list[str]:
-        """Every problem of a submission, plus the feature rules when the features are given.
+    ) -> list[Finding]:
+        """Every problem of a submission (errors), plus the feature rules when the features are given.
 
         Parameters
         ----------
@@ -80,9 +82,10 @@ class CardihackProblem(Problem):
         test = read_test(data_dir, check=False)
         problems = check_submission(submission, SUBMISSION_SPEC, test[TEST_ID])
         if list(submission.columns) != SUBMISSION_SPEC.names and set(submission.columns) == set(SUBMISSION_SPEC.names):
-            problems.append(f"columns are not in the official order; write them as {','.join(SUBMISSION_SPEC.names)}")
+            problems.append(error("columns are not in the official order", kind="column_order",
+                                  fix=f"write them as {','.join(SUBMISSION_SPEC.names)}"))
         if severity_features is not None or mace_features is not None:
-            problems += check_feature_rules(severity_features, mace_features)
+            problems += [error(p, kind="feature_rule") for p in check_feature_rules(severity_features, mace_features)]
         return problems
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..findings import Finding, error
 from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError
 from ..submission import SubmissionSpec, check_submission
@@ -31,7 +32,7 @@ def _rows(index, limit: int = 5) -> str:
     return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
 
 
-def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list[str]:
+def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list[Finding]:
     """The kit's rules beyond the column format: every problem, one sentence each.
 
     * ``NAME`` must be the image of that ``trustii_id`` in test.csv;
@@ -49,18 +50,20 @@ def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list
         wrong = want.index[want.to_numpy() != got.to_numpy()]
         if len(wrong):
             i = wrong[0]
-            problems.append(f"column 'NAME': {len(wrong)} row(s) name another image than test.csv for their "
-                            f"trustii_id (data row(s) {_rows(wrong)}; e.g. trustii_id {int(ids[i])} is "
-                            f"{expected[ids[i]]!r}, not {sub.loc[i, 'NAME']!r}); copy NAME from test.csv")
+            problems.append(error(f"column 'NAME': {len(wrong)} row(s) name another image than test.csv for their "
+                                  f"trustii_id (data row(s) {_rows(wrong)}; e.g. trustii_id {int(ids[i])} is "
+                                  f"{expected[ids[i]]!r}, not {sub.loc[i, 'NAME']!r})", column="NAME",
+                                  count=len(wrong), kind="wrong_name", fix="copy NAME from test.csv"))
     for lo, hi in (("x1", "x2"), ("y1", "y2")):
         if {lo, hi} <= cols:
             a = pd.to_numeric(sub[lo], errors="coerce")
             b = pd.to_numeric(sub[hi], errors="coerce")
             bad = (b <= a) & a.notna() & b.notna()
             if bad.any():
-                problems.append(f"columns '{lo}', '{hi}': {int(bad.sum())} box(es) with {hi} <= {lo} at data "
-                                f"row(s) {_rows(np.flatnonzero(bad))}; a box needs {hi} > {lo} (pixels, "
-                                f"top-left to bottom-right)")
+                problems.append(error(f"columns '{lo}', '{hi}': {int(bad.sum())} box(es) with {hi} <= {lo} at data "
+                                      f"row(s) {_rows(np.flatnonzero(bad))}", column=hi, count=int(bad.sum()),
+                                      kind="inverted_box",
+                                      fix=f"a box needs {hi} > {lo} (pixels, top-left to bottom-right)"))
     return problems
 
 
@@ -81,11 +84,11 @@ class CytologiaProblem(Problem):
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         make_twin(data_dir, truth_dir, seed=seed, size=size)
 
-    def check_data(self, data_dir: Path) -> list[str]:
-        """Layout problems only (files, columns, images folder); image-level findings go to the reader's report."""
+    def check_data(self, data_dir: Path) -> list[Finding]:
+        """Layout errors (files, columns, images folder) and warnings; image-level findings go to the reader's report."""
         return layout_problems(data_dir)
 
-    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[str]:
+    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         test = read_csv_checked(Path(data_dir) / "test.csv", TEST_SCHEMA)
         return check_submission_rules(submission, test)
 

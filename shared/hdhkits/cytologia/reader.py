@@ -16,6 +16,7 @@ import pandas as pd
 from PIL import Image
 
 from ..files import display_path
+from ..findings import Finding, error, errors, warning, with_file
 from ..schema import ColumnSpec, DataError, TableSchema, check_frame
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
@@ -138,28 +139,37 @@ def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
         df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
-    fatal = [p for p in check_frame(df, schema) if "is missing" in p or "duplicated column" in p]
+    fatal = [f for f in check_frame(df, schema)
+             if f.kind in ("missing_column", "renamed_column", "duplicated_column")]
     if fatal:
         raise DataError(path, fatal)
     return df
 
 
-def layout_problems(data_dir: str | Path, images_dir: str = "images") -> list[str]:
-    """Problems that prevent reading a folder at all (used by ``check_data``)."""
+def layout_problems(data_dir: str | Path, images_dir: str = "images") -> list[Finding]:
+    """Findings of a folder's layout (used by ``check_data``).
+
+    Unknown class codes and non-numeric coordinates are warnings: the reader leaves
+    those rows out and counts them in its report.
+    """
     folder = Path(data_dir)
-    problems = []
+    found: list[Finding] = []
     for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
         try:
             df = read_csv_checked(folder / schema.file_name, schema)
         except DataError as exc:
-            problems += [f"{schema.file_name}: {p}" for p in exc.problems]
+            found += with_file(exc.findings, schema.file_name)
             continue
-        problems += [f"{schema.file_name}: {p}" for p in check_frame(df, schema)
-                     if "unknown value" not in p and "non-numeric" not in p]
+        for f in check_frame(df, schema):
+            if f.kind in ("unknown_code", "not_numeric"):
+                f = warning(f.message, file=f.file, column=f.column, rows=f.rows, count=f.count, kind=f.kind,
+                            fix="the reader leaves those rows out")
+            found.append(f)
     img = folder / images_dir
     if not img.is_dir():
-        problems.append(f"no images folder {images_dir!r}; put the JPEG files there or pass images_dir")
-    return problems
+        found.append(error(f"no images folder {images_dir!r}", kind="missing_file",
+                           fix="put the JPEG files there or pass images_dir"))
+    return found
 
 
 def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:

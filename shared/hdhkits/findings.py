@@ -1,0 +1,158 @@
+"""What a check finds in a data folder or a submission, and how serious it is.
+
+One policy for every kit:
+
+* an **error** is a layout problem that stops the kit: a missing or unreadable file,
+  missing, renamed, extra or duplicated columns, a column order the platform needs,
+  values that cannot be parsed (text in a number column, fractions in a code column,
+  codes outside the official dictionary), empty cells where the file never has any,
+  duplicate ids. The data is refused with every error listed at once.
+* a **warning** is a plausibility problem: values outside a physiological or geometric
+  range (a negative lab value, a box past the image border, an image of an unexpected
+  size). The official files hold such values; the data loads, the warning is shown, and
+  the kit handles the values in a stated way (the ``fix`` of the finding says how).
+
+:class:`Finding` carries the severity, the file, the column, the first rows, the count,
+the extreme value and the fix, so a notebook, the command line and the tests read the
+same facts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = ["ERROR", "WARNING", "Finding", "error", "warning", "errors", "warnings_of", "with_file",
+           "format_findings", "findings_frame", "raise_for_errors"]
+
+ERROR = "error"
+WARNING = "warning"
+_SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found.
+
+    Parameters
+    ----------
+    severity : {"error", "warning"}
+        ``error`` blocks (layout); ``warning`` is shown and handled (plausibility).
+    message : str
+        What is wrong, one sentence without the file name (``column 'ggt_v1': 4 value(s)
+        below 0 (smallest -10.77) at data row(s) 406, 728``).
+    file : str
+        The file it concerns, relative to the data folder (``train.csv``,
+        ``images/a.jpg``); empty for the folder itself.
+    column : str, optional
+        The column it concerns.
+    rows : tuple of int
+        The first data rows concerned, 1-based as a spreadsheet shows them under the
+        header (at most a handful; ``count`` says how many in all).
+    count : int
+        How many values, rows, boxes or images are concerned (0 when not countable).
+    extreme : float, optional
+        The most extreme offending value, for range findings.
+    kind : str
+        A short stable code (``below_minimum``, ``missing_column``, ``box_past_border``
+        …) that tests and notebooks can select on.
+    fix : str
+        For an error, what to do; for a warning, what the kit does with the values.
+    """
+
+    severity: str
+    message: str
+    file: str = ""
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    count: int = 0
+    extreme: float | None = None
+    kind: str = ""
+    fix: str = ""
+
+    def __post_init__(self) -> None:
+        if self.severity not in _SEVERITIES:
+            raise ValueError(f"severity must be one of {_SEVERITIES}, not {self.severity!r}")
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this finding blocks."""
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        head = f"{self.file}: " if self.file else ""
+        tail = f"; {self.fix}" if self.fix else ""
+        return f"{head}{self.message}{tail}"
+
+    def __contains__(self, text: str) -> bool:
+        # lets callers and tests search the sentence as they would a string
+        return text in str(self)
+
+    def line(self) -> str:
+        """The sentence with its severity in front, as ``hdhkits check`` prints it."""
+        return f"{self.severity}: {self}"
+
+
+def error(message: str, **fields) -> Finding:
+    """An error :class:`Finding` (keyword arguments as the class)."""
+    return Finding(ERROR, message, **fields)
+
+
+def warning(message: str, **fields) -> Finding:
+    """A warning :class:`Finding` (keyword arguments as the class)."""
+    return Finding(WARNING, message, **fields)
+
+
+def errors(findings: Iterable[Finding | str]) -> list[Finding]:
+    """The findings that block (a bare string, from an older kit, counts as an error)."""
+    return [f if isinstance(f, Finding) else error(str(f)) for f in findings
+            if not isinstance(f, Finding) or f.is_error]
+
+
+def warnings_of(findings: Iterable[Finding | str]) -> list[Finding]:
+    """The findings that are shown and handled."""
+    return [f for f in findings if isinstance(f, Finding) and not f.is_error]
+
+
+def with_file(findings: Iterable[Finding], file: str) -> list[Finding]:
+    """The findings with ``file`` set where they name none."""
+    return [f if f.file else replace(f, file=file) for f in findings]
+
+
+def format_findings(findings: Sequence[Finding], indent: str = "  - ") -> str:
+    """Errors first, then warnings, one line each with the severity in front."""
+    ordered = errors(findings) + warnings_of(findings)
+    return "\n".join(f"{indent}{f.line()}" for f in ordered)
+
+
+def findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
+    """The findings as a table (severity, file, column, count, extreme, first rows, message, fix)."""
+    columns = ["severity", "file", "column", "kind", "count", "extreme", "first rows", "message", "fix"]
+    rows = [(f.severity, f.file, f.column or "", f.kind, f.count, f.extreme,
+             ", ".join(map(str, f.rows)), f.message, f.fix) for f in findings]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def raise_for_errors(path: str | Path, findings: Sequence[Finding]) -> list[Finding]:
+    """Raise :class:`~hdhkits.schema.DataError` listing every error; return the warnings.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder or file the findings are about (named in the error).
+    findings : sequence of Finding
+        What a check returned.
+
+    Returns
+    -------
+    list of Finding
+        The warnings, when there is no error.
+    """
+    from .schema import DataError
+
+    blocking = errors(findings)
+    if blocking:
+        raise DataError(path, blocking)
+    return warnings_of(findings)
