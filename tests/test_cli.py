@@ -48,7 +48,27 @@ def test_data_writes_participant_files_and_separate_truth(capsys, tmp_path, kit)
 def test_check_lists_problems_of_a_broken_folder(capsys, tmp_path):
     (tmp_path / "train.csv").write_text("a,b\n1,2\n")
     code, out, _ = run(capsys, "check", "annitia", tmp_path)
-    assert code == 1 and "problem" in out
+    assert code == 1 and "error(s)" in out and "error: train.csv: column 'patient_id_anon' is missing" in out
+
+
+def test_check_passes_with_warnings_and_strict_fails(capsys, tmp_path, twin):
+    from hdhkits.quirks import copy_data
+
+    folder = copy_data(twin("annitia", "quick").data_dir, tmp_path / "data")
+    train = pd.read_csv(folder / "train.csv")
+    train.loc[3, "ggt_v1"] = -10.5  # a noise-made impossible value, as the official train.csv holds
+    train.to_csv(folder / "train.csv", index=False)
+    code, out, err = run(capsys, "check", "annitia", folder)
+    assert code == 0, out + err
+    assert "match the official ANNITIA layout" in out and "warning(s)" in out
+    assert "warning: train.csv: column 'ggt_v1': 1 value(s) below 0 (smallest -10.5) at data row(s) 4" in out
+    code, _, err = run(capsys, "check", "annitia", folder, "--strict")
+    assert code == 1 and "--strict" in err
+    # an error beside the warning: exit 1, the error printed before the warning
+    train.rename(columns={"BMI_v1": "bmi_v1"}).to_csv(folder / "train.csv", index=False)
+    code, out, _ = run(capsys, "check", "annitia", folder)
+    assert code == 1
+    assert out.index("error: train.csv: column 'BMI_v1' is missing; found 'bmi_v1'") < out.index("warning: ")
 
 
 @pytest.mark.parametrize("argv, message", [

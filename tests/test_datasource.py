@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from hdhkits.datasource import cache_root, resolve_data, write_twin
-from hdhkits.findings import error
+from hdhkits.findings import error, warning
 from hdhkits.problem import Problem, Score
 from hdhkits.schema import DataError
 
@@ -30,7 +30,11 @@ class Toy(Problem):
         pd.DataFrame({"trustii_id": range(1, n + 1), "y": [seed] * n}).to_csv(truth_dir / "truth.csv", index=False)
 
     def check_data(self, data_dir):
-        return [] if (Path(data_dir) / "test.csv").is_file() else [error("no file named 'test.csv'")]
+        if not (Path(data_dir) / "test.csv").is_file():
+            return [error("no file named 'test.csv'")]
+        ids = pd.read_csv(Path(data_dir) / "test.csv")["trustii_id"]
+        return [warning(f"{int((ids > 100).sum())} id(s) above 100", file="test.csv", kind="odd_id",
+                        fix="kept as they are")] if (ids > 100).any() else []
 
     def validate_submission(self, submission, data_dir):
         return []
@@ -82,6 +86,16 @@ def test_bad_folders_raise_clear_errors(toy, tmp_path, monkeypatch):
     monkeypatch.setenv("TOY_DATA_DIR", str(tmp_path / "gone"))
     with pytest.raises(DataError, match=r"\$TOY_DATA_DIR names a folder"):
         resolve_data(toy, verbose=False)
+
+
+def test_warnings_load_are_printed_and_kept(toy, tmp_path, capsys):
+    (tmp_path / "test.csv").write_text("trustii_id\n1\n500\n")
+    source = resolve_data(toy, tmp_path)
+    assert [f.kind for f in source.findings] == ["odd_id"]
+    out = capsys.readouterr().out
+    assert "1 warning(s) about what the files hold" in out
+    assert "warning: test.csv: 1 id(s) above 100; kept as they are" in out
+    assert resolve_data(toy, seed=1, size="quick", verbose=False).findings == ()
 
 
 def test_write_twin_checks_arguments(toy, tmp_path):

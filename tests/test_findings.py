@@ -1,0 +1,51 @@
+"""Findings: severities, sentences, tables, and the one place errors become a DataError."""
+import pytest
+
+from hdhkits.findings import (
+    Finding, error, errors, findings_frame, format_findings, raise_for_errors, warning, warnings_of, with_file,
+)
+from hdhkits.schema import DataError
+
+
+def test_sentence_names_file_message_and_fix():
+    f = warning("column 'ggt_v1': 4 value(s) below 0", file="train.csv", column="ggt_v1", count=4,
+                extreme=-10.77, rows=(406, 728), kind="below_minimum", fix="treated as missing")
+    assert str(f) == "train.csv: column 'ggt_v1': 4 value(s) below 0; treated as missing"
+    assert f.line() == "warning: " + str(f)
+    assert "below 0" in f and "ggt" in f and "nothing like this" not in f
+    assert not f.is_error and error("x").is_error
+
+
+def test_unknown_severity_is_refused():
+    with pytest.raises(ValueError, match="severity must be one of"):
+        Finding("note", "x")
+
+
+def test_errors_and_warnings_are_told_apart():
+    found = [warning("w1"), error("e1"), "a bare string from an older kit", warning("w2")]
+    assert [str(f) for f in errors(found)] == ["e1", "a bare string from an older kit"]
+    assert [str(f) for f in warnings_of(found)] == ["w1", "w2"]
+    # errors print first, each line says its severity
+    assert format_findings(found[:2]).splitlines() == ["  - error: e1", "  - warning: w1"]
+
+
+def test_with_file_fills_only_missing_names():
+    a, b = with_file([error("x"), error("y", file="test.csv")], "train.csv")
+    assert (a.file, b.file) == ("train.csv", "test.csv")
+
+
+def test_raise_for_errors_lists_every_error_and_returns_warnings(tmp_path):
+    w = warning("odd", file="train.csv")
+    assert raise_for_errors(tmp_path, [w]) == [w]
+    with pytest.raises(DataError) as info:
+        raise_for_errors(tmp_path, [w, error("bad 1", file="a.csv"), error("bad 2", file="b.csv")])
+    assert info.value.problems == ["a.csv: bad 1", "b.csv: bad 2"]
+    assert [f.file for f in info.value.findings] == ["a.csv", "b.csv"]
+    assert "odd" not in str(info.value)
+
+
+def test_findings_frame_has_one_row_per_finding():
+    frame = findings_frame([warning("w", file="t.csv", column="c", rows=(1, 2), count=2, extreme=-1.0)])
+    assert frame.loc[0, ["severity", "file", "column", "count", "extreme", "first rows"]].tolist() == [
+        "warning", "t.csv", "c", 2, -1.0, "1, 2"]
+    assert list(findings_frame([]).columns) == list(frame.columns)
