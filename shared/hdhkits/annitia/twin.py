@@ -52,6 +52,8 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -105,6 +107,237 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Who the patients are: sizes, split, static characteristics, age at the first visit."""
+
+    n_train: int
+    n_test: int
+    is_test: np.ndarray
+    male: np.ndarray
+    t2dm: np.ndarray
+    hypertension: np.ndarray
+    dyslip: np.ndarray
+    bariatric: np.ndarray
+    age1: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.n_train + self.n_test
+
+    @property
+    def diabetic(self) -> np.ndarray:
+        return (self.t2dm == 1).astype(float)
+
+
+@dataclass(frozen=True)
+class _Course:
+    """What happens to each patient on the yearly grid, whether recorded or not."""
+
+    stage0: np.ndarray  # stage at the first visit
+    stage: np.ndarray  # (n, horizon) latent stage, F4 from a liver event on
+    liver_year: np.ndarray  # year of the first liver event, -1 if none within the horizon
+    death_year: np.ndarray  # year of death, beyond the horizon if none
+    true_risk_hepatic: np.ndarray
+    true_risk_death: np.ndarray
+
+    @property
+    def had_liver(self) -> np.ndarray:
+        return self.liver_year >= 0
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What the files see: visits and the outcomes as recorded."""
+
+    keep: np.ndarray  # (n, max visits) whether visit k took place
+    visit_year: np.ndarray  # (n, max visits) years since Age_v1
+    last_year: np.ndarray
+    dense: np.ndarray  # the long, dense follow-ups (every visit column used)
+    hep_event: np.ndarray
+    hep_age: np.ndarray
+    death: np.ndarray
+    death_age: np.ndarray
+
+
+def _plan(rng: np.random.Generator, size: str) -> _Plan:
+    """Step 1: sizes, split and statics (codes 0/1/2, whole-year ``Age_v1``)."""
+    n_train, n_test = SIZES[size]
+    n = n_train + n_test
+    is_test = np.zeros(n, dtype=bool)
+    is_test[n_train:] = True
+    male = rng.random(n) < 0.55
+    t2dm = _codes(rng, n, (0.55, 0.38, 0.07))
+    hypertension = _codes(rng, n, (0.50, 0.45, 0.05))
+    dyslip = _codes(rng, n, (0.45, 0.50, 0.05))
+    bariatric = _codes(rng, n, (0.88, 0.10, 0.02))
+    age1 = np.clip(np.round(rng.normal(54, 13, n)), 18, 87).astype(int)
+    return _Plan(n_train, n_test, is_test, male, t2dm, hypertension, dyslip, bariatric, age1)
+
+
+def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
+    """Step 2: latent stage paths, liver events and deaths on the yearly grid; the true risks."""
+    n, diabetic = plan.n, plan.diabetic
+    liability = 0.045 * (plan.age1 - 54) + 0.35 * plan.male + 0.9 * diabetic + rng.normal(0, 1.2, n)
+    cuts = np.quantile(liability, [0.30, 0.55, 0.74, 0.89])
+    stage0 = np.searchsorted(cuts, liability)
+    frailty = rng.normal(0, 0.4, n)
+    p_up = 0.06 * np.exp(0.5 * diabetic + frailty)
+    steps = np.where(rng.random((n, _HORIZON)) < p_up[:, None], 1,
+                     np.where(rng.random((n, _HORIZON)) < 0.02, -1, 0))
+    stage = np.empty((n, _HORIZON), dtype=int)
+    stage[:, 0] = stage0
+    for t in range(1, _HORIZON):
+        stage[:, t] = np.clip(stage[:, t - 1] + steps[:, t], 0, 4)
+    ages = plan.age1[:, None] + np.arange(_HORIZON)[None, :]
+
+    # Liver events; a liver event sets the stage to F4 from then on.
+    u_liver = rng.random((n, _HORIZON))
+    liver_year = np.full(n, -1)
+    for t in range(_HORIZON):
+        h = _LIVER_BASE * STAGE_LIVER_RR[stage[:, t]]
+        hit = (liver_year < 0) & (u_liver[:, t] < 1 - np.exp(-h))
+        liver_year[hit] = t
+    had_liver = liver_year >= 0
+    after = had_liver[:, None] & (np.arange(_HORIZON)[None, :] >= liver_year[:, None])
+    stage = np.where(after, 4, stage)
+
+    h_death = (_DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(0.07 * (ages - 54))
+               * np.where(after, 4.0, 1.0))
+    died = rng.random((n, _HORIZON)) < 1 - np.exp(-h_death)
+    death_year = np.where(died.any(axis=1), died.argmax(axis=1), _HORIZON + 100)
+    # True risks: cumulative hazard over the first 10 years of the latent path.
+    liver_hazard = _LIVER_BASE * STAGE_LIVER_RR[stage]
+    return _Course(stage0, stage, liver_year, death_year,
+                   true_risk_hepatic=liver_hazard[:, :10].sum(axis=1),
+                   true_risk_death=h_death[:, :10].sum(axis=1))
+
+
+def _record(rng: np.random.Generator, plan: _Plan, course: _Course) -> _Record:
+    """Step 3: visit schedules, and which events the files record (with their ages)."""
+    n, age1 = plan.n, plan.age1
+    u = rng.random(n)
+    n_visits = (u[:, None] < _VISIT_SURVIVAL[None, :]).sum(axis=1)
+    gaps = rng.choice(len(_GAP_P), size=(n, _MAX_VISITS), p=_GAP_P)
+    gaps[:, 0] = 0
+    # Two long, dense follow-ups in train (visit every year, 22 visits): they use every
+    # visit column. Chosen among patients alive at 22 years of follow-up.
+    candidates = np.flatnonzero(~plan.is_test & (course.death_year > 22) & (age1 < 65))
+    long_ids = rng.choice(candidates, size=2, replace=False)
+    n_visits[long_ids] = _MAX_VISITS
+    gaps[long_ids, 1:] = 1
+    visit_year = np.cumsum(gaps, axis=1)  # years since Age_v1
+    keep = (np.arange(_MAX_VISITS)[None, :] < n_visits[:, None]) & (visit_year <= course.death_year[:, None])
+    # Follow-up spans at most 21 years, as in the official files.
+    keep &= visit_year <= 21
+    n_visits = keep.sum(axis=1)
+    last_year = np.where(keep, visit_year, 0).max(axis=1)
+
+    registry = np.minimum(15.0, rng.gamma(2.0, 3.5, n))
+    death_window = last_year + np.floor(registry)
+    death_seen = course.death_year <= death_window
+    liver_seen = course.had_liver & (course.liver_year <= last_year + np.minimum(5, np.floor(registry)))
+    # A few F4 patients carry a liver event dated before their first visit.
+    prevalent = (~liver_seen) & (course.stage0 == 4) & (rng.random(n) < 0.03)
+    hep_event = (liver_seen | prevalent).astype(float)
+    hep_age = np.where(liver_seen, age1 + course.liver_year, np.where(prevalent, age1 - 1, np.nan))
+    p_unknown = np.clip(0.19 + 0.05 * (n_visits <= 2), 0, 1)
+    unknown = rng.random(n) < p_unknown
+    unknown[long_ids] = False
+    death = np.where(unknown, np.nan, death_seen.astype(float))
+    death_age = np.where(death == 1, age1 + course.death_year, np.nan)
+    dense = np.zeros((n, 1), dtype=bool)
+    dense[long_ids] = True
+    return _Record(keep, visit_year, last_year, dense, hep_event, hep_age, death, death_age)
+
+
+def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Record) -> dict[str, np.ndarray]:
+    """Step 4: every visit column (name -> values of all patients), and ``bariatric_surgery_age``."""
+    n, V = plan.n, _MAX_VISITS
+    visit_year = record.visit_year
+    year_idx = np.clip(visit_year, 0, _HORIZON - 1)
+    vstage = np.take_along_axis(course.stage, year_idx, axis=1)
+    vage = (plan.age1[:, None] + visit_year).astype(float)
+    post_liver = course.had_liver[:, None] & (visit_year >= course.liver_year[:, None])
+    diabetic = plan.diabetic
+
+    def noise(sd: float) -> np.ndarray:
+        return rng.normal(0, sd, (n, V))
+
+    def effect(sd: float) -> np.ndarray:
+        return rng.normal(0, sd, n)[:, None]
+
+    infl = effect(0.5)
+    surgery_age = np.where(plan.bariatric == 1, plan.age1 + np.round(rng.uniform(-6, 8, n)), np.nan)
+    post_surgery = (plan.bariatric == 1)[:, None] & (vage >= surgery_age[:, None])
+    values = {
+        "Age": vage,
+        "BMI": (17.0 + np.exp(np.log(11.3) + effect(0.47) + noise(0.05))) * np.where(post_surgery, 0.78, 1.0),
+        "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(0.35)),
+        "ast": np.exp(np.log(_AST[vstage]) + 0.6 * infl + noise(0.22)),
+        "bilirubin": np.exp(np.log(8.0) + 0.25 * (vstage >= 3) + 0.5 * post_liver + effect(0.4) + noise(0.25)),
+        "chol": np.clip(4.9 - 0.2 * (plan.dyslip == 1)[:, None] + effect(0.8) + noise(0.45), 1.5, None),
+        "ggt": np.exp(np.log(37.0) + 0.22 * vstage + effect(0.75) + noise(0.35)),
+        "gluc_fast": 4.0 + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + effect(0.55) + noise(0.3)),
+        "plt": np.clip(_PLT[vstage] + effect(35.0) + noise(20.0), 25, None),
+        "triglyc": np.exp(np.log(1.3) + effect(0.5) + noise(0.3)),
+        "aixp_aix_result_BM_3": np.exp(np.log(_AIXPLORER[vstage]) + effect(0.15) + noise(0.2)),
+        "fibrotest_BM_2": 1 / (1 + np.exp(-(_logit(_FIBROTEST[vstage]) + effect(0.45) + noise(0.35)))),
+        "fibs_stiffness_med_BM_1": np.exp(np.log(_FIBROSCAN[vstage]) + effect(0.15) + noise(0.18)),
+    }
+    decay = np.maximum(0.6, 1 - 0.02 * np.arange(V))[None, :]
+    blood = rng.random((n, V)) < 0.85 * decay
+    presence = {"Age": 1.0, "BMI": 0.78 * decay, "alt": 0.95, "ast": 0.93, "bilirubin": 0.82, "chol": 0.75,
+                "ggt": 0.88, "gluc_fast": 0.8, "plt": 0.35, "triglyc": 0.75,
+                "aixp_aix_result_BM_3": 0.15 * decay, "fibrotest_BM_2": 0.66 * decay,
+                "fibs_stiffness_med_BM_1": 0.70 * decay}
+    blood_vars = {"alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc"}
+
+    wide: dict[str, np.ndarray] = {"bariatric_surgery_age": surgery_age}
+    for var in VISIT_VARIABLES:
+        present = rng.random((n, V)) < presence[var]
+        if var in blood_vars:
+            present &= blood
+        present = (present | record.dense) & record.keep
+        vals = np.where(present, values[var], np.nan)
+        for k in range(N_VISITS[var]):
+            wide[f"{var}_v{k + 1}"] = vals[:, k]
+    return wide
+
+
+def _write(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Record,
+           wide: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Step 5: ids, missing codes, the two files in official layout, and the organiser-side truth."""
+    n, n_test, is_test = plan.n, plan.n_test, plan.is_test
+    ids = rng.choice(np.arange(100_000, 999_999), size=n, replace=False)
+    static = {"gender": np.where(plan.male, 1.0, 2.0), "T2DM": plan.t2dm, "Hypertension": plan.hypertension,
+              "Dyslipidaemia": plan.dyslip, "bariatric_surgery": plan.bariatric}
+    frame = pd.DataFrame({ID: ids.astype(str), **static, **wide, HEPATIC_EVENT: record.hep_event,
+                          HEPATIC_AGE: record.hep_age, DEATH: record.death, DEATH_AGE: record.death_age})
+    # Static codes are often missing in train, rarely in test.
+    miss_rate = np.where(is_test, 0.02, 0.21)
+    for col in CODE_COLUMNS:
+        gone = rng.random(n) < miss_rate
+        frame.loc[gone, col] = np.nan
+    frame.loc[frame["bariatric_surgery"] != 1, "bariatric_surgery_age"] = np.nan
+    assert set(STATIC) <= set(frame.columns)
+
+    train = frame.loc[~is_test, train_columns()].reset_index(drop=True)
+    train.loc[:, list(EMPTY_TRAIN_COLUMNS)] = np.nan
+    test = frame.loc[is_test].reset_index(drop=True)
+    trustii = rng.choice(np.arange(1, 10 * n_test), size=n_test, replace=False)
+    test.insert(0, TEST_ID, trustii)
+    truth = pd.DataFrame({
+        TEST_ID: trustii,
+        HEPATIC_EVENT: test[HEPATIC_EVENT], HEPATIC_AGE: test[HEPATIC_AGE],
+        DEATH: test[DEATH], DEATH_AGE: test[DEATH_AGE],
+        "Age_v1": test["Age_v1"], "last_visit_age": (plan.age1 + record.last_year)[is_test].astype(float),
+        "true_risk_hepatic": course.true_risk_hepatic[is_test], "true_risk_death": course.true_risk_death[is_test],
+    })
+    test = test[val_test_columns()]
+    return train, test, truth.loc[:, list(TRUTH_COLUMNS)]
+
+
 def generate_twin(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Draw the twin's train file, test file and organiser-side truth.
 
@@ -124,167 +357,9 @@ def generate_twin(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, p
     """
     if size not in SIZES:
         raise ValueError(f"size must be one of {tuple(SIZES)}, not {size!r}")
-    n_train, n_test = SIZES[size]
-    n = n_train + n_test
     rng = np.random.default_rng(seed)
-    is_test = np.zeros(n, dtype=bool)
-    is_test[n_train:] = True
-
-    # --- statics ---------------------------------------------------------------------
-    male = rng.random(n) < 0.55
-    gender = np.where(male, 1.0, 2.0)
-    t2dm = _codes(rng, n, (0.55, 0.38, 0.07))
-    hypertension = _codes(rng, n, (0.50, 0.45, 0.05))
-    dyslip = _codes(rng, n, (0.45, 0.50, 0.05))
-    bariatric = _codes(rng, n, (0.88, 0.10, 0.02))
-    age1 = np.clip(np.round(rng.normal(54, 13, n)), 18, 87).astype(int)
-    diabetic = (t2dm == 1).astype(float)
-
-    # --- latent stage path -----------------------------------------------------------
-    liability = 0.045 * (age1 - 54) + 0.35 * male + 0.9 * diabetic + rng.normal(0, 1.2, n)
-    cuts = np.quantile(liability, [0.30, 0.55, 0.74, 0.89])
-    stage0 = np.searchsorted(cuts, liability)
-    frailty = rng.normal(0, 0.4, n)
-    p_up = 0.06 * np.exp(0.5 * diabetic + frailty)
-    steps = np.where(rng.random((n, _HORIZON)) < p_up[:, None], 1,
-                     np.where(rng.random((n, _HORIZON)) < 0.02, -1, 0))
-    stage = np.empty((n, _HORIZON), dtype=int)
-    stage[:, 0] = stage0
-    for t in range(1, _HORIZON):
-        stage[:, t] = np.clip(stage[:, t - 1] + steps[:, t], 0, 4)
-    ages = age1[:, None] + np.arange(_HORIZON)[None, :]
-
-    # --- liver events (a liver event sets the stage to F4 from then on) --------------
-    u_liver = rng.random((n, _HORIZON))
-    liver_year = np.full(n, -1)
-    for t in range(_HORIZON):
-        h = _LIVER_BASE * STAGE_LIVER_RR[stage[:, t]]
-        hit = (liver_year < 0) & (u_liver[:, t] < 1 - np.exp(-h))
-        liver_year[hit] = t
-    had_liver = liver_year >= 0
-    after = had_liver[:, None] & (np.arange(_HORIZON)[None, :] >= liver_year[:, None])
-    stage = np.where(after, 4, stage)
-
-    # --- deaths ----------------------------------------------------------------------
-    h_death = (_DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(0.07 * (ages - 54))
-               * np.where(after, 4.0, 1.0))
-    died = rng.random((n, _HORIZON)) < 1 - np.exp(-h_death)
-    death_year = np.where(died.any(axis=1), died.argmax(axis=1), _HORIZON + 100)
-    # True risks: cumulative hazard over the first 10 years of the latent path.
-    liver_hazard = _LIVER_BASE * STAGE_LIVER_RR[stage]
-    true_risk_hepatic = liver_hazard[:, :10].sum(axis=1)
-    true_risk_death = h_death[:, :10].sum(axis=1)
-
-    # --- visits ----------------------------------------------------------------------
-    u = rng.random(n)
-    n_visits = (u[:, None] < _VISIT_SURVIVAL[None, :]).sum(axis=1)
-    gaps = rng.choice(len(_GAP_P), size=(n, _MAX_VISITS), p=_GAP_P)
-    gaps[:, 0] = 0
-    # Two long, dense follow-ups in train (visit every year, 22 visits): they use every
-    # visit column. Chosen among patients alive at 22 years of follow-up.
-    candidates = np.flatnonzero(~is_test & (death_year > 22) & (age1 < 65))
-    long_ids = rng.choice(candidates, size=2, replace=False)
-    n_visits[long_ids] = _MAX_VISITS
-    gaps[long_ids, 1:] = 1
-    visit_year = np.cumsum(gaps, axis=1)  # years since Age_v1
-    keep = (np.arange(_MAX_VISITS)[None, :] < n_visits[:, None]) & (visit_year <= death_year[:, None])
-    # Follow-up spans at most 21 years, as in the official files.
-    keep &= visit_year <= 21
-    n_visits = keep.sum(axis=1)
-    last_year = np.where(keep, visit_year, 0).max(axis=1)
-
-    # --- what gets recorded ------------------------------------------------------------
-    registry = np.minimum(15.0, rng.gamma(2.0, 3.5, n))
-    death_window = last_year + np.floor(registry)
-    death_seen = death_year <= death_window
-    liver_seen = had_liver & (liver_year <= last_year + np.minimum(5, np.floor(registry)))
-    # A few F4 patients carry a liver event dated before their first visit.
-    prevalent = (~liver_seen) & (stage0 == 4) & (rng.random(n) < 0.03)
-    hep_event = (liver_seen | prevalent).astype(float)
-    hep_age = np.where(liver_seen, age1 + liver_year, np.where(prevalent, age1 - 1, np.nan))
-    p_unknown = np.clip(0.19 + 0.05 * (n_visits <= 2), 0, 1)
-    unknown = rng.random(n) < p_unknown
-    unknown[long_ids] = False
-    death = np.where(unknown, np.nan, death_seen.astype(float))
-    death_age = np.where(death == 1, age1 + death_year, np.nan)
-
-    # --- measurements ------------------------------------------------------------------
-    V = _MAX_VISITS
-    year_idx = np.clip(visit_year, 0, _HORIZON - 1)
-    vstage = np.take_along_axis(stage, year_idx, axis=1)
-    vage = (age1[:, None] + visit_year).astype(float)
-    post_liver = had_liver[:, None] & (visit_year >= liver_year[:, None])
-
-    def noise(sd: float) -> np.ndarray:
-        return rng.normal(0, sd, (n, V))
-
-    def effect(sd: float) -> np.ndarray:
-        return rng.normal(0, sd, n)[:, None]
-
-    infl = effect(0.5)
-    surgery_age = np.where(bariatric == 1, age1 + np.round(rng.uniform(-6, 8, n)), np.nan)
-    post_surgery = (bariatric == 1)[:, None] & (vage >= surgery_age[:, None])
-    values = {
-        "Age": vage,
-        "BMI": (17.0 + np.exp(np.log(11.3) + effect(0.47) + noise(0.05))) * np.where(post_surgery, 0.78, 1.0),
-        "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(0.35)),
-        "ast": np.exp(np.log(_AST[vstage]) + 0.6 * infl + noise(0.22)),
-        "bilirubin": np.exp(np.log(8.0) + 0.25 * (vstage >= 3) + 0.5 * post_liver + effect(0.4) + noise(0.25)),
-        "chol": np.clip(4.9 - 0.2 * (dyslip == 1)[:, None] + effect(0.8) + noise(0.45), 1.5, None),
-        "ggt": np.exp(np.log(37.0) + 0.22 * vstage + effect(0.75) + noise(0.35)),
-        "gluc_fast": 4.0 + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + effect(0.55) + noise(0.3)),
-        "plt": np.clip(_PLT[vstage] + effect(35.0) + noise(20.0), 25, None),
-        "triglyc": np.exp(np.log(1.3) + effect(0.5) + noise(0.3)),
-        "aixp_aix_result_BM_3": np.exp(np.log(_AIXPLORER[vstage]) + effect(0.15) + noise(0.2)),
-        "fibrotest_BM_2": 1 / (1 + np.exp(-(_logit(_FIBROTEST[vstage]) + effect(0.45) + noise(0.35)))),
-        "fibs_stiffness_med_BM_1": np.exp(np.log(_FIBROSCAN[vstage]) + effect(0.15) + noise(0.18)),
-    }
-    decay = np.maximum(0.6, 1 - 0.02 * np.arange(V))[None, :]
-    blood = rng.random((n, V)) < 0.85 * decay
-    presence = {"Age": 1.0, "BMI": 0.78 * decay, "alt": 0.95, "ast": 0.93, "bilirubin": 0.82, "chol": 0.75,
-                "ggt": 0.88, "gluc_fast": 0.8, "plt": 0.35, "triglyc": 0.75,
-                "aixp_aix_result_BM_3": 0.15 * decay, "fibrotest_BM_2": 0.66 * decay,
-                "fibs_stiffness_med_BM_1": 0.70 * decay}
-    blood_vars = {"alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc"}
-    dense = np.zeros((n, 1), dtype=bool)
-    dense[long_ids] = True
-
-    wide: dict[str, np.ndarray] = {}
-    for var in VISIT_VARIABLES:
-        p = presence[var]
-        present = rng.random((n, V)) < p
-        if var in blood_vars:
-            present &= blood
-        present = (present | dense) & keep
-        vals = np.where(present, values[var], np.nan)
-        for k in range(N_VISITS[var]):
-            wide[f"{var}_v{k + 1}"] = vals[:, k]
-
-    # --- assemble ------------------------------------------------------------------------
-    ids = rng.choice(np.arange(100_000, 999_999), size=n, replace=False)
-    static = {"gender": gender, "T2DM": t2dm, "Hypertension": hypertension, "Dyslipidaemia": dyslip,
-              "bariatric_surgery": bariatric, "bariatric_surgery_age": surgery_age}
-    frame = pd.DataFrame({ID: ids.astype(str), **static, **wide,
-                          HEPATIC_EVENT: hep_event, HEPATIC_AGE: hep_age, DEATH: death, DEATH_AGE: death_age})
-    # Static codes are often missing in train, rarely in test.
-    miss_rate = np.where(is_test, 0.02, 0.21)
-    for col in CODE_COLUMNS:
-        gone = rng.random(n) < miss_rate
-        frame.loc[gone, col] = np.nan
-    frame.loc[frame["bariatric_surgery"] != 1, "bariatric_surgery_age"] = np.nan
-    assert set(STATIC) <= set(frame.columns)
-
-    train = frame.loc[~is_test, train_columns()].reset_index(drop=True)
-    train.loc[:, list(EMPTY_TRAIN_COLUMNS)] = np.nan
-    test = frame.loc[is_test].reset_index(drop=True)
-    trustii = rng.choice(np.arange(1, 10 * n_test), size=n_test, replace=False)
-    test.insert(0, TEST_ID, trustii)
-    truth = pd.DataFrame({
-        TEST_ID: trustii,
-        HEPATIC_EVENT: test[HEPATIC_EVENT], HEPATIC_AGE: test[HEPATIC_AGE],
-        DEATH: test[DEATH], DEATH_AGE: test[DEATH_AGE],
-        "Age_v1": test["Age_v1"], "last_visit_age": (age1 + last_year)[is_test].astype(float),
-        "true_risk_hepatic": true_risk_hepatic[is_test], "true_risk_death": true_risk_death[is_test],
-    })
-    test = test[val_test_columns()]
-    return train, test, truth.loc[:, list(TRUTH_COLUMNS)]
+    plan = _plan(rng, size)
+    course = _simulate(rng, plan)
+    record = _record(rng, plan, course)
+    wide = _measure(rng, plan, course, record)
+    return _write(rng, plan, course, record, wide)
