@@ -8,6 +8,8 @@ Organisers script against these subcommand names; keep them stable::
     hdhkits run KIT|all [--out DIR] [--quick] [--seed N] [--data DIR]
     hdhkits validate KIT FILE [--data DIR]
     hdhkits score KIT FILE --truth FILE [--json]
+    hdhkits bundle KIT --out FILE.zip [--seed N] [--size quick|default|full]
+    hdhkits bundle --check FILE.zip
 
 Exit codes: 0 success, 1 invalid submission/data or failed notebook, 2 usage or
 input error. Errors are one readable message, never a traceback. ``check`` and
@@ -20,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -172,6 +175,47 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from .bundle import BundleCheckError, BundleError, build_bundle, check_bundle
+
+    if args.check:
+        if args.kit or args.out:
+            raise CommandError("--check takes only the bundle: `hdhkits bundle --check FILE.zip`")
+        if not Path(args.check).is_file():
+            raise CommandError(f"{args.check}: file not found; build one with `hdhkits bundle KIT --out FILE.zip`")
+        if not zipfile.is_zipfile(args.check):
+            raise CommandError(f"{args.check}: not a zip file; a bundle is the zip `hdhkits bundle` writes")
+        try:
+            report = check_bundle(args.check)
+        except BundleCheckError as exc:
+            print(f"FAILED {exc}", file=sys.stderr)
+            return 1
+        print(f"{args.check}: the {report.kit} bundle passes the check (scoring program run as Codabench runs it, "
+              "without the hdhkits package)")
+        for line in report.lines:
+            print(f"  {line}")
+        return 0
+    if not args.kit or not args.out:
+        raise CommandError("name a kit and the zip to write: `hdhkits bundle KIT --out FILE.zip`, "
+                           "or check one: `hdhkits bundle --check FILE.zip`")
+    problem = _problem(args.kit)
+    out = Path(args.out)
+    if out.suffix.lower() != ".zip":
+        raise CommandError(f"{out}: a bundle is a zip; name the file FILE.zip")
+    if out.exists() and not args.force:
+        raise CommandError(f"{out} exists; choose another file or pass --force to replace it")
+    try:
+        info = build_bundle(problem, out, seed=args.seed, size=args.size, kits_dir=args.kits_dir)
+    except BundleError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"{problem.title} practice competition (twin seed {info.seed}, size {info.size}) written in "
+          f"{info.seconds:.1f} s: {out} ({info.bytes / 1e6:.1f} MB)")
+    print(f"  leaderboard: {', '.join(info.leaderboard_keys)}; the sample submission scores {info.sample_score:.4f}")
+    print(f"  check it without a server: hdhkits bundle --check {out}")
+    print("  then upload the zip to Codabench to create the competition")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
@@ -221,6 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", required=True, help="truth CSV written by `hdhkits data` (or its folder)")
     p.add_argument("--json", action="store_true", help='print {"score": ..., "parts": {...}}')
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one")
+    p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}")
+    p.add_argument("--out", help="the bundle zip to write")
+    p.add_argument("--seed", type=int, default=0, help="twin seed")
+    p.add_argument("--size", choices=SIZES, default="default", help="twin size")
+    p.add_argument("--kits-dir", help="the repository's kits/ folder (notebooks and README; default: found from here)")
+    p.add_argument("--force", action="store_true", help="replace an existing zip")
+    p.add_argument("--check", metavar="FILE.zip",
+                   help="unpack a bundle and run its scoring program as Codabench does, on its solution and a broken file")
+    p.set_defaults(func=cmd_bundle)
     return parser
 
 
