@@ -12,20 +12,22 @@ from .metric import (
     DUMMY_MACE, DUMMY_SEVERITY, MACE_CLASS_WEIGHTS, SEVERITY_CLASS_WEIGHTS, WEIGHT_KAPPA, WEIGHT_SEVERITY,
     cardihack_metric, rescaled_severity, weighted_kappa, weighted_logloss,
 )
+from .plausibility import PlausibleValues, plausibility_findings, plausible_values
 from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem
 from .qc import genotype_qc
 from .riskscd import ESC_BANDS, GRADIENT_MMHG, RiskSCDClassifier, esc_band, risk_scd, risk_scd_index
 from .rules import MAX_MACE_SNPS, SEVERITY_ALLOWED, check_feature_rules
 from .schema import (
-    CLINICAL_COLUMNS, FEATURE_COLUMNS, OUTCOME_MACE, OUTCOME_SEVERITY, PRIORITY_SNPS, SNP_COLUMNS, TEST_ID,
-    read_test, read_train, unknown_as_missing,
+    CLINICAL_COLUMNS, FEATURE_COLUMNS, OUTCOME_MACE, OUTCOME_SEVERITY, PLAUSIBLE_RANGES, PRIORITY_SNPS, SNP_COLUMNS,
+    TEST_ID, read_test, read_train, unknown_as_missing,
 )
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 from .twin import TRAIN_TRUTH_FILE, make_twin_frames, oracle_submission, oracle_train_predictions, snp_architecture
 
 __all__ = [
     "PROBLEM", "CardihackProblem", "SUBMISSION_SPEC",
-    "read_train", "read_test", "unknown_as_missing", "CLINICAL_COLUMNS", "FEATURE_COLUMNS", "SNP_COLUMNS",
+    "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "plausible_values", "plausibility_findings",
+    "PlausibleValues", "CLINICAL_COLUMNS", "FEATURE_COLUMNS", "SNP_COLUMNS",
     "PRIORITY_SNPS", "OUTCOME_MACE", "OUTCOME_SEVERITY", "TEST_ID",
     "check_feature_rules", "SEVERITY_ALLOWED", "MAX_MACE_SNPS",
     "cardihack_metric", "weighted_kappa", "weighted_logloss", "rescaled_severity", "SEVERITY_CLASS_WEIGHTS",

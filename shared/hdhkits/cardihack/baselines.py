@@ -10,8 +10,10 @@
   an inner cross-validation, for the weighted kappa.
 
 Every model starts with :class:`ColumnSelector`, so it reads only the columns it
-declares, and :func:`declared_features` returns them for the rule check. Missing values
-(and ``Age_Diag`` of 0.0, meaning unknown) are imputed inside the pipeline.
+declares, and :func:`declared_features` returns them for the rule check. Then
+:class:`~hdhkits.cardihack.plausibility.PlausibleValues` turns the values the data check
+warns about (``Age_Diag`` of 0.0 meaning unknown, a diagnosis after the baseline visit,
+values outside the plausible ranges) into missing values, which the pipeline imputes.
 """
 from __future__ import annotations
 
@@ -30,11 +32,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS
 from .rules import SEVERITY_ALLOWED
-from .schema import PRIORITY_SNPS, unknown_as_missing
+from .plausibility import PlausibleValues
+from .schema import PRIORITY_SNPS
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
-    "SEVERITY_FEATURES", "MACE_CLINICAL", "MACE_FEATURES", "ColumnSelector", "UnknownAsMissing", "SNPScreener",
+    "SEVERITY_FEATURES", "MACE_CLINICAL", "MACE_FEATURES", "ColumnSelector", "SNPScreener",
     "GeneticRiskScore", "ConstantProbability", "ConstantClass", "OrdinalMaceClassifier", "make_severity_model",
     "declared_features", "data_fingerprint", "save_models", "load_models",
 ]
@@ -87,20 +90,6 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(self.columns, dtype=object)
-
-
-class UnknownAsMissing(TransformerMixin, BaseEstimator):
-    """Turn the file's "unknown" codes into NaN (``Age_Diag`` 0.0), for the imputer."""
-
-    def fit(self, X, y=None):
-        self.feature_names_in_ = np.asarray(_frame(X).columns, dtype=object)
-        return self
-
-    def transform(self, X):
-        return unknown_as_missing(_frame(X))
-
-    def get_feature_names_out(self, input_features=None):
-        return self.feature_names_in_
 
 
 def _association(G: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -200,7 +189,7 @@ class GeneticRiskScore(TransformerMixin, BaseEstimator):
 
 
 def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
-    """The SEVERITY baseline: select -> impute -> screen SNPs -> scale -> logistic regression.
+    """The SEVERITY baseline: select -> implausible to missing -> impute -> screen SNPs -> scale -> logistic.
 
     Parameters
     ----------
@@ -218,6 +207,7 @@ def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
     """
     model = Pipeline([
         ("select", ColumnSelector(SEVERITY_FEATURES)),
+        ("plausible", PlausibleValues()),  # implausible values -> NaN, as the check's warnings say
         ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
         ("screen", SNPScreener(k=k_snps)),
         ("scale", StandardScaler()),
@@ -230,7 +220,7 @@ def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
 def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
     model = Pipeline([
         ("select", ColumnSelector(features)),
-        ("unknown", UnknownAsMissing()),
+        ("plausible", PlausibleValues()),  # implausible values -> NaN, as the check's warnings say
         ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
         ("grs", GeneticRiskScore(k=k_grs)),  # the target it sees is already y >= threshold
         ("scale", StandardScaler()),

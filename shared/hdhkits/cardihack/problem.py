@@ -11,6 +11,7 @@ from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError, check_frame, find_file
 from ..submission import SubmissionSpec, check_submission
 from .metric import cardihack_metric
+from .plausibility import plausibility_findings
 from .rules import check_feature_rules
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, TEST_SCHEMA, TRAIN_SCHEMA, read_test
 from .twin import TEST_TRUTH_FILE, write_twin_files
@@ -37,14 +38,22 @@ class CardihackProblem(Problem):
               "class-weighted log-loss on SEVERITY")
     env_var = "CARDIHACK_DATA_DIR"
     truth_file = TEST_TRUTH_FILE
-    twin_version = "1"
+    twin_version = "2"  # 2: effects recalibrated, Age_Diag after baseline
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         """Write ``train.csv``/``test.csv`` and the truth (``test_truth.csv``, ``train_truth.csv``)."""
         write_twin_files(Path(data_dir), Path(truth_dir), seed=seed, size=size)
 
     def check_data(self, data_dir: Path) -> list[Finding]:
-        """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file."""
+        """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
+
+        Errors (layout: missing or renamed columns, codes outside the dictionary,
+        duplicate ids ...) block. Warnings (plausibility) are handled by the models as
+        :mod:`hdhkits.cardihack.plausibility` states: ``Age_Diag`` of 0.0 (unknown,
+        ``unknown_code_zero``), ``Age_Diag`` after ``Age_Baseline``
+        (``diagnosis_after_baseline``), values outside the plausible ranges
+        (``below_minimum``/``above_maximum``).
+        """
         found: list[Finding] = []
         for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
             try:
@@ -58,6 +67,7 @@ class CardihackProblem(Problem):
                                    fix="download the file again; it may be cut or not a CSV"))
                 continue
             found += check_frame(frame, schema)
+            found += plausibility_findings(frame, schema.file_name)
         return found
 
     def validate_submission(

@@ -31,6 +31,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from .plausibility import plausible_values
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
@@ -61,11 +62,14 @@ _FALLBACK = {"Epaiss_max": 20.0, "Diam_OG": 44.0, "Gradient": 0, "ATCD_MS": 0, "
 def risk_scd_index(df: pd.DataFrame) -> np.ndarray:
     """The prognostic index ``PI`` from Cardi-HACK columns (see the module table).
 
-    Missing values are replaced by the derivation cohort's typical values.
+    Missing values, and values the data check warns about (outside the plausible ranges,
+    see :func:`~hdhkits.cardihack.plausibility.plausible_values`), are replaced by the
+    derivation cohort's typical values.
     """
     missing = [c for c in RISK_SCD_FEATURES if c not in df.columns]
     if missing:
         raise KeyError(f"HCM Risk-SCD needs the column(s) {missing}; pass the train or test table")
+    df = plausible_values(df[list(RISK_SCD_FEATURES)])
     x = {c: pd.to_numeric(df[c], errors="coerce").fillna(_FALLBACK[c]).to_numpy(float) for c in RISK_SCD_FEATURES}
     lvot = np.where(x["Gradient"] >= 0.5, GRADIENT_MMHG[1], GRADIENT_MMHG[0])
     c = RISK_SCD_COEFFICIENTS

@@ -5,8 +5,9 @@ The official ``train.csv`` holds ``ID``, twelve clinical columns, the two outcom
 genotypes ``SNP1`` … ``SNP288``. ``test.csv`` starts with ``trustii_id`` (1–149, rows
 shuffled), then ``ID`` and the same feature columns, without the outcomes.
 
-Bounds are deliberately loose: they catch a wrong file or a unit mix-up, not a rare
-patient, so the official files always pass.
+Layout problems (columns, codes, parsing, duplicate ids) are errors. Values outside the
+plausible ranges (:data:`PLAUSIBLE_RANGES`) are warnings: the data loads and the kit's
+models treat them as missing (:mod:`hdhkits.cardihack.plausibility`).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ __all__ = [
     "CLINICAL_COLUMNS", "BINARY_COLUMNS", "SNP_COLUMNS", "PRIORITY_SNPS", "GENETIC_COLUMNS",
     "FEATURE_COLUMNS", "OUTCOME_SEVERITY", "OUTCOME_MACE", "OUTCOMES", "ID_COLUMN", "TEST_ID",
     "N_SNPS", "N_PRIORITY_SNPS", "TRAIN_COLUMNS", "TEST_COLUMNS", "TRAIN_SCHEMA", "TEST_SCHEMA",
-    "read_train", "read_test", "unknown_as_missing",
+    "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
 ]
 
 #: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
@@ -50,10 +51,19 @@ FEATURE_COLUMNS: tuple[str, ...] = (*CLINICAL_COLUMNS, *GENETIC_COLUMNS)
 TRAIN_COLUMNS: tuple[str, ...] = (ID_COLUMN, *CLINICAL_COLUMNS, *OUTCOMES, *GENETIC_COLUMNS)
 TEST_COLUMNS: tuple[str, ...] = (TEST_ID, ID_COLUMN, *CLINICAL_COLUMNS, *GENETIC_COLUMNS)
 
-_RANGES = {  # loose physiological bounds (BSA: the real file's scale is not m², see README)
-    "Age_Baseline": (0, 120), "Age_Diag": (0, 120), "BMI": (5, 100), "BSA": (0, 400),
-    "Epaiss_max": (0, 100), "Diam_OG": (0, 150),
+#: Plausible ranges of the continuous clinical columns (inclusive). Values outside are
+#: warnings, never errors: the data loads, and the baselines treat them as missing
+#: (:func:`hdhkits.cardihack.plausibility.plausible_values`). Wide enough that the official
+#: train file passes (age 14–91, ``Epaiss_max`` 9–41 mm, BMI 27.2 ± 4.5, ``Diam_OG``
+#: 41.7 ± 6.2 mm); ``BSA`` is on the file's non-m² scale (71.7 ± 15, see the README);
+#: ``Age_Diag`` starts at 0 because 0.0 is its "unknown" code, checked on its own.
+PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
+    "Age_Baseline": (10, 100), "Age_Diag": (0, 100), "BMI": (12, 70), "BSA": (20, 250),
+    "Epaiss_max": (5, 60), "Diam_OG": (15, 90),
 }
+#: What the kit does with a value outside :data:`PLAUSIBLE_RANGES` (the warning's fix).
+OUT_OF_RANGE_HANDLING = ("the baselines treat these values as missing and impute the training median "
+                         "(hdhkits.cardihack.plausible_values)")
 
 
 def _feature_specs() -> list[ColumnSpec]:
@@ -62,8 +72,8 @@ def _feature_specs() -> list[ColumnSpec]:
         if col in BINARY_COLUMNS:
             specs.append(ColumnSpec(col, "code", allowed=(0, 1)))
         else:
-            low, high = _RANGES[col]
-            specs.append(ColumnSpec(col, "float", minimum=low, maximum=high))
+            low, high = PLAUSIBLE_RANGES[col]
+            specs.append(ColumnSpec(col, "float", minimum=low, maximum=high, out_of_range=OUT_OF_RANGE_HANDLING))
     return specs
 
 

@@ -12,24 +12,33 @@ Generative model (every number is a module constant below; the README restates i
    artefact for the QC to find. The SNP architecture does not depend on the seed.
 2. **Clinical.** Sex ``Genre`` (1 in 32 %), ``Age_Baseline`` ~ Normal, 8 years younger
    for variant carriers, clipped to 14–91; ``Age_Diag`` = baseline age minus a Gamma
-   delay, 0.0 (unknown) for 4 %; ``BMI`` log-normal; ``BSA`` a weight-like quantity
-   (BMI × height²) rescaled to the real file's 71.7 ± 15 (its unit is not m²); a latent
-   LVOT gradient in mmHg (``Gradient`` = 1 when >= 30 mmHg, 31 %); ``Epaiss_max``
-   log-normal (+1.5 mm for carriers); ``Diam_OG`` rises with age, gradient and
-   thickness; ``TVNS``, ``ATCD_MS`` and ``SYNCOPE`` from small logistic models whose
-   intercepts hit the real prevalences.
-3. **SEVERITY** ~ Bernoulli(expit(a + 0.7 z_age + 0.5 sex + 1.1 carrier + 0.8 [two
-   variants] + SNP effects)), SNP effects on :data:`SEVERITY_SNPS`, intercept set so the
-   expected prevalence is 117/347. ``FEVG`` (LVEF < 50 %) is part of the severe phenotype's
-   definition, so it is drawn *after* SEVERITY (16 % if severe, 1 % otherwise): a strong
-   but forbidden predictor.
-4. **MACE** from a Weibull time to event ``T`` with linear predictor ``1.6 × (HCM
-   Risk-SCD PI with the true mmHg gradient) + 0.5 carrier + 0.5 FEVG + 0.4 SEVERITY +
-   SNP effects`` on :data:`MACE_SNPS` (mostly priority SNPs), and a follow-up ``C``
-   (30 % of patients lost to follow-up uniformly over 0–3,000 days). MACE = 1 when
-   ``T <= min(C, 1000)``, 2 when ``1000 < T <= min(C, 3000)``, else 0 (no event seen:
-   event-free *or* censored). The Weibull scale and shape are set so the expected
-   counts are 29 and 57 of 347.
+   delay; ``BMI`` log-normal; ``BSA`` a weight-like quantity (BMI × height²) rescaled to
+   the real file's 71.7 ± 15 (its unit is not m²); a latent LVOT gradient in mmHg
+   (``Gradient`` = 1 when >= 30 mmHg, 31 %); ``Epaiss_max`` log-normal (+1.5 mm for
+   carriers); ``Diam_OG`` rises with age, gradient and thickness; ``TVNS``, ``ATCD_MS``
+   and ``SYNCOPE`` from small logistic models whose intercepts hit the real prevalences.
+3. **SEVERITY** ~ Bernoulli(expit(a + 0.28 z_age + 0.2 sex + 0.44 carrier + 0.32 [two
+   variants] + SNP effects)) (:data:`SEVERITY_EFFECTS`, :data:`SEVERITY_SNPS`), intercept
+   set so the expected prevalence is 117/347. ``FEVG`` (LVEF < 50 %) is part of the
+   severe phenotype's definition, so it is drawn *after* SEVERITY (16 % if severe, 1 %
+   otherwise): a strong but forbidden predictor.
+4. **MACE** from a Weibull time to event ``T`` with linear predictor ``1.04 × (HCM
+   Risk-SCD PI with the true mmHg gradient) + 0.325 carrier + 0.325 FEVG + 0.26 SEVERITY
+   + SNP effects`` (:data:`MACE_EFFECTS`, :data:`MACE_SNPS`, mostly priority SNPs), and a
+   follow-up ``C`` (30 % of patients lost to follow-up uniformly over 0–3,000 days).
+   MACE = 1 when ``T <= min(C, 1000)``, 2 when ``1000 < T <= min(C, 3000)``, else 0 (no
+   event seen: event-free *or* censored). The Weibull scale and shape are set so the
+   expected counts are 29 and 57 of 347.
+5. **The file's quirks.** ``Age_Diag`` is 0.0 (unknown) for 4 % of patients and after
+   ``Age_Baseline`` (by 0.5–4 years) for 1.5 % (see :mod:`hdhkits.cardihack.quirks`).
+
+**Difficulty.** The effect sizes are invented, but scaled so the kit's baseline is as weak
+on the twin as on the official files: cross-validated as ``02_baseline`` does it, the
+baseline scores about 0.13 on the official train file (kappa about 0.19, SEVERITY no
+better than the prior), and 0.12–0.14 on average over twin seeds (seed 0: 0.136, kappa
+0.196, SEVERITY rescaled -0.003; other seeds from about 0.05 to 0.23: 347 patients make
+a noisy score). The previous effects (2.5 times these on SEVERITY, 1.5 times on MACE)
+made the twin about twice as easy.
 
 True probabilities (``P_SEVERE``, ``P_MACE_0/1/2``) are computed exactly from the model
 (the MACE ones by integrating the event density against the follow-up survival). The
@@ -57,7 +66,8 @@ from .schema import (
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
-    "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_SNPS", "MACE_SNPS", "MONOMORPHIC_SNPS",
+    "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_EFFECTS", "MACE_EFFECTS", "SEVERITY_SNPS",
+    "MACE_SNPS", "MONOMORPHIC_SNPS",
     "HWE_BREAKING_SNPS", "TARGET_SEVERE", "TARGET_MACE", "TRAIN_TRUTH_FILE", "TEST_TRUTH_FILE",
     "snp_architecture", "simulate_cohort", "make_twin_frames", "write_twin_files", "oracle_submission",
     "oracle_train_predictions",
@@ -78,14 +88,22 @@ VARIANT_P = np.array([200, 137, 10]) / 347
 P_GENRE, P_GRADIENT, P_TVNS, P_ATCD, P_SYNCOPE = 0.32, 0.31, 0.12, 0.09, 0.05
 P_FEVG_IF_SEVERE, P_FEVG_IF_NOT = 0.16, 0.01
 P_AGE_DIAG_UNKNOWN = 0.04
+#: Share of ``Age_Diag`` written after ``Age_Baseline`` (an impossible date; see ``quirks.py``).
+P_AGE_DIAG_AFTER_BASELINE = 0.015
 P_LOST_TO_FOLLOW_UP = 0.30
 HORIZONS = (1000.0, 3000.0)
 
+#: Log-odds effects on SEVERITY: per SD of baseline age, female sex, carrier of a pathogenic
+#: variant, two or more variants.
+SEVERITY_EFFECTS: dict[str, float] = {"age_sd": 0.28, "sex": 0.2, "carrier": 0.44, "two_variants": 0.32}
+#: Log-hazard effects on MACE: per unit of the HCM Risk-SCD index (true mmHg gradient),
+#: carrier, ``FEVG`` and SEVERITY.
+MACE_EFFECTS: dict[str, float] = {"risk_scd": 1.04, "carrier": 0.325, "fevg": 0.325, "severity": 0.26}
 #: SNP -> effect per coded allele (log-odds) on SEVERITY.
-SEVERITY_SNPS: dict[str, float] = {"SNP12": 0.7, "SNP58": -0.6, "SNP101": 0.6, "SNP177": 0.55,
-                                   "SNP230": -0.5, "SNP260": 0.45}
+SEVERITY_SNPS: dict[str, float] = {"SNP12": 0.28, "SNP58": -0.24, "SNP101": 0.24, "SNP177": 0.22,
+                                   "SNP230": -0.2, "SNP260": 0.18}
 #: SNP -> effect per coded allele (log-hazard) on MACE; all but one are priority SNPs.
-MACE_SNPS: dict[str, float] = {"SNP3": 0.5, "SNP17": 0.45, "SNP42": -0.4, "SNP68": 0.35, "SNP150": 0.35}
+MACE_SNPS: dict[str, float] = {"SNP3": 0.325, "SNP17": 0.2925, "SNP42": -0.26, "SNP68": 0.2275, "SNP150": 0.2275}
 #: SNPs with no variation (coded-allele frequency 0).
 MONOMORPHIC_SNPS: tuple[str, ...] = ("SNP33", "SNP90", "SNP134", "SNP201", "SNP245", "SNP281")
 #: SNPs generated with an excess of homozygotes (out of Hardy–Weinberg equilibrium).
@@ -178,8 +196,87 @@ def _long_floats(rng: np.random.Generator, x: np.ndarray, share_whole: float) ->
     return np.where(whole, np.round(x), x)
 
 
+def _simulate_genetics(rng: np.random.Generator, n: int, arch: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Step 1: the pathogenic-variant count (0/1/2) and the 288 genotypes."""
+    variant = rng.choice(3, size=n, p=VARIANT_P)
+    snps = pd.DataFrame(_genotypes(rng, n, arch), columns=list(SNP_COLUMNS))
+    return variant, snps
+
+
+def _binary_trait(rng: np.random.Generator, lp: np.ndarray, prevalence: float) -> np.ndarray:
+    """0/1 draws from ``expit(a + lp)``, the intercept ``a`` set for the expected prevalence."""
+    return (rng.random(len(lp)) < expit(_intercept(lp, prevalence) + lp)).astype(int)
+
+
+def _simulate_clinical(rng: np.random.Generator, carrier: np.ndarray) -> dict[str, np.ndarray]:
+    """Step 2: the clinical columns (true values, before the file's quirks) and the latent gradient."""
+    n = len(carrier)
+    genre = (rng.random(n) < P_GENRE).astype(int)
+    age = np.clip(rng.normal(57.9 - 8.0 * carrier, 14.3), 14, 91)
+    age_diag = np.clip(age - rng.gamma(0.8, 5.0, n), 5, None)
+    bmi = np.clip(np.exp(rng.normal(np.log(27.2) - 0.0135, 0.164, n)), 15, 60)
+    height = np.where(genre == 1, rng.normal(1.63, 0.065, n), rng.normal(1.76, 0.07, n))
+    weight_like = bmi * height ** 2
+    bsa = 71.7 + 15.0 * (weight_like - weight_like.mean()) / weight_like.std()
+    gradient = (rng.random(n) < P_GRADIENT).astype(int)
+    lvot = np.where(gradient == 1, 30 + rng.gamma(2.0, 17.5, n), np.minimum(rng.gamma(2.0, 5.0, n), 29.5))
+    mwt = np.clip(np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier, 9, 41)
+    la = np.clip(40.77 + 0.08 * (age - 54.5) + 3.0 * gradient + 0.2 * (mwt - 18.5) + rng.normal(0, 5.6, n), 25, 70)
+    z_mwt, z_age = (mwt - 18.5) / 4.0, (age - 54.5) / 15
+    return {
+        "Age_Baseline": age, "Age_Diag": age_diag, "BMI": bmi, "BSA": bsa, "Genre": genre, "Epaiss_max": mwt,
+        "Gradient": gradient, "Diam_OG": la, "LVOT_MMHG": lvot,
+        "TVNS": _binary_trait(rng, 0.6 * z_mwt + 0.2 * z_age, P_TVNS),
+        "ATCD_MS": _binary_trait(rng, 0.8 * carrier, P_ATCD),
+        "SYNCOPE": _binary_trait(rng, 0.5 * z_mwt - 0.3 * z_age, P_SYNCOPE),
+    }
+
+
+def _simulate_severity(rng: np.random.Generator, clinical: dict, variant: np.ndarray, snps: pd.DataFrame,
+                       arch: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 3: P(severe), SEVERITY and ``FEVG`` (drawn from SEVERITY, being part of its definition)."""
+    e = SEVERITY_EFFECTS
+    lp = (e["age_sd"] * (clinical["Age_Baseline"] - 54.5) / 14.9 + e["sex"] * clinical["Genre"]
+          + e["carrier"] * (variant >= 1) + e["two_variants"] * (variant == 2) + _snp_score(snps, SEVERITY_SNPS, arch))
+    p_severe = expit(_intercept(lp, TARGET_SEVERE) + lp)
+    severity = (rng.random(len(lp)) < p_severe).astype(int)
+    fevg = (rng.random(len(lp)) < np.where(severity == 1, P_FEVG_IF_SEVERE, P_FEVG_IF_NOT)).astype(int)
+    return p_severe, severity, fevg
+
+
+def _simulate_mace(rng: np.random.Generator, clinical: dict, variant: np.ndarray, fevg: np.ndarray,
+                   severity: np.ndarray, snps: pd.DataFrame, arch: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Step 4: the Weibull event time, the follow-up, the MACE class and its true probabilities."""
+    c, e = RISK_SCD_COEFFICIENTS, MACE_EFFECTS
+    mwt, age = clinical["Epaiss_max"], clinical["Age_Baseline"]
+    pi = (c["mwt"] * mwt + c["mwt2"] * mwt ** 2 + c["la"] * clinical["Diam_OG"] + c["lvot"] * clinical["LVOT_MMHG"]
+          + c["fhscd"] * clinical["ATCD_MS"] + c["nsvt"] * clinical["TVNS"] + c["syncope"] * clinical["SYNCOPE"]
+          + c["age"] * age)
+    lp = (e["risk_scd"] * (pi - pi.mean()) + e["carrier"] * (variant >= 1) + e["fevg"] * fevg
+          + e["severity"] * severity + _snp_score(snps, MACE_SNPS, arch))
+    n = len(lp)
+    log_scale, shape = _calibrate_weibull(lp)
+    p_mace = _mace_probabilities(lp, log_scale, shape)
+    event = HORIZONS[0] * (-np.log(rng.random(n)) / np.exp(log_scale + lp)) ** (1 / shape)
+    followup = np.where(rng.random(n) < P_LOST_TO_FOLLOW_UP, rng.uniform(0, HORIZONS[1], n), np.inf)
+    seen = event <= followup
+    mace = np.where(seen & (event <= HORIZONS[0]), 1, np.where(seen & (event <= HORIZONS[1]), 2, 0))
+    return {"p_mace": p_mace, "mace": mace, "event": event, "followup": followup}
+
+
+def _file_quirks(rng: np.random.Generator, age: np.ndarray, age_diag: np.ndarray) -> np.ndarray:
+    """Step 5: ``Age_Diag`` as the file writes it: 0.0 when unknown, a few after the baseline visit."""
+    n = len(age)
+    after = rng.random(n) < P_AGE_DIAG_AFTER_BASELINE
+    age_diag = np.where(after, np.minimum(age + rng.uniform(0.5, 4.0, n), 95.0), age_diag)
+    return np.where(rng.random(n) < P_AGE_DIAG_UNKNOWN, 0.0, age_diag)
+
+
 def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate ``n`` patients: the file columns and their truth.
+
+    The steps follow the module docstring: genetics, clinical columns, SEVERITY (and
+    ``FEVG``), MACE, then the file's quirks.
 
     Parameters
     ----------
@@ -198,57 +295,25 @@ def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     rng = np.random.default_rng([seed, 7301])
     arch = snp_architecture()
-    variant = rng.choice(3, size=n, p=VARIANT_P)
-    carrier = (variant >= 1).astype(float)
-    genre = (rng.random(n) < P_GENRE).astype(int)
-    age = np.clip(rng.normal(57.9 - 8.0 * carrier, 14.3), 14, 91)
-    age_diag = np.clip(age - rng.gamma(0.8, 5.0, n), 5, None)
-    age_diag = np.where(rng.random(n) < P_AGE_DIAG_UNKNOWN, 0.0, age_diag)
-    bmi = np.clip(np.exp(rng.normal(np.log(27.2) - 0.0135, 0.164, n)), 15, 60)
-    height = np.where(genre == 1, rng.normal(1.63, 0.065, n), rng.normal(1.76, 0.07, n))
-    weight_like = bmi * height ** 2
-    bsa = 71.7 + 15.0 * (weight_like - weight_like.mean()) / weight_like.std()
-    gradient = (rng.random(n) < P_GRADIENT).astype(int)
-    lvot = np.where(gradient == 1, 30 + rng.gamma(2.0, 17.5, n), np.minimum(rng.gamma(2.0, 5.0, n), 29.5))
-    mwt = np.clip(np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier, 9, 41)
-    la = np.clip(40.77 + 0.08 * (age - 54.5) + 3.0 * gradient + 0.2 * (mwt - 18.5) + rng.normal(0, 5.6, n), 25, 70)
-    z_mwt = (mwt - 18.5) / 4.0
-    tvns_lp = 0.6 * z_mwt + 0.2 * (age - 54.5) / 15
-    tvns = (rng.random(n) < expit(_intercept(tvns_lp, P_TVNS) + tvns_lp)).astype(int)
-    atcd_lp = 0.8 * carrier
-    atcd = (rng.random(n) < expit(_intercept(atcd_lp, P_ATCD) + atcd_lp)).astype(int)
-    sync_lp = 0.5 * z_mwt - 0.3 * (age - 54.5) / 15
-    syncope = (rng.random(n) < expit(_intercept(sync_lp, P_SYNCOPE) + sync_lp)).astype(int)
-
-    snps = pd.DataFrame(_genotypes(rng, n, arch), columns=list(SNP_COLUMNS))
-    sev_lp = (0.7 * (age - 54.5) / 14.9 + 0.5 * genre + 1.1 * carrier + 0.8 * (variant == 2)
-              + _snp_score(snps, SEVERITY_SNPS, arch))
-    p_severe = expit(_intercept(sev_lp, TARGET_SEVERE) + sev_lp)
-    severity = (rng.random(n) < p_severe).astype(int)
-    fevg = (rng.random(n) < np.where(severity == 1, P_FEVG_IF_SEVERE, P_FEVG_IF_NOT)).astype(int)
-
-    c = RISK_SCD_COEFFICIENTS
-    pi = (c["mwt"] * mwt + c["mwt2"] * mwt ** 2 + c["la"] * la + c["lvot"] * lvot + c["fhscd"] * atcd
-          + c["nsvt"] * tvns + c["syncope"] * syncope + c["age"] * age)
-    mace_lp = (1.6 * (pi - pi.mean()) + 0.5 * carrier + 0.5 * fevg + 0.4 * severity
-               + _snp_score(snps, MACE_SNPS, arch))
-    log_scale, shape = _calibrate_weibull(mace_lp)
-    p_mace = _mace_probabilities(mace_lp, log_scale, shape)
-    event = HORIZONS[0] * (-np.log(rng.random(n)) / np.exp(log_scale + mace_lp)) ** (1 / shape)
-    followup = np.where(rng.random(n) < P_LOST_TO_FOLLOW_UP, rng.uniform(0, HORIZONS[1], n), np.inf)
-    seen = event <= followup
-    mace = np.where(seen & (event <= HORIZONS[0]), 1, np.where(seen & (event <= HORIZONS[1]), 2, 0))
+    variant, snps = _simulate_genetics(rng, n, arch)
+    clinical = _simulate_clinical(rng, (variant >= 1).astype(float))
+    p_severe, severity, fevg = _simulate_severity(rng, clinical, variant, snps, arch)
+    mace = _simulate_mace(rng, clinical, variant, fevg, severity, snps, arch)
+    age_diag = _file_quirks(rng, clinical["Age_Baseline"], clinical["Age_Diag"])
 
     features = pd.DataFrame({
-        "Age_Baseline": age, "Age_Diag": age_diag, "BMI": bmi, "BSA": bsa, "Genre": genre,
-        "Epaiss_max": _long_floats(rng, mwt, 0.7), "Gradient": gradient, "TVNS": tvns, "FEVG": fevg,
-        "ATCD_MS": atcd, "SYNCOPE": syncope, "Diam_OG": _long_floats(rng, la, 0.7),
-        OUTCOME_SEVERITY: severity, OUTCOME_MACE: mace, "Variant.Pathogene": variant,
+        "Age_Baseline": clinical["Age_Baseline"], "Age_Diag": age_diag, "BMI": clinical["BMI"],
+        "BSA": clinical["BSA"], "Genre": clinical["Genre"], "Epaiss_max": _long_floats(rng, clinical["Epaiss_max"], 0.7),
+        "Gradient": clinical["Gradient"], "TVNS": clinical["TVNS"], "FEVG": fevg, "ATCD_MS": clinical["ATCD_MS"],
+        "SYNCOPE": clinical["SYNCOPE"], "Diam_OG": _long_floats(rng, clinical["Diam_OG"], 0.7),
+        OUTCOME_SEVERITY: severity, OUTCOME_MACE: mace["mace"], "Variant.Pathogene": variant,
     })
     features = pd.concat([features, snps], axis=1)
+    p_mace, followup = mace["p_mace"], mace["followup"]
     truth = pd.DataFrame({
         "P_SEVERE": p_severe, "P_MACE_0": p_mace[:, 0], "P_MACE_1": p_mace[:, 1], "P_MACE_2": p_mace[:, 2],
-        "LVOT_MMHG": lvot, "EVENT_DAYS": event, "FOLLOWUP_DAYS": np.where(np.isinf(followup), np.nan, followup),
+        "LVOT_MMHG": clinical["LVOT_MMHG"], "EVENT_DAYS": mace["event"],
+        "FOLLOWUP_DAYS": np.where(np.isinf(followup), np.nan, followup),
     })
     return features, truth
 

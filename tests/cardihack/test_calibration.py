@@ -1,0 +1,43 @@
+"""The twin is as hard as the official data: the baseline, cross-validated as 02_baseline does it.
+
+On the official train file the kit's baseline scores about 0.13 (kappa about 0.19,
+SEVERITY rescaled about 0.00, no better than the prior). The default twin (seed 0) must
+land in the same place, and its oracle must stay above the baseline.
+"""
+import pandas as pd
+import pytest
+
+from hdhkits.cardihack import (
+    OUTCOME_MACE, OUTCOME_SEVERITY, TRAIN_TRUTH_FILE, OrdinalMaceClassifier, cardihack_metric, cross_validate_pair,
+    make_severity_model, oracle_train_predictions, read_train,
+)
+
+
+@pytest.fixture(scope="module")
+def default_twin(twin):
+    src = twin("cardihack", "default", seed=0)
+    return read_train(src.data_dir), pd.read_csv(src.truth_dir / TRAIN_TRUTH_FILE)
+
+
+@pytest.fixture(scope="module")
+def baseline_cv(default_twin):
+    train, _ = default_twin
+    # 02_baseline's default settings: 5 folds, 5 repeats, seed 0
+    result = cross_validate_pair("baseline", make_severity_model(), OrdinalMaceClassifier(random_state=0), train,
+                                 n_splits=5, n_repeats=5, seed=0)
+    return result.parts()
+
+
+def test_baseline_scores_like_on_the_official_files(baseline_cv):
+    assert 0.10 <= baseline_cv["score"] <= 0.17, baseline_cv
+    assert 0.12 <= baseline_cv["kappa_mace"] <= 0.26, baseline_cv
+    assert baseline_cv["severity_rescaled"] <= 0.05, baseline_cv
+
+
+def test_the_oracle_stays_above_the_baseline(default_twin, baseline_cv):
+    train, truth = default_twin
+    oracle = oracle_train_predictions(train, truth)
+    parts = cardihack_metric(train[OUTCOME_MACE].to_numpy(), oracle[OUTCOME_MACE].to_numpy(),
+                             train[OUTCOME_SEVERITY].to_numpy(), oracle[OUTCOME_SEVERITY].to_numpy())
+    assert parts["score"] > baseline_cv["score"] + 0.05
+    assert parts["severity_rescaled"] > 0  # the true probabilities beat the prior, if only a little
