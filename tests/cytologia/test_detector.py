@@ -28,3 +28,41 @@ def test_returns_exactly_the_asked_number(cyto_data, tmp_path):
     assert len(pred) == len(cyto_data.test) and pred[["x1", "y1", "x2", "y2"]].notna().all().all()
     det.save(tmp_path / "d.json")
     assert StainDetector.load(tmp_path / "d.json") == det
+
+
+def _draw(lab_size, cells, seed=0):
+    """One image from the twin's drawing code: a lab of the given image size, the given cells."""
+    from hdhkits.cytologia.drawing import CellPlan, make_labs, render_image
+
+    labs = make_labs(np.random.default_rng(0), 20)
+    lab = next(lab for lab in labs if lab.size == lab_size)
+    return render_image(np.random.default_rng(seed), lab, lab_size, [CellPlan(c, x, y) for c, x, y in cells])
+
+
+def test_large_image_is_detected_at_a_scaled_working_resolution():
+    from hdhkits.cytologia.detector import working_step
+    from hdhkits.cytologia.metric import giou
+
+    assert working_step(368, 370) == 2 and working_step(760, 800) == 4
+    img, boxes = _draw((760, 800), [("LY", 400, 380)])
+    assert img.shape == (760, 800, 3)
+    out = StainDetector().detect(img, 1)
+    assert giou(np.array(boxes[:1], float), out)[0] > 0.5
+    assert out[0, 2] > 400 and out[0, 3] > 400  # a cell of an 800 px image: coordinates beyond 400
+    # nothing found in a large blank image: the fallback box is scaled with the image
+    fallback = StainDetector().detect(np.full((760, 800, 3), 235, np.uint8), 1)[0]
+    assert fallback[2] - fallback[0] > 250
+
+
+def test_cell_cut_by_the_border_gets_a_box_past_the_border():
+    from hdhkits.cytologia.metric import giou
+
+    img, boxes = _draw((370, 368), [("LY", 25, 180)])
+    truth = np.array(boxes[:1], float)
+    assert truth[0, 0] < 0  # the drawn cell runs past the left edge
+    cands = find_candidates(img)
+    assert cands and "l" in cands[0].cut
+    out = StainDetector().detect(img, 1)
+    assert out[0, 0] < 0  # extended past the border, as annotators draw it
+    clipped = np.clip(out, 0, None)
+    assert giou(truth, out)[0] > giou(truth, clipped)[0]

@@ -158,3 +158,31 @@ def test_interval_needs_two_images():
         score_interval(t, t)
     with pytest.raises(ValueError, match="empty"):
         score_interval(frame([]), frame([]))
+
+
+def test_degenerate_boxes_count_as_area_zero():
+    """Zero or negative width or height: IoU 0, GIoU from the hull as given (see metric.py)."""
+    truth = [(0, 0, 100, 100)] * 4
+    pred = [(50, 50, 50, 80),      # zero width, inside the truth: hull = truth, GIoU 0
+            (60, 60, 40, 40),      # inverted, corners inside: GIoU 0
+            (200, 200, 200, 200),  # a point far away: hull 200 x 200, union 100 x 100
+            (0, 0, 100, 100)]
+    assert giou(truth, pred).tolist() == pytest.approx([0, 0, -0.75, 1])
+    # two degenerate boxes: identical gives 1, otherwise the hull decides (-1 when it is empty)
+    assert giou([(5, 5, 5, 5), (5, 5, 5, 5), (10, 10, 5, 5)], [(5, 5, 5, 5), (6, 6, 6, 6), (20, 20, 15, 15)]).tolist() \
+        == [1, -1, -1]
+    # in the score, a degenerate prediction inside the truth box earns a GIoU term of 0.5
+    r = cytologia_score(frame([("a.jpg", 0, 0, 100, 100, "LY")]), frame([("a.jpg", 50, 50, 50, 80, "LY")]))
+    assert r.giou_term == pytest.approx(0.5) and r.macro_f1 == 1
+
+
+def test_boxes_past_the_border_are_scored_as_given():
+    """No clipping: a truth box starting at x1 = -40 is only matched perfectly by the same box."""
+    truth = frame([("a.jpg", -40, 10, 100, 150, "LY")])
+    same = cytologia_score(truth, truth)
+    clipped = cytologia_score(truth, frame([("a.jpg", 0, 10, 100, 150, "LY")]))
+    assert same.mean_giou == 1
+    assert clipped.mean_giou == pytest.approx(100 / 140)  # inside the truth: IoU = area ratio, hull = truth
+    # images of any size: coordinates of an 800 px image score like any other
+    big = frame([("b.jpg", 420, 380, 700, 690, "PNN")])
+    assert cytologia_score(big, big).score == 1

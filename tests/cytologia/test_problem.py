@@ -2,7 +2,9 @@ import pandas as pd
 from PIL import Image
 
 from hdhkits.cytologia.problem import PROBLEM
+from hdhkits.findings import errors, warnings_of
 from hdhkits.problem import get_problem
+from hdhkits.quirks import copy_data
 
 
 def test_registry_and_attributes():
@@ -12,13 +14,52 @@ def test_registry_and_attributes():
     assert "reconstructed" in p.metric
 
 
-def test_check_data_clean_twin(cyto_source):
-    assert PROBLEM.check_data(cyto_source.data_dir) == []
+def test_check_data_on_the_twin_warns_what_the_real_files_hold(cyto_source):
+    findings = PROBLEM.check_data(cyto_source.data_dir)
+    assert not errors(findings), [str(f) for f in findings]
+    kinds = {(f.kind, f.file, f.column) for f in findings}
+    assert ("box_past_border", "train.csv", "x1") in kinds or ("box_past_border", "train.csv", "y1") in kinds
+    assert ("unusual_image_size", "images/", None) in kinds
+    for f in findings:
+        assert f.severity == "warning" and f.fix and f.count > 0
+    past = [f for f in findings if f.kind == "box_past_border" and f.column in ("x1", "y1")][0]
+    assert past.extreme < 0 and past.rows and f"smallest {past.extreme:g}" in past.message
+    train = pd.read_csv(cyto_source.data_dir / "train.csv")
+    row = train.iloc[past.rows[0] - 1]  # rows are 1-based data rows
+    assert row[past.column] < 0
+
+
+def test_missing_and_unreadable_images_are_errors(cyto_source, tmp_path):
+    folder = copy_data(cyto_source.data_dir, tmp_path / "data")
+    names = pd.read_csv(folder / "test.csv")["NAME"].unique()[:2].tolist()
+    (folder / "images" / names[0]).unlink()
+    (folder / "images" / names[1]).write_bytes(b"not a jpeg at all")
+    found = errors(PROBLEM.check_data(folder))
+    assert {f.kind for f in found} == {"missing_file", "unreadable_file"}
+    assert all(f.file == "images/" for f in found)
+    assert names[0] in str(found[0]) and names[1] in str(found[1])
+
+
+def test_boxes_past_the_border_in_a_submission_warn_and_score_as_given(cyto_source):
+    truth = PROBLEM.read_truth(cyto_source.truth_dir)
+    sub = truth.copy()
+    sub.loc[0, ["x1", "x2"]] = [-40, sub.loc[0, "x2"]]
+    sub.loc[1, "y2"] = 5000
+    found = PROBLEM.validate_submission(sub, cyto_source.data_dir)
+    assert not errors(found)
+    past = {f.column: f for f in warnings_of(found) if f.kind == "box_past_border"}
+    assert {"x1", "y2"} <= set(past)
+    assert past["x1"].rows[0] == 1 and past["x1"].extreme == -40
+    assert 2 in past["y2"].rows and "scored as given" in str(past["y2"])
+    # the truth itself holds boxes past the border: they validate with a warning and score 1
+    assert PROBLEM.score_submission(sub, sub).value == 1
 
 
 def test_truth_scores_one_and_validates(cyto_source):
     truth = PROBLEM.read_truth(cyto_source.truth_dir)
-    assert PROBLEM.validate_submission(truth, cyto_source.data_dir) == []
+    found = PROBLEM.validate_submission(truth, cyto_source.data_dir)
+    # the truth holds boxes partly outside their image, as the official one: warnings only
+    assert not errors(found) and all(f.kind == "box_past_border" for f in found)
     s = PROBLEM.score_submission(truth, truth)
     assert s.value == 1 and set(s.parts) == {"giou_term", "mean_giou", "macro_f1"}
 
@@ -52,7 +93,7 @@ def test_official_style_script_runs_on_the_twin(cyto_source):
         row = train[train["NAME"] == name].iloc[0]
         crop = img.crop((max(row.x1, 0), max(row.y1, 0), row.x2, row.y2))
         assert crop.size[0] > 0
-    assert all(300 <= w <= 420 for w, h in sizes)
+    assert all(300 <= w <= 820 for w, h in sizes)
     sub = test.copy()
     per_image = test.groupby("NAME")["trustii_id"].transform("size")
     for name in test["NAME"].unique()[:5]:
@@ -61,4 +102,4 @@ def test_official_style_script_runs_on_the_twin(cyto_source):
     sub["x1"], sub["y1"], sub["x2"], sub["y2"] = w // 2 - 70, h // 2 - 70, w // 2 + 70, h // 2 + 70
     sub["class"] = train["class"].mode()[0]
     assert (per_image >= 1).all()
-    assert PROBLEM.validate_submission(sub, folder) == []
+    assert not errors(PROBLEM.validate_submission(sub, folder))

@@ -47,3 +47,42 @@ def test_files_are_deterministic(tmp_path, monkeypatch):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     imgs = sorted((tmp_path / "a" / "data" / "images").iterdir())
     assert all(p.read_bytes() == (tmp_path / "b" / "data" / "images" / p.name).read_bytes() for p in imgs)
+
+
+def test_quick_twin_geometry(cyto_source):
+    """The quick twin holds every geometric quirk of the real files at least once."""
+    from PIL import Image
+
+    folder = cyto_source.data_dir
+    train = pd.read_csv(folder / "train.csv")
+    truth = pd.read_csv(cyto_source.truth_path)
+    sizes = {p.name: Image.open(p).size for p in (folder / "images").iterdir()}
+    assert any(w >= 600 for w, h in sizes.values()) and any(w == 800 or w == 801 for w, h in sizes.values())
+    boxes = pd.concat([train, truth])
+    beyond = (boxes[["x1", "y1", "x2", "y2"]].max(axis=1) > 400).mean()
+    assert 0.02 < beyond < 0.10
+    width = boxes["x2"] - boxes["x1"]
+    assert 125 < width.median() < 165 and width.max() > 250
+    w = train["NAME"].map(lambda n: sizes[n][0])
+    assert ((train["x1"] < 0) | (train["y1"] < 0)).sum() >= 1
+    assert (train["x2"] > w).any() or (train["y2"] > train["NAME"].map(lambda n: sizes[n][1])).any()
+
+
+def test_default_plan_rates():
+    """Rates decided at planning time (no drawing): large images, cells per image, border cells."""
+    from hdhkits.cytologia.drawing import HIRES_FORMATS
+
+    labs, plans = plan_twin(0, "default")
+    n = len(plans)
+    hires = [p for p in plans if labs[p.lab].hires]
+    assert abs(len(hires) / n - 0.05) < 0.005
+    assert {labs[p.lab].size for p in hires} == {f[0] for f in HIRES_FORMATS}
+    annotated = pd.Series([sum(c.annotated for c in p.cells) for p in plans])
+    assert 0.92 < (annotated == 1).mean() < 0.95 and annotated.max() <= 11
+    # annotated cells whose centre sits closer to a border than their mean radius: cut by it
+    from hdhkits.cytologia.twin import _mean_radius
+
+    cells = [(p, c, _mean_radius(c.cls, labs[p.lab])) for p in plans for c in p.cells if c.annotated]
+    low = sum(min(c.cx, c.cy) < r for p, c, r in cells) / len(cells)
+    high = sum(c.cx > p.size[1] - r or c.cy > p.size[0] - r for p, c, r in cells) / len(cells)
+    assert 0.003 < low < 0.006 and 0.012 < high < 0.02

@@ -4,14 +4,18 @@ On a May-Grünwald-Giemsa smear the leukocyte nucleus (and blue cytoplasm) absor
 light strongly, red cells and background hardly: the red-channel optical density
 ``OD_R = -log(R / background)`` separates them. The detector
 
-1. thresholds ``OD_R`` at half resolution to find nuclei (seeds), merges lobes close to
-   each other (closing) and labels connected components (``scipy.ndimage``);
+1. thresholds ``OD_R`` at a working resolution to find nuclei (seeds), merges lobes
+   close to each other (closing) and labels connected components (``scipy.ndimage``).
+   The working resolution is half of a usual ~370 px image and scales with the image
+   (a quarter of an 800 px one), so cells of large images, larger too, look the same;
 2. grows each seed into the surrounding cell (pixels with some stain within a margin);
 3. turns the grown box into a cell box with a linear calibration fitted on the train
-   boxes (:meth:`StainDetector.fit`);
+   boxes (:meth:`StainDetector.fit`). A cell cut by the image border keeps its visible
+   far edge and is extended past the border to its full size (estimated from the side
+   that is not cut), as annotators draw such boxes;
 4. ranks the candidates (size, distance to the centre, cut by the border) and returns
    exactly as many boxes as ``test.csv`` asks for each image, falling back to a central
-   box of the median train size when it finds too few.
+   box of the median train size (scaled up for large images) when it finds too few.
 """
 from __future__ import annotations
 
@@ -23,9 +27,10 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
+from .geometry import USUAL_SIDES
 from .reader import CytologiaData
 
-__all__ = ["Candidate", "StainDetector", "red_density", "find_candidates"]
+__all__ = ["Candidate", "StainDetector", "red_density", "find_candidates", "working_step"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,12 @@ class Candidate:
     y2: float
     area: float
     score: float
+    cut: str = ""  # the image borders the cell touches: "l", "t", "r", "b" (left, top, right, bottom)
+
+
+def working_step(height: int, width: int) -> int:
+    """Pixel stride of the detector's working resolution: 2 for a usual ~370 px image, 4 at ~800 px."""
+    return max(2, int(round(2 * min(height, width) / 370)))
 
 
 def red_density(rgb: np.ndarray, channel: int = 0) -> np.ndarray:
@@ -62,7 +73,8 @@ def find_candidates(rgb: np.ndarray, seed_threshold: float = 0.4, cell_threshold
         Smallest seed area kept, in full-resolution pixels.
     """
     h, w = rgb.shape[:2]
-    small = rgb[::2, ::2]  # half resolution: 4x faster, plenty for boxes of ~150 px
+    step = working_step(h, w)
+    small = rgb[::step, ::step]  # half resolution for a usual image: 4x faster, plenty for boxes of ~150 px
     od = ndimage.uniform_filter(red_density(small, 0), 3)
     od_g = ndimage.uniform_filter(red_density(small, 1), 3)
     # nucleus absorbs red about 0.7x as much as green; red cells ~0.3x (they are red),
@@ -78,9 +90,9 @@ def find_candidates(rgb: np.ndarray, seed_threshold: float = 0.4, cell_threshold
     out = []
     sizes = ndimage.sum(seeds, labels, index=np.arange(1, n + 1))
     slices = ndimage.find_objects(labels)
-    cy0, cx0 = (h / 2) / 2, (w / 2) / 2
+    cy0, cx0 = (h / 2) / step, (w / 2) / step
     for i, (sl, area) in enumerate(zip(slices, sizes), start=1):
-        if area * 4 < min_area:
+        if area * step * step < min_area:
             continue
         # grow: cell pixels within a margin around the seed (cytoplasm rim)
         margin = int(np.clip(0.35 * max(sl[0].stop - sl[0].start, sl[1].stop - sl[1].start), 4, 25))
@@ -90,12 +102,15 @@ def find_candidates(rgb: np.ndarray, seed_threshold: float = 0.4, cell_threshold
         near = ndimage.binary_dilation(seed, iterations=margin)
         grown = (cell[y0:y1, x0:x1] & near) | seed
         ys, xs = np.nonzero(grown)
-        bx1, by1, bx2, by2 = (x0 + xs.min()) * 2, (y0 + ys.min()) * 2, (x0 + xs.max() + 1) * 2, (y0 + ys.max() + 1) * 2
-        cx, cy = (bx1 + bx2) / 4, (by1 + by2) / 4
+        bx1, by1 = (x0 + xs.min()) * step, (y0 + ys.min()) * step
+        bx2, by2 = min(w, (x0 + xs.max() + 1) * step), min(h, (y0 + ys.max() + 1) * step)
+        cx, cy = (bx1 + bx2) / 2 / step, (by1 + by2) / 2 / step
         dist = np.hypot(cx - cx0, cy - cy0) / np.hypot(cx0, cy0)
-        touches = bx1 <= 2 or by1 <= 2 or bx2 >= w - 2 or by2 >= h - 2
-        score = area * 4 * (1 - 0.6 * dist) * (0.35 if touches else 1.0)
-        out.append(Candidate(float(bx1), float(by1), float(bx2), float(by2), float(area * 4), float(score)))
+        cut = "".join(side for side, hit in zip("ltrb", (bx1 <= step, by1 <= step, bx2 >= w - step, by2 >= h - step))
+                      if hit)
+        full_area = area * step * step
+        score = full_area * (1 - 0.6 * dist) * (0.35 if cut else 1.0)
+        out.append(Candidate(float(bx1), float(by1), float(bx2), float(by2), float(full_area), float(score), cut))
     out.sort(key=lambda c: -c.score)
     return out
 
@@ -123,11 +138,19 @@ class StainDetector:
         return find_candidates(rgb, self.seed_threshold, self.cell_threshold)
 
     def _calibrate(self, c: Candidate) -> np.ndarray:
+        """The cell box of a candidate; a cell cut by the border is extended past it."""
         a_w, b_w, a_h, b_h = self.scale
         cx, cy = (c.x1 + c.x2) / 2, (c.y1 + c.y2) / 2
         bw = max(8.0, a_w + b_w * (c.x2 - c.x1))
         bh = max(8.0, a_h + b_h * (c.y2 - c.y1))
-        return np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+        box = np.array([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2])
+        # a cut cell: the visible extent along the cut axis is short; cells are roughly
+        # round, so its full size is the other axis's. Keep the far edge, extend past the border.
+        if ("l" in c.cut) != ("r" in c.cut) and not ({"t", "b"} & set(c.cut)) and bh > bw:
+            box[0:3:2] = (box[2] - bh, box[2]) if "l" in c.cut else (box[0], box[0] + bh)
+        elif ("t" in c.cut) != ("b" in c.cut) and not ({"l", "r"} & set(c.cut)) and bw > bh:
+            box[1:4:2] = (box[3] - bw, box[3]) if "t" in c.cut else (box[1], box[1] + bw)
+        return box
 
     def detect(self, rgb: np.ndarray | None, k: int, size: tuple[int, int] | None = None) -> np.ndarray:
         """Exactly ``k`` boxes ``(x1, y1, x2, y2)`` for one image.
@@ -144,6 +167,8 @@ class StainDetector:
         h, w = (rgb.shape[:2] if rgb is not None else (size or (368, 370)))
         boxes = [self._calibrate(c) for c in self.candidates(rgb)[:k]] if rgb is not None else []
         dw, dh = self.default_size
+        if min(h, w) > USUAL_SIDES[1]:  # a large image holds larger cells (a camera with more pixels)
+            dw, dh = dw * min(h, w) / 369, dh * min(h, w) / 369
         while len(boxes) < k:  # fallback: a central box of the median train size
             boxes.append(np.array([w / 2 - dw / 2, h / 2 - dh / 2, w / 2 + dw / 2, h / 2 + dh / 2]))
         out = np.round(np.array(boxes, float).reshape(k, 4))

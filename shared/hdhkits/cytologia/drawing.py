@@ -40,17 +40,35 @@ class Lab:
     noise: float
     jpeg_quality: int
     vignette: float
+    hires: bool = False                     # a high-resolution camera: larger images of larger cells
+
+
+#: The high-resolution laboratories: image (height, width) and magnification. About 5 % of
+#: the real boxes have a coordinate beyond 400 px (up to about 800) and box sides reach
+#: 584 px: larger pictures of larger cells, as a camera with more pixels over the same field.
+HIRES_FORMATS: tuple[tuple[tuple[int, int], float], ...] = (((760, 800), 2.2), ((600, 620), 1.6))
 
 
 def make_labs(rng: np.random.Generator, n: int = 20) -> list[Lab]:
-    """Draw ``n`` laboratories; most use ~370 x 368 images, a few other sizes."""
+    """Draw ``n`` laboratories: most use ~370 x 368 images, a few other sizes.
+
+    The last ``len(HIRES_FORMATS)`` are high-resolution laboratories (:data:`HIRES_FORMATS`);
+    the planner sends a fixed share of the images to them. The others magnify between
+    0.88 and 1.22 (box sides: median about 142 px with the high-resolution share, as in
+    the real train set).
+    """
     labs = []
     sizes = [(370, 368)] * 14 + [(363, 360), (360, 363), (400, 400), (352, 357), (384, 382), (340, 338)]
+    n_normal = n - len(HIRES_FORMATS)
     for i in range(n):
         # cream-pink backgrounds: red brightest, then green, blue a little lower or equal
         r = rng.uniform(0.92, 0.98)
         g = r - rng.uniform(0.025, 0.075)
         b = g - rng.uniform(-0.015, 0.06)
+        size = sizes[int(rng.integers(len(sizes)))]
+        magnification = float(rng.uniform(0.88, 1.22))
+        if i >= n_normal:
+            size, magnification = HIRES_FORMATS[i - n_normal]
         labs.append(Lab(
             lab_id=i,
             background=(float(r), float(g), float(b)),
@@ -59,12 +77,13 @@ def make_labs(rng: np.random.Generator, n: int = 20) -> list[Lab]:
             nucleus_tint=tuple(np.exp(rng.normal(0, 0.08, 3))),
             rbc_od=tuple(np.array([0.12, 0.40, 0.30]) * np.exp(rng.normal(0, [0.25, 0.12, 0.15]))),
             rbc_density=float(rng.uniform(0.30, 0.62)),
-            magnification=float(rng.uniform(0.9, 1.1)),
-            size=sizes[int(rng.integers(len(sizes)))],
+            magnification=magnification,
+            size=size,
             blur=float(rng.uniform(0.6, 1.6)),  # box-blur radius (px)
             noise=float(rng.uniform(0.006, 0.018)),
             jpeg_quality=int(rng.integers(72, 96)),
             vignette=float(rng.uniform(0.0, 0.10)),
+            hires=i >= n_normal,
         ))
     return labs
 
@@ -85,7 +104,7 @@ def _ramp(x: np.ndarray, edge: float) -> np.ndarray:
     return np.clip(0.5 + x * (0.5 / edge), 0.0, 1.0)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=96)
 def _smooth_bank(sigma_q: int, size: int = 384) -> np.ndarray:
     """A block of smooth unit noise at scale ``sigma_q / 10`` px, drawn once per process."""
     field = ndimage.gaussian_filter(np.random.default_rng(sigma_q).standard_normal((size, size), dtype=np.float32),
@@ -100,10 +119,11 @@ def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np
     drawing and filtering fresh noise for every cell would dominate the drawing time.
     """
     h, w = shape
-    if max(h, w) > 384:  # a very large cell: draw fresh noise
+    if max(h, w) > 640:  # a very large cell: draw fresh noise
         field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma, mode="wrap")
         return field / max(float(field.std()), 1e-6)
-    bank = _smooth_bank(int(np.clip(round(sigma * 5), 3, 40)) * 2)
+    # cells of high-resolution images need a larger block (drawn only by processes that meet one)
+    bank = _smooth_bank(int(np.clip(round(sigma * 5), 3, 40)) * 2, 384 if max(h, w) <= 384 else 640)
     oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
     window = bank[oy:oy + h, ox:ox + w]
     return window.T if (h == w and rng.random() < 0.5) else window
@@ -413,7 +433,7 @@ def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cell
     blur = lab.blur * rng.uniform(0.8, 1.25)
     out = Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)).filter(ImageFilter.BoxBlur(blur))
     img = np.asarray(out, np.float32)
-    bank = _noise_bank()
+    bank = _noise_bank(0, 512 if max(h, w) <= 512 else 1024)  # high-resolution images need a larger block
     oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
     img += bank[oy:oy + h, ox:ox + w] * np.float32(lab.noise * 255)
     return np.clip(img + 0.5, 0, 255).astype(np.uint8), boxes

@@ -11,8 +11,9 @@ from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError
 from ..submission import SubmissionSpec, check_submission
 from .classes import CLASSES
+from .geometry import SUBMISSION_BORDER_FIX, box_findings, image_sizes
 from .metric import cytologia_score
-from .reader import TEST_SCHEMA, layout_problems, read_csv_checked
+from .reader import TEST_SCHEMA, check_folder, read_csv_checked
 from .twin import make_twin
 
 __all__ = ["CytologiaProblem", "PROBLEM", "SUBMISSION_SPEC", "check_submission_rules"]
@@ -79,18 +80,29 @@ class CytologiaProblem(Problem):
               "of its image (reconstructed; the official code is not public)")
     env_var = "CYTOLOGIA_DATA_DIR"
     truth_file = "test_truth.csv"
-    twin_version = "1"
+    twin_version = "2"
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         make_twin(data_dir, truth_dir, seed=seed, size=size)
 
     def check_data(self, data_dir: Path) -> list[Finding]:
-        """Layout errors (files, columns, images folder) and warnings; image-level findings go to the reader's report."""
-        return layout_problems(data_dir)
+        """Layout errors, then the warnings the notebooks will meet (see :func:`~.reader.check_folder`)."""
+        return check_folder(data_dir)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
+        """Errors of the format and the box rules, then a warning for boxes past their image border.
+
+        Image sizes come from the headers of the test images in ``data_dir/images``
+        (skipped when that folder is absent). Boxes partly outside their image are valid
+        and scored as given.
+        """
         test = read_csv_checked(Path(data_dir) / "test.csv", TEST_SCHEMA)
-        return check_submission_rules(submission, test)
+        found = check_submission_rules(submission, test)
+        images = Path(data_dir) / "images"
+        if images.is_dir() and {"NAME", "x1", "y1", "x2", "y2"} <= set(map(str, submission.columns)):
+            sizes = image_sizes(images, test["NAME"].astype(str))
+            found += box_findings(submission.reset_index(drop=True), sizes, "", SUBMISSION_BORDER_FIX)
+        return found
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
         missing = [c for c in ("NAME", "x1", "y1", "x2", "y2", "class") if c not in truth.columns]

@@ -19,14 +19,15 @@ from ..files import display_path
 from ..findings import Finding, error, errors, warning, with_file
 from ..schema import ColumnSpec, DataError, TableSchema, check_frame
 from .classes import CLASSES
+from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
 from .hashing import duplicate_groups, find_duplicates, phash
 
 __all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "DataReport", "CytologiaData", "read_dataset", "read_csv_checked",
-           "layout_problems"]
+           "layout_problems", "check_folder"]
 
 TRAIN_SCHEMA = TableSchema("train.csv", (
     ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
-    ColumnSpec("y2"), ColumnSpec("class", "str"),
+    ColumnSpec("y2"), ColumnSpec("class", "str", allowed=CLASSES),
 ), description="one row per annotated cell")
 TEST_SCHEMA = TableSchema("test.csv", (
     ColumnSpec("trustii_id", "int", nullable=False), ColumnSpec("NAME", "str", nullable=False),
@@ -169,6 +170,39 @@ def layout_problems(data_dir: str | Path, images_dir: str = "images") -> list[Fi
     if not img.is_dir():
         found.append(error(f"no images folder {images_dir!r}", kind="missing_file",
                            fix="put the JPEG files there or pass images_dir"))
+    return found
+
+
+def check_folder(data_dir: str | Path, images_dir: str = "images") -> list[Finding]:
+    """Every finding of a folder, as ``check_data`` reports it.
+
+    Errors (they block): a missing or unreadable CSV, a missing or renamed column, a
+    missing images folder, images named in the CSV files but absent or unreadable
+    (headers only), duplicate ``trustii_id``.
+
+    Warnings (the data loads; each says how the kit handles it): boxes of train.csv past
+    their image border (one warning per column, ``box_past_border``), boxes with
+    ``x2 <= x1`` or ``y2 <= y1`` (``empty_box``), images of unusual size
+    (``unusual_image_size``), unknown class codes and non-numeric coordinates.
+
+    Only image headers are read, so the official folder checks in seconds.
+    """
+    folder = Path(data_dir)
+    found = layout_problems(folder, images_dir)
+    img = Path(images_dir) if Path(images_dir).is_absolute() else folder / images_dir
+    try:
+        train = read_csv_checked(folder / "train.csv", TRAIN_SCHEMA)
+        test = read_csv_checked(folder / "test.csv", TEST_SCHEMA)
+    except DataError:
+        return found  # already listed by layout_problems
+    if not img.is_dir():
+        return found
+    train = train.dropna(subset=["NAME"]).reset_index(drop=True) if train["NAME"].isna().any() else train
+    names = pd.concat([train["NAME"], test["NAME"]], ignore_index=True).dropna().astype(str)
+    sizes = image_sizes(img, names)
+    found += image_findings(sizes, images_dir)
+    found += empty_box_findings(train, "train.csv", TRAIN_EMPTY_FIX)
+    found += box_findings(train, sizes, "train.csv", TRAIN_BORDER_FIX)
     return found
 
 

@@ -39,12 +39,17 @@ TWIN_SIZES: dict[str, tuple[int, int]] = {
     "full": (48417, 20751),
 }
 
-# Cells per image: 1 in ~90 % of images, 2 or more in about one in ten.
-_CELLS_PER_IMAGE = np.array([0.0, 0.90, 0.075, 0.017, 0.005, 0.002, 0.001])
-_P_BORDER_CELL = 0.04    # an extra, unannotated leukocyte cut by the image border
-_P_OUTSIDE = 0.02        # an annotated cell whose box runs past the border
-_P_SAME_CLASS = 0.7      # several cells in one image: same class (same patient) or not
-_DUPLICATE_RATE = 0.003  # share of train images that are a duplicate of another
+# Cells per image, 0 to 11: one in 93.5 % of the real train images, two in 5.2 %, three
+# in 0.8 %, at most 11.
+_CELLS_PER_IMAGE = np.array([0.0, 0.935, 0.052, 0.008, 0.0027, 0.001, 0.0005, 0.0003, 0.0002, 0.0001, 0.0001,
+                             0.0001])
+_HIRES_SHARE = 0.05       # images from the high-resolution labs (~5 % of boxes beyond 400 px)
+_P_BORDER_CELL = 0.04     # an extra, unannotated leukocyte cut by the image border
+_PAST_LEFT_TOP = 0.004    # annotated boxes starting left of or above the image (x1 or y1 < 0)
+_PAST_RIGHT_BOTTOM = 0.015  # annotated boxes ending past the right or bottom edge (~1,000 boxes out in all)
+_LOOSE = 2.0              # annotators draw boxes about 2 px loose on each side, give or take 2 px
+_P_SAME_CLASS = 0.7       # several cells in one image: same class (same patient) or not
+_DUPLICATE_RATE = 0.003   # share of train images that are a duplicate of another
 
 
 @dataclass
@@ -77,6 +82,98 @@ def _mean_radius(cls: str, lab: Lab) -> float:
     return MORPHOLOGY[cls]["radius"][0] * lab.magnification
 
 
+def _image_formats(rng: np.random.Generator, labs: list[Lab], n: int) -> list[tuple[int, tuple[int, int]]]:
+    """Laboratory and (height, width) of every image.
+
+    An exact share of the images (:data:`_HIRES_SHARE`, at least one per format) goes
+    to the high-resolution laboratories, so every twin size holds large images; the rest
+    go to the other laboratories in unequal shares.
+    """
+    normal = [lab for lab in labs if not lab.hires]
+    hires = [lab for lab in labs if lab.hires]
+    weights = rng.dirichlet(np.full(len(normal), 2.0))  # labs contribute unequal shares
+    chosen = [normal[int(k)] for k in rng.choice(len(normal), size=n, p=weights)]
+    n_hires = max(len(hires), int(round(_HIRES_SHARE * n)))
+    for k, i in enumerate(rng.choice(n, size=n_hires, replace=False)):
+        chosen[int(i)] = hires[k % len(hires)]
+    out = []
+    for lab in chosen:
+        h = int(lab.size[0] + rng.integers(-4, 5) * (rng.random() < 0.3))
+        w = int(lab.size[1] + rng.integers(-4, 5) * (rng.random() < 0.3))
+        out.append((lab.lab_id, (h, w)))
+    return out
+
+
+def _plan_cells(rng: np.random.Generator, lab: Lab, size: tuple[int, int], props: np.ndarray) -> list[CellPlan]:
+    """The annotated leukocytes of one image, all inside the image (past-border boxes come later)."""
+    h, w = size
+    k = int(rng.choice(len(_CELLS_PER_IMAGE), p=_CELLS_PER_IMAGE / _CELLS_PER_IMAGE.sum()))
+    first = CLASSES[int(rng.choice(len(CLASSES), p=props))]
+    classes = [first] + [first if rng.random() < _P_SAME_CLASS else CLASSES[int(rng.choice(len(CLASSES), p=props))]
+                         for _ in range(k - 1)]
+    placed: list[tuple[float, float, float]] = []
+    cells = []
+    for cls in classes:
+        r = _mean_radius(cls, lab)
+        # centres keep the whole cell (and its loose box) inside: only the cells chosen by
+        # _push_past_border cross the border, so that share matches the real one
+        lo_x, hi_x = min(r * 1.2 + 6, w / 2), max(w - r * 1.2 - 6, w / 2)
+        lo_y, hi_y = min(r * 1.2 + 6, h / 2), max(h - r * 1.2 - 6, h / 2)
+        if k == 1:
+            cx, cy = w / 2 + rng.normal(0, 0.07 * w), h / 2 + rng.normal(0, 0.07 * h)
+        else:
+            # several cells: spread over the field, touching at most (crowded fields overlap)
+            for _ in range(40):
+                cx, cy = rng.uniform(lo_x, hi_x), rng.uniform(lo_y, hi_y)
+                if all(np.hypot(cx - px, cy - py) > 0.85 * (r + pr) for px, py, pr in placed):
+                    break
+        cx, cy = float(np.clip(cx, lo_x, hi_x)), float(np.clip(cy, lo_y, hi_y))
+        placed.append((cx, cy, r))
+        cells.append(CellPlan(cls, cx, cy, True))
+    return cells
+
+
+def _push_past_border(rng: np.random.Generator, plans: list[_ImagePlan], labs: list[Lab], split: str) -> None:
+    """Move an exact share of one split's annotated cells across an image border.
+
+    :data:`_PAST_LEFT_TOP` of the boxes then start below 0 (x1 or y1; the real train set:
+    0.4 %, down to -85) and :data:`_PAST_RIGHT_BOTTOM` end past the right or bottom edge.
+    The train split always gets at least one of each, so even the quick twin holds them.
+    """
+    cells = [(plan, cell) for plan in plans if plan.split == split for cell in plan.cells if cell.annotated]
+    least = 1 if split == "train" else 0
+    n_low = max(least, int(round(_PAST_LEFT_TOP * len(cells))))
+    n_high = max(least, int(round(_PAST_RIGHT_BOTTOM * len(cells))))
+    picks = rng.choice(len(cells), size=min(len(cells), n_low + n_high), replace=False)
+    for rank, i in enumerate(picks):
+        plan, cell = cells[int(i)]
+        h, w = plan.size
+        r = _mean_radius(cell.cls, labs[plan.lab])
+        # the box overhangs the border by 15-50 % of the radius, at most ~80 px (real: down to -85)
+        inset = r - min(r * rng.uniform(0.15, 0.5), rng.uniform(60.0, 80.0))
+        side = int(rng.integers(2)) + (0 if rank < n_low else 2)
+        if side == 0:
+            cell.cx = inset
+        elif side == 1:
+            cell.cy = inset
+        elif side == 2:
+            cell.cx = w - inset
+        else:
+            cell.cy = h - inset
+
+
+def _border_cell(rng: np.random.Generator, lab: Lab, size: tuple[int, int], props: np.ndarray) -> CellPlan:
+    """An unannotated leukocyte cut by the border (annotators skipped some)."""
+    h, w = size
+    cls = CLASSES[int(rng.choice(len(CLASSES), p=props))]
+    r = _mean_radius(cls, lab)
+    side = int(rng.integers(4))
+    off = r * rng.uniform(-0.4, 0.3)  # centre just outside or just inside the border
+    along = rng.uniform(0.15, 0.85)
+    cx, cy = [(off, along * h), (w - off, along * h), (along * w, off), (along * w, h - off)][side]
+    return CellPlan(cls, float(cx), float(cy), False)
+
+
 def plan_twin(seed: int = 0, size: str = "default") -> tuple[list[Lab], list[_ImagePlan]]:
     """Decide every image: split, laboratory, size, cells and their positions (no drawing).
 
@@ -91,7 +188,6 @@ def plan_twin(seed: int = 0, size: str = "default") -> tuple[list[Lab], list[_Im
         raise ValueError(f"size must be one of {tuple(TWIN_SIZES)}, not {size!r}")
     rng = np.random.default_rng(seed)
     labs = make_labs(rng, 20)
-    lab_weights = rng.dirichlet(np.full(len(labs), 2.0))  # labs contribute unequal shares
     n_train, n_test = TWIN_SIZES[size]
     n = n_train + n_test
     names: set[str] = set()
@@ -101,48 +197,15 @@ def plan_twin(seed: int = 0, size: str = "default") -> tuple[list[Lab], list[_Im
     rng.shuffle(names_list)
     props = class_proportions()
     plans = []
-    for i in range(n):
-        lab = labs[int(rng.choice(len(labs), p=lab_weights))]
-        h = int(lab.size[0] + rng.integers(-4, 5) * (rng.random() < 0.3))
-        w = int(lab.size[1] + rng.integers(-4, 5) * (rng.random() < 0.3))
-        plan = _ImagePlan(i, names_list[i], "train" if i < n_train else "test", lab.lab_id, (h, w))
-        k = int(rng.choice(len(_CELLS_PER_IMAGE), p=_CELLS_PER_IMAGE / _CELLS_PER_IMAGE.sum()))
-        first = CLASSES[int(rng.choice(len(CLASSES), p=props))]
-        classes = [first] + [first if rng.random() < _P_SAME_CLASS else CLASSES[int(rng.choice(len(CLASSES), p=props))]
-                             for _ in range(k - 1)]
-        placed: list[tuple[float, float, float]] = []
-        for cls in classes:
-            r = _mean_radius(cls, lab)
-            if k == 1:
-                cx, cy = w / 2 + rng.normal(0, 0.07 * w), h / 2 + rng.normal(0, 0.07 * h)
-            else:
-                # several cells: spread over the field, touching at most
-                for _ in range(40):
-                    cx, cy = rng.uniform(0.2 * w, 0.8 * w), rng.uniform(0.2 * h, 0.8 * h)
-                    if all(np.hypot(cx - px, cy - py) > 0.85 * (r + pr) for px, py, pr in placed):
-                        break
-            if rng.random() < _P_OUTSIDE:  # a box that runs past the border
-                side = int(rng.integers(4))
-                inset = r * rng.uniform(0.45, 0.9)
-                if side == 0:
-                    cx = inset
-                elif side == 1:
-                    cx = w - inset
-                elif side == 2:
-                    cy = inset
-                else:
-                    cy = h - inset
-            placed.append((cx, cy, r))
-            plan.cells.append(CellPlan(cls, float(cx), float(cy), True))
-        if rng.random() < _P_BORDER_CELL:  # an unannotated leukocyte cut by the border
-            cls = CLASSES[int(rng.choice(len(CLASSES), p=props))]
-            r = _mean_radius(cls, lab)
-            side = int(rng.integers(4))
-            off = r * rng.uniform(-0.4, 0.3)  # centre just outside or just inside the border
-            along = rng.uniform(0.15, 0.85)
-            cx, cy = [(off, along * h), (w - off, along * h), (along * w, off), (along * w, h - off)][side]
-            plan.cells.append(CellPlan(cls, float(cx), float(cy), False))
+    for i, (lab_id, shape) in enumerate(_image_formats(rng, labs, n)):
+        plan = _ImagePlan(i, names_list[i], "train" if i < n_train else "test", lab_id, shape)
+        plan.cells = _plan_cells(rng, labs[lab_id], shape, props)
         plans.append(plan)
+    for split in ("train", "test"):
+        _push_past_border(rng, plans, labs, split)
+    for plan in plans:
+        if rng.random() < _P_BORDER_CELL:
+            plan.cells.append(_border_cell(rng, labs[plan.lab], plan.size, props))
     return labs, plans
 
 
@@ -165,9 +228,9 @@ def _render_one(args: tuple) -> tuple[int, list]:
     out = []
     for cell, (x1, y1, x2, y2) in zip(plan.cells, boxes):
         if cell.annotated:
-            # annotators draw boxes a few pixels loose or tight
-            j = rng.normal(0, 2.0, 4)
-            out.append((int(round(x1 + j[0])), int(round(y1 + j[1])), int(round(x2 + j[2])), int(round(y2 + j[3])),
+            # annotators draw boxes a little loose, by a few pixels more or less on each side
+            j = rng.normal(_LOOSE, 2.0, 4)
+            out.append((int(round(x1 - j[0])), int(round(y1 - j[1])), int(round(x2 + j[2])), int(round(y2 + j[3])),
                         cell.cls))
     return plan.index, out
 
@@ -179,6 +242,69 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
+def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Path, n_jobs: int | None,
+                progress: bool) -> dict[int, list]:
+    """Draw and save every planned image (in a process pool); the annotated boxes by image index."""
+    if n_jobs is None:
+        n_jobs = 1 if len(plans) < 150 else max(1, min(os.cpu_count() or 1, 8))
+    tasks = [(seed, p, str(images)) for p in plans]
+    results: dict[int, list] = {}
+    pool = None
+    if n_jobs > 1:
+        pool = _pool_context().Pool(n_jobs, initializer=_init_worker, initargs=(labs,))
+        iterator = pool.imap_unordered(_render_one, tasks, chunksize=16)
+    else:
+        _init_worker(labs)
+        iterator = map(_render_one, tasks)
+    try:
+        if progress:
+            from tqdm.auto import tqdm
+            iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
+        for idx, boxes in iterator:
+            results[idx] = boxes
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return results
+
+
+def _add_duplicates(rng: np.random.Generator, plans: list[_ImagePlan], train_rows: list, sources: list,
+                    images: Path) -> int:
+    """Copy some train images under new names, annotated again; returns how many."""
+    train_plans = [p for p in plans if p.split == "train"]
+    n_dup = max(2, int(round(_DUPLICATE_RATE * len(train_plans))))
+    by_name: dict[str, list] = {}
+    for row in train_rows:
+        by_name.setdefault(row[0], []).append(row)
+    taken = {p.name for p in plans}
+    for src in rng.choice(len(train_plans), size=n_dup, replace=False):
+        plan = train_plans[int(src)]
+        while True:
+            new = f"{int(rng.integers(0, 2**48)):012x}.jpg"
+            if new not in taken:
+                taken.add(new)
+                break
+        if rng.random() < 0.5:
+            shutil.copyfile(images / plan.name, images / new)
+        else:  # re-saved at another JPEG quality: same picture, different bytes
+            with Image.open(images / plan.name) as im:
+                im.convert("RGB").save(images / new, "JPEG", quality=int(rng.integers(70, 95)))
+        for (_, x1, y1, x2, y2, cls) in by_name.get(plan.name, []):
+            j = rng.integers(-1, 2, 4)
+            train_rows.append((new, x1 + j[0], y1 + j[1], x2 + j[2], y2 + j[3], cls))
+        sources.append((new, "train", plan.lab))
+    return n_dup
+
+
+def _shuffled_images(rng: np.random.Generator, rows: list) -> pd.DataFrame:
+    """Box rows as a table, images in random order (unrelated to generation order)."""
+    table = pd.DataFrame(rows, columns=["NAME", "x1", "y1", "x2", "y2", "class"])
+    order = rng.permutation(table["NAME"].unique())
+    table["_o"] = table["NAME"].map({nm: i for i, nm in enumerate(order)})
+    return table.sort_values(["_o", "x1"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
 def make_twin(
     data_dir: str | Path,
     truth_dir: str | Path,
@@ -188,6 +314,9 @@ def make_twin(
     progress: bool = False,
 ) -> TwinSummary:
     """Write a synthetic CYTOLOGIA dataset in the official layout.
+
+    Three steps: plan every image (:func:`plan_twin`), render them (in a process pool),
+    write the tables (with a few duplicated train images).
 
     Parameters
     ----------
@@ -216,79 +345,29 @@ def make_twin(
     images.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
     labs, plans = plan_twin(seed, size)
-    if n_jobs is None:
-        n_jobs = 1 if len(plans) < 150 else max(1, min(os.cpu_count() or 1, 8))
-    tasks = [(seed, p, str(images)) for p in plans]
-    results: dict[int, list] = {}
-    if n_jobs > 1:
-        with _pool_context().Pool(n_jobs, initializer=_init_worker, initargs=(labs,)) as pool:
-            iterator = pool.imap_unordered(_render_one, tasks, chunksize=16)
-            if progress:
-                from tqdm.auto import tqdm
-                iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
-            for idx, boxes in iterator:
-                results[idx] = boxes
-    else:
-        _init_worker(labs)
-        iterator = map(_render_one, tasks)
-        if progress:
-            from tqdm.auto import tqdm
-            iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
-        for idx, boxes in iterator:
-            results[idx] = boxes
+    results = _render_all(seed, labs, plans, images, n_jobs, progress)
 
     rng = np.random.default_rng([seed, 1_000_003])
-    train_rows, test_rows, sources = [], [], []
+    train_rows, test_rows = [], []
+    sources = [(plan.name, plan.split, plan.lab) for plan in plans]
     for plan in plans:
-        sources.append((plan.name, plan.split, plan.lab))
         for (x1, y1, x2, y2, cls) in results[plan.index]:
             (train_rows if plan.split == "train" else test_rows).append((plan.name, x1, y1, x2, y2, cls))
+    n_dup = _add_duplicates(rng, plans, train_rows, sources, images)
 
-    # duplicated train images: the same picture under another name, annotated again
-    train_plans = [p for p in plans if p.split == "train"]
-    n_dup = max(2, int(round(_DUPLICATE_RATE * len(train_plans))))
-    by_name: dict[str, list] = {}
-    for row in train_rows:
-        by_name.setdefault(row[0], []).append(row)
-    taken = {p.name for p in plans}
-    for src in rng.choice(len(train_plans), size=n_dup, replace=False):
-        plan = train_plans[int(src)]
-        while True:
-            new = f"{int(rng.integers(0, 2**48)):012x}.jpg"
-            if new not in taken:
-                taken.add(new)
-                break
-        if rng.random() < 0.5:
-            shutil.copyfile(images / plan.name, images / new)
-        else:  # re-saved at another JPEG quality: same picture, different bytes
-            with Image.open(images / plan.name) as im:
-                im.convert("RGB").save(images / new, "JPEG", quality=int(rng.integers(70, 95)))
-        for (_, x1, y1, x2, y2, cls) in by_name.get(plan.name, []):
-            j = rng.integers(-1, 2, 4)
-            train_rows.append((new, x1 + j[0], y1 + j[1], x2 + j[2], y2 + j[3], cls))
-        sources.append((new, "train", plan.lab))
-
-    cols = ["NAME", "x1", "y1", "x2", "y2", "class"]
-    train = pd.DataFrame(train_rows, columns=cols)
-    order = rng.permutation(train["NAME"].unique())  # image order unrelated to generation order
-    train["_o"] = train["NAME"].map({nm: i for i, nm in enumerate(order)})
-    train = train.sort_values(["_o", "x1"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    train = _shuffled_images(rng, train_rows)
     train.to_csv(data_dir / "train.csv", index=False)
-
-    truth = pd.DataFrame(test_rows, columns=cols)
-    order = rng.permutation(truth["NAME"].unique())
-    truth["_o"] = truth["NAME"].map({nm: i for i, nm in enumerate(order)})
-    truth = truth.sort_values(["_o", "x1"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    truth = _shuffled_images(rng, test_rows)
     truth.insert(0, "trustii_id", np.arange(1, len(truth) + 1))
     truth[["trustii_id", "NAME"]].to_csv(data_dir / "test.csv", index=False)
     truth.to_csv(truth_dir / "test_truth.csv", index=False)
     pd.DataFrame(sources, columns=["NAME", "split", "lab"]).to_csv(truth_dir / "image_sources.csv", index=False)
 
-    seconds = time.perf_counter() - start
-    summary = TwinSummary(len(train_plans) + n_dup, len(plans) - len(train_plans), len(train), len(truth), n_dup, seconds)
+    n_train = sum(p.split == "train" for p in plans)
+    summary = TwinSummary(n_train + n_dup, len(plans) - n_train, len(train), len(truth), n_dup,
+                          time.perf_counter() - start)
     info = {"seed": seed, "size": size, "n_train_images": summary.n_train_images,
             "n_test_images": summary.n_test_images, "n_train_boxes": summary.n_train_boxes,
             "n_test_boxes": summary.n_test_boxes, "n_duplicates": n_dup, "n_labs": len(labs)}
     (truth_dir / "twin_info.json").write_text(json.dumps(info, indent=2) + "\n")
     return summary
-
