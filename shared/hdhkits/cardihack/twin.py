@@ -303,7 +303,8 @@ def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     features = pd.DataFrame({
         "Age_Baseline": clinical["Age_Baseline"], "Age_Diag": age_diag, "BMI": clinical["BMI"],
-        "BSA": clinical["BSA"], "Genre": clinical["Genre"], "Epaiss_max": _long_floats(rng, clinical["Epaiss_max"], 0.7),
+        "BSA": clinical["BSA"], "Genre": clinical["Genre"],
+        "Epaiss_max": _long_floats(rng, clinical["Epaiss_max"], 0.7),
         "Gradient": clinical["Gradient"], "TVNS": clinical["TVNS"], "FEVG": fevg, "ATCD_MS": clinical["ATCD_MS"],
         "SYNCOPE": clinical["SYNCOPE"], "Diam_OG": _long_floats(rng, clinical["Diam_OG"], 0.7),
         OUTCOME_SEVERITY: severity, OUTCOME_MACE: mace["mace"], "Variant.Pathogene": variant,
