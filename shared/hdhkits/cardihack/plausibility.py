@@ -30,7 +30,7 @@ __all__ = ["UNKNOWN_AGE_DIAG_HANDLING", "DIAGNOSIS_AFTER_BASELINE_HANDLING", "pl
            "plausible_values", "PlausibleValues"]
 
 #: What the kit does with an ``Age_Diag`` of 0.0 (the warning's fix).
-UNKNOWN_AGE_DIAG_HANDLING = ("0.0 means unknown: treated as missing (hdhkits.cardihack.plausible_values), "
+UNKNOWN_AGE_DIAG_HANDLING = ("treated as missing, being unknown (hdhkits.cardihack.plausible_values), "
                              "then imputed by the model")
 #: What the kit does with an ``Age_Diag`` above ``Age_Baseline`` (the warning's fix).
 DIAGNOSIS_AFTER_BASELINE_HANDLING = ("Age_Diag treated as missing for these patients, Age_Baseline kept "
