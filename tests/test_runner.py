@@ -1,11 +1,14 @@
 """The papermill runner, on a toy kit whose notebooks the test writes."""
+import hashlib
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from hdhkits.runner import format_summary, kits_root, run_kit
+from hdhkits.problem import NOTEBOOKS
+from hdhkits.runner import (data_source_record, format_summary, kits_root, read_run_record, run_kit, run_kits,
+                            write_run_record)
 
 from .test_datasource import Toy
 
@@ -80,3 +83,78 @@ def test_kits_root_looks_upward_then_beside_the_package(kits, tmp_path):
     # from a folder with no kits/ above it, the clone the package is installed from
     fallback = kits_root(Path("/"))
     assert (fallback / "annitia" / "01_exploration.ipynb").is_file()
+
+
+class Slow(Toy):
+    """A second toy kit (its own name), to run two kits at once."""
+
+    name = "slow"
+
+
+def _kit(kits, kit, *sources):
+    (kits / kit).mkdir(exist_ok=True)
+    for name in ("01_exploration.ipynb", "02_baseline.ipynb", "03_submission.ipynb"):
+        nbformat.write(_notebook(*sources), kits / kit / name)
+
+
+def test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs(kits, tmp_path):
+    _kit(kits, "slow", "import time; time.sleep(2)")
+    write(kits, "01_exploration.ipynb", _notebook("pass"))
+    write(kits, "02_baseline.ipynb", _notebook("pass"))
+    write(kits, "03_submission.ipynb", _notebook("pass"))
+    finished = []
+    runs = run_kits([Slow(), Toy()], tmp_path / "out", jobs=2, kits_dir=kits,
+                    on_kit_done=lambda kit, kit_runs: finished.append(kit.name))
+    assert [(r.kit, r.notebook) for r in runs] == [(k, n) for k in ("slow", "toy") for n in NOTEBOOKS]
+    assert finished == ["toy", "slow"]  # the slow kit ran beside the fast one and finished last
+    assert all(r.status == "ok" for r in runs)
+    serial = run_kits([Slow(), Toy()], tmp_path / "out1", jobs=1, kits_dir=kits)
+    assert [(r.kit, r.notebook, r.status) for r in serial] == [(r.kit, r.notebook, r.status) for r in runs]
+
+
+def test_peak_memory_is_the_kernels(kits, tmp_path):
+    write(kits, "01_exploration.ipynb", _notebook("pass"))
+    write(kits, "02_baseline.ipynb", _notebook("import numpy as np\nx = np.ones(40_000_000)  # 320 MB\ndel x"))
+    runs = run_kit(Toy(), tmp_path / "out", kits_dir=kits, notebooks=["01_exploration.ipynb", "02_baseline.ipynb"])
+    small, big = runs[0].peak_mb, runs[1].peak_mb
+    assert small is not None and 20 < small < 1000
+    assert big - small > 250  # the array shows although it was freed: a peak, not a last reading
+
+
+def test_failure_details_keep_the_cell_source_and_traceback(kits, tmp_path):
+    write(kits, "01_exploration.ipynb", _notebook("def f():\n    raise KeyError('deep')\nf()"))
+    run = run_kit(Toy(), tmp_path / "out", kits_dir=kits, notebooks=["01_exploration.ipynb"])[0]
+    assert run.details["source"].startswith("def f():")
+    text = "\n".join(run.details["traceback"])
+    assert "KeyError: 'deep'" in text and "\x1b[" not in text
+
+
+def test_data_source_record_names_no_absolute_path(tmp_path, monkeypatch):
+    monkeypatch.delenv("ANNITIA_DATA_DIR", raising=False)
+    twin = data_source_record("annitia", None, quick=True, seed=3)
+    assert twin["kind"] == "twin" and twin["seed"] == 3 and twin["size"] == "quick"
+    folder = tmp_path / "official_annitia"
+    (folder / "images").mkdir(parents=True)
+    (folder / "train.csv").write_bytes(b"a,b\n1,2\n")
+    (folder / "images" / "x.jpg").write_bytes(b"jpeg")
+    record = data_source_record("annitia", folder, quick=False, seed=0)
+    assert record["kind"] == "official" and record["folder"] == "official_annitia"
+    files = {f["name"]: f for f in record["files"]}
+    assert files["train.csv"]["sha256"] == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    assert files["images/"]["files"] == 1 and len(files["images/"]["sha256"]) == 64
+    assert str(tmp_path) not in json.dumps(record)
+    monkeypatch.setenv("ANNITIA_DATA_DIR", str(folder))
+    assert data_source_record("annitia", None, quick=False, seed=0)["origin"] == "$ANNITIA_DATA_DIR"
+
+
+def test_run_record_round_trip_with_relative_paths(kits, tmp_path):
+    write(kits, "01_exploration.ipynb", _notebook("pass"))
+    out = tmp_path / "out"
+    runs = run_kit(Toy(), out, kits_dir=kits, notebooks=["01_exploration.ipynb"])
+    write_run_record(out, runs, {"jobs": 1}, {"toy": {"kind": "twin", "seed": 0, "size": "quick"}})
+    record = read_run_record(out)
+    assert record["runs"][0]["executed"] == "toy/executed/01_exploration.ipynb"
+    assert record["versions"]["hdhkits"] and record["versions"]["numpy"]
+    assert str(tmp_path) not in (out / "run.json").read_text()
+    with pytest.raises(FileNotFoundError, match="is not the output folder of an `hdhkits run`"):
+        read_run_record(tmp_path)

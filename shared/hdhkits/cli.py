@@ -5,7 +5,8 @@ Organisers script against these subcommand names; keep them stable::
     hdhkits list
     hdhkits data KIT --out DIR [--seed N] [--size quick|default|full] [--truth-out DIR]
     hdhkits check KIT DIR [--strict]
-    hdhkits run KIT|all [--out DIR] [--quick] [--seed N] [--data DIR]
+    hdhkits run KIT|all [--out DIR] [--quick] [--seed N] [--data DIR] [--jobs N]
+    hdhkits run --report-only DIR
     hdhkits validate KIT FILE [--data DIR]
     hdhkits score KIT FILE --truth FILE [--json]
     hdhkits bundle KIT --out FILE.zip [--seed N] [--size quick|default|full]
@@ -102,26 +103,57 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .runner import format_summary, kits_root, run_kit
+    from .report import build_report
+    from .runner import data_source_record, format_summary, kits_root, run_kits, write_run_record
 
+    if args.report_only:
+        if args.kit:
+            raise CommandError("--report-only takes only the output folder: `hdhkits run --report-only DIR`")
+        try:
+            report = build_report(args.report_only)
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from None
+        print(f"Report: {report}")
+        return 0
+    if not args.kit:
+        raise CommandError(f"name a kit ({', '.join(KITS)}) or all: `hdhkits run KIT|all`")
+    if args.jobs < 1:
+        raise CommandError(f"--jobs must be 1 or more, not {args.jobs}")
     kits = available_kits() if args.kit == "all" else [_problem(args.kit).name]
     try:
         kits_dir = Path(args.kits_dir) if args.kits_dir else kits_root()
     except FileNotFoundError as exc:
         raise CommandError(str(exc)) from None
     out = Path(args.out)
-    runs = []
-    for kit in kits:
-        print(f"Running {kit} ({'quick' if args.quick else 'default'} settings) ...", flush=True)
-        kit_runs = run_kit(kit, out, quick=args.quick, seed=args.seed, data_dir=args.data,
-                           kits_dir=kits_dir, log_output=args.verbose)
+    mode = "quick" if args.quick else "default"
+    if args.jobs > 1 and len(kits) > 1:
+        print(f"Running {', '.join(kits)} ({mode} settings), {min(args.jobs, len(kits))} kits at a time ...",
+              flush=True)
+    else:
+        print(f"Running {kits[0]} ({mode} settings) ...", flush=True)
+
+    def done(kit: str, kit_runs: list) -> None:
         for r in kit_runs:
             if r.status != "skipped":
-                print(f"  {r.notebook:<22} {r.status:<7} {r.seconds:6.1f} s", flush=True)
-        runs += kit_runs
+                print(f"  {kit + '/' if args.jobs > 1 else ''}{r.notebook:<22} {r.status:<7} {r.seconds:6.1f} s",
+                      flush=True)
+        following = kits[kits.index(kit) + 1] if kits.index(kit) + 1 < len(kits) else None
+        if args.jobs <= 1 and following:
+            print(f"Running {following} ({mode} settings) ...", flush=True)
+
+    start = time.perf_counter()
+    runs = run_kits(kits, out, jobs=args.jobs, on_kit_done=done, quick=args.quick, seed=args.seed,
+                    data_dir=args.data, kits_dir=kits_dir, log_output=args.verbose)
+    wall = time.perf_counter() - start
     print()
     print(format_summary(runs))
+    settings = {"kits": kits, "quick": bool(args.quick), "seed": args.seed, "jobs": args.jobs,
+                "wall_seconds": round(wall, 1)}
+    sources = {kit: data_source_record(kit, args.data, args.quick, args.seed) for kit in kits}
+    write_run_record(out, runs, settings, sources)
+    report = build_report(out)
     print(f"\nOutputs (models, submissions, executed notebooks) in {out.resolve()}")
+    print(f"Report: {report.resolve()} ({wall:.0f} s in all)")
     failures = [r for r in runs if r.status == "failed"]
     for r in failures:
         where = f"; the failed executed notebook is {r.executed}" if r.executed else ""
@@ -241,14 +273,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (values outside plausible ranges)")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("run", help="execute a kit's notebooks (or all kits') headless with papermill")
-    p.add_argument("kit", help=f"one of {', '.join(KITS)}, or all")
+    p = sub.add_parser("run", help="execute a kit's notebooks (or all kits') headless with papermill; writes report.html")
+    p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}, or all")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     p.add_argument("--quick", action="store_true", help="small twin and light models (minutes, not tens)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data", help="folder with the official files (default: the synthetic twin)")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (default: found from here)")
     p.add_argument("--verbose", action="store_true", help="stream the notebooks' output")
+    p.add_argument("--jobs", type=int, default=1, help="kits run at once, each in its own process (default 1)")
+    p.add_argument("--report-only", metavar="DIR", help="rebuild DIR/report.html from a previous run's folder")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("validate", help="check a submission's format; list every problem")

@@ -4,18 +4,41 @@ Every notebook receives the same parameters (``data_dir``, ``output_dir``, ``see
 ``quick``); executed copies go to ``<out>/<kit>/executed/`` beside the kit's models and
 ``submission.csv``. A failing notebook stops its kit, keeps the failed executed copy
 and is reported with the failing cell.
+
+:func:`run_kits` runs several kits, in parallel processes when asked (a kit's
+notebooks stay in order), and returns the runs in the order of the kits given, so the
+summary does not depend on the number of jobs. :func:`write_run_record` saves what
+the HTML report needs (``run.json``) beside the executed notebooks.
+
+Peak memory is the kernel's: while a notebook runs, a thread reads ``VmHWM`` (the
+peak resident set size the Linux kernel keeps for a process) of the kernel process,
+a child of the runner, every 0.2 s; the last reading is the notebook's peak. Where
+``/proc`` is absent, psutil's current RSS is polled instead (a lower bound).
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import threading
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from .files import write_json
 from .notebook import read_scores
 from .problem import NOTEBOOKS, Problem, get_problem
 
-__all__ = ["NotebookRun", "kits_root", "run_kit", "format_summary"]
+__all__ = ["NotebookRun", "KernelMemory", "kits_root", "run_kit", "run_kits", "format_summary",
+           "data_source_record", "library_versions", "write_run_record", "read_run_record", "RUN_RECORD"]
+
+#: The file in the output folder that records a run for ``hdhkits run --report-only``.
+RUN_RECORD = "run.json"
 
 
 @dataclass
@@ -30,6 +53,68 @@ class NotebookRun:
     key_score: str = ""
     error: str = ""
     details: dict = field(default_factory=dict)
+    peak_mb: float | None = None  # peak resident memory of the kernel process (see the module docstring)
+    score: dict = field(default_factory=dict)  # the notebook's recorded score: name, value (, low, high)
+
+
+class KernelMemory:
+    """Peak resident memory of the kernel processes started while it runs (a context manager).
+
+    Kernels are the runner's child processes that appear after entering; their
+    ``VmHWM`` is read every ``interval`` seconds and the largest value kept.
+    """
+
+    def __init__(self, interval: float = 0.2):
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+        self._before: set[int] = set()
+
+    def _children(self) -> list[int]:
+        try:
+            import psutil
+
+            return [c.pid for c in psutil.Process().children(recursive=False)]
+        except Exception:  # psutil missing or the process table unreadable: no reading this time
+            return []
+
+    @staticmethod
+    def _peak_kb(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            import psutil
+
+            return int(psutil.Process(pid).memory_info().rss // 1024)
+        except Exception:  # the kernel ended between listing and reading
+            return 0
+
+    def _poll(self) -> None:
+        while True:
+            for pid in self._children():
+                if pid not in self._before:
+                    self.peak_kb = max(self.peak_kb, self._peak_kb(pid))
+            if self._stop.wait(self.interval):
+                return
+
+    @property
+    def peak_mb(self) -> float | None:
+        """The peak in MB (10^6 bytes), None when no kernel was seen."""
+        return round(self.peak_kb * 1024 / 1e6, 1) if self.peak_kb else None
+
+    def __enter__(self) -> "KernelMemory":
+        self._before = set(self._children())
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def kits_root(start: Path | None = None) -> Path:
@@ -56,6 +141,9 @@ def kits_root(start: Path | None = None) -> Path:
     )
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
 def _failure_message(exc: Exception) -> tuple[str, dict]:
     """A one-line reason and details from a papermill execution error."""
     details: dict = {}
@@ -66,6 +154,9 @@ def _failure_message(exc: Exception) -> tuple[str, dict]:
             "exec_count": getattr(exc, "exec_count", None),
             "ename": getattr(exc, "ename", type(exc).__name__),
             "evalue": getattr(exc, "evalue", str(exc)),
+            "source": getattr(exc, "source", "") or "",
+            # the kernel's traceback, without the terminal colour codes
+            "traceback": [_ANSI.sub("", t) for t in (getattr(exc, "traceback", None) or [])],
         }
         return f"cell {cell} (execution count {details['exec_count']}): {details['ename']}: {details['evalue']}", details
     return f"{type(exc).__name__}: {exc}", details
@@ -132,25 +223,183 @@ def run_kit(
         source = kit_dir / name
         target = executed_dir / name
         start = time.perf_counter()
+        memory = KernelMemory()
         try:
             if not source.is_file():
                 raise FileNotFoundError(f"notebook {source} not found")
-            pm.execute_notebook(
-                str(source), str(target), parameters=params, cwd=str(kit_dir),
-                kernel_name="python3", progress_bar=False, log_output=log_output,
-                execution_timeout=timeout,
-            )
+            with memory:
+                pm.execute_notebook(
+                    str(source), str(target), parameters=params, cwd=str(kit_dir),
+                    kernel_name="python3", progress_bar=False, log_output=log_output,
+                    execution_timeout=timeout,
+                )
         except Exception as exc:  # papermill wraps every kernel-side error; report, keep the copy
             message, details = _failure_message(exc)
             runs.append(NotebookRun(problem.name, name, "failed", time.perf_counter() - start,
-                                    target if target.exists() else None, error=message, details=details))
+                                    target if target.exists() else None, error=message, details=details,
+                                    peak_mb=memory.peak_mb))
             failed = True
             continue
         stem = Path(name).stem
         score = read_scores(kit_out).get(stem)
         key = f"{score['name']}: {score['value']:.3f}" if score else ""
-        runs.append(NotebookRun(problem.name, name, "ok", time.perf_counter() - start, target, key))
+        if score and _interval(score):
+            key += " [{:.3f}, {:.3f}]".format(*_interval(score))
+        runs.append(NotebookRun(problem.name, name, "ok", time.perf_counter() - start, target, key,
+                                peak_mb=memory.peak_mb, score=dict(score or {})))
     return runs
+
+
+def _interval(score: dict) -> tuple[float, float] | None:
+    """A recorded score's interval: ``low``/``high`` or ``interval: [low, high]`` in scores.json, when there."""
+    if "low" in score and "high" in score:
+        return float(score["low"]), float(score["high"])
+    if isinstance(score.get("interval"), (list, tuple)) and len(score["interval"]) == 2:
+        return float(score["interval"][0]), float(score["interval"][1])
+    return None
+
+
+def run_kits(
+    kits: Iterable[str | Problem],
+    out_dir: str | Path,
+    jobs: int = 1,
+    on_kit_done: Callable[[str | Problem, list[NotebookRun]], None] | None = None,
+    **kwargs,
+) -> list[NotebookRun]:
+    """Run several kits, ``jobs`` at a time, each kit's notebooks in order.
+
+    Parameters
+    ----------
+    kits : iterable of str or Problem
+        Kit names (or problem definitions), in the order the results are returned (the
+        registry's, for ``all``).
+    out_dir : str or Path
+        Output root, as :func:`run_kit`.
+    jobs : int
+        Kits run at once, each in its own process (1: one after the other, in this
+        process).
+    on_kit_done : callable, optional
+        Called with the kit and its runs as each kit finishes (in finishing order).
+    **kwargs
+        Passed to :func:`run_kit` (``quick``, ``seed``, ``data_dir``, ``kits_dir``, ...).
+
+    Returns
+    -------
+    list of NotebookRun
+        Every kit's runs, kits in the order given, whatever ``jobs``.
+    """
+    kits = list(kits)
+    results: dict = {}
+    if jobs <= 1 or len(kits) <= 1:
+        for kit in kits:
+            results[kit] = run_kit(kit, out_dir, **kwargs)
+            if on_kit_done:
+                on_kit_done(kit, results[kit])
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import as_completed
+
+        # spawn: a fresh interpreter per worker (forking a process that runs threads is unsafe)
+        with ProcessPoolExecutor(max_workers=min(jobs, len(kits)), mp_context=mp.get_context("spawn")) as pool:
+            futures = {pool.submit(run_kit, kit, out_dir, **kwargs): kit for kit in kits}
+            for future in as_completed(futures):
+                kit = futures[future]
+                results[kit] = future.result()
+                if on_kit_done:
+                    on_kit_done(kit, results[kit])
+    return [r for kit in kits for r in results[kit]]
+
+
+def _fingerprint(folder: Path) -> list[dict]:
+    """Name, size and sha256 of each file of an official folder; a sub-folder as one combined entry."""
+    def sha(path: Path) -> str:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    out = []
+    for item in sorted(folder.iterdir()):
+        if item.name.startswith("."):
+            continue
+        if item.is_file():
+            out.append({"name": item.name, "bytes": item.stat().st_size, "sha256": sha(item)})
+        elif item.is_dir():
+            files = sorted(p for p in item.rglob("*") if p.is_file())
+            combined = hashlib.sha256()
+            for p in files:  # one line per file, so the digest changes when any file or name does
+                combined.update(f"{p.relative_to(item).as_posix()} {sha(p)}\n".encode())
+            out.append({"name": item.name + "/", "files": len(files), "bytes": sum(p.stat().st_size for p in files),
+                        "sha256": combined.hexdigest()})
+    return out
+
+
+def data_source_record(kit: str, data_dir: str | Path | None, quick: bool, seed: int) -> dict:
+    """Where a kit's notebooks read their data: the twin (seed, size, version) or an official folder.
+
+    An official folder is named by its last path component only, with each file's
+    sha256 (no absolute path goes into the record).
+    """
+    problem = get_problem(kit)
+    folder, origin = (Path(data_dir), "--data") if data_dir else (None, "")
+    if folder is None and os.environ.get(problem.env_var):
+        folder, origin = Path(os.environ[problem.env_var]), f"${problem.env_var}"
+    if folder is None:
+        return {"kind": "twin", "seed": int(seed), "size": "quick" if quick else "default",
+                "twin_version": problem.twin_version}
+    return {"kind": "official", "origin": origin, "folder": folder.resolve().name,
+            "files": _fingerprint(folder) if folder.is_dir() else []}
+
+
+def library_versions() -> dict[str, str]:
+    """Python, hdhkits and the libraries the kits use, by distribution name."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from . import __version__
+
+    out = {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}",
+           "hdhkits": __version__}
+    for dist in ("numpy", "pandas", "scipy", "scikit-learn", "scikit-survival", "lifelines", "torch", "matplotlib",
+                 "seaborn", "pillow", "papermill", "nbconvert", "ipykernel"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def write_run_record(out_dir: str | Path, runs: list[NotebookRun], settings: dict,
+                     sources: dict[str, dict]) -> Path:
+    """Save ``run.json``: settings, data sources, versions and every run (paths relative to ``out_dir``)."""
+    out = Path(out_dir).resolve()
+    rows = []
+    for r in runs:
+        row = asdict(r)
+        if r.executed is not None:
+            try:
+                row["executed"] = Path(r.executed).resolve().relative_to(out).as_posix()
+            except ValueError:
+                row["executed"] = Path(r.executed).name
+        rows.append(row)
+    record = {"settings": settings, "data_sources": sources, "versions": library_versions(), "runs": rows,
+              "written": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    return write_json(record, out / RUN_RECORD)
+
+
+def read_run_record(out_dir: str | Path) -> dict:
+    """The ``run.json`` of an output folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        With a sentence naming the folder, when it holds no run record.
+    """
+    path = Path(out_dir) / RUN_RECORD
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: {out_dir} is not the output folder of an `hdhkits run` "
+                                "(of this version); run the kits again with --out pointing there")
+    return json.loads(path.read_text())
 
 
 def format_summary(runs: list[NotebookRun]) -> str:
