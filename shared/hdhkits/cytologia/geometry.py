@@ -15,7 +15,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 
 from ..findings import Finding, error, warning
 
@@ -59,6 +58,8 @@ def image_sizes(folder: str | Path, names: Iterable[str]) -> pd.DataFrame:
         Indexed by ``NAME``: ``width``, ``height`` (0 when unknown) and ``status``
         (``"ok"``, ``"missing"`` or the error text of an unreadable header).
     """
+    from PIL import Image  # here, so that scoring a submission without images needs no PIL
+
     folder = Path(folder)
     rows = []
     for name in pd.unique(pd.Series(list(names), dtype=object).astype(str)):

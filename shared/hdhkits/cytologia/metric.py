@@ -20,6 +20,7 @@ submission) counts as area 0: its IoU with anything is 0, so its GIoU is
 ``-(hull - union) / hull`` with the enclosing hull taken from the corners as given:
 0 when it lies inside the other box, towards -1 as it lies farther away, -1 when the
 hull itself is empty. Two identical boxes, degenerate or not, have GIoU 1.
+
 Everything is vectorised: 22,689 rows score in well under a second.
 :func:`score_interval` adds 95 % bootstrap intervals that resample whole images.
 """
