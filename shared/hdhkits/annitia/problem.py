@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..files import write_csv
+from ..findings import Finding
 from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError
 from ..submission import SubmissionSpec, check_submission
@@ -39,7 +40,7 @@ class AnnitiaProblem(Problem):
               "concordance_index_censored (official); unknown death status left out of C(death)")
     env_var = "ANNITIA_DATA_DIR"
     truth_file = "val_test_truth.csv"
-    twin_version = "1"
+    twin_version = "2"  # 2: calibrated difficulty, noise-made negative labs (issue #7)
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         """Write ``train.csv`` and ``val_test.csv`` to ``data_dir``, ``val_test_truth.csv`` to ``truth_dir``."""
@@ -48,11 +49,16 @@ class AnnitiaProblem(Problem):
         write_csv(test, Path(data_dir) / TEST_FILE)
         write_csv(truth, Path(truth_dir) / self.truth_file)
 
-    def check_data(self, data_dir: Path) -> list[str]:
-        """Every problem of both files (``test.csv`` accepted for ``val_test.csv``)."""
+    def check_data(self, data_dir: Path) -> list[Finding]:
+        """Every finding of both files (``test.csv`` accepted for ``val_test.csv``).
+
+        Errors: layout (missing file or column, unparsable values, unknown codes,
+        duplicate ids). Warnings: labs outside their plausible range (the features treat
+        them as missing) and events dated before ``Age_v1`` (time set to 0.001 years).
+        """
         return check_data_dir(data_dir)
 
-    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[str]:
+    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Every problem of a submission against the test file's ``trustii_id`` values."""
         test = load_test(data_dir, check=False)
         if TEST_ID not in test.columns:

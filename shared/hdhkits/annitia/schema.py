@@ -15,6 +15,7 @@ __all__ = [
     "ID", "TEST_ID", "STATIC", "CODE_COLUMNS", "VISIT_VARIABLES", "N_VISITS", "TARGETS",
     "HEPATIC_EVENT", "HEPATIC_AGE", "DEATH", "DEATH_AGE", "TRAIN_FILE", "TEST_FILE", "TEST_ALIASES",
     "visit_columns", "train_columns", "val_test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
+    "PLAUSIBLE_RANGE", "IMPLAUSIBLE_LAB_HANDLING", "IMPLAUSIBLE_AGE_HANDLING",
 ]
 
 TRAIN_FILE = "train.csv"
@@ -45,13 +46,22 @@ TARGETS = (HEPATIC_EVENT, HEPATIC_AGE, DEATH, DEATH_AGE)
 #: Matches a visit column and captures (variable, visit number).
 VISIT_COLUMN_RE = re.compile(r"^(?P<var>.+)_v(?P<visit>\d+)$")
 
-# Plausible physical bounds: wide enough for any real value, tight enough to catch a
-# unit mix-up (platelets in 10^3/µL are fine, in /L are not).
-_BOUNDS: dict[str, tuple[float, float]] = {
+#: Plausible bounds (inclusive) of every visit variable: wide enough for any real value,
+#: tight enough to catch a unit mix-up (platelets in 10^3/µL are fine, in /L are not). A
+#: value outside is a warning of ``check``; the features treat such a lab value as missing.
+PLAUSIBLE_RANGE: dict[str, tuple[float, float]] = {
     "Age": (0, 120), "BMI": (8, 120), "alt": (0, 10000), "ast": (0, 10000), "bilirubin": (0, 2000),
     "chol": (0, 50), "ggt": (0, 20000), "gluc_fast": (0, 100), "plt": (0, 3000), "triglyc": (0, 200),
     "aixp_aix_result_BM_3": (0, 400), "fibrotest_BM_2": (0, 1), "fibs_stiffness_med_BM_1": (0, 100),
 }
+
+#: What the kit does with a lab or measurement outside :data:`PLAUSIBLE_RANGE` (the ``fix``
+#: of the warning). The official files hold a few (negative GGT, slightly negative
+#: FibroTest): noise from the organisers' synthesis, not measurements.
+IMPLAUSIBLE_LAB_HANDLING = ("impossible as measurements: build_features treats them as missing "
+                            "(the file is not changed)")
+#: Ages are the clock of both outcomes; the kit cannot guess a right one.
+IMPLAUSIBLE_AGE_HANDLING = "kept as they are (ages are the clock of both outcomes); check the file"
 
 
 def visit_columns(variable: str | None = None) -> list[str]:
@@ -78,17 +88,19 @@ def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
     specs.append(ColumnSpec(ID, "str", nullable=False))
     specs.append(ColumnSpec("gender", "code", nullable=True, allowed=(1, 2)))
     specs += [ColumnSpec(c, "code", allowed=(0, 1, 2)) for c in CODE_COLUMNS]
-    specs.append(ColumnSpec("bariatric_surgery_age", "float", minimum=0, maximum=120))
+    specs.append(ColumnSpec("bariatric_surgery_age", "float", minimum=0, maximum=120,
+                            out_of_range="build_features treats them as missing (the file is not changed)"))
     for col in visit_columns():
         var = VISIT_COLUMN_RE.match(col).group("var")
-        low, high = _BOUNDS[var]
-        specs.append(ColumnSpec(col, "float", minimum=low, maximum=high))
+        low, high = PLAUSIBLE_RANGE[var]
+        handling = IMPLAUSIBLE_AGE_HANDLING if var == "Age" else IMPLAUSIBLE_LAB_HANDLING
+        specs.append(ColumnSpec(col, "float", minimum=low, maximum=high, out_of_range=handling))
     if with_targets:
         specs += [
             ColumnSpec(HEPATIC_EVENT, "code", allowed=(0, 1)),
-            ColumnSpec(HEPATIC_AGE, "float", minimum=0, maximum=130),
+            ColumnSpec(HEPATIC_AGE, "float", minimum=0, maximum=130, out_of_range=IMPLAUSIBLE_AGE_HANDLING),
             ColumnSpec(DEATH, "code", allowed=(0, 1)),
-            ColumnSpec(DEATH_AGE, "float", minimum=0, maximum=130),
+            ColumnSpec(DEATH_AGE, "float", minimum=0, maximum=130, out_of_range=IMPLAUSIBLE_AGE_HANDLING),
         ]
     return tuple(specs)
 
