@@ -80,7 +80,7 @@ class CytologiaProblem(Problem):
               "of its image (reconstructed; the official code is not public)")
     env_var = "CYTOLOGIA_DATA_DIR"
     truth_file = "test_truth.csv"
-    twin_version = "2"
+    twin_version = "3"
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         make_twin(data_dir, truth_dir, seed=seed, size=size)

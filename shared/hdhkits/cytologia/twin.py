@@ -43,7 +43,7 @@ TWIN_SIZES: dict[str, tuple[int, int]] = {
 # in 0.8 %, at most 11.
 _CELLS_PER_IMAGE = np.array([0.0, 0.935, 0.052, 0.008, 0.0027, 0.001, 0.0005, 0.0003, 0.0002, 0.0001, 0.0001,
                              0.0001])
-_HIRES_SHARE = 0.05       # images from the high-resolution labs (~5 % of boxes beyond 400 px)
+_HIRES_SHARE = 0.055      # images from the high-resolution labs (~5 % of boxes beyond 400 px)
 _P_BORDER_CELL = 0.04     # an extra, unannotated leukocyte cut by the image border
 _PAST_LEFT_TOP = 0.004    # annotated boxes starting left of or above the image (x1 or y1 < 0)
 _PAST_RIGHT_BOTTOM = 0.015  # annotated boxes ending past the right or bottom edge (~1,000 boxes out in all)
@@ -104,10 +104,22 @@ def _image_formats(rng: np.random.Generator, labs: list[Lab], n: int) -> list[tu
     return out
 
 
-def _plan_cells(rng: np.random.Generator, lab: Lab, size: tuple[int, int], props: np.ndarray) -> list[CellPlan]:
-    """The annotated leukocytes of one image, all inside the image (past-border boxes come later)."""
+def _cells_per_image(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Annotated cells of each of ``n`` images, in exactly the shares of :data:`_CELLS_PER_IMAGE`.
+
+    Counts by largest remainder, then shuffled: the one-cell share is the real one for
+    every twin size and seed, not a draw around it.
+    """
+    share = _CELLS_PER_IMAGE / _CELLS_PER_IMAGE.sum()
+    counts = np.floor(share * n).astype(int)
+    counts[np.argsort(-(share * n - counts))[:n - counts.sum()]] += 1
+    return rng.permutation(np.repeat(np.arange(len(share)), counts))
+
+
+def _plan_cells(rng: np.random.Generator, lab: Lab, size: tuple[int, int], k: int,
+                props: np.ndarray) -> list[CellPlan]:
+    """The ``k`` annotated leukocytes of one image, all inside it (past-border boxes come later)."""
     h, w = size
-    k = int(rng.choice(len(_CELLS_PER_IMAGE), p=_CELLS_PER_IMAGE / _CELLS_PER_IMAGE.sum()))
     first = CLASSES[int(rng.choice(len(CLASSES), p=props))]
     classes = [first] + [first if rng.random() < _P_SAME_CLASS else CLASSES[int(rng.choice(len(CLASSES), p=props))]
                          for _ in range(k - 1)]
@@ -197,9 +209,10 @@ def plan_twin(seed: int = 0, size: str = "default") -> tuple[list[Lab], list[_Im
     rng.shuffle(names_list)
     props = class_proportions()
     plans = []
+    cells_per_image = _cells_per_image(rng, n)
     for i, (lab_id, shape) in enumerate(_image_formats(rng, labs, n)):
         plan = _ImagePlan(i, names_list[i], "train" if i < n_train else "test", lab_id, shape)
-        plan.cells = _plan_cells(rng, labs[lab_id], shape, props)
+        plan.cells = _plan_cells(rng, labs[lab_id], shape, int(cells_per_image[i]), props)
         plans.append(plan)
     for split in ("train", "test"):
         _push_past_border(rng, plans, labs, split)
