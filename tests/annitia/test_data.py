@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from hdhkits.annitia.data import (
-    MIN_TIME, check_data_dir, first_last_age, load_test, load_train, survival_array, survival_targets, to_long,
+    EVENT_BEFORE_FIRST_VISIT, MIN_TIME, check_data_dir, event_findings, first_last_age, load_test, load_train,
+    survival_array, survival_targets, to_long,
 )
 from hdhkits.findings import errors
 from hdhkits.schema import DataError
@@ -84,3 +85,32 @@ def test_reader_lists_every_problem(twin, tmp_path):
     problems = check_data_dir(tmp_path)
     assert any("val_test.csv" in p for p in problems)  # the test file is absent
     assert any(p.file == "train.csv" and "plt_v3" in p for p in problems)
+
+
+def test_events_before_the_first_visit_are_warnings(make_rows):
+    frame = make_rows([
+        dict(Age_v1=60, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=58, death=0),
+        dict(Age_v1=50, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=55, death=0),
+        dict(Age_v1=40, evenements_hepatiques_majeurs=0, evenements_hepatiques_age_occur=30, death=1,
+             death_age_occur=39.5),
+    ])
+    found = event_findings(frame)
+    assert [(f.severity, f.kind, f.file, f.column, f.rows, f.count, f.extreme) for f in found] == [
+        ("warning", EVENT_BEFORE_FIRST_VISIT, "train.csv", "evenements_hepatiques_age_occur", (1,), 1, 2.0),
+        ("warning", EVENT_BEFORE_FIRST_VISIT, "train.csv", "death_age_occur", (3,), 1, 0.5),
+    ]  # row 3's liver age is no event (the indicator is 0): not reported
+    assert "set to 0.001 years" in found[0].fix
+    y = survival_targets(frame)  # the stated handling: the time is clamped, the patient kept
+    assert y.hepatic_time[0] == MIN_TIME and y.death_time[2] == MIN_TIME
+
+
+def test_event_warning_names_the_train_file_in_a_folder(twin, tmp_path):
+    train = pd.read_csv(twin("annitia").data_dir / "train.csv")
+    test = pd.read_csv(twin("annitia").data_dir / "val_test.csv")
+    train.loc[train["evenements_hepatiques_majeurs"] == 1, "evenements_hepatiques_age_occur"] = (
+        train["Age_v1"] - 1)
+    train.to_csv(tmp_path / "train.csv", index=False)
+    test.to_csv(tmp_path / "val_test.csv", index=False)
+    found = [f for f in check_data_dir(tmp_path) if f.kind == EVENT_BEFORE_FIRST_VISIT]
+    assert len(found) == 1 and found[0].count == int(train["evenements_hepatiques_majeurs"].sum())
+    assert not errors(check_data_dir(tmp_path))

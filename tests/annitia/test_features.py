@@ -5,7 +5,8 @@ import pytest
 
 from hdhkits.annitia.data import load_train, to_long
 from hdhkits.annitia.features import (
-    LONGITUDINAL, add_visit_scores, build_features, fib4, fib4_class, static_features, visit_summary,
+    LONGITUDINAL, add_visit_scores, build_features, fib4, fib4_class, implausible_mask, mask_implausible,
+    static_features, visit_summary,
 )
 from hdhkits.annitia.schema import TARGETS
 
@@ -58,3 +59,41 @@ def test_targets_never_used(twin):
     pd.testing.assert_frame_equal(build_features(scrambled), with_targets)
     assert not any(t in c for c in with_targets.columns for t in ("evenements", "death"))
     assert static_features(train).shape[0] == len(train)
+
+
+def test_impossible_labs_are_treated_as_missing(make_rows):
+    clean = make_rows([
+        dict(Age_v1=50, Age_v2=51, ggt_v2=40.0, fibrotest_BM_2_v2=0.3, ast_v1=40, alt_v1=25, plt_v1=200),
+        dict(Age_v1=60, Age_v2=62, ggt_v1=30.0, ggt_v2=36.0, fibrotest_BM_2_v1=0.2),
+    ])
+    noisy = clean.copy()
+    noisy.loc[0, "ggt_v1"] = -10.7658  # as in the official train.csv
+    noisy.loc[0, "fibrotest_BM_2_v1"] = -0.0350329
+    noisy.loc[1, "fibrotest_BM_2_v2"] = 1.2  # above the scale's maximum of 1
+    noisy.loc[1, "plt_v2"] = -3.0
+    bad = implausible_mask(noisy)
+    assert set(bad.columns[bad.any()]) == {"ggt_v1", "fibrotest_BM_2_v1", "fibrotest_BM_2_v2", "plt_v2"}
+    masked = mask_implausible(noisy)
+    for row, col in [(0, "ggt_v1"), (0, "fibrotest_BM_2_v1"), (1, "fibrotest_BM_2_v2"), (1, "plt_v2")]:
+        assert np.isnan(masked.loc[row, col]), (row, col)
+    assert noisy.loc[0, "ggt_v1"] == -10.7658  # the caller's table is not changed
+    # the features are exactly those of the file with the impossible cells left empty
+    pd.testing.assert_frame_equal(build_features(noisy), build_features(clean))
+    X = build_features(noisy)
+    assert X.loc[0, "ggt_first"] == 40.0 and X.loc[0, "ggt_n"] == 1 and X.loc[0, "ggt_min"] == 40.0
+    assert X.loc[1, "fibrotest_BM_2_max"] == 0.2
+
+
+def test_ages_are_not_masked(make_rows):
+    frame = make_rows([dict(Age_v1=50, Age_v2=130, ggt_v1=0.0)])  # 0 is within the range, 130 is not
+    masked = mask_implausible(frame)
+    assert masked.loc[0, "Age_v2"] == 130 and masked.loc[0, "ggt_v1"] == 0.0
+    assert mask_implausible(frame) is frame  # nothing to mask: no copy
+
+
+def test_twin_features_hold_no_impossible_value(twin):
+    train = load_train(twin("annitia").data_dir)
+    assert (train["ggt_v1"] < 0).any() and (train["fibrotest_BM_2_v1"] < 0).any()  # the twin holds the quirk
+    X = build_features(train)
+    assert X["ggt_min"].min() >= 0 and X["fibrotest_BM_2_min"].min() >= 0
+    assert X["fibrotest_BM_2_max"].max() <= 1

@@ -3,8 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hdhkits.annitia.data import load_train
+from hdhkits.annitia.features import build_features
 from hdhkits.annitia.problem import PROBLEM, AnnitiaProblem
-from hdhkits.datasource import write_twin
+from hdhkits.datasource import resolve_data, write_twin
 from hdhkits.findings import errors
 from hdhkits.problem import Score, get_problem
 
@@ -84,3 +86,47 @@ def test_non_numeric_ids(folders):
     sub.iloc[0, 0] = "abc"
     problems = PROBLEM.validate_submission(sub, folders.data_dir)
     assert any("not numbers" in p for p in problems)
+
+
+def _doubled(frame, id_column, as_int):
+    # two copies of a twin file, with fresh ids, so that the official row numbers exist
+    out = pd.concat([frame, frame], ignore_index=True)
+    ids = np.arange(1, len(out) + 1)
+    out[id_column] = ids if as_int else [f"p{i}" for i in ids]
+    return out
+
+
+def test_official_file_findings_are_warnings(folders, tmp_path):
+    """Issue #7: the official train.csv/test.csv load, their impossible labs are warnings with the report's facts."""
+    train = _doubled(pd.read_csv(folders.data_dir / "train.csv", dtype={"patient_id_anon": str}),
+                     "patient_id_anon", as_int=False)
+    test = _doubled(pd.read_csv(folders.data_dir / "val_test.csv"), "trustii_id", as_int=True)
+    assert test.columns[1] == "patient_id_anon"
+    test["patient_id_anon"] = [f"t{i}" for i in range(len(test))]
+    for frame in (train, test):  # clear the twin's own impossible values first
+        for col in ("ggt_v1", "fibrotest_BM_2_v1"):
+            frame.loc[frame[col] < 0, col] = np.nan
+    train.loc[[405, 727, 771, 971], "ggt_v1"] = [-3.2, -10.7658, -0.4, -7.75]
+    fibrotest_rows = [128, 243, 273, 422, 487, 600, 810, 1100]
+    train.loc[fibrotest_rows, "fibrotest_BM_2_v1"] = [-0.01, -0.0350329, -0.002, -0.02, -0.005, -0.03, -0.001, -0.015]
+    test.loc[408, "ggt_v1"] = -1.08073
+    train.to_csv(tmp_path / "train.csv", index=False)
+    test.to_csv(tmp_path / "test.csv", index=False)  # the name the user's copy had
+
+    findings = PROBLEM.check_data(tmp_path)
+    assert not errors(findings), [str(f) for f in errors(findings)]
+    lines = {str(f).split("; ")[0] for f in findings if f.kind == "below_minimum"}
+    assert lines == {
+        "train.csv: column 'ggt_v1': 4 value(s) below 0 (smallest -10.7658) at data row(s) 406, 728, 772, 972",
+        "train.csv: column 'fibrotest_BM_2_v1': 8 value(s) below 0 (smallest -0.0350329) at data row(s) "
+        "129, 244, 274, 423, 488 … (8 rows)",
+        "test.csv: column 'ggt_v1': 1 value(s) below 0 (smallest -1.08073) at data row(s) 409",
+    }
+    ggt = next(f for f in findings if f.column == "ggt_v1" and f.file == "train.csv")
+    assert (ggt.severity, ggt.count, ggt.rows, ggt.extreme) == ("warning", 4, (406, 728, 772, 972), -10.7658)
+    assert "treats them as missing" in ggt.fix
+    # the folder resolves (warnings kept, nothing raised) and the features hold no negative value
+    source = resolve_data("annitia", tmp_path, verbose=False)
+    assert len(source.findings) == len(findings)
+    X = build_features(load_train(source.data_dir))
+    assert X["ggt_min"].min() >= 0 and X["fibrotest_BM_2_min"].min() >= 0

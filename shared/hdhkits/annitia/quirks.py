@@ -78,7 +78,8 @@ def put_negative_values(frame: pd.DataFrame, column: str, count: int, rng: np.ra
 def _edit_file(data_dir: Path, schema: TableSchema, edit: Callable[[pd.DataFrame], None]) -> None:
     # Whatever the file is called (test.csv is accepted), edit it where it is.
     path = find_file(data_dir, schema)
-    frame = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False)
+    # round_trip: every untouched value is written back exactly as it was read
+    frame = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False, float_precision="round_trip")
     edit(frame)
     write_csv(frame, path)
 
