@@ -224,3 +224,14 @@ def test_kit_json_names_the_twin(bundles):
         logo = zf.read("logo.png")
     assert kit["kit"] == "cytologia" and kit["seed"] == 1 and kit["size"] == "quick"
     assert logo.startswith(b"\x89PNG")
+
+
+def test_scoring_program_parses_as_python_3_9(bundles):
+    """Codabench's default image runs an older Python than the kits: the copied code must parse there."""
+    import ast
+
+    for info in bundles.values():
+        with zipfile.ZipFile(info.path) as zf:
+            for name in zf.namelist():
+                if name.startswith("scoring_program/") and name.endswith(".py"):
+                    ast.parse(zf.read(name), filename=name, feature_version=(3, 9))

@@ -135,8 +135,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     def done(kit: str, kit_runs: list) -> None:
         for r in kit_runs:
             if r.status != "skipped":
-                print(f"  {kit + '/' if args.jobs > 1 else ''}{r.notebook:<22} {r.status:<7} {r.seconds:6.1f} s",
-                      flush=True)
+                label = f"{kit}/{r.notebook}" if args.jobs > 1 else r.notebook
+                print(f"  {label:<{32 if args.jobs > 1 else 22}} {r.status:<7} {r.seconds:6.1f} s", flush=True)
         following = kits[kits.index(kit) + 1] if kits.index(kit) + 1 < len(kits) else None
         if args.jobs <= 1 and following:
             print(f"Running {following} ({mode} settings) ...", flush=True)
