@@ -199,6 +199,8 @@ def build_report(out_dir: str | Path, render: bool = True) -> Path:
     parts.append("</table>")
 
     versions = record.get("versions", {})
+    first = [k for k in ("python", "platform", "hdhkits") if k in versions]  # then the libraries, by name
+    versions = {k: versions[k] for k in first + sorted(set(versions) - set(first))}
     parts.append("<h2 id='versions'>Versions</h2><table><tr><th>package</th><th>version</th></tr>"
                  + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in versions.items())
                  + "</table></body></html>\n")

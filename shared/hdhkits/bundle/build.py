@@ -156,6 +156,7 @@ def write_zip(folder: Path, target: Path) -> Path:
                     info.external_attr = 0o644 << 16
                     info.compress_type = zipfile.ZIP_DEFLATED
                     zf.writestr(info, path.read_bytes())
+        tmp.chmod(0o644)  # a file to upload and share (the temporary file is created private)
     return target
 
 
