@@ -3,7 +3,8 @@
 Public entry points (all also reachable from their modules):
 
 * files: :func:`load_train`, :func:`load_test`, :func:`to_long`, :func:`survival_targets`
-* features: :func:`build_features`, :func:`fib4`
+* features: :func:`build_features` (impossible lab values treated as missing by
+  :func:`mask_implausible`), :func:`fib4`
 * metric: :func:`harrell_c`, :func:`official_score`
 * baselines: :func:`make_baselines`, :func:`compare_baselines`, :func:`cross_val_predict_risks`,
   :func:`score_with_interval`, :func:`oracle_score`, :func:`make_submission`
@@ -19,7 +20,7 @@ from .baselines import (
     make_baselines, oracle_score, score_with_interval,
 )
 from .data import SurvivalTargets, first_last_age, load_test, load_train, survival_array, survival_targets, to_long
-from .features import build_features, fib4, fib4_class
+from .features import build_features, fib4, fib4_class, mask_implausible
 from .metric import harrell_c, official_score
 from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
 from .schema import TEST_ID
@@ -28,6 +29,7 @@ from .twin import generate_twin
 __all__ = [
     "PROBLEM", "AnnitiaProblem", "SUBMISSION_SPEC", "load_train", "load_test", "to_long", "first_last_age",
     "survival_targets", "survival_array", "SurvivalTargets", "build_features", "fib4", "fib4_class",
+    "mask_implausible",
     "harrell_c", "official_score", "ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel",
     "make_baselines", "compare_baselines", "cross_val_predict_risks", "score_with_interval", "oracle_score",
     "generate_twin", "make_submission",

@@ -72,11 +72,17 @@ def implausible_mask(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def mask_implausible(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every lab or measurement outside its plausible range set missing.
+    """``frame`` with every lab or measurement outside its plausible range set missing.
 
     The choice the kit makes for the values ``check`` warns about (negative GGT, slightly
     negative FibroTest …): they cannot be measurements, so they carry no information, and
     the patient is treated as not measured at that visit. Ages are not touched.
+
+    Returns
+    -------
+    DataFrame
+        A copy with those cells empty; ``frame`` itself when no value is out of range
+        (the caller's table is never changed).
     """
     bad = implausible_mask(frame)
     if not bad.to_numpy().any():

@@ -33,12 +33,13 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
 5. **Measurements** at each visit come from the latent stage at that age plus a
    patient effect and visit noise, and for the fibrosis markers a patient effect they
    share (inflammation and steatosis move stiffness, FibroTest, AST and platelets
-   together whatever the stage, so combining markers does not average it away): AST rises and ALT barely moves with stage (so the
-   AST/ALT ratio rises), platelets fall, FibroScan and Aixplorer stiffness (log-normal,
-   kPa) and FibroTest (logit-normal, 0–1) rise; GGT, bilirubin, BMI, cholesterol,
-   fasting glucose and triglycerides have their published ranges, with weak links to
-   stage or diabetes. FIB-4 is therefore informative where AST, ALT and platelets meet
-   at one visit. Values keep long decimals. Within a visit labs are patchy (ALT ≈ 80 %,
+   together whatever the stage, so combining markers does not average it away). AST
+   rises and ALT barely moves with stage (so the AST/ALT ratio rises), platelets fall,
+   FibroScan and Aixplorer stiffness (log-normal, kPa) and FibroTest (logit-normal,
+   0–1) rise; GGT, bilirubin, BMI, cholesterol, fasting glucose and triglycerides have
+   their published ranges, with weak links to stage or diabetes. FIB-4 is therefore
+   informative where AST, ALT and platelets meet at one visit. Values keep long
+   decimals. Within a visit labs are patchy (ALT ≈ 80 %,
    FibroScan ≈ 70 %, FibroTest ≈ 66 %, platelets ≈ 30 %, Aixplorer ≈ 15 %) and thin out
    at later visits. As in the official files (made with noise), a few first-visit values
    are impossible: negative ``ggt_v1`` and slightly negative ``fibrotest_BM_2_v1``, in
