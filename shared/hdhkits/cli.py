@@ -150,10 +150,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = {"kits": kits, "quick": bool(args.quick), "seed": args.seed, "jobs": args.jobs,
                 "wall_seconds": round(wall, 1)}
     sources = {kit: data_source_record(kit, args.data, args.quick, args.seed) for kit in kits}
-    write_run_record(out, runs, settings, sources)
-    report = build_report(out)
     print(f"\nOutputs (models, submissions, executed notebooks) in {out.resolve()}")
-    print(f"Report: {report.resolve()} ({wall:.0f} s in all)")
+    try:
+        write_run_record(out, runs, settings, sources)
+        report = build_report(out)
+        print(f"Report: {report.resolve()} ({wall:.0f} s in all)")
+    except (OSError, ValueError) as exc:  # the runs happened and are summarised above; say why there is no report
+        print(f"report.html not written: {exc}; rebuild it with `hdhkits run --report-only {out}`", file=sys.stderr)
     failures = [r for r in runs if r.status == "failed"]
     for r in failures:
         where = f"; the failed executed notebook is {r.executed}" if r.executed else ""
