@@ -211,7 +211,9 @@ def test_pages_follow_the_readme():
               "## The metric\n\n```\n## not a heading\n```\n\n## Traps\n\ntrap text\n")
     title, intro, sections = split_sections(readme)
     assert title == "Toy kit" and [h for h, _ in sections] == ["The files", "The metric", "Traps"]
-    pages = make_pages(get_problem("annitia"), readme, ["score", "c_hepatic"], 0, "quick", 0.61)
+    pages = make_pages(get_problem("annitia"), readme, ["score", "c_hepatic", "a_loss"], 0, "quick", 0.61,
+                       frozenset({"a_loss"}))
+    assert "| `a_loss` | a part of it (lower is better) |" in pages["evaluation.md"]
     assert "files text" in pages["data.md"] and "## not a heading" in pages["evaluation.md"]
     assert "trap text" in pages["overview.md"] and f"({REPOSITORY}/shared/x.py)" in pages["overview.md"]
     assert "0.6100" in pages["evaluation.md"] and "`c_hepatic`" in pages["evaluation.md"]

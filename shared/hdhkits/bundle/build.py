@@ -244,7 +244,8 @@ def build_bundle(
 
         readme = (kit_dir / "README.md").read_text(encoding="utf-8")
         (stage / "pages").mkdir()
-        for name, text in pages_mod.make_pages(problem, readme, keys, seed, size, score.value).items():
+        ascending = frozenset(k for k in keys if _sorting(k) == "asc")
+        for name, text in pages_mod.make_pages(problem, readme, keys, seed, size, score.value, ascending).items():
             (stage / "pages" / name).write_text(text, encoding="utf-8")
         pages_mod.make_logo(problem, stage / "logo.png")
         (stage / "starting_kit").mkdir()

@@ -68,7 +68,7 @@ def _absolute_links(text: str, kit: str) -> str:
 
 
 def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed: int, size: str,
-               sample_score: float) -> dict[str, str]:
+               sample_score: float, lower_is_better: frozenset[str] = frozenset()) -> dict[str, str]:
     """The pages of the competition, file name to Markdown.
 
     Parameters
@@ -83,6 +83,8 @@ def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed:
         The twin the competition is built from.
     sample_score : float
         The sample submission's score (the floor to beat).
+    lower_is_better : frozenset of str
+        Leaderboard columns sorted ascending (a loss shown beside the metric).
 
     Returns
     -------
@@ -100,8 +102,12 @@ def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed:
                 "scores here say nothing about the official leaderboard.")
     overview = [f"# {problem.title}: practice competition", practice, f"**Task.** {problem.task}",
                 intro, *routed["overview"]]
-    columns = "\n".join(f"| `{k}` | {'the challenge metric (higher is better)' if k == 'score' else 'a part of it'} |"
-                        for k in leaderboard_keys)
+    def meaning(key: str) -> str:
+        if key == "score":
+            return "the challenge metric (higher is better)"
+        return "a part of it" + (" (lower is better)" if key in lower_is_better else "")
+
+    columns = "\n".join(f"| `{k}` | {meaning(k)} |" for k in leaderboard_keys)
     evaluation = [
         "# Evaluation", f"**Metric.** {problem.metric}.",
         "Submit a zip holding `submission.csv` at its root. The scoring program first checks the file (columns, "
