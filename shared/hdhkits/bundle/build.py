@@ -31,7 +31,8 @@ from . import pages as pages_mod
 from .samples import sample_submission
 from .vendor import vendor_package
 
-__all__ = ["BundleError", "BundleInfo", "SCORING_PACKAGE", "build_bundle", "write_zip"]
+__all__ = ["BundleError", "BundleInfo", "SCORING_PACKAGE", "DATE_FORMAT", "build_bundle", "competition_yaml", "scoring_sources",
+           "write_zip"]
 
 #: Top-level name of the kit code copied into the scoring program.
 SCORING_PACKAGE = "hdhkits_scoring"
