@@ -56,12 +56,12 @@ def test_check_passes_with_warnings_and_strict_fails(capsys, tmp_path, twin):
 
     folder = copy_data(twin("annitia", "quick").data_dir, tmp_path / "data")
     train = pd.read_csv(folder / "train.csv")
-    train.loc[3, "ggt_v1"] = -10.5  # a noise-made impossible value, as the official train.csv holds
+    train.loc[3, "ggt_v2"] = -10.5  # noise-made impossible value, as in the official train.csv
     train.to_csv(folder / "train.csv", index=False)
     code, out, err = run(capsys, "check", "annitia", folder)
     assert code == 0, out + err
     assert "match the official ANNITIA layout" in out and "warning(s)" in out
-    assert "warning: train.csv: column 'ggt_v1': 1 value(s) below 0 (smallest -10.5) at data row(s) 4" in out
+    assert "warning: train.csv: column 'ggt_v2': 1 value(s) below 0 (smallest -10.5) at data row(s) 4" in out
     code, _, err = run(capsys, "check", "annitia", folder, "--strict")
     assert code == 1 and "--strict" in err
     # an error beside the warning: exit 1, the error printed before the warning
