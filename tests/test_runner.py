@@ -158,3 +158,18 @@ def test_run_record_round_trip_with_relative_paths(kits, tmp_path):
     assert str(tmp_path) not in (out / "run.json").read_text()
     with pytest.raises(FileNotFoundError, match="is not the output folder of an `hdhkits run`"):
         read_run_record(tmp_path)
+
+
+class Dies(Toy):
+    """A toy kit whose worker process is killed by its notebook."""
+
+    name = "dies"
+
+
+def test_a_worker_that_dies_is_a_failure_not_a_traceback(kits, tmp_path):
+    _kit(kits, "dies", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)  # the worker running the kit")
+    _kit(kits, "toy", "pass")
+    runs = run_kits([Dies(), Toy()], tmp_path / "out", jobs=2, kits_dir=kits)
+    assert [(r.kit, r.status) for r in runs][:3] == [("dies", "failed"), ("dies", "skipped"), ("dies", "skipped")]
+    assert "the process running dies stopped" in runs[0].error
+    assert [r.kit for r in runs[3:]] == ["toy"] * 3  # reported too, whether its worker finished or not

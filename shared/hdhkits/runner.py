@@ -304,7 +304,14 @@ def run_kits(
             futures = {pool.submit(run_kit, kit, out_dir, **kwargs): kit for kit in kits}
             for future in as_completed(futures):
                 kit = futures[future]
-                results[kit] = future.result()
+                try:
+                    results[kit] = future.result()
+                except Exception as exc:  # the worker died (memory, signal): the kit failed, the others go on
+                    name = kit.name if isinstance(kit, Problem) else get_problem(kit).name
+                    notebooks = list(kwargs.get("notebooks", NOTEBOOKS))
+                    results[kit] = [NotebookRun(name, notebooks[0], "failed",
+                                                error=f"the process running {name} stopped: {type(exc).__name__}: {exc}")]
+                    results[kit] += [NotebookRun(name, n, "skipped") for n in notebooks[1:]]
                 if on_kit_done:
                     on_kit_done(kit, results[kit])
     return [r for kit in kits for r in results[kit]]
