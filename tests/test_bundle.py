@@ -237,3 +237,22 @@ def test_scoring_program_parses_as_python_3_9(bundles):
             for name in zf.namelist():
                 if name.startswith("scoring_program/") and name.endswith(".py"):
                     ast.parse(zf.read(name), filename=name, feature_version=(3, 9))
+
+
+def test_scoring_log_of_an_unreadable_or_missing_file(bundles, tmp_path):
+    """What a participant reads when the zip holds junk or no CSV: a sentence, no platform path."""
+    from hdhkits.bundle.check import _run_program
+
+    with zipfile.ZipFile(bundles["cardihack"].path) as zf:
+        zf.extractall(tmp_path / "bundle")
+    junk = tmp_path / "submission.csv"
+    junk.write_bytes(b"\x00\xff\xfe junk")
+    code, log, _ = _run_program(tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", junk,
+                                tmp_path / "run1", 60)
+    assert code == 1 and log.startswith("submission.csv: INVALID, 1 problem(s)\n  - cannot be read as CSV")
+    assert "/app/" not in log and str(tmp_path) not in log and "Traceback" not in log
+    other = tmp_path / "notes.txt"
+    other.write_text("hello")
+    code, log, _ = _run_program(tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", other,
+                                tmp_path / "run2", 60)
+    assert code == 1 and "submission.csv: not found in your zip (it holds no CSV file)" in log

@@ -59,8 +59,8 @@ def main(argv: list) -> int:
     name = path.relative_to(res).as_posix()
     try:
         submission = read_submission(path)
-    except DataError as exc:
-        fail(f"{name}: {exc}")
+    except DataError as exc:  # the sentences only: the platform's folders mean nothing to the participant
+        fail("\n".join([f"{name}: INVALID, {len(exc.problems)} problem(s)"] + [f"  - {p}" for p in exc.problems]))
     findings = problem.validate_submission(submission, ref / config["data_folder"])
     blocking, notes = errors(findings), warnings_of(findings)
     if blocking:
@@ -73,7 +73,9 @@ def main(argv: list) -> int:
     truth = problem.read_truth(ref / config["truth_folder"])
     try:
         score = problem.score_submission(submission, truth)
-    except (DataError, ValueError, KeyError, TypeError) as exc:
+    except DataError as exc:
+        fail(f"{name}: cannot be scored: " + "; ".join(exc.problems))
+    except (ValueError, KeyError, TypeError) as exc:
         fail(f"{name}: cannot be scored ({exc})")
     scores = {"score": float(score.value), **{k: float(v) for k, v in score.parts.items()}}
     for key in config["leaderboard_keys"]:
