@@ -55,7 +55,8 @@ def setup_plots(dpi: int = 72) -> None:
     plt.rcParams.update({"figure.dpi": dpi, "savefig.dpi": dpi, "figure.figsize": (7, 4)})
 
 
-def record_score(output_dir: str | Path, notebook: str, name: str, value: float) -> None:
+def record_score(output_dir: str | Path, notebook: str, name: str, value: float,
+                 interval: tuple[float, float] | None = None) -> None:
     """Record a notebook's key score in ``<output_dir>/scores.json`` for the runner's summary.
 
     Parameters
@@ -68,10 +69,17 @@ def record_score(output_dir: str | Path, notebook: str, name: str, value: float)
         What the score is, e.g. ``"CV score, best baseline"``.
     value : float
         The score.
+    interval : (float, float), optional
+        Its 95 % interval (e.g. a bootstrap interval), shown beside it by ``hdhkits run``
+        and in the run report.
     """
     path = Path(output_dir) / "scores.json"
     scores = read_scores(output_dir)
-    scores[notebook] = {"name": name, "value": float(value)}
+    entry = {"name": name, "value": float(value)}
+    if interval is not None:
+        low, high = (float(v) for v in interval)
+        entry.update(low=low, high=high)
+    scores[notebook] = entry
     write_json(scores, path)
 
 
