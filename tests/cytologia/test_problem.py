@@ -1,8 +1,9 @@
 import pandas as pd
 from PIL import Image
 
+from hdhkits.cytologia.geometry import box_findings, image_sizes
 from hdhkits.cytologia.problem import PROBLEM
-from hdhkits.findings import errors, warnings_of
+from hdhkits.findings import errors
 from hdhkits.problem import get_problem
 from hdhkits.quirks import copy_data
 
@@ -40,26 +41,28 @@ def test_missing_and_unreadable_images_are_errors(cyto_source, tmp_path):
     assert names[0] in str(found[0]) and names[1] in str(found[1])
 
 
-def test_boxes_past_the_border_in_a_submission_warn_and_score_as_given(cyto_source):
+def test_submission_boxes_partly_outside_pass_wholly_outside_warn(cyto_source):
     truth = PROBLEM.read_truth(cyto_source.truth_dir)
     sub = truth.copy()
-    sub.loc[0, ["x1", "x2"]] = [-40, sub.loc[0, "x2"]]
+    sub.loc[0, "x1"] = -40                       # partly outside: valid and silent, scored as given
     sub.loc[1, "y2"] = 5000
+    sub.loc[2, ["x1", "x2"]] = [900, 1000]       # wholly outside (coordinates of a resized copy?)
+    sub.loc[3, ["y1", "y2"]] = [-90, -10]
     found = PROBLEM.validate_submission(sub, cyto_source.data_dir)
     assert not errors(found)
-    past = {f.column: f for f in warnings_of(found) if f.kind == "box_past_border"}
-    assert {"x1", "y2"} <= set(past)
-    assert past["x1"].rows[0] == 1 and past["x1"].extreme == -40
-    assert 2 in past["y2"].rows and "scored as given" in str(past["y2"])
-    # the truth itself holds boxes past the border: they validate with a warning and score 1
+    assert [f.kind for f in found] == ["box_outside_image"]
+    assert found[0].rows == (3, 4) and found[0].count == 2 and "(900, " in found[0].message
+    assert "resized" in found[0].fix
+    assert PROBLEM.score_submission(sub.iloc[:2], truth.iloc[:2]).value < 1
     assert PROBLEM.score_submission(sub, sub).value == 1
 
 
 def test_truth_scores_one_and_validates(cyto_source):
     truth = PROBLEM.read_truth(cyto_source.truth_dir)
-    found = PROBLEM.validate_submission(truth, cyto_source.data_dir)
-    # the truth holds boxes partly outside their image, as the official one: warnings only
-    assert not errors(found) and all(f.kind == "box_past_border" for f in found)
+    # the truth holds boxes partly outside their image, as the official one: valid, no finding
+    assert PROBLEM.validate_submission(truth, cyto_source.data_dir) == []
+    sizes = image_sizes(cyto_source.data_dir / "images", truth["NAME"])
+    assert box_findings(truth, sizes, "test_truth.csv", "scored as given")  # boxes past the border are there
     s = PROBLEM.score_submission(truth, truth)
     assert s.value == 1 and set(s.parts) == {"giou_term", "mean_giou", "macro_f1"}
 
@@ -102,4 +105,4 @@ def test_official_style_script_runs_on_the_twin(cyto_source):
     sub["x1"], sub["y1"], sub["x2"], sub["y2"] = w // 2 - 70, h // 2 - 70, w // 2 + 70, h // 2 + 70
     sub["class"] = train["class"].mode()[0]
     assert (per_image >= 1).all()
-    assert not errors(PROBLEM.validate_submission(sub, folder))
+    assert PROBLEM.validate_submission(sub, folder) == []

@@ -19,7 +19,7 @@ import pandas as pd
 from ..findings import Finding, error, warning
 
 __all__ = ["USUAL_SIDES", "BOX", "image_sizes", "image_findings", "image_size_findings", "box_findings",
-           "empty_box_findings", "TRAIN_BORDER_FIX", "SUBMISSION_BORDER_FIX", "TRAIN_EMPTY_FIX", "LARGE_IMAGE_FIX"]
+           "outside_box_findings", "empty_box_findings", "TRAIN_BORDER_FIX", "SUBMISSION_OUTSIDE_FIX", "TRAIN_EMPTY_FIX", "LARGE_IMAGE_FIX"]
 
 #: Image sides (px) the kit calls usual: the official images are about 370 x 368.
 USUAL_SIDES: tuple[int, int] = (300, 420)
@@ -27,7 +27,8 @@ BOX = ["x1", "y1", "x2", "y2"]
 _LIMIT = 5
 
 TRAIN_BORDER_FIX = "clipped to the image for training (crops, detector calibration); scored as given"
-SUBMISSION_BORDER_FIX = "scored as given: the metric does not clip boxes"
+SUBMISSION_OUTSIDE_FIX = ("scored as given (it can match no cell: GIoU below 0); check the coordinates are "
+                          "pixels of the image as it is in images/, not of a resized copy")
 TRAIN_EMPTY_FIX = "the reader leaves those rows out of training"
 LARGE_IMAGE_FIX = ("read at their own size: the detector scales its working resolution with the image, "
                    "crops are cut around each box and resized")
@@ -159,6 +160,40 @@ def box_findings(table: pd.DataFrame, sizes: pd.DataFrame, file: str, fix: str) 
                              f"{_rows_text(rows, n)}", file=file, column=column, rows=rows, count=n,
                              extreme=extreme, kind="box_past_border", fix=fix))
     return found
+
+
+def outside_box_findings(table: pd.DataFrame, sizes: pd.DataFrame, file: str, fix: str) -> list[Finding]:
+    """A warning for boxes lying wholly outside their image (no pixel in common with it).
+
+    A box *partly* outside is normal (annotators box a cell cut by the border whole, and the
+    truth holds such boxes); one with nothing inside the image can match no cell and most
+    often means coordinates of a resized copy of the image.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``NAME, x1, y1, x2, y2``, index 0..n-1; boxes of images of unknown size are not checked.
+    sizes : DataFrame
+        From :func:`image_sizes`.
+    file, fix : str
+        Named on the finding.
+    """
+    c = _coords(table).to_numpy(float)
+    known = sizes[sizes["status"] == "ok"]
+    names = table["NAME"].astype(str)
+    w = names.map(known["width"]).to_numpy(float)
+    h = names.map(known["height"]).to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        bad = (c[:, 2] <= 0) | (c[:, 3] <= 0) | (c[:, 0] >= w) | (c[:, 1] >= h)  # NaN compares False
+    if not bad.any():
+        return []
+    n = int(bad.sum())
+    rows = _first(np.flatnonzero(bad))
+    i = int(np.flatnonzero(bad)[0])
+    return [warning(f"{n} of {len(table)} box(es) lie wholly outside their image, e.g. data row {rows[0]}: "
+                    f"({c[i, 0]:g}, {c[i, 1]:g}, {c[i, 2]:g}, {c[i, 3]:g}) in a {w[i]:g} x {h[i]:g} px image; "
+                    f"at data row(s) {_rows_text(rows, n)}", file=file, rows=rows, count=n,
+                    kind="box_outside_image", fix=fix)]
 
 
 def empty_box_findings(table: pd.DataFrame, file: str, fix: str, severity: str = "warning") -> list[Finding]:

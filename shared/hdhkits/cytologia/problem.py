@@ -11,7 +11,7 @@ from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError
 from ..submission import SubmissionSpec, check_submission
 from .classes import CLASSES
-from .geometry import SUBMISSION_BORDER_FIX, box_findings, image_sizes
+from .geometry import SUBMISSION_OUTSIDE_FIX, image_sizes, outside_box_findings
 from .metric import cytologia_score
 from .reader import TEST_SCHEMA, check_folder, read_csv_checked
 from .twin import make_twin
@@ -90,18 +90,20 @@ class CytologiaProblem(Problem):
         return check_folder(data_dir)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
-        """Errors of the format and the box rules, then a warning for boxes past their image border.
+        """Errors of the format and the box rules, then a warning for boxes wholly outside their image.
 
+        Boxes partly outside their image are valid and silent: the truth holds such boxes
+        (annotators box a cell cut by the border whole) and the metric scores boxes as
+        given. A box with nothing inside its image gets a ``box_outside_image`` warning.
         Image sizes come from the headers of the test images in ``data_dir/images``
-        (skipped when that folder is absent). Boxes partly outside their image are valid
-        and scored as given.
+        (skipped when that folder is absent).
         """
         test = read_csv_checked(Path(data_dir) / "test.csv", TEST_SCHEMA)
         found = check_submission_rules(submission, test)
         images = Path(data_dir) / "images"
         if images.is_dir() and {"NAME", "x1", "y1", "x2", "y2"} <= set(map(str, submission.columns)):
             sizes = image_sizes(images, test["NAME"].astype(str))
-            found += box_findings(submission.reset_index(drop=True), sizes, "", SUBMISSION_BORDER_FIX)
+            found += outside_box_findings(submission.reset_index(drop=True), sizes, "", SUBMISSION_OUTSIDE_FIX)
         return found
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
