@@ -8,6 +8,10 @@ Public entry points (all also reachable from their modules):
 * metric: :func:`harrell_c`, :func:`official_score`
 * baselines: :func:`make_baselines`, :func:`compare_baselines`, :func:`cross_val_predict_risks`,
   :func:`score_with_interval`, :func:`oracle_score`, :func:`make_submission`
+* model families (:mod:`~hdhkits.annitia.models`): :func:`make_clinical_model`,
+  :func:`make_leaderboard_model`, :class:`RankBlend`, :class:`Component`, :data:`FAMILIES`
+* repeated cross-validation (:mod:`~hdhkits.annitia.validation`): :func:`compare_models`,
+  :func:`family_ablation`, :func:`paired_difference`
 * twin: :func:`generate_twin`; problem definition: :data:`PROBLEM`
 """
 from __future__ import annotations
@@ -22,9 +26,14 @@ from .baselines import (
 from .data import SurvivalTargets, first_last_age, load_test, load_train, survival_array, survival_targets, to_long
 from .features import build_features, fib4, fib4_class, mask_implausible
 from .metric import harrell_c, official_score
+from .models import (
+    CLINICAL_FAMILIES, FAMILIES, LEADERBOARD_FAMILIES, Component, RankBlend, make_clinical_model,
+    make_leaderboard_model,
+)
 from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
 from .schema import TEST_ID
 from .twin import generate_twin
+from .validation import compare_models, cv_summary, family_ablation, paired_difference, repeated_cv_risks
 
 __all__ = [
     "PROBLEM", "AnnitiaProblem", "SUBMISSION_SPEC", "load_train", "load_test", "to_long", "first_last_age",
@@ -32,7 +41,9 @@ __all__ = [
     "mask_implausible",
     "harrell_c", "official_score", "ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel",
     "make_baselines", "compare_baselines", "cross_val_predict_risks", "score_with_interval", "oracle_score",
-    "generate_twin", "make_submission",
+    "generate_twin", "make_submission", "FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "Component",
+    "RankBlend", "make_clinical_model", "make_leaderboard_model", "compare_models", "cv_summary",
+    "family_ablation", "paired_difference", "repeated_cv_risks",
 ]
 
 

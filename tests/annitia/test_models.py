@@ -1,0 +1,135 @@
+"""The two model families: what each may read, the rank blend, the nested weights."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from hdhkits.annitia import PROBLEM, make_submission
+from hdhkits.annitia.baselines import ClinicalScore
+from hdhkits.annitia.data import load_test, load_train, survival_array, survival_targets
+from hdhkits.annitia.features import build_features
+from hdhkits.annitia.metric import harrell_c
+from hdhkits.annitia.models import (
+    CLINICAL_FAMILIES, FAMILIES, FOLLOWUP, RankBlend, add_followup_features, family_columns, feature_families,
+    make_clinical_model, make_leaderboard_model, simplex_grid,
+)
+
+# What the clinical model must never read: the follow-up window, visit counts, anything
+# measured after the first visit, and the missing-code indicators.
+FORBIDDEN_FOR_CLINICAL = ("followup_years", "age_last", "years_per_visit", "n_visits")
+
+
+@pytest.fixture(scope="module")
+def data(twin):
+    source = twin("annitia")
+    train, test = load_train(source.data_dir), load_test(source.data_dir)
+    return build_features(train), survival_targets(train), build_features(test), test, source
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    X, y, *_ = data
+    return {"clinical": make_clinical_model(quick=True).fit(X, y),
+            "leaderboard": make_leaderboard_model(quick=True).fit(X, y)}
+
+
+def test_every_feature_has_one_family(data):
+    X = add_followup_features(data[0])
+    families = feature_families(X.columns)
+    assert list(families) == list(FAMILIES)
+    assert sorted(c for cols in families.values() for c in cols) == sorted(X.columns)
+    assert sorted(families["follow-up"]) == sorted(FOLLOWUP)
+    assert "T2DM_missing" in families["missing codes"] and "plt_n" in families["counts"]
+    with pytest.raises(ValueError, match="belong to no family"):
+        feature_families(["age_first", "my_new_feature"])
+    with pytest.raises(ValueError, match="unknown feature famil"):
+        family_columns(X.columns, ("statics", "labs"))
+
+
+def test_clinical_columns_are_first_visit_biology(data):
+    X = add_followup_features(data[0])
+    cols = family_columns(list(X.columns), CLINICAL_FAMILIES)
+    assert "age_first" in cols and "fibs_stiffness_med_BM_1_first" in cols and "T2DM_1" in cols
+    for col in cols:
+        assert col not in FORBIDDEN_FOR_CLINICAL
+        assert not col.endswith(("_missing", "_n", "_last", "_min", "_max", "_slope", "_class")), col
+
+
+def test_years_per_visit():
+    X = pd.DataFrame({"followup_years": [0.0, 6.0, 6.0], "n_visits": [1.0, 3.0, 4.0]})
+    assert add_followup_features(X)["years_per_visit"].tolist() == [0.0, 3.0, 2.0]
+    assert "years_per_visit" not in X  # the caller's frame is not changed
+    assert add_followup_features(X[["n_visits"]]).columns.tolist() == ["n_visits"]
+
+
+def test_simplex_grid():
+    grid = simplex_grid(3, 0.25)
+    assert grid.shape == (15, 3)
+    np.testing.assert_allclose(grid.sum(axis=1), 1)
+    assert (grid >= 0).all() and len({tuple(r) for r in grid}) == 15
+    np.testing.assert_allclose(grid[-1].max(), 1)  # the least even last
+    assert np.ptp(grid[0]) <= 0.25  # the most even first
+    with pytest.raises(ValueError):
+        simplex_grid(3, 0.3)
+
+
+def test_blend_weights_follow_the_signal():
+    rng = np.random.default_rng(0)
+    n = 400
+    signal = rng.normal(size=n)
+    time = rng.exponential(np.exp(-signal))
+    event = rng.random(n) < 0.6
+    X = pd.DataFrame({"signal": signal, "noise": rng.normal(size=n)})
+    y = survival_array(event, time)
+    blend = RankBlend([("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))],
+                      inner_splits=3, weight_step=0.25).fit(X, y)
+    assert blend.weights_["signal"] >= 0.75 and np.isclose(blend.weights_.sum(), 1)
+    assert blend.component_scores_["signal"] > 0.65 > blend.component_scores_["noise"]
+    risk = blend.predict(X)
+    assert harrell_c(event, time, risk) > 0.65
+    # row by row: a patient's risk does not depend on who is predicted with them
+    np.testing.assert_allclose(blend.predict(X.iloc[:7]), risk[:7])
+    assert len(blend.models_["signal"]) == 3
+
+
+def test_sklearn_conventions():
+    model = make_leaderboard_model(quick=True, seed=3)
+    params = model.get_params()
+    assert params["hepatic__random_state"] == 3 and params["death__inner_splits"] == 2
+    assert clone(model).get_params()["hepatic__weight_step"] == 0.25
+    assert make_leaderboard_model().get_params()["hepatic__inner_splits"] == 3
+
+
+def test_clinical_model_ignores_follow_up(data, fitted):
+    X, _, X_test, *_ = data
+    # Stretch every test patient's follow-up window: the clinical model must not move,
+    # the leaderboard model must (its death model reads the window).
+    stretched = X_test.copy()
+    stretched["followup_years"] = stretched["followup_years"][::-1].to_numpy() * 2 + 1
+    stretched["n_visits"] = stretched["n_visits"][::-1].to_numpy()
+    np.testing.assert_allclose(fitted["clinical"].predict(stretched), fitted["clinical"].predict(X_test))
+    lb = fitted["leaderboard"]
+    assert not np.allclose(lb.predict(stretched)[:, 1], lb.predict(X_test)[:, 1])
+    for blend in (fitted["clinical"].hepatic_, fitted["clinical"].death_):
+        for models in blend.models_.values():
+            for component in models:
+                assert not set(component.features_) & set(FORBIDDEN_FOR_CLINICAL)
+                assert not any(c.endswith(("_missing", "_n", "_last", "_slope")) for c in component.features_)
+
+
+def test_leaderboard_death_blend_holds_the_follow_up_model(fitted):
+    death = fitted["leaderboard"].death_
+    assert list(death.weights_.index) == ["Cox, follow-up only", "Cox", "boosting", "forest"]
+    assert sorted(death.models_["Cox, follow-up only"][0].features_) == sorted(FOLLOWUP)
+    assert list(fitted["leaderboard"].hepatic_.weights_.index) == ["Cox", "boosting", "forest"]
+
+
+@pytest.mark.parametrize("name", ["clinical", "leaderboard"])
+def test_fitted_models_submit_and_beat_random(data, fitted, name):
+    X, y, X_test, test, source = data
+    risks = fitted[name].predict(X_test)
+    assert risks.shape == (len(X_test), 2) and np.isfinite(risks).all()
+    submission = make_submission(test, risks)
+    assert PROBLEM.validate_submission(submission, source.data_dir) == []
+    score = PROBLEM.score_submission(submission, PROBLEM.read_truth(source.truth_path))
+    assert score.value > 0.7, score

@@ -1,0 +1,68 @@
+"""Repeated cross-validation, intervals, paired differences and the family ablation."""
+import numpy as np
+import pytest
+
+from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_predict_risks
+from hdhkits.annitia.data import load_train, survival_targets
+from hdhkits.annitia.features import build_features
+from hdhkits.annitia.metric import official_score
+from hdhkits.annitia.validation import (
+    compare_models, cv_summary, family_ablation, paired_difference, repeated_cv_risks,
+)
+
+
+@pytest.fixture(scope="module")
+def data(twin):
+    train = load_train(twin("annitia").data_dir)
+    return build_features(train), survival_targets(train)
+
+
+STIFFNESS = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last"))
+FOLLOWUP = TwoOutcomeModel(ClinicalScore("n_visits"))
+
+
+def test_repeats_use_seeded_splits(data):
+    X, y = data
+    risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2, seed=4)
+    assert risks.shape == (2, len(X), 2) and np.isfinite(risks).all()
+    # repeat 0 is the split of cross_val_predict_risks; the median fill differs between splits
+    np.testing.assert_array_equal(risks[0], cross_val_predict_risks(STIFFNESS, X, y, n_splits=3, seed=4))
+    assert not np.array_equal(risks[0], risks[1])
+    in_two = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2, seed=4, n_jobs=2)
+    np.testing.assert_array_equal(in_two, risks)
+
+
+def test_summary_is_the_mean_over_repeats(data):
+    X, y = data
+    risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2)
+    summary = cv_summary(y, risks, n_boot=30)
+    scores = [official_score(y, r[:, 0], r[:, 1]) for r in risks]
+    assert summary["score"] == pytest.approx(np.mean([s.value for s in scores]))
+    assert summary["c_death"] == pytest.approx(np.mean([s.parts["c_death"] for s in scores]))
+    for key, low, high in (("score", "low", "high"), ("c_hepatic", "c_hepatic_low", "c_hepatic_high"),
+                           ("c_death", "c_death_low", "c_death_high")):
+        assert summary[low] <= summary[key] <= summary[high], key
+    assert cv_summary(y, risks[0], n_boot=30)["score"] == pytest.approx(scores[0].value)  # one repeat, 2-D
+
+
+def test_compare_and_paired_difference(data):
+    X, y = data
+    table, oof = compare_models({"stiffness": STIFFNESS, "visits": FOLLOWUP}, X, y, n_splits=3, n_repeats=2,
+                                n_boot=30)
+    assert list(table.index) == ["stiffness", "visits"] and oof["visits"].shape == (2, len(X), 2)
+    diff = paired_difference(y, oof["stiffness"], oof["visits"], n_boot=30)
+    assert diff.estimate == pytest.approx(table.loc["stiffness", "score"] - table.loc["visits", "score"])
+    assert diff.low <= diff.estimate <= diff.high
+    same = paired_difference(y, oof["visits"], oof["visits"], n_boot=30)
+    assert same.estimate == same.low == same.high == 0
+
+
+def test_family_ablation(data):
+    X, y = data
+    table = family_ablation(X, y, n_splits=3, families=("statics", "first values", "follow-up"))
+    assert list(table.index) == ["statics", "+ first values", "+ follow-up"]
+    assert list(table.columns[:5]) == ["score", "gain", "c_hepatic", "c_death", "n_features"]
+    assert table["n_features"].is_monotonic_increasing and np.isnan(table["gain"].iloc[0])
+    assert table["gain"].iloc[2] == pytest.approx(table["score"].iloc[2] - table["score"].iloc[1])
+    # the follow-up window is the death signal of the metric (the trap): it must show
+    assert table["c_death"].iloc[2] > table["c_death"].iloc[1] + 0.03
