@@ -61,3 +61,16 @@ def test_missing_column_is_a_clear_error(broken):
     with pytest.raises(DataError, match="'class' is missing"):
         read_dataset(broken)
     assert any("class" in p for p in layout_problems(broken))
+
+
+def test_check_folder_lists_errors_and_warnings(broken):
+    from hdhkits.cytologia.reader import check_folder
+
+    found = check_folder(broken)
+    kinds = {(f.severity, f.kind, f.column) for f in found}
+    assert ("error", "missing_file", None) in kinds and ("error", "unreadable_file", None) in kinds
+    assert ("warning", "unknown_code", "class") in kinds
+    past = [f for f in found if f.kind == "box_past_border"]
+    assert {f.column for f in past} == {"x1", "y1"}
+    x1 = next(f for f in past if f.column == "x1")
+    assert x1.rows == (2,) and x1.extreme == -40 and x1.file == "train.csv"

@@ -197,7 +197,7 @@ def check_folder(data_dir: str | Path, images_dir: str = "images") -> list[Findi
         return found  # already listed by layout_problems
     if not img.is_dir():
         return found
-    train = train.dropna(subset=["NAME"]).reset_index(drop=True) if train["NAME"].isna().any() else train
+    # rows keep their place (finding rows are data rows); an empty NAME, an error already, matches no image
     names = pd.concat([train["NAME"], test["NAME"]], ignore_index=True).dropna().astype(str)
     sizes = image_sizes(img, names)
     found += image_findings(sizes, images_dir)
