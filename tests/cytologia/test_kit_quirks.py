@@ -58,3 +58,14 @@ def test_duplicated_image_is_grouped(folder):
     dup = next(n for n in data.images["NAME"] if n.startswith("dup"))
     groups = data.images.set_index("NAME")["group"]
     assert (groups == groups[dup]).sum() >= 2
+
+
+def test_quick_twin_holds_every_quirk_of_the_real_files(cyto_source):
+    """The quick twin (seed 0) already gives each warning of QUIRKS with in_twin=True, as the default one must."""
+    from hdhkits.cytologia.problem import PROBLEM
+
+    findings = PROBLEM.check_data(cyto_source.data_dir)
+    for quirk in QUIRKS:
+        if quirk.in_twin and quirk.kind:
+            assert any(f.kind == quirk.kind and f.file == quirk.file and (quirk.column is None or f.column == quirk.column)
+                       for f in findings), quirk.name
