@@ -12,6 +12,10 @@ from .metric import (
     DUMMY_MACE, DUMMY_SEVERITY, MACE_CLASS_WEIGHTS, SEVERITY_CLASS_WEIGHTS, WEIGHT_KAPPA, WEIGHT_SEVERITY,
     cardihack_metric, rescaled_severity, weighted_kappa, weighted_logloss,
 )
+from .models import (
+    MACE_MODEL_FEATURES, CrossFittedBurden, MaceRiskClassifier, PriorShrinkage, RiskSCDFeatures, VariantCoding,
+    make_shrunk_severity_model,
+)
 from .plausibility import PlausibleValues, plausibility_findings, plausible_values
 from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem
 from .qc import genotype_qc
@@ -35,6 +39,8 @@ __all__ = [
     "risk_scd", "risk_scd_index", "esc_band", "RiskSCDClassifier", "GRADIENT_MMHG", "ESC_BANDS",
     "make_severity_model", "OrdinalMaceClassifier", "SNPScreener", "GeneticRiskScore", "ConstantProbability",
     "ConstantClass", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",
+    "make_shrunk_severity_model", "PriorShrinkage", "MaceRiskClassifier", "CrossFittedBurden", "RiskSCDFeatures",
+    "VariantCoding", "MACE_MODEL_FEATURES",
     "cross_validate_pair", "comparison_table", "plot_comparison", "score_row", "CVResult",
     "apply_thresholds", "fit_kappa_thresholds", "genotype_qc",
     "make_twin_frames", "oracle_submission", "oracle_train_predictions", "snp_architecture", "TRAIN_TRUTH_FILE",
