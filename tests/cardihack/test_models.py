@@ -132,3 +132,18 @@ def test_save_and_load(tmp_path, data, fitted):
     sev2, mace2 = baselines.load_models(path, fingerprint="x")
     assert np.allclose(sev2.predict_proba(test), sev.predict_proba(test))
     assert (mace2.predict(test) == mace.predict(test)).all()
+
+
+def test_choose_pair_takes_the_best_rule_abiding_pair():
+    from hdhkits.cardihack import BASELINE_PAIR, NEW_PAIR, ConstantProbability, RiskSCDClassifier, candidate_pairs
+    from hdhkits.cardihack.models import choose_pair
+
+    pairs = candidate_pairs()
+    assert set(pairs) == {BASELINE_PAIR, NEW_PAIR}
+    assert choose_pair({BASELINE_PAIR: 0.2, NEW_PAIR: 0.1}, pairs) == BASELINE_PAIR
+    assert choose_pair({BASELINE_PAIR: 0.1, NEW_PAIR: 0.2}, pairs) == NEW_PAIR
+    # a better-scoring pair that breaks the MACE rule (no SNP) is never chosen
+    pairs["Risk-SCD"] = (ConstantProbability("weighted"), RiskSCDClassifier())
+    assert choose_pair({BASELINE_PAIR: 0.1, NEW_PAIR: 0.2, "Risk-SCD": 0.5}, pairs) == NEW_PAIR
+    with pytest.raises(ValueError, match="rules"):
+        choose_pair({"Risk-SCD": 0.5}, pairs)

@@ -13,8 +13,8 @@ from .metric import (
     cardihack_metric, rescaled_severity, weighted_kappa, weighted_logloss,
 )
 from .models import (
-    MACE_MODEL_FEATURES, CrossFittedBurden, MaceRiskClassifier, PriorShrinkage, RiskSCDFeatures, VariantCoding,
-    make_shrunk_severity_model,
+    BASELINE_PAIR, MACE_MODEL_FEATURES, NEW_PAIR, CrossFittedBurden, MaceRiskClassifier, PriorShrinkage, RiskSCDFeatures, VariantCoding,
+    candidate_pairs, choose_pair, make_shrunk_severity_model,
 )
 from .plausibility import PlausibleValues, plausibility_findings, plausible_values
 from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem
@@ -40,7 +40,7 @@ __all__ = [
     "make_severity_model", "OrdinalMaceClassifier", "SNPScreener", "GeneticRiskScore", "ConstantProbability",
     "ConstantClass", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",
     "make_shrunk_severity_model", "PriorShrinkage", "MaceRiskClassifier", "CrossFittedBurden", "RiskSCDFeatures",
-    "VariantCoding", "MACE_MODEL_FEATURES",
+    "VariantCoding", "MACE_MODEL_FEATURES", "BASELINE_PAIR", "NEW_PAIR", "candidate_pairs", "choose_pair",
     "cross_validate_pair", "comparison_table", "plot_comparison", "score_row", "CVResult",
     "apply_thresholds", "fit_kappa_thresholds", "genotype_qc",
     "make_twin_frames", "oracle_submission", "oracle_train_predictions", "snp_architecture", "TRAIN_TRUTH_FILE",

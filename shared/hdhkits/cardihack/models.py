@@ -35,7 +35,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from .baselines import MACE_CLINICAL, ColumnSelector, _association, _frame, _snp_columns, declared_features
+from .baselines import (
+    MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, _association, _frame, _snp_columns, declared_features,
+    make_severity_model,
+)
 from .metric import SEVERITY_CLASS_WEIGHTS, weighted_logloss
 from .plausibility import PlausibleValues
 from .riskscd import RISK_SCD_FEATURES, risk_scd_index
@@ -44,8 +47,13 @@ from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
     "SEVERITY_CLINICAL", "MACE_MODEL_FEATURES", "VariantCoding", "CrossFittedBurden", "RiskSCDFeatures",
-    "PriorShrinkage", "MaceRiskClassifier", "make_shrunk_severity_model",
+    "PriorShrinkage", "MaceRiskClassifier", "make_shrunk_severity_model", "BASELINE_PAIR", "NEW_PAIR",
+    "candidate_pairs", "choose_pair",
 ]
+
+#: Names of the two submittable model pairs, as the notebooks' tables show them.
+BASELINE_PAIR: str = "baseline: logistic + ordinal"
+NEW_PAIR: str = "new: shrunk logistic + risk score"
 
 #: Non-genetic columns the SEVERITY rule allows, plus the variant count.
 SEVERITY_CLINICAL: tuple[str, ...] = ("Age_Baseline", "Genre", "Variant.Pathogene")
@@ -381,3 +389,46 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
     def features_(self) -> list[str]:
         """The columns it reads, for the rule check."""
         return list(self.features)
+
+
+def candidate_pairs(seed: int = 0) -> dict[str, tuple]:
+    """The submittable (SEVERITY, MACE) model pairs, unfitted: the baseline and the new model.
+
+    ``02_baseline`` cross-validates them, ``03_submission`` submits the one that scores best
+    (:func:`choose_pair`).
+    """
+    return {
+        BASELINE_PAIR: (make_severity_model(), OrdinalMaceClassifier(random_state=seed)),
+        NEW_PAIR: (make_shrunk_severity_model(random_state=seed), MaceRiskClassifier(random_state=seed)),
+    }
+
+
+def choose_pair(cv_scores: dict[str, float], pairs: dict[str, tuple]) -> str:
+    """The pair with the best cross-validated combined score among those that follow the rules.
+
+    Parameters
+    ----------
+    cv_scores : dict
+        Cross-validated combined score by pair name.
+    pairs : dict
+        ``{name: (severity_model, mace_model)}``; pairs whose declared columns break a rule
+        (:func:`~hdhkits.cardihack.rules.check_feature_rules`) are never chosen.
+
+    Returns
+    -------
+    str
+        The chosen name.
+
+    Raises
+    ------
+    ValueError
+        No scored pair follows the rules.
+    """
+    from .rules import check_feature_rules
+
+    valid = {name: score for name, score in cv_scores.items()
+             if name in pairs and not check_feature_rules(declared_features(pairs[name][0]),
+                                                          declared_features(pairs[name][1]))}
+    if not valid:
+        raise ValueError("no cross-validated pair follows the rules; fix the models' declared columns")
+    return max(valid, key=lambda name: valid[name])
