@@ -100,7 +100,9 @@ class RiskSCDFeatures(TransformerMixin, BaseEstimator):
 
     The index (:func:`~hdhkits.cardihack.riskscd.risk_scd_index`, ``Gradient`` mapped to
     mmHg) is a published clinical summary: one coefficient learnt instead of seven, which
-    matters with a few dozen events. Other columns pass through.
+    matters with a few dozen events. Other columns pass through. Place it after
+    :class:`~hdhkits.cardihack.plausibility.PlausibleValues`: implausible values are then
+    missing (or imputed) already, and missing ones take the derivation cohort's values.
     """
 
     def fit(self, X, y=None):
@@ -110,7 +112,8 @@ class RiskSCDFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X):
         X = _frame(X)
         out = X.drop(columns=[c for c in RISK_SCD_FEATURES if c in X.columns])
-        out.insert(0, "risk_scd_pi", risk_scd_index(X))
+        # The pipeline's PlausibleValues step already ran: skip the check inside the index.
+        out.insert(0, "risk_scd_pi", risk_scd_index(X, checked=True))
         return out
 
     def get_feature_names_out(self, input_features=None):

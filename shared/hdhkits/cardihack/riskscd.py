@@ -59,17 +59,25 @@ _FALLBACK = {"Epaiss_max": 20.0, "Diam_OG": 44.0, "Gradient": 0, "ATCD_MS": 0, "
              "Age_Baseline": 48.0}
 
 
-def risk_scd_index(df: pd.DataFrame) -> np.ndarray:
+def risk_scd_index(df: pd.DataFrame, checked: bool = False) -> np.ndarray:
     """The prognostic index ``PI`` from Cardi-HACK columns (see the module table).
 
     Missing values, and values the data check warns about (outside the plausible ranges,
     see :func:`~hdhkits.cardihack.plausibility.plausible_values`), are replaced by the
     derivation cohort's typical values.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Holds the :data:`RISK_SCD_FEATURES` columns.
+    checked : bool
+        The values already went through ``plausible_values`` (e.g. inside a model's
+        pipeline): skip that step, the costly part when a model is fitted many times.
     """
     missing = [c for c in RISK_SCD_FEATURES if c not in df.columns]
     if missing:
         raise KeyError(f"HCM Risk-SCD needs the column(s) {missing}; pass the train or test table")
-    df = plausible_values(df[list(RISK_SCD_FEATURES)])
+    df = df[list(RISK_SCD_FEATURES)] if checked else plausible_values(df[list(RISK_SCD_FEATURES)])
     x = {c: pd.to_numeric(df[c], errors="coerce").fillna(_FALLBACK[c]).to_numpy(float) for c in RISK_SCD_FEATURES}
     lvot = np.where(x["Gradient"] >= 0.5, GRADIENT_MMHG[1], GRADIENT_MMHG[0])
     c = RISK_SCD_COEFFICIENTS
