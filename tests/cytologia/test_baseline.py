@@ -1,6 +1,12 @@
-import numpy as np
+import json
 
-from hdhkits.cytologia.baseline import grouped_folds, load_or_train_baseline, subsample_train, train_baseline
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.cytologia.baseline import (CHOICE_FILE, FOREST_FILE, choose_model, grouped_folds, inner_split,
+                                        load_choice, load_or_train_baseline, subsample_train, train_baseline)
+from hdhkits.cytologia.cnn import CHECKPOINT_FILE
 
 
 def test_subsample_and_folds_keep_duplicates_together(cyto_data):
@@ -18,14 +24,79 @@ def test_subsample_and_folds_keep_duplicates_together(cyto_data):
         assert small.loc[small["group"] == g, "NAME"].nunique() == train.loc[train["group"] == g, "NAME"].nunique()
 
 
-def test_train_save_reload_predict(cyto_data, tmp_path):
-    baseline, history = train_baseline(cyto_data, tmp_path, max_train_images=80, epochs=1, progress=False)
-    assert len(history) == 1
-    assert (tmp_path / "cytologia_cnn.pt").is_file() and (tmp_path / "cytologia_detector.json").is_file()
+def test_the_inner_split_comes_out_of_the_training_part_grouped(cyto_data):
+    train = cyto_data.train
+    fold = grouped_folds(train, 5, seed=0)
+    fit, stop = inner_split(train, fold, holdout=0, n_folds=5, seed=0)
+    assert not (fold[fit] == 0).any() and not (fold[stop] == 0).any()  # the hold-out fold is never used
+    assert sorted(np.concatenate([fit, stop]).tolist()) == np.flatnonzero(fold != 0).tolist()
+    assert 0.1 < len(stop) / (len(fit) + len(stop)) < 0.3
+    groups = train["group"].to_numpy()
+    assert not set(groups[fit]) & set(groups[stop])  # duplicates (and the cells of one image) stay on one side
+    names = train["NAME"].to_numpy()
+    assert not set(names[fit]) & set(names[stop])
+
+
+def _table(names, classes):
+    return pd.DataFrame({"NAME": names, "x1": 0, "y1": 0, "x2": 10, "y2": 10, "class": classes})
+
+
+def test_choose_model_keeps_the_higher_hold_out_score_and_says_why():
+    names = [f"{i}.jpg" for i in range(40)]
+    classes = ["PNN", "LY", "MO", "EO"] * 10
+    truth = _table(names, classes)
+    good = _table(names, classes[:30] + ["PNN"] * 10)
+    bad = _table(names, ["PNN"] * 40)
+    choice = choose_model(truth, {"cnn": bad, "forest": good}, n_boot=100)
+    assert choice["model"] == "forest"
+    s = choice["scores"]
+    assert s["forest"]["score"]["estimate"] > s["cnn"]["score"]["estimate"]
+    assert s["forest"]["score"]["low"] <= s["forest"]["score"]["estimate"] <= s["forest"]["score"]["high"]
+    assert choice["difference"]["low"] > 0 and "clearly above 0" in choice["reason"]
+    assert "features/forest scores higher" in choice["reason"]
+    assert choose_model(truth, {"cnn": good, "forest": bad}, n_boot=100)["model"] == "cnn"
+    # two equal predictions: the paired difference interval holds 0 and the reason says so
+    tie = choose_model(truth, {"cnn": good, "forest": good.copy()}, n_boot=100)
+    assert tie["difference"]["low"] <= 0 <= tie["difference"]["high"] and "hardly tells" in tie["reason"]
+
+
+def test_train_choose_save_reload_predict(cyto_data, tmp_path):
+    run = train_baseline(cyto_data, tmp_path, max_train_images=80, epochs=1, n_boot=50, progress=False)
+    assert len(run.history) == 1
+    for name in ("cytologia_cnn.pt", "cytologia_detector.json", CHOICE_FILE, CHECKPOINT_FILE):
+        assert (tmp_path / name).is_file()
+    choice = load_choice(tmp_path)
+    assert choice == json.loads(json.dumps(run.choice)) and choice["model"] in ("cnn", "forest")
+    assert set(choice["scores"]) == {"cnn", "forest"}
+    assert run.baseline.kind == choice["model"]
+    assert (tmp_path / FOREST_FILE).is_file() == (choice["model"] == "forest")
+    # the CNN stopped on the inner split: fit + stop boxes are the training part, the hold-out fold is apart
+    cnn_meta = run.candidates["cnn"].meta
+    assert cnn_meta["n_fit_boxes"] + cnn_meta["n_stop_boxes"] + len(run.holdout) == len(
+        subsample_train(cyto_data.train, 80, 0))
     reloaded = load_or_train_baseline(cyto_data, tmp_path, verbose=False)
+    assert reloaded.kind == choice["model"]
     test = cyto_data.test.head(20)[["trustii_id", "NAME"]]
-    a = baseline.predict(cyto_data, test, device="cpu")
+    a = run.baseline.predict(cyto_data, test, device="cpu")
     b = reloaded.predict(cyto_data, test, device="cpu")
     assert list(a.columns) == ["trustii_id", "NAME", "x1", "y1", "x2", "y2", "class"]
     assert a.equals(b)
-    assert np.isin(a["class"], baseline.meta["classes"]).all()
+    assert np.isin(a["class"], run.baseline.meta["classes"]).all()
+    # both candidates predict; each one's hold-out predictions are the detector's boxes
+    for name, candidate in run.candidates.items():
+        assert np.isin(candidate.predict(cyto_data, test.head(3), device="cpu")["class"],
+                       candidate.meta["classes"]).all()
+        assert run.predictions[name][["x1", "y1", "x2", "y2"]].equals(run.predictions["cnn"][["x1", "y1", "x2", "y2"]])
+
+
+def test_without_a_saved_choice_the_models_are_trained_and_compared(cyto_data, tmp_path, capsys):
+    baseline = load_or_train_baseline(cyto_data, tmp_path, max_train_images=60, epochs=1, n_boot=20)
+    out = capsys.readouterr().out
+    assert "No saved choice" in out and "Why:" in out
+    assert load_choice(tmp_path)["model"] == baseline.kind
+    # the forced choice file names the CNN: it is what comes back, with its reason
+    choice = load_choice(tmp_path)
+    choice.update(model="cnn", reason="forced by the test")
+    (tmp_path / CHOICE_FILE).write_text(json.dumps(choice))
+    assert load_or_train_baseline(cyto_data, tmp_path, verbose=True).kind == "cnn"
+    assert "forced by the test" in capsys.readouterr().out

@@ -186,3 +186,19 @@ def test_boxes_past_the_border_are_scored_as_given():
     # images of any size: coordinates of an 800 px image score like any other
     big = frame([("b.jpg", 420, 380, 700, 690, "PNN")])
     assert cytologia_score(big, big).score == 1
+
+
+def test_score_difference_interval_is_paired():
+    from hdhkits.cytologia.metric import score_difference_interval
+
+    names = [f"{i}.jpg" for i in range(30)]
+    truth = pd.DataFrame({"NAME": names, "x1": 0, "y1": 0, "x2": 10, "y2": 10, "class": ["PNN", "LY", "MO"] * 10})
+    a = truth.assign(**{"class": ["PNN", "LY", "MO"] * 8 + ["PNN"] * 6})
+    b = truth.assign(**{"class": ["PNN"] * 30})
+    same = score_difference_interval(truth, a, a.copy(), n_boot=50)
+    assert same.estimate == same.low == same.high == 0  # paired: identical predictions never differ
+    d = score_difference_interval(truth, a, b, n_boot=50)
+    assert np.isclose(d.estimate, cytologia_score(truth, a).score - cytologia_score(truth, b).score)
+    assert 0 < d.low <= d.estimate <= d.high
+    r = score_difference_interval(truth, b, a, n_boot=50)
+    assert np.isclose(r.estimate, -d.estimate) and np.isclose(r.low, -d.high)

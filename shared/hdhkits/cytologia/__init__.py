@@ -15,7 +15,8 @@ from .classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, TRAIN_COUNTS
 from .detector import StainDetector
 from .features import FEATURE_NAMES, box_size_features, crop_features, extract_crops, stain_colours
 from .hashing import duplicate_groups, find_duplicates, hamming, image_phash, phash
-from .metric import MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score_interval
+from .metric import (MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score_difference_interval,
+                     score_interval)
 from .problem import PROBLEM, SUBMISSION_SPEC, CytologiaProblem, check_submission_rules
 from .reader import CytologiaData, DataReport, read_dataset
 from .twin import TWIN_SIZES, make_twin
@@ -25,19 +26,23 @@ __all__ = [
     "make_twin", "TWIN_SIZES",
     "read_dataset", "CytologiaData", "DataReport",
     "phash", "image_phash", "hamming", "find_duplicates", "duplicate_groups",
-    "giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval", "MetricResult",
+    "giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval", "score_difference_interval",
+    "MetricResult",
     "StainDetector",
     "extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES",
-    "CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model", "default_device", "set_threads",
-    "subsample_train", "grouped_folds", "make_classical", "Baseline", "train_baseline", "load_or_train_baseline",
+    "CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model", "default_device", "pick_device",
+    "amp_setup", "set_threads",
+    "subsample_train", "grouped_folds", "inner_split", "make_classical", "Baseline", "BaselineRun", "choose_model",
+    "train_baseline", "load_choice", "load_or_train_baseline",
     "PROBLEM", "CytologiaProblem", "SUBMISSION_SPEC", "check_submission_rules",
 ]
 
 # names imported on first use because their module needs torch
 _LAZY = {
     **{n: "cnn" for n in ("CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model",
-                          "default_device", "set_threads")},
-    **{n: "baseline" for n in ("subsample_train", "grouped_folds", "make_classical", "Baseline", "train_baseline",
+                          "default_device", "pick_device", "amp_setup", "set_threads")},
+    **{n: "baseline" for n in ("subsample_train", "grouped_folds", "inner_split", "make_classical", "Baseline",
+                               "BaselineRun", "choose_model", "train_baseline", "load_choice",
                                "load_or_train_baseline")},
 }
 

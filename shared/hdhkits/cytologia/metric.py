@@ -33,8 +33,8 @@ import pandas as pd
 
 from ..stats import Interval, bootstrap_interval
 
-__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval", "MetricResult",
-           "GIOU_WEIGHT"]
+__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval",
+           "score_difference_interval", "MetricResult", "GIOU_WEIGHT"]
 
 #: Weight of the box term; the class term weighs ``1 - GIOU_WEIGHT``.
 GIOU_WEIGHT = 0.2
@@ -191,41 +191,9 @@ def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResu
     )
 
 
-def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 200, seed: int = 0,
-                   level: float = 0.95) -> dict[str, Interval]:
-    """The score and its parts with percentile bootstrap intervals that resample images.
-
-    The boxes of one image are not independent (one detection, one stain, one
-    laboratory), so the bootstrap draws whole images with replacement
-    (:func:`hdhkits.stats.bootstrap_interval` over the images): an image drawn twice
-    brings all its truth boxes twice. The boxes are matched once; each resample then
-    only sums per-image counts (GIoU sums, per-class true positives, supports and
-    predictions), so 200 resamples of a few thousand boxes take milliseconds.
-
-    Parameters
-    ----------
-    truth : DataFrame
-        ``NAME, x1, y1, x2, y2, class``, one row per ground-truth cell.
-    prediction : DataFrame
-        ``NAME, x1, y1, x2, y2, class``, one row per predicted cell.
-    n_boot : int
-        Number of resamples.
-    seed : int
-        Seed of the resampling.
-    level : float
-        Coverage of the intervals.
-
-    Returns
-    -------
-    dict of str to Interval
-        ``score``, ``giou_term``, ``mean_giou`` and ``macro_f1``; each ``estimate`` is
-        the value of :func:`cytologia_score` on all the images.
-
-    Raises
-    ------
-    ValueError
-        If the truth is empty or holds fewer than two images.
-    """
+def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
+    """Match once; return the image names and ``parts(idx)``, the score and its parts
+    on a resample ``idx`` of the images (an index array into the names)."""
     if len(truth) == 0:
         raise ValueError("the truth table is empty: nothing to score")
     m = match_boxes(truth, prediction)
@@ -267,6 +235,75 @@ def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 
                           "giou_term": giou_term, "mean_giou": mean_g, "macro_f1": f1_macro}
         return cache[key]
 
-    return {name: bootstrap_interval(lambda idx, p=name: parts(idx)[p], n_images, n_boot=n_boot, seed=seed,
+    return names, parts
+
+
+def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 200, seed: int = 0,
+                   level: float = 0.95) -> dict[str, Interval]:
+    """The score and its parts with percentile bootstrap intervals that resample images.
+
+    The boxes of one image are not independent (one detection, one stain, one
+    laboratory), so the bootstrap draws whole images with replacement
+    (:func:`hdhkits.stats.bootstrap_interval` over the images): an image drawn twice
+    brings all its truth boxes twice. The boxes are matched once; each resample then
+    only sums per-image counts (GIoU sums, per-class true positives, supports and
+    predictions), so 200 resamples of a few thousand boxes take milliseconds.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``NAME, x1, y1, x2, y2, class``, one row per ground-truth cell.
+    prediction : DataFrame
+        ``NAME, x1, y1, x2, y2, class``, one row per predicted cell.
+    n_boot : int
+        Number of resamples.
+    seed : int
+        Seed of the resampling.
+    level : float
+        Coverage of the intervals.
+
+    Returns
+    -------
+    dict of str to Interval
+        ``score``, ``giou_term``, ``mean_giou`` and ``macro_f1``; each ``estimate`` is
+        the value of :func:`cytologia_score` on all the images.
+
+    Raises
+    ------
+    ValueError
+        If the truth is empty or holds fewer than two images.
+    """
+    names, parts = _resampled_parts(truth, prediction)
+    return {name: bootstrap_interval(lambda idx, p=name: parts(idx)[p], len(names), n_boot=n_boot, seed=seed,
                                      level=level)
             for name in ("score", "giou_term", "mean_giou", "macro_f1")}
+
+
+def score_difference_interval(truth: pd.DataFrame, prediction_a: pd.DataFrame, prediction_b: pd.DataFrame,
+                              n_boot: int = 200, seed: int = 0, level: float = 0.95) -> Interval:
+    """Score of ``prediction_a`` minus that of ``prediction_b``, with a paired bootstrap interval.
+
+    Both are scored on the same resamples of the images (the truth's), so what the two
+    share (the same detector boxes, the same hard images) cancels out: the interval of
+    the difference is narrower than the two intervals side by side suggest.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``NAME, x1, y1, x2, y2, class``.
+    prediction_a, prediction_b : DataFrame
+        Two predictions of the same truth.
+    n_boot, seed, level
+        As in :func:`score_interval`.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is ``score(a) - score(b)`` on all the images.
+    """
+    names_a, parts_a = _resampled_parts(truth, prediction_a)
+    names_b, parts_b = _resampled_parts(truth, prediction_b)
+    if not np.array_equal(np.asarray(names_a), np.asarray(names_b)):  # both follow the truth's rows
+        raise ValueError("the two predictions were matched to different images")
+    return bootstrap_interval(lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"], len(names_a),
+                              n_boot=n_boot, seed=seed, level=level)
