@@ -7,7 +7,7 @@ from hdhkits.annitia.data import load_train, survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import official_score
 from hdhkits.annitia.validation import (
-    compare_models, cv_summary, family_ablation, paired_difference, repeated_cv_risks,
+    compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
 )
 
 
@@ -66,3 +66,12 @@ def test_family_ablation(data):
     assert table["gain"].iloc[2] == pytest.approx(table["score"].iloc[2] - table["score"].iloc[1])
     # the follow-up window is the death signal of the metric (the trap): it must show
     assert table["c_death"].iloc[2] > table["c_death"].iloc[1] + 0.03
+
+
+def test_fit_models_fits_copies(data):
+    X, y = data
+    models = {"stiffness": STIFFNESS, "visits": FOLLOWUP}
+    fitted = fit_models(models, X, y, n_jobs=2)
+    assert list(fitted) == ["stiffness", "visits"]
+    assert not hasattr(STIFFNESS, "hepatic_")  # the given models stay unfitted
+    np.testing.assert_array_equal(fitted["visits"].predict(X)[:, 0], X["n_visits"].fillna(0).to_numpy())

@@ -11,7 +11,7 @@ Public entry points (all also reachable from their modules):
 * model families (:mod:`~hdhkits.annitia.models`): :func:`make_clinical_model`,
   :func:`make_leaderboard_model`, :class:`RankBlend`, :class:`Component`, :data:`FAMILIES`
 * repeated cross-validation (:mod:`~hdhkits.annitia.validation`): :func:`compare_models`,
-  :func:`family_ablation`, :func:`paired_difference`
+  :func:`family_ablation`, :func:`paired_difference`, :func:`fit_models`
 * twin: :func:`generate_twin`; problem definition: :data:`PROBLEM`
 """
 from __future__ import annotations
@@ -33,7 +33,9 @@ from .models import (
 from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
 from .schema import TEST_ID
 from .twin import generate_twin
-from .validation import compare_models, cv_summary, family_ablation, paired_difference, repeated_cv_risks
+from .validation import (
+    compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
+)
 
 __all__ = [
     "PROBLEM", "AnnitiaProblem", "SUBMISSION_SPEC", "load_train", "load_test", "to_long", "first_last_age",
@@ -43,7 +45,7 @@ __all__ = [
     "make_baselines", "compare_baselines", "cross_val_predict_risks", "score_with_interval", "oracle_score",
     "generate_twin", "make_submission", "FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "Component",
     "RankBlend", "make_clinical_model", "make_leaderboard_model", "compare_models", "cv_summary",
-    "family_ablation", "paired_difference", "repeated_cv_risks",
+    "family_ablation", "fit_models", "paired_difference", "repeated_cv_risks",
 ]
 
 

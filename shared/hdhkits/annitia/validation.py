@@ -18,12 +18,39 @@ from .data import SurvivalTargets
 from .metric import WEIGHTS, score_parts
 from .models import FAMILIES, Component
 
-__all__ = ["repeated_cv_risks", "cv_summary", "compare_models", "paired_difference", "family_ablation"]
+__all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation"]
 
 
 def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
                  test_idx: np.ndarray) -> np.ndarray:
     return clone(model).fit(X.iloc[train_idx], y.subset(train_idx)).predict(X.iloc[test_idx])
+
+
+def _splits(X: pd.DataFrame, y: SurvivalTargets, n_splits: int, n_repeats: int, seed: int) -> list:
+    return [(r, train_idx, test_idx) for r in range(n_repeats)
+            for train_idx, test_idx in StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(
+                X, _strata(y))]
+
+
+def _run_folds(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_splits: int,
+               n_repeats: int, seed: int, n_jobs: int, progress: bool = False) -> dict[str, np.ndarray]:
+    # Every (model, repeat, fold) is one task of a single joblib pool: the two workers stay
+    # busy until the end instead of waiting for the slowest fold of each model.
+    from joblib import Parallel, delayed
+
+    X = _as_frame(X).reset_index(drop=True)
+    splits = _splits(X, y, n_splits, n_repeats, seed)
+    tasks = [(name, r, tr, te) for name in models for r, tr, te in splits]
+    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_fit_predict)(models[name], X, y, tr, te) for name, _, tr, te in tasks)
+    if progress:
+        from ..notebook import tqdm
+
+        outputs = tqdm(outputs, total=len(tasks), desc=f"{n_repeats} x {n_splits}-fold CV, {len(models)} models")
+    risks = {name: np.full((n_repeats, len(X), 2), np.nan) for name in models}
+    for (name, r, _, test_idx), out in zip(tasks, outputs):
+        risks[name][r, test_idx] = out
+    return risks
 
 
 def repeated_cv_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
@@ -34,17 +61,17 @@ def repeated_cv_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTarget
     (liver event, death) strata, the split of :func:`~hdhkits.annitia.baselines.cross_val_predict_risks`
     for ``r = 0``. Folds run in ``n_jobs`` processes (joblib).
     """
+    return _run_folds({"model": model}, X, y, n_splits, n_repeats, seed, n_jobs)["model"]
+
+
+def fit_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets,
+               n_jobs: int = 1) -> dict[str, TwoOutcomeModel]:
+    """Fit every model on all rows, ``n_jobs`` at a time; returns the fitted copies by name."""
     from joblib import Parallel, delayed
 
     X = _as_frame(X).reset_index(drop=True)
-    tasks = [(r, train_idx, test_idx) for r in range(n_repeats)
-             for train_idx, test_idx in StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(
-                 X, _strata(y))]
-    outputs = Parallel(n_jobs=n_jobs)(delayed(_fit_predict)(model, X, y, tr, te) for _, tr, te in tasks)
-    risks = np.full((n_repeats, len(X), 2), np.nan)
-    for (r, _, test_idx), out in zip(tasks, outputs):
-        risks[r, test_idx] = out
-    return risks
+    fitted = Parallel(n_jobs=n_jobs)(delayed(clone(model).fit)(X, y) for model in models.values())
+    return dict(zip(models, fitted))
 
 
 def _mean_parts(y: SurvivalTargets, risks: np.ndarray, idx: np.ndarray) -> dict[str, float]:
@@ -75,12 +102,22 @@ def cv_summary(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: i
     risks = np.asarray(risks, dtype=float)
     if risks.ndim == 2:
         risks = risks[None]
-    out: dict[str, float] = {}
-    for key, low_key, high_key in (("score", "low", "high"), ("c_hepatic", "c_hepatic_low", "c_hepatic_high"),
-                                   ("c_death", "c_death_low", "c_death_high")):
-        interval = bootstrap_interval(lambda idx, k=key: _mean_parts(y, risks, idx)[k], len(y), n_boot=n_boot,
-                                      seed=seed, strata=_strata(y))
-        out.update({key: interval.estimate, low_key: interval.low, high_key: interval.high})
+    # One bootstrap pass: the combined score drives bootstrap_interval, and the parts of
+    # every resample it scores are kept, so the three intervals share their resamples.
+    seen: list[dict[str, float]] = []
+
+    def combined(idx: np.ndarray) -> float:
+        seen.append(_mean_parts(y, risks, idx))
+        return seen[-1]["score"]
+
+    interval = bootstrap_interval(combined, len(y), n_boot=n_boot, seed=seed, strata=_strata(y))
+    out = {"score": interval.estimate, "low": interval.low, "high": interval.high}
+    full, resamples = seen[0], seen[1:]  # bootstrap_interval scores all rows first
+    for key in ("c_hepatic", "c_death"):
+        values = [r[key] for r in resamples]
+        ok = np.isfinite(interval.low) and len(values) > 0
+        low, high = np.quantile(values, [0.025, 0.975]) if ok else (np.nan, np.nan)
+        out.update({key: full[key], f"{key}_low": float(low), f"{key}_high": float(high)})
     return out
 
 
@@ -96,15 +133,8 @@ def compare_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Survi
     oof : dict
         Out-of-fold risks (n_repeats, n, 2) per model.
     """
-    items = list(models.items())
-    if progress:
-        from ..notebook import tqdm
-
-        items = tqdm(items, desc=f"{n_repeats} x {n_splits}-fold CV")
-    rows, oof = [], {}
-    for name, model in items:
-        oof[name] = repeated_cv_risks(model, X, y, n_splits=n_splits, n_repeats=n_repeats, seed=seed, n_jobs=n_jobs)
-        rows.append({"model": name, **cv_summary(y, oof[name], n_boot=n_boot, seed=seed)})
+    oof = _run_folds(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
+    rows = [{"model": name, **cv_summary(y, oof[name], n_boot=n_boot, seed=seed)} for name in models]
     return pd.DataFrame(rows).set_index("model"), oof
 
 
@@ -140,17 +170,17 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
     from .models import add_followup_features, family_columns
 
     X = add_followup_features(_as_frame(X))
+    steps = {("" if k == 1 else "+ ") + families[k - 1]: tuple(families[:k]) for k in range(1, len(families) + 1)}
+    models = {label: TwoOutcomeModel(Component(CoxPHSurvivalAnalysis(alpha=100.0), used))
+              for label, used in steps.items()}
+    oof = _run_folds(models, X, y, n_splits, 1, seed, n_jobs)
     rows = []
-    for k in range(1, len(families) + 1):
-        used = tuple(families[:k])
-        model = TwoOutcomeModel(Component(CoxPHSurvivalAnalysis(alpha=100.0), used))
-        risks = repeated_cv_risks(model, X, y, n_splits=n_splits, seed=seed, n_jobs=n_jobs)
+    for label, used in steps.items():
         if n_boot:
-            summary = cv_summary(y, risks, n_boot=n_boot, seed=seed)
+            summary = cv_summary(y, oof[label], n_boot=n_boot, seed=seed)
         else:
-            summary = _mean_parts(y, risks, np.arange(len(y)))
-        rows.append({"family": ("" if k == 1 else "+ ") + families[k - 1], **summary,
-                     "n_features": len(family_columns(list(X.columns), used))})
+            summary = _mean_parts(y, oof[label], np.arange(len(y)))
+        rows.append({"family": label, **summary, "n_features": len(family_columns(list(X.columns), used))})
     table = pd.DataFrame(rows).set_index("family")
     table.insert(1, "gain", table["score"].diff())
     first = ["score", "gain", "c_hepatic", "c_death", "n_features"]
