@@ -64,6 +64,8 @@ def test_missing_values_are_handled(data):
     for col in ("Age_Baseline", "Epaiss_max", "SNP3", "Variant.Pathogene", "Diam_OG"):
         holes.loc[rng.choice(len(holes), 30, replace=False), col] = np.nan
     sev = make_shrunk_severity_model(k_snps=5).fit(holes, holes["OUTCOME SEVERITY"])
+    cols = make_shrunk_severity_model(k_snps=5, snps_as="columns").fit(holes, holes["OUTCOME SEVERITY"])
+    assert np.isfinite(cols.predict_proba(test)).all()
     mace = MaceRiskClassifier(n_threshold_repeats=1).fit(holes, holes["OUTCOME MACE"])
     test_holes = test.copy()
     test_holes.loc[:10, ["Age_Baseline", "SNP3", "Diam_OG", "Variant.Pathogene"]] = np.nan
@@ -121,7 +123,10 @@ def test_sklearn_conventions():
     model = MaceRiskClassifier(k_snps=3)
     assert clone(model).get_params()["k_snps"] == 3
     sev = make_shrunk_severity_model(k_snps=4)
-    assert sev.get_params()["estimator__burden__k"] == 4
+    assert sev.get_params()["estimator__snps__k"] == 4
+    assert type(make_shrunk_severity_model(k_snps=4, snps_as="columns").estimator[4]).__name__ == "SNPScreener"
+    with pytest.raises(ValueError, match="snps_as"):
+        make_shrunk_severity_model(snps_as="genes")
     assert clone(sev).set_params(n_folds=3).n_folds == 3
 
 

@@ -36,7 +36,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .baselines import (
-    MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, _association, _frame, _snp_columns, declared_features,
+    MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, SNPScreener, _association, _frame, _snp_columns, declared_features,
     make_severity_model,
 )
 from .metric import SEVERITY_CLASS_WEIGHTS, weighted_logloss
@@ -267,20 +267,25 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         return declared_features(self.estimator)
 
 
-def make_shrunk_severity_model(k_snps: int = 0, C: float = 0.1, shrink: bool = True, random_state: int = 0):
-    """SEVERITY: age, sex, variant indicators (and a cross-fitted SNP burden), weighted logistic, shrunk.
+def make_shrunk_severity_model(k_snps: int = 0, C: float = 0.1, shrink: bool = True, snps_as: str = "burden",
+                               random_state: int = 0):
+    """SEVERITY: age, sex, variant indicators (and screened SNPs), weighted logistic, shrunk.
 
     select -> implausible to missing -> impute -> ``carrier`` / ``two_variants`` ->
-    cross-fitted burden of ``k_snps`` screened SNPs (none by default) -> scale -> L2
-    logistic weighted like the metric (1.5 / 1) -> :class:`PriorShrinkage`.
+    ``k_snps`` screened SNPs (none by default), as one cross-fitted burden score or as
+    individual penalised columns -> scale -> L2 logistic weighted like the metric
+    (1.5 / 1) -> :class:`PriorShrinkage`.
 
     Parameters
     ----------
     k_snps : int
-        SNPs in the burden score; 0 reads no SNP. On the twin (and, as far as the baseline
-        shows, on the official files) screened SNPs add noise, not signal: the default
-        leaves them out; a positive value reads all 288 SNPs and lets the inner
-        cross-validation judge the score.
+        SNPs screened (inside the pipeline, so on the training folds only); 0 reads no SNP.
+        On the twin (and, as far as the baseline shows, on the official files) screened
+        SNPs add noise, not signal: the default leaves them out; a positive value reads
+        all 288 SNPs and lets the shrinkage judge them.
+    snps_as : {"burden", "columns"}
+        ``"burden"``: one :class:`CrossFittedBurden` score; ``"columns"``: the screened
+        SNPs as columns of the penalised regression (:class:`~.baselines.SNPScreener`).
     C : float
         Inverse L2 penalty.
     shrink : bool
@@ -293,13 +298,17 @@ def make_shrunk_severity_model(k_snps: int = 0, C: float = 0.1, shrink: bool = T
     estimator
         Reads only columns the SEVERITY rule allows.
     """
+    if snps_as not in ("burden", "columns"):
+        raise ValueError(f"snps_as must be 'burden' or 'columns', not {snps_as!r}")
     columns = (*SEVERITY_CLINICAL, *SNP_COLUMNS) if k_snps > 0 else SEVERITY_CLINICAL
+    snp_step = (CrossFittedBurden(k=k_snps, random_state=random_state) if snps_as == "burden"
+                else SNPScreener(k=k_snps))
     pipe = Pipeline([
         ("select", ColumnSelector(columns)),
         ("plausible", PlausibleValues()),
         ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
         ("variant", VariantCoding()),
-        ("burden", CrossFittedBurden(k=k_snps, random_state=random_state)),
+        ("snps", snp_step),
         ("scale", StandardScaler()),
         ("logit", LogisticRegression(C=C, class_weight=dict(SEVERITY_CLASS_WEIGHTS), solver="newton-cholesky",
                                      max_iter=200)),
