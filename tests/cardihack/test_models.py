@@ -92,6 +92,8 @@ def test_shrinkage_keeps_a_real_signal(data):
     y = (x > np.median(x)).astype(int)  # a strong, learnable outcome
     model = PriorShrinkage(make_shrunk_severity_model(shrink=False, C=1.0)).fit(train, y)
     assert model.alpha_ >= 0.7
+    with pytest.raises(ValueError, match="needs an estimator"):
+        PriorShrinkage().fit(train, y)
     assert weighted_logloss(y, model.predict_proba(train)[:, 1]) < weighted_logloss(y, model.prior_)
 
 

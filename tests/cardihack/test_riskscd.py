@@ -42,3 +42,13 @@ def test_classifier_chooses_cut_points_on_train(twin):
 def test_missing_column_is_named():
     with pytest.raises(KeyError, match="Diam_OG"):
         riskscd.risk_scd_index(pd.DataFrame([{k: v for k, v in PATIENT.items() if k != "Diam_OG"}]))
+
+
+def test_checked_values_skip_the_plausibility_step():
+    odd = pd.DataFrame([dict(PATIENT, Epaiss_max=200.0)])  # outside the plausible range: the fallback MWT
+    fallback = riskscd.risk_scd_index(pd.DataFrame([dict(PATIENT, Epaiss_max=np.nan)]))[0]
+    assert riskscd.risk_scd_index(odd)[0] == pytest.approx(fallback)
+    # already checked (inside a model's pipeline): the value is taken as it is
+    assert riskscd.risk_scd_index(odd, checked=True)[0] != pytest.approx(fallback)
+    assert riskscd.risk_scd_index(pd.DataFrame([PATIENT]), checked=True)[0] == pytest.approx(
+        riskscd.risk_scd_index(pd.DataFrame([PATIENT]))[0])

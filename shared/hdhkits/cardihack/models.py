@@ -216,7 +216,7 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     estimator : classifier
-        Binary, with ``predict_proba``; cloned.
+        Binary, with ``predict_proba``; cloned (required: ``None`` raises at ``fit``).
     n_folds : int
         Folds of the inner cross-validation.
     n_grid : int
@@ -233,6 +233,8 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y) -> "PriorShrinkage":
         """Choose ``alpha`` by inner cross-validation, then fit the estimator on every row."""
+        if self.estimator is None:
+            raise ValueError("PriorShrinkage needs an estimator, e.g. make_shrunk_severity_model(shrink=False)")
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1])
         self.prior_ = _weighted_prevalence(y)
