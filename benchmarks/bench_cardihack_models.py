@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import time
 
-import numpy as np
 import pandas as pd
 
 from hdhkits.cardihack import (
-    OUTCOME_MACE, OUTCOME_SEVERITY, ConstantProbability, cardihack_metric, MaceRiskClassifier, OrdinalMaceClassifier, RiskSCDClassifier,
-    check_feature_rules, comparison_table, cross_validate_pair, declared_features, make_severity_model,
+    BASELINE_PAIR, NEW_PAIR, OUTCOME_MACE, OUTCOME_SEVERITY, ConstantProbability, MaceRiskClassifier, RiskSCDClassifier,
+    candidate_pairs, cardihack_metric, check_feature_rules, comparison_table, cross_validate_pair, declared_features,
     make_shrunk_severity_model, oracle_train_predictions, score_row,
 )
 from hdhkits.cardihack.twin import make_twin_frames
@@ -38,9 +37,10 @@ PARTS = ("score", "kappa_mace", "severity_rescaled")
 
 def pairs() -> dict[str, tuple]:
     """The model pairs compared; every submitted one passes the rule check."""
+    base, new = candidate_pairs(0)[BASELINE_PAIR], candidate_pairs(0)[NEW_PAIR]  # what 02_baseline compares
     return {
-        "baseline (logistic + ordinal)": (make_severity_model(), OrdinalMaceClassifier(random_state=0)),
-        "new: shrunk logistic + risk score": (make_shrunk_severity_model(), MaceRiskClassifier()),
+        "baseline (logistic + ordinal)": base,
+        "new: shrunk logistic + risk score": new,
         "new, SEVERITY with a 20-SNP burden": (make_shrunk_severity_model(k_snps=20), MaceRiskClassifier()),
         "new, SEVERITY with 50 screened SNPs (L2)": (make_shrunk_severity_model(k_snps=50, C=0.01, snps_as="columns"),
                                                      MaceRiskClassifier()),

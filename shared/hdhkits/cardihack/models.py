@@ -36,8 +36,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .baselines import (
-    MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, SNPScreener, _association, _frame, _snp_columns, declared_features,
-    make_severity_model,
+    MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, SNPScreener, _association, _frame, _snp_columns,
+    declared_features, make_severity_model,
 )
 from .metric import SEVERITY_CLASS_WEIGHTS, weighted_logloss
 from .plausibility import PlausibleValues
