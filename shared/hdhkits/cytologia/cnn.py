@@ -189,7 +189,7 @@ def draw_augment_params(generator: torch.Generator, batch: int, size: int, out: 
 def apply_augment(x: torch.Tensor, params: dict, out: int = 64) -> torch.Tensor:
     """Apply :func:`draw_augment_params`'s draws to uint8 crops (B, 3, S, S); optical density out."""
     oy, ox = params["oy"], params["ox"]
-    od = _to_od(x)[:, :, oy:oy + out, ox:ox + out]
+    od = _to_od(x[:, :, oy:oy + out, ox:ox + out])  # window first: the logarithm only where it is kept
     if params["flip_x"]:
         od = od.flip(3)
     if params["flip_y"]:
@@ -209,7 +209,7 @@ def augment(x: torch.Tensor, generator: torch.Generator | None, out: int = 64, t
     b, _, s, _ = x.shape
     if not train:
         o = (s - out) // 2
-        return _to_od(x)[:, :, o:o + out, o:o + out]
+        return _to_od(x[:, :, o:o + out, o:o + out])
     return apply_augment(x, draw_augment_params(generator, b, s, out, stain_jitter), out)
 
 
