@@ -48,7 +48,7 @@ def _run_folds(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalT
 
         outputs = tqdm(outputs, total=len(tasks), desc=f"{n_repeats} x {n_splits}-fold CV, {len(models)} models")
     risks = {name: np.full((n_repeats, len(X), 2), np.nan) for name in models}
-    for (name, r, _, test_idx), out in zip(tasks, outputs):
+    for out, (name, r, _, test_idx) in zip(outputs, tasks):  # outputs first: tqdm sees the end
         risks[name][r, test_idx] = out
     return risks
 
