@@ -32,7 +32,6 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from .baselines import TwoOutcomeModel, _as_frame, _Preprocess
-from .features import LONGITUDINAL
 from .metric import harrell_c
 from .schema import CODE_COLUMNS
 
