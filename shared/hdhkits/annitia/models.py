@@ -183,9 +183,11 @@ class RankBlend(BaseEstimator):
     ``fit`` splits the training rows into ``inner_splits`` stratified folds, fits every
     component on each inner training part and predicts the held-out part. The weights
     are the point of :func:`simplex_grid` whose blend of these out-of-fold predictions
-    has the best Harrell's C. The inner models are kept and their predictions averaged
-    (a cross-fitted ensemble), so the training rows are never used to score a weight
-    choice they were fitted on, and nothing of the rows passed to ``predict`` is.
+    has the best Harrell's C: every prediction that judges a weight comes from a model
+    that did not see that patient, and only rows given to ``fit`` are used, so a blend
+    cross-validated from outside never chooses its weights on the fold it is scored on.
+    The inner models are kept and their predictions averaged (a cross-fitted ensemble);
+    nothing is refitted on all rows.
 
     Ranks are taken against the component's own out-of-fold predictions (their empirical
     distribution), so ``predict`` is row by row: a patient's risk does not depend on the
@@ -292,7 +294,8 @@ def make_clinical_model(quick: bool = False, seed: int = 0, n_jobs: int = 1) -> 
     """The clinical model: per outcome, a rank blend of Cox, boosting and forest on first-visit biology.
 
     Reads :data:`CLINICAL_FAMILIES` only (statics without missing-code indicators, values
-    at the first visit). Lighter in quick mode (fewer trees, 2 inner folds).
+    at the first visit). Three inner folds for the liver blend, two for death; quick mode
+    has fewer trees and two inner folds for both.
     """
     return _two_blends(_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, followup_death=False), quick, seed)
 
@@ -303,6 +306,7 @@ def make_leaderboard_model(quick: bool = False, seed: int = 0, n_jobs: int = 1) 
     Liver event: Cox, gradient-boosted trees (Cox loss) and a random survival forest.
     Death: the same plus a Cox model on the follow-up window alone (:data:`FOLLOWUP`), the
     strongest death signal of the metric (see the module docstring for why it is a trap).
-    Weights are chosen on inner out-of-fold predictions (:class:`RankBlend`).
+    Weights are chosen on inner out-of-fold predictions (:class:`RankBlend`); inner folds
+    and trees as in :func:`make_clinical_model`.
     """
     return _two_blends(_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, followup_death=True), quick, seed)
