@@ -13,12 +13,6 @@ from hdhkits.cardihack.riskscd import risk_scd_index
 
 
 @pytest.fixture(scope="module")
-def data(twin):
-    src = twin("cardihack")
-    return pd.read_csv(src.data_dir / "train.csv"), pd.read_csv(src.data_dir / "test.csv")
-
-
-@pytest.fixture(scope="module")
 def fitted(data):
     train, _ = data
     sev = make_shrunk_severity_model().fit(train, train["OUTCOME SEVERITY"])
