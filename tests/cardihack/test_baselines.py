@@ -1,6 +1,5 @@
 """The baselines: scikit-learn conventions, rules, missing values, no leakage, persistence."""
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.base import clone
 

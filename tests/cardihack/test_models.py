@@ -1,6 +1,5 @@
 """The issue #8 models: rules, scikit-learn conventions, cross-fitting, shrinkage, cut points."""
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.base import clone
 
