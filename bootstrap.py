@@ -6,8 +6,9 @@
     python3 bootstrap.py setup   # set up .venv/ only
 
 Setting up creates ``.venv/`` at the repository root with the interpreter running this
-script (Python 3.10 or newer; the pins were tested with 3.11), installs the pinned
-versions in ``requirements/lock.txt`` and the helper package itself (editable). It is
+script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
+need it), installs the pinned versions in ``requirements/lock.txt`` and the helper
+package itself (editable). It is
 skipped when nothing changed since the last setup. Extra arguments go to the command:
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``.
 """
@@ -44,8 +45,8 @@ def _call(cmd: list[str]) -> None:
 
 def setup() -> None:
     """Create .venv/ and install the pinned requirements and the package, if needed."""
-    if sys.version_info < (3, 10):
-        sys.exit(f"bootstrap: Python 3.10 or newer is needed (this is {sys.version.split()[0]}); "
+    if sys.version_info < (3, 11):
+        sys.exit(f"bootstrap: Python 3.11 or newer is needed (this is {sys.version.split()[0]}); "
                  "run it with python3.11")
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
