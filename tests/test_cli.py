@@ -1,5 +1,6 @@
 """The `hdhkits` command: every subcommand, and clear errors instead of tracebacks."""
 import json
+import os
 import subprocess
 import sys
 
@@ -77,9 +78,13 @@ def test_check_passes_with_warnings_and_strict_fails(capsys, tmp_path, twin):
     (["score", "annitia", "does_not_exist.csv", "--truth", "nope.csv"], "file not found"),
     (["check", "annitia", "no_such_folder"], "is not a folder"),
     (["validate", "annitia", "x.csv", "--data", "no_such_folder"], "does not exist"),
+    (["validate", "annitia", ".", "--size", "quick"], "is a folder, not a file; pass the submission CSV"),
+    (["data", "annitia", "--out", "a_file"], "a_file is a file, so a_file cannot be a folder"),
+    (["data", "annitia", "--out", "a_file/inside"], "a_file is a file, so a_file/inside cannot be a folder"),
 ])
 def test_bad_input_gets_one_clear_message(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file").write_text("not a folder")
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert err.startswith("error: ") and message in err
@@ -146,3 +151,66 @@ def test_bundle_check_of_a_failing_bundle_exits_1(capsys, tmp_path):
     (tmp_path / "not.zip").write_text("plain text")
     code, _, err = run(capsys, "bundle", "--check", tmp_path / "not.zip")
     assert code == 2 and "not a zip file" in err
+
+
+@pytest.mark.parametrize("seed, message", [("-1", "-1 is negative"), ("x", "'x' is not a whole number")])
+def test_a_bad_seed_is_a_usage_error(capsys, tmp_path, seed, message):
+    with pytest.raises(SystemExit) as info:
+        main(["data", "annitia", "--out", str(tmp_path / "d"), "--seed", seed])
+    _, err = capsys.readouterr()
+    assert info.value.code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / "d").exists()
+
+
+def test_semicolon_separated_submission_is_named(capsys, tmp_path, twin):
+    source = twin("annitia", "quick")
+    ids = pd.read_csv(source.data_dir / "val_test.csv")["trustii_id"]
+    sub = pd.DataFrame({"trustii_id": ids, "risk_hepatic_event": 0.1, "risk_death": 0.2})
+    sub.to_csv(tmp_path / "sub.csv", index=False, sep=";")
+    code, out, _ = run(capsys, "validate", "annitia", tmp_path / "sub.csv", "--data", source.data_dir)
+    assert code == 1 and "1 problem(s)" in out and "looks ';'-separated" in out and "missing column" not in out
+
+
+def test_unexpected_errors_are_one_line_unless_debug(capsys, monkeypatch):
+    import hdhkits.cli as cli
+
+    def bug(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(cli, "cmd_list", bug)
+    code, _, err = run(capsys, "list")
+    assert code == 3 and "unexpected ZeroDivisionError: a bug" in err and "--debug" in err
+    assert len(err.strip().splitlines()) == 1
+    with pytest.raises(ZeroDivisionError):
+        main(["--debug", "list"])
+
+
+def test_unwritable_output_is_a_sentence(capsys, monkeypatch, tmp_path):
+    import hdhkits.cli as cli
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "d"))
+
+    monkeypatch.setattr(cli, "write_twin", refuse)
+    code, _, err = run(capsys, "data", "annitia", "--out", tmp_path / "d", "--size", "quick")
+    assert code == 2 and f"error: {tmp_path / 'd'}: Permission denied" in err
+
+
+def test_ctrl_c_during_data_prints_one_line_and_leaves_nothing(tmp_path):
+    # the CYTOLOGIA twin draws its images in a process pool: the workers must stay quiet
+    import signal
+    import time
+
+    out = tmp_path / "twin"
+    proc = subprocess.Popen([sys.executable, "-m", "hdhkits.cli", "data", "cytologia", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(tmp_path.glob(".*twin*")):
+        time.sleep(0.1)  # wait until the generation has started (its temporary folder exists)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert err.strip() == "interrupted"
+    assert not out.exists() and not (tmp_path / "twin_truth").exists()
+    assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,8 @@ Organisers script against these subcommand names; keep them stable::
     hdhkits bundle --check FILE.zip
 
 Exit codes: 0 success, 1 invalid submission/data or failed notebook, 2 usage or
-input error. Errors are one readable message, never a traceback. ``check`` and
+input error, 3 an unexpected internal error (one line asking to report it; the traceback
+with ``--debug``), 130 interrupted (Ctrl-C). Errors are one readable message, never a traceback. ``check`` and
 ``validate`` print errors (layout: they block) and warnings (plausibility: the data
 loads and the kit handles them); warnings alone exit 0, unless ``check --strict``.
 """
@@ -63,11 +64,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seed(text: str) -> int:
+    """argparse type of ``--seed``: a whole number from 0 (numpy's generators take no negative seed)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a seed such as 0 or 42") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; a seed is a whole number from 0")
+    return value
+
+
 def cmd_data(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
     out = Path(args.out)
     truth = Path(args.truth_out) if args.truth_out else out.with_name(out.name + "_truth")
     for folder in (out, truth):
+        blocking = next((a for a in (folder, *folder.parents) if a.exists() and not a.is_dir()), None)
+        if blocking is not None:
+            raise CommandError(f"{blocking} is a file, so {folder} cannot be a folder; give --out a folder path "
+                               "(it is created)")
         if folder.exists() and any(folder.iterdir()) and not args.force:
             raise CommandError(f"{folder} exists and is not empty; choose another folder or pass --force to replace it")
     start = time.perf_counter()
@@ -256,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hdhkits", description="Starter kits for the Health Data Hub challenges (CYTOLOGIA, ANNITIA, Cardi-HACK).")
     parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("list", help="the kits and their notebooks")
@@ -265,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kit", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", required=True, help="folder for the participant files")
     p.add_argument("--truth-out", help="folder for the organiser-side truth (default: <out>_truth)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--size", choices=SIZES, default="default")
     p.add_argument("--force", action="store_true", help="replace existing folders")
     p.set_defaults(func=cmd_data)
@@ -280,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}, or all")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     p.add_argument("--quick", action="store_true", help="small twin and light models (minutes, not tens)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--data", help="folder with the official files (default: the synthetic twin)")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (default: found from here)")
     p.add_argument("--verbose", action="store_true", help="stream the notebooks' output")
@@ -292,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kit")
     p.add_argument("file", help="submission CSV")
     p.add_argument("--data", help="folder with the test file (default: $<KIT>_DATA_DIR, else the twin)")
-    p.add_argument("--seed", type=int, default=0, help="twin seed, when checking against the twin")
+    p.add_argument("--seed", type=_seed, default=0, help="twin seed, when checking against the twin")
     p.add_argument("--size", choices=SIZES, default="default", help="twin size, when checking against the twin")
     p.set_defaults(func=cmd_validate)
 
@@ -306,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one")
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", help="the bundle zip to write")
-    p.add_argument("--seed", type=int, default=0, help="twin seed")
+    p.add_argument("--seed", type=_seed, default=0, help="twin seed")
     p.add_argument("--size", choices=SIZES, default="default", help="twin size")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (notebooks and README; default: found from here)")
     p.add_argument("--force", action="store_true", help="replace an existing zip")
@@ -327,6 +344,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the file system refused: name the file and the reason, no traceback
+        if args.debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}; check the path, its permissions and the free space",
+              file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug of ours: one line to report, the traceback on demand
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in hdhkits {__version__}: please "
+              f"report it with the output of the same command run with --debug (hdhkits --debug ...)",
+              file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -76,6 +76,12 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
     problems: list[Finding] = []
     expected_ids = pd.Index(pd.unique(np.asarray(list(expected_ids))))
     present = [str(c) for c in df.columns]
+    delimiter = _other_delimiter(present, spec)
+    if delimiter:
+        # every other problem would follow from the delimiter: say the one that matters
+        return [error(f"the file looks {delimiter!r}-separated: its header is one column {present[0]!r}",
+                      kind="delimiter", fix=f"write it comma-separated, header {','.join(spec.names)} "
+                      "(pandas: to_csv(path, index=False))")]
     missing = [c for c in spec.names if c not in present]
     extra = [c for c in present if c not in spec.names]
     if missing:
@@ -118,6 +124,16 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
     return problems
 
 
+def _other_delimiter(columns: list[str], spec: SubmissionSpec) -> str | None:
+    """``;``, tab or ``|`` when a one-column header is the expected header split by it."""
+    if len(columns) != 1:
+        return None
+    for sep in (";", "\t", "|"):
+        if sep in columns[0] and spec.id_column in [c.strip() for c in columns[0].split(sep)]:
+            return sep
+    return None
+
+
 def _clean(values: pd.Index) -> list:
     return [int(v) if isinstance(v, float) and float(v).is_integer() else v for v in sorted(values)]
 
@@ -125,6 +141,8 @@ def _clean(values: pd.Index) -> list:
 def read_submission(path: str | Path) -> pd.DataFrame:
     """Read a submission CSV; unreadable files raise :class:`SubmissionError`."""
     path = Path(path)
+    if path.is_dir():
+        raise SubmissionError(path, ["is a folder, not a file; pass the submission CSV itself"])
     if not path.is_file():
         raise SubmissionError(path, ["file not found"])
     try:

@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
@@ -235,6 +236,13 @@ def _init_worker(labs: list[Lab]) -> None:
     _LABS = labs
 
 
+def _init_pool_worker(labs: list[Lab]) -> None:
+    # Ctrl-C reaches every process of the terminal's group. The parent handles it (and the
+    # half-written folder is removed); workers that ignore it print no traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(labs)
+
+
 def _render_one(args: tuple) -> tuple[int, list]:
     """Draw and save one image; returns its index and the annotated boxes."""
     seed, plan, folder = args
@@ -269,7 +277,7 @@ def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Pat
     results: dict[int, list] = {}
     pool = None
     if n_jobs > 1:
-        pool = _pool_context().Pool(n_jobs, initializer=_init_worker, initargs=(labs,))
+        pool = _pool_context().Pool(n_jobs, initializer=_init_pool_worker, initargs=(labs,))
         iterator = pool.imap_unordered(_render_one, tasks, chunksize=16)
     else:
         _init_worker(labs)
@@ -280,6 +288,12 @@ def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Pat
             iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
         for idx, boxes in iterator:
             results[idx] = boxes
+    except BaseException:
+        if pool is not None:  # interrupted or failed: stop the workers now, not after their queue
+            pool.terminate()
+            pool.join()
+            pool = None
+        raise
     finally:
         if pool is not None:
             pool.close()
