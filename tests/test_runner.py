@@ -121,6 +121,20 @@ def test_peak_memory_is_the_kernels(kits, tmp_path):
     assert big - small > 250  # the array shows although it was freed: a peak, not a last reading
 
 
+def test_peak_memory_ignores_children_that_are_not_kernels():
+    # a worker pool or helper process of the caller must not count as a notebook's memory
+    import subprocess
+    import sys
+
+    from hdhkits.runner import KernelMemory
+
+    code = "import numpy as np, time; x = np.ones(20_000_000); time.sleep(3)"
+    with KernelMemory(interval=0.1) as memory:
+        child = subprocess.Popen([sys.executable, "-c", code])
+        child.wait(timeout=60)
+    assert memory.peak_mb is None
+
+
 def test_failure_details_keep_the_cell_source_and_traceback(kits, tmp_path):
     write(kits, "01_exploration.ipynb", _notebook("def f():\n    raise KeyError('deep')\nf()"))
     run = run_kit(Toy(), tmp_path / "out", kits_dir=kits, notebooks=["01_exploration.ipynb"])[0]

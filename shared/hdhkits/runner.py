@@ -57,11 +57,24 @@ class NotebookRun:
     score: dict = field(default_factory=dict)  # the notebook's recorded score: name, value (, low, high)
 
 
+def _is_kernel(process) -> bool:
+    """Whether a child process is a Jupyter kernel (``python -m ipykernel_launcher ...``).
+
+    Other children of the runner (a worker pool left by the caller, a helper process of
+    multiprocessing) must not count as the notebook's memory.
+    """
+    try:
+        return any("ipykernel" in part for part in process.cmdline())
+    except Exception:  # the process ended or cannot be read: not a kernel we can measure
+        return False
+
+
 class KernelMemory:
     """Peak resident memory of the kernel processes started while it runs (a context manager).
 
-    Kernels are the runner's child processes that appear after entering; their
-    ``VmHWM`` is read every ``interval`` seconds and the largest value kept.
+    Kernels are the runner's child processes running ``ipykernel`` that appear after
+    entering; their ``VmHWM`` is read every ``interval`` seconds and the largest value
+    kept.
     """
 
     def __init__(self, interval: float = 0.2):
@@ -75,7 +88,7 @@ class KernelMemory:
         try:
             import psutil
 
-            return [c.pid for c in psutil.Process().children(recursive=False)]
+            return [c.pid for c in psutil.Process().children(recursive=False) if _is_kernel(c)]
         except Exception:  # psutil missing or the process table unreadable: no reading this time
             return []
 
