@@ -214,3 +214,15 @@ def test_ctrl_c_during_data_prints_one_line_and_leaves_nothing(tmp_path):
     assert err.strip() == "interrupted"
     assert not out.exists() and not (tmp_path / "twin_truth").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_check_names_a_cut_download(capsys, tmp_path, twin, kit):
+    from hdhkits.quirks import copy_data
+
+    folder = copy_data(twin(kit, "quick").data_dir, tmp_path / "data")
+    text = (folder / "train.csv").read_text()
+    (folder / "train.csv").write_text(text[: len(text) // 2])  # cut in the middle of a line
+    code, out, _ = run(capsys, "check", kit, folder)
+    assert code == 1
+    assert "error: train.csv: the last line has" in out and "the file looks cut" in out

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.schema import ColumnSpec, DataError, TableSchema, check_frame, find_file, read_table
+from hdhkits.schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table
 
 SCHEMA = TableSchema(
     "train.csv",
@@ -111,3 +111,27 @@ def test_unreadable_csv_is_a_data_error(tmp_path):
 def test_bad_kind_is_rejected():
     with pytest.raises(ValueError, match="kind must be one of"):
         ColumnSpec("x", "integer")
+
+
+def test_a_cut_last_line_is_named_and_blocks(tmp_path):
+    # a download interrupted mid-line: pandas alone would pad the last row with empty cells
+    path = tmp_path / "train.csv"
+    good().to_csv(path, index=False)
+    text = path.read_text()
+    path.write_text(text[: text.rindex("\n", 0, len(text) - 1) + 4])  # header, two rows, then "3,1"
+    finding = cut_last_line(path)
+    assert (finding.kind, finding.file, finding.severity) == ("cut_file", "train.csv", "error")
+    assert "the last line has 2 of the header's 4 fields: the file looks cut" in str(finding)
+    with pytest.raises(DataError, match="looks cut.*download the file again"):
+        read_table(path, SCHEMA)
+
+
+def test_a_whole_last_line_is_not_cut(tmp_path):
+    path = tmp_path / "train.csv"
+    good().to_csv(path, index=False)
+    assert cut_last_line(path) is None
+    path.write_text(path.read_text().rstrip("\n"))  # no final newline: still whole
+    assert cut_last_line(path) is None
+    assert read_table(path, SCHEMA).shape == (3, 4)
+    path.write_text("id,sex,age,name\n")
+    assert cut_last_line(path) is None

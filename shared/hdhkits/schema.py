@@ -10,7 +10,9 @@ official files hold some (noise-made negative lab values), so they never stop a 
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,6 +29,7 @@ __all__ = [
     "check_frame",
     "read_table",
     "find_file",
+    "cut_last_line",
 ]
 
 _KINDS = ("int", "float", "str", "code")
@@ -328,6 +331,49 @@ def find_file(folder: str | Path, schema: TableSchema) -> Path:
                                    fix="put the official file there or pass the right data_dir")])
 
 
+def _fields(line: str) -> int:
+    return len(next(csv.reader(io.StringIO(line)), []))
+
+
+def cut_last_line(path: str | Path, tail_bytes: int = 65536) -> Finding | None:
+    """An error when a CSV's last line holds fewer fields than its header: a cut download.
+
+    pandas reads such a line without a word, padding it with empty cells, so a file cut
+    in the middle of a line would load with a half-empty last row. Only the header and
+    the file's last ``tail_bytes`` are read.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CSV file.
+    tail_bytes : int
+        How much of the end of the file to read for its last line.
+
+    Returns
+    -------
+    Finding or None
+        The error (kind ``cut_file``), or None when the last line is whole.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            header = fh.readline().decode("utf-8-sig", errors="replace")
+            size = fh.seek(0, 2)
+            fh.seek(max(0, size - tail_bytes))
+            tail = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None  # the reader reports an unreadable file itself
+    lines = [line for line in tail.splitlines() if line.strip()]
+    if len(lines) < 2 and size <= tail_bytes:
+        return None  # header only, or nothing: the reader says so
+    expected, got = _fields(header), _fields(lines[-1])
+    if got >= expected:
+        return None
+    return error(f"the last line has {got} of the header's {expected} fields: the file looks cut "
+                 f"(an interrupted download?)", file=path.name, kind="cut_file",
+                 fix="download the file again; the kit does not guess the missing values")
+
+
 def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.DataFrame:
     """Read a CSV file and check it against its schema.
 
@@ -348,14 +394,17 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     Raises
     ------
     DataError
-        The file is missing, unreadable or does not match the layout; every error is
-        listed.
+        The file is missing, unreadable, cut (:func:`cut_last_line`) or does not match
+        the layout; every error is listed.
     """
     path = Path(path)
     if path.is_dir():
         path = find_file(path, schema)
     if not path.is_file():
         raise DataError(path, ["file not found"])
+    cut = cut_last_line(path)
+    if cut is not None:
+        raise DataError(path, [cut])
     try:
         df = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..findings import Finding, error, with_file
 from ..problem import Problem, Score
-from ..schema import ColumnSpec, DataError, check_frame, find_file
+from ..schema import ColumnSpec, DataError, check_frame, cut_last_line, find_file
 from ..submission import SubmissionSpec, check_submission
 from .metric import cardihack_metric
 from .plausibility import plausibility_findings
@@ -58,6 +58,9 @@ class CardihackProblem(Problem):
         for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
             try:
                 path = find_file(data_dir, schema)
+                cut = cut_last_line(path)
+                if cut is not None:
+                    raise DataError(path, [cut])
                 frame = pd.read_csv(path, low_memory=False)
             except DataError as exc:
                 found += with_file(exc.findings, schema.file_name)

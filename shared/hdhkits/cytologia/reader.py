@@ -17,7 +17,7 @@ from PIL import Image
 
 from ..files import display_path
 from ..findings import Finding, error, errors, warning, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line
 from .classes import CLASSES
 from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
 from .hashing import duplicate_groups, find_duplicates, phash
@@ -136,6 +136,9 @@ def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(path, [f"{schema.file_name} not found; point data_dir at the folder holding "
                                f"train.csv, test.csv and images/"])
+    cut = cut_last_line(path)
+    if cut is not None:
+        raise DataError(path, [cut])
     try:
         df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
