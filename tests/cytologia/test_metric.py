@@ -2,7 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.cytologia.metric import cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score_interval
+from hdhkits.cytologia.metric import (_NO_MATCH, giou, macro_f1, match_boxes, per_class_f1, score, score_details,
+                                     score_interval)
+from hdhkits.problem import Score
+from hdhkits.schema import DataError
 from hdhkits.stats import bootstrap_interval
 
 A = (0, 0, 10, 10)
@@ -21,19 +24,19 @@ def test_giou_hand_values():
 
 def test_perfect():
     t = frame([("a.jpg", *A, "LY"), ("b.jpg", 5, 5, 50, 60, "PNN")])
-    r = cytologia_score(t, t)
+    r = score_details(t, t)
     assert (r.score, r.giou_term, r.mean_giou, r.macro_f1) == (1, 1, 1, 1)
 
 
 def test_shifted_box():
-    r = cytologia_score(frame([("a.jpg", *A, "LY")]), frame([("a.jpg", 5, 0, 15, 10, "LY")]))
+    r = score_details(frame([("a.jpg", *A, "LY")]), frame([("a.jpg", 5, 0, 15, 10, "LY")]))
     assert r.giou_term == pytest.approx(2 / 3)
     assert r.score == pytest.approx(0.2 * 2 / 3 + 0.8)
 
 
 def test_missing_image_counts_giou_minus_one_and_wrong_class():
     t = frame([("a.jpg", *A, "LY"), ("b.jpg", *A, "PNN")])
-    r = cytologia_score(t, t.iloc[:1])
+    r = score_details(t, t.iloc[:1])
     assert r.n_unmatched == 1 and r.mean_giou == 0
     assert r.macro_f1 == pytest.approx(0.5)
     assert r.score == pytest.approx(0.2 * 0.5 + 0.8 * 0.5)
@@ -42,13 +45,13 @@ def test_missing_image_counts_giou_minus_one_and_wrong_class():
 def test_extra_boxes_are_not_penalised():
     t = frame([("a.jpg", *A, "LY")])
     p = frame([("a.jpg", 100, 100, 150, 150, "PNN"), ("a.jpg", *A, "LY")])
-    assert cytologia_score(t, p).score == 1
+    assert score_details(t, p).score == 1
 
 
 def test_wrong_class():
     t = frame([("a.jpg", *A, "LY"), ("b.jpg", *A, "PNN")])
     p = frame([("a.jpg", *A, "LY"), ("b.jpg", *A, "LY")])
-    r = cytologia_score(t, p)
+    r = score_details(t, p)
     assert r.macro_f1 == pytest.approx((2 / 3 + 0) / 2)
     assert r.score == pytest.approx(0.2 + 0.8 / 3)
 
@@ -56,11 +59,11 @@ def test_wrong_class():
 def test_several_cells_per_image():
     t = frame([("a.jpg", *A, "LY"), ("a.jpg", 20, 0, 30, 10, "PNN")])
     swapped = frame([("a.jpg", *A, "PNN"), ("a.jpg", 20, 0, 30, 10, "LY")])
-    assert cytologia_score(t, swapped).score == pytest.approx(0.2)
+    assert score_details(t, swapped).score == pytest.approx(0.2)
     one = frame([("a.jpg", *A, "LY")])  # one prediction serves both truths
     m = match_boxes(t, one)
     assert m["giou"].tolist() == pytest.approx([1, -1 / 3])
-    assert cytologia_score(t, one).score == pytest.approx(0.2 * (2 / 3) + 0.8 * (1 / 3))
+    assert score_details(t, one).score == pytest.approx(0.2 * (2 / 3) + 0.8 * (1 / 3))
 
 
 def test_macro_f1_matches_sklearn():
@@ -74,8 +77,93 @@ def test_macro_f1_matches_sklearn():
 
 
 def test_empty_truth_is_an_error():
-    with pytest.raises(ValueError, match="empty"):
-        cytologia_score(frame([]), frame([]))
+    with pytest.raises(DataError, match="empty"):
+        score_details(frame([]), frame([]))
+    with pytest.raises(DataError, match="lacks column"):
+        score(frame([("a.jpg", *A, "LY")]).drop(columns="class"), frame([]))
+
+
+def hand_per_class_f1(y_true, y_pred):
+    """The kit's hand-written per-class F1 before it moved to scikit-learn (bincount), kept for parity."""
+    y_true = np.asarray(y_true).astype(str)
+    y_pred = np.asarray(y_pred).astype(str)
+    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
+    labels = labels[labels != _NO_MATCH]
+    index = {c: i for i, c in enumerate(labels)}
+    k = len(labels)
+    ti = np.array([index.get(c, k) for c in y_true], dtype=int)
+    pi = np.array([index.get(c, k) for c in y_pred], dtype=int)
+    hit = ti == pi
+    tp = np.bincount(ti[hit], minlength=k + 1)[:k].astype(float)
+    support = np.bincount(ti, minlength=k + 1)[:k].astype(float)
+    predicted = np.bincount(pi, minlength=k + 1)[:k].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(predicted > 0, tp / predicted, 0.0)
+        recall = np.where(support > 0, tp / support, 0.0)
+        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
+    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+                        index=pd.Index(labels, name="class"))
+
+
+def parity_cases():
+    rng = np.random.default_rng(12)
+    cases = []
+    for n, n_classes, right in ((500, 5, 0.6), (40, 23, 0.3), (7, 3, 0.9), (1000, 12, 0.8)):
+        classes = [f"c{i}" for i in range(n_classes)]
+        y = rng.choice(classes, n)
+        p = np.where(rng.random(n) < right, y, rng.choice(classes + ["extra"], n))
+        p = np.where(rng.random(n) < 0.1, _NO_MATCH, p)  # boxes whose image has no prediction
+        cases.append((y, p))
+    y = np.array(["LY", "LY", "PNN", "MO"])
+    cases += [
+        (y, y),                                                    # perfect
+        (y, np.array([_NO_MATCH] * 4)),                            # nothing predicted
+        (y, np.array(["PNN", "PNN", "LY", "LY"])),                 # MO never predicted, all wrong
+        (y, np.array(["LY", "LY", "PNN", "EO"])),                  # EO predicted, absent from the truth
+        (np.array(["LY"]), np.array(["LY"])),                      # one box
+        (np.array(["LY"] * 5), np.array(["LY", "LY", "PNN", _NO_MATCH, "PNN"])),  # one true class
+    ]
+    return cases
+
+
+@pytest.mark.parametrize("case", range(10))
+def test_per_class_and_macro_f1_equal_the_hand_written_versions(case):
+    y, p = parity_cases()[case]
+    lib, hand = per_class_f1(y, p), hand_per_class_f1(y, p)
+    assert list(lib.index) == list(hand.index) and (lib["support"] == hand["support"]).all()
+    np.testing.assert_allclose(lib[["precision", "recall", "f1"]].to_numpy(),
+                               hand[["precision", "recall", "f1"]].to_numpy(), rtol=0, atol=1e-12)
+    assert abs(macro_f1(y, p) - float(hand["f1"].mean())) <= 1e-12
+
+
+def test_f1_of_nothing_is_zero():
+    assert macro_f1([], []) == 0.0 and per_class_f1([], []).empty
+
+
+def test_score_is_the_detailed_score_as_a_score():
+    t, p = noisy_images(50)
+    s, r = score(t, p), score_details(t, p)
+    assert isinstance(s, Score) and s.value == r.score and s.parts == r.parts()
+
+
+def test_cytologia_score_is_a_deprecated_alias():
+    from hdhkits.cytologia.metric import cytologia_score
+
+    t, p = noisy_images(20)
+    with pytest.warns(DeprecationWarning, match="score_details"):
+        assert cytologia_score(t, p) == score_details(t, p)
+
+
+def test_interval_resamples_images_as_bootstrap_interval_does():
+    """bootstrap_score over the image numbers draws exactly what bootstrap_interval drew before."""
+    from hdhkits.cytologia.metric import _resampled_parts
+
+    t, p = noisy_images(60, seed=2)
+    names, parts = _resampled_parts(t, p)
+    fast = score_interval(t, p, n_boot=100, seed=7)
+    for part in ("score", "giou_term", "mean_giou", "macro_f1"):
+        before = bootstrap_interval(lambda idx: parts(idx)[part], len(names), n_boot=100, seed=7)
+        assert fast[part] == before
 
 
 def noisy_images(n_images, seed=0):
@@ -96,7 +184,7 @@ def noisy_images(n_images, seed=0):
 
 def test_interval_contains_the_point_estimate_of_every_part():
     t, p = noisy_images(120)
-    r = cytologia_score(t, p)
+    r = score_details(t, p)
     iv = score_interval(t, p, n_boot=200, seed=0)
     assert set(iv) == {"score", "giou_term", "mean_giou", "macro_f1"}
     for name, value in {"score": r.score, **r.parts()}.items():
@@ -129,7 +217,7 @@ def test_interval_equals_rescoring_resampled_images():
     def rescored(idx):
         tt = pd.concat([t[t["NAME"] == names[j]].assign(NAME=f"copy{r}") for r, j in enumerate(idx)])
         pp = pd.concat([p[p["NAME"] == names[j]].assign(NAME=f"copy{r}") for r, j in enumerate(idx)])
-        return cytologia_score(tt, pp).score
+        return score_details(tt, pp).score
 
     slow = bootstrap_interval(rescored, len(names), n_boot=20, seed=5)
     fast = score_interval(t, p, n_boot=20, seed=5)["score"]
@@ -144,19 +232,19 @@ def test_boxes_of_one_image_stay_together():
     b = [("b.jpg", 10 * i, 0, 10 * i + 10, 10, "PNN") for i in range(10)]
     t = frame(a + b)
     p = frame(a + [("b.jpg", 500, 500, 510, 510, "LY")] * 10)
-    mix = cytologia_score(t, p).giou_term
+    mix = score_details(t, p).giou_term
     iv = score_interval(t, p, n_boot=400, seed=0)
     values = {round(mix, 9)}
-    values |= {round(cytologia_score(t[t["NAME"] == n], p[p["NAME"] == n]).giou_term, 9) for n in ("a.jpg", "b.jpg")}
+    values |= {round(score_details(t[t["NAME"] == n], p[p["NAME"] == n]).giou_term, 9) for n in ("a.jpg", "b.jpg")}
     assert round(iv["giou_term"].low, 9) in values and round(iv["giou_term"].high, 9) in values
     assert iv["giou_term"].low < mix < iv["giou_term"].high  # both extremes occur in 400 draws
 
 
 def test_interval_needs_two_images():
     t = frame([("a.jpg", *A, "LY"), ("a.jpg", 20, 0, 30, 10, "PNN")])
-    with pytest.raises(ValueError, match="two images"):
+    with pytest.raises(DataError, match="two images"):
         score_interval(t, t)
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(DataError, match="empty"):
         score_interval(frame([]), frame([]))
 
 
@@ -172,20 +260,20 @@ def test_degenerate_boxes_count_as_area_zero():
     assert giou([(5, 5, 5, 5), (5, 5, 5, 5), (10, 10, 5, 5)], [(5, 5, 5, 5), (6, 6, 6, 6), (20, 20, 15, 15)]).tolist() \
         == [1, -1, -1]
     # in the score, a degenerate prediction inside the truth box earns a GIoU term of 0.5
-    r = cytologia_score(frame([("a.jpg", 0, 0, 100, 100, "LY")]), frame([("a.jpg", 50, 50, 50, 80, "LY")]))
+    r = score_details(frame([("a.jpg", 0, 0, 100, 100, "LY")]), frame([("a.jpg", 50, 50, 50, 80, "LY")]))
     assert r.giou_term == pytest.approx(0.5) and r.macro_f1 == 1
 
 
 def test_boxes_past_the_border_are_scored_as_given():
     """No clipping: a truth box starting at x1 = -40 is only matched perfectly by the same box."""
     truth = frame([("a.jpg", -40, 10, 100, 150, "LY")])
-    same = cytologia_score(truth, truth)
-    clipped = cytologia_score(truth, frame([("a.jpg", 0, 10, 100, 150, "LY")]))
+    same = score_details(truth, truth)
+    clipped = score_details(truth, frame([("a.jpg", 0, 10, 100, 150, "LY")]))
     assert same.mean_giou == 1
     assert clipped.mean_giou == pytest.approx(100 / 140)  # inside the truth: IoU = area ratio, hull = truth
     # images of any size: coordinates of an 800 px image score like any other
     big = frame([("b.jpg", 420, 380, 700, 690, "PNN")])
-    assert cytologia_score(big, big).score == 1
+    assert score_details(big, big).score == 1
 
 
 def test_score_difference_interval_is_paired():
@@ -198,7 +286,7 @@ def test_score_difference_interval_is_paired():
     same = score_difference_interval(truth, a, a.copy(), n_boot=50)
     assert same.estimate == same.low == same.high == 0  # paired: identical predictions never differ
     d = score_difference_interval(truth, a, b, n_boot=50)
-    assert np.isclose(d.estimate, cytologia_score(truth, a).score - cytologia_score(truth, b).score)
+    assert np.isclose(d.estimate, score_details(truth, a).score - score_details(truth, b).score)
     assert 0 < d.low <= d.estimate <= d.high
     r = score_difference_interval(truth, b, a, n_boot=50)
     assert np.isclose(r.estimate, -d.estimate) and np.isclose(r.low, -d.high)

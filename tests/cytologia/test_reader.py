@@ -3,7 +3,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from hdhkits.cytologia.reader import layout_problems, read_dataset
+from hdhkits.cytologia.reader import read_dataset
+from hdhkits.cytologia.schema import check_data, check_folder_images, layout_problems, read_test, read_train
 from hdhkits.schema import DataError
 
 
@@ -63,10 +64,8 @@ def test_missing_column_is_a_clear_error(broken):
     assert any("class" in p for p in layout_problems(broken))
 
 
-def test_check_folder_lists_errors_and_warnings(broken):
-    from hdhkits.cytologia.reader import check_folder
-
-    found = check_folder(broken)
+def test_check_data_lists_errors_and_warnings(broken):
+    found = check_data(broken)
     kinds = {(f.severity, f.kind, f.column) for f in found}
     assert ("error", "missing_file", None) in kinds and ("error", "unreadable_file", None) in kinds
     assert ("warning", "unknown_code", "class") in kinds
@@ -74,3 +73,28 @@ def test_check_folder_lists_errors_and_warnings(broken):
     assert {f.column for f in past} == {"x1", "y1"}
     x1 = next(f for f in past if f.column == "x1")
     assert x1.rows == (2,) and x1.extreme == -40 and x1.file == "train.csv"
+
+
+def test_check_folder_is_a_deprecated_alias(broken):
+    from hdhkits.cytologia.reader import check_folder
+
+    with pytest.warns(DeprecationWarning, match="check_data"):
+        assert check_folder(broken) == check_data(broken)
+    (broken / "images").rename(broken / "jpegs")
+    assert any("no images folder" in f.message for f in check_data(broken))
+    assert not any("no images folder" in f.message for f in check_folder_images(broken, "jpegs"))
+
+
+def test_read_train_and_test(cyto_source, broken):
+    train, test = read_train(cyto_source.data_dir), read_test(cyto_source.data_dir)
+    assert list(train.columns) == ["NAME", "x1", "y1", "x2", "y2", "class"]
+    assert list(test.columns) == ["trustii_id", "NAME"] and test["trustii_id"].is_unique
+    assert len(read_train(broken)) == 6  # unknown codes are warnings: read, left out by read_dataset only
+    test = pd.read_csv(broken / "test.csv")
+    pd.concat([test, test]).to_csv(broken / "test.csv", index=False)
+    with pytest.raises(DataError, match="duplicated id"):
+        read_test(broken)
+    assert len(read_test(broken, check=False)) == 2 * len(test)
+    (broken / "train.csv").unlink()
+    with pytest.raises(DataError, match="train.csv not found"):
+        read_train(broken)

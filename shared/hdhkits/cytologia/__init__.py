@@ -1,7 +1,8 @@
 """CYTOLOGIA: leukocyte detection and classification in blood-smear images.
 
 Modules: :mod:`.classes` (the 23 codes, counts, morphology), :mod:`.drawing` and
-:mod:`.twin` (synthetic twin), :mod:`.reader` (folder reader and its report),
+:mod:`.twin` (synthetic twin), :mod:`.schema` (file layout, ``check_data``, table readers),
+:mod:`.reader` (images + tables reader and its report),
 :mod:`.hashing` (perceptual hash, duplicates), :mod:`.metric` (reconstructed score, bootstrap intervals),
 :mod:`.detector` (stain-based detector), :mod:`.features` (crops, hand-made features),
 :mod:`.cnn` (small torch CNN), :mod:`.baseline` (the pipeline), :mod:`.problem`.
@@ -15,18 +16,20 @@ from .classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, TRAIN_COUNTS
 from .detector import StainDetector
 from .features import FEATURE_NAMES, box_size_features, crop_features, extract_crops, stain_colours
 from .hashing import duplicate_groups, find_duplicates, hamming, image_phash, phash
-from .metric import (MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score_difference_interval,
-                     score_interval)
+from .metric import (MetricResult, cytologia_score, giou, macro_f1, match_boxes, per_class_f1, score, score_details,
+                     score_difference_interval, score_interval)
 from .problem import PROBLEM, SUBMISSION_SPEC, CytologiaProblem, check_submission_rules
 from .reader import CytologiaData, DataReport, read_dataset
+from .schema import TEST_SCHEMA, TRAIN_SCHEMA, check_data, read_test, read_train
 from .twin import TWIN_SIZES, make_twin
 
 __all__ = [
     "CLASSES", "CLASS_NAMES", "CLASS_GROUPS", "TRAIN_COUNTS",
     "make_twin", "TWIN_SIZES",
+    "TRAIN_SCHEMA", "TEST_SCHEMA", "check_data", "read_train", "read_test",
     "read_dataset", "CytologiaData", "DataReport",
     "phash", "image_phash", "hamming", "find_duplicates", "duplicate_groups",
-    "giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval", "score_difference_interval",
+    "giou", "match_boxes", "macro_f1", "per_class_f1", "score", "score_details", "cytologia_score", "score_interval", "score_difference_interval",
     "MetricResult",
     "StainDetector",
     "extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES",

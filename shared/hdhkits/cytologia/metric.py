@@ -28,13 +28,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
-from ..stats import Interval, bootstrap_interval
+from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "cytologia_score", "score_interval",
-           "score_difference_interval", "MetricResult", "GIOU_WEIGHT"]
+from ..evaluation import bootstrap_score
+from ..problem import Score
+from ..schema import DataError
+from ..stats import Interval
+
+__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "score", "score_details", "cytologia_score",
+           "score_interval", "score_difference_interval", "MetricResult", "GIOU_WEIGHT"]
 
 #: Weight of the box term; the class term weighs ``1 - GIOU_WEIGHT``.
 GIOU_WEIGHT = 0.2
@@ -114,35 +121,51 @@ def match_boxes(truth: pd.DataFrame, prediction: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def per_class_f1(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
-    """Precision, recall, F1 and support per class (vectorised with bincount).
+def _labels(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """The classes scored: those in ``y_true`` or ``y_pred``, except the no-prediction marker."""
+    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
+    return labels[labels != _NO_MATCH]
 
-    The classes are those in ``y_true`` or ``y_pred``, except the no-prediction marker.
+
+def per_class_f1(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
+    """Precision, recall, F1 and support per class (scikit-learn's ``precision_recall_fscore_support``).
+
+    The classes are those in ``y_true`` or ``y_pred``, except the no-prediction marker
+    (a truth box matched to no prediction counts as a miss of its class). A class never
+    predicted has precision 0, a class absent from the truth recall 0.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of str
+        True and predicted class of each box.
+
+    Returns
+    -------
+    DataFrame
+        ``precision, recall, f1, support``, indexed by class (sorted).
     """
     y_true = np.asarray(y_true).astype(str)
     y_pred = np.asarray(y_pred).astype(str)
-    labels = np.union1d(np.unique(y_true), np.unique(y_pred))
-    labels = labels[labels != _NO_MATCH]
-    index = {c: i for i, c in enumerate(labels)}
-    k = len(labels)
-    ti = np.array([index.get(c, k) for c in y_true])
-    pi = np.array([index.get(c, k) for c in y_pred])
-    hit = ti == pi
-    tp = np.bincount(ti[hit], minlength=k + 1)[:k].astype(float)
-    support = np.bincount(ti, minlength=k + 1)[:k].astype(float)
-    predicted = np.bincount(pi, minlength=k + 1)[:k].astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(predicted > 0, tp / predicted, 0.0)
-        recall = np.where(support > 0, tp / support, 0.0)
-        f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
-    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+    labels = _labels(y_true, y_pred)
+    if len(labels) == 0:
+        precision = recall = f1 = np.zeros(0)
+        support = np.zeros(0, int)
+    else:
+        precision, recall, f1, support = precision_recall_fscore_support(
+            y_true, y_pred, labels=labels, average=None, zero_division=0)
+    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": np.asarray(support, int)},
                         index=pd.Index(labels, name="class"))
 
 
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Unweighted mean of the per-class F1 (see :func:`per_class_f1`)."""
-    table = per_class_f1(y_true, y_pred)
-    return float(table["f1"].mean()) if len(table) else 0.0
+    """Unweighted mean of the per-class F1 (scikit-learn's ``f1_score(average="macro")``, classes as in
+    :func:`per_class_f1`; 0 when there is none)."""
+    y_true = np.asarray(y_true).astype(str)
+    y_pred = np.asarray(y_pred).astype(str)
+    labels = _labels(y_true, y_pred)
+    if len(labels) == 0:
+        return 0.0
+    return float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0))
 
 
 @dataclass(frozen=True)
@@ -157,11 +180,24 @@ class MetricResult:
     n_unmatched: int   # ground-truth boxes whose image has no prediction
 
     def parts(self) -> dict[str, float]:
+        """The parts as :class:`~hdhkits.problem.Score` carries them."""
         return {"giou_term": self.giou_term, "mean_giou": self.mean_giou, "macro_f1": self.macro_f1}
 
 
-def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResult:
-    """The reconstructed CYTOLOGIA score of predictions against the truth.
+_TRUTH_COLUMNS = ("NAME", "x1", "y1", "x2", "y2", "class")
+
+
+def _check_truth(truth: pd.DataFrame) -> None:
+    missing = [c for c in _TRUTH_COLUMNS if c not in truth.columns]
+    if missing:
+        raise DataError("truth", [f"the truth table lacks column(s) {missing}; it needs {list(_TRUTH_COLUMNS)} "
+                                  f"(test_truth.csv as `hdhkits data cytologia` writes it)"])
+    if len(truth) == 0:
+        raise DataError("truth", ["the truth table is empty: nothing to score"])
+
+
+def score_details(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResult:
+    """The reconstructed CYTOLOGIA score with its parts and counts.
 
     Parameters
     ----------
@@ -174,9 +210,13 @@ def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResu
     -------
     MetricResult
         ``score = 0.2 * giou_term + 0.8 * macro_f1``.
+
+    Raises
+    ------
+    DataError
+        The truth lacks a column or is empty.
     """
-    if len(truth) == 0:
-        raise ValueError("the truth table is empty: nothing to score")
+    _check_truth(truth)
     m = match_boxes(truth, prediction)
     g = m["giou"].to_numpy(float)
     giou_term = float(np.mean((g + 1) / 2))
@@ -191,15 +231,46 @@ def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResu
     )
 
 
+def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
+    """The reconstructed CYTOLOGIA score of a submission (official format) against the truth.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``test_truth.csv``: ``trustii_id, NAME, x1, y1, x2, y2, class``.
+    submission : DataFrame
+        ``trustii_id, NAME, x1, y1, x2, y2, class``; boxes are scored by their ``NAME``
+        (validation checks it against test.csv).
+
+    Returns
+    -------
+    Score
+        ``value`` in [0, 1] (higher is better); parts ``giou_term``, ``mean_giou``, ``macro_f1``.
+
+    Raises
+    ------
+    DataError
+        The truth lacks a column or is empty.
+    """
+    r = score_details(truth, submission)
+    return Score(r.score, r.parts())
+
+
+def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResult:
+    """Deprecated name of :func:`score_details` (use :func:`score` for a :class:`~hdhkits.problem.Score`)."""
+    warnings.warn("hdhkits.cytologia.cytologia_score is deprecated; use score (a Score) or score_details "
+                  "(a MetricResult with counts)", DeprecationWarning, stacklevel=2)
+    return score_details(truth, prediction)
+
+
 def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
     """Match once; return the image names and ``parts(idx)``, the score and its parts
     on a resample ``idx`` of the images (an index array into the names)."""
-    if len(truth) == 0:
-        raise ValueError("the truth table is empty: nothing to score")
+    _check_truth(truth)
     m = match_boxes(truth, prediction)
     image, names = pd.factorize(m["NAME"].astype(str))
     if len(names) < 2:
-        raise ValueError("need at least two images to bootstrap over images")
+        raise DataError("truth", ["need at least two images to bootstrap over images"])
     y_true = m["class"].astype(str).to_numpy()
     y_pred = m["pred_class"].astype(str).to_numpy()
     labels = np.union1d(np.unique(y_true), np.unique(y_pred))
@@ -244,7 +315,7 @@ def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 
 
     The boxes of one image are not independent (one detection, one stain, one
     laboratory), so the bootstrap draws whole images with replacement
-    (:func:`hdhkits.stats.bootstrap_interval` over the images): an image drawn twice
+    (:func:`hdhkits.evaluation.bootstrap_score` over the images): an image drawn twice
     brings all its truth boxes twice. The boxes are matched once; each resample then
     only sums per-image counts (GIoU sums, per-class true positives, supports and
     predictions), so 200 resamples of a few thousand boxes take milliseconds.
@@ -266,16 +337,16 @@ def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 
     -------
     dict of str to Interval
         ``score``, ``giou_term``, ``mean_giou`` and ``macro_f1``; each ``estimate`` is
-        the value of :func:`cytologia_score` on all the images.
+        the value of :func:`score_details` on all the images.
 
     Raises
     ------
-    ValueError
-        If the truth is empty or holds fewer than two images.
+    DataError
+        If the truth lacks a column, is empty or holds fewer than two images.
     """
     names, parts = _resampled_parts(truth, prediction)
-    return {name: bootstrap_interval(lambda idx, p=name: parts(idx)[p], len(names), n_boot=n_boot, seed=seed,
-                                     level=level)
+    images = np.arange(len(names))  # resampling image numbers draws whole images
+    return {name: bootstrap_score(lambda idx, p=name: parts(idx)[p], images, n_boot=n_boot, seed=seed, level=level)
             for name in ("score", "giou_term", "mean_giou", "macro_f1")}
 
 
@@ -304,6 +375,6 @@ def score_difference_interval(truth: pd.DataFrame, prediction_a: pd.DataFrame, p
     names_a, parts_a = _resampled_parts(truth, prediction_a)
     names_b, parts_b = _resampled_parts(truth, prediction_b)
     if not np.array_equal(np.asarray(names_a), np.asarray(names_b)):  # both follow the truth's rows
-        raise ValueError("the two predictions were matched to different images")
-    return bootstrap_interval(lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"], len(names_a),
-                              n_boot=n_boot, seed=seed, level=level)
+        raise DataError("truth", ["the two predictions were matched to different images"])
+    return bootstrap_score(lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"], np.arange(len(names_a)),
+                           n_boot=n_boot, seed=seed, level=level)

@@ -8,13 +8,13 @@ import pandas as pd
 
 from ..findings import Finding, error
 from ..problem import Problem, Score
-from ..schema import ColumnSpec, DataError
+from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
+from . import twin
 from .classes import CLASSES
 from .geometry import SUBMISSION_OUTSIDE_FIX, image_sizes, outside_box_findings
-from .metric import cytologia_score
-from .reader import TEST_SCHEMA, check_folder, read_csv_checked
-from .twin import make_twin
+from .metric import score
+from .schema import check_data, read_test
 
 __all__ = ["CytologiaProblem", "PROBLEM", "SUBMISSION_SPEC", "check_submission_rules"]
 
@@ -81,13 +81,19 @@ class CytologiaProblem(Problem):
     env_var = "CYTOLOGIA_DATA_DIR"
     truth_file = "test_truth.csv"
     twin_version = "3"
+    #: First in listings: the kits are sorted by ``order``.
+    order = 1
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
-        make_twin(data_dir, truth_dir, seed=seed, size=size)
+        """Write the synthetic twin: images and tables in ``data_dir``, the truth in ``truth_dir``.
+
+        See :func:`hdhkits.cytologia.twin.make_twin`; deterministic in ``seed`` and ``size``.
+        """
+        twin.make_twin(data_dir, truth_dir, seed=seed, size=size)
 
     def check_data(self, data_dir: Path) -> list[Finding]:
-        """Layout errors, then the warnings the notebooks will meet (see :func:`~.reader.check_folder`)."""
-        return check_folder(data_dir)
+        """Layout errors, then the warnings the notebooks will meet (see :func:`~.schema.check_data`)."""
+        return check_data(data_dir)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Errors of the format and the box rules, then a warning for boxes wholly outside their image.
@@ -98,7 +104,7 @@ class CytologiaProblem(Problem):
         Image sizes come from the headers of the test images in ``data_dir/images``
         (skipped when that folder is absent).
         """
-        test = read_csv_checked(Path(data_dir) / "test.csv", TEST_SCHEMA)
+        test = read_test(data_dir, check=False)  # test.csv's own errors are check_data's
         found = check_submission_rules(submission, test)
         images = Path(data_dir) / "images"
         if images.is_dir() and {"NAME", "x1", "y1", "x2", "y2"} <= set(map(str, submission.columns)):
@@ -107,12 +113,11 @@ class CytologiaProblem(Problem):
         return found
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
-        missing = [c for c in ("NAME", "x1", "y1", "x2", "y2", "class") if c not in truth.columns]
-        if missing:
-            raise DataError("truth", [f"truth table lacks column(s) {missing}"])
-        # score by trustii_id's image: the submission's NAME is checked against test.csv by validation
-        r = cytologia_score(truth, submission)
-        return Score(r.score, r.parts())
+        """The reconstructed score of a valid submission (:func:`hdhkits.cytologia.metric.score`).
+
+        Boxes are matched by image ``NAME``; validation has checked it against test.csv.
+        """
+        return score(truth, submission)
 
 
 PROBLEM = CytologiaProblem()

@@ -8,6 +8,7 @@ Only a layout problem that leaves nothing to read (a missing CSV or column) rais
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,22 +17,16 @@ import pandas as pd
 from PIL import Image
 
 from ..files import display_path
-from ..findings import Finding, error, errors, warning, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line
+from ..findings import Finding
+from ..schema import DataError
 from .classes import CLASSES
-from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
 from .hashing import duplicate_groups, find_duplicates, phash
+# the layout moved to .schema; re-exported here, where earlier releases defined it
+from .schema import TEST_SCHEMA, TRAIN_SCHEMA, check_folder_images, layout_problems, read_csv_checked
 
 __all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "DataReport", "CytologiaData", "read_dataset", "read_csv_checked",
            "layout_problems", "check_folder"]
 
-TRAIN_SCHEMA = TableSchema("train.csv", (
-    ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
-    ColumnSpec("y2"), ColumnSpec("class", "str", allowed=CLASSES),
-), description="one row per annotated cell")
-TEST_SCHEMA = TableSchema("test.csv", (
-    ColumnSpec("trustii_id", "int", nullable=False), ColumnSpec("NAME", "str", nullable=False),
-), id_column="trustii_id", description="one row per cell to find")
 _BOX = ["x1", "y1", "x2", "y2"]
 
 
@@ -131,82 +126,11 @@ def load_rgb(path: str | Path) -> np.ndarray:
         raise DataError(path, [f"cannot read the image: {exc}"]) from None
 
 
-def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
-    """Read a CSV; a missing file or missing column raises :class:`DataError` listing all."""
-    if not path.is_file():
-        raise DataError(path, [f"{schema.file_name} not found; point data_dir at the folder holding "
-                               f"train.csv, test.csv and images/"])
-    cut = cut_last_line(path)
-    if cut is not None:
-        raise DataError(path, [cut])
-    try:
-        df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
-    fatal = [f for f in check_frame(df, schema)
-             if f.kind in ("missing_column", "renamed_column", "duplicated_column")]
-    if fatal:
-        raise DataError(path, fatal)
-    return df
-
-
-def layout_problems(data_dir: str | Path, images_dir: str = "images") -> list[Finding]:
-    """Findings of a folder's layout (used by ``check_data``).
-
-    Unknown class codes and non-numeric coordinates are warnings: the reader leaves
-    those rows out and counts them in its report.
-    """
-    folder = Path(data_dir)
-    found: list[Finding] = []
-    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-        try:
-            df = read_csv_checked(folder / schema.file_name, schema)
-        except DataError as exc:
-            found += with_file(exc.findings, schema.file_name)
-            continue
-        for f in check_frame(df, schema):
-            if f.kind in ("unknown_code", "not_numeric"):
-                f = warning(f.message, file=f.file, column=f.column, rows=f.rows, count=f.count, kind=f.kind,
-                            fix="the reader leaves those rows out")
-            found.append(f)
-    img = folder / images_dir
-    if not img.is_dir():
-        found.append(error(f"no images folder {images_dir!r}", kind="missing_file",
-                           fix="put the JPEG files there or pass images_dir"))
-    return found
-
-
 def check_folder(data_dir: str | Path, images_dir: str = "images") -> list[Finding]:
-    """Every finding of a folder, as ``check_data`` reports it.
-
-    Errors (they block): a missing or unreadable CSV, a missing or renamed column, a
-    missing images folder, images named in the CSV files but absent or unreadable
-    (headers only), duplicate ``trustii_id``.
-
-    Warnings (the data loads; each says how the kit handles it): boxes of train.csv past
-    their image border (one warning per column, ``box_past_border``), boxes with
-    ``x2 <= x1`` or ``y2 <= y1`` (``empty_box``), images of unusual size
-    (``unusual_image_size``), unknown class codes and non-numeric coordinates.
-
-    Only image headers are read, so the official folder checks in seconds.
-    """
-    folder = Path(data_dir)
-    found = layout_problems(folder, images_dir)
-    img = Path(images_dir) if Path(images_dir).is_absolute() else folder / images_dir
-    try:
-        train = read_csv_checked(folder / "train.csv", TRAIN_SCHEMA)
-        test = read_csv_checked(folder / "test.csv", TEST_SCHEMA)
-    except DataError:
-        return found  # already listed by layout_problems
-    if not img.is_dir():
-        return found
-    # rows keep their place (finding rows are data rows); an empty NAME, an error already, matches no image
-    names = pd.concat([train["NAME"], test["NAME"]], ignore_index=True).dropna().astype(str)
-    sizes = image_sizes(img, names)
-    found += image_findings(sizes, images_dir)
-    found += empty_box_findings(train, "train.csv", TRAIN_EMPTY_FIX)
-    found += box_findings(train, sizes, "train.csv", TRAIN_BORDER_FIX)
-    return found
+    """Deprecated: :func:`hdhkits.cytologia.schema.check_data` (``check_folder_images`` for another images folder)."""
+    warnings.warn("hdhkits.cytologia.reader.check_folder is deprecated; use hdhkits.cytologia.schema.check_data "
+                  "(or check_folder_images with another images folder)", DeprecationWarning, stacklevel=2)
+    return check_folder_images(data_dir, images_dir)
 
 
 def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:
@@ -261,7 +185,22 @@ def read_dataset(
     report = DataReport()
     train["NAME"] = train["NAME"].astype(str)
     test["NAME"] = test["NAME"].astype(str)
+    images = _read_images(train, test, img_dir, report, hash_images, progress)
+    train = _usable_train_boxes(train, images, report)
+    test = test.merge(images[["NAME", "width", "height", "readable"]], on="NAME", how="left")
+    report.n_train_images = int((images["split"] == "train").sum())
+    report.n_test_images = int((images["split"] == "test").sum())
+    report.n_train_boxes = len(train)
+    report.n_test_boxes = len(test)
+    return CytologiaData(data_dir, img_dir, train, test, images, report)
 
+
+def _read_images(train: pd.DataFrame, test: pd.DataFrame, img_dir: Path, report: DataReport, hash_images: bool,
+                 progress: bool) -> pd.DataFrame:
+    """One row per image named in the tables: ``NAME, split, width, height, readable, phash, group``.
+
+    Missing and undecodable images go into ``report``, and so do duplicates (when hashed).
+    """
     names = pd.unique(pd.concat([train["NAME"], test["NAME"]], ignore_index=True))
     split = pd.Series("test", index=names)
     split[pd.unique(train["NAME"])] = "train"
@@ -283,6 +222,12 @@ def read_dataset(
     images = pd.DataFrame(rows, columns=["NAME", "width", "height", "readable", "phash"])
     images["phash"] = images["phash"].astype(np.uint64)
     images.insert(1, "split", split.reindex(images["NAME"]).to_numpy())
+    _assign_groups(images, report, hash_images)
+    return images
+
+
+def _assign_groups(images: pd.DataFrame, report: DataReport, hash_images: bool) -> None:
+    """A duplicate group per image (its own when not duplicated or not hashed), in place."""
     readable = images[images["readable"]]
     if hash_images and len(readable):
         report.duplicates = find_duplicates(readable["NAME"], readable["phash"])
@@ -294,7 +239,9 @@ def read_dataset(
     images.loc[missing_group, "group"] = np.arange(missing_group.sum()) + (images["group"].max() + 1 if (~missing_group).any() else 0)
     images["group"] = images["group"].astype(int)
 
-    # train boxes: numeric, known class, readable image, clipped to the image
+
+def _usable_train_boxes(train: pd.DataFrame, images: pd.DataFrame, report: DataReport) -> pd.DataFrame:
+    """The train boxes with a known class, numeric coordinates and a readable image, clipped to it."""
     train = train.merge(images[["NAME", "width", "height", "readable", "group"]], on="NAME", how="left")
     coords = train[_BOX].apply(pd.to_numeric, errors="coerce")
     bad_numbers = coords.isna().any(axis=1)
@@ -314,10 +261,4 @@ def read_dataset(
     train = train[usable & ~empty].drop(columns="readable").reset_index(drop=True)
     train[_BOX] = train[_BOX].round().astype(int)
     train["class"] = train["class"].astype(str)
-
-    test = test.merge(images[["NAME", "width", "height", "readable"]], on="NAME", how="left")
-    report.n_train_images = int((images["split"] == "train").sum())
-    report.n_test_images = int((images["split"] == "test").sum())
-    report.n_train_boxes = len(train)
-    report.n_test_boxes = len(test)
-    return CytologiaData(data_dir, img_dir, train, test, images, report)
+    return train

@@ -1,0 +1,217 @@
+"""The official CYTOLOGIA file layout, its check and its table readers.
+
+A data folder holds ``train.csv`` (one row per annotated cell: ``NAME, x1, y1, x2, y2,
+class``), ``test.csv`` (one row per cell to find: ``trustii_id, NAME``) and the
+``images/`` folder. :func:`check_data` lists every finding of such a folder (layout
+errors, then the plausibility warnings the notebooks meet); :func:`read_train` and
+:func:`read_test` read the two tables and refuse a table with a layout error.
+The images and what the notebooks derive from them are read by
+:func:`hdhkits.cytologia.reader.read_dataset`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..findings import Finding, error, errors, warning, with_file
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line
+from .classes import CLASSES
+from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
+
+__all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "IMAGES_DIR", "check_data", "check_folder_images", "read_train",
+           "read_test", "read_csv_checked", "layout_problems"]
+
+TRAIN_SCHEMA = TableSchema("train.csv", (
+    ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
+    ColumnSpec("y2"), ColumnSpec("class", "str", allowed=CLASSES),
+), description="one row per annotated cell")
+TEST_SCHEMA = TableSchema("test.csv", (
+    ColumnSpec("trustii_id", "int", nullable=False), ColumnSpec("NAME", "str", nullable=False),
+), id_column="trustii_id", description="one row per cell to find")
+#: The images folder of the official layout, relative to the data folder.
+IMAGES_DIR = "images"
+
+# A column the reader cannot do without: the table cannot be read at all.
+_FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column")
+# Findings of a table that the reader handles by leaving the rows out: warnings, not errors.
+_SKIPPED_ROW_KINDS = ("unknown_code", "not_numeric")
+
+
+def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
+    """Read a CSV; a missing, cut or unreadable file or a missing column raises :class:`DataError`.
+
+    Values are not checked here (:func:`layout_problems` lists them): the reader leaves
+    unusable rows out and counts them in its report.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    schema : TableSchema
+        Its layout.
+
+    Returns
+    -------
+    DataFrame
+        ``NAME`` and ``class`` as strings.
+
+    Raises
+    ------
+    DataError
+        Every column the table lacks, at once.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, [f"{schema.file_name} not found; point data_dir at the folder holding "
+                               f"train.csv, test.csv and images/"])
+    cut = cut_last_line(path)
+    if cut is not None:
+        raise DataError(path, [cut])
+    try:
+        df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
+    fatal = [f for f in check_frame(df, schema) if f.kind in _FATAL_KINDS]
+    if fatal:
+        raise DataError(path, fatal)
+    return df
+
+
+def _table_findings(df: pd.DataFrame, schema: TableSchema) -> list[Finding]:
+    """Findings of one read table; rows the reader leaves out are warnings."""
+    found = []
+    for f in check_frame(df, schema):
+        if f.kind in _SKIPPED_ROW_KINDS:
+            f = warning(f.message, file=f.file, column=f.column, rows=f.rows, count=f.count, kind=f.kind,
+                        fix="the reader leaves those rows out")
+        found.append(f)
+    return found
+
+
+def layout_problems(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> list[Finding]:
+    """Findings of a folder's layout: the two tables and the presence of the images folder.
+
+    Unknown class codes and non-numeric coordinates are warnings: the reader leaves
+    those rows out and counts them in its report.
+    """
+    folder = Path(data_dir)
+    found: list[Finding] = []
+    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
+        try:
+            df = read_csv_checked(folder / schema.file_name, schema)
+        except DataError as exc:
+            found += with_file(exc.findings, schema.file_name)
+            continue
+        found += _table_findings(df, schema)
+    img = folder / images_dir
+    if not img.is_dir():
+        found.append(error(f"no images folder {images_dir!r}", kind="missing_file",
+                           fix="put the JPEG files there or pass images_dir"))
+    return found
+
+
+def check_folder_images(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> list[Finding]:
+    """:func:`check_data` of a folder whose images sit in ``images_dir`` (relative or absolute)."""
+    folder = Path(data_dir)
+    found = layout_problems(folder, images_dir)
+    img = Path(images_dir) if Path(images_dir).is_absolute() else folder / images_dir
+    try:
+        train = read_csv_checked(folder / "train.csv", TRAIN_SCHEMA)
+        test = read_csv_checked(folder / "test.csv", TEST_SCHEMA)
+    except DataError:
+        return found  # already listed by layout_problems
+    if not img.is_dir():
+        return found
+    # rows keep their place (finding rows are data rows); an empty NAME, an error already, matches no image
+    names = pd.concat([train["NAME"], test["NAME"]], ignore_index=True).dropna().astype(str)
+    sizes = image_sizes(img, names)
+    found += image_findings(sizes, images_dir)
+    found += empty_box_findings(train, "train.csv", TRAIN_EMPTY_FIX)
+    found += box_findings(train, sizes, "train.csv", TRAIN_BORDER_FIX)
+    return found
+
+
+def check_data(data_dir: str | Path) -> list[Finding]:
+    """Every finding of a data folder, as ``PROBLEM.check_data`` reports it.
+
+    Errors (they block): a missing or unreadable CSV, a missing or renamed column, a
+    missing images folder, images named in the CSV files but absent or unreadable
+    (headers only), duplicate ``trustii_id``.
+
+    Warnings (the data loads; each says how the kit handles it): boxes of train.csv past
+    their image border (one warning per column, ``box_past_border``), boxes with
+    ``x2 <= x1`` or ``y2 <= y1`` (``empty_box``), images of unusual size
+    (``unusual_image_size``), unknown class codes and non-numeric coordinates.
+
+    Only image headers are read, so the official folder checks in seconds.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder with ``train.csv``, ``test.csv`` and ``images/``.
+
+    Returns
+    -------
+    list of Finding
+        Empty when the folder is clean.
+    """
+    return check_folder_images(data_dir, IMAGES_DIR)
+
+
+def _read(data_dir: str | Path, schema: TableSchema, check: bool) -> pd.DataFrame:
+    path = Path(data_dir)
+    path = path / schema.file_name if path.is_dir() else path
+    df = read_csv_checked(path, schema)
+    if check:
+        blocking = errors(_table_findings(df, schema))
+        if blocking:
+            raise DataError(path, blocking)
+    return df
+
+
+def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
+    """The train boxes, ``NAME, x1, y1, x2, y2, class``, as in ``train.csv`` (nothing clipped or left out).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder (or the ``train.csv`` file itself).
+    check : bool
+        Refuse a table with a layout error (empty ``NAME``, for instance). Unknown class
+        codes and non-numeric coordinates are warnings: :func:`check_data` lists them and
+        :func:`~hdhkits.cytologia.reader.read_dataset` leaves those rows out.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    DataError
+        The file is missing, cut or unreadable, lacks a column, or (``check``) holds a
+        layout error; every error is listed.
+    """
+    return _read(data_dir, TRAIN_SCHEMA, check)
+
+
+def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
+    """The cells to find, ``trustii_id, NAME``, as in ``test.csv``.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder (or the ``test.csv`` file itself).
+    check : bool
+        Refuse a table with a layout error (duplicate or empty ``trustii_id``, empty ``NAME``).
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    DataError
+        As :func:`read_train`.
+    """
+    return _read(data_dir, TEST_SCHEMA, check)
