@@ -267,17 +267,12 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for documentation and tests)."""
-    parser = argparse.ArgumentParser(
-        prog="hdhkits", description="Starter kits for the Health Data Hub challenges (CYTOLOGIA, ANNITIA, Cardi-HACK).")
-    parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
-    parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_list(sub) -> None:
     p = sub.add_parser("list", help="the kits and their notebooks")
     p.set_defaults(func=cmd_list)
 
+
+def _add_data(sub) -> None:
     p = sub.add_parser("data", help="write a kit's synthetic twin (participant files + organiser truth)")
     p.add_argument("kit", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", required=True, help="folder for the participant files")
@@ -287,12 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace existing folders")
     p.set_defaults(func=cmd_data)
 
+
+def _add_check(sub) -> None:
     p = sub.add_parser("check", help="check a data folder: layout errors block, plausibility warnings are shown")
     p.add_argument("kit")
     p.add_argument("dir", help="folder holding the official files")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (values outside plausible ranges)")
     p.set_defaults(func=cmd_check)
 
+
+def _add_run(sub) -> None:
     p = sub.add_parser("run", help="execute a kit's notebooks (or all kits') headless with papermill; writes report.html")
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}, or all")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
@@ -305,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report-only", metavar="DIR", help="rebuild DIR/report.html from a previous run's folder")
     p.set_defaults(func=cmd_run)
 
+
+def _add_validate(sub) -> None:
     p = sub.add_parser("validate", help="check a submission's format; list every problem")
     p.add_argument("kit")
     p.add_argument("file", help="submission CSV")
@@ -313,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=SIZES, default="default", help="twin size, when checking against the twin")
     p.set_defaults(func=cmd_validate)
 
+
+def _add_score(sub) -> None:
     p = sub.add_parser("score", help="score a submission against an organiser truth file")
     p.add_argument("kit")
     p.add_argument("file", help="submission CSV")
@@ -320,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print {"score": ..., "parts": {...}}')
     p.set_defaults(func=cmd_score)
 
+
+def _add_bundle(sub) -> None:
     p = sub.add_parser("bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one")
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", help="the bundle zip to write")
@@ -330,6 +335,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", metavar="FILE.zip",
                    help="unpack a bundle and run its scoring program as Codabench does, on its solution and a broken file")
     p.set_defaults(func=cmd_bundle)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="hdhkits", description="Starter kits for the Health Data Hub challenges "
+                                     f"({', '.join(get_problem(k).title for k in KITS)}).")
+    parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle):
+        add(sub)
     return parser
 
 

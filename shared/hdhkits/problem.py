@@ -8,18 +8,27 @@ once.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from .findings import Finding
 
-__all__ = ["Problem", "Score", "KITS", "NOTEBOOKS", "get_problem", "available_kits", "KitNotAvailable"]
+__all__ = ["Problem", "Score", "KITS", "NOTEBOOKS", "SIZES", "get_problem", "available_kits", "discover_kits",
+           "KitNotAvailable"]
 
-#: Every kit, in the order the README and ``hdhkits list`` show them.
-KITS: tuple[str, ...] = ("cytologia", "annitia", "cardihack")
+
+def __getattr__(name: str):
+    # ``KITS`` is discovered on first use, not at import: the kits' problem modules import
+    # this module, so discovering them while it loads would be circular.
+    if name == "KITS":
+        return discover_kits()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: The notebooks of every kit, in the order they run.
 NOTEBOOKS: tuple[str, ...] = ("01_exploration.ipynb", "02_baseline.ipynb", "03_submission.ipynb")
@@ -79,6 +88,8 @@ class Problem(ABC):
     truth_file: str = "test_truth.csv"
     #: Bump when the twin generator changes, so cached twins are regenerated.
     twin_version: str = "1"
+    #: Position in listings (``hdhkits list``, the README's order); ties sort by name.
+    order: int = 100
 
     @abstractmethod
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
@@ -124,33 +135,54 @@ class Problem(ABC):
         return f"<Problem {self.name}>"
 
 
+@lru_cache(maxsize=None)
+def discover_kits() -> tuple[str, ...]:
+    """Every kit of the installed package, in :attr:`Problem.order`.
+
+    A kit is a subpackage of :mod:`hdhkits` whose ``problem`` module defines ``PROBLEM``,
+    a :class:`Problem`; nothing else lists the kits. A subpackage without a ``problem``
+    module (``bundle``) is not a kit; a kit whose problem module fails to import raises,
+    rather than silently vanishing from every listing and test.
+
+    Returns
+    -------
+    tuple of str
+        Kit names as used on the command line.
+    """
+    import hdhkits
+
+    found: list[tuple[int, str]] = []
+    for info in pkgutil.iter_modules(hdhkits.__path__):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        qualified = f"hdhkits.{info.name}.problem"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name == qualified:
+                continue
+            raise
+        problem = getattr(module, "PROBLEM", None)
+        if isinstance(problem, Problem):
+            found.append((problem.order, problem.name))
+    return tuple(name for _, name in sorted(found))
+
+
 def get_problem(name: str) -> Problem:
-    """The :class:`Problem` of a kit by name (case-insensitive, ``-`` ignored).
+    """The :class:`Problem` of a kit by name (case-insensitive, ``-`` and ``_`` ignored).
 
     Raises
     ------
     KitNotAvailable
-        Unknown kit name, or a kit whose module is not there.
+        Unknown kit name.
     """
     key = name.lower().replace("-", "").replace("_", "")
-    if key not in KITS:
-        raise KitNotAvailable(f"unknown kit {name!r}; the kits are: {', '.join(KITS)}")
-    try:
-        module = importlib.import_module(f"hdhkits.{key}.problem")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith(f"hdhkits.{key}"):
-            raise KitNotAvailable(f"kit {key!r} is not built yet in this version") from None
-        raise
-    return module.PROBLEM
+    kits = discover_kits()
+    if key not in kits:
+        raise KitNotAvailable(f"unknown kit {name!r}; the kits are: {', '.join(kits)}")
+    return importlib.import_module(f"hdhkits.{key}.problem").PROBLEM
 
 
 def available_kits() -> list[str]:
-    """The kits whose problem definition is present, in :data:`KITS` order."""
-    out = []
-    for kit in KITS:
-        try:
-            get_problem(kit)
-        except KitNotAvailable:
-            continue
-        out.append(kit)
-    return out
+    """The kits of the installed package, in :attr:`Problem.order` (same as ``KITS``)."""
+    return list(discover_kits())

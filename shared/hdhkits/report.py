@@ -127,28 +127,50 @@ def build_report(out_dir: str | Path, render: bool = True) -> Path:
     """
     out = Path(out_dir)
     record = read_run_record(out)
-    runs, settings = record["runs"], record.get("settings", {})
+    runs = record["runs"]
     kits = list(dict.fromkeys(r["kit"] for r in runs))
+    links = _render_links(out, runs) if render else {}
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>hdhkits run report</title>"
+             f"<style>{_CSS}</style></head><body>"]
+    parts += _header_html(record, kits)
+    parts += _summary_html(runs, links)
+    parts += _failures_html(runs)
+    parts += _figures_html(out, runs, kits)
+    parts += _data_html(record, kits)
+    parts += _versions_html(record)
+    target = out / REPORT_FILE
+    with atomic_path(target) as tmp:
+        tmp.write_text("".join(parts), encoding="utf-8")
+        tmp.chmod(0o644)
+    return target
+
+
+def _render_links(out: Path, runs: list[dict]) -> dict[tuple[str, str], str]:
+    """Each executed notebook rendered to HTML beside it: its link relative to ``out``."""
     links: dict[tuple[str, str], str] = {}
     for r in runs:
-        if r.get("executed") and (out / r["executed"]).is_file() and render:
+        if r.get("executed") and (out / r["executed"]).is_file():
             try:
                 links[(r["kit"], r["notebook"])] = render_notebook(out / r["executed"]).relative_to(out).as_posix()
             except Exception as exc:  # a notebook nbconvert cannot render still gets its row, unlinked
                 links[(r["kit"], r["notebook"])] = ""
                 r.setdefault("render_error", f"{type(exc).__name__}: {exc}")
+    return links
 
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>hdhkits run report</title>"
-             f"<style>{_CSS}</style></head><body>"]
+
+def _header_html(record: dict, kits: list[str]) -> list[str]:
+    runs, settings = record["runs"], record.get("settings", {})
     failed = [r for r in runs if r["status"] == "failed"]
     verdict = f"{len(failed)} notebook(s) failed" if failed else "every notebook ran"
-    parts.append(f"<h1>hdhkits run report</h1><p>{_e(', '.join(kits))}: {verdict}. Settings: "
-                 f"{'quick' if settings.get('quick') else 'default'} mode, seed {_e(settings.get('seed', 0))}, "
-                 f"{_e(settings.get('jobs', 1))} job(s), {_e(settings.get('wall_seconds', '?'))} s in all; "
-                 f"written {_e(record.get('written', ''))}.</p>")
+    return [f"<h1>hdhkits run report</h1><p>{_e(', '.join(kits))}: {verdict}. Settings: "
+            f"{'quick' if settings.get('quick') else 'default'} mode, seed {_e(settings.get('seed', 0))}, "
+            f"{_e(settings.get('jobs', 1))} job(s), {_e(settings.get('wall_seconds', '?'))} s in all; "
+            f"written {_e(record.get('written', ''))}.</p>"]
 
-    parts.append("<h2 id='summary'>Summary</h2><table><tr><th>kit</th><th>notebook</th><th>status</th>"
-                 "<th>seconds</th><th>peak memory (MB)</th><th>key score</th></tr>")
+
+def _summary_html(runs: list[dict], links: dict[tuple[str, str], str]) -> list[str]:
+    parts = ["<h2 id='summary'>Summary</h2><table><tr><th>kit</th><th>notebook</th><th>status</th>"
+             "<th>seconds</th><th>peak memory (MB)</th><th>key score</th></tr>"]
     for r in runs:
         link = links.get((r["kit"], r["notebook"]))
         name = f"<a href='{_e(link)}'>{_e(r['notebook'])}</a>" if link else _e(r["notebook"])
@@ -163,22 +185,30 @@ def build_report(out_dir: str | Path, render: bool = True) -> Path:
                  "<code>VmHWM</code>), read every 0.2 s while the notebook runs. Key score: what the notebook "
                  "recorded with <code>record_score</code>, with its interval when it recorded one. Notebook names link "
                  "to the executed notebooks rendered as HTML.</p>")
+    return parts
 
-    if failed:
-        parts.append("<h2 id='failures'>Failures</h2>")
-        for r in failed:
-            d = r.get("details") or {}
-            parts.append(f"<h3 id='failure-{_e(r['kit'])}'>{_e(r['kit'])} / {_e(r['notebook'])}</h3>"
-                         f"<p>{_e(r.get('error', ''))}</p>")
-            if d.get("source"):
-                parts.append(f"<p>The failing cell (index {_e(d.get('cell_index'))}):</p><pre>{_e(d['source'])}</pre>")
-            if d.get("traceback"):
-                parts.append(f"<p>The error:</p><pre class='error'>{_e(chr(10).join(d['traceback']))}</pre>")
-            later = [x["notebook"] for x in runs if x["kit"] == r["kit"] and x["status"] == "skipped"]
-            if later:
-                parts.append(f"<p class='note'>Not run after it: {_e(', '.join(later))}.</p>")
 
-    parts.append("<h2 id='figures'>Key figures</h2>")
+def _failures_html(runs: list[dict]) -> list[str]:
+    failed = [r for r in runs if r["status"] == "failed"]
+    if not failed:
+        return []
+    parts = ["<h2 id='failures'>Failures</h2>"]
+    for r in failed:
+        d = r.get("details") or {}
+        parts.append(f"<h3 id='failure-{_e(r['kit'])}'>{_e(r['kit'])} / {_e(r['notebook'])}</h3>"
+                     f"<p>{_e(r.get('error', ''))}</p>")
+        if d.get("source"):
+            parts.append(f"<p>The failing cell (index {_e(d.get('cell_index'))}):</p><pre>{_e(d['source'])}</pre>")
+        if d.get("traceback"):
+            parts.append(f"<p>The error:</p><pre class='error'>{_e(chr(10).join(d['traceback']))}</pre>")
+        later = [x["notebook"] for x in runs if x["kit"] == r["kit"] and x["status"] == "skipped"]
+        if later:
+            parts.append(f"<p class='note'>Not run after it: {_e(', '.join(later))}.</p>")
+    return parts
+
+
+def _figures_html(out: Path, runs: list[dict], kits: list[str]) -> list[str]:
+    parts = ["<h2 id='figures'>Key figures</h2>"]
     for kit in kits:
         figures = {}
         for r in runs:
@@ -191,21 +221,22 @@ def build_report(out_dir: str | Path, render: bool = True) -> Path:
         for notebook, cell, png in chosen:
             parts.append(f"<figure><img alt='{_e(notebook)} cell {cell}' src='data:image/png;base64,{png}'>"
                          f"<figcaption>{_e(notebook)}, cell {cell}</figcaption></figure>")
+    return parts
 
-    parts.append("<h2 id='data'>Data</h2><table><tr><th>kit</th><th>source</th></tr>")
+
+def _data_html(record: dict, kits: list[str]) -> list[str]:
+    parts = ["<h2 id='data'>Data</h2><table><tr><th>kit</th><th>source</th></tr>"]
     for kit in kits:
         source = record.get("data_sources", {}).get(kit, {})
         parts.append(f"<tr><td>{_e(kit)}</td><td>{_source_html(source) if source else 'not recorded'}</td></tr>")
     parts.append("</table>")
+    return parts
 
+
+def _versions_html(record: dict) -> list[str]:
     versions = record.get("versions", {})
     first = [k for k in ("python", "platform", "hdhkits") if k in versions]  # then the libraries, by name
     versions = {k: versions[k] for k in first + sorted(set(versions) - set(first))}
-    parts.append("<h2 id='versions'>Versions</h2><table><tr><th>package</th><th>version</th></tr>"
-                 + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in versions.items())
-                 + "</table></body></html>\n")
-    target = out / REPORT_FILE
-    with atomic_path(target) as tmp:
-        tmp.write_text("".join(parts), encoding="utf-8")
-        tmp.chmod(0o644)
-    return target
+    return ["<h2 id='versions'>Versions</h2><table><tr><th>package</th><th>version</th></tr>"
+            + "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in versions.items())
+            + "</table></body></html>\n"]

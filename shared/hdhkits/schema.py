@@ -169,25 +169,40 @@ def check_column(series: pd.Series, spec: ColumnSpec, range_severity: str = WARN
     list of Finding
         Without a file name (the caller knows it).
     """
+    found = _empty_cells(series, spec)
+    present = series[~series.isna()]
+    if spec.kind == "str":
+        return found + _unknown_strings(present, spec)
+    numeric, problems = _numeric_values(present, spec)
+    return found + problems + _codes_outside(numeric, spec) + _out_of_range(numeric, spec, range_severity)
+
+
+def _empty_cells(series: pd.Series, spec: ColumnSpec) -> list[Finding]:
+    missing = series.isna()
+    if spec.nullable or not missing.any():
+        return []
+    where = np.flatnonzero(missing.to_numpy())
+    return [error(f"column '{spec.name}': {int(missing.sum())} empty cell(s) at data row(s) {_rows(where)}",
+                  column=spec.name, rows=_row_numbers(where), count=int(missing.sum()), kind="empty_cells",
+                  fix="this column may not be empty; fill it in or use the official file")]
+
+
+def _unknown_strings(present: pd.Series, spec: ColumnSpec) -> list[Finding]:
+    if spec.allowed is None:
+        return []
+    bad = ~present.astype(str).isin([str(a) for a in spec.allowed])
+    if not bad.any():
+        return []
+    return [error(f"column '{spec.name}': unknown value(s) {_describe_values(pd.unique(present[bad]))} "
+                  f"at data row(s) {_rows(present.index[bad])}",
+                  column=spec.name, rows=_row_numbers(present.index[bad]), count=int(bad.sum()),
+                  kind="unknown_code", fix=f"allowed: {_describe_values(spec.allowed, 30)}")]
+
+
+def _numeric_values(present: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Finding]]:
+    """The finite numbers of a column, and the errors of the cells that are not."""
     found: list[Finding] = []
     name = spec.name
-    missing = series.isna()
-    if not spec.nullable and missing.any():
-        where = np.flatnonzero(missing.to_numpy())
-        found.append(error(f"column '{name}': {int(missing.sum())} empty cell(s) at data row(s) {_rows(where)}",
-                           column=name, rows=_row_numbers(where), count=int(missing.sum()), kind="empty_cells",
-                           fix="this column may not be empty; fill it in or use the official file"))
-    present = series[~missing]
-    if spec.kind == "str":
-        if spec.allowed is not None:
-            bad = ~present.astype(str).isin([str(a) for a in spec.allowed])
-            if bad.any():
-                found.append(error(f"column '{name}': unknown value(s) {_describe_values(pd.unique(present[bad]))} "
-                                   f"at data row(s) {_rows(present.index[bad])}",
-                                   column=name, rows=_row_numbers(present.index[bad]), count=int(bad.sum()),
-                                   kind="unknown_code",
-                                   fix=f"allowed: {_describe_values(spec.allowed, 30)}"))
-        return found
     numeric = pd.to_numeric(present, errors="coerce")
     not_numeric = numeric.isna()
     if not_numeric.any():
@@ -213,17 +228,28 @@ def check_column(series: pd.Series, spec: ColumnSpec, range_severity: str = WARN
                                f"{_rows(numeric.index[fractional])}",
                                column=name, rows=_row_numbers(numeric.index[fractional]),
                                count=int(fractional.sum()), kind="not_integer", fix="expected whole numbers"))
-    if spec.allowed is not None:
-        bad = ~numeric.isin([float(a) for a in spec.allowed])
-        if bad.any():
-            found.append(error(f"column '{name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
-                               f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) "
-                               f"{_rows(numeric.index[bad])}",
-                               column=name, rows=_row_numbers(numeric.index[bad]), count=int(bad.sum()),
-                               kind="unknown_code",
-                               fix="the official dictionary has no such code; check that this is the official file"))
+    return numeric, found
+
+
+def _codes_outside(numeric: pd.Series, spec: ColumnSpec) -> list[Finding]:
+    if spec.allowed is None:
+        return []
+    bad = ~numeric.isin([float(a) for a in spec.allowed])
+    if not bad.any():
+        return []
+    return [error(f"column '{spec.name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
+                  f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) {_rows(numeric.index[bad])}",
+                  column=spec.name, rows=_row_numbers(numeric.index[bad]), count=int(bad.sum()),
+                  kind="unknown_code",
+                  fix="the official dictionary has no such code; check that this is the official file")]
+
+
+def _out_of_range(numeric: pd.Series, spec: ColumnSpec, range_severity: str) -> list[Finding]:
+    # A warning in data files (plausibility), an error in submissions.
+    found: list[Finding] = []
     make = error if range_severity == ERROR else warning
     fix = "out of range" if range_severity == ERROR else spec.out_of_range
+    name = spec.name
     if spec.minimum is not None:
         low = numeric < spec.minimum
         if low.any():

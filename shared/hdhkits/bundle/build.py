@@ -197,17 +197,9 @@ def build_bundle(
         The sample submission is invalid, the scoring code is not self-contained, or
         the kit's notebooks are not found.
     """
-    from ..runner import kits_root
-
     start = time.perf_counter()
     problem = kit if isinstance(kit, Problem) else get_problem(kit)
-    try:
-        kit_dir = (Path(kits_dir) if kits_dir else kits_root()) / problem.name
-    except FileNotFoundError as exc:
-        raise BundleError(str(exc)) from None
-    missing = [n for n in (*NOTEBOOKS, "README.md") if not (kit_dir / n).is_file()]
-    if missing:
-        raise BundleError(f"{kit_dir}: {', '.join(missing)} not found; pass --kits-dir with the repository's kits/ folder")
+    kit_dir = _kit_folder(problem, kits_dir)
     sources = scoring_sources(problem)
     today = today or dt.datetime.now(dt.timezone.utc).date()
     with tempfile.TemporaryDirectory(prefix="hdhkits-bundle-") as tmp:
@@ -215,46 +207,80 @@ def build_bundle(
         public, truth = work / "twin" / "data", work / "twin" / "truth"
         write_twin(problem, public, truth, seed=seed, size=size)
         stage = work / "bundle"
-        shutil.copytree(public, stage / "input_data")
-        ref = stage / "reference_data"
-        (ref / "truth").mkdir(parents=True)
-        shutil.copy2(truth / problem.truth_file, ref / "truth" / problem.truth_file)
-        (ref / "data").mkdir()
-        for f in sorted(public.iterdir()):  # the test file validation reads (small CSVs, no images)
-            if f.is_file():
-                shutil.copy2(f, ref / "data" / f.name)
-
-        sample = sample_submission(problem.name, public)
-        blocking = errors(problem.validate_submission(sample, public))
-        if blocking:
-            raise BundleError(f"the {problem.title} sample submission is invalid: " + "; ".join(map(str, blocking)))
-        score = problem.score_submission(sample, problem.read_truth(truth))
+        _stage_data(problem, public, truth, stage)
+        score = _stage_solution(problem, public, truth, stage)
         keys = ["score", *score.parts]
-        write_csv(sample, stage / "solution" / "submission.csv")
-
-        program = stage / "scoring_program"
-        for rel, text in sources.items():
-            (program / rel).parent.mkdir(parents=True, exist_ok=True)
-            (program / rel).write_text(text, encoding="utf-8")
-        shutil.copy2(Path(__file__).with_name("scoring_program.py"), program / "scoring.py")
-        (program / "metadata.yaml").write_text("command: python3 scoring.py\n")
-        (program / "kit.json").write_text(json.dumps({
-            "kit": problem.name, "title": problem.title, "seed": seed, "size": size,
-            "hdhkits_version": __version__, "twin_version": problem.twin_version,
-            "data_folder": "data", "truth_folder": "truth", "leaderboard_keys": keys}, indent=2) + "\n")
-
-        readme = (kit_dir / "README.md").read_text(encoding="utf-8")
-        (stage / "pages").mkdir()
-        ascending = frozenset(k for k in keys if _sorting(k) == "asc")
-        for name, text in pages_mod.make_pages(problem, readme, keys, seed, size, score.value, ascending).items():
-            (stage / "pages" / name).write_text(text, encoding="utf-8")
-        pages_mod.make_logo(problem, stage / "logo.png")
-        (stage / "starting_kit").mkdir()
-        for n in (*NOTEBOOKS, "README.md"):
-            shutil.copy2(kit_dir / n, stage / "starting_kit" / n)
+        _stage_program(problem, sources, stage, seed, size, keys)
+        _stage_pages(problem, kit_dir, stage, keys, seed, size, score.value)
         (stage / "competition.yaml").write_text(
             yaml.safe_dump(competition_yaml(problem, keys, seed, size, today), sort_keys=False, allow_unicode=True),
             encoding="utf-8")
         path = write_zip(stage, Path(out))
     return BundleInfo(path, problem.name, seed, size, path.stat().st_size, time.perf_counter() - start,
                       tuple(keys), float(score.value))
+
+
+def _kit_folder(problem: Problem, kits_dir: str | Path | None) -> Path:
+    """The kit's notebooks and README folder; a BundleError when something is missing."""
+    from ..runner import kits_root
+
+    try:
+        kit_dir = (Path(kits_dir) if kits_dir else kits_root()) / problem.name
+    except FileNotFoundError as exc:
+        raise BundleError(str(exc)) from None
+    missing = [n for n in (*NOTEBOOKS, "README.md") if not (kit_dir / n).is_file()]
+    if missing:
+        raise BundleError(f"{kit_dir}: {', '.join(missing)} not found; pass --kits-dir with the repository's kits/ folder")
+    return kit_dir
+
+
+def _stage_data(problem: Problem, public: Path, truth: Path, stage: Path) -> None:
+    """Participant files as input data; the truth and the test file as reference data."""
+    shutil.copytree(public, stage / "input_data")
+    ref = stage / "reference_data"
+    (ref / "truth").mkdir(parents=True)
+    shutil.copy2(truth / problem.truth_file, ref / "truth" / problem.truth_file)
+    (ref / "data").mkdir()
+    for f in sorted(public.iterdir()):  # the test file validation reads (small CSVs, no images)
+        if f.is_file():
+            shutil.copy2(f, ref / "data" / f.name)
+
+
+def _stage_solution(problem: Problem, public: Path, truth: Path, stage: Path):
+    """The sample submission, validated and scored (its Score)."""
+    sample = sample_submission(problem.name, public)
+    blocking = errors(problem.validate_submission(sample, public))
+    if blocking:
+        raise BundleError(f"the {problem.title} sample submission is invalid: " + "; ".join(map(str, blocking)))
+    score = problem.score_submission(sample, problem.read_truth(truth))
+    write_csv(sample, stage / "solution" / "submission.csv")
+    return score
+
+
+def _stage_program(problem: Problem, sources: dict[str, str], stage: Path, seed: int, size: str,
+                   keys: list[str]) -> None:
+    """The scoring program: the kit's pruned code, the entry script and its metadata."""
+    program = stage / "scoring_program"
+    for rel, text in sources.items():
+        (program / rel).parent.mkdir(parents=True, exist_ok=True)
+        (program / rel).write_text(text, encoding="utf-8")
+    shutil.copy2(Path(__file__).with_name("scoring_program.py"), program / "scoring.py")
+    (program / "metadata.yaml").write_text("command: python3 scoring.py\n")
+    (program / "kit.json").write_text(json.dumps({
+        "kit": problem.name, "title": problem.title, "seed": seed, "size": size,
+        "hdhkits_version": __version__, "twin_version": problem.twin_version,
+        "data_folder": "data", "truth_folder": "truth", "leaderboard_keys": keys}, indent=2) + "\n")
+
+
+def _stage_pages(problem: Problem, kit_dir: Path, stage: Path, keys: list[str], seed: int, size: str,
+                 sample_score: float) -> None:
+    """Pages from the kit's README, the logo and the starting kit (notebooks + README)."""
+    readme = (kit_dir / "README.md").read_text(encoding="utf-8")
+    (stage / "pages").mkdir()
+    ascending = frozenset(k for k in keys if _sorting(k) == "asc")
+    for name, text in pages_mod.make_pages(problem, readme, keys, seed, size, sample_score, ascending).items():
+        (stage / "pages" / name).write_text(text, encoding="utf-8")
+    pages_mod.make_logo(problem, stage / "logo.png")
+    (stage / "starting_kit").mkdir()
+    for n in (*NOTEBOOKS, "README.md"):
+        shutil.copy2(kit_dir / n, stage / "starting_kit" / n)

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..findings import errors
-from ..problem import get_problem
+from ..problem import Problem, get_problem
 from ..submission import read_submission
 from .samples import broken_submission
 from .vendor import ALLOWED_PACKAGES
@@ -269,47 +269,72 @@ def _check_task(root: Path, task: dict, config: dict, keys: list[str], limit: fl
         if len(csvs) != 1:
             problems.append(f"solution {s['path']}: holds {len(csvs)} CSV file(s), not one submission.csv")
             continue
-        solution = csvs[0]
-        code, log, output = _run_program(program, ref, solution, work / f"solution{s['index']}", limit)
+        run = _TaskRun(problem, program, ref, kit, keys, limit, work, report)
+        found, scored = run.check_solution(s, csvs[0])
+        problems += found
+        if scored:  # the broken-file check needs a program that runs at all
+            problems += run.check_broken(s, csvs[0])
+    return problems
+
+
+@dataclass
+class _TaskRun:
+    """One task's scoring program run on a solution and on a broken copy of it."""
+
+    problem: Problem
+    program: Path
+    ref: Path
+    kit: dict
+    keys: list[str]
+    limit: float
+    work: Path
+    report: CheckReport
+
+    def check_solution(self, s: dict, solution: Path) -> tuple[list[str], bool]:
+        """Problems of the program's scores on the solution, and whether it wrote scores at all."""
+        code, log, output = _run_program(self.program, self.ref, solution, self.work / f"solution{s['index']}",
+                                         self.limit)
         if code != 0:
-            problems.append(f"solution {s['path']}: the scoring program exited {code}:\n{log.strip()}")
-            continue
+            return [f"solution {s['path']}: the scoring program exited {code}:\n{log.strip()}"], False
         scores_file = output / "scores.json"
         if not scores_file.is_file():
-            problems.append(f"solution {s['path']}: the scoring program wrote no scores.json")
-            continue
+            return [f"solution {s['path']}: the scoring program wrote no scores.json"], False
         scores = json.loads(scores_file.read_text())
-        missing = [k for k in keys if k not in scores]
+        problems = []
+        missing = [k for k in self.keys if k not in scores]
         if missing:
             problems.append(f"scores.json lacks the leaderboard key(s) {', '.join(missing)}")
         # the same files, scored by the installed package: what `hdhkits score --json` prints
-        want = problem.score_submission(read_submission(solution), problem.read_truth(ref / kit["truth_folder"]))
-        expected = {"score": want.value, **want.parts}
-        for k, v in expected.items():
+        want = self.problem.score_submission(read_submission(solution),
+                                             self.problem.read_truth(self.ref / self.kit["truth_folder"]))
+        for k, v in {"score": want.value, **want.parts}.items():
             got = scores.get(k)
             if got is None or not (math.isfinite(v) and abs(float(got) - v) <= _TOLERANCE):
                 problems.append(f"scores.json {k} = {got!r}, but `hdhkits score` gives {v!r}")
-        report.scores = {k: float(v) for k, v in scores.items()}
-        report.lines.append(f"solution '{s['path']}': exit 0, scores.json holds {', '.join(keys)}; equal to "
-                            f"`hdhkits score` within {_TOLERANCE:g} (score {float(scores.get('score', 'nan')):.4f})")
+        self.report.scores = {k: float(v) for k, v in scores.items()}
+        self.report.lines.append(f"solution '{s['path']}': exit 0, scores.json holds {', '.join(self.keys)}; equal "
+                                 f"to `hdhkits score` within {_TOLERANCE:g} "
+                                 f"(score {float(scores.get('score', 'nan')):.4f})")
+        return problems, True
 
+    def check_broken(self, s: dict, solution: Path) -> list[str]:
+        """Problems of the program's answer to a broken submission (it must refuse it in sentences)."""
         broken = broken_submission(read_submission(solution))
-        broken_file = work / "broken" / "submission.csv"
+        broken_file = self.work / "broken" / "submission.csv"
         broken_file.parent.mkdir(parents=True, exist_ok=True)
         broken.to_csv(broken_file, index=False)
-        code, log, output = _run_program(program, ref, broken_file, work / f"broken{s['index']}", limit)
-        report.broken_log = log
-        sentences = [str(f) for f in errors(problem.validate_submission(broken, ref / kit["data_folder"]))]
+        code, log, _ = _run_program(self.program, self.ref, broken_file, self.work / f"broken{s['index']}",
+                                    self.limit)
+        self.report.broken_log = log
+        sentences = [str(f) for f in errors(self.problem.validate_submission(broken, self.ref / self.kit["data_folder"]))]
         if code == 0:
-            problems.append("a broken submission (a row lost, an empty prediction) was scored instead of refused")
-        elif "Traceback" in log:
-            problems.append(f"a broken submission ends in a traceback, not a readable message:\n{log.strip()}")
-        else:
-            absent = [s for s in sentences if s not in log]
-            if absent or not sentences:
-                problems.append("the scoring log of a broken submission lacks what `hdhkits validate` says: "
-                                + "; ".join(absent or ["(no sentence)"]))
-            else:
-                report.lines.append(f"broken submission: exit {code}, the {len(sentences)} sentence(s) "
-                                    "`hdhkits validate` prints, no traceback")
-    return problems
+            return ["a broken submission (a row lost, an empty prediction) was scored instead of refused"]
+        if "Traceback" in log:
+            return [f"a broken submission ends in a traceback, not a readable message:\n{log.strip()}"]
+        absent = [x for x in sentences if x not in log]
+        if absent or not sentences:
+            return ["the scoring log of a broken submission lacks what `hdhkits validate` says: "
+                    + "; ".join(absent or ["(no sentence)"])]
+        self.report.lines.append(f"broken submission: exit {code}, the {len(sentences)} sentence(s) "
+                                 "`hdhkits validate` prints, no traceback")
+        return []

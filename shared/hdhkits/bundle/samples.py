@@ -14,11 +14,10 @@ __all__ = ["sample_submission", "broken_submission"]
 
 
 def _annitia(data_dir: Path) -> pd.DataFrame:
-    from ..annitia.data import load_test
     from ..annitia.problem import RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC
-    from ..annitia.schema import TEST_ID
+    from ..annitia.schema import TEST_ID, read_test
 
-    test = load_test(data_dir, check=False)
+    test = read_test(data_dir, check=False)
     age = pd.to_numeric(test["Age_v1"], errors="coerce")
     age = age.fillna(age.median()).to_numpy(float)  # older at first visit: higher risk of both
     return pd.DataFrame({TEST_ID: test[TEST_ID], RISK_HEPATIC: age, RISK_DEATH: age})[SUBMISSION_SPEC.names]

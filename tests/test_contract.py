@@ -1,0 +1,142 @@
+"""The kit contract of CONTRIBUTING.md, enforced: same modules and verbs in every kit,
+the base class's signatures, docstrings on the public surface, short functions, one
+exception type for data problems.
+"""
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import hdhkits
+from hdhkits.problem import KITS, Problem, get_problem
+from hdhkits.schema import DataError
+
+#: The verbs every kit module offers, and the parameters they take first.
+VERBS = {
+    "schema": {"check_data": ["data_dir"], "read_train": ["data_dir", "check"], "read_test": ["data_dir", "check"]},
+    "twin": {"make_twin": ["data_dir", "truth_dir", "seed", "size"]},
+    "metric": {"score": ["truth", "submission"]},
+    "baselines": {"oracle_score": []},
+    "quirks": {},
+}
+#: Methods of the scikit-learn and PyTorch protocols: their meaning is the protocol's,
+#: documented on the class, so they need no docstring of their own.
+PROTOCOL_METHODS = {"fit", "transform", "fit_transform", "predict", "predict_proba", "decision_function",
+                    "get_feature_names_out", "forward", "score"}
+CONTRACT_METHODS = ("make_twin", "check_data", "validate_submission", "score_submission", "read_truth")
+MAX_BODY_LINES = 60
+
+
+def _package_modules(prefix: str = "hdhkits") -> list[str]:
+    package = importlib.import_module(prefix)
+    names = [prefix] if prefix != "hdhkits" else []
+    for info in pkgutil.walk_packages(package.__path__, prefix + "."):
+        names.append(info.name)
+    return names
+
+
+def _body_lines(node: ast.FunctionDef) -> int:
+    lines = node.end_lineno - node.lineno + 1
+    first = node.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        lines -= first.end_lineno - first.lineno + 1
+    return lines
+
+
+def long_functions(path: Path, limit: int = MAX_BODY_LINES) -> list[str]:
+    """``name (N lines)`` for every function of a source file longer than ``limit`` (docstring excluded)."""
+    tree = ast.parse(path.read_text())
+    return [f"{path.name}:{node.lineno} {node.name} ({_body_lines(node)} lines)" for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _body_lines(node) > limit]
+
+
+def _public_undocumented(module) -> list[str]:
+    missing = []
+    for name, obj in vars(module).items():
+        if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+            continue
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            if not (obj.__doc__ or "").strip():
+                missing.append(name)
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if attr.startswith("_") or attr in PROTOCOL_METHODS or not inspect.isfunction(member):
+                    continue
+                if not (member.__doc__ or "").strip():
+                    missing.append(f"{name}.{attr}")
+    return missing
+
+
+@pytest.mark.parametrize("kit", KITS)
+@pytest.mark.parametrize("module", list(VERBS))
+def test_every_kit_has_the_core_modules_and_verbs(kit, module):
+    mod = importlib.import_module(f"hdhkits.{kit}.{module}")
+    for verb, params in VERBS[module].items():
+        assert callable(getattr(mod, verb, None)), f"hdhkits.{kit}.{module} has no {verb}()"
+        got = list(inspect.signature(getattr(mod, verb)).parameters)[: len(params)]
+        assert got == params, f"hdhkits.{kit}.{module}.{verb}{inspect.signature(getattr(mod, verb))}"
+    if module == "quirks":
+        assert isinstance(mod.QUIRKS, (tuple, list))
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_problem_methods_keep_the_base_signatures(kit):
+    problem = get_problem(kit)
+    for method in CONTRACT_METHODS:
+        base = inspect.signature(getattr(Problem, method))
+        mine = inspect.signature(getattr(type(problem), method))
+        assert [(p.name, p.kind, p.default) for p in mine.parameters.values()] == \
+               [(p.name, p.kind, p.default) for p in base.parameters.values()], f"{kit}: {method}{mine}"
+        assert (inspect.getdoc(getattr(type(problem), method)) or "").strip(), f"{kit}: {method} has no docstring"
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_public_surface_is_documented(kit):
+    missing = {}
+    for name in _package_modules(f"hdhkits.{kit}"):
+        undocumented = _public_undocumented(importlib.import_module(name))
+        if undocumented:
+            missing[name] = undocumented
+    assert not missing, f"public names without a docstring: {missing}"
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_no_long_functions_in_a_kit(kit):
+    package = Path(importlib.import_module(f"hdhkits.{kit}").__file__).parent
+    offenders = [f for path in sorted(package.rglob("*.py")) for f in long_functions(path)]
+    assert not offenders, f"split these into named steps: {offenders}"
+
+
+def test_no_long_functions_in_the_base_package():
+    base = Path(hdhkits.__file__).parent
+    kits = {Path(importlib.import_module(f"hdhkits.{k}").__file__).parent for k in KITS}
+    offenders = [f for path in sorted(base.rglob("*.py")) if not any(k in path.parents for k in kits)
+                 for f in long_functions(path)]
+    assert not offenders, f"split these into named steps: {offenders}"
+
+
+def test_the_length_rule_can_fail(tmp_path):
+    # The count is the def line plus the body, docstring excluded.
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_BODY_LINES))
+    (tmp_path / "long.py").write_text(f'def f():\n    """Doc."""\n{body}\n')
+    assert long_functions(tmp_path / "long.py") == [f"long.py:1 f ({MAX_BODY_LINES + 1} lines)"]
+    short = "\n".join(body.splitlines()[:-1])
+    (tmp_path / "short.py").write_text(f'def f():\n    """Doc\n\n    more.\n    """\n{short}\n')
+    assert long_functions(tmp_path / "short.py") == []
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_data_problems_raise_data_error(kit, tmp_path):
+    schema = importlib.import_module(f"hdhkits.{kit}.schema")
+    for reader in (schema.read_train, schema.read_test):
+        with pytest.raises(DataError):
+            reader(tmp_path)
+    findings = get_problem(kit).check_data(tmp_path)
+    assert findings and all(f.file or f.kind for f in findings if f.is_error)
+    with pytest.raises(DataError):
+        get_problem(kit).read_truth(tmp_path)

@@ -1,0 +1,235 @@
+"""Kits are discovered, not listed: a throw-away fourth kit is seen everywhere with no other edit.
+
+The fourth kit lives in a temporary folder named ``hdhkits`` put on ``PYTHONPATH``
+(``hdhkits/__init__.py`` extends its path with such folders). It follows the contract of
+CONTRIBUTING.md with the base package's own tools, then the command line and the shared
+parametrised tests are run against it in subprocesses.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hdhkits.problem import KITS, NOTEBOOKS, Problem, available_kits, discover_kits, get_problem
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TOY = {
+    "__init__.py": '"""A throw-away fourth kit (tests only)."""\n',
+    "schema.py": '''
+        """Layout of the toy kit's files."""
+        from pathlib import Path
+
+        from ..findings import Finding, with_file
+        from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table
+
+        __all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "check_data", "read_train", "read_test"]
+
+        TRAIN_SCHEMA = TableSchema("train.csv", (ColumnSpec("id", "int", nullable=False), ColumnSpec("x"),
+                                                 ColumnSpec("y", minimum=0.0)), id_column="id")
+        TEST_SCHEMA = TableSchema("test.csv", (ColumnSpec("id", "int", nullable=False), ColumnSpec("x")),
+                                  id_column="id")
+
+
+        def check_data(data_dir) -> list[Finding]:
+            """Every finding of the two files."""
+            found = []
+            for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
+                try:
+                    path = find_file(data_dir, schema)
+                except DataError as exc:
+                    found += exc.findings
+                    continue
+                cut = cut_last_line(path)
+                if cut is not None:
+                    found.append(cut)
+                    continue
+                found += with_file(check_frame(read_table(path, schema, check=False), schema), schema.file_name)
+            return found
+
+
+        def read_train(data_dir, check=True):
+            """The checked train table."""
+            return read_table(Path(data_dir), TRAIN_SCHEMA, check=check)
+
+
+        def read_test(data_dir, check=True):
+            """The checked test table."""
+            return read_table(Path(data_dir), TEST_SCHEMA, check=check)
+    ''',
+    "twin.py": '''
+        """The toy twin: y = 2x + noise."""
+        from pathlib import Path
+
+        import numpy as np
+        import pandas as pd
+
+        from ..files import write_csv
+
+        __all__ = ["make_twin"]
+
+
+        def make_twin(data_dir, truth_dir, seed=0, size="default"):
+            """Write train.csv, test.csv and the truth."""
+            rng = np.random.default_rng(seed)
+            n = {"quick": 40, "default": 100, "full": 400}[size]
+            x = rng.normal(size=2 * n)
+            y = np.abs(2 * x + rng.normal(scale=0.1, size=2 * n))
+            ids = np.arange(2 * n)
+            write_csv(pd.DataFrame({"id": ids[:n], "x": x[:n], "y": y[:n]}), Path(data_dir) / "train.csv")
+            write_csv(pd.DataFrame({"id": ids[n:], "x": x[n:]}), Path(data_dir) / "test.csv")
+            write_csv(pd.DataFrame({"id": ids[n:], "y": y[n:]}), Path(truth_dir) / "test_truth.csv")
+    ''',
+    "metric.py": '''
+        """The toy metric: 1 / (1 + mean absolute error)."""
+        import numpy as np
+
+        from ..problem import Score
+
+        __all__ = ["score"]
+
+
+        def score(truth, submission):
+            """Higher is better, 1 for a perfect submission."""
+            merged = truth.merge(submission, on="id", suffixes=("", "_pred"))
+            mae = float(np.mean(np.abs(merged["y"] - merged["y_pred"])))
+            return Score(1.0 / (1.0 + mae), {"mae": mae})
+    ''',
+    "baselines.py": '''
+        """The toy oracle."""
+        from .metric import score
+
+        __all__ = ["oracle_score"]
+
+
+        def oracle_score(truth):
+            """The score of the truth itself."""
+            return score(truth, truth)
+    ''',
+    "quirks.py": '"""The toy kit has no known quirk."""\nQUIRKS = ()\n',
+    "problem.py": '''
+        """The toy problem definition."""
+        from pathlib import Path
+
+        import pandas as pd
+
+        from ..findings import Finding
+        from ..problem import Problem, Score
+        from ..schema import ColumnSpec
+        from ..submission import SubmissionSpec, check_submission
+        from . import metric, schema, twin
+
+        __all__ = ["PROBLEM"]
+
+        SUBMISSION = SubmissionSpec((ColumnSpec("id", "int", nullable=False), ColumnSpec("y", nullable=False)))
+
+
+        class ToyProblem(Problem):
+            """A fourth kit made by a test."""
+
+            name = "toykit"
+            title = "TOYKIT"
+            task = "Predict y from x."
+            official_files = ("train.csv", "test.csv")
+            metric = "1 / (1 + mean absolute error)"
+            env_var = "TOYKIT_DATA_DIR"
+            order = 50
+
+            def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
+                """Write the toy files."""
+                twin.make_twin(data_dir, truth_dir, seed=seed, size=size)
+
+            def check_data(self, data_dir: Path) -> list[Finding]:
+                """Every finding of the toy files."""
+                return schema.check_data(data_dir)
+
+            def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
+                """Every finding of a toy submission."""
+                return check_submission(submission, SUBMISSION, schema.read_test(data_dir)["id"])
+
+            def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
+                """The toy metric."""
+                return metric.score(truth, submission)
+
+
+        PROBLEM = ToyProblem()
+    ''',
+}
+
+
+@pytest.fixture(scope="module")
+def toy_path(tmp_path_factory) -> Path:
+    """A folder holding ``hdhkits/toykit/``, to put on PYTHONPATH."""
+    root = tmp_path_factory.mktemp("toy")
+    kit = root / "hdhkits" / "toykit"
+    kit.mkdir(parents=True)
+    for name, source in TOY.items():
+        (kit / name).write_text(textwrap.dedent(source).lstrip())
+    return root
+
+
+def _env(toy: Path, tmp: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(toy), os.environ.get("PYTHONPATH")])))
+    env.update(HDHKITS_CACHE=str(tmp / "cache"), HDHKITS_OUTPUT_DIR=str(tmp / "out"))
+    return env
+
+
+def _hdhkits(env: dict, *args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hdhkits.cli", *map(str, args)], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_registry_is_what_discovery_finds():
+    assert KITS == discover_kits() == tuple(available_kits())
+    assert set(KITS) >= {"cytologia", "annitia", "cardihack"}
+    assert "bundle" not in KITS  # a subpackage without problem.py is not a kit
+    orders = [get_problem(k).order for k in KITS]
+    assert orders == sorted(orders)
+    for kit in KITS:
+        assert isinstance(get_problem(kit), Problem)
+
+
+def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
+    env = _env(toy_path, tmp_path)
+    listing = _hdhkits(env, "list", cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert "TOYKIT" in listing.stdout and "CYTOLOGIA" in listing.stdout
+    assert listing.stdout.index("CYTOLOGIA") < listing.stdout.index("TOYKIT") < listing.stdout.index("Cardi-HACK")
+
+    data = tmp_path / "data"
+    made = _hdhkits(env, "data", "toykit", "--out", data, "--size", "quick", "--seed", "1", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    checked = _hdhkits(env, "check", "toykit", data, cwd=tmp_path)
+    assert checked.returncode == 0 and "match the official TOYKIT layout" in checked.stdout, checked.stdout
+
+    import pandas as pd
+
+    truth = pd.read_csv(tmp_path / "data_truth" / "test_truth.csv")
+    good = tmp_path / "good.csv"
+    truth.to_csv(good, index=False)
+    valid = _hdhkits(env, "validate", "toykit", good, "--data", data, cwd=tmp_path)
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+    scored = _hdhkits(env, "score", "toykit", good, "--truth", tmp_path / "data_truth", cwd=tmp_path)
+    assert scored.returncode == 0 and "TOYKIT score: 1.0000" in scored.stdout, scored.stdout + scored.stderr
+
+    bad = tmp_path / "bad.csv"
+    truth.drop(columns="y").to_csv(bad, index=False)
+    invalid = _hdhkits(env, "validate", "toykit", bad, "--data", data, cwd=tmp_path)
+    assert invalid.returncode == 1 and "'y'" in invalid.stdout + invalid.stderr
+
+
+def test_the_shared_parametrised_tests_see_a_fourth_kit(toy_path, tmp_path):
+    env = _env(toy_path, tmp_path)
+    tests = ["tests/test_problem.py", "tests/test_contract.py", "tests/test_cli.py"]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *tests, "-k", "toykit",
+                           "-o", "addopts=-p no:cacheprovider"],
+                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    tail = done.stdout[-3000:]
+    assert done.returncode == 0, tail
+    passed = int(tail.strip().splitlines()[-1].split(" passed")[0].split()[-1])
+    assert passed >= 8, tail  # every parametrised test of those modules, for the toy kit
