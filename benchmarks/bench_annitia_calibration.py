@@ -19,7 +19,7 @@ import argparse
 import time
 
 from hdhkits.annitia import build_features, compare_baselines, make_baselines, oracle_score, survival_targets
-from hdhkits.annitia.twin import generate_twin
+from hdhkits.annitia.twin import twin_frames
 
 #: (low, high) per printed column, for the default twin; a line outside gets a mark.
 RANGES = {"score": (0.81, 0.87), "c_hepatic": (0.78, 0.85), "c_death": (0.87, 0.93)}
@@ -35,7 +35,7 @@ def calibration_row(seed: int, size: str = "default", n_boot: int = 200) -> dict
         ``deaths``, ``oracle``, ``seconds``.
     """
     start = time.perf_counter()
-    train, _, truth = generate_twin(seed=seed, size=size)
+    train, _, truth = twin_frames(seed=seed, size=size)
     X, y = build_features(train), survival_targets(train)
     model = {"Cox (ridge)": make_baselines(quick=size == "quick", seed=0)["Cox (ridge)"]}
     table, _ = compare_baselines(model, X, y, n_splits=3 if size == "quick" else 5, seed=0, n_boot=n_boot)

@@ -20,7 +20,7 @@ from hdhkits.annitia import (
     build_features, compare_models, family_ablation, make_baselines, make_clinical_model, make_leaderboard_model,
     paired_difference, survival_targets,
 )
-from hdhkits.annitia.twin import generate_twin
+from hdhkits.annitia.twin import twin_frames
 
 #: Required gain of the leaderboard model over the Cox baseline (combined score).
 TARGET_GAIN = 0.02
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=200)
     parser.add_argument("--n-jobs", type=int, default=2)
     args = parser.parse_args()
-    train, _, _ = generate_twin(seed=args.seed, size=args.size)
+    train, _, _ = twin_frames(seed=args.seed, size=args.size)
     X, y = build_features(train), survival_targets(train)
     quick = args.size == "quick"
     models = {"Cox (ridge)": make_baselines(quick=quick)["Cox (ridge)"],

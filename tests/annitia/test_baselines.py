@@ -8,14 +8,16 @@ from hdhkits.annitia.baselines import (
     ClinicalScore, CoxModel, ForestModel, TwoOutcomeModel, compare_baselines, cross_val_predict_risks,
     make_baselines, oracle_score, score_with_interval,
 )
-from hdhkits.annitia.data import load_test, load_train, survival_targets
+from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
+from hdhkits.annitia.schema import read_test, read_train
+from hdhkits.schema import DataError
 
 
 @pytest.fixture(scope="module")
 def data(twin):
     source = twin("annitia")
-    train, test = load_train(source.data_dir), load_test(source.data_dir)
+    train, test = read_train(source.data_dir), read_test(source.data_dir)
     truth = PROBLEM.read_truth(source.truth_path)
     return build_features(train), survival_targets(train), build_features(test), test, truth, source
 
@@ -66,5 +68,5 @@ def test_oracle(data):
     truth = data[4]
     oracle = oracle_score(truth)
     assert 0.7 < oracle.value < 1
-    with pytest.raises(KeyError, match="true risks"):
+    with pytest.raises(DataError, match="true risks"):
         oracle_score(truth.drop(columns=["true_risk_hepatic"]))

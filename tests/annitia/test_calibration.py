@@ -10,14 +10,14 @@ seeds.
 import pytest
 
 from hdhkits.annitia import (
-    build_features, compare_baselines, make_baselines, official_score, oracle_score, survival_targets,
+    build_features, compare_baselines, make_baselines, score_risks, oracle_score, survival_targets,
 )
-from hdhkits.annitia.twin import generate_twin
+from hdhkits.annitia.twin import twin_frames
 
 
 @pytest.fixture(scope="module")
 def default_twin_cv():
-    train, test, truth = generate_twin(seed=0, size="default")
+    train, test, truth = twin_frames(seed=0, size="default")
     X, y = build_features(train), survival_targets(train)
     # exactly what 02_baseline runs at default size for its "Cox (ridge)" row
     model = {"Cox (ridge)": make_baselines(quick=False, seed=0)["Cox (ridge)"]}
@@ -46,6 +46,6 @@ def test_oracle_beats_the_model_on_liver_events(default_twin_cv):
     model = make_baselines(quick=False, seed=0)["Cox (ridge)"].fit(X, y)
     risks = model.predict(build_features(test))
     targets = survival_targets(truth)
-    fitted = official_score(targets, risks[:, 0], risks[:, 1])
+    fitted = score_risks(targets, risks[:, 0], risks[:, 1])
     oracle = oracle_score(truth)
     assert oracle.parts["c_hepatic"] > fitted.parts["c_hepatic"] + 0.03, (oracle, fitted)

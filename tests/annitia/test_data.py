@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.annitia.data import (
-    EVENT_BEFORE_FIRST_VISIT, MIN_TIME, check_data_dir, event_findings, first_last_age, load_test, load_train,
-    survival_array, survival_targets, to_long,
+from hdhkits.annitia.data import first_last_age, survival_array, survival_targets, to_long
+from hdhkits.annitia.schema import (
+    EVENT_BEFORE_FIRST_VISIT, MIN_TIME, check_data, event_findings, read_test, read_train,
 )
 from hdhkits.findings import errors
 from hdhkits.schema import DataError
@@ -60,16 +60,16 @@ def test_to_long_one_row_per_visit(make_rows):
 
 def test_reader_on_twin_and_alias(twin, tmp_path):
     source = twin("annitia")
-    train = load_train(source.data_dir)
-    test = load_test(source.data_dir)
+    train = read_train(source.data_dir)
+    test = read_test(source.data_dir)
     assert train.shape[1] == 287 and test.shape[1] == 284
     (tmp_path / "train.csv").write_bytes((source.data_dir / "train.csv").read_bytes())
     (tmp_path / "test.csv").write_bytes((source.data_dir / "val_test.csv").read_bytes())
-    findings = check_data_dir(tmp_path)
+    findings = check_data(tmp_path)
     assert not errors(findings)
     # the twin's noise-made negative labs are warned about under the name the file has
     assert {f.file for f in findings if f.kind == "below_minimum"} == {"train.csv", "test.csv"}
-    assert len(load_test(tmp_path)) == len(test)
+    assert len(read_test(tmp_path)) == len(test)
 
 
 def test_reader_lists_every_problem(twin, tmp_path):
@@ -79,10 +79,10 @@ def test_reader_lists_every_problem(twin, tmp_path):
     train.loc[0, "gender"] = 3
     train.to_csv(tmp_path / "train.csv", index=False)
     with pytest.raises(DataError) as info:
-        load_train(tmp_path)
+        read_train(tmp_path)
     text = str(info.value)
     assert "plt_v3" in text and "GGT_v2" in text and "gender" in text
-    problems = check_data_dir(tmp_path)
+    problems = check_data(tmp_path)
     assert any("val_test.csv" in p for p in problems)  # the test file is absent
     assert any(p.file == "train.csv" and "plt_v3" in p for p in problems)
 
@@ -111,6 +111,17 @@ def test_event_warning_names_the_train_file_in_a_folder(twin, tmp_path):
         train["Age_v1"] - 1)
     train.to_csv(tmp_path / "train.csv", index=False)
     test.to_csv(tmp_path / "val_test.csv", index=False)
-    found = [f for f in check_data_dir(tmp_path) if f.kind == EVENT_BEFORE_FIRST_VISIT]
+    found = [f for f in check_data(tmp_path) if f.kind == EVENT_BEFORE_FIRST_VISIT]
     assert len(found) == 1 and found[0].count == int(train["evenements_hepatiques_majeurs"].sum())
-    assert not errors(check_data_dir(tmp_path))
+    assert not errors(check_data(tmp_path))
+
+
+def test_old_reader_names_warn_and_forward(twin):
+    from hdhkits.annitia import data
+
+    folder = twin("annitia").data_dir
+    for old, new in ((data.load_train, read_train), (data.load_test, read_test), (data.check_data_dir, check_data)):
+        with pytest.warns(DeprecationWarning, match=f"hdhkits.annitia.schema.{new.__name__}"):
+            got = old(folder)
+        expected = new(folder)
+        assert got.equals(expected) if hasattr(got, "equals") else got == expected

@@ -3,12 +3,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.annitia.data import load_train, to_long
+from hdhkits.annitia.data import to_long
 from hdhkits.annitia.features import (
     LONGITUDINAL, add_visit_scores, build_features, fib4, fib4_class, implausible_mask, mask_implausible,
     static_features, visit_summary,
 )
-from hdhkits.annitia.schema import TARGETS
+from hdhkits.annitia.schema import TARGETS, read_train
 
 
 def test_fib4_formula_and_classes():
@@ -50,7 +50,7 @@ def test_build_features_hand_made(make_rows):
 
 
 def test_targets_never_used(twin):
-    train = load_train(twin("annitia").data_dir)
+    train = read_train(twin("annitia").data_dir)
     with_targets = build_features(train)
     without = build_features(train.drop(columns=list(TARGETS)))
     pd.testing.assert_frame_equal(with_targets, without)
@@ -92,7 +92,7 @@ def test_ages_are_not_masked(make_rows):
 
 
 def test_twin_features_hold_no_impossible_value(twin):
-    train = load_train(twin("annitia").data_dir)
+    train = read_train(twin("annitia").data_dir)
     assert (train["ggt_v1"] < 0).any() and (train["fibrotest_BM_2_v1"] < 0).any()  # the twin holds the quirk
     X = build_features(train)
     assert X["ggt_min"].min() >= 0 and X["fibrotest_BM_2_min"].min() >= 0

@@ -6,9 +6,10 @@ from sklearn.base import clone
 
 from hdhkits.annitia import PROBLEM, make_submission
 from hdhkits.annitia.baselines import ClinicalScore
-from hdhkits.annitia.data import load_test, load_train, survival_array, survival_targets
+from hdhkits.annitia.data import survival_array, survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import harrell_c
+from hdhkits.annitia.schema import read_test, read_train
 from hdhkits.annitia.models import (
     CLINICAL_FAMILIES, FAMILIES, FOLLOWUP, RankBlend, add_followup_features, family_columns, feature_families,
     make_clinical_model, make_leaderboard_model, simplex_grid,
@@ -22,7 +23,7 @@ FORBIDDEN_FOR_CLINICAL = ("followup_years", "age_last", "years_per_visit", "n_vi
 @pytest.fixture(scope="module")
 def data(twin):
     source = twin("annitia")
-    train, test = load_train(source.data_dir), load_test(source.data_dir)
+    train, test = read_train(source.data_dir), read_test(source.data_dir)
     return build_features(train), survival_targets(train), build_features(test), test, source
 
 

@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.annitia.data import load_train
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.problem import PROBLEM, AnnitiaProblem
+from hdhkits.annitia.schema import read_train
 from hdhkits.datasource import resolve_data, write_twin
 from hdhkits.findings import errors
 from hdhkits.problem import Score, get_problem
@@ -128,5 +128,19 @@ def test_official_file_findings_are_warnings(folders, tmp_path):
     # the folder resolves (warnings kept, nothing raised) and the features hold no negative value
     source = resolve_data("annitia", tmp_path, verbose=False)
     assert len(source.findings) == len(findings)
-    X = build_features(load_train(source.data_dir))
+    X = build_features(read_train(source.data_dir))
     assert X["ggt_min"].min() >= 0 and X["fibrotest_BM_2_min"].min() >= 0
+
+
+def test_methods_have_the_contract_signatures():
+    import inspect
+
+    from hdhkits.problem import Problem
+
+    for name, member in inspect.getmembers(Problem, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        ours = getattr(AnnitiaProblem, name)
+        assert inspect.signature(ours) == inspect.signature(member), name
+        assert inspect.getdoc(ours), name
+    assert AnnitiaProblem.order == 2

@@ -6,7 +6,7 @@ import pytest
 from hdhkits.annitia.problem import PROBLEM
 from hdhkits.annitia.quirks import NEGATIVE_VALUES, QUIRKS, negative_value_count
 from hdhkits.annitia.schema import visit_columns
-from hdhkits.annitia.twin import generate_twin
+from hdhkits.annitia.twin import twin_frames
 from hdhkits.findings import errors
 from hdhkits.quirks import copy_data
 
@@ -45,7 +45,7 @@ def test_every_quirk_at_once_in_any_order(twin, tmp_path):
 
 @pytest.mark.parametrize("size", ["quick", "default"])
 def test_twin_holds_the_negative_labs_at_the_official_rate(size):
-    train, test, _ = generate_twin(seed=0, size=size)
+    train, test, _ = twin_frames(seed=0, size=size)
     for frame in (train, test):
         for column, (rate, low, high) in NEGATIVE_VALUES.items():
             negative = frame[column] < 0
@@ -60,6 +60,6 @@ def test_twin_holds_the_negative_labs_at_the_official_rate(size):
 
 
 def test_twin_holds_liver_events_before_the_first_visit():
-    train = generate_twin(seed=0, size="quick")[0]
+    train = twin_frames(seed=0, size="quick")[0]
     early = (train["evenements_hepatiques_majeurs"] == 1) & (train["evenements_hepatiques_age_occur"] < train["Age_v1"])
     assert 1 <= early.sum() <= 0.15 * (train["evenements_hepatiques_majeurs"] == 1).sum() + 1

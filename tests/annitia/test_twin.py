@@ -9,13 +9,13 @@ from hdhkits.annitia.schema import (
     val_test_columns,
     visit_columns,
 )
-from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, TRUTH_COLUMNS, generate_twin
+from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, TRUTH_COLUMNS, twin_frames
 from hdhkits.schema import check_frame
 
 
 @pytest.fixture(scope="module")
 def default_twin():
-    return generate_twin(seed=0, size="default")
+    return twin_frames(seed=0, size="default")
 
 
 def test_layout_and_sizes(default_twin):
@@ -29,20 +29,20 @@ def test_layout_and_sizes(default_twin):
             ("warning", "below_minimum", "ggt_v1"), ("warning", "below_minimum", "fibrotest_BM_2_v1")}
     assert list(truth.columns) == list(TRUTH_COLUMNS)
     assert (truth["trustii_id"].to_numpy() == test["trustii_id"].to_numpy()).all()
-    quick = generate_twin(seed=0, size="quick")
+    quick = twin_frames(seed=0, size="quick")
     assert 500 <= len(quick[0]) < 1253 and 150 <= len(quick[1]) < 423
-    full = generate_twin(seed=0, size="full")
+    full = twin_frames(seed=0, size="full")
     assert (len(full[0]), len(full[1])) == (1253, 423)
 
 
 def test_deterministic_in_seed(default_twin):
-    again = generate_twin(seed=0, size="default")
+    again = twin_frames(seed=0, size="default")
     for a, b in zip(default_twin, again):
         pd.testing.assert_frame_equal(a, b)
-    other = generate_twin(seed=1, size="default")
+    other = twin_frames(seed=1, size="default")
     assert not other[0].equals(default_twin[0])
     with pytest.raises(ValueError, match="size"):
-        generate_twin(size="huge")
+        twin_frames(size="huge")
 
 
 def test_ids_unique_and_disjoint(default_twin):
@@ -117,3 +117,17 @@ def test_truth_risks_are_informative(default_twin):
 
     assert harrell_c(y.hepatic_event, y.hepatic_time, truth["true_risk_hepatic"]) > 0.75
     assert (truth["true_risk_hepatic"] > 0).all() and (truth["true_risk_death"] > 0).all()
+
+
+def test_generate_twin_is_a_deprecated_alias(tmp_path):
+    from hdhkits.annitia.twin import generate_twin, make_twin
+
+    with pytest.warns(DeprecationWarning, match="twin_frames"):
+        old = generate_twin(seed=2, size="quick")
+    new = twin_frames(seed=2, size="quick")
+    assert all(a.equals(b) for a, b in zip(old, new))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "truth").mkdir()
+    make_twin(tmp_path / "data", tmp_path / "truth", seed=2, size="quick")
+    assert pd.read_csv(tmp_path / "truth" / "val_test_truth.csv").shape == new[2].shape
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["train.csv", "val_test.csv"]

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_predict_risks
-from hdhkits.annitia.data import load_train, survival_targets
+from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
-from hdhkits.annitia.metric import official_score
+from hdhkits.annitia.metric import score_risks
+from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import (
     compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
 )
@@ -13,7 +14,7 @@ from hdhkits.annitia.validation import (
 
 @pytest.fixture(scope="module")
 def data(twin):
-    train = load_train(twin("annitia").data_dir)
+    train = read_train(twin("annitia").data_dir)
     return build_features(train), survival_targets(train)
 
 
@@ -36,7 +37,7 @@ def test_summary_is_the_mean_over_repeats(data):
     X, y = data
     risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2)
     summary = cv_summary(y, risks, n_boot=30)
-    scores = [official_score(y, r[:, 0], r[:, 1]) for r in risks]
+    scores = [score_risks(y, r[:, 0], r[:, 1]) for r in risks]
     assert summary["score"] == pytest.approx(np.mean([s.value for s in scores]))
     assert summary["c_death"] == pytest.approx(np.mean([s.parts["c_death"] for s in scores]))
     for key, low, high in (("score", "low", "high"), ("c_hepatic", "c_hepatic_low", "c_hepatic_high"),

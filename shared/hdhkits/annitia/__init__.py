@@ -1,18 +1,28 @@
 """ANNITIA starter kit helpers: MASLD progression, two time-to-event outcomes.
 
-Public entry points (all also reachable from their modules):
+Public entry points (all also reachable from their modules), with the kit contract's
+verbs (CONTRIBUTING.md, "The kit contract"):
 
-* files: :func:`load_train`, :func:`load_test`, :func:`to_long`, :func:`survival_targets`
+* files (:mod:`~hdhkits.annitia.schema`): :func:`check_data`, :func:`read_train`,
+  :func:`read_test`; reshaping and targets (:mod:`~hdhkits.annitia.data`):
+  :func:`to_long`, :func:`survival_targets`
 * features: :func:`build_features` (impossible lab values treated as missing by
   :func:`mask_implausible`), :func:`fib4`
-* metric: :func:`harrell_c`, :func:`official_score`
+* metric (:mod:`~hdhkits.annitia.metric`): :func:`score` (tables), :func:`score_risks`
+  (arrays), :func:`harrell_c`
 * baselines: :func:`make_baselines`, :func:`compare_baselines`, :func:`cross_val_predict_risks`,
   :func:`score_with_interval`, :func:`oracle_score`, :func:`make_submission`
 * model families (:mod:`~hdhkits.annitia.models`): :func:`make_clinical_model`,
   :func:`make_leaderboard_model`, :class:`RankBlend`, :class:`Component`, :data:`FAMILIES`
 * repeated cross-validation (:mod:`~hdhkits.annitia.validation`): :func:`compare_models`,
   :func:`family_ablation`, :func:`paired_difference`, :func:`fit_models`
-* twin: :func:`generate_twin`; problem definition: :data:`PROBLEM`
+* twin (:mod:`~hdhkits.annitia.twin`): :func:`make_twin` (files), :func:`twin_frames`
+  (tables); problem definition: :data:`PROBLEM`
+
+Deprecated for one release (they warn ``DeprecationWarning`` and forward): ``load_train``
+→ :func:`read_train`, ``load_test`` → :func:`read_test`, ``official_score`` →
+:func:`score_risks`, ``generate_twin`` → :func:`twin_frames`
+(and ``hdhkits.annitia.data.check_data_dir`` → :func:`check_data`).
 """
 from __future__ import annotations
 
@@ -23,29 +33,32 @@ from .baselines import (
     ClinicalScore, CoxModel, ForestModel, TwoOutcomeModel, compare_baselines, cross_val_predict_risks,
     make_baselines, oracle_score, score_with_interval,
 )
+from ..schema import DataError
 from .data import SurvivalTargets, first_last_age, load_test, load_train, survival_array, survival_targets, to_long
 from .features import build_features, fib4, fib4_class, mask_implausible
-from .metric import harrell_c, official_score
+from .metric import harrell_c, official_score, score, score_risks
 from .models import (
     CLINICAL_FAMILIES, FAMILIES, LEADERBOARD_FAMILIES, Component, RankBlend, make_clinical_model,
     make_leaderboard_model,
 )
 from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
-from .schema import TEST_ID
-from .twin import generate_twin
+from .schema import TEST_ID, check_data, read_test, read_train
+from .twin import generate_twin, make_twin, twin_frames
 from .validation import (
     compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
 )
 
 __all__ = [
-    "PROBLEM", "AnnitiaProblem", "SUBMISSION_SPEC", "load_train", "load_test", "to_long", "first_last_age",
-    "survival_targets", "survival_array", "SurvivalTargets", "build_features", "fib4", "fib4_class",
-    "mask_implausible",
-    "harrell_c", "official_score", "ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel",
+    "PROBLEM", "AnnitiaProblem", "SUBMISSION_SPEC", "check_data", "read_train", "read_test", "to_long",
+    "first_last_age", "survival_targets", "survival_array", "SurvivalTargets", "build_features", "fib4",
+    "fib4_class", "mask_implausible",
+    "harrell_c", "score", "score_risks", "ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel",
     "make_baselines", "compare_baselines", "cross_val_predict_risks", "score_with_interval", "oracle_score",
-    "generate_twin", "make_submission", "FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "Component",
+    "make_twin", "twin_frames", "make_submission", "FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "Component",
     "RankBlend", "make_clinical_model", "make_leaderboard_model", "compare_models", "cv_summary",
     "family_ablation", "fit_models", "paired_difference", "repeated_cv_risks",
+    # deprecated aliases (issue #12), removed in the next release
+    "load_train", "load_test", "official_score", "generate_twin",
 ]
 
 
@@ -58,8 +71,19 @@ def make_submission(test: pd.DataFrame, risks: np.ndarray) -> pd.DataFrame:
         ``val_test.csv`` as read (for its ``trustii_id`` column, in file order).
     risks : array of shape (n, 2)
         Predicted risks, liver event then death (e.g. ``TwoOutcomeModel.predict``).
+
+    Returns
+    -------
+    DataFrame
+        In the test file's row order.
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        ``risks`` does not have one row of two risks per test patient.
     """
     risks = np.asarray(risks, dtype=float)
     if risks.shape != (len(test), 2):
-        raise ValueError(f"risks must have shape ({len(test)}, 2), one row per test patient; got {risks.shape}")
+        raise DataError("<risks>", [f"risks must have shape ({len(test)}, 2), one row per test patient; got "
+                                    f"{risks.shape}; predict on the features of the whole test file"])
     return pd.DataFrame({TEST_ID: test[TEST_ID].to_numpy(), RISK_HEPATIC: risks[:, 0], RISK_DEATH: risks[:, 1]})

@@ -24,10 +24,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
+from ..evaluation import bootstrap_score, out_of_fold
 from ..problem import Score
-from ..stats import Interval, bootstrap_interval
-from .data import SurvivalTargets, survival_array
-from .metric import official_score
+from ..schema import DataError
+from ..stats import Interval
+from .data import SurvivalTargets, survival_array, survival_targets
+from .metric import score_risks
 
 __all__ = ["ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel", "make_baselines",
            "cross_val_predict_risks", "score_with_interval", "compare_baselines", "oracle_score"]
@@ -53,7 +55,8 @@ class ClinicalScore(BaseEstimator):
         """Learn the median given to patients without the score."""
         X = _as_frame(X)
         if self.column not in X.columns:
-            raise KeyError(f"feature '{self.column}' is missing; build features with build_features()")
+            raise DataError("<features>", [f"feature '{self.column}' is missing; build the features with "
+                                           "build_features()"])
         median = X[self.column].median()
         self.fill_value_ = float(median) if np.isfinite(median) else 0.0
         return self
@@ -81,7 +84,8 @@ class _Preprocess:
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in self.columns_ if c not in X.columns]
         if missing:
-            raise KeyError(f"feature(s) {missing[:5]} seen in fit are missing from X")
+            raise DataError("<features>", [f"feature(s) {missing[:5]} seen in fit are missing from X; build the "
+                                           "features of both tables with the same build_features()"])
         X = X[self.columns_].clip(self.low_[self.columns_], self.high_[self.columns_], axis=1)
         X = X.fillna(self.median_[self.columns_])
         return (X - self.mean_[self.columns_]) / self.std_[self.columns_]
@@ -245,27 +249,29 @@ def cross_val_predict_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: Survival
 
     Each patient's risks come from a model that never saw them. Scores computed on
     the pooled out-of-fold risks compare across folds only for models whose scale is
-    stable between folds (all of these are).
+    stable between folds (all of these are). The loop is
+    :func:`hdhkits.evaluation.out_of_fold`; this function only chooses the splits.
     """
     X = _as_frame(X).reset_index(drop=True)
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    risks = np.full((len(X), 2), np.nan)
-    for train_idx, test_idx in folds.split(X, _strata(y)):
-        fitted = clone(model).fit(X.iloc[train_idx], y.subset(train_idx))
-        risks[test_idx] = fitted.predict(X.iloc[test_idx])
-    return risks
+    return out_of_fold(model, X, y, folds.split(X, _strata(y)))
+
+
+def _score_rows(y: SurvivalTargets, risks: np.ndarray) -> Score:
+    # The scorer bootstrap_score resamples: rows of targets and of the (n, 2) risks.
+    return score_risks(y, risks[:, 0], risks[:, 1])
 
 
 def score_with_interval(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200,
                         seed: int = 0) -> tuple[Score, Interval]:
-    """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients)."""
+    """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients).
+
+    The interval is :func:`hdhkits.evaluation.bootstrap_score`, resampling patients
+    within the (liver event, death) strata.
+    """
     risks = np.asarray(risks, dtype=float)
-    score = official_score(y, risks[:, 0], risks[:, 1])
-
-    def metric(idx: np.ndarray) -> float:
-        return official_score(y.subset(idx), risks[idx, 0], risks[idx, 1]).value
-
-    interval = bootstrap_interval(metric, len(y), n_boot=n_boot, seed=seed, strata=_strata(y))
+    score = _score_rows(y, risks)
+    interval = bootstrap_score(_score_rows, y, risks, n_boot=n_boot, seed=seed, strata=_strata(y))
     return score, interval
 
 
@@ -296,11 +302,26 @@ def compare_baselines(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Su
 
 
 def oracle_score(truth: pd.DataFrame) -> Score:
-    """The official score of the twin's true latent risks (a ceiling; synthetic data only)."""
-    from .data import survival_targets
+    """The official score of the twin's true latent risks (a ceiling; synthetic data only).
 
+    Parameters
+    ----------
+    truth : DataFrame
+        The twin's truth table (``PROBLEM.read_truth``), with ``true_risk_hepatic`` and
+        ``true_risk_death``.
+
+    Returns
+    -------
+    hdhkits.problem.Score
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        The truth has no true risks (the official files have none).
+    """
     missing = [c for c in ("true_risk_hepatic", "true_risk_death") if c not in truth.columns]
     if missing:
-        raise KeyError(f"truth has no {missing}; only the synthetic twin's truth carries true risks")
+        raise DataError("<truth>", [f"the truth has no {missing}: only the synthetic twin's truth carries "
+                                    "true risks; there is no oracle on the official files"])
     y = survival_targets(truth)
-    return official_score(y, truth["true_risk_hepatic"].to_numpy(float), truth["true_risk_death"].to_numpy(float))
+    return score_risks(y, truth["true_risk_hepatic"].to_numpy(float), truth["true_risk_death"].to_numpy(float))

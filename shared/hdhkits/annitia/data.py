@@ -1,6 +1,6 @@
-"""Reading the ANNITIA files, reshaping them to one row per visit, deriving survival targets.
+"""Reshaping the ANNITIA files to one row per visit, and deriving survival targets.
 
-The same functions read the official files and the synthetic twin. Survival targets are
+(The readers and the data check are in :mod:`hdhkits.annitia.schema`.) Survival targets are
 derived exactly as in the organisers' starter notebook:
 
 * time origin is the first visit, ``Age_v1``;
@@ -13,105 +13,26 @@ derived exactly as in the organisers' starter notebook:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, errors, warning, with_file
-from ..schema import DataError, check_frame, find_file, read_table
+from ..schema import DataError
+from ._deprecated import deprecated_alias
 from .schema import (
-    DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, TARGETS, TEST_ID, TEST_SCHEMA,
-    TRAIN_SCHEMA, VISIT_COLUMN_RE, VISIT_VARIABLES,
+    DEATH, DEATH_AGE, EVENT_BEFORE_FIRST_VISIT, HEPATIC_AGE, HEPATIC_EVENT, ID, MIN_TIME, N_VISITS, TARGETS,
+    TEST_ID, VISIT_COLUMN_RE, VISIT_VARIABLES, check_data, event_findings, read_test, read_train,
 )
 
-__all__ = ["MIN_TIME", "load_train", "load_test", "to_long", "first_last_age", "SurvivalTargets",
-           "survival_targets", "survival_array", "check_data_dir", "event_findings", "EVENT_BEFORE_FIRST_VISIT"]
+# MIN_TIME, EVENT_BEFORE_FIRST_VISIT and event_findings live in .schema (the data check);
+# they stay importable from here, where they were published.
+__all__ = ["MIN_TIME", "to_long", "first_last_age", "SurvivalTargets", "survival_targets", "survival_array",
+           "event_findings", "EVENT_BEFORE_FIRST_VISIT", "load_train", "load_test", "check_data_dir"]
 
-#: The organisers clamp survival times to at least this many years.
-MIN_TIME = 0.001
-#: ``kind`` of the warning for an event dated before the first visit.
-EVENT_BEFORE_FIRST_VISIT = "event_before_first_visit"
-
-
-def load_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
-    """Read ``train.csv`` from a folder (or a file path) and check it against the official layout.
-
-    Raises
-    ------
-    hdhkits.schema.DataError
-        Missing file or every column problem at once.
-    """
-    return read_table(data_dir, TRAIN_SCHEMA, check=check)
-
-
-def load_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
-    """Read ``val_test.csv`` (or its alias ``test.csv``) and check it against the official layout."""
-    return read_table(data_dir, TEST_SCHEMA, check=check)
-
-
-def check_data_dir(data_dir: str | Path) -> list[Finding]:
-    """Every finding of a folder holding the two official files (empty list when fine).
-
-    Layout problems are errors; values outside the plausible ranges and events dated
-    before the first visit (:func:`event_findings`) are warnings.
-    """
-    found: list[Finding] = []
-    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-        try:
-            path = find_file(data_dir, schema)
-            frame = read_table(path, schema, check=False)
-        except DataError as exc:
-            found += with_file(exc.findings, schema.file_name)
-            continue
-        file_findings = check_frame(frame, schema, file=path.name)
-        found += file_findings
-        if schema is TRAIN_SCHEMA and not errors(file_findings):
-            found += event_findings(frame, file=path.name)
-    return found
-
-
-def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> list[Finding]:
-    """Warnings for events dated before the patient's first visit (``Age_v1``).
-
-    The official train file holds a few liver events whose age precedes ``Age_v1``
-    (events known from before the first visit): their survival time would be negative.
-    The kit, like the organisers' starter notebook, sets it to :data:`MIN_TIME` (0.001
-    years) and keeps the patient.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``train.csv`` as read, without layout errors.
-    file : str
-        File name put on the findings.
-
-    Returns
-    -------
-    list of Finding
-        One warning per target age column concerned (kind
-        :data:`EVENT_BEFORE_FIRST_VISIT`), with its rows and count; the extreme is the
-        largest gap in years.
-    """
-    found: list[Finding] = []
-    first = pd.to_numeric(frame["Age_v1"], errors="coerce").to_numpy(float)
-    for event_col, age_col, what in ((HEPATIC_EVENT, HEPATIC_AGE, "liver event"), (DEATH, DEATH_AGE, "death")):
-        event = pd.to_numeric(frame[event_col], errors="coerce").to_numpy(float) == 1
-        age = pd.to_numeric(frame[age_col], errors="coerce").to_numpy(float)
-        with np.errstate(invalid="ignore"):
-            early = event & (age < first)
-        if not early.any():
-            continue
-        where = np.flatnonzero(early)
-        gap = float(np.max(first[where] - age[where]))
-        shown = ", ".join(str(i + 1) for i in where[:5]) + (f" … ({len(where)} rows)" if len(where) > 5 else "")
-        found.append(warning(
-            f"column '{age_col}': {len(where)} {what}(s) dated before Age_v1 (up to {gap:g} year(s) before) "
-            f"at data row(s) {shown}",
-            file=file, column=age_col, rows=tuple(int(i) + 1 for i in where[:5]), count=len(where), extreme=gap,
-            kind=EVENT_BEFORE_FIRST_VISIT,
-            fix=f"their survival time would be negative; it is set to {MIN_TIME} years, as the organisers do"))
-    return found
+#: Deprecated (issue #12): the readers and the data check moved to :mod:`hdhkits.annitia.schema`.
+load_train = deprecated_alias(read_train, "load_train", "hdhkits.annitia.schema.read_train")
+load_test = deprecated_alias(read_test, "load_test", "hdhkits.annitia.schema.read_test")
+check_data_dir = deprecated_alias(check_data, "check_data_dir", "hdhkits.annitia.schema.check_data")
 
 
 def _age_columns(frame: pd.DataFrame) -> list[str]:

@@ -5,15 +5,30 @@
 i has an event and j is still at risk after i's time (``time_j > time_i``, or equal
 times with j censored); it counts 1 when i's risk is higher, 0.5 when the two risks are
 within ``1e-8`` of each other. Pairs of events at the same time are not comparable.
+
+Why the kit keeps its own Harrell's C instead of calling scikit-survival: this module is
+copied into the Codabench scoring program (``hdhkits bundle``), whose image holds only
+NumPy, pandas, scikit-learn and SciPy (``hdhkits.bundle.vendor.ALLOWED_PACKAGES``), so it
+must not import scikit-survival. ``tests/annitia/test_metric.py`` holds
+``sksurv.metrics.concordance_index_censored`` as the reference: a parity test to 1e-12 on
+random and edge inputs (ties in time and in risk, all censored, a single event).
+
+Entry points: :func:`score` on official-format tables (what
+``PROBLEM.score_submission`` calls), :func:`score_risks` on arrays (cross-validation and
+bootstrap resamples).
 """
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..problem import Score
-from .data import SurvivalTargets
+from ..schema import DataError
+from ._deprecated import deprecated_alias
+from .data import SurvivalTargets, survival_targets
+from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
-__all__ = ["WEIGHTS", "harrell_c", "official_score", "score_parts"]
+__all__ = ["WEIGHTS", "harrell_c", "score_parts", "score_risks", "score", "official_score"]
 
 #: Weights of the two concordances in the official metric.
 WEIGHTS = {"c_hepatic": 0.7, "c_death": 0.3}
@@ -42,21 +57,22 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
 
     Raises
     ------
-    ValueError
+    hdhkits.schema.DataError
         Inputs of different lengths, non-finite times or risks, no event, or no
-        comparable pair.
+        comparable pair (a ``ValueError``, as scikit-survival raises).
     """
     event = np.asarray(event).astype(bool).ravel()
     time = np.asarray(time, dtype=float).ravel()
     risk = np.asarray(risk, dtype=float).ravel()
     if not (len(event) == len(time) == len(risk)):
-        raise ValueError(f"event, time and risk must have the same length ({len(event)}, {len(time)}, {len(risk)})")
+        raise DataError("<risks>", [f"event, time and risk must have the same length "
+                                    f"({len(event)}, {len(time)}, {len(risk)})"])
     if not np.isfinite(time).all():
-        raise ValueError("times must be finite numbers")
+        raise DataError("<targets>", ["times must be finite numbers"])
     if not np.isfinite(risk).all():
-        raise ValueError("risks must be finite numbers (no NaN or inf)")
+        raise DataError("<risks>", ["risks must be finite numbers (no NaN or inf)"])
     if not event.any():
-        raise ValueError("all samples are censored: the concordance needs at least one event")
+        raise DataError("<targets>", ["all samples are censored: the concordance needs at least one event"])
     events = np.flatnonzero(event)
     numerator = 0.0
     denominator = 0
@@ -71,16 +87,30 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
         numerator += np.count_nonzero(concordant & comparable) + 0.5 * np.count_nonzero(ties & comparable)
         denominator += np.count_nonzero(comparable)
     if denominator == 0:
-        raise ValueError("no comparable pair: every event happens at the last time or all at one time")
+        raise DataError("<targets>", ["no comparable pair: every event happens at the last time or all at one time"])
     return float(numerator / denominator)
 
 
 def score_parts(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: np.ndarray) -> dict[str, float]:
-    """C(hepatic) on every row and C(death) on rows with known death status."""
+    """C(hepatic) on every row and C(death) on rows with known death status.
+
+    Parameters
+    ----------
+    targets : SurvivalTargets
+        Truth, from :func:`hdhkits.annitia.data.survival_targets`.
+    risk_hepatic, risk_death : arrays of shape (n,)
+        Predicted risks.
+
+    Returns
+    -------
+    dict
+        ``{"c_hepatic": ..., "c_death": ...}``.
+    """
     risk_hepatic = np.asarray(risk_hepatic, dtype=float)
     risk_death = np.asarray(risk_death, dtype=float)
     if len(risk_hepatic) != len(targets) or len(risk_death) != len(targets):
-        raise ValueError(f"{len(targets)} patients but {len(risk_hepatic)} hepatic and {len(risk_death)} death risks")
+        raise DataError("<risks>", [f"{len(targets)} patients but {len(risk_hepatic)} hepatic and "
+                                    f"{len(risk_death)} death risks; give one risk of each per patient"])
     known = targets.death_known
     return {
         "c_hepatic": harrell_c(targets.hepatic_event, targets.hepatic_time, risk_hepatic),
@@ -88,15 +118,15 @@ def score_parts(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: 
     }
 
 
-def official_score(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: np.ndarray) -> Score:
-    """The official metric ``0.7 × C(hepatic) + 0.3 × C(death)`` with its parts.
+def score_risks(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: np.ndarray) -> Score:
+    """The official metric ``0.7 × C(hepatic) + 0.3 × C(death)`` of risk arrays, with its parts.
 
     Parameters
     ----------
     targets : SurvivalTargets
         Truth, from :func:`hdhkits.annitia.data.survival_targets`.
     risk_hepatic, risk_death : arrays of shape (n,)
-        Predicted risks (any real numbers; higher = earlier event).
+        Predicted risks (any real numbers; higher = earlier event), in the rows of ``targets``.
 
     Returns
     -------
@@ -106,3 +136,44 @@ def official_score(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_deat
     parts = score_parts(targets, risk_hepatic, risk_death)
     value = sum(WEIGHTS[k] * v for k, v in parts.items())
     return Score(float(value), parts)
+
+
+def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
+    """The official score of a submission table against a truth table.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``trustii_id``, the four target columns, and ``Age_v1`` with ``last_visit_age``
+        (the twin's truth file) or every ``Age_v*`` column.
+    submission : DataFrame
+        ``trustii_id,risk_hepatic_event,risk_death``, any row order; validate it first
+        (``PROBLEM.validate_submission``).
+
+    Returns
+    -------
+    hdhkits.problem.Score
+        ``value`` and ``parts`` (``c_hepatic``, ``c_death``).
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        A column is missing, or a truth id has no risk in the submission.
+    """
+    if TEST_ID not in truth.columns:
+        raise DataError("<truth>", [f"the truth has no '{TEST_ID}' column"])
+    absent = [c for c in (TEST_ID, RISK_HEPATIC, RISK_DEATH) if c not in submission.columns]
+    if absent:
+        raise DataError("<submission>", [f"column '{c}' is missing; validate the submission first" for c in absent])
+    sub = submission.copy()
+    sub[TEST_ID] = pd.to_numeric(sub[TEST_ID], errors="coerce")
+    merged = truth.merge(sub[[TEST_ID, RISK_HEPATIC, RISK_DEATH]], on=TEST_ID, how="left")
+    if merged[[RISK_HEPATIC, RISK_DEATH]].isna().any().any():
+        absent = merged.loc[merged[RISK_HEPATIC].isna() | merged[RISK_DEATH].isna(), TEST_ID].head(5).tolist()
+        raise DataError("<submission>", [f"no risk for truth id(s) {absent}; validate the submission first"])
+    targets = survival_targets(merged)
+    return score_risks(targets, merged[RISK_HEPATIC].to_numpy(float), merged[RISK_DEATH].to_numpy(float))
+
+
+#: Deprecated (issue #12): renamed :func:`score_risks`; :func:`score` takes the tables.
+official_score = deprecated_alias(score_risks, "official_score", "hdhkits.annitia.metric.score_risks")

@@ -31,6 +31,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
+from ..evaluation import out_of_fold
+from ..schema import DataError
 from .baselines import TwoOutcomeModel, _as_frame, _Preprocess
 from .metric import harrell_c
 from .schema import CODE_COLUMNS
@@ -144,7 +146,8 @@ class Component(BaseEstimator):
         if self.columns is not None:
             cols = [c for c in cols if c in self.columns]
         if not cols:
-            raise ValueError(f"no feature of famil(ies) {self.families} (columns {self.columns}) in X")
+            raise DataError("<features>", [f"no feature of famil(ies) {self.families} (columns {self.columns}) in X; "
+                                           "build the features with build_features()"])
         # max_missing=1: trees and the ridge both cope with imputed sparse features.
         self.prep_ = _Preprocess().fit(X[cols], max_missing=1.0)
         self.estimator_ = clone(self.estimator)
@@ -217,14 +220,18 @@ class RankBlend(BaseEstimator):
         """Fit the inner models and choose the weights; ``y`` is a structured ``(event, time)`` array."""
         X = _as_frame(X).reset_index(drop=True)
         event, time = np.asarray(y["event"], bool), np.asarray(y["time"], float)
-        folds = StratifiedKFold(self.inner_splits, shuffle=True, random_state=self.random_state)
+        folds = list(StratifiedKFold(self.inner_splits, shuffle=True, random_state=self.random_state).split(X, event))
         self.models_: dict[str, list[BaseEstimator]] = {name: [] for name, _ in self.components}
-        oof = np.full((len(X), len(self.components)), np.nan)
-        for train_idx, test_idx in folds.split(X, event):
-            for j, (name, estimator) in enumerate(self.components):
-                fitted = clone(estimator).fit(X.iloc[train_idx], y[train_idx])
-                self.models_[name].append(fitted)
-                oof[test_idx, j] = fitted.predict(X.iloc[test_idx])
+
+        def keep_and_predict(models: list[BaseEstimator]):
+            # out_of_fold hands each fold's fitted clone here: the inner models are the ensemble.
+            def predict(fitted: BaseEstimator, X_test: pd.DataFrame) -> np.ndarray:
+                models.append(fitted)
+                return fitted.predict(X_test)
+            return predict
+
+        oof = np.column_stack([out_of_fold(estimator, X, y, folds, method=keep_and_predict(self.models_[name]))
+                               for name, estimator in self.components])
         self.reference_ = np.sort(oof, axis=0)
         ranks = self._ranks(oof)
         grid = simplex_grid(len(self.components), self.weight_step)

@@ -1,24 +1,25 @@
-"""ANNITIA problem definition: files, twin, submission rules and the official metric."""
+"""ANNITIA problem definition: files, twin, submission rules and the official metric.
+
+:data:`PROBLEM` follows the kit contract (CONTRIBUTING.md): each method has exactly the
+signature of :class:`hdhkits.problem.Problem` and delegates to the kit's modules
+(:mod:`~hdhkits.annitia.twin`, :mod:`~hdhkits.annitia.schema`,
+:mod:`~hdhkits.annitia.metric`).
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from ..files import write_csv
 from ..findings import Finding
 from ..problem import Problem, Score
 from ..schema import ColumnSpec, DataError
 from ..submission import SubmissionSpec, check_submission
-from .data import check_data_dir, load_test, survival_targets
-from .metric import official_score
-from .schema import TEST_FILE, TEST_ID, TRAIN_FILE
-from .twin import generate_twin
+from .metric import score
+from .schema import RISK_DEATH, RISK_HEPATIC, TEST_FILE, TEST_ID, TRAIN_FILE, TRUTH_FILE, check_data, read_test
+from .twin import make_twin
 
 __all__ = ["AnnitiaProblem", "PROBLEM", "SUBMISSION_SPEC", "RISK_HEPATIC", "RISK_DEATH"]
-
-RISK_HEPATIC = "risk_hepatic_event"
-RISK_DEATH = "risk_death"
 
 #: ``trustii_id,risk_hepatic_event,risk_death``: any finite real risks (higher = earlier event).
 SUBMISSION_SPEC = SubmissionSpec((
@@ -39,15 +40,17 @@ class AnnitiaProblem(Problem):
     metric = ("0.7 × C(hepatic) + 0.3 × C(death), Harrell's concordance as scikit-survival's "
               "concordance_index_censored (official); unknown death status left out of C(death)")
     env_var = "ANNITIA_DATA_DIR"
-    truth_file = "val_test_truth.csv"
+    truth_file = TRUTH_FILE
     twin_version = "2"  # 2: calibrated difficulty, noise-made negative labs (issue #7)
+    #: Place in kit listings (`hdhkits list`, the README).
+    order = 2
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
-        """Write ``train.csv`` and ``val_test.csv`` to ``data_dir``, ``val_test_truth.csv`` to ``truth_dir``."""
-        train, test, truth = generate_twin(seed=seed, size=size)
-        write_csv(train, Path(data_dir) / TRAIN_FILE)
-        write_csv(test, Path(data_dir) / TEST_FILE)
-        write_csv(truth, Path(truth_dir) / self.truth_file)
+        """Write ``train.csv`` and ``val_test.csv`` to ``data_dir``, ``val_test_truth.csv`` to ``truth_dir``.
+
+        Delegates to :func:`hdhkits.annitia.twin.make_twin`; deterministic in ``seed`` and ``size``.
+        """
+        make_twin(data_dir, truth_dir, seed=seed, size=size)
 
     def check_data(self, data_dir: Path) -> list[Finding]:
         """Every finding of both files (``test.csv`` accepted for ``val_test.csv``).
@@ -55,30 +58,31 @@ class AnnitiaProblem(Problem):
         Errors: layout (missing file or column, unparsable values, unknown codes,
         duplicate ids). Warnings: labs outside their plausible range (the features treat
         them as missing) and events dated before ``Age_v1`` (time set to 0.001 years).
+        Delegates to :func:`hdhkits.annitia.schema.check_data`.
         """
-        return check_data_dir(data_dir)
+        return check_data(data_dir)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
-        """Every problem of a submission against the test file's ``trustii_id`` values."""
-        test = load_test(data_dir, check=False)
+        """Every problem of a submission against the test file's ``trustii_id`` values.
+
+        Raises
+        ------
+        hdhkits.schema.DataError
+            The test file is missing or has no ``trustii_id`` column.
+        """
+        test = read_test(data_dir, check=False)
         if TEST_ID not in test.columns:
             raise DataError(data_dir, [f"the test file has no '{TEST_ID}' column; cannot check submission ids"])
-        problems = check_submission(submission, SUBMISSION_SPEC, test[TEST_ID].to_numpy())
-        return problems
+        return check_submission(submission, SUBMISSION_SPEC, test[TEST_ID].to_numpy())
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
-        """Official score of a valid submission against the twin's truth (or any truth table
-        with ``trustii_id``, the four targets, ``Age_v1`` and ``last_visit_age`` or ``Age_v*``)."""
-        if TEST_ID not in truth.columns:
-            raise DataError("<truth>", [f"the truth has no '{TEST_ID}' column"])
-        sub = submission.copy()
-        sub[TEST_ID] = pd.to_numeric(sub[TEST_ID], errors="coerce")
-        merged = truth.merge(sub[[TEST_ID, RISK_HEPATIC, RISK_DEATH]], on=TEST_ID, how="left")
-        if merged[[RISK_HEPATIC, RISK_DEATH]].isna().any().any():
-            absent = merged.loc[merged[RISK_HEPATIC].isna() | merged[RISK_DEATH].isna(), TEST_ID].head(5).tolist()
-            raise DataError("<submission>", [f"no risk for truth id(s) {absent}; validate the submission first"])
-        targets = survival_targets(merged)
-        return official_score(targets, merged[RISK_HEPATIC].to_numpy(float), merged[RISK_DEATH].to_numpy(float))
+        """Official score of a valid submission against the truth table.
+
+        The truth is the twin's (or any table with ``trustii_id``, the four targets,
+        ``Age_v1`` and ``last_visit_age`` or ``Age_v*``). Delegates to
+        :func:`hdhkits.annitia.metric.score`.
+        """
+        return score(truth, submission)
 
 
 PROBLEM = AnnitiaProblem()

@@ -27,8 +27,10 @@ import pandas as pd
 from ..files import write_csv
 from ..quirks import Quirk
 from ..schema import TableSchema, find_file
-from .data import EVENT_BEFORE_FIRST_VISIT
-from .schema import HEPATIC_AGE, HEPATIC_EVENT, TEST_ALIASES, TEST_FILE, TEST_SCHEMA, TRAIN_FILE, TRAIN_SCHEMA
+from .schema import (
+    EVENT_BEFORE_FIRST_VISIT, HEPATIC_AGE, HEPATIC_EVENT, TEST_ALIASES, TEST_FILE, TEST_SCHEMA, TRAIN_FILE,
+    TRAIN_SCHEMA,
+)
 
 __all__ = ["QUIRKS", "NEGATIVE_VALUES", "negative_value_count", "put_negative_values"]
 

@@ -4,22 +4,34 @@ The official files are wide: one row per patient, one column per variable and vi
 (``Age_v1`` … ``Age_v22``). The train file ends with the four target columns; the test
 file starts with ``trustii_id``. The names and order here are those of the official
 files (287 and 284 columns); the twin and the reader both use them.
+
+The kit's verbs on a data folder live here too: :func:`check_data` (every finding of
+both files), :func:`read_train` and :func:`read_test` (read, and refuse layout errors).
 """
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from ..schema import ColumnSpec, TableSchema
+import numpy as np
+import pandas as pd
+
+from ..findings import Finding, errors, warning, with_file
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame, find_file, read_table
 
 __all__ = [
     "ID", "TEST_ID", "STATIC", "CODE_COLUMNS", "VISIT_VARIABLES", "N_VISITS", "TARGETS",
     "HEPATIC_EVENT", "HEPATIC_AGE", "DEATH", "DEATH_AGE", "TRAIN_FILE", "TEST_FILE", "TEST_ALIASES",
     "visit_columns", "train_columns", "val_test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
     "PLAUSIBLE_RANGE", "IMPLAUSIBLE_LAB_HANDLING", "IMPLAUSIBLE_AGE_HANDLING",
+    "RISK_HEPATIC", "RISK_DEATH", "TRUTH_FILE", "MIN_TIME", "EVENT_BEFORE_FIRST_VISIT",
+    "read_train", "read_test", "check_data", "event_findings",
 ]
 
 TRAIN_FILE = "train.csv"
 TEST_FILE = "val_test.csv"
+#: The organiser-side truth of the test file (the twin writes it; participants never see it).
+TRUTH_FILE = "val_test_truth.csv"
 #: Some copies of the download call the test file ``test.csv``.
 TEST_ALIASES = ("test.csv",)
 
@@ -42,6 +54,10 @@ HEPATIC_AGE = "evenements_hepatiques_age_occur"
 DEATH = "death"
 DEATH_AGE = "death_age_occur"
 TARGETS = (HEPATIC_EVENT, HEPATIC_AGE, DEATH, DEATH_AGE)
+
+#: Submission columns after ``trustii_id``: any finite real risks (higher = earlier event).
+RISK_HEPATIC = "risk_hepatic_event"
+RISK_DEATH = "risk_death"
 
 #: Matches a visit column and captures (variable, visit number).
 VISIT_COLUMN_RE = re.compile(r"^(?P<var>.+)_v(?P<visit>\d+)$")
@@ -109,3 +125,128 @@ TRAIN_SCHEMA = TableSchema(TRAIN_FILE, _specs(True, False), id_column=ID,
                            description="one row per patient: statics, visits, the four targets")
 TEST_SCHEMA = TableSchema(TEST_FILE, _specs(False, True), id_column=TEST_ID, aliases=TEST_ALIASES,
                           description="one row per patient to score: trustii_id, statics, visits")
+
+
+#: The organisers clamp survival times to at least this many years.
+MIN_TIME = 0.001
+#: ``kind`` of the warning for an event dated before the first visit.
+EVENT_BEFORE_FIRST_VISIT = "event_before_first_visit"
+
+
+def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
+    """Read ``train.csv`` from a folder (or a file path) and check it against the official layout.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        A folder holding ``train.csv``, or the file itself.
+    check : bool
+        Refuse the file when it has layout errors (warnings never stop the read;
+        :func:`check_data` lists them).
+
+    Returns
+    -------
+    DataFrame
+        The file as read, columns in official order.
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        Missing, cut or unreadable file, or every layout problem at once.
+    """
+    return read_table(data_dir, TRAIN_SCHEMA, check=check)
+
+
+def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
+    """Read ``val_test.csv`` (or its alias ``test.csv``) and check it against the official layout.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        A folder holding the test file, or the file itself.
+    check : bool
+        Refuse the file when it has layout errors.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        Missing, cut or unreadable file, or every layout problem at once.
+    """
+    return read_table(data_dir, TEST_SCHEMA, check=check)
+
+
+def check_data(data_dir: str | Path) -> list[Finding]:
+    """Every finding of a folder holding the two official files (empty list when fine).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder (``test.csv`` is accepted for ``val_test.csv``).
+
+    Returns
+    -------
+    list of Finding
+        Errors: layout problems (missing file or column, unparsable values, unknown
+        codes, duplicate ids). Warnings: values outside the plausible ranges and events
+        dated before the first visit (:func:`event_findings`).
+    """
+    found: list[Finding] = []
+    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
+        try:
+            path = find_file(data_dir, schema)
+            frame = read_table(path, schema, check=False)
+        except DataError as exc:
+            found += with_file(exc.findings, schema.file_name)
+            continue
+        file_findings = check_frame(frame, schema, file=path.name)
+        found += file_findings
+        if schema is TRAIN_SCHEMA and not errors(file_findings):
+            found += event_findings(frame, file=path.name)
+    return found
+
+
+def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> list[Finding]:
+    """Warnings for events dated before the patient's first visit (``Age_v1``).
+
+    The official train file holds a few liver events whose age precedes ``Age_v1``
+    (events known from before the first visit): their survival time would be negative.
+    The kit, like the organisers' starter notebook, sets it to :data:`MIN_TIME` (0.001
+    years) and keeps the patient.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` as read, without layout errors.
+    file : str
+        File name put on the findings.
+
+    Returns
+    -------
+    list of Finding
+        One warning per target age column concerned (kind
+        :data:`EVENT_BEFORE_FIRST_VISIT`), with its rows and count; the extreme is the
+        largest gap in years.
+    """
+    found: list[Finding] = []
+    first = pd.to_numeric(frame["Age_v1"], errors="coerce").to_numpy(float)
+    for event_col, age_col, what in ((HEPATIC_EVENT, HEPATIC_AGE, "liver event"), (DEATH, DEATH_AGE, "death")):
+        event = pd.to_numeric(frame[event_col], errors="coerce").to_numpy(float) == 1
+        age = pd.to_numeric(frame[age_col], errors="coerce").to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            early = event & (age < first)
+        if not early.any():
+            continue
+        where = np.flatnonzero(early)
+        gap = float(np.max(first[where] - age[where]))
+        shown = ", ".join(str(i + 1) for i in where[:5]) + (f" … ({len(where)} rows)" if len(where) > 5 else "")
+        found.append(warning(
+            f"column '{age_col}': {len(where)} {what}(s) dated before Age_v1 (up to {gap:g} year(s) before) "
+            f"at data row(s) {shown}",
+            file=file, column=age_col, rows=tuple(int(i) + 1 for i in where[:5]), count=len(where), extreme=gap,
+            kind=EVENT_BEFORE_FIRST_VISIT,
+            fix=f"their survival time would be negative; it is set to {MIN_TIME} years, as the organisers do"))
+    return found

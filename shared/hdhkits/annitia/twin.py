@@ -70,25 +70,30 @@ keeps seed 0 within 0.81–0.87).
 
 Steps
 -----
-:func:`generate_twin` runs ``_plan`` (statics), ``_simulate`` (latent paths, events,
+:func:`twin_frames` runs ``_plan`` (statics), ``_simulate`` (latent paths, events,
 true risks), ``_record`` (visits and recorded outcomes), ``_measure`` (visit columns)
-and ``_write`` (ids, missing codes, the two files with their noise-made values, the
-truth), in this order, on one random generator.
+and ``_write`` (ids, missing codes, the two files' tables with their noise-made values,
+the truth), in this order, on one random generator. :func:`make_twin` writes its three
+tables to disk (what ``PROBLEM.make_twin`` and ``hdhkits data annitia`` call).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..files import write_csv
+from ._deprecated import deprecated_alias
 from .quirks import NEGATIVE_VALUES, negative_value_count, put_negative_values
 from .schema import (
-    CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, STATIC, TEST_ID,
-    VISIT_VARIABLES, val_test_columns, train_columns,
+    CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, STATIC, TEST_FILE, TEST_ID,
+    TRAIN_FILE, TRUTH_FILE, VISIT_VARIABLES, val_test_columns, train_columns,
 )
 
-__all__ = ["SIZES", "EMPTY_TRAIN_COLUMNS", "TRUTH_COLUMNS", "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE"]
+__all__ = ["SIZES", "EMPTY_TRAIN_COLUMNS", "TRUTH_COLUMNS", "twin_frames", "make_twin",
+           "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE"]
 
 #: (train rows, test rows) per twin size; ``full`` keeps the official counts.
 SIZES: dict[str, tuple[int, int]] = {"quick": (700, 240), "default": (1253, 423), "full": (1253, 423)}
@@ -387,7 +392,7 @@ def _write(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Reco
     return train, test, truth.loc[:, list(TRUTH_COLUMNS)]
 
 
-def generate_twin(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def twin_frames(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Draw the twin's train file, test file and organiser-side truth.
 
     Parameters
@@ -412,3 +417,27 @@ def generate_twin(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, p
     record = _record(rng, plan, course)
     wide = _measure(rng, plan, course, record)
     return _write(rng, plan, course, record, wide)
+
+
+def make_twin(data_dir: str | Path, truth_dir: str | Path, seed: int = 0, size: str = "default") -> None:
+    """Write the twin: ``train.csv`` and ``val_test.csv`` to ``data_dir``, the truth to ``truth_dir``.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        Folder for the participant files (exists; the caller makes the write atomic).
+    truth_dir : str or Path
+        Folder for the organiser-side truth, ``val_test_truth.csv`` (:data:`~hdhkits.annitia.schema.TRUTH_FILE`).
+    seed : int
+        Random seed; the files are a pure function of ``seed`` and ``size``.
+    size : {"quick", "default", "full"}
+        As in :func:`twin_frames`.
+    """
+    train, test, truth = twin_frames(seed=seed, size=size)
+    write_csv(train, Path(data_dir) / TRAIN_FILE)
+    write_csv(test, Path(data_dir) / TEST_FILE)
+    write_csv(truth, Path(truth_dir) / TRUTH_FILE)
+
+
+#: Deprecated (issue #12): renamed :func:`twin_frames`; :func:`make_twin` writes the files.
+generate_twin = deprecated_alias(twin_frames, "generate_twin", "hdhkits.annitia.twin.twin_frames")

@@ -4,6 +4,12 @@ With about 40 liver events, one 5-fold split moves C(hepatic) by a couple of poi
 depending on which patients share a fold; repeating the split with other seeds and
 averaging gives a steadier estimate. Every model of a comparison sees the same splits, so
 their differences are paired (:func:`paired_difference`).
+
+The loops are the shared ones: each fold is :func:`hdhkits.evaluation.out_of_fold` on its
+split, and every interval is :func:`hdhkits.evaluation.bootstrap_score` resampling
+patients within the (liver event, death) strata. Repeated risks are stored
+(n_repeats, n, 2); the scorers see them patient-first, (n, n_repeats, 2), the axis the
+bootstrap resamples.
 """
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
-from ..stats import Interval, bootstrap_interval
+from ..evaluation import bootstrap_score, out_of_fold
+from ..stats import Interval
 from .baselines import TwoOutcomeModel, _as_frame, _strata
 from .data import SurvivalTargets
 from .metric import WEIGHTS, score_parts
@@ -23,7 +30,9 @@ __all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "p
 
 def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
                  test_idx: np.ndarray) -> np.ndarray:
-    return clone(model).fit(X.iloc[train_idx], y.subset(train_idx)).predict(X.iloc[test_idx])
+    # One fold per joblib task (the pool balances folds of unequal cost); out_of_fold on
+    # that single split is the shared loop, its other rows stay NaN and are dropped here.
+    return out_of_fold(model, X, y, [(train_idx, test_idx)])[test_idx]
 
 
 def _splits(X: pd.DataFrame, y: SurvivalTargets, n_splits: int, n_repeats: int, seed: int) -> list:
@@ -74,10 +83,17 @@ def fit_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalT
     return dict(zip(models, fitted))
 
 
-def _mean_parts(y: SurvivalTargets, risks: np.ndarray, idx: np.ndarray) -> dict[str, float]:
-    # Score of each repeat on the rows idx, averaged over repeats.
-    sub = y.subset(idx)
-    parts = [score_parts(sub, r[idx, 0], r[idx, 1]) for r in risks]
+def _patients_first(risks: np.ndarray) -> np.ndarray:
+    # (n_repeats, n, 2) or (n, 2) -> (n, n_repeats, 2): rows are patients, as bootstrap_score resamples.
+    risks = np.asarray(risks, dtype=float)
+    if risks.ndim == 2:
+        risks = risks[None]
+    return risks.transpose(1, 0, 2)
+
+
+def _mean_parts(y: SurvivalTargets, rows: np.ndarray) -> dict[str, float]:
+    # Score of each repeat on these patients (rows: (m, n_repeats, 2)), averaged over repeats.
+    parts = [score_parts(y, rows[:, r, 0], rows[:, r, 1]) for r in range(rows.shape[1])]
     mean = {k: float(np.mean([p[k] for p in parts])) for k in WEIGHTS}
     mean["score"] = sum(WEIGHTS[k] * mean[k] for k in WEIGHTS)
     return mean
@@ -99,20 +115,18 @@ def cv_summary(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: i
         ``score``, ``low``, ``high``, and ``c_hepatic``, ``c_death`` each with ``_low`` and
         ``_high``: every value is the mean over repeats of the pooled out-of-fold score.
     """
-    risks = np.asarray(risks, dtype=float)
-    if risks.ndim == 2:
-        risks = risks[None]
-    # One bootstrap pass: the combined score drives bootstrap_interval, and the parts of
+    rows = _patients_first(risks)
+    # One bootstrap pass: the combined score drives bootstrap_score, and the parts of
     # every resample it scores are kept, so the three intervals share their resamples.
     seen: list[dict[str, float]] = []
 
-    def combined(idx: np.ndarray) -> float:
-        seen.append(_mean_parts(y, risks, idx))
+    def combined(y_rows: SurvivalTargets, risk_rows: np.ndarray) -> float:
+        seen.append(_mean_parts(y_rows, risk_rows))
         return seen[-1]["score"]
 
-    interval = bootstrap_interval(combined, len(y), n_boot=n_boot, seed=seed, strata=_strata(y))
+    interval = bootstrap_score(combined, y, rows, n_boot=n_boot, seed=seed, strata=_strata(y))
     out = {"score": interval.estimate, "low": interval.low, "high": interval.high}
-    full, resamples = seen[0], seen[1:]  # bootstrap_interval scores all rows first
+    full, resamples = seen[0], seen[1:]  # bootstrap_score scores all rows first
     for key in ("c_hepatic", "c_death"):
         values = [r[key] for r in resamples]
         ok = np.isfinite(interval.low) and len(values) > 0
@@ -146,9 +160,11 @@ def paired_difference(y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarr
     the same patients, so the interval is that of the difference, narrower than the two
     separate intervals suggest.
     """
-    a, b = (np.asarray(r, float) if np.ndim(r) == 3 else np.asarray(r, float)[None] for r in (risks_a, risks_b))
-    return bootstrap_interval(lambda idx: _mean_parts(y, a, idx)["score"] - _mean_parts(y, b, idx)["score"],
-                              len(y), n_boot=n_boot, seed=seed, strata=_strata(y))
+    def difference(y_rows: SurvivalTargets, a: np.ndarray, b: np.ndarray) -> float:
+        return _mean_parts(y_rows, a)["score"] - _mean_parts(y_rows, b)["score"]
+
+    return bootstrap_score(difference, y, _patients_first(risks_a), _patients_first(risks_b), n_boot=n_boot,
+                           seed=seed, strata=_strata(y))
 
 
 def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0,
@@ -179,7 +195,7 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
         if n_boot:
             summary = cv_summary(y, oof[label], n_boot=n_boot, seed=seed)
         else:
-            summary = _mean_parts(y, oof[label], np.arange(len(y)))
+            summary = _mean_parts(y, _patients_first(oof[label]))
         rows.append({"family": label, **summary, "n_features": len(family_columns(list(X.columns), used))})
     table = pd.DataFrame(rows).set_index("family")
     table.insert(1, "gain", table["score"].diff())
