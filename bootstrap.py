@@ -4,18 +4,22 @@
     python3 bootstrap.py run     # set up .venv/, then run every kit headless on synthetic data
     python3 bootstrap.py test    # set up .venv/, then run the whole test suite
     python3 bootstrap.py setup   # set up .venv/ only
+    python3 bootstrap.py lab     # set up .venv/, then open the kits in JupyterLab (prints the URL)
 
 Setting up creates ``.venv/`` at the repository root with the interpreter running this
 script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
 need it), installs the pinned versions in ``requirements/lock.txt`` and the helper
 package itself (editable). It is
 skipped when nothing changed since the last setup. Extra arguments go to the command:
-``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``.
+``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
+``python3 bootstrap.py lab --no-browser --port 8890`` (options of ``jupyter lab``).
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import signal
 import subprocess
 import sys
 import venv
@@ -25,6 +29,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements" / "lock.txt"
 STAMP = VENV / ".hdhkits-installed"
+KITS_DIR = ROOT / "kits"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
@@ -61,14 +66,59 @@ def setup() -> None:
     print("Environment ready (.venv/).", flush=True)
 
 
+# The server's own log line giving its address, e.g. "http://localhost:8888/lab?token=...".
+_URL = re.compile(r"https?://(?:localhost|127\.0\.0\.1|\[::1\]|[\w.-]+):\d+/\S*")
+
+
+def lab(extra: list[str]) -> int:
+    """Start JupyterLab from .venv/ with kits/ as its root folder; return its exit code.
+
+    The notebooks name the kernel ``python3``; the venv's own kernelspec of that name
+    starts the venv's interpreter, so the kits find ``hdhkits`` and the pinned libraries.
+    Its log goes through unchanged, and once it gives its URL that URL is repeated on
+    one line of its own.
+    """
+    env = dict(os.environ)
+    # A "python3" kernelspec in the user's own Jupyter folder (another Python) must not
+    # shadow the venv's: look in the venv first.
+    env["JUPYTER_PREFER_ENV_PATH"] = "1"
+    options = [f"--ServerApp.root_dir={KITS_DIR}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        options.append("--allow-root")  # containers and CI run as root; the server refuses it otherwise
+    cmd = [PYTHON, "-m", "jupyterlab", *options, *extra]
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    # Only stderr (the server's log) is read; stdout and stdin stay the terminal's, so
+    # the server's own Ctrl-C prompt ("Shutdown this Jupyter server (y/[n])?") works.
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=env, stderr=subprocess.PIPE,
+                            text=True, errors="replace", bufsize=1)
+    # `kill` or `timeout` on this script must stop the server too, not orphan it.
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
+    announced = False
+    while True:
+        try:
+            for line in proc.stderr:
+                sys.stderr.write(line)
+                match = None if announced else _URL.search(line)
+                if match:
+                    announced = True
+                    print(f"\nJupyterLab is serving {KITS_DIR.relative_to(ROOT)}/ at {match.group(0)}\n"
+                          "(open it in a browser; Ctrl-C here stops the server)\n", flush=True)
+            break
+        except KeyboardInterrupt:
+            continue  # the server got the same Ctrl-C: it asks to confirm, or stops
+    return proc.wait()
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "run", "test"):
+    if not argv or argv[0] not in ("setup", "run", "test", "lab"):
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
     setup()
     if command == "setup":
         return 0
+    if command == "lab":
+        return lab(extra)
     if command == "run":
         cmd = [BIN / "hdhkits", "run", "all", *extra]
     else:
