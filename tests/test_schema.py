@@ -135,3 +135,19 @@ def test_a_whole_last_line_is_not_cut(tmp_path):
     assert read_table(path, SCHEMA).shape == (3, 4)
     path.write_text("id,sex,age,name\n")
     assert cut_last_line(path) is None
+
+
+def test_data_error_shows_sentences_not_a_traceback_in_jupyter():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from hdhkits.schema import DataError
+
+    exc = DataError("train.csv", ["column 'x' is missing; use the official file"])
+    assert exc._render_traceback_() == [f"DataError: {exc}"]
+    shell = InteractiveShell.instance()
+    shown = []
+    shell._showtraceback = lambda etype, value, stb: shown.append(stb)
+    result = shell.run_cell("from hdhkits.schema import DataError\n"
+                            "def deep():\n    raise DataError('train.csv', ['cut'])\ndeep()")
+    assert isinstance(result.error_in_exec, DataError)
+    assert shown == [["DataError: train.csv: 1 problem(s)\n  - cut"]]

@@ -53,6 +53,11 @@ class DataError(ValueError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{lines}")
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython and Jupyter show this instead of a traceback: the sentences name the file
+        # and the fix, and frames from inside pandas or PIL would only hide them.
+        return [f"{type(self).__name__}: {self}"]
+
 
 @dataclass(frozen=True)
 class ColumnSpec:

@@ -1,0 +1,142 @@
+"""Exercises in the notebooks: checks that tell learners where they stand, and student versions.
+
+An exercise is a code cell whose answer sits between nbgrader's markers::
+
+    ### BEGIN SOLUTION
+    fib4 = age * ast / (platelets * np.sqrt(alt))
+    ### END SOLUTION
+    check_answer("fib4", fib4, expected=helper_fib4)
+
+so educators who use nbgrader can take the notebooks as they are. The student version
+(:func:`student_source`) replaces each solution block by ``# your turn`` and a fallback
+that assigns ``None`` to every name the solution assigned; :func:`check_answer` then
+prints "not attempted yet" instead of failing, so a student notebook runs end to end and
+no later cell depends on an exercise being solved.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names", "student_source", "has_solution",
+           "CORRECT", "NOT_YET", "NOT_ATTEMPTED"]
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+YOUR_TURN = "# your turn"
+CORRECT = "✔ correct"
+NOT_YET = "✘ not yet"
+NOT_ATTEMPTED = "… not attempted yet"
+
+_BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*(\n|$)",
+                    re.MULTILINE | re.DOTALL)
+
+
+def _close(answer: Any, expected: Any, rtol: float, atol: float) -> bool:
+    if isinstance(expected, str) or isinstance(answer, str):
+        return str(answer).strip().lower() == str(expected).strip().lower()
+    try:
+        a = np.asarray(answer, dtype=float)
+        e = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        return answer == expected
+    if a.shape != e.shape:
+        return False
+    return bool(np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def check_answer(name: str, answer: Any, expected: Any = None, test: Callable[[Any], bool] | None = None,
+                 hint: str = "", rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Tell a learner whether an exercise is solved; never raises.
+
+    Parameters
+    ----------
+    name : str
+        Exercise name, printed first.
+    answer : object
+        The learner's answer (``None``: not attempted).
+    expected : object, optional
+        The reference value (numbers and arrays compare with a tolerance, strings without
+        case); ignored when ``test`` is given.
+    test : callable, optional
+        ``test(answer)`` is True when the answer is right (for answers with many right
+        forms).
+    hint : str
+        Printed when the answer is not right yet.
+    rtol, atol : float
+        Tolerances for numbers.
+
+    Returns
+    -------
+    bool
+        Whether the answer is right.
+    """
+    if answer is None:
+        print(f"{name}: {NOT_ATTEMPTED}" + (f" (hint: {hint})" if hint else ""))
+        return False
+    try:
+        ok = bool(test(answer)) if test is not None else _close(answer, expected, rtol, atol)
+    except Exception as exc:  # a learner's half-done answer must not stop the notebook
+        print(f"{name}: {NOT_YET}: the check could not use this answer ({type(exc).__name__}: {exc})")
+        return False
+    if ok:
+        print(f"{name}: {CORRECT}")
+        return True
+    shown = "" if test is not None else f": got {_short(answer)}, expected {_short(expected)}"
+    print(f"{name}: {NOT_YET}{shown}" + (f" (hint: {hint})" if hint else ""))
+    return False
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.4g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def has_solution(source: str) -> bool:
+    """Whether a cell's source holds a solution block."""
+    return bool(_BLOCK.search(source))
+
+
+def solution_names(block: str) -> list[str]:
+    """The names a solution block assigns at its top level, in order (the fallback sets them to None)."""
+    tree = ast.parse(block)
+    names: list[str] = []
+
+    def add(target: ast.AST) -> None:
+        if isinstance(target, ast.Name) and target.id not in names:
+            names.append(target.id)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for t in target.elts:
+                add(t)
+
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                add(t)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            add(node.target)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name not in names:
+            names.append(node.name)
+    return names
+
+
+def student_source(source: str) -> str:
+    """A cell's source with every solution block replaced by ``# your turn`` and a fallback.
+
+    The fallback assigns ``None`` to each name the solution assigned, so the check that
+    follows prints "not attempted yet" and the notebook goes on.
+    """
+    def replace(match: re.Match) -> str:
+        indent, block = match.group(1), match.group(2)
+        dedented = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in block.splitlines())
+        names = solution_names(dedented)
+        lines = [f"{indent}{YOUR_TURN}: replace the None below with your answer"]
+        lines += [f"{indent}{n} = None" for n in names] or [f"{indent}pass"]
+        return "\n".join(lines) + match.group(3)
+
+    return _BLOCK.sub(replace, source)
