@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.cytologia.baseline import (CHOICE_FILE, FOREST_FILE, choose_model, grouped_folds, inner_split,
+from hdhkits.cytologia.baselines import (CHOICE_FILE, FOREST_FILE, choose_model, grouped_folds, inner_split,
                                         load_choice, load_or_train_baseline, subsample_train, train_baseline)
 from hdhkits.cytologia.cnn import CHECKPOINT_FILE
 
@@ -100,3 +100,38 @@ def test_without_a_saved_choice_the_models_are_trained_and_compared(cyto_data, t
     (tmp_path / CHOICE_FILE).write_text(json.dumps(choice))
     assert load_or_train_baseline(cyto_data, tmp_path, verbose=True).kind == "cnn"
     assert "forced by the test" in capsys.readouterr().out
+
+
+def test_baseline_module_is_a_deprecated_stub():
+    import importlib
+    import sys
+
+    import hdhkits.cytologia.baselines as baselines
+
+    sys.modules.pop("hdhkits.cytologia.baseline", None)
+    with pytest.warns(DeprecationWarning, match="baselines"):
+        old = importlib.import_module("hdhkits.cytologia.baseline")
+    assert old.train_baseline is baselines.train_baseline and old.MODEL_NAMES is baselines.MODEL_NAMES
+
+
+def test_oracle_scores_one(cyto_source):
+    from hdhkits.cytologia.baselines import oracle_score
+    from hdhkits.cytologia.problem import PROBLEM
+
+    s = oracle_score(PROBLEM.read_truth(cyto_source.truth_dir))
+    assert s.value == 1 and set(s.parts.values()) == {1.0}
+
+
+def test_cross_validated_forest_equals_the_fold_loop(cyto_data):
+    """out_of_fold on class codes names every box as the notebook's loop over folds did."""
+    from hdhkits.cytologia.baselines import cross_validate_classical, make_classical
+    from hdhkits.cytologia.features import crop_features, extract_crops
+
+    train = cyto_data.train.iloc[:150].reset_index(drop=True)
+    fold = grouped_folds(train, 3, seed=0)
+    features = crop_features(extract_crops(cyto_data, train), train)
+    labels = train["class"].to_numpy()
+    loop = np.empty(len(train), dtype=object)
+    for k in range(3):
+        loop[fold == k] = make_classical(0).fit(features[fold != k], labels[fold != k]).predict(features[fold == k])
+    assert (cross_validate_classical(features, labels, fold, seed=0) == loop).all()

@@ -35,7 +35,7 @@ def test_baseline_predicts_a_large_image_and_a_border_cell(tmp_path):
     import pandas as pd
     from PIL import Image
 
-    from hdhkits.cytologia.baseline import Baseline
+    from hdhkits.cytologia.baselines import Baseline
     from hdhkits.cytologia.cnn import CellNet
     from hdhkits.cytologia.detector import StainDetector
     from hdhkits.cytologia.drawing import CellPlan, make_labs, render_image

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from hdhkits.cytologia.classes import CLASSES
-from hdhkits.cytologia.twin import TWIN_SIZES, make_twin, plan_twin
+from hdhkits.cytologia.twin import TWIN_SIZES, build_twin, plan_twin
 
 
 def test_official_layout(cyto_source):
@@ -42,7 +42,7 @@ def test_files_are_deterministic(tmp_path, monkeypatch):
 
     monkeypatch.setitem(twin.TWIN_SIZES, "quick", (12, 5))
     for run in ("a", "b"):
-        make_twin(tmp_path / run / "data", tmp_path / run / "truth", seed=7, size="quick", n_jobs=1)
+        build_twin(tmp_path / run / "data", tmp_path / run / "truth", seed=7, size="quick", n_jobs=1)
     for f in ("data/train.csv", "data/test.csv", "truth/test_truth.csv"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
     imgs = sorted((tmp_path / "a" / "data" / "images").iterdir())

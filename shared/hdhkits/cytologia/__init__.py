@@ -5,10 +5,10 @@ Modules: :mod:`.classes` (the 23 codes, counts, morphology), :mod:`.drawing` and
 :mod:`.reader` (images + tables reader and its report),
 :mod:`.hashing` (perceptual hash, duplicates), :mod:`.metric` (reconstructed score, bootstrap intervals),
 :mod:`.detector` (stain-based detector), :mod:`.features` (crops, hand-made features),
-:mod:`.cnn` (small torch CNN), :mod:`.baseline` (the pipeline), :mod:`.problem`.
+:mod:`.cnn` (small torch CNN), :mod:`.baselines` (the pipeline, the oracle), :mod:`.problem`.
 
 torch is an optional dependency of the helper package: the names that need it
-(:mod:`.cnn`, :mod:`.baseline`) are imported on first use, so the problem definition,
+(:mod:`.cnn`, :mod:`.baselines`) are imported on first use, so the problem definition,
 the twin, the reader and the metric work without it.
 """
 import importlib
@@ -35,7 +35,8 @@ __all__ = [
     "extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES",
     "CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model", "default_device", "pick_device",
     "amp_setup", "set_threads",
-    "subsample_train", "grouped_folds", "inner_split", "make_classical", "Baseline", "BaselineRun", "choose_model",
+    "oracle_score", "cross_validate_classical", "subsample_train", "grouped_folds", "inner_split", "make_classical",
+    "Baseline", "BaselineRun", "choose_model",
     "train_baseline", "load_choice", "load_or_train_baseline",
     "PROBLEM", "CytologiaProblem", "SUBMISSION_SPEC", "check_submission_rules",
 ]
@@ -44,7 +45,8 @@ __all__ = [
 _LAZY = {
     **{n: "cnn" for n in ("CellNet", "TrainConfig", "train_cnn", "predict_proba", "save_model", "load_model",
                           "default_device", "pick_device", "amp_setup", "set_threads")},
-    **{n: "baseline" for n in ("subsample_train", "grouped_folds", "inner_split", "make_classical", "Baseline",
+    **{n: "baselines" for n in ("oracle_score", "cross_validate_classical", "subsample_train", "grouped_folds",
+                                "inner_split", "make_classical", "Baseline",
                                "BaselineRun", "choose_model", "train_baseline", "load_choice",
                                "load_or_train_baseline")},
 }

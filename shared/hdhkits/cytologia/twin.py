@@ -10,8 +10,10 @@ images from high-resolution laboratories (up to 800 px, ~5 % of the boxes beyond
 boxes partly outside their image (~1.9 %, 0.4 % starting below 0), duplicated images
 (0.3 %), unannotated leukocytes cut by the border (~4 % of images).
 
-Three named steps: :func:`plan_twin` decides every image (laboratory, size, cells and
-their positions), ``_render_all`` draws them, ``make_twin`` writes the tables.
+Four named steps: :func:`plan_twin` decides every image (laboratory, size, cells and
+their positions), ``_render_all`` simulates them (draws and saves the images),
+``_record_tables`` builds the tables, ``_write_tables`` writes them. :func:`make_twin`
+runs them; :func:`build_twin` does too and says what it wrote.
 
 Images are drawn by :mod:`hdhkits.cytologia.drawing`, one random generator per image
 seeded from ``(seed, image index)``, in a process pool; the output does not depend on
@@ -36,7 +38,7 @@ from PIL import Image
 from .classes import CLASSES, MORPHOLOGY, class_proportions
 from .drawing import CellPlan, Lab, make_labs, render_image
 
-__all__ = ["TWIN_SIZES", "TwinSummary", "make_twin", "plan_twin"]
+__all__ = ["TWIN_SIZES", "TwinSummary", "make_twin", "build_twin", "plan_twin"]
 
 #: (train images, test images) per size; "full" is the official count.
 TWIN_SIZES: dict[str, tuple[int, int]] = {
@@ -70,7 +72,7 @@ class _ImagePlan:
 
 @dataclass(frozen=True)
 class TwinSummary:
-    """What :func:`make_twin` wrote and how fast."""
+    """What :func:`build_twin` wrote and how fast."""
 
     n_train_images: int
     n_test_images: int
@@ -81,6 +83,7 @@ class TwinSummary:
 
     @property
     def images_per_second(self) -> float:
+        """Images drawn per second of wall time."""
         return (self.n_train_images + self.n_test_images) / max(self.seconds, 1e-9)
 
 
@@ -337,7 +340,40 @@ def _shuffled_images(rng: np.random.Generator, rows: list) -> pd.DataFrame:
     return table.sort_values(["_o", "x1"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def make_twin(
+def _record_tables(rng: np.random.Generator, plans: list[_ImagePlan], results: dict[int, list],
+                   images: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """The tables of the drawn images: train boxes (with a few duplicated images), test truth, sources.
+
+    Returns
+    -------
+    train, truth, sources : DataFrame
+        ``train.csv``, ``test_truth.csv`` and ``image_sources.csv`` as written.
+    n_dup : int
+        Duplicated train images added.
+    """
+    train_rows, test_rows = [], []
+    sources = [(plan.name, plan.split, plan.lab) for plan in plans]
+    for plan in plans:
+        for (x1, y1, x2, y2, cls) in results[plan.index]:
+            (train_rows if plan.split == "train" else test_rows).append((plan.name, x1, y1, x2, y2, cls))
+    n_dup = _add_duplicates(rng, plans, train_rows, sources, images)
+    train = _shuffled_images(rng, train_rows)
+    truth = _shuffled_images(rng, test_rows)
+    truth.insert(0, "trustii_id", np.arange(1, len(truth) + 1))
+    return train, truth, pd.DataFrame(sources, columns=["NAME", "split", "lab"]), n_dup
+
+
+def _write_tables(data_dir: Path, truth_dir: Path, train: pd.DataFrame, truth: pd.DataFrame,
+                  sources: pd.DataFrame, info: dict) -> None:
+    """The participant tables in ``data_dir``; the truth, the sources and the summary in ``truth_dir``."""
+    train.to_csv(data_dir / "train.csv", index=False)
+    truth[["trustii_id", "NAME"]].to_csv(data_dir / "test.csv", index=False)
+    truth.to_csv(truth_dir / "test_truth.csv", index=False)
+    sources.to_csv(truth_dir / "image_sources.csv", index=False)
+    (truth_dir / "twin_info.json").write_text(json.dumps(info, indent=2) + "\n")
+
+
+def build_twin(
     data_dir: str | Path,
     truth_dir: str | Path,
     seed: int = 0,
@@ -345,10 +381,10 @@ def make_twin(
     n_jobs: int | None = None,
     progress: bool = False,
 ) -> TwinSummary:
-    """Write a synthetic CYTOLOGIA dataset in the official layout.
+    """Write a synthetic CYTOLOGIA dataset in the official layout, and say what was written.
 
-    Three steps: plan every image (:func:`plan_twin`), render them (in a process pool),
-    write the tables (with a few duplicated train images).
+    Four steps: plan every image (:func:`plan_twin`), simulate them (draw, in a process
+    pool), record the tables (with a few duplicated train images), write the files.
 
     Parameters
     ----------
@@ -363,7 +399,8 @@ def make_twin(
     size : {"quick", "default", "full"}
         See :data:`TWIN_SIZES`.
     n_jobs : int, optional
-        Worker processes (default: all cores, one process for small twins).
+        Worker processes (default: all cores, one process for small twins); the files
+        do not depend on it.
     progress : bool
         Show a tqdm progress bar.
 
@@ -378,28 +415,32 @@ def make_twin(
     truth_dir.mkdir(parents=True, exist_ok=True)
     labs, plans = plan_twin(seed, size)
     results = _render_all(seed, labs, plans, images, n_jobs, progress)
-
-    rng = np.random.default_rng([seed, 1_000_003])
-    train_rows, test_rows = [], []
-    sources = [(plan.name, plan.split, plan.lab) for plan in plans]
-    for plan in plans:
-        for (x1, y1, x2, y2, cls) in results[plan.index]:
-            (train_rows if plan.split == "train" else test_rows).append((plan.name, x1, y1, x2, y2, cls))
-    n_dup = _add_duplicates(rng, plans, train_rows, sources, images)
-
-    train = _shuffled_images(rng, train_rows)
-    train.to_csv(data_dir / "train.csv", index=False)
-    truth = _shuffled_images(rng, test_rows)
-    truth.insert(0, "trustii_id", np.arange(1, len(truth) + 1))
-    truth[["trustii_id", "NAME"]].to_csv(data_dir / "test.csv", index=False)
-    truth.to_csv(truth_dir / "test_truth.csv", index=False)
-    pd.DataFrame(sources, columns=["NAME", "split", "lab"]).to_csv(truth_dir / "image_sources.csv", index=False)
-
+    train, truth, sources, n_dup = _record_tables(np.random.default_rng([seed, 1_000_003]), plans, results, images)
     n_train = sum(p.split == "train" for p in plans)
     summary = TwinSummary(n_train + n_dup, len(plans) - n_train, len(train), len(truth), n_dup,
                           time.perf_counter() - start)
     info = {"seed": seed, "size": size, "n_train_images": summary.n_train_images,
             "n_test_images": summary.n_test_images, "n_train_boxes": summary.n_train_boxes,
             "n_test_boxes": summary.n_test_boxes, "n_duplicates": n_dup, "n_labs": len(labs)}
-    (truth_dir / "twin_info.json").write_text(json.dumps(info, indent=2) + "\n")
+    _write_tables(data_dir, truth_dir, train, truth, sources, info)
     return summary
+
+
+def make_twin(data_dir: str | Path, truth_dir: str | Path, seed: int = 0, size: str = "default") -> None:
+    """Write a synthetic CYTOLOGIA dataset in the official layout (what ``PROBLEM.make_twin`` does).
+
+    :func:`build_twin` with the default worker count and no progress bar; it also
+    returns a :class:`TwinSummary`.
+
+    Parameters
+    ----------
+    data_dir : path
+        Receives ``images/``, ``train.csv`` and ``test.csv``.
+    truth_dir : path
+        Receives ``test_truth.csv``, ``image_sources.csv`` and ``twin_info.json``.
+    seed : int
+        The files are a function of ``seed`` and ``size`` only.
+    size : {"quick", "default", "full"}
+        See :data:`TWIN_SIZES`.
+    """
+    build_twin(data_dir, truth_dir, seed=seed, size=size)
