@@ -151,3 +151,37 @@ def test_data_error_shows_sentences_not_a_traceback_in_jupyter():
                             "def deep():\n    raise DataError('train.csv', ['cut'])\ndeep()")
     assert isinstance(result.error_in_exec, DataError)
     assert shown == [["DataError: train.csv: 1 problem(s)\n  - cut"]]
+
+
+def test_row_counts_against_the_official_sizes_and_the_twin_marker(tmp_path):
+    import json
+
+    from hdhkits.schema import TWIN_MARKER, count_rows, row_count_findings
+
+    (tmp_path / "train.csv").write_text("a,b\n" + "1,2\n" * 40)
+    (tmp_path / "test.csv").write_text("a\n1\n2")  # no newline at the end
+    assert count_rows(tmp_path / "train.csv") == 40 and count_rows(tmp_path / "test.csv") == 2
+    found = row_count_findings(tmp_path, {"train.csv": 1253, "test.csv": 2, "absent.csv": 9})
+    assert [(f.file, f.kind, f.is_error) for f in found] == [("train.csv", "fewer_rows", False)]
+    assert "40 data rows where the official file has 1,253" in str(found[0]) and "download" in str(found[0])
+    assert row_count_findings(tmp_path, {"train.csv": 20})[0].kind == "more_rows"
+    (tmp_path / TWIN_MARKER).write_text(json.dumps({"seed": 0, "size": "quick", "rows": {"train.csv": 40}}))
+    assert row_count_findings(tmp_path, {"train.csv": 1253}) == []  # a small twin is not a cut file
+    (tmp_path / "train.csv").write_text("a,b\n" + "1,2\n" * 20)
+    found = row_count_findings(tmp_path, {"train.csv": 1253})
+    assert "20 data rows where the twin (seed 0, size quick) was written with 40" in str(found[0])
+
+
+def test_write_twin_leaves_a_marker_with_row_counts(tmp_path):
+    import json
+
+    from hdhkits.datasource import write_twin
+    from hdhkits.problem import get_problem
+    from hdhkits.schema import TWIN_MARKER, count_rows
+
+    problem = get_problem("cardihack")
+    write_twin(problem, tmp_path / "d", tmp_path / "t", seed=2, size="quick")
+    marker = json.loads((tmp_path / "d" / TWIN_MARKER).read_text())
+    assert marker["kit"] == "cardihack" and marker["seed"] == 2 and marker["size"] == "quick"
+    assert marker["rows"] == {"train.csv": count_rows(tmp_path / "d" / "train.csv"),
+                              "test.csv": count_rows(tmp_path / "d" / "test.csv")}

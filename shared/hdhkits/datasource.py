@@ -104,6 +104,20 @@ def write_twin(problem: Problem, data_dir: Path, truth_dir: Path, seed: int = 0,
         raise ValueError("the truth must go to a folder other than the participant files")
     with atomic_dir(data_dir) as tmp_data, atomic_dir(truth_dir) as tmp_truth:
         problem.make_twin(tmp_data, tmp_truth, seed=seed, size=size)
+        _write_marker(problem, Path(tmp_data), seed, size)
+
+
+def _write_marker(problem: Problem, folder: Path, seed: int, size: str) -> None:
+    # The row counts let a check tell a cut twin from a small one (see schema.TWIN_MARKER).
+    import json
+
+    from .schema import TWIN_MARKER, count_rows
+
+    rows = {name: count_rows(folder / name) for name in problem.official_files
+            if name.endswith(".csv") and (folder / name).is_file()}
+    (folder / TWIN_MARKER).write_text(json.dumps({"kit": problem.name, "seed": seed, "size": size,
+                                                  "twin_version": problem.twin_version, "rows": rows},
+                                                 indent=2, sort_keys=True) + "\n")
 
 
 def _twin_folder(problem: Problem, seed: int, size: str) -> Path:

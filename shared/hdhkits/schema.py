@@ -23,6 +23,10 @@ import pandas as pd
 from .findings import ERROR, WARNING, Finding, error, errors, warning, with_file
 
 __all__ = [
+    "TWIN_MARKER",
+    "count_rows",
+    "read_twin_marker",
+    "row_count_findings",
     "ColumnSpec",
     "TableSchema",
     "DataError",
@@ -446,3 +450,73 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
         if blocking:
             raise DataError(path, blocking)
     return df
+
+
+#: A hidden file ``write_twin`` puts in a twin's participant folder: the kit, seed, size
+#: and the row count of each file, so a cut or partial twin is recognised as such and a
+#: smaller twin (``quick``) is not mistaken for a partial download of the official files.
+TWIN_MARKER = ".hdhkits-twin.json"
+
+
+def count_rows(path: str | Path) -> int:
+    """Data rows of a CSV file (lines after the header, a last line without newline counted)."""
+    n, last = 0, b"\n"
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            n += block.count(b"\n")
+            last = block[-1:]
+    if last != b"\n":
+        n += 1  # a last line without a newline
+    return max(0, n - 1)
+
+
+def read_twin_marker(data_dir: str | Path) -> dict | None:
+    """The twin marker of a folder (None for a folder that is not a twin, or an unreadable marker)."""
+    import json
+
+    try:
+        return json.loads((Path(data_dir) / TWIN_MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def row_count_findings(data_dir: str | Path, official_rows: dict[str, int], tolerance: float = 0.01) -> list[Finding]:
+    """Warnings for files whose row count is far from the official one (a partial download?).
+
+    A twin folder (with :data:`TWIN_MARKER`) is compared with the counts its generator
+    wrote, other folders with the official counts. Fewer rows than expected by more than
+    ``tolerance`` is a warning (the data loads; the kit uses the rows it has); so is a lot
+    more. Missing files are left to the layout check.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder.
+    official_rows : dict
+        Official file name -> data rows (e.g. ``{"train.csv": 1253}``).
+    tolerance : float
+        Relative difference accepted silently.
+
+    Returns
+    -------
+    list of Finding
+    """
+    marker = read_twin_marker(data_dir)
+    expected = dict(official_rows)
+    what = "the official file has"
+    if marker and isinstance(marker.get("rows"), dict):
+        expected = {k: int(v) for k, v in marker["rows"].items() if k in official_rows}
+        what = f"the twin (seed {marker.get('seed')}, size {marker.get('size')}) was written with"
+    found = []
+    for name, want in expected.items():
+        path = Path(data_dir) / name
+        if not path.is_file() or want <= 0:
+            continue
+        got = count_rows(path)
+        if abs(got - want) <= tolerance * want:
+            continue
+        kind = "fewer_rows" if got < want else "more_rows"
+        fix = ("a partial download? download the file again; the kit uses the rows it has" if got < want
+               else "is this the file of another challenge or release? the kit uses the rows it has")
+        found.append(warning(f"{got:,} data rows where {what} {want:,}", file=name, count=got, kind=kind, fix=fix))
+    return found
