@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names", "student_source", "has_solution",
+__all__ = ["Exercise", "Teaching", "BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names", "student_source", "has_solution",
            "CORRECT", "NOT_YET", "NOT_ATTEMPTED"]
 
 BEGIN = "### BEGIN SOLUTION"
@@ -30,6 +31,52 @@ YOUR_TURN = "# your turn"
 CORRECT = "✔ correct"
 NOT_YET = "✘ not yet"
 NOT_ATTEMPTED = "… not attempted yet"
+
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of a kit's notebooks, as a facilitator plans it.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook file name (``01_exploration.ipynb``).
+    title : str
+        What the learner does, in a few words (the ``check_answer`` name).
+    minutes : int
+        Time a learner needs, typically 5-15.
+    """
+
+    notebook: str
+    title: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Teaching:
+    """What a facilitator needs to run a workshop on a kit (``hdhkits.<kit>.teaching.TEACHING``).
+
+    Parameters
+    ----------
+    goals : tuple of str
+        Learning goals, one sentence each.
+    traps : tuple of str
+        The data's traps to stress, one sentence each.
+    exercises : tuple of Exercise
+        Every exercise in the notebooks, in order.
+    quick_seconds : dict
+        Measured run time of each notebook in quick mode (seconds, 2 cores), for the schedule.
+    slow_machine : str
+        What to do when a learner's machine is slow.
+    """
+
+    goals: tuple[str, ...]
+    traps: tuple[str, ...]
+    exercises: tuple[Exercise, ...]
+    quick_seconds: dict[str, float] = field(default_factory=dict)
+    slow_machine: str = ""
+
 
 _BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*(\n|$)",
                     re.MULTILINE | re.DOTALL)
