@@ -33,6 +33,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from ..schema import DataError
 from .classes import CLASSES
 from .metric import macro_f1
 
@@ -347,7 +348,7 @@ def train_cnn(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_id
     train_idx, val_idx : int arrays
         Rows to train on and to stop on (split by duplicate group beforehand). The
         validation rows choose the epoch, so a score reported on them is optimistic:
-        report on rows outside both (see :func:`hdhkits.cytologia.baseline.inner_split`).
+        report on rows outside both (see :func:`hdhkits.cytologia.baselines.inner_split`).
     config : TrainConfig
     device : torch device or str, optional
         Passed to :func:`pick_device` (default ``"auto"``).
@@ -376,12 +377,85 @@ def train_cnn(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_id
     """
     cfg = config or TrainConfig()
     device = pick_device(device if device is not None else "auto")
-    torch.manual_seed(cfg.seed)
+    run = _start_run(crops, extra, labels, train_idx, val_idx, cfg, device, classes)
+    ckpt_path = Path(checkpoint) if checkpoint is not None else None
+    run.fingerprint = _fingerprint(cfg, crops, extra, labels, run.train_idx, run.val_idx, classes) if ckpt_path else ""
+    if ckpt_path is not None and resume and ckpt_path.is_file():
+        _resume(run, ckpt_path, device, progress)
+    # the DataLoader's own generator keeps it from drawing on the global RNG (dropout's)
+    plan = _Plan()
+    loader = DataLoader(CropBatches(run.x_all, run.e_all, run.y, cfg.crop), batch_size=None, sampler=plan,
+                        num_workers=cfg.num_workers, pin_memory=device.type == "cuda",
+                        persistent_workers=cfg.num_workers > 0, generator=torch.Generator().manual_seed(cfg.seed))
+    epochs = range(run.start_epoch, cfg.epochs if not run.finished else run.start_epoch)
+    if progress and len(epochs):
+        from ..notebook import tqdm
+        epochs = tqdm(epochs, desc="training CNN", initial=run.start_epoch, total=cfg.epochs)
+    for epoch in epochs:
+        start = time.perf_counter()
+        train_loss = _train_epoch(run, plan, loader, device)
+        val_loss, acc, f1 = _validate(run, crops, extra, device)
+        row = {"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss,
+               "val_accuracy": acc, "val_macro_f1": f1, "seconds": time.perf_counter() - start}
+        run.history.append(row)
+        if not len(run.val_idx) or f1 > run.best:
+            run.best, run.wait = (f1 if len(run.val_idx) else run.best), 0
+            run.best_state = {k: v.detach().cpu().clone() for k, v in run.model.state_dict().items()}
+        else:
+            run.wait += 1
+        stop = run.wait >= cfg.patience or epoch + 1 >= cfg.epochs  # early stopping, or the last epoch
+        if ckpt_path is not None:
+            _save_checkpoint(run, ckpt_path, epoch + 1, stop, device)
+        if on_epoch_end is not None:
+            on_epoch_end(epoch + 1, row)
+        if stop:
+            break
+    if run.best_state is not None:
+        run.model.load_state_dict(run.best_state)
+    run.model.eval()
+    out = pd.DataFrame(run.history,
+                       columns=["epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds"])
+    out.attrs.update(device=device.type, amp=run.precision.enabled, resumed_from=run.start_epoch)
+    return run.model, out
+
+
+@dataclass
+class _Run:
+    """One training: data as tensors, the model and its optimiser, and the early-stopping state."""
+
+    cfg: TrainConfig
+    classes: tuple[str, ...]
+    x_all: torch.Tensor
+    e_all: torch.Tensor
+    y: torch.Tensor
+    train_idx: np.ndarray
+    val_idx: np.ndarray
+    model: CellNet
+    opt: torch.optim.Optimizer
+    sched: torch.optim.lr_scheduler.OneCycleLR
+    precision: AmpSetup
+    gen: torch.Generator
+    weights: np.ndarray
+    loss_fn: nn.Module
+    fingerprint: str = ""
+    history: list = field(default_factory=list)
+    best: float = -1.0
+    best_state: dict | None = None
+    wait: int = 0
+    start_epoch: int = 0
+    finished: bool = False
+
+
+def _start_run(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_idx: np.ndarray,
+               val_idx: np.ndarray, cfg: TrainConfig, device: torch.device, classes: tuple[str, ...]) -> _Run:
+    """Seed, encode the labels, build the model, optimiser, schedule and sampling weights."""
+    torch.manual_seed(cfg.seed)  # before the model: its initial weights come from the global RNG
     gen = torch.Generator().manual_seed(cfg.seed)
     index = {c: i for i, c in enumerate(classes)}
     unknown = sorted(set(map(str, labels)) - set(index))
     if unknown:
-        raise ValueError(f"labels hold class code(s) outside the {len(classes)}: {unknown}")
+        raise DataError("labels", [f"class code(s) outside the {len(classes)}: {unknown}; train on the 23 "
+                                   f"official codes (read_dataset leaves other rows out)"])
     y = torch.tensor([index[str(c)] for c in labels], dtype=torch.long)
     x_all = torch.from_numpy(np.ascontiguousarray(crops)).permute(0, 3, 1, 2)
     e_all = torch.from_numpy(np.asarray(extra, np.float32))
@@ -394,109 +468,87 @@ def train_cnn(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_id
     counts = np.bincount(y[train_idx].numpy(), minlength=len(classes)).astype(float)
     # class-balanced sampling: every class drawn about equally often (with replacement)
     weights = 1.0 / np.maximum(counts[y[train_idx].numpy()], 1) if cfg.balanced else np.ones(len(train_idx))
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=0.05)
-    history, best, best_state, wait, start_epoch, finished = [], -1.0, None, 0, 0, False
+    return _Run(cfg, classes, x_all, e_all, y, train_idx, val_idx, model, opt, sched, precision, gen, weights,
+                nn.CrossEntropyLoss(label_smoothing=0.05))
 
-    ckpt_path = Path(checkpoint) if checkpoint is not None else None
-    fingerprint = _fingerprint(cfg, crops, extra, labels, train_idx, val_idx, classes) if ckpt_path else ""
-    if ckpt_path is not None and resume and ckpt_path.is_file():
-        state = torch.load(ckpt_path, map_location="cpu", weights_only=True)
-        if state.get("fingerprint") == fingerprint:
-            model.load_state_dict(state["model"])
-            opt.load_state_dict(state["optimizer"])
-            sched.load_state_dict(state["scheduler"])
-            if precision.scaler is not None and state.get("scaler"):
-                precision.scaler.load_state_dict(state["scaler"])
-            gen.set_state(state["generator"])
-            _set_rng_states(state["rng"], device)
-            history, best, best_state = list(state["history"]), float(state["best"]), state["best_state"]
-            wait, start_epoch, finished = int(state["wait"]), int(state["epoch"]), bool(state["finished"])
-            if progress:
-                print(f"Resuming the CNN's training from {ckpt_path.name}: {start_epoch} epoch(s) done"
-                      + (" (finished)" if finished else f" of {cfg.epochs}"))
-        elif progress:
+
+def _resume(run: _Run, ckpt_path: Path, device: torch.device, progress: bool) -> None:
+    """Load the checkpoint's state into ``run`` when it holds this training (same fingerprint)."""
+    state = torch.load(ckpt_path, map_location="cpu", weights_only=True)
+    if state.get("fingerprint") != run.fingerprint:
+        if progress:
             print(f"{ckpt_path.name} holds another training (other settings or data): starting over.")
+        return
+    run.model.load_state_dict(state["model"])
+    run.opt.load_state_dict(state["optimizer"])
+    run.sched.load_state_dict(state["scheduler"])
+    if run.precision.scaler is not None and state.get("scaler"):
+        run.precision.scaler.load_state_dict(state["scaler"])
+    run.gen.set_state(state["generator"])
+    _set_rng_states(state["rng"], device)
+    run.history, run.best, run.best_state = list(state["history"]), float(state["best"]), state["best_state"]
+    run.wait, run.start_epoch, run.finished = int(state["wait"]), int(state["epoch"]), bool(state["finished"])
+    if progress:
+        print(f"Resuming the CNN's training from {ckpt_path.name}: {run.start_epoch} epoch(s) done"
+              + (" (finished)" if run.finished else f" of {run.cfg.epochs}"))
 
-    def save_checkpoint(epoch: int, done: bool) -> None:
-        if ckpt_path is None:
-            return
-        from ..files import atomic_path
 
-        ckpt_path.parent.mkdir(parents=True, exist_ok=True)
-        state = {"version": 1, "fingerprint": fingerprint, "epoch": epoch, "finished": done,
-                 "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-                 "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
-                 "scaler": precision.scaler.state_dict() if precision.scaler is not None else None,
-                 "best": best, "best_state": best_state, "wait": wait, "history": history,
-                 "generator": gen.get_state(), "rng": _rng_states(device), "config": asdict(cfg)}
-        with atomic_path(ckpt_path) as tmp:  # an interruption while writing leaves the previous epoch's file
-            torch.save(state, tmp)
+def _save_checkpoint(run: _Run, ckpt_path: Path, epoch: int, done: bool, device: torch.device) -> None:
+    """Write the whole training state after an epoch (atomically)."""
+    from ..files import atomic_path
 
-    # the DataLoader's own generator keeps it from drawing on the global RNG (dropout's)
-    plan = _Plan()
-    loader = DataLoader(CropBatches(x_all, e_all, y, cfg.crop), batch_size=None, sampler=plan,
-                        num_workers=cfg.num_workers, pin_memory=device.type == "cuda",
-                        persistent_workers=cfg.num_workers > 0, generator=torch.Generator().manual_seed(cfg.seed))
-    epochs = range(start_epoch, cfg.epochs if not finished else start_epoch)
-    if progress and len(epochs):
-        from ..notebook import tqdm
-        epochs = tqdm(epochs, desc="training CNN", initial=start_epoch, total=cfg.epochs)
-    for epoch in epochs:
-        start = time.perf_counter()
-        model.train()
-        order = torch.multinomial(torch.as_tensor(weights), len(train_idx), replacement=True, generator=gen).numpy()
-        rows = train_idx[order]
-        # augmentation draws made here, in batch order: the same whatever the number of workers
-        plan.items = [(rows[sl], draw_augment_params(gen, len(rows[sl]), x_all.shape[-1], cfg.crop))
-                      for sl in _batches(len(rows), cfg.batch_size) if len(rows[sl]) >= 2]  # batch norm needs two
-        total, seen = 0.0, 0
-        for x, e, yb in loader:
-            x, e, yb = (t.to(device, non_blocking=True) for t in (x, e, yb))
-            with precision.autocast():
-                loss = loss_fn(model(x, e), yb)
-            opt.zero_grad()
-            if precision.scaler is not None:
-                precision.scaler.scale(loss).backward()
-                precision.scaler.step(opt)
-                precision.scaler.update()
-            else:
-                loss.backward()
-                opt.step()
-            if sched.last_epoch + 1 < sched.total_steps:
-                sched.step()
-            total += float(loss.detach()) * len(yb)
-            seen += len(yb)
-        proba = (predict_proba(model, crops[val_idx], extra[val_idx], device, crop=cfg.crop, amp=cfg.amp)
-                 if len(val_idx) else None)
-        if proba is not None:
-            yv = y[val_idx].numpy()
-            val_loss = float(-np.mean(np.log(proba[np.arange(len(yv)), yv] + 1e-9)))
-            pred = proba.argmax(1)
-            f1 = macro_f1(np.asarray(classes)[yv], np.asarray(classes)[pred])
-            acc = float((pred == yv).mean())
+    ckpt_path.parent.mkdir(parents=True, exist_ok=True)
+    state = {"version": 1, "fingerprint": run.fingerprint, "epoch": epoch, "finished": done,
+             "model": {k: v.detach().cpu() for k, v in run.model.state_dict().items()},
+             "optimizer": run.opt.state_dict(), "scheduler": run.sched.state_dict(),
+             "scaler": run.precision.scaler.state_dict() if run.precision.scaler is not None else None,
+             "best": run.best, "best_state": run.best_state, "wait": run.wait, "history": run.history,
+             "generator": run.gen.get_state(), "rng": _rng_states(device), "config": asdict(run.cfg)}
+    with atomic_path(ckpt_path) as tmp:  # an interruption while writing leaves the previous epoch's file
+        torch.save(state, tmp)
+
+
+def _train_epoch(run: _Run, plan: _Plan, loader: DataLoader, device: torch.device) -> float:
+    """One epoch over a class-balanced resample of the training rows; the mean training loss."""
+    cfg, model, opt, sched, precision = run.cfg, run.model, run.opt, run.sched, run.precision
+    model.train()
+    order = torch.multinomial(torch.as_tensor(run.weights), len(run.train_idx), replacement=True,
+                              generator=run.gen).numpy()
+    rows = run.train_idx[order]
+    # augmentation draws made here, in batch order: the same whatever the number of workers
+    plan.items = [(rows[sl], draw_augment_params(run.gen, len(rows[sl]), run.x_all.shape[-1], cfg.crop))
+                  for sl in _batches(len(rows), cfg.batch_size) if len(rows[sl]) >= 2]  # batch norm needs two
+    total = 0.0
+    for x, e, yb in loader:
+        x, e, yb = (t.to(device, non_blocking=True) for t in (x, e, yb))
+        with precision.autocast():
+            loss = run.loss_fn(model(x, e), yb)
+        opt.zero_grad()
+        if precision.scaler is not None:
+            precision.scaler.scale(loss).backward()
+            precision.scaler.step(opt)
+            precision.scaler.update()
         else:
-            val_loss = f1 = acc = float("nan")
-        # the loss averages over the rows trained on (a one-row last batch is skipped)
-        row = {"epoch": epoch + 1, "train_loss": total / max(1, len(rows)), "val_loss": val_loss,
-               "val_accuracy": acc, "val_macro_f1": f1, "seconds": time.perf_counter() - start}
-        history.append(row)
-        if proba is None or f1 > best:
-            best, wait = (f1 if proba is not None else best), 0
-            best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-        else:
-            wait += 1
-        stop = wait >= cfg.patience or epoch + 1 >= cfg.epochs  # early stopping, or the last epoch
-        save_checkpoint(epoch + 1, stop)
-        if on_epoch_end is not None:
-            on_epoch_end(epoch + 1, row)
-        if stop:
-            break
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    model.eval()
-    out = pd.DataFrame(history, columns=["epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds"])
-    out.attrs.update(device=device.type, amp=precision.enabled, resumed_from=start_epoch)
-    return model, out
+            loss.backward()
+            opt.step()
+        if sched.last_epoch + 1 < sched.total_steps:
+            sched.step()
+        total += float(loss.detach()) * len(yb)
+    # the loss averages over the rows trained on (a one-row last batch is skipped)
+    return total / max(1, len(rows))
+
+
+def _validate(run: _Run, crops: np.ndarray, extra: np.ndarray, device: torch.device) -> tuple[float, float, float]:
+    """Loss, accuracy and macro-F1 on the validation rows (NaN when there are none)."""
+    val_idx = run.val_idx
+    if not len(val_idx):
+        return float("nan"), float("nan"), float("nan")
+    proba = predict_proba(run.model, crops[val_idx], extra[val_idx], device, crop=run.cfg.crop, amp=run.cfg.amp)
+    yv = run.y[val_idx].numpy()
+    val_loss = float(-np.mean(np.log(proba[np.arange(len(yv)), yv] + 1e-9)))
+    pred = proba.argmax(1)
+    names = np.asarray(run.classes)
+    return val_loss, float((pred == yv).mean()), macro_f1(names[yv], names[pred])
 
 
 def save_model(model: CellNet, output_dir: str | Path, meta: dict) -> Path:
@@ -530,7 +582,7 @@ def load_model(output_dir: str | Path, device: torch.device | str | None = None)
         state = torch.load(out / MODEL_FILE, map_location="cpu", weights_only=True)
         model.load_state_dict(state)
     except (RuntimeError, KeyError, OSError) as exc:
-        raise ValueError(f"{out / MODEL_FILE} does not match this network ({exc}); delete it to retrain") from None
+        raise DataError(out / MODEL_FILE, [f"does not match this network ({exc}); delete it to retrain"]) from None
     model.eval()
     if device is not None:
         model.to(device)

@@ -234,6 +234,21 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
     """
     p = MORPHOLOGY[cls]
     mag = lab.magnification
+    # the draws happen in this order, step after step: the twin's images depend on it
+    R, half, xx, yy, rho, cell = _cell_outline(p, rng, mag)
+    shape, nuc = _nucleus(p, rng, R, xx, yy, cell)
+    cyto = np.clip(cell - nuc, 0, 1)
+    stain = np.asarray(lab.stain, np.float32) * lab.strength
+    od = _cytoplasm_od(p, rng, mag, R, half, xx, yy, rho, cell, cyto, stain)
+    od = _nucleus_od(p, rng, lab, mag, half, xx, yy, cell, shape, nuc, od, stain)
+    od = _inclusions(p, rng, mag, R, xx, yy, cell, cyto, nuc, od, stain)
+    ys, xs = np.nonzero(cell > 0.5)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1) if xs.size else (half, half, half + 1, half + 1)
+    return od.astype(np.float32), cell, box
+
+
+def _cell_outline(p: dict, rng: np.random.Generator, mag: float) -> tuple:
+    """Radius, patch half-side, pixel grid, radial distance and soft mask of the cell outline."""
     R = max(12.0, rng.normal(*p["radius"]) * mag)
     half = int(np.ceil(R * (1.18 + p["villi"] * 1.4 + 2.5 * p["wobble"]))) + 4
     yy, xx = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float32)
@@ -248,7 +263,12 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
         k = int(rng.integers(14, 22))
         radial = radial + p["villi"] * rng.uniform(0.6, 1.3) * np.maximum(0, np.cos(k * theta + rng.uniform(0, 6.3))) ** 3
     cell = _ramp(R * radial - rho, 1.0)
+    return R, half, xx, yy, rho, cell
 
+
+def _nucleus(p: dict, rng: np.random.Generator, R: float, xx: np.ndarray, yy: np.ndarray,
+             cell: np.ndarray) -> tuple[str, np.ndarray]:
+    """The nucleus shape and its soft mask, inside the cell."""
     shapes, weights = zip(*p["nuc_shapes"])
     shape = shapes[int(rng.choice(len(shapes), p=np.asarray(weights) / sum(weights)))]
     rn = R * float(np.clip(rng.normal(*p["nuc_frac"]), 0.3, 0.98))
@@ -260,11 +280,13 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
     uc, vc = xx - ecc * np.cos(ea), yy - ecc * np.sin(ea)
     nu = uc * np.cos(nrot) + vc * np.sin(nrot)
     nv = -uc * np.sin(nrot) + vc * np.cos(nrot)
-    nuc = _nucleus_mask(shape, nu, nv, rn, p, rng) * cell
-    cyto = np.clip(cell - nuc, 0, 1)
+    return shape, _nucleus_mask(shape, nu, nv, rn, p, rng) * cell
 
-    stain = np.asarray(lab.stain, np.float32) * lab.strength
-    # cytoplasm: flat colour with a little mottling, paler towards the edge
+
+def _cytoplasm_od(p: dict, rng: np.random.Generator, mag: float, R: float, half: int, xx: np.ndarray,
+                  yy: np.ndarray, rho: np.ndarray, cell: np.ndarray, cyto: np.ndarray,
+                  stain: np.ndarray) -> np.ndarray:
+    """Optical density of the cytoplasm: flat colour, a little mottling, paler edge, vacuoles."""
     ctex = 1 + p["cyto_texture"] * _noise(rng, cell.shape, 2.5)
     cyto_amt = max(0.1, rng.normal(*p["cyto_od"])) * (0.75 + 0.25 * _ramp(R * 0.9 - rho, R * 0.3))
     od = (cyto * cyto_amt * ctex)[..., None] * (np.asarray(p["cyto_color"], np.float32) * stain)
@@ -279,8 +301,14 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
                 vr = rng.uniform(2.0, 4.5) * mag
                 vac = np.maximum(vac, _ramp(vr - np.hypot(xx - (vx - half), yy - (vy - half)), 0.8))
             od *= (1 - 0.8 * vac * cyto)[..., None]
+    return od
 
-    # nucleus: chromatin texture (fine in blasts, clumped in mature lymphocytes), nucleoli
+
+def _nucleus_od(p: dict, rng: np.random.Generator, lab: Lab, mag: float, half: int, xx: np.ndarray,
+                yy: np.ndarray, cell: np.ndarray, shape: str, nuc: np.ndarray, od: np.ndarray,
+                stain: np.ndarray) -> np.ndarray:
+    """The nucleus over the cytoplasm: chromatin texture (fine in blasts, clumped in mature
+    lymphocytes) and nucleoli."""
     chrom = _noise(rng, cell.shape, p["chrom_sigma"] * mag)
     if shape == "smudge":  # smeared, streaky chromatin of a lysed cell
         streak = ndimage.gaussian_filter(rng.standard_normal(cell.shape, dtype=np.float32), (1.0, 6.0))
@@ -297,8 +325,13 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
                 nucleolus = _ramp(nr - np.hypot(xx - (nx - half), yy - (ny - half)), 1.0)
                 nuc_amt = nuc_amt * (1 - 0.45 * nucleolus)
     nuc_col = np.asarray((1.15, 1.60, 0.50), np.float32) * np.asarray(lab.nucleus_tint, np.float32) * stain
-    od = od * (1 - nuc)[..., None] + (nuc * nuc_amt)[..., None] * nuc_col
+    return od * (1 - nuc)[..., None] + (nuc * nuc_amt)[..., None] * nuc_col
 
+
+def _inclusions(p: dict, rng: np.random.Generator, mag: float, R: float, xx: np.ndarray, yy: np.ndarray,
+                cell: np.ndarray, cyto: np.ndarray, nuc: np.ndarray, od: np.ndarray,
+                stain: np.ndarray) -> np.ndarray:
+    """Granules of the class, then Auer rods (promyelocytic leukaemia cells)."""
     for colour, size, density, over in p["granules"]:
         od += _granules(rng, cyto, nuc, np.asarray(colour) * stain, size * mag, density * rng.uniform(0.6, 1.4), over)
     if p["auer"] and rng.random() < p["auer"]:
@@ -308,10 +341,7 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
             ln = rng.uniform(0.25, 0.45) * R
             d = _segment_distance(xx, yy, c[0] - ln * np.cos(a), c[1] - ln * np.sin(a), c[0] + ln * np.cos(a), c[1] + ln * np.sin(a))
             od += (_ramp(1.0 - d, 0.7) * cell)[..., None] * (np.asarray((0.6, 1.5, 0.5), np.float32) * stain)
-
-    ys, xs = np.nonzero(cell > 0.5)
-    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1) if xs.size else (half, half, half + 1, half + 1)
-    return od.astype(np.float32), cell, box
+    return od
 
 
 def _add_patch(canvas: np.ndarray, patch: np.ndarray, x0: int, y0: int, mode: str = "add") -> None:

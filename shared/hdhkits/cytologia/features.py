@@ -139,51 +139,64 @@ def crop_features(crops: np.ndarray, boxes: pd.DataFrame, progress: bool = False
         from tqdm.auto import tqdm
         iterator = tqdm(iterator, desc="features")
     for i in iterator:
-        r, g, b = od[i, ..., 0], od[i, ..., 1], od[i, ..., 2]
-        ratio = r / (g + 1e-3)
-        nuc = (r > 0.4) & (ratio > 0.45) & (ratio < 1.3) & centre
-        nuc = ndimage.binary_opening(nuc)
-        cell = centre & ((r + g + b) > 0.25)
-        cyt = cell & ~ndimage.binary_dilation(nuc)
-        f = []
-        area = nuc.sum()
-        lab, parts = ndimage.label(nuc)
-        if parts:
-            sizes = ndimage.sum(nuc, lab, range(1, parts + 1))
-            parts = int((sizes > 0.08 * area).sum())
-        if area > 5:
-            ys, xs = np.nonzero(nuc)
-            cov = np.cov(np.vstack([xs, ys]))
-            ev = np.sort(np.linalg.eigvalsh(cov))
-            ecc = float(np.sqrt(1 - ev[0] / max(ev[1], 1e-6)))
-            hull_fill = area / max(1, (np.ptp(xs) + 1) * (np.ptp(ys) + 1))
-            off = float(np.hypot(xs.mean() - (s - 1) / 2, ys.mean() - (s - 1) / 2) / s)
-            tex = float(r[nuc].std())
-            lap = ndimage.laplace(r)
-            tex_fine = float(np.abs(lap[nuc]).mean())
-            pale = float(((r < np.percentile(r[nuc], 20)) & nuc).sum() / area)
-            f += [area / centre.sum(), parts, hull_fill, ecc, r[nuc].mean(), g[nuc].mean(), b[nuc].mean(), tex,
-                  tex_fine, off, pale]
-        else:
-            f += [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-        carea = cyt.sum()
-        if carea > 5:
-            cr, cg, cb = r[cyt].mean(), g[cyt].mean(), b[cyt].mean()
-            lap = ndimage.laplace(g)
-            f += [carea / centre.sum(), cr, cg, cb, cr / (cg + 1e-3), cb / (cg + 1e-3), float(np.abs(lap[cyt]).mean()),
-                  float(((b > 1.2 * g) & (b > 0.35) & cyt).sum() / carea),
-                  float(((r > 0.9) & cyt).sum() / carea),
-                  float(((g > 0.6) & (r > 0.3) & (b < 0.8 * g) & cyt).sum() / carea),
-                  float(((r < 0.5 * cr) & cyt).sum() / carea)]
-        else:
-            f += [0] * 11
-        edge = cell ^ ndimage.binary_erosion(cell)
-        f.append(float(edge.sum() / max(1.0, np.sqrt(cell.sum()))))
-        for k in range(_RINGS):
-            ring = (rr >= k / _RINGS * 1.1) & (rr < (k + 1) / _RINGS * 1.1)
-            f += [r[ring].mean(), g[ring].mean()]
-        feats[i, col:] = f
+        feats[i, col:] = _shape_features(od[i], centre, rr, s)
     return pd.DataFrame(feats, columns=FEATURE_NAMES)
+
+
+def _shape_features(od: np.ndarray, centre: np.ndarray, rr: np.ndarray, s: int) -> list[float]:
+    """Nucleus, cytoplasm, edge and ring features of one crop's optical density (S, S, 3)."""
+    r, g, b = od[..., 0], od[..., 1], od[..., 2]
+    ratio = r / (g + 1e-3)
+    nuc = (r > 0.4) & (ratio > 0.45) & (ratio < 1.3) & centre
+    nuc = ndimage.binary_opening(nuc)
+    cell = centre & ((r + g + b) > 0.25)
+    cyt = cell & ~ndimage.binary_dilation(nuc)
+    f = _nucleus_features(r, g, b, nuc, centre, s) + _cytoplasm_features(r, g, b, cyt, centre)
+    edge = cell ^ ndimage.binary_erosion(cell)
+    f.append(float(edge.sum() / max(1.0, np.sqrt(cell.sum()))))
+    for k in range(_RINGS):
+        ring = (rr >= k / _RINGS * 1.1) & (rr < (k + 1) / _RINGS * 1.1)
+        f += [r[ring].mean(), g[ring].mean()]
+    return f
+
+
+def _nucleus_features(r: np.ndarray, g: np.ndarray, b: np.ndarray, nuc: np.ndarray, centre: np.ndarray,
+                      s: int) -> list[float]:
+    """Area, lobes, fill, eccentricity, colour, texture, offset and pale share of the nucleus (zeros if none)."""
+    area = nuc.sum()
+    lab, parts = ndimage.label(nuc)
+    if parts:
+        sizes = ndimage.sum(nuc, lab, range(1, parts + 1))
+        parts = int((sizes > 0.08 * area).sum())
+    if area <= 5:
+        return [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    ys, xs = np.nonzero(nuc)
+    cov = np.cov(np.vstack([xs, ys]))
+    ev = np.sort(np.linalg.eigvalsh(cov))
+    ecc = float(np.sqrt(1 - ev[0] / max(ev[1], 1e-6)))
+    hull_fill = area / max(1, (np.ptp(xs) + 1) * (np.ptp(ys) + 1))
+    off = float(np.hypot(xs.mean() - (s - 1) / 2, ys.mean() - (s - 1) / 2) / s)
+    tex = float(r[nuc].std())
+    lap = ndimage.laplace(r)
+    tex_fine = float(np.abs(lap[nuc]).mean())
+    pale = float(((r < np.percentile(r[nuc], 20)) & nuc).sum() / area)
+    return [area / centre.sum(), parts, hull_fill, ecc, r[nuc].mean(), g[nuc].mean(), b[nuc].mean(), tex,
+            tex_fine, off, pale]
+
+
+def _cytoplasm_features(r: np.ndarray, g: np.ndarray, b: np.ndarray, cyt: np.ndarray,
+                        centre: np.ndarray) -> list[float]:
+    """Area, colour, colour ratios, texture and granule shares of the cytoplasm (zeros if none)."""
+    carea = cyt.sum()
+    if carea <= 5:
+        return [0] * 11
+    cr, cg, cb = r[cyt].mean(), g[cyt].mean(), b[cyt].mean()
+    lap = ndimage.laplace(g)
+    return [carea / centre.sum(), cr, cg, cb, cr / (cg + 1e-3), cb / (cg + 1e-3), float(np.abs(lap[cyt]).mean()),
+            float(((b > 1.2 * g) & (b > 0.35) & cyt).sum() / carea),
+            float(((r > 0.9) & cyt).sum() / carea),
+            float(((g > 0.6) & (r > 0.3) & (b < 0.8 * g) & cyt).sum() / carea),
+            float(((r < 0.5 * cr) & cyt).sum() / carea)]
 
 
 def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.DataFrame:
