@@ -21,10 +21,10 @@ import pandas as pd
 
 from hdhkits.cardihack import (
     BASELINE_PAIR, NEW_PAIR, OUTCOME_MACE, OUTCOME_SEVERITY, ConstantProbability, MaceRiskClassifier, RiskSCDClassifier,
-    candidate_pairs, cardihack_metric, check_feature_rules, comparison_table, cross_validate_pair, declared_features,
-    make_shrunk_severity_model, oracle_train_predictions, score_row,
+    candidate_pairs, check_feature_rules, comparison_table, cross_validate_pair, declared_features,
+    make_shrunk_severity_model, oracle_train_predictions, score_parts, score_row,
 )
-from hdhkits.cardihack.twin import make_twin_frames
+from hdhkits.cardihack.twin import twin_frames
 from hdhkits.notebook import env_flag
 
 QUICK = env_flag("HDHKITS_QUICK")
@@ -54,7 +54,7 @@ def main() -> None:
         problems = check_feature_rules(declared_features(sev) or None, declared_features(mace))
         print(f"{name}: {'follows the rules' if not problems else '; '.join(problems)}")
 
-    frames = make_twin_frames(0, "default")
+    frames = twin_frames(0, "default")
     train = frames["train"]
     results = [cross_validate_pair(name, s, m, train, n_repeats=N_REPEATS, seed=0) for name, (s, m) in pairs().items()]
     oracle = oracle_train_predictions(train, frames["train_truth"])
@@ -70,13 +70,13 @@ def main() -> None:
 
     rows = []
     for seed in SEEDS:
-        t = make_twin_frames(seed, "default")
+        t = twin_frames(seed, "default")
         for name, (s, m) in pairs().items():
             parts = cross_validate_pair(name, s, m, t["train"], n_repeats=SEED_REPEATS, seed=seed).parts()
             rows.append({"seed": seed, "model": name, **parts})
         o = oracle_train_predictions(t["train"], t["train_truth"])
-        parts = cardihack_metric(t["train"][OUTCOME_MACE], o[OUTCOME_MACE], t["train"][OUTCOME_SEVERITY],
-                                 o[OUTCOME_SEVERITY])
+        parts = score_parts(t["train"][OUTCOME_MACE], o[OUTCOME_MACE], t["train"][OUTCOME_SEVERITY],
+                            o[OUTCOME_SEVERITY])
         rows.append({"seed": seed, "model": "oracle (twin train truth)", **{p: parts[p] for p in PARTS}})
     per_seed = pd.DataFrame(rows)
     summary = per_seed.groupby("model", sort=False)[list(PARTS)].agg(["mean", "min", "max"])

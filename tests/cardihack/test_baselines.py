@@ -5,6 +5,7 @@ from sklearn.base import clone
 
 from hdhkits.cardihack import baselines, rules
 from hdhkits.cardihack.riskscd import RiskSCDClassifier
+from hdhkits.schema import DataError
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_constants(data):
 def test_missing_column_is_named(data, fitted):
     _, test = data
     sev, _ = fitted
-    with pytest.raises(KeyError, match="SNP12"):
+    with pytest.raises(DataError, match="SNP12"):
         sev.predict_proba(test.drop(columns=["SNP12"]))
 
 
@@ -113,5 +114,14 @@ def test_models_trained_on_other_data_are_not_reloaded(tmp_path, fitted, twin):
     fingerprint = baselines.data_fingerprint(src.data_dir)
     path = baselines.save_models(tmp_path / "models.joblib", sev, mace, fingerprint=fingerprint)
     baselines.load_models(path, fingerprint=fingerprint)
-    with pytest.raises(ValueError, match="another train.csv"):
+    with pytest.raises(DataError, match="another train.csv"):
         baselines.load_models(path, fingerprint="0" * 64)
+
+
+def test_oracle_score_is_the_oracle_submissions(twin):
+    from hdhkits.cardihack import PROBLEM, oracle_submission
+
+    truth = PROBLEM.read_truth(twin("cardihack").truth_path)
+    assert baselines.oracle_score(truth) == PROBLEM.score_submission(oracle_submission(truth), truth)
+    with pytest.raises(DataError, match="ORACLE_MACE"):
+        baselines.oracle_score(truth.drop(columns=["ORACLE_MACE"]))

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from hdhkits.cardihack import (
-    OUTCOME_MACE, OUTCOME_SEVERITY, TRAIN_TRUTH_FILE, OrdinalMaceClassifier, cardihack_metric, cross_validate_pair,
-    make_severity_model, oracle_train_predictions, read_train,
+    OUTCOME_MACE, OUTCOME_SEVERITY, TRAIN_TRUTH_FILE, OrdinalMaceClassifier, cross_validate_pair,
+    make_severity_model, oracle_train_predictions, read_train, score_parts,
 )
 
 
@@ -37,8 +37,8 @@ def test_baseline_scores_like_on_the_official_files(baseline_cv):
 def test_the_oracle_stays_above_the_baseline(default_twin, baseline_cv):
     train, truth = default_twin
     oracle = oracle_train_predictions(train, truth)
-    parts = cardihack_metric(train[OUTCOME_MACE].to_numpy(), oracle[OUTCOME_MACE].to_numpy(),
-                             train[OUTCOME_SEVERITY].to_numpy(), oracle[OUTCOME_SEVERITY].to_numpy())
+    parts = score_parts(train[OUTCOME_MACE].to_numpy(), oracle[OUTCOME_MACE].to_numpy(),
+                        train[OUTCOME_SEVERITY].to_numpy(), oracle[OUTCOME_SEVERITY].to_numpy())
     assert parts["score"] > baseline_cv["score"] + 0.05
     assert parts["severity_rescaled"] > 0  # the true probabilities beat the prior, if only a little
 

@@ -40,3 +40,35 @@ def test_plot(train):
                                           train, n_splits=3, n_repeats=1)
     ax = evaluation.plot_comparison(evaluation.comparison_table([dummy], n_boot=20))
     assert len(ax) == 3
+
+
+def _old_cross_validation(severity_model, mace_model, train, n_splits, n_repeats, seed):
+    """The loop cross_validate_pair ran before it used hdhkits.evaluation.out_of_fold (issue #12)."""
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    y_sev, y_mace = train["OUTCOME SEVERITY"].to_numpy(int), train["OUTCOME MACE"].to_numpy(int)
+    sev, mace = np.zeros((n_repeats, len(train))), np.zeros((n_repeats, len(train)), dtype=int)
+    for r in range(n_repeats):
+        folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed + r)
+        for fit_idx, held_idx in folds.split(np.zeros(len(train)), evaluation.strata(train)):
+            s = clone(severity_model).fit(train.iloc[fit_idx], y_sev[fit_idx])
+            m = clone(mace_model).fit(train.iloc[fit_idx], y_mace[fit_idx])
+            sev[r, held_idx] = s.predict_proba(train.iloc[held_idx])[:, 1]
+            mace[r, held_idx] = m.predict(train.iloc[held_idx])
+    return sev, mace
+
+
+def test_shared_helpers_give_the_numbers_of_the_old_loops(train):
+    from hdhkits.cardihack.riskscd import RiskSCDClassifier
+    from hdhkits.stats import bootstrap_interval
+
+    sev_model, mace_model = baselines.ConstantProbability("weighted"), RiskSCDClassifier()
+    result = evaluation.cross_validate_pair("p", sev_model, mace_model, train, n_splits=4, n_repeats=2, seed=3)
+    sev, mace = _old_cross_validation(sev_model, mace_model, train, 4, 2, 3)
+    assert np.array_equal(result.severity, sev) and np.array_equal(result.mace, mace)
+    row = evaluation.summarize(result, n_boot=40, seed=1)
+    group = 3 * result.y_severity + result.y_mace
+    for part in ("score", "kappa_mace", "severity_rescaled"):
+        old = bootstrap_interval(lambda idx, p=part: result.parts(idx)[p], len(train), n_boot=40, seed=1, strata=group)
+        assert (row[part], row[f"{part} low"], row[f"{part} high"]) == (old.estimate, old.low, old.high)

@@ -1,4 +1,5 @@
 """The problem definition: data folders, submissions, scoring, official-format scripts."""
+import inspect
 import shutil
 import subprocess
 import sys
@@ -8,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hdhkits.cardihack import PROBLEM, oracle_submission
+from hdhkits.cardihack import PROBLEM, oracle_submission, validate_submission_and_rules
 from hdhkits.datasource import resolve_data, write_twin
-from hdhkits.problem import get_problem
+from hdhkits.cardihack.metric import score
+from hdhkits.cardihack.schema import check_data
+from hdhkits.problem import Problem, get_problem
 from hdhkits.schema import DataError
 
 
@@ -18,6 +21,26 @@ def test_registered_with_the_contract():
     assert get_problem("Cardi-HACK") is PROBLEM
     assert PROBLEM.official_files == ("train.csv", "test.csv")
     assert PROBLEM.env_var == "CARDIHACK_DATA_DIR"
+    assert PROBLEM.order == 3
+
+
+@pytest.mark.parametrize("method", ["make_twin", "check_data", "validate_submission", "score_submission"])
+def test_methods_have_the_base_signature_and_a_docstring(method):
+    ours = getattr(type(PROBLEM), method)
+    assert inspect.signature(ours) == inspect.signature(getattr(Problem, method))
+    assert ours.__doc__ and ours.__doc__.strip()
+
+
+def test_check_data_is_the_schemas(twin):
+    src = twin("cardihack")
+    assert PROBLEM.check_data(src.data_dir) == check_data(src.data_dir)
+
+
+def test_score_submission_is_the_metrics(twin):
+    src = twin("cardihack")
+    truth = PROBLEM.read_truth(src.truth_path)
+    sub = oracle_submission(truth)
+    assert PROBLEM.score_submission(sub, truth) == score(truth, sub)
     assert "Reconstructed" in PROBLEM.metric
 
 
@@ -43,8 +66,8 @@ def test_every_submission_problem_is_listed_at_once(twin):
     sub.loc[2, "OUTCOME SEVERITY"] = np.nan
     sub.loc[4, "trustii_id"] = sub.loc[5, "trustii_id"]
     sub["extra"] = 1
-    problems = PROBLEM.validate_submission(sub, src.data_dir, severity_features=["FEVG"],
-                                           mace_features=["Age_Baseline"])
+    problems = validate_submission_and_rules(sub, src.data_dir, severity_features=["FEVG"],
+                                             mace_features=["Age_Baseline"])
     text = "\n".join(map(str, problems))
     for fragment in ("unexpected column(s): 'extra'", "146 rows where the test file has 149", "duplicated id",
                      "test id(s) missing", "'OUTCOME MACE': value(s) 3", "'OUTCOME SEVERITY': 1 value(s) above 1",

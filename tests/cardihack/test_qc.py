@@ -18,7 +18,7 @@ def test_counts_frequency_and_hwe_by_hand():
 
 
 def test_the_twin_planted_artefacts_are_found():
-    frames = twin.make_twin_frames(seed=0)
+    frames = twin.twin_frames(seed=0)
     qc = genotype_qc(pd.concat([frames["train"], frames["test"]]))
     assert set(qc.index[qc["monomorphic"]]) == set(twin.MONOMORPHIC_SNPS)
     flagged = set(qc.index[qc["hwe_p"] < 1e-4])

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from hdhkits.cardihack import riskscd
+from hdhkits.schema import DataError
 
 PATIENT = {"Epaiss_max": 25.0, "Diam_OG": 48.0, "Gradient": 1, "ATCD_MS": 1, "TVNS": 0, "SYNCOPE": 1,
            "Age_Baseline": 30.0}
@@ -40,7 +41,7 @@ def test_classifier_chooses_cut_points_on_train(twin):
 
 
 def test_missing_column_is_named():
-    with pytest.raises(KeyError, match="Diam_OG"):
+    with pytest.raises(DataError, match="Diam_OG"):
         riskscd.risk_scd_index(pd.DataFrame([{k: v for k, v in PATIENT.items() if k != "Diam_OG"}]))
 
 

@@ -9,7 +9,7 @@ from hdhkits.findings import errors
 
 @pytest.fixture(scope="module")
 def frames():
-    return twin.make_twin_frames(seed=0, size="quick")
+    return twin.twin_frames(seed=0, size="quick")
 
 
 def test_files_have_the_official_columns_and_counts(twin):  # noqa: F811 (conftest fixture)
@@ -42,7 +42,7 @@ def test_same_seed_same_files_other_seed_other_patients(tmp_path):
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_outcome_prevalences_close_to_the_real_file(seed):
-    train = twin.make_twin_frames(seed=seed)["train"]
+    train = twin.twin_frames(seed=seed)["train"]
     assert abs(train["OUTCOME SEVERITY"].sum() - 117) <= 25
     counts = train["OUTCOME MACE"].value_counts().reindex([0, 1, 2]).to_numpy()
     assert abs(counts[0] - 261) <= 25 and abs(counts[1] - 29) <= 12 and abs(counts[2] - 57) <= 18
@@ -97,4 +97,24 @@ def test_truth_holds_outcomes_and_probabilities(frames):
 
 def test_unknown_size_is_refused():
     with pytest.raises(ValueError, match="size must be one of"):
-        twin.make_twin_frames(size="huge")
+        twin.twin_frames(size="huge")
+
+
+def test_make_twin_writes_the_frames(tmp_path, frames):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "truth").mkdir()
+    twin.make_twin(tmp_path / "data", tmp_path / "truth", seed=0, size="quick")
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "data/train.csv"), frames["train"], check_dtype=False)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "truth/test_truth.csv"), frames["test_truth"],
+                                  check_dtype=False)
+
+
+def test_old_names_warn_and_forward(tmp_path, frames):
+    with pytest.warns(DeprecationWarning, match="twin_frames"):
+        old = twin.make_twin_frames(seed=0, size="quick")
+    pd.testing.assert_frame_equal(old["test"], frames["test"])
+    (tmp_path / "data").mkdir()
+    (tmp_path / "truth").mkdir()
+    with pytest.warns(DeprecationWarning, match="make_twin"):
+        twin.write_twin_files(tmp_path / "data", tmp_path / "truth", seed=0, size="quick")
+    assert (tmp_path / "truth" / twin.TRAIN_TRUTH_FILE).is_file()

@@ -5,43 +5,50 @@ reconstructed metric, the clinical reference, the baselines and their evaluation
 """
 from .baselines import (
     MACE_FEATURES, SEVERITY_FEATURES, ConstantClass, ConstantProbability, GeneticRiskScore, OrdinalMaceClassifier,
-    SNPScreener, data_fingerprint, declared_features, load_models, make_severity_model, save_models,
+    SNPScreener, data_fingerprint, declared_features, load_models, make_severity_model, oracle_score, save_models,
 )
 from .evaluation import CVResult, comparison_table, cross_validate_pair, plot_comparison, score_row
 from .metric import (
     DUMMY_MACE, DUMMY_SEVERITY, MACE_CLASS_WEIGHTS, SEVERITY_CLASS_WEIGHTS, WEIGHT_KAPPA, WEIGHT_SEVERITY,
-    cardihack_metric, rescaled_severity, weighted_kappa, weighted_logloss,
+    cardihack_metric, rescaled_severity, score_parts, weighted_kappa, weighted_logloss,
 )
 from .models import (
     BASELINE_PAIR, MACE_MODEL_FEATURES, NEW_PAIR, CrossFittedBurden, MaceRiskClassifier, PriorShrinkage, RiskSCDFeatures, VariantCoding,
     candidate_pairs, choose_pair, make_shrunk_severity_model,
 )
 from .plausibility import PlausibleValues, plausibility_findings, plausible_values
-from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem
+from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem, validate_submission_and_rules
 from .qc import genotype_qc
 from .riskscd import ESC_BANDS, GRADIENT_MMHG, RiskSCDClassifier, esc_band, risk_scd, risk_scd_index
 from .rules import MAX_MACE_SNPS, SEVERITY_ALLOWED, check_feature_rules
 from .schema import (
     CLINICAL_COLUMNS, FEATURE_COLUMNS, OUTCOME_MACE, OUTCOME_SEVERITY, PLAUSIBLE_RANGES, PRIORITY_SNPS, SNP_COLUMNS,
-    TEST_ID, read_test, read_train, unknown_as_missing,
+    TEST_ID, check_data, read_test, read_train, unknown_as_missing,
 )
 from .thresholds import apply_thresholds, fit_kappa_thresholds
-from .twin import TRAIN_TRUTH_FILE, make_twin_frames, oracle_submission, oracle_train_predictions, snp_architecture
+from .twin import (
+    TRAIN_TRUTH_FILE, make_twin, make_twin_frames, oracle_submission, oracle_train_predictions, snp_architecture,
+    twin_frames, write_twin_files,
+)
 
 __all__ = [
-    "PROBLEM", "CardihackProblem", "SUBMISSION_SPEC",
-    "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "plausible_values", "plausibility_findings",
+    "PROBLEM", "CardihackProblem", "SUBMISSION_SPEC", "validate_submission_and_rules",
+    "check_data", "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "plausible_values",
+    "plausibility_findings",
     "PlausibleValues", "CLINICAL_COLUMNS", "FEATURE_COLUMNS", "SNP_COLUMNS",
     "PRIORITY_SNPS", "OUTCOME_MACE", "OUTCOME_SEVERITY", "TEST_ID",
     "check_feature_rules", "SEVERITY_ALLOWED", "MAX_MACE_SNPS",
-    "cardihack_metric", "weighted_kappa", "weighted_logloss", "rescaled_severity", "SEVERITY_CLASS_WEIGHTS",
+    "score_parts", "cardihack_metric", "weighted_kappa", "weighted_logloss", "rescaled_severity",
+    "SEVERITY_CLASS_WEIGHTS",
     "MACE_CLASS_WEIGHTS", "WEIGHT_KAPPA", "WEIGHT_SEVERITY", "DUMMY_MACE", "DUMMY_SEVERITY",
     "risk_scd", "risk_scd_index", "esc_band", "RiskSCDClassifier", "GRADIENT_MMHG", "ESC_BANDS",
     "make_severity_model", "OrdinalMaceClassifier", "SNPScreener", "GeneticRiskScore", "ConstantProbability",
     "ConstantClass", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",
+    "oracle_score",
     "make_shrunk_severity_model", "PriorShrinkage", "MaceRiskClassifier", "CrossFittedBurden", "RiskSCDFeatures",
     "VariantCoding", "MACE_MODEL_FEATURES", "BASELINE_PAIR", "NEW_PAIR", "candidate_pairs", "choose_pair",
     "cross_validate_pair", "comparison_table", "plot_comparison", "score_row", "CVResult",
     "apply_thresholds", "fit_kappa_thresholds", "genotype_qc",
-    "make_twin_frames", "oracle_submission", "oracle_train_predictions", "snp_architecture", "TRAIN_TRUTH_FILE",
+    "twin_frames", "make_twin", "make_twin_frames", "write_twin_files", "oracle_submission",
+    "oracle_train_predictions", "snp_architecture", "TRAIN_TRUTH_FILE",
 ]

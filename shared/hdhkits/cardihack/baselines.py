@@ -30,16 +30,20 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS
+from ..evaluation import out_of_fold
+from ..problem import Score
+from ..schema import DataError
+from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS, score
 from .rules import SEVERITY_ALLOWED
 from .plausibility import PlausibleValues
 from .schema import PRIORITY_SNPS
 from .thresholds import apply_thresholds, fit_kappa_thresholds
+from .twin import oracle_submission
 
 __all__ = [
     "SEVERITY_FEATURES", "MACE_CLINICAL", "MACE_FEATURES", "ColumnSelector", "SNPScreener",
     "GeneticRiskScore", "ConstantProbability", "ConstantClass", "OrdinalMaceClassifier", "make_severity_model",
-    "declared_features", "data_fingerprint", "save_models", "load_models",
+    "declared_features", "data_fingerprint", "save_models", "load_models", "oracle_score",
 ]
 
 #: Columns the SEVERITY baseline reads: all it may read.
@@ -83,8 +87,9 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
         missing = [c for c in self.columns if c not in X.columns]
         if missing:
             shown = ", ".join(repr(c) for c in missing[:8])
-            raise KeyError(f"the model reads column(s) {shown}{' …' if len(missing) > 8 else ''} "
-                           f"({len(missing)} in all) that the table lacks; pass the train or test table")
+            raise DataError("<table>", [f"the model reads column(s) {shown}{' …' if len(missing) > 8 else ''} "
+                                        f"({len(missing)} in all) that the table lacks; pass the train or test "
+                                        "table with the official column names"])
         # Floats from here on: the imputer and scaler check a homogeneous frame much faster.
         return X[list(self.columns)].astype(float)
 
@@ -229,6 +234,38 @@ def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
     return model.set_output(transform="pandas")
 
 
+def _fit_cumulative_pair(features, k_grs: int, C: float, X, y) -> list[Pipeline]:
+    """The two binary models ``MACE >= 1`` and ``MACE >= 2``, fitted."""
+    y = np.asarray(y)
+    return [_mace_binary_model(features, k_grs, C).fit(X, (y >= threshold).astype(int)) for threshold in (1, 2)]
+
+
+def _cumulative(pair, X) -> np.ndarray:
+    """``P(>= 1)`` and ``P(>= 2)``, shape (n, 2)."""
+    p1 = pair[0].predict_proba(X)[:, 1]
+    p2 = np.minimum(pair[1].predict_proba(X)[:, 1], p1)  # keep P(>=2) <= P(>=1)
+    return np.column_stack([p1, p2])
+
+
+class _CumulativePair(BaseEstimator):
+    """The ordinal pair as one estimator, so the inner cross-validation can clone it.
+
+    ``decision_function`` is the expected code ``P(>= 1) + P(>= 2)`` the cut points apply to.
+    """
+
+    def __init__(self, features=MACE_FEATURES, k_grs: int = 5, C: float = 0.1):
+        self.features = features
+        self.k_grs = k_grs
+        self.C = C
+
+    def fit(self, X, y) -> "_CumulativePair":
+        self.models_ = _fit_cumulative_pair(self.features, self.k_grs, self.C, X, y)
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        return _cumulative(self.models_, X).sum(1)
+
+
 class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
     """MACE baseline: cumulative binary models and kappa-tuned cut points.
 
@@ -260,27 +297,19 @@ class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _fit_pair(self, X, y):
-        pair = []
-        for threshold in (1, 2):
-            model = _mace_binary_model(self.features, self.k_grs, self.C)
-            pair.append(model.fit(X, (y >= threshold).astype(int)))
-        return pair
+        return _fit_cumulative_pair(self.features, self.k_grs, self.C, X, y)
 
     @staticmethod
     def _cumulative(pair, X) -> np.ndarray:
-        p1 = pair[0].predict_proba(X)[:, 1]
-        p2 = np.minimum(pair[1].predict_proba(X)[:, 1], p1)  # keep P(>=2) <= P(>=1)
-        return np.column_stack([p1, p2])
+        return _cumulative(pair, X)
 
     def fit(self, X: pd.DataFrame, y) -> "OrdinalMaceClassifier":
         """Fit both binary models and choose the cut points by inner cross-validation."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])
-        oof = np.zeros(len(y))
         folds = StratifiedKFold(self.n_threshold_folds, shuffle=True, random_state=self.random_state)
-        for train_idx, test_idx in folds.split(np.zeros(len(y)), y):
-            pair = self._fit_pair(X.iloc[train_idx], y[train_idx])
-            oof[test_idx] = self._cumulative(pair, X.iloc[test_idx]).sum(1)
+        pair = _CumulativePair(self.features, self.k_grs, self.C)
+        oof = out_of_fold(pair, X, y, folds.split(np.zeros(len(y)), y), method="decision_function")
         self.thresholds_ = fit_kappa_thresholds(oof, y)
         self.models_ = self._fit_pair(X, y)
         return self
@@ -408,11 +437,40 @@ def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
 
     Raises
     ------
-    ValueError
+    hdhkits.schema.DataError
         ``fingerprint`` is given and differs from the saved one: the models were trained on
         other data (e.g. the twin, when the official files are used now); retrain them.
     """
     bundle = joblib.load(Path(path))
     if fingerprint is not None and bundle.get("fingerprint") != fingerprint:
-        raise ValueError(f"{Path(path).name} was trained on another train.csv; run 02_baseline again on this data")
+        raise DataError(path, [f"{Path(path).name} was trained on another train.csv; run 02_baseline again on "
+                               "this data"])
     return bundle["severity"], bundle["mace"]
+
+
+def oracle_score(truth: pd.DataFrame) -> Score:
+    """The metric of the twin's oracle on its test truth: a ceiling (synthetic data only).
+
+    The oracle predicts the true P(severe) and the MACE class ``ORACLE_MACE``, the true
+    expected code cut at points chosen on the training patients
+    (:func:`~hdhkits.cardihack.twin.oracle_submission`).
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The twin's ``test_truth.csv``.
+
+    Returns
+    -------
+    hdhkits.problem.Score
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        The truth lacks the oracle's columns (only the twin's truth carries them).
+    """
+    missing = [c for c in ("P_SEVERE", "ORACLE_MACE") if c not in truth.columns]
+    if missing:
+        raise DataError("<truth>", [f"the truth has no {missing}; only the synthetic twin's test_truth.csv "
+                                    "carries the oracle's columns"])
+    return score(truth, oracle_submission(truth))

@@ -4,8 +4,9 @@ The training file has 347 patients and 29 early MACE, so a single split's score 
 by several points from one seed to the next. Scores here are averaged over repeated
 stratified K-fold cross-validation (strata: both outcomes), and each comes with a 95 %
 percentile bootstrap interval over patients
-(:func:`hdhkits.stats.bootstrap_interval`, resampling within the strata), the bootstrap
-metric being the same average over repeats of the out-of-fold predictions.
+(:func:`hdhkits.evaluation.bootstrap_score`, resampling within the strata), the bootstrap
+metric being the same average over repeats of the out-of-fold predictions. The folds
+are :func:`hdhkits.evaluation.out_of_fold`'s: the kit writes only its splits and scorers.
 """
 from __future__ import annotations
 
@@ -13,17 +14,23 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
-from ..stats import bootstrap_interval
-from .metric import combined_score, rescaled_severity, weighted_kappa
+from ..evaluation import bootstrap_score, out_of_fold
+from .metric import (
+    combined_score, rescale_logloss, rescaled_severity, severity_reference_losses, weighted_kappa, weighted_logloss,
+)
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
 __all__ = ["CVResult", "cross_validate_pair", "strata", "summarize", "score_row", "comparison_table",
            "plot_comparison"]
 
 _PARTS = ("score", "kappa_mace", "severity_rescaled")
+
+
+def _p_severe(fitted, X: pd.DataFrame) -> np.ndarray:
+    """P(severe): column 1 of ``predict_proba``."""
+    return fitted.predict_proba(X)[:, 1]
 
 
 def strata(train: pd.DataFrame) -> np.ndarray:
@@ -58,7 +65,13 @@ class CVResult:
         """Metric parts averaged over repeats, on rows ``idx`` (all by default)."""
         idx = np.arange(len(self.y_mace)) if idx is None else idx
         kappas = [weighted_kappa(self.y_mace[idx], m[idx]) for m in self.mace]
-        rescaled = [rescaled_severity(self.y_severity[idx], s[idx]) for s in self.severity]
+        y = self.y_severity[idx]
+        if y.min() == y.max():
+            rescaled = [float("nan")]
+        else:
+            # The reference losses depend on the truth only: once per resample, not once per repeat.
+            dummy, worst = severity_reference_losses(y)
+            rescaled = [rescale_logloss(weighted_logloss(y, s[idx]), dummy, worst) for s in self.severity]
         k, r = float(np.mean(kappas)), float(np.mean(rescaled))
         return {"score": combined_score(k, r), "kappa_mace": k, "severity_rescaled": r}
 
@@ -100,13 +113,10 @@ def cross_validate_pair(
     mace = np.zeros((n_repeats, len(train)), dtype=int)
     rows = []
     for r in range(n_repeats):
-        folds = StratifiedKFold(n_splits, shuffle=True, random_state=seed + r)
-        for fit_idx, held_idx in folds.split(np.zeros(len(train)), label):
-            fit_rows, held_rows = train.iloc[fit_idx], train.iloc[held_idx]
-            s = clone(severity_model).fit(fit_rows, y_sev[fit_idx])
-            m = clone(mace_model).fit(fit_rows, y_mace[fit_idx])
-            sev[r, held_idx] = s.predict_proba(held_rows)[:, 1]
-            mace[r, held_idx] = m.predict(held_rows)
+        # Both models of a repeat see the same folds, so the pair is scored as one submission.
+        folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(np.zeros(len(train)), label))
+        sev[r] = out_of_fold(severity_model, train, y_sev, folds, method=_p_severe)
+        mace[r] = out_of_fold(mace_model, train, y_mace, folds, method="predict").astype(int)
         k, res = weighted_kappa(y_mace, mace[r]), rescaled_severity(y_sev, sev[r])
         rows.append({"repeat": r, "score": combined_score(k, res), "kappa_mace": k, "severity_rescaled": res})
     return CVResult(name, sev, mace, y_sev, y_mace, pd.DataFrame(rows))
@@ -127,7 +137,9 @@ def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
         return cache[key][part]
 
     for part in _PARTS:
-        iv = bootstrap_interval(lambda idx, p=part: part_of(idx, p), n, n_boot=n_boot, seed=seed, strata=group)
+        # The row positions are what is resampled, so the scorer gets each resample's indices.
+        iv = bootstrap_score(lambda idx, p=part: part_of(idx, p), np.arange(n), n_boot=n_boot, seed=seed,
+                             strata=group)
         row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
         row[f"{part} sd(repeats)"] = float(result.per_repeat[part].std(ddof=1)) if len(result.per_repeat) > 1 else 0.0
     return row

@@ -13,15 +13,32 @@ reconstruction is a one-line change.
   each patient counting ``1``, ``3`` or ``4`` by its true class, in the observed and in
   the expected matrices.
 * Combined: ``0.7 * kappa + 0.3 * rescaled``.
+
+The two losses are scikit-learn's: ``log_loss(sample_weight=)`` and
+``cohen_kappa_score(weights="quadratic", sample_weight=)`` compute exactly these
+formulas (``tests/cardihack/test_metric.py`` checks them against hand-written versions
+to 1e-12). This module imports numpy, pandas and scikit-learn only: the bundle's scoring
+program copies it (:mod:`hdhkits.bundle.vendor`).
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
+from sklearn.exceptions import UndefinedMetricWarning
+from sklearn.metrics import cohen_kappa_score, log_loss
+
+from ..problem import Score
+from ..schema import DataError
+from ._deprecated import deprecated_alias
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
 
 __all__ = [
     "SEVERITY_CLASS_WEIGHTS", "MACE_CLASS_WEIGHTS", "MACE_CLASSES", "PROBABILITY_CLIP", "WEIGHT_KAPPA",
     "WEIGHT_SEVERITY", "DUMMY_SEVERITY", "DUMMY_MACE", "weighted_logloss", "severity_reference_losses",
-    "rescaled_severity", "weighted_kappa", "combined_score", "cardihack_metric",
+    "rescaled_severity", "rescale_logloss", "weighted_kappa", "combined_score", "score_parts", "score",
+    "cardihack_metric",
 ]
 
 #: Log-loss weight of a patient by true SEVERITY (0 = not severe, 1 = severe).
@@ -42,12 +59,15 @@ DUMMY_SEVERITY: float = 0.33718
 def _binary(y) -> np.ndarray:
     y = np.asarray(y, dtype=float).ravel()
     if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("SEVERITY truth must be 0 or 1")
+        raise DataError("<truth>", [f"'{OUTCOME_SEVERITY}' must be 0 or 1; fix the truth table"])
     return y
 
 
 def weighted_logloss(y_true, p) -> float:
     """Class-weighted binary log-loss (weights :data:`SEVERITY_CLASS_WEIGHTS`).
+
+    ``sum(w_i ll_i) / sum(w_i)`` with ``p`` clipped to ``[PROBABILITY_CLIP, 1 -
+    PROBABILITY_CLIP]``, computed by ``sklearn.metrics.log_loss(sample_weight=w)``.
 
     Parameters
     ----------
@@ -59,12 +79,22 @@ def weighted_logloss(y_true, p) -> float:
     Returns
     -------
     float
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        The truth is not 0/1, or a probability is missing or not finite.
     """
     y = _binary(y_true)
-    p = np.clip(np.broadcast_to(np.asarray(p, dtype=float), y.shape), PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
+    p = np.broadcast_to(np.asarray(p, dtype=float), y.shape)
+    if not np.isfinite(p).all():
+        raise DataError("<submission>", [f"'{OUTCOME_SEVERITY}' holds {int((~np.isfinite(p)).sum())} missing or "
+                                         "non-finite probabilities; predict a number in [0, 1] for every row"])
+    # Clipped here, at the reconstruction's 1e-15: scikit-learn's own clip is at machine epsilon.
+    p = np.clip(p, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
     w = np.where(y == 1, SEVERITY_CLASS_WEIGHTS[1], SEVERITY_CLASS_WEIGHTS[0])
-    ll = -(y * np.log(p) + (1 - y) * np.log(1 - p))
-    return float(np.sum(w * ll) / np.sum(w))
+    # p passed by position: scikit-learn 1.9 renamed the argument (y_pred -> y_proba)
+    return float(log_loss(y, p, sample_weight=w, labels=[0, 1]))
 
 
 def severity_reference_losses(y_true) -> tuple[float, float]:
@@ -89,8 +119,16 @@ def rescaled_severity(y_true, p) -> float:
     y = _binary(y_true)
     if y.min() == y.max():
         return float("nan")
-    wll = weighted_logloss(y, p)
-    dummy, worst = severity_reference_losses(y)
+    return rescale_logloss(weighted_logloss(y, p), *severity_reference_losses(y))
+
+
+def rescale_logloss(wll: float, dummy: float, worst: float) -> float:
+    """The rescaling of :func:`rescaled_severity`, from the three losses.
+
+    ``1 - wll / dummy`` when ``wll <= dummy``, else ``-(wll - dummy) / (worst - dummy)``.
+    Callers that score several predictions of the same truth (the repeats of a
+    cross-validation) compute ``dummy`` and ``worst`` once.
+    """
     if wll <= dummy:
         return float(1 - wll / dummy)
     return float(-(wll - dummy) / (worst - dummy))
@@ -101,28 +139,33 @@ def weighted_kappa(y_true, y_pred) -> float:
 
     Observed matrix ``O[i, j]`` = total weight of patients of true class ``i`` predicted
     ``j``; expected ``E = outer(O.sum(1), O.sum(0)) / O.sum()``; disagreement
-    ``D[i, j] = (i - j)^2 / (K - 1)^2``; ``kappa = 1 - sum(D O) / sum(D E)``.
+    ``D[i, j] = (i - j)^2 / (K - 1)^2``; ``kappa = 1 - sum(D O) / sum(D E)``: this is
+    ``sklearn.metrics.cohen_kappa_score(weights="quadratic", sample_weight=w)`` with the
+    weights :data:`MACE_CLASS_WEIGHTS` of the true classes (the scale of ``D`` cancels).
 
     Returns NaN when ``sum(D E)`` is 0 (one true class and one predicted class only).
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        Lengths differ, or a class is not one of :data:`MACE_CLASSES`.
     """
     t = np.asarray(y_true).ravel()
     q = np.asarray(y_pred).ravel()
     if t.shape != q.shape:
-        raise ValueError(f"{t.size} true classes but {q.size} predictions")
-    k = len(MACE_CLASSES)
-    for name, arr in (("truth", t), ("prediction", q)):
+        raise DataError("<submission>", [f"{t.size} true MACE classes but {q.size} predictions; "
+                                         "predict one class per truth row"])
+    for where, name, arr in (("<truth>", "truth", t), ("<submission>", "prediction", q)):
         if not np.isin(arr, MACE_CLASSES).all():
-            raise ValueError(f"MACE {name} must hold the codes {MACE_CLASSES} only")
+            raise DataError(where, [f"'{OUTCOME_MACE}' {name} must hold the codes {MACE_CLASSES} only"])
     t, q = t.astype(int), q.astype(int)
     w = np.asarray([MACE_CLASS_WEIGHTS[c] for c in MACE_CLASSES])[t]
-    observed = np.bincount(t * k + q, weights=w, minlength=k * k).reshape(k, k)
-    expected = np.outer(observed.sum(1), observed.sum(0)) / observed.sum()
-    i, j = np.indices((k, k))
-    disagreement = (i - j) ** 2 / (k - 1) ** 2
-    denominator = float(np.sum(disagreement * expected))
-    if denominator == 0:
-        return float("nan")
-    return float(1 - np.sum(disagreement * observed) / denominator)
+    with warnings.catch_warnings():
+        # An undefined kappa (one class on each side) is NaN by definition here, not news.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # older scikit-learn divides 0 by 0 instead
+        kappa = cohen_kappa_score(t, q, labels=list(MACE_CLASSES), weights="quadratic", sample_weight=w)
+    return float(kappa)
 
 
 def combined_score(kappa: float, rescaled: float) -> float:
@@ -130,8 +173,8 @@ def combined_score(kappa: float, rescaled: float) -> float:
     return float(WEIGHT_KAPPA * kappa + WEIGHT_SEVERITY * rescaled)
 
 
-def cardihack_metric(mace_true, mace_pred, severity_true, severity_prob) -> dict[str, float]:
-    """The reconstructed challenge metric and its parts.
+def score_parts(mace_true, mace_pred, severity_true, severity_prob) -> dict[str, float]:
+    """The reconstructed challenge metric and its parts, on arrays.
 
     Parameters
     ----------
@@ -155,3 +198,57 @@ def cardihack_metric(mace_true, mace_pred, severity_true, severity_prob) -> dict
         "severity_rescaled": rescaled,
         "severity_logloss": weighted_logloss(severity_true, severity_prob),
     }
+
+
+def _merged(truth: pd.DataFrame, submission: pd.DataFrame) -> pd.DataFrame:
+    """Truth rows with their predictions (``<column> pred``), one per truth ``trustii_id``."""
+    columns = [TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]
+    for where, table in (("<truth>", truth), ("<submission>", submission)):
+        absent = [c for c in columns if c not in table.columns]
+        if absent:
+            raise DataError(where, [f"column '{c}' is missing; the table needs {','.join(columns)}" for c in absent])
+    try:
+        merged = truth[columns].merge(submission[columns], on=TEST_ID, how="left", suffixes=("", " pred"),
+                                      validate="one_to_one")
+    except pd.errors.MergeError as exc:
+        raise DataError("<submission>", [f"a trustii_id appears twice ({exc}); validate the submission first "
+                                         "(PROBLEM.validate_submission)"]) from None
+    missing = merged[f"{OUTCOME_MACE} pred"].isna() | merged[f"{OUTCOME_SEVERITY} pred"].isna()
+    if missing.any():
+        raise DataError("<submission>", [f"the submission has no prediction for {int(missing.sum())} trustii_id(s) "
+                                         "of the truth; validate it first (PROBLEM.validate_submission)"])
+    return merged
+
+
+def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
+    """The reconstructed challenge metric of a submission table against a truth table.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``trustii_id``, ``OUTCOME MACE`` and ``OUTCOME SEVERITY`` (the twin's
+        ``test_truth.csv``; extra columns are ignored).
+    submission : DataFrame
+        ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY``, any row order; validate it first
+        (``PROBLEM.validate_submission``).
+
+    Returns
+    -------
+    hdhkits.problem.Score
+        ``value`` (combined, higher is better) and ``parts``: ``kappa_mace``,
+        ``severity_rescaled``, ``severity_logloss``.
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        A column is missing, an id is repeated, or a truth id has no prediction.
+    """
+    merged = _merged(truth, submission)
+    parts = score_parts(merged[OUTCOME_MACE].to_numpy(int), merged[f"{OUTCOME_MACE} pred"].to_numpy(int),
+                        merged[OUTCOME_SEVERITY].to_numpy(int), merged[f"{OUTCOME_SEVERITY} pred"].to_numpy(float))
+    value = parts.pop("score")
+    return Score(value, parts)
+
+
+#: Deprecated (issue #12): renamed :func:`score_parts`.
+cardihack_metric = deprecated_alias(score_parts, "cardihack_metric", "hdhkits.cardihack.metric.score_parts")

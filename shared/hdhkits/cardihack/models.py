@@ -39,6 +39,7 @@ from .baselines import (
     MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, SNPScreener, _association, _frame, _snp_columns,
     declared_features, make_severity_model,
 )
+from ..evaluation import out_of_fold
 from .metric import SEVERITY_CLASS_WEIGHTS, weighted_logloss
 from .plausibility import PlausibleValues
 from .riskscd import RISK_SCD_FEATURES, risk_scd_index
@@ -60,6 +61,11 @@ SEVERITY_CLINICAL: tuple[str, ...] = ("Age_Baseline", "Genre", "Variant.Pathogen
 #: Columns :class:`MaceRiskClassifier` reads by default: the baseline's clinical columns and the
 #: 75 priority SNPs (75 <= 100 SNPs, all priority: the MACE rule holds).
 MACE_MODEL_FEATURES: tuple[str, ...] = (*MACE_CLINICAL, *PRIORITY_SNPS)
+
+
+def _p_positive(fitted, X) -> np.ndarray:
+    """Column 1 of ``predict_proba``: the probability of the positive class."""
+    return fitted.predict_proba(X)[:, 1]
 
 
 def _weighted_prevalence(y: np.ndarray) -> float:
@@ -238,11 +244,8 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1])
         self.prior_ = _weighted_prevalence(y)
-        oof = np.zeros(len(y))
         folds = StratifiedKFold(self.n_folds, shuffle=True, random_state=self.random_state)
-        for fit_idx, held_idx in folds.split(np.zeros(len(y)), y):
-            model = clone(self.estimator).fit(X.iloc[fit_idx], y[fit_idx])
-            oof[held_idx] = model.predict_proba(X.iloc[held_idx])[:, 1]
+        oof = out_of_fold(self.estimator, X, y, folds.split(np.zeros(len(y)), y), method=_p_positive)
         grid = np.linspace(0, 1, self.n_grid)
         self.losses_ = pd.Series([weighted_logloss(y, self._shrink(oof, a)) for a in grid], index=grid)
         self.alpha_ = float(grid[int(np.argmin(self.losses_.to_numpy()))])  # first minimum: the most shrunk
@@ -373,12 +376,10 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array([0, 1, 2])
         scores, truths = [], []
         for r in range(self.n_threshold_repeats):
-            oof = np.zeros(len(y))
+            # Folds stratified on the three classes; the score is fitted to MACE >= 1.
             folds = StratifiedKFold(self.n_threshold_folds, shuffle=True, random_state=self.random_state + r)
-            for fit_idx, held_idx in folds.split(np.zeros(len(y)), y):
-                model = self._pipeline().fit(X.iloc[fit_idx], (y[fit_idx] >= 1).astype(int))
-                oof[held_idx] = model.decision_function(X.iloc[held_idx])
-            scores.append(oof)
+            scores.append(out_of_fold(self._pipeline(), X, (y >= 1).astype(int), folds.split(np.zeros(len(y)), y),
+                                      method="decision_function"))
             truths.append(y)
         self.thresholds_ = fit_kappa_thresholds(np.concatenate(scores), np.concatenate(truths))
         self.model_ = self._pipeline().fit(X, (y >= 1).astype(int))

@@ -1,4 +1,12 @@
-"""The Cardi-HACK problem definition: files, twin, submission rules and the reconstructed metric."""
+"""The Cardi-HACK problem definition: files, twin, submission rules and the reconstructed metric.
+
+:data:`PROBLEM` follows the :class:`hdhkits.problem.Problem` contract exactly and
+delegates: the data check to :func:`hdhkits.cardihack.schema.check_data`, the twin to
+:func:`hdhkits.cardihack.twin.make_twin`, the score to
+:func:`hdhkits.cardihack.metric.score`. The challenge's modelling rules (which columns
+each model may read) are not a property of the submission file, so the CLI does not
+check them; :func:`validate_submission_and_rules` adds them for the notebooks.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,17 +14,18 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..findings import Finding, error, with_file
+from ..findings import Finding, error
 from ..problem import Problem, Score
-from ..schema import ColumnSpec, DataError, check_frame, cut_last_line, find_file
+from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
-from .metric import cardihack_metric
-from .plausibility import plausibility_findings
+from .metric import score as score_tables
 from .rules import check_feature_rules
-from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, TEST_SCHEMA, TRAIN_SCHEMA, read_test
-from .twin import TEST_TRUTH_FILE, write_twin_files
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, read_test
+from .schema import check_data as check_folder
+from .twin import TEST_TRUTH_FILE
+from .twin import make_twin as write_twin
 
-__all__ = ["SUBMISSION_SPEC", "CardihackProblem", "PROBLEM"]
+__all__ = ["SUBMISSION_SPEC", "CardihackProblem", "PROBLEM", "validate_submission_and_rules"]
 
 #: The submission file: ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY``.
 SUBMISSION_SPEC = SubmissionSpec((
@@ -24,6 +33,16 @@ SUBMISSION_SPEC = SubmissionSpec((
     ColumnSpec(OUTCOME_MACE, "code", nullable=False, allowed=(0, 1, 2)),
     ColumnSpec(OUTCOME_SEVERITY, "float", nullable=False, minimum=0.0, maximum=1.0),
 ))
+
+
+def _submission_findings(submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
+    """Every problem of a submission file against the ``trustii_id`` of ``test.csv`` (errors)."""
+    test = read_test(data_dir, check=False)
+    problems = check_submission(submission, SUBMISSION_SPEC, test[TEST_ID])
+    if list(submission.columns) != SUBMISSION_SPEC.names and set(submission.columns) == set(SUBMISSION_SPEC.names):
+        problems.append(error("columns are not in the official order", kind="column_order",
+                              fix=f"write them as {','.join(SUBMISSION_SPEC.names)}"))
+    return problems
 
 
 class CardihackProblem(Problem):
@@ -39,48 +58,25 @@ class CardihackProblem(Problem):
     env_var = "CARDIHACK_DATA_DIR"
     truth_file = TEST_TRUTH_FILE
     twin_version = "2"  # 2: effects recalibrated, Age_Diag after baseline
+    order = 3
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
-        """Write ``train.csv``/``test.csv`` and the truth (``test_truth.csv``, ``train_truth.csv``)."""
-        write_twin_files(Path(data_dir), Path(truth_dir), seed=seed, size=size)
+        """Write ``train.csv``/``test.csv`` and the truth (``test_truth.csv``, ``train_truth.csv``).
+
+        Delegates to :func:`hdhkits.cardihack.twin.make_twin`.
+        """
+        write_twin(Path(data_dir), Path(truth_dir), seed=seed, size=size)
 
     def check_data(self, data_dir: Path) -> list[Finding]:
         """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
 
-        Errors (layout: missing or renamed columns, codes outside the dictionary,
-        duplicate ids ...) block. Warnings (plausibility) are handled by the models as
-        :mod:`hdhkits.cardihack.plausibility` states: ``Age_Diag`` of 0.0 (unknown,
-        ``unknown_code_zero``), ``Age_Diag`` after ``Age_Baseline``
-        (``diagnosis_after_baseline``), values outside the plausible ranges
-        (``below_minimum``/``above_maximum``).
+        Delegates to :func:`hdhkits.cardihack.schema.check_data`: layout errors block,
+        plausibility warnings are handled as :mod:`hdhkits.cardihack.plausibility` states.
         """
-        found: list[Finding] = []
-        for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-            try:
-                path = find_file(data_dir, schema)
-                cut = cut_last_line(path)
-                if cut is not None:
-                    raise DataError(path, [cut])
-                frame = pd.read_csv(path, low_memory=False)
-            except DataError as exc:
-                found += with_file(exc.findings, schema.file_name)
-                continue
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-                found.append(error(f"cannot be read as CSV: {exc}", file=schema.file_name, kind="unreadable_file",
-                                   fix="download the file again; it may be cut or not a CSV"))
-                continue
-            found += check_frame(frame, schema)
-            found += plausibility_findings(frame, schema.file_name)
-        return found
+        return check_folder(data_dir)
 
-    def validate_submission(
-        self,
-        submission: pd.DataFrame,
-        data_dir: Path,
-        severity_features: Iterable[str] | None = None,
-        mace_features: Iterable[str] | None = None,
-    ) -> list[Finding]:
-        """Every problem of a submission (errors), plus the feature rules when the features are given.
+    def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
+        """Every problem of a submission (errors): columns, their order, codes, ids of ``test.csv``.
 
         Parameters
         ----------
@@ -88,32 +84,51 @@ class CardihackProblem(Problem):
             ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY``.
         data_dir : Path
             Folder with ``test.csv`` (its ``trustii_id`` are the expected ids).
-        severity_features, mace_features : iterable of str, optional
-            Columns the two models read, checked by
-            :func:`~hdhkits.cardihack.rules.check_feature_rules`.
+
+        Returns
+        -------
+        list of Finding
+            Empty for a valid submission. The modelling rules are checked by
+            :func:`validate_submission_and_rules`, which knows the models' columns.
         """
-        test = read_test(data_dir, check=False)
-        problems = check_submission(submission, SUBMISSION_SPEC, test[TEST_ID])
-        if list(submission.columns) != SUBMISSION_SPEC.names and set(submission.columns) == set(SUBMISSION_SPEC.names):
-            problems.append(error("columns are not in the official order", kind="column_order",
-                                  fix=f"write them as {','.join(SUBMISSION_SPEC.names)}"))
-        if severity_features is not None or mace_features is not None:
-            problems += [error(p, kind="feature_rule") for p in check_feature_rules(severity_features, mace_features)]
-        return problems
+        return _submission_findings(submission, data_dir)
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
-        """Reconstructed metric: combined score, ``kappa_mace``, ``severity_rescaled``, ``severity_logloss``."""
-        merged = truth[[TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]].merge(
-            submission[[TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]], on=TEST_ID, how="left", suffixes=("", " pred"),
-            validate="one_to_one")
-        missing = merged[f"{OUTCOME_MACE} pred"].isna() | merged[f"{OUTCOME_SEVERITY} pred"].isna()
-        if missing.any():
-            raise ValueError(f"the submission has no prediction for {int(missing.sum())} trustii_id(s) of the truth; "
-                             "validate it first (validate_submission)")
-        parts = cardihack_metric(merged[OUTCOME_MACE].to_numpy(int), merged[f"{OUTCOME_MACE} pred"].to_numpy(int),
-                                 merged[OUTCOME_SEVERITY].to_numpy(int), merged[f"{OUTCOME_SEVERITY} pred"].to_numpy(float))
-        score = parts.pop("score")
-        return Score(score, parts)
+        """Reconstructed metric: combined score, ``kappa_mace``, ``severity_rescaled``, ``severity_logloss``.
+
+        Delegates to :func:`hdhkits.cardihack.metric.score`.
+        """
+        return score_tables(truth, submission)
 
 
 PROBLEM = CardihackProblem()
+
+
+def validate_submission_and_rules(
+    submission: pd.DataFrame,
+    data_dir: str | Path,
+    severity_features: Iterable[str] | None = None,
+    mace_features: Iterable[str] | None = None,
+) -> list[Finding]:
+    """:meth:`PROBLEM.validate_submission <CardihackProblem.validate_submission>` plus the modelling rules.
+
+    Parameters
+    ----------
+    submission : DataFrame
+        ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY``.
+    data_dir : str or Path
+        Folder with ``test.csv``.
+    severity_features, mace_features : iterable of str, optional
+        Columns the two models read (:func:`~hdhkits.cardihack.baselines.declared_features`),
+        checked by :func:`~hdhkits.cardihack.rules.check_feature_rules`; not checked
+        when both are ``None``.
+
+    Returns
+    -------
+    list of Finding
+        Errors only; rule violations have ``kind="feature_rule"``.
+    """
+    problems = _submission_findings(submission, Path(data_dir))
+    if severity_features is not None or mace_features is not None:
+        problems += [error(p, kind="feature_rule") for p in check_feature_rules(severity_features, mace_features)]
+    return problems

@@ -31,6 +31,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ..schema import DataError
 from .plausibility import plausible_values
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
@@ -76,7 +77,7 @@ def risk_scd_index(df: pd.DataFrame, checked: bool = False) -> np.ndarray:
     """
     missing = [c for c in RISK_SCD_FEATURES if c not in df.columns]
     if missing:
-        raise KeyError(f"HCM Risk-SCD needs the column(s) {missing}; pass the train or test table")
+        raise DataError("<table>", [f"HCM Risk-SCD needs the column(s) {missing}; pass the train or test table"])
     df = df[list(RISK_SCD_FEATURES)] if checked else plausible_values(df[list(RISK_SCD_FEATURES)])
     x = {c: pd.to_numeric(df[c], errors="coerce").fillna(_FALLBACK[c]).to_numpy(float) for c in RISK_SCD_FEATURES}
     lvot = np.where(x["Gradient"] >= 0.5, GRADIENT_MMHG[1], GRADIENT_MMHG[0])

@@ -8,6 +8,7 @@ shuffled), then ``ID`` and the same feature columns, without the outcomes.
 Layout problems (columns, codes, parsing, duplicate ids) are errors. Values outside the
 plausible ranges (:data:`PLAUSIBLE_RANGES`) are warnings: the data loads and the kit's
 models treat them as missing (:mod:`hdhkits.cardihack.plausibility`).
+:func:`check_data` lists every finding of a folder (what ``PROBLEM.check_data`` returns).
 """
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..schema import ColumnSpec, TableSchema, read_table
+from ..findings import Finding, error, with_file
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table
 
 __all__ = [
     "CLINICAL_COLUMNS", "BINARY_COLUMNS", "SNP_COLUMNS", "PRIORITY_SNPS", "GENETIC_COLUMNS",
     "FEATURE_COLUMNS", "OUTCOME_SEVERITY", "OUTCOME_MACE", "OUTCOMES", "ID_COLUMN", "TEST_ID",
     "N_SNPS", "N_PRIORITY_SNPS", "TRAIN_COLUMNS", "TEST_COLUMNS", "TRAIN_SCHEMA", "TEST_SCHEMA",
-    "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
+    "check_data", "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
 ]
 
 #: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
@@ -111,8 +113,56 @@ TEST_SCHEMA = TableSchema(
 assert tuple(TRAIN_SCHEMA.names) == TRAIN_COLUMNS and tuple(TEST_SCHEMA.names) == TEST_COLUMNS
 
 
+def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
+    """Every finding of one official file of a folder, each naming the file."""
+    from .plausibility import plausibility_findings  # it imports this module's ranges
+
+    try:
+        path = find_file(data_dir, schema)
+        cut = cut_last_line(path)
+        if cut is not None:
+            raise DataError(path, [cut])
+        frame = pd.read_csv(path, low_memory=False)
+    except DataError as exc:
+        return with_file(exc.findings, schema.file_name)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        return [error(f"cannot be read as CSV: {exc}", file=schema.file_name, kind="unreadable_file",
+                      fix="download the file again; it may be cut or not a CSV")]
+    return check_frame(frame, schema) + plausibility_findings(frame, schema.file_name)
+
+
+def check_data(data_dir: str | Path) -> list[Finding]:
+    """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
+
+    Errors (layout: missing or renamed columns, codes outside the dictionary,
+    duplicate ids ...) block. Warnings (plausibility) are handled by the models as
+    :mod:`hdhkits.cardihack.plausibility` states: ``Age_Diag`` of 0.0 (unknown,
+    ``unknown_code_zero``), ``Age_Diag`` after ``Age_Baseline``
+    (``diagnosis_after_baseline``), values outside the plausible ranges
+    (``below_minimum``/``above_maximum``).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder holding the official files.
+
+    Returns
+    -------
+    list of Finding
+        Empty when both files are fine.
+    """
+    return [f for schema in (TRAIN_SCHEMA, TEST_SCHEMA) for f in _file_findings(data_dir, schema)]
+
+
 def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
     """Read and check ``train.csv`` from a data folder (or the file itself).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder holding the official files, or the file itself.
+    check : bool
+        Check the layout and raise on errors (warnings never raise).
 
     Raises
     ------
@@ -124,7 +174,20 @@ def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
 
 def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
-    """Read and check ``test.csv`` from a data folder (or the file itself)."""
+    """Read and check ``test.csv`` from a data folder (or the file itself).
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The folder holding the official files, or the file itself.
+    check : bool
+        Check the layout and raise on errors (warnings never raise).
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        Every problem of the file at once.
+    """
     return read_table(data_dir, TEST_SCHEMA, check=check)
 
 

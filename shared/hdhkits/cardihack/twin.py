@@ -59,6 +59,7 @@ from scipy.special import expit
 from scipy.stats import norm
 
 from ..files import write_csv
+from ._deprecated import deprecated_alias
 from .riskscd import RISK_SCD_COEFFICIENTS
 from .schema import (
     N_SNPS, OUTCOME_MACE, OUTCOME_SEVERITY, SNP_COLUMNS, TEST_COLUMNS, TEST_ID, TRAIN_COLUMNS,
@@ -69,8 +70,8 @@ __all__ = [
     "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_EFFECTS", "MACE_EFFECTS", "SEVERITY_SNPS",
     "MACE_SNPS", "MONOMORPHIC_SNPS",
     "HWE_BREAKING_SNPS", "TARGET_SEVERE", "TARGET_MACE", "TRAIN_TRUTH_FILE", "TEST_TRUTH_FILE",
-    "snp_architecture", "simulate_cohort", "make_twin_frames", "write_twin_files", "oracle_submission",
-    "oracle_train_predictions",
+    "snp_architecture", "simulate_cohort", "twin_frames", "make_twin", "oracle_submission",
+    "oracle_train_predictions", "make_twin_frames", "write_twin_files",
 ]
 
 N_TRAIN, N_TEST = 347, 149
@@ -323,20 +324,23 @@ def _expected_code(truth: pd.DataFrame) -> np.ndarray:
     return truth["P_MACE_1"].to_numpy() + 2 * truth["P_MACE_2"].to_numpy()
 
 
-def make_twin_frames(seed: int = 0, size: str = "default") -> dict[str, pd.DataFrame]:
-    """The twin's four tables: ``train``, ``test``, ``train_truth`` and ``test_truth``.
-
-    ``test_truth`` holds ``trustii_id``, both outcomes, the true probabilities and
-    ``ORACLE_MACE`` (the oracle's class, see the module docstring); ``train_truth`` holds
-    ``ID``, the true probabilities and the latent LVOT gradient, event time and follow-up.
-    """
+def _plan(size: str) -> tuple[int, int]:
+    """Plan: the (train, test) patient counts of a twin size."""
     if size not in TWIN_SIZES:
         raise ValueError(f"size must be one of {tuple(TWIN_SIZES)}, not {size!r}")
-    n_train, n_test = TWIN_SIZES[size]
-    n = n_train + n_test
-    cohort, truth = simulate_cohort(n, seed)
-    rng = np.random.default_rng([seed, 7302])
-    cohort.insert(0, "ID", rng.permutation(np.arange(1, n + 1)))  # a shuffled patient number
+    return TWIN_SIZES[size]
+
+
+def _record(cohort: pd.DataFrame, truth: pd.DataFrame, n_train: int, rng: np.random.Generator
+            ) -> dict[str, pd.DataFrame]:
+    """Record: split the simulated patients into the participant files and the organiser-side truth.
+
+    Adds the shuffled ``ID``, numbers the test patients (``trustii_id``), computes the
+    oracle's MACE class (cut points chosen on the training patients) and shuffles the test
+    rows, ``trustii_id`` kept with its patient.
+    """
+    n_test = len(cohort) - n_train
+    cohort.insert(0, "ID", rng.permutation(np.arange(1, len(cohort) + 1)))  # a shuffled patient number
     train, test = cohort.iloc[:n_train].reset_index(drop=True), cohort.iloc[n_train:].reset_index(drop=True)
     truth_train, truth_test = truth.iloc[:n_train].reset_index(drop=True), truth.iloc[n_train:].reset_index(drop=True)
 
@@ -351,13 +355,57 @@ def make_twin_frames(seed: int = 0, size: str = "default") -> dict[str, pd.DataF
             "train_truth": train_truth, "test_truth": test_truth}
 
 
-def write_twin_files(data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
-    """Write ``train.csv``, ``test.csv`` into ``data_dir`` and the truth tables into ``truth_dir``."""
-    frames = make_twin_frames(seed, size)
+def twin_frames(seed: int = 0, size: str = "default") -> dict[str, pd.DataFrame]:
+    """The twin's four tables in memory: ``train``, ``test``, ``train_truth`` and ``test_truth``.
+
+    Steps: plan (the counts of ``size``), simulate (:func:`simulate_cohort`), record
+    (the files and the truth). ``test_truth`` holds ``trustii_id``, both outcomes, the
+    true probabilities and ``ORACLE_MACE`` (the oracle's class, see the module
+    docstring); ``train_truth`` holds ``ID``, the true probabilities and the latent LVOT
+    gradient, event time and follow-up.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the patients (the SNP architecture is fixed).
+    size : {"quick", "default", "full"}
+        Twin size; every size has the official counts (347 train, 149 test).
+
+    Returns
+    -------
+    dict of str to DataFrame
+    """
+    n_train, n_test = _plan(size)
+    cohort, truth = simulate_cohort(n_train + n_test, seed)
+    return _record(cohort, truth, n_train, np.random.default_rng([seed, 7302]))
+
+
+def make_twin(data_dir: str | Path, truth_dir: str | Path, seed: int = 0, size: str = "default") -> None:
+    """Write the twin: ``train.csv``, ``test.csv`` into ``data_dir`` and the truth tables into ``truth_dir``.
+
+    What ``PROBLEM.make_twin`` does; the truth folder gets ``test_truth.csv`` and
+    ``train_truth.csv`` (keep them away from participants).
+
+    Parameters
+    ----------
+    data_dir, truth_dir : str or Path
+        Existing folders.
+    seed : int
+        Seed of the patients.
+    size : {"quick", "default", "full"}
+        Twin size (all have the official counts).
+    """
+    frames = twin_frames(seed, size)
     write_csv(frames["train"], Path(data_dir) / "train.csv")
     write_csv(frames["test"], Path(data_dir) / "test.csv")
     write_csv(frames["test_truth"], Path(truth_dir) / TEST_TRUTH_FILE)
     write_csv(frames["train_truth"], Path(truth_dir) / TRAIN_TRUTH_FILE)
+
+
+#: Deprecated (issue #12): renamed :func:`twin_frames`.
+make_twin_frames = deprecated_alias(twin_frames, "make_twin_frames", "hdhkits.cardihack.twin.twin_frames")
+#: Deprecated (issue #12): renamed :func:`make_twin`.
+write_twin_files = deprecated_alias(make_twin, "write_twin_files", "hdhkits.cardihack.twin.make_twin")
 
 
 def oracle_submission(test_truth: pd.DataFrame) -> pd.DataFrame:
