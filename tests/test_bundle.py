@@ -81,7 +81,8 @@ def test_scoring_program_carries_the_kits_own_metric_code(bundles):
         copied = zf.read("scoring_program/hdhkits_scoring/annitia/metric.py").decode()
         names = zf.namelist()
     assert inspect.getsource(annitia_metric.harrell_c) in copied
-    assert inspect.getsource(annitia_metric.official_score) in copied
+    assert inspect.getsource(annitia_metric.score_risks) in copied
+    assert inspect.getsource(annitia_metric.score) in copied
     # pruned: no twin generator, no baselines in the program
     assert not any(n.endswith(("twin.py", "baselines.py")) for n in names if n.startswith("scoring_program/"))
     with zipfile.ZipFile(bundles["cardihack"].path) as zf:
