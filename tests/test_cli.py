@@ -76,11 +76,16 @@ def test_check_passes_with_warnings_and_strict_fails(capsys, tmp_path, twin):
     (["validate", "nokit", "x.csv"], "unknown kit 'nokit'"),
     (["validate", "annitia", "does_not_exist.csv", "--size", "quick"], "file not found"),
     (["score", "annitia", "does_not_exist.csv", "--truth", "nope.csv"], "file not found"),
-    (["check", "annitia", "no_such_folder"], "is not a folder"),
-    (["validate", "annitia", "x.csv", "--data", "no_such_folder"], "does not exist"),
-    (["validate", "annitia", ".", "--size", "quick"], "is a folder, not a file; pass the submission CSV"),
-    (["data", "annitia", "--out", "a_file"], "a_file is a file, so a_file cannot be a folder"),
-    (["data", "annitia", "--out", "a_file/inside"], "a_file is a file, so a_file/inside cannot be a folder"),
+    (["check", "annitia", "no_such_folder"], "no_such_folder: folder not found (DIR); pass the folder holding"),
+    (["validate", "annitia", "a_file", "--data", "no_such_folder"], "no_such_folder: folder not found (--data)"),
+    (["validate", "annitia", ".", "--size", "quick"], ".: is a folder, not a file; pass the submission CSV"),
+    (["data", "annitia", "--out", "a_file"], "a_file: cannot be a folder: it is a file; give --out a folder"),
+    (["data", "annitia", "--out", "a_file/inside"], "a_file/inside: cannot be a folder: a_file is a file; give --out"),
+    (["run", "annitia", "--out", "a_file/inside"], "a_file/inside: cannot be a folder: a_file is a file; give --out"),
+    (["run", "annitia", "--data", "no_such_folder"], "no_such_folder: folder not found (--data); pass the folder"),
+    (["run", "annitia", "--jobs", "0"], "--jobs: 0 kits at a time is not possible; give 1 or more"),
+    (["run"], "KIT: missing; name a kit"),
+    (["check", "annitia", "a_file"], "a_file: is a file, not a folder (DIR); pass the folder holding train.csv"),
 ])
 def test_bad_input_gets_one_clear_message(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
@@ -88,13 +93,14 @@ def test_bad_input_gets_one_clear_message(capsys, tmp_path, monkeypatch, argv, m
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert err.startswith("error: ") and message in err
+    assert "; " in err.splitlines()[0]  # every error: <file or argument>: <what is wrong>; <the fix>
 
 
 def test_unreadable_submission_is_reported(capsys, tmp_path):
     bad = tmp_path / "sub.csv"
     bad.write_bytes(b"\x00\xff\xfe not a csv")
     code, _, err = run(capsys, "validate", "cardihack", bad, "--size", "quick")
-    assert code == 2 and "cannot be read as CSV" in err
+    assert code == 2 and f"error: {bad}: holds binary data (NUL bytes), not CSV text; pass the CSV file" in err
 
 
 def test_score_refuses_mismatched_ids(capsys, tmp_path, twin):
@@ -128,11 +134,11 @@ def test_bundle_then_check(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["bundle"], "name a kit and the zip to write"),
+    (["bundle"], "KIT: missing; name a kit and the zip to write"),
     (["bundle", "annitia", "--out", "x.tar"], "a bundle is a zip"),
     (["bundle", "nokit", "--out", "x.zip"], "unknown kit 'nokit'"),
     (["bundle", "--check", "missing.zip"], "missing.zip: file not found"),
-    (["bundle", "annitia", "--check", "missing.zip"], "--check takes only the bundle"),
+    (["bundle", "annitia", "--check", "missing.zip"], "--check: takes only the bundle; run"),
 ])
 def test_bundle_input_errors(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
@@ -193,7 +199,7 @@ def test_unwritable_output_is_a_sentence(capsys, monkeypatch, tmp_path):
 
     monkeypatch.setattr(cli, "write_twin", refuse)
     code, _, err = run(capsys, "data", "annitia", "--out", tmp_path / "d", "--size", "quick")
-    assert code == 2 and f"error: {tmp_path / 'd'}: Permission denied" in err
+    assert code == 2 and f"error: {tmp_path / 'd'}: permission denied; choose a folder you can write to" in err
 
 
 def test_ctrl_c_during_data_prints_one_line_and_leaves_nothing(tmp_path):

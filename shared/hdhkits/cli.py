@@ -17,10 +17,17 @@ input error, 3 an unexpected internal error (one line asking to report it; the t
 with ``--debug``), 130 interrupted (Ctrl-C). Errors are one readable message, never a traceback. ``check`` and
 ``validate`` print errors (layout: they block) and warnings (plausibility: the data
 loads and the kit handles them); warnings alone exit 0, unless ``check --strict``.
+
+Every error has one shape, ``error: <file or argument>: <what is wrong>; <the fix>``
+(a data error listing several problems adds one such line per problem). Ctrl-C prints
+one line, ``interrupted`` (for ``run``: with the notebooks kept), and leaves no
+half-written output: twins and reports are written atomically, executed notebooks are
+renamed into place when they finish.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 import time
@@ -30,24 +37,84 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .datasource import resolve_data, write_twin
+from .datasource import cache_root, resolve_data, write_twin
+from .files import text_file_problem
 from .findings import errors, format_findings, warnings_of
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
 from .schema import DataError
 from .submission import read_submission
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "CommandError", "format_data_error", "format_os_error", "format_interrupt"]
 
 
 class CommandError(Exception):
-    """A user-facing error: printed as one message, exit code 2."""
+    """A user-facing error: printed as one message, exit code 2.
+
+    The message has the CLI's one shape, ``<file or argument>: <what is wrong>; <the fix>``.
+    """
+
+
+def _fail(where: object, what: str, fix: str) -> CommandError:
+    """A :class:`CommandError` in the CLI's shape (``where: what; fix``)."""
+    return CommandError(f"{where}: {what}; {fix}")
+
+
+def _shaped(where: object, message: str, fix: str) -> str:
+    """``message`` in the CLI's shape: ``where`` in front unless it names it, ``fix`` unless it has one."""
+    head = message if message.startswith(f"{where}:") else f"{where}: {message}"
+    return head if "; " in message else f"{head}; {fix}"
 
 
 def _problem(name: str):
     try:
         return get_problem(name)
     except KitNotAvailable as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(_shaped("KIT", str(exc), f"choose one of {', '.join(KITS)}")) from None
+
+
+def _output_folder(folder: Path, flag: str, force: bool | None = None) -> None:
+    """Refuse an output folder that cannot be one (a path through a file) or, unless forced, holds files."""
+    blocking = next((a for a in (folder, *folder.parents) if a.exists() and not a.is_dir()), None)
+    if blocking is not None:
+        where = "it is a file" if blocking == folder else f"{blocking} is a file"
+        raise _fail(folder, f"cannot be a folder: {where}", f"give {flag} a folder path (it is created)")
+    if force is False and folder.exists() and any(folder.iterdir()):
+        raise _fail(folder, "exists and is not empty", "choose another folder or pass --force to replace it")
+
+
+def _input_folder(folder: str | Path | None, flag: str, holds: str) -> None:
+    """Refuse a ``--data``-like argument that is not an existing folder."""
+    if folder is None:
+        return
+    folder = Path(folder)
+    if folder.is_file():
+        raise _fail(folder, f"is a file, not a folder ({flag})", f"pass the folder holding {holds}")
+    if not folder.is_dir():
+        raise _fail(folder, f"folder not found ({flag})", f"pass the folder holding {holds}")
+
+
+def _input_file(path: str | Path, fix_missing: str, kind: str = "the submission CSV") -> Path:
+    """Refuse a submission or truth file the CSV reader cannot open, saying why and how to fix it."""
+    path = Path(path)
+    problem = text_file_problem(path)
+    if problem is not None:
+        what, _, fix = problem.partition("; ")
+        if what.startswith("file not found"):
+            fix = fix_missing
+        elif what.startswith("is a folder"):
+            fix = f"pass {kind} itself"
+        raise _fail(path, what, fix)
+    return path
+
+
+def _read_submission(path: str | Path) -> pd.DataFrame:
+    """The submission as read, or a :class:`CommandError` in the CLI's shape."""
+    path = _input_file(path, "check the path (03_submission writes <output_dir>/submission.csv)")
+    try:
+        return read_submission(path)
+    except DataError as exc:
+        raise _fail(path, "; ".join(exc.problems), "write it comma-separated, UTF-8, with the header the "
+                    "kit's README shows (pandas: to_csv(path, index=False))") from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -79,15 +146,10 @@ def cmd_data(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
     out = Path(args.out)
     truth = Path(args.truth_out) if args.truth_out else out.with_name(out.name + "_truth")
-    for folder in (out, truth):
-        blocking = next((a for a in (folder, *folder.parents) if a.exists() and not a.is_dir()), None)
-        if blocking is not None:
-            raise CommandError(f"{blocking} is a file, so {folder} cannot be a folder; give --out a folder path "
-                               "(it is created)")
-        if folder.exists() and any(folder.iterdir()) and not args.force:
-            raise CommandError(f"{folder} exists and is not empty; choose another folder or pass --force to replace it")
+    for folder, flag in ((out, "--out"), (truth, "--truth-out" if args.truth_out else "--out")):
+        _output_folder(folder, flag, force=bool(args.force))
     start = time.perf_counter()
-    write_twin(problem, out, truth, seed=args.seed, size=args.size)
+    _write_both(problem, out, truth, args.seed, args.size)
     seconds = time.perf_counter() - start
     print(f"{problem.title} synthetic twin (seed {args.seed}, size {args.size}) written in {seconds:.1f} s")
     print(f"  participant files: {out}  ({', '.join(sorted(p.name for p in out.iterdir()))})")
@@ -95,11 +157,28 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_both(problem, out: Path, truth: Path, seed: int, size: str) -> None:
+    """Write the twin; when it fails half-way, remove whichever of the two folders it had created.
+
+    Each folder is written atomically, but one after the other: the truth folder can be in
+    place when writing the participant files fails (a full disk), and a truth without its
+    data is a half-written output.
+    """
+    import shutil
+
+    new = [folder for folder in (out, truth) if not folder.exists()]
+    try:
+        write_twin(problem, out, truth, seed=seed, size=size)
+    except BaseException:
+        for folder in new:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
     folder = Path(args.dir)
-    if not folder.is_dir():
-        raise CommandError(f"{folder} is not a folder")
+    _input_folder(folder, "DIR", ", ".join(problem.official_files))
     findings = problem.check_data(folder)
     blocking, notes = errors(findings), warnings_of(findings)
     if blocking:
@@ -124,23 +203,29 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.report_only:
         if args.kit:
-            raise CommandError("--report-only takes only the output folder: `hdhkits run --report-only DIR`")
+            raise _fail("--report-only", f"takes only the output folder, not the kit {args.kit!r}",
+                        "run `hdhkits run --report-only DIR`")
+        _input_folder(args.report_only, "--report-only", "the outputs of an `hdhkits run` (run.json)")
         try:
             report = build_report(args.report_only)
         except FileNotFoundError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(_shaped(args.report_only, str(exc), "pass the --out folder of an `hdhkits run`")) from None
         print(f"Report: {report}")
         return 0
     if not args.kit:
-        raise CommandError(f"name a kit ({', '.join(KITS)}) or all: `hdhkits run KIT|all`")
+        raise _fail("KIT", "missing", f"name a kit ({', '.join(KITS)}) or all: `hdhkits run KIT|all`")
     if args.jobs < 1:
-        raise CommandError(f"--jobs must be 1 or more, not {args.jobs}")
+        raise _fail("--jobs", f"{args.jobs} kits at a time is not possible", "give 1 or more")
     kits = available_kits() if args.kit == "all" else [_problem(args.kit).name]
+    _input_folder(args.data, "--data", "the official files")
+    if args.kits_dir:
+        _input_folder(args.kits_dir, "--kits-dir", "the kits' notebooks (the repository's kits/ folder)")
     try:
         kits_dir = Path(args.kits_dir) if args.kits_dir else kits_root()
     except FileNotFoundError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(_shaped("--kits-dir", str(exc), "pass the repository's kits/ folder")) from None
     out = Path(args.out)
+    _output_folder(out, "--out")
     mode = "quick" if args.quick else "default"
     if args.jobs > 1 and len(kits) > 1:
         print(f"Running {', '.join(kits)} ({mode} settings), {min(args.jobs, len(kits))} kits at a time ...",
@@ -182,8 +267,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
+    _input_file(args.file, "check the path (03_submission writes <output_dir>/submission.csv)")
+    _input_folder(args.data, "--data", f"the test file ({', '.join(problem.official_files)})")
     source = resolve_data(problem, args.data, seed=args.seed, size=args.size, verbose=False)
-    submission = read_submission(args.file)
+    submission = _read_submission(args.file)
     findings = problem.validate_submission(submission, source.data_dir)
     blocking, notes = errors(findings), warnings_of(findings)
     if blocking:
@@ -201,8 +288,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
-    submission = read_submission(args.file)
-    truth = problem.read_truth(Path(args.truth))
+    submission = _read_submission(args.file)
+    truth_path = Path(args.truth)
+    truth_path = truth_path / problem.truth_file if truth_path.is_dir() else truth_path
+    _input_file(truth_path, f"pass the truth file `hdhkits data {problem.name}` wrote (--truth-out folder)",
+                kind="the truth file")
+    try:
+        truth = problem.read_truth(truth_path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise _fail(truth_path, f"cannot be read as a truth file ({exc})",
+                    f"pass the truth file `hdhkits data {problem.name}` wrote, unchanged") from None
     id_col = truth.columns[0]
     if id_col not in submission.columns:
         raise CommandError(f"{args.file}: no '{id_col}' column; run `hdhkits validate {problem.name} {args.file}` "
@@ -231,7 +326,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     if args.check:
         if args.kit or args.out:
-            raise CommandError("--check takes only the bundle: `hdhkits bundle --check FILE.zip`")
+            raise _fail("--check", "takes only the bundle", "run `hdhkits bundle --check FILE.zip`")
         if not Path(args.check).is_file():
             raise CommandError(f"{args.check}: file not found; build one with `hdhkits bundle KIT --out FILE.zip`")
         if not zipfile.is_zipfile(args.check):
@@ -247,18 +342,20 @@ def cmd_bundle(args: argparse.Namespace) -> int:
             print(f"  {line}")
         return 0
     if not args.kit or not args.out:
-        raise CommandError("name a kit and the zip to write: `hdhkits bundle KIT --out FILE.zip`, "
-                           "or check one: `hdhkits bundle --check FILE.zip`")
+        raise _fail("KIT" if not args.kit else "--out", "missing", "name a kit and the zip to write: "
+                    "`hdhkits bundle KIT --out FILE.zip`, or check one: `hdhkits bundle --check FILE.zip`")
     problem = _problem(args.kit)
     out = Path(args.out)
     if out.suffix.lower() != ".zip":
         raise CommandError(f"{out}: a bundle is a zip; name the file FILE.zip")
     if out.exists() and not args.force:
-        raise CommandError(f"{out} exists; choose another file or pass --force to replace it")
+        raise _fail(out, "exists", "choose another file or pass --force to replace it")
+    _output_folder(out.parent, "--out")
     try:
         info = build_bundle(problem, out, seed=args.seed, size=args.size, kits_dir=args.kits_dir)
     except BundleError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(_shaped(f"bundle {problem.name}", str(exc), "report it with the output of "
+                                   "`hdhkits --debug bundle ...`")) from None
     print(f"{problem.title} practice competition (twin seed {info.seed}, size {info.size}) written in "
           f"{info.seconds:.1f} s: {out} ({info.bytes / 1e6:.1f} MB)")
     print(f"  leaderboard: {', '.join(info.leaderboard_keys)}; the sample submission scores {info.sample_score:.4f}")
@@ -345,9 +442,67 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # New subcommands: an _add_<name>(sub) beside the others, then its name in this tuple.
     for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle):
         add(sub)
     return parser
+
+
+def format_data_error(exc: DataError) -> str:
+    """A :class:`DataError` in the CLI's shape: one ``error: <file>: <what>; <fix>`` line per problem.
+
+    A problem that names a file of the folder in error is shown with that file's path;
+    several problems get a first line saying how many.
+    """
+    lines = []
+    for finding in exc.findings:
+        where = exc.path / finding.file if finding.file else exc.path
+        what = finding.message + (f"; {finding.fix}" if finding.fix else "")
+        lines.append(f"error: {_shaped(where, what, 'fix it and run the command again')}")
+    if len(lines) > 1:
+        lines.insert(0, f"error: {exc.path}: {len(lines)} problems; fix each one listed below")
+    return "\n".join(lines)
+
+
+#: What to do about a refused file operation, by ``errno``.
+_OS_FIXES = {
+    errno.ENOSPC: ("the disk is full", "free some space there or choose a folder on another disk"),
+    errno.EDQUOT: ("the disk quota is used up", "free some space there or choose a folder on another disk"),
+    errno.EACCES: ("permission denied", "choose a folder you can write to, or fix its permissions"),
+    errno.EPERM: ("operation not permitted", "choose a folder you can write to, or fix its permissions"),
+    errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk"),
+    errno.ENOTDIR: ("a part of this path is a file, not a folder", "choose another path"),
+    errno.EISDIR: ("is a folder, where a file was expected", "pass a file path"),
+    errno.ENOENT: ("no such file or folder", "check the path"),
+}
+
+
+def _output_place(args: argparse.Namespace) -> str:
+    """The file or folder a command writes (or reads) when an OSError names none."""
+    for name in ("out", "file", "dir"):
+        if getattr(args, name, None):
+            return str(getattr(args, name))
+    return str(cache_root())  # validate and check without a folder generate the twin there
+
+
+def format_os_error(exc: OSError, args: argparse.Namespace) -> str:
+    """A refused file operation in the CLI's shape, naming the file (or the command's output)."""
+    where = exc.filename or _output_place(args)
+    what, fix = _OS_FIXES.get(exc.errno, (exc.strerror or str(exc), "check the path, its permissions and "
+                                          "the free space"))
+    return f"error: {where}: {what}; {fix}"
+
+
+def format_interrupt(exc: KeyboardInterrupt) -> str:
+    """The one line Ctrl-C prints: ``interrupted``, and for a run the notebooks kept."""
+    from .runner import RunInterrupted
+
+    if not isinstance(exc, RunInterrupted):
+        return "interrupted"
+    if not exc.finished:
+        return "interrupted; no notebook had finished, the partial executed copy was removed"
+    return (f"interrupted; kept the executed notebooks that finished ({', '.join(exc.finished)}), "
+            "removed the partial one")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -355,18 +510,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CommandError, DataError) as exc:
+    except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except DataError as exc:
+        print(format_data_error(exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        print(format_interrupt(exc), file=sys.stderr)
         return 130
     except OSError as exc:  # the file system refused: name the file and the reason, no traceback
         if args.debug:
             raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}; check the path, its permissions and the free space",
-              file=sys.stderr)
+        print(format_os_error(exc, args), file=sys.stderr)
         return 2
     except Exception as exc:  # a bug of ours: one line to report, the traceback on demand
         if args.debug:

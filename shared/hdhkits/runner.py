@@ -5,6 +5,12 @@ Every notebook receives the same parameters (``data_dir``, ``output_dir``, ``see
 ``submission.csv``. A failing notebook stops its kit, keeps the failed executed copy
 and is reported with the failing cell.
 
+An executed copy appears only when its notebook has finished: papermill saves after
+every cell, so it writes into a hidden ``.<name>.partial.ipynb`` that is renamed at the
+end. Ctrl-C removes the partial copy, shuts the notebook's kernel down and raises
+:class:`RunInterrupted`, which names the notebooks that finished (their copies are
+kept); worker processes of a parallel run stop the same way, without a traceback.
+
 :func:`run_kits` runs several kits, in parallel processes when asked (a kit's
 notebooks stay in order), and returns the runs in the order of the kits given, so the
 summary does not depend on the number of jobs. :func:`write_run_record` saves what
@@ -17,12 +23,14 @@ a child of the runner, every 0.2 s; the last reading is the notebook's peak. Whe
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import platform
 import re
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -30,11 +38,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .files import write_json
+from .files import make_parents, remove_empty, write_json
 from .notebook import read_scores
 from .problem import NOTEBOOKS, Problem, get_problem
 
-__all__ = ["NotebookRun", "KernelMemory", "kits_root", "run_kit", "run_kits", "format_summary",
+__all__ = ["NotebookRun", "KernelMemory", "RunInterrupted", "kits_root", "run_kit", "run_kits", "format_summary",
            "data_source_record", "library_versions", "write_run_record", "read_run_record", "RUN_RECORD"]
 
 #: The file in the output folder that records a run for ``hdhkits run --report-only``.
@@ -55,6 +63,26 @@ class NotebookRun:
     details: dict = field(default_factory=dict)
     peak_mb: float | None = None  # peak resident memory of the kernel process (see the module docstring)
     score: dict = field(default_factory=dict)  # the notebook's recorded score: name, value (, low, high)
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a run, after the partial outputs were removed and the kernels shut down.
+
+    Parameters
+    ----------
+    finished : list of str
+        The notebooks that finished before the interrupt, as ``kit/notebook``; their
+        executed copies are kept.
+    """
+
+    def __init__(self, finished: Iterable[str] = ()):
+        # the list is the only argument, so the exception survives pickling from a worker process
+        super().__init__(list(finished))
+
+    @property
+    def finished(self) -> list[str]:
+        """The notebooks that finished (``kit/notebook``)."""
+        return list(self.args[0]) if self.args else []
 
 
 def _is_kernel(process) -> bool:
@@ -114,6 +142,11 @@ class KernelMemory:
                     self.peak_kb = max(self.peak_kb, self._peak_kb(pid))
             if self._stop.wait(self.interval):
                 return
+
+    @property
+    def before(self) -> set[int]:
+        """The kernel processes that were already running on entering (not this block's)."""
+        return set(self._before)
 
     @property
     def peak_mb(self) -> float | None:
@@ -214,13 +247,11 @@ def run_kit(
     list of NotebookRun
         One entry per notebook; after a failure the rest are ``skipped``.
     """
-    import papermill as pm
-
     problem = kit if isinstance(kit, Problem) else get_problem(kit)
     kit_dir = (Path(kits_dir) if kits_dir else kits_root()) / problem.name
     kit_out = Path(out_dir).resolve() / problem.name
     executed_dir = kit_out / "executed"
-    executed_dir.mkdir(parents=True, exist_ok=True)
+    created = make_parents(executed_dir)
     params = {
         "data_dir": str(Path(data_dir).resolve()) if data_dir else None,
         "output_dir": str(kit_out),
@@ -229,38 +260,87 @@ def run_kit(
     }
     runs: list[NotebookRun] = []
     failed = False
-    for name in notebooks:
-        if failed:
-            runs.append(NotebookRun(problem.name, name, "skipped"))
-            continue
-        source = kit_dir / name
-        target = executed_dir / name
-        start = time.perf_counter()
-        memory = KernelMemory()
-        try:
-            if not source.is_file():
-                raise FileNotFoundError(f"notebook {source} not found")
-            with memory:
-                pm.execute_notebook(
-                    str(source), str(target), parameters=params, cwd=str(kit_dir),
-                    kernel_name="python3", progress_bar=False, log_output=log_output,
-                    execution_timeout=timeout,
-                )
-        except Exception as exc:  # papermill wraps every kernel-side error; report, keep the copy
-            message, details = _failure_message(exc)
-            runs.append(NotebookRun(problem.name, name, "failed", time.perf_counter() - start,
-                                    target if target.exists() else None, error=message, details=details,
-                                    peak_mb=memory.peak_mb))
-            failed = True
-            continue
-        stem = Path(name).stem
-        score = read_scores(kit_out).get(stem)
-        key = f"{score['name']}: {score['value']:.3f}" if score else ""
-        if score and _interval(score):
-            key += " [{:.3f}, {:.3f}]".format(*_interval(score))
-        runs.append(NotebookRun(problem.name, name, "ok", time.perf_counter() - start, target, key,
-                                peak_mb=memory.peak_mb, score=dict(score or {})))
+    try:
+        for name in notebooks:
+            if failed:
+                runs.append(NotebookRun(problem.name, name, "skipped"))
+                continue
+            runs.append(_run_notebook(problem, kit_dir / name, executed_dir / name, params, timeout, log_output))
+            failed = runs[-1].status == "failed"
+    except KeyboardInterrupt:
+        remove_empty(created)  # folders this run made and nothing finished in
+        raise RunInterrupted(f"{r.kit}/{r.notebook}" for r in runs if r.status == "ok") from None
     return runs
+
+
+def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, timeout: int | None,
+                  log_output: bool) -> NotebookRun:
+    """Execute one notebook into ``target``, through a partial copy renamed when it ends.
+
+    A failed notebook's copy is kept (it shows the failing cell); on Ctrl-C the partial
+    copy is removed and the kernel started for it shut down before the interrupt goes on.
+    """
+    import papermill as pm
+
+    name = source.name
+    partial = target.with_name(f".{target.stem}.partial{target.suffix}")  # papermill wants .ipynb
+    start = time.perf_counter()
+    memory = KernelMemory()
+    try:
+        if not source.is_file():
+            raise FileNotFoundError(f"notebook {source} not found")
+        with memory:
+            pm.execute_notebook(
+                str(source), str(partial), parameters=params, cwd=str(source.parent),
+                kernel_name="python3", progress_bar=False, log_output=log_output,
+                execution_timeout=timeout,
+            )
+        os.replace(partial, target)
+    except KeyboardInterrupt:
+        _stop_kernels(memory.before)
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+    except Exception as exc:  # papermill wraps every kernel-side error; report, keep the copy
+        message, details = _failure_message(exc)
+        if partial.exists():
+            os.replace(partial, target)
+        return NotebookRun(problem.name, name, "failed", time.perf_counter() - start,
+                           target if target.exists() else None, error=message, details=details,
+                           peak_mb=memory.peak_mb)
+    return _finished(problem, name, target, time.perf_counter() - start, memory.peak_mb, params["output_dir"])
+
+
+def _finished(problem: Problem, name: str, target: Path, seconds: float, peak_mb: float | None,
+              kit_out: str) -> NotebookRun:
+    """The run of a notebook that ended well, with the key score it recorded."""
+    score = read_scores(Path(kit_out)).get(Path(name).stem)
+    key = f"{score['name']}: {score['value']:.3f}" if score else ""
+    if score and _interval(score):
+        key += " [{:.3f}, {:.3f}]".format(*_interval(score))
+    return NotebookRun(problem.name, name, "ok", seconds, target, key, peak_mb=peak_mb, score=dict(score or {}))
+
+
+def _stop_kernels(before: set[int], grace: float = 5.0) -> None:
+    """Shut down the kernels this process started after ``before`` was taken.
+
+    nbclient stops its kernel on the way out of an interrupted execution, but not always
+    (the interrupt can land in its own clean-up); a kernel left running would outlive
+    the command.
+    """
+    try:
+        import psutil
+
+        kernels = [c for c in psutil.Process().children(recursive=False) if c.pid not in before and _is_kernel(c)]
+        for k in kernels:
+            with contextlib.suppress(psutil.Error):
+                k.terminate()
+        _, alive = psutil.wait_procs(kernels, timeout=grace)
+        for k in alive:
+            with contextlib.suppress(psutil.Error):
+                k.kill()
+    except Exception:  # psutil missing or the process table unreadable: the kernel's parent poller ends it
+        pass
 
 
 def _interval(score: dict) -> tuple[float, float] | None:
@@ -302,32 +382,118 @@ def run_kits(
         Every kit's runs, kits in the order given, whatever ``jobs``.
     """
     kits = list(kits)
-    results: dict = {}
     if jobs <= 1 or len(kits) <= 1:
+        results = _run_serial(kits, out_dir, on_kit_done, kwargs)
+    else:
+        results = _run_parallel(kits, out_dir, min(jobs, len(kits)), on_kit_done, kwargs)
+    return [r for kit in kits for r in results[kit]]
+
+
+def _finished_names(results: dict) -> list[str]:
+    """``kit/notebook`` of every notebook that ended well in ``results`` (kit -> runs)."""
+    return [f"{r.kit}/{r.notebook}" for runs in results.values() for r in runs if r.status == "ok"]
+
+
+def _run_serial(kits: list, out_dir, on_kit_done, kwargs: dict) -> dict:
+    """The kits one after the other in this process; Ctrl-C names what finished."""
+    results: dict = {}
+    try:
         for kit in kits:
             results[kit] = run_kit(kit, out_dir, **kwargs)
             if on_kit_done:
                 on_kit_done(kit, results[kit])
-    else:
-        import multiprocessing as mp
-        from concurrent.futures import as_completed
+    except KeyboardInterrupt as exc:
+        partial = exc.finished if isinstance(exc, RunInterrupted) else []
+        raise RunInterrupted(_finished_names(results) + partial) from None
+    return results
 
-        # spawn: a fresh interpreter per worker (forking a process that runs threads is unsafe)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(kits)), mp_context=mp.get_context("spawn")) as pool:
-            futures = {pool.submit(run_kit, kit, out_dir, **kwargs): kit for kit in kits}
-            for future in as_completed(futures):
-                kit = futures[future]
-                try:
-                    results[kit] = future.result()
-                except Exception as exc:  # the worker died (memory, signal): the kit failed, the others go on
-                    name = kit.name if isinstance(kit, Problem) else get_problem(kit).name
-                    notebooks = list(kwargs.get("notebooks", NOTEBOOKS))
-                    results[kit] = [NotebookRun(name, notebooks[0], "failed",
-                                                error=f"the process running {name} stopped: {type(exc).__name__}: {exc}")]
-                    results[kit] += [NotebookRun(name, n, "skipped") for n in notebooks[1:]]
-                if on_kit_done:
-                    on_kit_done(kit, results[kit])
-    return [r for kit in kits for r in results[kit]]
+
+# A worker process of a parallel run: Ctrl-C (sent to the whole process group by the
+# terminal) must stop the kit it runs, cleanly, and be ignored while it waits for work,
+# where Python's default handler would print a traceback from the pool's internals.
+_BUSY = False
+_STOPPING = False
+
+
+def _worker_init() -> None:
+    signal.signal(signal.SIGINT, _worker_interrupt)
+
+
+def _worker_interrupt(signum, frame) -> None:
+    global _STOPPING
+    if _BUSY and not _STOPPING:  # a second Ctrl-C must not cut the clean-up of the first
+        _STOPPING = True
+        raise KeyboardInterrupt
+
+
+def _run_kit_in_worker(kit, out_dir, **kwargs):
+    """:func:`run_kit` in a worker: the runs, or ``("interrupted", finished)`` after Ctrl-C."""
+    global _BUSY
+    _BUSY = True
+    try:
+        return run_kit(kit, out_dir, **kwargs)
+    except KeyboardInterrupt as exc:
+        return ("interrupted", exc.finished if isinstance(exc, RunInterrupted) else [])
+    finally:
+        _BUSY = False
+
+
+def _kit_result(kit, future, kwargs: dict) -> list[NotebookRun]:
+    """A finished future's runs; a worker that died or was interrupted alone is a failed kit."""
+    try:
+        value = future.result()
+        if not (isinstance(value, tuple) and value[0] == "interrupted"):
+            return value
+        reason = "the process running {name} was interrupted"
+    except Exception as exc:  # the worker died (memory, signal): the kit failed, the others go on
+        reason = f"the process running {{name}} stopped: {type(exc).__name__}: {exc}"
+    name = kit.name if isinstance(kit, Problem) else get_problem(kit).name
+    notebooks = list(kwargs.get("notebooks", NOTEBOOKS))
+    return ([NotebookRun(name, notebooks[0], "failed", error=reason.format(name=name))]
+            + [NotebookRun(name, n, "skipped") for n in notebooks[1:]])
+
+
+def _run_parallel(kits: list, out_dir, workers: int, on_kit_done, kwargs: dict) -> dict:
+    """The kits in ``workers`` processes; Ctrl-C stops every worker cleanly and names what finished."""
+    import multiprocessing as mp
+    from concurrent.futures import as_completed
+
+    results: dict = {}
+    # spawn: a fresh interpreter per worker (forking a process that runs threads is unsafe)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+    futures: dict = {}
+    try:
+        futures = {pool.submit(_run_kit_in_worker, kit, out_dir, **kwargs): kit for kit in kits}
+        for future in as_completed(futures):
+            kit = futures[future]
+            results[kit] = _kit_result(kit, future, kwargs)
+            if on_kit_done:
+                on_kit_done(kit, results[kit])
+    except KeyboardInterrupt:
+        raise RunInterrupted(_stop_pool(pool, futures, results)) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+def _stop_pool(pool: ProcessPoolExecutor, futures: dict, results: dict, grace: float = 60.0) -> list[str]:
+    """After Ctrl-C: cancel the kits not started, stop the running ones, return what finished."""
+    from concurrent.futures import wait
+
+    for future in futures:
+        future.cancel()
+    # the terminal sent Ctrl-C to the workers too; a SIGINT aimed at this process alone is relayed
+    for process in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGINT)
+    wait(futures, timeout=grace)
+    finished = _finished_names(results)
+    for future, kit in futures.items():
+        if kit in results or not future.done() or future.cancelled() or future.exception() is not None:
+            continue
+        value = future.result()
+        finished += value[1] if isinstance(value, tuple) else _finished_names({kit: value})
+    return finished
 
 
 def _fingerprint(folder: Path) -> list[dict]:
@@ -417,8 +583,8 @@ def read_run_record(out_dir: str | Path) -> dict:
     """
     path = Path(out_dir) / RUN_RECORD
     if not path.is_file():
-        raise FileNotFoundError(f"{path} not found: {out_dir} is not the output folder of an `hdhkits run` "
-                                "(of this version); run the kits again with --out pointing there")
+        raise FileNotFoundError(f"{out_dir}: holds no {RUN_RECORD}, so it is not the output folder of an "
+                                "`hdhkits run` (of this version); run the kits again with --out pointing there")
     return json.loads(path.read_text())
 
 
