@@ -67,8 +67,11 @@ def lab_scratch(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def lab_server(browser_paths, lab_scratch):
-    """A JupyterLab server on the copies, quick mode, its own cache and output folders."""
-    env = {"HDHKITS_QUICK": "1", "HDHKITS_CACHE": str(lab_scratch / "cache"),
+    """A JupyterLab server on the copies: quick mode, throw-away cache, its own output folder.
+
+    The cache is the test session's (conftest.py), so twins other tests made are reused.
+    """
+    env = {"HDHKITS_QUICK": "1", "HDHKITS_CACHE": os.environ.get("HDHKITS_CACHE", str(lab_scratch / "cache")),
            "HDHKITS_OUTPUT_DIR": str(lab_scratch / "outputs")}
     with start_lab(lab_scratch / "kits", lab_scratch, env) as server:
         yield server
