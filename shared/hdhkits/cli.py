@@ -500,9 +500,8 @@ def format_interrupt(exc: KeyboardInterrupt) -> str:
     if not isinstance(exc, RunInterrupted):
         return "interrupted"
     if not exc.finished:
-        return "interrupted; no notebook had finished, the partial executed copy was removed"
-    return (f"interrupted; kept the executed notebooks that finished ({', '.join(exc.finished)}), "
-            "removed the partial one")
+        return "interrupted; no notebook had finished: nothing kept (partial copies removed)"
+    return f"interrupted; kept the notebooks that finished: {', '.join(exc.finished)} (partial copies removed)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,7 @@ import os
 import platform
 import re
 import signal
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -268,8 +269,9 @@ def run_kit(
             runs.append(_run_notebook(problem, kit_dir / name, executed_dir / name, params, timeout, log_output))
             failed = runs[-1].status == "failed"
     except KeyboardInterrupt:
-        remove_empty(created)  # folders this run made and nothing finished in
         raise RunInterrupted(f"{r.kit}/{r.notebook}" for r in runs if r.status == "ok") from None
+    finally:
+        remove_empty(created)  # folders this run made and nothing was kept in
     return runs
 
 
@@ -286,6 +288,7 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
     partial = target.with_name(f".{target.stem}.partial{target.suffix}")  # papermill wants .ipynb
     start = time.perf_counter()
     memory = KernelMemory()
+    kernel_log = tempfile.TemporaryFile(mode="w+b")
     try:
         if not source.is_file():
             raise FileNotFoundError(f"notebook {source} not found")
@@ -293,7 +296,7 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
             pm.execute_notebook(
                 str(source), str(partial), parameters=params, cwd=str(source.parent),
                 kernel_name="python3", progress_bar=False, log_output=log_output,
-                execution_timeout=timeout,
+                execution_timeout=timeout, kernel_manager_class=_quiet_kernel_manager(kernel_log),
             )
         os.replace(partial, target)
     except KeyboardInterrupt:
@@ -303,11 +306,14 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
         raise
     except Exception as exc:  # papermill wraps every kernel-side error; report, keep the copy
         message, details = _failure_message(exc)
+        details["kernel_log"] = _tail(kernel_log)
         if partial.exists():
             os.replace(partial, target)
         return NotebookRun(problem.name, name, "failed", time.perf_counter() - start,
                            target if target.exists() else None, error=message, details=details,
                            peak_mb=memory.peak_mb)
+    finally:
+        kernel_log.close()
     return _finished(problem, name, target, time.perf_counter() - start, memory.peak_mb, params["output_dir"])
 
 
@@ -319,6 +325,32 @@ def _finished(problem: Problem, name: str, target: Path, seconds: float, peak_mb
     if score and _interval(score):
         key += " [{:.3f}, {:.3f}]".format(*_interval(score))
     return NotebookRun(problem.name, name, "ok", seconds, target, key, peak_mb=peak_mb, score=dict(score or {}))
+
+
+def _quiet_kernel_manager(log) -> type:
+    """A kernel manager class whose kernels write their own stderr to ``log``, not the terminal's.
+
+    The kernel process inherits the runner's stderr, where it prints start-up notices and,
+    when shut down mid-cell (Ctrl-C), a traceback from its message loop: neither is the
+    notebook's output (that travels in the notebook), and both would bury the runner's one line.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kw.setdefault("stderr", log)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
+def _tail(log, lines: int = 20) -> list[str]:
+    """The last lines of a kernel's stderr log (for a failed notebook's details)."""
+    with contextlib.suppress(OSError, ValueError):
+        log.flush()
+        log.seek(0)
+        return log.read().decode("utf-8", errors="replace").splitlines()[-lines:]
+    return []
 
 
 def _stop_kernels(before: set[int], grace: float = 5.0) -> None:
