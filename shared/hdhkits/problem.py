@@ -100,8 +100,11 @@ class Problem(ABC):
         """
 
     @abstractmethod
-    def check_data(self, data_dir: Path) -> list[Finding]:
-        """Every finding of a data folder (empty if none).
+    def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
+        """Every finding of a data folder (empty if none): what the notebooks will meet.
+
+        ``deep`` also decodes what the default check only looks at the headers of
+        (CYTOLOGIA's images); kits whose files are all read anyway ignore it.
 
         Layout problems are errors (the kit cannot read the folder); plausibility
         problems are warnings (the data loads and the kit handles the values as each

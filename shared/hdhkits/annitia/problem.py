@@ -52,15 +52,16 @@ class AnnitiaProblem(Problem):
         """
         make_twin(data_dir, truth_dir, seed=seed, size=size)
 
-    def check_data(self, data_dir: Path) -> list[Finding]:
+    def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
         """Every finding of both files (``test.csv`` accepted for ``val_test.csv``).
 
         Errors: layout (missing file or column, unparsable values, unknown codes,
         duplicate ids). Warnings: labs outside their plausible range (the features treat
         them as missing) and events dated before ``Age_v1`` (time set to 0.001 years).
-        Delegates to :func:`hdhkits.annitia.schema.check_data`.
+        Delegates to :func:`hdhkits.annitia.schema.check_data` (``deep`` changes nothing:
+        every value is read anyway).
         """
-        return check_data(data_dir)
+        return check_data(data_dir, deep=deep)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Every problem of a submission against the test file's ``trustii_id`` values.

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Finding, errors, warning, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame, find_file, read_table
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame, find_file, read_table, row_count_findings
 
 __all__ = [
     "ID", "TEST_ID", "STATIC", "CODE_COLUMNS", "VISIT_VARIABLES", "N_VISITS", "TARGETS",
@@ -25,7 +25,7 @@ __all__ = [
     "visit_columns", "train_columns", "val_test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
     "PLAUSIBLE_RANGE", "IMPLAUSIBLE_LAB_HANDLING", "IMPLAUSIBLE_AGE_HANDLING",
     "RISK_HEPATIC", "RISK_DEATH", "TRUTH_FILE", "MIN_TIME", "EVENT_BEFORE_FIRST_VISIT",
-    "read_train", "read_test", "check_data", "event_findings",
+    "read_train", "read_test", "check_data", "event_findings", "OFFICIAL_ROWS",
 ]
 
 TRAIN_FILE = "train.csv"
@@ -126,6 +126,9 @@ TRAIN_SCHEMA = TableSchema(TRAIN_FILE, _specs(True, False), id_column=ID,
 TEST_SCHEMA = TableSchema(TEST_FILE, _specs(False, True), id_column=TEST_ID, aliases=TEST_ALIASES,
                           description="one row per patient to score: trustii_id, statics, visits")
 
+#: Data rows of the official files (a file far from these is a partial download or another release).
+OFFICIAL_ROWS = {TRAIN_FILE: 1253, TEST_FILE: 423}
+
 
 #: The organisers clamp survival times to at least this many years.
 MIN_TIME = 0.001
@@ -179,22 +182,26 @@ def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
     return read_table(data_dir, TEST_SCHEMA, check=check)
 
 
-def check_data(data_dir: str | Path) -> list[Finding]:
+def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     """Every finding of a folder holding the two official files (empty list when fine).
 
     Parameters
     ----------
     data_dir : str or Path
         The folder (``test.csv`` is accepted for ``val_test.csv``).
+    deep : bool
+        Accepted for the contract; every value is read anyway.
 
     Returns
     -------
     list of Finding
         Errors: layout problems (missing file or column, unparsable values, unknown
-        codes, duplicate ids). Warnings: values outside the plausible ranges and events
-        dated before the first visit (:func:`event_findings`).
+        codes, duplicate ids). Warnings: values outside the plausible ranges, events
+        dated before the first visit (:func:`event_findings`) and row counts far from
+        the official files' (:data:`OFFICIAL_ROWS`; a partial download?).
     """
     found: list[Finding] = []
+    expected_rows: dict[str, int] = {}
     for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
         try:
             path = find_file(data_dir, schema)
@@ -206,7 +213,8 @@ def check_data(data_dir: str | Path) -> list[Finding]:
         found += file_findings
         if schema is TRAIN_SCHEMA and not errors(file_findings):
             found += event_findings(frame, file=path.name)
-    return found
+        expected_rows[path.name] = OFFICIAL_ROWS[schema.file_name]
+    return found + row_count_findings(data_dir, expected_rows)
 
 
 def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> list[Finding]:

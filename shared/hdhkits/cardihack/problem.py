@@ -67,13 +67,14 @@ class CardihackProblem(Problem):
         """
         write_twin(Path(data_dir), Path(truth_dir), seed=seed, size=size)
 
-    def check_data(self, data_dir: Path) -> list[Finding]:
+    def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
         """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
 
         Delegates to :func:`hdhkits.cardihack.schema.check_data`: layout errors block,
-        plausibility warnings are handled as :mod:`hdhkits.cardihack.plausibility` states.
+        plausibility warnings are handled as :mod:`hdhkits.cardihack.plausibility` states;
+        row counts far from the official files' warn. ``deep`` changes nothing (every value is read).
         """
-        return check_folder(data_dir)
+        return check_folder(data_dir, deep=deep)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Every problem of a submission (errors): columns, their order, codes, ids of ``test.csv``.

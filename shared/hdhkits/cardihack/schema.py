@@ -17,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..findings import Finding, error, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table
+from ..schema import (ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table,
+                      row_count_findings)
 
 __all__ = [
     "CLINICAL_COLUMNS", "BINARY_COLUMNS", "SNP_COLUMNS", "PRIORITY_SNPS", "GENETIC_COLUMNS",
     "FEATURE_COLUMNS", "OUTCOME_SEVERITY", "OUTCOME_MACE", "OUTCOMES", "ID_COLUMN", "TEST_ID",
     "N_SNPS", "N_PRIORITY_SNPS", "TRAIN_COLUMNS", "TEST_COLUMNS", "TRAIN_SCHEMA", "TEST_SCHEMA",
-    "check_data", "read_train", "read_test", "unknown_as_missing", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
+    "check_data", "read_train", "read_test", "unknown_as_missing", "OFFICIAL_ROWS", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
 ]
 
 #: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
@@ -112,6 +113,9 @@ TEST_SCHEMA = TableSchema(
 
 assert tuple(TRAIN_SCHEMA.names) == TRAIN_COLUMNS and tuple(TEST_SCHEMA.names) == TEST_COLUMNS
 
+#: Data rows of the official files (a file far from these is a partial download or another release).
+OFFICIAL_ROWS = {"train.csv": 347, "test.csv": 149}
+
 
 def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
     """Every finding of one official file of a folder, each naming the file."""
@@ -131,7 +135,7 @@ def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
     return check_frame(frame, schema) + plausibility_findings(frame, schema.file_name)
 
 
-def check_data(data_dir: str | Path) -> list[Finding]:
+def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
 
     Errors (layout: missing or renamed columns, codes outside the dictionary,
@@ -145,13 +149,16 @@ def check_data(data_dir: str | Path) -> list[Finding]:
     ----------
     data_dir : str or Path
         The folder holding the official files.
+    deep : bool
+        Accepted for the contract; every value is read anyway.
 
     Returns
     -------
     list of Finding
         Empty when both files are fine.
     """
-    return [f for schema in (TRAIN_SCHEMA, TEST_SCHEMA) for f in _file_findings(data_dir, schema)]
+    found = [f for schema in (TRAIN_SCHEMA, TEST_SCHEMA) for f in _file_findings(data_dir, schema)]
+    return found + row_count_findings(data_dir, OFFICIAL_ROWS)
 
 
 def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:

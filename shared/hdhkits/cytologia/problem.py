@@ -91,9 +91,9 @@ class CytologiaProblem(Problem):
         """
         twin.make_twin(data_dir, truth_dir, seed=seed, size=size)
 
-    def check_data(self, data_dir: Path) -> list[Finding]:
+    def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
         """Layout errors, then the warnings the notebooks will meet (see :func:`~.schema.check_data`)."""
-        return check_data(data_dir)
+        return check_data(data_dir, deep=deep)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Errors of the format and the box rules, then a warning for boxes wholly outside their image.

@@ -15,17 +15,20 @@ from pathlib import Path
 import pandas as pd
 
 from ..findings import Finding, error, errors, warning, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line
+from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, row_count_findings
 from .classes import CLASSES
 from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
 
-__all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "IMAGES_DIR", "check_data", "check_folder_images", "read_train",
+__all__ = ["OFFICIAL_ROWS", "TRAIN_SCHEMA", "TEST_SCHEMA", "IMAGES_DIR", "check_data", "check_folder_images", "read_train",
            "read_test", "read_csv_checked", "layout_problems"]
 
 TRAIN_SCHEMA = TableSchema("train.csv", (
     ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
     ColumnSpec("y2"), ColumnSpec("class", "str", allowed=CLASSES),
 ), description="one row per annotated cell")
+#: Data rows of the official files (a file far from these is a partial download or another release).
+OFFICIAL_ROWS = {"train.csv": 52748, "test.csv": 22689}
+
 TEST_SCHEMA = TableSchema("test.csv", (
     ColumnSpec("trustii_id", "int", nullable=False), ColumnSpec("NAME", "str", nullable=False),
 ), id_column="trustii_id", description="one row per cell to find")
@@ -132,7 +135,7 @@ def check_folder_images(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> l
     return found
 
 
-def check_data(data_dir: str | Path) -> list[Finding]:
+def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     """Every finding of a data folder, as ``PROBLEM.check_data`` reports it.
 
     Errors (they block): a missing or unreadable CSV, a missing or renamed column, a
@@ -150,13 +153,16 @@ def check_data(data_dir: str | Path) -> list[Finding]:
     ----------
     data_dir : str or Path
         Folder with ``train.csv``, ``test.csv`` and ``images/``.
+    deep : bool
+        Also decode every image (slower); the default reads image headers only.
 
     Returns
     -------
     list of Finding
         Empty when the folder is clean.
     """
-    return check_folder_images(data_dir, IMAGES_DIR)
+    found = check_folder_images(data_dir, IMAGES_DIR)
+    return found + row_count_findings(data_dir, OFFICIAL_ROWS)
 
 
 def _read(data_dir: str | Path, schema: TableSchema, check: bool) -> pd.DataFrame:
