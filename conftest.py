@@ -12,6 +12,7 @@ import pytest
 
 _SCRATCH = Path(tempfile.mkdtemp(prefix="hdhkits-tests-"))
 os.environ["HDHKITS_QUICK"] = "1"
+os.environ["HDHKITS_TEXT_PROGRESS"] = "1"  # nbval runs headless: text progress bars, as committed
 os.environ["HDHKITS_CACHE"] = str(_SCRATCH / "cache")
 os.environ["HDHKITS_OUTPUT_DIR"] = str(_SCRATCH / "outputs")
 # Official-data variables from the developer's shell must not leak into the tests.

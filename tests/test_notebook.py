@@ -61,3 +61,17 @@ def test_tqdm_is_reexported_after_the_ipywidgets_filter():
             "m.match('IProgress not found') for a, m, *_ in warnings.filters))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_text_progress_bars_for_headless_runs():
+    import os
+    import subprocess
+    import sys
+
+    code = "from hdhkits.notebook import tqdm; print(tqdm.__module__)"
+    for flag, module in (("1", "tqdm.std"), ("", "tqdm.notebook")):
+        env = dict(os.environ, HDHKITS_TEXT_PROGRESS=flag)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        got = out.stdout.strip()
+        # without the flag, tqdm.auto picks the widget bar where ipywidgets is installed
+        assert got == module or (not flag and got in ("tqdm.notebook", "tqdm.auto", "tqdm.asyncio")), got

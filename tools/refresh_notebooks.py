@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         notebooks += sorted(p.glob("[0-9][0-9]_*.ipynb")) if p.is_dir() else [p]
     scratch = Path(tempfile.mkdtemp(prefix="hdhkits-refresh-"))
     os.environ["HDHKITS_QUICK"] = "0" if args.full else "1"
+    os.environ["HDHKITS_TEXT_PROGRESS"] = "1"  # text bars in committed outputs, not frozen widgets
     os.environ["HDHKITS_CACHE"] = str(scratch / "cache")
     os.environ["HDHKITS_OUTPUT_DIR"] = str(scratch / "outputs")
     for var in ("ANNITIA_DATA_DIR", "CARDIHACK_DATA_DIR", "CYTOLOGIA_DATA_DIR"):

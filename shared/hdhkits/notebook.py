@@ -17,7 +17,12 @@ from .files import write_json
 # The warning fires when tqdm.auto is first imported, so notebooks take tqdm from here.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-from tqdm.auto import tqdm  # noqa: E402  (after the filter, on purpose)
+if os.environ.get("HDHKITS_TEXT_PROGRESS", "").strip().lower() in ("1", "true", "yes", "on"):
+    # Headless runs (tests, `hdhkits run`, refreshing committed outputs) have no widget
+    # front end: a widget bar would be saved frozen at 0 %, a text bar shows the end.
+    from tqdm.std import tqdm  # noqa: E402
+else:
+    from tqdm.auto import tqdm  # noqa: E402  (after the filter, on purpose)
 
 __all__ = [
     "in_colab", "env_flag", "tqdm", "seed_everything", "setup_plots", "record_score", "read_scores", "default_output_dir",
