@@ -16,6 +16,8 @@ verbs (CONTRIBUTING.md, "The kit contract"):
   :func:`make_leaderboard_model`, :class:`RankBlend`, :class:`Component`, :data:`FAMILIES`
 * repeated cross-validation (:mod:`~hdhkits.annitia.validation`): :func:`compare_models`,
   :func:`family_ablation`, :func:`paired_difference`, :func:`fit_models`
+* saved models (:mod:`~hdhkits.annitia.saved`): :func:`save_model`, :func:`load_or_train_model`
+  (reloads only a model stamped with this data and settings), :func:`save_cv`, :func:`load_cv`
 * twin (:mod:`~hdhkits.annitia.twin`): :func:`make_twin` (files), :func:`twin_frames`
   (tables); problem definition: :data:`PROBLEM`
 
@@ -42,6 +44,7 @@ from .models import (
     make_leaderboard_model,
 )
 from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
+from .saved import load_cv, load_or_train_model, save_cv, save_model
 from .schema import TEST_ID, check_data, read_test, read_train
 from .twin import generate_twin, make_twin, twin_frames
 from .validation import (
@@ -56,7 +59,8 @@ __all__ = [
     "make_baselines", "compare_baselines", "cross_val_predict_risks", "score_with_interval", "oracle_score",
     "make_twin", "twin_frames", "make_submission", "FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "Component",
     "RankBlend", "make_clinical_model", "make_leaderboard_model", "compare_models", "cv_summary",
-    "family_ablation", "fit_models", "paired_difference", "repeated_cv_risks",
+    "family_ablation", "fit_models", "paired_difference", "repeated_cv_risks", "save_model", "load_or_train_model",
+    "save_cv", "load_cv",
     # deprecated aliases (issue #12), removed in the next release
     "load_train", "load_test", "official_score", "generate_twin",
 ]

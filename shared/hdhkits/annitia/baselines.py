@@ -289,7 +289,8 @@ def compare_baselines(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Su
     """
     items = list(models.items())
     if progress:
-        from tqdm.auto import tqdm  # hdhkits.notebook silences its no-ipywidgets warning
+        # hdhkits.notebook's tqdm: text bars in headless runs (HDHKITS_TEXT_PROGRESS), widgets in Jupyter.
+        from ..notebook import tqdm
 
         items = tqdm(items, desc="cross-validation")
     rows, oof = [], {}

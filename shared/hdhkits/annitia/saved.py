@@ -1,0 +1,140 @@
+"""Models saved by ``02_baseline`` and reloaded by ``03_submission``, only when still valid.
+
+Each model family (:data:`MAKERS`) is saved in ``output_dir`` as ``annitia_<name>.joblib``
+with a stamp beside it (:mod:`hdhkits.fingerprint`): the fingerprint of the data files it
+learnt from, the seed, quick mode and the family. ``03_submission`` reloads a model only
+when the stamp matches its own run; otherwise (a model trained on the twin while the
+notebook now reads the official files, another seed, quick vs full) it says why and
+retrains on all of ``train.csv``. The cross-validation table of ``02_baseline`` is kept
+the same way (``annitia_cv.csv``), so ``03_submission`` never quotes scores of other data.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from ..files import atomic_path
+from ..fingerprint import TrainingStamp, load_or_train, stale_reason, training_stamp, write_stamp
+from ..schema import DataError
+from .baselines import TwoOutcomeModel
+from .data import survival_targets
+from .features import build_features
+from .models import CLINICAL_FAMILIES, LEADERBOARD_FAMILIES, make_clinical_model, make_leaderboard_model
+from .schema import read_train
+
+__all__ = ["MAKERS", "CV_FILE", "model_path", "model_stamp", "save_model", "load_or_train_model", "save_cv",
+           "load_cv"]
+
+#: The model families a notebook can save and submit, by name.
+MAKERS: dict[str, Callable[..., TwoOutcomeModel]] = {"leaderboard": make_leaderboard_model,
+                                                      "clinical": make_clinical_model}
+_FAMILIES = {"leaderboard": LEADERBOARD_FAMILIES, "clinical": CLINICAL_FAMILIES}
+#: The cross-validation table of ``02_baseline``, in ``output_dir``.
+CV_FILE = "annitia_cv.csv"
+
+
+def _check_name(name: str) -> None:
+    if name not in MAKERS:
+        raise DataError("<model>", [f"model must be one of {sorted(MAKERS)}, not {name!r}; set the notebook's "
+                                    "`model` parameter to one of them"])
+
+
+def model_path(output_dir: str | Path, name: str) -> Path:
+    """Where the model family ``name`` is saved: ``<output_dir>/annitia_<name>.joblib``."""
+    _check_name(name)
+    return Path(output_dir) / f"annitia_{name}.joblib"
+
+
+def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False) -> TrainingStamp:
+    """The stamp of the model family ``name`` trained on ``source`` (a resolved data source).
+
+    Parameters
+    ----------
+    source : hdhkits.datasource.DataSource
+        ``resolve_data("annitia", ...)``'s result.
+    name : {"leaderboard", "clinical"}
+        Model family.
+    seed : int
+        Seed of the model (inner folds, trees).
+    quick : bool
+        Quick mode (fewer trees and inner folds).
+    """
+    _check_name(name)
+    return training_stamp(source, seed=seed, quick=quick, model=name, families=list(_FAMILIES[name]))
+
+
+def _dump(obj: Any, path: Path) -> None:
+    import joblib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        joblib.dump(obj, tmp)
+
+
+def _load(path: Path) -> Any:
+    import joblib
+
+    return joblib.load(path)
+
+
+def save_model(model: TwoOutcomeModel, name: str, source: Any, output_dir: str | Path, seed: int = 0,
+               quick: bool = False) -> Path:
+    """Save a fitted model family with its stamp (both written atomically); returns the model file."""
+    path = model_path(output_dir, name)
+    _dump(model, path)
+    write_stamp(path, model_stamp(source, name, seed=seed, quick=quick))
+    return path
+
+
+def load_or_train_model(name: str, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
+                        verbose: bool = True) -> tuple[TwoOutcomeModel, bool]:
+    """The saved model family ``name`` when it was trained on this data and settings, else a new one.
+
+    On a mismatch (other data, seed, quick mode, no stamp, no saved model) the model is
+    trained on all of ``train.csv`` of ``source``, saved and stamped, and (with
+    ``verbose``) a line says why, e.g. "training the model: it was trained on other data
+    (synthetic twin (seed 0, size quick) ...; now: ...)".
+
+    Returns
+    -------
+    model, reloaded : (TwoOutcomeModel, bool)
+    """
+    path = model_path(output_dir, name)
+
+    def train() -> TwoOutcomeModel:
+        frame = read_train(source.data_dir)
+        return MAKERS[name](quick=quick, seed=seed).fit(build_features(frame), survival_targets(frame))
+
+    return load_or_train(path, model_stamp(source, name, seed=seed, quick=quick), load=_load, train=train,
+                         save=_dump, verbose=verbose)
+
+
+def _cv_stamp(source: Any, seed: int, quick: bool) -> TrainingStamp:
+    return training_stamp(source, seed=seed, quick=quick, table="cross-validation")
+
+
+def save_cv(table: pd.DataFrame, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False) -> Path:
+    """Save ``02_baseline``'s cross-validation table (one row per model) with its stamp."""
+    path = Path(output_dir) / CV_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index_label="model")
+    write_stamp(path, _cv_stamp(source, seed, quick))
+    return path
+
+
+def load_cv(source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False) -> tuple[pd.DataFrame | None, str]:
+    """The saved cross-validation table when it describes this data and settings.
+
+    Returns
+    -------
+    table, reason : (DataFrame or None, str)
+        The table (index: model) and ``""``; or None and why it cannot be used.
+    """
+    path = Path(output_dir) / CV_FILE
+    reason = stale_reason(path, _cv_stamp(source, seed, quick))
+    if reason is not None:
+        return None, reason
+    return pd.read_csv(path, index_col="model"), ""
