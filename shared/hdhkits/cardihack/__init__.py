@@ -4,7 +4,7 @@ The public API of the kit: the problem definition, the file readers, the rules, 
 reconstructed metric, the clinical reference, the baselines and their evaluation.
 """
 from .baselines import (
-    MACE_FEATURES, SEVERITY_FEATURES, ConstantClass, ConstantProbability, GeneticRiskScore, OrdinalMaceClassifier,
+    MACE_FEATURES, SEVERITY_FEATURES, ColumnSelector, ConstantClass, ConstantProbability, GeneticRiskScore, OrdinalMaceClassifier,
     SNPScreener, data_fingerprint, declared_features, load_models, make_severity_model, oracle_score, save_models,
 )
 from .evaluation import CVResult, comparison_table, cross_validate_pair, plot_comparison, score_row
@@ -19,6 +19,7 @@ from .models import (
 from .plausibility import PlausibleValues, plausibility_findings, plausible_values
 from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem, validate_submission_and_rules
 from .qc import genotype_qc
+from .saved import CV_FILE, MODELS_FILE, load_chosen, load_or_choose, models_digest, models_stamp, save_chosen
 from .riskscd import ESC_BANDS, GRADIENT_MMHG, RiskSCDClassifier, esc_band, risk_scd, risk_scd_index
 from .rules import MAX_MACE_SNPS, SEVERITY_ALLOWED, check_feature_rules
 from .schema import (
@@ -43,8 +44,9 @@ __all__ = [
     "MACE_CLASS_WEIGHTS", "WEIGHT_KAPPA", "WEIGHT_SEVERITY", "DUMMY_MACE", "DUMMY_SEVERITY",
     "risk_scd", "risk_scd_index", "esc_band", "RiskSCDClassifier", "GRADIENT_MMHG", "ESC_BANDS",
     "make_severity_model", "OrdinalMaceClassifier", "SNPScreener", "GeneticRiskScore", "ConstantProbability",
-    "ConstantClass", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",
-    "oracle_score",
+    "ConstantClass", "ColumnSelector", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",
+    "oracle_score", "MODELS_FILE", "CV_FILE", "models_digest", "models_stamp", "save_chosen", "load_chosen",
+    "load_or_choose",
     "make_shrunk_severity_model", "PriorShrinkage", "MaceRiskClassifier", "CrossFittedBurden", "RiskSCDFeatures",
     "VariantCoding", "MACE_MODEL_FEATURES", "BASELINE_PAIR", "NEW_PAIR", "candidate_pairs", "choose_pair",
     "cross_validate_pair", "comparison_table", "plot_comparison", "score_row", "CVResult",

@@ -33,6 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..evaluation import out_of_fold
 from ..problem import Score
 from ..schema import DataError
+from ._deprecated import deprecated_alias
 from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS, score
 from .rules import SEVERITY_ALLOWED
 from .plausibility import PlausibleValues
@@ -405,11 +406,17 @@ def declared_features(model) -> list[str]:
     raise TypeError(f"cannot tell which columns a {type(model).__name__} reads; start it with a ColumnSelector")
 
 
-def data_fingerprint(data_dir: str | Path) -> str:
-    """SHA-256 of ``train.csv`` in a data folder: ties saved models to the data they learnt from."""
+def _train_csv_digest(data_dir: str | Path) -> str:
+    """SHA-256 of ``train.csv`` in a data folder (the kit's former model fingerprint)."""
     import hashlib
 
     return hashlib.sha256((Path(data_dir) / "train.csv").read_bytes()).hexdigest()
+
+
+# The kit's own fingerprint gave way to the base package's stamps (hdhkits.fingerprint, issue #11);
+# published notebooks called it, so it stays one release, warning.
+data_fingerprint = deprecated_alias(_train_csv_digest, "data_fingerprint",
+                                    "hdhkits.cardihack.saved.models_stamp (hdhkits.fingerprint.training_stamp)")
 
 
 def save_models(path: str | Path, severity, mace, fingerprint: str | None = None) -> Path:
@@ -421,7 +428,8 @@ def save_models(path: str | Path, severity, mace, fingerprint: str | None = None
         Target file (written atomically).
     severity, mace : fitted estimators
     fingerprint : str, optional
-        :func:`data_fingerprint` of the training data, checked by :func:`load_models`.
+        Any text identifying the training data, checked by :func:`load_models` (the notebooks
+        use :mod:`hdhkits.cardihack.saved`, stamped by :mod:`hdhkits.fingerprint`, instead).
     """
     from ..files import atomic_path
 
