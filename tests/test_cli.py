@@ -199,7 +199,7 @@ def test_unwritable_output_is_a_sentence(capsys, monkeypatch, tmp_path):
 
     monkeypatch.setattr(cli, "write_twin", refuse)
     code, _, err = run(capsys, "data", "annitia", "--out", tmp_path / "d", "--size", "quick")
-    assert code == 2 and f"error: {tmp_path / 'd'}: permission denied; choose a folder you can write to" in err
+    assert code == 2 and f"error: {tmp_path / 'd'}: permission denied; give yourself access to it" in err
 
 
 def test_ctrl_c_during_data_prints_one_line_and_leaves_nothing(tmp_path):

@@ -41,7 +41,7 @@ from .datasource import cache_root, resolve_data, write_twin
 from .files import text_file_problem
 from .findings import errors, format_findings, warnings_of
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
-from .schema import DataError
+from .schema import DataError, cut_last_line
 from .submission import read_submission
 
 __all__ = ["main", "build_parser", "CommandError", "format_data_error", "format_os_error", "format_interrupt"]
@@ -110,6 +110,9 @@ def _input_file(path: str | Path, fix_missing: str, kind: str = "the submission 
 def _read_submission(path: str | Path) -> pd.DataFrame:
     """The submission as read, or a :class:`CommandError` in the CLI's shape."""
     path = _input_file(path, "check the path (03_submission writes <output_dir>/submission.csv)")
+    cut = cut_last_line(path)
+    if cut is not None:  # pandas would pad the cut row with empty cells and blame the values
+        raise _fail(path, cut.message, "write or copy the file again")
     try:
         return read_submission(path)
     except DataError as exc:
@@ -468,7 +471,8 @@ def format_data_error(exc: DataError) -> str:
 _OS_FIXES = {
     errno.ENOSPC: ("the disk is full", "free some space there or choose a folder on another disk"),
     errno.EDQUOT: ("the disk quota is used up", "free some space there or choose a folder on another disk"),
-    errno.EACCES: ("permission denied", "choose a folder you can write to, or fix its permissions"),
+    errno.EACCES: ("permission denied", "give yourself access to it (read for inputs, write for the output "
+                                        "folder) or choose another path"),
     errno.EPERM: ("operation not permitted", "choose a folder you can write to, or fix its permissions"),
     errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk"),
     errno.ENOTDIR: ("a part of this path is a file, not a folder", "choose another path"),
@@ -478,11 +482,10 @@ _OS_FIXES = {
 
 
 def _output_place(args: argparse.Namespace) -> str:
-    """The file or folder a command writes (or reads) when an OSError names none."""
-    for name in ("out", "file", "dir"):
-        if getattr(args, name, None):
-            return str(getattr(args, name))
-    return str(cache_root())  # validate and check without a folder generate the twin there
+    """The folder a command writes when an OSError names no file (a full disk during a write)."""
+    if getattr(args, "out", None):
+        return str(args.out)
+    return str(cache_root())  # validate without --data generates the twin there
 
 
 def format_os_error(exc: OSError, args: argparse.Namespace) -> str:
