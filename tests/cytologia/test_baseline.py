@@ -5,8 +5,11 @@ import pandas as pd
 import pytest
 
 from hdhkits.cytologia.baselines import (CHOICE_FILE, FOREST_FILE, choose_model, grouped_folds, inner_split,
-                                        load_choice, load_or_train_baseline, subsample_train, train_baseline)
+                                        load_choice, load_or_train_baseline, subsample_train, train_baseline,
+                                        baseline_stamp)
 from hdhkits.cytologia.cnn import CHECKPOINT_FILE
+from hdhkits.cytologia.reader import read_dataset
+from hdhkits.fingerprint import read_stamp, stale_reason
 
 
 def test_subsample_and_folds_keep_duplicates_together(cyto_data):
@@ -61,7 +64,8 @@ def test_choose_model_keeps_the_higher_hold_out_score_and_says_why():
 
 
 def test_train_choose_save_reload_predict(cyto_data, tmp_path):
-    run = train_baseline(cyto_data, tmp_path, max_train_images=80, epochs=1, n_boot=50, progress=False)
+    stamp = baseline_stamp(cyto_data.data_dir, seed=0, max_train_images=80, epochs=1)
+    run = train_baseline(cyto_data, tmp_path, max_train_images=80, epochs=1, n_boot=50, progress=False, stamp=stamp)
     assert len(run.history) == 1
     for name in ("cytologia_cnn.pt", "cytologia_detector.json", CHOICE_FILE, CHECKPOINT_FILE):
         assert (tmp_path / name).is_file()
@@ -74,7 +78,7 @@ def test_train_choose_save_reload_predict(cyto_data, tmp_path):
     cnn_meta = run.candidates["cnn"].meta
     assert cnn_meta["n_fit_boxes"] + cnn_meta["n_stop_boxes"] + len(run.holdout) == len(
         subsample_train(cyto_data.train, 80, 0))
-    reloaded = load_or_train_baseline(cyto_data, tmp_path, verbose=False)
+    reloaded = load_or_train_baseline(cyto_data, tmp_path, verbose=False, stamp=stamp)
     assert reloaded.kind == choice["model"]
     test = cyto_data.test.head(20)[["trustii_id", "NAME"]]
     a = run.baseline.predict(cyto_data, test, device="cpu")
@@ -92,14 +96,35 @@ def test_train_choose_save_reload_predict(cyto_data, tmp_path):
 def test_without_a_saved_choice_the_models_are_trained_and_compared(cyto_data, tmp_path, capsys):
     baseline = load_or_train_baseline(cyto_data, tmp_path, max_train_images=60, epochs=1, n_boot=20)
     out = capsys.readouterr().out
-    assert "No saved choice" in out and "Why:" in out
+    assert "Training and comparing" in out and "no saved model" in out and "Why:" in out
     assert load_choice(tmp_path)["model"] == baseline.kind
     # the forced choice file names the CNN: it is what comes back, with its reason
     choice = load_choice(tmp_path)
     choice.update(model="cnn", reason="forced by the test")
     (tmp_path / CHOICE_FILE).write_text(json.dumps(choice))
-    assert load_or_train_baseline(cyto_data, tmp_path, verbose=True).kind == "cnn"
-    assert "forced by the test" in capsys.readouterr().out
+    assert load_or_train_baseline(cyto_data, tmp_path, verbose=True, max_train_images=60, epochs=1).kind == "cnn"
+    out = capsys.readouterr().out
+    assert "forced by the test" in out and "Reloaded" in out
+
+
+def test_a_model_trained_on_other_data_is_retrained_and_says_why(cyto_source, cyto_data, twin, tmp_path, capsys):
+    settings = dict(max_train_images=60, epochs=1, seed=0)
+    stamp = baseline_stamp(cyto_source, quick=True, **settings)
+    train_baseline(cyto_data, tmp_path, n_boot=20, progress=False, stamp=stamp, **settings)
+    assert read_stamp(tmp_path / CHOICE_FILE) == stamp
+    other = twin("cytologia", size="quick", seed=1)  # another twin: other data, same settings
+    other_data = read_dataset(other.data_dir)
+    capsys.readouterr()
+    load_or_train_baseline(other_data, tmp_path, stamp=baseline_stamp(other, quick=True, **settings), n_boot=20,
+                           **settings)
+    out = capsys.readouterr().out
+    assert "trained on other data" in out and "seed 0" in out and "seed 1" in out
+    # the stamp now names the new data: asked again, the model is reloaded
+    load_or_train_baseline(other_data, tmp_path, stamp=baseline_stamp(other, quick=True, **settings), **settings)
+    assert "Reloaded" in capsys.readouterr().out
+    # another setting (more epochs) is stale too
+    reason = stale_reason(tmp_path / CHOICE_FILE, baseline_stamp(other, quick=True, **{**settings, "epochs": 3}))
+    assert "epochs" in reason
 
 
 def test_baseline_module_is_a_deprecated_stub():

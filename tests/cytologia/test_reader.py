@@ -67,7 +67,7 @@ def test_missing_column_is_a_clear_error(broken):
 def test_check_data_lists_errors_and_warnings(broken):
     found = check_data(broken)
     kinds = {(f.severity, f.kind, f.column) for f in found}
-    assert ("error", "missing_file", None) in kinds and ("error", "unreadable_file", None) in kinds
+    assert ("error", "missing_file", None) in kinds and ("error", "truncated_image", None) in kinds
     assert ("warning", "unknown_code", "class") in kinds
     past = [f for f in found if f.kind == "box_past_border"]
     assert {f.column for f in past} == {"x1", "y1"}

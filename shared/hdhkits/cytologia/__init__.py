@@ -7,9 +7,11 @@ Modules: :mod:`.classes` (the 23 codes, counts, morphology), :mod:`.drawing` and
 :mod:`.detector` (stain-based detector), :mod:`.features` (crops, hand-made features),
 :mod:`.cnn` (small torch CNN), :mod:`.baselines` (the pipeline, the oracle), :mod:`.problem`.
 
-torch is an optional dependency of the helper package: the names that need it
-(:mod:`.cnn`, :mod:`.baselines`) are imported on first use, so the problem definition,
-the twin, the reader and the metric work without it.
+torch is an optional dependency of the helper package: :mod:`.cnn` needs it, and its
+names (and those of :mod:`.baselines`, which imports :mod:`.cnn` only inside the functions
+that train or run the CNN) are imported on first use, so the problem definition, the twin,
+the reader, the metric and ``oracle_score`` work without it. Asking for a name of
+:mod:`.cnn` without torch raises a ``ModuleNotFoundError`` that says how to install it.
 """
 import importlib
 from .classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, TRAIN_COUNTS
@@ -37,7 +39,7 @@ __all__ = [
     "amp_setup", "set_threads",
     "oracle_score", "cross_validate_classical", "subsample_train", "grouped_folds", "inner_split", "make_classical",
     "Baseline", "BaselineRun", "choose_model",
-    "train_baseline", "load_choice", "load_or_train_baseline",
+    "train_baseline", "load_choice", "load_or_train_baseline", "baseline_stamp",
     "PROBLEM", "CytologiaProblem", "SUBMISSION_SPEC", "check_submission_rules",
 ]
 
@@ -48,13 +50,20 @@ _LAZY = {
     **{n: "baselines" for n in ("oracle_score", "cross_validate_classical", "subsample_train", "grouped_folds",
                                 "inner_split", "make_classical", "Baseline",
                                "BaselineRun", "choose_model", "train_baseline", "load_choice",
-                               "load_or_train_baseline")},
+                               "load_or_train_baseline", "baseline_stamp")},
 }
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        try:
+            module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != "torch" and not str(exc.name or "").startswith("torch."):
+                raise
+            raise ModuleNotFoundError(f"hdhkits.cytologia.{name} needs torch, an optional dependency: "
+                                      f"pip install 'hdhkits[torch]'", name="torch") from None
+        value = getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

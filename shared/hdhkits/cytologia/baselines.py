@@ -16,24 +16,30 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING, Any, Callable
+
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedGroupKFold
 
-from .cnn import CHECKPOINT_FILE, CellNet, TrainConfig, load_model, pick_device, predict_proba, save_model, train_cnn
 from .detector import StainDetector
 from .features import box_size_features, crop_features, extract_crops
 from ..evaluation import folds_from_labels, out_of_fold
+from ..fingerprint import TrainingStamp, data_fingerprint, stale_reason, write_stamp
 from ..problem import Score
 from .metric import score, score_difference_interval, score_interval
 from .reader import CytologiaData
 
+if TYPE_CHECKING:  # torch is optional: .cnn is imported inside the functions that train or run the CNN
+    import torch
+
+    from .cnn import CellNet, TrainConfig
+
 __all__ = ["DETECTOR_FILE", "CHOICE_FILE", "FOREST_FILE", "MODEL_NAMES", "oracle_score", "cross_validate_classical",
            "subsample_train", "grouped_folds",
            "inner_split", "make_classical", "Baseline", "BaselineRun", "choose_model", "train_baseline",
-           "load_choice", "load_or_train_baseline"]
+           "load_choice", "load_or_train_baseline", "baseline_stamp"]
 
 DETECTOR_FILE = "cytologia_detector.json"
 CHOICE_FILE = "cytologia_choice.json"
@@ -175,6 +181,8 @@ class Baseline:
         if self.kind == "forest":
             boxes["class"] = self.model.predict(crop_features(crops, boxes, progress=progress)) if len(boxes) else []
             return boxes
+        from .cnn import pick_device, predict_proba
+
         proba = predict_proba(self.model, crops, box_size_features(boxes), pick_device(device or "auto"),
                               crop=int(self.meta.get("crop", 64)))
         boxes["class"] = np.asarray(self.meta["classes"])[proba.argmax(1)]
@@ -237,10 +245,28 @@ class BaselineRun:
     candidates: dict[str, Baseline] = field(default_factory=dict)  # both models, as scored
 
 
+def _fit_models(data: CytologiaData, train: pd.DataFrame, fold: np.ndarray, out: Path, cfg: TrainConfig,
+                device: Any, n_folds: int, seed: int, resume: bool, make_forest: Callable[[int], Any],
+                progress: bool) -> tuple:
+    """Train the CNN (stopping on the inner split) and the forest on the training folds."""
+    from .cnn import CHECKPOINT_FILE, train_cnn
+
+    crops = extract_crops(data, train, progress=progress)
+    labels = train["class"].to_numpy()
+    fit_idx, stop_idx = inner_split(train, fold, 0, n_folds, seed)
+    cnn, history = train_cnn(crops, box_size_features(train), labels, fit_idx, stop_idx, cfg, device=device,
+                             progress=progress, checkpoint=out / CHECKPOINT_FILE, resume=resume)
+    features = crop_features(crops, train, progress=progress)
+    forest = make_forest(seed).fit(features[fold != 0], labels[fold != 0])
+    return cnn, history, forest, features, labels, (len(fit_idx), len(stop_idx))
+
+
 def train_baseline(data: CytologiaData, output_dir: str | Path, max_train_images: int | None = None,
                    epochs: int = 12, n_folds: int = 5, seed: int = 0, config: TrainConfig | None = None,
                    device: torch.device | str | None = "auto", num_workers: int = 0, resume: bool = True,
-                   detector: StainDetector | None = None, n_boot: int = 200, progress: bool = True) -> BaselineRun:
+                   detector: StainDetector | None = None, n_boot: int = 200, progress: bool = True,
+                   make_forest: Callable[[int], Any] | None = None,
+                   stamp: TrainingStamp | None = None) -> BaselineRun:
     """Fit the detector, the CNN and the forest, score both on the hold-out fold, keep the better.
 
     Fold 0 of :func:`grouped_folds` is the hold-out fold; the detector calibration and
@@ -275,34 +301,37 @@ def train_baseline(data: CytologiaData, output_dir: str | Path, max_train_images
     n_boot : int
         Bootstrap resamples for the hold-out intervals.
     progress : bool
+    make_forest : callable, optional
+        ``make_forest(seed)`` returns the unfitted classical classifier (default
+        :func:`make_classical`; ``02_baseline`` writes one out in a cell a learner can edit).
+    stamp : TrainingStamp, optional
+        What this run trains on (:func:`baseline_stamp`), written beside the choice so that
+        :func:`load_or_train_baseline` reloads the models only for the same data and settings.
 
     Returns
     -------
     BaselineRun
     """
+    from .cnn import TrainConfig, pick_device, predict_proba, save_model
+
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     device = pick_device(device)
+    make_forest = make_forest or make_classical
     train = subsample_train(data.train, max_train_images, seed)
     fold = grouped_folds(train, n_folds, seed)
     holdout = train[fold == 0].reset_index(drop=True)
     if detector is None:
         detector = StainDetector().fit(data, names=train.loc[fold != 0, "NAME"].unique().tolist(), seed=seed)
-    crops = extract_crops(data, train, progress=progress)
-    labels = train["class"].to_numpy()
-
-    fit_idx, stop_idx = inner_split(train, fold, 0, n_folds, seed)
     cfg = config or TrainConfig(epochs=epochs, seed=seed, num_workers=num_workers)
-    cnn, history = train_cnn(crops, box_size_features(train), labels, fit_idx, stop_idx, cfg, device=device,
-                             progress=progress, checkpoint=out / CHECKPOINT_FILE, resume=resume)
-    features = crop_features(crops, train, progress=progress)
-    forest = make_classical(seed).fit(features[fold != 0], labels[fold != 0])
+    cnn, history, forest, features, labels, (n_fit, n_stop) = _fit_models(
+        data, train, fold, out, cfg, device, n_folds, seed, resume, make_forest, progress)
 
     settings = {"seed": seed, "max_train_images": max_train_images, "n_folds": n_folds, "holdout_fold": 0}
     cnn_meta = {"model": "cnn", "crop_size": 72, "crop": cfg.crop, "width": cfg.width,
                 "epochs_run": int(len(history)), "best_epoch": int(history["val_macro_f1"].idxmax() + 1),
-                "best_val_macro_f1": float(history["val_macro_f1"].max()), "n_fit_boxes": int(len(fit_idx)),
-                "n_stop_boxes": int(len(stop_idx)), "device": history.attrs.get("device"), **settings}
+                "best_val_macro_f1": float(history["val_macro_f1"].max()), "n_fit_boxes": int(n_fit),
+                "n_stop_boxes": int(n_stop), "device": history.attrs.get("device"), **settings}
     save_model(cnn, out, cnn_meta)
     detector.save(out / DETECTOR_FILE)
     cnn_meta = json.loads((out / "cytologia_cnn.json").read_text())
@@ -320,19 +349,64 @@ def train_baseline(data: CytologiaData, output_dir: str | Path, max_train_images
     choice["settings"] = {**settings, "epochs": cfg.epochs}
     chosen = candidates[choice["model"]]
     if choice["model"] == "forest":
-        import joblib
-
-        from ..files import atomic_path
-
-        refit = make_classical(seed).fit(features, labels)  # all train boxes: the choice is made, refit is cheap
+        refit = make_forest(seed).fit(features, labels)  # all train boxes: the choice is made, refit is cheap
         chosen = Baseline(detector, refit, {**chosen.meta, "n_fit_boxes": int(len(train)), "refit_on_all": True})
-        with atomic_path(out / FOREST_FILE) as tmp:
-            joblib.dump(refit, tmp, compress=3)
+        _save_forest(refit, out / FOREST_FILE)
         choice["forest_meta"] = chosen.meta
     from ..files import write_json
 
     write_json(choice, out / CHOICE_FILE)
+    if stamp is not None:
+        write_stamp(out / CHOICE_FILE, stamp)
     return BaselineRun(chosen, choice, history, holdout, predictions, candidates)
+
+
+def _save_forest(forest: Any, path: Path) -> None:
+    import joblib
+
+    from ..files import atomic_path
+
+    with atomic_path(path) as tmp:
+        joblib.dump(forest, tmp, compress=3)
+
+
+def baseline_stamp(source: Any, seed: int = 0, quick: bool = False, max_train_images: int | None = None,
+                   epochs: int = 12, n_folds: int = 5,
+                   make_forest: Callable[[int], Any] | None = None) -> TrainingStamp:
+    """What a baseline run trains on: the data's fingerprint, the seed, quick mode and the settings.
+
+    ``02_baseline`` writes it beside the models it saves (:func:`train_baseline`'s
+    ``stamp``); ``03_submission`` reloads them only when its own stamp is the same
+    (:func:`load_or_train_baseline`), else retrains and says why.
+
+    Parameters
+    ----------
+    source : DataSource or path
+        ``resolve_data``'s result, or a data folder.
+    seed : int
+    quick : bool
+    max_train_images, epochs, n_folds
+        As given to :func:`train_baseline`.
+    make_forest : callable, optional
+        The classical classifier's factory; its parameters are part of the stamp.
+
+    Returns
+    -------
+    TrainingStamp
+    """
+    from ..fingerprint import training_stamp
+    from .problem import PROBLEM
+
+    params = (make_forest or make_classical)(seed).get_params()
+    forest = {k: v for k, v in sorted(params.items()) if v is None or isinstance(v, (bool, int, float, str))}
+    settings = {"max_train_images": max_train_images, "epochs": int(epochs), "n_folds": int(n_folds),
+                "forest": forest}
+    if hasattr(source, "describe"):  # a DataSource
+        return training_stamp(source, seed=seed, quick=quick, **settings)
+    from ..files import display_path
+
+    return TrainingStamp(kit=PROBLEM.name, data=data_fingerprint(source, PROBLEM.official_files),
+                         source=str(display_path(Path(source))), seed=int(seed), quick=bool(quick), settings=settings)
 
 
 def load_choice(output_dir: str | Path) -> dict | None:
@@ -356,6 +430,8 @@ def _load_chosen(out: Path, choice: dict) -> Baseline | None:
         import joblib
 
         return Baseline(detector, joblib.load(out / FOREST_FILE), dict(choice.get("forest_meta", {"model": "forest"})))
+    from .cnn import load_model
+
     loaded = load_model(out)
     if loaded is None:
         return None
@@ -364,23 +440,43 @@ def _load_chosen(out: Path, choice: dict) -> Baseline | None:
 
 
 def load_or_train_baseline(data: CytologiaData, output_dir: str | Path, verbose: bool = True,
-                           **train_kwargs) -> Baseline:
-    """Reload the model ``02_baseline`` chose and saved in ``output_dir``, else train and choose again.
+                           stamp: TrainingStamp | None = None, **train_kwargs) -> Baseline:
+    """Reload the model ``02_baseline`` chose and saved in ``output_dir`` when it was trained on
+    this data with these settings, else train and choose again (and say why).
 
-    ``train_kwargs`` go to :func:`train_baseline`. With ``verbose``, prints which model
-    is returned and why it was chosen.
+    Parameters
+    ----------
+    data : CytologiaData
+    output_dir : str or Path
+    verbose : bool
+        Print whether the model was reloaded or retrained, why, and why it was chosen.
+    stamp : TrainingStamp, optional
+        This run's :func:`baseline_stamp`; by default built from ``data.data_dir`` and
+        ``train_kwargs`` (seed, max_train_images, epochs, n_folds; full mode).
+    **train_kwargs
+        Passed to :func:`train_baseline`.
+
+    Returns
+    -------
+    Baseline
     """
     out = Path(output_dir)
-    choice = load_choice(out)
+    if stamp is None:
+        stamp = baseline_stamp(data.data_dir, **{k: train_kwargs[k] for k in
+                                                 ("seed", "max_train_images", "epochs", "n_folds", "make_forest")
+                                                 if k in train_kwargs})
+    reason = stale_reason(out / CHOICE_FILE, stamp)
+    choice = load_choice(out) if reason is None else None
     baseline = _load_chosen(out, choice) if choice is not None else None
-    if baseline is not None:
+    if baseline is None:
+        reason = reason or "the files saved beside the choice are incomplete"
         if verbose:
-            print(f"Reloaded the model chosen by 02_baseline: {MODEL_NAMES.get(baseline.kind, baseline.kind)}.")
-    else:
-        if verbose:
-            print("No saved choice: training and comparing the CNN and the forest (as 02_baseline does).")
-        run = train_baseline(data, out, progress=verbose, **train_kwargs)
+            print(f"Training and comparing the CNN and the forest (as 02_baseline does): {reason}.")
+        run = train_baseline(data, out, progress=verbose, stamp=stamp, **train_kwargs)
         baseline, choice = run.baseline, run.choice
+    elif verbose:
+        print(f"Reloaded the model chosen by 02_baseline: {MODEL_NAMES.get(baseline.kind, baseline.kind)} "
+              f"(trained on this data with these settings).")
     if verbose:
         print(f"Why: {choice['reason']}.")
     return baseline

@@ -223,7 +223,7 @@ class StainDetector:
         groups = table.groupby("NAME", sort=False).indices
         iterator = groups.items()
         if progress:
-            from tqdm.auto import tqdm
+            from ..notebook import tqdm
             iterator = tqdm(iterator, total=len(groups), desc="detecting cells")
         readable = data.images.set_index("NAME")["readable"]
         sizes = data.images.set_index("NAME")[["height", "width"]]

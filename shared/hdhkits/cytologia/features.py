@@ -13,6 +13,7 @@ import pandas as pd
 from PIL import Image
 from scipy import ndimage
 
+from .images import open_image
 from .reader import CytologiaData
 
 __all__ = ["extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES"]
@@ -47,11 +48,11 @@ def extract_crops(data: CytologiaData, table: pd.DataFrame, size: int = 72, marg
     boxes = table[_BOX].to_numpy(float)
     iterator = groups.items()
     if progress:
-        from tqdm.auto import tqdm
+        from ..notebook import tqdm
         iterator = tqdm(iterator, total=len(groups), desc="cropping cells")
     for name, idx in iterator:
         try:
-            with Image.open(data.image_path(name)) as im:
+            with open_image(data.image_path(name)) as im:
                 im = im.convert("RGB")
                 for i in idx:
                     x1, y1, x2, y2 = boxes[i]
@@ -136,7 +137,7 @@ def crop_features(crops: np.ndarray, boxes: pd.DataFrame, progress: bool = False
     centre = rr < 1.0
     iterator = range(n)
     if progress:
-        from tqdm.auto import tqdm
+        from ..notebook import tqdm
         iterator = tqdm(iterator, desc="features")
     for i in iterator:
         feats[i, col:] = _shape_features(od[i], centre, rr, s)
@@ -213,12 +214,12 @@ def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.Data
     names = list(names)
     iterator = names
     if progress:
-        from tqdm.auto import tqdm
+        from ..notebook import tqdm
         iterator = tqdm(names, desc="stain colours")
     rows = []
     for name in iterator:
         try:
-            with Image.open(data.image_path(name)) as im:
+            with open_image(data.image_path(name)) as im:
                 im.draft("RGB", (96, 96))
                 px = np.asarray(im.convert("RGB")).reshape(-1, 3).astype(float)
         except (OSError, ValueError):

@@ -44,41 +44,34 @@ def _rows_text(rows: tuple[int, ...], count: int) -> str:
 
 
 def image_sizes(folder: str | Path, names: Iterable[str]) -> pd.DataFrame:
-    """Width and height of images from their headers (no decoding).
+    """Width and height of images from their headers (no decoding), and what is wrong with each.
 
     Parameters
     ----------
     folder : path
         The images folder.
     names : iterable of str
-        Image file names (duplicates are read once).
+        Image file names (duplicates are read once). A name leaving the folder is refused
+        and never opened (:func:`hdhkits.cytologia.images.name_problem`).
 
     Returns
     -------
     DataFrame
-        Indexed by ``NAME``: ``width``, ``height`` (0 when unknown) and ``status``
-        (``"ok"``, ``"missing"`` or the error text of an unreadable header).
+        Indexed by ``NAME``: ``width``, ``height`` (0 when unknown), ``status`` (``"ok"``,
+        ``"missing"`` or what is wrong), ``kind`` and ``detail``
+        (:func:`hdhkits.cytologia.images.probe_image`).
     """
-    from PIL import Image  # here, so that scoring a submission without images needs no PIL
+    from .images import header_table
 
-    folder = Path(folder)
-    rows = []
-    for name in pd.unique(pd.Series(list(names), dtype=object).astype(str)):
-        path = folder / name
-        if not path.is_file():
-            rows.append((name, 0, 0, "missing"))
-            continue
-        try:
-            with Image.open(path) as im:
-                w, h = im.size
-            rows.append((name, int(w), int(h), "ok"))
-        except (OSError, ValueError, SyntaxError) as exc:
-            rows.append((name, 0, 0, str(exc) or type(exc).__name__))
-    return pd.DataFrame(rows, columns=["NAME", "width", "height", "status"]).set_index("NAME")
+    table = header_table(folder, names)
+    table["status"] = table["detail"].where(~table["kind"].isin(["ok", "missing"]), table["kind"])
+    return table[["width", "height", "status", "kind", "detail"]]
 
 
 def image_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Finding]:
-    """Errors for images named in the CSV files but absent or unreadable, then the size warning."""
+    """Errors for images named in the CSV files but absent or unusable, then the size warning."""
+    from .images import header_findings
+
     found = []
     folder = f"{images_dir.rstrip('/')}/"
     missing = sizes.index[sizes["status"] == "missing"]
@@ -86,12 +79,7 @@ def image_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Find
         found.append(error(f"{len(missing)} image(s) named in train.csv or test.csv are not in the images folder, "
                            f"e.g. {', '.join(missing[:3])}", file=folder, count=len(missing), kind="missing_file",
                            fix="copy every image of the release into the images folder"))
-    bad = sizes[~sizes["status"].isin(["ok", "missing"])]
-    if len(bad):
-        found.append(error(f"{len(bad)} image(s) cannot be opened, e.g. {bad.index[0]} ({bad['status'].iloc[0]})",
-                           file=folder, count=len(bad), kind="unreadable_file",
-                           fix="download or extract those images again"))
-    return found + image_size_findings(sizes, images_dir)
+    return found + header_findings(sizes, images_dir) + image_size_findings(sizes, images_dir)
 
 
 def image_size_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Finding]:

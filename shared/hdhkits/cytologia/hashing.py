@@ -51,7 +51,9 @@ def image_phash(path: str | Path) -> int:
     OSError
         The file is missing or cannot be decoded.
     """
-    with Image.open(path) as im:
+    from .images import open_image
+
+    with open_image(path) as im:
         im.draft("RGB", (64, 64))  # JPEG decodes at 1/2 .. 1/8 scale: much faster
         return phash(im)
 

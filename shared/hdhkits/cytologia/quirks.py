@@ -128,9 +128,10 @@ QUIRKS: tuple[Quirk, ...] = (
           "a class code outside the 23 in train.csv (not reported in the official file: a guard)",
           _unknown_class, "unknown_code", "train.csv", "class", in_twin=False),
     Quirk("duplicated_image",
-          "the same picture under two names (about 150 in the official train set); check does not decode "
-          "images, the reader's perceptual hash finds them and the folds keep them together",
-          _duplicate_image, None),
+          "the same picture under two names (about 150 in the official train set); check finds byte-identical "
+          "copies (hashing only files of equal size), the reader's perceptual hash finds re-saved ones too, and "
+          "the folds keep each group together",
+          _duplicate_image, "duplicate_image", "images/"),
     Quirk("jpeg_extraneous_bytes",
           "JPEGs that decode with an 'extraneous bytes before marker' warning (a few in the official set); "
           "they open and decode normally",

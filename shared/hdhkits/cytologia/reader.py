@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 
 from ..files import display_path
 from ..findings import Finding
 from ..schema import DataError
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
+from .images import ImageRefused, name_problem, open_image, probe_image
 # the layout moved to .schema; re-exported here, where earlier releases defined it
 from .schema import TEST_SCHEMA, TRAIN_SCHEMA, check_folder_images, layout_problems, read_csv_checked
 
@@ -109,18 +109,28 @@ class CytologiaData:
     report: DataReport
 
     def image_path(self, name: str) -> Path:
-        """Path of an image file."""
+        """Path of an image file; a name leaving the images folder raises :class:`ImageRefused` (an OSError)."""
+        unsafe = name_problem(self.images_dir, name)
+        if unsafe is not None:
+            raise ImageRefused(f"{name!r} is {unsafe}: refused, never opened")
         return self.images_dir / name
 
     def load_image(self, name: str) -> np.ndarray:
         """An image as RGB uint8 (H, W, 3); raises :class:`DataError` naming the file."""
-        return load_rgb(self.images_dir / name)
+        try:
+            path = self.image_path(name)
+        except ImageRefused as exc:
+            raise DataError(self.images_dir / str(name), [str(exc)]) from None
+        return load_rgb(path)
 
 
 def load_rgb(path: str | Path) -> np.ndarray:
-    """Read an image as RGB uint8, with an error that names the file."""
+    """Read an image as RGB uint8, with an error that names the file.
+
+    An image larger than ``MAX_SIDE`` px a side is refused before decoding.
+    """
     try:
-        with Image.open(path) as im:
+        with open_image(path) as im:
             return np.asarray(im.convert("RGB"))
     except (OSError, ValueError) as exc:
         raise DataError(path, [f"cannot read the image: {exc}"]) from None
@@ -134,9 +144,9 @@ def check_folder(data_dir: str | Path, images_dir: str = "images") -> list[Findi
 
 
 def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:
-    """Width, height, readable, hash, error message of one image."""
+    """Width, height, readable, hash, error message of one image (its header already checked)."""
     try:
-        with Image.open(path) as im:
+        with open_image(path) as im:
             w, h = im.size
             if with_hash:
                 im.draft("RGB", (64, 64))  # JPEG decodes at reduced scale: fast
@@ -206,16 +216,22 @@ def _read_images(train: pd.DataFrame, test: pd.DataFrame, img_dir: Path, report:
     split[pd.unique(train["NAME"])] = "train"
     iterator = names
     if progress:
-        from tqdm.auto import tqdm
+        from ..notebook import tqdm
         iterator = tqdm(names, desc="reading images")
     rows = []
     for name in iterator:
-        path = img_dir / name
-        if not path.is_file():
+        # the check's header probe first: names leaving the folder, empty, cut, misnamed or
+        # oversized files are never decoded
+        w, h, kind, detail = probe_image(img_dir, name)
+        if kind == "missing":
             report.missing_images.append(name)
             rows.append((name, 0, 0, False, 0))
             continue
-        w, h, ok, hsh, err = _probe(path, hash_images)
+        if kind != "ok":
+            report.unreadable_images[name] = detail
+            rows.append((name, w, h, False, 0))
+            continue
+        w, h, ok, hsh, err = _probe(img_dir / name, hash_images)
         if not ok:
             report.unreadable_images[name] = err
         rows.append((name, w, h, ok, hsh))

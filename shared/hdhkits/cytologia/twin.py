@@ -287,7 +287,7 @@ def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Pat
         iterator = map(_render_one, tasks)
     try:
         if progress:
-            from tqdm.auto import tqdm
+            from ..notebook import tqdm
             iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
         for idx, boxes in iterator:
             results[idx] = boxes

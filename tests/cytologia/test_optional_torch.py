@@ -1,0 +1,50 @@
+"""CYTOLOGIA without torch (Colab users may lack it): the contract modules import, cnn names say how to install."""
+import subprocess
+import sys
+import textwrap
+
+# torch made unimportable in a fresh interpreter (already-imported modules would hide it here)
+NO_TORCH = textwrap.dedent("""
+    import sys
+
+    class NoTorch:
+        def find_spec(self, name, path=None, target=None):
+            if name == "torch" or name.startswith("torch."):
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+            return None
+
+    sys.meta_path.insert(0, NoTorch())
+""")
+
+
+def _run(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", NO_TORCH + textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_baselines_import_and_oracle_score_without_torch():
+    done = _run("""
+        import pandas as pd
+        from hdhkits.cytologia import baselines, oracle_score
+        truth = pd.DataFrame({"trustii_id": [1], "NAME": ["a.jpg"], "x1": [0], "y1": [0], "x2": [10], "y2": [10],
+                              "class": ["PNN"]})
+        print(oracle_score(truth).value, "torch" in sys.modules)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1.0", "False"]
+
+
+def test_a_cnn_name_without_torch_says_how_to_install_it():
+    done = _run("""
+        import hdhkits.cytologia as kit
+        try:
+            kit.CellNet
+        except ModuleNotFoundError as exc:
+            print(exc.name)
+            print(exc)
+    """)
+    assert done.returncode == 0, done.stderr
+    name, message = done.stdout.splitlines()
+    assert name == "torch"
+    assert message == ("hdhkits.cytologia.CellNet needs torch, an optional dependency: "
+                       "pip install 'hdhkits[torch]'")
