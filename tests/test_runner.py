@@ -187,3 +187,68 @@ def test_a_worker_that_dies_is_a_failure_not_a_traceback(kits, tmp_path):
     assert [(r.kit, r.status) for r in runs][:3] == [("dies", "failed"), ("dies", "skipped"), ("dies", "skipped")]
     assert "the process running dies stopped" in runs[0].error
     assert [r.kit for r in runs[3:]] == ["toy"] * 3  # reported too, whether its worker finished or not
+
+
+def test_an_executed_copy_appears_only_when_its_notebook_ends(kits, tmp_path):
+    # papermill saves after every cell: the copy is written under a hidden name, renamed at the end
+    write(kits, "01_exploration.ipynb", _notebook(
+        "import pathlib\n"
+        "executed = pathlib.Path(output_dir) / 'executed'\n"
+        "print(sorted(p.name for p in executed.iterdir()))"))
+    run = run_kit(Toy(), tmp_path / "out", kits_dir=kits, notebooks=["01_exploration.ipynb"])[0]
+    assert run.status == "ok"
+    assert "['.01_exploration.partial.ipynb']" in run.executed.read_text()  # what the notebook saw
+    assert sorted(p.name for p in run.executed.parent.iterdir()) == ["01_exploration.ipynb"]
+
+
+def _interrupt_cli_run(kits_dir, out, *argv):
+    """`hdhkits run ... --kits-dir` in a subprocess, Ctrl-C once a second notebook is running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen([sys.executable, "-m", "hdhkits.cli", "run", *argv, "--out", str(out),
+                             "--kits-dir", str(kits_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob("*/executed/.02_baseline.partial.ipynb")):
+        time.sleep(0.1)
+    time.sleep(1.0)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    _, alive = psutil.wait_procs(children, timeout=15)
+    return proc.returncode, err, alive
+
+
+def _slow_kit(kits, kit):
+    (kits / kit).mkdir(exist_ok=True)
+    nbformat.write(_notebook("print('quick')"), kits / kit / "01_exploration.ipynb")
+    nbformat.write(_notebook("print('starts')", "import time; time.sleep(120)"), kits / kit / "02_baseline.ipynb")
+    nbformat.write(_notebook("print('never')"), kits / kit / "03_submission.ipynb")
+
+
+def test_ctrl_c_keeps_finished_notebooks_and_removes_the_partial_one(kits, tmp_path):
+    _slow_kit(kits, "annitia")  # the CLI wants a kit's name; the notebooks are the test's
+    out = tmp_path / "out"
+    code, err, alive = _interrupt_cli_run(kits, out, "annitia", "--quick")
+    assert code == 130, err
+    assert err.strip() == ("interrupted; kept the notebooks that finished: annitia/01_exploration.ipynb "
+                           "(partial copies removed)")
+    assert sorted(p.name for p in (out / "annitia" / "executed").iterdir()) == ["01_exploration.ipynb"]
+    assert alive == []  # runner's kernels shut down
+
+
+def test_ctrl_c_stops_parallel_workers_quietly(kits, tmp_path):
+    for kit in ("annitia", "cardihack"):
+        _slow_kit(kits, kit)
+    out = tmp_path / "out"
+    code, err, alive = _interrupt_cli_run(kits, out, "all", "--quick", "--jobs", "2")
+    assert code == 130, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted; kept the notebooks that finished: ")
+    assert "Traceback" not in err and not list(out.rglob(".*.partial.ipynb"))
+    assert alive == []  # workers and their kernels

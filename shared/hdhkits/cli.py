@@ -260,7 +260,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         report = build_report(out)
         print(f"Report: {report.resolve()} ({wall:.0f} s in all)")
     except (OSError, ValueError) as exc:  # the runs happened and are summarised above; say why there is no report
-        print(f"report.html not written: {exc}; rebuild it with `hdhkits run --report-only {out}`", file=sys.stderr)
+        print(f"error: {out / 'report.html'}: not written ({exc}); rebuild it with `hdhkits run --report-only {out}`",
+              file=sys.stderr)
     failures = [r for r in runs if r.status == "failed"]
     for r in failures:
         where = f"; the failed executed notebook is {r.executed}" if r.executed else ""

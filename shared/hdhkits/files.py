@@ -52,6 +52,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        _default_mode(tmp_path, 0o666)
         os.replace(tmp_path, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -80,6 +81,7 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
         raise
     try:
         yield tmp
+        _default_mode(tmp, 0o777)
         _replace_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -88,6 +90,14 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _default_mode(path: Path, mode: int) -> None:
+    """Give ``path`` the permissions a plain ``open``/``mkdir`` would (mkstemp and mkdtemp make them private)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        path.chmod(mode & ~umask)
 
 
 def _replace_dir(new: Path, target: Path) -> None:
