@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
+import re
 import sys
 import time
 import zipfile
@@ -452,19 +454,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def format_data_error(exc: DataError) -> str:
+def format_data_error(exc: DataError, limit: int = 12) -> str:
     """A :class:`DataError` in the CLI's shape: one ``error: <file>: <what>; <fix>`` line per problem.
 
     A problem that names a file of the folder in error is shown with that file's path;
-    several problems get a first line saying how many.
+    several problems get a first line saying how many, and only the first ``limit`` are shown.
     """
     lines = []
-    for finding in exc.findings:
+    for finding in exc.findings[:limit]:
         where = exc.path / finding.file if finding.file else exc.path
         what = finding.message + (f"; {finding.fix}" if finding.fix else "")
         lines.append(f"error: {_shaped(where, what, 'fix it and run the command again')}")
-    if len(lines) > 1:
-        lines.insert(0, f"error: {exc.path}: {len(lines)} problems; fix each one listed below")
+    if len(exc.findings) > 1:
+        lines.insert(0, f"error: {exc.path}: {len(exc.findings)} problems; fix each one listed below")
+    if len(exc.findings) > limit:  # a wrong delimiter makes one per column: the first ones tell the story
+        lines.append(f"  ... and {len(exc.findings) - limit} more (`hdhkits check` on the folder lists them all)")
     return "\n".join(lines)
 
 
@@ -489,9 +493,23 @@ def _output_place(args: argparse.Namespace) -> str:
     return str(cache_root())  # validate without --data generates the twin there
 
 
+_TEMPORARY = re.compile(r"^\.(?P<name>.+?)(\.[A-Za-z0-9_]{6,}\.tmp|\.partial\.ipynb)$")
+
+
+def _visible(filename: str | bytes) -> str:
+    """The file the user asked for, where an error names the hidden temporary it was written through."""
+    path = Path(os.fsdecode(filename))
+    for part in (path, *path.parents):
+        match = _TEMPORARY.match(part.name)
+        if match:
+            name = match["name"] + (".ipynb" if part.name.endswith(".partial.ipynb") else "")
+            return str(part.with_name(name) / path.relative_to(part))
+    return str(path)
+
+
 def format_os_error(exc: OSError, args: argparse.Namespace) -> str:
     """A refused file operation in the CLI's shape, naming the file (or the command's output)."""
-    where = exc.filename or _output_place(args)
+    where = _visible(exc.filename) if exc.filename else _output_place(args)
     what, fix = _OS_FIXES.get(exc.errno, (exc.strerror or str(exc), "check the path, its permissions and "
                                           "the free space"))
     return f"error: {where}: {what}; {fix}"
