@@ -2,10 +2,12 @@
 
 Modules: :mod:`.classes` (the 23 codes, counts, morphology), :mod:`.drawing` and
 :mod:`.twin` (synthetic twin), :mod:`.schema` (file layout, ``check_data``, table readers),
-:mod:`.reader` (images + tables reader and its report),
+:mod:`.reader` (images + tables reader and its report), :mod:`.images` (image headers, names
+leaving the folder, ``MAX_SIDE``, byte-identical duplicates, ``open_image``),
 :mod:`.hashing` (perceptual hash, duplicates), :mod:`.metric` (reconstructed score, bootstrap intervals),
 :mod:`.detector` (stain-based detector), :mod:`.features` (crops, hand-made features),
-:mod:`.cnn` (small torch CNN), :mod:`.baselines` (the pipeline, the oracle), :mod:`.problem`.
+:mod:`.cnn` (small torch CNN), :mod:`.baselines` (the pipeline, the oracle, the models' stamp),
+:mod:`.problem`, :mod:`.teaching` (exercises, goals and traps for a workshop).
 
 torch is an optional dependency of the helper package: :mod:`.cnn` needs it, and its
 names (and those of :mod:`.baselines`, which imports :mod:`.cnn` only inside the functions

@@ -36,7 +36,7 @@ def mosaic(images: Sequence[np.ndarray | Image.Image], labels: Sequence[str] | N
         r, c = divmod(i, cols)
         out.paste(im.convert("RGB").resize((tile, tile), Image.Resampling.BILINEAR), (c * tile, r * (tile + cap) + cap))
         if labels is not None:
-            d.text((c * tile + 3, r * (tile + cap) + 1), str(labels[i])[:22], fill=(0, 0, 0))
+            d.text((c * tile + 3, r * (tile + cap) + 1), str(labels[i])[:max(22, tile // 6)], fill=(0, 0, 0))
     return out
 
 

@@ -1,0 +1,58 @@
+"""What a facilitator needs to teach with the CYTOLOGIA kit (``hdhkits workshop cytologia``).
+
+The exercises sit in the notebooks (``### BEGIN SOLUTION`` / ``### END SOLUTION`` then
+``check_answer``); :data:`TEACHING` lists them with the goals, the traps to stress and the
+measured quick-mode run times the workshop schedule is built from.
+``tests/cytologia/test_teaching.py`` checks that every exercise listed here is a
+``check_answer`` of its notebook and the other way round.
+"""
+from __future__ import annotations
+
+from ..exercises import Exercise, Teaching
+
+__all__ = ["TEACHING"]
+
+TEACHING = Teaching(
+    goals=(
+        "Read a detection + classification data set: one row per cell in train.csv, one row per cell to find "
+        "in test.csv, and what the images folder holds beyond the layout.",
+        "Compute the reconstructed score by hand: GIoU of a box, the GIoU term, and a macro-F1 in which every "
+        "one of the 23 classes weighs the same.",
+        "Validate honestly: folds grouped by duplicate image, early stopping on an inner split, bootstrap "
+        "intervals over images rather than boxes.",
+        "Compare a small CNN with hand-made features and a random forest on the same detector boxes, and read "
+        "per-class F1, the confusion matrix and misclassified crops.",
+        "Write a submission that the validator accepts, from a model trained on the data it predicts.",
+    ),
+    traps=(
+        "Images with two or more cells: 6.5 % of the real train images (5.2 % hold two, 0.8 % three, up to 11); "
+        "test.csv has one row per cell, so a one-box-per-image detector loses those cells "
+        "(01_exploration prints the count and the rows left without their cell).",
+        "Duplicated images: about 150 in the real train set; copies that straddle folds flatter the validation "
+        "score (02_baseline prints 'duplicate groups split across folds: 0'; check names byte-identical copies).",
+        "Macro-F1 is 80 % of the score: rare classes (SS has 714 real train boxes against 6,827 for PNN) weigh "
+        "as much as PNN; a class never predicted scores 0.",
+        "Boxes past the image border: about 1,000 real boxes (1.9 %), x1 or y1 below 0 on 0.4 % (down to -85); "
+        "clipped for training, scored as given.",
+        "A model saved by 02_baseline on the twin is not a model of the official data: 03_submission reloads "
+        "it only when the data and settings match and otherwise retrains, saying why.",
+        "Scores on the twin say the code works, not how it ranks: top real scores were above 0.93.",
+    ),
+    exercises=(
+        Exercise("01_exploration.ipynb", "images with two or more cells", 5),
+        Exercise("02_baseline.ipynb", "one GIoU by hand", 10),
+        Exercise("02_baseline.ipynb", "macro-F1 of a tiny example", 10),
+        Exercise("03_submission.ipynb", "break a submission and read the validator", 10),
+    ),
+    # measured: one run each in quick mode (HDHKITS_QUICK=1, twin already cached, 03 reloading 02's
+    # model), 2 CPU cores shared with other jobs
+    quick_seconds={"01_exploration.ipynb": 16.0, "02_baseline.ipynb": 58.0, "03_submission.ipynb": 16.0},
+    slow_machine=(
+        "Run the notebooks in quick mode (HDHKITS_QUICK=1, the default of the workshop pack): the small twin and "
+        "5 CNN epochs. If 02_baseline is still slow, set epochs = 2 and max_train_images = 150 in its parameters "
+        "cell and in 03_submission's (with other values, 03 retrains and says why), or let slow machines read "
+        "the solution notebooks' committed outputs instead of running them. On Colab, a GPU runtime is not needed in quick "
+        "mode. Generating the twin once beforehand (hdhkits data cytologia --size quick) saves a few seconds "
+        "per notebook."
+    ),
+)

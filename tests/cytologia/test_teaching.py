@@ -1,0 +1,119 @@
+"""The CYTOLOGIA exercises: TEACHING matches the notebooks, solutions pass, student cells run."""
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from hdhkits.cytologia.teaching import TEACHING
+from hdhkits.exercises import BEGIN, CORRECT, NOT_ATTEMPTED, YOUR_TURN, check_answer, has_solution, student_source
+
+KIT = Path(__file__).resolve().parents[2] / "kits" / "cytologia"
+NOTEBOOKS = sorted(p.name for p in KIT.glob("0*.ipynb"))
+
+
+def _cells(notebook: str) -> list[dict]:
+    return json.loads((KIT / notebook).read_text())["cells"]
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def _titles(source: str) -> list[str]:
+    """The titles of the check_answer calls of a cell (first argument, a string literal)."""
+    return [node.args[0].value for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_answer"
+            and node.args and isinstance(node.args[0], ast.Constant)]
+
+
+def _exercise_cells() -> list[tuple[str, int, dict]]:
+    return [(nb, i, cell) for nb in NOTEBOOKS for i, cell in enumerate(_cells(nb))
+            if cell["cell_type"] == "code" and has_solution(_source(cell))]
+
+
+def test_every_exercise_is_in_its_notebook_and_the_other_way_round():
+    listed = {(e.notebook, e.title) for e in TEACHING.exercises}
+    found = {(nb, title) for nb, _, cell in _exercise_cells() for title in _titles(_source(cell))}
+    assert listed == found
+    assert 3 <= len(listed) <= 5 and {nb for nb, _ in listed} == set(NOTEBOOKS)
+    assert set(TEACHING.quick_seconds) == set(NOTEBOOKS) and all(s > 0 for s in TEACHING.quick_seconds.values())
+    assert 4 <= len(TEACHING.goals) <= 6 and TEACHING.traps and TEACHING.slow_machine
+
+
+def test_each_exercise_is_announced_by_a_numbered_markdown_cell():
+    number = 0
+    for nb in NOTEBOOKS:
+        cells = _cells(nb)
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] == "code" and has_solution(_source(cell)):
+                number += 1
+                title = _titles(_source(cell))[0]
+                heading = _source(cells[i - 1]).splitlines()[0]
+                assert heading == f"### Exercise {number}: {title}", (nb, i)
+
+
+@pytest.mark.parametrize("nb, index, cell", _exercise_cells(), ids=lambda v: v if isinstance(v, str) else None)
+def test_committed_solution_prints_correct(nb, index, cell):
+    lines = [line for out in cell.get("outputs", []) if out.get("output_type") == "stream"
+             for line in "".join(out["text"]).splitlines() if line.split(": ")[0] in _titles(_source(cell))]
+    assert lines and all(line.endswith(CORRECT) for line in lines), lines
+
+
+def test_later_cells_never_use_what_an_exercise_assigns():
+    for nb in NOTEBOOKS:
+        cells = _cells(nb)
+        for i, cell in enumerate(cells):
+            if cell["cell_type"] != "code" or not has_solution(_source(cell)):
+                continue
+            block = _source(cell).split(BEGIN, 1)[1].split("### END SOLUTION", 1)[0]
+            assigned = {t.id for node in ast.parse(block).body if isinstance(node, ast.Assign)
+                        for t in node.targets if isinstance(t, ast.Name)}
+            for later in cells[i + 1:]:
+                if later["cell_type"] == "code":
+                    code = "\n".join(line for line in _source(later).splitlines()
+                                     if not line.lstrip().startswith(("%", "!")))  # IPython magics
+                    used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
+                    assert not assigned & used, (nb, i, assigned & used)
+
+
+@pytest.mark.parametrize("nb, index, cell", _exercise_cells(), ids=lambda v: v if isinstance(v, str) else None)
+def test_student_cell_runs_and_says_not_attempted(nb, index, cell, capsys):
+    student = student_source(_source(cell))
+    assert YOUR_TURN in student and "BEGIN SOLUTION" not in student
+    # the names the cell reads besides the solution's, as harmless stand-ins: the cell must run with them
+    scope = {"check_answer": check_answer, "__builtins__": __builtins__}
+    tree = ast.parse(student)
+    stand_in = _StandIn()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in scope \
+                and not hasattr(__builtins__, node.id) and node.id not in (__builtins__ if isinstance(__builtins__, dict) else {}):
+            scope[node.id] = stand_in
+    exec(compile(student, f"{nb}[{index}]", "exec"), scope)
+    out = capsys.readouterr().out
+    assert NOT_ATTEMPTED in out
+
+
+class _StandIn:
+    """Anything a cell reads: indexing, calls and arithmetic give stand-ins again."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __ge__(self, other):
+        return self
+
+    def __int__(self):
+        return 0
+
+    def __float__(self):
+        return 0.0
+
+    def __format__(self, spec):
+        return "stand-in"
