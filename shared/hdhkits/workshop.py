@@ -399,8 +399,9 @@ def plan_schedule(teachings: Mapping[str, Teaching], minutes: int) -> Schedule:
     content = _choose(blocks, minutes - fixed)
     if pause:
         content = _with_break(content)
+    first = content[0].kit if content else next(iter(teachings), "<kit>")
     welcome = Slot(0, WELCOME_MINUTES, "", "", "welcome: the challenge(s), the pack's folders, open "
-                   "student/01_exploration.ipynb and run the first cells")
+                   f"{first}/student/01_exploration.ipynb and run the first cells")
     wrap_up = Slot(0, WRAP_UP_MINUTES, "", "", "wrap-up: the traps again, where the solutions are, how to "
                    "point the kit at the official files")
     slots, start = [], 0
@@ -442,6 +443,9 @@ def _fit_section(schedule: Schedule, teachings: Mapping[str, Teaching]) -> list[
     lines = [f"The slots take {schedule.used} of the {n} minutes. Each notebook's slot is "
              f"{WALKTHROUGH_MINUTES} minutes of walk-through, its exercises, and its run time in quick mode "
              "rounded up to the minute."]
+    if n - schedule.used >= 10:
+        lines[0] += (f" The {n - schedule.used} minutes left are yours: questions, the traps discussed at "
+                     "length, a learner's own model, or pointing the kit at the official files.")
     if len(teachings) > 1 or schedule.left_out:
         lines += ["", f"### Which kits fit {n} minutes", "",
                   "| kit | minutes it needs on its own | in this schedule |", "|---|---|---|"]
@@ -485,7 +489,8 @@ def _kit_section(kit: str, teaching: Teaching) -> list[str]:
 
 def _general_sections(kits: Sequence[str]) -> list[str]:
     """Slow machines, offline, Colab, the truth: the same for every kit."""
-    spec = f"hdhkits[torch] @ git+{REPOSITORY}@{RELEASE_TAG}"
+    extra = "[torch]" if "cytologia" in kits else ""  # the CNN of CYTOLOGIA's baseline needs torch
+    spec = f"hdhkits{extra} @ git+{REPOSITORY}@{RELEASE_TAG}"
     example = kits[0]
     return ["", "## If a machine is slow (any kit)", "",
             "- The notebooks already run in quick mode (`quick = True`: the small twin, light models); the run "
@@ -517,7 +522,7 @@ def _general_sections(kits: Sequence[str]) -> list[str]:
             "  !unzip -q -o /content/<the zip>.zip -d /content/workshop",
             f"  %cd /content/workshop/{example}/student", "  ```", "",
             "The notebooks' setup cell then installs the helper package in Colab, pinned to this release "
-            f"(`{spec.replace('[torch]', '')}`; Colab has torch already). Colab needs the internet.",
+            f"(`hdhkits @ git+{REPOSITORY}@{RELEASE_TAG}`; Colab has torch already). Colab needs the internet.",
             "", "## The truth: keep it away from learners", "",
             "`truth/<kit>/` holds the twins' answers, for you to score submissions: "
             "`hdhkits score <kit> outputs/<kit>/submission.csv --truth truth/<kit>`. The notebooks do not use it. "
@@ -757,7 +762,7 @@ def run(args: argparse.Namespace) -> int:
     titles = ", ".join(_title(k) for k in info.kits)
     print(f"Workshop pack for {titles} ({info.minutes} minutes, twin seed {info.seed}) written in "
           f"{info.seconds:.1f} s: {info.out}")
-    print(f"  learners: {info.out / 'README.md'}; open <kit>/student/01_exploration.ipynb first")
+    print(f"  learners: {info.out / 'README.md'}; open {info.kits[0]}/student/01_exploration.ipynb first")
     print(f"  facilitator: {info.out / 'FACILITATOR.md'} (schedule: {info.schedule.used} of {info.minutes} min)")
     print(f"  keep {info.out / 'truth'} away from learners (the twins' answers)")
     for warning in info.warnings:
