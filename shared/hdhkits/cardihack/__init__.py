@@ -9,7 +9,7 @@ from .baselines import (
 )
 from .evaluation import CVResult, comparison_table, cross_validate_pair, plot_comparison, score_row
 from .metric import (
-    DUMMY_MACE, DUMMY_SEVERITY, MACE_CLASS_WEIGHTS, SEVERITY_CLASS_WEIGHTS, WEIGHT_KAPPA, WEIGHT_SEVERITY,
+    DUMMY_MACE, DUMMY_SEVERITY, MACE_CLASS_WEIGHTS, PUBLIC_LEADERBOARD_RANGE, SEVERITY_CLASS_WEIGHTS, WEIGHT_KAPPA, WEIGHT_SEVERITY,
     cardihack_metric, rescaled_severity, score_parts, weighted_kappa, weighted_logloss,
 )
 from .models import (
@@ -41,7 +41,7 @@ __all__ = [
     "check_feature_rules", "SEVERITY_ALLOWED", "MAX_MACE_SNPS",
     "score_parts", "cardihack_metric", "weighted_kappa", "weighted_logloss", "rescaled_severity",
     "SEVERITY_CLASS_WEIGHTS",
-    "MACE_CLASS_WEIGHTS", "WEIGHT_KAPPA", "WEIGHT_SEVERITY", "DUMMY_MACE", "DUMMY_SEVERITY",
+    "MACE_CLASS_WEIGHTS", "WEIGHT_KAPPA", "WEIGHT_SEVERITY", "DUMMY_MACE", "DUMMY_SEVERITY", "PUBLIC_LEADERBOARD_RANGE",
     "risk_scd", "risk_scd_index", "esc_band", "RiskSCDClassifier", "GRADIENT_MMHG", "ESC_BANDS",
     "make_severity_model", "OrdinalMaceClassifier", "SNPScreener", "GeneticRiskScore", "ConstantProbability",
     "ConstantClass", "ColumnSelector", "SEVERITY_FEATURES", "MACE_FEATURES", "declared_features", "data_fingerprint", "save_models", "load_models",

@@ -182,23 +182,49 @@ def comparison_table(results: list[CVResult], extra_rows: list[dict] | None = No
     return pd.DataFrame(rows).set_index("model")
 
 
+#: Axis labels of the comparison plot, by metric part.
+_PART_LABELS = {"score": "combined score\n(0.7 kappa + 0.3 rescaled)", "kappa_mace": "weighted kappa\n(MACE)",
+                "severity_rescaled": "rescaled log-loss\n(SEVERITY)"}
+
+
+def _row_kind(evaluated_on: str) -> str:
+    """Colour group of a comparison row: out-of-fold on train, or scored against the twin's truth."""
+    return "cross-validated on train (out-of-fold)" if str(evaluated_on).startswith("train") else \
+        "scored against the twin's truth"
+
+
 def plot_comparison(table: pd.DataFrame, ax=None):
-    """Dot-and-interval plot of the three metric parts for every row of :func:`comparison_table`."""
+    """Dot-and-interval plot of the three metric parts for every row of :func:`comparison_table`.
+
+    Each panel is one part of the metric (its axis says which; 0 is the organisers' dummy
+    and marked by a grey line); dots are the estimates, bars their 95 % bootstrap
+    intervals. Colours tell how a row was evaluated (out-of-fold on the training patients,
+    or against the twin's truth); the legend sits below the panels, clear of the data.
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(1, 3, figsize=(10, 0.5 + 0.55 * len(table)), sharey=True)
+        _, ax = plt.subplots(1, 3, figsize=(11, 1.4 + 0.55 * len(table)), sharey=True)
     names = list(table.index)
     y = np.arange(len(names))[::-1]
+    kinds = [_row_kind(v) for v in table.get("evaluated on", pd.Series("train", index=table.index))]
+    colours = dict(zip(dict.fromkeys(kinds), ("tab:blue", "tab:orange", "tab:green")))
     for a, part in zip(ax, _PARTS):
         est = table[part].to_numpy(float)
         low = table[f"{part} low"].to_numpy(float)
         high = table[f"{part} high"].to_numpy(float)
         err = np.clip(np.vstack([np.nan_to_num(est - low), np.nan_to_num(high - est)]), 0, None)  # float noise
-        a.errorbar(est, y, xerr=err, fmt="o", capsize=3)
+        for kind, colour in colours.items():
+            rows = np.array([k == kind for k in kinds])
+            a.errorbar(est[rows], y[rows], xerr=err[:, rows], fmt="o", capsize=3, color=colour, label=kind)
         a.axvline(0, color="grey", lw=0.8)
-        a.set_title(part)
+        a.set_xlabel(_PART_LABELS[part])
     ax[0].set_yticks(y)
     ax[0].set_yticklabels(names)
-    ax[0].figure.tight_layout()
+    ax[0].set_ylabel("model")
+    fig = ax[0].figure
+    handles, labels = ax[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
+               title="dot: estimate; bar: 95 % bootstrap interval; grey line: 0 (the dummy's level)")
+    fig.tight_layout(rect=(0, 0.14 if len(table) < 6 else 0.1, 1, 1))
     return ax

@@ -38,7 +38,7 @@ __all__ = [
     "SEVERITY_CLASS_WEIGHTS", "MACE_CLASS_WEIGHTS", "MACE_CLASSES", "PROBABILITY_CLIP", "WEIGHT_KAPPA",
     "WEIGHT_SEVERITY", "DUMMY_SEVERITY", "DUMMY_MACE", "weighted_logloss", "severity_reference_losses",
     "rescaled_severity", "rescale_logloss", "weighted_kappa", "combined_score", "score_parts", "score",
-    "cardihack_metric",
+    "cardihack_metric", "PUBLIC_LEADERBOARD_RANGE",
 ]
 
 #: Log-loss weight of a patient by true SEVERITY (0 = not severe, 1 = severe).
@@ -54,6 +54,10 @@ WEIGHT_SEVERITY: float = 0.3
 #: The organisers' dummy submission: MACE 0 for everyone, SEVERITY = 117/347.
 DUMMY_MACE: int = 0
 DUMMY_SEVERITY: float = 0.33718
+#: Lowest and highest public leaderboard scores (official metric, 149 test patients), as
+#: participants reported them (quoted in issue #9 and the kit README; the challenge's
+#: reference facts do not list them): where real submissions landed, for scale.
+PUBLIC_LEADERBOARD_RANGE: tuple[float, float] = (0.11, 0.36)
 
 
 def _binary(y) -> np.ndarray:
