@@ -341,20 +341,21 @@ def _notebook_slot(kit: str, notebook: str, teaching: Teaching) -> Slot:
 
 
 def _choose(blocks: Mapping[str, list[Slot]], budget: int) -> list[Slot]:
-    """Whole kits, in order, while they fit; when none fits, the first kit's notebooks while they fit."""
+    """Whole kits, in order, while they fit; then the first kit left out gives its first notebooks that fit."""
     chosen: list[Slot] = []
     for slots in blocks.values():
-        need = sum(s.minutes for s in slots)
-        if sum(s.minutes for s in chosen) + need <= budget:
+        if sum(s.minutes for s in chosen) + sum(s.minutes for s in slots) <= budget:
             chosen += slots
-    if not chosen and blocks:
-        used = 0
-        for slot in next(iter(blocks.values())):
+    left = [slots for slots in blocks.values() if slots[0] not in chosen]
+    if left:
+        used = sum(s.minutes for s in chosen)
+        for slot in left[0]:
             if used + slot.minutes > budget:
                 break  # a later notebook builds on the earlier ones: no skipping ahead
             chosen.append(slot)
             used += slot.minutes
-    return chosen
+    order = [s for slots in blocks.values() for s in slots]
+    return sorted(chosen, key=order.index)  # the kits' order, a partial kit in its place
 
 
 def _with_break(content: list[Slot]) -> list[Slot]:
@@ -376,8 +377,8 @@ def plan_schedule(teachings: Mapping[str, Teaching], minutes: int) -> Schedule:
     Every slot is a notebook: a walk-through (``WALKTHROUGH_MINUTES``), its exercises'
     minutes and its measured quick-mode run time rounded up to the minute; a welcome and
     a wrap-up frame the session, and sessions of ``BREAK_FROM_MINUTES`` or more get a break.
-    Whole kits go in, in order, while they fit; a kit too long on its own contributes its
-    first notebooks. What does not fit is listed in :attr:`Schedule.left_out`, never dropped
+    Whole kits go in, in order, while they fit; then the first kit left out contributes
+    its first notebooks that fit. What does not fit is listed in :attr:`Schedule.left_out`, never dropped
     silently.
 
     Parameters
