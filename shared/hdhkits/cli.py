@@ -4,13 +4,14 @@ Organisers script against these subcommand names; keep them stable::
 
     hdhkits list
     hdhkits data KIT --out DIR [--seed N] [--size quick|default|full] [--truth-out DIR]
-    hdhkits check KIT DIR [--strict]
+    hdhkits check KIT DIR [--strict] [--deep]
     hdhkits run KIT|all [--out DIR] [--quick] [--seed N] [--data DIR] [--jobs N]
     hdhkits run --report-only DIR
     hdhkits validate KIT FILE [--data DIR]
     hdhkits score KIT FILE --truth FILE [--json]
     hdhkits bundle KIT --out FILE.zip [--seed N] [--size quick|default|full]
     hdhkits bundle --check FILE.zip
+    hdhkits workshop KIT|all --out DIR [--minutes 90|120|180] [--seed N] [--force]
 
 Exit codes: 0 success, 1 invalid submission/data or failed notebook, 2 usage or
 input error, 3 an unexpected internal error (one line asking to report it; the traceback
@@ -45,6 +46,7 @@ from .findings import errors, format_findings, warnings_of
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
 from .schema import DataError, cut_last_line
 from .submission import read_submission
+from .workshop import add_parser as _add_workshop
 
 __all__ = ["main", "build_parser", "CommandError", "format_data_error", "format_os_error", "format_interrupt"]
 
@@ -184,7 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problem = _problem(args.kit)
     folder = Path(args.dir)
     _input_folder(folder, "DIR", ", ".join(problem.official_files))
-    findings = problem.check_data(folder)
+    findings = problem.check_data(folder, deep=args.deep)
     blocking, notes = errors(findings), warnings_of(findings)
     if blocking:
         print(f"{folder}: {len(blocking)} error(s), {len(notes)} warning(s); the kit cannot read these files "
@@ -202,21 +204,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_only(args: argparse.Namespace) -> int:
+    """``hdhkits run --report-only DIR``: rebuild a previous run's report."""
+    from .report import build_report
+
+    if args.kit:
+        raise _fail("--report-only", f"takes only the output folder, not the kit {args.kit!r}",
+                    "run `hdhkits run --report-only DIR`")
+    _input_folder(args.report_only, "--report-only", "the outputs of an `hdhkits run` (run.json)")
+    try:
+        report = build_report(args.report_only)
+    except FileNotFoundError as exc:
+        raise CommandError(_shaped(args.report_only, str(exc), "pass the --out folder of an `hdhkits run`")) from None
+    print(f"Report: {report}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .report import build_report
     from .runner import data_source_record, format_summary, kits_root, run_kits, write_run_record
 
     if args.report_only:
-        if args.kit:
-            raise _fail("--report-only", f"takes only the output folder, not the kit {args.kit!r}",
-                        "run `hdhkits run --report-only DIR`")
-        _input_folder(args.report_only, "--report-only", "the outputs of an `hdhkits run` (run.json)")
-        try:
-            report = build_report(args.report_only)
-        except FileNotFoundError as exc:
-            raise CommandError(_shaped(args.report_only, str(exc), "pass the --out folder of an `hdhkits run`")) from None
-        print(f"Report: {report}")
-        return 0
+        return _report_only(args)
     if not args.kit:
         raise _fail("KIT", "missing", f"name a kit ({', '.join(KITS)}) or all: `hdhkits run KIT|all`")
     if args.jobs < 1:
@@ -391,6 +400,8 @@ def _add_check(sub) -> None:
     p.add_argument("kit")
     p.add_argument("dir", help="folder holding the official files")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (values outside plausible ranges)")
+    p.add_argument("--deep", action="store_true",
+                   help="also decode every image (CYTOLOGIA; slower); the default reads image headers only")
     p.set_defaults(func=cmd_check)
 
 
@@ -449,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # New subcommands: an _add_<name>(sub) beside the others, then its name in this tuple.
-    for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle):
+    for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle, _add_workshop):
         add(sub)
     return parser
 
