@@ -566,13 +566,13 @@ def interrupt(argv: list[str], ready, env: dict | None = None, timeout: float = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not ready() and proc.poll() is None:
         time.sleep(0.1)
-    assert proc.poll() is None, proc.communicate()
+    assert proc.poll() is None, ("the command ended before the interrupt", proc.returncode, proc.communicate())
     time.sleep(1.0)
     children = psutil.Process(proc.pid).children(recursive=True)
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     _, alive = psutil.wait_procs(children, timeout=15)
-    return proc.returncode, out, err, alive
+    return proc.returncode, out, err, [" ".join(p.cmdline()) for p in alive if p.is_running()]
 
 
 @pytest.mark.parametrize("kit", KITS)
@@ -604,10 +604,16 @@ def test_ctrl_c_during_validate(twin, tmp_path, kit):
 def test_ctrl_c_during_run(twin, tmp_path, kit):
     twin(kit, "quick")  # the notebooks find it in the session's cache, as a second run would
     out = tmp_path / "out"
-    partial = out / kit / "executed" / ".01_exploration.partial.ipynb"
+    executed = out / kit / "executed"
     code, stdout, err, alive = interrupt(
-        [sys.executable, "-m", "hdhkits.cli", "run", kit, "--quick", "--out", str(out)], partial.exists)
+        [sys.executable, "-m", "hdhkits.cli", "run", kit, "--quick", "--out", str(out)],
+        lambda: executed.is_dir() and any(executed.iterdir()))  # a partial copy (or a finished one) is there
     assert code == 130, stdout + err
-    assert err.strip() == "interrupted; no notebook had finished: nothing kept (partial copies removed)"
-    assert not [p for p in listing(out) if p.endswith(".ipynb")]
-    assert alive == []  # the kernel was shut down with the runner
+    kept = [p for p in listing(out) if p.endswith(".ipynb")]
+    if kept:  # on a loaded machine the first notebook may end before the interrupt lands
+        assert kept == [f"{kit}/executed/01_exploration.ipynb"], kept
+        assert err.strip() == (f"interrupted; kept the notebooks that finished: {kit}/01_exploration.ipynb "
+                               "(partial copies removed)")
+    else:
+        assert err.strip() == "interrupted; no notebook had finished: nothing kept (partial copies removed)"
+    assert alive == [], alive  # the kernel was shut down with the runner

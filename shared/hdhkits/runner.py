@@ -300,6 +300,7 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
             )
         os.replace(partial, target)
     except KeyboardInterrupt:
+        _quiet_after_interrupt()
         _stop_kernels(memory.before)
         with contextlib.suppress(OSError):
             partial.unlink()
@@ -351,6 +352,20 @@ def _tail(log, lines: int = 20) -> list[str]:
         log.seek(0)
         return log.read().decode("utf-8", errors="replace").splitlines()[-lines:]
     return []
+
+
+def _quiet_after_interrupt() -> None:
+    """Silence the loggers that report the stopped kernel, once the run is being interrupted.
+
+    nbclient logs "Kernel died while waiting for execute reply" and asyncio "Task exception
+    was never retrieved" (DeadKernelError) when the kernel goes away under a pending cell,
+    some of it only when the task is collected: noise after a Ctrl-C the user asked for,
+    which would bury the one line the command prints.
+    """
+    import logging
+
+    for name in ("asyncio", "papermill", "nbclient", "jupyter_client", "traitlets"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _stop_kernels(before: set[int], grace: float = 5.0) -> None:
