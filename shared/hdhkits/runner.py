@@ -360,12 +360,18 @@ def _quiet_after_interrupt() -> None:
     nbclient logs "Kernel died while waiting for execute reply" and asyncio "Task exception
     was never retrieved" (DeadKernelError) when the kernel goes away under a pending cell,
     some of it only when the task is collected: noise after a Ctrl-C the user asked for,
-    which would bury the one line the command prints.
+    which would bury the one line the command prints. The process is ending, so nothing
+    is restored.
     """
     import logging
+    import sys
+    import warnings
 
     for name in ("asyncio", "papermill", "nbclient", "jupyter_client", "traitlets"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    # "coroutine ... was never awaited" and "Exception ignored in ..." from the cut event loop
+    warnings.simplefilter("ignore")
+    sys.unraisablehook = lambda unraisable: None
 
 
 def _stop_kernels(before: set[int], grace: float = 5.0) -> None:
