@@ -104,8 +104,35 @@ def test_find_file_lists_folder_content(tmp_path):
 def test_unreadable_csv_is_a_data_error(tmp_path):
     path = tmp_path / "train.csv"
     path.write_bytes(b"")
-    with pytest.raises(DataError, match="cannot be read as CSV"):
+    with pytest.raises(DataError, match="train.csv: is empty; download or write the file again"):
         read_table(path, SCHEMA)
+    path.write_bytes("id,name\n1,a\n".encode("utf-16"))
+    with pytest.raises(DataError, match="UTF-16"):
+        read_table(path, SCHEMA)
+    path.write_bytes(b"id,name\n1,\x00\x01b\n")
+    with pytest.raises(DataError, match="binary"):
+        read_table(path, SCHEMA)
+
+
+def test_a_folder_or_a_broken_link_is_named_as_such(tmp_path):
+    (tmp_path / "train.csv").mkdir()
+    with pytest.raises(DataError, match="'train.csv' is a folder, not a file"):
+        find_file(tmp_path, SCHEMA)
+    (tmp_path / "train.csv").rmdir()
+    (tmp_path / "train.csv").symlink_to(tmp_path / "gone.csv")
+    with pytest.raises(DataError, match="'train.csv' is a link to .*gone.csv, which does not exist"):
+        find_file(tmp_path, SCHEMA)
+
+
+def test_semicolons_and_header_only_files_are_named(tmp_path):
+    import pandas as pd
+
+    from hdhkits.schema import check_frame
+
+    found = check_frame(pd.DataFrame(columns=["id;name"]), SCHEMA)
+    assert [f.kind for f in found] == ["delimiter"] and "';'-separated" in found[0].message
+    found = check_frame(pd.DataFrame(columns=["id", "name"]), SCHEMA)
+    assert "no_rows" in [f.kind for f in found]
 
 
 def test_bad_kind_is_rejected():

@@ -12,6 +12,7 @@ The same reader then handles official and synthetic files.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,9 +103,17 @@ def write_twin(problem: Problem, data_dir: Path, truth_dir: Path, seed: int = 0,
     data_dir, truth_dir = Path(data_dir), Path(truth_dir)
     if data_dir.resolve() == truth_dir.resolve():
         raise ValueError("the truth must go to a folder other than the participant files")
-    with atomic_dir(data_dir) as tmp_data, atomic_dir(truth_dir) as tmp_truth:
-        problem.make_twin(tmp_data, tmp_truth, seed=seed, size=size)
-        _write_marker(problem, Path(tmp_data), seed, size)
+    truth_existed = truth_dir.exists()
+    try:
+        with atomic_dir(data_dir) as tmp_data, atomic_dir(truth_dir) as tmp_truth:
+            problem.make_twin(tmp_data, tmp_truth, seed=seed, size=size)
+            _write_marker(problem, Path(tmp_data), seed, size)
+    except BaseException:
+        # The truth folder is committed first: when the data folder then fails (a full
+        # disk, Ctrl-C), a truth without its data must not be left behind.
+        if not truth_existed and truth_dir.exists() and not data_dir.exists():
+            shutil.rmtree(truth_dir, ignore_errors=True)
+        raise
 
 
 def _write_marker(problem: Problem, folder: Path, seed: int, size: str) -> None:

@@ -20,6 +20,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .files import text_file_problem
 from .findings import ERROR, WARNING, Finding, error, errors, warning, with_file
 
 __all__ = [
@@ -287,6 +288,17 @@ def _close_name(name: str, candidates: Sequence[str]) -> list[str]:
     return [folded[c] for c in close]
 
 
+def _other_delimiter(present: Sequence[str], expected: Sequence[str]) -> str | None:
+    """``;``, tab or ``|`` when a one-column header is the expected header split by it."""
+    if len(present) != 1:
+        return None
+    for sep in (";", "\t", "|"):
+        parts = [c.strip() for c in present[0].split(sep)]
+        if sep in present[0] and len(set(parts) & set(expected)) >= min(2, len(expected)):
+            return sep
+    return None
+
+
 def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) -> list[Finding]:
     """Every finding of a table against its schema.
 
@@ -308,6 +320,15 @@ def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) 
     found: list[Finding] = []
     expected = schema.names
     present = [str(c) for c in df.columns]
+    delimiter = _other_delimiter(present, expected)
+    if delimiter:  # every column would look missing: say the one thing that matters
+        return with_file([error(f"the file looks {delimiter!r}-separated: its header is one column "
+                                f"{_describe_values(present, 1)}", kind="delimiter",
+                                fix="use the official file as downloaded (comma-separated); a spreadsheet "
+                                "may have saved it with ';': export as CSV with ',' instead")], file)
+    if len(df) == 0 and present:
+        found.append(error("holds a header and no data rows", kind="no_rows",
+                           fix="download the file again; the notebooks cannot train or predict on it"))
     duplicated_names = sorted({c for c in present if present.count(c) > 1})
     if duplicated_names:
         found.append(error(f"duplicated column name(s): {_describe_values(duplicated_names)}",
@@ -359,6 +380,10 @@ def find_file(folder: str | Path, schema: TableSchema) -> Path:
         candidate = folder / name
         if candidate.is_file():
             return candidate
+        if candidate.exists() or candidate.is_symlink():  # a folder, or a link to nothing
+            what, _, fix = (text_file_problem(candidate) or "cannot be read; copy the file again").partition("; ")
+            raise DataError(folder, [error(f"'{name}' {what}", kind="unreadable_file", file=schema.file_name,
+                                           fix=fix or "put the official file there")])
     tried = " or ".join(repr(n) for n in (schema.file_name, *schema.aliases))
     listing = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
     hint = f" (the folder holds: {_describe_values(listing, 10)})" if listing else " (the folder is empty or absent)"
@@ -366,8 +391,11 @@ def find_file(folder: str | Path, schema: TableSchema) -> Path:
                                    fix="put the official file there or pass the right data_dir")])
 
 
-def _fields(line: str) -> int:
-    return len(next(csv.reader(io.StringIO(line)), []))
+def _fields(line: str) -> int | None:
+    try:
+        return len(next(csv.reader(io.StringIO(line)), []))
+    except csv.Error:  # e.g. a NUL byte: not a line the comparison can judge
+        return None
 
 
 def cut_last_line(path: str | Path, tail_bytes: int = 65536) -> Finding | None:
@@ -387,9 +415,19 @@ def cut_last_line(path: str | Path, tail_bytes: int = 65536) -> Finding | None:
     Returns
     -------
     Finding or None
-        The error (kind ``cut_file``), or None when the last line is whole.
+        The error (kind ``cut_file``; ``unreadable_file`` for a file that is not UTF-8
+        text at all: empty, UTF-16, compressed, binary, another encoding), or None when
+        the last line is whole.
     """
     path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return None  # the reader says "not found" itself
+    problem = text_file_problem(path)
+    if problem is not None and problem.startswith("cannot be read"):
+        return None  # permission or I/O: the reader's own error names it (the CLI: an unreadable input)
+    if problem is not None:  # UTF-16, gzip, empty, binary...: say what it is, not that it looks cut
+        what, _, fix = problem.partition("; ")
+        return error(what, file=path.name, kind="unreadable_file", fix=fix or "download the file again")
     try:
         with path.open("rb") as fh:
             header = fh.readline().decode("utf-8-sig", errors="replace")
@@ -402,7 +440,7 @@ def cut_last_line(path: str | Path, tail_bytes: int = 65536) -> Finding | None:
     if len(lines) < 2 and size <= tail_bytes:
         return None  # header only, or nothing: the reader says so
     expected, got = _fields(header), _fields(lines[-1])
-    if got >= expected:
+    if expected is None or got is None or got >= expected:
         return None
     return error(f"the last line has {got} of the header's {expected} fields: the file looks cut "
                  f"(an interrupted download?)", file=path.name, kind="cut_file",
@@ -480,6 +518,15 @@ def read_twin_marker(data_dir: str | Path) -> dict | None:
         return None
 
 
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+        if size == 0:
+            return True
+        fh.seek(size - 1)
+        return fh.read(1) in (b"\n", b"\r")
+
+
 def row_count_findings(data_dir: str | Path, official_rows: dict[str, int], tolerance: float = 0.01) -> list[Finding]:
     """Warnings for files whose row count is far from the official one (a partial download?).
 
@@ -518,5 +565,10 @@ def row_count_findings(data_dir: str | Path, official_rows: dict[str, int], tole
         kind = "fewer_rows" if got < want else "more_rows"
         fix = ("a partial download? download the file again; the kit uses the rows it has" if got < want
                else "is this the file of another challenge or release? the kit uses the rows it has")
-        found.append(warning(f"{got:,} data rows where {what} {want:,}", file=name, count=got, kind=kind, fix=fix))
+        cut = ""
+        if got < want and not _ends_with_newline(path):
+            # a cut inside the last field leaves as many fields as the header: only this tells
+            cut = " and the last line ends without a line break: the file looks cut"
+        found.append(warning(f"{got:,} data rows where {what} {want:,}{cut}", file=name, count=got, kind=kind,
+                             fix=fix))
     return found

@@ -86,11 +86,14 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
     extra = [c for c in present if c not in spec.names]
     if missing:
         problems.append(error(f"missing column(s): {', '.join(repr(c) for c in missing)} "
-                        f"(expected header: {','.join(spec.names)})"))
+                        f"(expected header: {','.join(spec.names)})", kind="missing_column",
+                        fix=f"write the header {','.join(spec.names)}"))
     if extra:
-        problems.append(error(f"unexpected column(s): {', '.join(repr(c) for c in extra)}; remove them"))
+        problems.append(error(f"unexpected column(s): {', '.join(repr(c) for c in extra)}", kind="extra_column",
+                              fix="remove them"))
     if len(df) != len(expected_ids):
-        problems.append(error(f"{len(df)} rows where the test file has {len(expected_ids)}"))
+        problems.append(error(f"{len(df)} rows where the test file has {len(expected_ids)}", kind="row_count",
+                              fix=f"one row per test id ({len(expected_ids)} rows)"))
     id_col = spec.id_column
     if id_col in present:
         raw = df[id_col]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..findings import Finding, error, errors, warning, with_file
+from ..files import text_file_problem
 from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, row_count_findings
 from .classes import CLASSES
 from .images import decode_findings, duplicate_file_findings
@@ -37,7 +38,7 @@ TEST_SCHEMA = TableSchema("test.csv", (
 IMAGES_DIR = "images"
 
 # A column the reader cannot do without: the table cannot be read at all.
-_FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column")
+_FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column", "delimiter")
 # Findings of a table that the reader handles by leaving the rows out: warnings, not errors.
 _SKIPPED_ROW_KINDS = ("unknown_code", "not_numeric")
 
@@ -67,15 +68,20 @@ def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise DataError(path, [f"{schema.file_name} not found; point data_dir at the folder holding "
-                               f"train.csv, test.csv and images/"])
+        if path.exists() or path.is_symlink():  # a folder, or a link to nothing
+            what, _, fix = (text_file_problem(path) or "cannot be read; copy the file again").partition("; ")
+            raise DataError(path, [error(f"'{schema.file_name}' {what}", kind="unreadable_file",
+                                         fix=fix or "put the official file there")])
+        raise DataError(path, [error(f"{schema.file_name} not found", kind="missing_file",
+                                     fix="point data_dir at the folder holding train.csv, test.csv and images/")])
     cut = cut_last_line(path)
     if cut is not None:
         raise DataError(path, [cut])
     try:
         df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, [f"cannot be read as CSV: {exc}"]) from None
+        raise DataError(path, [error(f"cannot be read as CSV: {exc}", kind="unreadable_file",
+                                     fix="download the file again; it may be cut or not a CSV")]) from None
     fatal = [f for f in check_frame(df, schema) if f.kind in _FATAL_KINDS]
     if fatal:
         raise DataError(path, fatal)
