@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import DataError
-from ._deprecated import deprecated_alias
+from ..deprecation import deprecated_alias
 from .schema import (
     DEATH, DEATH_AGE, EVENT_BEFORE_FIRST_VISIT, HEPATIC_AGE, HEPATIC_EVENT, ID, MIN_TIME, N_VISITS, TARGETS,
     TEST_ID, VISIT_COLUMN_RE, VISIT_VARIABLES, check_data, event_findings, read_test, read_train,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..problem import Score
 from ..schema import DataError
-from ._deprecated import deprecated_alias
+from ..deprecation import deprecated_alias
 from .data import SurvivalTargets, survival_targets
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 

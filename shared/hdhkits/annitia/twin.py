@@ -85,7 +85,7 @@ import numpy as np
 import pandas as pd
 
 from ..files import write_csv
-from ._deprecated import deprecated_alias
+from ..deprecation import deprecated_alias
 from .quirks import NEGATIVE_VALUES, negative_value_count, put_negative_values
 from .schema import (
     CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, STATIC, TEST_FILE, TEST_ID,

@@ -33,7 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..evaluation import out_of_fold
 from ..problem import Score
 from ..schema import DataError
-from ._deprecated import deprecated_alias
+from ..deprecation import deprecated_alias
 from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS, score
 from .rules import SEVERITY_ALLOWED
 from .plausibility import PlausibleValues

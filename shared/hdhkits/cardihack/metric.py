@@ -31,7 +31,7 @@ from sklearn.metrics import cohen_kappa_score, log_loss
 
 from ..problem import Score
 from ..schema import DataError
-from ._deprecated import deprecated_alias
+from ..deprecation import deprecated_alias
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
 
 __all__ = [

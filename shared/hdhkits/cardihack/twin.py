@@ -59,7 +59,7 @@ from scipy.special import expit
 from scipy.stats import norm
 
 from ..files import write_csv
-from ._deprecated import deprecated_alias
+from ..deprecation import deprecated_alias
 from .riskscd import RISK_SCD_COEFFICIENTS
 from .schema import (
     N_SNPS, OUTCOME_MACE, OUTCOME_SEVERITY, SNP_COLUMNS, TEST_COLUMNS, TEST_ID, TRAIN_COLUMNS,

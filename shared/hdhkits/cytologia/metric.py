@@ -28,13 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import warnings
 
 import numpy as np
 import pandas as pd
 
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
+from ..deprecation import deprecated_alias
 from ..evaluation import bootstrap_score
 from ..problem import Score
 from ..schema import DataError
@@ -256,11 +256,8 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     return Score(r.score, r.parts())
 
 
-def cytologia_score(truth: pd.DataFrame, prediction: pd.DataFrame) -> MetricResult:
-    """Deprecated name of :func:`score_details` (use :func:`score` for a :class:`~hdhkits.problem.Score`)."""
-    warnings.warn("hdhkits.cytologia.cytologia_score is deprecated; use score (a Score) or score_details "
-                  "(a MetricResult with counts)", DeprecationWarning, stacklevel=2)
-    return score_details(truth, prediction)
+cytologia_score = deprecated_alias(score_details, "cytologia_score",
+                                   "hdhkits.cytologia.metric.score_details (or score, for a Score)")
 
 
 def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):

@@ -8,13 +8,13 @@ Only a layout problem that leaves nothing to read (a missing CSV or column) rais
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..deprecation import deprecated_alias
 from ..files import display_path
 from ..findings import Finding
 from ..schema import DataError
@@ -136,11 +136,8 @@ def load_rgb(path: str | Path) -> np.ndarray:
         raise DataError(path, [f"cannot read the image: {exc}"]) from None
 
 
-def check_folder(data_dir: str | Path, images_dir: str = "images") -> list[Finding]:
-    """Deprecated: :func:`hdhkits.cytologia.schema.check_data` (``check_folder_images`` for another images folder)."""
-    warnings.warn("hdhkits.cytologia.reader.check_folder is deprecated; use hdhkits.cytologia.schema.check_data "
-                  "(or check_folder_images with another images folder)", DeprecationWarning, stacklevel=2)
-    return check_folder_images(data_dir, images_dir)
+check_folder = deprecated_alias(check_folder_images, "check_folder",
+                                "hdhkits.cytologia.schema.check_folder_images (check_data for images/)")
 
 
 def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:

@@ -1,8 +1,8 @@
-"""Old public names of the Cardi-HACK kit, kept for one release as warning aliases (issue #12).
+"""Old public names, kept for one release as warning aliases: one mechanism for every kit.
 
-Published notebooks called ``make_twin_frames``, ``write_twin_files`` and
-``cardihack_metric``; the kit contract renamed them. An alias forwards to the new
-function and warns, so old code keeps running while it says what to call instead.
+Issue #12 gave every kit the same verbs (``read_train``, ``check_data``, ``make_twin``,
+``score`` ...). Published notebooks called the old names; an alias forwards to the new
+function and warns, so those notebooks keep running while they say what to call instead.
 """
 from __future__ import annotations
 
@@ -19,23 +19,24 @@ def deprecated_alias(func: Callable[..., Any], old_name: str, new_name: str) -> 
     Parameters
     ----------
     func : callable
-        The function under its new name.
+        The function that replaces the old name.
     old_name : str
-        The name the alias answers to.
+        The name the alias is published under (e.g. ``"load_train"``).
     new_name : str
-        What the warning tells the caller to use instead (e.g. a dotted path).
+        Where the replacement lives, as a user would import it
+        (e.g. ``"hdhkits.annitia.schema.read_train"``).
 
     Returns
     -------
     callable
-        Same arguments and result as ``func``.
+        Same signature as ``func`` (``functools.wraps``), ``__name__`` ``old_name``.
     """
     message = (f"{old_name} is deprecated and will be removed in the next release of hdhkits; "
-               f"use {new_name} instead")
+               f"use {new_name} (same arguments)")
 
     @functools.wraps(func)
     def alias(*args: Any, **kwargs: Any) -> Any:
-        # stacklevel 2 points the warning at the caller's line rather than at this wrapper
+        # stacklevel 2: the warning points at the caller's line, not at this wrapper.
         warnings.warn(message, DeprecationWarning, stacklevel=2)
         return func(*args, **kwargs)
 
