@@ -252,3 +252,18 @@ def test_ctrl_c_stops_parallel_workers_quietly(kits, tmp_path):
     assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted; kept the notebooks that finished: ")
     assert "Traceback" not in err and not list(out.rglob(".*.partial.ipynb"))
     assert alive == []  # workers and their kernels
+
+
+def test_the_dead_kernel_log_line_never_reaches_the_terminal(caplog):
+    import logging
+
+    from hdhkits.runner import _drop_dead_kernel_lines
+
+    _drop_dead_kernel_lines()
+    _drop_dead_kernel_lines()  # idempotent
+    assert sum(type(f).__name__ == "_DeadKernelFilter" for f in logging.getLogger("papermill").filters) == 1
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("papermill").error("Kernel died while waiting for execute reply.")
+        logging.getLogger("traitlets").error("Kernel died while waiting for execute reply.")
+        logging.getLogger("papermill").error("another error")
+    assert [r.getMessage() for r in caplog.records] == ["another error"]

@@ -289,6 +289,7 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
     start = time.perf_counter()
     memory = KernelMemory()
     kernel_log = tempfile.TemporaryFile(mode="w+b")
+    _drop_dead_kernel_lines()
     try:
         if not source.is_file():
             raise FileNotFoundError(f"notebook {source} not found")
@@ -352,6 +353,27 @@ def _tail(log, lines: int = 20) -> list[str]:
         log.seek(0)
         return log.read().decode("utf-8", errors="replace").splitlines()[-lines:]
     return []
+
+
+class _DeadKernelFilter:
+    """Drops nbclient's "Kernel died while waiting for execute reply" log line.
+
+    A dead kernel is reported anyway: in the run's summary as a failed notebook, or, when
+    it died under a Ctrl-C (the terminal sends SIGINT to the kernels too), not at all. The
+    line itself would reach the terminal before the runner's own sentence, in either case.
+    """
+
+    def filter(self, record) -> bool:
+        return not str(record.getMessage()).startswith("Kernel died while waiting")
+
+
+def _drop_dead_kernel_lines() -> None:
+    import logging
+
+    for name in ("papermill", "nbclient", "traitlets"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _DeadKernelFilter) for f in logger.filters):
+            logger.addFilter(_DeadKernelFilter())
 
 
 def _quiet_after_interrupt() -> None:
