@@ -28,7 +28,8 @@ VERBS = {
 #: documented on the class, so they need no docstring of their own.
 PROTOCOL_METHODS = {"fit", "transform", "fit_transform", "predict", "predict_proba", "decision_function",
                     "get_feature_names_out", "forward", "score"}
-CONTRACT_METHODS = ("make_twin", "check_data", "validate_submission", "score_submission", "read_truth")
+CONTRACT_METHODS = ("make_twin", "check_data", "validate_submission", "score_submission", "read_truth",
+                    "sample_submission")
 MAX_BODY_LINES = 60
 
 

@@ -29,3 +29,28 @@ def test_score_shapes():
     s = Score(0.81234, {"a": 0.5, "b": 1.0})
     assert s.as_dict() == {"score": 0.81234, "parts": {"a": 0.5, "b": 1.0}}
     assert str(s) == "0.8123 (a 0.5000, b 1.0000)"
+
+
+def test_a_kit_without_a_sample_submission_says_so():
+    class Bare(Problem):
+        name, title = "bare", "BARE"
+
+        def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
+            """Nothing."""
+
+        def check_data(self, data_dir, deep=False):
+            """Nothing."""
+            return []
+
+        def validate_submission(self, submission, data_dir):
+            """Nothing."""
+            return []
+
+        def score_submission(self, submission, truth):
+            """Nothing."""
+            return Score(0.0)
+
+    with pytest.raises(NotImplementedError, match="BARE kit defines no sample submission"):
+        Bare().sample_submission(".")
+    for kit in KITS:  # every shipped kit offers one (bundles need it)
+        assert type(get_problem(kit)).sample_submission is not Problem.sample_submission

@@ -218,6 +218,16 @@ def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
     scored = _hdhkits(env, "score", "toykit", good, "--truth", tmp_path / "data_truth", cwd=tmp_path)
     assert scored.returncode == 0 and "TOYKIT score: 1.0000" in scored.stdout, scored.stdout + scored.stderr
 
+    kits_dir = tmp_path / "kits"
+    (kits_dir / "toykit").mkdir(parents=True)
+    for name in (*NOTEBOOKS, "README.md"):
+        (kits_dir / "toykit" / name).write_text("{}" if name.endswith(".ipynb") else "# TOYKIT\n")
+    bundled = _hdhkits(env, "bundle", "toykit", "--out", tmp_path / "toy.zip", "--size", "quick",
+                       "--kits-dir", kits_dir, cwd=ROOT)
+    # a bundle's scoring program is vendored from the repository's own tree: a kit outside it gets a sentence
+    assert bundled.returncode == 2 and bundled.stderr.startswith("error: bundle toykit: "), bundled.stderr
+    assert "Traceback" not in bundled.stderr and not (tmp_path / "toy.zip").exists()
+
     bad = tmp_path / "bad.csv"
     truth.drop(columns="y").to_csv(bad, index=False)
     invalid = _hdhkits(env, "validate", "toykit", bad, "--data", data, cwd=tmp_path)

@@ -123,6 +123,16 @@ class Problem(ABC):
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
         """The challenge metric of a valid submission against the truth table."""
 
+    def sample_submission(self, data_dir: Path) -> pd.DataFrame:
+        """A simple valid submission for the test file in ``data_dir``: no model, no truth.
+
+        What a participant could write in a minute: it shows the format, passes
+        validation and scores a floor. ``hdhkits bundle`` uses it as the competition's
+        solution. A kit that offers bundles overrides it.
+        """
+        raise NotImplementedError(f"the {self.title or self.name} kit defines no sample submission; "
+                                  "implement Problem.sample_submission in its problem.py to build bundles")
+
     def read_truth(self, path: Path) -> pd.DataFrame:
         """Read an organiser-side truth file (``truth_file`` in a truth folder)."""
         path = Path(path)

@@ -85,5 +85,12 @@ class AnnitiaProblem(Problem):
         """
         return score(truth, submission)
 
+    def sample_submission(self, data_dir: Path) -> pd.DataFrame:
+        """Age at the first visit as both risks (older: higher risk), for every test patient."""
+        test = read_test(data_dir, check=False)
+        age = pd.to_numeric(test["Age_v1"], errors="coerce")
+        age = age.fillna(age.median()).to_numpy(float)
+        return pd.DataFrame({TEST_ID: test[TEST_ID], RISK_HEPATIC: age, RISK_DEATH: age})[SUBMISSION_SPEC.names]
+
 
 PROBLEM = AnnitiaProblem()

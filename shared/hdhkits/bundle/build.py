@@ -248,7 +248,10 @@ def _stage_data(problem: Problem, public: Path, truth: Path, stage: Path) -> Non
 
 def _stage_solution(problem: Problem, public: Path, truth: Path, stage: Path):
     """The sample submission, validated and scored (its Score)."""
-    sample = sample_submission(problem.name, public)
+    try:
+        sample = sample_submission(problem.name, public)
+    except NotImplementedError as exc:
+        raise BundleError(str(exc)) from None
     blocking = errors(problem.validate_submission(sample, public))
     if blocking:
         raise BundleError(f"the {problem.title} sample submission is invalid: " + "; ".join(map(str, blocking)))

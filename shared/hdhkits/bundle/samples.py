@@ -13,45 +13,6 @@ import pandas as pd
 __all__ = ["sample_submission", "broken_submission"]
 
 
-def _annitia(data_dir: Path) -> pd.DataFrame:
-    from ..annitia.problem import RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC
-    from ..annitia.schema import TEST_ID, read_test
-
-    test = read_test(data_dir, check=False)
-    age = pd.to_numeric(test["Age_v1"], errors="coerce")
-    age = age.fillna(age.median()).to_numpy(float)  # older at first visit: higher risk of both
-    return pd.DataFrame({TEST_ID: test[TEST_ID], RISK_HEPATIC: age, RISK_DEATH: age})[SUBMISSION_SPEC.names]
-
-
-def _cardihack(data_dir: Path) -> pd.DataFrame:
-    from ..cardihack.metric import DUMMY_MACE, DUMMY_SEVERITY
-    from ..cardihack.problem import SUBMISSION_SPEC
-    from ..cardihack.schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, read_test
-
-    test = read_test(data_dir, check=False)
-    # the organisers' own dummy: no event for anyone, the training prevalence of a severe phenotype
-    return pd.DataFrame({TEST_ID: test[TEST_ID], OUTCOME_MACE: DUMMY_MACE,
-                         OUTCOME_SEVERITY: DUMMY_SEVERITY})[SUBMISSION_SPEC.names]
-
-
-def _cytologia(data_dir: Path) -> pd.DataFrame:
-    from ..cytologia.problem import SUBMISSION_SPEC
-
-    test = pd.read_csv(Path(data_dir) / "test.csv", dtype={"NAME": "string"})
-    train = pd.read_csv(Path(data_dir) / "train.csv", dtype={"NAME": "string", "class": "string"})
-    box = train[["x1", "y1", "x2", "y2"]].median().round()  # the typical box, placed where boxes usually are
-    if not (box["x2"] > box["x1"] and box["y2"] > box["y1"]):
-        box = pd.Series({"x1": 0.0, "y1": 0.0, "x2": 100.0, "y2": 100.0})
-    out = test[["trustii_id", "NAME"]].copy()
-    for k in ("x1", "y1", "x2", "y2"):
-        out[k] = float(box[k])
-    out["class"] = train["class"].mode().iloc[0]  # the most frequent class for every cell
-    return out[SUBMISSION_SPEC.names]
-
-
-_MAKERS = {"annitia": _annitia, "cardihack": _cardihack, "cytologia": _cytologia}
-
-
 def sample_submission(kit: str, data_dir: Path) -> pd.DataFrame:
     """A simple valid submission for the test file in ``data_dir`` (no model, no truth).
 
@@ -67,9 +28,9 @@ def sample_submission(kit: str, data_dir: Path) -> pd.DataFrame:
     DataFrame
         Columns in official order, one row per test id.
     """
-    if kit not in _MAKERS:
-        raise KeyError(f"no sample submission for kit {kit!r}; the kits with one are {', '.join(_MAKERS)}")
-    return _MAKERS[kit](Path(data_dir))
+    from ..problem import get_problem
+
+    return get_problem(kit).sample_submission(Path(data_dir))
 
 
 def broken_submission(sample: pd.DataFrame) -> pd.DataFrame:

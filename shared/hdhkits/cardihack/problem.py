@@ -101,6 +101,14 @@ class CardihackProblem(Problem):
         """
         return score_tables(truth, submission)
 
+    def sample_submission(self, data_dir: Path) -> pd.DataFrame:
+        """The organisers' own dummy: no event for anyone, the training prevalence of a severe phenotype."""
+        from .metric import DUMMY_MACE, DUMMY_SEVERITY
+
+        test = read_test(data_dir, check=False)
+        return pd.DataFrame({TEST_ID: test[TEST_ID], OUTCOME_MACE: DUMMY_MACE,
+                             OUTCOME_SEVERITY: DUMMY_SEVERITY})[SUBMISSION_SPEC.names]
+
 
 PROBLEM = CardihackProblem()
 

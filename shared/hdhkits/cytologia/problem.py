@@ -119,5 +119,18 @@ class CytologiaProblem(Problem):
         """
         return score(truth, submission)
 
+    def sample_submission(self, data_dir: Path) -> pd.DataFrame:
+        """The typical train box, placed where boxes usually are, with the most frequent class, for every test row."""
+        test = pd.read_csv(Path(data_dir) / "test.csv", dtype={"NAME": "string"})
+        train = pd.read_csv(Path(data_dir) / "train.csv", dtype={"NAME": "string", "class": "string"})
+        box = train[["x1", "y1", "x2", "y2"]].median().round()
+        if not (box["x2"] > box["x1"] and box["y2"] > box["y1"]):
+            box = pd.Series({"x1": 0.0, "y1": 0.0, "x2": 100.0, "y2": 100.0})
+        out = test[["trustii_id", "NAME"]].copy()
+        for k in ("x1", "y1", "x2", "y2"):
+            out[k] = float(box[k])
+        out["class"] = train["class"].mode().iloc[0]
+        return out[SUBMISSION_SPEC.names]
+
 
 PROBLEM = CytologiaProblem()
