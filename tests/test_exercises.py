@@ -53,3 +53,17 @@ def test_indented_blocks_and_functions():
     exec(student, {})
     assert solution_names("def giou(a, b):\n    return 1\nw: int = 3\nw += 1\n") == ["giou", "w"]
     assert "pass" in student_source("### BEGIN SOLUTION\nprint(1)\n### END SOLUTION\n")
+
+
+def test_the_verdict_is_a_bool_that_displays_nothing():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from hdhkits.exercises import Verdict
+
+    assert Verdict(True) and not Verdict(False) and Verdict(True) == True  # noqa: E712
+    shell = InteractiveShell.instance()
+    shown = []
+    shell.displayhook.write_format_data = lambda data, md=None: shown.append(data)
+    shell.run_cell("from hdhkits.exercises import check_answer\ncheck_answer('x', 1, expected=1)",
+                   store_history=False)  # as nbval runs cells: ';' could not hide a plain True here
+    assert shown == []

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Exercise", "Teaching", "BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names", "student_source", "has_solution",
+__all__ = ["Exercise", "Teaching", "Verdict", "BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names", "student_source", "has_solution",
            "CORRECT", "NOT_YET", "NOT_ATTEMPTED"]
 
 BEGIN = "### BEGIN SOLUTION"
@@ -95,8 +95,37 @@ def _close(answer: Any, expected: Any, rtol: float, atol: float) -> bool:
     return bool(np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True))
 
 
+class Verdict:
+    """Whether an exercise is solved: true or false like a bool, and shown as nothing.
+
+    ``check_answer`` prints its sentence itself; a plain ``True`` as the cell's last value
+    would also be displayed under it (``;`` does not always hide it: nbval and some front
+    ends run cells without storing history, where IPython cannot see the semicolon).
+    """
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok: bool):
+        self.ok = bool(ok)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other: object) -> bool:
+        return self.ok == bool(other) if isinstance(other, (bool, Verdict)) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.ok})"
+
+    def _ipython_display_(self) -> None:
+        # The sentence is already printed; display nothing more.
+        return None
+
+
 def check_answer(name: str, answer: Any, expected: Any = None, test: Callable[[Any], bool] | None = None,
-                 hint: str = "", rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+                 hint: str = "", rtol: float = 1e-6, atol: float = 1e-9) -> Verdict:
     """Tell a learner whether an exercise is solved; never raises.
 
     Parameters
@@ -118,23 +147,23 @@ def check_answer(name: str, answer: Any, expected: Any = None, test: Callable[[A
 
     Returns
     -------
-    bool
-        Whether the answer is right.
+    Verdict
+        Whether the answer is right (true or false like a bool; displays nothing).
     """
     if answer is None:
         print(f"{name}: {NOT_ATTEMPTED}" + (f" (hint: {hint})" if hint else ""))
-        return False
+        return Verdict(False)
     try:
         ok = bool(test(answer)) if test is not None else _close(answer, expected, rtol, atol)
     except Exception as exc:  # a learner's half-done answer must not stop the notebook
         print(f"{name}: {NOT_YET}: the check could not use this answer ({type(exc).__name__}: {exc})")
-        return False
+        return Verdict(False)
     if ok:
         print(f"{name}: {CORRECT}")
-        return True
+        return Verdict(True)
     shown = "" if test is not None else f": got {_short(answer)}, expected {_short(expected)}"
     print(f"{name}: {NOT_YET}{shown}" + (f" (hint: {hint})" if hint else ""))
-    return False
+    return Verdict(False)
 
 
 def _short(value: Any) -> str:
