@@ -12,6 +12,9 @@ Organisers script against these subcommand names; keep them stable::
     hdhkits bundle KIT --out FILE.zip [--seed N] [--size quick|default|full]
     hdhkits bundle --check FILE.zip
     hdhkits workshop KIT|all --out DIR [--minutes 90|120|180] [--seed N] [--force]
+    hdhkits leaderboard KIT SUBMISSIONS --truth FILE [--data DIR] --out DIR [--boot N] [--seed N]
+                        [--public-share F] [--jobs N] [--force]
+    hdhkits leaderboard KIT --demo N --out DIR [--size quick|default|full] [--seed N]
 
 Exit codes: 0 success, 1 invalid submission/data or failed notebook, 2 usage or
 input error, 3 an unexpected internal error (one line asking to report it; the traceback
@@ -46,6 +49,7 @@ from .findings import errors, format_findings, warnings_of
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
 from .schema import DataError, cut_last_line
 from .submission import read_submission
+from .leaderboard.command import add_parser as _add_leaderboard
 from .workshop import add_parser as _add_workshop
 
 __all__ = ["main", "build_parser", "CommandError", "format_data_error", "format_os_error", "format_interrupt"]
@@ -460,7 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # New subcommands: an _add_<name>(sub) beside the others, then its name in this tuple.
-    for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle, _add_workshop):
+    for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle, _add_workshop,
+                _add_leaderboard):
         add(sub)
     return parser
 

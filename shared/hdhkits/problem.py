@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .findings import Finding
 
-__all__ = ["Problem", "Score", "KITS", "NOTEBOOKS", "SIZES", "get_problem", "available_kits", "discover_kits",
-           "KitNotAvailable"]
+__all__ = ["Problem", "Score", "UnitMetric", "KITS", "NOTEBOOKS", "SIZES", "get_problem", "available_kits",
+           "discover_kits", "KitNotAvailable"]
 
 
 def __getattr__(name: str):
@@ -63,6 +64,51 @@ class Score:
     def __str__(self) -> str:
         parts = ", ".join(f"{k} {v:.4f}" for k, v in self.parts.items())
         return f"{self.value:.4f}" + (f" ({parts})" if parts else "")
+
+
+class UnitMetric(ABC):
+    """A kit's metric split over the test units, so that resamples of the units score fast.
+
+    The test set is a list of *units* (patients; for CYTOLOGIA images, each with all its
+    boxes). A submission is reduced once to its per-unit terms (:meth:`unit_terms`); the
+    metric of any weighting of the units (a bootstrap resample counts each unit as often
+    as it was drawn; a public part weighs its units 1 and the others 0) is then computed
+    from those terms alone (:meth:`scores`), without matching or merging tables again.
+    With every weight 1 it is the kit's official ``score`` (to 1e-12; the leaderboard's
+    tests check it).
+
+    ``hdhkits leaderboard`` uses it through :meth:`Problem.unit_metric`.
+    """
+
+    #: What a unit is, plural, for sentences ("patients", "images").
+    unit_name: str = "units"
+
+    @property
+    @abstractmethod
+    def units(self) -> np.ndarray:
+        """The units' labels (ids or image names), in the order of the weight columns."""
+
+    @abstractmethod
+    def unit_terms(self, submission: pd.DataFrame) -> tuple[np.ndarray, ...]:
+        """The per-unit terms of one valid submission, as a tuple of arrays.
+
+        Their memory grows with the number of units (not with the resamples); the
+        caller treats them as opaque, except for hashing their bytes to recognise
+        identical submissions.
+        """
+
+    @abstractmethod
+    def scores(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> np.ndarray:
+        """The metric of each row of ``weights`` (shape ``(r, n_units)``): an array of ``r`` floats.
+
+        A weighting where the metric is undefined (a resample without an event, one
+        class only) gives NaN, as the official metric does or refuses to score.
+        """
+
+    @property
+    def n_units(self) -> int:
+        """Number of units."""
+        return len(self.units)
 
 
 class Problem(ABC):
@@ -132,6 +178,25 @@ class Problem(ABC):
         """
         raise NotImplementedError(f"the {self.title or self.name} kit defines no sample submission; "
                                   "implement Problem.sample_submission in its problem.py to build bundles")
+
+    def unit_metric(self, truth: pd.DataFrame) -> UnitMetric:
+        """The kit's metric split over the test units of ``truth`` (for ``hdhkits leaderboard``).
+
+        The default calls ``unit_metric(truth)`` of the kit's ``metric`` module, the
+        module that holds the official ``score``, so the two stay side by side.
+
+        Raises
+        ------
+        NotImplementedError
+            The kit's metric module defines no ``unit_metric``.
+        """
+        module = importlib.import_module(f"{type(self).__module__.rsplit('.', 1)[0]}.metric")
+        builder = getattr(module, "unit_metric", None)
+        if builder is None:
+            raise NotImplementedError(f"the {self.title or self.name} kit's metric module defines no unit_metric; "
+                                      "add unit_metric(truth) -> hdhkits.problem.UnitMetric beside its score "
+                                      "to rank submissions with hdhkits leaderboard")
+        return builder(truth)
 
     def read_truth(self, path: Path) -> pd.DataFrame:
         """Read an organiser-side truth file (``truth_file`` in a truth folder)."""

@@ -170,3 +170,57 @@ def test_official_score_is_a_deprecated_alias_of_score_risks():
     with pytest.warns(DeprecationWarning, match="score_risks"):
         old = official_score(y, rh, rd)
     assert old == score_risks(y, rh, rd)
+
+
+def _repeated(table, ids, counts):
+    """The rows of ``table`` for ``ids``, each ``counts`` times, renumbered: a resampled table."""
+    rows = table.set_index("trustii_id").loc[np.repeat(ids, counts)].reset_index()
+    rows["trustii_id"] = np.arange(1, len(rows) + 1)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unit_metric_with_unit_weights_is_the_official_score(seed):
+    from hdhkits.annitia.metric import unit_metric
+
+    truth, sub = _targets_and_tables(seed)
+    sub["risk_hepatic_event"] = np.round(sub["risk_hepatic_event"], 1)  # ties in risk count one half
+    um = unit_metric(truth)
+    assert list(um.units) == truth["trustii_id"].tolist()
+    assert um.scores(um.unit_terms(sub.sample(frac=1, random_state=2)), np.ones(len(truth)))[0] == \
+        pytest.approx(score(truth, sub).value, abs=1e-12)
+
+
+def test_unit_metric_of_counts_is_the_score_of_the_repeated_table():
+    from hdhkits.annitia.metric import unit_metric
+
+    truth, sub = _targets_and_tables(5)
+    um = unit_metric(truth)
+    rng = np.random.default_rng(1)
+    counts = rng.multinomial(len(truth), np.full(len(truth), 1 / len(truth)), size=4)
+    fast = um.scores(um.unit_terms(sub), counts)
+    ids = truth["trustii_id"].to_numpy()
+    for c, value in zip(counts, fast):
+        assert value == pytest.approx(score(_repeated(truth, ids, c), _repeated(sub, ids, c)).value, abs=1e-12)
+
+
+def test_concordance_pairs_sum_to_harrell_c():
+    from hdhkits.annitia.metric import concordance_pairs
+
+    rng = np.random.default_rng(3)
+    event, time, risk = rng.random(80) < 0.3, rng.integers(1, 10, 80).astype(float), rng.integers(0, 5, 80)
+    events, comparable, credit = concordance_pairs(event, time, risk)
+    assert list(events) == list(np.flatnonzero(event))
+    assert credit.sum() / comparable.sum() == harrell_c(event, time, risk)
+    known = rng.random(80) < 0.7
+    _, comparable, credit = concordance_pairs(event, time, risk, known)
+    assert credit.sum() / comparable.sum() == harrell_c(event[known], time[known], risk[known])
+
+
+def test_unit_metric_is_nan_without_an_event():
+    from hdhkits.annitia.metric import unit_metric
+
+    truth, sub = _targets_and_tables(0)
+    um = unit_metric(truth)
+    no_event = (truth["evenements_hepatiques_majeurs"] == 0).to_numpy(float)
+    assert np.isnan(um.scores(um.unit_terms(sub), no_event))[0]

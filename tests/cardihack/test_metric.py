@@ -200,3 +200,55 @@ def test_cardihack_metric_is_a_deprecated_alias():
     with pytest.warns(DeprecationWarning, match="score_parts"):
         old = metric.cardihack_metric(*args)
     assert old == metric.score_parts(*args)
+
+
+def _random_tables(n=60, seed=0):
+    rng = np.random.default_rng(seed)
+    truth = pd.DataFrame({"trustii_id": rng.permutation(np.arange(1, n + 1)),
+                          "OUTCOME MACE": rng.choice(3, n, p=[0.7, 0.1, 0.2]),
+                          "OUTCOME SEVERITY": (rng.random(n) < 0.35).astype(int)})
+    sub = pd.DataFrame({"trustii_id": truth["trustii_id"], "OUTCOME MACE": rng.choice(3, n),
+                        "OUTCOME SEVERITY": rng.choice([0.0, 1.0, 0.2, 0.5, 0.9], n)})
+    return truth, sub.sample(frac=1, random_state=seed)
+
+
+def _repeated(table, ids, counts):
+    """The rows of ``table`` for ``ids``, each ``counts`` times, renumbered: a resampled table."""
+    rows = table.set_index("trustii_id").loc[np.repeat(ids, counts)].reset_index()
+    rows["trustii_id"] = np.arange(1, len(rows) + 1)
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_unit_metric_with_unit_weights_is_the_official_score(seed):
+    truth, sub = _random_tables(seed=seed)
+    um = metric.unit_metric(truth)
+    assert um.n_units == len(truth) and list(um.units) == truth["trustii_id"].tolist()
+    full = um.scores(um.unit_terms(sub), np.ones(len(truth)))
+    assert full.shape == (1,)
+    assert full[0] == pytest.approx(metric.score(truth, sub).value, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unit_metric_of_counts_is_the_score_of_the_repeated_table(seed):
+    # a weighting by counts is the official score of the table with each row repeated that often
+    truth, sub = _random_tables(seed=seed)
+    um = metric.unit_metric(truth)
+    rng = np.random.default_rng(seed + 10)
+    counts = rng.multinomial(len(truth), np.full(len(truth), 1 / len(truth)), size=3)
+    fast = um.scores(um.unit_terms(sub), counts)
+    ids = truth["trustii_id"].to_numpy()
+    for c, value in zip(counts, fast):
+        expected = metric.score(_repeated(truth, ids, c), _repeated(sub, ids, c)).value
+        assert value == pytest.approx(expected, abs=1e-10)
+
+
+def test_unit_metric_is_nan_where_the_metric_is_undefined():
+    truth, sub = _random_tables()
+    um = metric.unit_metric(truth)
+    one_class = (truth["OUTCOME SEVERITY"] == 1).to_numpy(float)  # only severe patients: no rescaling
+    assert np.isnan(um.scores(um.unit_terms(sub), one_class))[0]
+    with pytest.raises(DataError, match="no prediction"):
+        um.unit_terms(sub.iloc[1:])
+    with pytest.raises(DataError, match="missing"):
+        metric.unit_metric(truth.drop(columns="OUTCOME MACE"))

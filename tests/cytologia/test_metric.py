@@ -290,3 +290,38 @@ def test_score_difference_interval_is_paired():
     assert 0 < d.low <= d.estimate <= d.high
     r = score_difference_interval(truth, b, a, n_boot=50)
     assert np.isclose(r.estimate, -d.estimate) and np.isclose(r.low, -d.high)
+
+
+def _repeated_images(table, names, counts):
+    """The rows of the images ``names``, each image ``counts`` times under a new name: a resampled table."""
+    parts = []
+    for name, c in zip(names, counts):
+        rows = table[table["NAME"] == name]
+        parts += [rows.assign(NAME=f"{name}#{k}") for k in range(c)]
+    return pd.concat(parts, ignore_index=True) if parts else table.iloc[:0]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unit_metric_with_unit_weights_is_the_official_score(seed):
+    from hdhkits.cytologia.metric import unit_metric
+
+    t, p = noisy_images(70, seed=seed)
+    um = unit_metric(t)
+    assert list(um.units) == list(pd.unique(t["NAME"]))
+    assert um.scores(um.unit_terms(p), np.ones(um.n_units))[0] == pytest.approx(score(t, p).value, abs=1e-12)
+    parts = um.parts(um.unit_terms(p), np.ones((1, um.n_units)))
+    for name, value in score(t, p).parts.items():
+        assert parts[name][0] == pytest.approx(value, abs=1e-12)
+
+
+def test_unit_metric_of_counts_is_the_score_of_the_repeated_images():
+    from hdhkits.cytologia.metric import unit_metric
+
+    t, p = noisy_images(40, seed=4)
+    um = unit_metric(t)
+    rng = np.random.default_rng(0)
+    counts = rng.multinomial(um.n_units, np.full(um.n_units, 1 / um.n_units), size=3)
+    fast = um.scores(um.unit_terms(p), counts)
+    for c, value in zip(counts, fast):
+        expected = score(_repeated_images(t, um.units, c), _repeated_images(p, um.units, c)).value
+        assert value == pytest.approx(expected, abs=1e-12)

@@ -22,13 +22,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..problem import Score
+from ..problem import Score, UnitMetric
 from ..schema import DataError
 from ..deprecation import deprecated_alias
 from .data import SurvivalTargets, survival_targets
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
-__all__ = ["WEIGHTS", "harrell_c", "score_parts", "score_risks", "score", "official_score"]
+__all__ = ["WEIGHTS", "harrell_c", "concordance_pairs", "score_parts", "score_risks", "score", "official_score",
+           "AnnitiaUnitMetric", "unit_metric"]
 
 #: Weights of the two concordances in the official metric.
 WEIGHTS = {"c_hepatic": 0.7, "c_death": 0.3}
@@ -77,18 +78,24 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
     numerator = 0.0
     denominator = 0
     for start in range(0, len(events), _CHUNK):
-        i = events[start:start + _CHUNK]
-        t_i = time[i][:, None]
-        # j is comparable to event i: still at risk strictly after, or censored at the same time.
-        comparable = (time[None, :] > t_i) | ((time[None, :] == t_i) & ~event[None, :])
-        diff = risk[None, :] - risk[i][:, None]
-        ties = np.abs(diff) <= tied_tol
-        concordant = (diff < 0) & ~ties
+        comparable, concordant, ties = _pairs(event, time, risk, events[start:start + _CHUNK], tied_tol)
         numerator += np.count_nonzero(concordant & comparable) + 0.5 * np.count_nonzero(ties & comparable)
         denominator += np.count_nonzero(comparable)
     if denominator == 0:
         raise DataError("<targets>", ["no comparable pair: every event happens at the last time or all at one time"])
     return float(numerator / denominator)
+
+
+def _pairs(event: np.ndarray, time: np.ndarray, risk: np.ndarray, rows: np.ndarray,
+           tied_tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(comparable, concordant, ties)``: boolean ``(len(rows), n)`` matrices of the pairs (event ``i``, any ``j``)."""
+    t_i = time[rows][:, None]
+    # j is comparable to event i: still at risk strictly after, or censored at the same time.
+    comparable = (time[None, :] > t_i) | ((time[None, :] == t_i) & ~event[None, :])
+    diff = risk[None, :] - risk[rows][:, None]
+    ties = np.abs(diff) <= tied_tol
+    concordant = (diff < 0) & ~ties
+    return comparable, concordant, ties
 
 
 def score_parts(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: np.ndarray) -> dict[str, float]:
@@ -160,6 +167,13 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     hdhkits.schema.DataError
         A column is missing, or a truth id has no risk in the submission.
     """
+    merged = _merged(truth, submission)
+    targets = survival_targets(merged)
+    return score_risks(targets, merged[RISK_HEPATIC].to_numpy(float), merged[RISK_DEATH].to_numpy(float))
+
+
+def _merged(truth: pd.DataFrame, submission: pd.DataFrame) -> pd.DataFrame:
+    """The truth rows, in order, with the submission's two risks beside them."""
     if TEST_ID not in truth.columns:
         raise DataError("<truth>", [f"the truth has no '{TEST_ID}' column"])
     absent = [c for c in (TEST_ID, RISK_HEPATIC, RISK_DEATH) if c not in submission.columns]
@@ -171,8 +185,110 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     if merged[[RISK_HEPATIC, RISK_DEATH]].isna().any().any():
         absent = merged.loc[merged[RISK_HEPATIC].isna() | merged[RISK_DEATH].isna(), TEST_ID].head(5).tolist()
         raise DataError("<submission>", [f"no risk for truth id(s) {absent}; validate the submission first"])
-    targets = survival_targets(merged)
-    return score_risks(targets, merged[RISK_HEPATIC].to_numpy(float), merged[RISK_DEATH].to_numpy(float))
+    return merged
+
+
+def concordance_pairs(event: np.ndarray, time: np.ndarray, risk: np.ndarray, known: np.ndarray | None = None,
+                      tied_tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pair counts behind :func:`harrell_c`, one row per event.
+
+    Parameters
+    ----------
+    event, time, risk : arrays of shape (n,)
+        As :func:`harrell_c`.
+    known : bool array of shape (n,), optional
+        Rows that take part (C(death) leaves out unknown death status); all by default.
+    tied_tol : float
+        As :func:`harrell_c`.
+
+    Returns
+    -------
+    events : int array of shape (e,)
+        Positions of the events among the known rows.
+    comparable : float array of shape (e, n)
+        1 where the pair (event, j) is comparable.
+    credit : float array of shape (e, n)
+        1 for a comparable concordant pair, 0.5 for a comparable tie in risk, else 0.
+
+    Notes
+    -----
+    Weighting the rows by ``w`` (a bootstrap resample draws row ``j`` ``w_j`` times) gives
+    Harrell's C of the resampled table as ``sum(w_e w_j credit) / sum(w_e w_j comparable)``:
+    a row drawn twice is never compared with its copy (same time; both events, or no
+    event). With every weight 1 it is :func:`harrell_c` exactly.
+    """
+    event = np.asarray(event).astype(bool).ravel()
+    time = np.asarray(time, dtype=float).ravel()
+    risk = np.asarray(risk, dtype=float).ravel()
+    known = np.ones(len(event), bool) if known is None else np.asarray(known, bool).ravel()
+    events = np.flatnonzero(event & known)
+    comparable, concordant, ties = _pairs(event, time, risk, events, tied_tol)
+    comparable &= known[None, :]
+    credit = (concordant & comparable) + 0.5 * (ties & comparable)
+    return events, comparable.astype(float), credit
+
+
+class AnnitiaUnitMetric(UnitMetric):
+    """The official metric split over the test patients (see :class:`hdhkits.problem.UnitMetric`).
+
+    Harrell's C over a weighting ``w`` of the patients is a ratio of two quadratic forms
+    over the pairs (event ``i``, patient ``j``): ``sum(w_i w_j credit_ij) / sum(w_i w_j
+    comparable_ij)`` (:func:`concordance_pairs`). A submission's terms are the credit
+    matrices of the two outcomes (events x patients: a few dozen x a few hundred); the
+    comparable pairs depend on the truth only.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        As :func:`score` takes it.
+    """
+
+    unit_name = "patients"
+
+    def __init__(self, truth: pd.DataFrame):
+        if TEST_ID not in truth.columns:
+            raise DataError("<truth>", [f"the truth has no '{TEST_ID}' column"])
+        self._truth = truth.reset_index(drop=True)
+        self._targets = survival_targets(self._truth)
+        t = self._targets
+        self._outcomes = ((t.hepatic_event, t.hepatic_time, None), (t.death_event, t.death_time, t.death_known))
+        zero = np.zeros(len(t))
+        self._events, self._comparable = [], []
+        for event, time, known in self._outcomes:
+            events, comparable, _ = concordance_pairs(event, time, zero, known)
+            self._events.append(events)
+            self._comparable.append(comparable)
+
+    @property
+    def units(self) -> np.ndarray:
+        """The truth's ``trustii_id`` values, in its row order."""
+        return self._truth[TEST_ID].to_numpy()
+
+    def unit_terms(self, submission: pd.DataFrame) -> tuple[np.ndarray, ...]:
+        """``(credit hepatic, credit death)``: each outcome's (events x patients) credit matrix."""
+        merged = _merged(self._truth, submission)
+        risks = (merged[RISK_HEPATIC].to_numpy(float), merged[RISK_DEATH].to_numpy(float))
+        if not all(np.isfinite(r).all() for r in risks):
+            raise DataError("<submission>", ["risks must be finite numbers (no NaN or inf)"])
+        return tuple(concordance_pairs(event, time, risk, known)[2]
+                     for (event, time, known), risk in zip(self._outcomes, risks))
+
+    def scores(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> np.ndarray:
+        """``0.7 C(hepatic) + 0.3 C(death)`` for each row of ``weights``; NaN where a C has no comparable pair."""
+        w = np.atleast_2d(np.asarray(weights, dtype=float))
+        parts = []
+        for credit, comparable, events in zip(terms, self._comparable, self._events):
+            w_events = w[:, events]
+            numerator = np.einsum("be,be->b", w_events, w @ credit.T)
+            denominator = np.einsum("be,be->b", w_events, w @ comparable.T)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                parts.append(np.where(denominator > 0, numerator / denominator, np.nan))
+        return WEIGHTS["c_hepatic"] * parts[0] + WEIGHTS["c_death"] * parts[1]
+
+
+def unit_metric(truth: pd.DataFrame) -> AnnitiaUnitMetric:
+    """The official metric split over the test patients of ``truth`` (:class:`AnnitiaUnitMetric`)."""
+    return AnnitiaUnitMetric(truth)
 
 
 #: Deprecated (issue #12): renamed :func:`score_risks`; :func:`score` takes the tables.

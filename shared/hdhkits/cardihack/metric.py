@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, log_loss
 
-from ..problem import Score
+from ..problem import Score, UnitMetric
 from ..schema import DataError
 from ..deprecation import deprecated_alias
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
@@ -38,7 +38,7 @@ __all__ = [
     "SEVERITY_CLASS_WEIGHTS", "MACE_CLASS_WEIGHTS", "MACE_CLASSES", "PROBABILITY_CLIP", "WEIGHT_KAPPA",
     "WEIGHT_SEVERITY", "DUMMY_SEVERITY", "DUMMY_MACE", "weighted_logloss", "severity_reference_losses",
     "rescaled_severity", "rescale_logloss", "weighted_kappa", "combined_score", "score_parts", "score",
-    "cardihack_metric", "PUBLIC_LEADERBOARD_RANGE",
+    "cardihack_metric", "PUBLIC_LEADERBOARD_RANGE", "CardihackUnitMetric", "unit_metric", "combined_score_array",
 ]
 
 #: Log-loss weight of a patient by true SEVERITY (0 = not severe, 1 = severe).
@@ -256,3 +256,106 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
 
 #: Deprecated (issue #12): renamed :func:`score_parts`.
 cardihack_metric = deprecated_alias(score_parts, "cardihack_metric", "hdhkits.cardihack.metric.score_parts")
+
+
+def _clipped_logloss_terms(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per-patient ``-(y log p + (1 - y) log(1 - p))`` with ``p`` clipped as :func:`weighted_logloss` clips it."""
+    p = np.clip(np.asarray(p, dtype=float), PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+class CardihackUnitMetric(UnitMetric):
+    """The reconstructed metric split over the test patients (see :class:`hdhkits.problem.UnitMetric`).
+
+    Every part is a ratio of sums of per-patient terms, so a weighting ``w`` of the
+    patients (a bootstrap resample, a public part) needs only weighted sums:
+
+    * weighted log-loss: ``sum(w c ll) / sum(w c)`` with ``c`` the SEVERITY class weight;
+      the *dummy* predicts the weighted prevalence ``sum(w y) / sum(w)`` (as the metric
+      predicts the prevalence of the scored set), the *worst* sums the per-patient
+      worst-case terms;
+    * kappa: the observed matrix is ``sum(w m [true = i, predicted = j])`` with ``m`` the
+      MACE class weight; the expected matrix and kappa follow as in :func:`weighted_kappa`.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``trustii_id``, ``OUTCOME MACE`` and ``OUTCOME SEVERITY``.
+    """
+
+    unit_name = "patients"
+
+    def __init__(self, truth: pd.DataFrame):
+        columns = [TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]
+        absent = [c for c in columns if c not in truth.columns]
+        if absent:
+            raise DataError("<truth>", [f"column '{c}' is missing; the table needs {','.join(columns)}" for c in absent])
+        self._truth = truth[columns].reset_index(drop=True)
+        y = _binary(self._truth[OUTCOME_SEVERITY])
+        mace = self._truth[OUTCOME_MACE].to_numpy()
+        if not np.isin(mace, MACE_CLASSES).all():
+            raise DataError("<truth>", [f"'{OUTCOME_MACE}' truth must hold the codes {MACE_CLASSES} only"])
+        self._mace = mace.astype(int)
+        self._mace_weight = np.asarray([MACE_CLASS_WEIGHTS[c] for c in MACE_CLASSES])[self._mace]
+        c = np.where(y == 1, SEVERITY_CLASS_WEIGHTS[1], SEVERITY_CLASS_WEIGHTS[0])
+        worst = _clipped_logloss_terms(y, np.where(y == 1, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP))
+        # columns: c, c*y, c*(1-y), y, 1, c*worst
+        self._truth_terms = np.column_stack([c, c * y, c * (1 - y), y, np.ones_like(y), c * worst])
+
+    @property
+    def units(self) -> np.ndarray:
+        """The truth's ``trustii_id`` values, in its row order."""
+        return self._truth[TEST_ID].to_numpy()
+
+    def unit_terms(self, submission: pd.DataFrame) -> tuple[np.ndarray, ...]:
+        """``(c ll, observed-matrix cells)``: the weighted log-loss term and the 9 kappa cells of each patient."""
+        merged = _merged(self._truth, submission)
+        pred = merged[f"{OUTCOME_MACE} pred"].to_numpy()
+        if not np.isin(pred, MACE_CLASSES).all():
+            raise DataError("<submission>", [f"'{OUTCOME_MACE}' prediction must hold the codes {MACE_CLASSES} only"])
+        p = merged[f"{OUTCOME_SEVERITY} pred"].to_numpy(float)
+        if not np.isfinite(p).all():
+            raise DataError("<submission>", [f"'{OUTCOME_SEVERITY}' holds missing or non-finite probabilities; "
+                                             "predict a number in [0, 1] for every row"])
+        y = self._truth_terms[:, 3]
+        ll = self._truth_terms[:, 0] * _clipped_logloss_terms(y, p)
+        k = len(MACE_CLASSES)
+        cells = np.zeros((len(y), k * k))
+        cells[np.arange(len(y)), self._mace * k + pred.astype(int)] = self._mace_weight
+        return (ll, cells)
+
+    def scores(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> np.ndarray:
+        """``0.7 kappa + 0.3 rescaled`` for each row of ``weights``; NaN where a part is undefined."""
+        w = np.atleast_2d(np.asarray(weights, dtype=float))
+        return combined_score_array(self._kappas(terms[1], w), self._rescaled(terms[0], w))
+
+    def _rescaled(self, ll: np.ndarray, w: np.ndarray) -> np.ndarray:
+        sums = w @ self._truth_terms
+        c_sum, c_pos, c_neg, pos, total, worst_sum = sums.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            wll = (w @ ll) / c_sum
+            prevalence = np.clip(pos / total, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
+            dummy = (-c_pos * np.log(prevalence) - c_neg * np.log(1 - prevalence)) / c_sum
+            worst = worst_sum / c_sum
+            rescaled = np.where(wll <= dummy, 1 - wll / dummy, -(wll - dummy) / (worst - dummy))
+        return np.where((pos > 0) & (pos < total), rescaled, np.nan)
+
+    @staticmethod
+    def _kappas(cells: np.ndarray, w: np.ndarray) -> np.ndarray:
+        k = len(MACE_CLASSES)
+        observed = (w @ cells).reshape(-1, k, k)
+        expected = observed.sum(2)[:, :, None] * observed.sum(1)[:, None, :] / observed.sum((1, 2))[:, None, None]
+        disagreement = (np.arange(k)[:, None] - np.arange(k)[None, :]) ** 2.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = (observed * disagreement).sum((1, 2)) / (expected * disagreement).sum((1, 2))
+        return np.where(np.isfinite(ratio), 1 - ratio, np.nan)
+
+
+def combined_score_array(kappa: np.ndarray, rescaled: np.ndarray) -> np.ndarray:
+    """:func:`combined_score` of arrays (NaN where either part is)."""
+    return WEIGHT_KAPPA * np.asarray(kappa, dtype=float) + WEIGHT_SEVERITY * np.asarray(rescaled, dtype=float)
+
+
+def unit_metric(truth: pd.DataFrame) -> CardihackUnitMetric:
+    """The metric split over the test patients of ``truth`` (:class:`CardihackUnitMetric`)."""
+    return CardihackUnitMetric(truth)

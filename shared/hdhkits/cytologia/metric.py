@@ -36,12 +36,13 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from ..deprecation import deprecated_alias
 from ..evaluation import bootstrap_score
-from ..problem import Score
+from ..problem import Score, UnitMetric
 from ..schema import DataError
 from ..stats import Interval
 
 __all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "score", "score_details", "cytologia_score",
-           "score_interval", "score_difference_interval", "MetricResult", "GIOU_WEIGHT"]
+           "score_interval", "score_difference_interval", "MetricResult", "GIOU_WEIGHT", "CytologiaUnitMetric",
+           "unit_metric"]
 
 #: Weight of the box term; the class term weighs ``1 - GIOU_WEIGHT``.
 GIOU_WEIGHT = 0.2
@@ -260,19 +261,18 @@ cytologia_score = deprecated_alias(score_details, "cytologia_score",
                                    "hdhkits.cytologia.metric.score_details (or score, for a Score)")
 
 
-def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
-    """Match once; return the image names and ``parts(idx)``, the score and its parts
-    on a resample ``idx`` of the images (an index array into the names)."""
-    _check_truth(truth)
-    m = match_boxes(truth, prediction)
-    image, names = pd.factorize(m["NAME"].astype(str))
-    if len(names) < 2:
-        raise DataError("truth", ["need at least two images to bootstrap over images"])
+def _image_counts(m: pd.DataFrame, image: np.ndarray, n_images: int) -> tuple[np.ndarray, ...]:
+    """Per-image sums of matched boxes ``m`` (:func:`match_boxes`; ``image``: each row's image number).
+
+    Returns ``(giou_sum, boxes, tp, support, predicted)``: the GIoU sum and box count of
+    each image (``n_images``,) and its true positives, truth boxes and matched predictions
+    per class (``n_images``, k), over the classes in the truth or among the matches.
+    """
     y_true = m["class"].astype(str).to_numpy()
     y_pred = m["pred_class"].astype(str).to_numpy()
     labels = np.union1d(np.unique(y_true), np.unique(y_pred))
     labels = labels[labels != _NO_MATCH]
-    k, n_images = len(labels), len(names)
+    k = len(labels)
     ti = np.searchsorted(labels, y_true)  # every truth class is a label
     pi = np.where(np.isin(y_pred, labels), np.searchsorted(labels, y_pred).clip(max=max(k - 1, 0)), k)
     hit = ti == pi
@@ -286,6 +286,19 @@ def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
     tp, support, predicted = per_image(ti, hit), per_image(ti, every), per_image(pi, every)
     boxes = np.bincount(image, minlength=n_images).astype(float)
     giou_sum = np.bincount(image, weights=m["giou"].to_numpy(float), minlength=n_images)
+    return giou_sum, boxes, tp, support, predicted
+
+
+def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
+    """Match once; return the image names and ``parts(idx)``, the score and its parts
+    on a resample ``idx`` of the images (an index array into the names)."""
+    _check_truth(truth)
+    m = match_boxes(truth, prediction)
+    image, names = pd.factorize(m["NAME"].astype(str))
+    if len(names) < 2:
+        raise DataError("truth", ["need at least two images to bootstrap over images"])
+    n_images = len(names)
+    giou_sum, boxes, tp, support, predicted = _image_counts(m, image, n_images)
     cache: dict[bytes, dict[str, float]] = {}
 
     def parts(idx: np.ndarray) -> dict[str, float]:
@@ -375,3 +388,63 @@ def score_difference_interval(truth: pd.DataFrame, prediction_a: pd.DataFrame, p
         raise DataError("truth", ["the two predictions were matched to different images"])
     return bootstrap_score(lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"], np.arange(len(names_a)),
                            n_boot=n_boot, seed=seed, level=level)
+
+
+class CytologiaUnitMetric(UnitMetric):
+    """The reconstructed metric split over the test images (see :class:`hdhkits.problem.UnitMetric`).
+
+    The boxes of one image are matched together, so the unit is the image with all its
+    truth boxes. A submission's terms are, per image, its GIoU sum and box count and,
+    per class, its true positives, truth boxes and matched predictions; a weighting ``w``
+    of the images sums them, and the score follows: ``mean GIoU = sum(w giou) / sum(w
+    boxes)``, per-class ``F1 = 2 tp / (support + predicted)`` averaged over the classes
+    present in the weighted truth or matches (what :func:`macro_f1` averages over).
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``NAME, x1, y1, x2, y2, class`` (``test_truth.csv``).
+    """
+
+    unit_name = "images"
+
+    def __init__(self, truth: pd.DataFrame):
+        _check_truth(truth)
+        self._truth = truth.reset_index(drop=True)
+        self._image, self._names = pd.factorize(self._truth["NAME"].astype(str))
+
+    @property
+    def units(self) -> np.ndarray:
+        """The truth's image names, in order of first appearance."""
+        return np.asarray(self._names)
+
+    def unit_terms(self, submission: pd.DataFrame) -> tuple[np.ndarray, ...]:
+        """One ``(n_images, 2 + 3k)`` array: GIoU sum, boxes, then tp, support and predicted for each of k classes."""
+        m = match_boxes(self._truth, submission)
+        giou_sum, boxes, tp, support, predicted = _image_counts(m, self._image, len(self._names))
+        return (np.column_stack([giou_sum, boxes, tp, support, predicted]),)
+
+    def parts(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> dict[str, np.ndarray]:
+        """``score``, ``giou_term``, ``mean_giou`` and ``macro_f1`` for each row of ``weights``."""
+        w = np.atleast_2d(np.asarray(weights, dtype=float))
+        sums = w @ terms[0]
+        k = (sums.shape[1] - 2) // 3
+        tp, support, predicted = sums[:, 2:2 + k], sums[:, 2 + k:2 + 2 * k], sums[:, 2 + 2 * k:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean_giou = sums[:, 0] / sums[:, 1]
+            f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
+        present = (support + predicted) > 0
+        count = present.sum(1)
+        macro = np.where(count > 0, (f1 * present).sum(1) / np.maximum(count, 1), 0.0)
+        giou_term = (mean_giou + 1) / 2
+        return {"score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * macro, "giou_term": giou_term,
+                "mean_giou": mean_giou, "macro_f1": macro}
+
+    def scores(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> np.ndarray:
+        """The score for each row of ``weights`` (NaN for a weighting without any box)."""
+        return self.parts(terms, weights)["score"]
+
+
+def unit_metric(truth: pd.DataFrame) -> CytologiaUnitMetric:
+    """The reconstructed metric split over the test images of ``truth`` (:class:`CytologiaUnitMetric`)."""
+    return CytologiaUnitMetric(truth)

@@ -1,0 +1,1 @@
+"""``hdhkits leaderboard``: the final ranking of a challenge, with its uncertainty."""
