@@ -159,7 +159,8 @@ def run(args: argparse.Namespace) -> int:
     Returns
     -------
     int
-        0 (argument and input errors raise, and the CLI prints them).
+        0, or 1 when no submission is valid (the files are written all the same); argument
+        and input errors raise, and the CLI prints them.
     """
     problem = check_arguments(args)
     out = Path(args.out)
@@ -184,4 +185,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"  the demo submissions are in {demo.submissions}; the same leaderboard by hand:\n"
               f"  hdhkits leaderboard {problem.name} {demo.submissions} --truth {demo.truth} --data {demo.data_dir} "
               f"--out DIR")
-    return 0
+    return 0 if lb.order else 1

@@ -42,9 +42,13 @@ def _top_columns(X: pd.DataFrame, y: np.ndarray, k: int) -> list[str]:
     """The ``k`` columns most correlated (in absolute value) with ``y`` on the training rows."""
     if k <= 0:
         return []
-    filled = X.fillna(X.median())
-    corr = filled.apply(lambda c: abs(np.corrcoef(c, y)[0, 1]) if c.std() > 0 else 0.0)
-    return corr.sort_values(ascending=False).index[:k].tolist()
+    values = X.fillna(X.median()).to_numpy(float)
+    centred = values - values.mean(0)
+    target = np.asarray(y, float) - np.mean(y)
+    norms = np.sqrt((centred ** 2).sum(0) * (target ** 2).sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corr = np.where(norms > 0, np.abs(centred.T @ target) / norms, 0.0)
+    return [X.columns[i] for i in np.argsort(-corr, kind="stable")[:k]]
 
 
 def fill_to(models: dict[str, pd.DataFrame], n: int, noisy: Callable[[pd.DataFrame, float, np.random.Generator],

@@ -101,12 +101,16 @@ def read_submission_file(entry: SubmissionFile, cap: int = MAX_SUBMISSION_BYTES)
     except OSError as exc:
         raise SubmissionProblem(f"cannot be read ({exc.strerror or exc}); copy the file again") from None
     if size > cap:
-        raise SubmissionProblem(f"is {size / 2 ** 20:.0f} MiB, larger than the {cap / 2 ** 20:.0f} MiB read for a "
-                                "submission; it is not a submission file (check what was uploaded)")
+        raise SubmissionProblem(f"is {_size(size)}, larger than the {_size(cap)} read for a submission; it is not "
+                                "a submission file (check what was uploaded)")
     if path.suffix.lower() == ".zip":
         with _zip_member(path, cap) as member:
             return _read_csv(member)
     return _read_csv(path)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2 ** 20:.1f} MiB" if n >= 2 ** 20 else f"{n / 1024:.1f} KiB"
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -137,33 +141,20 @@ def _zip_member(path: Path, cap: int) -> Iterator[Path]:
                                         "zip exactly one submission CSV")
             member = members[0]
             if member.file_size > cap:
-                raise SubmissionProblem(f"holds {member.filename} of {member.file_size / 2 ** 20:.0f} MiB, larger "
-                                        f"than the {cap / 2 ** 20:.0f} MiB read for a submission; zip the "
-                                        "submission CSV only")
+                raise SubmissionProblem(f"holds {member.filename} of {_size(member.file_size)}, larger than the "
+                                        f"{_size(cap)} read for a submission; zip the submission CSV only")
             tmp = Path(tempfile.mkdtemp(prefix="hdhkits-lb-"))
             try:
                 target = tmp / "submission.csv"
+                # zipfile stops at the size the archive declares (checked above) and fails the CRC
+                # of a member that claims less than it holds: a zip bomb never unpacks past the cap
                 with archive.open(member) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(_Capped(src, cap), dst)
+                    shutil.copyfileobj(src, dst)
                 yield target
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError) as exc:
         raise SubmissionProblem(f"is not a readable zip archive ({exc}); zip the submission CSV again") from None
-
-
-class _Capped:
-    """A binary stream that refuses to give more than ``cap`` bytes (a zip can lie about its sizes)."""
-
-    def __init__(self, stream, cap: int):
-        self._stream, self._left = stream, cap
-
-    def read(self, n: int = -1) -> bytes:
-        chunk = self._stream.read(self._left + 1 if n < 0 else min(n, self._left + 1))
-        self._left -= len(chunk)
-        if self._left < 0:
-            raise SubmissionProblem("unpacks to more than the size read for a submission; zip the CSV only")
-        return chunk
 
 
 def first_error(findings) -> str | None:

@@ -86,6 +86,8 @@ def score_interval(scores: np.ndarray, level: float = 0.95) -> tuple[np.ndarray,
 def beat_shares(scores: np.ndarray, rows: int = 64) -> np.ndarray:
     """``(S, S)``: the share of resamples where submission ``a`` (row) scores higher than ``b``, ties half.
 
+    NaN on the diagonal (a submission is not compared with itself).
+
     Computed ``rows`` submissions at a time, so memory stays at ``rows x S x B`` booleans.
     """
     keys = tie_keys(scores)
@@ -94,6 +96,7 @@ def beat_shares(scores: np.ndarray, rows: int = 64) -> np.ndarray:
     for start in range(0, n, rows):
         a = keys[start:start + rows, None, :]
         out[start:start + rows] = (a > keys[None]).mean(2) + 0.5 * (a == keys[None]).mean(2)
+    np.fill_diagonal(out, np.nan)
     return out
 
 

@@ -1,0 +1,43 @@
+"""``--demo``: a twin, N plausible submissions and their leaderboard, for every kit at quick size."""
+from __future__ import annotations
+
+import pytest
+
+from hdhkits.leaderboard import demo as demo_module
+from hdhkits.leaderboard.demo import run_demo
+from hdhkits.leaderboard.outputs import FILES
+from hdhkits.problem import KITS, get_problem
+from hdhkits.schema import DataError
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_demo_ranks_n_valid_submissions_and_lists_the_broken_ones(kit, tmp_path, twin):
+    twin(kit)  # the session's cached quick twin: the demo reuses it
+    run = run_demo(get_problem(kit), 5, tmp_path / "out", size="quick", n_boot=100)
+    table = run.leaderboard.table
+    assert table["valid"].sum() == 5, table[["submission", "error"]]
+    assert sorted(table.loc[~table["valid"], "submission"]) == ["broken_header", "empty_upload"]
+    files = sorted(p.name for p in run.submissions.iterdir())
+    assert len(files) == 7 and sum(f.endswith(".zip") for f in files) == 1
+    assert all((tmp_path / "out" / name).is_file() for name in FILES)
+    assert run.leaderboard.settings["demo"] == {"n": 5, "twin_seed": 0, "twin_size": "quick"}
+    assert run.truth.is_file() and run.data_dir.is_dir()
+
+
+def test_a_kit_without_a_builder_says_how_to_add_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(demo_module, "BUILDERS", {})
+    with pytest.raises(DataError, match="demo_kits.BUILDERS"):
+        run_demo(get_problem("cardihack"), 3, tmp_path / "out", size="quick")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_demo_leaves_nothing(monkeypatch, tmp_path, twin):
+    twin("cardihack")
+
+    def fail(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo_module, "build_leaderboard", fail)
+    with pytest.raises(KeyboardInterrupt):
+        run_demo(get_problem("cardihack"), 3, tmp_path / "out", size="quick")
+    assert list(tmp_path.iterdir()) == []
