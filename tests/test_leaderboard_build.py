@@ -107,6 +107,15 @@ def test_pairwise_matrices_follow_the_definitions(fields):
     assert np.allclose((lb.beats + lb.beats.T)[off], 1.0)
     assert np.all(lb.p_holm[off] >= lb.p_value[off]) and np.isnan(np.diag(lb.p_holm)).all()
     assert np.allclose(lb.rank_share.sum(1), 1.0)
+    # p vs first: Holm over the first's own n - 1 comparisons, step-down by hand
+    p = lb.p_value[0, 1:]
+    order = np.argsort(p)
+    expected = np.maximum.accumulate(np.minimum(1, (len(p) - np.arange(len(p))) * p[order]))
+    by_hand = np.empty(len(p))
+    by_hand[order] = expected
+    valid = lb.table[lb.table["valid"]]
+    assert np.isnan(valid["p_vs_first"].iloc[0]) and np.allclose(valid["p_vs_first"].iloc[1:], by_hand)
+    assert lb.tied_with_first() == [lb.order[0]] + [n for n, q in zip(lb.order[1:], by_hand) if q >= 0.05]
 
 
 def test_broken_files_are_listed_and_do_not_stop_the_others(twin, tmp_path):

@@ -37,10 +37,11 @@ def test_verdict_names_the_submissions_tied_with_the_first():
     assert f"“{lb.order[0]}” is first" in sentence
     if len(tied) > 1:
         assert all(f"“{name}”" in sentence for name in tied[1:]) and f"these {len(tied)} submissions" in sentence
-    lb.p_holm[0, 1:] = 0.001  # now the first beats everyone
-    assert "its first place is clear" in verdict(lb)
-    lb.p_holm[0, 1:] = np.nan  # untested pairs: nothing is significant
-    assert f"these {len(lb.order)} submissions are statistically tied" in verdict(lb)
+    valid = lb.table["valid"]
+    lb.table.loc[valid, "p_vs_first"] = [np.nan] + [0.001] * (valid.sum() - 1)  # now the first beats everyone
+    assert "its first place is clear" in verdict(lb) and "over its 5 comparisons" in verdict(lb)
+    lb.table.loc[valid, "p_vs_first"] = [np.nan, 0.2] + [0.001] * (valid.sum() - 2)
+    assert f"higher than “{lb.order[1]}” (one-sided" in verdict(lb) and "these 2 submissions" in verdict(lb)
 
 
 def test_verdict_for_one_and_for_no_valid_submission():

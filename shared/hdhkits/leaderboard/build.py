@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..findings import warnings_of
@@ -42,7 +43,7 @@ __all__ = ["COLUMNS", "ALPHA", "FileResult", "Leaderboard", "Context", "score_fi
 #: The leaderboard table's first columns, in order (the metric's parts, ``warnings``,
 #: ``warning`` and ``file`` follow).
 COLUMNS = ("submission", "valid", "score", "low", "high", "rank", "rank_low", "rank_high", "rank_median", "p_best",
-           "public_score", "private_score", "public_rank", "private_rank", "shakeup", "error")
+           "public_score", "private_score", "public_rank", "private_rank", "shakeup", "p_vs_first", "error")
 #: Significance level of the pairwise tests (after Holm's correction).
 ALPHA = 0.05
 #: Files read and scored before their scores are summarised and their tables dropped.
@@ -93,7 +94,7 @@ class Leaderboard:
         The valid submissions, in the table's order (the axes of the matrices below).
     beats, p_value, p_holm : ndarray (V, V)
         Share of resamples where row beats column; one-sided p-value of "row scores
-        higher"; the same after Holm's correction.
+        higher"; the same after Holm's correction over every ordered pair.
     rank_share : ndarray (V, V)
         Share of resamples where row takes rank column + 1 (the blob plot).
     settings : dict
@@ -109,11 +110,15 @@ class Leaderboard:
     settings: dict
 
     def tied_with_first(self, alpha: float = ALPHA) -> list[str]:
-        """The valid submissions the first one does not beat significantly (Holm-corrected), itself included."""
-        if not self.order:
-            return []
-        return [self.order[0]] + [name for j, name in enumerate(self.order[1:], start=1)
-                                  if not self.p_holm[0, j] < alpha]
+        """The first submission and those it does not score significantly higher than.
+
+        The family is the first's own comparisons: ``p_vs_first``, its one-sided p-values
+        against each other valid submission, Holm-corrected over those ``V - 1`` tests
+        (not over every pair, as the significance map is: with 200 submissions that family
+        holds 39,800 tests and could never single out a winner).
+        """
+        valid = self.table[self.table["valid"].astype(bool)]
+        return [name for name, p in zip(valid["submission"], valid["p_vs_first"]) if not p < alpha]
 
 
 def _digest(terms: tuple[np.ndarray, ...]) -> str:
@@ -167,12 +172,7 @@ _WORKER: Context | None = None
 def _init_worker(context: Context) -> None:
     global _WORKER
     _WORKER = context
-    try:  # the workers share the cores: one BLAS thread each
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        pass
+    threadpool_limits(1, "blas")  # the workers share the cores: one BLAS thread each
 
 
 def _score_in_worker(entry: SubmissionFile) -> FileResult:
@@ -221,7 +221,9 @@ def summarise(results: list[FileResult], level: float = 0.95) -> tuple[pd.DataFr
     Returns
     -------
     table : DataFrame
-        One row per file (:data:`COLUMNS`, then the metric's parts, ``warnings``, ``warning``, ``file``).
+        One row per file (:data:`COLUMNS`, then the metric's parts, ``warnings``, ``warning``, ``file``);
+        ``p_vs_first`` is the Holm-corrected one-sided p-value of "the first scores higher
+        than this one", over the first's ``V - 1`` comparisons.
     matrices : dict
         ``order``, ``beats``, ``p_value``, ``p_holm``, ``rank_share``.
     numbers : dict
@@ -241,6 +243,8 @@ def summarise(results: list[FileResult], level: float = 0.95) -> tuple[pd.DataFr
     matrices = {"order": order, **{k: v[np.ix_(idx, idx)] for k, v in stats["pairs"].items()}}
     ranks_sorted = stats["ranks"][idx] if len(idx) else stats["ranks"]
     matrices["rank_share"] = rank_frequencies(ranks_sorted) if len(idx) and boots.shape[1] else np.zeros((len(idx),) * 2)
+    if len(idx):  # the first against each other one, Holm over those comparisons only
+        table.loc[table["valid"], "p_vs_first"] = np.r_[np.nan, holm(matrices["p_value"][0, 1:])]
     numbers = {"resamples_used": int(usable.sum()),
                "decomposition_max_diff": float(np.nanmax(np.abs(rows[:, 0] - estimates))) if len(valid) else 0.0,
                "public_private_spearman": rank_correlation(stats["public_rank"], stats["private_rank"])}
@@ -281,6 +285,7 @@ def _table(results: list[FileResult], valid: list[FileResult], stats: dict) -> p
         record = {"submission": r.name, "valid": r.valid}
         for c in columns:
             record[c] = (r.score if c == "score" else float(stats[c][i])) if i is not None else np.nan
+        record["p_vs_first"] = np.nan
         record["error"] = r.error or ""
         record.update({k: r.parts.get(k, np.nan) for k in part_names})
         record.update({"warnings": r.warnings, "warning": r.warning or "", "file": r.file})
@@ -351,10 +356,12 @@ def build_leaderboard(problem: Problem, submissions: str | Path | Iterable[Submi
     else:
         files, folder = list(submissions), None
     plan = make_plan(metric.n_units, n_boot, seed, public_mask(metric.n_units, public_share, seed))
-    with validation_folder(problem, truth_table, data_dir) as checked_against:
+    # One BLAS thread: the products are small (resamples x units x a few dozen terms), and two
+    # BLAS threads on two busy cores run them several times slower; --jobs spreads the files instead.
+    with validation_folder(problem, truth_table, data_dir) as checked_against, threadpool_limits(1, "blas"):
         context = Context(problem.name, truth_table, metric, checked_against, plan)
         results = _score_all(files, context, jobs, progress)
-    table, matrices, numbers = summarise(results, level)
+        table, matrices, numbers = summarise(results, level)
     settings = _settings(problem, metric, plan, truth_path, seed=seed, public_share=public_share, level=level,
                          submissions_folder=folder.name if folder else None, n_files=len(files), ignored=ignored,
                          validated_against="the official test file (--data)" if data_dir else "the truth's ids",

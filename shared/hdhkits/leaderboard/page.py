@@ -35,6 +35,12 @@ def _rank(value: float) -> str:
     return "" if value is None or math.isnan(value) else f"{value:g}"
 
 
+def _pvalue(value: float) -> str:
+    if value is None or math.isnan(value):
+        return ""
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
 def _names(names: list[str]) -> str:
     quoted = [f"“{n}”" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
@@ -53,13 +59,14 @@ def verdict(lb: Leaderboard) -> str:
         return head + " It is the only valid submission."
     if len(tied) == 1:
         return head + (f" It scores significantly higher than every other submission (one-sided paired bootstrap "
-                       f"test, Holm-corrected, {ALPHA:.0%}): its first place is clear.")
+                       f"test, Holm-corrected over its {len(lb.order) - 1} comparisons, {ALPHA:.0%}): its first place "
+                       "is clear.")
     others = tied[1:]
     shown = others if len(others) <= 8 else others[:8]
     more = f" and {len(others) - 8} more" if len(others) > 8 else ""
     return head + (f" It does not score significantly higher than {_names(shown)}{more} (one-sided paired bootstrap "
-                   f"test, Holm-corrected, {ALPHA:.0%}): these {len(tied)} submissions are statistically tied for "
-                   "first place, and the test set cannot tell them apart.")
+                   f"test, Holm-corrected over its {len(lb.order) - 1} comparisons, {ALPHA:.0%}): these {len(tied)} "
+                   "submissions are statistically tied for first place, and the test set cannot tell them apart.")
 
 
 def reading(lb: Leaderboard) -> list[str]:
@@ -81,7 +88,10 @@ def reading(lb: Leaderboard) -> list[str]:
         "interval: a long column of blobs is an unstable rank. In the significance map a yellow cell says the "
         "submission of the row scores higher than that of the column with a one-sided paired bootstrap test "
         f"below {ALPHA} after Holm's correction for the {max(len(lb.order) * (len(lb.order) - 1), 0)} ordered "
-        "pairs; a blue cell says the test set cannot tell that they differ in that direction.",
+        "pairs; a blue cell says the test set cannot tell that they differ in that direction. Who is tied with "
+        "the first is decided by the first's own comparisons (the column p vs first: Holm over those "
+        f"{max(len(lb.order) - 1, 0)} tests only), so the map, corrected over every pair, is the more cautious "
+        "of the two.",
         verdict(lb),
     ]
     paragraphs.append(_shakeup_sentence(lb))
@@ -109,20 +119,21 @@ def _shakeup_sentence(lb: Leaderboard) -> str:
 def _table_html(lb: Leaderboard) -> str:
     tied = set(lb.tied_with_first())
     head = ("<tr><th>#</th><th class=l>submission</th><th>score</th><th>95 % interval</th><th>rank interval</th>"
-            "<th>median rank</th><th>P(best)</th><th>public</th><th>private</th><th>public → private rank</th>"
-            "<th class=l>problem</th></tr>")
+            "<th>median rank</th><th>P(best)</th><th>p vs first</th><th>public</th><th>private</th>"
+            "<th>public → private rank</th><th class=l>problem</th></tr>")
     rows = []
     for _, r in lb.table.iterrows():
         name = html.escape(str(r["submission"]))
         if not r["valid"]:
-            rows.append(f"<tr class=invalid><td></td><td class=l>{name}</td><td colspan=8>not scored</td>"
+            rows.append(f"<tr class=invalid><td></td><td class=l>{name}</td><td colspan=9>not scored</td>"
                         f"<td class=l>{html.escape(str(r['error']))}</td></tr>")
             continue
         css = " class=tied" if r["submission"] in tied else ""
         rows.append(
             f"<tr{css}><td>{_rank(r['rank'])}</td><td class=l>{name}</td><td>{_fmt(r['score'])}</td>"
             f"<td>[{_fmt(r['low'])}, {_fmt(r['high'])}]</td><td>[{_rank(r['rank_low'])}, {_rank(r['rank_high'])}]"
-            f"</td><td>{_rank(r['rank_median'])}</td><td>{_fmt(r['p_best'], 3)}</td><td>{_fmt(r['public_score'])}"
+            f"</td><td>{_rank(r['rank_median'])}</td><td>{_fmt(r['p_best'], 3)}</td><td>{_pvalue(r['p_vs_first'])}</td>"
+            f"<td>{_fmt(r['public_score'])}"
             f"</td><td>{_fmt(r['private_score'])}</td><td>{_rank(r['public_rank'])} → {_rank(r['private_rank'])}"
             f"</td><td class=l>{html.escape(str(r['warning'] or ''))}</td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
