@@ -17,7 +17,7 @@ ANNITIA and Cardi-HACK use their default twins (the official test sizes) and sub
 made from the twin's true risks plus noise; CYTOLOGIA uses a truth table of the official
 size (``bench_cytologia_metric.make_tables``) and noisy copies of it, checked against the
 truth's ids (no images). Every case runs in its own process, so its peak resident memory
-(``ru_maxrss``) is its own; the time is the whole ``build_leaderboard`` call: reading,
+(``ru_maxrss``) is its own (with ``--jobs 2``, ``worker MB`` is the largest worker's); the time is the whole ``build_leaderboard`` call: reading,
 validating, official scores, per-unit terms, resamples and statistics. Wall-clock seconds
 on a shared machine: run it when the cores are idle.
 """
@@ -106,8 +106,10 @@ def run_case(case: str, boot: int, jobs: int) -> dict:
         lb = build_leaderboard(get_problem(kit), folder, truth, data_dir=data_dir, n_boot=boot, seed=0, jobs=jobs)
         seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"case": name, "kit": kit, "submissions": n, "valid": len(lb.order), "units": lb.settings["n_units"],
             "resamples": boot, "jobs": jobs, "seconds": round(seconds, 1), "peak MB": round(peak_mb),
+            "worker MB": round(worker_mb) if jobs > 1 else "",
             "target s": target, "ok": "ok" if seconds <= target * boot / 1000 else "SLOW",
             "top": f"{lb.table.iloc[0]['score']:.3f}", "tied with first": len(lb.tied_with_first())}
 

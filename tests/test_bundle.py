@@ -257,3 +257,14 @@ def test_scoring_log_of_an_unreadable_or_missing_file(bundles, tmp_path):
     code, log, _ = _run_program(tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", other,
                                 tmp_path / "run2", 60)
     assert code == 1 and "submission.csv: not found in your zip (it holds no CSV file)" in log
+
+
+def test_the_evaluation_page_points_to_the_leaderboard_command():
+    from hdhkits.bundle.pages import final_ranking
+
+    for kit in KITS:
+        problem = get_problem(kit)
+        pages = make_pages(problem, "# T\n\n## Metric\n\nm", ["score"], 0, "quick", 0.5)
+        assert final_ranking(problem) in pages["evaluation.md"]
+        assert f"hdhkits leaderboard {kit} SUBMISSIONS/ --truth {problem.truth_file}" in pages["evaluation.md"]
+        assert f"hdhkits leaderboard {kit} --demo 20" in pages["evaluation.md"]

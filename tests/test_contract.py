@@ -20,7 +20,7 @@ from hdhkits.schema import DataError
 VERBS = {
     "schema": {"check_data": ["data_dir", "deep"], "read_train": ["data_dir", "check"], "read_test": ["data_dir", "check"]},
     "twin": {"make_twin": ["data_dir", "truth_dir", "seed", "size"]},
-    "metric": {"score": ["truth", "submission"]},
+    "metric": {"score": ["truth", "submission"], "unit_metric": ["truth"]},
     "baselines": {"oracle_score": []},
     "quirks": {},
 }
@@ -29,7 +29,7 @@ VERBS = {
 PROTOCOL_METHODS = {"fit", "transform", "fit_transform", "predict", "predict_proba", "decision_function",
                     "get_feature_names_out", "forward", "score"}
 CONTRACT_METHODS = ("make_twin", "check_data", "validate_submission", "score_submission", "read_truth",
-                    "sample_submission")
+                    "sample_submission", "unit_metric")
 MAX_BODY_LINES = 60
 
 

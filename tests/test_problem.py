@@ -54,3 +54,33 @@ def test_a_kit_without_a_sample_submission_says_so():
         Bare().sample_submission(".")
     for kit in KITS:  # every shipped kit offers one (bundles need it)
         assert type(get_problem(kit)).sample_submission is not Problem.sample_submission
+
+
+def test_unit_metric_comes_from_the_kits_metric_module_or_says_how_to_add_it():
+    import pandas as pd
+
+    from hdhkits.problem import UnitMetric
+
+    class Bare(Problem):
+        name, title = "bare", "BARE"
+
+        def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
+            """Nothing."""
+
+        def check_data(self, data_dir, deep=False):
+            """Nothing."""
+            return []
+
+        def validate_submission(self, submission, data_dir):
+            """Nothing."""
+            return []
+
+        def score_submission(self, submission, truth):
+            """Nothing."""
+            return Score(0.0)
+
+    with pytest.raises(NotImplementedError, match="BARE kit's metric module defines no unit_metric"):
+        Bare().unit_metric(pd.DataFrame())
+    truth = pd.DataFrame({"trustii_id": [1, 2], "OUTCOME MACE": [0, 2], "OUTCOME SEVERITY": [0, 1]})
+    metric = get_problem("cardihack").unit_metric(truth)
+    assert isinstance(metric, UnitMetric) and metric.n_units == 2 and metric.unit_name == "patients"

@@ -190,8 +190,13 @@ class Problem(ABC):
         NotImplementedError
             The kit's metric module defines no ``unit_metric``.
         """
-        module = importlib.import_module(f"{type(self).__module__.rsplit('.', 1)[0]}.metric")
-        builder = getattr(module, "unit_metric", None)
+        name = f"{type(self).__module__.rsplit('.', 1)[0]}.metric"
+        try:
+            builder = getattr(importlib.import_module(name), "unit_metric", None)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            builder = None
         if builder is None:
             raise NotImplementedError(f"the {self.title or self.name} kit's metric module defines no unit_metric; "
                                       "add unit_metric(truth) -> hdhkits.problem.UnitMetric beside its score "

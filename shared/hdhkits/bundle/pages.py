@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..problem import Problem
 
-__all__ = ["REPOSITORY", "split_sections", "make_pages", "make_logo"]
+__all__ = ["REPOSITORY", "split_sections", "final_ranking", "make_pages", "make_logo"]
 
 #: Where relative links of a kit's README point once the page is on a platform.
 REPOSITORY = "https://github.com/health-data-hub/hdh-starter-kits/blob/main"
@@ -67,6 +67,20 @@ def _absolute_links(text: str, kit: str) -> str:
     return re.sub(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)\)", fix, text)
 
 
+def final_ranking(problem: Problem) -> str:
+    """The *Final ranking* paragraph of the Evaluation page: how the organisers rank with uncertainty."""
+    return (
+        "**Final ranking.** A test set of this size leaves scores uncertain: a few hundredths between two "
+        "submissions are often noise. At the close, the organisers rank every submission with "
+        f"`hdhkits leaderboard {problem.name} SUBMISSIONS/ --truth {problem.truth_file} --out final/` "
+        "(SUBMISSIONS/ holds the submission zips as the platform stores them; the truth is this competition's "
+        "reference data). It scores each one with the same metric, then on 1,000 bootstrap resamples of the test "
+        "set, and publishes a page with each score's 95 % interval, the distribution of each rank, the "
+        "probability of being first, pairwise one-sided tests (Holm-corrected) that say which top places are "
+        "statistically tied, and how far each submission moved between the public part and the private rest. "
+        f"`hdhkits leaderboard {problem.name} --demo 20 --out demo/` shows such a page on synthetic submissions.")
+
+
 def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed: int, size: str,
                sample_score: float, lower_is_better: frozenset[str] = frozenset()) -> dict[str, str]:
     """The pages of the competition, file name to Markdown.
@@ -116,6 +130,7 @@ def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed:
         f"| leaderboard column | meaning |\n|---|---|\n{columns}",
         f"The sample submission (the *solution* the platform runs to check the competition) scores "
         f"{sample_score:.4f}: a floor, not a target.",
+        final_ranking(problem),
         *routed["evaluation"],
     ]
     data = ["# Data", practice,

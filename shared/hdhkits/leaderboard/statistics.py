@@ -83,15 +83,17 @@ def score_interval(scores: np.ndarray, level: float = 0.95) -> tuple[np.ndarray,
     return low, high
 
 
-def beat_shares(scores: np.ndarray, rows: int = 64) -> np.ndarray:
+def beat_shares(scores: np.ndarray, rows: int | None = None) -> np.ndarray:
     """``(S, S)``: the share of resamples where submission ``a`` (row) scores higher than ``b``, ties half.
 
     NaN on the diagonal (a submission is not compared with itself).
 
-    Computed ``rows`` submissions at a time, so memory stays at ``rows x S x B`` booleans.
+    Computed ``rows`` submissions at a time (by default as many as keep ``rows x S x B``
+    under 4 million booleans), so memory does not grow with ``S^2 x B``.
     """
     keys = tie_keys(scores)
     n = len(keys)
+    rows = rows or max(1, 4_000_000 // max(1, n * keys.shape[1]))
     out = np.empty((n, n))
     for start in range(0, n, rows):
         a = keys[start:start + rows, None, :]
