@@ -26,7 +26,7 @@ __all__ = ["FIGURE_LIMIT", "data_uri", "forest_plot", "blob_plot", "significance
 
 #: Most submissions a figure shows.
 FIGURE_LIMIT = 40
-_DPI = 80
+_DPI = 90
 _TIED = "#d95f02"
 _OTHER = "#1b6ca8"
 _LABEL = 28
@@ -110,12 +110,16 @@ def shakeup_plot(lb: Leaderboard) -> Figure:
     n = max(len(names), 1)
     fig = Figure(figsize=(6.0, max(3.0, 1.2 + 0.26 * n)))
     ax = fig.add_subplot()
+    labels: dict[float, list[str]] = {}
     for name, pub, priv in zip(names, table["public_rank"], table["private_rank"]):
         if np.isnan(pub) or np.isnan(priv):
             continue
         colour = "#1a9850" if priv < pub else "#d73027" if priv > pub else "grey"
         ax.plot([0, 1], [pub, priv], color=colour, marker="o", markersize=3, linewidth=1)
-        ax.text(1.03, priv, _label(name), va="center", fontsize=7)
+        labels.setdefault(priv, []).append(_label(name))
+    for priv, tied in labels.items():  # submissions tied on the private part share one label
+        ax.text(1.03, priv, " = ".join(tied) if len(tied) < 3 else f"{tied[0]} (+{len(tied) - 1} tied)",
+                va="center", fontsize=7)
     top = np.nanmax(np.concatenate([table["public_rank"], table["private_rank"], [1.0]]))
     ax.set_ylim(top + 0.5, 0.5)
     ax.set_xlim(-0.1, 1.6)

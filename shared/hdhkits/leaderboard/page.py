@@ -19,10 +19,12 @@ _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;
 color:#222;line-height:1.45;padding:0 1em}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;font-size:.88em;width:100%}th,td{padding:.3em .5em;border-bottom:1px solid #eee;
-text-align:right;vertical-align:top;white-space:nowrap}td.l{white-space:normal}th{background:#f4f4f4;position:sticky;top:0}td.l,th.l{text-align:left}
+table{border-collapse:collapse;font-size:.86em;width:100%}th,td{padding:.3em .5em;border-bottom:1px solid #eee;
+text-align:right;vertical-align:top;white-space:nowrap}th{background:#f4f4f4;position:sticky;top:0}td.l,th.l{text-align:left}
 tr.tied td{background:#fff3e6}tr.invalid td{color:#888}p.note{color:#555;font-size:.9em}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.88em;color:#444}
+figure{margin:0}figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.88em;color:#444}
+.figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:1.2em;align-items:start}
+.wide{overflow-x:auto}td.l{white-space:normal;min-width:8em}
 .verdict{background:#f3f7fb;border-left:4px solid #1b6ca8;padding:.6em 1em}code{background:#f4f4f4;padding:0 .2em}
 """
 
@@ -118,25 +120,26 @@ def _shakeup_sentence(lb: Leaderboard) -> str:
 
 def _table_html(lb: Leaderboard) -> str:
     tied = set(lb.tied_with_first())
-    head = ("<tr><th>#</th><th class=l>submission</th><th>score</th><th>95 % interval</th><th>rank interval</th>"
-            "<th>median rank</th><th>P(best)</th><th>p vs first</th><th>public</th><th>private</th>"
-            "<th>public → private rank</th><th class=l>problem</th></tr>")
+    notes = bool(lb.table["warning"].astype(str).str.len().gt(0).any())
+    head = ("<tr><th>#</th><th class=l>submission</th><th>score [95 % interval]</th><th>rank interval</th>"
+            "<th>P(best)</th><th>p vs first</th><th>public</th><th>private</th><th>public → private</th>"
+            + ("<th class=l>warning</th>" if notes else "") + "</tr>")
     rows = []
     for _, r in lb.table.iterrows():
         name = html.escape(str(r["submission"]))
         if not r["valid"]:
-            rows.append(f"<tr class=invalid><td></td><td class=l>{name}</td><td colspan=9>not scored</td>"
-                        f"<td class=l>{html.escape(str(r['error']))}</td></tr>")
+            rows.append(f"<tr class=invalid><td></td><td class=l>{name}</td><td class=l colspan={7 + notes}>not scored: "
+                        f"{html.escape(str(r['error']))}</td></tr>")
             continue
         css = " class=tied" if r["submission"] in tied else ""
         rows.append(
-            f"<tr{css}><td>{_rank(r['rank'])}</td><td class=l>{name}</td><td>{_fmt(r['score'])}</td>"
-            f"<td>[{_fmt(r['low'])}, {_fmt(r['high'])}]</td><td>[{_rank(r['rank_low'])}, {_rank(r['rank_high'])}]"
-            f"</td><td>{_rank(r['rank_median'])}</td><td>{_fmt(r['p_best'], 3)}</td><td>{_pvalue(r['p_vs_first'])}</td>"
-            f"<td>{_fmt(r['public_score'])}"
-            f"</td><td>{_fmt(r['private_score'])}</td><td>{_rank(r['public_rank'])} → {_rank(r['private_rank'])}"
-            f"</td><td class=l>{html.escape(str(r['warning'] or ''))}</td></tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+            f"<tr{css}><td>{_rank(r['rank'])}</td><td class=l>{name}</td>"
+            f"<td>{_fmt(r['score'])} [{_fmt(r['low'])}, {_fmt(r['high'])}]</td>"
+            f"<td>[{_rank(r['rank_low'])}, {_rank(r['rank_high'])}]</td><td>{_fmt(r['p_best'], 3)}</td>"
+            f"<td>{_pvalue(r['p_vs_first'])}</td><td>{_fmt(r['public_score'])}</td><td>{_fmt(r['private_score'])}"
+            f"</td><td>{_rank(r['public_rank'])} → {_rank(r['private_rank'])}</td>"
+            + (f"<td class=l>{html.escape(str(r['warning'] or ''))}</td>" if notes else "") + "</tr>")
+    return f"<div class=wide><table>{head}{''.join(rows)}</table></div>"
 
 
 def _settings_html(lb: Leaderboard) -> str:
@@ -168,8 +171,9 @@ def _figures_html(lb: Leaderboard) -> str:
     figs = figures(lb)
     limit = (f"<p class=note>The figures show the first {FIGURE_LIMIT} of {len(lb.order)} valid submissions; the "
              "table lists them all.</p>" if len(lb.order) > FIGURE_LIMIT else "")
-    return limit + "".join(f"<figure><img alt='{name}' src='{uri}'><figcaption>{captions[name]}</figcaption></figure>"
-                           for name, uri in figs.items())
+    return limit + "<div class=figs>" + "".join(
+        f"<figure><img alt='{name}' src='{uri}'><figcaption>{captions[name]}</figcaption></figure>"
+        for name, uri in figs.items()) + "</div>"
 
 
 def render_page(lb: Leaderboard) -> str:
