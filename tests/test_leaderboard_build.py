@@ -20,7 +20,7 @@ from hdhkits.problem import KITS, get_problem
 
 from .leaderboard_support import UNIT_COLUMN, direct_ranks, field_of_submissions, plain_bootstrap, write_field
 
-BOOT = {"cardihack": 80, "annitia": 80, "cytologia": 40}
+BOOT = {"cardihack": 50, "annitia": 50, "cytologia": 30}
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +172,14 @@ def test_summarise_without_a_valid_submission():
     table, matrices, numbers = summarise([FileResult("a", "a.csv", False, error="is empty; write it again")])
     assert table["submission"].tolist() == ["a"] and not table["valid"].any()
     assert matrices["order"] == [] and matrices["beats"].shape == (0, 0)
+
+
+def test_a_truth_of_one_unit_is_refused_with_a_sentence(twin, tmp_path):
+    from hdhkits.schema import DataError
+
+    source = twin("cardihack")
+    problem = get_problem("cardihack")
+    problem.read_truth(source.truth_path).iloc[:1].to_csv(tmp_path / "truth.csv", index=False)
+    (tmp_path / "subs").mkdir()
+    with pytest.raises(DataError, match="holds 1 test patients; a leaderboard resamples them"):
+        build_leaderboard(problem, tmp_path / "subs", tmp_path / "truth.csv", n_boot=10)

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from .. import __version__
 from ..findings import warnings_of
-from ..problem import Problem, UnitMetric
+from ..problem import Problem, UnitMetric, get_problem
 from ..schema import DataError
 from .inputs import (MAX_SUBMISSION_BYTES, SubmissionFile, SubmissionProblem, find_submissions, first_error,
                      read_submission_file, read_truth_file, validation_folder)
@@ -134,8 +134,6 @@ def score_file(entry: SubmissionFile, context: Context, known: dict[str, np.ndar
     ``known`` maps the digest of per-unit terms already resampled to their rows, so an
     identical submission is not resampled twice (and ties exactly).
     """
-    from ..problem import get_problem
-
     problem = get_problem(context.kit)
     result = FileResult(entry.name, entry.path.name, valid=False)
     try:
@@ -349,6 +347,11 @@ def build_leaderboard(problem: Problem, submissions: str | Path | Iterable[Submi
     except DataError as exc:
         raise DataError(truth_path, [f"{exc.problems[0]}; pass the truth file `hdhkits data {problem.name}` "
                                      "writes, or yours in its layout"]) from None
+    except NotImplementedError as exc:
+        raise DataError("KIT", [str(exc)]) from None
+    if metric.n_units < 2:
+        raise DataError(truth_path, [f"holds {metric.n_units} test {metric.unit_name}; a leaderboard resamples "
+                                     "them and needs at least two: pass the whole truth file"])
     ignored: list[str] = []
     if isinstance(submissions, (str, Path)):
         folder = Path(submissions)

@@ -18,11 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from ..problem import SIZES, KitNotAvailable, available_kits, get_problem
-from .build import Leaderboard, build_leaderboard
 from .inputs import find_submissions
-from .outputs import FILES, write_leaderboard
-from .page import verdict
+
+if TYPE_CHECKING:  # the build and the page (matplotlib) load when the command runs, not with every `hdhkits` call
+    from .build import Leaderboard
 
 __all__ = ["MIN_BOOT", "add_parser", "run", "check_arguments", "summary_lines"]
 
@@ -120,8 +122,10 @@ def check_arguments(args: argparse.Namespace):
     return problem
 
 
-def summary_lines(lb: Leaderboard, top: int = 10) -> list[str]:
+def summary_lines(lb: "Leaderboard", top: int = 10) -> list[str]:
     """What the command prints: the first places, the invalid files, the verdict."""
+    from .page import verdict
+
     table = lb.table
     valid = table[table["valid"].astype(bool)]
     lines = [f"{'rank':>4}  {'submission':<32} {'score':>8}  {'95 % interval':<18}  {'ranks':<9} {'P(best)':>7}"]
@@ -162,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
         0, or 1 when no submission is valid (the files are written all the same); argument
         and input errors raise, and the CLI prints them.
     """
+    from .build import build_leaderboard
+    from .outputs import FILES, write_leaderboard
+
     problem = check_arguments(args)
     out = Path(args.out)
     start = time.perf_counter()

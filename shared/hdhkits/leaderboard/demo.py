@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from ..datasource import resolve_data
 from ..files import atomic_dir
@@ -89,7 +90,8 @@ def run_demo(problem: Problem, n: int, out: str | Path, *, seed: int = 0, size: 
                                    "hdhkits.leaderboard.demo_kits.BUILDERS, or rank a folder of real submissions"])
     source = resolve_data(problem.name, None, seed=seed, size=size, verbose=False)
     truth = problem.read_truth(source.truth_path)
-    tables = builder(problem, source.data_dir, truth, n, seed)
+    with threadpool_limits(1):  # small fits: threads only fight over busy cores
+        tables = builder(problem, source.data_dir, truth, n, seed)
     out = Path(out)
     with atomic_dir(out) as tmp:
         write_demo_submissions(tables, tmp / "submissions")
@@ -97,5 +99,7 @@ def run_demo(problem: Problem, n: int, out: str | Path, *, seed: int = 0, size: 
                                n_boot=n_boot, seed=seed, public_share=public_share, jobs=jobs, progress=progress)
         lb.settings["submissions_folder"] = "submissions"
         lb.settings["demo"] = {"n": n, "twin_seed": seed, "twin_size": size}
+        lb.settings["command"] = (f"hdhkits leaderboard {problem.name} --demo {n} --size {size} --seed {seed} "
+                                  f"--boot {n_boot} --public-share {public_share:g}")
         write_files(lb, tmp)
     return DemoRun(lb, out / "submissions", source.truth_path, source.data_dir)
