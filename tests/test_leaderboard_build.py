@@ -20,7 +20,7 @@ from hdhkits.problem import KITS, get_problem
 
 from .leaderboard_support import UNIT_COLUMN, direct_ranks, field_of_submissions, plain_bootstrap, write_field
 
-BOOT = {"cardihack": 50, "annitia": 50, "cytologia": 30}
+BOOT = {"cardihack": 30, "annitia": 50, "cytologia": 30}  # the official Cardi-HACK score takes 40-90 ms
 
 
 @pytest.fixture(scope="module")
