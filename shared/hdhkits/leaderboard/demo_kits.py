@@ -3,9 +3,11 @@
 Each builder returns named submission tables for a twin: simple models trained here, with
 scikit-learn, on the twin's public files at several settings, the kit's sample submission
 (the organisers' kind of dummy), and noisy copies of the models' outputs, so the ranking
-holds clear gaps, close calls and an exact duplicate. They rely on the kit's stable
-surface only: ``Problem.sample_submission`` for the file layout, the official column
-names, and (for CYTOLOGIA, whose image models are too slow for a demo) the twin's truth.
+holds clear gaps, close calls and an exact duplicate. They rely on the kits' stable
+surface only: ``Problem.sample_submission`` for the file layout, the official file and
+column names, ANNITIA's :func:`hdhkits.annitia.data.survival_targets` (the organisers'
+event times, which the metric uses too) and, for CYTOLOGIA, whose image models are too
+slow for a demo, the twin's truth.
 
 The models are deliberately generic and are not the kits' baselines: the demo shows
 what the leaderboard does with a field of submissions, not how good a kit's model is.
@@ -19,7 +21,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, PoissonRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -157,9 +159,7 @@ def annitia_submissions(problem: Problem, data_dir: Path, truth: pd.DataFrame, n
     models rank by hazard, as the C-index asks. Also: age at the first visit (the kit's
     sample submission) and the follow-up length alone (short follow-up, high risk).
     """
-    from sklearn.linear_model import PoissonRegressor
-
-    from ..annitia.data import survival_targets
+    from ..annitia.data import survival_targets  # the kits import lazily: a demo of one kit loads only that kit
 
     train = pd.read_csv(Path(data_dir) / "train.csv")
     test_file = Path(data_dir) / "val_test.csv"
