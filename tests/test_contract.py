@@ -20,7 +20,7 @@ from hdhkits.schema import DataError
 VERBS = {
     "schema": {"check_data": ["data_dir", "deep"], "read_train": ["data_dir", "check"], "read_test": ["data_dir", "check"]},
     "twin": {"make_twin": ["data_dir", "truth_dir", "seed", "size"]},
-    "metric": {"score": ["truth", "submission"], "unit_metric": ["truth"]},
+    "metric": {"score": ["truth", "submission"]},
     "baselines": {"oracle_score": []},
     "quirks": {},
 }

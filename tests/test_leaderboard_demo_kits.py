@@ -23,8 +23,8 @@ def test_fill_to_keeps_the_models_first_then_noisy_copies_and_one_duplicate():
     assert fill_to(models, 7, _noisy, seed=0)["m1_noisy02"].equals(out["m1_noisy02"])  # seeded
 
 
-def test_every_kit_has_a_builder():
-    assert set(BUILDERS) == set(KITS)
+def test_every_shipped_kit_has_a_builder():
+    assert {"cytologia", "annitia", "cardihack"} <= set(BUILDERS) <= set(KITS)
 
 
 def test_top_columns_pick_the_correlated_ones():
