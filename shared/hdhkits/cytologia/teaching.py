@@ -5,12 +5,50 @@ The exercises sit in the notebooks (``### BEGIN SOLUTION`` / ``### END SOLUTION`
 measured quick-mode run times the workshop schedule is built from.
 ``tests/cytologia/test_teaching.py`` checks that every exercise listed here is a
 ``check_answer`` of its notebook and the other way round.
+
+The exercises' hidden helpers live here too (:func:`images_with_cells`,
+:func:`inverted_box_kind`): they do the task themselves, so a student notebook takes its
+expected value from the package instead of computing it, or writing it, in plain sight.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from ..exercises import Exercise, Teaching
 
-__all__ = ["TEACHING"]
+__all__ = ["TEACHING", "images_with_cells", "inverted_box_kind"]
+
+
+def images_with_cells(boxes: pd.DataFrame, at_least: int = 2) -> int:
+    """How many images hold at least ``at_least`` boxes (one row per box, column ``NAME``)."""
+    return int((boxes.groupby("NAME").size() >= at_least).sum())
+
+
+def inverted_box_kind(submission: pd.DataFrame, data_dir: str | Path) -> str:
+    """The ``kind`` of the first error the validator gives a copy whose first box has x1 and x2 swapped.
+
+    Parameters
+    ----------
+    submission : DataFrame
+        A valid submission (left unchanged).
+    data_dir : str or Path
+        The data folder it is validated against.
+
+    Returns
+    -------
+    str
+        The kind, or "" when the copy raises no error (its first box has x1 = x2).
+    """
+    from ..findings import errors
+    from .problem import PROBLEM
+
+    broken = submission.copy()
+    first = broken.index[0]
+    broken.loc[first, ["x1", "x2"]] = broken.loc[first, ["x2", "x1"]].to_numpy()
+    found = errors(PROBLEM.validate_submission(broken, data_dir))
+    return found[0].kind if found else ""
 
 TEACHING = Teaching(
     goals=(
