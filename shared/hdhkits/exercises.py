@@ -289,7 +289,7 @@ def _leaks(node: ast.AST, package: set[str], top: bool) -> list[str]:
         return _leaks(node.value, package, top) + _leaks(node.slice, package, False)
     if top:
         return [f"{_clipped(node)!r} is not the result of a package function"]
-    bad = [type(n).__name__ for n in ast.walk(node) if not isinstance(n, _SAFE_NODES)]
+    bad = [type(n).__name__ for n in ast.walk(node) if isinstance(n, ast.expr) and not isinstance(n, _SAFE_NODES)]
     return [f"computes {_clipped(node)!r} in plain sight ({', '.join(sorted(set(bad)))})"] if bad else []
 
 
