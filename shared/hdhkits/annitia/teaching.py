@@ -142,6 +142,8 @@ TEACHING = Teaching(
         "Unknown death status is not 'alive': 136 of the quick twin's 700 train patients (19.4%) have none; "
         "filling it with 0 invents survivors.",
         "The four target columns sit among the columns of train.csv: a model fed every column learns the answer.",
+        "Harrell's C ranks the timing of events, not their counts: in 02_baseline's tertile table the low third can "
+        "hold more deaths than the middle one, late ones (see the median years to event).",
         "Few events: 24 liver events in the quick twin's train file and 13 in its test file (47 in the official "
         "train file), so differences smaller than the paired bootstrap interval are noise.",
         "Comorbidity codes are missing far more often in train than in the test file (T2DM: 21.0% against 2.5% "

@@ -75,6 +75,9 @@ TEACHING = Teaching(
         "A model saved by 02_baseline on the twin is not a model of the official data: 03_submission reloads "
         "it only when the data and settings match and otherwise retrains, saying why.",
         "Scores on the twin say the code works, not how it ranks: top real scores were above 0.93.",
+        "In quick mode the CNN is under-trained (a few crops per class, a few epochs): 02_baseline prints its "
+        "hold-out macro-F1 next to chance; say so before learners conclude that CNNs fail here (the README gives "
+        "a default-size run where it wins).",
     ),
     exercises=(
         Exercise("01_exploration.ipynb", "images with two or more cells", 5),
