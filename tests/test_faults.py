@@ -21,6 +21,7 @@ import errno
 import gzip
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ import pandas as pd
 import pytest
 
 from hdhkits.cli import main
+from hdhkits.findings import MAX_CHARS
 from hdhkits.problem import KITS, get_problem
 from hdhkits.quirks import copy_data
 
@@ -38,6 +40,7 @@ TEST_FILE = {kit: get_problem(kit).official_files[1] for kit in KITS}
 
 _READER = ("hdhkits/schema.py cut_last_line, which every kit's check runs on its CSVs, must first return an "
            "unreadable_file error from hdhkits.files.text_file_problem(path) (and _fields must catch csv.Error)")
+_PATH = re.compile(r"/\S+")
 #: (kit or "*", fault name) -> the change outside the CLI the case waits for.
 GAPS: dict[tuple[str, str], str] = {}
 
@@ -57,10 +60,14 @@ def cases(table: list[tuple], kits=KITS) -> list:
 # -- helpers -------------------------------------------------------------------------------
 
 def run(capsys, *argv) -> tuple[int, str, str]:
-    """``hdhkits ARGV`` in this process: exit code, stdout, stderr (never a traceback)."""
+    """``hdhkits ARGV`` in this process: exit code, stdout, stderr (never a traceback, no line too long)."""
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err, out + err
+    for line in (out + err).splitlines():
+        # a line a person reads: at most MAX_CHARS besides the paths it names (issue 18: the ';' case quoted
+        # a 300-column header, about 2,400 characters)
+        assert len(_PATH.sub("", line)) <= MAX_CHARS + 30, line
     return code, out, err
 
 
@@ -530,6 +537,7 @@ SLOW_TWIN = """
 import pathlib, sys, time
 from hdhkits.problem import get_problem
 from hdhkits.cli import main
+from hdhkits.findings import MAX_CHARS
 problem = get_problem(sys.argv[1])
 make = problem.make_twin
 def slow(*args, **kwargs):

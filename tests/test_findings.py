@@ -1,4 +1,5 @@
 """Findings: severities, sentences, tables, and the one place errors become a DataError."""
+import numpy as np
 import pytest
 
 from hdhkits.findings import (
@@ -49,3 +50,28 @@ def test_findings_frame_has_one_row_per_finding():
     assert frame.loc[0, ["severity", "file", "column", "count", "extreme", "first rows"]].tolist() == [
         "warning", "t.csv", "c", 2, -1.0, "1, 2"]
     assert list(findings_frame([]).columns) == list(frame.columns)
+
+
+def test_no_finding_prints_more_than_max_chars():
+    from hdhkits.findings import MAX_CHARS
+
+    long_list = ", ".join(f"'SNP{i}'" for i in range(1, 289))
+    f = error(f"unexpected column(s) {long_list}", file="train.csv", fix="remove them " * 40)
+    text = str(f)
+    assert len(text) <= MAX_CHARS and text.startswith("train.csv: unexpected column(s) 'SNP1'")
+    assert "characters)" in text and "; remove them" in text  # says how much was cut; keeps the fix's start
+    short = warning("column 'x': 2 value(s) below 0", file="t.csv", fix="treated as missing")
+    assert str(short) == "t.csv: column 'x': 2 value(s) below 0; treated as missing"
+
+
+def test_short_list_cuts_lists_and_long_values_with_a_count():
+    from hdhkits.findings import clip, short_list
+
+    assert short_list(["a", "b"]) == "'a', 'b'"
+    assert short_list(range(1, 10), 3, "rows", quote=False) == "1, 2, 3 … (9 rows)"
+    header = ";".join(f"col{i}" for i in range(300))
+    shown = short_list([header])
+    assert len(shown) < 60 and f"({len(header):,} characters)" in shown
+    assert short_list([np.float64(2.0), 1.5]) == "2, 1.5"
+    cut = clip("x" * 500, 100)
+    assert len(cut) <= 100 and cut.startswith("xxx") and cut.endswith(" characters)") and clip("abc", 10) == "abc"

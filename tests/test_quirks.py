@@ -2,9 +2,11 @@
 
 For each kit and each quirk in ``hdhkits.<kit>.quirks.QUIRKS``: ``check`` passes (exit 0)
 and names the expected warning, ``check --strict`` fails on it, and the default twin
-holds the quirk too. For each kit, the three notebooks run on a copy holding every
-quirk at once and end in a valid submission. A newly reported quirk needs one line in
-its kit's ``quirks.py``, nothing here.
+holds the quirk too. The three notebooks run on a copy holding every quirk at once and
+end in a valid submission: ``tests/test_extremes.py`` does it, on a copy that also holds
+every extreme its generator draws (one run serves both); a kit whose notebooks do not
+pass that run yet (``test_extremes.PENDING``) gets the quirks-only run here. A newly
+reported quirk needs one line in its kit's ``quirks.py``, nothing here.
 """
 import numpy as np
 import pytest
@@ -15,6 +17,8 @@ from hdhkits.problem import KITS, get_problem
 from hdhkits.quirks import copy_data, kit_quirks
 from hdhkits.runner import run_kit
 from hdhkits.submission import read_submission
+
+from .test_extremes import PENDING
 
 CASES = [pytest.param(kit, q, id=f"{kit}-{q.name}") for kit in KITS for q in kit_quirks(kit)]
 
@@ -55,7 +59,7 @@ def test_default_twin_holds_the_quirk(kit, quirk, twin):
     assert any(_matches(f, quirk) for f in findings), f"the default {kit} twin does not hold {quirk.name}"
 
 
-@pytest.mark.parametrize("kit", KITS)
+@pytest.mark.parametrize("kit", [k for k in KITS if k in PENDING])
 def test_notebooks_run_on_every_quirk_at_once(kit, twin, tmp_path):
     source = twin(kit, "quick")
     folder = copy_data(source.data_dir, tmp_path / "data")

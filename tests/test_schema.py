@@ -135,6 +135,34 @@ def test_semicolons_and_header_only_files_are_named(tmp_path):
     assert "no_rows" in [f.kind for f in found]
 
 
+def test_a_semicolon_header_of_many_columns_is_named_in_a_short_line():
+    # issue 18: a 304-column header re-saved with ';' was quoted whole (about 2,400 characters)
+    import pandas as pd
+
+    from hdhkits.findings import MAX_CHARS
+    from hdhkits.schema import check_frame
+
+    names = ["id", "name"] + [f"SNP{i}" for i in range(1, 303)]
+    (found,) = check_frame(pd.DataFrame(columns=[";".join(names)]), SCHEMA)
+    assert len(str(found)) <= MAX_CHARS
+    assert "304 names joined by ';' (id, name, SNP1, …)" in found.message
+
+
+def test_empty_and_constant_columns_are_one_warning_each():
+    import numpy as np
+    import pandas as pd
+
+    from hdhkits.schema import constant_column_findings, empty_column_findings
+
+    frame = pd.DataFrame({"a": [np.nan, np.nan], "b": [1.0, 1.0], "c": [1.0, np.nan], "d": [1, 2]})
+    (empty,) = empty_column_findings(frame, ["a", "b", "zz"], "t.csv", "done without")
+    assert (empty.kind, empty.column, empty.count, empty.severity) == ("empty_column", "a", 1, "warning")
+    (constant,) = constant_column_findings(frame, list(frame.columns), "t.csv", "ignored")
+    assert constant.count == 2 and "b = 1, c = 1" in constant.message and "'a'" not in constant.message
+    assert constant_column_findings(frame.head(1), ["d"], "t.csv", "ignored") == []  # one row: nothing to judge
+    assert empty_column_findings(frame.iloc[:0], ["a"], "t.csv", "x") == []
+
+
 def test_bad_kind_is_rejected():
     with pytest.raises(ValueError, match="kind must be one of"):
         ColumnSpec("x", "integer")

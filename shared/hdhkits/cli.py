@@ -31,6 +31,7 @@ renamed into place when they finish.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import json
 import os
@@ -479,7 +480,7 @@ def format_data_error(exc: DataError, limit: int = 12) -> str:
     lines = []
     for finding in exc.findings[:limit]:
         where = exc.path / finding.file if finding.file else exc.path
-        what = finding.message + (f"; {finding.fix}" if finding.fix else "")
+        what = str(dataclasses.replace(finding, file=""))  # message and fix, cut at MAX_CHARS like every finding
         lines.append(f"error: {_shaped(where, what, 'fix it and run the command again')}")
     if len(exc.findings) > 1:
         lines.insert(0, f"error: {exc.path}: {len(exc.findings)} problems; fix each one listed below")

@@ -12,6 +12,15 @@ so educators who use nbgrader can take the notebooks as they are. The student ve
 that assigns ``None`` to every name the solution assigned; :func:`check_answer` then
 prints "not attempted yet" instead of failing, so a student notebook runs end to end and
 no later cell depends on an exercise being solved.
+
+An exercise must not hand out its answer. The ``expected`` value (or the ``test``) of a
+check comes from the package: a kit function (``fib4(...)``, ``harrell_c(...)``) or a
+hidden helper of the kit's ``teaching`` module that does the task itself; never an
+expression in plain sight that computes the answer, nor a literal. :func:`answer_leaks`
+says where a check breaks that rule (the tests run it on every notebook), and a wrong
+answer is told "not yet" without the expected value. With the environment variable
+:data:`EXPECTED_LOG` set to a file, :func:`check_answer` appends each check's expected
+value there, so the tests can verify that no output above an exercise prints it.
 """
 from __future__ import annotations
 
@@ -22,8 +31,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Exercise", "Teaching", "Verdict", "BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names", "student_source", "has_solution",
-           "CORRECT", "NOT_YET", "NOT_ATTEMPTED"]
+__all__ = ["Exercise", "Teaching", "Verdict", "BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names",
+           "student_source", "has_solution", "answer_leaks", "CORRECT", "NOT_YET", "NOT_ATTEMPTED", "EXPECTED_LOG"]
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -31,7 +40,8 @@ YOUR_TURN = "# your turn"
 CORRECT = "✔ correct"
 NOT_YET = "✘ not yet"
 NOT_ATTEMPTED = "… not attempted yet"
-
+#: Environment variable naming a file where :func:`check_answer` appends each expected value (tests).
+EXPECTED_LOG = "HDHKITS_EXPECTED_LOG"
 
 
 @dataclass(frozen=True)
@@ -150,6 +160,7 @@ def check_answer(name: str, answer: Any, expected: Any = None, test: Callable[[A
     Verdict
         Whether the answer is right (true or false like a bool; displays nothing).
     """
+    _log_expected(name, expected if test is None else None)
     if answer is None:
         print(f"{name}: {NOT_ATTEMPTED}" + (f" (hint: {hint})" if hint else ""))
         return Verdict(False)
@@ -161,9 +172,34 @@ def check_answer(name: str, answer: Any, expected: Any = None, test: Callable[[A
     if ok:
         print(f"{name}: {CORRECT}")
         return Verdict(True)
-    shown = "" if test is not None else f": got {_short(answer)}, expected {_short(expected)}"
+    # the expected value is not shown: a learner who types anything would read the answer
+    shown = "" if test is not None else f": got {_short(answer)}{_shape_note(answer, expected)}"
     print(f"{name}: {NOT_YET}{shown}" + (f" (hint: {hint})" if hint else ""))
     return Verdict(False)
+
+
+def _shape_note(answer: Any, expected: Any) -> str:
+    """What a learner may know without the answer: that its shape is not the expected one."""
+    try:
+        a, e = np.shape(answer), np.shape(expected)
+    except (TypeError, ValueError):
+        return ""
+    return f" (shape {a}, a shape {e} is expected)" if a != e else ""
+
+
+def _log_expected(name: str, expected: Any) -> None:
+    """Append ``name`` and a plain form of ``expected`` to the file :data:`EXPECTED_LOG` names, if set."""
+    import json
+    import os
+
+    path = os.environ.get(EXPECTED_LOG)
+    if not path:
+        return
+    value = expected.item() if isinstance(expected, np.generic) else expected
+    if not isinstance(value, (bool, int, float, str)) or value is None:
+        value = None  # arrays, tables, callables: only scalars can be looked for in the outputs
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"name": name, "expected": value}) + "\n")
 
 
 def _short(value: Any) -> str:
@@ -216,3 +252,86 @@ def student_source(source: str) -> str:
         return "\n".join(lines) + match.group(3)
 
     return _BLOCK.sub(replace, source)
+
+
+# Calls an exercise check may make to get its expected value: functions of the package only.
+_SAFE_NODES = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Tuple, ast.List, ast.keyword,
+               ast.Slice)
+
+
+def _package_names(imports: str) -> set[str]:
+    """Names a notebook's source binds from ``hdhkits`` (``from hdhkits.x import a, b as c``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(imports)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "hdhkits":
+            names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def _clipped(node: ast.AST, limit: int = 70) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _root(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _leaks(node: ast.AST, package: set[str], top: bool) -> list[str]:
+    """Why an ``expected`` / ``test`` expression computes in plain sight (empty: it asks the package)."""
+    if isinstance(node, ast.Call):
+        if _root(node.func) not in package:
+            return [f"calls {_clipped(node.func)}(), not a function of the package"]
+        return [why for arg in [*node.args, *(k.value for k in node.keywords)] for why in _leaks(arg, package, False)]
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call):
+        return _leaks(node.value, package, top) + _leaks(node.slice, package, False)
+    if top:
+        return [f"{_clipped(node)!r} is not the result of a package function"]
+    bad = [type(n).__name__ for n in ast.walk(node) if isinstance(n, ast.expr) and not isinstance(n, _SAFE_NODES)]
+    return [f"computes {_clipped(node)!r} in plain sight ({', '.join(sorted(set(bad)))})"] if bad else []
+
+
+def answer_leaks(cells: list[str]) -> list[str]:
+    """Where a notebook's exercise checks show how their expected value is made.
+
+    Each ``check_answer`` call of a cell holding a solution block must take its
+    ``expected`` (or ``test``) from a function imported from ``hdhkits``, called on plain
+    data (names, attributes, items, constants): no literal answer, no arithmetic, no
+    comparison, no lambda, no call to anything else.
+
+    Parameters
+    ----------
+    cells : list of str
+        The sources of the notebook's code cells, in order (the imports included).
+
+    Returns
+    -------
+    list of str
+        One sentence per offending check, naming the exercise; empty when none shows its answer.
+    """
+    package = set().union(*(_package_names(c) for c in cells if "hdhkits" in c and _parses(c)))
+    found = []
+    for source in cells:
+        if not has_solution(source):
+            continue
+        for node in ast.walk(ast.parse(student_source(source))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check_answer"):
+                continue
+            title = ast.unparse(node.args[0]) if node.args else "?"
+            given = {k.arg: k.value for k in node.keywords if k.arg in ("expected", "test")}
+            given.update({("expected", "test")[i - 2]: a for i, a in enumerate(node.args) if 2 <= i <= 3})
+            if not given:
+                found.append(f"exercise {title}: no expected value and no test")
+            found += [f"exercise {title}: {key} {why}" for key, value in given.items()
+                      for why in _leaks(value, package, True)]
+    return found
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except SyntaxError:  # IPython magics (%pip) in the Colab cell
+        return False
+    return True

@@ -24,12 +24,65 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["ERROR", "WARNING", "Finding", "error", "warning", "errors", "warnings_of", "with_file",
-           "format_findings", "findings_frame", "raise_for_errors"]
+__all__ = ["ERROR", "WARNING", "MAX_CHARS", "Finding", "error", "warning", "errors", "warnings_of", "with_file",
+           "format_findings", "findings_frame", "raise_for_errors", "short_list", "clip"]
 
 ERROR = "error"
 WARNING = "warning"
 _SEVERITIES = (ERROR, WARNING)
+
+#: The most characters a finding prints (file, message and fix): a line a person reads. Lists
+#: (columns, rows, images) are cut where they are written, with a count of the rest
+#: (:func:`short_list`); :meth:`Finding.__str__` cuts whatever still runs longer.
+MAX_CHARS = 300
+# One value quoted in a list (a column name, an image name, a header read as one column).
+_VALUE_CHARS = 40
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, saying how many were left out."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    tail = f"… (+{len(text) - limit:,} characters)"
+    keep = max(0, limit - len(tail) - 10)  # the count grows by a digit or two as keep shrinks
+    return text[:keep].rstrip() + tail if keep else text[:limit]
+
+
+def _quoted(value) -> str:
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        if len(value) > _VALUE_CHARS:
+            return repr(value[:_VALUE_CHARS - 10]) + f"… ({len(value):,} characters)"
+        return repr(value)
+    return clip(str(value), _VALUE_CHARS)
+
+
+def short_list(values: Iterable, limit: int = 5, what: str = "in all", quote: bool = True) -> str:
+    """The first ``limit`` values, comma-separated, then ``… (N in all)`` when there are more.
+
+    Parameters
+    ----------
+    values : iterable
+        Values to show (strings are quoted; a string longer than 40 characters is cut and
+        its length given).
+    limit : int
+        How many to show.
+    what : str
+        The words after the total (``"in all"``, ``"rows"``, ``"images"``).
+    quote : bool
+        Quote strings (``'alt_v1'``); False prints them as they are (row numbers, names).
+
+    Returns
+    -------
+    str
+    """
+    values = list(values)
+    shown = ", ".join(_quoted(v) if quote else clip(str(v), _VALUE_CHARS) for v in values[:limit])
+    return shown + (f" … ({len(values):,} {what})" if len(values) > limit else "")
 
 
 @dataclass(frozen=True)
@@ -82,8 +135,12 @@ class Finding:
         return self.severity == ERROR
 
     def __str__(self) -> str:
-        head = f"{self.file}: " if self.file else ""
+        head = f"{clip(self.file, 80)}: " if self.file else ""
         tail = f"; {self.fix}" if self.fix else ""
+        if len(head) + len(self.message) + len(tail) > MAX_CHARS:
+            # the fix is what to do: keep as much of it as the message leaves room for
+            tail = clip(tail, max(100, MAX_CHARS - len(head) - min(len(self.message), 160)))
+            return f"{head}{clip(self.message, MAX_CHARS - len(head) - len(tail))}{tail}"
         return f"{head}{self.message}{tail}"
 
     def __contains__(self, text: str) -> bool:

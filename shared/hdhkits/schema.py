@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .files import text_file_problem
-from .findings import ERROR, WARNING, Finding, error, errors, warning, with_file
+from .findings import ERROR, WARNING, Finding, error, errors, short_list, warning, with_file
 
 __all__ = [
     "TWIN_MARKER",
@@ -35,6 +35,8 @@ __all__ = [
     "read_table",
     "find_file",
     "cut_last_line",
+    "empty_column_findings",
+    "constant_column_findings",
 ]
 
 _KINDS = ("int", "float", "str", "code")
@@ -136,18 +138,8 @@ class TableSchema:
         return {c.name: "string" for c in self.columns if c.kind == "str"}
 
 
-def _fmt(value) -> str:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return repr(value) if isinstance(value, str) else str(value)
-
-
 def _describe_values(values: Iterable, limit: int = 5) -> str:
-    values = list(values)
-    shown = ", ".join(_fmt(v) for v in values[:limit])
-    return shown + (f" … ({len(values)} in all)" if len(values) > limit else "")
+    return short_list(values, limit)
 
 
 def _row_numbers(index: Iterable, limit: int = 5) -> tuple[int, ...]:
@@ -156,9 +148,7 @@ def _row_numbers(index: Iterable, limit: int = 5) -> tuple[int, ...]:
 
 def _rows(index: Iterable, limit: int = 5) -> str:
     """Human row numbers: 1-based data rows, as a spreadsheet shows them minus the header."""
-    rows = [int(i) + 1 for i in index]
-    shown = ", ".join(str(r) for r in rows[:limit])
-    return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
+    return short_list([int(i) + 1 for i in index], limit, "rows", quote=False)
 
 
 def check_column(series: pd.Series, spec: ColumnSpec, range_severity: str = WARNING) -> list[Finding]:
@@ -322,8 +312,10 @@ def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) 
     present = [str(c) for c in df.columns]
     delimiter = _other_delimiter(present, expected)
     if delimiter:  # every column would look missing: say the one thing that matters
-        return with_file([error(f"the file looks {delimiter!r}-separated: its header is one column "
-                                f"{_describe_values(present, 1)}", kind="delimiter",
+        names = present[0].split(delimiter)
+        return with_file([error(f"the file looks {delimiter!r}-separated: its header is one column holding "
+                                f"{len(names):,} names joined by {delimiter!r} "
+                                f"({short_list(names[:3], quote=False)}, …)", kind="delimiter",
                                 fix="use the official file as downloaded (comma-separated); a spreadsheet "
                                 "may have saved it with ';': export as CSV with ',' instead")], file)
     if len(df) == 0 and present:
@@ -572,3 +564,77 @@ def row_count_findings(data_dir: str | Path, official_rows: dict[str, int], tole
         found.append(warning(f"{got:,} data rows where {what} {want:,}{cut}", file=name, count=got, kind=kind,
                              fix=fix))
     return found
+
+
+def _value(value) -> str:
+    value = value.item() if hasattr(value, "item") else value
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def empty_column_findings(frame: pd.DataFrame, columns: Sequence[str], file: str, fix: str,
+                          what: str = "column") -> list[Finding]:
+    """One warning naming the columns of ``columns`` that hold no value at all (kind ``empty_column``).
+
+    A file can pass the layout check with a column a filter emptied, or a variable the
+    cohort never measured; the notebooks then meet a step without data. One finding per
+    file, the columns cut with a count of the rest.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read.
+    columns : sequence of str
+        The columns to look at (those absent from ``frame`` are skipped).
+    file : str
+        The file named on the finding.
+    fix : str
+        What the kit does without them.
+    what : str
+        The word for one column in the sentence (``"column"``, ``"SNP column"``).
+
+    Returns
+    -------
+    list of Finding
+        Empty, or one warning (``column`` is the first empty column, ``count`` how many).
+    """
+    empty = [c for c in columns if c in frame.columns and frame[c].isna().all()]
+    if not empty or len(frame) == 0:
+        return []
+    return [warning(f"{len(empty)} {what}(s) hold no value in any row: {short_list(empty)}", file=file,
+                    column=empty[0], count=len(empty), kind="empty_column", fix=fix)]
+
+
+def constant_column_findings(frame: pd.DataFrame, columns: Sequence[str], file: str, fix: str,
+                             what: str = "column") -> list[Finding]:
+    """One warning naming the columns of ``columns`` that hold a single value (kind ``constant_column``).
+
+    Empty cells are not a value; entirely empty columns are left to
+    :func:`empty_column_findings`. A file of one row holds nothing but constants: it is
+    not judged.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as read.
+    columns : sequence of str
+        The columns to look at.
+    file : str
+        The file named on the finding.
+    fix : str
+        What the kit does with them.
+    what : str
+        The word for one column in the sentence.
+
+    Returns
+    -------
+    list of Finding
+        Empty, or one warning naming the columns with their one value.
+    """
+    if len(frame) < 2:
+        return []
+    constant = [c for c in columns if c in frame.columns and frame[c].nunique(dropna=True) == 1]
+    if not constant:
+        return []
+    shown = short_list([f"{c} = {_value(frame[c].dropna().iloc[0])}" for c in constant], quote=False)
+    return [warning(f"{len(constant)} {what}(s) hold one value in every row that has one: {shown}", file=file,
+                    column=constant[0], count=len(constant), kind="constant_column", fix=fix)]

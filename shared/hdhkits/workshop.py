@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .datasource import write_twin
-from .exercises import BEGIN, END, Teaching, has_solution, student_source
+from .exercises import BEGIN, END, Teaching, answer_leaks, has_solution, student_source
 from .files import atomic_dir
 from .install import REPOSITORY, RELEASE_TAG
 from .problem import NOTEBOOKS, KitNotAvailable, available_kits, get_problem
@@ -323,6 +323,14 @@ def _check_titles(kit: str, notebooks: Mapping[str, Any], teaching: Teaching) ->
             problems.append(f"{kit}: exercise '{ex.title}' has no check_answer(\"{ex.title}\", ...) in "
                             f"{ex.notebook}; the schedule lists it anyway")
     return problems
+
+
+def _check_answers(kit: str, notebooks: Mapping[str, Any]) -> list[str]:
+    """Exercise checks whose expected value a learner would read in the student version (one sentence each)."""
+    return [f"{kit}/{name}: {leak}; the student version shows it (take the expected value from a package "
+            "function or a hidden helper of the kit's teaching module)"
+            for name, nb in notebooks.items()
+            for leak in answer_leaks([c.source for c in nb.cells if c.cell_type == "code"])]
 
 
 # ---------------------------------------------------------------- schedule
@@ -706,7 +714,8 @@ def build_workshop(kits: str | Sequence[str], out: str | Path, minutes: int = 12
     _check_out(out, force, folder)
     notebooks = {kit: _read_notebooks(kit, folder) for kit in names}
     versions = {kit: _pack_versions(kit, notebooks[kit], folder) for kit in names}
-    problems = [p for kit in names for p in _check_titles(kit, notebooks[kit], teach[kit])]
+    problems = [p for kit in names for p in _check_titles(kit, notebooks[kit], teach[kit])
+                + _check_answers(kit, notebooks[kit])]
     schedule = plan_schedule(teach, minutes)
     with atomic_dir(out) as tmp:
         _write_pack(Path(tmp), versions, teach, schedule, seed)

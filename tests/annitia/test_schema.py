@@ -39,3 +39,76 @@ def test_schemas_follow_column_lists():
     assert TEST_SCHEMA.aliases == ("test.csv",)
     assert TEST_SCHEMA.file_name == "val_test.csv" and TRAIN_SCHEMA.file_name == "train.csv"
     assert not set(TARGETS) & set(TEST_SCHEMA.names)
+
+
+# -- what check says about data a step will lack (issue 18) ------------------------------
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hdhkits.annitia.schema import (MIN_EVENTS, check_data, coverage_findings, outcome_findings, read_test,
+                                    read_train)
+from hdhkits.findings import MAX_CHARS, errors
+from hdhkits.quirks import copy_data
+
+
+@pytest.fixture(scope="module")
+def tables(twin):
+    source = twin("annitia")
+    return read_train(source.data_dir), read_test(source.data_dir)
+
+
+def test_the_twin_gets_no_coverage_or_outcome_finding(tables):
+    train, test = tables
+    assert coverage_findings(train, "train.csv") == [] and coverage_findings(test, "val_test.csv") == []
+    assert outcome_findings(train) == []
+
+
+def test_a_variable_empty_at_every_visit_is_a_warning_that_says_what_is_lost(tables):
+    train = tables[0].copy()
+    train[visit_columns("alt")] = np.nan
+    found = coverage_findings(train, "train.csv")
+    assert [f.kind for f in found] == ["empty_variable"] and not errors(found)
+    assert "'alt'" in found[0].message and "no FIB-4" in found[0].fix and "AST/ALT" in found[0].fix
+    for var in VISIT_VARIABLES[1:]:
+        train[visit_columns(var)] = np.nan
+    everything = coverage_findings(train, "train.csv")[0]
+    assert everything.count == len(VISIT_VARIABLES) - 1 and len(str(everything)) <= MAX_CHARS
+
+
+def test_empty_and_constant_codes_are_warnings(tables):
+    test = tables[1].copy()
+    test["T2DM"], test["gender"] = np.nan, 2
+    kinds = {f.kind: f for f in coverage_findings(test, "val_test.csv")}
+    assert set(kinds) == {"empty_column", "constant_column"}
+    assert "'T2DM'" in kinds["empty_column"].message and "gender = 2" in kinds["constant_column"].message
+
+
+@pytest.mark.parametrize("outcome, events", [("evenements_hepatiques_majeurs", 0), ("death", MIN_EVENTS - 1)])
+def test_too_few_events_to_train_is_an_error_with_the_fix(tables, outcome, events):
+    train = tables[0].copy()
+    rows = np.flatnonzero(train[outcome].to_numpy() == 1)
+    train.loc[rows[events:], outcome] = 0
+    found = outcome_findings(train)
+    assert [(f.kind, f.column, f.count) for f in found] == [("too_few_events", outcome, events)]
+    assert found[0].is_error and "no model of this outcome can be trained" in found[0].fix
+    train.loc[rows[:MIN_EVENTS], outcome] = 1
+    assert outcome_findings(train) == []
+
+
+def test_unknown_death_status_everywhere_is_an_error(tables):
+    train = tables[0].copy()
+    train["death"] = np.nan
+    (found,) = outcome_findings(train)
+    assert found.column == "death" and "no death status is known" in found.message
+
+
+def test_an_empty_age_v1_or_liver_outcome_in_train_is_a_layout_error(twin, tmp_path):
+    folder = copy_data(twin("annitia").data_dir, tmp_path / "data")
+    train = pd.read_csv(folder / "train.csv")
+    train.loc[[3, 7], "Age_v1"] = np.nan
+    train.loc[[5], "evenements_hepatiques_majeurs"] = np.nan
+    train.to_csv(folder / "train.csv", index=False)
+    found = {(f.column, f.kind) for f in errors(check_data(folder))}
+    assert found == {("Age_v1", "empty_cells"), ("evenements_hepatiques_majeurs", "empty_cells")}

@@ -111,3 +111,52 @@ def test_student_exploration_runs_end_to_end(tmp_path):
             assert f"{e.title}: … not attempted yet" in text
     assert CORRECT not in text
     assert os.environ.get("HDHKITS_QUICK") == "1"  # the root conftest ran it in quick mode
+
+
+# -- the exercises' hidden helpers (issue 18) -----------------------------------------------
+
+def test_fib4_visit_takes_the_first_complete_visit_or_says_why_it_cannot():
+    import numpy as np
+    import pandas as pd
+
+    from hdhkits.annitia.teaching import fib4_visit
+
+    long = pd.DataFrame({"Age": [50.0, 51.0, 52.0], "ast": [30.0, np.nan, 40.0], "alt": [20.0, 25.0, 36.0],
+                         "plt": [np.nan, 200.0, 250.0]})
+    visit, where = fib4_visit(long)
+    assert visit.tolist() == [52.0, 40.0, 36.0, 250.0] and where.startswith("the first visit")
+    visit, where = fib4_visit(long.assign(alt=np.nan))
+    assert visit.notna().all() and "illustrative" in where and "alt never measured" in where
+    visit, where = fib4_visit(long.assign(plt=[1.0, np.nan, np.nan], ast=[np.nan, 2.0, np.nan]))
+    assert "no visit measures all four together" in where
+
+
+def test_km_table_check_compares_with_lifelines():
+    import numpy as np
+    import pandas as pd
+
+    from hdhkits.annitia.teaching import km_table_check
+
+    times, events = np.array([1.0, 2.0, 2.0, 3.0, 5.0]), np.array([True, True, False, True, False])
+    test = km_table_check(times, events)
+    right = pd.DataFrame({"time": [1.0, 2.0, 3.0], "survival": [0.8, 0.6, 0.3]})
+    assert test(right)
+    assert not test(right.assign(survival=[0.8, 0.6, 0.4])) and not test(right.iloc[:2])
+    assert km_table_check(times, np.zeros(5, bool))(right.iloc[:0])  # no event: an empty table is right
+
+
+def test_shortcut_check_wants_minus_follow_up_as_death_risk(twin):
+    import numpy as np
+
+    from hdhkits.annitia import build_features, make_submission, read_test
+    from hdhkits.annitia.teaching import shortcut_check
+
+    source = twin("annitia")
+    test = read_test(source.data_dir)
+    X_test = build_features(test)
+    submission = make_submission(test, np.zeros((len(test), 2)))
+    check = shortcut_check(submission, X_test, source.data_dir)
+    shortcut = submission.assign(risk_death=-X_test["followup_years"].to_numpy())
+    assert check(shortcut)
+    assert not check(submission) and not check(shortcut.assign(risk_hepatic_event=1.0))
+    assert not check(shortcut.iloc[1:])

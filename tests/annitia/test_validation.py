@@ -76,3 +76,21 @@ def test_fit_models_fits_copies(data):
     assert list(fitted) == ["stiffness", "visits"]
     assert not hasattr(STIFFNESS, "hepatic_")  # the given models stay unfitted
     np.testing.assert_array_equal(fitted["visits"].predict(X)[:, 0], X["n_visits"].fillna(0).to_numpy())
+
+
+def test_submission_summary_scores_a_table_with_intervals(twin):
+    from hdhkits.annitia import PROBLEM
+    from hdhkits.annitia.validation import submission_summary
+    from hdhkits.schema import DataError
+
+    truth = PROBLEM.read_truth(twin("annitia").truth_path)
+    submission = truth[["trustii_id"]].assign(risk_hepatic_event=truth["true_risk_hepatic"],
+                                              risk_death=truth["true_risk_death"]).iloc[::-1]
+    summary = submission_summary(truth, submission, n_boot=30)
+    exact = PROBLEM.score_submission(submission, truth)
+    assert summary["score"] == pytest.approx(exact.value)
+    assert summary["c_death"] == pytest.approx(exact.parts["c_death"])
+    assert summary["low"] <= summary["score"] <= summary["high"]
+    assert summary["c_hepatic_low"] <= summary["c_hepatic"] <= summary["c_hepatic_high"]
+    with pytest.raises(DataError, match="no risk for truth id"):
+        submission_summary(truth, submission.iloc[1:])

@@ -43,3 +43,40 @@ def test_unknown_age_at_diagnosis_becomes_missing():
     assert out["Age_Diag"].isna().tolist() == [True, False]
     assert out["BMI"].tolist() == [0.0, 20.0]
     assert df["Age_Diag"].iloc[0] == 0.0  # the input is left alone
+
+
+# -- what the check says a model cannot learn from (issue 18) --------------------------------
+
+def test_the_twin_gets_no_coverage_or_outcome_finding(data):
+    train, test = data
+    assert schema.coverage_findings(train, "train.csv") == [] and schema.coverage_findings(test, "test.csv") == []
+    assert schema.outcome_findings(train) == []
+
+
+def test_empty_and_constant_columns_are_warnings(data):
+    test = data[1].copy()
+    test["Diam_OG"], test["SYNCOPE"], test["SNP7"] = np.nan, 0, 1
+    kinds = {f.kind: f for f in schema.coverage_findings(test, "test.csv")}
+    assert set(kinds) == {"empty_column", "constant_column"} and not any(f.is_error for f in kinds.values())
+    assert "'Diam_OG'" in kinds["empty_column"].message
+    assert "SYNCOPE = 0" in kinds["constant_column"].message
+    assert "SNP7" not in kinds["constant_column"].message  # a monomorphic SNP is common: not reported
+
+
+def test_an_outcome_with_one_value_is_an_error_with_the_fix(data):
+    train = data[0].copy()
+    train[schema.OUTCOME_SEVERITY] = 0
+    (found,) = schema.outcome_findings(train)
+    assert found.is_error and (found.kind, found.column) == ("one_class", schema.OUTCOME_SEVERITY)
+    assert "no model of this outcome can be trained" in found.fix
+
+
+def test_an_absent_or_rare_class_is_a_warning(data):
+    train = data[0].copy()
+    train.loc[train[schema.OUTCOME_MACE] == 1, schema.OUTCOME_MACE] = 2
+    severe = np.flatnonzero(train[schema.OUTCOME_SEVERITY].to_numpy() == 1)
+    train.loc[severe[2:], schema.OUTCOME_SEVERITY] = 0
+    found = {(f.kind, f.column): f for f in schema.outcome_findings(train)}
+    assert set(found) == {("absent_class", schema.OUTCOME_MACE), ("rare_class", schema.OUTCOME_SEVERITY)}
+    assert not any(f.is_error for f in found.values())
+    assert found["rare_class", schema.OUTCOME_SEVERITY].count == 2

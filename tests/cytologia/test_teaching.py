@@ -117,3 +117,28 @@ class _StandIn:
 
     def __format__(self, spec):
         return "stand-in"
+
+
+# -- the exercises' hidden helpers (issue 18) -----------------------------------------------
+
+def test_images_with_cells_counts_images_by_their_boxes():
+    import pandas as pd
+
+    from hdhkits.cytologia.teaching import images_with_cells
+
+    boxes = pd.DataFrame({"NAME": ["a", "a", "b", "c", "c", "c"]})
+    assert images_with_cells(boxes) == 2 and images_with_cells(boxes, at_least=3) == 1
+    assert images_with_cells(boxes, at_least=1) == 3
+
+
+def test_inverted_box_kind_is_what_the_validator_says(cyto_source):
+    import pandas as pd
+
+    from hdhkits.cytologia import PROBLEM
+    from hdhkits.cytologia.teaching import inverted_box_kind
+
+    truth = PROBLEM.read_truth(cyto_source.truth_dir)
+    submission = truth[["trustii_id", "NAME", "x1", "y1", "x2", "y2", "class"]]
+    before = submission.copy()
+    assert inverted_box_kind(submission, cyto_source.data_dir) == "inverted_box"
+    pd.testing.assert_frame_equal(submission, before)  # the submission itself is left valid

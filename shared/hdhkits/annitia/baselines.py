@@ -303,7 +303,12 @@ def compare_baselines(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Su
 
 
 def oracle_score(truth: pd.DataFrame) -> Score:
-    """The official score of the twin's true latent risks (a ceiling; synthetic data only).
+    """The *oracle*: the official metric applied to the twin's true latent risks (synthetic data only).
+
+    A reference, not a ceiling: the true risks rank patients by their biology, while
+    follow-up length leaks the death outcome through how times are derived, so a model
+    that reads follow-up can beat the oracle on C(death); any model can also beat it by
+    chance on a test file with few events.
 
     Parameters
     ----------

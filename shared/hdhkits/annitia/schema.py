@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, errors, warning, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame, find_file, read_table, row_count_findings
+from ..findings import Finding, error, errors, short_list, warning, with_file
+from ..schema import (ColumnSpec, DataError, TableSchema, check_frame, constant_column_findings, empty_column_findings,
+                      find_file, read_table, row_count_findings)
 
 __all__ = [
     "ID", "TEST_ID", "STATIC", "CODE_COLUMNS", "VISIT_VARIABLES", "N_VISITS", "TARGETS",
@@ -25,7 +26,8 @@ __all__ = [
     "visit_columns", "train_columns", "val_test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
     "PLAUSIBLE_RANGE", "IMPLAUSIBLE_LAB_HANDLING", "IMPLAUSIBLE_AGE_HANDLING",
     "RISK_HEPATIC", "RISK_DEATH", "TRUTH_FILE", "MIN_TIME", "EVENT_BEFORE_FIRST_VISIT",
-    "read_train", "read_test", "check_data", "event_findings", "OFFICIAL_ROWS",
+    "read_train", "read_test", "check_data", "event_findings", "OFFICIAL_ROWS", "MIN_EVENTS",
+    "outcome_findings", "coverage_findings", "VARIABLE_LOSS",
 ]
 
 TRAIN_FILE = "train.csv"
@@ -97,6 +99,8 @@ def val_test_columns() -> list[str]:
 
 
 def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
+    # In train, Age_v1 starts both clocks and the liver outcome is known for every patient
+    # (the organisers' files hold no empty cell there): an empty one leaves no survival time.
     specs: list[ColumnSpec] = []
     if with_test_id:
         specs.append(ColumnSpec(TEST_ID, "int", nullable=False))
@@ -110,10 +114,11 @@ def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
         var = VISIT_COLUMN_RE.match(col).group("var")
         low, high = PLAUSIBLE_RANGE[var]
         handling = IMPLAUSIBLE_AGE_HANDLING if var == "Age" else IMPLAUSIBLE_LAB_HANDLING
-        specs.append(ColumnSpec(col, "float", minimum=low, maximum=high, out_of_range=handling))
+        specs.append(ColumnSpec(col, "float", nullable=not (with_targets and col == "Age_v1"),
+                                minimum=low, maximum=high, out_of_range=handling))
     if with_targets:
         specs += [
-            ColumnSpec(HEPATIC_EVENT, "code", allowed=(0, 1)),
+            ColumnSpec(HEPATIC_EVENT, "code", nullable=False, allowed=(0, 1)),
             ColumnSpec(HEPATIC_AGE, "float", minimum=0, maximum=130, out_of_range=IMPLAUSIBLE_AGE_HANDLING),
             ColumnSpec(DEATH, "code", allowed=(0, 1)),
             ColumnSpec(DEATH_AGE, "float", minimum=0, maximum=130, out_of_range=IMPLAUSIBLE_AGE_HANDLING),
@@ -196,9 +201,13 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     -------
     list of Finding
         Errors: layout problems (missing file or column, unparsable values, unknown
-        codes, duplicate ids). Warnings: values outside the plausible ranges, events
-        dated before the first visit (:func:`event_findings`) and row counts far from
-        the official files' (:data:`OFFICIAL_ROWS`; a partial download?).
+        codes, duplicate ids, an empty ``Age_v1`` or liver outcome in train) and an
+        outcome with fewer than :data:`MIN_EVENTS` events in train, from which no model
+        can be trained (:func:`outcome_findings`). Warnings: values outside the plausible
+        ranges, a variable empty at every visit, an empty or constant static column
+        (:func:`coverage_findings`), events dated before the first visit
+        (:func:`event_findings`) and row counts far from the official files'
+        (:data:`OFFICIAL_ROWS`; a partial download?).
     """
     found: list[Finding] = []
     expected_rows: dict[str, int] = {}
@@ -211,8 +220,11 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
             continue
         file_findings = check_frame(frame, schema, file=path.name)
         found += file_findings
-        if schema is TRAIN_SCHEMA and not errors(file_findings):
-            found += event_findings(frame, file=path.name)
+        if errors(file_findings):
+            continue
+        found += coverage_findings(frame, file=path.name)
+        if schema is TRAIN_SCHEMA:
+            found += outcome_findings(frame, file=path.name) + event_findings(frame, file=path.name)
         expected_rows[path.name] = OFFICIAL_ROWS[schema.file_name]
     return found + row_count_findings(data_dir, expected_rows)
 
@@ -258,3 +270,94 @@ def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> l
             kind=EVENT_BEFORE_FIRST_VISIT,
             fix=f"their survival time would be negative; it is set to {MIN_TIME} years, as the organisers do"))
     return found
+
+
+#: Fewest events of each outcome in train.csv from which the kit's models can be trained
+#: and cross-validated. Quick mode's 2 stratified folds (events of the two death strata
+#: rounded up in each test fold) must leave every training part 2 events, because the
+#: blends split them again (``RankBlend``'s inner folds, stratified on the event): 4
+#: events can leave 1, 5 always leave 2. Five folds (the default) need 4.
+MIN_EVENTS = 5
+
+#: What the notebooks lose when a visit variable is empty at every visit (said in the
+#: warning's fix): each loss, and the variables it needs.
+VARIABLE_LOSS: dict[str, tuple[str, ...]] = {
+    "no FIB-4 (it needs AST, ALT and platelets)": ("ast", "alt", "plt"),
+    "no AST/ALT ratio": ("ast", "alt"),
+    "no FibroScan score": ("fibs_stiffness_med_BM_1",),
+}
+
+
+def outcome_findings(frame: pd.DataFrame, file: str = TRAIN_FILE) -> list[Finding]:
+    """Errors for an outcome of ``train.csv`` with too few events to train a model on.
+
+    Both outcomes feed the metric (0.7 C(liver) + 0.3 C(death)) and every model of the
+    kit learns both; with fewer than :data:`MIN_EVENTS` liver events, or deaths among the
+    patients whose death status is known, the cross-validated models cannot be trained.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` as read, without layout errors.
+    file : str
+        File name put on the findings.
+
+    Returns
+    -------
+    list of Finding
+        Errors of kind ``too_few_events`` (column: the outcome), with the fix.
+    """
+    found: list[Finding] = []
+    liver = pd.to_numeric(frame[HEPATIC_EVENT], errors="coerce")
+    death = pd.to_numeric(frame[DEATH], errors="coerce")
+    known = int(death.notna().sum())
+    cases = [(HEPATIC_EVENT, int((liver == 1).sum()), "liver event(s)", f"among {len(frame):,} patients", 47),
+             (DEATH, int((death == 1).sum()), "death(s)",
+              f"among the {known:,} patients with a known status" if known else "(no death status is known)", 76)]
+    for column, n, what, among, official in cases:
+        if n >= MIN_EVENTS:
+            continue
+        found.append(error(
+            f"column '{column}': {n} {what} {among}; the models need at least {MIN_EVENTS}", file=file,
+            column=column, count=n, kind="too_few_events",
+            fix=f"no model of this outcome can be trained: use a train file with more (the official one holds "
+                f"{official})"))
+    return found
+
+
+def _empty_variables(frame: pd.DataFrame, file: str) -> list[Finding]:
+    empty = [var for var in VISIT_VARIABLES if var != "Age" and
+             not frame[[c for c in visit_columns(var) if c in frame.columns]].notna().to_numpy().any()]
+    if not empty or len(frame) == 0:
+        return []
+    losses = [loss for loss, needs in VARIABLE_LOSS.items() if set(needs) & set(empty)]
+    return [warning(f"{len(empty)} visit variable(s) empty at every visit: {short_list(empty, 4)}", file=file,
+                    column=f"{empty[0]}_v1", count=len(empty), kind="empty_variable",
+                    fix="missing for every patient: the models do without them" + "".join(f"; {x}" for x in losses))]
+
+
+def coverage_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
+    """Warnings for data a step of the notebooks will lack: empty variables, empty or constant codes.
+
+    A file can pass the layout check and still hold no ALT at any visit (a cohort that
+    never measured it, a filter that emptied the column). The data loads; the notebooks
+    say where a step has nothing to work on and go on.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` or ``val_test.csv`` as read, without layout errors.
+    file : str
+        File name put on the findings.
+
+    Returns
+    -------
+    list of Finding
+        ``empty_variable`` (the visit variables without any value, one finding), then
+        ``empty_column`` and ``constant_column`` (sex and the comorbidity codes, one
+        finding each).
+    """
+    codes = ["gender", *CODE_COLUMNS]
+    return (_empty_variables(frame, file)
+            + empty_column_findings(frame, codes, file, "missing for every patient: the models do without it")
+            + constant_column_findings(frame, codes, file, "it tells no patient from another: the models ignore it"))

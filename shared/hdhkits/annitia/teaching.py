@@ -4,12 +4,122 @@ The traps quote the numbers the committed notebooks print (quick mode, the quick
 seed 0: what a workshop pack runs); ``tests/annitia/test_teaching.py`` checks that every
 such number still appears in the notebooks' outputs, and that the exercises listed here are
 exactly the ``check_answer`` calls of the notebooks.
+
+The exercises' hidden helpers live here too: the data an exercise works on
+(:func:`fib4_visit`, which says so when the files hold no visit with every input) and the
+checks that would show the answer if written in the notebook (:func:`km_table_check`,
+:func:`shortcut_check`). A student notebook calls them; it never computes the expected
+value in plain sight.
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
 from ..exercises import Exercise, Teaching
 
-__all__ = ["TEACHING"]
+__all__ = ["TEACHING", "FIB4_INPUTS", "fib4_visit", "km_table_check", "shortcut_check"]
+
+#: The columns of a long table FIB-4 needs at one visit.
+FIB4_INPUTS = ("Age", "ast", "alt", "plt")
+# An illustrative visit for the FIB-4 exercise when the files hold no visit with every input
+# (a cohort without platelets, say): made-up values within the official files' ranges.
+_ILLUSTRATIVE_VISIT = {"Age": 58.0, "ast": 41.37, "alt": 52.84, "plt": 187.6}
+
+
+def fib4_visit(long: pd.DataFrame) -> tuple[pd.Series, str]:
+    """The visit of the FIB-4 exercise, and a sentence saying where it comes from.
+
+    Parameters
+    ----------
+    long : DataFrame
+        :func:`hdhkits.annitia.to_long` of a file.
+
+    Returns
+    -------
+    visit : Series
+        ``Age``, ``ast``, ``alt``, ``plt``: the first visit of the long table where all four
+        were measured (as the features see them: impossible values already missing), else
+        an illustrative visit.
+    where : str
+        "the first visit of these files with all four inputs", or why an illustrative visit
+        stands in (the inputs the files never hold together).
+    """
+    complete = long.dropna(subset=list(FIB4_INPUTS))
+    if len(complete):
+        return complete.iloc[0][list(FIB4_INPUTS)], "the first visit of these files with all four inputs"
+    never = [c for c in FIB4_INPUTS if long[c].isna().all()] if len(long) else list(FIB4_INPUTS)
+    why = (f"{', '.join(never)} never measured" if never else "no visit measures all four together")
+    return pd.Series(_ILLUSTRATIVE_VISIT, name="illustrative"), (
+        f"an illustrative visit: no visit of these files has age, AST, ALT and platelets ({why}), "
+        "so FIB-4 cannot be computed on them")
+
+
+def km_table_check(times: np.ndarray, events: np.ndarray) -> Callable[[pd.DataFrame], bool]:
+    """The check of the Kaplan–Meier exercise: a learner's table against lifelines.
+
+    Parameters
+    ----------
+    times, events : arrays
+        Survival times and event indicators of the patients of the table.
+
+    Returns
+    -------
+    callable
+        ``test(table)``: True when ``table`` has one row per distinct event time and its
+        ``survival`` column matches lifelines' ``KaplanMeierFitter`` at those times.
+    """
+    from lifelines import KaplanMeierFitter
+
+    times, events = np.asarray(times, float), np.asarray(events, bool)
+    event_times = np.unique(times[events])
+    reference = KaplanMeierFitter().fit(times, events) if len(times) else None
+
+    def test(table: pd.DataFrame) -> bool:
+        if len(table) != len(event_times):
+            return False
+        if not len(event_times):
+            return True  # no event in this group: the table is empty, as it should be
+        expected = reference.survival_function_at_times(table["time"]).to_numpy()
+        return bool(np.allclose(table["time"].to_numpy(float), event_times)
+                    and np.allclose(table["survival"].to_numpy(float), expected))
+
+    return test
+
+
+def shortcut_check(submission: pd.DataFrame, X_test: pd.DataFrame,
+                   data_dir: str | Path) -> Callable[[pd.DataFrame], bool]:
+    """The check of the follow-up-shortcut exercise.
+
+    Parameters
+    ----------
+    submission : DataFrame
+        The valid submission the learner copies.
+    X_test : DataFrame
+        ``build_features`` of the test file (for ``followup_years``).
+    data_dir : str or Path
+        The data folder the submission is validated against.
+
+    Returns
+    -------
+    callable
+        ``test(shortcut)``: True when ``shortcut`` is valid, keeps the submission's ids
+        and liver risks, and its death risk orders patients by shorter follow-up first.
+    """
+    from .problem import PROBLEM
+
+    followup = X_test["followup_years"].to_numpy(float)
+
+    def test(shortcut: pd.DataFrame) -> bool:
+        kept = ["trustii_id", "risk_hepatic_event"]
+        if PROBLEM.validate_submission(shortcut, data_dir) or not shortcut[kept].equals(submission[kept]):
+            return False
+        return bool(np.allclose(shortcut["risk_death"].to_numpy(float), -followup, equal_nan=True))
+
+    return test
 
 TEACHING = Teaching(
     goals=(
@@ -32,6 +142,8 @@ TEACHING = Teaching(
         "Unknown death status is not 'alive': 136 of the quick twin's 700 train patients (19.4%) have none; "
         "filling it with 0 invents survivors.",
         "The four target columns sit among the columns of train.csv: a model fed every column learns the answer.",
+        "Harrell's C ranks the timing of events, not their counts: in 02_baseline's tertile table the low third can "
+        "hold more deaths than the middle one, late ones (see the median years to event).",
         "Few events: 24 liver events in the quick twin's train file and 13 in its test file (47 in the official "
         "train file), so differences smaller than the paired bootstrap interval are noise.",
         "Comorbidity codes are missing far more often in train than in the test file (T2DM: 21.0% against 2.5% "

@@ -19,13 +19,16 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import bootstrap_score, out_of_fold
+from ..schema import DataError
 from ..stats import Interval
 from .baselines import TwoOutcomeModel, _as_frame, _strata
-from .data import SurvivalTargets
+from .data import SurvivalTargets, survival_targets
 from .metric import WEIGHTS, score_parts
 from .models import FAMILIES, Component
+from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
-__all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation"]
+__all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation",
+           "submission_summary"]
 
 
 def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
@@ -201,3 +204,38 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
     table.insert(1, "gain", table["score"].diff())
     first = ["score", "gain", "c_hepatic", "c_death", "n_features"]
     return table[first + [c for c in table.columns if c not in first]]
+
+
+def submission_summary(truth: pd.DataFrame, submission: pd.DataFrame, n_boot: int = 200,
+                       seed: int = 0) -> dict[str, float]:
+    """Official score of a submission against a truth table, both concordances, with 95 % intervals.
+
+    A test file holds few events (13 liver events in the quick twin's ``val_test``), so one
+    local score moves a lot with the patients drawn: the intervals resample test
+    patients within the (liver event, death) strata, as :func:`cv_summary` does.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The twin's truth table (``PROBLEM.read_truth``).
+    submission : DataFrame
+        ``trustii_id,risk_hepatic_event,risk_death``, validated, any row order.
+    n_boot, seed : bootstrap resamples and their seed.
+
+    Returns
+    -------
+    dict
+        The keys of :func:`cv_summary`.
+
+    Raises
+    ------
+    hdhkits.schema.DataError
+        A truth id has no risk in the submission.
+    """
+    merged = truth[[TEST_ID]].merge(submission[[TEST_ID, RISK_HEPATIC, RISK_DEATH]], on=TEST_ID, how="left")
+    absent = merged.loc[merged[[RISK_HEPATIC, RISK_DEATH]].isna().any(axis=1), TEST_ID]
+    if len(absent):
+        raise DataError("<submission>", [f"no risk for truth id(s) {absent.head(5).tolist()}; validate the "
+                                         "submission first"])
+    risks = merged[[RISK_HEPATIC, RISK_DEATH]].to_numpy(float)
+    return cv_summary(survival_targets(truth), risks, n_boot=n_boot, seed=seed)

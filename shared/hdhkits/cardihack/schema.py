@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding, error, with_file
-from ..schema import (ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table,
-                      row_count_findings)
+from ..findings import Finding, error, errors, warning, with_file
+from ..schema import (ColumnSpec, DataError, TableSchema, check_frame, constant_column_findings, cut_last_line,
+                      empty_column_findings, find_file, read_table, row_count_findings)
 
 __all__ = [
     "CLINICAL_COLUMNS", "BINARY_COLUMNS", "SNP_COLUMNS", "PRIORITY_SNPS", "GENETIC_COLUMNS",
     "FEATURE_COLUMNS", "OUTCOME_SEVERITY", "OUTCOME_MACE", "OUTCOMES", "ID_COLUMN", "TEST_ID",
     "N_SNPS", "N_PRIORITY_SNPS", "TRAIN_COLUMNS", "TEST_COLUMNS", "TRAIN_SCHEMA", "TEST_SCHEMA",
     "check_data", "read_train", "read_test", "unknown_as_missing", "OFFICIAL_ROWS", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
+    "MIN_PER_CLASS", "coverage_findings", "outcome_findings",
 ]
 
 #: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
@@ -132,18 +133,109 @@ def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         return [error(f"cannot be read as CSV: {exc}", file=schema.file_name, kind="unreadable_file",
                       fix="download the file again; it may be cut or not a CSV")]
-    return check_frame(frame, schema) + plausibility_findings(frame, schema.file_name)
+    found = check_frame(frame, schema)
+    if errors(found):
+        return found
+    found += plausibility_findings(frame, schema.file_name) + coverage_findings(frame, schema.file_name)
+    return found + (outcome_findings(frame, schema.file_name) if schema is TRAIN_SCHEMA else [])
+
+
+#: Fewest patients of an outcome's rarer class for the kit's stratified 5-fold
+#: cross-validation to put one in every fold (fewer: a warning, the data loads).
+MIN_PER_CLASS = 5
+
+
+def coverage_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
+    """Warnings for columns a model cannot learn from: empty in every row, or constant.
+
+    A clinical or genetic column with no value at all (a column a filter emptied) and a
+    clinical column holding one value (every patient ``SYNCOPE`` 0 in a small file) load;
+    the models' imputers and selectors do without them. A SNP holding one genotype is not
+    reported: monomorphic SNPs are common in genotype data (``01_exploration``'s quality
+    control lists them).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` or ``test.csv`` as read, without layout errors.
+    file : str
+        File name put on the findings.
+
+    Returns
+    -------
+    list of Finding
+        ``empty_column`` and ``constant_column`` warnings, one finding each at most.
+    """
+    return (empty_column_findings(frame, FEATURE_COLUMNS, file, "missing for every patient: the models' imputers "
+                                  "and selectors do without it")
+            + constant_column_findings(frame, CLINICAL_COLUMNS, file, "it tells no patient from another: the models "
+                                       "learn nothing from it"))
+
+
+def _class_counts(frame: pd.DataFrame, column: str, classes: tuple[int, ...]) -> pd.Series:
+    return pd.to_numeric(frame[column], errors="coerce").value_counts().reindex(classes, fill_value=0)
+
+
+def outcome_findings(frame: pd.DataFrame, file: str = "train.csv") -> list[Finding]:
+    """What the outcomes of ``train.csv`` allow a model to learn.
+
+    An outcome with one value only is an **error** (kind ``one_class``): no classifier can
+    be trained on it. A MACE class that never occurs is a warning (``absent_class``): the
+    models never predict it. A class with fewer than :data:`MIN_PER_CLASS` patients is a
+    warning (``rare_class``): stratified 5-fold cross-validation leaves some folds without
+    one, and the scores of the notebooks move a lot.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` as read, without layout errors.
+    file : str
+        File name put on the findings.
+
+    Returns
+    -------
+    list of Finding
+    """
+    found: list[Finding] = []
+    official = {OUTCOME_SEVERITY: "117 severe of 347", OUTCOME_MACE: "261 / 29 / 57"}
+    for column, classes in ((OUTCOME_SEVERITY, (0, 1)), (OUTCOME_MACE, (0, 1, 2))):
+        counts = _class_counts(frame, column, classes)
+        seen = counts[counts > 0]
+        shown = ", ".join(f"{c}: {n}" for c, n in counts.items())
+        if len(seen) == 1:
+            found.append(error(f"column '{column}': every patient has {seen.index[0]} ({shown})", file=file,
+                               column=column, count=int(seen.iloc[0]), kind="one_class",
+                               fix=f"no model of this outcome can be trained: use a train file where its classes "
+                                   f"occur (the official one: {official[column]})"))
+            continue
+        absent = [str(c) for c in counts.index[counts == 0]]
+        if absent:
+            found.append(warning(f"column '{column}': class(es) {', '.join(absent)} never occur ({shown})", file=file,
+                                 column=column, count=len(absent), kind="absent_class",
+                                 fix="the models never predict a class they did not see"))
+        rare = [str(c) for c in counts.index[(counts > 0) & (counts < MIN_PER_CLASS)]]
+        if rare:
+            found.append(warning(f"column '{column}': class(es) {', '.join(rare)} held by fewer than "
+                                 f"{MIN_PER_CLASS} patients ({shown})", file=file, column=column,
+                                 count=int(counts[counts.index.astype(str).isin(rare)].sum()), kind="rare_class",
+                                 fix="5-fold cross-validation leaves some folds without one: scores move a lot"))
+    return found
 
 
 def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
 
     Errors (layout: missing or renamed columns, codes outside the dictionary,
-    duplicate ids ...) block. Warnings (plausibility) are handled by the models as
-    :mod:`hdhkits.cardihack.plausibility` states: ``Age_Diag`` of 0.0 (unknown,
-    ``unknown_code_zero``), ``Age_Diag`` after ``Age_Baseline``
+    duplicate ids ...) block, and so does an outcome of train.csv with one value only
+    (``one_class``: no model of it can be trained). Warnings (plausibility) are handled
+    by the models as :mod:`hdhkits.cardihack.plausibility` states: ``Age_Diag`` of 0.0
+    (unknown, ``unknown_code_zero``), ``Age_Diag`` after ``Age_Baseline``
     (``diagnosis_after_baseline``), values outside the plausible ranges
-    (``below_minimum``/``above_maximum``).
+    (``below_minimum``/``above_maximum``); and what the models cannot learn from
+    (:func:`coverage_findings`, :func:`outcome_findings`): a column empty in every row
+    (``empty_column``), a clinical column with one value (``constant_column``), a MACE
+    class that never occurs (``absent_class``), an outcome class held by fewer than
+    :data:`MIN_PER_CLASS` patients (``rare_class``).
 
     Parameters
     ----------

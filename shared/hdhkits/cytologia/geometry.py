@@ -16,7 +16,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, error, warning
+from ..findings import Finding, clip, error, short_list, warning
 
 __all__ = ["USUAL_SIDES", "BOX", "image_sizes", "image_findings", "image_size_findings", "box_findings",
            "outside_box_findings", "empty_box_findings", "TRAIN_BORDER_FIX", "SUBMISSION_OUTSIDE_FIX", "TRAIN_EMPTY_FIX", "LARGE_IMAGE_FIX"]
@@ -31,7 +31,7 @@ SUBMISSION_OUTSIDE_FIX = ("scored as given (it can match no cell: GIoU below 0);
                           "pixels of the image as it is in images/, not of a resized copy")
 TRAIN_EMPTY_FIX = "the reader leaves those rows out of training"
 LARGE_IMAGE_FIX = ("read at their own size: the detector scales its working resolution with the image, "
-                   "crops are cut around each box and resized")
+                   "crops are resized")
 
 
 def _first(index: Iterable) -> tuple[int, ...]:
@@ -77,7 +77,7 @@ def image_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Find
     missing = sizes.index[sizes["status"] == "missing"]
     if len(missing):
         found.append(error(f"{len(missing)} image(s) named in train.csv or test.csv are not in the images folder, "
-                           f"e.g. {', '.join(missing[:3])}", file=folder, count=len(missing), kind="missing_file",
+                           f"e.g. {short_list(missing[:3], quote=False)}", file=folder, count=len(missing), kind="missing_file",
                            fix="copy every image of the release into the images folder"))
     return found + header_findings(sizes, images_dir) + image_size_findings(sizes, images_dir)
 
@@ -101,7 +101,7 @@ def image_size_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list
     common = odd.groupby(["width", "height"]).size().sort_values(ascending=False).head(3)
     shown = ", ".join(f"{w} x {h} ({n})" for (w, h), n in common.items())
     return [warning(f"{len(odd)} of {len(ok)} image(s) are not about 370 x 368 px (a side outside {lo}-{hi} px); "
-                    f"largest {int(largest['width'])} x {int(largest['height'])} ({largest.name}); most common: {shown}",
+                    f"largest {int(largest['width'])} x {int(largest['height'])} ({clip(largest.name, 40)}); most common: {shown}",
                     file=f"{images_dir.rstrip('/')}/", count=len(odd),
                     extreme=float(max(largest["width"], largest["height"])), kind="unusual_image_size",
                     fix=LARGE_IMAGE_FIX)]

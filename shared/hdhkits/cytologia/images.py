@@ -34,7 +34,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-from ..findings import Finding, error, warning
+from ..findings import Finding, clip, error, warning
 
 __all__ = ["MAX_SIDE", "IMAGE_ERROR_KINDS", "name_problem", "probe_image", "header_table", "header_findings",
            "duplicate_file_findings", "decode_findings", "open_image", "ImageRefused"]
@@ -55,7 +55,8 @@ _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF8", "a GIF image"), (b"BM
           (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"RIFF", "a RIFF (WebP?) file"),
           (b"\x1f\x8b", "a gzip archive"), (b"PK\x03\x04", "a ZIP archive"), (b"%PDF", "a PDF document"))
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-_LIMIT = 5
+# Broken images named in one error, each with what is wrong (a line stays readable).
+_NAMED = 3
 
 
 class ImageRefused(OSError):
@@ -164,8 +165,8 @@ def header_table(folder: str | Path, names: Iterable[str]) -> pd.DataFrame:
 
 
 def _named(table: pd.DataFrame) -> str:
-    shown = [f"{name} ({detail})" for name, detail in table["detail"].head(_LIMIT).items()]
-    more = f" … ({len(table)} images)" if len(table) > _LIMIT else ""
+    shown = [f"{clip(name, 40)} ({clip(detail, 50)})" for name, detail in table["detail"].head(_NAMED).items()]
+    more = f" … ({len(table)} images)" if len(table) > _NAMED else ""
     return "; ".join(shown) + more
 
 
@@ -204,7 +205,9 @@ def duplicate_file_findings(folder: str | Path, table: pd.DataFrame, images_dir:
     groups = [sorted(g.index) for _, g in digests.groupby(digests) if len(g) > 1]
     if not groups:
         return []
-    shown = "; ".join(" = ".join(g) for g in groups[:3]) + (f" … ({len(groups)} groups)" if len(groups) > 3 else "")
+    # a group of many copies names its first three; the count of groups closes the list
+    shown = "; ".join(" = ".join(g[:3]) + (f" (+{len(g) - 3})" if len(g) > 3 else "") for g in groups[:2])
+    shown += f" … ({len(groups)} groups)" if len(groups) > 2 else ""
     n = sum(len(g) for g in groups)
     return [warning(f"{n} image(s) are byte-identical copies of another, in {len(groups)} group(s): {shown}",
                     file=f"{images_dir.rstrip('/')}/", count=n, kind="duplicate_image",

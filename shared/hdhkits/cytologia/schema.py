@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding, error, errors, warning, with_file
+from ..findings import Finding, error, errors, short_list, warning, with_file
 from ..files import text_file_problem
 from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, row_count_findings
 from .classes import CLASSES
 from .images import decode_findings, duplicate_file_findings
 from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
 
-__all__ = ["OFFICIAL_ROWS", "TRAIN_SCHEMA", "TEST_SCHEMA", "IMAGES_DIR", "check_data", "check_folder_images", "read_train",
-           "read_test", "read_csv_checked", "layout_problems"]
+__all__ = ["OFFICIAL_ROWS", "TRAIN_SCHEMA", "TEST_SCHEMA", "IMAGES_DIR", "MIN_TRAIN_IMAGES", "check_data",
+           "check_folder_images", "read_train", "read_test", "read_csv_checked", "layout_problems", "class_findings"]
 
 TRAIN_SCHEMA = TableSchema("train.csv", (
     ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
@@ -36,6 +36,11 @@ TEST_SCHEMA = TableSchema("test.csv", (
 ), id_column="trustii_id", description="one row per cell to find")
 #: The images folder of the official layout, relative to the data folder.
 IMAGES_DIR = "images"
+
+#: Fewest train images the baseline can be validated on: 02_baseline's 5 grouped folds (one
+#: the hold-out) and the CNN's early-stopping split, a grouped fold of the other four, each
+#: need an image; with 10 every part holds two.
+MIN_TRAIN_IMAGES = 10
 
 # A column the reader cannot do without: the table cannot be read at all.
 _FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column", "delimiter")
@@ -142,7 +147,54 @@ def check_folder_images(data_dir: str | Path, images_dir: str = IMAGES_DIR, deep
         found += decode_findings(img, sizes.index[sizes["kind"] == "ok"], images_dir)
     found += empty_box_findings(train, "train.csv", TRAIN_EMPTY_FIX)
     found += box_findings(train, sizes, "train.csv", TRAIN_BORDER_FIX)
-    return found
+    return found + class_findings(train)
+
+
+def _usable(train: pd.DataFrame) -> pd.DataFrame:
+    """The train rows the reader keeps for training: a known class and a box of positive size."""
+    box = train[["x1", "y1", "x2", "y2"]].apply(pd.to_numeric, errors="coerce")
+    ok = train["class"].isin(CLASSES) & (box["x2"] > box["x1"]) & (box["y2"] > box["y1"]) & train["NAME"].notna()
+    return train[ok.to_numpy()]
+
+
+def class_findings(train: pd.DataFrame, file: str = "train.csv") -> list[Finding]:
+    """What the train boxes allow a classifier to learn.
+
+    Errors (no model can be trained): fewer than :data:`MIN_TRAIN_IMAGES` images with a
+    usable box (``too_few_images``), or boxes of one class only (``one_class``). Warning:
+    classes of the 23 without any box (``absent_class``): the classifiers never name
+    them, and the macro-F1 counts each of them 0 when the test truth holds it.
+
+    Parameters
+    ----------
+    train : DataFrame
+        ``train.csv`` as read (the rows the reader leaves out are not counted).
+    file : str
+        File name put on the findings.
+
+    Returns
+    -------
+    list of Finding
+    """
+    usable = _usable(train)
+    n_images = usable["NAME"].nunique()
+    if n_images < MIN_TRAIN_IMAGES:
+        return [error(f"{n_images} image(s) with a usable box (a known class, x2 > x1, y2 > y1); the baseline "
+                      f"needs at least {MIN_TRAIN_IMAGES}", file=file, count=n_images, kind="too_few_images",
+                      fix="its grouped 5-fold validation and early-stopping split need an image in every part: "
+                          "use a train file with more images (the official one names 48,417)")]
+    present = set(usable["class"])
+    if len(present) == 1:
+        return [error(f"column 'class': every usable box is {next(iter(present))!r}", file=file, column="class",
+                      count=len(usable), kind="one_class",
+                      fix="no classifier can be trained on one class: use a train file with boxes of several classes")]
+    absent = [c for c in CLASSES if c not in present]
+    if not absent:
+        return []
+    return [warning(f"column 'class': {len(absent)} of the {len(CLASSES)} classes have no box: "
+                    f"{short_list(absent, 6, quote=False)}", file=file, column="class", count=len(absent),
+                    kind="absent_class", fix="the classifiers never name them; the macro-F1 counts each 0 where "
+                                             "the test truth holds it")]
 
 
 def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:

@@ -5,12 +5,50 @@ The exercises sit in the notebooks (``### BEGIN SOLUTION`` / ``### END SOLUTION`
 measured quick-mode run times the workshop schedule is built from.
 ``tests/cytologia/test_teaching.py`` checks that every exercise listed here is a
 ``check_answer`` of its notebook and the other way round.
+
+The exercises' hidden helpers live here too (:func:`images_with_cells`,
+:func:`inverted_box_kind`): they do the task themselves, so a student notebook takes its
+expected value from the package instead of computing it, or writing it, in plain sight.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from ..exercises import Exercise, Teaching
 
-__all__ = ["TEACHING"]
+__all__ = ["TEACHING", "images_with_cells", "inverted_box_kind"]
+
+
+def images_with_cells(boxes: pd.DataFrame, at_least: int = 2) -> int:
+    """How many images hold at least ``at_least`` boxes (one row per box, column ``NAME``)."""
+    return int((boxes.groupby("NAME").size() >= at_least).sum())
+
+
+def inverted_box_kind(submission: pd.DataFrame, data_dir: str | Path) -> str:
+    """The ``kind`` of the first error the validator gives a copy whose first box has x1 and x2 swapped.
+
+    Parameters
+    ----------
+    submission : DataFrame
+        A valid submission (left unchanged).
+    data_dir : str or Path
+        The data folder it is validated against.
+
+    Returns
+    -------
+    str
+        The kind, or "" when the copy raises no error (its first box has x1 = x2).
+    """
+    from ..findings import errors
+    from .problem import PROBLEM
+
+    broken = submission.copy()
+    first = broken.index[0]
+    broken.loc[first, ["x1", "x2"]] = broken.loc[first, ["x2", "x1"]].to_numpy()
+    found = errors(PROBLEM.validate_submission(broken, data_dir))
+    return found[0].kind if found else ""
 
 TEACHING = Teaching(
     goals=(
@@ -37,6 +75,9 @@ TEACHING = Teaching(
         "A model saved by 02_baseline on the twin is not a model of the official data: 03_submission reloads "
         "it only when the data and settings match and otherwise retrains, saying why.",
         "Scores on the twin say the code works, not how it ranks: top real scores were above 0.93.",
+        "In quick mode the CNN is under-trained (a few crops per class, a few epochs): 02_baseline prints its "
+        "hold-out macro-F1 next to chance; say so before learners conclude that CNNs fail here (the README gives "
+        "a default-size run where it wins).",
     ),
     exercises=(
         Exercise("01_exploration.ipynb", "images with two or more cells", 5),
