@@ -8,9 +8,59 @@ are exactly the notebooks' ``check_answer`` titles.
 """
 from __future__ import annotations
 
-from ..exercises import Exercise, Teaching
+from typing import Callable
 
-__all__ = ["TEACHING"]
+import numpy as np
+import pandas as pd
+
+from ..exercises import Exercise, Teaching
+from .metric import weighted_logloss
+from .schema import OUTCOME_SEVERITY
+
+__all__ = ["TEACHING", "exercise_answer"]
+
+
+def _severe_prevalence(train: pd.DataFrame) -> float:
+    y = pd.to_numeric(train[OUTCOME_SEVERITY], errors="coerce").dropna().to_numpy()
+    return float(np.mean(y == 1))
+
+
+def _constant_logloss(train: pd.DataFrame) -> float:
+    y = pd.to_numeric(train[OUTCOME_SEVERITY], errors="coerce").dropna().to_numpy()
+    return weighted_logloss(y, y.mean())
+
+
+_ANSWERS: dict[str, Callable[[pd.DataFrame], float]] = {
+    "prevalence of the severe phenotype": _severe_prevalence,
+    "constant-probability log-loss": _constant_logloss,
+}
+
+
+def exercise_answer(title: str, train: pd.DataFrame) -> float:
+    """The value an exercise's check expects, computed from the training table the notebook read.
+
+    The notebooks pass it to ``check_answer`` instead of computing it in the cell, so a
+    student notebook (:func:`hdhkits.exercises.student_source`) does not show the answer next
+    to the task.
+
+    Parameters
+    ----------
+    title : str
+        The exercise's title: ``"prevalence of the severe phenotype"`` (01_exploration) or
+        ``"constant-probability log-loss"`` (02_baseline: the weighted log-loss when every
+        patient gets the training prevalence).
+    train : DataFrame
+        ``train.csv`` as read.
+
+    Raises
+    ------
+    KeyError
+        An exercise whose answer is not computed here (the others compare with a kit function
+        the exercise names, e.g. ``weighted_kappa``).
+    """
+    if title not in _ANSWERS:
+        raise KeyError(f"no stored answer for the exercise {title!r}; known: {sorted(_ANSWERS)}")
+    return _ANSWERS[title](train)
 
 TEACHING = Teaching(
     goals=(
