@@ -67,8 +67,8 @@ def signal_table(trains: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame
     table["gap MACE"] = table["MACE >= 1"] - table["official MACE >= 1"]
     snps = [snp_chance_summary(snp_auc_against_chance(t, n_permutations=20, seed=i), official=None)
             for i, t in enumerate(trains)]
-    snp = pd.concat(snps).groupby(level=0, sort=False).mean(numeric_only=True)
-    snp["beyond chance (share of tables)"] = pd.concat(snps).groupby(level=0, sort=False)["beyond chance"].mean()
+    snp = pd.concat(snps).astype({"beyond chance": float}).groupby(level=0, sort=False).mean()
+    snp = snp.rename(columns={"beyond chance": "beyond chance (share of tables)"})
     snp["official median"] = [OFFICIAL_SNP_AUC[o][0] for o in snp.index]
     snp["official max"] = [OFFICIAL_SNP_AUC[o][1] for o in snp.index]
     return table, snp

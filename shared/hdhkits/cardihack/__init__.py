@@ -17,7 +17,7 @@ from .metric import (
 )
 from .models import (
     BASELINE_PAIR, MACE_BASELINE, MACE_CLINICAL_RISK_FEATURES, MACE_CLINICAL_SCORE, MACE_MODEL_FEATURES, MACE_RISK_SCD,
-    NEW_PAIR, SEVERITY_AGE, SEVERITY_BASELINE, SEVERITY_SHRUNK, CrossFittedBurden, MaceRiskClassifier, PriorShrinkage,
+    NEW_PAIR, OFFICIAL_PARTS, SEVERITY_AGE, SEVERITY_BASELINE, SEVERITY_SHRUNK, CrossFittedBurden, MaceRiskClassifier, PriorShrinkage,
     RiskSCDFeatures, VariantCoding, candidate_pairs, choose_pair, choose_per_outcome, combination_name,
     describe_candidates, make_shrunk_severity_model, mace_candidates, model_coefficients, model_summary,
     severity_candidates,
@@ -66,7 +66,7 @@ __all__ = [
     "OutcomeCV", "NestedChoice", "cross_validate_outcome", "combine", "nested_choice", "modelling_limits", "ranking_sentences", "mace_class_shares", "interval_text", "candidates_for", "describe_candidates", "model_coefficients",
     "severity_candidates", "mace_candidates", "choose_per_outcome", "combination_name", "SEVERITY_BASELINE",
     "SEVERITY_SHRUNK", "SEVERITY_AGE", "MACE_BASELINE", "MACE_RISK_SCD", "MACE_CLINICAL_SCORE",
-    "MACE_CLINICAL_RISK_FEATURES", "best_probability", "OFFICIAL_COLUMN_AUC", "OFFICIAL_SNP_AUC", "column_aucs",
+    "MACE_CLINICAL_RISK_FEATURES", "OFFICIAL_PARTS", "best_probability", "OFFICIAL_COLUMN_AUC", "OFFICIAL_SNP_AUC", "column_aucs",
     "column_auc_intervals", "snp_auc_against_chance", "snp_chance_summary", "describe_column_aucs", "plot_column_aucs", "plot_snp_aucs",
     "apply_thresholds", "fit_kappa_thresholds", "genotype_qc",
     "twin_frames", "make_twin", "make_twin_frames", "write_twin_files", "oracle_submission",

@@ -469,11 +469,14 @@ def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
 
 
 def oracle_score(truth: pd.DataFrame) -> Score:
-    """The metric of the twin's oracle on its test truth: a ceiling (synthetic data only).
+    """The metric of the twin's oracle on its test truth (synthetic data only): a reference, not the best attainable.
 
     The oracle predicts the true P(severe) and the MACE class ``ORACLE_MACE``, the true
     expected code cut at points chosen on the training patients
-    (:func:`~hdhkits.cardihack.twin.oracle_submission`).
+    (:func:`~hdhkits.cardihack.twin.oracle_submission`). A model can beat it: by chance on
+    149 patients, and on SEVERITY because under the weighted log-loss the best answer is
+    :func:`~hdhkits.cardihack.metric.best_probability` of the true probability, not the
+    true probability itself.
 
     Parameters
     ----------

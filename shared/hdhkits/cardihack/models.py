@@ -51,7 +51,7 @@ __all__ = [
     "RiskSCDFeatures", "PriorShrinkage", "MaceRiskClassifier", "make_shrunk_severity_model", "BASELINE_PAIR",
     "NEW_PAIR", "SEVERITY_BASELINE", "SEVERITY_SHRUNK", "SEVERITY_AGE", "MACE_BASELINE", "MACE_RISK_SCD",
     "MACE_CLINICAL_SCORE", "candidate_pairs", "choose_pair", "severity_candidates", "mace_candidates",
-    "choose_per_outcome", "combination_name", "describe_candidates", "model_coefficients", "model_summary", "CANDIDATE_NOTES",
+    "choose_per_outcome", "combination_name", "describe_candidates", "model_coefficients", "model_summary", "CANDIDATE_NOTES", "OFFICIAL_PARTS",
 ]
 
 #: Names of the two submittable model pairs, as the notebooks' tables show them.
@@ -482,6 +482,14 @@ def choose_pair(cv_scores: dict[str, float], pairs: dict[str, tuple]) -> str:
         raise ValueError("no cross-validated pair follows the rules; fix the models' declared columns")
     return max(valid, key=lambda name: valid[name])
 
+
+#: Each model's own part on the official train file, as participants measured it with the kit's
+#: ``02_baseline`` before issue 16 (5 x 5-fold; SEVERITY: rescaled log-loss, MACE: weighted kappa).
+#: The models designed on the twin (:data:`SEVERITY_AGE`, :data:`MACE_CLINICAL_SCORE`) were not measured.
+OFFICIAL_PARTS: dict[str, float] = {
+    SEVERITY_BASELINE: -0.003, SEVERITY_SHRUNK: 0.048, MACE_BASELINE: 0.185, MACE_RISK_SCD: 0.132,
+    "HCM Risk-SCD, ESC bands": 0.044, "HCM Risk-SCD, fitted cut points": -0.015,
+}
 
 #: What each candidate is, in one plain line (``describe_candidates`` shows it).
 CANDIDATE_NOTES: dict[str, str] = {
