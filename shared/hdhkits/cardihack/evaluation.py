@@ -1,4 +1,8 @@
-"""Repeated cross-validation of (SEVERITY, MACE) model pairs, with intervals, and the comparison plot.
+"""Repeated cross-validation of each outcome's models and of pairs, the nested score of a choice, intervals, plot.
+
+Every model is cross-validated on the same folds (:func:`cv_folds`), so any SEVERITY model's
+out-of-fold predictions and any MACE model's combine into one submission's
+(:func:`combine`); :func:`nested_choice` measures what choosing per outcome is worth.
 
 The training file has 347 patients and 29 early MACE, so a single split's score moves
 by several points from one seed to the next. Scores here are averaged over repeated

@@ -1,9 +1,15 @@
-"""Models that improve on the baselines where they are weakest (issue #8), as scikit-learn estimators.
+"""The candidate models of each outcome, how one is chosen per outcome, and the parts they share.
+
+``02_baseline`` cross-validates three SEVERITY candidates (:func:`severity_candidates`) and
+three MACE candidates (:func:`mace_candidates`), and :func:`choose_per_outcome` keeps the best
+of each on its own part of the metric (the combined score adds a part that reads only the
+SEVERITY column to one that reads only the MACE column).
 
 Both baselines lose signal to noise: the SEVERITY baseline screens 10 SNPs out of 288
 against 347 patients and does worse than the prior; the MACE baseline's genetic risk
 score, built and weighted on the same rows, takes a weight it has not earned. The models
-here fix that in three ways:
+here (issue #8, then issue 16 for the clinical risk score and the age-only SEVERITY model)
+answer that in three ways:
 
 * **Cross-fitted burden scores** (:class:`CrossFittedBurden`): a SNP burden score (the
   screened SNPs weighted by their per-allele slopes) whose value on a training patient
@@ -366,8 +372,8 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
         include the Risk-SCD inputs.
     k_snps : int
         SNPs in the burden score (taken among the SNP columns of ``features``). One by
-        default: on the twin a larger score mostly adds noise (kappa 0.25 with 5 SNPs
-        against 0.27 with 1, seeds 0-3).
+        default: the MACE rule needs one priority SNP, and no SNP stands out from chance on
+        the official train file (nor acts on MACE in the twin), so more only add noise.
     C : float
         Inverse L2 penalty.
     n_threshold_folds, n_threshold_repeats : int
@@ -441,10 +447,12 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
 
 
 def candidate_pairs(seed: int = 0) -> dict[str, tuple]:
-    """The submittable (SEVERITY, MACE) model pairs, unfitted: the baseline and the new model.
+    """The two whole (SEVERITY, MACE) pairs the kit compared before issue 16, unfitted.
 
-    ``02_baseline`` cross-validates them, ``03_submission`` submits the one that scores best
-    (:func:`choose_pair`).
+    ``02_baseline`` now cross-validates each outcome's candidates separately
+    (:func:`severity_candidates`, :func:`mace_candidates`) and chooses per outcome
+    (:func:`choose_per_outcome`); these pairs and :func:`choose_pair` stay for code that compares
+    whole pairs.
     """
     return {
         BASELINE_PAIR: (make_severity_model(), OrdinalMaceClassifier(random_state=seed)),
