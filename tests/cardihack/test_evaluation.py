@@ -30,7 +30,9 @@ def test_same_seed_same_folds_for_every_pair(train):
     b = evaluation.cross_validate_pair("b", baselines.ConstantProbability("prevalence"), baselines.ConstantClass(),
                                       train, n_splits=3, n_repeats=1, seed=5)
     assert np.array_equal(a.severity, b.severity)
-    assert len(np.unique(a.severity)) == 3  # one training prevalence per fold
+    folds = evaluation.cv_folds(train, 3, 5)
+    for _, held in folds:  # one training prevalence per fold, learnt on the other folds
+        assert np.unique(a.severity[0, held]).size == 1
 
 
 def test_plot(train):
@@ -72,3 +74,106 @@ def test_shared_helpers_give_the_numbers_of_the_old_loops(train):
     for part in ("score", "kappa_mace", "severity_rescaled"):
         old = bootstrap_interval(lambda idx, p=part: result.parts(idx)[p], len(train), n_boot=40, seed=1, strata=group)
         assert (row[part], row[f"{part} low"], row[f"{part} high"]) == (old.estimate, old.low, old.high)
+
+
+def _cheap_candidates():
+    from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
+
+    severity = {"prevalence": baselines.ConstantProbability("prevalence"),
+                "weighted": baselines.ConstantProbability("weighted")}
+    mace = {"fitted cut points": RiskSCDClassifier(), "ESC bands": RiskSCDClassifier(thresholds=ESC_BANDS)}
+    return severity, mace
+
+
+def test_outcome_cross_validations_combine_into_the_pair_s(train):
+    from hdhkits.cardihack.riskscd import RiskSCDClassifier
+
+    sev = evaluation.cross_validate_outcome("s", baselines.ConstantProbability("weighted"), train, "OUTCOME SEVERITY",
+                                            4, 2, 3)
+    mace = evaluation.cross_validate_outcome("m", RiskSCDClassifier(), train, "OUTCOME MACE", 4, 2, 3)
+    pair = evaluation.cross_validate_pair("p", baselines.ConstantProbability("weighted"), RiskSCDClassifier(), train,
+                                          n_splits=4, n_repeats=2, seed=3)
+    combined = evaluation.combine(sev, mace, "p")
+    assert np.array_equal(combined.severity, pair.severity) and np.array_equal(combined.mace, pair.mace)
+    assert combined.parts() == pytest.approx(pair.parts())
+    assert sev.part == "severity_rescaled" and mace.part == "kappa_mace"
+    assert mace.value() == pytest.approx(pair.parts()["kappa_mace"])
+    assert sev.value(repeat=0) == pytest.approx(pair.per_repeat.loc[0, "severity_rescaled"])
+    with pytest.raises(ValueError, match="outcome must be"):
+        evaluation.cross_validate_outcome("x", RiskSCDClassifier(), train, "MACE", 4, 1, 0)
+
+
+def test_fast_metric_helpers_are_the_metric_s():
+    from hdhkits.cardihack.metric import rescaled_severity, weighted_kappa, weighted_logloss
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        y, pred = rng.integers(0, 3, 60), rng.integers(0, 3, 60)
+        assert evaluation._kappa(y, pred) == pytest.approx(weighted_kappa(y, pred), abs=1e-12)
+        ys, p = rng.integers(0, 2, 60), rng.random(60)
+        assert evaluation._logloss(ys, p) == pytest.approx(weighted_logloss(ys, p), abs=1e-12)
+        assert evaluation._rescaled(ys, p[None]) == pytest.approx(rescaled_severity(ys, p), abs=1e-12)
+    assert evaluation._kappa(np.zeros(5, int), np.zeros(5, int)) != evaluation._kappa(np.zeros(5, int), np.zeros(5, int))
+
+
+def test_folds_exist_whatever_the_outcome_mix(train):
+    rare = train.copy()
+    rare.loc[rare["OUTCOME MACE"] == 1, "OUTCOME MACE"] = 0
+    severe = rare.index[rare["OUTCOME SEVERITY"] == 1]
+    rare.loc[severe[3:], "OUTCOME SEVERITY"] = 0  # three severe patients: strata smaller than the folds
+    folds = evaluation.cv_folds(rare, 5, 0)
+    held = np.sort(np.concatenate([h for _, h in folds]))
+    assert len(folds) == 5 and np.array_equal(held, np.arange(len(rare)))
+    assert [h.tolist() for _, h in evaluation.cv_folds(train, 5, 0)] == [
+        h.tolist() for _, h in __import__("sklearn.model_selection", fromlist=["StratifiedKFold"]).StratifiedKFold(
+            5, shuffle=True, random_state=0).split(np.zeros(len(train)), evaluation.strata(train))]
+
+
+def test_modelling_limits_say_why_and_what_instead(train):
+    assert evaluation.modelling_limits(train) == {"OUTCOME SEVERITY": None, "OUTCOME MACE": None}
+    few = train.copy()
+    few.loc[few.index[few["OUTCOME SEVERITY"] == 1][4:], "OUTCOME SEVERITY"] = 0
+    few.loc[few.index[few["OUTCOME MACE"] >= 1][7:], "OUTCOME MACE"] = 0
+    limits = evaluation.modelling_limits(few)
+    assert "only 4 training patients are severe" in limits["OUTCOME SEVERITY"]
+    assert "weighted prevalence" in limits["OUTCOME SEVERITY"]
+    assert "only 7 training patients have a MACE" in limits["OUTCOME MACE"] and "breaks the MACE rule" in limits["OUTCOME MACE"]
+    severity, mace, _ = evaluation.candidates_for(few)
+    assert list(severity) == ["weighted prevalence (constant)"] and list(mace) == ["no event (constant)"]
+
+
+def test_nested_choice_chooses_inside_each_fold_and_reuses_the_outer_predictions(train):
+    severity, mace = _cheap_candidates()
+    cv = {n: evaluation.cross_validate_outcome(n, m, train, "OUTCOME SEVERITY", 4, 1, 2) for n, m in severity.items()}
+    cv.update({n: evaluation.cross_validate_outcome(n, m, train, "OUTCOME MACE", 4, 1, 2) for n, m in mace.items()})
+    # Risk-SCD reads no SNP: the rules are not enforced for these cheap stand-ins
+    reused = evaluation.nested_choice(severity, mace, train, n_splits=4, inner_splits=3, seed=2, outer=cv,
+                                      enforce_rules=False)
+    refitted = evaluation.nested_choice(severity, mace, train, n_splits=4, inner_splits=3, seed=2, enforce_rules=False)
+    assert np.allclose(reused.result.severity, refitted.result.severity)
+    assert np.array_equal(reused.result.mace, refitted.result.mace)
+    assert list(reused.choices.columns) == ["fold", "SEVERITY", "MACE"] and len(reused.choices) == 4
+    assert set(reused.choices["SEVERITY"]) <= set(severity) and set(reused.choices["MACE"]) <= set(mace)
+    # the weighted prevalence is the best constant under the weighted log-loss: chosen in every fold
+    assert set(reused.choices["SEVERITY"]) == {"weighted"}
+
+
+def test_comparison_rows_for_one_outcome_and_sentences(train):
+    severity, mace = _cheap_candidates()
+    results = [evaluation.cross_validate_outcome(n, m, train, "OUTCOME SEVERITY", 3, 1, 0) for n, m in severity.items()]
+    results += [evaluation.cross_validate_outcome(n, m, train, "OUTCOME MACE", 3, 1, 0) for n, m in mace.items()]
+    table = evaluation.comparison_table(results, n_boot=20)
+    assert np.isnan(table.loc["prevalence", "kappa_mace"]) and np.isnan(table.loc["ESC bands", "score"])
+    assert table.loc["weighted", "severity_rescaled low"] <= table.loc["weighted", "severity_rescaled"]
+    text = evaluation.interval_text(table, "severity_rescaled")
+    assert text["ESC bands"] == "" and "-0.000" not in "".join(text)
+    sentences = evaluation.ranking_sentences(table, severity, [*mace, "absent"])
+    assert sentences[0].startswith("SEVERITY") and sentences[0].index("weighted") < sentences[0].index("prevalence ")
+    assert sentences[1].startswith("MACE") and "absent" not in sentences[1]
+
+
+def test_mace_class_shares():
+    shares = evaluation.mace_class_shares([0, 0, 0, 2], {"m": [1, 1, 0, 2]})
+    assert list(shares.index) == [0, 1, 2]
+    assert shares.loc[1, "true"] == 0 and shares.loc[1, "predicted, m"] == 0.5
+    assert shares["true, kappa-weighted"].tolist() == pytest.approx([3 / 7, 0, 4 / 7])

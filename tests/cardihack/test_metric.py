@@ -252,3 +252,15 @@ def test_unit_metric_is_nan_where_the_metric_is_undefined():
         um.unit_terms(sub.iloc[1:])
     with pytest.raises(DataError, match="missing"):
         metric.unit_metric(truth.drop(columns="OUTCOME MACE"))
+
+
+def test_best_probability_minimises_the_expected_weighted_loss():
+    from hdhkits.cardihack.metric import SEVERITY_CLASS_WEIGHTS, best_probability
+
+    w0, w1 = SEVERITY_CLASS_WEIGHTS[0], SEVERITY_CLASS_WEIGHTS[1]
+    grid = np.linspace(0.001, 0.999, 9999)
+    for p in (0.05, 1 / 3, 0.5, 0.9):
+        expected = -(w1 * p * np.log(grid) + w0 * (1 - p) * np.log(1 - grid))
+        assert best_probability(p) == pytest.approx(grid[np.argmin(expected)], abs=2e-4)
+    assert best_probability(1 / 3) == pytest.approx(0.25)
+    assert np.all(best_probability(np.array([0.2, 0.6])) < [0.2, 0.6])  # the 1.5 weight on y = 0 pulls it down

@@ -147,3 +147,72 @@ def test_choose_pair_takes_the_best_rule_abiding_pair():
     assert choose_pair({BASELINE_PAIR: 0.1, NEW_PAIR: 0.2, "Risk-SCD": 0.5}, pairs) == NEW_PAIR
     with pytest.raises(ValueError, match="rules"):
         choose_pair({"Risk-SCD": 0.5}, pairs)
+
+
+def test_the_candidates_of_each_outcome_follow_their_rule():
+    from hdhkits.cardihack import models
+
+    severity, mace = models.severity_candidates(1), models.mace_candidates(1)
+    assert list(severity) == [models.SEVERITY_BASELINE, models.SEVERITY_SHRUNK, models.SEVERITY_AGE]
+    assert list(mace) == [models.MACE_BASELINE, models.MACE_RISK_SCD, models.MACE_CLINICAL_SCORE]
+    table = models.describe_candidates(severity, mace)
+    assert (table["rules"] == "follows the rules").all() and (table["what"] != "").all()
+    assert table.loc[models.SEVERITY_AGE, "reads"] == "Age_Baseline"
+    assert table.loc[models.MACE_CLINICAL_SCORE, "reads"].endswith("+ 75 SNPs (the priority ones)")
+    assert not mace[models.MACE_CLINICAL_SCORE].risk_scd and mace[models.MACE_RISK_SCD].risk_scd
+    assert models.combination_name("a", "b") == "SEVERITY: a + MACE: b"
+
+
+def test_choose_per_outcome_takes_each_outcome_s_best_that_follows_the_rules():
+    from hdhkits.cardihack import ConstantClass, ConstantProbability, RiskSCDClassifier, models
+
+    severity, mace = models.severity_candidates(), models.mace_candidates()
+    severity["constant"] = ConstantProbability("weighted")  # reads nothing: allowed, as the organisers' dummy
+    mace["Risk-SCD"] = RiskSCDClassifier()  # reads no SNP: breaks the MACE rule
+    sev_scores = {models.SEVERITY_BASELINE: 0.01, models.SEVERITY_SHRUNK: 0.05, models.SEVERITY_AGE: float("nan"),
+                  "constant": 0.03}
+    mace_scores = {models.MACE_BASELINE: 0.2, models.MACE_RISK_SCD: 0.1, models.MACE_CLINICAL_SCORE: 0.15,
+                   "Risk-SCD": 0.9}
+    assert models.choose_per_outcome(sev_scores, mace_scores, severity, mace) == (
+        models.SEVERITY_SHRUNK, models.MACE_BASELINE)
+    assert models.choose_per_outcome(sev_scores, mace_scores, severity, mace, enforce_rules=False)[1] == "Risk-SCD"
+    with pytest.raises(ValueError, match="no cross-validated MACE model follows the rules"):
+        models.choose_per_outcome(sev_scores, {"Risk-SCD": 0.9}, severity, mace)
+    only_constant = {"no event": ConstantClass(0)}
+    assert models.choose_per_outcome({"constant": 0.0}, {"no event": 0.0}, severity, only_constant,
+                                     enforce_rules=False) == ("constant", "no event")
+
+
+def test_fitted_candidates_tell_what_they_learnt(data):
+    from hdhkits.cardihack import ConstantProbability, models
+
+    train, _ = data
+    for name, model in {**models.severity_candidates(), **models.mace_candidates()}.items():
+        y = train["OUTCOME SEVERITY" if name in models.severity_candidates() else "OUTCOME MACE"]
+        fitted = clone(model).fit(train, y)
+        coef = models.model_coefficients(fitted)
+        assert coef is not None and len(coef) and np.isfinite(coef.to_numpy()).all(), name
+        assert models.model_summary(fitted), name
+    constant = ConstantProbability().fit(train, train["OUTCOME SEVERITY"])
+    assert models.model_coefficients(constant) is None
+    assert "no learnt coefficient" in models.model_summary(constant)[0]
+
+
+def test_a_clinical_risk_score_needs_no_risk_scd_input(data):
+    from hdhkits.cardihack.schema import PRIORITY_SNPS
+
+    train, test = data
+    model = MaceRiskClassifier(features=("Age_Baseline", "Age_Diag", *PRIORITY_SNPS[:3]), risk_scd=False)
+    model.fit(train, train["OUTCOME MACE"])
+    assert list(model.coefficients().index) == ["Age_Baseline", "Age_Diag", "burden"]  # no variant: none coded
+    assert set(model.predict(test)) <= {0, 1, 2}
+    assert list(VariantCoding().fit(train[["Genre"]]).get_feature_names_out()) == ["Genre"]
+
+
+def test_the_ordinal_baseline_copes_with_a_missing_class(data):
+    train, test = data
+    no_late = train.assign(**{"OUTCOME MACE": train["OUTCOME MACE"].replace(2, 0)})
+    model = baselines.OrdinalMaceClassifier().fit(no_late, no_late["OUTCOME MACE"])
+    proba = model.predict_proba(test)
+    assert np.allclose(proba[:, 2], 0) and np.allclose(proba.sum(1), 1)
+    assert list(model.coefficients().columns) == ["P(MACE>=1)"]  # the constant second model has no coefficient

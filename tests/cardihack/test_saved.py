@@ -90,3 +90,32 @@ def test_save_chosen_round_trip(tmp_path, twin, data):
     assert reloaded and not calls
     assert np.allclose(sev2.predict_proba(test), sev.predict_proba(test))
     assert (mace2.predict(test) == mace.predict(test)).all()
+
+
+def test_the_record_keeps_the_chosen_combination_and_every_candidate(data):
+    from hdhkits.cardihack import RiskSCDClassifier, combination_name
+    from hdhkits.cardihack.evaluation import comparison_table, cross_validate_outcome, nested_choice
+    from hdhkits.cardihack.saved import choose_and_fit, cv_record
+
+    train, test = data
+    severity = {"prevalence": ConstantProbability("prevalence"), "weighted": ConstantProbability("weighted")}
+    mace = {"Risk-SCD": RiskSCDClassifier()}  # reads no SNP: rules not enforced for this stand-in
+    sev_fit, mace_fit, record = choose_and_fit(train, severity, mace, n_splits=3, enforce_rules=False)
+    chosen = combination_name("weighted", "Risk-SCD")
+    assert record["chosen"] == chosen and (record["severity"], record["mace"]) == ("weighted", "Risk-SCD")
+    assert {"score", "kappa_mace", "severity_rescaled"} <= set(record["cv"][chosen])
+    assert record["cv"]["prevalence"]["outcome"] == "SEVERITY" and "severity_rescaled" in record["cv"]["prevalence"]
+    assert record["cv"]["Risk-SCD"] == {"outcome": "MACE", "kappa_mace": record["cv"][chosen]["kappa_mace"]}
+    assert (record["n_splits"], record["n_repeats"]) == (3, 1) and "nested" not in record
+    assert sev_fit.predict_proba(test).shape == (149, 2) and set(mace_fit.predict(test)) <= {0, 1, 2}
+
+    cv = {n: cross_validate_outcome(n, m, train, "OUTCOME SEVERITY", 3, 1, 0) for n, m in severity.items()}
+    cv["Risk-SCD"] = cross_validate_outcome("Risk-SCD", mace["Risk-SCD"], train, "OUTCOME MACE", 3, 1, 0)
+    nested = nested_choice(severity, mace, train, n_splits=3, outer=cv, enforce_rules=False)
+    from hdhkits.cardihack.evaluation import combine
+
+    table = comparison_table([combine(cv["weighted"], cv["Risk-SCD"], chosen)], n_boot=10)
+    full = cv_record("weighted", "Risk-SCD", cv, 3, 1, table=table, nested=nested)
+    assert full["cv"][chosen]["low"] <= full["cv"][chosen]["score"] <= full["cv"][chosen]["high"]
+    assert set(full["nested"]) == {"score", "kappa_mace", "severity_rescaled", "choices"}
+    json.dumps(full)  # what save_chosen writes to cardihack_cv.json

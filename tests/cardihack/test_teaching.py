@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import hdhkits.cardihack as kit
-from hdhkits.cardihack.teaching import TEACHING
+from hdhkits.cardihack.teaching import TEACHING, exercise_answer
 from hdhkits.exercises import CORRECT, NOT_ATTEMPTED, check_answer, has_solution, solution_names, student_source
 
 KIT = Path(__file__).resolve().parents[2] / "kits" / "cardihack"
@@ -82,7 +82,8 @@ def namespace(twin):
     y_sev = train[kit.OUTCOME_SEVERITY].to_numpy()
     weights = np.where(y_sev == 1, 1.0, kit.SEVERITY_CLASS_WEIGHTS[0])
     return {**{name: getattr(kit, name) for name in kit.__all__}, "np": np, "check_answer": check_answer,
-            "train": train, "y_sev": y_sev, "weighted_prev": float(np.sum(weights * y_sev) / np.sum(weights))}
+            "exercise_answer": exercise_answer, "train": train, "y_sev": y_sev,
+            "weighted_prev": float(np.sum(weights * y_sev) / np.sum(weights))}
 
 
 @pytest.mark.parametrize("index", range(len(TEACHING.exercises)))
@@ -103,3 +104,22 @@ def test_traps_quote_numbers_the_notebooks_print():
     for trap in TEACHING.traps:
         for number in re.findall(r"-?\d+\.\d{2,}", trap):
             assert number in printed, f"trap quotes {number}, which no committed output prints: {trap}"
+
+
+def test_expected_answers_come_from_the_package_not_the_notebook(namespace):
+    train = namespace["train"]
+    assert exercise_answer("prevalence of the severe phenotype", train) == pytest.approx(
+        (train[kit.OUTCOME_SEVERITY] == 1).mean())
+    y = namespace["y_sev"]
+    assert exercise_answer("constant-probability log-loss", train) == pytest.approx(kit.weighted_logloss(y, y.mean()))
+    with pytest.raises(KeyError, match="no stored answer"):
+        exercise_answer("weighted kappa by hand", train)
+    for notebook, i, title in _exercise_cells():
+        source = _cells(notebook)[i].source
+        check = source.split("### END SOLUTION")[1]
+        if title in ("prevalence of the severe phenotype", "constant-probability log-loss"):
+            assert f'expected=exercise_answer("{title}", train)' in check, f"{notebook} cell {i}"
+        # the cell above the exercise does not print its answer
+        above = "".join(_output_text(c) for c in _cells(notebook)[max(0, i - 3):i] if c.cell_type == "code")
+        if title == "prevalence of the severe phenotype":
+            assert f"{exercise_answer(title, train):.3f}" not in above

@@ -118,3 +118,23 @@ def test_old_names_warn_and_forward(tmp_path, frames):
     with pytest.warns(DeprecationWarning, match="make_twin"):
         twin.write_twin_files(tmp_path / "data", tmp_path / "truth", seed=0, size="quick")
     assert (tmp_path / "truth" / twin.TRAIN_TRUTH_FILE).is_file()
+
+
+def test_the_outcomes_read_no_snp_and_severity_reads_only_what_its_rule_allows():
+    assert twin.SEVERITY_SNPS == {} and twin.MACE_SNPS == {}  # the official file shows no SNP beyond chance
+    base, _ = twin.simulate_cohort(400, seed=2)
+    # SEVERITY's true probability moves with age, sex and the variant only: the clinical markers follow it
+    no_markers = {"markers": {k: 0.0 for k in twin.SEVERITY_MARKERS}}
+    flat, truth = twin.simulate_cohort(400, seed=2, effects=no_markers)
+    _, base_truth = twin.simulate_cohort(400, seed=2)
+    assert np.allclose(truth["P_SEVERE"], base_truth["P_SEVERE"])
+    assert not np.allclose(flat["BMI"], base["BMI"])
+
+
+def test_effects_can_be_overridden_for_the_fit():
+    strong = {"mace": {**twin.MACE_EFFECTS, "age_sd": 2.0}}
+    features, truth = twin.simulate_cohort(3000, seed=1, effects=strong)
+    events = features["OUTCOME MACE"] >= 1
+    assert features.loc[events, "Age_Baseline"].mean() > features.loc[~events, "Age_Baseline"].mean() + 8
+    # the Weibull is recalibrated to the official mix whatever the effects
+    assert abs(truth[["P_MACE_1", "P_MACE_2"]].mean().sum() - 86 / 347) < 0.01

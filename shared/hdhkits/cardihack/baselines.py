@@ -235,10 +235,21 @@ def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
     return model.set_output(transform="pandas")
 
 
-def _fit_cumulative_pair(features, k_grs: int, C: float, X, y) -> list[Pipeline]:
-    """The two binary models ``MACE >= 1`` and ``MACE >= 2``, fitted."""
+def _fit_cumulative_pair(features, k_grs: int, C: float, X, y) -> list:
+    """The two binary models ``MACE >= 1`` and ``MACE >= 2``, fitted.
+
+    A binary target with one value only (no class 2 in the training rows, say) gets a
+    constant probability, its share of ones: a logistic regression needs both values.
+    """
     y = np.asarray(y)
-    return [_mace_binary_model(features, k_grs, C).fit(X, (y >= threshold).astype(int)) for threshold in (1, 2)]
+    models = []
+    for threshold in (1, 2):
+        target = (y >= threshold).astype(int)
+        if target.min() == target.max():
+            models.append(ConstantProbability(float(target.mean())).fit(X, target))
+        else:
+            models.append(_mace_binary_model(features, k_grs, C).fit(X, target))
+    return models
 
 
 def _cumulative(pair, X) -> np.ndarray:
@@ -335,7 +346,8 @@ class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "models_")
         cols = {}
         for name, model in zip(("P(MACE>=1)", "P(MACE>=2)"), self.models_):
-            cols[name] = pd.Series(model[-1].coef_[0], index=model[-1].feature_names_in_)
+            if isinstance(model, Pipeline):  # a constant (one class in the training rows) has no coefficient
+                cols[name] = pd.Series(model[-1].coef_[0], index=model[-1].feature_names_in_)
         return pd.DataFrame(cols)
 
 
@@ -457,11 +469,14 @@ def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
 
 
 def oracle_score(truth: pd.DataFrame) -> Score:
-    """The metric of the twin's oracle on its test truth: a ceiling (synthetic data only).
+    """The metric of the twin's oracle on its test truth (synthetic data only): a reference, not the best attainable.
 
     The oracle predicts the true P(severe) and the MACE class ``ORACLE_MACE``, the true
     expected code cut at points chosen on the training patients
-    (:func:`~hdhkits.cardihack.twin.oracle_submission`).
+    (:func:`~hdhkits.cardihack.twin.oracle_submission`). A model can beat it: by chance on
+    149 patients, and on SEVERITY because under the weighted log-loss the best answer is
+    :func:`~hdhkits.cardihack.metric.best_probability` of the true probability, not the
+    true probability itself.
 
     Parameters
     ----------

@@ -39,6 +39,7 @@ __all__ = [
     "WEIGHT_SEVERITY", "DUMMY_SEVERITY", "DUMMY_MACE", "weighted_logloss", "severity_reference_losses",
     "rescaled_severity", "rescale_logloss", "weighted_kappa", "combined_score", "score_parts", "score",
     "cardihack_metric", "PUBLIC_LEADERBOARD_RANGE", "CardihackUnitMetric", "unit_metric", "combined_score_array",
+    "best_probability",
 ]
 
 #: Log-loss weight of a patient by true SEVERITY (0 = not severe, 1 = severe).
@@ -170,6 +171,19 @@ def weighted_kappa(y_true, y_pred) -> float:
         warnings.simplefilter("ignore", RuntimeWarning)  # older scikit-learn divides 0 by 0 instead
         kappa = cohen_kappa_score(t, q, labels=list(MACE_CLASSES), weights="quadratic", sample_weight=w)
     return float(kappa)
+
+
+def best_probability(p):
+    """The SEVERITY probability to submit when a patient's true probability is ``p``.
+
+    Under the weighted log-loss a patient's expected loss for a prediction ``q`` is
+    ``w1 p (-log q) + w0 (1 - p) (-log(1 - q))`` (``w0 = 1.5``, ``w1 = 1``,
+    :data:`SEVERITY_CLASS_WEIGHTS`), smallest at ``q = w1 p / (w1 p + w0 (1 - p))``: the true
+    probability is not the best answer; this reweighted one is (0.25 for ``p = 1/3``).
+    """
+    p = np.asarray(p, dtype=float)
+    w0, w1 = SEVERITY_CLASS_WEIGHTS[0], SEVERITY_CLASS_WEIGHTS[1]
+    return w1 * p / (w1 * p + w0 * (1 - p))
 
 
 def combined_score(kappa: float, rescaled: float) -> float:

@@ -57,7 +57,7 @@ class CardihackProblem(Problem):
               "class-weighted log-loss on SEVERITY")
     env_var = "CARDIHACK_DATA_DIR"
     truth_file = TEST_TRUTH_FILE
-    twin_version = "2"  # 2: effects recalibrated, Age_Diag after baseline
+    twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal (issue 16)
     order = 3
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:

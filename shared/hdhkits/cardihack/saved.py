@@ -1,6 +1,7 @@
 """The model pair ``02_baseline`` saves and ``03_submission`` reloads, stamped with what it learnt from.
 
-``02_baseline`` chooses the best (SEVERITY, MACE) pair and saves it to ``output_dir``;
+``02_baseline`` chooses the best SEVERITY model and the best MACE model, each on its own part
+of the metric, and saves the pair to ``output_dir`` with its record (:func:`cv_record`);
 ``03_submission`` submits it. A pair trained on the synthetic twin must never be submitted
 for the official files, so the pair is saved with a stamp of the base mechanism
 (:mod:`hdhkits.fingerprint`): the fingerprint of ``train.csv`` and ``test.csv``, the seed,
@@ -16,11 +17,18 @@ from typing import Any, Callable
 
 import joblib
 
+import pandas as pd
+from sklearn.base import clone
+
 from ..fingerprint import TrainingStamp, stale_reason, training_stamp, write_stamp
 from ..files import atomic_path, display_path
 from .baselines import declared_features
+from .evaluation import NestedChoice, OutcomeCV, combine, cross_validate_outcome
+from .models import choose_per_outcome, combination_name
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
-__all__ = ["MODELS_FILE", "CV_FILE", "models_digest", "models_stamp", "save_chosen", "load_chosen", "load_or_choose"]
+__all__ = ["MODELS_FILE", "CV_FILE", "models_digest", "models_stamp", "save_chosen", "load_chosen", "load_or_choose",
+           "cv_record", "choose_and_fit"]
 
 #: The chosen pair, its declared features and its cross-validation record (joblib).
 MODELS_FILE: str = "cardihack_models.joblib"
@@ -41,14 +49,15 @@ def _describe(obj: Any) -> str:
     return repr(obj)
 
 
-def models_digest(pairs: dict[str, tuple]) -> str:
-    """A short digest of the candidate pairs' settings: changes when any model or parameter does.
+def models_digest(pairs: dict[str, Any]) -> str:
+    """A short digest of the candidate models' settings: changes when any model or parameter does.
 
     Parameters
     ----------
     pairs : dict
-        ``{name: (severity_model, mace_model)}``, unfitted (as :func:`~.models.candidate_pairs`
-        returns them, or with a model a learner rewrote).
+        ``{name: model or (severity_model, mace_model)}``, unfitted: the candidates of both
+        outcomes (e.g. ``{**severity_candidates(), **mace_candidates()}``, or with a model a
+        learner rewrote), or the pairs of :func:`~.models.candidate_pairs`.
 
     Returns
     -------
@@ -71,7 +80,7 @@ def models_stamp(source: Any, seed: int, quick: bool, pairs: dict[str, tuple]) -
     quick : bool
         Quick mode.
     pairs : dict
-        The candidate pairs, unfitted (digested by :func:`models_digest`).
+        The candidate models, unfitted (digested by :func:`models_digest`).
     """
     return training_stamp(source, seed=seed, quick=quick, candidate_models=models_digest(pairs))
 
@@ -85,7 +94,8 @@ def save_chosen(output_dir: str | Path, severity, mace, record: dict, stamp: Tra
         Folder (created if needed).
     severity, mace : fitted estimators
     record : dict
-        JSON-serialisable: at least ``chosen`` (the pair's name) and ``cv`` (scores by pair).
+        JSON-serialisable: at least ``chosen`` (the pair's name) and ``cv`` (scores by name), as
+        :func:`cv_record` makes it.
     stamp : TrainingStamp
         :func:`models_stamp` of this run.
 
@@ -147,3 +157,68 @@ def load_or_choose(output_dir: str | Path, stamp: TrainingStamp, choose: Callabl
     severity, mace, record = choose()
     save_chosen(output_dir, severity, mace, record, stamp)
     return severity, mace, record, False
+
+
+def cv_record(severity: str, mace: str, cv: dict[str, OutcomeCV], n_splits: int, n_repeats: int,
+              table: pd.DataFrame | None = None, nested: NestedChoice | None = None) -> dict:
+    """The record saved beside the chosen pair (:data:`CV_FILE`), JSON-serialisable.
+
+    Parameters
+    ----------
+    severity, mace : str
+        The chosen SEVERITY and MACE models' names.
+    cv : dict of OutcomeCV
+        Every candidate's cross-validation (and any reference), by name.
+    n_splits, n_repeats : int
+        The cross-validation's folds and repeats.
+    table : DataFrame, optional
+        :func:`~hdhkits.cardihack.evaluation.comparison_table` holding the chosen combination's
+        row: its bootstrap interval is recorded (``low``, ``high``).
+    nested : NestedChoice, optional
+        :func:`~hdhkits.cardihack.evaluation.nested_choice`, recorded under ``nested``.
+
+    Returns
+    -------
+    dict
+        ``chosen`` (:func:`~.models.combination_name`, what ``03_submission`` submits),
+        ``severity``, ``mace``, ``n_splits``, ``n_repeats``, ``cv`` (``cv[chosen]``: ``score``,
+        ``kappa_mace``, ``severity_rescaled`` and, with ``table``, ``low`` and ``high``; every
+        other name: its ``outcome`` and its own part) and, with ``nested``, ``nested`` (the
+        three parts and the choice of each outer fold).
+    """
+    chosen = combination_name(severity, mace)
+    entry = {k: float(v) for k, v in combine(cv[severity], cv[mace], chosen).parts().items()}
+    if table is not None and chosen in table.index:
+        entry["low"], entry["high"] = float(table.loc[chosen, "score low"]), float(table.loc[chosen, "score high"])
+    record = {"chosen": chosen, "severity": severity, "mace": mace, "n_splits": n_splits, "n_repeats": n_repeats,
+              "cv": {chosen: entry}}
+    for name, result in cv.items():
+        record["cv"][name] = {"outcome": "SEVERITY" if result.outcome == OUTCOME_SEVERITY else "MACE",
+                              result.part: float(result.value())}
+    if nested is not None:
+        record["nested"] = {**{k: float(v) for k, v in nested.result.parts().items()},
+                            "choices": nested.choices.to_dict("records")}
+    return record
+
+
+def choose_and_fit(train: pd.DataFrame, severity_models: dict, mace_models: dict, n_splits: int = 5,
+                   n_repeats: int = 1, seed: int = 0, enforce_rules: bool = True) -> tuple:
+    """Cross-validate every candidate, choose per outcome, fit the chosen pair on every patient.
+
+    What ``03_submission`` does when no saved pair matches its run: ``02_baseline``'s choice
+    (:func:`~.models.choose_per_outcome`) with fewer repeats, without the nested score.
+
+    Returns
+    -------
+    severity, mace, record : (estimator, estimator, dict)
+        The fitted chosen models and their :func:`cv_record`.
+    """
+    cv = {name: cross_validate_outcome(name, model, train, outcome, n_splits, n_repeats, seed)
+          for models, outcome in ((severity_models, OUTCOME_SEVERITY), (mace_models, OUTCOME_MACE))
+          for name, model in models.items()}
+    severity, mace = choose_per_outcome({n: cv[n].value() for n in severity_models},
+                                        {n: cv[n].value() for n in mace_models}, severity_models, mace_models,
+                                        enforce_rules=enforce_rules)
+    fitted_severity = clone(severity_models[severity]).fit(train, train[OUTCOME_SEVERITY].to_numpy(int))
+    fitted_mace = clone(mace_models[mace]).fit(train, train[OUTCOME_MACE].to_numpy(int))
+    return fitted_severity, fitted_mace, cv_record(severity, mace, cv, n_splits, n_repeats)

@@ -8,42 +8,102 @@ are exactly the notebooks' ``check_answer`` titles.
 """
 from __future__ import annotations
 
-from ..exercises import Exercise, Teaching
+from typing import Callable
 
-__all__ = ["TEACHING"]
+import numpy as np
+import pandas as pd
+
+from ..exercises import Exercise, Teaching
+from .metric import weighted_logloss
+from .schema import OUTCOME_SEVERITY
+
+__all__ = ["TEACHING", "exercise_answer"]
+
+
+def _severe_prevalence(train: pd.DataFrame) -> float:
+    y = pd.to_numeric(train[OUTCOME_SEVERITY], errors="coerce").dropna().to_numpy()
+    return float(np.mean(y == 1))
+
+
+def _constant_logloss(train: pd.DataFrame) -> float:
+    y = pd.to_numeric(train[OUTCOME_SEVERITY], errors="coerce").dropna().to_numpy()
+    return weighted_logloss(y, y.mean())
+
+
+_ANSWERS: dict[str, Callable[[pd.DataFrame], float]] = {
+    "prevalence of the severe phenotype": _severe_prevalence,
+    "constant-probability log-loss": _constant_logloss,
+}
+
+
+def exercise_answer(title: str, train: pd.DataFrame) -> float:
+    """The value an exercise's check expects, computed from the training table the notebook read.
+
+    The notebooks pass it to ``check_answer`` instead of computing it in the cell, so a
+    student notebook (:func:`hdhkits.exercises.student_source`) does not show the answer next
+    to the task.
+
+    Parameters
+    ----------
+    title : str
+        The exercise's title: ``"prevalence of the severe phenotype"`` (01_exploration) or
+        ``"constant-probability log-loss"`` (02_baseline: the weighted log-loss when every
+        patient gets the training prevalence).
+    train : DataFrame
+        ``train.csv`` as read.
+
+    Raises
+    ------
+    KeyError
+        An exercise whose answer is not computed here (the others compare with a kit function
+        the exercise names, e.g. ``weighted_kappa``).
+    """
+    if title not in _ANSWERS:
+        raise KeyError(f"no stored answer for the exercise {title!r}; known: {sorted(_ANSWERS)}")
+    return _ANSWERS[title](train)
 
 TEACHING = Teaching(
     goals=(
         "Read the Cardi-HACK files through the kit's check: tell a layout error (the kit stops) from a "
         "plausibility warning (shown and handled, e.g. an Age_Diag of 0.0 meaning unknown).",
+        "Read what each column tells about each outcome alone (an AUC with its bootstrap interval) and tell "
+        "a SNP's signal from chance by comparing with shuffled outcomes.",
         "Compute the reconstructed metric's two parts by hand: the class-weighted log-loss of a constant "
         "probability (the rescaling's dummy) and the class-weighted quadratic kappa.",
-        "Cross-validate model pairs with bootstrap intervals, and read a difference of a few hundredths "
-        "between two models as noise on 347 patients.",
+        "Cross-validate candidates with bootstrap intervals, choose the SEVERITY and the MACE model each on "
+        "its own part of the metric, and read the nested score as what that choice is worth.",
         "Apply the challenge's feature rules to a model's declared columns, and see the check refuse a "
         "SEVERITY model that reads FEVG.",
-        "Explain why a kappa-tuned MACE model predicts class 1 far more often than it occurs, and why SNPs "
-        "screened on the rows a model is fitted on only add noise.",
+        "Explain why kappa-tuned cut points predict events far more often than they occur, and why the "
+        "oracle's true probabilities are not the best answer under the weighted log-loss.",
     ),
     traps=(
-        "The best constant SEVERITY probability under the weighted log-loss is the weighted prevalence (0.258 "
-        "on the twin), not the prevalence (0.343 on the twin; the organisers' dummy predicts the official "
+        "The best constant SEVERITY probability under the weighted log-loss is the weighted prevalence (0.239 "
+        "on the twin), not the prevalence (0.320 on the twin; the organisers' dummy predicts the official "
         "file's, 0.33718): 02_baseline prints all three.",
-        "FEVG (LVEF < 50 %) is part of the severe phenotype's definition: the SEVERITY rate is 0.87 with "
-        "FEVG = 1 against 0.31 without (01_exploration). It is forbidden for the SEVERITY model "
+        "The oracle is a reference a model can beat: the chosen SEVERITY model scores 0.072 against the oracle's "
+        "true probabilities' 0.037, because under the weighted log-loss the best answer is p / (p + 1.5 (1 - p)), "
+        "which scores 0.073 (02_baseline, on the twin).",
+        "FEVG (LVEF < 50 %) is part of the severe phenotype's definition: the SEVERITY rate is 0.69 with "
+        "FEVG = 1 against 0.29 without (01_exploration, on the twin). It is forbidden for the SEVERITY model "
         "(Exercise 4 shows the check refusing it).",
-        "The weighted kappa pulls MACE predictions toward class 1, the safe middle: the submission predicts "
-        "class 1 for 0.282 of the test patients where 0.072 of the training patients have it "
-        "(03_submission). A file with many 1s is what the metric rewards, not a broken model.",
-        "An Age_Diag of 0.0 codes 'unknown': averaged in, it pulls the mean age at diagnosis from 49.8 down "
-        "to 48.0 (01_exploration); the kit treats it as missing.",
-        "Small data: 25 early MACE events among 347 training patients on the twin (29 in the official file); "
-        "the best pair cross-validates at 0.200 [0.107, 0.282] (02_baseline): compare intervals, not points.",
-        "SNPs screened on 347 patients add noise: the baseline's SEVERITY part scores -0.003 in "
-        "cross-validation, below the constant prior's 0 (02_baseline).",
-        "The metric is a reconstruction and the twin's effects are invented: the twin's local test score "
-        "(0.147, 03_submission) is no forecast of a leaderboard place; public leaderboard scores ran from "
-        "0.11 to 0.36.",
+        "Kappa-tuned cut points move patients out of class 0: the submission predicts class 1 for 0.517 of "
+        "the test patients where 0.084 of the training patients have it, and class 0 for 0.356 where 0.746 "
+        "have it (03_submission, on the twin). A file with many events is what the metric rewards, not a "
+        "broken model.",
+        "An Age_Diag of 0.0 codes 'unknown': averaged in, it pulls the mean age at diagnosis from 48.9 down "
+        "to 47.8 (01_exploration, on the twin); the kit treats it as missing.",
+        "SNPs one at a time show no more than shuffled outcomes give (01_exploration), and a SEVERITY model "
+        "that screens them scores -0.001 in cross-validation, below the constant prior's 0 (02_baseline).",
+        "HCM Risk-SCD is a weak reference for Cardi-HACK's MACE: it predicts sudden death and gives age a "
+        "negative weight, while age goes with MACE in these files; on the twin its kappa is 0.077 in ESC "
+        "bands (02_baseline), on the official train file 0.044.",
+        "Small data: 29 early MACE events among 347 training patients; the chosen pair cross-validates at "
+        "0.258 [0.184, 0.335] (02_baseline, on the twin): compare intervals, not points, and read the nested "
+        "score beside it.",
+        "The metric is a reconstruction and the twin's signal an imitation of the official file's: the twin's "
+        "local test score (0.181, 03_submission) is no forecast of a leaderboard place; public leaderboard "
+        "scores ran from 0.11 to 0.36.",
     ),
     exercises=(
         Exercise("01_exploration.ipynb", "prevalence of the severe phenotype", 5),
@@ -51,15 +111,16 @@ TEACHING = Teaching(
         Exercise("02_baseline.ipynb", "weighted kappa by hand", 15),
         Exercise("03_submission.ipynb", "a SEVERITY model that breaks the rule", 10),
     ),
-    # Measured with `HDHKITS_QUICK=1 python -m papermill <nb> out.ipynb` (kernel start included), twin
-    # already made, run in order (03 reloads 02's models), on a 2-core machine shared with other jobs.
-    quick_seconds={"01_exploration.ipynb": 13.0, "02_baseline.ipynb": 44.0, "03_submission.ipynb": 15.0},
+    # Measured with tools/refresh_notebooks.py (quick mode, kernel start included), twin already made, run
+    # in order (03 reloads 02's models), on a 2-core machine shared with other jobs (load about 6).
+    quick_seconds={"01_exploration.ipynb": 19.0, "02_baseline.ipynb": 45.0, "03_submission.ipynb": 10.0},
     slow_machine=(
         "Keep quick mode (HDHKITS_QUICK=1, the workshop default). 02_baseline is the slow notebook (most of "
-        "its time is the repeated cross-validation of five model pairs): on a slow machine set n_repeats = 1 "
-        "and n_boot = 50 in its parameters cell, or let a learner skip it: 03_submission then chooses and "
-        "trains the pair itself with one cross-validation repeat (about 10 s more). The exercises need no "
-        "model training except Exercise 4 (one small logistic regression). In Colab the first cell installs "
-        "the package (about a minute); the twin is made on first use in a few seconds."
+        "its time is the repeated cross-validation of six candidate models and the nested cross-validation "
+        "of the choice): on a slow machine set n_repeats = 1 and n_boot = 50 in its parameters cell, or let a "
+        "learner skip it: 03_submission then chooses and trains the pair itself with one cross-validation "
+        "repeat (about 15 s more). The exercises need no model training except Exercise 4 (one small "
+        "logistic regression). In Colab the first cell installs the package (about a minute); the twin is "
+        "made on first use in a few seconds."
     ),
 )

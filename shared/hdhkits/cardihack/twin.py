@@ -1,6 +1,6 @@
 """The Cardi-HACK synthetic twin: same files, same columns, same quirks, known truth.
 
-Generative model (every number is a module constant below; the README restates it):
+Generative model (every number is a module constant below; the kit README restates it):
 
 1. **Genetics.** ``Variant.Pathogene`` 0/1/2 with the real file's frequencies
    (200/137/10 of 347). 288 SNPs with coded-allele frequencies from a Beta(1.1, 1.8)
@@ -9,36 +9,41 @@ Generative model (every number is a module constant below; the README restates i
    chromosome, thresholded at the allele frequency), so neighbours correlate. Each
    chromosome is drawn independently: Hardy–Weinberg holds, except for
    :data:`HWE_BREAKING_SNPS`, given an excess of homozygotes (F = 0.5) as a genotyping
-   artefact for the QC to find. The SNP architecture does not depend on the seed.
-2. **Clinical.** Sex ``Genre`` (1 in 32 %), ``Age_Baseline`` ~ Normal, 8 years younger
-   for variant carriers, clipped to 14–91; ``Age_Diag`` = baseline age minus a Gamma
-   delay; ``BMI`` log-normal; ``BSA`` a weight-like quantity (BMI × height²) rescaled to
-   the real file's 71.7 ± 15 (its unit is not m²); a latent LVOT gradient in mmHg
-   (``Gradient`` = 1 when >= 30 mmHg, 31 %); ``Epaiss_max`` log-normal (+1.5 mm for
-   carriers); ``Diam_OG`` rises with age, gradient and thickness; ``TVNS``, ``ATCD_MS``
-   and ``SYNCOPE`` from small logistic models whose intercepts hit the real prevalences.
-3. **SEVERITY** ~ Bernoulli(expit(a + 0.28 z_age + 0.2 sex + 0.44 carrier + 0.32 [two
-   variants] + SNP effects)) (:data:`SEVERITY_EFFECTS`, :data:`SEVERITY_SNPS`), intercept
-   set so the expected prevalence is 117/347. ``FEVG`` (LVEF < 50 %) is part of the
-   severe phenotype's definition, so it is drawn *after* SEVERITY (16 % if severe, 1 %
-   otherwise): a strong but forbidden predictor.
-4. **MACE** from a Weibull time to event ``T`` with linear predictor ``1.04 × (HCM
-   Risk-SCD PI with the true mmHg gradient) + 0.325 carrier + 0.325 FEVG + 0.26 SEVERITY
-   + SNP effects`` (:data:`MACE_EFFECTS`, :data:`MACE_SNPS`, mostly priority SNPs), and a
+   artefact for the QC to find. No SNP acts on either outcome (:data:`SEVERITY_SNPS` and
+   :data:`MACE_SNPS` are empty): on the official train file the SNPs, one at a time, show no
+   more than chance gives for 288 columns. The SNP architecture does not depend on the seed.
+2. **Patients.** Sex ``Genre`` (1 in 32 %), ``Age_Baseline`` ~ Normal, 8 years younger
+   for variant carriers, clipped to 14–91.
+3. **SEVERITY** ~ Bernoulli(expit(a + :data:`SEVERITY_EFFECTS` on age, sex and the variant)),
+   intercept set so the expected prevalence is 117/347. Only columns the SEVERITY rule
+   allows act on it, so the true P(severe) is a function of what a SEVERITY model may read.
+4. **Clinical columns**, drawn after SEVERITY: a severe phenotype shows in them
+   (:data:`SEVERITY_MARKERS`: shifts in SD units for the continuous ones, log-odds for the
+   binary ones, a log-factor on the delay from diagnosis to baseline), as ``FEVG`` (LVEF < 50 %,
+   part of the phenotype's definition) does most. ``Age_Diag`` = baseline age minus a Gamma
+   delay; ``BMI`` log-normal; ``BSA`` a weight-like quantity (BMI × height²) rescaled to the
+   real file's 71.7 ± 15 (its unit is not m²); a latent LVOT gradient in mmHg (``Gradient`` =
+   1 when >= 30 mmHg, 31 %); ``Epaiss_max`` log-normal (+1.5 mm for carriers); ``Diam_OG``
+   rises with age, gradient and thickness; ``TVNS``, ``ATCD_MS``, ``SYNCOPE`` and ``FEVG``
+   from small logistic models whose intercepts hit the real prevalences.
+5. **MACE** from a Weibull time to event ``T`` with a log-hazard linear in the clinical
+   columns, the disease duration (baseline age minus age at diagnosis), the variant and
+   SEVERITY (:data:`MACE_EFFECTS`, continuous columns per SD of the official file), and a
    follow-up ``C`` (30 % of patients lost to follow-up uniformly over 0–3,000 days).
    MACE = 1 when ``T <= min(C, 1000)``, 2 when ``1000 < T <= min(C, 3000)``, else 0 (no
    event seen: event-free *or* censored). The Weibull scale and shape are set so the
    expected counts are 29 and 57 of 347.
-5. **The file's quirks.** ``Age_Diag`` is 0.0 (unknown) for 4 % of patients and after
+6. **The file's quirks.** ``Age_Diag`` is 0.0 (unknown) for 2 % of patients and after
    ``Age_Baseline`` (by 0.5–4 years) for 1.5 % (see :mod:`hdhkits.cardihack.quirks`).
 
-**Difficulty.** The effect sizes are invented, but scaled so the kit's baseline is as weak
-on the twin as on the official files: cross-validated as ``02_baseline`` does it, the
-baseline scores about 0.13 on the official train file (kappa about 0.19, SEVERITY no
-better than the prior), and 0.12–0.14 on average over twin seeds (seed 0: 0.136, kappa
-0.196, SEVERITY rescaled -0.003; other seeds from about 0.05 to 0.23: 347 patients make
-a noisy score). The previous effects (2.5 times these on SEVERITY, 1.5 times on MACE)
-made the twin about twice as easy.
+**The signal is the official file's.** The effects are not invented one by one: they are
+fitted (:mod:`hdhkits.cardihack.twin_fit`) so that each column's AUC alone for SEVERITY and
+for MACE >= 1, averaged over twins, matches what participants measured on the official
+train file (:data:`hdhkits.cardihack.signal.OFFICIAL_COLUMN_AUC`): age the strongest signal
+for both outcomes, wall thickness and atrial diameter next for MACE, the HCM Risk-SCD inputs
+gradient, syncope and NSVT almost nothing. What the official AUCs cannot say (how the
+columns combine, the disease duration's part in the weaker ``Age_Diag``, that the clinical
+columns follow SEVERITY rather than cause it) is this twin's choice.
 
 True probabilities (``P_SEVERE``, ``P_MACE_0/1/2``) are computed exactly from the model
 (the MACE ones by integrating the event density against the follow-up survival). The
@@ -60,15 +65,14 @@ from scipy.stats import norm
 
 from ..files import write_csv
 from ..deprecation import deprecated_alias
-from .riskscd import RISK_SCD_COEFFICIENTS
 from .schema import (
     N_SNPS, OUTCOME_MACE, OUTCOME_SEVERITY, SNP_COLUMNS, TEST_COLUMNS, TEST_ID, TRAIN_COLUMNS,
 )
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
-    "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_EFFECTS", "MACE_EFFECTS", "SEVERITY_SNPS",
-    "MACE_SNPS", "MONOMORPHIC_SNPS",
+    "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_EFFECTS", "SEVERITY_MARKERS", "MACE_EFFECTS",
+    "SEVERITY_SNPS", "MACE_SNPS", "MONOMORPHIC_SNPS", "CLINICAL_SCALES",
     "HWE_BREAKING_SNPS", "TARGET_SEVERE", "TARGET_MACE", "TRAIN_TRUTH_FILE", "TEST_TRUTH_FILE",
     "snp_architecture", "simulate_cohort", "twin_frames", "make_twin", "oracle_submission",
     "oracle_train_predictions", "make_twin_frames", "write_twin_files",
@@ -78,33 +82,51 @@ N_TRAIN, N_TEST = 347, 149
 #: Rows (train, test) per twin size: the official counts for every size.
 TWIN_SIZES: dict[str, tuple[int, int]] = {"quick": (N_TRAIN, N_TEST), "default": (N_TRAIN, N_TEST),
                                           "full": (N_TRAIN, N_TEST)}
-#: Seed of the SNP architecture (frequencies, LD blocks), fixed so the causal SNPs are the
-#: same in every twin.
+#: Seed of the SNP architecture (frequencies, LD blocks), fixed so every twin has the same SNPs.
 ARCHITECTURE_SEED = 20251128
 
 #: Prevalences of the real train file.
 TARGET_SEVERE = 117 / 347
 TARGET_MACE = (261 / 347, 29 / 347, 57 / 347)
 VARIANT_P = np.array([200, 137, 10]) / 347
-P_GENRE, P_GRADIENT, P_TVNS, P_ATCD, P_SYNCOPE = 0.32, 0.31, 0.12, 0.09, 0.05
-P_FEVG_IF_SEVERE, P_FEVG_IF_NOT = 0.16, 0.01
-P_AGE_DIAG_UNKNOWN = 0.04
+P_GENRE, P_GRADIENT, P_TVNS, P_ATCD, P_SYNCOPE, P_FEVG = 0.32, 0.31, 0.12, 0.09, 0.05, 0.06
+P_AGE_DIAG_UNKNOWN = 0.02
 #: Share of ``Age_Diag`` written after ``Age_Baseline`` (an impossible date; see ``quirks.py``).
 P_AGE_DIAG_AFTER_BASELINE = 0.015
 P_LOST_TO_FOLLOW_UP = 0.30
 HORIZONS = (1000.0, 3000.0)
+#: Delay from diagnosis to the baseline visit (years): Gamma(shape, scale), mean 5, SD 7.
+DELAY_GAMMA: tuple[float, float] = (0.5, 10.0)
+#: Mean and SD of log(1 + delay) under :data:`DELAY_GAMMA`: the disease duration's scale in MACE's hazard.
+DURATION_LOG_SCALE: tuple[float, float] = (1.29, 0.97)
+#: (mean, SD) of the official train file's continuous columns: the unit of the effects "per SD".
+CLINICAL_SCALES: dict[str, tuple[float, float]] = {
+    "Age_Baseline": (54.5, 14.9), "BMI": (27.2, 4.5), "BSA": (71.7, 15.0), "Epaiss_max": (18.5, 4.0),
+    "Diam_OG": (41.7, 6.2),
+}
 
-#: Log-odds effects on SEVERITY: per SD of baseline age, female sex, carrier of a pathogenic
-#: variant, two or more variants.
-SEVERITY_EFFECTS: dict[str, float] = {"age_sd": 0.28, "sex": 0.2, "carrier": 0.44, "two_variants": 0.32}
-#: Log-hazard effects on MACE: per unit of the HCM Risk-SCD index (true mmHg gradient),
-#: carrier, ``FEVG`` and SEVERITY.
-MACE_EFFECTS: dict[str, float] = {"risk_scd": 1.04, "carrier": 0.325, "fevg": 0.325, "severity": 0.26}
-#: SNP -> effect per coded allele (log-odds) on SEVERITY.
-SEVERITY_SNPS: dict[str, float] = {"SNP12": 0.28, "SNP58": -0.24, "SNP101": 0.24, "SNP177": 0.22,
-                                   "SNP230": -0.2, "SNP260": 0.18}
-#: SNP -> effect per coded allele (log-hazard) on MACE; all but one are priority SNPs.
-MACE_SNPS: dict[str, float] = {"SNP3": 0.325, "SNP17": 0.2925, "SNP42": -0.26, "SNP68": 0.2275, "SNP150": 0.2275}
+#: Log-odds effects on SEVERITY: per SD of baseline age, sex (``Genre`` = 1), carrier of a
+#: pathogenic variant, two or more variants. Fitted (see the module docstring).
+SEVERITY_EFFECTS: dict[str, float] = {"age_sd": 0.571, "sex": -0.014, "carrier": 0.197, "two_variants": 0.0}
+#: How a severe phenotype shows in the clinical columns: log-factor on the delay from diagnosis
+#: to baseline, shifts in SD units (``BMI``, ``BSA``, ``Epaiss_max``, ``Diam_OG``), log-odds
+#: (the binary columns). Fitted.
+SEVERITY_MARKERS: dict[str, float] = {
+    "delay": 0.727, "BMI": 0.128, "BSA": -0.173, "Epaiss_max": 0.092, "Diam_OG": 0.061, "Gradient": -0.063,
+    "TVNS": 0.165, "FEVG": 2.288, "ATCD_MS": 0.041, "SYNCOPE": 0.760,
+}
+#: Log-hazard effects on MACE: per SD (:data:`CLINICAL_SCALES`) of age, disease duration
+#: (log scale), BMI, BSA, wall thickness and atrial diameter; per unit of the binary columns,
+#: of carrying a variant and of SEVERITY. Fitted, except ``severity``.
+MACE_EFFECTS: dict[str, float] = {
+    "age_sd": 0.412, "duration_sd": 0.676, "bmi_sd": 0.211, "bsa_sd": -0.006, "sex": 0.218, "mwt_sd": 0.303,
+    "gradient": -0.137, "tvns": 0.414, "fevg": 1.028, "atcd": 0.996, "syncope": -0.712, "la_sd": 0.232,
+    "carrier": 0.526, "severity": 0.3,
+}
+#: SNP -> effect per coded allele (log-odds) on SEVERITY: none (see the module docstring).
+SEVERITY_SNPS: dict[str, float] = {}
+#: SNP -> effect per coded allele (log-hazard) on MACE: none.
+MACE_SNPS: dict[str, float] = {}
 #: SNPs with no variation (coded-allele frequency 0).
 MONOMORPHIC_SNPS: tuple[str, ...] = ("SNP33", "SNP90", "SNP134", "SNP201", "SNP245", "SNP281")
 #: SNPs generated with an excess of homozygotes (out of Hardy–Weinberg equilibrium).
@@ -136,7 +158,7 @@ def snp_architecture() -> pd.DataFrame:
     for snp in MONOMORPHIC_SNPS:
         arch.loc[snp, "freq"] = 0.0
     arch.loc[TOP_FREQUENCY_SNP, "freq"] = TOP_FREQUENCY
-    # Causal SNPs get a common allele, so their effects show up in a few hundred patients.
+    # Causal SNPs (none today) get a common allele, so their effects show up in a few hundred patients.
     for snp in (*SEVERITY_SNPS, *MACE_SNPS):
         arch.loc[snp, "freq"] = float(np.clip(arch.loc[snp, "freq"], 0.2, 0.6))
     return arch
@@ -165,7 +187,11 @@ def _intercept(lp: np.ndarray, target: float) -> float:
 
 
 def _snp_score(genotypes: pd.DataFrame, effects: dict[str, float], arch: pd.DataFrame) -> np.ndarray:
-    return sum(w * (genotypes[s].to_numpy() - 2 * arch.loc[s, "freq"]) for s, w in effects.items())
+    """Sum of per-allele effects, each SNP centred on its expected count (0 when there is no effect)."""
+    score = np.zeros(len(genotypes))
+    for snp, w in effects.items():
+        score += w * (genotypes[snp].to_numpy() - 2 * arch.loc[snp, "freq"])
+    return score
 
 
 def _mace_probabilities(lp: np.ndarray, log_scale: float, shape: float) -> np.ndarray:
@@ -182,7 +208,13 @@ def _mace_probabilities(lp: np.ndarray, log_scale: float, shape: float) -> np.nd
 
 
 def _calibrate_weibull(lp: np.ndarray) -> tuple[float, float]:
-    """Log-scale and shape so the expected MACE 1 and 2 proportions hit the real ones."""
+    """Log-scale and shape so the expected MACE 1 and 2 proportions hit the real ones.
+
+    Calibrated on at most 5,000 patients (all of a twin's; a subsample of the large cohorts
+    the effects are fitted on, where the integral over every patient would be slow).
+    """
+    lp = lp[:: max(1, len(lp) // 5000)]
+
     def gap(params):
         probs = _mace_probabilities(lp, params[0], np.exp(params[1]))
         return probs[:, 1:].mean(0) - np.asarray(TARGET_MACE[1:])
@@ -209,53 +241,75 @@ def _binary_trait(rng: np.random.Generator, lp: np.ndarray, prevalence: float) -
     return (rng.random(len(lp)) < expit(_intercept(lp, prevalence) + lp)).astype(int)
 
 
-def _simulate_clinical(rng: np.random.Generator, carrier: np.ndarray) -> dict[str, np.ndarray]:
-    """Step 2: the clinical columns (true values, before the file's quirks) and the latent gradient."""
+def _z(x: np.ndarray, column: str) -> np.ndarray:
+    """``x`` in SD units of the official file's column (:data:`CLINICAL_SCALES`)."""
+    mean, sd = CLINICAL_SCALES[column]
+    return (x - mean) / sd
+
+
+def _simulate_patients(rng: np.random.Generator, carrier: np.ndarray) -> dict[str, np.ndarray]:
+    """Step 2: sex and baseline age (variant carriers 8 years younger)."""
     n = len(carrier)
     genre = (rng.random(n) < P_GENRE).astype(int)
     age = np.clip(rng.normal(57.9 - 8.0 * carrier, 14.3), 14, 91)
-    age_diag = np.clip(age - rng.gamma(0.8, 5.0, n), 5, None)
-    bmi = np.clip(np.exp(rng.normal(np.log(27.2) - 0.0135, 0.164, n)), 15, 60)
+    return {"Genre": genre, "Age_Baseline": age}
+
+
+def _simulate_severity(rng: np.random.Generator, patients: dict, variant: np.ndarray, snps: pd.DataFrame,
+                       arch: pd.DataFrame, effects: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Step 3: P(severe) and SEVERITY, from the columns the SEVERITY rule allows."""
+    lp = (effects["age_sd"] * _z(patients["Age_Baseline"], "Age_Baseline") + effects["sex"] * patients["Genre"]
+          + effects["carrier"] * (variant >= 1) + effects["two_variants"] * (variant == 2)
+          + _snp_score(snps, SEVERITY_SNPS, arch))
+    p_severe = expit(_intercept(lp, TARGET_SEVERE) + lp)
+    return p_severe, (rng.random(len(lp)) < p_severe).astype(int)
+
+
+def _simulate_clinical(rng: np.random.Generator, patients: dict, carrier: np.ndarray, severity: np.ndarray,
+                       markers: dict[str, float]) -> dict[str, np.ndarray]:
+    """Step 4: the clinical columns (true values, before the file's quirks), a severe phenotype showing in them."""
+    n, age, genre = len(carrier), patients["Age_Baseline"], patients["Genre"]
+    s = severity - TARGET_SEVERE  # centred, so the marginals stay those of the real file
+    delay = rng.gamma(*DELAY_GAMMA, n) * np.exp(markers["delay"] * s)
+    bmi = np.clip(np.exp(rng.normal(np.log(27.2) - 0.0135, 0.164, n) + markers["BMI"] * 0.164 * s), 15, 60)
     height = np.where(genre == 1, rng.normal(1.63, 0.065, n), rng.normal(1.76, 0.07, n))
     weight_like = bmi * height ** 2
-    bsa = 71.7 + 15.0 * (weight_like - weight_like.mean()) / weight_like.std()
-    gradient = (rng.random(n) < P_GRADIENT).astype(int)
+    bsa = 71.7 + 15.0 * ((weight_like - weight_like.mean()) / weight_like.std() + markers["BSA"] * s)
+    gradient = _binary_trait(rng, markers["Gradient"] * severity, P_GRADIENT)
     lvot = np.where(gradient == 1, 30 + rng.gamma(2.0, 17.5, n), np.minimum(rng.gamma(2.0, 5.0, n), 29.5))
-    mwt = np.clip(np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier, 9, 41)
-    la = np.clip(40.77 + 0.08 * (age - 54.5) + 3.0 * gradient + 0.2 * (mwt - 18.5) + rng.normal(0, 5.6, n), 25, 70)
-    z_mwt, z_age = (mwt - 18.5) / 4.0, (age - 54.5) / 15
+    mwt = np.clip(np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier + 4.0 * markers["Epaiss_max"] * s,
+                  9, 41)
+    la = np.clip(40.77 + 0.08 * (age - 54.5) + 3.0 * gradient + 0.2 * (mwt - 18.5) + 5.6 * markers["Diam_OG"] * s
+                 + rng.normal(0, 5.6, n), 25, 70)
+    z_mwt, z_age = _z(mwt, "Epaiss_max"), _z(age, "Age_Baseline")
     return {
-        "Age_Baseline": age, "Age_Diag": age_diag, "BMI": bmi, "BSA": bsa, "Genre": genre, "Epaiss_max": mwt,
-        "Gradient": gradient, "Diam_OG": la, "LVOT_MMHG": lvot,
-        "TVNS": _binary_trait(rng, 0.6 * z_mwt + 0.2 * z_age, P_TVNS),
-        "ATCD_MS": _binary_trait(rng, 0.8 * carrier, P_ATCD),
-        "SYNCOPE": _binary_trait(rng, 0.5 * z_mwt - 0.3 * z_age, P_SYNCOPE),
+        "Age_Diag": np.clip(age - delay, 5, None), "DELAY": age - np.clip(age - delay, 5, None), "BMI": bmi,
+        "BSA": bsa, "Epaiss_max": mwt, "Gradient": gradient, "Diam_OG": la, "LVOT_MMHG": lvot,
+        "TVNS": _binary_trait(rng, 0.6 * z_mwt + 0.2 * z_age + markers["TVNS"] * severity, P_TVNS),
+        "ATCD_MS": _binary_trait(rng, 0.8 * carrier + markers["ATCD_MS"] * severity, P_ATCD),
+        "SYNCOPE": _binary_trait(rng, 0.5 * z_mwt - 0.3 * z_age + markers["SYNCOPE"] * severity, P_SYNCOPE),
+        "FEVG": _binary_trait(rng, markers["FEVG"] * severity, P_FEVG),
     }
 
 
-def _simulate_severity(rng: np.random.Generator, clinical: dict, variant: np.ndarray, snps: pd.DataFrame,
-                       arch: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Step 3: P(severe), SEVERITY and ``FEVG`` (drawn from SEVERITY, being part of its definition)."""
-    e = SEVERITY_EFFECTS
-    lp = (e["age_sd"] * (clinical["Age_Baseline"] - 54.5) / 14.9 + e["sex"] * clinical["Genre"]
-          + e["carrier"] * (variant >= 1) + e["two_variants"] * (variant == 2) + _snp_score(snps, SEVERITY_SNPS, arch))
-    p_severe = expit(_intercept(lp, TARGET_SEVERE) + lp)
-    severity = (rng.random(len(lp)) < p_severe).astype(int)
-    fevg = (rng.random(len(lp)) < np.where(severity == 1, P_FEVG_IF_SEVERE, P_FEVG_IF_NOT)).astype(int)
-    return p_severe, severity, fevg
+def _mace_linear_predictor(patients: dict, clinical: dict, variant: np.ndarray, severity: np.ndarray,
+                           snps: pd.DataFrame, arch: pd.DataFrame, effects: dict[str, float]) -> np.ndarray:
+    """MACE's log-hazard (before the Weibull scale): the clinical columns, duration, variant, SEVERITY."""
+    e = effects
+    duration = (np.log1p(clinical["DELAY"]) - DURATION_LOG_SCALE[0]) / DURATION_LOG_SCALE[1]
+    return (e["age_sd"] * _z(patients["Age_Baseline"], "Age_Baseline") + e["duration_sd"] * duration
+            + e["bmi_sd"] * _z(clinical["BMI"], "BMI") + e["bsa_sd"] * _z(clinical["BSA"], "BSA")
+            + e["sex"] * patients["Genre"] + e["mwt_sd"] * _z(clinical["Epaiss_max"], "Epaiss_max")
+            + e["gradient"] * clinical["Gradient"] + e["tvns"] * clinical["TVNS"] + e["fevg"] * clinical["FEVG"]
+            + e["atcd"] * clinical["ATCD_MS"] + e["syncope"] * clinical["SYNCOPE"]
+            + e["la_sd"] * _z(clinical["Diam_OG"], "Diam_OG") + e["carrier"] * (variant >= 1)
+            + e["severity"] * severity + _snp_score(snps, MACE_SNPS, arch))
 
 
-def _simulate_mace(rng: np.random.Generator, clinical: dict, variant: np.ndarray, fevg: np.ndarray,
-                   severity: np.ndarray, snps: pd.DataFrame, arch: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Step 4: the Weibull event time, the follow-up, the MACE class and its true probabilities."""
-    c, e = RISK_SCD_COEFFICIENTS, MACE_EFFECTS
-    mwt, age = clinical["Epaiss_max"], clinical["Age_Baseline"]
-    pi = (c["mwt"] * mwt + c["mwt2"] * mwt ** 2 + c["la"] * clinical["Diam_OG"] + c["lvot"] * clinical["LVOT_MMHG"]
-          + c["fhscd"] * clinical["ATCD_MS"] + c["nsvt"] * clinical["TVNS"] + c["syncope"] * clinical["SYNCOPE"]
-          + c["age"] * age)
-    lp = (e["risk_scd"] * (pi - pi.mean()) + e["carrier"] * (variant >= 1) + e["fevg"] * fevg
-          + e["severity"] * severity + _snp_score(snps, MACE_SNPS, arch))
+def _simulate_mace(rng: np.random.Generator, lp: np.ndarray) -> dict[str, np.ndarray]:
+    """Step 5: the Weibull event time, the follow-up, the MACE class and its true probabilities."""
     n = len(lp)
+    lp = lp - lp.mean()
     log_scale, shape = _calibrate_weibull(lp)
     p_mace = _mace_probabilities(lp, log_scale, shape)
     event = HORIZONS[0] * (-np.log(rng.random(n)) / np.exp(log_scale + lp)) ** (1 / shape)
@@ -266,18 +320,19 @@ def _simulate_mace(rng: np.random.Generator, clinical: dict, variant: np.ndarray
 
 
 def _file_quirks(rng: np.random.Generator, age: np.ndarray, age_diag: np.ndarray) -> np.ndarray:
-    """Step 5: ``Age_Diag`` as the file writes it: 0.0 when unknown, a few after the baseline visit."""
+    """Step 6: ``Age_Diag`` as the file writes it: 0.0 when unknown, a few after the baseline visit."""
     n = len(age)
     after = rng.random(n) < P_AGE_DIAG_AFTER_BASELINE
     age_diag = np.where(after, np.minimum(age + rng.uniform(0.5, 4.0, n), 95.0), age_diag)
     return np.where(rng.random(n) < P_AGE_DIAG_UNKNOWN, 0.0, age_diag)
 
 
-def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_cohort(n: int, seed: int = 0, effects: dict[str, dict[str, float]] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate ``n`` patients: the file columns and their truth.
 
-    The steps follow the module docstring: genetics, clinical columns, SEVERITY (and
-    ``FEVG``), MACE, then the file's quirks.
+    The steps follow the module docstring: genetics, patients, SEVERITY, clinical columns,
+    MACE, then the file's quirks.
 
     Parameters
     ----------
@@ -285,6 +340,10 @@ def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
         Number of patients.
     seed : int
         Seed of the patients (the SNP architecture is fixed).
+    effects : dict, optional
+        ``{"severity": ..., "markers": ..., "mace": ...}`` replacing :data:`SEVERITY_EFFECTS`,
+        :data:`SEVERITY_MARKERS` and :data:`MACE_EFFECTS` (any key left out keeps the
+        module's); what :mod:`~hdhkits.cardihack.twin_fit` varies to fit them.
 
     Returns
     -------
@@ -294,20 +353,25 @@ def simulate_cohort(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
         ``P_SEVERE``, ``P_MACE_0``, ``P_MACE_1``, ``P_MACE_2``, ``LVOT_MMHG``,
         ``EVENT_DAYS``, ``FOLLOWUP_DAYS``.
     """
+    effects = {"severity": SEVERITY_EFFECTS, "markers": SEVERITY_MARKERS, "mace": MACE_EFFECTS, **(effects or {})}
     rng = np.random.default_rng([seed, 7301])
     arch = snp_architecture()
     variant, snps = _simulate_genetics(rng, n, arch)
-    clinical = _simulate_clinical(rng, (variant >= 1).astype(float))
-    p_severe, severity, fevg = _simulate_severity(rng, clinical, variant, snps, arch)
-    mace = _simulate_mace(rng, clinical, variant, fevg, severity, snps, arch)
-    age_diag = _file_quirks(rng, clinical["Age_Baseline"], clinical["Age_Diag"])
+    carrier = (variant >= 1).astype(float)
+    patients = _simulate_patients(rng, carrier)
+    p_severe, severity = _simulate_severity(rng, patients, variant, snps, arch, effects["severity"])
+    clinical = _simulate_clinical(rng, patients, carrier, severity, effects["markers"])
+    mace = _simulate_mace(rng, _mace_linear_predictor(patients, clinical, variant, severity, snps, arch,
+                                                      effects["mace"]))
+    age_diag = _file_quirks(rng, patients["Age_Baseline"], clinical["Age_Diag"])
 
     features = pd.DataFrame({
-        "Age_Baseline": clinical["Age_Baseline"], "Age_Diag": age_diag, "BMI": clinical["BMI"],
-        "BSA": clinical["BSA"], "Genre": clinical["Genre"],
+        "Age_Baseline": patients["Age_Baseline"], "Age_Diag": age_diag, "BMI": clinical["BMI"],
+        "BSA": clinical["BSA"], "Genre": patients["Genre"],
         "Epaiss_max": _long_floats(rng, clinical["Epaiss_max"], 0.7),
-        "Gradient": clinical["Gradient"], "TVNS": clinical["TVNS"], "FEVG": fevg, "ATCD_MS": clinical["ATCD_MS"],
-        "SYNCOPE": clinical["SYNCOPE"], "Diam_OG": _long_floats(rng, clinical["Diam_OG"], 0.7),
+        "Gradient": clinical["Gradient"], "TVNS": clinical["TVNS"], "FEVG": clinical["FEVG"],
+        "ATCD_MS": clinical["ATCD_MS"], "SYNCOPE": clinical["SYNCOPE"],
+        "Diam_OG": _long_floats(rng, clinical["Diam_OG"], 0.7),
         OUTCOME_SEVERITY: severity, OUTCOME_MACE: mace["mace"], "Variant.Pathogene": variant,
     })
     features = pd.concat([features, snps], axis=1)
