@@ -11,8 +11,7 @@ from hdhkits.problem import KITS, NOTEBOOKS
 
 KITS_DIR = Path(__file__).resolve().parents[1] / "kits"
 #: Notebooks whose exercises still show their answer, and why (strict xfails: remove when fixed).
-SHOWS_ANSWER = {("cardihack", "01_exploration.ipynb"): "fixed by issue 16 branch",
-                ("cardihack", "03_submission.ipynb"): "fixed by issue 16 branch"}
+SHOWS_ANSWER: dict[tuple[str, str], str] = {}
 
 CELL = """import numpy as np
 ages = np.array([50.0, 60.0])

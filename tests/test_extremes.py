@@ -52,10 +52,8 @@ NOTEBOOK_EXAMPLES = int(os.environ.get("HDHKITS_EXTREME_EXAMPLES", "1"))
 #: notebooks go through, not their scores.
 LIGHT = {"annitia": {"n_boot": 20}, "cytologia": {"epochs": 1}, "cardihack": {"n_repeats": 1, "n_boot": 20}}
 #: Kits whose notebooks do not run yet on every extreme the check accepts, and why (strict
-#: xfails: remove the entry when the fix lands; tests/test_quirks.py keeps their
-#: quirks-at-once run meanwhile). Cardi-HACK's 02_baseline fails on two severe patients
-#: ("needs samples of at least 2 classes" in a cross-validation fold).
-PENDING: dict[str, str] = {"cardihack": "fixed by issue 16 branch"}
+#: xfails: remove the entry when the fix lands).
+PENDING: dict[str, str] = {}
 
 _SETTINGS = dict(deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -4,8 +4,7 @@ For each kit and each quirk in ``hdhkits.<kit>.quirks.QUIRKS``: ``check`` passes
 and names the expected warning, ``check --strict`` fails on it, and the default twin
 holds the quirk too. The three notebooks run on a copy holding every quirk at once and
 end in a valid submission: ``tests/test_extremes.py`` does it, on a copy that also holds
-every extreme its generator draws (one run serves both); a kit whose notebooks do not
-pass that run yet (``test_extremes.PENDING``) gets the quirks-only run here. A newly
+every extreme its generator draws (one run serves both). A newly
 reported quirk needs one line in its kit's ``quirks.py``, nothing here.
 """
 import numpy as np
@@ -15,10 +14,7 @@ from hdhkits.cli import main
 from hdhkits.findings import errors, warnings_of
 from hdhkits.problem import KITS, get_problem
 from hdhkits.quirks import copy_data, kit_quirks
-from hdhkits.runner import run_kit
-from hdhkits.submission import read_submission
 
-from .test_extremes import PENDING
 
 CASES = [pytest.param(kit, q, id=f"{kit}-{q.name}") for kit in KITS for q in kit_quirks(kit)]
 
@@ -57,18 +53,3 @@ def test_check_passes_and_names_the_quirk(kit, quirk, twin, tmp_path, capsys):
 def test_default_twin_holds_the_quirk(kit, quirk, twin):
     findings = get_problem(kit).check_data(twin(kit, "default").data_dir)
     assert any(_matches(f, quirk) for f in findings), f"the default {kit} twin does not hold {quirk.name}"
-
-
-@pytest.mark.parametrize("kit", [k for k in KITS if k in PENDING])
-def test_notebooks_run_on_every_quirk_at_once(kit, twin, tmp_path):
-    source = twin(kit, "quick")
-    folder = copy_data(source.data_dir, tmp_path / "data")
-    rng = np.random.default_rng(1)
-    for quirk in kit_quirks(kit):
-        quirk.inject(folder, rng)
-    runs = run_kit(kit, tmp_path / "out", quick=True, seed=0, data_dir=folder)
-    failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]
-    assert not failed, failed
-    problem = get_problem(kit)
-    submission = read_submission(tmp_path / "out" / problem.name / "submission.csv")
-    assert not errors(problem.validate_submission(submission, folder))

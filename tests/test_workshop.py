@@ -330,7 +330,7 @@ def _teaching_ready() -> str | None:
 
 #: Kits whose student notebooks print an exercise's expected value above it, and why
 #: (strict xfails: remove the entry when the fix lands).
-PRINTS_ANSWER = {"cardihack": "fixed by issue 16 branch"}
+PRINTS_ANSWER: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

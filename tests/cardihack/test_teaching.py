@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import hdhkits.cardihack as kit
-from hdhkits.cardihack.teaching import TEACHING, exercise_answer
+from hdhkits.cardihack.teaching import TEACHING, exercise_answer, rule_check
 from hdhkits.exercises import CORRECT, NOT_ATTEMPTED, check_answer, has_solution, solution_names, student_source
 
 KIT = Path(__file__).resolve().parents[2] / "kits" / "cardihack"
@@ -82,7 +82,7 @@ def namespace(twin):
     y_sev = train[kit.OUTCOME_SEVERITY].to_numpy()
     weights = np.where(y_sev == 1, 1.0, kit.SEVERITY_CLASS_WEIGHTS[0])
     return {**{name: getattr(kit, name) for name in kit.__all__}, "np": np, "check_answer": check_answer,
-            "exercise_answer": exercise_answer, "train": train, "y_sev": y_sev,
+            "exercise_answer": exercise_answer, "rule_check": rule_check, "train": train, "y_sev": y_sev,
             "weighted_prev": float(np.sum(weights * y_sev) / np.sum(weights))}
 
 
@@ -123,3 +123,13 @@ def test_expected_answers_come_from_the_package_not_the_notebook(namespace):
         above = "".join(_output_text(c) for c in _cells(notebook)[max(0, i - 3):i] if c.cell_type == "code")
         if title == "prevalence of the severe phenotype":
             assert f"{exercise_answer(title, train):.3f}" not in above
+
+
+def test_rule_check_wants_a_feature_rule_finding_naming_the_column():
+    from types import SimpleNamespace as F
+
+    test = rule_check("FEVG")
+    assert test([F(kind="feature_rule", message="SEVERITY model reads 'FEVG'; ...")])
+    assert not test([F(kind="feature_rule", message="SEVERITY model reads 'BMI'; ...")])
+    assert not test([F(kind="missing_column", message="'FEVG' is missing")])
+    assert not test([])

@@ -17,7 +17,7 @@ from ..exercises import Exercise, Teaching
 from .metric import weighted_logloss
 from .schema import OUTCOME_SEVERITY
 
-__all__ = ["TEACHING", "exercise_answer"]
+__all__ = ["TEACHING", "exercise_answer", "rule_check"]
 
 
 def _severe_prevalence(train: pd.DataFrame) -> float:
@@ -61,6 +61,28 @@ def exercise_answer(title: str, train: pd.DataFrame) -> float:
     if title not in _ANSWERS:
         raise KeyError(f"no stored answer for the exercise {title!r}; known: {sorted(_ANSWERS)}")
     return _ANSWERS[title](train)
+
+
+def rule_check(column: str) -> Callable[[list], bool]:
+    """The check of the exercise "a SEVERITY model that breaks the rule".
+
+    Parameters
+    ----------
+    column : str
+        The forbidden column the learner's SEVERITY model reads (``"FEVG"`` in 03_submission).
+
+    Returns
+    -------
+    callable
+        ``test(found)``: True when the findings of ``validate_submission_and_rules`` hold a
+        feature-rule finding that names ``column``.
+    """
+    def test(found: list) -> bool:
+        return any(getattr(f, "kind", None) == "feature_rule" and column in getattr(f, "message", "")
+                   for f in found)
+
+    return test
+
 
 TEACHING = Teaching(
     goals=(
