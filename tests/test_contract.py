@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 from pathlib import Path
@@ -29,7 +30,7 @@ VERBS = {
 PROTOCOL_METHODS = {"fit", "transform", "fit_transform", "predict", "predict_proba", "decision_function",
                     "get_feature_names_out", "forward", "score"}
 CONTRACT_METHODS = ("make_twin", "check_data", "validate_submission", "score_submission", "read_truth",
-                    "sample_submission", "unit_metric")
+                    "sample_submission", "unit_metric", "demo_submissions")
 MAX_BODY_LINES = 60
 
 
@@ -83,6 +84,16 @@ def test_every_kit_has_the_core_modules_and_verbs(kit, module):
         assert got == params, f"hdhkits.{kit}.{module}.{verb}{inspect.signature(getattr(mod, verb))}"
     if module == "quirks":
         assert isinstance(mod.QUIRKS, (tuple, list))
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_a_kits_demo_module_offers_demo_submissions(kit):
+    # optional (a kit without one gets a sentence from `hdhkits leaderboard KIT --demo N`), same verb when there
+    if importlib.util.find_spec(f"hdhkits.{kit}.demo") is None:
+        pytest.skip(f"the {kit} kit has no demo module")
+    verb = getattr(importlib.import_module(f"hdhkits.{kit}.demo"), "demo_submissions", None)
+    assert callable(verb), f"hdhkits.{kit}.demo has no demo_submissions()"
+    assert list(inspect.signature(verb).parameters) == ["data_dir", "truth", "n", "seed"], inspect.signature(verb)
 
 
 @pytest.mark.parametrize("kit", KITS)

@@ -1,6 +1,8 @@
 """``--demo``: a twin, N plausible submissions and their leaderboard, for every kit at quick size."""
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from hdhkits.leaderboard import demo as demo_module
@@ -24,20 +26,27 @@ def test_demo_ranks_n_valid_submissions_and_lists_the_broken_ones(kit, tmp_path,
     assert run.truth.is_file() and run.data_dir.is_dir()
 
 
-def test_a_kit_without_a_builder_says_how_to_add_one(monkeypatch, tmp_path):
-    monkeypatch.setattr(demo_module, "BUILDERS", {})
-    with pytest.raises(DataError, match="demo_kits.BUILDERS"):
-        run_demo(get_problem("cardihack"), 3, tmp_path / "out", size="quick")
+def test_a_kit_without_demo_submissions_gets_a_sentence(monkeypatch, tmp_path, twin):
+    twin("cardihack")
+    problem = get_problem("cardihack")
+    monkeypatch.setitem(sys.modules, "hdhkits.cardihack.demo", None)  # as if the kit had no demo module
+    with pytest.raises(DataError, match="Cardi-HACK kit has no demo submissions; add demo_submissions"):
+        run_demo(problem, 3, tmp_path / "out", size="quick")
     assert not (tmp_path / "out").exists()
 
 
 def test_a_failed_demo_leaves_nothing(monkeypatch, tmp_path, twin):
     twin("cardihack")
+    problem = get_problem("cardihack")
+    cheap = type(sys)("hdhkits.cardihack.demo")  # the kit's models are not what this test is about
+    cheap.demo_submissions = lambda data_dir, truth, n, seed: {f"s{i}": problem.sample_submission(data_dir)
+                                                               for i in range(n)}
+    monkeypatch.setitem(sys.modules, "hdhkits.cardihack.demo", cheap)
 
     def fail(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(demo_module, "build_leaderboard", fail)
     with pytest.raises(KeyboardInterrupt):
-        run_demo(get_problem("cardihack"), 3, tmp_path / "out", size="quick")
+        run_demo(problem, 3, tmp_path / "out", size="quick")
     assert list(tmp_path.iterdir()) == []

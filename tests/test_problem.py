@@ -84,3 +84,41 @@ def test_unit_metric_comes_from_the_kits_metric_module_or_says_how_to_add_it():
     truth = pd.DataFrame({"trustii_id": [1, 2], "OUTCOME MACE": [0, 2], "OUTCOME SEVERITY": [0, 1]})
     metric = get_problem("cardihack").unit_metric(truth)
     assert isinstance(metric, UnitMetric) and metric.n_units == 2 and metric.unit_name == "patients"
+
+
+def test_demo_submissions_come_from_the_kits_demo_module_or_say_how_to_add_them(monkeypatch):
+    import sys
+
+    import pandas as pd
+
+    class Bare(Problem):
+        name, title = "bare", "BARE"
+
+        def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
+            """Nothing."""
+
+        def check_data(self, data_dir, deep=False):
+            """Nothing."""
+            return []
+
+        def validate_submission(self, submission, data_dir):
+            """Nothing."""
+            return []
+
+        def score_submission(self, submission, truth):
+            """Nothing."""
+            return Score(0.0)
+
+    # Bare lives in this test module: its kit's demo module would be tests.demo, which does not exist
+    with pytest.raises(NotImplementedError, match="BARE kit has no demo submissions; add demo_submissions"):
+        Bare().demo_submissions(".", pd.DataFrame(), 3, 0)
+
+    calls = []
+    fake = type(sys)("hdhkits.cardihack.demo")
+    fake.demo_submissions = lambda data_dir, truth, n, seed: calls.append((data_dir, n, seed)) or {"a": truth}
+    monkeypatch.setitem(sys.modules, "hdhkits.cardihack.demo", fake)
+    assert list(get_problem("cardihack").demo_submissions("d", pd.DataFrame(), 4, 7)) == ["a"]
+    assert calls == [("d", 4, 7)]
+    del fake.demo_submissions  # a demo module without the function
+    with pytest.raises(NotImplementedError, match="Cardi-HACK kit has no demo submissions"):
+        get_problem("cardihack").demo_submissions("d", pd.DataFrame(), 4, 7)

@@ -179,6 +179,16 @@ class Problem(ABC):
         raise NotImplementedError(f"the {self.title or self.name} kit defines no sample submission; "
                                   "implement Problem.sample_submission in its problem.py to build bundles")
 
+    def _kit_function(self, module: str, function: str):
+        """``function`` of the kit's module ``module`` (beside its ``problem`` module), or ``None``."""
+        name = f"{type(self).__module__.rsplit('.', 1)[0]}.{module}"
+        try:
+            return getattr(importlib.import_module(name), function, None)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            return None
+
     def unit_metric(self, truth: pd.DataFrame) -> UnitMetric:
         """The kit's metric split over the test units of ``truth`` (for ``hdhkits leaderboard``).
 
@@ -190,18 +200,45 @@ class Problem(ABC):
         NotImplementedError
             The kit's metric module defines no ``unit_metric``.
         """
-        name = f"{type(self).__module__.rsplit('.', 1)[0]}.metric"
-        try:
-            builder = getattr(importlib.import_module(name), "unit_metric", None)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            builder = None
+        builder = self._kit_function("metric", "unit_metric")
         if builder is None:
             raise NotImplementedError(f"the {self.title or self.name} kit's metric module defines no unit_metric; "
                                       "add unit_metric(truth) -> hdhkits.problem.UnitMetric beside its score "
                                       "to rank submissions with hdhkits leaderboard")
         return builder(truth)
+
+    def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, n: int, seed: int) -> dict[str, pd.DataFrame]:
+        """``n`` plausible submissions for the test file in ``data_dir`` (``hdhkits leaderboard KIT --demo N``).
+
+        The kit's own models at several settings, trained on the participant files of
+        ``data_dir``, then noisy copies of them and one exact duplicate
+        (:func:`hdhkits.leaderboard.field.fill_to`), so the demo's ranking holds clear gaps,
+        close calls and a tie. The default calls ``demo_submissions(data_dir, truth, n,
+        seed)`` of the kit's ``demo`` module.
+
+        Parameters
+        ----------
+        data_dir : Path
+            The twin's participant files.
+        truth : DataFrame
+            The twin's truth (:meth:`read_truth`): models never see it; a kit whose models
+            are too slow for a demo may simulate teams from it, and says so.
+        n : int
+            How many submissions (names are the files' stems, so file-name safe).
+        seed : int
+            Seed of the models and of the noise.
+
+        Raises
+        ------
+        NotImplementedError
+            The kit has no ``demo`` module, or it defines no ``demo_submissions``.
+        """
+        builder = self._kit_function("demo", "demo_submissions")
+        if builder is None:
+            raise NotImplementedError(f"the {self.title or self.name} kit has no demo submissions; add "
+                                      "demo_submissions(data_dir, truth, n, seed) to its demo.py (beside its "
+                                      "problem.py), or rank a folder of real submissions")
+        return builder(data_dir, truth, n, seed)
 
     def read_truth(self, path: Path) -> pd.DataFrame:
         """Read an organiser-side truth file (``truth_file`` in a truth folder)."""

@@ -1,9 +1,11 @@
 """``hdhkits leaderboard KIT --demo N``: see the leaderboard before the challenge ends.
 
 Builds (or reuses, from the cache) the kit's synthetic twin, writes ``N`` plausible
-submissions for its test file (:mod:`.demo_kits`) into ``DIR/submissions/`` — one of them
-zipped as Codabench stores them, plus two broken files to show how invalid ones are
-listed — and ranks them exactly as ``hdhkits leaderboard`` ranks an organiser's folder.
+submissions for its test file into ``DIR/submissions/`` — one of them zipped as Codabench
+stores them, plus two broken files to show how invalid ones are listed — and ranks them
+exactly as ``hdhkits leaderboard`` ranks an organiser's folder. The submissions come from
+the kit itself (:meth:`hdhkits.problem.Problem.demo_submissions`: by default its ``demo``
+module), so this module lists no kit.
 Everything lands in ``DIR`` at once (:func:`hdhkits.files.atomic_dir`).
 """
 from __future__ import annotations
@@ -21,7 +23,6 @@ from ..files import atomic_dir
 from ..problem import Problem
 from ..schema import DataError
 from .build import Leaderboard, build_leaderboard
-from .demo_kits import BUILDERS
 from .outputs import write_files
 
 __all__ = ["DemoRun", "write_demo_submissions", "run_demo"]
@@ -82,16 +83,15 @@ def run_demo(problem: Problem, n: int, out: str | Path, *, seed: int = 0, size: 
     Raises
     ------
     DataError
-        The kit has no demo builder.
+        The kit has no demo submissions (:meth:`~hdhkits.problem.Problem.demo_submissions`).
     """
-    builder = BUILDERS.get(problem.name)
-    if builder is None:
-        raise DataError("--demo", [f"the {problem.title} kit has no demo submissions yet; add a builder to "
-                                   "hdhkits.leaderboard.demo_kits.BUILDERS, or rank a folder of real submissions"])
     source = resolve_data(problem.name, None, seed=seed, size=size, verbose=False)
     truth = problem.read_truth(source.truth_path)
-    with threadpool_limits(1):  # small fits: threads only fight over busy cores
-        tables = builder(problem, source.data_dir, truth, n, seed)
+    try:
+        with threadpool_limits(1):  # small fits: threads only fight over busy cores
+            tables = problem.demo_submissions(source.data_dir, truth, n, seed)
+    except NotImplementedError as exc:
+        raise DataError("--demo", [str(exc)]) from None
     out = Path(out)
     with atomic_dir(out) as tmp:
         write_demo_submissions(tables, tmp / "submissions")
