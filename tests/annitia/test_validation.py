@@ -8,7 +8,8 @@ from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import score_risks
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import (
-    compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
+    ISSUE8_MODEL, compare_models, cv_summary, family_ablation, fit_models, liver_ablation, paired_difference,
+    repeated_cv_risks,
 )
 
 
@@ -56,6 +57,10 @@ def test_compare_and_paired_difference(data):
     assert diff.low <= diff.estimate <= diff.high
     same = paired_difference(y, oof["visits"], oof["visits"], n_boot=30)
     assert same.estimate == same.low == same.high == 0
+    liver = paired_difference(y, oof["stiffness"], oof["visits"], n_boot=30, part="c_hepatic")
+    assert liver.estimate == pytest.approx(table.loc["stiffness", "c_hepatic"] - table.loc["visits", "c_hepatic"])
+    with pytest.raises(ValueError, match="part"):
+        paired_difference(y, oof["stiffness"], oof["visits"], part="c_liver")
 
 
 def test_family_ablation(data):
@@ -76,3 +81,23 @@ def test_fit_models_fits_copies(data):
     assert list(fitted) == ["stiffness", "visits"]
     assert not hasattr(STIFFNESS, "hepatic_")  # the given models stay unfitted
     np.testing.assert_array_equal(fitted["visits"].predict(X)[:, 0], X["n_visits"].fillna(0).to_numpy())
+
+
+def test_liver_ablation(data):
+    X, y = data
+    table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",),
+                           efforts=("default",))
+    assert list(table.index) == [ISSUE8_MODEL, "+ stiffness gate", "effort 'default'"]
+    assert list(table.columns) == ["score", "c_hepatic", "c_death", "vs_issue8", "vs_issue8_low", "vs_issue8_high",
+                                   "pieces"]
+    first = table.loc[ISSUE8_MODEL]
+    assert first["vs_issue8"] == first["vs_issue8_low"] == first["vs_issue8_high"] == 0 and first["pieces"] == "-"
+    assert table["c_death"].nunique() == 1  # one death blend for every row
+    gate = table.loc["+ stiffness gate"]
+    assert gate["vs_issue8"] == pytest.approx(gate["c_hepatic"] - first["c_hepatic"])
+    assert gate["vs_issue8_low"] <= gate["vs_issue8"] <= gate["vs_issue8_high"]
+    assert gate["score"] == pytest.approx(0.7 * gate["c_hepatic"] + 0.3 * gate["c_death"])
+    with pytest.raises(ValueError, match="liver piece"):
+        liver_ablation(X, y, pieces=("magic",))
+    with pytest.raises(ValueError, match="effort"):
+        liver_ablation(X, y, efforts=("huge",))

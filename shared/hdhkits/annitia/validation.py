@@ -23,9 +23,13 @@ from ..stats import Interval
 from .baselines import TwoOutcomeModel, _as_frame, _strata
 from .data import SurvivalTargets
 from .metric import WEIGHTS, score_parts
-from .models import FAMILIES, Component
+from .models import EFFORT_PIECES, EFFORTS, FAMILIES, LIVER_PIECES, Component, make_leaderboard_model
 
-__all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation"]
+__all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation",
+           "liver_ablation", "ISSUE8_MODEL"]
+
+#: Row label of the reference in :func:`liver_ablation`: the leaderboard model before issue #20.
+ISSUE8_MODEL = "leaderboard model (issue #8)"
 
 
 def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
@@ -153,15 +157,19 @@ def compare_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Survi
 
 
 def paired_difference(y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarray, n_boot: int = 200,
-                      seed: int = 0) -> Interval:
+                      seed: int = 0, part: str = "score") -> Interval:
     """Official score of ``risks_a`` minus that of ``risks_b`` (same splits), with a paired interval.
 
     Both are (n_repeats, n, 2) out-of-fold risks; each bootstrap resample scores both on
     the same patients, so the interval is that of the difference, narrower than the two
-    separate intervals suggest.
+    separate intervals suggest. ``part`` picks what is compared: ``"score"`` (the official
+    combination), ``"c_hepatic"`` or ``"c_death"``.
     """
+    if part not in ("score", *WEIGHTS):
+        raise ValueError(f"part must be 'score' or one of {tuple(WEIGHTS)}, not {part!r}")
+
     def difference(y_rows: SurvivalTargets, a: np.ndarray, b: np.ndarray) -> float:
-        return _mean_parts(y_rows, a)["score"] - _mean_parts(y_rows, b)["score"]
+        return _mean_parts(y_rows, a)[part] - _mean_parts(y_rows, b)[part]
 
     return bootstrap_score(difference, y, _patients_first(risks_a), _patients_first(risks_b), n_boot=n_boot,
                            seed=seed, strata=_strata(y))
@@ -201,3 +209,62 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
     table.insert(1, "gain", table["score"].diff())
     first = ["score", "gain", "c_hepatic", "c_death", "n_features"]
     return table[first + [c for c in table.columns if c not in first]]
+
+
+def _liver_steps(pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool,
+                 seed: int) -> dict[str, TwoOutcomeModel]:
+    # The issue #8 model, then each piece alone, then each effort's set. Only the first
+    # row fits the death blend: it does not depend on the liver pieces, so every row
+    # shares its risks (the others get a cheap placeholder, replaced by the caller).
+    from .baselines import ClinicalScore
+
+    sets = {f"+ {piece}": (piece,) for piece in pieces}
+    sets.update({f"effort {effort!r}": EFFORT_PIECES[effort] for effort in efforts})
+    steps = {ISSUE8_MODEL: make_leaderboard_model(quick=quick, seed=seed, pieces=())}
+    for label, used in sets.items():
+        liver = make_leaderboard_model(quick=quick, seed=seed, pieces=used).hepatic
+        steps[label] = TwoOutcomeModel(liver, ClinicalScore("age_first"))
+    return steps
+
+
+def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_repeats: int = 1, seed: int = 0,
+                   n_boot: int = 200, n_jobs: int = 1, quick: bool = False,
+                   pieces: tuple[str, ...] = LIVER_PIECES, efforts: tuple[str, ...] = EFFORTS,
+                   progress: bool = False) -> pd.DataFrame:
+    """What each liver piece adds to the leaderboard model, on the same splits.
+
+    The first row is the leaderboard model of issue #8
+    (``make_leaderboard_model(pieces=())``); then one row per piece of ``pieces``
+    (:data:`~hdhkits.annitia.models.LIVER_PIECES`) added alone to its liver blend; then
+    one row per effort (:data:`~hdhkits.annitia.models.EFFORT_PIECES`: the pieces it
+    uses together). The death blend is the same in every row (it does not depend on the
+    pieces), so the combined score moves by 0.7 × the change of C(hepatic).
+
+    Returns
+    -------
+    DataFrame
+        Index: :data:`ISSUE8_MODEL`, ``+ <piece>``, ``effort '<name>'``. Columns:
+        ``score``, ``c_hepatic``, ``c_death`` (means over repeats of the out-of-fold
+        concordance); ``vs_issue8``, ``vs_issue8_low``, ``vs_issue8_high``: C(hepatic)
+        minus the first row's, with its paired bootstrap 95 % interval (``n_boot``
+        resamples of patients; NaN bounds with ``n_boot=0``); ``pieces``: the pieces used.
+    """
+    unknown = set(pieces) - set(LIVER_PIECES)
+    if unknown:
+        raise ValueError(f"unknown liver piece(s) {sorted(unknown)}; choose from {LIVER_PIECES}")
+    unknown = set(efforts) - set(EFFORTS)
+    if unknown:
+        raise ValueError(f"unknown effort(s) {sorted(unknown)}; choose from {EFFORTS}")
+    models = _liver_steps(tuple(pieces), tuple(efforts), quick, seed)
+    oof = _run_folds(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
+    reference = oof[ISSUE8_MODEL]
+    used = {ISSUE8_MODEL: (), **{f"+ {p}": (p,) for p in pieces}, **{f"effort {e!r}": EFFORT_PIECES[e] for e in efforts}}
+    rows = []
+    for label, risks in oof.items():
+        risks[..., 1] = reference[..., 1]
+        parts = _mean_parts(y, _patients_first(risks))
+        diff = paired_difference(y, risks, reference, n_boot=n_boot, seed=seed, part="c_hepatic")
+        rows.append({"step": label, "score": parts["score"], "c_hepatic": parts["c_hepatic"],
+                     "c_death": parts["c_death"], "vs_issue8": diff.estimate, "vs_issue8_low": diff.low,
+                     "vs_issue8_high": diff.high, "pieces": ", ".join(used[label]) or "-"})
+    return pd.DataFrame(rows).set_index("step")
