@@ -162,6 +162,16 @@ def test_repeated_inner_folds():
     assert len({m.fill_value_ for m in thrice.models_["signal"]}) > 6
 
 
+def test_candidates_get_weight_only_where_they_win():
+    X, y = _toy_survival()
+    components = [("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))]
+    free = RankBlend(components, core_components=1, min_gain=0.0).fit(X, y)
+    assert free.weights_["signal"] >= 0.75  # the candidate wins by far: it gets its weight
+    barred = RankBlend(components, core_components=1, min_gain=0.5).fit(X, y)
+    assert barred.weights_["signal"] == 0 and barred.weights_["noise"] == 1  # no gain of 0.5 in concordance
+    assert barred.inner_score_ < free.inner_score_
+
+
 def test_stiffness_gate_routes_and_ranks():
     X, y = _toy_survival()
     gate = StiffnessGate(ClinicalScore("signal"), ClinicalScore("noise")).fit(X, y)
@@ -198,6 +208,7 @@ def test_efforts_and_pieces():
         "Cox", "boosting", "forest", "first-visit Cox", "first-visit boosting", "stiffness gate",
         "componentwise boosting"]
     assert every.inner_repeats > 1 and every.components[2][1].estimator.n_estimators > 30
+    assert (every.core_components, issue8.hepatic.core_components) == (3, None) and every.min_gain > 0
     for name, component in every.components[:5]:
         assert component.derived and (component.families == CLINICAL_FAMILIES) == name.startswith("first-visit")
     # the death blend does not depend on the effort

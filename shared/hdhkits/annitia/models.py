@@ -59,8 +59,8 @@ LIVER_PIECES = ("fibrosis index", "stronger ridge", "repeated inner folds", "fir
                 "componentwise boosting", "larger forest")
 #: The liver pieces each effort uses (what helped on the twin across seeds, within budget).
 EFFORT_PIECES: dict[str, tuple[str, ...]] = {
-    "default": ("fibrosis index", "stronger ridge"),
-    "full": ("fibrosis index", "stronger ridge", "repeated inner folds"),
+    "default": (),
+    "full": LIVER_PIECES,
 }
 
 
@@ -300,15 +300,36 @@ class RankBlend(BaseEstimator):
         Seed of the inner folds.
     inner_repeats : int
         Repeats of the inner K-fold (1: one split, as before issue #20).
+    core_components : int, optional
+        The first ``core_components`` components are the core blend; the others are
+        candidates that get a weight only where they win: a weight vector giving them any
+        weight must beat the best core-only vector by ``min_gain`` (inner concordance).
+        With a few dozen events, every added candidate is otherwise one more chance to
+        pick noise. None: every component competes freely.
+    min_gain : float
+        The margin candidates must win by.
     """
 
     def __init__(self, components: list[tuple[str, BaseEstimator]], inner_splits: int = 3,
-                 weight_step: float = 0.25, random_state: int = 0, inner_repeats: int = 1):
+                 weight_step: float = 0.25, random_state: int = 0, inner_repeats: int = 1,
+                 core_components: int | None = None, min_gain: float = 0.0):
         self.components = components
         self.inner_splits = inner_splits
         self.weight_step = weight_step
         self.random_state = random_state
         self.inner_repeats = inner_repeats
+        self.core_components = core_components
+        self.min_gain = min_gain
+
+    def _best(self, grid: np.ndarray, scores: np.ndarray) -> int:
+        # The best weight vector; candidates beyond the core must win by min_gain.
+        core = self.core_components
+        if core is None or core >= grid.shape[1]:
+            return int(np.argmax(scores))
+        uses_candidates = (grid[:, core:] > 0).any(axis=1)
+        bar = scores[~uses_candidates].max() + self.min_gain
+        allowed = ~uses_candidates | (scores >= bar)
+        return int(np.argmax(np.where(allowed, scores, -np.inf)))
 
     def _inner_predictions(self, X: pd.DataFrame, y: np.ndarray, event: np.ndarray) -> list[np.ndarray]:
         # One (n, components) out-of-fold matrix per repeat; every fitted inner model is kept.
@@ -338,8 +359,8 @@ class RankBlend(BaseEstimator):
         self.reference_ = np.sort(np.vstack(oofs), axis=0)
         ranks = [self._ranks(oof) for oof in oofs]
         grid = simplex_grid(len(self.components), self.weight_step)
-        scores = [np.mean([harrell_c(event, time, r @ w) for r in ranks]) for w in grid]
-        best = int(np.argmax(scores))
+        scores = np.array([np.mean([harrell_c(event, time, r @ w) for r in ranks]) for w in grid])
+        best = self._best(grid, scores)
         self.weights_ = pd.Series(grid[best], index=[name for name, _ in self.components])
         self.inner_score_ = float(scores[best])
         self.component_scores_ = pd.Series(
@@ -427,12 +448,19 @@ def _liver_learners(quick: bool, seed: int, n_jobs: int, families, pieces: tuple
     return learners
 
 
-def _inner_folds(quick: bool, pieces: tuple[str, ...]) -> dict[str, int]:
+#: Inner concordance by which a candidate liver learner (first-visit biology, stiffness
+#: gate, componentwise boosting) must improve the core blend to get a weight.
+CANDIDATE_MIN_GAIN = 0.005
+
+
+def _liver_blend(learners: list, quick: bool, seed: int, pieces: tuple[str, ...]) -> "RankBlend":
     # Three inner folds for the liver blend (about 40 events: each inner model needs as
     # many as it can get); quick mode two. The full search repeats them (the public top
     # solution chose its weights on 5 x 10 folds; 3 x 3 keeps its cost within minutes).
-    repeats = 3 if "repeated inner folds" in pieces else 1
-    return {"inner_splits": 2 if quick else 3, "inner_repeats": repeats}
+    # Learners beyond Cox, boosting and forest are candidates: weighted only where they win.
+    return RankBlend(learners, inner_splits=2 if quick else 3, random_state=seed,
+                     inner_repeats=3 if "repeated inner folds" in pieces else 1,
+                     core_components=3 if len(learners) > 3 else None, min_gain=CANDIDATE_MIN_GAIN)
 
 
 def _check_effort(effort: str, pieces) -> tuple[str, ...]:
@@ -454,8 +482,7 @@ def make_clinical_model(quick: bool = False, seed: int = 0, n_jobs: int = 1, eff
     blend's inner folds (:data:`EFFORT_PIECES`); its learners do not change.
     """
     pieces = tuple(p for p in _check_effort(effort, None) if p == "repeated inner folds")
-    hepatic = RankBlend(_liver_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, ()), random_state=seed,
-                        **_inner_folds(quick, pieces))
+    hepatic = _liver_blend(_liver_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, ()), quick, seed, pieces)
     death = RankBlend(_death_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, followup_death=False), inner_splits=2,
                       random_state=seed)
     return TwoOutcomeModel(hepatic, death)
@@ -488,8 +515,7 @@ def make_leaderboard_model(quick: bool = False, seed: int = 0, n_jobs: int = 1, 
         :func:`~hdhkits.annitia.validation.liver_ablation` adds them one at a time.
     """
     pieces = _check_effort(effort, pieces)
-    hepatic = RankBlend(_liver_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, pieces), random_state=seed,
-                        **_inner_folds(quick, pieces))
+    hepatic = _liver_blend(_liver_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, pieces), quick, seed, pieces)
     death = RankBlend(_death_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, followup_death=True), inner_splits=2,
                       random_state=seed)
     return TwoOutcomeModel(hepatic, death)

@@ -211,6 +211,14 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
     return table[first + [c for c in table.columns if c not in first]]
 
 
+def _step_pieces(pieces: tuple[str, ...], efforts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    # Rows after the first: each piece alone, then each effort that uses any piece (an
+    # effort without pieces is the first row).
+    steps = {f"+ {piece}": (piece,) for piece in pieces}
+    steps.update({f"effort {effort!r}": EFFORT_PIECES[effort] for effort in efforts if EFFORT_PIECES[effort]})
+    return steps
+
+
 def _liver_steps(pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool,
                  seed: int) -> dict[str, TwoOutcomeModel]:
     # The issue #8 model, then each piece alone, then each effort's set. Only the first
@@ -218,10 +226,8 @@ def _liver_steps(pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool,
     # shares its risks (the others get a cheap placeholder, replaced by the caller).
     from .baselines import ClinicalScore
 
-    sets = {f"+ {piece}": (piece,) for piece in pieces}
-    sets.update({f"effort {effort!r}": EFFORT_PIECES[effort] for effort in efforts})
     steps = {ISSUE8_MODEL: make_leaderboard_model(quick=quick, seed=seed, pieces=())}
-    for label, used in sets.items():
+    for label, used in _step_pieces(pieces, efforts).items():
         liver = make_leaderboard_model(quick=quick, seed=seed, pieces=used).hepatic
         steps[label] = TwoOutcomeModel(liver, ClinicalScore("age_first"))
     return steps
@@ -237,7 +243,7 @@ def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_rep
     (``make_leaderboard_model(pieces=())``); then one row per piece of ``pieces``
     (:data:`~hdhkits.annitia.models.LIVER_PIECES`) added alone to its liver blend; then
     one row per effort (:data:`~hdhkits.annitia.models.EFFORT_PIECES`: the pieces it
-    uses together). The death blend is the same in every row (it does not depend on the
+    uses together; an effort without pieces is the first row, and gets none). The death blend is the same in every row (it does not depend on the
     pieces), so the combined score moves by 0.7 × the change of C(hepatic).
 
     Returns
@@ -258,7 +264,7 @@ def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_rep
     models = _liver_steps(tuple(pieces), tuple(efforts), quick, seed)
     oof = _run_folds(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
     reference = oof[ISSUE8_MODEL]
-    used = {ISSUE8_MODEL: (), **{f"+ {p}": (p,) for p in pieces}, **{f"effort {e!r}": EFFORT_PIECES[e] for e in efforts}}
+    used = {ISSUE8_MODEL: (), **_step_pieces(tuple(pieces), tuple(efforts))}
     rows = []
     for label, risks in oof.items():
         risks[..., 1] = reference[..., 1]
