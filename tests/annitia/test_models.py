@@ -214,8 +214,9 @@ def test_efforts_and_pieces():
     # the death blend does not depend on the effort
     default, full = make_leaderboard_model(), make_leaderboard_model(effort="full")
     assert repr(default.death) == repr(full.death) == repr(issue8.death)
-    assert make_clinical_model(effort="full").hepatic.inner_repeats == (
-        3 if "repeated inner folds" in EFFORT_PIECES["full"] else 1)
+    assert repr(make_clinical_model(effort="full")) == repr(make_clinical_model())  # one clinical model
+    with pytest.raises(ValueError, match="effort"):
+        make_clinical_model(effort="huge")
     with pytest.raises(ValueError, match="effort"):
         make_leaderboard_model(effort="huge")
     with pytest.raises(ValueError, match="unknown liver piece"):
@@ -229,5 +230,6 @@ def test_first_visit_pieces_read_first_visit_biology_only(data):
         for component in model.hepatic_.models_[name]:
             assert "fibrosis_index_first" in component.features_
             assert not set(component.features_) & set(FORBIDDEN_FOR_CLINICAL)
-            assert not any(c.endswith(("_missing", "_n", "_last", "_mid", "_max", "_slope")) for c in component.features_)
+            later = ("_missing", "_n", "_last", "_mid", "_max", "_slope")
+            assert not any(c.endswith(later) for c in component.features_)
     assert "fibrosis_index_mid" in model.hepatic_.models_["Cox"][0].features_

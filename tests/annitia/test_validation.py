@@ -6,11 +6,11 @@ from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import score_risks
-from hdhkits.annitia.models import EFFORT_PIECES
+from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import (
-    ISSUE8_MODEL, compare_models, cv_summary, family_ablation, fit_models, liver_ablation, paired_difference,
-    repeated_cv_risks,
+    ISSUE8_MODEL, compare_models, cv_summary, family_ablation, fit_models, liver_ablation, measured_liver_ablation,
+    paired_difference, repeated_cv_risks,
 )
 
 
@@ -88,9 +88,8 @@ def test_liver_ablation(data):
     X, y = data
     table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",),
                            efforts=("default",))
-    # the default effort has no liver piece (none helped on the twin): it is the first row
-    assert EFFORT_PIECES["default"] == ()
-    assert list(table.index) == [ISSUE8_MODEL, "+ stiffness gate"]
+    assert list(table.index) == [ISSUE8_MODEL, "+ stiffness gate", "effort 'default'"]
+    assert table.loc["effort 'default'", "pieces"] == ", ".join(EFFORT_PIECES["default"])
     assert list(table.columns) == ["score", "c_hepatic", "c_death", "vs_issue8", "vs_issue8_low", "vs_issue8_high",
                                    "pieces"]
     first = table.loc[ISSUE8_MODEL]
@@ -104,3 +103,23 @@ def test_liver_ablation(data):
         liver_ablation(X, y, pieces=("magic",))
     with pytest.raises(ValueError, match="effort"):
         liver_ablation(X, y, efforts=("huge",))
+
+
+def test_measured_liver_ablation_backs_the_efforts():
+    table = measured_liver_ablation()
+    assert table.index[0] == ISSUE8_MODEL and {f"+ {p}" for p in LIVER_PIECES} <= set(table.index)
+    assert list(table.columns) == ["c_hepatic", "change", "seeds_better", "lowest", "highest", "kept"]
+    # an effort keeps a piece only if it helped on the twin: a positive mean change over
+    # the seeds, positive on most of them
+    for effort in EFFORTS:
+        for piece in EFFORT_PIECES[effort]:
+            row = table.loc[f"+ {piece}"]
+            better, seeds = (int(x) for x in row["seeds_better"].split(" of "))
+            assert row["change"] > 0 and better > seeds / 2, (effort, piece, row.to_dict())
+            assert effort in row["kept"]
+        if EFFORT_PIECES[effort]:
+            assert f"effort {effort!r}" in table.index  # each effort's own set was measured too
+    long = measured_liver_ablation(per_seed=True)
+    assert long.index.names == ["step", "seed"] and len(long.index.get_level_values("seed").unique()) >= 3
+    assert ((long["low"] <= long["change"]) & (long["change"] <= long["high"])).all()
+    assert table.loc["+ fibrosis index", "change"] == pytest.approx(long.loc["+ fibrosis index", "change"].mean())

@@ -20,6 +20,22 @@ Each outcome gets a :class:`RankBlend` of survival learners (:class:`Component`:
 model, gradient-boosted trees with a Cox loss, a random survival forest), combined by rank
 averaging with weights chosen on *inner* out-of-fold predictions of the training data it is
 given: cross-validating a blend therefore never chooses weights on the fold it reports.
+
+Liver pieces and effort (issue #20). The leaderboard model's liver blend can take the
+ideas of the best public solution, by name (:data:`LIVER_PIECES`): a composite fibrosis
+index (:func:`~hdhkits.annitia.features.add_fibrosis_index`), a stronger ridge penalty,
+repeated inner folds for the weights, the clinical model's first-visit learners, a
+liver-stiffness gate (:class:`StiffnessGate`), componentwise gradient boosting and a
+larger forest. Learners added to Cox, boosting and forest are *candidates*: they get a
+weight only where they beat the core blend by :data:`CANDIDATE_MIN_GAIN` of inner
+concordance. ``effort`` picks the pieces (:data:`EFFORT_PIECES`), keeping only what
+helped on the twin across seeds (``benchmarks/bench_annitia_liver.py``; the measured
+table is :func:`~hdhkits.annitia.validation.measured_liver_ablation`): ``"default"``
+the fibrosis index (free), ``"full"`` also repeated inner folds (three times the liver
+blend's cost). The other pieces stay available through ``pieces=``, and
+:func:`~hdhkits.annitia.validation.liver_ablation` measures them on any data (the
+official train file included, where the first-visit biology is stronger than on the
+twin).
 """
 from __future__ import annotations
 
@@ -39,8 +55,8 @@ from .features import add_fibrosis_index
 from .schema import CODE_COLUMNS
 
 __all__ = ["FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "FOLLOWUP", "EFFORTS", "LIVER_PIECES",
-           "EFFORT_PIECES", "add_followup_features", "family_columns", "feature_families", "Component", "RankBlend",
-           "StiffnessGate", "simplex_grid", "make_clinical_model", "make_leaderboard_model"]
+           "EFFORT_PIECES", "CANDIDATE_MIN_GAIN", "add_followup_features", "family_columns", "feature_families",
+           "Component", "RankBlend", "StiffnessGate", "simplex_grid", "make_clinical_model", "make_leaderboard_model"]
 
 #: Feature families, in the order the ablation adds them.
 FAMILIES = ("statics", "first values", "last values", "slopes", "counts", "follow-up", "missing codes")
@@ -59,8 +75,8 @@ LIVER_PIECES = ("fibrosis index", "stronger ridge", "repeated inner folds", "fir
                 "componentwise boosting", "larger forest")
 #: The liver pieces each effort uses (what helped on the twin across seeds, within budget).
 EFFORT_PIECES: dict[str, tuple[str, ...]] = {
-    "default": (),
-    "full": LIVER_PIECES,
+    "default": ("fibrosis index",),
+    "full": ("fibrosis index", "repeated inner folds"),
 }
 
 
@@ -473,16 +489,18 @@ def _check_effort(effort: str, pieces) -> tuple[str, ...]:
     return pieces
 
 
-def make_clinical_model(quick: bool = False, seed: int = 0, n_jobs: int = 1, effort: str = "default") -> TwoOutcomeModel:
+def make_clinical_model(quick: bool = False, seed: int = 0, n_jobs: int = 1,
+                        effort: str = "default") -> TwoOutcomeModel:
     """The clinical model: per outcome, a rank blend of Cox, boosting and forest on first-visit biology.
 
     Reads :data:`CLINICAL_FAMILIES` only (statics without missing-code indicators, values
     at the first visit). Three inner folds for the liver blend, two for death; quick mode
-    has fewer trees and two inner folds for both. ``effort="full"`` repeats the liver
-    blend's inner folds (:data:`EFFORT_PIECES`); its learners do not change.
+    has fewer trees and two inner folds for both. The model is the same at every
+    ``effort`` (the liver pieces are the leaderboard model's); the parameter is checked
+    and accepted so that both families are made, saved and stamped the same way.
     """
-    pieces = tuple(p for p in _check_effort(effort, None) if p == "repeated inner folds")
-    hepatic = _liver_blend(_liver_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, ()), quick, seed, pieces)
+    _check_effort(effort, None)
+    hepatic = _liver_blend(_liver_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, ()), quick, seed, ())
     death = RankBlend(_death_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, followup_death=False), inner_splits=2,
                       random_state=seed)
     return TwoOutcomeModel(hepatic, death)

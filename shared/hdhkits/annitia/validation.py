@@ -26,7 +26,7 @@ from .metric import WEIGHTS, score_parts
 from .models import EFFORT_PIECES, EFFORTS, FAMILIES, LIVER_PIECES, Component, make_leaderboard_model
 
 __all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation",
-           "liver_ablation", "ISSUE8_MODEL"]
+           "liver_ablation", "measured_liver_ablation", "ISSUE8_MODEL"]
 
 #: Row label of the reference in :func:`liver_ablation`: the leaderboard model before issue #20.
 ISSUE8_MODEL = "leaderboard model (issue #8)"
@@ -243,8 +243,9 @@ def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_rep
     (``make_leaderboard_model(pieces=())``); then one row per piece of ``pieces``
     (:data:`~hdhkits.annitia.models.LIVER_PIECES`) added alone to its liver blend; then
     one row per effort (:data:`~hdhkits.annitia.models.EFFORT_PIECES`: the pieces it
-    uses together; an effort without pieces is the first row, and gets none). The death blend is the same in every row (it does not depend on the
-    pieces), so the combined score moves by 0.7 × the change of C(hepatic).
+    uses together; an effort without pieces is the first row, and gets none). The death
+    blend is the same in every row (it does not depend on the pieces), so the combined
+    score moves by 0.7 × the change of C(hepatic).
 
     Returns
     -------
@@ -274,3 +275,96 @@ def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_rep
                      "c_death": parts["c_death"], "vs_issue8": diff.estimate, "vs_issue8_low": diff.low,
                      "vs_issue8_high": diff.high, "pieces": ", ".join(used[label]) or "-"})
     return pd.DataFrame(rows).set_index("step")
+
+
+# What benchmarks/bench_annitia_liver.py measured for issue #20 on the default twin (twin
+# version 3), seeds 0-7, each 5-fold with the same splits for every row and 200 paired
+# resamples: step -> {seed: (C(hepatic), its change against the issue #8 model, 95 % low,
+# high)}. "all seven pieces" is every piece together (candidates behind their margin).
+_MEASURED_LIVER_ABLATION: dict[str, dict[int, tuple[float, float, float, float]]] = {
+    ISSUE8_MODEL: {0: (0.886, 0, 0, 0), 1: (0.822, 0, 0, 0), 2: (0.804, 0, 0, 0), 3: (0.814, 0, 0, 0),
+                   4: (0.786, 0, 0, 0), 5: (0.821, 0, 0, 0), 6: (0.816, 0, 0, 0), 7: (0.869, 0, 0, 0)},
+    "+ fibrosis index": {0: (0.892, 0.006, -0.012, 0.021), 1: (0.833, 0.011, -0.003, 0.024),
+                         2: (0.813, 0.010, -0.009, 0.026), 3: (0.806, -0.008, -0.022, 0.015),
+                         4: (0.796, 0.010, -0.011, 0.027), 5: (0.839, 0.018, 0.002, 0.034),
+                         6: (0.827, 0.011, -0.001, 0.027), 7: (0.853, -0.016, -0.044, 0.004)},
+    "+ stronger ridge": {0: (0.887, 0.001, -0.010, 0.013), 1: (0.821, -0.001, -0.013, 0.012),
+                         2: (0.799, -0.004, -0.017, 0.009), 3: (0.802, -0.012, -0.027, -0.003),
+                         4: (0.811, 0.024, 0.000, 0.054), 5: (0.831, 0.009, 0.000, 0.019),
+                         6: (0.825, 0.009, -0.005, 0.025), 7: (0.866, -0.003, -0.016, 0.011)},
+    "+ repeated inner folds": {0: (0.892, 0.006, -0.001, 0.015), 1: (0.819, -0.002, -0.007, 0.003),
+                               2: (0.807, 0.003, -0.006, 0.012), 3: (0.812, -0.002, -0.009, 0.006),
+                               4: (0.788, 0.001, -0.016, 0.015), 5: (0.833, 0.012, -0.004, 0.026),
+                               6: (0.821, 0.005, -0.006, 0.013), 7: (0.870, 0.001, -0.017, 0.016)},
+    "+ first-visit biology": {0: (0.888, 0.002, -0.003, 0.007), 1: (0.805, -0.017, -0.034, -0.003),
+                              2: (0.800, -0.004, -0.008, 0.000), 3: (0.814, 0, 0, 0),
+                              4: (0.784, -0.002, -0.039, 0.027), 5: (0.821, 0, 0, 0), 6: (0.816, 0, 0, 0),
+                              7: (0.871, 0.002, -0.003, 0.008)},
+    "+ stiffness gate": {0: (0.886, 0, 0, 0), 1: (0.820, -0.002, -0.009, 0.004), 2: (0.802, -0.001, -0.004, 0.002),
+                         3: (0.807, -0.008, -0.017, 0.003), 4: (0.793, 0.006, -0.026, 0.045), 5: (0.821, 0, 0, 0),
+                         6: (0.812, -0.004, -0.011, 0.002), 7: (0.864, -0.006, -0.021, 0.009)},
+    "+ componentwise boosting": {0: (0.886, 0, 0, 0), 1: (0.814, -0.007, -0.016, 0.003), 2: (0.804, 0, 0, 0),
+                                 3: (0.814, 0.000, -0.002, 0.002), 4: (0.786, 0, 0, 0), 5: (0.821, 0, 0, 0),
+                                 6: (0.816, 0, 0, 0), 7: (0.867, -0.002, -0.008, 0.002)},
+    "+ larger forest": {0: (0.896, 0.010, 0.003, 0.018), 1: (0.820, -0.002, -0.013, 0.009),
+                        2: (0.800, -0.004, -0.016, 0.006), 3: (0.820, 0.006, -0.002, 0.019),
+                        4: (0.783, -0.004, -0.020, 0.011), 5: (0.830, 0.009, 0.001, 0.019),
+                        6: (0.819, 0.004, 0.000, 0.008), 7: (0.868, -0.001, -0.017, 0.016)},
+    "all seven pieces": {0: (0.886, 0.000, -0.018, 0.016), 1: (0.827, 0.006, -0.008, 0.020),
+                         2: (0.801, -0.003, -0.025, 0.022), 3: (0.818, 0.004, -0.010, 0.018),
+                         4: (0.778, -0.008, -0.054, 0.035), 5: (0.828, 0.006, -0.015, 0.030),
+                         6: (0.846, 0.030, 0.015, 0.050), 7: (0.861, -0.008, -0.029, 0.010)},
+    "effort 'default'": {0: (0.892, 0.006, -0.012, 0.021), 1: (0.833, 0.011, -0.003, 0.024),
+                         2: (0.813, 0.010, -0.009, 0.026), 3: (0.806, -0.008, -0.022, 0.015),
+                         4: (0.796, 0.010, -0.011, 0.027), 5: (0.839, 0.018, 0.002, 0.034),
+                         6: (0.827, 0.011, -0.001, 0.027), 7: (0.853, -0.016, -0.044, 0.004)},
+    "effort 'full'": {0: (0.886, 0.000, -0.019, 0.015), 1: (0.833, 0.011, -0.002, 0.026),
+                      2: (0.811, 0.007, -0.010, 0.024), 3: (0.808, -0.006, -0.019, 0.012),
+                      4: (0.796, 0.010, -0.011, 0.030), 5: (0.839, 0.018, 0.003, 0.032),
+                      6: (0.838, 0.022, 0.011, 0.037), 7: (0.860, -0.009, -0.028, 0.006)},
+}
+
+
+def measured_liver_ablation(per_seed: bool = False) -> pd.DataFrame:
+    """The liver ablation of issue #20 as measured on the twin (a record: nothing is fitted).
+
+    ``benchmarks/bench_annitia_liver.py`` ran :func:`liver_ablation` on the default twin
+    (twin version 3) of seeds 0–7, each a 5-fold cross-validation with the same splits for
+    every row; the changes are paired against the leaderboard model of issue #8. They hold
+    for the twin only: on the official files run :func:`liver_ablation` itself.
+
+    Parameters
+    ----------
+    per_seed : bool
+        One row per (step, seed) instead of one per step.
+
+    Returns
+    -------
+    DataFrame
+        ``per_seed=False``: index step; ``c_hepatic`` (mean over seeds), ``change`` (mean
+        change of C(hepatic) against the issue #8 model), ``seeds_better`` (seeds where it
+        is positive, e.g. "6 of 8"), ``lowest`` and ``highest`` (per-seed changes), ``kept``
+        (the efforts using the piece, :data:`~hdhkits.annitia.models.EFFORT_PIECES`; "-"
+        for none). ``per_seed=True``: index (step, seed); ``c_hepatic``, ``change``,
+        ``low``, ``high`` (paired 95 % interval of the change).
+    """
+    long = pd.DataFrame([{"step": step, "seed": seed, "c_hepatic": v[0], "change": v[1], "low": v[2], "high": v[3]}
+                         for step, seeds in _MEASURED_LIVER_ABLATION.items() for seed, v in seeds.items()])
+    long = long.set_index(["step", "seed"])
+    if per_seed:
+        return long
+    grouped = long.groupby(level="step", sort=False)
+    table = grouped[["c_hepatic", "change"]].mean()
+    n = grouped.size()
+    better = grouped["change"].apply(lambda change: int((change > 0).sum()))
+    table["seeds_better"] = [f"{k} of {m}" for k, m in zip(better, n)]
+    table["lowest"], table["highest"] = grouped["change"].min(), grouped["change"].max()
+
+    def kept(step: str) -> str:
+        if step.startswith("effort "):
+            return step.split("'")[1]
+        piece = step[2:] if step.startswith("+ ") else None
+        return ", ".join(e for e in EFFORTS if piece in EFFORT_PIECES[e]) or "-"
+
+    table["kept"] = [kept(step) for step in table.index]
+    return table
