@@ -129,7 +129,9 @@ def test_fibrosis_index_ranks_liver_events_on_the_twin(twin):
 
     train = read_train(twin("annitia").data_dir)
     X, y = add_fibrosis_index(build_features(train)), survival_targets(train)
-    index = X["fibrosis_index_max"].fillna(X["fibrosis_index_max"].median())
-    stiffness = X["fibs_stiffness_med_BM_1_max"].fillna(X["fibs_stiffness_med_BM_1_max"].median())
-    # the composite ranks liver events better than the stiffness it is made from
-    assert harrell_c(y.hepatic_event, y.hepatic_time, index) > harrell_c(y.hepatic_event, y.hepatic_time, stiffness)
+    index = X["fibrosis_index_first"].fillna(X["fibrosis_index_first"].median())
+    stiffness = X["fibs_stiffness_med_BM_1_first"].fillna(X["fibs_stiffness_med_BM_1_first"].median())
+    # at the first visit the composite ranks liver events better than the stiffness it
+    # is made from (0.736 against 0.685 on the quick twin of seed 0)
+    c_index = harrell_c(y.hepatic_event, y.hepatic_time, index)
+    assert c_index > harrell_c(y.hepatic_event, y.hepatic_time, stiffness) + 0.02
