@@ -44,8 +44,8 @@ def main() -> None:
     models = {"Cox (ridge)": make_baselines(quick=quick)["Cox (ridge)"],
               "clinical": make_clinical_model(quick=quick, effort=args.effort),
               "leaderboard": make_leaderboard_model(quick=quick, effort=args.effort)}
-    print(f"twin seed {args.seed}, size {args.size}, effort {args.effort}: {len(y)} patients, {int(y.hepatic_event.sum())} liver events, "
-          f"{int(y.death_event.sum())} deaths; {args.repeats} x {args.splits}-fold CV, "
+    print(f"twin seed {args.seed}, size {args.size}, effort {args.effort}: {len(y)} patients, "
+          f"{int(y.hepatic_event.sum())} liver events, {int(y.death_event.sum())} deaths; {args.repeats} x {args.splits}-fold CV, "
           f"{args.n_boot} bootstrap resamples")
     print(f"{'model':<12} {'combined':>8} {'95% interval':>13} {'C liver':>8} {'95% interval':>13} "
           f"{'C death':>8} {'95% interval':>13} {'vs Cox':>7} {'95% interval':>15} {'seconds':>8}")
