@@ -1,6 +1,7 @@
 """ANNITIA model families on the default twin: Cox baseline, clinical and leaderboard models.
 
     .venv/bin/python benchmarks/bench_annitia_models.py [--repeats 3] [--splits 5] [--n-boot 200] [--n-jobs 2]
+        [--effort default|full]
 
 Runs a repeated stratified K-fold (the same splits for every model) on the twin's train
 file and prints, per model, the official score and both concordances with bootstrap 95 %
@@ -34,14 +35,17 @@ def main() -> None:
     parser.add_argument("--splits", type=int, default=5)
     parser.add_argument("--n-boot", type=int, default=200)
     parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--effort", default="default", choices=["default", "full"],
+                        help="search effort of the clinical and leaderboard models (issue #20)")
     args = parser.parse_args()
     train, _, _ = twin_frames(seed=args.seed, size=args.size)
     X, y = build_features(train), survival_targets(train)
     quick = args.size == "quick"
     models = {"Cox (ridge)": make_baselines(quick=quick)["Cox (ridge)"],
-              "clinical": make_clinical_model(quick=quick), "leaderboard": make_leaderboard_model(quick=quick)}
-    print(f"twin seed {args.seed}, size {args.size}: {len(y)} patients, {int(y.hepatic_event.sum())} liver events, "
-          f"{int(y.death_event.sum())} deaths; {args.repeats} x {args.splits}-fold CV, "
+              "clinical": make_clinical_model(quick=quick, effort=args.effort),
+              "leaderboard": make_leaderboard_model(quick=quick, effort=args.effort)}
+    print(f"twin seed {args.seed}, size {args.size}, effort {args.effort}: {len(y)} patients, "
+          f"{int(y.hepatic_event.sum())} liver events, {int(y.death_event.sum())} deaths; {args.repeats} x {args.splits}-fold CV, "
           f"{args.n_boot} bootstrap resamples")
     print(f"{'model':<12} {'combined':>8} {'95% interval':>13} {'C liver':>8} {'95% interval':>13} "
           f"{'C death':>8} {'95% interval':>13} {'vs Cox':>7} {'95% interval':>15} {'seconds':>8}")

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 from hdhkits.annitia import build_features, read_test
-from hdhkits.annitia.saved import load_cv, load_or_train_model, model_path, save_cv, save_model
+from hdhkits.annitia.models import EFFORT_PIECES
+from hdhkits.annitia.saved import load_cv, load_or_train_model, model_path, model_stamp, save_cv, save_model
 from hdhkits.fingerprint import read_stamp
 from hdhkits.schema import DataError
 
@@ -48,6 +49,21 @@ def test_other_settings_retrain(twin, tmp_path, capsys):
     assert "full mode (now quick)" in capsys.readouterr().out
 
 
+def test_other_effort_retrains(twin, tmp_path, capsys):
+    source = twin("annitia", size="quick", seed=0)
+    trained = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, verbose=False)[0]
+    assert read_stamp(model_path(tmp_path, "clinical")).settings["effort"] == "default"
+    save_model(trained, "clinical", source, tmp_path, seed=0, quick=True, effort="full")
+    assert load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, effort="full")[1]
+    _, reloaded = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True)
+    assert not reloaded
+    assert "its effort was 'full' (now 'default')" in capsys.readouterr().out
+    with pytest.raises(DataError, match="effort"):
+        load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, effort="huge")
+    stamp = model_stamp(source, "leaderboard", seed=0, quick=True, effort="full")
+    assert stamp.settings["liver_pieces"] == list(EFFORT_PIECES["full"])
+
+
 def test_unstamped_model_is_stale(twin, tmp_path, capsys):
     import joblib
 
@@ -65,6 +81,8 @@ def test_cv_table_only_for_same_data(twin, tmp_path):
     assert reason == "" and same.loc["clinical model", "score"] == 0.8
     other, reason = load_cv(twin("annitia", size="quick", seed=1), tmp_path, seed=0, quick=True)
     assert other is None and "trained on other data" in reason
+    full, reason = load_cv(twin("annitia", size="quick", seed=0), tmp_path, seed=0, quick=True, effort="full")
+    assert full is None and "effort" in reason
 
 
 def test_unknown_model_name(tmp_path):

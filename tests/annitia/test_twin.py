@@ -9,7 +9,7 @@ from hdhkits.annitia.schema import (
     val_test_columns,
     visit_columns,
 )
-from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, TRUTH_COLUMNS, twin_frames
+from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, OFFICIAL_VISIT_FIGURES, TRUTH_COLUMNS, twin_frames, visit_figures
 from hdhkits.schema import check_frame
 
 
@@ -77,15 +77,39 @@ def test_values_plausible(default_twin):
     assert abs(train["Age_v1"].mean() - 54) < 2 and abs(train["Age_v1"].std() - 13) < 2
     gaps = np.diff(ages, axis=1)
     gaps = gaps[~np.isnan(gaps)]
-    assert gaps.min() >= 0 and gaps.max() <= 4 and np.median(gaps) == 1
+    assert gaps.min() >= 0 and np.median(gaps) == 1
     for var, (low, median, high) in {"alt": (16, 38, 111), "plt": (147, 239, 359),
-                                     "fibs_stiffness_med_BM_1": (3.5, 6.2, 16)}.items():
+                                     "fibs_stiffness_med_BM_1": (3.5, 6.2, 16), "BMI": (21.5, 28.3, 40.5)}.items():
         x = train[visit_columns(var)].to_numpy().ravel()
         x = x[~np.isnan(x)]
         assert abs(np.median(x) - median) / median < 0.15, var
         assert np.quantile(x, 0.05) > 0.6 * low and np.quantile(x, 0.95) < 1.5 * high, var
     alt = train["alt_v1"].dropna()
     assert (alt != alt.round(2)).mean() > 0.9  # long decimals
+
+
+# Tolerances of the twin's visit figures (seed 0, default size) around the official ones.
+VISIT_TOLERANCE = {"gap_median": 0, "gap_p99": 0, "gap_share_above_4": 0.01, "gap_max": 3, "sd_BMI": 0.2,
+                   "sd_stiffness": 0.2, "sd_alt": 1.5, "sd_plt": 2.0}
+
+
+def test_visits_move_like_official(default_twin):
+    # issue #20: gaps beyond 4 years at the official rate, and values varying within a
+    # patient as much as in the official train file (before: no gap above 4 years, BMI
+    # within-patient SD 0.48, FibroScan 0.90 kPa)
+    figures = visit_figures(default_twin[0])
+    assert set(figures) == set(OFFICIAL_VISIT_FIGURES) == set(VISIT_TOLERANCE)
+    for key, official in OFFICIAL_VISIT_FIGURES.items():
+        assert abs(figures[key] - official) <= VISIT_TOLERANCE[key], (key, figures[key], official)
+
+
+def test_visit_figures_hand_made(make_rows):
+    frame = make_rows([dict(Age_v1=50, Age_v2=51, Age_v3=57, BMI_v1=30.0, BMI_v2=32.0, alt_v1=40.0),
+                       dict(Age_v1=60, Age_v2=60, BMI_v1=25.0, BMI_v2=25.0, plt_v2=200.0)])
+    figures = visit_figures(frame)
+    assert (figures["gap_median"], figures["gap_max"], figures["gap_share_above_4"]) == (1.0, 6.0, 1 / 3)
+    assert figures["sd_BMI"] == pytest.approx(np.median([np.std([30, 32], ddof=1), 0.0]))
+    assert np.isnan(figures["sd_alt"])  # nobody has two ALT values
 
 
 def test_event_rates_and_statuses(default_twin):

@@ -6,9 +6,11 @@ from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import score_risks
+from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import (
-    compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
+    ISSUE8_MODEL, compare_models, cv_summary, family_ablation, fit_models, liver_ablation, measured_liver_ablation,
+    paired_difference, repeated_cv_risks,
 )
 
 
@@ -56,6 +58,10 @@ def test_compare_and_paired_difference(data):
     assert diff.low <= diff.estimate <= diff.high
     same = paired_difference(y, oof["visits"], oof["visits"], n_boot=30)
     assert same.estimate == same.low == same.high == 0
+    liver = paired_difference(y, oof["stiffness"], oof["visits"], n_boot=30, part="c_hepatic")
+    assert liver.estimate == pytest.approx(table.loc["stiffness", "c_hepatic"] - table.loc["visits", "c_hepatic"])
+    with pytest.raises(ValueError, match="part"):
+        paired_difference(y, oof["stiffness"], oof["visits"], part="c_liver")
 
 
 def test_family_ablation(data):
@@ -94,3 +100,44 @@ def test_submission_summary_scores_a_table_with_intervals(twin):
     assert summary["c_hepatic_low"] <= summary["c_hepatic"] <= summary["c_hepatic_high"]
     with pytest.raises(DataError, match="no risk for truth id"):
         submission_summary(truth, submission.iloc[1:])
+
+
+def test_liver_ablation(data):
+    X, y = data
+    table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",),
+                           efforts=("default",))
+    assert list(table.index) == [ISSUE8_MODEL, "+ stiffness gate", "effort 'default'"]
+    assert table.loc["effort 'default'", "pieces"] == ", ".join(EFFORT_PIECES["default"])
+    assert list(table.columns) == ["score", "c_hepatic", "c_death", "vs_issue8", "vs_issue8_low", "vs_issue8_high",
+                                   "pieces"]
+    first = table.loc[ISSUE8_MODEL]
+    assert first["vs_issue8"] == first["vs_issue8_low"] == first["vs_issue8_high"] == 0 and first["pieces"] == "-"
+    assert table["c_death"].nunique() == 1  # one death blend for every row
+    gate = table.loc["+ stiffness gate"]
+    assert gate["vs_issue8"] == pytest.approx(gate["c_hepatic"] - first["c_hepatic"])
+    assert gate["vs_issue8_low"] <= gate["vs_issue8"] <= gate["vs_issue8_high"]
+    assert gate["score"] == pytest.approx(0.7 * gate["c_hepatic"] + 0.3 * gate["c_death"])
+    with pytest.raises(ValueError, match="liver piece"):
+        liver_ablation(X, y, pieces=("magic",))
+    with pytest.raises(ValueError, match="effort"):
+        liver_ablation(X, y, efforts=("huge",))
+
+
+def test_measured_liver_ablation_backs_the_efforts():
+    table = measured_liver_ablation()
+    assert table.index[0] == ISSUE8_MODEL and {f"+ {p}" for p in LIVER_PIECES} <= set(table.index)
+    assert list(table.columns) == ["c_hepatic", "change", "seeds_better", "lowest", "highest", "kept"]
+    # an effort keeps a piece only if it helped on the twin: a positive mean change over
+    # the seeds, positive on most of them
+    for effort in EFFORTS:
+        for piece in EFFORT_PIECES[effort]:
+            row = table.loc[f"+ {piece}"]
+            better, seeds = (int(x) for x in row["seeds_better"].split(" of "))
+            assert row["change"] > 0 and better > seeds / 2, (effort, piece, row.to_dict())
+            assert effort in row["kept"]
+        if EFFORT_PIECES[effort]:
+            assert f"effort {effort!r}" in table.index  # each effort's own set was measured too
+    long = measured_liver_ablation(per_seed=True)
+    assert long.index.names == ["step", "seed"] and len(long.index.get_level_values("seed").unique()) >= 3
+    assert ((long["low"] <= long["change"]) & (long["change"] <= long["high"])).all()
+    assert table.loc["+ fibrosis index", "change"] == pytest.approx(long.loc["+ fibrosis index", "change"].mean())

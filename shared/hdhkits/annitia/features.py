@@ -21,12 +21,25 @@ from .data import to_long
 from .schema import CODE_COLUMNS, PLAUSIBLE_RANGE, TARGETS, visit_columns
 
 __all__ = ["fib4", "fib4_class", "LONGITUDINAL", "add_visit_scores", "static_features", "visit_summary",
-           "build_features", "mask_implausible", "implausible_mask", "FIB4_CUTS", "STIFFNESS_CUTS"]
+           "build_features", "mask_implausible", "implausible_mask", "FIB4_CUTS", "STIFFNESS_CUTS",
+           "FIBROSIS_MARKERS", "add_fibrosis_index"]
 
 #: FIB-4 cut-offs: < 1.3 low, 1.3–2.67 indeterminate, > 2.67 high risk of advanced fibrosis.
 FIB4_CUTS = (1.3, 2.67)
 #: FibroScan cut-offs (kPa): < 8 rules out, > 12 suggests advanced fibrosis.
 STIFFNESS_CUTS = (8.0, 12.0)
+
+#: Fibrosis markers of :func:`add_fibrosis_index`: (scale, centre, spread) putting each on a
+#: common z-scale, higher = more fibrosis. Centres and spreads come from the official
+#: files' typical ranges (median; (95th − 5th percentile) / 3.29), so nothing is learnt
+#: from the data a model is fitted on; platelets fall with fibrosis, hence their sign.
+FIBROSIS_MARKERS: dict[str, tuple[str, float, float]] = {
+    "fibs_stiffness_med_BM_1": ("log", float(np.log(6.2)), 0.46),
+    "aixp_aix_result_BM_3": ("log", float(np.log(6.2)), 0.40),
+    "fibrotest_BM_2": ("logit", float(np.log(0.26 / 0.74)), 1.23),
+    "plt": ("minus", 239.0, 64.0),
+    "ast_alt_ratio": ("log", float(np.log(0.85)), 0.35),
+}
 
 #: Variables summarised over visits (visit variables plus the per-visit scores).
 LONGITUDINAL = ("BMI", "alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc",
@@ -198,3 +211,47 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
     out["stiffness_ge8"] = (stiffness >= STIFFNESS_CUTS[0]).astype(float).where(stiffness.notna())
     out["stiffness_ge12"] = (stiffness >= STIFFNESS_CUTS[1]).astype(float).where(stiffness.notna())
     return out
+
+
+def _marker_z(marker: str, values: pd.Series) -> pd.Series:
+    scale, centre, spread = FIBROSIS_MARKERS[marker]
+    x = pd.to_numeric(values, errors="coerce").astype(float)
+    if scale == "log":
+        x = np.log(x.where(x > 0))
+    elif scale == "logit":
+        p = x.clip(0.01, 0.99)
+        x = np.log(p / (1 - p))
+    else:
+        x = -x
+        centre = -centre
+    return (x - centre) / spread
+
+
+def add_fibrosis_index(X: pd.DataFrame) -> pd.DataFrame:
+    """``X`` (from :func:`build_features`) with a composite fibrosis index added (a copy).
+
+    Within a patient the markers vary from visit to visit (FibroScan by 1.4 kPa, the
+    median within-patient SD in the official train file) and each visit measures only
+    some of them, so one value of one marker says little. This puts the fibrosis markers
+    (:data:`FIBROSIS_MARKERS`: FibroScan, Aixplorer, FibroTest, platelets, AST/ALT) on a
+    common scale and averages the ones a patient has:
+
+    * ``<marker>_mid``: mean of the marker's first, last, min and max (the centre of the
+      patient's values; their mean when measured once or twice);
+    * ``fibrosis_index_first``, ``_last``, ``_mid``: mean z-score of the available
+      markers' first, last and mid values; ``fibrosis_index_max``: of their most
+      fibrotic values (max, min for platelets). NaN when no marker was measured.
+
+    ``fibrosis_index_first`` reads first values only (the clinical model's family); the
+    others read later visits. ``X`` itself is not changed; already present columns are
+    recomputed.
+    """
+    X = X.copy()
+    for marker in FIBROSIS_MARKERS:
+        X[f"{marker}_mid"] = X[[f"{marker}_{s}" for s in ("first", "last", "min", "max")]].mean(axis=1)
+    for stat in ("first", "last", "mid"):
+        z = pd.concat([_marker_z(m, X[f"{m}_{stat}"]) for m in FIBROSIS_MARKERS], axis=1)
+        X[f"fibrosis_index_{stat}"] = z.mean(axis=1)
+    worst = pd.concat([_marker_z(m, X[f"{m}_{'min' if m == 'plt' else 'max'}"]) for m in FIBROSIS_MARKERS], axis=1)
+    X["fibrosis_index_max"] = worst.mean(axis=1)
+    return X

@@ -41,7 +41,7 @@ class AnnitiaProblem(Problem):
               "concordance_index_censored (official); unknown death status left out of C(death)")
     env_var = "ANNITIA_DATA_DIR"
     truth_file = TRUTH_FILE
-    twin_version = "2"  # 2: calibrated difficulty, noise-made negative labs (issue #7)
+    twin_version = "3"  # 3: visits move like the official ones (issue #20); 2: calibrated difficulty (issue #7)
     #: Place in kit listings (`hdhkits list`, the README).
     order = 2
 

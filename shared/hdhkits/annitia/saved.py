@@ -2,9 +2,10 @@
 
 Each model family (:data:`MAKERS`) is saved in ``output_dir`` as ``annitia_<name>.joblib``
 with a stamp beside it (:mod:`hdhkits.fingerprint`): the fingerprint of the data files it
-learnt from, the seed, quick mode and the family. ``03_submission`` reloads a model only
-when the stamp matches its own run; otherwise (a model trained on the twin while the
-notebook now reads the official files, another seed, quick vs full) it says why and
+learnt from, the seed, quick mode, the family and the search effort (``"default"`` or
+``"full"``, with the liver pieces it uses). ``03_submission`` reloads a model only when
+the stamp matches its own run; otherwise (a model trained on the twin while the notebook
+now reads the official files, another seed, quick vs full, another effort) it says why and
 retrains on all of ``train.csv``. The cross-validation table of ``02_baseline`` is kept
 the same way (``annitia_cv.csv``), so ``03_submission`` never quotes scores of other data.
 """
@@ -21,7 +22,9 @@ from ..schema import DataError
 from .baselines import TwoOutcomeModel
 from .data import survival_targets
 from .features import build_features
-from .models import CLINICAL_FAMILIES, LEADERBOARD_FAMILIES, make_clinical_model, make_leaderboard_model
+from .models import (
+    CLINICAL_FAMILIES, EFFORT_PIECES, EFFORTS, LEADERBOARD_FAMILIES, make_clinical_model, make_leaderboard_model,
+)
 from .schema import read_train
 
 __all__ = ["MAKERS", "CV_FILE", "model_path", "model_stamp", "save_model", "load_or_train_model", "save_cv",
@@ -47,7 +50,7 @@ def model_path(output_dir: str | Path, name: str) -> Path:
     return Path(output_dir) / f"annitia_{name}.joblib"
 
 
-def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False) -> TrainingStamp:
+def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False, effort: str = "default") -> TrainingStamp:
     """The stamp of the model family ``name`` trained on ``source`` (a resolved data source).
 
     Parameters
@@ -60,9 +63,21 @@ def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False) -> T
         Seed of the model (inner folds, trees).
     quick : bool
         Quick mode (fewer trees and inner folds).
+    effort : {"default", "full"}
+        The model's search effort (:data:`~hdhkits.annitia.models.EFFORTS`); its liver
+        pieces (:data:`~hdhkits.annitia.models.EFFORT_PIECES`) are stamped too, so a
+        model saved before they changed is retrained.
     """
     _check_name(name)
-    return training_stamp(source, seed=seed, quick=quick, model=name, families=list(_FAMILIES[name]))
+    _check_effort(effort)
+    return training_stamp(source, seed=seed, quick=quick, model=name, families=list(_FAMILIES[name]), effort=effort,
+                          liver_pieces=list(EFFORT_PIECES[effort]) if name == "leaderboard" else [])
+
+
+def _check_effort(effort: str) -> None:
+    if effort not in EFFORTS:
+        raise DataError("<model>", [f"effort must be one of {list(EFFORTS)}, not {effort!r}; set the notebook's "
+                                    "`effort` parameter to one of them"])
 
 
 def _dump(obj: Any, path: Path) -> None:
@@ -80,19 +95,23 @@ def _load(path: Path) -> Any:
 
 
 def save_model(model: TwoOutcomeModel, name: str, source: Any, output_dir: str | Path, seed: int = 0,
-               quick: bool = False) -> Path:
-    """Save a fitted model family with its stamp (both written atomically); returns the model file."""
+               quick: bool = False, effort: str = "default") -> Path:
+    """Save a fitted model family with its stamp (both written atomically); returns the model file.
+
+    ``effort`` is the one the model was made with (``make_leaderboard_model(effort=...)``).
+    """
+    stamp = model_stamp(source, name, seed=seed, quick=quick, effort=effort)
     path = model_path(output_dir, name)
     _dump(model, path)
-    write_stamp(path, model_stamp(source, name, seed=seed, quick=quick))
+    write_stamp(path, stamp)
     return path
 
 
 def load_or_train_model(name: str, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
-                        verbose: bool = True) -> tuple[TwoOutcomeModel, bool]:
+                        verbose: bool = True, effort: str = "default") -> tuple[TwoOutcomeModel, bool]:
     """The saved model family ``name`` when it was trained on this data and settings, else a new one.
 
-    On a mismatch (other data, seed, quick mode, no stamp, no saved model) the model is
+    On a mismatch (other data, seed, quick mode, effort, no stamp, no saved model) the model is
     trained on all of ``train.csv`` of ``source``, saved and stamped, and (with
     ``verbose``) a line says why, e.g. "training the model: it was trained on other data
     (synthetic twin (seed 0, size quick) ...; now: ...)".
@@ -101,32 +120,37 @@ def load_or_train_model(name: str, source: Any, output_dir: str | Path, seed: in
     -------
     model, reloaded : (TwoOutcomeModel, bool)
     """
+    stamp = model_stamp(source, name, seed=seed, quick=quick, effort=effort)
     path = model_path(output_dir, name)
 
     def train() -> TwoOutcomeModel:
         frame = read_train(source.data_dir)
-        return MAKERS[name](quick=quick, seed=seed).fit(build_features(frame), survival_targets(frame))
+        return MAKERS[name](quick=quick, seed=seed, effort=effort).fit(build_features(frame), survival_targets(frame))
 
-    return load_or_train(path, model_stamp(source, name, seed=seed, quick=quick), load=_load, train=train,
-                         save=_dump, verbose=verbose)
-
-
-def _cv_stamp(source: Any, seed: int, quick: bool) -> TrainingStamp:
-    return training_stamp(source, seed=seed, quick=quick, table="cross-validation")
+    return load_or_train(path, stamp, load=_load, train=train, save=_dump, verbose=verbose)
 
 
-def save_cv(table: pd.DataFrame, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False) -> Path:
-    """Save ``02_baseline``'s cross-validation table (one row per model) with its stamp."""
+def _cv_stamp(source: Any, seed: int, quick: bool, effort: str) -> TrainingStamp:
+    _check_effort(effort)
+    return training_stamp(source, seed=seed, quick=quick, table="cross-validation", effort=effort,
+                          liver_pieces=list(EFFORT_PIECES[effort]))
+
+
+def save_cv(table: pd.DataFrame, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
+            effort: str = "default") -> Path:
+    """Save ``02_baseline``'s cross-validation table (one row per model) with its stamp (``effort``: the models')."""
+    stamp = _cv_stamp(source, seed, quick, effort)
     path = Path(output_dir) / CV_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         table.to_csv(tmp, index_label="model")
-    write_stamp(path, _cv_stamp(source, seed, quick))
+    write_stamp(path, stamp)
     return path
 
 
-def load_cv(source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False) -> tuple[pd.DataFrame | None, str]:
-    """The saved cross-validation table when it describes this data and settings.
+def load_cv(source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
+            effort: str = "default") -> tuple[pd.DataFrame | None, str]:
+    """The saved cross-validation table when it describes this data and settings (``effort`` included).
 
     Returns
     -------
@@ -134,7 +158,7 @@ def load_cv(source: Any, output_dir: str | Path, seed: int = 0, quick: bool = Fa
         The table (index: model) and ``""``; or None and why it cannot be used.
     """
     path = Path(output_dir) / CV_FILE
-    reason = stale_reason(path, _cv_stamp(source, seed, quick))
+    reason = stale_reason(path, _cv_stamp(source, seed, quick, effort))
     if reason is not None:
         return None, reason
     return pd.read_csv(path, index_col="model"), ""

@@ -27,7 +27,9 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
    death (the official train rates: 3.8 % and 7.7 %).
 4. **Visits.** The number of visits follows the official presence of ``Age_vk``
    (100 % at v1, 85 % v2, 71 % v3, 54 % v4, 31 % v6, 11 % v10, 1 % v16); consecutive
-   visits are 0–4 whole years apart (median 1). Visits after death are dropped. Two
+   visits are whole years apart, mostly 0–4 (median 1) with the official long tail
+   (2.6 % of gaps above 4 years, 99th percentile 6, largest about 15: patients lost to
+   follow-up who come back). Visits after death are dropped. Two
    train patients have a long, dense follow-up so that every visit column is used,
    except five late columns left entirely empty in train, as in the official file.
 5. **Measurements** at each visit come from the latent stage at that age plus a
@@ -37,7 +39,10 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
    rises and ALT barely moves with stage (so the AST/ALT ratio rises), platelets fall,
    FibroScan and Aixplorer stiffness (log-normal, kPa) and FibroTest (logit-normal,
    0–1) rise; GGT, bilirubin, BMI, cholesterol, fasting glucose and triglycerides have
-   their published ranges, with weak links to stage or diabetes. FIB-4 is therefore
+   their published ranges, with weak links to stage or diabetes. Within a patient the
+   values move as much as in the official train file (median over patients of the SD of
+   their visits: BMI 1.18 with a per-patient trend, FibroScan 1.40 kPa, ALT 12.7,
+   platelets 19.4; :func:`visit_figures` measures them). FIB-4 is therefore
    informative where AST, ALT and platelets meet at one visit. Values keep long
    decimals. Within a visit labs are patchy (ALT ≈ 80 %,
    FibroScan ≈ 70 %, FibroTest ≈ 66 %, platelets ≈ 30 %, Aixplorer ≈ 15 %) and thin out
@@ -64,7 +69,7 @@ Difficulty
 The measurement spreads, the shared marker effect and the liver frailty are calibrated
 so that the kit's ridge Cox model, cross-validated as ``02_baseline`` does it, scores on
 the default twin about what it scores on the official files (0.84: C liver 0.81, C death
-0.90): 0.861 (0.837, 0.917) for seed 0, 0.84 on average over seeds 0–7
+0.90): 0.865 (0.843, 0.915) for seed 0, 0.835 (0.81, 0.89) on average over seeds 0–7
 (``benchmarks/bench_annitia_calibration.py``; ``tests/annitia/test_calibration.py``
 keeps seed 0 within 0.81–0.87).
 
@@ -93,7 +98,8 @@ from .schema import (
 )
 
 __all__ = ["SIZES", "EMPTY_TRAIN_COLUMNS", "TRUTH_COLUMNS", "twin_frames", "make_twin",
-           "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE"]
+           "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE", "visit_figures", "OFFICIAL_VISIT_FIGURES",
+           "WITHIN_PATIENT_VARIABLES"]
 
 #: (train rows, test rows) per twin size; ``full`` keeps the official counts.
 SIZES: dict[str, tuple[int, int]] = {"quick": (700, 240), "default": (1253, 423), "full": (1253, 423)}
@@ -111,6 +117,12 @@ STAGE_LIVER_RR = np.array([1.0, 1.41, 9.57, 16.7, 42.3])
 #: Deaths per person-year by stage at age 54 (Sanyal 2021; F0–2 split by Dulai's all-cause ratios).
 STAGE_DEATH_RATE = np.array([0.32 * 3 / (1 + 1.58 + 2.52) * r for r in (1.0, 1.58, 2.52)] + [0.89, 1.76]) / 100
 
+#: Visit variables whose within-patient SD :func:`visit_figures` reports, by short name.
+WITHIN_PATIENT_VARIABLES = {"BMI": "BMI", "stiffness": "fibs_stiffness_med_BM_1", "alt": "alt", "plt": "plt"}
+#: What a participant measured on the official train file (issue #20) with :func:`visit_figures`.
+OFFICIAL_VISIT_FIGURES = {"gap_median": 1.0, "gap_p99": 6.0, "gap_share_above_4": 0.026, "gap_max": 15.0,
+                          "sd_BMI": 1.18, "sd_stiffness": 1.40, "sd_alt": 12.7, "sd_plt": 19.4}
+
 # Event levels calibrated on seeds 0–7 at default size (tests/annitia/test_twin.py has the tolerances).
 _LIVER_BASE = 0.0003
 _DEATH_MULT = 0.275
@@ -119,7 +131,12 @@ _MAX_VISITS = 22
 # P(number of visits >= k), k = 1..19, from the official presence of Age_vk.
 _VISIT_SURVIVAL = np.array([1.0, 0.85, 0.71, 0.54, 0.42, 0.31, 0.24, 0.18, 0.14, 0.11,
                             0.08, 0.06, 0.045, 0.03, 0.02, 0.01, 0.006, 0.003, 0.0015])
-_GAP_P = np.array([0.18, 0.42, 0.22, 0.11, 0.07])  # years between visits: 0..4
+# Whole years between successive visits, 0..15: mostly 0-4 (median 1), and a long tail
+# (patients lost to follow-up who come back): 2.6 % of the official gaps exceed 4 years,
+# the 99th percentile is 6, the largest 15 (issue #20, measured on the official train file).
+_GAP_P = np.array([0.18, 0.42, 0.22, 0.10, 0.054,
+                   0.012, 0.0075, 0.0025, 0.0015, 0.001, 0.0008, 0.0006, 0.0005, 0.0004, 0.0003, 0.0002])
+_GAP_P = _GAP_P / _GAP_P.sum()
 
 # Stage-wise medians of the stage-driven measurements (F0..F4).
 _AST = np.array([27.0, 30.0, 35.0, 42.0, 50.0])
@@ -130,13 +147,20 @@ _AIXPLORER = np.array([4.6, 5.2, 6.3, 8.3, 12.0])
 _FIBROTEST = np.array([0.15, 0.21, 0.32, 0.48, 0.70])
 # Spread of the fibrosis measurements around their stage median: (patient effect, visit
 # noise) SDs, on the log scale for stiffness, the logit scale for FibroTest.
-_FIBROSCAN_SD = (0.12, 0.15)
+_FIBROSCAN_SD = (0.12, 0.24)
 _AIXPLORER_SD = (0.12, 0.18)
 _FIBROTEST_SD = (0.5, 0.4)
+# Within-patient variation over visits, matched to the official train file (median over
+# patients of the SD of their visits: BMI 1.18, FibroScan 1.40 kPa, ALT 12.7, platelets
+# 19.4; issue #20). BMI drifts: visit noise on the scale of log(BMI - 17) and a
+# patient trend in kg/m² per year.
+_BMI_SD = (0.45, 0.2, 0.11)  # patient effect, trend per year (kg/m²), visit noise
+_ALT_NOISE_SD = 0.39
+_PLT_NOISE_SD = 21.5
 # SD of a patient effect shared by every fibrosis marker (inflammation, steatosis and
 # body habitus move stiffness, FibroTest, AST and platelets together, whatever the
 # stage), on the log-stiffness scale; so combining markers cannot average it away.
-_MARKER_SHARED_SD = 0.28
+_MARKER_SHARED_SD = 0.32
 # SD of a patient's unmeasured liver log-hazard (what no column shows).
 _LIVER_FRAILTY_SD = 1.0
 
@@ -317,14 +341,15 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
     post_surgery = (plan.bariatric == 1)[:, None] & (vage >= surgery_age[:, None])
     values = {
         "Age": vage,
-        "BMI": (17.0 + np.exp(np.log(11.3) + effect(0.47) + noise(0.05))) * np.where(post_surgery, 0.78, 1.0),
-        "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(0.35)),
+        "BMI": np.clip((17.0 + np.exp(np.log(11.3) + effect(_BMI_SD[0]) + noise(_BMI_SD[2])))
+                       * np.where(post_surgery, 0.78, 1.0) + effect(_BMI_SD[1]) * visit_year, 15.0, 70.0),
+        "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(_ALT_NOISE_SD)),
         "ast": np.exp(np.log(_AST[vstage]) + 0.6 * infl + 0.5 * shared + noise(0.22)),
         "bilirubin": np.exp(np.log(8.0) + 0.25 * (vstage >= 3) + 0.5 * post_liver + effect(0.4) + noise(0.25)),
         "chol": np.clip(4.9 - 0.2 * (plan.dyslip == 1)[:, None] + effect(0.8) + noise(0.45), 1.5, None),
         "ggt": np.exp(np.log(37.0) + 0.22 * vstage + effect(0.75) + noise(0.35)),
         "gluc_fast": 4.0 + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + effect(0.55) + noise(0.3)),
-        "plt": np.clip(_PLT[vstage] - 60.0 * shared + effect(35.0) + noise(20.0), 25, None),
+        "plt": np.clip(_PLT[vstage] - 60.0 * shared + effect(35.0) + noise(_PLT_NOISE_SD), 25, None),
         "triglyc": np.exp(np.log(1.3) + effect(0.5) + noise(0.3)),
         "aixp_aix_result_BM_3": np.exp(np.log(_AIXPLORER[vstage]) + shared + effect(_AIXPLORER_SD[0])
                                        + noise(_AIXPLORER_SD[1])),
@@ -390,6 +415,35 @@ def _write(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Reco
         for column in NEGATIVE_VALUES:
             put_negative_values(frame, column, negative_value_count(column, len(frame)), rng)
     return train, test, truth.loc[:, list(TRUTH_COLUMNS)]
+
+
+def visit_figures(frame: pd.DataFrame) -> dict[str, float]:
+    """How the visits of a wide table move: gaps between visits and within-patient spread.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``train.csv`` or ``val_test.csv`` (official layout), the twin's or the official one.
+
+    Returns
+    -------
+    dict
+        ``gap_median``, ``gap_p99``, ``gap_share_above_4`` (a share, 0–1) and ``gap_max``
+        of the years between successive visits (``Age_vk+1 - Age_vk`` where both are
+        present); ``sd_<name>`` for each of :data:`WITHIN_PATIENT_VARIABLES`: the median,
+        over patients with two or more values, of the standard deviation (ddof 1) of their
+        values. The keys of :data:`OFFICIAL_VISIT_FIGURES`, which holds the official file's.
+    """
+    ages = frame[[f"Age_v{k + 1}" for k in range(N_VISITS["Age"])]].apply(pd.to_numeric, errors="coerce")
+    gaps = np.diff(ages.to_numpy(float), axis=1)
+    gaps = gaps[np.isfinite(gaps)]
+    out = {"gap_median": float(np.median(gaps)), "gap_p99": float(np.quantile(gaps, 0.99)),
+           "gap_share_above_4": float((gaps > 4).mean()), "gap_max": float(gaps.max())}
+    for name, var in WITHIN_PATIENT_VARIABLES.items():
+        values = frame[[f"{var}_v{k + 1}" for k in range(N_VISITS[var])]].apply(pd.to_numeric, errors="coerce")
+        sd = values.std(axis=1, ddof=1)
+        out[f"sd_{name}"] = float(sd[values.notna().sum(axis=1) >= 2].median())
+    return out
 
 
 def twin_frames(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

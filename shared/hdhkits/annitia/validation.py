@@ -24,11 +24,14 @@ from ..stats import Interval
 from .baselines import TwoOutcomeModel, _as_frame, _strata
 from .data import SurvivalTargets, survival_targets
 from .metric import WEIGHTS, score_parts
-from .models import FAMILIES, Component
+from .models import EFFORT_PIECES, EFFORTS, FAMILIES, LIVER_PIECES, Component, make_leaderboard_model
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
 __all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation",
-           "submission_summary"]
+           "submission_summary", "liver_ablation", "measured_liver_ablation", "ISSUE8_MODEL"]
+
+#: Row label of the reference in :func:`liver_ablation`: the leaderboard model before issue #20.
+ISSUE8_MODEL = "leaderboard model (issue #8)"
 
 
 def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
@@ -156,15 +159,19 @@ def compare_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Survi
 
 
 def paired_difference(y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarray, n_boot: int = 200,
-                      seed: int = 0) -> Interval:
+                      seed: int = 0, part: str = "score") -> Interval:
     """Official score of ``risks_a`` minus that of ``risks_b`` (same splits), with a paired interval.
 
     Both are (n_repeats, n, 2) out-of-fold risks; each bootstrap resample scores both on
     the same patients, so the interval is that of the difference, narrower than the two
-    separate intervals suggest.
+    separate intervals suggest. ``part`` picks what is compared: ``"score"`` (the official
+    combination), ``"c_hepatic"`` or ``"c_death"``.
     """
+    if part not in ("score", *WEIGHTS):
+        raise ValueError(f"part must be 'score' or one of {tuple(WEIGHTS)}, not {part!r}")
+
     def difference(y_rows: SurvivalTargets, a: np.ndarray, b: np.ndarray) -> float:
-        return _mean_parts(y_rows, a)["score"] - _mean_parts(y_rows, b)["score"]
+        return _mean_parts(y_rows, a)[part] - _mean_parts(y_rows, b)[part]
 
     return bootstrap_score(difference, y, _patients_first(risks_a), _patients_first(risks_b), n_boot=n_boot,
                            seed=seed, strata=_strata(y))
@@ -239,3 +246,162 @@ def submission_summary(truth: pd.DataFrame, submission: pd.DataFrame, n_boot: in
                                          "submission first"])
     risks = merged[[RISK_HEPATIC, RISK_DEATH]].to_numpy(float)
     return cv_summary(survival_targets(truth), risks, n_boot=n_boot, seed=seed)
+
+
+def _step_pieces(pieces: tuple[str, ...], efforts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    # Rows after the first: each piece alone, then each effort that uses any piece (an
+    # effort without pieces is the first row).
+    steps = {f"+ {piece}": (piece,) for piece in pieces}
+    steps.update({f"effort {effort!r}": EFFORT_PIECES[effort] for effort in efforts if EFFORT_PIECES[effort]})
+    return steps
+
+
+def _liver_steps(pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool,
+                 seed: int) -> dict[str, TwoOutcomeModel]:
+    # The issue #8 model, then each piece alone, then each effort's set. Only the first
+    # row fits the death blend: it does not depend on the liver pieces, so every row
+    # shares its risks (the others get a cheap placeholder, replaced by the caller).
+    from .baselines import ClinicalScore
+
+    steps = {ISSUE8_MODEL: make_leaderboard_model(quick=quick, seed=seed, pieces=())}
+    for label, used in _step_pieces(pieces, efforts).items():
+        liver = make_leaderboard_model(quick=quick, seed=seed, pieces=used).hepatic
+        steps[label] = TwoOutcomeModel(liver, ClinicalScore("age_first"))
+    return steps
+
+
+def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_repeats: int = 1, seed: int = 0,
+                   n_boot: int = 200, n_jobs: int = 1, quick: bool = False,
+                   pieces: tuple[str, ...] = LIVER_PIECES, efforts: tuple[str, ...] = EFFORTS,
+                   progress: bool = False) -> pd.DataFrame:
+    """What each liver piece adds to the leaderboard model, on the same splits.
+
+    The first row is the leaderboard model of issue #8
+    (``make_leaderboard_model(pieces=())``); then one row per piece of ``pieces``
+    (:data:`~hdhkits.annitia.models.LIVER_PIECES`) added alone to its liver blend; then
+    one row per effort (:data:`~hdhkits.annitia.models.EFFORT_PIECES`: the pieces it
+    uses together; an effort without pieces is the first row, and gets none). The death
+    blend is the same in every row (it does not depend on the pieces), so the combined
+    score moves by 0.7 × the change of C(hepatic).
+
+    Returns
+    -------
+    DataFrame
+        Index: :data:`ISSUE8_MODEL`, ``+ <piece>``, ``effort '<name>'``. Columns:
+        ``score``, ``c_hepatic``, ``c_death`` (means over repeats of the out-of-fold
+        concordance); ``vs_issue8``, ``vs_issue8_low``, ``vs_issue8_high``: C(hepatic)
+        minus the first row's, with its paired bootstrap 95 % interval (``n_boot``
+        resamples of patients; NaN bounds with ``n_boot=0``); ``pieces``: the pieces used.
+    """
+    unknown = set(pieces) - set(LIVER_PIECES)
+    if unknown:
+        raise ValueError(f"unknown liver piece(s) {sorted(unknown)}; choose from {LIVER_PIECES}")
+    unknown = set(efforts) - set(EFFORTS)
+    if unknown:
+        raise ValueError(f"unknown effort(s) {sorted(unknown)}; choose from {EFFORTS}")
+    models = _liver_steps(tuple(pieces), tuple(efforts), quick, seed)
+    oof = _run_folds(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
+    reference = oof[ISSUE8_MODEL]
+    used = {ISSUE8_MODEL: (), **_step_pieces(tuple(pieces), tuple(efforts))}
+    rows = []
+    for label, risks in oof.items():
+        risks[..., 1] = reference[..., 1]
+        parts = _mean_parts(y, _patients_first(risks))
+        diff = paired_difference(y, risks, reference, n_boot=n_boot, seed=seed, part="c_hepatic")
+        rows.append({"step": label, "score": parts["score"], "c_hepatic": parts["c_hepatic"],
+                     "c_death": parts["c_death"], "vs_issue8": diff.estimate, "vs_issue8_low": diff.low,
+                     "vs_issue8_high": diff.high, "pieces": ", ".join(used[label]) or "-"})
+    return pd.DataFrame(rows).set_index("step")
+
+
+# What benchmarks/bench_annitia_liver.py measured for issue #20 on the default twin (twin
+# version 3), seeds 0-7, each 5-fold with the same splits for every row and 200 paired
+# resamples: step -> {seed: (C(hepatic), its change against the issue #8 model, 95 % low,
+# high)}. "all seven pieces" is every piece together (candidates behind their margin).
+_MEASURED_LIVER_ABLATION: dict[str, dict[int, tuple[float, float, float, float]]] = {
+    ISSUE8_MODEL: {0: (0.886, 0, 0, 0), 1: (0.822, 0, 0, 0), 2: (0.804, 0, 0, 0), 3: (0.814, 0, 0, 0),
+                   4: (0.786, 0, 0, 0), 5: (0.821, 0, 0, 0), 6: (0.816, 0, 0, 0), 7: (0.869, 0, 0, 0)},
+    "+ fibrosis index": {0: (0.892, 0.006, -0.012, 0.021), 1: (0.833, 0.011, -0.003, 0.024),
+                         2: (0.813, 0.010, -0.009, 0.026), 3: (0.806, -0.008, -0.022, 0.015),
+                         4: (0.796, 0.010, -0.011, 0.027), 5: (0.839, 0.018, 0.002, 0.034),
+                         6: (0.827, 0.011, -0.001, 0.027), 7: (0.853, -0.016, -0.044, 0.004)},
+    "+ stronger ridge": {0: (0.887, 0.001, -0.010, 0.013), 1: (0.821, -0.001, -0.013, 0.012),
+                         2: (0.799, -0.004, -0.017, 0.009), 3: (0.802, -0.012, -0.027, -0.003),
+                         4: (0.811, 0.024, 0.000, 0.054), 5: (0.831, 0.009, 0.000, 0.019),
+                         6: (0.825, 0.009, -0.005, 0.025), 7: (0.866, -0.003, -0.016, 0.011)},
+    "+ repeated inner folds": {0: (0.892, 0.006, -0.001, 0.015), 1: (0.819, -0.002, -0.007, 0.003),
+                               2: (0.807, 0.003, -0.006, 0.012), 3: (0.812, -0.002, -0.009, 0.006),
+                               4: (0.788, 0.001, -0.016, 0.015), 5: (0.833, 0.012, -0.004, 0.026),
+                               6: (0.821, 0.005, -0.006, 0.013), 7: (0.870, 0.001, -0.017, 0.016)},
+    "+ first-visit biology": {0: (0.888, 0.002, -0.003, 0.007), 1: (0.805, -0.017, -0.034, -0.003),
+                              2: (0.800, -0.004, -0.008, 0.000), 3: (0.814, 0, 0, 0),
+                              4: (0.784, -0.002, -0.039, 0.027), 5: (0.821, 0, 0, 0), 6: (0.816, 0, 0, 0),
+                              7: (0.871, 0.002, -0.003, 0.008)},
+    "+ stiffness gate": {0: (0.886, 0, 0, 0), 1: (0.820, -0.002, -0.009, 0.004), 2: (0.802, -0.001, -0.004, 0.002),
+                         3: (0.807, -0.008, -0.017, 0.003), 4: (0.793, 0.006, -0.026, 0.045), 5: (0.821, 0, 0, 0),
+                         6: (0.812, -0.004, -0.011, 0.002), 7: (0.864, -0.006, -0.021, 0.009)},
+    "+ componentwise boosting": {0: (0.886, 0, 0, 0), 1: (0.814, -0.007, -0.016, 0.003), 2: (0.804, 0, 0, 0),
+                                 3: (0.814, 0.000, -0.002, 0.002), 4: (0.786, 0, 0, 0), 5: (0.821, 0, 0, 0),
+                                 6: (0.816, 0, 0, 0), 7: (0.867, -0.002, -0.008, 0.002)},
+    "+ larger forest": {0: (0.896, 0.010, 0.003, 0.018), 1: (0.820, -0.002, -0.013, 0.009),
+                        2: (0.800, -0.004, -0.016, 0.006), 3: (0.820, 0.006, -0.002, 0.019),
+                        4: (0.783, -0.004, -0.020, 0.011), 5: (0.830, 0.009, 0.001, 0.019),
+                        6: (0.819, 0.004, 0.000, 0.008), 7: (0.868, -0.001, -0.017, 0.016)},
+    "all seven pieces": {0: (0.886, 0.000, -0.018, 0.016), 1: (0.827, 0.006, -0.008, 0.020),
+                         2: (0.801, -0.003, -0.025, 0.022), 3: (0.818, 0.004, -0.010, 0.018),
+                         4: (0.778, -0.008, -0.054, 0.035), 5: (0.828, 0.006, -0.015, 0.030),
+                         6: (0.846, 0.030, 0.015, 0.050), 7: (0.861, -0.008, -0.029, 0.010)},
+    "effort 'default'": {0: (0.892, 0.006, -0.012, 0.021), 1: (0.833, 0.011, -0.003, 0.024),
+                         2: (0.813, 0.010, -0.009, 0.026), 3: (0.806, -0.008, -0.022, 0.015),
+                         4: (0.796, 0.010, -0.011, 0.027), 5: (0.839, 0.018, 0.002, 0.034),
+                         6: (0.827, 0.011, -0.001, 0.027), 7: (0.853, -0.016, -0.044, 0.004)},
+    "effort 'full'": {0: (0.886, 0.000, -0.019, 0.015), 1: (0.833, 0.011, -0.002, 0.026),
+                      2: (0.811, 0.007, -0.010, 0.024), 3: (0.808, -0.006, -0.019, 0.012),
+                      4: (0.796, 0.010, -0.011, 0.030), 5: (0.839, 0.018, 0.003, 0.032),
+                      6: (0.838, 0.022, 0.011, 0.037), 7: (0.860, -0.009, -0.028, 0.006)},
+}
+
+
+def measured_liver_ablation(per_seed: bool = False) -> pd.DataFrame:
+    """The liver ablation of issue #20 as measured on the twin (a record: nothing is fitted).
+
+    ``benchmarks/bench_annitia_liver.py`` ran :func:`liver_ablation` on the default twin
+    (twin version 3) of seeds 0–7, each a 5-fold cross-validation with the same splits for
+    every row; the changes are paired against the leaderboard model of issue #8. They hold
+    for the twin only: on the official files run :func:`liver_ablation` itself.
+
+    Parameters
+    ----------
+    per_seed : bool
+        One row per (step, seed) instead of one per step.
+
+    Returns
+    -------
+    DataFrame
+        ``per_seed=False``: index step; ``c_hepatic`` (mean over seeds), ``change`` (mean
+        change of C(hepatic) against the issue #8 model), ``seeds_better`` (seeds where it
+        is positive, e.g. "6 of 8"), ``lowest`` and ``highest`` (per-seed changes), ``kept``
+        (the efforts using the piece, :data:`~hdhkits.annitia.models.EFFORT_PIECES`; "-"
+        for none). ``per_seed=True``: index (step, seed); ``c_hepatic``, ``change``,
+        ``low``, ``high`` (paired 95 % interval of the change).
+    """
+    long = pd.DataFrame([{"step": step, "seed": seed, "c_hepatic": v[0], "change": v[1], "low": v[2], "high": v[3]}
+                         for step, seeds in _MEASURED_LIVER_ABLATION.items() for seed, v in seeds.items()])
+    long = long.set_index(["step", "seed"])
+    if per_seed:
+        return long
+    grouped = long.groupby(level="step", sort=False)
+    table = grouped[["c_hepatic", "change"]].mean()
+    n = grouped.size()
+    better = grouped["change"].apply(lambda change: int((change > 0).sum()))
+    table["seeds_better"] = [f"{k} of {m}" for k, m in zip(better, n)]
+    table["lowest"], table["highest"] = grouped["change"].min(), grouped["change"].max()
+
+    def kept(step: str) -> str:
+        if step.startswith("effort "):
+            return step.split("'")[1]
+        piece = step[2:] if step.startswith("+ ") else None
+        return ", ".join(e for e in EFFORTS if piece in EFFORT_PIECES[e]) or "-"
+
+    table["kept"] = [kept(step) for step in table.index]
+    return table

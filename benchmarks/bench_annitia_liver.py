@@ -1,0 +1,143 @@
+"""ANNITIA, issue #20: the twin's visits, the liver pieces, and the cost of each effort.
+
+    .venv/bin/python benchmarks/bench_annitia_liver.py [--seeds 0 1 2] [--parts visits ablation timing]
+        [--n-boot 200] [--n-jobs 2] [--pieces ...]
+
+Three parts, each printing a table:
+
+* ``visits``: :func:`~hdhkits.annitia.twin.visit_figures` of the default twin of each seed
+  beside the official train file's (gaps between visits, within-patient SDs).
+  Targets: gaps above 4 years within 1 point of 2.6 %, BMI within-patient SD within 0.2
+  of 1.18.
+* ``ablation``: :func:`~hdhkits.annitia.validation.liver_ablation` on the default twin of
+  each seed (5-fold, the same splits for every row): the leaderboard model of issue #8,
+  then each liver piece added alone, then each effort's set of pieces, with C(hepatic)
+  paired against the first row; then the mean over seeds. The pieces kept by each effort
+  are those that helped across seeds.
+* ``timing``: seconds of what ``02_baseline`` fits at default size (its cross-validation
+  of five models, the written-out Cox, the family ablation, the refit on all of train),
+  with ``effort="default"``; then the cross-validation and the refit of the leaderboard
+  model alone with ``effort="full"``. The machine's load average is printed beside
+  (other jobs share the cores). Target: ``02_baseline`` within 90 s on 2 cores.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import numpy as np
+import pandas as pd
+
+from hdhkits.annitia import (
+    TwoOutcomeModel, build_features, compare_models, family_ablation, fit_models, make_baselines,
+    make_clinical_model, make_leaderboard_model, survival_targets,
+)
+from hdhkits.annitia.models import LIVER_PIECES
+from hdhkits.annitia.twin import OFFICIAL_VISIT_FIGURES, twin_frames, visit_figures
+from hdhkits.annitia.validation import liver_ablation
+
+#: 02_baseline's budget at default size on 2 cores (seconds).
+BUDGET_SECONDS = 90
+
+
+def visits_table(seeds: list[int]) -> pd.DataFrame:
+    """Visit figures of the default twin of each seed, and the official file's (first row)."""
+    rows = {"official train file": OFFICIAL_VISIT_FIGURES}
+    for seed in seeds:
+        rows[f"twin seed {seed}"] = visit_figures(twin_frames(seed=seed)[0])
+    table = pd.DataFrame(rows).T
+    table["gap_share_above_4"] *= 100
+    return table.rename(columns={"gap_share_above_4": "gap_%_above_4"})
+
+
+def ablation_tables(seeds: list[int], n_boot: int, n_jobs: int, pieces: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`liver_ablation` of each seed, stacked (index: seed, step)."""
+    tables = {}
+    for seed in seeds:
+        train = twin_frames(seed=seed)[0]
+        start = time.perf_counter()
+        table = liver_ablation(build_features(train), survival_targets(train), n_boot=n_boot, n_jobs=n_jobs,
+                               pieces=pieces)
+        print(f"\ntwin seed {seed} ({time.perf_counter() - start:.0f} s): C(hepatic), and its paired change "
+              "against the issue #8 model (95 % interval)")
+        print(_shown(table).to_string(), flush=True)
+        tables[seed] = table
+    return pd.concat(tables, names=["seed", "step"])
+
+
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    shown = table[["score", "c_hepatic", "vs_issue8"]].round(3)
+    shown["95% interval"] = [f"{lo:+.3f} to {hi:+.3f}" for lo, hi in zip(table["vs_issue8_low"],
+                                                                           table["vs_issue8_high"])]
+    return shown
+
+
+def _timed(label: str, run) -> tuple[str, float]:
+    start = time.perf_counter()
+    run()
+    return label, time.perf_counter() - start
+
+
+def timing_table(n_jobs: int, seed: int = 0) -> pd.DataFrame:
+    """Seconds of 02_baseline's model fitting (effort default) and of the full-effort leaderboard model."""
+    train = twin_frames(seed=seed)[0]
+    X, y = build_features(train), survival_targets(train)
+    baselines = make_baselines(seed=seed)
+    models = {name: baselines[name] for name in ("FIB-4 (last visit)", "FibroScan (last)", "Cox (ridge)")}
+    models["clinical model"] = make_clinical_model(seed=seed)
+    models["leaderboard model"] = make_leaderboard_model(seed=seed)
+    refit = {name: models[name] for name in ("leaderboard model", "clinical model", "Cox (ridge)")}
+    full = {"leaderboard model, full": make_leaderboard_model(seed=seed, effort="full")}
+    rows = [
+        _timed("02: cross-validation of five models (5-fold, 200 resamples)",
+               lambda: compare_models(models, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs)),
+        _timed("02: the written-out Cox (as the package's)",
+               lambda: compare_models({"Cox": TwoOutcomeModel(baselines["Cox (ridge)"].hepatic)}, X, y, n_splits=5,
+                                      seed=seed, n_boot=200, n_jobs=n_jobs)),
+        _timed("02: family ablation", lambda: family_ablation(X, y, n_splits=5, seed=seed, n_jobs=n_jobs)),
+        _timed("02: refit of three models on all of train", lambda: fit_models(refit, X, y, n_jobs=n_jobs)),
+    ]
+    total = sum(seconds for _, seconds in rows)
+    rows.append(("02 model fitting, effort default (total)", total))
+    rows += [
+        _timed("full effort: leaderboard model, 5-fold cross-validation",
+               lambda: compare_models(full, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs)),
+        _timed("full effort: leaderboard model, fit on all of train",
+               lambda: fit_models(full, X, y, n_jobs=n_jobs)),
+    ]
+    return pd.DataFrame(rows, columns=["step", "seconds"]).set_index("step")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--parts", nargs="+", default=["visits", "ablation", "timing"],
+                        choices=["visits", "ablation", "timing"])
+    parser.add_argument("--n-boot", type=int, default=200)
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--pieces", nargs="+", default=list(LIVER_PIECES), choices=list(LIVER_PIECES))
+    args = parser.parse_args()
+    if "visits" in args.parts:
+        print("visits: the official train file and the default twin (SDs: median over patients of the "
+              "within-patient SD)")
+        print(visits_table(args.seeds).round(3).to_string(), flush=True)
+    if "ablation" in args.parts:
+        stacked = ablation_tables(args.seeds, args.n_boot, args.n_jobs, tuple(args.pieces))
+        mean = stacked.groupby(level="step", sort=False)[["score", "c_hepatic", "vs_issue8"]].mean()
+        wins = stacked["vs_issue8"].gt(0).groupby(level="step", sort=False).sum()
+        mean["seeds above issue #8"] = [f"{int(w)} of {len(args.seeds)}" for w in wins]
+        print(f"\nmean over seeds {args.seeds}")
+        print(mean.round(4).to_string(), flush=True)
+    if "timing" in args.parts:
+        load = os.getloadavg()[0]
+        table = timing_table(args.n_jobs)
+        print(f"\ntiming (default size, n_jobs={args.n_jobs}; load average {load:.1f} at the start, "
+              f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores)")
+        print(table.round(1).to_string())
+        total = table.loc["02 model fitting, effort default (total)", "seconds"]
+        print(f"02 model fitting within {BUDGET_SECONDS} s: {'yes' if total <= BUDGET_SECONDS else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
