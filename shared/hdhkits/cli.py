@@ -44,6 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .arguments import CommandError, command_error, seed_number
 from .datasource import cache_root, resolve_data, write_twin
 from .files import text_file_problem
 from .findings import errors, format_findings, warnings_of
@@ -56,16 +57,7 @@ from .workshop import add_parser as _add_workshop
 __all__ = ["main", "build_parser", "CommandError", "format_data_error", "format_os_error", "format_interrupt"]
 
 
-class CommandError(Exception):
-    """A user-facing error: printed as one message, exit code 2.
-
-    The message has the CLI's one shape, ``<file or argument>: <what is wrong>; <the fix>``.
-    """
-
-
-def _fail(where: object, what: str, fix: str) -> CommandError:
-    """A :class:`CommandError` in the CLI's shape (``where: what; fix``)."""
-    return CommandError(f"{where}: {what}; {fix}")
+_fail = command_error  # the CLI's one error shape, ``where: what; fix``
 
 
 def _shaped(where: object, message: str, fix: str) -> str:
@@ -143,15 +135,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed(text: str) -> int:
-    """argparse type of ``--seed``: a whole number from 0 (numpy's generators take no negative seed)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; give a seed such as 0 or 42") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative; a seed is a whole number from 0")
-    return value
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -394,7 +377,7 @@ def _add_data(sub) -> None:
     p.add_argument("kit", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", required=True, help="folder for the participant files")
     p.add_argument("--truth-out", help="folder for the organiser-side truth (default: <out>_truth)")
-    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
     p.add_argument("--size", choices=SIZES, default="default")
     p.add_argument("--force", action="store_true", help="replace existing folders")
     p.set_defaults(func=cmd_data)
@@ -415,7 +398,7 @@ def _add_run(sub) -> None:
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}, or all")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     p.add_argument("--quick", action="store_true", help="small twin and light models (minutes, not tens)")
-    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
     p.add_argument("--data", help="folder with the official files (default: the synthetic twin)")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (default: found from here)")
     p.add_argument("--verbose", action="store_true", help="stream the notebooks' output")
@@ -429,7 +412,7 @@ def _add_validate(sub) -> None:
     p.add_argument("kit")
     p.add_argument("file", help="submission CSV")
     p.add_argument("--data", help="folder with the test file (default: $<KIT>_DATA_DIR, else the twin)")
-    p.add_argument("--seed", type=_seed, default=0, help="twin seed, when checking against the twin")
+    p.add_argument("--seed", type=seed_number, default=0, help="twin seed, when checking against the twin")
     p.add_argument("--size", choices=SIZES, default="default", help="twin size, when checking against the twin")
     p.set_defaults(func=cmd_validate)
 
@@ -447,7 +430,7 @@ def _add_bundle(sub) -> None:
     p = sub.add_parser("bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one")
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", help="the bundle zip to write")
-    p.add_argument("--seed", type=_seed, default=0, help="twin seed")
+    p.add_argument("--seed", type=seed_number, default=0, help="twin seed")
     p.add_argument("--size", choices=SIZES, default="default", help="twin size")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (notebooks and README; default: found from here)")
     p.add_argument("--force", action="store_true", help="replace an existing zip")

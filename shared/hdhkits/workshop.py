@@ -15,8 +15,8 @@ drive, Colab) and sets ``quick = True``; outputs are cleared. The schedule comes
 kit's ``hdhkits.<kit>.teaching.TEACHING`` (:class:`hdhkits.exercises.Teaching`): its
 exercises with their minutes and the notebooks' measured quick-mode run times.
 
-The command line wires :func:`add_parser` and :func:`run`; this module imports
-:mod:`hdhkits.cli` only inside functions, so ``cli`` can import it at load time.
+The command line wires :func:`add_parser` and :func:`run`; this module never imports
+:mod:`hdhkits.cli` (errors and the seed type come from :mod:`hdhkits.arguments`).
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from .arguments import command_error, seed_number
 from .datasource import write_twin
 from .exercises import BEGIN, END, Teaching, answer_leaks, has_solution, student_source
 from .files import atomic_dir
@@ -160,10 +161,7 @@ class WorkshopInfo:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _error(where: object, what: str, fix: str) -> Exception:
-    from .cli import CommandError  # cli imports this module at load time
-
-    return CommandError(f"{where}: {what}; {fix}")
+_error = command_error
 
 
 # ---------------------------------------------------------------- teaching and notebooks
@@ -743,14 +741,12 @@ def _write_pack(root: Path, versions: Mapping[str, Mapping[str, Mapping[str, Any
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``workshop`` to the ``hdhkits`` subcommands (``subparsers``: argparse's ``add_subparsers()``)."""
-    from .cli import _seed  # the CLI's one definition of a valid seed
-
     p = subparsers.add_parser("workshop", help="a workshop pack: student and solution notebooks, quick twins, "
                                                "FACILITATOR.md with the schedule")
     p.add_argument("kit", help=f"one of {', '.join(available_kits())}, or all")
     p.add_argument("--out", required=True, help="the pack's folder (created)")
     p.add_argument("--minutes", type=int, choices=MINUTES, default=120, help="length of the session (default 120)")
-    p.add_argument("--seed", type=_seed, default=0, help="twin seed")
+    p.add_argument("--seed", type=seed_number, default=0, help="twin seed")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (default: found from here)")
     p.add_argument("--force", action="store_true", help="replace an existing non-empty folder")
     p.set_defaults(func=run)
@@ -763,7 +759,7 @@ def run(args: argparse.Namespace) -> int:
     Returns
     -------
     int
-        0 (errors raise :class:`hdhkits.cli.CommandError`, which the CLI prints).
+        0 (errors raise :class:`hdhkits.arguments.CommandError`, which the CLI prints).
     """
     import sys
 

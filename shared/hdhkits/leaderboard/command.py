@@ -6,9 +6,8 @@
                         [--boot 1000] [--seed 0] [--public-share 0.5] [--jobs N] [--force]
     hdhkits leaderboard KIT --demo N --out DIR [--size quick|default|full] [--seed 0] ...
 
-The command line wires :func:`add_parser` and :func:`run`; this module imports
-:mod:`hdhkits.cli` only inside functions, so ``cli`` can import it at load time.
-Argument problems raise :class:`hdhkits.cli.CommandError` in the CLI's one shape
+The command line wires :func:`add_parser` and :func:`run`; this module never imports
+:mod:`hdhkits.cli`. Argument problems raise :class:`hdhkits.arguments.CommandError` in the CLI's one shape
 (``<file or argument>: <what is wrong>; <the fix>``).
 """
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import Any
 
 from typing import TYPE_CHECKING
 
+from ..arguments import command_error, seed_number
 from ..problem import SIZES, KitNotAvailable, available_kits, get_problem
 from .inputs import find_submissions
 
@@ -32,16 +32,11 @@ __all__ = ["MIN_BOOT", "add_parser", "run", "check_arguments", "summary_lines"]
 MIN_BOOT = 100
 
 
-def _error(where: object, what: str, fix: str) -> Exception:
-    from ..cli import CommandError  # cli imports this module at load time
-
-    return CommandError(f"{where}: {what}; {fix}")
+_error = command_error
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``leaderboard`` to the ``hdhkits`` subcommands (``subparsers``: argparse's ``add_subparsers()``)."""
-    from ..cli import _seed  # the CLI's one definition of a valid seed
-
     p = subparsers.add_parser("leaderboard", help="rank a folder of submissions with intervals, rank "
                                                   "distributions, pairwise tests and the public/private shake-up")
     p.add_argument("kit", help=f"one of {', '.join(available_kits())}")
@@ -50,7 +45,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--data", help="folder with the official test file (default: the truth's ids are expected)")
     p.add_argument("--out", required=True, help="folder for leaderboard.csv, .json and .html (created)")
     p.add_argument("--boot", type=int, default=1000, help="bootstrap resamples of the test units (default 1000)")
-    p.add_argument("--seed", type=_seed, default=0, help="seed of the resamples and of the public/private split")
+    p.add_argument("--seed", type=seed_number, default=0, help="seed of the resamples and of the public/private split")
     p.add_argument("--public-share", type=float, default=0.5, help="share of test units on the public part (0.5)")
     p.add_argument("--jobs", type=int, default=1, help="processes reading and scoring files (default 1)")
     p.add_argument("--demo", type=int, metavar="N", help="build a twin and N plausible submissions, and rank them")
@@ -175,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     if args.demo is not None:
         from .demo import run_demo
 
-        print(f"Building a {problem.title} twin ({args.size}, seed {args.seed}) and {args.demo} demo submissions ...",
+        print(f"Building the {problem.title} twin ({args.size}, seed {args.seed}) and {args.demo} demo submissions ...",
               flush=True)
         demo = run_demo(problem, args.demo, out, seed=args.seed, size=args.size, n_boot=args.boot,
                         public_share=args.public_share, jobs=args.jobs, progress=_progress)
