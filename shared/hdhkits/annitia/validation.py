@@ -426,8 +426,9 @@ def measured_liver_ablation(per_seed: bool = False) -> pd.DataFrame:
 
     ``benchmarks/bench_annitia_liver.py`` ran :func:`liver_ablation` on the default twin
     (twin version :data:`MEASURED_TWIN_VERSION`) of seeds 0–7, each a 5-fold
-    cross-validation with the same splits for every row; the changes are paired against the leaderboard model of issue #8. They hold
-    for the twin only: on the official files run :func:`liver_ablation` itself.
+    cross-validation with the same splits for every row; the changes are paired against
+    the leaderboard model of issue #8. They hold for the twin only: on the official files
+    run :func:`liver_ablation` itself.
 
     Parameters
     ----------
