@@ -6,11 +6,11 @@ from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import score_risks
-from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES
+from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES, make_leaderboard_model
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import (
-    ISSUE8_MODEL, compare_models, cv_summary, family_ablation, fit_models, liver_ablation, measured_liver_ablation,
-    paired_difference, repeated_cv_risks,
+    ISSUE8_MODEL, MEASURED_TWIN_VERSION, OFFICIAL_CV, compare_models, cv_summary, family_ablation, fit_models,
+    liver_ablation, measured_liver_ablation, paired_difference, repeated_cv_risks, versus_issue8,
 )
 
 
@@ -141,3 +141,36 @@ def test_measured_liver_ablation_backs_the_efforts():
     assert long.index.names == ["step", "seed"] and len(long.index.get_level_values("seed").unique()) >= 3
     assert ((long["low"] <= long["change"]) & (long["change"] <= long["high"])).all()
     assert table.loc["+ fibrosis index", "change"] == pytest.approx(long.loc["+ fibrosis index", "change"].mean())
+
+
+def test_versus_issue8_shares_the_death_blend(data):
+    X, y = data
+    models = {"leaderboard model": make_leaderboard_model(quick=True)}
+    table, oof = compare_models(models, X, y, n_splits=2, n_boot=20)
+    gains, risks = versus_issue8(X, y, oof["leaderboard model"], n_splits=2, n_boot=20, quick=True)
+    assert list(gains.index) == ["score", "c_hepatic", "c_death"]
+    assert list(gains.columns) == ["leaderboard model", ISSUE8_MODEL, "gain", "low", "high"]
+    assert risks.shape == oof["leaderboard model"].shape and np.isfinite(risks).all()
+    # same death risks: C(death) cannot move; the liver blends differ (the fibrosis index)
+    np.testing.assert_array_equal(risks[..., 1], oof["leaderboard model"][..., 1])
+    assert gains.loc["c_death", "gain"] == gains.loc["c_death", "low"] == gains.loc["c_death", "high"] == 0
+    assert not np.array_equal(risks[..., 0], oof["leaderboard model"][..., 0])
+    for part in ("score", "c_hepatic"):
+        row = gains.loc[part]
+        assert row["leaderboard model"] == pytest.approx(table.loc["leaderboard model", part])
+        assert row["gain"] == pytest.approx(row["leaderboard model"] - row[ISSUE8_MODEL])
+        assert row["low"] <= row["gain"] <= row["high"]
+    assert gains.loc["score", "gain"] == pytest.approx(0.7 * gains.loc["c_hepatic", "gain"])
+    with pytest.raises(ValueError, match="same n_splits, n_repeats and seed"):
+        versus_issue8(X, y, oof["leaderboard model"], n_repeats=2)
+
+
+def test_official_figures_and_measured_version():
+    from hdhkits.annitia.metric import WEIGHTS
+    from hdhkits.annitia.problem import PROBLEM
+
+    assert set(OFFICIAL_CV) == {"Cox (ridge)", "clinical model", ISSUE8_MODEL}
+    for score, c_hepatic, c_death in OFFICIAL_CV.values():
+        # the combination of the two parts, up to the rounding of the three figures
+        assert score == pytest.approx(WEIGHTS["c_hepatic"] * c_hepatic + WEIGHTS["c_death"] * c_death, abs=0.002)
+    assert MEASURED_TWIN_VERSION.isdigit() and int(MEASURED_TWIN_VERSION) <= int(PROBLEM.twin_version)

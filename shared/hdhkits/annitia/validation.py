@@ -28,10 +28,19 @@ from .models import EFFORT_PIECES, EFFORTS, FAMILIES, LIVER_PIECES, Component, m
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
 __all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation",
-           "submission_summary", "liver_ablation", "measured_liver_ablation", "ISSUE8_MODEL"]
+           "submission_summary", "liver_ablation", "measured_liver_ablation", "versus_issue8", "ISSUE8_MODEL",
+           "OFFICIAL_CV", "MEASURED_TWIN_VERSION"]
 
 #: Row label of the reference in :func:`liver_ablation`: the leaderboard model before issue #20.
 ISSUE8_MODEL = "leaderboard model (issue #8)"
+#: What ``02_baseline`` printed on the official train file (one 5-fold cross-validation,
+#: reported in issue #20, the leaderboard model being the issue #8 one): model ->
+#: (official score, C(hepatic), C(death)). A record of the official files, not of the twin.
+OFFICIAL_CV: dict[str, tuple[float, float, float]] = {
+    "Cox (ridge)": (0.833, 0.799, 0.911),
+    "clinical model": (0.821, 0.835, 0.790),
+    ISSUE8_MODEL: (0.864, 0.822, 0.962),
+}
 
 
 def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
@@ -177,6 +186,52 @@ def paired_difference(y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarr
                            seed=seed, strata=_strata(y))
 
 
+def versus_issue8(X: pd.DataFrame, y: SurvivalTargets, leaderboard_risks: np.ndarray, n_splits: int = 5,
+                  n_repeats: int = 1, seed: int = 0, n_boot: int = 200, n_jobs: int = 1, quick: bool = False,
+                  progress: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
+    """The leaderboard model's paired gain over the leaderboard model of issue #8.
+
+    Cross-validates the issue #8 liver blend (``make_leaderboard_model(pieces=())``) on the
+    splits :func:`compare_models` drew with the same ``n_splits``, ``n_repeats`` and
+    ``seed``. The death blend does not depend on the effort or the liver pieces, so the
+    issue #8 model's death risks *are* the leaderboard model's: only the liver blend is
+    fitted (half the cost), and the C(death) gain is 0 by construction.
+
+    Parameters
+    ----------
+    leaderboard_risks : array (n_repeats, n, 2)
+        The leaderboard model's out-of-fold risks from :func:`compare_models`.
+
+    Returns
+    -------
+    gains : DataFrame
+        Index ``score``, ``c_hepatic``, ``c_death``; columns ``leaderboard model``,
+        :data:`ISSUE8_MODEL`, ``gain`` (the first minus the second), ``low``, ``high``
+        (paired bootstrap 95 % interval of the gain, ``n_boot`` resamples).
+    risks : array (n_repeats, n, 2)
+        The issue #8 model's out-of-fold risks (for :func:`cv_summary`).
+    """
+    leaderboard_risks = np.asarray(leaderboard_risks, float)
+    if leaderboard_risks.shape != (n_repeats, len(X), 2):
+        raise ValueError(f"leaderboard_risks has shape {leaderboard_risks.shape}, expected {(n_repeats, len(X), 2)}: "
+                         "pass compare_models' out-of-fold risks with the same n_splits, n_repeats and seed")
+    from .baselines import ClinicalScore
+
+    # The placeholder death score is cheap; its risks are replaced by the leaderboard's.
+    liver_only = TwoOutcomeModel(make_leaderboard_model(quick=quick, seed=seed, pieces=()).hepatic,
+                                 ClinicalScore("age_first"))
+    risks = _run_folds({ISSUE8_MODEL: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs,
+                       progress=progress)[ISSUE8_MODEL]
+    risks[..., 1] = leaderboard_risks[..., 1]
+    mine, reference = _mean_parts(y, _patients_first(leaderboard_risks)), _mean_parts(y, _patients_first(risks))
+    rows = []
+    for part in ("score", "c_hepatic", "c_death"):
+        diff = paired_difference(y, leaderboard_risks, risks, n_boot=n_boot, seed=seed, part=part)
+        rows.append({"part": part, "leaderboard model": mine[part], ISSUE8_MODEL: reference[part],
+                     "gain": diff.estimate, "low": diff.low, "high": diff.high})
+    return pd.DataFrame(rows).set_index("part"), risks
+
+
 def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0,
                     n_boot: int = 0, families: tuple[str, ...] = FAMILIES, n_jobs: int = 1) -> pd.DataFrame:
     """What each feature family adds: a ridge Cox model on families added one at a time.
@@ -314,8 +369,12 @@ def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_rep
     return pd.DataFrame(rows).set_index("step")
 
 
+#: The twin version :func:`measured_liver_ablation` was measured on (``02_baseline`` says so
+#: when the current twin is another: re-run ``benchmarks/bench_annitia_liver.py`` then).
+MEASURED_TWIN_VERSION = "3"
+
 # What benchmarks/bench_annitia_liver.py measured for issue #20 on the default twin (twin
-# version 3), seeds 0-7, each 5-fold with the same splits for every row and 200 paired
+# version MEASURED_TWIN_VERSION), seeds 0-7, each 5-fold with the same splits for every row and 200 paired
 # resamples: step -> {seed: (C(hepatic), its change against the issue #8 model, 95 % low,
 # high)}. "all seven pieces" is every piece together (candidates behind their margin).
 _MEASURED_LIVER_ABLATION: dict[str, dict[int, tuple[float, float, float, float]]] = {
@@ -366,9 +425,10 @@ def measured_liver_ablation(per_seed: bool = False) -> pd.DataFrame:
     """The liver ablation of issue #20 as measured on the twin (a record: nothing is fitted).
 
     ``benchmarks/bench_annitia_liver.py`` ran :func:`liver_ablation` on the default twin
-    (twin version 3) of seeds 0–7, each a 5-fold cross-validation with the same splits for
-    every row; the changes are paired against the leaderboard model of issue #8. They hold
-    for the twin only: on the official files run :func:`liver_ablation` itself.
+    (twin version :data:`MEASURED_TWIN_VERSION`) of seeds 0–7, each a 5-fold
+    cross-validation with the same splits for every row; the changes are paired against
+    the leaderboard model of issue #8. They hold for the twin only: on the official files
+    run :func:`liver_ablation` itself.
 
     Parameters
     ----------
