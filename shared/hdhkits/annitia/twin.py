@@ -61,8 +61,9 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
    first and last visit ages, and the true latent risks: the cumulative hazard of each
    outcome over the first 10 years of the patient's latent path
    (``true_risk_hepatic``, ``true_risk_death``; the liver one includes the frailty).
-   Their score is the *oracle*: the generating model's own ranking. It is a ceiling on
-   C(hepatic); on C(death) models beat it through follow-up length, which it ignores.
+   Their score is the *oracle*: the generating model's own ranking, a reference, not a
+   bound: on C(death) models beat it through follow-up length, which it ignores, and on
+   a test file with few events any model can beat it on C(hepatic) by chance.
 
 Difficulty
 ----------
