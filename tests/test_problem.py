@@ -3,6 +3,27 @@ import pytest
 from hdhkits.problem import KITS, KitNotAvailable, Problem, Score, available_kits, get_problem
 
 
+class Bare(Problem):
+    """A kit with the four required verbs and none of the optional capabilities."""
+
+    name, title = "bare", "BARE"
+
+    def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
+        """Nothing."""
+
+    def check_data(self, data_dir, deep=False):
+        """Nothing."""
+        return []
+
+    def validate_submission(self, submission, data_dir):
+        """Nothing."""
+        return []
+
+    def score_submission(self, submission, truth):
+        """Nothing."""
+        return Score(0.0)
+
+
 def test_unknown_kit_lists_the_kits():
     with pytest.raises(KitNotAvailable, match="the kits are: cytologia, annitia, cardihack"):
         get_problem("nope")
@@ -32,24 +53,6 @@ def test_score_shapes():
 
 
 def test_a_kit_without_a_sample_submission_says_so():
-    class Bare(Problem):
-        name, title = "bare", "BARE"
-
-        def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
-            """Nothing."""
-
-        def check_data(self, data_dir, deep=False):
-            """Nothing."""
-            return []
-
-        def validate_submission(self, submission, data_dir):
-            """Nothing."""
-            return []
-
-        def score_submission(self, submission, truth):
-            """Nothing."""
-            return Score(0.0)
-
     with pytest.raises(NotImplementedError, match="BARE kit defines no sample submission"):
         Bare().sample_submission(".")
     for kit in KITS:  # every shipped kit offers one (bundles need it)
@@ -60,24 +63,6 @@ def test_unit_metric_comes_from_the_kits_metric_module_or_says_how_to_add_it():
     import pandas as pd
 
     from hdhkits.problem import UnitMetric
-
-    class Bare(Problem):
-        name, title = "bare", "BARE"
-
-        def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
-            """Nothing."""
-
-        def check_data(self, data_dir, deep=False):
-            """Nothing."""
-            return []
-
-        def validate_submission(self, submission, data_dir):
-            """Nothing."""
-            return []
-
-        def score_submission(self, submission, truth):
-            """Nothing."""
-            return Score(0.0)
 
     with pytest.raises(NotImplementedError, match="BARE kit's metric module defines no unit_metric"):
         Bare().unit_metric(pd.DataFrame())
@@ -90,24 +75,6 @@ def test_demo_submissions_come_from_the_kits_demo_module_or_say_how_to_add_them(
     import sys
 
     import pandas as pd
-
-    class Bare(Problem):
-        name, title = "bare", "BARE"
-
-        def make_twin(self, data_dir, truth_dir, seed=0, size="default"):
-            """Nothing."""
-
-        def check_data(self, data_dir, deep=False):
-            """Nothing."""
-            return []
-
-        def validate_submission(self, submission, data_dir):
-            """Nothing."""
-            return []
-
-        def score_submission(self, submission, truth):
-            """Nothing."""
-            return Score(0.0)
 
     # Bare lives in this test module: its kit's demo module would be tests.demo, which does not exist
     with pytest.raises(NotImplementedError, match="BARE kit has no demo submissions; add demo_submissions"):
