@@ -98,10 +98,18 @@ def _kit(kits, kit, *sources):
 
 
 def test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs(kits, tmp_path):
-    _kit(kits, "slow", "import time; time.sleep(2)")
+    # The slow kit's last notebook waits until the toy kit's last one has run, then 3 s more:
+    # the order of finishing depends on the two kits running at once, not on how fast a
+    # kernel starts on a busy machine (a fixed sleep made this test flaky). Run one after
+    # the other, the slow kit would wait out its 60 s and finish first: the test fails.
+    flag = tmp_path / "toy_done"
+    wait = (f"import pathlib, time\nflag = pathlib.Path({str(flag)!r}); deadline = time.time() + 60\n"
+            "while not flag.exists() and time.time() < deadline:\n    time.sleep(0.05)\ntime.sleep(3)")
+    _kit(kits, "slow", "pass")
+    nbformat.write(_notebook(wait), kits / "slow" / "03_submission.ipynb")
     write(kits, "01_exploration.ipynb", _notebook("pass"))
     write(kits, "02_baseline.ipynb", _notebook("pass"))
-    write(kits, "03_submission.ipynb", _notebook("pass"))
+    write(kits, "03_submission.ipynb", _notebook(f"import pathlib; pathlib.Path({str(flag)!r}).touch()"))
     finished = []
     runs = run_kits([Slow(), Toy()], tmp_path / "out", jobs=2, kits_dir=kits,
                     on_kit_done=lambda kit, kit_runs: finished.append(kit.name))
