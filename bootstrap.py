@@ -14,6 +14,7 @@ skipped when nothing changed since the last setup. Extra arguments go to the com
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
 ``python3 bootstrap.py lab --no-browser --port 8890`` (options of ``jupyter lab``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,9 +51,10 @@ def _call(cmd: list[str]) -> None:
 
 def setup() -> None:
     """Create .venv/ and install the pinned requirements and the package, if needed."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"bootstrap: Python 3.11 or newer is needed (this is {sys.version.split()[0]}); "
-                 "run it with python3.11")
+    if sys.version_info < (3, 11):  # noqa: UP036 (bootstrap runs under any python3 to say which is needed)
+        sys.exit(
+            f"bootstrap: Python 3.11 or newer is needed (this is {sys.version.split()[0]}); run it with python3.11"
+        )
     if not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
@@ -89,8 +91,9 @@ def lab(extra: list[str]) -> int:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     # Only stderr (the server's log) is read; stdout and stdin stay the terminal's, so
     # the server's own Ctrl-C prompt ("Shutdown this Jupyter server (y/[n])?") works.
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=env, stderr=subprocess.PIPE,
-                            text=True, errors="replace", bufsize=1)
+    proc = subprocess.Popen(
+        [str(c) for c in cmd], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, errors="replace", bufsize=1
+    )
     # `kill` or `timeout` on this script must stop the server too, not orphan it.
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     announced = False
@@ -101,8 +104,11 @@ def lab(extra: list[str]) -> int:
                 match = None if announced else _URL.search(line)
                 if match:
                     announced = True
-                    print(f"\nJupyterLab is serving {KITS_DIR.relative_to(ROOT)}/ at {match.group(0)}\n"
-                          "(open it in a browser; Ctrl-C here stops the server)\n", flush=True)
+                    print(
+                        f"\nJupyterLab is serving {KITS_DIR.relative_to(ROOT)}/ at {match.group(0)}\n"
+                        "(open it in a browser; Ctrl-C here stops the server)\n",
+                        flush=True,
+                    )
             break
         except KeyboardInterrupt:
             continue  # the server got the same Ctrl-C: it asks to confirm, or stops

@@ -4,6 +4,7 @@ Notebooks run by nbval read these environment variables in their parameters cell
 quick mode, and a throw-away cache and output folder, so a test run never writes into
 the working tree or the user's cache.
 """
+
 import os
 import tempfile
 from pathlib import Path

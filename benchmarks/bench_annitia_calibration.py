@@ -13,6 +13,7 @@ combined 0.81–0.87, C liver 0.78–0.85, C death 0.87–0.93; other seeds shou
 take their sampling noise (about 47 liver events: C liver moves by a few points between
 seeds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,14 @@ def calibration_row(seed: int, size: str = "default", n_boot: int = 200) -> dict
     model = {"Cox (ridge)": make_baselines(quick=size == "quick", seed=0)["Cox (ridge)"]}
     table, _ = compare_baselines(model, X, y, n_splits=3 if size == "quick" else 5, seed=0, n_boot=n_boot)
     row = table.loc["Cox (ridge)"].to_dict()
-    return {"seed": seed, **row, "liver_events": int(y.hepatic_event.sum()), "deaths": int(y.death_event.sum()),
-            "oracle": oracle_score(truth).value, "seconds": time.perf_counter() - start}
+    return {
+        "seed": seed,
+        **row,
+        "liver_events": int(y.hepatic_event.sum()),
+        "deaths": int(y.death_event.sum()),
+        "oracle": oracle_score(truth).value,
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def main() -> None:
@@ -50,15 +57,20 @@ def main() -> None:
     parser.add_argument("--size", default="default", choices=["quick", "default", "full"])
     parser.add_argument("--n-boot", type=int, default=200)
     args = parser.parse_args()
-    print(f"{'seed':>4} {'Cox CV':>7} {'95% interval':>14} {'C liver':>8} {'C death':>8} "
-          f"{'liver ev':>8} {'deaths':>6} {'oracle':>7} {'seconds':>8}")
+    print(
+        f"{'seed':>4} {'Cox CV':>7} {'95% interval':>14} {'C liver':>8} {'C death':>8} "
+        f"{'liver ev':>8} {'deaths':>6} {'oracle':>7} {'seconds':>8}"
+    )
     for seed in args.seeds:
         r = calibration_row(seed, args.size, args.n_boot)
         outside = [k for k, (lo, hi) in RANGES.items() if not lo <= r[k] <= hi]
         mark = f"  outside: {', '.join(outside)}" if outside else ""
-        print(f"{seed:>4} {r['score']:7.3f} {r['low']:7.3f}–{r['high']:.3f} {r['c_hepatic']:8.3f} "
-              f"{r['c_death']:8.3f} {r['liver_events']:8d} {r['deaths']:6d} {r['oracle']:7.3f} "
-              f"{r['seconds']:8.1f}{mark}", flush=True)
+        print(
+            f"{seed:>4} {r['score']:7.3f} {r['low']:7.3f}–{r['high']:.3f} {r['c_hepatic']:8.3f} "
+            f"{r['c_death']:8.3f} {r['liver_events']:8d} {r['deaths']:6d} {r['oracle']:7.3f} "
+            f"{r['seconds']:8.1f}{mark}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -20,18 +20,24 @@ Three parts, each printing a table:
   model alone with ``effort="full"``. The machine's load average is printed beside
   (other jobs share the cores). Target: ``02_baseline`` within 90 s on 2 cores.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import time
 
-import numpy as np
 import pandas as pd
-
 from hdhkits.annitia import (
-    TwoOutcomeModel, build_features, compare_models, family_ablation, fit_models, make_baselines,
-    make_clinical_model, make_leaderboard_model, survival_targets,
+    TwoOutcomeModel,
+    build_features,
+    compare_models,
+    family_ablation,
+    fit_models,
+    make_baselines,
+    make_clinical_model,
+    make_leaderboard_model,
+    survival_targets,
 )
 from hdhkits.annitia.models import LIVER_PIECES
 from hdhkits.annitia.twin import OFFICIAL_VISIT_FIGURES, twin_frames, visit_figures
@@ -57,10 +63,13 @@ def ablation_tables(seeds: list[int], n_boot: int, n_jobs: int, pieces: tuple[st
     for seed in seeds:
         train = twin_frames(seed=seed)[0]
         start = time.perf_counter()
-        table = liver_ablation(build_features(train), survival_targets(train), n_boot=n_boot, n_jobs=n_jobs,
-                               pieces=pieces)
-        print(f"\ntwin seed {seed} ({time.perf_counter() - start:.0f} s): C(hepatic), and its paired change "
-              "against the issue #8 model (95 % interval)")
+        table = liver_ablation(
+            build_features(train), survival_targets(train), n_boot=n_boot, n_jobs=n_jobs, pieces=pieces
+        )
+        print(
+            f"\ntwin seed {seed} ({time.perf_counter() - start:.0f} s): C(hepatic), and its paired change "
+            "against the issue #8 model (95 % interval)"
+        )
         print(_shown(table).to_string(), flush=True)
         tables[seed] = table
     return pd.concat(tables, names=["seed", "step"])
@@ -68,8 +77,9 @@ def ablation_tables(seeds: list[int], n_boot: int, n_jobs: int, pieces: tuple[st
 
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
     shown = table[["score", "c_hepatic", "vs_issue8"]].round(3)
-    shown["95% interval"] = [f"{lo:+.3f} to {hi:+.3f}" for lo, hi in zip(table["vs_issue8_low"],
-                                                                           table["vs_issue8_high"])]
+    shown["95% interval"] = [
+        f"{lo:+.3f} to {hi:+.3f}" for lo, hi in zip(table["vs_issue8_low"], table["vs_issue8_high"])
+    ]
     return shown
 
 
@@ -90,21 +100,33 @@ def timing_table(n_jobs: int, seed: int = 0) -> pd.DataFrame:
     refit = {name: models[name] for name in ("leaderboard model", "clinical model", "Cox (ridge)")}
     full = {"leaderboard model, full": make_leaderboard_model(seed=seed, effort="full")}
     rows = [
-        _timed("02: cross-validation of five models (5-fold, 200 resamples)",
-               lambda: compare_models(models, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs)),
-        _timed("02: the written-out Cox (as the package's)",
-               lambda: compare_models({"Cox": TwoOutcomeModel(baselines["Cox (ridge)"].hepatic)}, X, y, n_splits=5,
-                                      seed=seed, n_boot=200, n_jobs=n_jobs)),
+        _timed(
+            "02: cross-validation of five models (5-fold, 200 resamples)",
+            lambda: compare_models(models, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs),
+        ),
+        _timed(
+            "02: the written-out Cox (as the package's)",
+            lambda: compare_models(
+                {"Cox": TwoOutcomeModel(baselines["Cox (ridge)"].hepatic)},
+                X,
+                y,
+                n_splits=5,
+                seed=seed,
+                n_boot=200,
+                n_jobs=n_jobs,
+            ),
+        ),
         _timed("02: family ablation", lambda: family_ablation(X, y, n_splits=5, seed=seed, n_jobs=n_jobs)),
         _timed("02: refit of three models on all of train", lambda: fit_models(refit, X, y, n_jobs=n_jobs)),
     ]
     total = sum(seconds for _, seconds in rows)
     rows.append(("02 model fitting, effort default (total)", total))
     rows += [
-        _timed("full effort: leaderboard model, 5-fold cross-validation",
-               lambda: compare_models(full, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs)),
-        _timed("full effort: leaderboard model, fit on all of train",
-               lambda: fit_models(full, X, y, n_jobs=n_jobs)),
+        _timed(
+            "full effort: leaderboard model, 5-fold cross-validation",
+            lambda: compare_models(full, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs),
+        ),
+        _timed("full effort: leaderboard model, fit on all of train", lambda: fit_models(full, X, y, n_jobs=n_jobs)),
     ]
     return pd.DataFrame(rows, columns=["step", "seconds"]).set_index("step")
 
@@ -112,15 +134,17 @@ def timing_table(n_jobs: int, seed: int = 0) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--parts", nargs="+", default=["visits", "ablation", "timing"],
-                        choices=["visits", "ablation", "timing"])
+    parser.add_argument(
+        "--parts", nargs="+", default=["visits", "ablation", "timing"], choices=["visits", "ablation", "timing"]
+    )
     parser.add_argument("--n-boot", type=int, default=200)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--pieces", nargs="+", default=list(LIVER_PIECES), choices=list(LIVER_PIECES))
     args = parser.parse_args()
     if "visits" in args.parts:
-        print("visits: the official train file and the default twin (SDs: median over patients of the "
-              "within-patient SD)")
+        print(
+            "visits: the official train file and the default twin (SDs: median over patients of the within-patient SD)"
+        )
         print(visits_table(args.seeds).round(3).to_string(), flush=True)
     if "ablation" in args.parts:
         stacked = ablation_tables(args.seeds, args.n_boot, args.n_jobs, tuple(args.pieces))
@@ -132,8 +156,10 @@ def main() -> None:
     if "timing" in args.parts:
         load = os.getloadavg()[0]
         table = timing_table(args.n_jobs)
-        print(f"\ntiming (default size, n_jobs={args.n_jobs}; load average {load:.1f} at the start, "
-              f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores)")
+        print(
+            f"\ntiming (default size, n_jobs={args.n_jobs}; load average {load:.1f} at the start, "
+            f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores)"
+        )
         print(table.round(1).to_string())
         total = table.loc["02 model fitting, effort default (total)", "seconds"]
         print(f"02 model fitting within {BUDGET_SECONDS} s: {'yes' if total <= BUDGET_SECONDS else 'NO'}")

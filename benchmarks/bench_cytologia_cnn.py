@@ -13,6 +13,7 @@ batch preparation alone (gather, optical density, augmentation: what the DataLoa
 workers do) is timed too: on a GPU it bounds the training speed when the GPU is faster
 than the CPU cores that feed it. The device is :func:`pick_device` (``--device``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,10 +21,17 @@ import time
 
 import numpy as np
 import torch
-
 from hdhkits.cytologia.classes import CLASSES
-from hdhkits.cytologia.cnn import (CellNet, CropBatches, TrainConfig, _batches, draw_augment_params, pick_device,
-                                   predict_proba, train_cnn)
+from hdhkits.cytologia.cnn import (
+    CellNet,
+    CropBatches,
+    TrainConfig,
+    _batches,
+    draw_augment_params,
+    pick_device,
+    predict_proba,
+    train_cnn,
+)
 
 
 def random_crops(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -41,8 +49,9 @@ def train_speed(crops, extra, labels, epochs: int, workers: int, device: torch.d
     The fastest, not the mean: on a shared machine other jobs only ever slow an epoch down.
     """
     cfg = TrainConfig(epochs=epochs, patience=epochs + 1, num_workers=workers)
-    _, history = train_cnn(crops, extra, labels, np.arange(len(crops)), np.array([], int), cfg, device=device,
-                           progress=False)
+    _, history = train_cnn(
+        crops, extra, labels, np.arange(len(crops)), np.array([], int), cfg, device=device, progress=False
+    )
     return len(crops) / float(history["seconds"].iloc[1:].min() if len(history) > 1 else history["seconds"].iloc[0])
 
 
@@ -83,11 +92,15 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     device = pick_device(args.device)
     crops, extra, labels = random_crops(args.images)
-    print(f"device {device.type}, torch {torch.__version__}, {args.threads} torch thread(s), "
-          f"{args.images} crops of 72 x 72, default TrainConfig")
+    print(
+        f"device {device.type}, torch {torch.__version__}, {args.threads} torch thread(s), "
+        f"{args.images} crops of 72 x 72, default TrainConfig"
+    )
     print(f"{'what':<38} {'images/s':>9}")
     for workers in args.workers:
-        print(f"{f'training, num_workers={workers}':<38} {train_speed(crops, extra, labels, args.epochs, workers, device):>9.0f}")
+        print(
+            f"{f'training, num_workers={workers}':<38} {train_speed(crops, extra, labels, args.epochs, workers, device):>9.0f}"
+        )
     print(f"{'inference (predict_proba)':<38} {inference_speed(crops, extra, device):>9.0f}")
     print(f"{'batch preparation only (one process)':<38} {preparation_speed(crops, extra, labels):>9.0f}")
 

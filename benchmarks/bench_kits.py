@@ -10,6 +10,7 @@ Targets (2 CPU cores, default size): every notebook under 2 GB of peak memory; A
 02_baseline under 90 s; Cardi-HACK's 02_baseline under 60 s (issue 16). A notebook over its target
 is marked ``OVER`` in the last column (this script reports, it does not fail).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,9 @@ def format_table(runs: list[NotebookRun], quick: bool = False) -> str:
     lines = [header, "-" * len(header)]
     for r in runs:
         peak = f"{r.peak_mb:8.0f}" if r.peak_mb is not None else f"{'-':>8}"
-        lines.append(f"{r.kit:<10} {r.notebook:<22} {r.status:<7} {r.seconds:8.1f} {peak}  {_score(r):<62} "
-                     f"{_flags(r, quick)}")
+        lines.append(
+            f"{r.kit:<10} {r.notebook:<22} {r.status:<7} {r.seconds:8.1f} {peak}  {_score(r):<62} {_flags(r, quick)}"
+        )
     lines.append("")
     for kit, seconds in kit_seconds.items():
         limit = None if quick else TIME_TARGETS.get((kit, None))
@@ -81,8 +83,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(args.out) if args.out else Path(tmp)
-        runs = run_kits(args.kits, out, jobs=1, quick=args.quick, seed=args.seed,
-                        on_kit_done=lambda kit, r: print(f"{kit}: done", flush=True))
+        runs = run_kits(
+            args.kits,
+            out,
+            jobs=1,
+            quick=args.quick,
+            seed=args.seed,
+            on_kit_done=lambda kit, r: print(f"{kit}: done", flush=True),
+        )
         print()
         print(format_table(runs, quick=args.quick))
 

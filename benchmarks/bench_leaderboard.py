@@ -21,6 +21,7 @@ truth's ids (no images). Every case runs in its own process, so its peak residen
 validating, official scores, per-unit terms, resamples and statistics. Wall-clock seconds
 on a shared machine: run it when the cores are idle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,12 @@ import numpy as np
 import pandas as pd
 
 #: (case, kit, submissions, target seconds)
-CASES = (("annitia-50", "annitia", 50, 60.0), ("annitia-200", "annitia", 200, 60.0),
-         ("cardihack-200", "cardihack", 200, 60.0), ("cytologia-30", "cytologia", 30, 300.0))
+CASES = (
+    ("annitia-50", "annitia", 50, 60.0),
+    ("annitia-200", "annitia", 200, 60.0),
+    ("cardihack-200", "cardihack", 200, 60.0),
+    ("cytologia-30", "cytologia", 30, 300.0),
+)
 
 
 def _annitia_field(folder: Path, n: int, rng: np.random.Generator) -> tuple[Path, Path]:
@@ -49,10 +54,13 @@ def _annitia_field(folder: Path, n: int, rng: np.random.Generator) -> tuple[Path
     truth = get_problem("annitia").read_truth(source.truth_path)
     for i in range(n):
         noise = 0.3 + 2.5 * i / n
-        pd.DataFrame({"trustii_id": truth["trustii_id"],
-                      "risk_hepatic_event": truth["true_risk_hepatic"] + rng.normal(0, noise, len(truth)),
-                      "risk_death": truth["true_risk_death"] + rng.normal(0, noise, len(truth))}
-                     ).to_csv(folder / f"team{i:03d}.csv", index=False)
+        pd.DataFrame(
+            {
+                "trustii_id": truth["trustii_id"],
+                "risk_hepatic_event": truth["true_risk_hepatic"] + rng.normal(0, noise, len(truth)),
+                "risk_death": truth["true_risk_death"] + rng.normal(0, noise, len(truth)),
+            }
+        ).to_csv(folder / f"team{i:03d}.csv", index=False)
     return source.truth_path, source.data_dir
 
 
@@ -65,10 +73,12 @@ def _cardihack_field(folder: Path, n: int, rng: np.random.Generator) -> tuple[Pa
     for i in range(n):
         flip = rng.random(len(truth)) < 0.1 + 0.6 * i / n
         mace = np.where(flip, rng.integers(0, 3, len(truth)), truth["OUTCOME MACE"])
-        severity = np.clip(0.35 + (truth["OUTCOME SEVERITY"] - 0.35) * 0.6 + rng.normal(0, 0.1 + 0.3 * i / n,
-                                                                                            len(truth)), 0.01, 0.99)
-        pd.DataFrame({"trustii_id": truth["trustii_id"], "OUTCOME MACE": mace, "OUTCOME SEVERITY": severity}
-                     ).to_csv(folder / f"team{i:03d}.csv", index=False)
+        severity = np.clip(
+            0.35 + (truth["OUTCOME SEVERITY"] - 0.35) * 0.6 + rng.normal(0, 0.1 + 0.3 * i / n, len(truth)), 0.01, 0.99
+        )
+        pd.DataFrame({"trustii_id": truth["trustii_id"], "OUTCOME MACE": mace, "OUTCOME SEVERITY": severity}).to_csv(
+            folder / f"team{i:03d}.csv", index=False
+        )
     return source.truth_path, source.data_dir
 
 
@@ -107,11 +117,22 @@ def run_case(case: str, boot: int, jobs: int) -> dict:
         seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"case": name, "kit": kit, "submissions": n, "valid": len(lb.order), "units": lb.settings["n_units"],
-            "resamples": boot, "jobs": jobs, "seconds": round(seconds, 1), "peak MB": round(peak_mb),
-            "worker MB": round(worker_mb) if jobs > 1 else "",
-            "target s": target, "ok": "ok" if seconds <= target * boot / 1000 else "SLOW",
-            "top": f"{lb.table.iloc[0]['score']:.3f}", "tied with first": len(lb.tied_with_first())}
+    return {
+        "case": name,
+        "kit": kit,
+        "submissions": n,
+        "valid": len(lb.order),
+        "units": lb.settings["n_units"],
+        "resamples": boot,
+        "jobs": jobs,
+        "seconds": round(seconds, 1),
+        "peak MB": round(peak_mb),
+        "worker MB": round(worker_mb) if jobs > 1 else "",
+        "target s": target,
+        "ok": "ok" if seconds <= target * boot / 1000 else "SLOW",
+        "top": f"{lb.table.iloc[0]['score']:.3f}",
+        "tied with first": len(lb.tied_with_first()),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,10 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cases = [c[0] for c in CASES if not (args.quick and c[1] == "cytologia")]
     rows = []
-    for jobs in ([1] if args.quick else args.jobs):
+    for jobs in [1] if args.quick else args.jobs:
         for case in cases:
-            done = subprocess.run([sys.executable, __file__, "--case", case, "--boot", str(args.boot), "--jobs",
-                                   str(jobs)], capture_output=True, text=True, env=dict(os.environ))
+            done = subprocess.run(
+                [sys.executable, __file__, "--case", case, "--boot", str(args.boot), "--jobs", str(jobs)],
+                capture_output=True,
+                text=True,
+                env=dict(os.environ),
+            )
             if done.returncode:
                 print(done.stderr, file=sys.stderr)
                 return 1
@@ -138,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows)
     print(f"hdhkits leaderboard: {args.boot} resamples, wall-clock seconds and peak memory of the whole build")
     print(table.to_string(index=False))
-    grows = table[table["case"].str.startswith("annitia")].groupby("jobs")["peak MB"].agg(lambda s: s.iloc[-1] -
-                                                                                           s.iloc[0])
+    grows = (
+        table[table["case"].str.startswith("annitia")].groupby("jobs")["peak MB"].agg(lambda s: s.iloc[-1] - s.iloc[0])
+    )
     print(f"peak memory, ANNITIA 200 vs 50 submissions: {', '.join(f'+{v} MB (jobs {k})' for k, v in grows.items())}")
     return 0 if (table["ok"] == "ok").all() else 1
 

@@ -12,6 +12,7 @@ found in the cache) before the clock starts. ``field s`` is the kit's
 whole ``run_demo``: the field, writing the files, validating, scoring, resampling and the
 page. Wall-clock seconds on a shared machine: the load average is printed beside them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,9 +49,16 @@ def _case(kit: str, n: int, size: str, n_boot: int) -> dict:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         run = run_demo(problem, n, f"{tmp}/demo", size=size, n_boot=n_boot)
-    return {"kit": kit, "n": n, "size": size, "field": timing["field"], "demo": time.perf_counter() - start,
-            "valid": int(run.leaderboard.table["valid"].sum()), "load": load,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "kit": kit,
+        "n": n,
+        "size": size,
+        "field": timing["field"],
+        "demo": time.perf_counter() - start,
+        "valid": int(run.leaderboard.table["valid"].sum()),
+        "load": load,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,18 +75,36 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from hdhkits.problem import KITS
 
-    print(f"{'kit':<11} {'twin':<8} {'N':>3} {'valid':>5} {'field s':>8} {'demo s':>7} {'peak MB':>8} "
-          f"{'load':>5} {'target':>7}")
+    print(
+        f"{'kit':<11} {'twin':<8} {'N':>3} {'valid':>5} {'field s':>8} {'demo s':>7} {'peak MB':>8} "
+        f"{'load':>5} {'target':>7}"
+    )
     for kit in args.kits or KITS:
-        done = subprocess.run([sys.executable, __file__, "--case", kit, "--n", str(args.n), "--size", args.size,
-                               "--boot", str(args.boot)], capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--case",
+                kit,
+                "--n",
+                str(args.n),
+                "--size",
+                args.size,
+                "--boot",
+                str(args.boot),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             print(f"{kit:<11} failed: {done.stderr.strip().splitlines()[-1:]}")
             continue
         r = json.loads(done.stdout.strip().splitlines()[-1])
         verdict = "ok" if r["demo"] <= TARGET_SECONDS else "slow"
-        print(f"{kit:<11} {r['size']:<8} {r['n']:>3} {r['valid']:>5} {r['field']:>8.1f} {r['demo']:>7.1f} "
-              f"{r['peak_mb']:>8.0f} {r['load']:>5.1f} {verdict:>7}")
+        print(
+            f"{kit:<11} {r['size']:<8} {r['n']:>3} {r['valid']:>5} {r['field']:>8.1f} {r['demo']:>7.1f} "
+            f"{r['peak_mb']:>8.0f} {r['load']:>5.1f} {verdict:>7}"
+        )
     return 0
 
 

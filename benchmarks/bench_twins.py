@@ -4,6 +4,7 @@
 
 Targets (2 CPU cores): every default-size twin in under a minute.
 """
+
 from __future__ import annotations
 
 import argparse

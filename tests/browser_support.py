@@ -6,6 +6,7 @@ settings, workspaces and runtime folders in a temporary folder, so nothing of th
 developer's Jupyter setup leaks in and nothing is written outside that folder. Chromium
 starts with the flags this machine's closed network needs (no background connections).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,20 +21,32 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 __all__ = [
-    "BROWSER_FLAGS", "LabServer", "find_browser", "free_port", "start_lab", "start_chromium", "NotebookPage",
+    "BROWSER_FLAGS",
+    "LabServer",
+    "NotebookPage",
+    "find_browser",
+    "free_port",
+    "start_chromium",
+    "start_lab",
 ]
 
 #: Chromium flags: headless, and no connection of its own (updates, sync, QUIC probes),
 #: which a closed network refuses and which would only slow the test down.
 BROWSER_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 )
 
 # Lab settings for the test: every cell attached to the page (a virtualised notebook
@@ -41,7 +54,8 @@ BROWSER_FLAGS = (
 _LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False,
+        "fetchNews": "false",
+        "checkForUpdates": False,
     },
 }
 
@@ -133,16 +147,12 @@ def _stop(process: subprocess.Popen) -> None:
     """Stop the server and whatever it started (kernels), politely first."""
     if process.poll() is None:
         process.terminate()  # the server stops its kernels on SIGTERM
-        try:
+        with suppress(subprocess.TimeoutExpired):
             process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
     # The server runs in a process group of its own: end what is left of it (a kernel
     # that did not stop), by that group's id only.
-    try:
+    with suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait(timeout=30)
 
 
@@ -170,21 +180,38 @@ def start_lab(root: Path, scratch: Path, env: dict[str, str], timeout: float = 1
     settings = scratch / "lab-settings"
     _write_settings(settings)
     full_env = {
-        **os.environ, **env,
+        **os.environ,
+        **env,
         "JUPYTERLAB_SETTINGS_DIR": str(settings),
         "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "lab-workspaces"),
         "JUPYTER_RUNTIME_DIR": str(scratch / "jupyter-runtime"),
         "JUPYTER_PREFER_ENV_PATH": "1",  # the venv's "python3" kernelspec, as bootstrap.py lab
     }
     port, token, log = free_port(), secrets.token_hex(16), scratch / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--port-retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           "--LabApp.extension_manager=readonly"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.extension_manager=readonly",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
     with open(log, "w") as log_file:
-        process = subprocess.Popen(cmd, cwd=root, env=full_env, stdin=subprocess.DEVNULL, stdout=log_file,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            cmd,
+            cwd=root,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     server = LabServer(process, port, token, root, log)
     try:
         _wait_until_up(server, timeout)
@@ -243,8 +270,13 @@ class NotebookPage:
         """Open ``path`` (relative to the server's root) in a fresh workspace; wait for its cells."""
         # ?reset: a clean workspace, so a previous kit's notebook does not come back.
         self.driver.get(self.server.url(f"lab/tree/{path}?reset"))
-        self.wait(lambda: self.script("return document.querySelectorAll(arguments[0] + ' .jp-Cell').length",
-                                       self.NOTEBOOK) > 0, timeout, f"the cells of {path} on the page")
+        self.wait(
+            lambda: (
+                self.script("return document.querySelectorAll(arguments[0] + ' .jp-Cell').length", self.NOTEBOOK) > 0
+            ),
+            timeout,
+            f"the cells of {path} on the page",
+        )
 
     def script(self, code: str, *args):
         """Run JavaScript in the page; return its result."""
@@ -268,17 +300,24 @@ class NotebookPage:
         self.wait(lambda: bool(self.driver.find_elements(By.XPATH, bar)), timeout, f"the menu {top!r}")
         self.driver.find_element(By.XPATH, bar).click()
         for label in items:
-            item = (f"//ul[contains(@class,'lm-Menu-content')]//li[contains(@class,'lm-Menu-item')]"
-                    f"[.//div[contains(@class,'lm-Menu-itemLabel') and normalize-space()='{label}']]")
-            self.wait(lambda: any(e.is_displayed() for e in self.driver.find_elements(By.XPATH, item)),
-                       timeout, f"the menu item {label!r}")
+            item = (
+                f"//ul[contains(@class,'lm-Menu-content')]//li[contains(@class,'lm-Menu-item')]"
+                f"[.//div[contains(@class,'lm-Menu-itemLabel') and normalize-space()='{label}']]"
+            )
+            self.wait(
+                lambda: any(e.is_displayed() for e in self.driver.find_elements(By.XPATH, item)),
+                timeout,
+                f"the menu item {label!r}",
+            )
             next(e for e in self.driver.find_elements(By.XPATH, item) if e.is_displayed()).click()
 
     def prompts(self) -> list[str]:
         """Each code cell's input prompt text (``[3]:``, ``[*]:``, ``[ ]:``), in order."""
         return self.script(
             "return Array.from(document.querySelectorAll(arguments[0] + ' .jp-CodeCell'))"
-            ".map(c => (c.querySelector('.jp-InputArea-prompt') || {}).textContent || '')", self.NOTEBOOK)
+            ".map(c => (c.querySelector('.jp-InputArea-prompt') || {}).textContent || '')",
+            self.NOTEBOOK,
+        )
 
     def execution_counts(self) -> list[int | None]:
         """Each code cell's execution count as the page shows it (None: not run or still running)."""
@@ -293,4 +332,6 @@ class NotebookPage:
         return self.script(
             "return Array.from(document.querySelectorAll(arguments[0] + ' .jp-CodeCell')).map(c =>"
             " Array.from(c.querySelectorAll('.jp-OutputArea-output')).map(o =>"
-            " ({mime: o.getAttribute('data-mime-type') || '', text: o.innerText || ''})))", self.NOTEBOOK)
+            " ({mime: o.getAttribute('data-mime-type') || '', text: o.innerText || ''})))",
+            self.NOTEBOOK,
+        )

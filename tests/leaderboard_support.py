@@ -4,13 +4,13 @@ The plain bootstrap is written without the leaderboard's code: it builds each re
 truth and submission table row by row (a unit drawn twice appears twice, under new ids or
 image names) and calls the kit's official ``score_submission`` on them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from hdhkits.problem import get_problem
 
 #: The column that names a test unit in the truth and the submission, per kit.
@@ -26,8 +26,10 @@ def perfect_submission(kit: str, truth: pd.DataFrame) -> pd.DataFrame:
 
         t = survival_targets(truth)
         risks = {}
-        for col, event, time in (("risk_hepatic_event", t.hepatic_event, t.hepatic_time),
-                                 ("risk_death", t.death_event, t.death_time)):
+        for col, event, time in (
+            ("risk_hepatic_event", t.hepatic_event, t.hepatic_time),
+            ("risk_death", t.death_event, t.death_time),
+        ):
             order = np.lexsort((~event, time))  # earliest first; an event before a censoring at the same time
             risk = np.empty(len(order))
             risk[order] = np.arange(len(order), 0, -1)
@@ -54,8 +56,9 @@ def _noisy(kit: str, perfect: pd.DataFrame, level: float, rng: np.random.Generat
     if kit == "cardihack":
         flip = rng.random(n) < level
         out.loc[flip, "OUTCOME MACE"] = rng.integers(0, 3, int(flip.sum()))
-        out["OUTCOME SEVERITY"] = np.clip(0.5 + (out["OUTCOME SEVERITY"] - 0.5) * (1 - level)
-                                          + rng.normal(0, 0.2, n), 0.01, 0.99)
+        out["OUTCOME SEVERITY"] = np.clip(
+            0.5 + (out["OUTCOME SEVERITY"] - 0.5) * (1 - level) + rng.normal(0, 0.2, n), 0.01, 0.99
+        )
     elif kit == "annitia":
         for col in ("risk_hepatic_event", "risk_death"):
             out[col] = out[col] + rng.normal(0, level * n, n)
@@ -92,8 +95,9 @@ def resampled(table: pd.DataFrame, column: str, units: np.ndarray, idx: np.ndarr
     return out
 
 
-def plain_bootstrap(kit: str, truth: pd.DataFrame, subs: dict[str, pd.DataFrame],
-                    indices: list[np.ndarray]) -> np.ndarray:
+def plain_bootstrap(
+    kit: str, truth: pd.DataFrame, subs: dict[str, pd.DataFrame], indices: list[np.ndarray]
+) -> np.ndarray:
     """``(S, B)`` official scores of every submission on every resampled table (NaN where it cannot score)."""
     problem = get_problem(kit)
     column = UNIT_COLUMN[kit]
@@ -128,16 +132,45 @@ def synthetic_leaderboard(n: int = 6, boot: int = 200, seed: int = 0, invalid: i
     results = []
     for i, name in enumerate(names):
         centre = 0.8 - 0.02 * i
-        rows = np.concatenate([[centre, centre + rng.normal(0, 0.02), centre + rng.normal(0, 0.02)],
-                               rng.normal(centre, 0.03, boot)])
+        rows = np.concatenate(
+            [[centre, centre + rng.normal(0, 0.02), centre + rng.normal(0, 0.02)], rng.normal(centre, 0.03, boot)]
+        )
         results.append(FileResult(name, f"{name}.csv", True, score=centre, parts={"part_a": centre / 2}, rows=rows))
-    results += [FileResult(f"broken{i}", f"broken{i}.csv", False, error="is empty; write the file again")
-                for i in range(invalid)]
+    results += [
+        FileResult(f"broken{i}", f"broken{i}.csv", False, error="is empty; write the file again")
+        for i in range(invalid)
+    ]
     table, matrices, numbers = summarise(results)
-    settings = {"kit": "demo", "title": "DEMO", "metric": "a made-up metric", "units": "patients", "n_units": 150,
-                "n_public": 75, "n_private": 75, "n_boot": boot, "truth_file": "truth.csv", "truth_sha256": "0" * 64,
-                "alpha": 0.05, "ties": "min rank", "test": "paired bootstrap z-test", "max_file_bytes": 2 ** 26,
-                "hdhkits": "0", "seed": seed, "public_share": 0.5, "level": 0.95, "validated_against": "the truth's ids",
-                "seconds": 1.0, "ignored": [], **numbers}
-    return Leaderboard(table, matrices["order"], matrices["beats"], matrices["p_value"], matrices["p_holm"],
-                       matrices["rank_share"], settings)
+    settings = {
+        "kit": "demo",
+        "title": "DEMO",
+        "metric": "a made-up metric",
+        "units": "patients",
+        "n_units": 150,
+        "n_public": 75,
+        "n_private": 75,
+        "n_boot": boot,
+        "truth_file": "truth.csv",
+        "truth_sha256": "0" * 64,
+        "alpha": 0.05,
+        "ties": "min rank",
+        "test": "paired bootstrap z-test",
+        "max_file_bytes": 2**26,
+        "hdhkits": "0",
+        "seed": seed,
+        "public_share": 0.5,
+        "level": 0.95,
+        "validated_against": "the truth's ids",
+        "seconds": 1.0,
+        "ignored": [],
+        **numbers,
+    }
+    return Leaderboard(
+        table,
+        matrices["order"],
+        matrices["beats"],
+        matrices["p_value"],
+        matrices["p_holm"],
+        matrices["rank_share"],
+        settings,
+    )

@@ -4,6 +4,7 @@ sentences ``hdhkits check`` prints and no traceback from inside pandas or PIL.
 (On a folder holding only plausibility warnings the three notebooks run to the end and
 show them: ``tests/test_quirks.py``.)
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,6 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest
-
 from hdhkits.findings import errors
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
 from hdhkits.quirks import copy_data
@@ -33,8 +33,14 @@ def test_exploration_stops_in_the_first_data_cell_with_the_check_sentences(kit, 
     source = ROOT / "kits" / kit / NOTEBOOKS[0]
     out = tmp_path / "executed.ipynb"
     with pytest.raises(pm.PapermillExecutionError) as info:
-        pm.execute_notebook(str(source), str(out), parameters={"data_dir": str(folder), "quick": True},
-                            cwd=str(source.parent), progress_bar=False, kernel_name="python3")
+        pm.execute_notebook(
+            str(source),
+            str(out),
+            parameters={"data_dir": str(folder), "quick": True},
+            cwd=str(source.parent),
+            progress_bar=False,
+            kernel_name="python3",
+        )
     exc = info.value
     assert exc.ename == "DataError"
     for sentence in sentences:
@@ -43,7 +49,10 @@ def test_exploration_stops_in_the_first_data_cell_with_the_check_sentences(kit, 
     shown = "\n".join(exc.traceback)
     assert "site-packages" not in shown and "pandas" not in shown and "PIL" not in shown, shown
     nb = nbformat.read(out, as_version=4)
-    failed = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                  and any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+    failed = next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", []))
+    )
     first_data = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "resolve_data(" in c.source)
     assert failed == first_data, f"stopped in cell {failed}, not the first data cell {first_data}"

@@ -12,6 +12,7 @@ The other two tests need no browser: the notebooks' kernel name resolves to this
 environment's interpreter, and ``python3 bootstrap.py lab`` serves ``kits/`` and prints
 its URL.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from hdhkits.problem import KITS
 
 from .browser_support import NotebookPage, find_browser, free_port, start_chromium, start_lab
@@ -71,8 +71,11 @@ def lab_server(browser_paths, lab_scratch):
 
     The cache is the test session's (conftest.py), so twins other tests made are reused.
     """
-    env = {"HDHKITS_QUICK": "1", "HDHKITS_CACHE": os.environ.get("HDHKITS_CACHE", str(lab_scratch / "cache")),
-           "HDHKITS_OUTPUT_DIR": str(lab_scratch / "outputs")}
+    env = {
+        "HDHKITS_QUICK": "1",
+        "HDHKITS_CACHE": os.environ.get("HDHKITS_CACHE", str(lab_scratch / "cache")),
+        "HDHKITS_OUTPUT_DIR": str(lab_scratch / "outputs"),
+    }
     with start_lab(lab_scratch / "kits", lab_scratch, env) as server:
         yield server
 
@@ -142,14 +145,21 @@ def test_submission_notebook_in_jupyterlab(kit, lab_server, browser, lab_scratch
         page.open(f"{kit}/{NOTEBOOK}")
         page.wait(lambda: len(page.prompts()) == len(cells), 120, f"the {len(cells)} code cells of {kit}")
         # The kernel the notebook asks for ("python3") must start by itself, no dialog.
-        page.wait(lambda: [(k["name"], k["execution_state"]) for k in lab_server.api("kernels") or []]
-                  == [("python3", "idle")], 120, f"{kit}'s python3 kernel to start")
+        page.wait(
+            lambda: (
+                [(k["name"], k["execution_state"]) for k in lab_server.api("kernels") or []] == [("python3", "idle")]
+            ),
+            120,
+            f"{kit}'s python3 kernel to start",
+        )
         seconds = _run_all(page, lab_server, len(cells))
         outputs, counts = page.outputs(), page.execution_counts()
         last = browser.execute_script(
             "const cells = document.querySelectorAll(arguments[0] + ' .jp-CodeCell');"
             "const out = cells[cells.length - 1].querySelector('.jp-OutputArea');"
-            "out.scrollIntoView({block: 'center'}); return out;", page.NOTEBOOK)
+            "out.scrollIntoView({block: 'center'}); return out;",
+            page.NOTEBOOK,
+        )
         time.sleep(1)  # let the scroll settle before the screenshot
     finally:
         browser.save_screenshot(str(shot))
@@ -165,13 +175,15 @@ def test_submission_notebook_in_jupyterlab(kit, lab_server, browser, lab_scratch
 
     # The last cell's result is on screen, and a checked result reads as in the test run.
     assert last.is_displayed() and (last.text.strip() or last.find_elements("css selector", "img")), (
-        f"the last code cell of {kit}/{NOTEBOOK} shows no output")
+        f"the last code cell of {kit}/{NOTEBOOK} shows no output"
+    )
     checked = _last_checked_text(cells)
     if checked is not None:
         index, expected = checked
         shown = " ".join(o["text"] for o in outputs[index])
         assert _squash(expected) in _squash(shown), (
-            f"{kit}/{NOTEBOOK}, code cell {index + 1}: the page shows\n{shown}\nthe committed output is\n{expected}")
+            f"{kit}/{NOTEBOOK}, code cell {index + 1}: the page shows\n{shown}\nthe committed output is\n{expected}"
+        )
 
 
 def test_notebooks_kernel_is_this_environment(monkeypatch):
@@ -187,13 +199,17 @@ def test_notebooks_kernel_is_this_environment(monkeypatch):
     manager, client = start_new_kernel(kernel_name="python3", startup_timeout=120)
     printed: list[str] = []
     try:
-        client.execute_interactive("import sys; print(sys.executable)", timeout=60, output_hook=lambda msg: (
-            printed.append(msg["content"]["text"]) if msg["msg_type"] == "stream" else None))
+        client.execute_interactive(
+            "import sys; print(sys.executable)",
+            timeout=60,
+            output_hook=lambda msg: printed.append(msg["content"]["text"]) if msg["msg_type"] == "stream" else None,
+        )
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
     assert Path("".join(printed).strip()) == Path(sys.executable), (
-        f"kernel python3 runs {''.join(printed).strip()}, not {sys.executable}")
+        f"kernel python3 runs {''.join(printed).strip()}, not {sys.executable}"
+    )
 
 
 def _get_json(url: str, wait: float = 30) -> dict:
@@ -215,14 +231,32 @@ def test_bootstrap_lab_serves_the_kits(tmp_path):
     if not (ROOT / ".venv").is_dir():
         pytest.skip("no .venv/ (bootstrap.py lab runs JupyterLab from it): run python3 bootstrap.py setup")
     port = free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+    }
     # bootstrap.lab, not main: main first checks the environment is set up, and may install.
-    cmd = [sys.executable, "-c", "import sys, bootstrap; sys.exit(bootstrap.lab(sys.argv[1:]))",
-           "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--port-retries=0"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=open(tmp_path / "lab.log", "w"), text=True, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-c",
+        "import sys, bootstrap; sys.exit(bootstrap.lab(sys.argv[1:]))",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=open(tmp_path / "lab.log", "w"),
+        text=True,
+        start_new_session=True,
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:

@@ -1,4 +1,5 @@
 """Practice-competition bundles: build each kit's, check it as Codabench would run it, and the parts."""
+
 import datetime as dt
 import inspect
 import json
@@ -7,7 +8,6 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
-
 from hdhkits.bundle import BundleCheckError, BundleError, build_bundle, check_bundle
 from hdhkits.bundle.check import REQUIRED_KEYS, check_competition_yaml
 from hdhkits.bundle.pages import REPOSITORY, make_pages, split_sections
@@ -67,8 +67,9 @@ def test_competition_yaml_has_the_required_keys_and_every_path_is_in_the_zip(bun
     problem = get_problem(kit)
     assert not any(n.endswith(problem.truth_file) for n in names if n.startswith("input_data/"))
     assert f"reference_data/truth/{problem.truth_file}" in names
-    assert {f"starting_kit/{n}" for n in ("01_exploration.ipynb", "02_baseline.ipynb", "03_submission.ipynb",
-                                          "README.md")} <= set(names)
+    assert {
+        f"starting_kit/{n}" for n in ("01_exploration.ipynb", "02_baseline.ipynb", "03_submission.ipynb", "README.md")
+    } <= set(names)
     assert "scoring_program/metadata.yaml" in names
 
 
@@ -101,10 +102,13 @@ def _tampered(source: Path, target: Path, line: str) -> Path:
     return target
 
 
-@pytest.mark.parametrize("line, message", [
-    ("import hdhkits", "No module named 'hdhkits'"),
-    ("import PIL", "not in Codabench's default image"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("import hdhkits", "No module named 'hdhkits'"),
+        ("import PIL", "not in Codabench's default image"),
+    ],
+)
 def test_check_proves_self_containment(bundles, tmp_path, line, message):
     """A program that needs hdhkits or a package outside Codabench's default image fails the check."""
     bad = _tampered(bundles["cardihack"].path, tmp_path / "bad.zip", line)
@@ -114,9 +118,16 @@ def test_check_proves_self_containment(bundles, tmp_path, line, message):
 
 
 def test_check_lists_yaml_problems():
-    config = {"version": 1, "title": "t", "image": "logo.png", "pages": [{"title": "x"}], "tasks": [],
-              "solutions": [], "phases": [{"name": "p", "description": "", "start": "2026-01-01", "end": "01-01-2027",
-                                           "tasks": [3]}], "leaderboards": []}
+    config = {
+        "version": 1,
+        "title": "t",
+        "image": "logo.png",
+        "pages": [{"title": "x"}],
+        "tasks": [],
+        "solutions": [],
+        "phases": [{"name": "p", "description": "", "start": "2026-01-01", "end": "01-01-2027", "tasks": [3]}],
+        "leaderboards": [],
+    }
     problems = check_competition_yaml(config, {"pages"})
     text = "\n".join(problems)
     assert "key 'description' is missing" in text and "key 'terms' is missing" in text
@@ -156,29 +167,45 @@ def _toy_package(root: Path) -> None:
     (pkg / "kit").mkdir(parents=True)
     (pkg / "__init__.py").write_text('"""Toy."""\nfrom .kit import problem\n')
     (pkg / "kit" / "__init__.py").write_text('"""Kit."""\nfrom .heavy import draw\n')
-    (pkg / "kit" / "heavy.py").write_text("from PIL import Image\n\ndef draw():\n    return Image\n\n\n"
-                                          "LIMIT = Image.MAX_IMAGE_PIXELS\n\n\ndef limit():\n    return LIMIT\n")
-    (pkg / "kit" / "sizes.py").write_text('from PIL import Image\n\n\ndef size(path):\n    """Doc."""\n'
-                                          "    with Image.open(path) as im:\n        return im.size\n")
+    (pkg / "kit" / "heavy.py").write_text(
+        "from PIL import Image\n\ndef draw():\n    return Image\n\n\n"
+        "LIMIT = Image.MAX_IMAGE_PIXELS\n\n\ndef limit():\n    return LIMIT\n"
+    )
+    (pkg / "kit" / "sizes.py").write_text(
+        'from PIL import Image\n\n\ndef size(path):\n    """Doc."""\n'
+        "    with Image.open(path) as im:\n        return im.size\n"
+    )
     (pkg / "kit" / "metric.py").write_text(
         '"""Metric."""\nfrom __future__ import annotations\nimport math\n\nWEIGHT = 0.7  # why 0.7\n\n'
         "from .sizes import size\n\n"
         "def _half(x):\n    return x / 2\n\n\ndef unused():\n    return 1\n\n\n"
         "def score(a: Unused, b, path=None) -> float:\n    if path:\n        return size(path)\n"
-        "    return WEIGHT * _half(a) + math.fabs(b)\n")
+        "    return WEIGHT * _half(a) + math.fabs(b)\n"
+    )
     (pkg / "kit" / "problem.py").write_text(
         "from __future__ import annotations\nfrom .metric import score\nfrom .heavy import draw\n\n\n"
         "class Base:\n    title = 'Toy'\n\n    def make_twin(self):\n        return draw()\n\n"
-        "    def score_submission(self, a, b):\n        return score(a, b)\n\n\nPROBLEM = Base()\n")
+        "    def score_submission(self, a, b):\n        return score(a, b)\n\n\nPROBLEM = Base()\n"
+    )
 
 
 def test_vendor_prunes_to_what_scoring_reaches(tmp_path):
     _toy_package(tmp_path)
-    modules = vendor_package(tmp_path, "toy", {"toy.kit.problem": {"PROBLEM"}},
-                             {("toy.kit.problem", "Base"): {"score_submission"}}, "toy_scoring")
+    modules = vendor_package(
+        tmp_path,
+        "toy",
+        {"toy.kit.problem": {"PROBLEM"}},
+        {("toy.kit.problem", "Base"): {"score_submission"}},
+        "toy_scoring",
+    )
     files = {m.path.as_posix(): m.source for m in modules}
-    assert set(files) == {"toy_scoring/__init__.py", "toy_scoring/kit/__init__.py", "toy_scoring/kit/metric.py",
-                          "toy_scoring/kit/problem.py", "toy_scoring/kit/sizes.py"}
+    assert set(files) == {
+        "toy_scoring/__init__.py",
+        "toy_scoring/kit/__init__.py",
+        "toy_scoring/kit/metric.py",
+        "toy_scoring/kit/problem.py",
+        "toy_scoring/kit/sizes.py",
+    }
     # PIL, used inside a function only, is imported there: the copy loads without it
     sizes = files["toy_scoring/kit/sizes.py"]
     assert not sizes.startswith("from PIL")
@@ -208,12 +235,15 @@ def test_vendor_refuses_a_package_codabench_lacks_at_load_time(tmp_path):
 
 
 def test_pages_follow_the_readme():
-    readme = ("# Toy kit\n\nIntro with a [link](../../shared/x.py).\n\n## The files\n\nfiles text\n\n"
-              "## The metric\n\n```\n## not a heading\n```\n\n## Traps\n\ntrap text\n")
-    title, intro, sections = split_sections(readme)
+    readme = (
+        "# Toy kit\n\nIntro with a [link](../../shared/x.py).\n\n## The files\n\nfiles text\n\n"
+        "## The metric\n\n```\n## not a heading\n```\n\n## Traps\n\ntrap text\n"
+    )
+    title, _intro, sections = split_sections(readme)
     assert title == "Toy kit" and [h for h, _ in sections] == ["The files", "The metric", "Traps"]
-    pages = make_pages(get_problem("annitia"), readme, ["score", "c_hepatic", "a_loss"], 0, "quick", 0.61,
-                       frozenset({"a_loss"}))
+    pages = make_pages(
+        get_problem("annitia"), readme, ["score", "c_hepatic", "a_loss"], 0, "quick", 0.61, frozenset({"a_loss"})
+    )
     assert "| `a_loss` | a part of it (lower is better) |" in pages["evaluation.md"]
     assert "files text" in pages["data.md"] and "## not a heading" in pages["evaluation.md"]
     assert "trap text" in pages["overview.md"] and f"({REPOSITORY}/shared/x.py)" in pages["overview.md"]
@@ -248,14 +278,16 @@ def test_scoring_log_of_an_unreadable_or_missing_file(bundles, tmp_path):
         zf.extractall(tmp_path / "bundle")
     junk = tmp_path / "submission.csv"
     junk.write_bytes(b"\x00\xff\xfe junk")
-    code, log, _ = _run_program(tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", junk,
-                                tmp_path / "run1", 60)
+    code, log, _ = _run_program(
+        tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", junk, tmp_path / "run1", 60
+    )
     assert code == 1 and log.startswith("submission.csv: INVALID, 1 problem(s)\n  - cannot be read as CSV")
     assert "/app/" not in log and str(tmp_path) not in log and "Traceback" not in log
     other = tmp_path / "notes.txt"
     other.write_text("hello")
-    code, log, _ = _run_program(tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", other,
-                                tmp_path / "run2", 60)
+    code, log, _ = _run_program(
+        tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", other, tmp_path / "run2", 60
+    )
     assert code == 1 and "submission.csv: not found in your zip (it holds no CSV file)" in log
 
 

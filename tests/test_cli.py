@@ -1,12 +1,11 @@
 """The `hdhkits` command: every subcommand, and clear errors instead of tracebacks."""
-import json
+
 import os
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
-
 from hdhkits.cli import main
 from hdhkits.problem import KITS, get_problem
 
@@ -72,21 +71,30 @@ def test_check_passes_with_warnings_and_strict_fails(capsys, tmp_path, twin):
     assert out.index("error: train.csv: column 'BMI_v1' is missing; found 'bmi_v1'") < out.index("warning: ")
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["validate", "nokit", "x.csv"], "unknown kit 'nokit'"),
-    (["validate", "annitia", "does_not_exist.csv", "--size", "quick"], "file not found"),
-    (["score", "annitia", "does_not_exist.csv", "--truth", "nope.csv"], "file not found"),
-    (["check", "annitia", "no_such_folder"], "no_such_folder: folder not found (DIR); pass the folder holding"),
-    (["validate", "annitia", "a_file", "--data", "no_such_folder"], "no_such_folder: folder not found (--data)"),
-    (["validate", "annitia", ".", "--size", "quick"], ".: is a folder, not a file; pass the submission CSV"),
-    (["data", "annitia", "--out", "a_file"], "a_file: cannot be a folder: it is a file; give --out a folder"),
-    (["data", "annitia", "--out", "a_file/inside"], "a_file/inside: cannot be a folder: a_file is a file; give --out"),
-    (["run", "annitia", "--out", "a_file/inside"], "a_file/inside: cannot be a folder: a_file is a file; give --out"),
-    (["run", "annitia", "--data", "no_such_folder"], "no_such_folder: folder not found (--data); pass the folder"),
-    (["run", "annitia", "--jobs", "0"], "--jobs: 0 kits at a time is not possible; give 1 or more"),
-    (["run"], "KIT: missing; name a kit"),
-    (["check", "annitia", "a_file"], "a_file: is a file, not a folder (DIR); pass the folder holding train.csv"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["validate", "nokit", "x.csv"], "unknown kit 'nokit'"),
+        (["validate", "annitia", "does_not_exist.csv", "--size", "quick"], "file not found"),
+        (["score", "annitia", "does_not_exist.csv", "--truth", "nope.csv"], "file not found"),
+        (["check", "annitia", "no_such_folder"], "no_such_folder: folder not found (DIR); pass the folder holding"),
+        (["validate", "annitia", "a_file", "--data", "no_such_folder"], "no_such_folder: folder not found (--data)"),
+        (["validate", "annitia", ".", "--size", "quick"], ".: is a folder, not a file; pass the submission CSV"),
+        (["data", "annitia", "--out", "a_file"], "a_file: cannot be a folder: it is a file; give --out a folder"),
+        (
+            ["data", "annitia", "--out", "a_file/inside"],
+            "a_file/inside: cannot be a folder: a_file is a file; give --out",
+        ),
+        (
+            ["run", "annitia", "--out", "a_file/inside"],
+            "a_file/inside: cannot be a folder: a_file is a file; give --out",
+        ),
+        (["run", "annitia", "--data", "no_such_folder"], "no_such_folder: folder not found (--data); pass the folder"),
+        (["run", "annitia", "--jobs", "0"], "--jobs: 0 kits at a time is not possible; give 1 or more"),
+        (["run"], "KIT: missing; name a kit"),
+        (["check", "annitia", "a_file"], "a_file: is a file, not a folder (DIR); pass the folder holding train.csv"),
+    ],
+)
 def test_bad_input_gets_one_clear_message(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a_file").write_text("not a folder")
@@ -106,7 +114,7 @@ def test_unreadable_submission_is_reported(capsys, tmp_path):
 def test_score_refuses_mismatched_ids(capsys, tmp_path, twin):
     source = twin("cardihack", "quick")
     truth = pd.read_csv(source.truth_path)
-    sub = pd.DataFrame({"trustii_id": truth["trustii_id"].iloc[:-1] , "OUTCOME MACE": 0, "OUTCOME SEVERITY": 0.3})
+    sub = pd.DataFrame({"trustii_id": truth["trustii_id"].iloc[:-1], "OUTCOME MACE": 0, "OUTCOME SEVERITY": 0.3})
     sub.to_csv(tmp_path / "sub.csv", index=False)
     code, _, err = run(capsys, "score", "cardihack", tmp_path / "sub.csv", "--truth", source.truth_path)
     assert code == 2 and "1 missing" in err and "hdhkits validate" in err
@@ -133,13 +141,16 @@ def test_bundle_then_check(capsys, tmp_path):
     assert code == 2 and "--force" in err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["bundle"], "KIT: missing; name a kit and the zip to write"),
-    (["bundle", "annitia", "--out", "x.tar"], "a bundle is a zip"),
-    (["bundle", "nokit", "--out", "x.zip"], "unknown kit 'nokit'"),
-    (["bundle", "--check", "missing.zip"], "missing.zip: file not found"),
-    (["bundle", "annitia", "--check", "missing.zip"], "--check: takes only the bundle; run"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["bundle"], "KIT: missing; name a kit and the zip to write"),
+        (["bundle", "annitia", "--out", "x.tar"], "a bundle is a zip"),
+        (["bundle", "nokit", "--out", "x.zip"], "unknown kit 'nokit'"),
+        (["bundle", "--check", "missing.zip"], "missing.zip: file not found"),
+        (["bundle", "annitia", "--check", "missing.zip"], "--check: takes only the bundle; run"),
+    ],
+)
 def test_bundle_input_errors(capsys, tmp_path, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, *argv)
@@ -208,8 +219,13 @@ def test_ctrl_c_during_data_prints_one_line_and_leaves_nothing(tmp_path):
     import time
 
     out = tmp_path / "twin"
-    proc = subprocess.Popen([sys.executable, "-m", "hdhkits.cli", "data", "cytologia", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hdhkits.cli", "data", "cytologia", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(tmp_path.glob(".*twin*")):
         time.sleep(0.1)  # wait until the generation has started (its temporary folder exists)

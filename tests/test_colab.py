@@ -24,6 +24,7 @@ to import, and only for want of torch.
 The venv lives for one pytest session and is removed at its end; pip's own cache makes
 a second session faster. Skipped, with the reason, when no Python 3.13 is found.
 """
+
 from __future__ import annotations
 
 import glob
@@ -53,8 +54,16 @@ EXPECTED_CHANGES = {"scikit-learn"}
 # name of ``baselines``). Every other module must import without torch.
 TORCH_ONLY = {"hdhkits.cytologia.cnn", "hdhkits.cytologia.baselines", "hdhkits.cytologia.baseline"}
 # Variables that would make the venv's Python or Jupyter look outside the venv.
-_LEAKY_VARS = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV", "JUPYTER_PATH", "JUPYTER_DATA_DIR",
-               "JUPYTER_CONFIG_DIR", "IPYTHONDIR")
+_LEAKY_VARS = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSTARTUP",
+    "VIRTUAL_ENV",
+    "JUPYTER_PATH",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_CONFIG_DIR",
+    "IPYTHONDIR",
+)
 # Top-level folders that are not part of the package build; copying them would only slow the test.
 _NOT_BUILT_TOP = {".git", ".venv", "kits", "tests", "benchmarks", "outputs", "build", ".pytest_cache"}
 
@@ -106,8 +115,11 @@ def colab_venv():
     root = Path(tempfile.mkdtemp(prefix="hdhkits-colab-"))
     venv = root / "venv"
     env = {k: v for k, v in os.environ.items() if k not in _LEAKY_VARS}
-    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", PIP_DISABLE_PIP_VERSION_CHECK="1",
-               PYDEVD_DISABLE_FILE_VALIDATION="1")  # ipykernel's debugger warns about frozen modules on 3.13
+    env.update(
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+    )  # ipykernel's debugger warns about frozen modules on 3.13
     python = venv / "bin" / "python"
     timings = {}
     try:
@@ -130,8 +142,9 @@ def colab_venv():
         # venv's absolute python, so papermill cannot start another interpreter by PATH.
         _run([python, "-m", "ipykernel", "install", "--prefix", venv, "--name", KERNEL, "--display-name", KERNEL], env)
         timings["pip install hdhkits + kernel"] = time.perf_counter() - start
-        yield SimpleNamespace(root=root, python=python, bin=venv / "bin", env=env, colab=colab, installed=installed,
-                              timings=timings)
+        yield SimpleNamespace(
+            root=root, python=python, bin=venv / "bin", env=env, colab=colab, installed=installed, timings=timings
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -140,13 +153,16 @@ def test_colab_stack_then_loose_install(colab_venv):
     colab, installed = colab_venv.colab, colab_venv.installed
     assert colab["numpy"].startswith("2.1.") and colab["pandas"].startswith("2.2.")
     assert colab["scikit-learn"].startswith("1.6.")
-    assert "torch" not in installed, "torch came in through a dependency: the Colab check would no longer test without it"
+    assert "torch" not in installed, (
+        "torch came in through a dependency: the Colab check would no longer test without it"
+    )
     assert "hdhkits" in installed
     changed = {name for name, version in colab.items() if installed.get(name) != version}
     assert changed == EXPECTED_CHANGES, (
         f"installing hdhkits changes Colab's {sorted(changed)} (expected {sorted(EXPECTED_CHANGES)}): "
         "a moved numpy or pandas needs a runtime restart on Colab; update the docstring and EXPECTED_CHANGES "
-        "only if that is intended")
+        "only if that is intended"
+    )
     assert installed["scikit-learn"].startswith("1.9.")
     print("\nColab venv:", ", ".join(f"{n} {installed[n]}" for n in sorted(installed)))
     print("timings:", ", ".join(f"{k} {v:.0f} s" for k, v in colab_venv.timings.items()))
@@ -206,18 +222,40 @@ def _key_outputs(nb: nbformat.NotebookNode) -> dict[str, str]:
     for cell in nb.cells:
         if cell.cell_type == "code" and "# NBVAL_CHECK_OUTPUT" in cell.source:
             texts[cell.source] = "".join(
-                out.get("text", "") if out.output_type == "stream" and out.get("name") == "stdout"
-                else out.get("data", {}).get("text/plain", "") if out.output_type == "execute_result" else ""
-                for out in cell.outputs)
+                out.get("text", "")
+                if out.output_type == "stream" and out.get("name") == "stdout"
+                else out.get("data", {}).get("text/plain", "")
+                if out.output_type == "execute_result"
+                else ""
+                for out in cell.outputs
+            )
     return texts
 
 
 def test_notebook_runs_on_colab_python(colab_venv, tmp_path):
     executed = tmp_path / NOTEBOOK.name
-    env = {**colab_venv.env, "HDHKITS_QUICK": "1", "HDHKITS_CACHE": str(tmp_path / "cache"),
-           "HDHKITS_OUTPUT_DIR": str(tmp_path / "outputs")}
-    _run([colab_venv.python, "-m", "papermill", "--no-progress-bar", "-k", KERNEL, "--cwd", NOTEBOOK.parent,
-          NOTEBOOK, executed], env, timeout=600)
+    env = {
+        **colab_venv.env,
+        "HDHKITS_QUICK": "1",
+        "HDHKITS_CACHE": str(tmp_path / "cache"),
+        "HDHKITS_OUTPUT_DIR": str(tmp_path / "outputs"),
+    }
+    _run(
+        [
+            colab_venv.python,
+            "-m",
+            "papermill",
+            "--no-progress-bar",
+            "-k",
+            KERNEL,
+            "--cwd",
+            NOTEBOOK.parent,
+            NOTEBOOK,
+            executed,
+        ],
+        env,
+        timeout=600,
+    )
     nb = nbformat.read(executed, as_version=4)
     version = nb.metadata["language_info"]["version"]
     assert tuple(int(p) for p in version.split(".")[:2]) == COLAB_PYTHON, f"the kernel ran Python {version}"

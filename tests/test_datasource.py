@@ -2,7 +2,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from hdhkits.datasource import cache_root, resolve_data, write_twin
 from hdhkits.findings import error, warning
 from hdhkits.problem import Problem, Score
@@ -33,8 +32,15 @@ class Toy(Problem):
         if not (Path(data_dir) / "test.csv").is_file():
             return [error("no file named 'test.csv'")]
         ids = pd.read_csv(Path(data_dir) / "test.csv")["trustii_id"]
-        return [warning(f"{int((ids > 100).sum())} id(s) above 100", file="test.csv", kind="odd_id",
-                        fix="kept as they are")] if (ids > 100).any() else []
+        return (
+            [
+                warning(
+                    f"{int((ids > 100).sum())} id(s) above 100", file="test.csv", kind="odd_id", fix="kept as they are"
+                )
+            ]
+            if (ids > 100).any()
+            else []
+        )
 
     def validate_submission(self, submission, data_dir):
         return []

@@ -1,7 +1,6 @@
 import inspect
 
 import pytest
-
 from hdhkits.deprecation import deprecated_alias
 
 
@@ -20,10 +19,17 @@ def test_alias_warns_names_the_new_function_and_forwards():
 
 
 def test_every_kit_alias_is_built_by_this_mechanism():
-    from hdhkits.annitia import data, metric as annitia_metric
+    from hdhkits.annitia import data
+    from hdhkits.annitia import metric as annitia_metric
     from hdhkits.cardihack import metric as cardihack_metric
-    from hdhkits.cytologia import metric as cytologia_metric, reader
+    from hdhkits.cytologia import metric as cytologia_metric
+    from hdhkits.cytologia import reader
 
-    for alias in (data.load_train, annitia_metric.official_score, cardihack_metric.cardihack_metric,
-                  cytologia_metric.cytologia_score, reader.check_folder):
+    for alias in (
+        data.load_train,
+        annitia_metric.official_score,
+        cardihack_metric.cardihack_metric,
+        cytologia_metric.cytologia_score,
+        reader.check_folder,
+    ):
         assert "Deprecated alias of" in alias.__doc__, alias

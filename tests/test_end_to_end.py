@@ -1,11 +1,10 @@
 """Each kit's three notebooks, run headless with papermill, give a valid, scored submission."""
+
 import json
 
 import nbformat
 import numpy as np
-import pandas as pd
 import pytest
-
 from hdhkits.cli import main
 from hdhkits.problem import KITS, get_problem
 from hdhkits.runner import run_kit
@@ -44,8 +43,8 @@ def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys):
     broken = submission.copy()
     id_col = broken.columns[0]
     value_col = broken.select_dtypes("number").columns[-1]
-    broken = broken.iloc[1:].copy()                      # one id missing
-    broken.iloc[0, 0] = broken.iloc[1, 0]                 # one duplicated
+    broken = broken.iloc[1:].copy()  # one id missing
+    broken.iloc[0, 0] = broken.iloc[1, 0]  # one duplicated
     broken[value_col] = broken[value_col].astype(float)
     broken.iloc[2, broken.columns.get_loc(value_col)] = np.nan
     broken["unexpected"] = 1
@@ -62,8 +61,19 @@ def test_kit_runs_unchanged_on_official_format_files(kit, tmp_path, capsys):
     """Pointed at a folder of official-format files (no truth beside them), the notebooks
     still produce a valid submission, and say it is scored on the platform."""
     official = tmp_path / "official"
-    code, _ = cli(capsys, "data", kit, "--out", official, "--size", "quick", "--seed", "1",
-                  "--truth-out", tmp_path / "organisers_only")
+    code, _ = cli(
+        capsys,
+        "data",
+        kit,
+        "--out",
+        official,
+        "--size",
+        "quick",
+        "--seed",
+        "1",
+        "--truth-out",
+        tmp_path / "organisers_only",
+    )
     assert code == 0
     runs = run_kit(kit, tmp_path / "out", quick=True, data_dir=official)
     failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]

@@ -1,11 +1,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold, StratifiedKFold
-
 from hdhkits.evaluation import bootstrap_score, folds_from_labels, out_of_fold, take_rows
 from hdhkits.problem import Score
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, StratifiedKFold
 
 
 class Targets:

@@ -4,9 +4,18 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-
-from hdhkits.exercises import (CORRECT, EXPECTED_LOG, NOT_ATTEMPTED, NOT_YET, YOUR_TURN, answer_leaks, check_answer,
-                               has_solution, solution_names, student_source)
+from hdhkits.exercises import (
+    CORRECT,
+    EXPECTED_LOG,
+    NOT_ATTEMPTED,
+    NOT_YET,
+    YOUR_TURN,
+    answer_leaks,
+    check_answer,
+    has_solution,
+    solution_names,
+    student_source,
+)
 from hdhkits.problem import KITS, NOTEBOOKS
 
 KITS_DIR = Path(__file__).resolve().parents[1] / "kits"
@@ -66,16 +75,16 @@ def test_indented_blocks_and_functions():
 
 
 def test_the_verdict_is_a_bool_that_displays_nothing():
+    from hdhkits.exercises import Verdict
     from IPython.core.interactiveshell import InteractiveShell
 
-    from hdhkits.exercises import Verdict
-
-    assert Verdict(True) and not Verdict(False) and Verdict(True) == True  # noqa: E712
+    assert Verdict(True) and not Verdict(False) and Verdict(True)
     shell = InteractiveShell.instance()
     shown = []
     shell.displayhook.write_format_data = lambda data, md=None: shown.append(data)
-    shell.run_cell("from hdhkits.exercises import check_answer\ncheck_answer('x', 1, expected=1)",
-                   store_history=False)  # as nbval runs cells: ';' could not hide a plain True here
+    shell.run_cell(
+        "from hdhkits.exercises import check_answer\ncheck_answer('x', 1, expected=1)", store_history=False
+    )  # as nbval runs cells: ';' could not hide a plain True here
     assert shown == []
 
 
@@ -86,26 +95,32 @@ def _cell(check: str) -> str:
     return f"### BEGIN SOLUTION\nanswer = 6 * 7\n### END SOLUTION\n{check}\n"
 
 
-@pytest.mark.parametrize("check", [
-    'check_answer("x", answer, expected=fib4(visit["Age"], visit["ast"], visit.alt, 3.0))',
-    'check_answer("x", answer, expected=harrell_c(five["event"], five["time"], five["risk"]))',
-    'check_answer("x", answer, test=km_table_check(times, events), hint="a hint may say anything")',
-    'check_answer("x", answer, expected=fib4(a, b, c, d)[0])',
-])
+@pytest.mark.parametrize(
+    "check",
+    [
+        'check_answer("x", answer, expected=fib4(visit["Age"], visit["ast"], visit.alt, 3.0))',
+        'check_answer("x", answer, expected=harrell_c(five["event"], five["time"], five["risk"]))',
+        'check_answer("x", answer, test=km_table_check(times, events), hint="a hint may say anything")',
+        'check_answer("x", answer, expected=fib4(a, b, c, d)[0])',
+    ],
+)
 def test_answer_leaks_accepts_expected_values_from_the_package(check):
     assert answer_leaks([IMPORTS, _cell(check)]) == []
 
 
-@pytest.mark.parametrize("check, why", [
-    ('check_answer("x", answer, expected=int((per_image >= 2).sum()))', "calls int()"),
-    ('check_answer("x", answer, expected="inverted_box")', "is not the result of a package function"),
-    ('check_answer("x", answer, expected=42)', "is not the result of a package function"),
-    ('check_answer("x", answer, expected=reference)', "is not the result of a package function"),
-    ('check_answer("x", answer, test=lambda t: t == 42)', "is not the result of a package function"),
-    ('check_answer("x", answer, expected=fib4(a * 2, b, c, d))', "in plain sight (BinOp)"),
-    ('check_answer("x", answer, expected=np.mean(train["y"]))', "calls np.mean()"),
-    ('check_answer("x", answer)', "no expected value and no test"),
-])
+@pytest.mark.parametrize(
+    "check, why",
+    [
+        ('check_answer("x", answer, expected=int((per_image >= 2).sum()))', "calls int()"),
+        ('check_answer("x", answer, expected="inverted_box")', "is not the result of a package function"),
+        ('check_answer("x", answer, expected=42)', "is not the result of a package function"),
+        ('check_answer("x", answer, expected=reference)', "is not the result of a package function"),
+        ('check_answer("x", answer, test=lambda t: t == 42)', "is not the result of a package function"),
+        ('check_answer("x", answer, expected=fib4(a * 2, b, c, d))', "in plain sight (BinOp)"),
+        ('check_answer("x", answer, expected=np.mean(train["y"]))', "calls np.mean()"),
+        ('check_answer("x", answer)', "no expected value and no test"),
+    ],
+)
 def test_answer_leaks_finds_answers_in_plain_sight(check, why):
     found = answer_leaks([IMPORTS, _cell(check)])
     assert len(found) == 1 and why in found[0] and found[0].startswith("exercise 'x'"), found
@@ -113,8 +128,12 @@ def test_answer_leaks_finds_answers_in_plain_sight(check, why):
 
 def _case(kit: str, name: str):
     reason = SHOWS_ANSWER.get((kit, name))
-    return pytest.param(kit, name, id=f"{kit}-{name}",
-                        marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)] if reason else [])
+    return pytest.param(
+        kit,
+        name,
+        id=f"{kit}-{name}",
+        marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)] if reason else [],
+    )
 
 
 @pytest.mark.parametrize("kit, name", [_case(k, n) for k in KITS for n in NOTEBOOKS])
@@ -132,8 +151,12 @@ def test_expected_values_are_logged_for_the_tests(tmp_path, monkeypatch, capsys)
     check_answer("c", 1, test=lambda a: True)
     check_answer("d", 1, expected=np.ones(3))
     rows = [json.loads(line) for line in log.read_text().splitlines()]
-    assert rows == [{"name": "a", "expected": 0.343}, {"name": "b", "expected": "inverted_box"},
-                    {"name": "c", "expected": None}, {"name": "d", "expected": None}]
+    assert rows == [
+        {"name": "a", "expected": 0.343},
+        {"name": "b", "expected": "inverted_box"},
+        {"name": "c", "expected": None},
+        {"name": "d", "expected": None},
+    ]
     monkeypatch.delenv(EXPECTED_LOG)
     check_answer("e", 1, expected=1)
     assert len(log.read_text().splitlines()) == 4

@@ -24,6 +24,7 @@ the three kits on 2 cores) plus one refused folder per kit (01 only, a few secon
 reproducible; a failure names the kit, the case (every extreme drawn), the notebook and
 the cell.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,15 +37,14 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
-from hypothesis import strategies as st
-
 from hdhkits.findings import MAX_CHARS, errors
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
 from hdhkits.quirks import kit_quirks
 from hdhkits.runner import kits_root
 from hdhkits.schema import TWIN_MARKER
 from hdhkits.submission import read_submission
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 
 #: Drawn folders per kit whose notebooks run (the simplest, every extreme at once, comes first).
 NOTEBOOK_EXAMPLES = int(os.environ.get("HDHKITS_EXTREME_EXAMPLES", "1"))
@@ -55,9 +55,12 @@ LIGHT = {"annitia": {"n_boot": 20}, "cytologia": {"epochs": 1}, "cardihack": {"n
 #: xfails: remove the entry when the fix lands).
 PENDING: dict[str, str] = {}
 
-_SETTINGS = dict(deadline=None, derandomize=True, database=None,
-                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                        HealthCheck.function_scoped_fixture])
+_SETTINGS = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,20 @@ class Case:
 
 # -- ANNITIA -----------------------------------------------------------------------------
 
-_LABS = ("alt", "plt", "ast", "fibs_stiffness_med_BM_1", "BMI", "bilirubin", "chol", "ggt", "gluc_fast", "triglyc",
-         "aixp_aix_result_BM_3", "fibrotest_BM_2")
+_LABS = (
+    "alt",
+    "plt",
+    "ast",
+    "fibs_stiffness_med_BM_1",
+    "BMI",
+    "bilirubin",
+    "chol",
+    "ggt",
+    "gluc_fast",
+    "triglyc",
+    "aixp_aix_result_BM_3",
+    "fibrotest_BM_2",
+)
 
 
 def annitia_cases(refused: bool = False) -> st.SearchStrategy[Case]:
@@ -83,12 +98,17 @@ def annitia_cases(refused: bool = False) -> st.SearchStrategy[Case]:
 
     low = 1 if refused else MIN_EVENTS
     high = MIN_EVENTS - 1 if refused else 20
-    return st.builds(lambda **kw: Case("annitia", kw),
-                     empty_variables=st.sampled_from([list(_LABS), ["alt"], ["plt", "ast"], []]),
-                     liver_events=st.integers(low, high), deaths=st.integers(MIN_EVENTS, 40),
-                     one_visit_each=st.sampled_from([True, False]), train_rows=st.integers(40, 700),
-                     test_rows=st.integers(1, 240), constant_codes=st.sampled_from([True, False]),
-                     extreme_labs=st.sampled_from([True, False]))
+    return st.builds(
+        lambda **kw: Case("annitia", kw),
+        empty_variables=st.sampled_from([list(_LABS), ["alt"], ["plt", "ast"], []]),
+        liver_events=st.integers(low, high),
+        deaths=st.integers(MIN_EVENTS, 40),
+        one_visit_each=st.sampled_from([True, False]),
+        train_rows=st.integers(40, 700),
+        test_rows=st.integers(1, 240),
+        constant_codes=st.sampled_from([True, False]),
+        extreme_labs=st.sampled_from([True, False]),
+    )
 
 
 def _keep_events(frame: pd.DataFrame, event: str, age: str, n: int) -> None:
@@ -99,8 +119,15 @@ def _keep_events(frame: pd.DataFrame, event: str, age: str, n: int) -> None:
 
 def build_annitia(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The twin's tables pushed to the extremes of ``x`` (same columns, same order)."""
-    from hdhkits.annitia.schema import (CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT,
-                                        PLAUSIBLE_RANGE, visit_columns)
+    from hdhkits.annitia.schema import (
+        CODE_COLUMNS,
+        DEATH,
+        DEATH_AGE,
+        HEPATIC_AGE,
+        HEPATIC_EVENT,
+        PLAUSIBLE_RANGE,
+        visit_columns,
+    )
 
     liver = np.flatnonzero(train[HEPATIC_EVENT].to_numpy() == 1)[: x["liver_events"]]
     death = np.flatnonzero(train[DEATH].to_numpy() == 1)[: x["deaths"]]
@@ -126,15 +153,21 @@ def build_annitia(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[pd.
 
 # -- CYTOLOGIA ---------------------------------------------------------------------------
 
+
 def cytologia_cases(refused: bool = False) -> st.SearchStrategy[Case]:
     from hdhkits.cytologia.schema import MIN_TRAIN_IMAGES
 
     images = st.integers(1, MIN_TRAIN_IMAGES - 1) if refused else st.integers(MIN_TRAIN_IMAGES, 240)
-    return st.builds(lambda **kw: Case("cytologia", kw),
-                     one_box_per_class=st.sampled_from([True, False]), train_images=images,
-                     absent_classes=st.sampled_from([5, 0, 22 if refused else 1]),
-                     tiny_boxes=st.sampled_from([True, False]), huge_boxes=st.sampled_from([True, False]),
-                     test_images=st.integers(1, 100), cells_in_first_test_image=st.sampled_from([11, 1, 3]))
+    return st.builds(
+        lambda **kw: Case("cytologia", kw),
+        one_box_per_class=st.sampled_from([True, False]),
+        train_images=images,
+        absent_classes=st.sampled_from([5, 0, 22 if refused else 1]),
+        tiny_boxes=st.sampled_from([True, False]),
+        huge_boxes=st.sampled_from([True, False]),
+        test_images=st.integers(1, 100),
+        cells_in_first_test_image=st.sampled_from([11, 1, 3]),
+    )
 
 
 def build_cytologia(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -166,13 +199,17 @@ def build_cytologia(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[p
 
 # -- Cardi-HACK --------------------------------------------------------------------------
 
+
 def cardihack_cases(refused: bool = False) -> st.SearchStrategy[Case]:
-    return st.builds(lambda **kw: Case("cardihack", kw),
-                     empty_columns=st.sampled_from([["Diam_OG"], ["Diam_OG", "Epaiss_max", "TVNS"], []]),
-                     constant_columns=st.sampled_from([["SYNCOPE", "BMI"], []]),
-                     absent_mace_class=st.sampled_from([1, 2, None]),
-                     severe_patients=st.integers(0, 0) if refused else st.integers(2, 117),
-                     train_rows=st.integers(60, 347), test_rows=st.integers(1, 149))
+    return st.builds(
+        lambda **kw: Case("cardihack", kw),
+        empty_columns=st.sampled_from([["Diam_OG"], ["Diam_OG", "Epaiss_max", "TVNS"], []]),
+        constant_columns=st.sampled_from([["SYNCOPE", "BMI"], []]),
+        absent_mace_class=st.sampled_from([1, 2, None]),
+        severe_patients=st.integers(0, 0) if refused else st.integers(2, 117),
+        train_rows=st.integers(60, 347),
+        test_rows=st.integers(1, 149),
+    )
 
 
 def build_cardihack(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -200,12 +237,17 @@ BUILDERS = {"annitia": build_annitia, "cytologia": build_cytologia, "cardihack":
 
 # -- building and running ----------------------------------------------------------------
 
+
 def _copy_twin(source: Path, folder: Path, link_images: bool) -> None:
     if folder.exists():
         shutil.rmtree(folder)
     # hard links cost nothing; quirks rewrite images, so folders that get quirks get real copies
-    shutil.copytree(source, folder, copy_function=os.link if link_images else shutil.copy2,
-                    ignore=shutil.ignore_patterns(TWIN_MARKER))
+    shutil.copytree(
+        source,
+        folder,
+        copy_function=os.link if link_images else shutil.copy2,
+        ignore=shutil.ignore_patterns(TWIN_MARKER),
+    )
 
 
 def make_folder(case: Case, source: Path, folder: Path, quirks: bool) -> Path:
@@ -247,8 +289,14 @@ def run_notebooks(case: Case, folder: Path, out: Path, notebooks=NOTEBOOKS) -> t
     kit_dir = kits_root() / case.kit
     for name in notebooks:
         try:
-            pm.execute_notebook(str(kit_dir / name), str(out / f"executed-{name}"), parameters=params,
-                                cwd=str(kit_dir), kernel_name="python3", progress_bar=False)
+            pm.execute_notebook(
+                str(kit_dir / name),
+                str(out / f"executed-{name}"),
+                parameters=params,
+                cwd=str(kit_dir),
+                kernel_name="python3",
+                progress_bar=False,
+            )
         except Exception as exc:  # papermill's execution error carries the cell and the kernel's error
             where = f"cell {getattr(exc, 'cell_index', '?')}:\n{getattr(exc, 'source', '')}"
             return name, where, f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
@@ -256,11 +304,20 @@ def run_notebooks(case: Case, folder: Path, out: Path, notebooks=NOTEBOOKS) -> t
 
 
 def _kit_params(kits=KITS) -> list:
-    return [pytest.param(kit, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=PENDING[kit])] if kit in PENDING else [],
-                         id=kit) for kit in kits]
+    return [
+        pytest.param(
+            kit,
+            marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=PENDING[kit])]
+            if kit in PENDING
+            else [],
+            id=kit,
+        )
+        for kit in kits
+    ]
 
 
 # -- the properties ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kit", KITS)
 def test_check_on_extreme_folders(kit, twin):
@@ -302,7 +359,7 @@ def test_notebooks_run_on_extreme_folders(kit, twin):
         if blocking:
             failed = run_notebooks(case, folder, out, NOTEBOOKS[:1])
             assert failed is not None, f"{case}: check refused the folder but 01_exploration ran through"
-            notebook, cell, message = failed
+            _notebook, cell, message = failed
             assert cell.endswith(_first_data_cell(kit)), f"{case}: 01_exploration stopped in {cell}\n{message}"
             assert blocking[0].message in message, f"{case}: the check's sentence is not shown: {message}"
             return
@@ -320,11 +377,40 @@ def test_notebooks_run_on_extreme_folders(kit, twin):
 def _simplest_refused(kit: str) -> Case:
     """The refused folder of the explicit example: the simplest draw below the kit's floor."""
     return {
-        "annitia": Case("annitia", dict(empty_variables=[], liver_events=1, deaths=5, one_visit_each=False,
-                                        train_rows=700, test_rows=240, constant_codes=False, extreme_labs=False)),
-        "cytologia": Case("cytologia", dict(one_box_per_class=False, train_images=5, absent_classes=0,
-                                            tiny_boxes=False, huge_boxes=False, test_images=100,
-                                            cells_in_first_test_image=1)),
-        "cardihack": Case("cardihack", dict(empty_columns=[], constant_columns=[], absent_mace_class=None,
-                                            severe_patients=0, train_rows=347, test_rows=149)),
+        "annitia": Case(
+            "annitia",
+            dict(
+                empty_variables=[],
+                liver_events=1,
+                deaths=5,
+                one_visit_each=False,
+                train_rows=700,
+                test_rows=240,
+                constant_codes=False,
+                extreme_labs=False,
+            ),
+        ),
+        "cytologia": Case(
+            "cytologia",
+            dict(
+                one_box_per_class=False,
+                train_images=5,
+                absent_classes=0,
+                tiny_boxes=False,
+                huge_boxes=False,
+                test_images=100,
+                cells_in_first_test_image=1,
+            ),
+        ),
+        "cardihack": Case(
+            "cardihack",
+            dict(
+                empty_columns=[],
+                constant_columns=[],
+                absent_mace_class=None,
+                severe_patients=0,
+                train_rows=347,
+                test_rows=149,
+            ),
+        ),
     }[kit]

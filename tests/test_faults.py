@@ -14,6 +14,7 @@ for CYTOLOGIA's images); the test functions below pick it up for every kit.
 ``GAPS`` lists the cases whose sentence needs a change outside the CLI (the shared reader,
 a kit's check): they are strict xfails, so the marker must go when the change lands.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -30,7 +31,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from hdhkits.cli import main
 from hdhkits.findings import MAX_CHARS
 from hdhkits.problem import KITS, get_problem
@@ -38,8 +38,10 @@ from hdhkits.quirks import copy_data
 
 TEST_FILE = {kit: get_problem(kit).official_files[1] for kit in KITS}
 
-_READER = ("hdhkits/schema.py cut_last_line, which every kit's check runs on its CSVs, must first return an "
-           "unreadable_file error from hdhkits.files.text_file_problem(path) (and _fields must catch csv.Error)")
+_READER = (
+    "hdhkits/schema.py cut_last_line, which every kit's check runs on its CSVs, must first return an "
+    "unreadable_file error from hdhkits.files.text_file_problem(path) (and _fields must catch csv.Error)"
+)
 _PATH = re.compile(r"/\S+")
 #: (kit or "*", fault name) -> the change outside the CLI the case waits for.
 GAPS: dict[tuple[str, str], str] = {}
@@ -58,6 +60,7 @@ def cases(table: list[tuple], kits=KITS) -> list:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
 
 def run(capsys, *argv) -> tuple[int, str, str]:
     """``hdhkits ARGV`` in this process: exit code, stdout, stderr (never a traceback, no line too long)."""
@@ -137,12 +140,15 @@ def refuse_csv_writes(monkeypatch, code: int = errno.ENOSPC) -> None:
 @pytest.fixture
 def broken(twin, tmp_path):
     """``broken(kit)``: a fresh copy of the kit's quick twin, to break."""
+
     def make(kit: str) -> Path:
         return copy_data(twin(kit, "quick").data_dir, tmp_path / "data")
+
     return make
 
 
 # -- faults of a data folder (``hdhkits check``) -------------------------------------------
+
 
 def _cut_mid_line(folder, name):
     text = (folder / name).read_bytes()
@@ -161,7 +167,7 @@ def cut_test(folder, kit):
 
 def truncated_20kb(folder, kit):
     data = (folder / "train.csv").read_bytes()
-    (folder / "train.csv").write_bytes(data[:min(20_000, len(data) // 2)])  # a download stopped after 20 KB
+    (folder / "train.csv").write_bytes(data[: min(20_000, len(data) // 2)])  # a download stopped after 20 KB
     return "train.csv"
 
 
@@ -277,6 +283,7 @@ def test_check_names_a_file_it_may_not_read(capsys, monkeypatch, broken, kit):
 
 # -- faults of a submission (``hdhkits validate``) -----------------------------------------
 
+
 def _sample(kit, data_dir) -> pd.DataFrame:
     from hdhkits.bundle.samples import sample_submission
 
@@ -379,6 +386,7 @@ def test_validate_names_a_submission_it_may_not_read(capsys, monkeypatch, twin, 
 
 # -- faults of an output folder (``hdhkits data``, ``run``, ``validate`` writing the twin) ------
 
+
 @pytest.mark.parametrize("kit", KITS)
 def test_data_under_a_regular_file(capsys, tmp_path, kit):
     (tmp_path / "notes.txt").write_text("a file, not a folder")
@@ -397,12 +405,16 @@ def test_run_under_a_regular_file(capsys, tmp_path, kit):
     assert listing(tmp_path) == ["notes.txt"]
 
 
-@pytest.mark.parametrize("refuse, words", [
-    (lambda mp: refuse_replace(mp, errno.EACCES), ("permission",)),
-    (lambda mp: refuse_replace(mp, errno.ENOSPC), ("disk is full", "free some space")),
-    (lambda mp: refuse_replace(mp, errno.EROFS), ("read-only",)),
-    (lambda mp: refuse_csv_writes(mp, errno.ENOSPC), ("disk is full", "free some space")),
-], ids=["permission", "full_disk_on_commit", "read_only", "full_disk_mid_write"])
+@pytest.mark.parametrize(
+    "refuse, words",
+    [
+        (lambda mp: refuse_replace(mp, errno.EACCES), ("permission",)),
+        (lambda mp: refuse_replace(mp, errno.ENOSPC), ("disk is full", "free some space")),
+        (lambda mp: refuse_replace(mp, errno.EROFS), ("read-only",)),
+        (lambda mp: refuse_csv_writes(mp, errno.ENOSPC), ("disk is full", "free some space")),
+    ],
+    ids=["permission", "full_disk_on_commit", "read_only", "full_disk_mid_write"],
+)
 @pytest.mark.parametrize("kit", KITS)
 def test_data_on_a_refusing_disk_leaves_nothing(capsys, monkeypatch, tmp_path, kit, refuse, words):
     out = tmp_path / "out" / "twin"
@@ -439,6 +451,7 @@ def test_validate_on_a_full_cache_disk_leaves_no_partial_twin(capsys, monkeypatc
 
 
 # -- CYTOLOGIA's images ---------------------------------------------------------------------
+
 
 def _first_image(folder: Path) -> str:
     return str(pd.read_csv(folder / "train.csv", dtype={"NAME": "string"})["NAME"].iloc[0])
@@ -553,8 +566,14 @@ def interrupt(argv: list[str], ready, env: dict | None = None, timeout: float = 
     """Start ``argv``, wait until ``ready()``, send Ctrl-C to its process group; return code, out, err, children."""
     import psutil
 
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not ready() and proc.poll() is None:
         time.sleep(0.1)
@@ -573,7 +592,8 @@ def test_ctrl_c_during_data(tmp_path, kit):
     work.mkdir()
     code, _, err, alive = interrupt(
         [sys.executable, "-c", SLOW_TWIN, kit, str(flag), "data", kit, "--out", str(work / "twin"), "--size", "quick"],
-        flag.exists)
+        flag.exists,
+    )
     assert code == 130, err
     assert err.strip() == "interrupted"
     assert listing(work) == [] and alive == []
@@ -586,7 +606,9 @@ def test_ctrl_c_during_validate(twin, tmp_path, kit):
     _sample(kit, twin(kit, "quick").data_dir).to_csv(sub, index=False)
     code, _, err, alive = interrupt(
         [sys.executable, "-c", SLOW_TWIN, kit, str(flag), "validate", kit, str(sub), "--size", "quick"],
-        flag.exists, env={"HDHKITS_CACHE": str(cache)})
+        flag.exists,
+        env={"HDHKITS_CACHE": str(cache)},
+    )
     assert code == 130, err
     assert err.strip() == "interrupted"
     assert listing(cache) == [] and alive == []  # no half-written twin in the cache
@@ -599,13 +621,15 @@ def test_ctrl_c_during_run(twin, tmp_path, kit):
     executed = out / kit / "executed"
     code, stdout, err, alive = interrupt(
         [sys.executable, "-m", "hdhkits.cli", "run", kit, "--quick", "--out", str(out)],
-        lambda: executed.is_dir() and any(executed.iterdir()))  # a partial copy (or a finished one) is there
+        lambda: executed.is_dir() and any(executed.iterdir()),
+    )  # a partial copy (or a finished one) is there
     assert code == 130, stdout + err
     kept = [p for p in listing(out) if p.endswith(".ipynb")]
     if kept:  # on a loaded machine the first notebook may end before the interrupt lands
         assert kept == [f"{kit}/executed/01_exploration.ipynb"], kept
-        assert err.strip() == (f"interrupted; kept the notebooks that finished: {kit}/01_exploration.ipynb "
-                               "(partial copies removed)")
+        assert err.strip() == (
+            f"interrupted; kept the notebooks that finished: {kit}/01_exploration.ipynb (partial copies removed)"
+        )
     else:
         assert err.strip() == "interrupted; no notebook had finished: nothing kept (partial copies removed)"
     assert alive == [], alive  # the kernel was shut down with the runner

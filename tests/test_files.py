@@ -1,16 +1,14 @@
 import pandas as pd
 import pytest
-
 from hdhkits.files import atomic_dir, atomic_path, display_path, write_csv, write_json
 
 
 def test_atomic_path_keeps_old_file_on_error(tmp_path):
     target = tmp_path / "out.csv"
     target.write_text("old")
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_text("half")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
 
@@ -28,10 +26,9 @@ def test_atomic_dir_replaces_only_when_complete(tmp_path):
     with atomic_dir(target) as tmp:
         (tmp / "a.txt").write_text("1")
     assert (target / "a.txt").read_text() == "1"
-    with pytest.raises(ValueError):
-        with atomic_dir(target) as tmp:
-            (tmp / "b.txt").write_text("2")
-            raise ValueError
+    with pytest.raises(ValueError), atomic_dir(target) as tmp:
+        (tmp / "b.txt").write_text("2")
+        raise ValueError
     assert sorted(p.name for p in target.iterdir()) == ["a.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 

@@ -1,16 +1,32 @@
 """Findings: severities, sentences, tables, and the one place errors become a DataError."""
+
 import numpy as np
 import pytest
-
 from hdhkits.findings import (
-    Finding, error, errors, findings_frame, format_findings, raise_for_errors, warning, warnings_of, with_file,
+    Finding,
+    error,
+    errors,
+    findings_frame,
+    format_findings,
+    raise_for_errors,
+    warning,
+    warnings_of,
+    with_file,
 )
 from hdhkits.schema import DataError
 
 
 def test_sentence_names_file_message_and_fix():
-    f = warning("column 'ggt_v1': 4 value(s) below 0", file="train.csv", column="ggt_v1", count=4,
-                extreme=-10.77, rows=(406, 728), kind="below_minimum", fix="treated as missing")
+    f = warning(
+        "column 'ggt_v1': 4 value(s) below 0",
+        file="train.csv",
+        column="ggt_v1",
+        count=4,
+        extreme=-10.77,
+        rows=(406, 728),
+        kind="below_minimum",
+        fix="treated as missing",
+    )
     assert str(f) == "train.csv: column 'ggt_v1': 4 value(s) below 0; treated as missing"
     assert f.line() == "warning: " + str(f)
     assert "below 0" in f and "ggt" in f and "nothing like this" not in f
@@ -48,7 +64,13 @@ def test_raise_for_errors_lists_every_error_and_returns_warnings(tmp_path):
 def test_findings_frame_has_one_row_per_finding():
     frame = findings_frame([warning("w", file="t.csv", column="c", rows=(1, 2), count=2, extreme=-1.0)])
     assert frame.loc[0, ["severity", "file", "column", "count", "extreme", "first rows"]].tolist() == [
-        "warning", "t.csv", "c", 2, -1.0, "1, 2"]
+        "warning",
+        "t.csv",
+        "c",
+        2,
+        -1.0,
+        "1, 2",
+    ]
     assert list(findings_frame([]).columns) == list(frame.columns)
 
 

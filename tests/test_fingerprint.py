@@ -1,10 +1,16 @@
 import json
 
-import pytest
-
 from hdhkits.datasource import DataSource
-from hdhkits.fingerprint import (TrainingStamp, data_fingerprint, load_or_train, read_stamp, stale_reason, stamp_path,
-                                 training_stamp, write_stamp)
+from hdhkits.fingerprint import (
+    TrainingStamp,
+    data_fingerprint,
+    load_or_train,
+    read_stamp,
+    stale_reason,
+    stamp_path,
+    training_stamp,
+    write_stamp,
+)
 
 
 def _folder(tmp_path, name, train="id,x\n1,2\n"):
@@ -32,8 +38,14 @@ def test_fingerprint_follows_content_and_folder_listing(tmp_path):
 
 
 def _stamp(tmp_path, **kw):
-    base = dict(kit="annitia", data="d1", source="synthetic twin (seed 0, size quick)", seed=0, quick=True,
-                settings={"model": "leaderboard"})
+    base = dict(
+        kit="annitia",
+        data="d1",
+        source="synthetic twin (seed 0, size quick)",
+        seed=0,
+        quick=True,
+        settings={"model": "leaderboard"},
+    )
     base.update(kw)
     return TrainingStamp(**base)
 
@@ -52,7 +64,9 @@ def test_a_stale_model_says_why(tmp_path):
     assert "trained on other data (synthetic twin (seed 0, size quick); now: official-format files" in reason
     assert "seed 0 (now 3)" in stale_reason(model, _stamp(tmp_path, seed=3))
     assert "quick mode (now full)" in stale_reason(model, _stamp(tmp_path, quick=False))
-    assert "its model was 'leaderboard' (now 'clinical')" in stale_reason(model, _stamp(tmp_path, settings={"model": "clinical"}))
+    assert "its model was 'leaderboard' (now 'clinical')" in stale_reason(
+        model, _stamp(tmp_path, settings={"model": "clinical"})
+    )
     stamp_path(model).write_text("{not json")
     assert read_stamp(model) is None
 

@@ -1,13 +1,13 @@
 """The install URL in one place: hdhkits.install, the notebooks' setup cell, tools/sync_install_cell.py."""
+
 import importlib.util
 import json
 import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 import hdhkits
+import pytest
 from hdhkits.install import INSTALL_SPEC, RELEASE_TAG, REPOSITORY, setup_cell_source
 from hdhkits.problem import KITS, NOTEBOOKS
 
@@ -28,12 +28,12 @@ def _setup_source(path: Path) -> str:
 
 
 def test_release_tag_is_the_package_version():
-    assert RELEASE_TAG == f"v{hdhkits.__version__}"
+    assert f"v{hdhkits.__version__}" == RELEASE_TAG
     assert re.fullmatch(r"v\d+\.\d+\.\d+([ab]|rc)?\d*", RELEASE_TAG), "a PEP 440 release, as git tags name it"
 
 
 def test_install_spec_is_pinned_to_the_release():
-    assert INSTALL_SPEC == f"hdhkits @ git+{REPOSITORY}@{RELEASE_TAG}"
+    assert f"hdhkits @ git+{REPOSITORY}@{RELEASE_TAG}" == INSTALL_SPEC
     assert not INSTALL_SPEC.endswith(("@main", "@master")) and INSTALL_SPEC.count("@") == 2
     assert REPOSITORY.startswith("https://") and not REPOSITORY.endswith((".git", "/"))
 
@@ -57,7 +57,8 @@ def test_colab_badges_point_at_the_repository():
 def test_notebook_setup_cell_is_in_sync(path):
     assert _setup_source(path) == setup_cell_source(), (
         f"{path.relative_to(REPO)}: the setup cell does not install {INSTALL_SPEC!r}; "
-        "run: python tools/sync_install_cell.py")
+        "run: python tools/sync_install_cell.py"
+    )
 
 
 @pytest.fixture
@@ -71,8 +72,11 @@ def kits_copy(tmp_path):
 def _unsync(path: Path) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
     cell = _tool().setup_cell(nb, path)
-    cell["source"] = ["import sys\n", 'if "google.colab" in sys.modules:\n',
-                      '    %pip install -q "hdhkits @ git+https://example.org/old"']
+    cell["source"] = [
+        "import sys\n",
+        'if "google.colab" in sys.modules:\n',
+        '    %pip install -q "hdhkits @ git+https://example.org/old"',
+    ]
     path.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

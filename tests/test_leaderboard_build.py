@@ -6,12 +6,12 @@ replayed by rebuilding every resampled table and calling the kit's official metr
 it (``tests/leaderboard_support.py``), and the intervals, ranks and P(best) are computed
 again with loops.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.leaderboard.build import COLUMNS, Context, build_leaderboard, score_file, summarise
 from hdhkits.leaderboard.inputs import SubmissionFile
 from hdhkits.leaderboard.resampling import make_plan, resample_indices
@@ -34,15 +34,14 @@ def fields(twin, tmp_path_factory):
         subs = field_of_submissions(kit, source.data_dir, truth)
         folder = write_field(subs, tmp_path_factory.mktemp(f"subs-{kit}"))
         subs = {name: pd.read_csv(folder / f"{name}.csv") for name in subs}  # as the leaderboard reads them
-        lb = build_leaderboard(problem, folder, source.truth_path, data_dir=source.data_dir, n_boot=BOOT[kit],
-                               seed=3)
+        lb = build_leaderboard(problem, folder, source.truth_path, data_dir=source.data_dir, n_boot=BOOT[kit], seed=3)
         out[kit] = (source, truth, subs, lb, folder)
     return out
 
 
 @pytest.mark.parametrize("kit", KITS)
 def test_intervals_ranks_and_p_best_equal_a_plain_bootstrap(kit, fields):
-    source, truth, subs, lb, _ = fields[kit]
+    _source, truth, subs, lb, _ = fields[kit]
     indices = list(resample_indices(truth[UNIT_COLUMN[kit]].nunique(), BOOT[kit], seed=3))
     scores = plain_bootstrap(kit, truth, subs, indices)
     scores = scores[:, np.isfinite(scores).all(0)]
@@ -75,8 +74,18 @@ def test_a_perfect_submission_is_first_with_the_interval_1_1(kit, fields):
 def test_identical_submissions_share_their_rank(kit, fields):
     table = fields[kit][3].table.set_index("submission")
     a, b = table.loc["noisy_a"], table.loc["noisy_a_copy"]
-    for column in ("score", "low", "high", "rank", "rank_low", "rank_high", "rank_median", "p_best", "public_rank",
-                   "private_rank"):
+    for column in (
+        "score",
+        "low",
+        "high",
+        "rank",
+        "rank_low",
+        "rank_high",
+        "rank_median",
+        "p_best",
+        "public_rank",
+        "private_rank",
+    ):
         assert a[column] == b[column]
     lb = fields[kit][3]
     i, j = lb.order.index("noisy_a"), lb.order.index("noisy_a_copy")
@@ -86,8 +95,8 @@ def test_identical_submissions_share_their_rank(kit, fields):
 
 
 def test_the_table_has_the_issue_columns_and_public_private_scores_are_the_parts(fields, twin):
-    source, truth, subs, lb, _ = fields["cardihack"]
-    assert list(lb.table.columns[:len(COLUMNS)]) == list(COLUMNS)
+    _source, truth, subs, lb, _ = fields["cardihack"]
+    assert list(lb.table.columns[: len(COLUMNS)]) == list(COLUMNS)
     problem = get_problem("cardihack")
     public = public_mask(len(truth), 0.5, seed=3)
     row = lb.table.set_index("submission").loc["noisy_b"]
@@ -159,9 +168,16 @@ def test_a_file_that_breaks_the_scorer_is_listed_with_the_exception(twin, tmp_pa
 
 
 def test_jobs_give_the_same_leaderboard(fields):
-    source, truth, subs, lb, folder = fields["annitia"]
-    parallel = build_leaderboard(get_problem("annitia"), folder, source.truth_path, data_dir=source.data_dir,
-                                 n_boot=BOOT["annitia"], seed=3, jobs=2)
+    source, _truth, _subs, lb, folder = fields["annitia"]
+    parallel = build_leaderboard(
+        get_problem("annitia"),
+        folder,
+        source.truth_path,
+        data_dir=source.data_dir,
+        n_boot=BOOT["annitia"],
+        seed=3,
+        jobs=2,
+    )
     pd.testing.assert_frame_equal(parallel.table, lb.table)
     assert np.array_equal(parallel.p_holm, lb.p_holm, equal_nan=True)
 
@@ -169,7 +185,7 @@ def test_jobs_give_the_same_leaderboard(fields):
 def test_summarise_without_a_valid_submission():
     from hdhkits.leaderboard.build import FileResult
 
-    table, matrices, numbers = summarise([FileResult("a", "a.csv", False, error="is empty; write it again")])
+    table, matrices, _numbers = summarise([FileResult("a", "a.csv", False, error="is empty; write it again")])
     assert table["submission"].tolist() == ["a"] and not table["valid"].any()
     assert matrices["order"] == [] and matrices["beats"].shape == (0, 0)
 

@@ -1,8 +1,8 @@
 """``hdhkits leaderboard`` from the command line: the run, the demo, and one-line errors."""
+
 from __future__ import annotations
 
 import pytest
-
 from hdhkits.cli import main
 from hdhkits.leaderboard.outputs import FILES
 from hdhkits.problem import get_problem
@@ -24,8 +24,21 @@ def folder(twin, tmp_path_factory):
 def test_ranks_a_folder_and_writes_the_three_files(folder, tmp_path, capsys):
     source, subs = folder
     out = tmp_path / "board"
-    code = main(["leaderboard", "cardihack", str(subs), "--truth", str(source.truth_path), "--out", str(out),
-                 "--boot", "100", "--public-share", "0.3"])
+    code = main(
+        [
+            "leaderboard",
+            "cardihack",
+            str(subs),
+            "--truth",
+            str(source.truth_path),
+            "--out",
+            str(out),
+            "--boot",
+            "100",
+            "--public-share",
+            "0.3",
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
@@ -33,42 +46,86 @@ def test_ranks_a_folder_and_writes_the_three_files(folder, tmp_path, capsys):
     assert "hdhkits leaderboard cardihack" in (out / "leaderboard.html").read_text()
     assert str(tmp_path) not in (out / "leaderboard.html").read_text()  # no machine path on the page
     # the same again needs --force, and gives the same table
-    assert main(["leaderboard", "cardihack", str(subs), "--truth", str(source.truth_path), "--out", str(out),
-                 "--boot", "100", "--public-share", "0.3"]) == 2
+    assert (
+        main(
+            [
+                "leaderboard",
+                "cardihack",
+                str(subs),
+                "--truth",
+                str(source.truth_path),
+                "--out",
+                str(out),
+                "--boot",
+                "100",
+                "--public-share",
+                "0.3",
+            ]
+        )
+        == 2
+    )
     before = (out / "leaderboard.csv").read_text()
-    assert main(["leaderboard", "cardihack", str(subs), "--truth", str(source.truth_path.parent), "--out", str(out),
-                 "--boot", "100", "--public-share", "0.3", "--force", "--data", str(source.data_dir)]) == 0
+    assert (
+        main(
+            [
+                "leaderboard",
+                "cardihack",
+                str(subs),
+                "--truth",
+                str(source.truth_path.parent),
+                "--out",
+                str(out),
+                "--boot",
+                "100",
+                "--public-share",
+                "0.3",
+                "--force",
+                "--data",
+                str(source.data_dir),
+            ]
+        )
+        == 0
+    )
     assert (out / "leaderboard.csv").read_text() == before
 
 
 def test_demo_from_the_command_line(twin, tmp_path, capsys):
     twin("cardihack")
-    code = main(["leaderboard", "cardihack", "--demo", "4", "--size", "quick", "--boot", "100", "--out",
-                 str(tmp_path / "demo")])
+    code = main(
+        ["leaderboard", "cardihack", "--demo", "4", "--size", "quick", "--boot", "100", "--out", str(tmp_path / "demo")]
+    )
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "the same leaderboard by hand" in printed and (tmp_path / "demo" / "submissions").is_dir()
 
 
-@pytest.mark.parametrize("args, where, what", [
-    (["nope", "S", "--truth", "T"], "KIT", "unknown kit"),
-    (["cardihack", "--truth", "T"], "SUBMISSIONS", "missing"),
-    (["cardihack", "S"], "--truth", "missing"),
-    (["cardihack", "S", "--truth", "T", "--boot", "10"], "--boot", "too few"),
-    (["cardihack", "S", "--truth", "T", "--public-share", "1"], "--public-share", "strictly between"),
-    (["cardihack", "S", "--truth", "T", "--jobs", "0"], "--jobs", "not possible"),
-    (["cardihack", "--demo", "1"], "--demo", "no ranking"),
-    (["cardihack", "S", "--demo", "5"], "--demo", "builds its own"),
-    (["cardihack", "EMPTY", "--truth", "TRUTH"], "EMPTY", "holds no .csv or .zip"),
-    (["cardihack", "MISSING", "--truth", "TRUTH"], "MISSING", "folder not found"),
-    (["cardihack", "S", "--truth", "MISSING"], "MISSING", "not found (--truth)"),
-    (["cardihack", "S", "--truth", "TRUTH", "--data", "MISSING"], "MISSING", "folder not found (--data)"),
-])
+@pytest.mark.parametrize(
+    "args, where, what",
+    [
+        (["nope", "S", "--truth", "T"], "KIT", "unknown kit"),
+        (["cardihack", "--truth", "T"], "SUBMISSIONS", "missing"),
+        (["cardihack", "S"], "--truth", "missing"),
+        (["cardihack", "S", "--truth", "T", "--boot", "10"], "--boot", "too few"),
+        (["cardihack", "S", "--truth", "T", "--public-share", "1"], "--public-share", "strictly between"),
+        (["cardihack", "S", "--truth", "T", "--jobs", "0"], "--jobs", "not possible"),
+        (["cardihack", "--demo", "1"], "--demo", "no ranking"),
+        (["cardihack", "S", "--demo", "5"], "--demo", "builds its own"),
+        (["cardihack", "EMPTY", "--truth", "TRUTH"], "EMPTY", "holds no .csv or .zip"),
+        (["cardihack", "MISSING", "--truth", "TRUTH"], "MISSING", "folder not found"),
+        (["cardihack", "S", "--truth", "MISSING"], "MISSING", "not found (--truth)"),
+        (["cardihack", "S", "--truth", "TRUTH", "--data", "MISSING"], "MISSING", "folder not found (--data)"),
+    ],
+)
 def test_argument_errors_are_one_line_with_the_fix(args, where, what, folder, tmp_path, capsys):
     source, subs = folder
     (tmp_path / "empty").mkdir()
-    names = {"S": str(subs), "T": str(source.truth_path), "TRUTH": str(source.truth_path),
-             "EMPTY": str(tmp_path / "empty"), "MISSING": str(tmp_path / "missing")}
+    names = {
+        "S": str(subs),
+        "T": str(source.truth_path),
+        "TRUTH": str(source.truth_path),
+        "EMPTY": str(tmp_path / "empty"),
+        "MISSING": str(tmp_path / "missing"),
+    }
     code = main(["leaderboard", *[names.get(a, a) for a in args], "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
@@ -78,17 +135,42 @@ def test_argument_errors_are_one_line_with_the_fix(args, where, what, folder, tm
 
 def test_out_cannot_hold_the_submissions_or_be_a_file(folder, tmp_path, capsys):
     source, subs = folder
-    assert main(["leaderboard", "cardihack", str(subs), "--truth", str(source.truth_path), "--out",
-                 str(subs.parent), "--force"]) == 2
+    assert (
+        main(
+            [
+                "leaderboard",
+                "cardihack",
+                str(subs),
+                "--truth",
+                str(source.truth_path),
+                "--out",
+                str(subs.parent),
+                "--force",
+            ]
+        )
+        == 2
+    )
     assert "would replace" in capsys.readouterr().err
     (tmp_path / "file").write_text("x")
-    assert main(["leaderboard", "cardihack", str(subs), "--truth", str(source.truth_path), "--out",
-                 str(tmp_path / "file" / "out")]) == 2
+    assert (
+        main(
+            [
+                "leaderboard",
+                "cardihack",
+                str(subs),
+                "--truth",
+                str(source.truth_path),
+                "--out",
+                str(tmp_path / "file" / "out"),
+            ]
+        )
+        == 2
+    )
     assert "is a file" in capsys.readouterr().err
 
 
 def test_a_truth_that_does_not_fit_the_kit_is_one_error(folder, tmp_path, capsys):
-    source, subs = folder
+    _source, subs = folder
     bad = tmp_path / "truth.csv"
     bad.write_text("trustii_id,something\n1,2\n")
     code = main(["leaderboard", "cardihack", str(subs), "--truth", str(bad), "--out", str(tmp_path / "out")])

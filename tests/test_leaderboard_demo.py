@@ -1,10 +1,10 @@
 """``--demo``: a twin, N plausible submissions and their leaderboard, for every kit at quick size."""
+
 from __future__ import annotations
 
 import sys
 
 import pytest
-
 from hdhkits.leaderboard import demo as demo_module
 from hdhkits.leaderboard.demo import run_demo
 from hdhkits.leaderboard.outputs import FILES
@@ -39,8 +39,9 @@ def test_a_failed_demo_leaves_nothing(monkeypatch, tmp_path, twin):
     twin("cardihack")
     problem = get_problem("cardihack")
     cheap = type(sys)("hdhkits.cardihack.demo")  # the kit's models are not what this test is about
-    cheap.demo_submissions = lambda data_dir, truth, n, seed: {f"s{i}": problem.sample_submission(data_dir)
-                                                               for i in range(n)}
+    cheap.demo_submissions = lambda data_dir, truth, n, seed: {
+        f"s{i}": problem.sample_submission(data_dir) for i in range(n)
+    }
     monkeypatch.setitem(sys.modules, "hdhkits.cardihack.demo", cheap)
 
     def fail(*args, **kwargs):

@@ -1,9 +1,9 @@
 """How a demo's field of submissions is filled: the models, noisy copies, one duplicate."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from hdhkits.leaderboard.field import fill_to
 
 

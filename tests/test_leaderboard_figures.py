@@ -1,12 +1,19 @@
 """The page's figures: they build for one, a few and more submissions than they show."""
+
 from __future__ import annotations
 
 import base64
 
 import pytest
-
-from hdhkits.leaderboard.figures import FIGURE_LIMIT, blob_plot, data_uri, figures, forest_plot, shakeup_plot, \
-    significance_map
+from hdhkits.leaderboard.figures import (
+    FIGURE_LIMIT,
+    blob_plot,
+    data_uri,
+    figures,
+    forest_plot,
+    shakeup_plot,
+    significance_map,
+)
 
 from .leaderboard_support import synthetic_leaderboard
 

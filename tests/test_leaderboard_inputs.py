@@ -1,15 +1,22 @@
 """Finding and reading submission files safely; the folder the validator checks against; the truth."""
+
 from __future__ import annotations
 
 import zipfile
 
 import pandas as pd
 import pytest
-
-from hdhkits.leaderboard import inputs
-from hdhkits.leaderboard.inputs import (SubmissionFile, SubmissionProblem, find_submissions, first_error,
-                                        read_submission_file, read_truth_file, validation_folder)
 from hdhkits.findings import error, warning
+from hdhkits.leaderboard import inputs
+from hdhkits.leaderboard.inputs import (
+    SubmissionFile,
+    SubmissionProblem,
+    find_submissions,
+    first_error,
+    read_submission_file,
+    read_truth_file,
+    validation_folder,
+)
 from hdhkits.problem import get_problem
 from hdhkits.schema import DataError
 
@@ -34,18 +41,23 @@ def test_find_submissions_names_by_stem_and_lists_other_files(tmp_path):
 
 def test_reads_a_csv_and_the_one_csv_of_a_zip(tmp_path):
     TABLE.to_csv(tmp_path / "a.csv", index=False)
-    _zip(tmp_path / "b.zip", {"submission.csv": TABLE.to_csv(index=False), "__MACOSX/._submission.csv": "junk",
-                              "notes.txt": "hello"})
+    _zip(
+        tmp_path / "b.zip",
+        {"submission.csv": TABLE.to_csv(index=False), "__MACOSX/._submission.csv": "junk", "notes.txt": "hello"},
+    )
     for name in ("a.csv", "b.zip"):
         pd.testing.assert_frame_equal(read_submission_file(SubmissionFile("x", tmp_path / name)), TABLE)
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "is empty"),
-    (b"\x00\x01binary", "binary data"),
-    (b"\xff\xfet\x00r\x00", "UTF-16"),
-    (b"trustii_id,OUTCOME MACE,OUTCOME SEVERITY\n1,0,0.2\n2,1", "fields"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "is empty"),
+        (b"\x00\x01binary", "binary data"),
+        (b"\xff\xfet\x00r\x00", "UTF-16"),
+        (b"trustii_id,OUTCOME MACE,OUTCOME SEVERITY\n1,0,0.2\n2,1", "fields"),
+    ],
+)
 def test_broken_csvs_become_one_sentence(tmp_path, content, expected):
     path = tmp_path / "s.csv"
     path.write_bytes(content)
@@ -54,10 +66,13 @@ def test_broken_csvs_become_one_sentence(tmp_path, content, expected):
     assert "; " in str(info.value)
 
 
-@pytest.mark.parametrize("members, expected", [
-    ({}, "holds 0 CSV files"),
-    ({"a.csv": "x", "b.csv": "y"}, "holds 2 CSV files"),
-])
+@pytest.mark.parametrize(
+    "members, expected",
+    [
+        ({}, "holds 0 CSV files"),
+        ({"a.csv": "x", "b.csv": "y"}, "holds 2 CSV files"),
+    ],
+)
 def test_zips_without_exactly_one_csv_are_refused(tmp_path, members, expected):
     with pytest.raises(SubmissionProblem, match=expected):
         read_submission_file(SubmissionFile("z", _zip(tmp_path / "z.zip", members)))
@@ -77,7 +92,7 @@ def test_huge_files_are_not_read(tmp_path, monkeypatch):
     _zip(tmp_path / "z.zip", {"s.csv": big})
     with pytest.raises(SubmissionProblem, match="larger than"):  # small zip, large member
         read_submission_file(SubmissionFile("z", tmp_path / "z.zip"), cap=4000)
-    assert inputs.MAX_SUBMISSION_BYTES == 64 * 2 ** 20
+    assert inputs.MAX_SUBMISSION_BYTES == 64 * 2**20
 
 
 def test_a_zip_that_lies_about_its_size_stops_at_the_cap(tmp_path, monkeypatch):
@@ -96,8 +111,11 @@ def test_a_zip_that_lies_about_its_size_stops_at_the_cap(tmp_path, monkeypatch):
 
 
 def test_first_error_is_the_validators_first_sentence():
-    found = [warning("a box is outside", fix="scored as given"), error("3 rows missing", fix="one row per id"),
-             error("second")]
+    found = [
+        warning("a box is outside", fix="scored as given"),
+        error("3 rows missing", fix="one row per id"),
+        error("second"),
+    ]
     assert first_error(found) == "3 rows missing; one row per id"
     assert first_error([warning("only a warning")]) is None
 

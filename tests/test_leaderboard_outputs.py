@@ -1,11 +1,11 @@
 """The three files, written atomically; the JSON document."""
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-
 from hdhkits.leaderboard import outputs
 from hdhkits.leaderboard.build import COLUMNS
 from hdhkits.leaderboard.outputs import FILES, to_json, write_leaderboard
@@ -18,7 +18,7 @@ def test_writes_the_csv_json_and_html(tmp_path):
     paths = write_leaderboard(lb, tmp_path / "out")
     assert [p.name for p in paths] == list(FILES) and all(p.is_file() for p in paths)
     table = pd.read_csv(paths[0])
-    assert list(table.columns[:len(COLUMNS)]) == list(COLUMNS)
+    assert list(table.columns[: len(COLUMNS)]) == list(COLUMNS)
     assert len(table) == len(lb.table) and table["valid"].sum() == len(lb.order)
     doc = json.loads(paths[1].read_text())  # strict JSON: NaN became null
     assert set(doc) == {"settings", "rows", "pairwise", "summary"}

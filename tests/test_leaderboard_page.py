@@ -1,10 +1,10 @@
 """The page: self-contained, escaped, and its sentences say who is tied with the first."""
+
 from __future__ import annotations
 
 import re
 
 import numpy as np
-
 from hdhkits.leaderboard.figures import FIGURE_LIMIT
 from hdhkits.leaderboard.page import reading, render_page, verdict
 
@@ -17,8 +17,18 @@ def test_page_is_self_contained_and_holds_every_part():
     assert "<script" not in page and "<link" not in page and "@import" not in page
     assert not re.search(r"""(src|href)=['"]?(https?:|//)""", page)
     assert page.count("<img") == 4 and page.count("data:image/png;base64,") == 4
-    for text in ("Ranking", "How to read this page", "Figures", "How it was built", "broken0",
-                 "is empty; write the file again", "Blob plot", "Significance map", "shake-up", "P(best)"):
+    for text in (
+        "Ranking",
+        "How to read this page",
+        "Figures",
+        "How it was built",
+        "broken0",
+        "is empty; write the file again",
+        "Blob plot",
+        "Significance map",
+        "shake-up",
+        "P(best)",
+    ):
         assert text in page
     assert verdict(lb) in page.replace("&quot;", '"').replace("&#x27;", "'")
 

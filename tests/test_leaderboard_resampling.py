@@ -1,9 +1,9 @@
 """The shared resamples and the scores they give."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from hdhkits.leaderboard import resampling
 from hdhkits.leaderboard.resampling import FIXED_ROWS, make_plan, resample_counts, resample_indices, score_rows
 from hdhkits.problem import get_problem
@@ -50,6 +50,7 @@ def test_score_rows_are_the_official_scores_of_the_weightings(twin, monkeypatch)
     assert rows.shape == (3 + 30,)
     assert rows[0] == pytest.approx(problem.score_submission(sub, truth).value, abs=1e-12)
     part = truth[public]
-    assert rows[1] == pytest.approx(problem.score_submission(sub[sub.trustii_id.isin(part.trustii_id)], part).value,
-                                    abs=1e-12)
+    assert rows[1] == pytest.approx(
+        problem.score_submission(sub[sub.trustii_id.isin(part.trustii_id)], part).value, abs=1e-12
+    )
     assert np.allclose(rows[3:], metric.scores(metric.unit_terms(sub), plan.counts), atol=1e-12)

@@ -1,9 +1,9 @@
 """The seeded public/private split and the shake-up."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from hdhkits.leaderboard.split import public_mask, rank_correlation, shakeup
 
 

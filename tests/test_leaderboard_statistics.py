@@ -1,12 +1,21 @@
 """Ranks, intervals, P(best), pairwise shares, paired tests and Holm, against direct computations."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from hdhkits.leaderboard.statistics import (
+    TIE_TOLERANCE,
+    beat_shares,
+    holm,
+    min_ranks,
+    p_best,
+    paired_pvalues,
+    rank_frequencies,
+    rank_interval,
+    score_interval,
+)
 from scipy.stats import norm
-
-from hdhkits.leaderboard.statistics import (TIE_TOLERANCE, beat_shares, holm, min_ranks, p_best, paired_pvalues,
-                                            rank_frequencies, rank_interval, score_interval)
 
 from .leaderboard_support import direct_ranks
 

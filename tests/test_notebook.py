@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import numpy as np
-
 from hdhkits.notebook import default_output_dir, env_flag, in_colab, read_scores, record_score, seed_everything
 
 
@@ -50,17 +49,17 @@ def test_default_output_dir(monkeypatch, tmp_path):
     assert in_colab() is False
 
 
-
 def test_tqdm_is_reexported_after_the_ipywidgets_filter():
+    from hdhkits.notebook import tqdm
     from tqdm.auto import tqdm as auto_tqdm
     from tqdm.std import tqdm as text_tqdm
 
-    from hdhkits.notebook import tqdm
-
     assert tqdm is (text_tqdm if os.environ.get("HDHKITS_TEXT_PROGRESS") == "1" else auto_tqdm)  # conftest sets it
     # pytest resets warning filters per test, so check a fresh interpreter
-    code = ("import warnings, hdhkits.notebook; print(any(a == 'ignore' and m is not None and "
-            "m.match('IProgress not found') for a, m, *_ in warnings.filters))")
+    code = (
+        "import warnings, hdhkits.notebook; print(any(a == 'ignore' and m is not None and "
+        "m.match('IProgress not found') for a, m, *_ in warnings.filters))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
 

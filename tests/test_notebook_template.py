@@ -1,11 +1,11 @@
 """Every kit notebook follows the template (CONTRIBUTING.md) and the parameter contract."""
+
 from pathlib import Path
 
 import nbformat
 import pytest
-from papermill.translators import PythonTranslator
-
 from hdhkits.problem import KITS, NOTEBOOKS
+from papermill.translators import PythonTranslator
 
 KITS_DIR = Path(__file__).resolve().parents[1] / "kits"
 CONTRACT = ["data_dir", "output_dir", "seed", "quick"]
@@ -26,8 +26,11 @@ def test_template(path):
     assert nb.cells.index(params[0]) == 3, "setup, imports, then parameters"
     names = [p.name for p in PythonTranslator.inspect(params[0])]
     assert names[:4] == CONTRACT
-    assigned = [line.split("=")[0].strip() for line in params[0].source.splitlines()
-                if line.strip() and not line.lstrip().startswith("#")]
+    assigned = [
+        line.split("=")[0].strip()
+        for line in params[0].source.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert names == assigned, "papermill must parse every parameter line (no '=' in comments)"
     assert any(c.cell_type == "markdown" and c.source.startswith("## ") for c in nb.cells)
     assert any("# NBVAL_CHECK_OUTPUT" in c.source for c in nb.cells if c.cell_type == "code")

@@ -1,5 +1,4 @@
 import pytest
-
 from hdhkits.problem import KITS, KitNotAvailable, Problem, Score, available_kits, get_problem
 
 
@@ -61,7 +60,6 @@ def test_a_kit_without_a_sample_submission_says_so():
 
 def test_unit_metric_comes_from_the_kits_metric_module_or_says_how_to_add_it():
     import pandas as pd
-
     from hdhkits.problem import UnitMetric
 
     with pytest.raises(NotImplementedError, match="BARE kit's metric module defines no unit_metric"):

@@ -12,6 +12,7 @@ reads them. Hypothesis draws the shape of the predictions (constant, ties, integ
 huge or tiny values, ...) and a seed for the values, so a case stays small and fast;
 ``derandomize`` makes a run reproducible in CI.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -20,21 +21,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from hdhkits.bundle.samples import sample_submission
 from hdhkits.findings import errors
 from hdhkits.problem import KITS, get_problem
 from hdhkits.submission import read_submission
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 #: The metric's documented range (module docstrings of each kit's metric.py): CYTOLOGIA's
 #: value is in [0, 1]; ANNITIA's is a weighted mean of two concordance indices, in [0, 1];
 #: Cardi-HACK's is 0.7 x a weighted kappa + 0.3 x a rescaled log-loss, each in [-1, 1].
 SCORE_RANGE = {"cytologia": (0.0, 1.0), "annitia": (0.0, 1.0), "cardihack": (-1.0, 1.0)}
 
-SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 STYLES = ("uniform", "constant", "ties", "integers", "huge", "tiny")
 CORRUPTIONS = ("drop_row", "duplicate_id", "nan", "out_of_range", "rename_column", "unknown_id")
@@ -102,8 +101,12 @@ def setup(kit: str, twin):
     if kit not in _TEMPLATES:
         source = twin(kit, "quick")
         problem = get_problem(kit)
-        _TEMPLATES[kit] = (problem, source.data_dir, sample_submission(kit, source.data_dir),
-                           problem.read_truth(source.truth_path))
+        _TEMPLATES[kit] = (
+            problem,
+            source.data_dir,
+            sample_submission(kit, source.data_dir),
+            problem.read_truth(source.truth_path),
+        )
     return _TEMPLATES[kit]
 
 
@@ -163,8 +166,12 @@ def test_any_single_corruption_is_named(kit, twin):
     problem, data_dir, template, _ = setup(kit, twin)
 
     @SETTINGS
-    @given(seed=st.integers(0, 2**32 - 1), style=st.sampled_from(STYLES), how=st.sampled_from(CORRUPTIONS),
-           row=st.integers(0, len(template) - 1))
+    @given(
+        seed=st.integers(0, 2**32 - 1),
+        style=st.sampled_from(STYLES),
+        how=st.sampled_from(CORRUPTIONS),
+        row=st.integers(0, len(template) - 1),
+    )
     def check(seed, style, how, row):
         sub, mentions = corrupt(kit, well_formed(kit, template, seed, style), how, row)
         blocking = errors(problem.validate_submission(through_csv(sub), data_dir))

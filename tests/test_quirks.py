@@ -7,21 +7,23 @@ end in a valid submission: ``tests/test_extremes.py`` does it, on a copy that al
 every extreme its generator draws (one run serves both). A newly
 reported quirk needs one line in its kit's ``quirks.py``, nothing here.
 """
+
 import numpy as np
 import pytest
-
 from hdhkits.cli import main
 from hdhkits.findings import errors, warnings_of
 from hdhkits.problem import KITS, get_problem
 from hdhkits.quirks import copy_data, kit_quirks
 
-
 CASES = [pytest.param(kit, q, id=f"{kit}-{q.name}") for kit in KITS for q in kit_quirks(kit)]
 
 
 def _matches(finding, quirk) -> bool:
-    return (finding.kind == quirk.kind and finding.file == quirk.file
-            and (quirk.column is None or finding.column == quirk.column))
+    return (
+        finding.kind == quirk.kind
+        and finding.file == quirk.file
+        and (quirk.column is None or finding.column == quirk.column)
+    )
 
 
 @pytest.mark.parametrize("kit", KITS)

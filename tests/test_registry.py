@@ -5,6 +5,7 @@ The fourth kit lives in a temporary folder named ``hdhkits`` put on ``PYTHONPATH
 CONTRIBUTING.md with the base package's own tools, then the command line and the shared
 parametrised tests are run against it in subprocesses.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from hdhkits.problem import KITS, NOTEBOOKS, Problem, available_kits, discover_kits, get_problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,8 +180,14 @@ def _env(toy: Path, tmp: Path) -> dict:
 
 
 def _hdhkits(env: dict, *args, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hdhkits.cli", *map(str, args)], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "hdhkits.cli", *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_registry_is_what_discovery_finds():
@@ -222,8 +228,9 @@ def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
     (kits_dir / "toykit").mkdir(parents=True)
     for name in (*NOTEBOOKS, "README.md"):
         (kits_dir / "toykit" / name).write_text("{}" if name.endswith(".ipynb") else "# TOYKIT\n")
-    bundled = _hdhkits(env, "bundle", "toykit", "--out", tmp_path / "toy.zip", "--size", "quick",
-                       "--kits-dir", kits_dir, cwd=ROOT)
+    bundled = _hdhkits(
+        env, "bundle", "toykit", "--out", tmp_path / "toy.zip", "--size", "quick", "--kits-dir", kits_dir, cwd=ROOT
+    )
     # a bundle's scoring program is vendored from the repository's own tree: a kit outside it gets a sentence
     assert bundled.returncode == 2 and bundled.stderr.startswith("error: bundle toykit: "), bundled.stderr
     assert "Traceback" not in bundled.stderr and not (tmp_path / "toy.zip").exists()
@@ -237,9 +244,26 @@ def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
 def test_the_shared_parametrised_tests_see_a_fourth_kit(toy_path, tmp_path):
     env = _env(toy_path, tmp_path)
     tests = ["tests/test_problem.py", "tests/test_contract.py", "tests/test_cli.py"]
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", *tests, "-k", "toykit",
-                           "-o", "addopts=-p no:cacheprovider"],
-                          env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            *tests,
+            "-k",
+            "toykit",
+            "-o",
+            "addopts=-p no:cacheprovider",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     tail = done.stdout[-3000:]
     assert done.returncode == 0, tail
     passed = int(tail.strip().splitlines()[-1].split(" passed")[0].split()[-1])

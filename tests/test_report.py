@@ -1,4 +1,5 @@
 """The run report: `hdhkits run all --jobs 2` on a fake kits folder (one notebook fails), then report.html."""
+
 import base64
 import html
 import re
@@ -6,14 +7,15 @@ import shutil
 
 import nbformat
 import pytest
-
 from hdhkits.cli import main
 from hdhkits.problem import KITS, NOTEBOOKS
 from hdhkits.report import FIGURES_PER_KIT, build_report, notebook_figures
 
-PLOT = ("import matplotlib\nmatplotlib.use('module://matplotlib_inline.backend_inline')\n"
-        "import matplotlib.pyplot as plt\n"
-        "for i in range({n}):\n    plt.figure(figsize=(2, 1.5)); plt.plot([1, 3, 2]); plt.title('{kit} ' + str(i)); plt.show()")
+PLOT = (
+    "import matplotlib\nmatplotlib.use('module://matplotlib_inline.backend_inline')\n"
+    "import matplotlib.pyplot as plt\n"
+    "for i in range({n}):\n    plt.figure(figsize=(2, 1.5)); plt.plot([1, 3, 2]); plt.title('{kit} ' + str(i)); plt.show()"
+)
 
 
 def _notebook(*sources):
@@ -34,10 +36,14 @@ def fake_kits(tmp_path_factory):
         nbformat.write(_notebook(PLOT.format(n=3, kit=kit)), root / kit / NOTEBOOKS[0])
         failing = "raise ValueError('broken on purpose')" if kit == "annitia" else PLOT.format(n=3, kit=kit)
         nbformat.write(_notebook("step = 'model'", failing), root / kit / NOTEBOOKS[1])
-        nbformat.write(_notebook(
-            "import json, pathlib\np = pathlib.Path(output_dir); p.mkdir(parents=True, exist_ok=True)\n"
-            "(p / 'scores.json').write_text(json.dumps({'03_submission': {'name': 'local score', 'value': 0.61234,"
-            " 'low': 0.55, 'high': 0.66}}))"), root / kit / NOTEBOOKS[2])
+        nbformat.write(
+            _notebook(
+                "import json, pathlib\np = pathlib.Path(output_dir); p.mkdir(parents=True, exist_ok=True)\n"
+                "(p / 'scores.json').write_text(json.dumps({'03_submission': {'name': 'local score', 'value': 0.61234,"
+                " 'low': 0.55, 'high': 0.66}}))"
+            ),
+            root / kit / NOTEBOOKS[2],
+        )
     return root
 
 
@@ -100,9 +106,15 @@ def test_report_links_the_executed_notebooks_rendered(two_runs):
 
 def test_report_is_the_same_whatever_the_jobs(two_runs):
     one, two = ((two_runs[j] / "report.html").read_text() for j in (1, 2))
-    drop_timing = lambda rows: [r[:3] + r[5:] for r in rows]  # noqa: E731  seconds and memory vary
+
+    def drop_timing(rows):
+        return [r[:3] + r[5:] for r in rows]
+
     assert drop_timing(_rows(one)) == drop_timing(_rows(two))
-    section = lambda page, start, end: page.split(f"<h2 id='{start}'>", 1)[1].split(f"<h2 id='{end}'>", 1)[0]  # noqa: E731
+
+    def section(page, start, end):
+        return page.split(f"<h2 id='{start}'>", 1)[1].split(f"<h2 id='{end}'>", 1)[0]
+
     assert section(one, "failures", "figures") == section(two, "failures", "figures")
     assert section(one, "figures", "data") == section(two, "figures", "data")  # same figures, same order
     assert section(one, "data", "versions") == section(two, "data", "versions")
@@ -131,8 +143,10 @@ def test_report_only_errors(tmp_path, capsys):
 
 def test_notebook_figures_reads_every_png(tmp_path):
     nb = _notebook("pass")
-    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n"}),
-                           nbformat.v4.new_output("stream", text="x")]
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=\n"}),
+        nbformat.v4.new_output("stream", text="x"),
+    ]
     nbformat.write(nb, tmp_path / "n.ipynb")
     assert notebook_figures(tmp_path / "n.ipynb") == [(1, "iVBORw0KGgo=")]
     assert notebook_figures(tmp_path / "missing.ipynb") == []

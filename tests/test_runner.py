@@ -1,14 +1,21 @@
 """The papermill runner, on a toy kit whose notebooks the test writes."""
+
 import hashlib
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
-
 from hdhkits.problem import NOTEBOOKS
-from hdhkits.runner import (data_source_record, format_summary, kits_root, read_run_record, run_kit, run_kits,
-                            write_run_record)
+from hdhkits.runner import (
+    data_source_record,
+    format_summary,
+    kits_root,
+    read_run_record,
+    run_kit,
+    run_kits,
+    write_run_record,
+)
 
 from .test_datasource import Toy
 
@@ -36,12 +43,22 @@ def write(kits, name, nb):
 
 
 def test_runs_in_order_passes_parameters_and_reads_scores(kits, tmp_path):
-    write(kits, "01_exploration.ipynb", _notebook(
-        "import json, pathlib\n"
-        "out = pathlib.Path(output_dir); out.mkdir(parents=True, exist_ok=True)\n"
-        "(out / 'params.json').write_text(json.dumps([data_dir, seed, quick, str(pathlib.Path.cwd())]))"))
-    write(kits, "02_baseline.ipynb", _notebook(
-        "from hdhkits.notebook import record_score\nrecord_score(output_dir, '02_baseline', 'CV score', 0.8123)"))
+    write(
+        kits,
+        "01_exploration.ipynb",
+        _notebook(
+            "import json, pathlib\n"
+            "out = pathlib.Path(output_dir); out.mkdir(parents=True, exist_ok=True)\n"
+            "(out / 'params.json').write_text(json.dumps([data_dir, seed, quick, str(pathlib.Path.cwd())]))"
+        ),
+    )
+    write(
+        kits,
+        "02_baseline.ipynb",
+        _notebook(
+            "from hdhkits.notebook import record_score\nrecord_score(output_dir, '02_baseline', 'CV score', 0.8123)"
+        ),
+    )
     write(kits, "03_submission.ipynb", _notebook("print('done')"))
     runs = run_kit(Toy(), tmp_path / "out", quick=True, seed=7, kits_dir=kits)
     assert [r.status for r in runs] == ["ok", "ok", "ok"]
@@ -103,16 +120,23 @@ def test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs(kits, tmp_pa
     # kernel starts on a busy machine (a fixed sleep made this test flaky). Run one after
     # the other, the slow kit would wait out its 60 s and finish first: the test fails.
     flag = tmp_path / "toy_done"
-    wait = (f"import pathlib, time\nflag = pathlib.Path({str(flag)!r}); deadline = time.time() + 60\n"
-            "while not flag.exists() and time.time() < deadline:\n    time.sleep(0.05)\ntime.sleep(3)")
+    wait = (
+        f"import pathlib, time\nflag = pathlib.Path({str(flag)!r}); deadline = time.time() + 60\n"
+        "while not flag.exists() and time.time() < deadline:\n    time.sleep(0.05)\ntime.sleep(3)"
+    )
     _kit(kits, "slow", "pass")
     nbformat.write(_notebook(wait), kits / "slow" / "03_submission.ipynb")
     write(kits, "01_exploration.ipynb", _notebook("pass"))
     write(kits, "02_baseline.ipynb", _notebook("pass"))
     write(kits, "03_submission.ipynb", _notebook(f"import pathlib; pathlib.Path({str(flag)!r}).touch()"))
     finished = []
-    runs = run_kits([Slow(), Toy()], tmp_path / "out", jobs=2, kits_dir=kits,
-                    on_kit_done=lambda kit, kit_runs: finished.append(kit.name))
+    runs = run_kits(
+        [Slow(), Toy()],
+        tmp_path / "out",
+        jobs=2,
+        kits_dir=kits,
+        on_kit_done=lambda kit, kit_runs: finished.append(kit.name),
+    )
     assert [(r.kit, r.notebook) for r in runs] == [(k, n) for k in ("slow", "toy") for n in NOTEBOOKS]
     assert finished == ["toy", "slow"]  # the slow kit ran beside the fast one and finished last
     assert all(r.status == "ok" for r in runs)
@@ -199,10 +223,15 @@ def test_a_worker_that_dies_is_a_failure_not_a_traceback(kits, tmp_path):
 
 def test_an_executed_copy_appears_only_when_its_notebook_ends(kits, tmp_path):
     # papermill saves after every cell: the copy is written under a hidden name, renamed at the end
-    write(kits, "01_exploration.ipynb", _notebook(
-        "import pathlib\n"
-        "executed = pathlib.Path(output_dir) / 'executed'\n"
-        "print(sorted(p.name for p in executed.iterdir()))"))
+    write(
+        kits,
+        "01_exploration.ipynb",
+        _notebook(
+            "import pathlib\n"
+            "executed = pathlib.Path(output_dir) / 'executed'\n"
+            "print(sorted(p.name for p in executed.iterdir()))"
+        ),
+    )
     run = run_kit(Toy(), tmp_path / "out", kits_dir=kits, notebooks=["01_exploration.ipynb"])[0]
     assert run.status == "ok"
     assert "['.01_exploration.partial.ipynb']" in run.executed.read_text()  # what the notebook saw
@@ -219,9 +248,13 @@ def _interrupt_cli_run(kits_dir, out, *argv):
 
     import psutil
 
-    proc = subprocess.Popen([sys.executable, "-m", "hdhkits.cli", "run", *argv, "--out", str(out),
-                             "--kits-dir", str(kits_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hdhkits.cli", "run", *argv, "--out", str(out), "--kits-dir", str(kits_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(out.glob("*/executed/.02_baseline.partial.ipynb")):
         time.sleep(0.1)
@@ -245,8 +278,9 @@ def test_ctrl_c_keeps_finished_notebooks_and_removes_the_partial_one(kits, tmp_p
     out = tmp_path / "out"
     code, err, alive = _interrupt_cli_run(kits, out, "annitia", "--quick")
     assert code == 130, err
-    assert err.strip() == ("interrupted; kept the notebooks that finished: annitia/01_exploration.ipynb "
-                           "(partial copies removed)")
+    assert err.strip() == (
+        "interrupted; kept the notebooks that finished: annitia/01_exploration.ipynb (partial copies removed)"
+    )
     assert sorted(p.name for p in (out / "annitia" / "executed").iterdir()) == ["01_exploration.ipynb"]
     assert alive == []  # runner's kernels shut down
 

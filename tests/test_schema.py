@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table
 
 SCHEMA = TableSchema(
@@ -82,10 +81,18 @@ def test_out_of_range_values_warn_and_still_load(tmp_path):
     assert read_table(path, SCHEMA).shape == (3, 4)
     low, high = check_frame(df, SCHEMA)
     assert (low.severity, low.kind, low.column, low.count, low.extreme, low.rows) == (
-        "warning", "below_minimum", "age", 1, -3.5, (1,))
+        "warning",
+        "below_minimum",
+        "age",
+        1,
+        -3.5,
+        (1,),
+    )
     assert (high.severity, high.kind, high.extreme, high.rows) == ("warning", "above_maximum", 500, (3,))
-    assert str(low) == ("train.csv: column 'age': 1 value(s) below 0 (smallest -3.5) at data row(s) 1; "
-                        "kept as they are; look at them before modelling")
+    assert str(low) == (
+        "train.csv: column 'age': 1 value(s) below 0 (smallest -3.5) at data row(s) 1; "
+        "kept as they are; look at them before modelling"
+    )
 
 
 def test_read_table_from_folder_and_alias(tmp_path):
@@ -126,7 +133,6 @@ def test_a_folder_or_a_broken_link_is_named_as_such(tmp_path):
 
 def test_semicolons_and_header_only_files_are_named(tmp_path):
     import pandas as pd
-
     from hdhkits.schema import check_frame
 
     found = check_frame(pd.DataFrame(columns=["id;name"]), SCHEMA)
@@ -138,7 +144,6 @@ def test_semicolons_and_header_only_files_are_named(tmp_path):
 def test_a_semicolon_header_of_many_columns_is_named_in_a_short_line():
     # issue 18: a 304-column header re-saved with ';' was quoted whole (about 2,400 characters)
     import pandas as pd
-
     from hdhkits.findings import MAX_CHARS
     from hdhkits.schema import check_frame
 
@@ -151,7 +156,6 @@ def test_a_semicolon_header_of_many_columns_is_named_in_a_short_line():
 def test_empty_and_constant_columns_are_one_warning_each():
     import numpy as np
     import pandas as pd
-
     from hdhkits.schema import constant_column_findings, empty_column_findings
 
     frame = pd.DataFrame({"a": [np.nan, np.nan], "b": [1.0, 1.0], "c": [1.0, np.nan], "d": [1, 2]})
@@ -193,17 +197,17 @@ def test_a_whole_last_line_is_not_cut(tmp_path):
 
 
 def test_data_error_shows_sentences_not_a_traceback_in_jupyter():
-    from IPython.core.interactiveshell import InteractiveShell
-
     from hdhkits.schema import DataError
+    from IPython.core.interactiveshell import InteractiveShell
 
     exc = DataError("train.csv", ["column 'x' is missing; use the official file"])
     assert exc._render_traceback_() == [f"DataError: {exc}"]
     shell = InteractiveShell.instance()
     shown = []
     shell._showtraceback = lambda etype, value, stb: shown.append(stb)
-    result = shell.run_cell("from hdhkits.schema import DataError\n"
-                            "def deep():\n    raise DataError('train.csv', ['cut'])\ndeep()")
+    result = shell.run_cell(
+        "from hdhkits.schema import DataError\ndef deep():\n    raise DataError('train.csv', ['cut'])\ndeep()"
+    )
     assert isinstance(result.error_in_exec, DataError)
     assert shown == [["DataError: train.csv: 1 problem(s)\n  - cut"]]
 
@@ -238,5 +242,7 @@ def test_write_twin_leaves_a_marker_with_row_counts(tmp_path):
     write_twin(problem, tmp_path / "d", tmp_path / "t", seed=2, size="quick")
     marker = json.loads((tmp_path / "d" / TWIN_MARKER).read_text())
     assert marker["kit"] == "cardihack" and marker["seed"] == 2 and marker["size"] == "quick"
-    assert marker["rows"] == {"train.csv": count_rows(tmp_path / "d" / "train.csv"),
-                              "test.csv": count_rows(tmp_path / "d" / "test.csv")}
+    assert marker["rows"] == {
+        "train.csv": count_rows(tmp_path / "d" / "train.csv"),
+        "test.csv": count_rows(tmp_path / "d" / "test.csv"),
+    }

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from hdhkits.stats import Interval, bootstrap_interval
 
 

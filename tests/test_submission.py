@@ -1,22 +1,29 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.schema import ColumnSpec
 from hdhkits.submission import SubmissionError, SubmissionSpec, check_submission, read_submission, write_submission
 
-SPEC = SubmissionSpec((
-    ColumnSpec("trustii_id", "int"),
-    ColumnSpec("risk", "float"),
-    ColumnSpec("label", "code", allowed=(0, 1, 2)),
-    ColumnSpec("proba", "float", minimum=0, maximum=1),
-))
+SPEC = SubmissionSpec(
+    (
+        ColumnSpec("trustii_id", "int"),
+        ColumnSpec("risk", "float"),
+        ColumnSpec("label", "code", allowed=(0, 1, 2)),
+        ColumnSpec("proba", "float", minimum=0, maximum=1),
+    )
+)
 IDS = [1, 2, 3, 4]
 
 
 def good() -> pd.DataFrame:
-    return pd.DataFrame({"trustii_id": [3, 1, 2, 4], "risk": [0.1, -2.0, 5.0, 1e6],
-                         "label": [0, 1, 2, 0], "proba": [0.0, 0.5, 1.0, 0.2]})
+    return pd.DataFrame(
+        {
+            "trustii_id": [3, 1, 2, 4],
+            "risk": [0.1, -2.0, 5.0, 1e6],
+            "label": [0, 1, 2, 0],
+            "proba": [0.0, 0.5, 1.0, 0.2],
+        }
+    )
 
 
 def test_valid_submission_in_any_row_order():
@@ -25,7 +32,7 @@ def test_valid_submission_in_any_row_order():
 
 def test_every_problem_is_listed():
     df = good()
-    df.loc[0, "trustii_id"] = 1          # duplicate; id 3 now missing
+    df.loc[0, "trustii_id"] = 1  # duplicate; id 3 now missing
     df.loc[1, "risk"] = np.nan
     df.loc[2, "risk"] = np.inf
     df.loc[3, "label"] = 7
@@ -34,10 +41,17 @@ def test_every_problem_is_listed():
     df["extra"] = 0
     problems = check_submission(df, SPEC, IDS)
     text = "\n".join(map(str, problems))
-    for fragment in ("unexpected column(s): 'extra'", "5 rows where the test file has 4",
-                     "duplicated id(s) 1", "1 test id(s) missing, such as 3", "not in the test file, such as 99",
-                     "'risk': 1 empty cell", "'risk': 1 infinite", "'label': value(s) 7 outside",
-                     "'proba': 1 value(s) above 1"):
+    for fragment in (
+        "unexpected column(s): 'extra'",
+        "5 rows where the test file has 4",
+        "duplicated id(s) 1",
+        "1 test id(s) missing, such as 3",
+        "not in the test file, such as 99",
+        "'risk': 1 empty cell",
+        "'risk': 1 infinite",
+        "'label': value(s) 7 outside",
+        "'proba': 1 value(s) above 1",
+    ):
         assert fragment in text, fragment
 
 

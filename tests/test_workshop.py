@@ -1,6 +1,7 @@
 """hdhkits workshop: the pack's layout, student versions, relative paths, the schedule,
 atomic writing, and (once the kits' teaching modules and exercises exist) every student
 and solution notebook of a real pack run end to end from their own folder."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,13 +15,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from hdhkits import workshop
 from hdhkits.cli import CommandError
 from hdhkits.exercises import BEGIN, CORRECT, END, EXPECTED_LOG, NOT_ATTEMPTED, NOT_YET, YOUR_TURN, Exercise, Teaching
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
-from hdhkits.workshop import (MINUTES, build_workshop, facilitator_markdown, plan_schedule, set_parameters,
-                              student_notebook)
+from hdhkits.workshop import (
+    MINUTES,
+    build_workshop,
+    facilitator_markdown,
+    plan_schedule,
+    set_parameters,
+    student_notebook,
+)
 
 KIT = "cardihack"  # the fastest quick twin: the fake notebooks below run on it
 SOLUTION_LINE = "answer_{i} = 6 * 7 + {i} - {i}"
@@ -29,23 +35,32 @@ SOLUTION_LINE = "answer_{i} = 6 * 7 + {i} - {i}"
 def _fake_notebook(kit: str, i: int) -> nbformat.NotebookNode:
     """A notebook of the template's shape with one exercise; it reads its data_dir and checks an answer."""
     cells = [
-        nbformat.v4.new_markdown_cell(f"# {kit} · 0{i}\n\nPurpose.\n\n[![Open In Colab](https://colab.research."
-                                      f"google.com/assets/colab-badge.svg)](https://colab.research.google.com/x.ipynb)"),
-        nbformat.v4.new_code_cell("import sys\nif \"google.colab\" in sys.modules:  # Colab only\n    pass"),
-        nbformat.v4.new_code_cell("from hdhkits.datasource import resolve_data\nfrom hdhkits.exercises import check_answer\n"
-                                  "from hdhkits.notebook import default_output_dir, env_flag"),
+        nbformat.v4.new_markdown_cell(
+            f"# {kit} · 0{i}\n\nPurpose.\n\n[![Open In Colab](https://colab.research."
+            f"google.com/assets/colab-badge.svg)](https://colab.research.google.com/x.ipynb)"
+        ),
+        nbformat.v4.new_code_cell('import sys\nif "google.colab" in sys.modules:  # Colab only\n    pass'),
+        nbformat.v4.new_code_cell(
+            "from hdhkits.datasource import resolve_data\nfrom hdhkits.exercises import check_answer\n"
+            "from hdhkits.notebook import default_output_dir, env_flag"
+        ),
         nbformat.v4.new_code_cell(
             f"data_dir = None  # folder with the official files (None: ${kit.upper()}_DATA_DIR, else the twin)\n"
             f"output_dir = str(default_output_dir(\"{kit}\"))  # models go here (a '#' in a comment stays)\n"
             "seed = 0\n"
-            "quick = env_flag(\"HDHKITS_QUICK\")  # smaller twin and lighter models (tests, workshops)\n"
-            "label = \"a # in a string\"  # kit-specific parameter", metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("source = resolve_data(\"%s\", data_dir, verbose=False)\n"
-                                  "print(\"synthetic:\", source.synthetic, \"quick:\", quick)" % kit),
+            'quick = env_flag("HDHKITS_QUICK")  # smaller twin and lighter models (tests, workshops)\n'
+            'label = "a # in a string"  # kit-specific parameter',
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell(
+            'source = resolve_data("%s", data_dir, verbose=False)\n'
+            'print("synthetic:", source.synthetic, "quick:", quick)' % kit
+        ),
         nbformat.v4.new_markdown_cell(f"### Exercise {i}: exercise {i}\n\nMultiply."),
-        nbformat.v4.new_code_cell(f"{BEGIN}\n{SOLUTION_LINE.format(i=i)}\n{END}\n"
-                                  f"check_answer(\"exercise {i}\", answer_{i}, expected=42)"),
-        nbformat.v4.new_code_cell("print(\"the end\")"),
+        nbformat.v4.new_code_cell(
+            f'{BEGIN}\n{SOLUTION_LINE.format(i=i)}\n{END}\ncheck_answer("exercise {i}", answer_{i}, expected=42)'
+        ),
+        nbformat.v4.new_code_cell('print("the end")'),
     ]
     for cell in cells:
         if cell.cell_type == "code":
@@ -58,8 +73,13 @@ def _fake_notebook(kit: str, i: int) -> nbformat.NotebookNode:
 
 def _fake_teaching(kit: str, minutes: int = 10, seconds: float = 20.0) -> Teaching:
     exercises = tuple(Exercise(nb, f"exercise {i}", minutes) for i, nb in enumerate(NOTEBOOKS, start=1))
-    return Teaching(goals=(f"{kit} goal one.", f"{kit} goal two."), traps=(f"{kit} trap.",), exercises=exercises,
-                    quick_seconds={nb: seconds for nb in NOTEBOOKS}, slow_machine=f"{kit}: run 02 in the break.")
+    return Teaching(
+        goals=(f"{kit} goal one.", f"{kit} goal two."),
+        traps=(f"{kit} trap.",),
+        exercises=exercises,
+        quick_seconds={nb: seconds for nb in NOTEBOOKS},
+        slow_machine=f"{kit}: run 02 in the break.",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +137,9 @@ def test_parameters_point_at_the_pack_with_relative_paths(pack):
             folder = pack.out / KIT / kind
             source = _params(folder / name)
             assert re.search(rf'^data_dir = "../../data/{KIT}"  # folder with the official files', source, re.M)
-            assert re.search(rf"^output_dir = \"../../outputs/{KIT}\"  # models go here \(a '#' in a comment stays\)$",
-                             source, re.M)
+            assert re.search(
+                rf"^output_dir = \"../../outputs/{KIT}\"  # models go here \(a '#' in a comment stays\)$", source, re.M
+            )
             assert re.search(r"^quick = True  # smaller twin", source, re.M)
             assert "seed = 0" in source and 'label = "a # in a string"  # kit-specific parameter' in source
             assert (folder / f"../../data/{KIT}").resolve() == (pack.out / "data" / KIT).resolve()
@@ -170,7 +191,7 @@ def test_schedule_fits_the_minutes_and_names_every_exercise(minutes, exercise_mi
     assert all(end - start == m for start, end, m in rows)
     assert all(rows[i][1] == rows[i + 1][0] for i in range(len(rows) - 1))  # back to back
     assert len(rows) == len(schedule.slots) and schedule.used == sum(m for _, _, m in rows)
-    for kit, teaching in teachings.items():
+    for _kit, teaching in teachings.items():
         for ex in teaching.exercises:
             assert ex.title in text and f"| `{ex.notebook}` | {ex.title} | {ex.minutes} |" in text
         assert teaching.goals[0] in text and teaching.traps[0] in text and teaching.slow_machine in text
@@ -191,8 +212,9 @@ def test_all_kits_in_90_minutes_says_which_to_pick():
     # 16-minute notebooks, 80 minutes between welcome and wrap-up: the first kit whole, then
     # the second kit's first two notebooks fill the time left; the rest is listed, not dropped
     first, second, third = KITS
-    assert [(s.kit, s.notebook) for s in schedule.slots if s.notebook] == \
-        [(first, nb) for nb in NOTEBOOKS] + [(second, nb) for nb in NOTEBOOKS[:2]]
+    assert [(s.kit, s.notebook) for s in schedule.slots if s.notebook] == [(first, nb) for nb in NOTEBOOKS] + [
+        (second, nb) for nb in NOTEBOOKS[:2]
+    ]
     assert schedule.left_out == ((second, NOTEBOOKS[2]),) + tuple((third, nb) for nb in NOTEBOOKS)
     assert f"| {get_problem(second).title} | 58 | partly |" in text
     assert "### Which kits fit 90 minutes" in text and "Kits that fit 90 minutes on their own:" in text
@@ -242,8 +264,11 @@ def test_refuses_a_non_empty_folder_unless_forced(fake_kits, tmp_path):
 
 def test_a_kit_without_teaching_module_is_refused_in_a_sentence(fake_kits, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, f"hdhkits.{KIT}.teaching", None)  # import fails as if the file were absent
-    with pytest.raises(CommandError, match=rf"hdhkits.{KIT}.teaching: not found: .* add shared/hdhkits/{KIT}/"
-                                           r"teaching.py defining TEACHING"):
+    with pytest.raises(
+        CommandError,
+        match=rf"hdhkits.{KIT}.teaching: not found: .* add shared/hdhkits/{KIT}/"
+        r"teaching.py defining TEACHING",
+    ):
         build_workshop(KIT, tmp_path / "pack", kits_dir=fake_kits)
     assert not (tmp_path / "pack").exists()
     with pytest.raises(CommandError, match="unknown kit"):
@@ -252,8 +277,12 @@ def test_a_kit_without_teaching_module_is_refused_in_a_sentence(fake_kits, tmp_p
 
 def test_exercises_missing_from_the_notebooks_are_warned(fake_kits, tmp_path):
     teaching = _fake_teaching(KIT)
-    teaching = Teaching(teaching.goals, teaching.traps, teaching.exercises + (Exercise("01_exploration.ipynb", "ghost", 5),),
-                        teaching.quick_seconds)
+    teaching = Teaching(
+        teaching.goals,
+        teaching.traps,
+        teaching.exercises + (Exercise("01_exploration.ipynb", "ghost", 5),),
+        teaching.quick_seconds,
+    )
     info = build_workshop(KIT, tmp_path / "pack", kits_dir=fake_kits, teachings={KIT: teaching})
     assert any("'ghost' has no check_answer" in w for w in info.warnings)
     assert "ghost" in (info.out / "FACILITATOR.md").read_text()
@@ -264,8 +293,9 @@ def test_command_line(fake_kits, tmp_path, monkeypatch, capsys):
     parser = argparse.ArgumentParser(prog="hdhkits")
     workshop.add_parser(parser.add_subparsers(dest="command"))
     out = tmp_path / "pack"
-    args = parser.parse_args(["workshop", KIT, "--out", str(out), "--minutes", "90", "--seed", "1",
-                              "--kits-dir", str(fake_kits)])
+    args = parser.parse_args(
+        ["workshop", KIT, "--out", str(out), "--minutes", "90", "--seed", "1", "--kits-dir", str(fake_kits)]
+    )
     assert args.func(args) == 0
     printed = capsys.readouterr()
     assert "Workshop pack for Cardi-HACK (90 minutes, twin seed 1)" in printed.out and "FACILITATOR.md" in printed.out
@@ -300,8 +330,14 @@ def _run(path: Path, timeout: int = 900) -> nbformat.NotebookNode:
     import papermill
 
     executed = path.with_name(f".executed-{path.name}")
-    papermill.execute_notebook(str(path), str(executed), cwd=str(path.parent), kernel_name="python3",
-                               progress_bar=False, execution_timeout=timeout)
+    papermill.execute_notebook(
+        str(path),
+        str(executed),
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=timeout,
+    )
     return nbformat.read(executed, as_version=4)
 
 
@@ -380,22 +416,28 @@ def test_end_to_end_every_student_and_solution_notebook_runs(real_pack, capsys):
         for name in NOTEBOOKS:
             solution = nbformat.read(out / kit / "solutions" / name, as_version=4)
             original = nbformat.read(root / kit / name, as_version=4)
-            code = [(c.source, "parameters" in c.metadata.get("tags", [])) for c in original.cells
-                    if c.cell_type == "code"]
+            code = [
+                (c.source, "parameters" in c.metadata.get("tags", [])) for c in original.cells if c.cell_type == "code"
+            ]
             packed = [c.source for c in solution.cells if c.cell_type == "code"]
             assert len(packed) == len(code), f"solutions/{kit}/{name}"
-            assert [s for (s, param), s2 in zip(code, packed) if not param] == \
-                   [s2 for (s, param), s2 in zip(code, packed) if not param], f"solutions/{kit}/{name}"
+            assert [s for (s, param), s2 in zip(code, packed) if not param] == [
+                s2 for (s, param), s2 in zip(code, packed) if not param
+            ], f"solutions/{kit}/{name}"
             nb = real_pack["executed"][kit, name]
             titles = [e.title for e in teaching.exercises if e.notebook == name]
             got = sorted(line.split(" (hint:")[0] for line in _check_lines(nb))  # a hint may follow
             assert got == sorted(f"{t}: {NOT_ATTEMPTED}" for t in titles), f"student/{kit}/{name}"
             # the solution checks are those nbval compares in the kits' notebooks
             checked = [c for c in original.cells if c.cell_type == "code" and "BEGIN SOLUTION" in c.source]
-            assert checked and all("NBVAL_CHECK_OUTPUT" in c.source for c in checked) or not titles
+            assert (checked and all("NBVAL_CHECK_OUTPUT" in c.source for c in checked)) or not titles
     with capsys.disabled():
-        print("\nworkshop end to end, seconds:", {k: round(v, 1) for k, v in timings.items()},
-              "total", round(sum(timings.values()), 1))
+        print(
+            "\nworkshop end to end, seconds:",
+            {k: round(v, 1) for k, v in timings.items()},
+            "total",
+            round(sum(timings.values()), 1),
+        )
 
 
 def _shown_forms(value) -> list[str]:
@@ -417,20 +459,36 @@ def _outputs_text(cells) -> str:
     return "\n".join(texts)
 
 
-@pytest.mark.parametrize("kit", [pytest.param(k, marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=PRINTS_ANSWER[k])]
-                                              if k in PRINTS_ANSWER else []) for k in KITS])
+@pytest.mark.parametrize(
+    "kit",
+    [
+        pytest.param(
+            k,
+            marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=PRINTS_ANSWER[k])]
+            if k in PRINTS_ANSWER
+            else [],
+        )
+        for k in KITS
+    ],
+)
 def test_no_student_notebook_prints_an_expected_answer(real_pack, kit):
     """No output above an exercise shows the value its check expects (issue 18: exercises keep their answer)."""
     shown = []
     for name in NOTEBOOKS:
         nb = real_pack["executed"][kit, name]
         for entry in real_pack["expected"][kit, name]:
-            at = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                      and re.search(rf"check_answer\(\s*[\"']{re.escape(entry['name'])}[\"']", c.source))
+            at = next(
+                i
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "code"
+                and re.search(rf"check_answer\(\s*[\"']{re.escape(entry['name'])}[\"']", c.source)
+            )
             above = _outputs_text(nb.cells[:at])
             for form in _shown_forms(entry["expected"]):
                 if re.search(rf"(?<![\w.]){re.escape(form)}(?![\w])", above):
-                    shown.append(f"{kit}/{name}: exercise {entry['name']!r} expects {entry['expected']!r}, "
-                                 f"printed above it as {form!r}")
+                    shown.append(
+                        f"{kit}/{name}: exercise {entry['name']!r} expects {entry['expected']!r}, "
+                        f"printed above it as {form!r}"
+                    )
     assert real_pack["expected"], "no exercise logged its expected value"
     assert not shown, shown

@@ -10,6 +10,7 @@ test suite gives nbval (quick mode, throw-away cache and outputs), then strips
 volatile metadata (timings, papermill records) so diffs show real changes only.
 Fails, leaving the notebook untouched, when a cell raises.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,9 @@ def strip(nb: nbformat.NotebookNode) -> None:
 def refresh(path: Path, scratch: Path, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     strip(nb)
     tmp = path.with_suffix(".ipynb.tmp")

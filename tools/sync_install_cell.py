@@ -16,6 +16,7 @@ sees half a file) and only when its cell differs. Run it after bumping
 Exit status: 0 when every notebook is (now) in sync; 1 with ``--check`` when some are out
 of sync, or in either mode when a notebook has no setup cell or cannot be read.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,10 @@ def setup_cell(nb: dict, path: Path) -> dict:
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code" and _MARKER in _source(cell):
             return cell
-    raise NotebookProblem(f"{path}: no setup cell (a code cell testing {_MARKER!r}); "
-                          "add one before the imports cell, as CONTRIBUTING.md's notebook template shows")
+    raise NotebookProblem(
+        f"{path}: no setup cell (a code cell testing {_MARKER!r}); "
+        "add one before the imports cell, as CONTRIBUTING.md's notebook template shows"
+    )
 
 
 def _source(cell: dict) -> str:
@@ -125,10 +128,14 @@ def _shown(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=[REPO / "kits"],
-                        help="notebooks or folders to search (default: kits/)")
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 listing the notebooks whose setup cell is out of sync")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, default=[REPO / "kits"], help="notebooks or folders to search (default: kits/)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 listing the notebooks whose setup cell is out of sync",
+    )
     args = parser.parse_args(argv)
     source = setup_cell_source()
     try:
@@ -152,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         for path in differing:
             print(f"out of sync: {_shown(path)}")
         if differing:
-            print(f"{len(differing)} of {len(paths)} notebook(s) out of sync; "
-                  f"run: python tools/sync_install_cell.py", file=sys.stderr)
+            print(
+                f"{len(differing)} of {len(paths)} notebook(s) out of sync; run: python tools/sync_install_cell.py",
+                file=sys.stderr,
+            )
     else:
         for path in differing:
             print(f"updated: {_shown(path)}")

@@ -3,6 +3,7 @@
 One subpackage per challenge (``hdhkits.cytologia``, ``hdhkits.annitia``,
 ``hdhkits.cardihack``) holds its problem definition; the modules here are shared.
 """
+
 from pkgutil import extend_path
 
 # A folder named ``hdhkits`` elsewhere on ``sys.path`` adds its subpackages to this one:

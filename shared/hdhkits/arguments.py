@@ -4,6 +4,7 @@ The main CLI (:mod:`hdhkits.cli`) and the subcommands that live beside their sub
 (:mod:`hdhkits.workshop`, :mod:`hdhkits.leaderboard.command`) import from here, so none of
 them imports another to raise an error or read a seed (no import circle).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,7 @@ def command_error(where: object, what: str, fix: str) -> CommandError:
 
 
 def seed_number(text: str) -> int:
-    """argparse type of ``--seed``: a whole number from 0 (numpy's generators take no negative seed).
+    """Argparse type of ``--seed``: a whole number from 0 (numpy's generators take no negative seed).
 
     Parameters
     ----------

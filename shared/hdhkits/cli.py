@@ -28,6 +28,7 @@ one line, ``interrupted`` (for ``run``: with the notebooks kept), and leaves no
 half-written output: twins and reports are written atomically, executed notebooks are
 renamed into place when they finish.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,13 +49,13 @@ from .arguments import CommandError, command_error, seed_number
 from .datasource import cache_root, resolve_data, write_twin
 from .files import text_file_problem
 from .findings import errors, format_findings, warnings_of
+from .leaderboard.command import add_parser as _add_leaderboard
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
 from .schema import DataError, cut_last_line
 from .submission import read_submission
-from .leaderboard.command import add_parser as _add_leaderboard
 from .workshop import add_parser as _add_workshop
 
-__all__ = ["main", "build_parser", "CommandError", "format_data_error", "format_os_error", "format_interrupt"]
+__all__ = ["CommandError", "build_parser", "format_data_error", "format_interrupt", "format_os_error", "main"]
 
 
 _fail = command_error  # the CLI's one error shape, ``where: what; fix``
@@ -117,8 +118,12 @@ def _read_submission(path: str | Path) -> pd.DataFrame:
     try:
         return read_submission(path)
     except DataError as exc:
-        raise _fail(path, "; ".join(exc.problems), "write it comma-separated, UTF-8, with the header the "
-                    "kit's README shows (pandas: to_csv(path, index=False))") from None
+        raise _fail(
+            path,
+            "; ".join(exc.problems),
+            "write it comma-separated, UTF-8, with the header the "
+            "kit's README shows (pandas: to_csv(path, index=False))",
+        ) from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -133,8 +138,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"{'':<10} metric: {p.metric}")
         print(f"{'':<10} notebooks: {', '.join(NOTEBOOKS)}")
     return 0
-
-
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -177,12 +180,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = problem.check_data(folder, deep=args.deep)
     blocking, notes = errors(findings), warnings_of(findings)
     if blocking:
-        print(f"{folder}: {len(blocking)} error(s), {len(notes)} warning(s); the kit cannot read these files "
-              "until the errors are fixed")
+        print(
+            f"{folder}: {len(blocking)} error(s), {len(notes)} warning(s); the kit cannot read these files "
+            "until the errors are fixed"
+        )
     else:
-        print(f"{folder}: the files match the official {problem.title} layout"
-              + (f"; {len(notes)} warning(s) about what they hold (the data loads; each line says how the kit "
-                 "handles it)" if notes else ""))
+        print(
+            f"{folder}: the files match the official {problem.title} layout"
+            + (
+                f"; {len(notes)} warning(s) about what they hold (the data loads; each line says how the kit "
+                "handles it)"
+                if notes
+                else ""
+            )
+        )
     if findings:
         print(format_findings(findings))
     if blocking or (notes and args.strict):
@@ -197,8 +208,11 @@ def _report_only(args: argparse.Namespace) -> int:
     from .report import build_report
 
     if args.kit:
-        raise _fail("--report-only", f"takes only the output folder, not the kit {args.kit!r}",
-                    "run `hdhkits run --report-only DIR`")
+        raise _fail(
+            "--report-only",
+            f"takes only the output folder, not the kit {args.kit!r}",
+            "run `hdhkits run --report-only DIR`",
+        )
     _input_folder(args.report_only, "--report-only", "the outputs of an `hdhkits run` (run.json)")
     try:
         report = build_report(args.report_only)
@@ -230,8 +244,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     _output_folder(out, "--out")
     mode = "quick" if args.quick else "default"
     if args.jobs > 1 and len(kits) > 1:
-        print(f"Running {', '.join(kits)} ({mode} settings), {min(args.jobs, len(kits))} kits at a time ...",
-              flush=True)
+        print(
+            f"Running {', '.join(kits)} ({mode} settings), {min(args.jobs, len(kits))} kits at a time ...", flush=True
+        )
     else:
         print(f"Running {kits[0]} ({mode} settings) ...", flush=True)
 
@@ -245,13 +260,27 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"Running {following} ({mode} settings) ...", flush=True)
 
     start = time.perf_counter()
-    runs = run_kits(kits, out, jobs=args.jobs, on_kit_done=done, quick=args.quick, seed=args.seed,
-                    data_dir=args.data, kits_dir=kits_dir, log_output=args.verbose)
+    runs = run_kits(
+        kits,
+        out,
+        jobs=args.jobs,
+        on_kit_done=done,
+        quick=args.quick,
+        seed=args.seed,
+        data_dir=args.data,
+        kits_dir=kits_dir,
+        log_output=args.verbose,
+    )
     wall = time.perf_counter() - start
     print()
     print(format_summary(runs))
-    settings = {"kits": kits, "quick": bool(args.quick), "seed": args.seed, "jobs": args.jobs,
-                "wall_seconds": round(wall, 1)}
+    settings = {
+        "kits": kits,
+        "quick": bool(args.quick),
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "wall_seconds": round(wall, 1),
+    }
     sources = {kit: data_source_record(kit, args.data, args.quick, args.seed) for kit in kits}
     print(f"\nOutputs (models, submissions, executed notebooks) in {out.resolve()}")
     try:
@@ -259,8 +288,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         report = build_report(out)
         print(f"Report: {report.resolve()} ({wall:.0f} s in all)")
     except (OSError, ValueError) as exc:  # the runs happened and are summarised above; say why there is no report
-        print(f"error: {out / 'report.html'}: not written ({exc}); rebuild it with `hdhkits run --report-only {out}`",
-              file=sys.stderr)
+        print(
+            f"error: {out / 'report.html'}: not written ({exc}); rebuild it with `hdhkits run --report-only {out}`",
+            file=sys.stderr,
+        )
     failures = [r for r in runs if r.status == "failed"]
     for r in failures:
         where = f"; the failed executed notebook is {r.executed}" if r.executed else ""
@@ -281,8 +312,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for p in blocking:
             print(f"  - {p}")
     else:
-        print(f"{args.file}: valid {problem.title} submission, {len(submission)} rows "
-              f"(checked against {source.describe()})")
+        print(
+            f"{args.file}: valid {problem.title} submission, {len(submission)} rows "
+            f"(checked against {source.describe()})"
+        )
     if notes:
         print(f"{len(notes)} warning(s) (the file is scored as given):")
         print(format_findings(notes))
@@ -294,27 +327,39 @@ def cmd_score(args: argparse.Namespace) -> int:
     submission = _read_submission(args.file)
     truth_path = Path(args.truth)
     truth_path = truth_path / problem.truth_file if truth_path.is_dir() else truth_path
-    _input_file(truth_path, f"pass the truth file `hdhkits data {problem.name}` wrote (--truth-out folder)",
-                kind="the truth file")
+    _input_file(
+        truth_path,
+        f"pass the truth file `hdhkits data {problem.name}` wrote (--truth-out folder)",
+        kind="the truth file",
+    )
     try:
         truth = problem.read_truth(truth_path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise _fail(truth_path, f"cannot be read as a truth file ({exc})",
-                    f"pass the truth file `hdhkits data {problem.name}` wrote, unchanged") from None
+        raise _fail(
+            truth_path,
+            f"cannot be read as a truth file ({exc})",
+            f"pass the truth file `hdhkits data {problem.name}` wrote, unchanged",
+        ) from None
     id_col = truth.columns[0]
     if id_col not in submission.columns:
-        raise CommandError(f"{args.file}: no '{id_col}' column; run `hdhkits validate {problem.name} {args.file}` "
-                           "to list every problem")
+        raise CommandError(
+            f"{args.file}: no '{id_col}' column; run `hdhkits validate {problem.name} {args.file}` "
+            "to list every problem"
+        )
     got, want = set(pd.to_numeric(submission[id_col], errors="coerce")), set(truth[id_col])
     if got != want or len(submission) != len(truth):
-        raise CommandError(f"{args.file}: its {id_col} values do not match the truth's "
-                           f"({len(want - got)} missing, {len(got - want)} unknown, {len(submission)} rows for "
-                           f"{len(truth)}); run `hdhkits validate {problem.name} {args.file}` to list every problem")
+        raise CommandError(
+            f"{args.file}: its {id_col} values do not match the truth's "
+            f"({len(want - got)} missing, {len(got - want)} unknown, {len(submission)} rows for "
+            f"{len(truth)}); run `hdhkits validate {problem.name} {args.file}` to list every problem"
+        )
     try:
         score = problem.score_submission(submission, truth)
     except (ValueError, KeyError, TypeError) as exc:
-        raise CommandError(f"{args.file}: cannot be scored ({exc}); run `hdhkits validate {problem.name} "
-                           f"{args.file}` to list every problem") from None
+        raise CommandError(
+            f"{args.file}: cannot be scored ({exc}); run `hdhkits validate {problem.name} "
+            f"{args.file}` to list every problem"
+        ) from None
     if args.json:
         print(json.dumps(score.as_dict()))
     else:
@@ -339,14 +384,20 @@ def cmd_bundle(args: argparse.Namespace) -> int:
         except BundleCheckError as exc:
             print(f"FAILED {exc}", file=sys.stderr)
             return 1
-        print(f"{args.check}: the {report.kit} bundle passes the check (scoring program run as Codabench runs it, "
-              "without the hdhkits package)")
+        print(
+            f"{args.check}: the {report.kit} bundle passes the check (scoring program run as Codabench runs it, "
+            "without the hdhkits package)"
+        )
         for line in report.lines:
             print(f"  {line}")
         return 0
     if not args.kit or not args.out:
-        raise _fail("KIT" if not args.kit else "--out", "missing", "name a kit and the zip to write: "
-                    "`hdhkits bundle KIT --out FILE.zip`, or check one: `hdhkits bundle --check FILE.zip`")
+        raise _fail(
+            "KIT" if not args.kit else "--out",
+            "missing",
+            "name a kit and the zip to write: "
+            "`hdhkits bundle KIT --out FILE.zip`, or check one: `hdhkits bundle --check FILE.zip`",
+        )
     problem = _problem(args.kit)
     out = Path(args.out)
     if out.suffix.lower() != ".zip":
@@ -357,10 +408,13 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     try:
         info = build_bundle(problem, out, seed=args.seed, size=args.size, kits_dir=args.kits_dir)
     except BundleError as exc:
-        raise CommandError(_shaped(f"bundle {problem.name}", str(exc), "report it with the output of "
-                                   "`hdhkits --debug bundle ...`")) from None
-    print(f"{problem.title} practice competition (twin seed {info.seed}, size {info.size}) written in "
-          f"{info.seconds:.1f} s: {out} ({info.bytes / 1e6:.1f} MB)")
+        raise CommandError(
+            _shaped(f"bundle {problem.name}", str(exc), "report it with the output of `hdhkits --debug bundle ...`")
+        ) from None
+    print(
+        f"{problem.title} practice competition (twin seed {info.seed}, size {info.size}) written in "
+        f"{info.seconds:.1f} s: {out} ({info.bytes / 1e6:.1f} MB)"
+    )
     print(f"  leaderboard: {', '.join(info.leaderboard_keys)}; the sample submission scores {info.sample_score:.4f}")
     print(f"  check it without a server: hdhkits bundle --check {out}")
     print("  then upload the zip to Codabench to create the competition")
@@ -388,13 +442,18 @@ def _add_check(sub) -> None:
     p.add_argument("kit")
     p.add_argument("dir", help="folder holding the official files")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too (values outside plausible ranges)")
-    p.add_argument("--deep", action="store_true",
-                   help="also decode every image (CYTOLOGIA; slower); the default reads image headers only")
+    p.add_argument(
+        "--deep",
+        action="store_true",
+        help="also decode every image (CYTOLOGIA; slower); the default reads image headers only",
+    )
     p.set_defaults(func=cmd_check)
 
 
 def _add_run(sub) -> None:
-    p = sub.add_parser("run", help="execute a kit's notebooks (or all kits') headless with papermill; writes report.html")
+    p = sub.add_parser(
+        "run", help="execute a kit's notebooks (or all kits') headless with papermill; writes report.html"
+    )
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}, or all")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
     p.add_argument("--quick", action="store_true", help="small twin and light models (minutes, not tens)")
@@ -427,29 +486,45 @@ def _add_score(sub) -> None:
 
 
 def _add_bundle(sub) -> None:
-    p = sub.add_parser("bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one")
+    p = sub.add_parser(
+        "bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one"
+    )
     p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", help="the bundle zip to write")
     p.add_argument("--seed", type=seed_number, default=0, help="twin seed")
     p.add_argument("--size", choices=SIZES, default="default", help="twin size")
     p.add_argument("--kits-dir", help="the repository's kits/ folder (notebooks and README; default: found from here)")
     p.add_argument("--force", action="store_true", help="replace an existing zip")
-    p.add_argument("--check", metavar="FILE.zip",
-                   help="unpack a bundle and run its scoring program as Codabench does, on its solution and a broken file")
+    p.add_argument(
+        "--check",
+        metavar="FILE.zip",
+        help="unpack a bundle and run its scoring program as Codabench does, on its solution and a broken file",
+    )
     p.set_defaults(func=cmd_bundle)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
-        prog="hdhkits", description="Starter kits for the Health Data Hub challenges "
-                                     f"({', '.join(get_problem(k).title for k in KITS)}).")
+        prog="hdhkits",
+        description="Starter kits for the Health Data Hub challenges "
+        f"({', '.join(get_problem(k).title for k in KITS)}).",
+    )
     parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # New subcommands: an _add_<name>(sub) beside the others, then its name in this tuple.
-    for add in (_add_list, _add_data, _add_check, _add_run, _add_validate, _add_score, _add_bundle, _add_workshop,
-                _add_leaderboard):
+    for add in (
+        _add_list,
+        _add_data,
+        _add_check,
+        _add_run,
+        _add_validate,
+        _add_score,
+        _add_bundle,
+        _add_workshop,
+        _add_leaderboard,
+    ):
         add(sub)
     return parser
 
@@ -476,8 +551,10 @@ def format_data_error(exc: DataError, limit: int = 12) -> str:
 _OS_FIXES = {
     errno.ENOSPC: ("the disk is full", "free some space there or choose a folder on another disk"),
     errno.EDQUOT: ("the disk quota is used up", "free some space there or choose a folder on another disk"),
-    errno.EACCES: ("permission denied", "give yourself access to it (read for inputs, write for the output "
-                                        "folder) or choose another path"),
+    errno.EACCES: (
+        "permission denied",
+        "give yourself access to it (read for inputs, write for the output folder) or choose another path",
+    ),
     errno.EPERM: ("operation not permitted", "choose a folder you can write to, or fix its permissions"),
     errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk"),
     errno.ENOTDIR: ("a part of this path is a file, not a folder", "choose another path"),
@@ -510,8 +587,9 @@ def _visible(filename: str | bytes) -> str:
 def format_os_error(exc: OSError, args: argparse.Namespace) -> str:
     """A refused file operation in the CLI's shape, naming the file (or the command's output)."""
     where = _visible(exc.filename) if exc.filename else _output_place(args)
-    what, fix = _OS_FIXES.get(exc.errno, (exc.strerror or str(exc), "check the path, its permissions and "
-                                          "the free space"))
+    what, fix = _OS_FIXES.get(
+        exc.errno, (exc.strerror or str(exc), "check the path, its permissions and the free space")
+    )
     return f"error: {where}: {what}; {fix}"
 
 
@@ -548,9 +626,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug of ours: one line to report, the traceback on demand
         if args.debug:
             raise
-        print(f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in hdhkits {__version__}: please "
-              f"report it with the output of the same command run with --debug (hdhkits --debug ...)",
-              file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc}. This is a bug in hdhkits {__version__}: please "
+            f"report it with the output of the same command run with --debug (hdhkits --debug ...)",
+            file=sys.stderr,
+        )
         return 3
 
 

@@ -9,6 +9,7 @@ Resolution order, the same for every kit and every notebook:
 
 The same reader then handles official and synthetic files.
 """
+
 from __future__ import annotations
 
 import os
@@ -122,11 +123,19 @@ def _write_marker(problem: Problem, folder: Path, seed: int, size: str) -> None:
 
     from .schema import TWIN_MARKER, count_rows
 
-    rows = {name: count_rows(folder / name) for name in problem.official_files
-            if name.endswith(".csv") and (folder / name).is_file()}
-    (folder / TWIN_MARKER).write_text(json.dumps({"kit": problem.name, "seed": seed, "size": size,
-                                                  "twin_version": problem.twin_version, "rows": rows},
-                                                 indent=2, sort_keys=True) + "\n")
+    rows = {
+        name: count_rows(folder / name)
+        for name in problem.official_files
+        if name.endswith(".csv") and (folder / name).is_file()
+    }
+    (folder / TWIN_MARKER).write_text(
+        json.dumps(
+            {"kit": problem.name, "seed": seed, "size": size, "twin_version": problem.twin_version, "rows": rows},
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def _twin_folder(problem: Problem, seed: int, size: str) -> Path:
@@ -167,7 +176,6 @@ def resolve_data(
         (plausibility) do not raise: they are printed and kept in
         :attr:`DataSource.findings`.
     """
-
     problem = kit if isinstance(kit, Problem) else get_problem(kit)
     origin = None
     if data_dir is not None and str(data_dir) != "":
@@ -178,11 +186,17 @@ def resolve_data(
         folder = Path(data_dir).expanduser()
         source_name = "data_dir" if origin == "parameter" else f"${problem.env_var}"
         if not folder.is_dir():
-            raise DataError(folder, [f"{source_name} names a folder that does not exist; point it at the "
-                                     f"folder holding {', '.join(problem.official_files)}"])
+            raise DataError(
+                folder,
+                [
+                    f"{source_name} names a folder that does not exist; point it at the "
+                    f"folder holding {', '.join(problem.official_files)}"
+                ],
+            )
         notes = raise_for_errors(folder, problem.check_data(folder))
-        source = DataSource(problem.name, folder, None, False, origin, seed, size,
-                            problem.truth_file, problem.env_var, tuple(notes))
+        source = DataSource(
+            problem.name, folder, None, False, origin, seed, size, problem.truth_file, problem.env_var, tuple(notes)
+        )
     else:
         root = _twin_folder(problem, seed, size)
         data, truth = root / "data", root / "truth"
@@ -192,12 +206,15 @@ def resolve_data(
             write_twin(problem, data, truth, seed=seed, size=size)
         # the twin carries the real files' quirks, so it is checked like them
         notes = raise_for_errors(data, problem.check_data(data))
-        source = DataSource(problem.name, data, truth, True, "twin", seed, size, problem.truth_file,
-                            problem.env_var, tuple(notes))
+        source = DataSource(
+            problem.name, data, truth, True, "twin", seed, size, problem.truth_file, problem.env_var, tuple(notes)
+        )
     if verbose:
         print(f"Data: {source.describe()}")
         if source.findings:
-            print(f"{len(source.findings)} warning(s) about what the files hold (the data loads; "
-                  "each line says how the kit handles it):")
+            print(
+                f"{len(source.findings)} warning(s) about what the files hold (the data loads; "
+                "each line says how the kit handles it):"
+            )
             print(format_findings(source.findings))
     return source

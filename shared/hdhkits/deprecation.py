@@ -4,11 +4,13 @@ Issue #12 gave every kit the same verbs (``read_train``, ``check_data``, ``make_
 ``score`` ...). Published notebooks called the old names; an alias forwards to the new
 function and warns, so those notebooks keep running while they say what to call instead.
 """
+
 from __future__ import annotations
 
 import functools
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["deprecated_alias"]
 
@@ -31,8 +33,9 @@ def deprecated_alias(func: Callable[..., Any], old_name: str, new_name: str) -> 
     callable
         Same signature as ``func`` (``functools.wraps``), ``__name__`` ``old_name``.
     """
-    message = (f"{old_name} is deprecated and will be removed in the next release of hdhkits; "
-               f"use {new_name} (same arguments)")
+    message = (
+        f"{old_name} is deprecated and will be removed in the next release of hdhkits; use {new_name} (same arguments)"
+    )
 
     @functools.wraps(func)
     def alias(*args: Any, **kwargs: Any) -> Any:

@@ -6,9 +6,11 @@ estimator, fit it on the training rows, predict the held-out rows, and put the
 predictions back in place. The interval around a score is the same too: resample rows
 (within strata), score again. Both live here so a kit writes only what is its own.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,7 @@ from sklearn.base import clone
 
 from .stats import Interval, bootstrap_interval
 
-__all__ = ["take_rows", "out_of_fold", "folds_from_labels", "bootstrap_score"]
+__all__ = ["bootstrap_score", "folds_from_labels", "out_of_fold", "take_rows"]
 
 
 def take_rows(data: Any, idx: np.ndarray) -> Any:

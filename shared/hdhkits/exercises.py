@@ -22,17 +22,34 @@ answer is told "not yet" without the expected value. With the environment variab
 :data:`EXPECTED_LOG` set to a file, :func:`check_answer` appends each check's expected
 value there, so the tests can verify that no output above an exercise prints it.
 """
+
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-__all__ = ["Exercise", "Teaching", "Verdict", "BEGIN", "END", "YOUR_TURN", "check_answer", "solution_names",
-           "student_source", "has_solution", "answer_leaks", "CORRECT", "NOT_YET", "NOT_ATTEMPTED", "EXPECTED_LOG"]
+__all__ = [
+    "BEGIN",
+    "CORRECT",
+    "END",
+    "EXPECTED_LOG",
+    "NOT_ATTEMPTED",
+    "NOT_YET",
+    "YOUR_TURN",
+    "Exercise",
+    "Teaching",
+    "Verdict",
+    "answer_leaks",
+    "check_answer",
+    "has_solution",
+    "solution_names",
+    "student_source",
+]
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -88,8 +105,9 @@ class Teaching:
     slow_machine: str = ""
 
 
-_BLOCK = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*(\n|$)",
-                    re.MULTILINE | re.DOTALL)
+_BLOCK = re.compile(
+    rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.MULTILINE | re.DOTALL
+)
 
 
 def _close(answer: Any, expected: Any, rtol: float, atol: float) -> bool:
@@ -134,8 +152,15 @@ class Verdict:
         return None
 
 
-def check_answer(name: str, answer: Any, expected: Any = None, test: Callable[[Any], bool] | None = None,
-                 hint: str = "", rtol: float = 1e-6, atol: float = 1e-9) -> Verdict:
+def check_answer(
+    name: str,
+    answer: Any,
+    expected: Any = None,
+    test: Callable[[Any], bool] | None = None,
+    hint: str = "",
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> Verdict:
     """Tell a learner whether an exercise is solved; never raises.
 
     Parameters
@@ -243,9 +268,10 @@ def student_source(source: str) -> str:
     The fallback assigns ``None`` to each name the solution assigned, so the check that
     follows prints "not attempted yet" and the notebook goes on.
     """
+
     def replace(match: re.Match) -> str:
         indent, block = match.group(1), match.group(2)
-        dedented = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in block.splitlines())
+        dedented = "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in block.splitlines())
         names = solution_names(dedented)
         lines = [f"{indent}{YOUR_TURN}: replace the None below with your answer"]
         lines += [f"{indent}{n} = None" for n in names] or [f"{indent}pass"]
@@ -255,8 +281,17 @@ def student_source(source: str) -> str:
 
 
 # Calls an exercise check may make to get its expected value: functions of the package only.
-_SAFE_NODES = (ast.Name, ast.Attribute, ast.Subscript, ast.Constant, ast.Load, ast.Tuple, ast.List, ast.keyword,
-               ast.Slice)
+_SAFE_NODES = (
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Constant,
+    ast.Load,
+    ast.Tuple,
+    ast.List,
+    ast.keyword,
+    ast.Slice,
+)
 
 
 def _package_names(imports: str) -> set[str]:
@@ -270,7 +305,7 @@ def _package_names(imports: str) -> set[str]:
 
 def _clipped(node: ast.AST, limit: int = 70) -> str:
     text = ast.unparse(node)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _root(node: ast.AST) -> str | None:
@@ -324,8 +359,9 @@ def answer_leaks(cells: list[str]) -> list[str]:
             given.update({("expected", "test")[i - 2]: a for i, a in enumerate(node.args) if 2 <= i <= 3})
             if not given:
                 found.append(f"exercise {title}: no expected value and no test")
-            found += [f"exercise {title}: {key} {why}" for key, value in given.items()
-                      for why in _leaks(value, package, True)]
+            found += [
+                f"exercise {title}: {key} {why}" for key, value in given.items() for why in _leaks(value, package, True)
+            ]
     return found
 
 

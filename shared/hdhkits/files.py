@@ -1,4 +1,5 @@
 """Atomic file and folder writing: a reader never sees a half-written output."""
+
 from __future__ import annotations
 
 import contextlib
@@ -6,13 +7,22 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
-__all__ = ["atomic_path", "atomic_dir", "make_parents", "remove_empty", "text_file_problem", "write_csv",
-           "write_json", "display_path"]
+__all__ = [
+    "atomic_dir",
+    "atomic_path",
+    "display_path",
+    "make_parents",
+    "remove_empty",
+    "text_file_problem",
+    "write_csv",
+    "write_json",
+]
 
 
 def make_parents(folder: str | Path) -> list[Path]:
@@ -116,12 +126,14 @@ def _replace_dir(new: Path, target: Path) -> None:
 
 
 #: Leading bytes that say what a file is when it is not UTF-8 text.
-_MAGIC = ((b"\xff\xfe", "is UTF-16 encoded", "save it as UTF-8 (in a spreadsheet: CSV UTF-8)"),
-          (b"\xfe\xff", "is UTF-16 encoded", "save it as UTF-8 (in a spreadsheet: CSV UTF-8)"),
-          (b"\x1f\x8b", "is gzip-compressed", "decompress it first (gunzip)"),
-          (b"PK\x03\x04", "is a zip archive (or an .xlsx workbook)", "extract it, or export the sheet as CSV"),
-          (b"\x89PNG", "is a PNG image, not a CSV", "pass the CSV file"),
-          (b"\xff\xd8\xff", "is a JPEG image, not a CSV", "pass the CSV file"))
+_MAGIC = (
+    (b"\xff\xfe", "is UTF-16 encoded", "save it as UTF-8 (in a spreadsheet: CSV UTF-8)"),
+    (b"\xfe\xff", "is UTF-16 encoded", "save it as UTF-8 (in a spreadsheet: CSV UTF-8)"),
+    (b"\x1f\x8b", "is gzip-compressed", "decompress it first (gunzip)"),
+    (b"PK\x03\x04", "is a zip archive (or an .xlsx workbook)", "extract it, or export the sheet as CSV"),
+    (b"\x89PNG", "is a PNG image, not a CSV", "pass the CSV file"),
+    (b"\xff\xd8\xff", "is a JPEG image, not a CSV", "pass the CSV file"),
+)
 
 
 def text_file_problem(path: str | Path, sample_bytes: int = 1 << 20) -> str | None:
@@ -169,8 +181,10 @@ def text_file_problem(path: str | Path, sample_bytes: int = 1 << 20) -> str | No
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a multi-byte character cut by the sample's end
-            return (f"is not UTF-8 text (byte {exc.start}: {head[exc.start:exc.start + 1]!r}; latin-1 or a "
-                    "Windows code page?); save it as UTF-8 (in a spreadsheet: CSV UTF-8)")
+            return (
+                f"is not UTF-8 text (byte {exc.start}: {head[exc.start : exc.start + 1]!r}; latin-1 or a "
+                "Windows code page?); save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
+            )
     return None
 
 

@@ -16,16 +16,31 @@ One policy for every kit:
 the extreme value and the fix, so a notebook, the command line and the tests read the
 same facts.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
 
-__all__ = ["ERROR", "WARNING", "MAX_CHARS", "Finding", "error", "warning", "errors", "warnings_of", "with_file",
-           "format_findings", "findings_frame", "raise_for_errors", "short_list", "clip"]
+__all__ = [
+    "ERROR",
+    "MAX_CHARS",
+    "WARNING",
+    "Finding",
+    "clip",
+    "error",
+    "errors",
+    "findings_frame",
+    "format_findings",
+    "raise_for_errors",
+    "short_list",
+    "warning",
+    "warnings_of",
+    "with_file",
+]
 
 ERROR = "error"
 WARNING = "warning"
@@ -56,7 +71,7 @@ def _quoted(value) -> str:
         value = int(value)
     if isinstance(value, str):
         if len(value) > _VALUE_CHARS:
-            return repr(value[:_VALUE_CHARS - 10]) + f"… ({len(value):,} characters)"
+            return repr(value[: _VALUE_CHARS - 10]) + f"… ({len(value):,} characters)"
         return repr(value)
     return clip(str(value), _VALUE_CHARS)
 
@@ -164,8 +179,9 @@ def warning(message: str, **fields) -> Finding:
 
 def errors(findings: Iterable[Finding | str]) -> list[Finding]:
     """The findings that block (a bare string, from an older kit, counts as an error)."""
-    return [f if isinstance(f, Finding) else error(str(f)) for f in findings
-            if not isinstance(f, Finding) or f.is_error]
+    return [
+        f if isinstance(f, Finding) else error(str(f)) for f in findings if not isinstance(f, Finding) or f.is_error
+    ]
 
 
 def warnings_of(findings: Iterable[Finding | str]) -> list[Finding]:
@@ -187,8 +203,10 @@ def format_findings(findings: Sequence[Finding], indent: str = "  - ") -> str:
 def findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
     """The findings as a table (severity, file, column, count, extreme, first rows, message, fix)."""
     columns = ["severity", "file", "column", "kind", "count", "extreme", "first rows", "message", "fix"]
-    rows = [(f.severity, f.file, f.column or "", f.kind, f.count, f.extreme,
-             ", ".join(map(str, f.rows)), f.message, f.fix) for f in findings]
+    rows = [
+        (f.severity, f.file, f.column or "", f.kind, f.count, f.extreme, ", ".join(map(str, f.rows)), f.message, f.fix)
+        for f in findings
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -11,18 +11,28 @@ on any difference it says why and retrains.
 The stamp lives in a small JSON file next to the model (``<model>.stamp.json``), so it
 works for any format (joblib, torch state dicts, a folder of files).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .files import atomic_path, display_path
 
-__all__ = ["TrainingStamp", "data_fingerprint", "training_stamp", "stamp_path", "write_stamp", "read_stamp",
-           "stale_reason", "load_or_train"]
+__all__ = [
+    "TrainingStamp",
+    "data_fingerprint",
+    "load_or_train",
+    "read_stamp",
+    "stale_reason",
+    "stamp_path",
+    "training_stamp",
+    "write_stamp",
+]
 
 _CHUNK = 1 << 20
 
@@ -102,7 +112,7 @@ class TrainingStamp:
     quick: bool = False
     settings: dict = field(default_factory=dict)
 
-    def differences(self, other: "TrainingStamp") -> list[str]:
+    def differences(self, other: TrainingStamp) -> list[str]:
         """Sentences naming what differs between this stamp (saved) and ``other`` (now)."""
         out = []
         if self.kit != other.kit:
@@ -112,8 +122,9 @@ class TrainingStamp:
         if self.seed != other.seed:
             out.append(f"it was trained with seed {self.seed} (now {other.seed})")
         if self.quick != other.quick:
-            out.append(f"it was trained in {'quick' if self.quick else 'full'} mode "
-                       f"(now {'quick' if other.quick else 'full'})")
+            out.append(
+                f"it was trained in {'quick' if self.quick else 'full'} mode (now {'quick' if other.quick else 'full'})"
+            )
         for key in sorted(set(self.settings) | set(other.settings)):
             if self.settings.get(key) != other.settings.get(key):
                 out.append(f"its {key} was {self.settings.get(key)!r} (now {other.settings.get(key)!r})")
@@ -137,8 +148,14 @@ def training_stamp(source: Any, seed: int = 0, quick: bool = False, **settings: 
     from .problem import get_problem
 
     problem = get_problem(source.kit)
-    return TrainingStamp(kit=problem.name, data=data_fingerprint(source.data_dir, problem.official_files),
-                         source=source.describe(), seed=int(seed), quick=bool(quick), settings=dict(settings))
+    return TrainingStamp(
+        kit=problem.name,
+        data=data_fingerprint(source.data_dir, problem.official_files),
+        source=source.describe(),
+        seed=int(seed),
+        quick=bool(quick),
+        settings=dict(settings),
+    )
 
 
 def stamp_path(model_path: str | Path) -> Path:
@@ -180,9 +197,14 @@ def stale_reason(model_path: str | Path, stamp: TrainingStamp) -> str | None:
     return "; ".join(diffs) if diffs else None
 
 
-def load_or_train(model_path: str | Path, stamp: TrainingStamp, load: Callable[[Path], Any],
-                  train: Callable[[], Any], save: Callable[[Any, Path], Any],
-                  verbose: bool = True) -> tuple[Any, bool]:
+def load_or_train(
+    model_path: str | Path,
+    stamp: TrainingStamp,
+    load: Callable[[Path], Any],
+    train: Callable[[], Any],
+    save: Callable[[Any, Path], Any],
+    verbose: bool = True,
+) -> tuple[Any, bool]:
     """Reload a model when its stamp matches this run, else train, save and stamp it.
 
     Parameters

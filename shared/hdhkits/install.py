@@ -9,11 +9,12 @@ notebook under ``kits/``; ``tests/test_install.py`` checks that they agree.
 Releasing: bump ``hdhkits.__version__``, run ``tools/sync_install_cell.py``, commit, and
 push the tag :data:`RELEASE_TAG` (the setup cell installs from that tag, so it must exist).
 """
+
 from __future__ import annotations
 
 from . import __version__
 
-__all__ = ["REPOSITORY", "RELEASE_TAG", "INSTALL_SPEC", "setup_cell_source"]
+__all__ = ["INSTALL_SPEC", "RELEASE_TAG", "REPOSITORY", "setup_cell_source"]
 
 #: The public repository the package installs from (also the Colab badges' source).
 REPOSITORY: str = "https://github.com/health-data-hub/hdh-starter-kits"
@@ -45,8 +46,10 @@ def setup_cell_source() -> str:
     if "google.colab" in sys.modules:  # Colab only: install the kits' helper package, this release
         %pip install -q "hdhkits @ git+https://github.com/health-data-hub/hdh-starter-kits@v..."
     """
-    return "\n".join([
-        "import sys",
-        f"{_COLAB_ONLY}  # Colab only: install the kits' helper package, this release",
-        f'    %pip install -q "{INSTALL_SPEC}"',
-    ])
+    return "\n".join(
+        [
+            "import sys",
+            f"{_COLAB_ONLY}  # Colab only: install the kits' helper package, this release",
+            f'    %pip install -q "{INSTALL_SPEC}"',
+        ]
+    )

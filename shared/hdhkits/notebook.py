@@ -1,4 +1,5 @@
 """Small helpers the notebooks share: environment, seeds, figure style, recorded scores."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,19 @@ warnings.filterwarnings("ignore", message="IProgress not found")
 if os.environ.get("HDHKITS_TEXT_PROGRESS", "").strip().lower() in ("1", "true", "yes", "on"):
     # Headless runs (tests, `hdhkits run`, refreshing committed outputs) have no widget
     # front end: a widget bar would be saved frozen at 0 %, a text bar shows the end.
-    from tqdm.std import tqdm  # noqa: E402
+    from tqdm.std import tqdm
 else:
-    from tqdm.auto import tqdm  # noqa: E402  (after the filter, on purpose)
+    from tqdm.auto import tqdm
 
 __all__ = [
-    "in_colab", "env_flag", "tqdm", "seed_everything", "setup_plots", "record_score", "read_scores", "default_output_dir",
+    "default_output_dir",
+    "env_flag",
+    "in_colab",
+    "read_scores",
+    "record_score",
+    "seed_everything",
+    "setup_plots",
+    "tqdm",
 ]
 
 
@@ -60,8 +68,9 @@ def setup_plots(dpi: int = 72) -> None:
     plt.rcParams.update({"figure.dpi": dpi, "savefig.dpi": dpi, "figure.figsize": (7, 4)})
 
 
-def record_score(output_dir: str | Path, notebook: str, name: str, value: float,
-                 interval: tuple[float, float] | None = None) -> None:
+def record_score(
+    output_dir: str | Path, notebook: str, name: str, value: float, interval: tuple[float, float] | None = None
+) -> None:
     """Record a notebook's key score in ``<output_dir>/scores.json`` for the runner's summary.
 
     Parameters

@@ -5,13 +5,14 @@ Each challenge has one subpackage ``hdhkits.<kit>`` whose ``problem`` module def
 tests all go through it, so a file schema, a metric or a submission rule is written
 once.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,18 @@ import pandas as pd
 
 from .findings import Finding
 
-__all__ = ["Problem", "Score", "UnitMetric", "KITS", "NOTEBOOKS", "SIZES", "get_problem", "available_kits",
-           "discover_kits", "KitNotAvailable"]
+__all__ = [
+    "KITS",  # noqa: F822 (module __getattr__: discovered on first use)
+    "NOTEBOOKS",
+    "SIZES",
+    "KitNotAvailable",
+    "Problem",
+    "Score",
+    "UnitMetric",
+    "available_kits",
+    "discover_kits",
+    "get_problem",
+]
 
 
 def __getattr__(name: str):
@@ -176,8 +187,10 @@ class Problem(ABC):
         validation and scores a floor. ``hdhkits bundle`` uses it as the competition's
         solution. A kit that offers bundles overrides it.
         """
-        raise NotImplementedError(f"the {self.title or self.name} kit defines no sample submission; "
-                                  "implement Problem.sample_submission in its problem.py to build bundles")
+        raise NotImplementedError(
+            f"the {self.title or self.name} kit defines no sample submission; "
+            "implement Problem.sample_submission in its problem.py to build bundles"
+        )
 
     def _kit_function(self, module: str, function: str):
         """``function`` of the kit's module ``module`` (beside its ``problem`` module), or ``None``."""
@@ -202,9 +215,11 @@ class Problem(ABC):
         """
         builder = self._kit_function("metric", "unit_metric")
         if builder is None:
-            raise NotImplementedError(f"the {self.title or self.name} kit's metric module defines no unit_metric; "
-                                      "add unit_metric(truth) -> hdhkits.problem.UnitMetric beside its score "
-                                      "to rank submissions with hdhkits leaderboard")
+            raise NotImplementedError(
+                f"the {self.title or self.name} kit's metric module defines no unit_metric; "
+                "add unit_metric(truth) -> hdhkits.problem.UnitMetric beside its score "
+                "to rank submissions with hdhkits leaderboard"
+            )
         return builder(truth)
 
     def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, n: int, seed: int) -> dict[str, pd.DataFrame]:
@@ -235,9 +250,11 @@ class Problem(ABC):
         """
         builder = self._kit_function("demo", "demo_submissions")
         if builder is None:
-            raise NotImplementedError(f"the {self.title or self.name} kit has no demo submissions; add "
-                                      "demo_submissions(data_dir, truth, n, seed) to its demo.py (beside its "
-                                      "problem.py), or rank a folder of real submissions")
+            raise NotImplementedError(
+                f"the {self.title or self.name} kit has no demo submissions; add "
+                "demo_submissions(data_dir, truth, n, seed) to its demo.py (beside its "
+                "problem.py), or rank a folder of real submissions"
+            )
         return builder(data_dir, truth, n, seed)
 
     def read_truth(self, path: Path) -> pd.DataFrame:
@@ -255,7 +272,7 @@ class Problem(ABC):
         return f"<Problem {self.name}>"
 
 
-@lru_cache(maxsize=None)
+@cache
 def discover_kits() -> tuple[str, ...]:
     """Every kit of the installed package, in :attr:`Problem.order`.
 

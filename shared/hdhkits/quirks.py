@@ -8,17 +8,18 @@ into a copy of a synthetic twin and checks that ``check`` still passes, naming t
 expected warning, and that the three notebooks run on it. A newly reported quirk gets
 one :class:`Quirk` in its kit's list, and from then on it can never break a kit again.
 """
+
 from __future__ import annotations
 
 import importlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
-__all__ = ["Quirk", "kit_quirks", "copy_data"]
+__all__ = ["Quirk", "copy_data", "kit_quirks"]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ peak resident set size the Linux kernel keeps for a process) of the kernel proce
 a child of the runner, every 0.2 s; the last reading is the notebook's peak. Where
 ``/proc`` is absent, psutil's current RSS is polled instead (a lower bound).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,17 +35,29 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .files import make_parents, remove_empty, write_json
 from .notebook import read_scores
 from .problem import NOTEBOOKS, Problem, get_problem
 
-__all__ = ["NotebookRun", "KernelMemory", "RunInterrupted", "kits_root", "run_kit", "run_kits", "format_summary",
-           "data_source_record", "library_versions", "write_run_record", "read_run_record", "RUN_RECORD"]
+__all__ = [
+    "RUN_RECORD",
+    "KernelMemory",
+    "NotebookRun",
+    "RunInterrupted",
+    "data_source_record",
+    "format_summary",
+    "kits_root",
+    "library_versions",
+    "read_run_record",
+    "run_kit",
+    "run_kits",
+    "write_run_record",
+]
 
 #: The file in the output folder that records a run for ``hdhkits run --report-only``.
 RUN_RECORD = "run.json"
@@ -154,7 +167,7 @@ class KernelMemory:
         """The peak in MB (10^6 bytes), None when no kernel was seen."""
         return round(self.peak_kb * 1024 / 1e6, 1) if self.peak_kb else None
 
-    def __enter__(self) -> "KernelMemory":
+    def __enter__(self) -> KernelMemory:
         self._before = set(self._children())
         self._thread.start()
         return self
@@ -205,7 +218,10 @@ def _failure_message(exc: Exception) -> tuple[str, dict]:
             # the kernel's traceback, without the terminal colour codes
             "traceback": [_ANSI.sub("", t) for t in (getattr(exc, "traceback", None) or [])],
         }
-        return f"cell {cell} (execution count {details['exec_count']}): {details['ename']}: {details['evalue']}", details
+        return (
+            f"cell {cell} (execution count {details['exec_count']}): {details['ename']}: {details['evalue']}",
+            details,
+        )
     return f"{type(exc).__name__}: {exc}", details
 
 
@@ -275,8 +291,9 @@ def run_kit(
     return runs
 
 
-def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, timeout: int | None,
-                  log_output: bool) -> NotebookRun:
+def _run_notebook(
+    problem: Problem, source: Path, target: Path, params: dict, timeout: int | None, log_output: bool
+) -> NotebookRun:
     """Execute one notebook into ``target``, through a partial copy renamed when it ends.
 
     A failed notebook's copy is kept (it shows the failing cell); on Ctrl-C the partial
@@ -288,16 +305,22 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
     partial = target.with_name(f".{target.stem}.partial{target.suffix}")  # papermill wants .ipynb
     start = time.perf_counter()
     memory = KernelMemory()
-    kernel_log = tempfile.TemporaryFile(mode="w+b")
+    kernel_log = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 (closed in the finally below)
     _drop_dead_kernel_lines()
     try:
         if not source.is_file():
             raise FileNotFoundError(f"notebook {source} not found")
         with memory:
             pm.execute_notebook(
-                str(source), str(partial), parameters=params, cwd=str(source.parent),
-                kernel_name="python3", progress_bar=False, log_output=log_output,
-                execution_timeout=timeout, kernel_manager_class=_quiet_kernel_manager(kernel_log),
+                str(source),
+                str(partial),
+                parameters=params,
+                cwd=str(source.parent),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=log_output,
+                execution_timeout=timeout,
+                kernel_manager_class=_quiet_kernel_manager(kernel_log),
             )
         os.replace(partial, target)
     except KeyboardInterrupt:
@@ -311,16 +334,24 @@ def _run_notebook(problem: Problem, source: Path, target: Path, params: dict, ti
         details["kernel_log"] = _tail(kernel_log)
         if partial.exists():
             os.replace(partial, target)
-        return NotebookRun(problem.name, name, "failed", time.perf_counter() - start,
-                           target if target.exists() else None, error=message, details=details,
-                           peak_mb=memory.peak_mb)
+        return NotebookRun(
+            problem.name,
+            name,
+            "failed",
+            time.perf_counter() - start,
+            target if target.exists() else None,
+            error=message,
+            details=details,
+            peak_mb=memory.peak_mb,
+        )
     finally:
         kernel_log.close()
     return _finished(problem, name, target, time.perf_counter() - start, memory.peak_mb, params["output_dir"])
 
 
-def _finished(problem: Problem, name: str, target: Path, seconds: float, peak_mb: float | None,
-              kit_out: str) -> NotebookRun:
+def _finished(
+    problem: Problem, name: str, target: Path, seconds: float, peak_mb: float | None, kit_out: str
+) -> NotebookRun:
     """The run of a notebook that ended well, with the key score it recorded."""
     score = read_scores(Path(kit_out)).get(Path(name).stem)
     key = f"{score['name']}: {score['value']:.3f}" if score else ""
@@ -524,8 +555,9 @@ def _kit_result(kit, future, kwargs: dict) -> list[NotebookRun]:
         reason = f"the process running {{name}} stopped: {type(exc).__name__}: {exc}"
     name = kit.name if isinstance(kit, Problem) else get_problem(kit).name
     notebooks = list(kwargs.get("notebooks", NOTEBOOKS))
-    return ([NotebookRun(name, notebooks[0], "failed", error=reason.format(name=name))]
-            + [NotebookRun(name, n, "skipped") for n in notebooks[1:]])
+    return [NotebookRun(name, notebooks[0], "failed", error=reason.format(name=name))] + [
+        NotebookRun(name, n, "skipped") for n in notebooks[1:]
+    ]
 
 
 def _run_parallel(kits: list, out_dir, workers: int, on_kit_done, kwargs: dict) -> dict:
@@ -573,6 +605,7 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: dict, results: dict, grace: f
 
 def _fingerprint(folder: Path) -> list[dict]:
     """Name, size and sha256 of each file of an official folder; a sub-folder as one combined entry."""
+
     def sha(path: Path) -> str:
         h = hashlib.sha256()
         with open(path, "rb") as f:
@@ -591,8 +624,14 @@ def _fingerprint(folder: Path) -> list[dict]:
             combined = hashlib.sha256()
             for p in files:  # one line per file, so the digest changes when any file or name does
                 combined.update(f"{p.relative_to(item).as_posix()} {sha(p)}\n".encode())
-            out.append({"name": item.name + "/", "files": len(files), "bytes": sum(p.stat().st_size for p in files),
-                        "sha256": combined.hexdigest()})
+            out.append(
+                {
+                    "name": item.name + "/",
+                    "files": len(files),
+                    "bytes": sum(p.stat().st_size for p in files),
+                    "sha256": combined.hexdigest(),
+                }
+            )
     return out
 
 
@@ -607,10 +646,18 @@ def data_source_record(kit: str, data_dir: str | Path | None, quick: bool, seed:
     if folder is None and os.environ.get(problem.env_var):
         folder, origin = Path(os.environ[problem.env_var]), f"${problem.env_var}"
     if folder is None:
-        return {"kind": "twin", "seed": int(seed), "size": "quick" if quick else "default",
-                "twin_version": problem.twin_version}
-    return {"kind": "official", "origin": origin, "folder": folder.resolve().name,
-            "files": _fingerprint(folder) if folder.is_dir() else []}
+        return {
+            "kind": "twin",
+            "seed": int(seed),
+            "size": "quick" if quick else "default",
+            "twin_version": problem.twin_version,
+        }
+    return {
+        "kind": "official",
+        "origin": origin,
+        "folder": folder.resolve().name,
+        "files": _fingerprint(folder) if folder.is_dir() else [],
+    }
 
 
 def library_versions() -> dict[str, str]:
@@ -619,10 +666,26 @@ def library_versions() -> dict[str, str]:
 
     from . import __version__
 
-    out = {"python": platform.python_version(), "platform": f"{platform.system()} {platform.machine()}",
-           "hdhkits": __version__}
-    for dist in ("numpy", "pandas", "scipy", "scikit-learn", "scikit-survival", "lifelines", "torch", "matplotlib",
-                 "seaborn", "pillow", "papermill", "nbconvert", "ipykernel"):
+    out = {
+        "python": platform.python_version(),
+        "platform": f"{platform.system()} {platform.machine()}",
+        "hdhkits": __version__,
+    }
+    for dist in (
+        "numpy",
+        "pandas",
+        "scipy",
+        "scikit-learn",
+        "scikit-survival",
+        "lifelines",
+        "torch",
+        "matplotlib",
+        "seaborn",
+        "pillow",
+        "papermill",
+        "nbconvert",
+        "ipykernel",
+    ):
         try:
             out[dist] = version(dist)
         except PackageNotFoundError:
@@ -630,8 +693,7 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def write_run_record(out_dir: str | Path, runs: list[NotebookRun], settings: dict,
-                     sources: dict[str, dict]) -> Path:
+def write_run_record(out_dir: str | Path, runs: list[NotebookRun], settings: dict, sources: dict[str, dict]) -> Path:
     """Save ``run.json``: settings, data sources, versions and every run (paths relative to ``out_dir``)."""
     out = Path(out_dir).resolve()
     rows = []
@@ -643,8 +705,13 @@ def write_run_record(out_dir: str | Path, runs: list[NotebookRun], settings: dic
             except ValueError:
                 row["executed"] = Path(r.executed).name
         rows.append(row)
-    record = {"settings": settings, "data_sources": sources, "versions": library_versions(), "runs": rows,
-              "written": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    record = {
+        "settings": settings,
+        "data_sources": sources,
+        "versions": library_versions(),
+        "runs": rows,
+        "written": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
     return write_json(record, out / RUN_RECORD)
 
 
@@ -658,18 +725,28 @@ def read_run_record(out_dir: str | Path) -> dict:
     """
     path = Path(out_dir) / RUN_RECORD
     if not path.is_file():
-        raise FileNotFoundError(f"{out_dir}: holds no {RUN_RECORD}, so it is not the output folder of an "
-                                "`hdhkits run` (of this version); run the kits again with --out pointing there")
+        raise FileNotFoundError(
+            f"{out_dir}: holds no {RUN_RECORD}, so it is not the output folder of an "
+            "`hdhkits run` (of this version); run the kits again with --out pointing there"
+        )
     return json.loads(path.read_text())
 
 
 def format_summary(runs: list[NotebookRun]) -> str:
     """A plain-text table: kit, notebook, status, seconds, key score."""
     header = ("kit", "notebook", "status", "seconds", "key score")
-    rows = [(r.kit, r.notebook, r.status, f"{r.seconds:.1f}" if r.status != "skipped" else "-",
-             r.key_score or ("" if r.status != "failed" else r.error[:80])) for r in runs]
+    rows = [
+        (
+            r.kit,
+            r.notebook,
+            r.status,
+            f"{r.seconds:.1f}" if r.status != "skipped" else "-",
+            r.key_score or ("" if r.status != "failed" else r.error[:80]),
+        )
+        for r in runs
+    ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(header)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [line.format(*header), line.format(*("-" * w for w in widths))]
     out += [line.format(*row) for row in rows]
     return "\n".join(out)

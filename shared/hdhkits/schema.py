@@ -8,14 +8,15 @@ dictionary, duplicate ids) are errors: :func:`read_table` raises a single
 everything in one pass. Values outside a column's plausible range are warnings: the
 official files hold some (noise-made negative lab values), so they never stop a read.
 """
+
 from __future__ import annotations
 
 import csv
 import difflib
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,18 +26,18 @@ from .findings import ERROR, WARNING, Finding, error, errors, short_list, warnin
 
 __all__ = [
     "TWIN_MARKER",
-    "count_rows",
-    "read_twin_marker",
-    "row_count_findings",
     "ColumnSpec",
-    "TableSchema",
     "DataError",
+    "TableSchema",
     "check_frame",
-    "read_table",
-    "find_file",
+    "constant_column_findings",
+    "count_rows",
     "cut_last_line",
     "empty_column_findings",
-    "constant_column_findings",
+    "find_file",
+    "read_table",
+    "read_twin_marker",
+    "row_count_findings",
 ]
 
 _KINDS = ("int", "float", "str", "code")
@@ -134,7 +135,7 @@ class TableSchema:
         return [c.name for c in self.columns]
 
     def dtypes(self) -> dict[str, str]:
-        """pandas dtypes to read the file with (strings stay strings)."""
+        """Pandas dtypes to read the file with (strings stay strings)."""
         return {c.name: "string" for c in self.columns if c.kind == "str"}
 
 
@@ -182,9 +183,16 @@ def _empty_cells(series: pd.Series, spec: ColumnSpec) -> list[Finding]:
     if spec.nullable or not missing.any():
         return []
     where = np.flatnonzero(missing.to_numpy())
-    return [error(f"column '{spec.name}': {int(missing.sum())} empty cell(s) at data row(s) {_rows(where)}",
-                  column=spec.name, rows=_row_numbers(where), count=int(missing.sum()), kind="empty_cells",
-                  fix="this column may not be empty; fill it in or use the official file")]
+    return [
+        error(
+            f"column '{spec.name}': {int(missing.sum())} empty cell(s) at data row(s) {_rows(where)}",
+            column=spec.name,
+            rows=_row_numbers(where),
+            count=int(missing.sum()),
+            kind="empty_cells",
+            fix="this column may not be empty; fill it in or use the official file",
+        )
+    ]
 
 
 def _unknown_strings(present: pd.Series, spec: ColumnSpec) -> list[Finding]:
@@ -193,10 +201,17 @@ def _unknown_strings(present: pd.Series, spec: ColumnSpec) -> list[Finding]:
     bad = ~present.astype(str).isin([str(a) for a in spec.allowed])
     if not bad.any():
         return []
-    return [error(f"column '{spec.name}': unknown value(s) {_describe_values(pd.unique(present[bad]))} "
-                  f"at data row(s) {_rows(present.index[bad])}",
-                  column=spec.name, rows=_row_numbers(present.index[bad]), count=int(bad.sum()),
-                  kind="unknown_code", fix=f"allowed: {_describe_values(spec.allowed, 30)}")]
+    return [
+        error(
+            f"column '{spec.name}': unknown value(s) {_describe_values(pd.unique(present[bad]))} "
+            f"at data row(s) {_rows(present.index[bad])}",
+            column=spec.name,
+            rows=_row_numbers(present.index[bad]),
+            count=int(bad.sum()),
+            kind="unknown_code",
+            fix=f"allowed: {_describe_values(spec.allowed, 30)}",
+        )
+    ]
 
 
 def _numeric_values(present: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[Finding]]:
@@ -206,28 +221,48 @@ def _numeric_values(present: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, li
     numeric = pd.to_numeric(present, errors="coerce")
     not_numeric = numeric.isna()
     if not_numeric.any():
-        found.append(error(f"column '{name}': {int(not_numeric.sum())} non-numeric value(s) such as "
-                           f"{_describe_values(pd.unique(present[not_numeric]))} at data row(s) "
-                           f"{_rows(present.index[not_numeric])}",
-                           column=name, rows=_row_numbers(present.index[not_numeric]),
-                           count=int(not_numeric.sum()), kind="not_numeric",
-                           fix="expected numbers; check the delimiter and the decimal mark"))
+        found.append(
+            error(
+                f"column '{name}': {int(not_numeric.sum())} non-numeric value(s) such as "
+                f"{_describe_values(pd.unique(present[not_numeric]))} at data row(s) "
+                f"{_rows(present.index[not_numeric])}",
+                column=name,
+                rows=_row_numbers(present.index[not_numeric]),
+                count=int(not_numeric.sum()),
+                kind="not_numeric",
+                fix="expected numbers; check the delimiter and the decimal mark",
+            )
+        )
     numeric = numeric[~not_numeric].astype(float)
     infinite = ~np.isfinite(numeric.to_numpy())
     if infinite.any():
-        found.append(error(f"column '{name}': {int(infinite.sum())} infinite value(s) at data row(s) "
-                           f"{_rows(numeric.index[infinite])}",
-                           column=name, rows=_row_numbers(numeric.index[infinite]), count=int(infinite.sum()),
-                           kind="infinite", fix="expected finite numbers"))
+        found.append(
+            error(
+                f"column '{name}': {int(infinite.sum())} infinite value(s) at data row(s) "
+                f"{_rows(numeric.index[infinite])}",
+                column=name,
+                rows=_row_numbers(numeric.index[infinite]),
+                count=int(infinite.sum()),
+                kind="infinite",
+                fix="expected finite numbers",
+            )
+        )
         numeric = numeric[~infinite]
     if spec.kind in ("int", "code"):
         fractional = numeric != np.round(numeric)
         if fractional.any():
-            found.append(error(f"column '{name}': {int(fractional.sum())} non-integer value(s) such as "
-                               f"{_describe_values(pd.unique(numeric[fractional]))} at data row(s) "
-                               f"{_rows(numeric.index[fractional])}",
-                               column=name, rows=_row_numbers(numeric.index[fractional]),
-                               count=int(fractional.sum()), kind="not_integer", fix="expected whole numbers"))
+            found.append(
+                error(
+                    f"column '{name}': {int(fractional.sum())} non-integer value(s) such as "
+                    f"{_describe_values(pd.unique(numeric[fractional]))} at data row(s) "
+                    f"{_rows(numeric.index[fractional])}",
+                    column=name,
+                    rows=_row_numbers(numeric.index[fractional]),
+                    count=int(fractional.sum()),
+                    kind="not_integer",
+                    fix="expected whole numbers",
+                )
+            )
     return numeric, found
 
 
@@ -237,11 +272,17 @@ def _codes_outside(numeric: pd.Series, spec: ColumnSpec) -> list[Finding]:
     bad = ~numeric.isin([float(a) for a in spec.allowed])
     if not bad.any():
         return []
-    return [error(f"column '{spec.name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
-                  f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) {_rows(numeric.index[bad])}",
-                  column=spec.name, rows=_row_numbers(numeric.index[bad]), count=int(bad.sum()),
-                  kind="unknown_code",
-                  fix="the official dictionary has no such code; check that this is the official file")]
+    return [
+        error(
+            f"column '{spec.name}': value(s) {_describe_values(pd.unique(numeric[bad]))} outside the "
+            f"allowed codes {_describe_values(spec.allowed, 30)} at data row(s) {_rows(numeric.index[bad])}",
+            column=spec.name,
+            rows=_row_numbers(numeric.index[bad]),
+            count=int(bad.sum()),
+            kind="unknown_code",
+            fix="the official dictionary has no such code; check that this is the official file",
+        )
+    ]
 
 
 def _out_of_range(numeric: pd.Series, spec: ColumnSpec, range_severity: str) -> list[Finding]:
@@ -254,18 +295,34 @@ def _out_of_range(numeric: pd.Series, spec: ColumnSpec, range_severity: str) -> 
         low = numeric < spec.minimum
         if low.any():
             smallest = float(numeric[low].min())
-            found.append(make(f"column '{name}': {int(low.sum())} value(s) below {spec.minimum:g} "
-                              f"(smallest {smallest:g}) at data row(s) {_rows(numeric.index[low])}",
-                              column=name, rows=_row_numbers(numeric.index[low]), count=int(low.sum()),
-                              extreme=smallest, kind="below_minimum", fix=fix))
+            found.append(
+                make(
+                    f"column '{name}': {int(low.sum())} value(s) below {spec.minimum:g} "
+                    f"(smallest {smallest:g}) at data row(s) {_rows(numeric.index[low])}",
+                    column=name,
+                    rows=_row_numbers(numeric.index[low]),
+                    count=int(low.sum()),
+                    extreme=smallest,
+                    kind="below_minimum",
+                    fix=fix,
+                )
+            )
     if spec.maximum is not None:
         high = numeric > spec.maximum
         if high.any():
             largest = float(numeric[high].max())
-            found.append(make(f"column '{name}': {int(high.sum())} value(s) above {spec.maximum:g} "
-                              f"(largest {largest:g}) at data row(s) {_rows(numeric.index[high])}",
-                              column=name, rows=_row_numbers(numeric.index[high]), count=int(high.sum()),
-                              extreme=largest, kind="above_maximum", fix=fix))
+            found.append(
+                make(
+                    f"column '{name}': {int(high.sum())} value(s) above {spec.maximum:g} "
+                    f"(largest {largest:g}) at data row(s) {_rows(numeric.index[high])}",
+                    column=name,
+                    rows=_row_numbers(numeric.index[high]),
+                    count=int(high.sum()),
+                    extreme=largest,
+                    kind="above_maximum",
+                    fix=fix,
+                )
+            )
     return found
 
 
@@ -313,37 +370,79 @@ def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) 
     delimiter = _other_delimiter(present, expected)
     if delimiter:  # every column would look missing: say the one thing that matters
         names = present[0].split(delimiter)
-        return with_file([error(f"the file looks {delimiter!r}-separated: its header is one column holding "
-                                f"{len(names):,} names joined by {delimiter!r} "
-                                f"({short_list(names[:3], quote=False)}, …)", kind="delimiter",
-                                fix="use the official file as downloaded (comma-separated); a spreadsheet "
-                                "may have saved it with ';': export as CSV with ',' instead")], file)
+        return with_file(
+            [
+                error(
+                    f"the file looks {delimiter!r}-separated: its header is one column holding "
+                    f"{len(names):,} names joined by {delimiter!r} "
+                    f"({short_list(names[:3], quote=False)}, …)",
+                    kind="delimiter",
+                    fix="use the official file as downloaded (comma-separated); a spreadsheet "
+                    "may have saved it with ';': export as CSV with ',' instead",
+                )
+            ],
+            file,
+        )
     if len(df) == 0 and present:
-        found.append(error("holds a header and no data rows", kind="no_rows",
-                           fix="download the file again; the notebooks cannot train or predict on it"))
+        found.append(
+            error(
+                "holds a header and no data rows",
+                kind="no_rows",
+                fix="download the file again; the notebooks cannot train or predict on it",
+            )
+        )
     duplicated_names = sorted({c for c in present if present.count(c) > 1})
     if duplicated_names:
-        found.append(error(f"duplicated column name(s): {_describe_values(duplicated_names)}",
-                           kind="duplicated_column", fix="every column name must appear once"))
+        found.append(
+            error(
+                f"duplicated column name(s): {_describe_values(duplicated_names)}",
+                kind="duplicated_column",
+                fix="every column name must appear once",
+            )
+        )
     missing = [c for c in expected if c not in present]
     extra = [c for c in present if c not in expected]
     for col in missing:
         close = _close_name(col, extra)
         if close:
-            found.append(error(f"column '{col}' is missing; found '{close[0]}' instead", column=col,
-                               kind="renamed_column", fix=f"rename it back to '{col}'"))
+            found.append(
+                error(
+                    f"column '{col}' is missing; found '{close[0]}' instead",
+                    column=col,
+                    kind="renamed_column",
+                    fix=f"rename it back to '{col}'",
+                )
+            )
         else:
-            found.append(error(f"column '{col}' is missing", column=col, kind="missing_column",
-                               fix="use the official file as downloaded"))
+            found.append(
+                error(
+                    f"column '{col}' is missing",
+                    column=col,
+                    kind="missing_column",
+                    fix="use the official file as downloaded",
+                )
+            )
     unmatched_extra = [c for c in extra if not _close_name(c, missing)]
     if unmatched_extra:
-        found.append(error(f"unexpected column(s) {_describe_values(unmatched_extra)}; the official file has "
-                           f"{len(expected)} columns", kind="extra_column", fix="remove them"))
+        found.append(
+            error(
+                f"unexpected column(s) {_describe_values(unmatched_extra)}; the official file has "
+                f"{len(expected)} columns",
+                kind="extra_column",
+                fix="remove them",
+            )
+        )
     if schema.check_order and not missing and not extra and not duplicated_names and present != expected:
         first = next(i for i, (a, b) in enumerate(zip(present, expected)) if a != b)
-        found.append(error(f"columns are not in the official order: position {first + 1} holds '{present[first]}' "
-                           f"where '{expected[first]}' is expected", column=present[first], kind="column_order",
-                           fix="write the columns in the official order"))
+        found.append(
+            error(
+                f"columns are not in the official order: position {first + 1} holds '{present[first]}' "
+                f"where '{expected[first]}' is expected",
+                column=present[first],
+                kind="column_order",
+                fix="write the columns in the official order",
+            )
+        )
     for spec in schema.columns:
         if spec.name in present and spec.name not in duplicated_names:
             found.extend(check_column(df[spec.name], spec))
@@ -352,10 +451,17 @@ def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) 
         dup = ids.duplicated(keep=False) & ids.notna()
         if dup.any():
             where = np.flatnonzero(dup.to_numpy())
-            found.append(error(f"column '{schema.id_column}': {int(ids[dup].nunique())} duplicated id(s) such as "
-                               f"{_describe_values(pd.unique(ids[dup]))} at data row(s) {_rows(where)}",
-                               column=schema.id_column, rows=_row_numbers(where), count=int(dup.sum()),
-                               kind="duplicate_id", fix="every id must appear once"))
+            found.append(
+                error(
+                    f"column '{schema.id_column}': {int(ids[dup].nunique())} duplicated id(s) such as "
+                    f"{_describe_values(pd.unique(ids[dup]))} at data row(s) {_rows(where)}",
+                    column=schema.id_column,
+                    rows=_row_numbers(where),
+                    count=int(dup.sum()),
+                    kind="duplicate_id",
+                    fix="every id must appear once",
+                )
+            )
     return with_file(found, file)
 
 
@@ -374,13 +480,31 @@ def find_file(folder: str | Path, schema: TableSchema) -> Path:
             return candidate
         if candidate.exists() or candidate.is_symlink():  # a folder, or a link to nothing
             what, _, fix = (text_file_problem(candidate) or "cannot be read; copy the file again").partition("; ")
-            raise DataError(folder, [error(f"'{name}' {what}", kind="unreadable_file", file=schema.file_name,
-                                           fix=fix or "put the official file there")])
+            raise DataError(
+                folder,
+                [
+                    error(
+                        f"'{name}' {what}",
+                        kind="unreadable_file",
+                        file=schema.file_name,
+                        fix=fix or "put the official file there",
+                    )
+                ],
+            )
     tried = " or ".join(repr(n) for n in (schema.file_name, *schema.aliases))
     listing = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
     hint = f" (the folder holds: {_describe_values(listing, 10)})" if listing else " (the folder is empty or absent)"
-    raise DataError(folder, [error(f"no file named {tried}{hint}", kind="missing_file", file=schema.file_name,
-                                   fix="put the official file there or pass the right data_dir")])
+    raise DataError(
+        folder,
+        [
+            error(
+                f"no file named {tried}{hint}",
+                kind="missing_file",
+                file=schema.file_name,
+                fix="put the official file there or pass the right data_dir",
+            )
+        ],
+    )
 
 
 def _fields(line: str) -> int | None:
@@ -434,9 +558,12 @@ def cut_last_line(path: str | Path, tail_bytes: int = 65536) -> Finding | None:
     expected, got = _fields(header), _fields(lines[-1])
     if expected is None or got is None or got >= expected:
         return None
-    return error(f"the last line has {got} of the header's {expected} fields: the file looks cut "
-                 f"(an interrupted download?)", file=path.name, kind="cut_file",
-                 fix="download the file again; the kit does not guess the missing values")
+    return error(
+        f"the last line has {got} of the header's {expected} fields: the file looks cut (an interrupted download?)",
+        file=path.name,
+        kind="cut_file",
+        fix="download the file again; the kit does not guess the missing values",
+    )
 
 
 def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.DataFrame:
@@ -473,8 +600,17 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     try:
         df = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, [error(f"cannot be read as CSV: {exc}", file=path.name, kind="unreadable_file",
-                                     fix="download the file again; it may be cut or not a CSV")]) from None
+        raise DataError(
+            path,
+            [
+                error(
+                    f"cannot be read as CSV: {exc}",
+                    file=path.name,
+                    kind="unreadable_file",
+                    fix="download the file again; it may be cut or not a CSV",
+                )
+            ],
+        ) from None
     if check:
         blocking = errors(check_frame(df, schema, file=path.name))
         if blocking:
@@ -555,14 +691,16 @@ def row_count_findings(data_dir: str | Path, official_rows: dict[str, int], tole
         if abs(got - want) <= tolerance * want:
             continue
         kind = "fewer_rows" if got < want else "more_rows"
-        fix = ("a partial download? download the file again; the kit uses the rows it has" if got < want
-               else "is this the file of another challenge or release? the kit uses the rows it has")
+        fix = (
+            "a partial download? download the file again; the kit uses the rows it has"
+            if got < want
+            else "is this the file of another challenge or release? the kit uses the rows it has"
+        )
         cut = ""
         if got < want and not _ends_with_newline(path):
             # a cut inside the last field leaves as many fields as the header: only this tells
             cut = " and the last line ends without a line break: the file looks cut"
-        found.append(warning(f"{got:,} data rows where {what} {want:,}{cut}", file=name, count=got, kind=kind,
-                             fix=fix))
+        found.append(warning(f"{got:,} data rows where {what} {want:,}{cut}", file=name, count=got, kind=kind, fix=fix))
     return found
 
 
@@ -571,8 +709,9 @@ def _value(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def empty_column_findings(frame: pd.DataFrame, columns: Sequence[str], file: str, fix: str,
-                          what: str = "column") -> list[Finding]:
+def empty_column_findings(
+    frame: pd.DataFrame, columns: Sequence[str], file: str, fix: str, what: str = "column"
+) -> list[Finding]:
     """One warning naming the columns of ``columns`` that hold no value at all (kind ``empty_column``).
 
     A file can pass the layout check with a column a filter emptied, or a variable the
@@ -600,12 +739,21 @@ def empty_column_findings(frame: pd.DataFrame, columns: Sequence[str], file: str
     empty = [c for c in columns if c in frame.columns and frame[c].isna().all()]
     if not empty or len(frame) == 0:
         return []
-    return [warning(f"{len(empty)} {what}(s) hold no value in any row: {short_list(empty)}", file=file,
-                    column=empty[0], count=len(empty), kind="empty_column", fix=fix)]
+    return [
+        warning(
+            f"{len(empty)} {what}(s) hold no value in any row: {short_list(empty)}",
+            file=file,
+            column=empty[0],
+            count=len(empty),
+            kind="empty_column",
+            fix=fix,
+        )
+    ]
 
 
-def constant_column_findings(frame: pd.DataFrame, columns: Sequence[str], file: str, fix: str,
-                             what: str = "column") -> list[Finding]:
+def constant_column_findings(
+    frame: pd.DataFrame, columns: Sequence[str], file: str, fix: str, what: str = "column"
+) -> list[Finding]:
     """One warning naming the columns of ``columns`` that hold a single value (kind ``constant_column``).
 
     Empty cells are not a value; entirely empty columns are left to
@@ -636,5 +784,13 @@ def constant_column_findings(frame: pd.DataFrame, columns: Sequence[str], file: 
     if not constant:
         return []
     shown = short_list([f"{c} = {_value(frame[c].dropna().iloc[0])}" for c in constant], quote=False)
-    return [warning(f"{len(constant)} {what}(s) hold one value in every row that has one: {shown}", file=file,
-                    column=constant[0], count=len(constant), kind="constant_column", fix=fix)]
+    return [
+        warning(
+            f"{len(constant)} {what}(s) hold one value in every row that has one: {shown}",
+            file=file,
+            column=constant[0],
+            count=len(constant),
+            kind="constant_column",
+            fix=fix,
+        )
+    ]

@@ -3,10 +3,11 @@
 Local validation sets are small (a few hundred patients, a few dozen events), so a
 score without an interval invites over-reading a difference of 0.01.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

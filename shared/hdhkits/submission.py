@@ -4,11 +4,12 @@ Kits describe their submission with a :class:`SubmissionSpec` and add their own 
 on top of :func:`check_submission` (e.g. CYTOLOGIA's image names, Cardi-HACK's feature
 rules).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from .files import write_csv
 from .findings import ERROR, Finding, error
 from .schema import ColumnSpec, DataError, check_column
 
-__all__ = ["SubmissionSpec", "SubmissionError", "check_submission", "read_submission", "write_submission"]
+__all__ = ["SubmissionError", "SubmissionSpec", "check_submission", "read_submission", "write_submission"]
 
 
 class SubmissionError(DataError):
@@ -79,21 +80,35 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
     delimiter = _other_delimiter(present, spec)
     if delimiter:
         # every other problem would follow from the delimiter: say the one that matters
-        return [error(f"the file looks {delimiter!r}-separated: its header is one column {present[0]!r}",
-                      kind="delimiter", fix=f"write it comma-separated, header {','.join(spec.names)} "
-                      "(pandas: to_csv(path, index=False))")]
+        return [
+            error(
+                f"the file looks {delimiter!r}-separated: its header is one column {present[0]!r}",
+                kind="delimiter",
+                fix=f"write it comma-separated, header {','.join(spec.names)} (pandas: to_csv(path, index=False))",
+            )
+        ]
     missing = [c for c in spec.names if c not in present]
     extra = [c for c in present if c not in spec.names]
     if missing:
-        problems.append(error(f"missing column(s): {', '.join(repr(c) for c in missing)} "
-                        f"(expected header: {','.join(spec.names)})", kind="missing_column",
-                        fix=f"write the header {','.join(spec.names)}"))
+        problems.append(
+            error(
+                f"missing column(s): {', '.join(repr(c) for c in missing)} (expected header: {','.join(spec.names)})",
+                kind="missing_column",
+                fix=f"write the header {','.join(spec.names)}",
+            )
+        )
     if extra:
-        problems.append(error(f"unexpected column(s): {', '.join(repr(c) for c in extra)}", kind="extra_column",
-                              fix="remove them"))
+        problems.append(
+            error(f"unexpected column(s): {', '.join(repr(c) for c in extra)}", kind="extra_column", fix="remove them")
+        )
     if len(df) != len(expected_ids):
-        problems.append(error(f"{len(df)} rows where the test file has {len(expected_ids)}", kind="row_count",
-                              fix=f"one row per test id ({len(expected_ids)} rows)"))
+        problems.append(
+            error(
+                f"{len(df)} rows where the test file has {len(expected_ids)}",
+                kind="row_count",
+                fix=f"one row per test id ({len(expected_ids)} rows)",
+            )
+        )
     id_col = spec.id_column
     if id_col in present:
         raw = df[id_col]
@@ -117,12 +132,18 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
         absent = expected_cmp.difference(got)
         unknown = got.difference(expected_cmp)
         if len(absent):
-            problems.append(error(f"column '{id_col}': {len(absent)} test id(s) missing, such as {_ids(_clean(absent))}"))
+            problems.append(
+                error(f"column '{id_col}': {len(absent)} test id(s) missing, such as {_ids(_clean(absent))}")
+            )
         if len(unknown):
-            problems.append(error(f"column '{id_col}': {len(unknown)} id(s) not in the test file, such as {_ids(_clean(unknown))}"))
+            problems.append(
+                error(f"column '{id_col}': {len(unknown)} id(s) not in the test file, such as {_ids(_clean(unknown))}")
+            )
     for spec_col in spec.columns[1:]:
         if spec_col.name in present:
-            strict = ColumnSpec(spec_col.name, spec_col.kind, False, spec_col.minimum, spec_col.maximum, spec_col.allowed)
+            strict = ColumnSpec(
+                spec_col.name, spec_col.kind, False, spec_col.minimum, spec_col.maximum, spec_col.allowed
+            )
             problems.extend(check_column(df[spec_col.name].reset_index(drop=True), strict, range_severity=ERROR))
     return problems
 

@@ -1,8 +1,8 @@
 """Fixtures shared by the ANNITIA tests."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia.schema import train_columns
 
 

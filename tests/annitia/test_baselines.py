@@ -1,17 +1,24 @@
 """Baselines: scikit-learn conventions, cross-validation, and better than random on the twin."""
+
 import numpy as np
 import pytest
-from sklearn.base import clone
-
 from hdhkits.annitia import PROBLEM, make_submission
 from hdhkits.annitia.baselines import (
-    ClinicalScore, CoxModel, ForestModel, TwoOutcomeModel, compare_baselines, cross_val_predict_risks,
-    make_baselines, oracle_score, score_with_interval,
+    ClinicalScore,
+    CoxModel,
+    ForestModel,
+    TwoOutcomeModel,
+    compare_baselines,
+    cross_val_predict_risks,
+    make_baselines,
+    oracle_score,
+    score_with_interval,
 )
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.schema import read_test, read_train
 from hdhkits.schema import DataError
+from sklearn.base import clone
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +65,7 @@ def test_cross_validation_and_intervals(data):
     assert np.isfinite(risks).all()
     score, interval = score_with_interval(y, risks, n_boot=30, seed=0)
     assert interval.low <= score.value <= interval.high
-    table, oof = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
+    table, _oof = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
     assert list(table.columns) == ["score", "low", "high", "c_hepatic", "c_death"]
     again, _ = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
     assert table.equals(again)  # seeded

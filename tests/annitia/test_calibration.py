@@ -7,10 +7,15 @@ ranges are loose (about 47 liver events make C liver move by a few points betwee
 seeds); ``benchmarks/bench_annitia_calibration.py`` prints the same figures for more
 seeds.
 """
-import pytest
 
+import pytest
 from hdhkits.annitia import (
-    build_features, compare_baselines, make_baselines, score_risks, oracle_score, survival_targets,
+    build_features,
+    compare_baselines,
+    make_baselines,
+    oracle_score,
+    score_risks,
+    survival_targets,
 )
 from hdhkits.annitia.twin import twin_frames
 

@@ -1,31 +1,50 @@
 """Reading, wide-to-long, and survival targets derived exactly as the organisers do."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia.data import first_last_age, survival_array, survival_targets, to_long
 from hdhkits.annitia.schema import (
-    EVENT_BEFORE_FIRST_VISIT, MIN_TIME, check_data, event_findings, read_test, read_train,
+    EVENT_BEFORE_FIRST_VISIT,
+    MIN_TIME,
+    check_data,
+    event_findings,
+    read_test,
+    read_train,
 )
 from hdhkits.findings import errors
 from hdhkits.schema import DataError
 
 
 def test_targets_follow_organiser_derivation(make_rows):
-    frame = make_rows([
-        # liver event at 60, death unknown; visits 50, 52, 55
-        dict(Age_v1=50, Age_v2=52, Age_v3=55, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=60),
-        # no event, alive: time = last age − first age
-        dict(Age_v1=40, Age_v2=41, evenements_hepatiques_majeurs=0, death=0),
-        # event before Age_v1: clamped; death at 70
-        dict(Age_v1=60, Age_v2=63, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=59,
-             death=1, death_age_occur=70),
-        # one visit, no event: time 0 -> clamped
-        dict(Age_v1=45, evenements_hepatiques_majeurs=0, death=0),
-        # event that precedes the last visit; last age taken over all visits
-        dict(Age_v1=30, Age_v2=31, Age_v5=40, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=33,
-             death=0),
-    ])
+    frame = make_rows(
+        [
+            # liver event at 60, death unknown; visits 50, 52, 55
+            dict(Age_v1=50, Age_v2=52, Age_v3=55, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=60),
+            # no event, alive: time = last age − first age
+            dict(Age_v1=40, Age_v2=41, evenements_hepatiques_majeurs=0, death=0),
+            # event before Age_v1: clamped; death at 70
+            dict(
+                Age_v1=60,
+                Age_v2=63,
+                evenements_hepatiques_majeurs=1,
+                evenements_hepatiques_age_occur=59,
+                death=1,
+                death_age_occur=70,
+            ),
+            # one visit, no event: time 0 -> clamped
+            dict(Age_v1=45, evenements_hepatiques_majeurs=0, death=0),
+            # event that precedes the last visit; last age taken over all visits
+            dict(
+                Age_v1=30,
+                Age_v2=31,
+                Age_v5=40,
+                evenements_hepatiques_majeurs=1,
+                evenements_hepatiques_age_occur=33,
+                death=0,
+            ),
+        ]
+    )
     y = survival_targets(frame)
     np.testing.assert_array_equal(y.hepatic_event, [True, False, True, False, True])
     np.testing.assert_allclose(y.hepatic_time, [10, 1, MIN_TIME, MIN_TIME, 3])
@@ -48,8 +67,9 @@ def test_targets_missing_columns_are_named(make_rows):
 
 
 def test_to_long_one_row_per_visit(make_rows):
-    frame = make_rows([dict(Age_v1=50, Age_v2=52, alt_v1=30.5, plt_v2=200.0),
-                   dict(Age_v1=40, fibs_stiffness_med_BM_1_v22=9.0)])
+    frame = make_rows(
+        [dict(Age_v1=50, Age_v2=52, alt_v1=30.5, plt_v2=200.0), dict(Age_v1=40, fibs_stiffness_med_BM_1_v22=9.0)]
+    )
     long = to_long(frame)
     assert list(long["visit"]) == [1, 2, 1, 22]
     assert list(long["row"]) == [0, 0, 1, 1]
@@ -88,12 +108,19 @@ def test_reader_lists_every_problem(twin, tmp_path):
 
 
 def test_events_before_the_first_visit_are_warnings(make_rows):
-    frame = make_rows([
-        dict(Age_v1=60, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=58, death=0),
-        dict(Age_v1=50, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=55, death=0),
-        dict(Age_v1=40, evenements_hepatiques_majeurs=0, evenements_hepatiques_age_occur=30, death=1,
-             death_age_occur=39.5),
-    ])
+    frame = make_rows(
+        [
+            dict(Age_v1=60, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=58, death=0),
+            dict(Age_v1=50, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=55, death=0),
+            dict(
+                Age_v1=40,
+                evenements_hepatiques_majeurs=0,
+                evenements_hepatiques_age_occur=30,
+                death=1,
+                death_age_occur=39.5,
+            ),
+        ]
+    )
     found = event_findings(frame)
     assert [(f.severity, f.kind, f.file, f.column, f.rows, f.count, f.extreme) for f in found] == [
         ("warning", EVENT_BEFORE_FIRST_VISIT, "train.csv", "evenements_hepatiques_age_occur", (1,), 1, 2.0),
@@ -107,8 +134,7 @@ def test_events_before_the_first_visit_are_warnings(make_rows):
 def test_event_warning_names_the_train_file_in_a_folder(twin, tmp_path):
     train = pd.read_csv(twin("annitia").data_dir / "train.csv")
     test = pd.read_csv(twin("annitia").data_dir / "val_test.csv")
-    train.loc[train["evenements_hepatiques_majeurs"] == 1, "evenements_hepatiques_age_occur"] = (
-        train["Age_v1"] - 1)
+    train.loc[train["evenements_hepatiques_majeurs"] == 1, "evenements_hepatiques_age_occur"] = train["Age_v1"] - 1
     train.to_csv(tmp_path / "train.csv", index=False)
     test.to_csv(tmp_path / "val_test.csv", index=False)
     found = [f for f in check_data(tmp_path) if f.kind == EVENT_BEFORE_FIRST_VISIT]

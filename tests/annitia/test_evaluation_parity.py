@@ -4,13 +4,15 @@ Issue #12 replaced the kit's hand-written cross-validation and bootstrap loops b
 :mod:`hdhkits.evaluation`. The former loops are kept here, verbatim in substance, and the
 new code must match them exactly: same folds, same resamples, same numbers.
 """
+
 import numpy as np
 import pytest
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
-
 from hdhkits.annitia.baselines import (
-    ClinicalScore, TwoOutcomeModel, _strata, cross_val_predict_risks, score_with_interval,
+    ClinicalScore,
+    TwoOutcomeModel,
+    _strata,
+    cross_val_predict_risks,
+    score_with_interval,
 )
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
@@ -19,6 +21,8 @@ from hdhkits.annitia.models import Component, RankBlend
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import cv_summary, paired_difference, repeated_cv_risks
 from hdhkits.stats import bootstrap_interval
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
 
 STIFFNESS = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last"))
 FIB4 = TwoOutcomeModel(ClinicalScore("fib4_last"))
@@ -65,16 +69,22 @@ def _old_cv_summary(y, risks, n_boot, seed):
 @pytest.mark.parametrize("seed", [0, 3])
 def test_cross_val_predict_risks_matches_the_former_loop(data, seed):
     X, y = data
-    np.testing.assert_array_equal(cross_val_predict_risks(STIFFNESS, X, y, n_splits=3, seed=seed),
-                                  _old_cross_val(STIFFNESS, X, y, 3, seed))
+    np.testing.assert_array_equal(
+        cross_val_predict_risks(STIFFNESS, X, y, n_splits=3, seed=seed), _old_cross_val(STIFFNESS, X, y, 3, seed)
+    )
 
 
 def test_score_with_interval_matches_bootstrap_interval(data):
     X, y = data
     risks = _old_cross_val(STIFFNESS, X, y, 3, 0)
     score, interval = score_with_interval(y, risks, n_boot=40, seed=2)
-    old = bootstrap_interval(lambda idx: score_risks(y.subset(idx), risks[idx, 0], risks[idx, 1]).value, len(y),
-                             n_boot=40, seed=2, strata=_strata(y))
+    old = bootstrap_interval(
+        lambda idx: score_risks(y.subset(idx), risks[idx, 0], risks[idx, 1]).value,
+        len(y),
+        n_boot=40,
+        seed=2,
+        strata=_strata(y),
+    )
     assert score == score_risks(y, risks[:, 0], risks[:, 1])
     assert (interval.estimate, interval.low, interval.high) == (old.estimate, old.low, old.high)
 
@@ -87,21 +97,26 @@ def test_repeated_folds_cv_summary_and_paired_difference_match_the_former_code(d
     assert cv_summary(y, risks, n_boot=30, seed=5) == _old_cv_summary(y, risks, 30, 5)
     other = repeated_cv_risks(FIB4, X, y, n_splits=3, n_repeats=2, seed=1)
     new = paired_difference(y, risks, other, n_boot=30, seed=5)
-    old = bootstrap_interval(lambda idx: _old_mean_parts(y, risks, idx)["score"]
-                             - _old_mean_parts(y, other, idx)["score"], len(y), n_boot=30, seed=5,
-                             strata=_strata(y))
+    old = bootstrap_interval(
+        lambda idx: _old_mean_parts(y, risks, idx)["score"] - _old_mean_parts(y, other, idx)["score"],
+        len(y),
+        n_boot=30,
+        seed=5,
+        strata=_strata(y),
+    )
     assert (new.estimate, new.low, new.high) == (old.estimate, old.low, old.high)
 
 
 def test_rank_blend_inner_folds_match_the_former_loop(data):
-    from sksurv.linear_model import CoxPHSurvivalAnalysis
-
     from hdhkits.annitia.data import survival_array
+    from sksurv.linear_model import CoxPHSurvivalAnalysis
 
     X, y = data
     target = survival_array(y.hepatic_event, y.hepatic_time)
-    components = [("Cox statics", Component(CoxPHSurvivalAnalysis(alpha=100.0), ("statics",))),
-                  ("Cox first", Component(CoxPHSurvivalAnalysis(alpha=100.0), ("first values",)))]
+    components = [
+        ("Cox statics", Component(CoxPHSurvivalAnalysis(alpha=100.0), ("statics",))),
+        ("Cox first", Component(CoxPHSurvivalAnalysis(alpha=100.0), ("first values",))),
+    ]
     blend = RankBlend(components, inner_splits=2, random_state=3).fit(X, target)
     # the former loop: folds outside, components inside
     Xr = X.reset_index(drop=True)

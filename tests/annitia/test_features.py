@@ -1,12 +1,21 @@
 """Per-patient features from sparse visits."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia.data import to_long
 from hdhkits.annitia.features import (
-    FIBROSIS_MARKERS, LONGITUDINAL, add_fibrosis_index, add_visit_scores, build_features, fib4, fib4_class,
-    implausible_mask, mask_implausible, static_features, visit_summary,
+    FIBROSIS_MARKERS,
+    LONGITUDINAL,
+    add_fibrosis_index,
+    add_visit_scores,
+    build_features,
+    fib4,
+    fib4_class,
+    implausible_mask,
+    mask_implausible,
+    static_features,
+    visit_summary,
 )
 from hdhkits.annitia.schema import TARGETS, read_train
 
@@ -19,11 +28,13 @@ def test_fib4_formula_and_classes():
 
 
 def test_visit_summary_hand_made(make_rows):
-    frame = make_rows([
-        dict(Age_v1=50, Age_v2=52, Age_v3=54, fibs_stiffness_med_BM_1_v1=6.0, fibs_stiffness_med_BM_1_v3=10.0),
-        dict(Age_v1=40, fibs_stiffness_med_BM_1_v1=5.0),
-        dict(Age_v1=30),
-    ])
+    frame = make_rows(
+        [
+            dict(Age_v1=50, Age_v2=52, Age_v3=54, fibs_stiffness_med_BM_1_v1=6.0, fibs_stiffness_med_BM_1_v3=10.0),
+            dict(Age_v1=40, fibs_stiffness_med_BM_1_v1=5.0),
+            dict(Age_v1=30),
+        ]
+    )
     long = add_visit_scores(to_long(frame))
     s = visit_summary(long, "fibs_stiffness_med_BM_1", 3)
     row = s.iloc[0]
@@ -35,9 +46,22 @@ def test_visit_summary_hand_made(make_rows):
 
 
 def test_build_features_hand_made(make_rows):
-    frame = make_rows([dict(Age_v1=50, Age_v2=53, ast_v2=40, alt_v2=25, plt_v2=200, gender=1, T2DM=2,
-                        evenements_hepatiques_majeurs=1, death=1),
-                   dict(Age_v1=60, gender=2)])
+    frame = make_rows(
+        [
+            dict(
+                Age_v1=50,
+                Age_v2=53,
+                ast_v2=40,
+                alt_v2=25,
+                plt_v2=200,
+                gender=1,
+                T2DM=2,
+                evenements_hepatiques_majeurs=1,
+                death=1,
+            ),
+            dict(Age_v1=60, gender=2),
+        ]
+    )
     X = build_features(frame)
     assert len(X) == 2
     assert X.loc[0, "fib4_last"] == pytest.approx(53 * 40 / (200 * 5))
@@ -62,10 +86,12 @@ def test_targets_never_used(twin):
 
 
 def test_impossible_labs_are_treated_as_missing(make_rows):
-    clean = make_rows([
-        dict(Age_v1=50, Age_v2=51, ggt_v2=40.0, fibrotest_BM_2_v2=0.3, ast_v1=40, alt_v1=25, plt_v1=200),
-        dict(Age_v1=60, Age_v2=62, ggt_v1=30.0, ggt_v2=36.0, fibrotest_BM_2_v1=0.2),
-    ])
+    clean = make_rows(
+        [
+            dict(Age_v1=50, Age_v2=51, ggt_v2=40.0, fibrotest_BM_2_v2=0.3, ast_v1=40, alt_v1=25, plt_v1=200),
+            dict(Age_v1=60, Age_v2=62, ggt_v1=30.0, ggt_v2=36.0, fibrotest_BM_2_v1=0.2),
+        ]
+    )
     noisy = clean.copy()
     noisy.loc[0, "ggt_v1"] = -10.7658  # as in the official train.csv
     noisy.loc[0, "fibrotest_BM_2_v1"] = -0.0350329
@@ -100,14 +126,16 @@ def test_twin_features_hold_no_impossible_value(twin):
 
 
 def test_fibrosis_index_hand_made(make_rows):
-    frame = make_rows([
-        # FibroScan at its official median (z = 0), then 6.2·e^0.46 (z = +1): mid z ≈ 0.5
-        dict(Age_v1=50, Age_v2=52, fibs_stiffness_med_BM_1_v1=6.2, fibs_stiffness_med_BM_1_v2=6.2 * np.exp(0.46)),
-        # platelets one spread below the median (z = +1: fewer platelets, more fibrosis) and
-        # FibroTest at its median (z = 0)
-        dict(Age_v1=60, plt_v1=239.0 - 64.0, fibrotest_BM_2_v1=0.26),
-        dict(Age_v1=70, BMI_v1=30.0),  # no fibrosis marker
-    ])
+    frame = make_rows(
+        [
+            # FibroScan at its official median (z = 0), then 6.2·e^0.46 (z = +1): mid z ≈ 0.5
+            dict(Age_v1=50, Age_v2=52, fibs_stiffness_med_BM_1_v1=6.2, fibs_stiffness_med_BM_1_v2=6.2 * np.exp(0.46)),
+            # platelets one spread below the median (z = +1: fewer platelets, more fibrosis) and
+            # FibroTest at its median (z = 0)
+            dict(Age_v1=60, plt_v1=239.0 - 64.0, fibrotest_BM_2_v1=0.26),
+            dict(Age_v1=70, BMI_v1=30.0),  # no fibrosis marker
+        ]
+    )
     X = build_features(frame)
     out = add_fibrosis_index(X)
     assert "fibrosis_index_first" not in X  # the caller's table is not changed

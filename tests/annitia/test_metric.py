@@ -1,14 +1,14 @@
 """The official metric: Harrell's C identical to scikit-survival (its parity reference), weights 0.7/0.3."""
+
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from sksurv.metrics import concordance_index_censored
-
 from hdhkits.annitia.data import SurvivalTargets
 from hdhkits.annitia.metric import harrell_c, official_score, score, score_risks
 from hdhkits.schema import DataError
+from sksurv.metrics import concordance_index_censored
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -58,8 +58,9 @@ def test_errors():
 def test_score_risks_weights_and_unknown_death():
     rng = np.random.default_rng(0)
     n = 200
-    y = SurvivalTargets(rng.random(n) < 0.2, rng.exponential(5, n), rng.random(n) < 0.3, rng.exponential(5, n),
-                        rng.random(n) < 0.8)
+    y = SurvivalTargets(
+        rng.random(n) < 0.2, rng.exponential(5, n), rng.random(n) < 0.3, rng.exponential(5, n), rng.random(n) < 0.8
+    )
     y = SurvivalTargets(y.hepatic_event, y.hepatic_time, y.death_event & y.death_known, y.death_time, y.death_known)
     rh, rd = rng.normal(size=n), rng.normal(size=n)
     score = score_risks(y, rh, rd)
@@ -83,8 +84,9 @@ def _sksurv_or_none(event, time, risk):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # its 0/0 on events tied in time
         try:
-            value = concordance_index_censored(np.asarray(event, bool), np.asarray(time, float),
-                                               np.asarray(risk, float))[0]
+            value = concordance_index_censored(
+                np.asarray(event, bool), np.asarray(time, float), np.asarray(risk, float)
+            )[0]
         except Exception:  # ValueError (all censored) or NoComparablePairException
             return None
     return None if np.isnan(value) else value
@@ -136,15 +138,20 @@ def _targets_and_tables(seed=0, n=150):
     age1 = rng.integers(30, 70, n).astype(float)
     hep = (rng.random(n) < 0.2).astype(float)
     death = np.where(rng.random(n) < 0.2, np.nan, (rng.random(n) < 0.3).astype(float))
-    truth = pd.DataFrame({
-        "trustii_id": rng.permutation(np.arange(1, n + 1)),
-        "evenements_hepatiques_majeurs": hep,
-        "evenements_hepatiques_age_occur": np.where(hep == 1, age1 + rng.integers(0, 10, n), np.nan),
-        "death": death, "death_age_occur": np.where(death == 1, age1 + rng.integers(0, 10, n), np.nan),
-        "Age_v1": age1, "last_visit_age": age1 + rng.integers(0, 12, n),
-    })
-    sub = pd.DataFrame({"trustii_id": truth["trustii_id"], "risk_hepatic_event": rng.normal(size=n),
-                        "risk_death": rng.normal(size=n)})
+    truth = pd.DataFrame(
+        {
+            "trustii_id": rng.permutation(np.arange(1, n + 1)),
+            "evenements_hepatiques_majeurs": hep,
+            "evenements_hepatiques_age_occur": np.where(hep == 1, age1 + rng.integers(0, 10, n), np.nan),
+            "death": death,
+            "death_age_occur": np.where(death == 1, age1 + rng.integers(0, 10, n), np.nan),
+            "Age_v1": age1,
+            "last_visit_age": age1 + rng.integers(0, 12, n),
+        }
+    )
+    sub = pd.DataFrame(
+        {"trustii_id": truth["trustii_id"], "risk_hepatic_event": rng.normal(size=n), "risk_death": rng.normal(size=n)}
+    )
     return truth, sub
 
 
@@ -164,8 +171,9 @@ def test_score_on_tables_is_score_risks_in_truth_order():
 def test_official_score_is_a_deprecated_alias_of_score_risks():
     rng = np.random.default_rng(0)
     n = 50
-    y = SurvivalTargets(rng.random(n) < 0.3, rng.exponential(5, n), rng.random(n) < 0.3, rng.exponential(5, n),
-                        np.ones(n, bool))
+    y = SurvivalTargets(
+        rng.random(n) < 0.3, rng.exponential(5, n), rng.random(n) < 0.3, rng.exponential(5, n), np.ones(n, bool)
+    )
     rh, rd = rng.normal(size=n), rng.normal(size=n)
     with pytest.warns(DeprecationWarning, match="score_risks"):
         old = official_score(y, rh, rd)
@@ -187,8 +195,9 @@ def test_unit_metric_with_unit_weights_is_the_official_score(seed):
     sub["risk_hepatic_event"] = np.round(sub["risk_hepatic_event"], 1)  # ties in risk count one half
     um = unit_metric(truth)
     assert list(um.units) == truth["trustii_id"].tolist()
-    assert um.scores(um.unit_terms(sub.sample(frac=1, random_state=2)), np.ones(len(truth)))[0] == \
-        pytest.approx(score(truth, sub).value, abs=1e-12)
+    assert um.scores(um.unit_terms(sub.sample(frac=1, random_state=2)), np.ones(len(truth)))[0] == pytest.approx(
+        score(truth, sub).value, abs=1e-12
+    )
 
 
 def test_unit_metric_of_counts_is_the_score_of_the_repeated_table():

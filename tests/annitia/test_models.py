@@ -1,20 +1,31 @@
 """The two model families: what each may read, the rank blend, the nested weights."""
+
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
-
 from hdhkits.annitia import PROBLEM, make_submission
 from hdhkits.annitia.baselines import ClinicalScore
 from hdhkits.annitia.data import survival_array, survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import harrell_c
-from hdhkits.annitia.schema import read_test, read_train
 from hdhkits.annitia.models import (
-    CLINICAL_FAMILIES, EFFORT_PIECES, EFFORTS, FAMILIES, FOLLOWUP, LIVER_PIECES, Component, RankBlend, StiffnessGate,
-    add_followup_features, family_columns, feature_families, make_clinical_model, make_leaderboard_model,
+    CLINICAL_FAMILIES,
+    EFFORT_PIECES,
+    EFFORTS,
+    FAMILIES,
+    FOLLOWUP,
+    LIVER_PIECES,
+    RankBlend,
+    StiffnessGate,
+    add_followup_features,
+    family_columns,
+    feature_families,
+    make_clinical_model,
+    make_leaderboard_model,
     simplex_grid,
 )
+from hdhkits.annitia.schema import read_test, read_train
+from sklearn.base import clone
 
 # What the clinical model must never read: the follow-up window, visit counts, anything
 # measured after the first visit, and the missing-code indicators.
@@ -31,8 +42,10 @@ def data(twin):
 @pytest.fixture(scope="module")
 def fitted(data):
     X, y, *_ = data
-    return {"clinical": make_clinical_model(quick=True).fit(X, y),
-            "leaderboard": make_leaderboard_model(quick=True).fit(X, y)}
+    return {
+        "clinical": make_clinical_model(quick=True).fit(X, y),
+        "leaderboard": make_leaderboard_model(quick=True).fit(X, y),
+    }
 
 
 def test_every_feature_has_one_family(data):
@@ -83,8 +96,9 @@ def test_blend_weights_follow_the_signal():
     event = rng.random(n) < 0.6
     X = pd.DataFrame({"signal": signal, "noise": rng.normal(size=n)})
     y = survival_array(event, time)
-    blend = RankBlend([("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))],
-                      inner_splits=3, weight_step=0.25).fit(X, y)
+    blend = RankBlend(
+        [("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))], inner_splits=3, weight_step=0.25
+    ).fit(X, y)
     assert blend.weights_["signal"] >= 0.75 and np.isclose(blend.weights_.sum(), 1)
     assert blend.component_scores_["signal"] > 0.65 > blend.component_scores_["noise"]
     risk = blend.predict(X)
@@ -103,7 +117,7 @@ def test_sklearn_conventions():
 
 
 def test_clinical_model_ignores_follow_up(data, fitted):
-    X, _, X_test, *_ = data
+    _X, _, X_test, *_ = data
     # Stretch every test patient's follow-up window: the clinical model must not move,
     # the leaderboard model must (its death model reads the window).
     stretched = X_test.copy()
@@ -128,7 +142,7 @@ def test_leaderboard_death_blend_holds_the_follow_up_model(fitted):
 
 @pytest.mark.parametrize("name", ["clinical", "leaderboard"])
 def test_fitted_models_submit_and_beat_random(data, fitted, name):
-    X, y, X_test, test, source = data
+    _X, _y, X_test, test, source = data
     risks = fitted[name].predict(X_test)
     assert risks.shape == (len(X_test), 2) and np.isfinite(risks).all()
     submission = make_submission(test, risks)
@@ -205,8 +219,14 @@ def test_efforts_and_pieces():
     assert issue8.hepatic.inner_repeats == 1 and issue8.hepatic.components[0][1].estimator.alpha == 100
     every = make_leaderboard_model(pieces=LIVER_PIECES).hepatic
     assert [name for name, _ in every.components] == [
-        "Cox", "boosting", "forest", "first-visit Cox", "first-visit boosting", "stiffness gate",
-        "componentwise boosting"]
+        "Cox",
+        "boosting",
+        "forest",
+        "first-visit Cox",
+        "first-visit boosting",
+        "stiffness gate",
+        "componentwise boosting",
+    ]
     assert every.inner_repeats > 1 and every.components[2][1].estimator.n_estimators > 30
     assert (every.core_components, issue8.hepatic.core_components) == (3, None) and every.min_gain > 0
     for name, component in every.components[:5]:

@@ -4,6 +4,7 @@ Plain pandas and scikit-survival only, as a participant would write it from the
 organisers' description: read both files, derive the targets from the ``Age_v*``
 columns, fit, predict.
 """
+
 import numpy as np
 import pandas as pd
 
@@ -22,8 +23,9 @@ def test_plain_pandas_script_runs_on_twin(twin):
     hep_time = np.maximum(hep_time, 0.001)
     known = train["death"].notna()
     death_event = train.loc[known, "death"].astype(bool)
-    death_time = np.maximum(np.where(death_event, train.loc[known, "death_age_occur"] - first[known],
-                                     last[known] - first[known]), 0.001)
+    death_time = np.maximum(
+        np.where(death_event, train.loc[known, "death_age_occur"] - first[known], last[known] - first[known]), 0.001
+    )
 
     # features under 50% missing, median-imputed, as in the organisers' starter notebook
     features = [c for c in test.columns if c not in ("trustii_id", "patient_id_anon")]

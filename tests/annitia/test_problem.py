@@ -1,8 +1,8 @@
 """The ANNITIA problem definition: registry, twin writing, data checks, validation, scoring."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.problem import PROBLEM, AnnitiaProblem
 from hdhkits.annitia.schema import read_train
@@ -19,8 +19,13 @@ def folders(twin):
 def _perfect(folders):
     test = pd.read_csv(folders.data_dir / "val_test.csv")
     truth = PROBLEM.read_truth(folders.truth_path)
-    return pd.DataFrame({"trustii_id": test["trustii_id"], "risk_hepatic_event": truth["true_risk_hepatic"],
-                         "risk_death": truth["true_risk_death"]})
+    return pd.DataFrame(
+        {
+            "trustii_id": test["trustii_id"],
+            "risk_hepatic_event": truth["true_risk_hepatic"],
+            "risk_death": truth["true_risk_death"],
+        }
+    )
 
 
 def test_registry_and_attributes():
@@ -35,7 +40,9 @@ def test_make_twin_writes_files(tmp_path):
     write_twin(PROBLEM, tmp_path / "data", tmp_path / "truth", seed=3, size="quick")
     # hidden files (write_twin's row-count marker) are the datasource's, not the kit's
     assert sorted(p.name for p in (tmp_path / "data").iterdir() if not p.name.startswith(".")) == [
-        "train.csv", "val_test.csv"]
+        "train.csv",
+        "val_test.csv",
+    ]
     assert [p.name for p in (tmp_path / "truth").iterdir()] == ["val_test_truth.csv"]
     findings = PROBLEM.check_data(tmp_path / "data")
     assert not errors(findings)
@@ -76,9 +83,17 @@ def test_validation_lists_every_problem_at_once(folders):
     bad = bad.drop(columns=["risk_death"]).assign(comment="x")
     problems = PROBLEM.validate_submission(bad, folders.data_dir)
     text = "\n".join(map(str, problems))
-    for fragment in ("missing column(s): 'risk_death'", "unexpected column(s): 'comment'",
-                     f"{len(bad)} rows where the test file has {len(sub)}", "duplicated id", "missing, such as",
-                     "not in the test file", "empty cell", "infinite", "non-numeric"):
+    for fragment in (
+        "missing column(s): 'risk_death'",
+        "unexpected column(s): 'comment'",
+        f"{len(bad)} rows where the test file has {len(sub)}",
+        "duplicated id",
+        "missing, such as",
+        "not in the test file",
+        "empty cell",
+        "infinite",
+        "non-numeric",
+    ):
         assert fragment in text, fragment
 
 
@@ -100,8 +115,9 @@ def _doubled(frame, id_column, as_int):
 
 def test_official_file_findings_are_warnings(folders, tmp_path):
     """Issue #7: the official train.csv/test.csv load, their impossible labs are warnings with the report's facts."""
-    train = _doubled(pd.read_csv(folders.data_dir / "train.csv", dtype={"patient_id_anon": str}),
-                     "patient_id_anon", as_int=False)
+    train = _doubled(
+        pd.read_csv(folders.data_dir / "train.csv", dtype={"patient_id_anon": str}), "patient_id_anon", as_int=False
+    )
     test = _doubled(pd.read_csv(folders.data_dir / "val_test.csv"), "trustii_id", as_int=True)
     assert test.columns[1] == "patient_id_anon"
     test["patient_id_anon"] = [f"t{i}" for i in range(len(test))]

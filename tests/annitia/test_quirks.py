@@ -1,8 +1,8 @@
 """The ANNITIA quirks: each puts a handful of instances into a folder, and the twin holds them at the official rate."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia.problem import PROBLEM
 from hdhkits.annitia.quirks import NEGATIVE_VALUES, QUIRKS, negative_value_count
 from hdhkits.annitia.schema import visit_columns
@@ -22,8 +22,10 @@ def test_inject_changes_a_handful_of_values(quirk, twin, tmp_path):
     quirk.inject(folder, np.random.default_rng(5))
     after = _cells(folder)
     assert after.keys() == before.keys()
-    changed = {name: int((before[name].ne(after[name]) & ~(before[name].isna() & after[name].isna())).sum().sum())
-               for name in before}
+    changed = {
+        name: int((before[name].ne(after[name]) & ~(before[name].isna() & after[name].isna())).sum().sum())
+        for name in before
+    }
     assert 1 <= changed[quirk.file] <= 10, changed
     assert sum(changed.values()) == changed[quirk.file]  # only the file the warning names
 
@@ -47,7 +49,7 @@ def test_every_quirk_at_once_in_any_order(twin, tmp_path):
 def test_twin_holds_the_negative_labs_at_the_official_rate(size):
     train, test, _ = twin_frames(seed=0, size=size)
     for frame in (train, test):
-        for column, (rate, low, high) in NEGATIVE_VALUES.items():
+        for column, (_rate, _low, high) in NEGATIVE_VALUES.items():
             negative = frame[column] < 0
             assert negative.sum() == negative_value_count(column, len(frame)) >= 1
             assert (frame.loc[negative, column] >= -high).all()

@@ -1,8 +1,8 @@
 """Saved models are reloaded only when trained on the same data and settings (issue #11)."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia import build_features, read_test
 from hdhkits.annitia.models import EFFORT_PIECES
 from hdhkits.annitia.saved import load_cv, load_or_train_model, model_path, model_stamp, save_cv, save_model

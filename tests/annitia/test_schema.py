@@ -1,6 +1,14 @@
 """The ANNITIA layouts match the official files exactly."""
+
 from hdhkits.annitia.schema import (
-    N_VISITS, TARGETS, TEST_SCHEMA, TRAIN_SCHEMA, VISIT_VARIABLES, val_test_columns, train_columns, visit_columns,
+    N_VISITS,
+    TARGETS,
+    TEST_SCHEMA,
+    TRAIN_SCHEMA,
+    VISIT_VARIABLES,
+    train_columns,
+    val_test_columns,
+    visit_columns,
 )
 
 
@@ -12,17 +20,41 @@ def test_column_counts_match_official():
 
 def test_column_order():
     train = train_columns()
-    assert train[:7] == ["patient_id_anon", "gender", "T2DM", "Hypertension", "Dyslipidaemia",
-                         "bariatric_surgery", "bariatric_surgery_age"]
+    assert train[:7] == [
+        "patient_id_anon",
+        "gender",
+        "T2DM",
+        "Hypertension",
+        "Dyslipidaemia",
+        "bariatric_surgery",
+        "bariatric_surgery_age",
+    ]
     assert train[7:9] == ["Age_v1", "Age_v2"]
-    assert train[-4:] == ["evenements_hepatiques_majeurs", "evenements_hepatiques_age_occur", "death",
-                          "death_age_occur"]
+    assert train[-4:] == [
+        "evenements_hepatiques_majeurs",
+        "evenements_hepatiques_age_occur",
+        "death",
+        "death_age_occur",
+    ]
     test = val_test_columns()
     assert test[:2] == ["trustii_id", "patient_id_anon"]
     assert test[2:] == train[1:-4]
     # visit groups in the official order, each v1..vN
-    assert VISIT_VARIABLES == ("Age", "BMI", "alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt",
-                               "triglyc", "aixp_aix_result_BM_3", "fibrotest_BM_2", "fibs_stiffness_med_BM_1")
+    assert VISIT_VARIABLES == (
+        "Age",
+        "BMI",
+        "alt",
+        "ast",
+        "bilirubin",
+        "chol",
+        "ggt",
+        "gluc_fast",
+        "plt",
+        "triglyc",
+        "aixp_aix_result_BM_3",
+        "fibrotest_BM_2",
+        "fibs_stiffness_med_BM_1",
+    )
     assert train[7 + 22 - 1] == "Age_v22" and train[7 + 22] == "BMI_v1"
     assert visit_columns("fibs_stiffness_med_BM_1")[-1] == "fibs_stiffness_med_BM_1_v22"
     assert visit_columns("plt")[-1] == "plt_v21"
@@ -46,9 +78,7 @@ def test_schemas_follow_column_lists():
 import numpy as np
 import pandas as pd
 import pytest
-
-from hdhkits.annitia.schema import (MIN_EVENTS, check_data, coverage_findings, outcome_findings, read_test,
-                                    read_train)
+from hdhkits.annitia.schema import MIN_EVENTS, check_data, coverage_findings, outcome_findings, read_test, read_train
 from hdhkits.findings import MAX_CHARS, errors
 from hdhkits.quirks import copy_data
 

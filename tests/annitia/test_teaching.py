@@ -1,4 +1,5 @@
 """The ANNITIA exercises and teaching notes (issue #9): what TEACHING lists is what the notebooks hold."""
+
 import ast
 import os
 import re
@@ -6,7 +7,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from hdhkits.annitia.teaching import TEACHING
 from hdhkits.exercises import BEGIN, CORRECT, END, YOUR_TURN, has_solution, solution_names, student_source
 
@@ -115,14 +115,20 @@ def test_student_exploration_runs_end_to_end(tmp_path):
 
 # -- the exercises' hidden helpers (issue 18) -----------------------------------------------
 
+
 def test_fib4_visit_takes_the_first_complete_visit_or_says_why_it_cannot():
     import numpy as np
     import pandas as pd
-
     from hdhkits.annitia.teaching import fib4_visit
 
-    long = pd.DataFrame({"Age": [50.0, 51.0, 52.0], "ast": [30.0, np.nan, 40.0], "alt": [20.0, 25.0, 36.0],
-                         "plt": [np.nan, 200.0, 250.0]})
+    long = pd.DataFrame(
+        {
+            "Age": [50.0, 51.0, 52.0],
+            "ast": [30.0, np.nan, 40.0],
+            "alt": [20.0, 25.0, 36.0],
+            "plt": [np.nan, 200.0, 250.0],
+        }
+    )
     visit, where = fib4_visit(long)
     assert visit.tolist() == [52.0, 40.0, 36.0, 250.0] and where.startswith("the first visit")
     visit, where = fib4_visit(long.assign(alt=np.nan))
@@ -134,7 +140,6 @@ def test_fib4_visit_takes_the_first_complete_visit_or_says_why_it_cannot():
 def test_km_table_check_compares_with_lifelines():
     import numpy as np
     import pandas as pd
-
     from hdhkits.annitia.teaching import km_table_check
 
     times, events = np.array([1.0, 2.0, 2.0, 3.0, 5.0]), np.array([True, True, False, True, False])
@@ -147,7 +152,6 @@ def test_km_table_check_compares_with_lifelines():
 
 def test_shortcut_check_wants_minus_follow_up_as_death_risk(twin):
     import numpy as np
-
     from hdhkits.annitia import build_features, make_submission, read_test
     from hdhkits.annitia.teaching import shortcut_check
 

@@ -1,11 +1,18 @@
 """The synthetic twin: layout, determinism, sizes, and marginals within tolerances."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.schema import (
-    CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, TEST_SCHEMA, TRAIN_SCHEMA, train_columns,
+    CODE_COLUMNS,
+    DEATH,
+    DEATH_AGE,
+    HEPATIC_AGE,
+    HEPATIC_EVENT,
+    TEST_SCHEMA,
+    TRAIN_SCHEMA,
+    train_columns,
     val_test_columns,
     visit_columns,
 )
@@ -26,7 +33,9 @@ def test_layout_and_sizes(default_twin):
         found = check_frame(frame, schema)
         # no layout error; warnings only for the official files' noise-made negative labs
         assert {(f.severity, f.kind, f.column) for f in found} == {
-            ("warning", "below_minimum", "ggt_v1"), ("warning", "below_minimum", "fibrotest_BM_2_v1")}
+            ("warning", "below_minimum", "ggt_v1"),
+            ("warning", "below_minimum", "fibrotest_BM_2_v1"),
+        }
     assert list(truth.columns) == list(TRUTH_COLUMNS)
     assert (truth["trustii_id"].to_numpy() == test["trustii_id"].to_numpy()).all()
     quick = twin_frames(seed=0, size="quick")
@@ -73,13 +82,17 @@ def test_values_plausible(default_twin):
     ages = train[visit_columns("Age")].to_numpy()
     present = ages[~np.isnan(ages)]
     assert (present == np.round(present)).all()
-    assert 18 <= train["Age_v1"].min() and train["Age_v1"].max() <= 87
+    assert train["Age_v1"].min() >= 18 and train["Age_v1"].max() <= 87
     assert abs(train["Age_v1"].mean() - 54) < 2 and abs(train["Age_v1"].std() - 13) < 2
     gaps = np.diff(ages, axis=1)
     gaps = gaps[~np.isnan(gaps)]
     assert gaps.min() >= 0 and np.median(gaps) == 1
-    for var, (low, median, high) in {"alt": (16, 38, 111), "plt": (147, 239, 359),
-                                     "fibs_stiffness_med_BM_1": (3.5, 6.2, 16), "BMI": (21.5, 28.3, 40.5)}.items():
+    for var, (low, median, high) in {
+        "alt": (16, 38, 111),
+        "plt": (147, 239, 359),
+        "fibs_stiffness_med_BM_1": (3.5, 6.2, 16),
+        "BMI": (21.5, 28.3, 40.5),
+    }.items():
         x = train[visit_columns(var)].to_numpy().ravel()
         x = x[~np.isnan(x)]
         assert abs(np.median(x) - median) / median < 0.15, var
@@ -89,8 +102,16 @@ def test_values_plausible(default_twin):
 
 
 # Tolerances of the twin's visit figures (seed 0, default size) around the official ones.
-VISIT_TOLERANCE = {"gap_median": 0, "gap_p99": 0, "gap_share_above_4": 0.01, "gap_max": 3, "sd_BMI": 0.2,
-                   "sd_stiffness": 0.2, "sd_alt": 1.5, "sd_plt": 2.0}
+VISIT_TOLERANCE = {
+    "gap_median": 0,
+    "gap_p99": 0,
+    "gap_share_above_4": 0.01,
+    "gap_max": 3,
+    "sd_BMI": 0.2,
+    "sd_stiffness": 0.2,
+    "sd_alt": 1.5,
+    "sd_plt": 2.0,
+}
 
 
 def test_visits_move_like_official(default_twin):
@@ -104,8 +125,12 @@ def test_visits_move_like_official(default_twin):
 
 
 def test_visit_figures_hand_made(make_rows):
-    frame = make_rows([dict(Age_v1=50, Age_v2=51, Age_v3=57, BMI_v1=30.0, BMI_v2=32.0, alt_v1=40.0),
-                       dict(Age_v1=60, Age_v2=60, BMI_v1=25.0, BMI_v2=25.0, plt_v2=200.0)])
+    frame = make_rows(
+        [
+            dict(Age_v1=50, Age_v2=51, Age_v3=57, BMI_v1=30.0, BMI_v2=32.0, alt_v1=40.0),
+            dict(Age_v1=60, Age_v2=60, BMI_v1=25.0, BMI_v2=25.0, plt_v2=200.0),
+        ]
+    )
     figures = visit_figures(frame)
     assert (figures["gap_median"], figures["gap_max"], figures["gap_share_above_4"]) == (1.0, 6.0, 1 / 3)
     assert figures["sd_BMI"] == pytest.approx(np.median([np.std([30, 32], ddof=1), 0.0]))
@@ -113,7 +138,7 @@ def test_visit_figures_hand_made(make_rows):
 
 
 def test_event_rates_and_statuses(default_twin):
-    train, test, truth = default_twin
+    train, test, _truth = default_twin
     assert 0.025 < train[HEPATIC_EVENT].mean() < 0.06
     known = train[DEATH].notna()
     assert 0.15 < (~known).mean() < 0.27

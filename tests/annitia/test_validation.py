@@ -1,7 +1,7 @@
 """Repeated cross-validation, intervals, paired differences and the family ablation."""
+
 import numpy as np
 import pytest
-
 from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_predict_risks
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
@@ -9,8 +9,18 @@ from hdhkits.annitia.metric import score_risks
 from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES, make_leaderboard_model
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.validation import (
-    ISSUE8_MODEL, MEASURED_TWIN_VERSION, OFFICIAL_CV, compare_models, cv_summary, family_ablation, fit_models,
-    liver_ablation, measured_liver_ablation, paired_difference, repeated_cv_risks, versus_issue8,
+    ISSUE8_MODEL,
+    MEASURED_TWIN_VERSION,
+    OFFICIAL_CV,
+    compare_models,
+    cv_summary,
+    family_ablation,
+    fit_models,
+    liver_ablation,
+    measured_liver_ablation,
+    paired_difference,
+    repeated_cv_risks,
+    versus_issue8,
 )
 
 
@@ -42,16 +52,18 @@ def test_summary_is_the_mean_over_repeats(data):
     scores = [score_risks(y, r[:, 0], r[:, 1]) for r in risks]
     assert summary["score"] == pytest.approx(np.mean([s.value for s in scores]))
     assert summary["c_death"] == pytest.approx(np.mean([s.parts["c_death"] for s in scores]))
-    for key, low, high in (("score", "low", "high"), ("c_hepatic", "c_hepatic_low", "c_hepatic_high"),
-                           ("c_death", "c_death_low", "c_death_high")):
+    for key, low, high in (
+        ("score", "low", "high"),
+        ("c_hepatic", "c_hepatic_low", "c_hepatic_high"),
+        ("c_death", "c_death_low", "c_death_high"),
+    ):
         assert summary[low] <= summary[key] <= summary[high], key
     assert cv_summary(y, risks[0], n_boot=30)["score"] == pytest.approx(scores[0].value)  # one repeat, 2-D
 
 
 def test_compare_and_paired_difference(data):
     X, y = data
-    table, oof = compare_models({"stiffness": STIFFNESS, "visits": FOLLOWUP}, X, y, n_splits=3, n_repeats=2,
-                                n_boot=30)
+    table, oof = compare_models({"stiffness": STIFFNESS, "visits": FOLLOWUP}, X, y, n_splits=3, n_repeats=2, n_boot=30)
     assert list(table.index) == ["stiffness", "visits"] and oof["visits"].shape == (2, len(X), 2)
     diff = paired_difference(y, oof["stiffness"], oof["visits"], n_boot=30)
     assert diff.estimate == pytest.approx(table.loc["stiffness", "score"] - table.loc["visits", "score"])
@@ -90,8 +102,11 @@ def test_submission_summary_scores_a_table_with_intervals(twin):
     from hdhkits.schema import DataError
 
     truth = PROBLEM.read_truth(twin("annitia").truth_path)
-    submission = truth[["trustii_id"]].assign(risk_hepatic_event=truth["true_risk_hepatic"],
-                                              risk_death=truth["true_risk_death"]).iloc[::-1]
+    submission = (
+        truth[["trustii_id"]]
+        .assign(risk_hepatic_event=truth["true_risk_hepatic"], risk_death=truth["true_risk_death"])
+        .iloc[::-1]
+    )
     summary = submission_summary(truth, submission, n_boot=30)
     exact = PROBLEM.score_submission(submission, truth)
     assert summary["score"] == pytest.approx(exact.value)
@@ -104,12 +119,18 @@ def test_submission_summary_scores_a_table_with_intervals(twin):
 
 def test_liver_ablation(data):
     X, y = data
-    table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",),
-                           efforts=("default",))
+    table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",), efforts=("default",))
     assert list(table.index) == [ISSUE8_MODEL, "+ stiffness gate", "effort 'default'"]
     assert table.loc["effort 'default'", "pieces"] == ", ".join(EFFORT_PIECES["default"])
-    assert list(table.columns) == ["score", "c_hepatic", "c_death", "vs_issue8", "vs_issue8_low", "vs_issue8_high",
-                                   "pieces"]
+    assert list(table.columns) == [
+        "score",
+        "c_hepatic",
+        "c_death",
+        "vs_issue8",
+        "vs_issue8_low",
+        "vs_issue8_high",
+        "pieces",
+    ]
     first = table.loc[ISSUE8_MODEL]
     assert first["vs_issue8"] == first["vs_issue8_low"] == first["vs_issue8_high"] == 0 and first["pieces"] == "-"
     assert table["c_death"].nunique() == 1  # one death blend for every row

@@ -1,4 +1,5 @@
 """Fixtures shared by the Cardi-HACK tests."""
+
 import pandas as pd
 import pytest
 

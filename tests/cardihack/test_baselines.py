@@ -1,11 +1,11 @@
 """The baselines: scikit-learn conventions, rules, missing values, no leakage, persistence."""
+
 import numpy as np
 import pytest
-from sklearn.base import clone
-
 from hdhkits.cardihack import baselines, rules
 from hdhkits.cardihack.riskscd import RiskSCDClassifier
 from hdhkits.schema import DataError
+from sklearn.base import clone
 
 
 @pytest.fixture(scope="module")

@@ -15,14 +15,29 @@ Cost: ten twins in memory (about 3 s) and, for the models, one 5-fold cross-vali
 candidates and two references on three twins (about 15 s on 2 cores). The full comparison over
 more seeds is ``benchmarks/bench_cardihack_models.py``.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import (
-    ESC_BANDS, MACE_BASELINE, MACE_RISK_SCD, OFFICIAL_COLUMN_AUC, OFFICIAL_SNP_AUC, OUTCOME_MACE, OUTCOME_SEVERITY,
-    SEVERITY_BASELINE, SEVERITY_SHRUNK, RiskSCDClassifier, column_aucs, cross_validate_outcome, mace_candidates,
-    oracle_train_predictions, score_parts, severity_candidates, snp_auc_against_chance, snp_chance_summary,
+    ESC_BANDS,
+    MACE_BASELINE,
+    MACE_RISK_SCD,
+    OFFICIAL_COLUMN_AUC,
+    OFFICIAL_SNP_AUC,
+    OUTCOME_MACE,
+    OUTCOME_SEVERITY,
+    SEVERITY_BASELINE,
+    SEVERITY_SHRUNK,
+    RiskSCDClassifier,
+    column_aucs,
+    cross_validate_outcome,
+    mace_candidates,
+    oracle_train_predictions,
+    score_parts,
+    severity_candidates,
+    snp_auc_against_chance,
+    snp_chance_summary,
 )
 from hdhkits.cardihack.twin import twin_frames
 
@@ -49,8 +64,12 @@ def model_parts(twins):
             "ESC bands": (RiskSCDClassifier(thresholds=ESC_BANDS), OUTCOME_MACE),
             "fitted cut points": (RiskSCDClassifier(), OUTCOME_MACE),
         }
-        rows.append({name: cross_validate_outcome(name, model, train, outcome, 5, 1, seed).value()
-                     for name, (model, outcome) in models.items()})
+        rows.append(
+            {
+                name: cross_validate_outcome(name, model, train, outcome, 5, 1, seed).value()
+                for name, (model, outcome) in models.items()
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -66,8 +85,10 @@ def test_each_column_carries_the_official_signal(twins):
 
 
 def test_snps_carry_no_signal_beyond_chance(twins):
-    summaries = [snp_chance_summary(snp_auc_against_chance(t["train"], n_permutations=10, seed=i))
-                 for i, t in enumerate(twins[:4])]
+    summaries = [
+        snp_chance_summary(snp_auc_against_chance(t["train"], n_permutations=10, seed=i))
+        for i, t in enumerate(twins[:4])
+    ]
     for outcome in ("SEVERITY", "MACE >= 1"):
         rows = pd.DataFrame([s.loc[outcome] for s in summaries])
         assert abs(rows["median"].mean() - rows["chance median"].mean()) < 0.003, rows
@@ -77,8 +98,9 @@ def test_snps_carry_no_signal_beyond_chance(twins):
 
 def test_outcome_mix_is_the_official_one(twins):
     severe = np.mean([t["train"][OUTCOME_SEVERITY].sum() for t in twins])
-    mace = np.mean([t["train"][OUTCOME_MACE].value_counts().reindex([0, 1, 2], fill_value=0).to_numpy()
-                    for t in twins], axis=0)
+    mace = np.mean(
+        [t["train"][OUTCOME_MACE].value_counts().reindex([0, 1, 2], fill_value=0).to_numpy() for t in twins], axis=0
+    )
     assert abs(severe - 117) <= 6
     assert np.all(np.abs(mace - [261, 29, 57]) <= [8, 4, 6]), mace
 
@@ -103,6 +125,12 @@ def test_the_oracle_stays_above_the_models(twins, model_parts):
     for seed in MODEL_SEEDS:
         train, truth = twins[seed]["train"], twins[seed]["train_truth"]
         oracle = oracle_train_predictions(train, truth)
-        kappas.append(score_parts(train[OUTCOME_MACE].to_numpy(), oracle[OUTCOME_MACE].to_numpy(),
-                                  train[OUTCOME_SEVERITY].to_numpy(), oracle[OUTCOME_SEVERITY].to_numpy())["kappa_mace"])
+        kappas.append(
+            score_parts(
+                train[OUTCOME_MACE].to_numpy(),
+                oracle[OUTCOME_MACE].to_numpy(),
+                train[OUTCOME_SEVERITY].to_numpy(),
+                oracle[OUTCOME_SEVERITY].to_numpy(),
+            )["kappa_mace"]
+        )
     assert np.mean(kappas) > model_parts[MACE_BASELINE].mean() + 0.05

@@ -1,10 +1,10 @@
 """The Cardi-HACK demo field: the kit's candidates paired, its choice, Risk-SCD in ESC bands, the dummy."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack.demo import SHORT_NAMES, demo_submissions
 from hdhkits.cardihack.riskscd import esc_band, risk_scd
 from hdhkits.problem import get_problem
@@ -20,7 +20,7 @@ def field(twin):
 
 
 def test_the_field_holds_every_pairing_the_choice_first_then_noisy_copies_and_a_duplicate(field):
-    data_dir, truth, subs = field
+    data_dir, _truth, subs = field
     names = list(subs)
     assert len(names) == 14 and names[0].startswith("chosen_")
     assert names[3:5] == ["riskscd_esc_bands", "organisers_dummy"]
@@ -36,7 +36,7 @@ def test_the_field_holds_every_pairing_the_choice_first_then_noisy_copies_and_a_
 
 
 def test_the_published_score_and_the_dummy_are_what_they_say(field):
-    data_dir, truth, subs = field
+    data_dir, _truth, subs = field
     test = pd.read_csv(data_dir / "test.csv")
     esc = subs["riskscd_esc_bands"]
     assert np.array_equal(esc["OUTCOME MACE"].to_numpy(), esc_band(risk_scd(test)))
@@ -46,6 +46,6 @@ def test_the_published_score_and_the_dummy_are_what_they_say(field):
 
 
 def test_the_kits_choice_outscores_the_organisers_dummy_on_the_twin(field):
-    data_dir, truth, subs = field
+    _data_dir, truth, subs = field
     chosen = PROBLEM.score_submission(subs[next(iter(subs))], truth).value
     assert chosen > PROBLEM.score_submission(subs["organisers_dummy"], truth).value + 0.05

@@ -5,19 +5,26 @@ few severe patients (too few to model: a constant takes over and says so), very 
 The package-level tests fit each candidate once (a few seconds); the notebook-level test runs
 the three notebooks once, quick, on a folder holding every oddity at once (about 40 s on 2 cores).
 """
+
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import clone
-
 from hdhkits.cardihack import (
-    OUTCOME_MACE, OUTCOME_SEVERITY, PROBLEM, candidates_for, choose_and_fit, column_auc_intervals, declared_features,
-    modelling_limits, validate_submission_and_rules,
+    OUTCOME_MACE,
+    OUTCOME_SEVERITY,
+    PROBLEM,
+    candidates_for,
+    choose_and_fit,
+    column_auc_intervals,
+    declared_features,
+    modelling_limits,
+    validate_submission_and_rules,
 )
 from hdhkits.findings import errors
 from hdhkits.quirks import copy_data
 from hdhkits.runner import run_kit
 from hdhkits.submission import read_submission
+from sklearn.base import clone
 
 
 def _odd(train: pd.DataFrame, severe: int) -> pd.DataFrame:
@@ -50,8 +57,13 @@ def test_too_few_to_model_gives_constants_that_say_so(data):
     severity, mace, limits = candidates_for(few)
     assert all(limits.values()) and limits == modelling_limits(few)
     sev, mace_model, record = choose_and_fit(few, severity, mace, enforce_rules=False)
-    submission = pd.DataFrame({"trustii_id": test["trustii_id"], OUTCOME_MACE: mace_model.predict(test),
-                               OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1]})
+    submission = pd.DataFrame(
+        {
+            "trustii_id": test["trustii_id"],
+            OUTCOME_MACE: mace_model.predict(test),
+            OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1],
+        }
+    )
     assert record["chosen"] == "SEVERITY: weighted prevalence (constant) + MACE: no event (constant)"
     assert (submission[OUTCOME_MACE] == 0).all() and submission[OUTCOME_SEVERITY].nunique() == 1
 
@@ -62,11 +74,19 @@ def test_the_rule_check_names_the_mace_constant(twin, data):
     few.loc[few.index[few[OUTCOME_MACE] >= 1][6:], OUTCOME_MACE] = 0
     severity, mace, _ = candidates_for(few)
     sev, mace_model, _ = choose_and_fit(few, severity, mace, enforce_rules=False)
-    submission = pd.DataFrame({"trustii_id": test["trustii_id"], OUTCOME_MACE: mace_model.predict(test),
-                               OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1]})
-    problems = validate_submission_and_rules(submission, twin("cardihack").data_dir,
-                                             severity_features=declared_features(sev) or None,
-                                             mace_features=declared_features(mace_model))
+    submission = pd.DataFrame(
+        {
+            "trustii_id": test["trustii_id"],
+            OUTCOME_MACE: mace_model.predict(test),
+            OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1],
+        }
+    )
+    problems = validate_submission_and_rules(
+        submission,
+        twin("cardihack").data_dir,
+        severity_features=declared_features(sev) or None,
+        mace_features=declared_features(mace_model),
+    )
     assert [p.kind for p in errors(problems)] == ["feature_rule"] and "priority SNP" in problems[0].message
 
 

@@ -1,8 +1,8 @@
 """Repeated cross-validation, intervals and the comparison table."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import baselines, evaluation
 
 
@@ -12,11 +12,13 @@ def train(twin):
 
 
 def test_cross_validation_and_table(train):
-    dummy = evaluation.cross_validate_pair("dummy", baselines.ConstantProbability(), baselines.ConstantClass(),
-                                          train, n_splits=3, n_repeats=2)
+    dummy = evaluation.cross_validate_pair(
+        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=2
+    )
     assert dummy.severity.shape == (2, 347) and dummy.mace.shape == (2, 347)
-    table = evaluation.comparison_table([dummy], extra_rows=[{"model": "other", "score": 0.5, "score low": 0.4,
-                                                              "score high": 0.6}], n_boot=30)
+    table = evaluation.comparison_table(
+        [dummy], extra_rows=[{"model": "other", "score": 0.5, "score low": 0.4, "score high": 0.6}], n_boot=30
+    )
     row = table.loc["dummy"]
     assert row["kappa_mace"] == 0
     assert row["score"] == pytest.approx(0, abs=0.01)
@@ -25,10 +27,24 @@ def test_cross_validation_and_table(train):
 
 
 def test_same_seed_same_folds_for_every_pair(train):
-    a = evaluation.cross_validate_pair("a", baselines.ConstantProbability("prevalence"), baselines.ConstantClass(),
-                                      train, n_splits=3, n_repeats=1, seed=5)
-    b = evaluation.cross_validate_pair("b", baselines.ConstantProbability("prevalence"), baselines.ConstantClass(),
-                                      train, n_splits=3, n_repeats=1, seed=5)
+    a = evaluation.cross_validate_pair(
+        "a",
+        baselines.ConstantProbability("prevalence"),
+        baselines.ConstantClass(),
+        train,
+        n_splits=3,
+        n_repeats=1,
+        seed=5,
+    )
+    b = evaluation.cross_validate_pair(
+        "b",
+        baselines.ConstantProbability("prevalence"),
+        baselines.ConstantClass(),
+        train,
+        n_splits=3,
+        n_repeats=1,
+        seed=5,
+    )
     assert np.array_equal(a.severity, b.severity)
     folds = evaluation.cv_folds(train, 3, 5)
     for _, held in folds:  # one training prevalence per fold, learnt on the other folds
@@ -37,9 +53,11 @@ def test_same_seed_same_folds_for_every_pair(train):
 
 def test_plot(train):
     import matplotlib
+
     matplotlib.use("Agg")
-    dummy = evaluation.cross_validate_pair("dummy", baselines.ConstantProbability(), baselines.ConstantClass(),
-                                          train, n_splits=3, n_repeats=1)
+    dummy = evaluation.cross_validate_pair(
+        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=1
+    )
     ax = evaluation.plot_comparison(evaluation.comparison_table([dummy], n_boot=20))
     assert len(ax) == 3
 
@@ -79,8 +97,10 @@ def test_shared_helpers_give_the_numbers_of_the_old_loops(train):
 def _cheap_candidates():
     from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
 
-    severity = {"prevalence": baselines.ConstantProbability("prevalence"),
-                "weighted": baselines.ConstantProbability("weighted")}
+    severity = {
+        "prevalence": baselines.ConstantProbability("prevalence"),
+        "weighted": baselines.ConstantProbability("weighted"),
+    }
     mace = {"fitted cut points": RiskSCDClassifier(), "ESC bands": RiskSCDClassifier(thresholds=ESC_BANDS)}
     return severity, mace
 
@@ -88,11 +108,13 @@ def _cheap_candidates():
 def test_outcome_cross_validations_combine_into_the_pair_s(train):
     from hdhkits.cardihack.riskscd import RiskSCDClassifier
 
-    sev = evaluation.cross_validate_outcome("s", baselines.ConstantProbability("weighted"), train, "OUTCOME SEVERITY",
-                                            4, 2, 3)
+    sev = evaluation.cross_validate_outcome(
+        "s", baselines.ConstantProbability("weighted"), train, "OUTCOME SEVERITY", 4, 2, 3
+    )
     mace = evaluation.cross_validate_outcome("m", RiskSCDClassifier(), train, "OUTCOME MACE", 4, 2, 3)
-    pair = evaluation.cross_validate_pair("p", baselines.ConstantProbability("weighted"), RiskSCDClassifier(), train,
-                                          n_splits=4, n_repeats=2, seed=3)
+    pair = evaluation.cross_validate_pair(
+        "p", baselines.ConstantProbability("weighted"), RiskSCDClassifier(), train, n_splits=4, n_repeats=2, seed=3
+    )
     combined = evaluation.combine(sev, mace, "p")
     assert np.array_equal(combined.severity, pair.severity) and np.array_equal(combined.mace, pair.mace)
     assert combined.parts() == pytest.approx(pair.parts())
@@ -113,7 +135,9 @@ def test_fast_metric_helpers_are_the_metric_s():
         ys, p = rng.integers(0, 2, 60), rng.random(60)
         assert evaluation._logloss(ys, p) == pytest.approx(weighted_logloss(ys, p), abs=1e-12)
         assert evaluation._rescaled(ys, p[None]) == pytest.approx(rescaled_severity(ys, p), abs=1e-12)
-    assert evaluation._kappa(np.zeros(5, int), np.zeros(5, int)) != evaluation._kappa(np.zeros(5, int), np.zeros(5, int))
+    assert evaluation._kappa(np.zeros(5, int), np.zeros(5, int)) != evaluation._kappa(
+        np.zeros(5, int), np.zeros(5, int)
+    )
 
 
 def test_folds_exist_whatever_the_outcome_mix(train):
@@ -125,8 +149,11 @@ def test_folds_exist_whatever_the_outcome_mix(train):
     held = np.sort(np.concatenate([h for _, h in folds]))
     assert len(folds) == 5 and np.array_equal(held, np.arange(len(rare)))
     assert [h.tolist() for _, h in evaluation.cv_folds(train, 5, 0)] == [
-        h.tolist() for _, h in __import__("sklearn.model_selection", fromlist=["StratifiedKFold"]).StratifiedKFold(
-            5, shuffle=True, random_state=0).split(np.zeros(len(train)), evaluation.strata(train))]
+        h.tolist()
+        for _, h in __import__("sklearn.model_selection", fromlist=["StratifiedKFold"])
+        .StratifiedKFold(5, shuffle=True, random_state=0)
+        .split(np.zeros(len(train)), evaluation.strata(train))
+    ]
 
 
 def test_modelling_limits_say_why_and_what_instead(train):
@@ -137,7 +164,10 @@ def test_modelling_limits_say_why_and_what_instead(train):
     limits = evaluation.modelling_limits(few)
     assert "only 4 training patients are severe" in limits["OUTCOME SEVERITY"]
     assert "weighted prevalence" in limits["OUTCOME SEVERITY"]
-    assert "only 7 training patients have a MACE" in limits["OUTCOME MACE"] and "breaks the MACE rule" in limits["OUTCOME MACE"]
+    assert (
+        "only 7 training patients have a MACE" in limits["OUTCOME MACE"]
+        and "breaks the MACE rule" in limits["OUTCOME MACE"]
+    )
     severity, mace, _ = evaluation.candidates_for(few)
     assert list(severity) == ["weighted prevalence (constant)"] and list(mace) == ["no event (constant)"]
 
@@ -147,8 +177,9 @@ def test_nested_choice_chooses_inside_each_fold_and_reuses_the_outer_predictions
     cv = {n: evaluation.cross_validate_outcome(n, m, train, "OUTCOME SEVERITY", 4, 1, 2) for n, m in severity.items()}
     cv.update({n: evaluation.cross_validate_outcome(n, m, train, "OUTCOME MACE", 4, 1, 2) for n, m in mace.items()})
     # Risk-SCD reads no SNP: the rules are not enforced for these cheap stand-ins
-    reused = evaluation.nested_choice(severity, mace, train, n_splits=4, inner_splits=3, seed=2, outer=cv,
-                                      enforce_rules=False)
+    reused = evaluation.nested_choice(
+        severity, mace, train, n_splits=4, inner_splits=3, seed=2, outer=cv, enforce_rules=False
+    )
     refitted = evaluation.nested_choice(severity, mace, train, n_splits=4, inner_splits=3, seed=2, enforce_rules=False)
     assert np.allclose(reused.result.severity, refitted.result.severity)
     assert np.array_equal(reused.result.mace, refitted.result.mace)

@@ -1,12 +1,12 @@
 """The reconstructed metric on hand-computed cases, and its parity with the hand-written versions."""
+
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.metrics import cohen_kappa_score
-
 from hdhkits.cardihack import metric
 from hdhkits.problem import Score
 from hdhkits.schema import DataError
+from sklearn.metrics import cohen_kappa_score
 
 
 def test_weighted_logloss_by_hand():
@@ -76,6 +76,7 @@ def test_invalid_inputs_are_refused():
 
 # ---- parity: the scikit-learn calls against the hand-written versions they replaced (issue #12) ----
 
+
 def _hand_logloss(y_true, p) -> float:
     """The kit's weighted log-loss before issue #12, verbatim."""
     y = np.asarray(y_true, dtype=float).ravel()
@@ -104,13 +105,13 @@ def _same(a: float, b: float) -> bool:
 
 
 SEVERITY_EDGES = [
-    ([1, 0, 0, 0], [0.5, 0.1, 0.1, 0.1]),                      # hand case
-    ([1, 0, 1, 0], [1.0, 0.0, 1.0, 0.0]),                      # perfect: clipped at 1e-15
-    ([1, 0, 1, 0], [0.0, 1.0, 0.0, 1.0]),                      # worst: clipped at 1 - 1e-15
-    ([1, 0, 1, 0], [1e-300, 1 - 1e-17, 0.5, 0.5]),             # beyond the clip on both sides
-    ([0, 0, 0, 0], [0.2, 0.2, 0.2, 0.2]),                      # one class only, ties
+    ([1, 0, 0, 0], [0.5, 0.1, 0.1, 0.1]),  # hand case
+    ([1, 0, 1, 0], [1.0, 0.0, 1.0, 0.0]),  # perfect: clipped at 1e-15
+    ([1, 0, 1, 0], [0.0, 1.0, 0.0, 1.0]),  # worst: clipped at 1 - 1e-15
+    ([1, 0, 1, 0], [1e-300, 1 - 1e-17, 0.5, 0.5]),  # beyond the clip on both sides
+    ([0, 0, 0, 0], [0.2, 0.2, 0.2, 0.2]),  # one class only, ties
     ([1, 1, 1], [0.9, 0.9, 0.9]),
-    ([1, 0], [0.33718, 0.33718]),                              # the organisers' dummy
+    ([1, 0], [0.33718, 0.33718]),  # the organisers' dummy
 ]
 
 
@@ -131,14 +132,14 @@ def test_logloss_parity_random():
 
 
 MACE_EDGES = [
-    ([0, 0, 1, 2], [0, 1, 1, 0]),           # hand case, -2/7
-    ([0, 1, 2, 2], [0, 1, 2, 2]),           # perfect
-    ([0, 1, 2, 2], [0, 0, 0, 0]),           # the dummy: 0
-    ([0, 0, 2, 2], [0, 1, 2, 1]),           # class 1 absent from the truth
-    ([0, 1, 1, 2], [0, 0, 0, 1]),           # class 2 never predicted
-    ([1, 1, 1, 1], [1, 1, 1, 1]),           # one class each side: undefined (NaN)
-    ([2, 2, 2], [0, 1, 2]),                 # one true class, several predicted
-    ([0, 1, 2], [2, 2, 2]),                 # ties: one prediction for all
+    ([0, 0, 1, 2], [0, 1, 1, 0]),  # hand case, -2/7
+    ([0, 1, 2, 2], [0, 1, 2, 2]),  # perfect
+    ([0, 1, 2, 2], [0, 0, 0, 0]),  # the dummy: 0
+    ([0, 0, 2, 2], [0, 1, 2, 1]),  # class 1 absent from the truth
+    ([0, 1, 1, 2], [0, 0, 0, 1]),  # class 2 never predicted
+    ([1, 1, 1, 1], [1, 1, 1, 1]),  # one class each side: undefined (NaN)
+    ([2, 2, 2], [0, 1, 2]),  # one true class, several predicted
+    ([0, 1, 2], [2, 2, 2]),  # ties: one prediction for all
 ]
 
 
@@ -163,12 +164,20 @@ def test_undefined_kappa_is_nan_without_a_warning(recwarn):
 
 # ---- the table-level score and the deprecated name ----
 
+
 def _tables(n: int = 40, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
-    truth = pd.DataFrame({"trustii_id": np.arange(1, n + 1), "OUTCOME MACE": rng.choice(3, n, p=[0.7, 0.1, 0.2]),
-                          "OUTCOME SEVERITY": (rng.random(n) < 0.35).astype(int), "P_SEVERE": rng.random(n)})
-    sub = pd.DataFrame({"trustii_id": truth["trustii_id"], "OUTCOME MACE": rng.choice(3, n),
-                        "OUTCOME SEVERITY": rng.random(n)}).sample(frac=1, random_state=seed)
+    truth = pd.DataFrame(
+        {
+            "trustii_id": np.arange(1, n + 1),
+            "OUTCOME MACE": rng.choice(3, n, p=[0.7, 0.1, 0.2]),
+            "OUTCOME SEVERITY": (rng.random(n) < 0.35).astype(int),
+            "P_SEVERE": rng.random(n),
+        }
+    )
+    sub = pd.DataFrame(
+        {"trustii_id": truth["trustii_id"], "OUTCOME MACE": rng.choice(3, n), "OUTCOME SEVERITY": rng.random(n)}
+    ).sample(frac=1, random_state=seed)
     return truth, sub
 
 
@@ -176,18 +185,22 @@ def test_score_on_tables_matches_the_arrays():
     truth, sub = _tables()
     got = metric.score(truth, sub)
     aligned = sub.set_index("trustii_id").loc[truth["trustii_id"]]
-    parts = metric.score_parts(truth["OUTCOME MACE"], aligned["OUTCOME MACE"], truth["OUTCOME SEVERITY"],
-                               aligned["OUTCOME SEVERITY"])
+    parts = metric.score_parts(
+        truth["OUTCOME MACE"], aligned["OUTCOME MACE"], truth["OUTCOME SEVERITY"], aligned["OUTCOME SEVERITY"]
+    )
     assert isinstance(got, Score)
     assert got.value == parts.pop("score") and got.parts == parts
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda t, s: (t, s.iloc[1:]), "no prediction for 1 trustii_id"),
-    (lambda t, s: (t, s.drop(columns=["OUTCOME SEVERITY"])), "column 'OUTCOME SEVERITY' is missing"),
-    (lambda t, s: (t.drop(columns=["trustii_id"]), s), "column 'trustii_id' is missing"),
-    (lambda t, s: (t, pd.concat([s, s.iloc[:1]])), "appears twice"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda t, s: (t, s.iloc[1:]), "no prediction for 1 trustii_id"),
+        (lambda t, s: (t, s.drop(columns=["OUTCOME SEVERITY"])), "column 'OUTCOME SEVERITY' is missing"),
+        (lambda t, s: (t.drop(columns=["trustii_id"]), s), "column 'trustii_id' is missing"),
+        (lambda t, s: (t, pd.concat([s, s.iloc[:1]])), "appears twice"),
+    ],
+)
 def test_score_names_what_is_wrong(edit, message):
     truth, sub = edit(*_tables())
     with pytest.raises(DataError, match=message):
@@ -204,11 +217,20 @@ def test_cardihack_metric_is_a_deprecated_alias():
 
 def _random_tables(n=60, seed=0):
     rng = np.random.default_rng(seed)
-    truth = pd.DataFrame({"trustii_id": rng.permutation(np.arange(1, n + 1)),
-                          "OUTCOME MACE": rng.choice(3, n, p=[0.7, 0.1, 0.2]),
-                          "OUTCOME SEVERITY": (rng.random(n) < 0.35).astype(int)})
-    sub = pd.DataFrame({"trustii_id": truth["trustii_id"], "OUTCOME MACE": rng.choice(3, n),
-                        "OUTCOME SEVERITY": rng.choice([0.0, 1.0, 0.2, 0.5, 0.9], n)})
+    truth = pd.DataFrame(
+        {
+            "trustii_id": rng.permutation(np.arange(1, n + 1)),
+            "OUTCOME MACE": rng.choice(3, n, p=[0.7, 0.1, 0.2]),
+            "OUTCOME SEVERITY": (rng.random(n) < 0.35).astype(int),
+        }
+    )
+    sub = pd.DataFrame(
+        {
+            "trustii_id": truth["trustii_id"],
+            "OUTCOME MACE": rng.choice(3, n),
+            "OUTCOME SEVERITY": rng.choice([0.0, 1.0, 0.2, 0.5, 0.9], n),
+        }
+    )
     return truth, sub.sample(frac=1, random_state=seed)
 
 

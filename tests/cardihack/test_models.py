@@ -1,14 +1,19 @@
 """The issue #8 models: rules, scikit-learn conventions, cross-fitting, shrinkage, cut points."""
+
 import numpy as np
 import pytest
-from sklearn.base import clone
-
 from hdhkits.cardihack import baselines, rules
 from hdhkits.cardihack.metric import weighted_logloss
 from hdhkits.cardihack.models import (
-    CrossFittedBurden, MaceRiskClassifier, PriorShrinkage, RiskSCDFeatures, VariantCoding, make_shrunk_severity_model,
+    CrossFittedBurden,
+    MaceRiskClassifier,
+    PriorShrinkage,
+    RiskSCDFeatures,
+    VariantCoding,
+    make_shrunk_severity_model,
 )
 from hdhkits.cardihack.riskscd import risk_scd_index
+from sklearn.base import clone
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +30,9 @@ def test_new_models_follow_the_rules(fitted):
     with_snps = make_shrunk_severity_model(k_snps=20)
     assert rules.check_feature_rules(baselines.declared_features(with_snps), None) == []
     # reading a forbidden column is caught through the wrappers
-    bad = MaceRiskClassifier(features=("Age_Baseline", "Epaiss_max", "Diam_OG", "Gradient", "TVNS", "SYNCOPE",
-                                       "ATCD_MS"))
+    bad = MaceRiskClassifier(
+        features=("Age_Baseline", "Epaiss_max", "Diam_OG", "Gradient", "TVNS", "SYNCOPE", "ATCD_MS")
+    )
     assert rules.check_feature_rules(None, baselines.declared_features(bad))
 
 
@@ -169,18 +175,29 @@ def test_choose_per_outcome_takes_each_outcome_s_best_that_follows_the_rules():
     severity, mace = models.severity_candidates(), models.mace_candidates()
     severity["constant"] = ConstantProbability("weighted")  # reads nothing: allowed, as the organisers' dummy
     mace["Risk-SCD"] = RiskSCDClassifier()  # reads no SNP: breaks the MACE rule
-    sev_scores = {models.SEVERITY_BASELINE: 0.01, models.SEVERITY_SHRUNK: 0.05, models.SEVERITY_AGE: float("nan"),
-                  "constant": 0.03}
-    mace_scores = {models.MACE_BASELINE: 0.2, models.MACE_RISK_SCD: 0.1, models.MACE_CLINICAL_SCORE: 0.15,
-                   "Risk-SCD": 0.9}
+    sev_scores = {
+        models.SEVERITY_BASELINE: 0.01,
+        models.SEVERITY_SHRUNK: 0.05,
+        models.SEVERITY_AGE: float("nan"),
+        "constant": 0.03,
+    }
+    mace_scores = {
+        models.MACE_BASELINE: 0.2,
+        models.MACE_RISK_SCD: 0.1,
+        models.MACE_CLINICAL_SCORE: 0.15,
+        "Risk-SCD": 0.9,
+    }
     assert models.choose_per_outcome(sev_scores, mace_scores, severity, mace) == (
-        models.SEVERITY_SHRUNK, models.MACE_BASELINE)
+        models.SEVERITY_SHRUNK,
+        models.MACE_BASELINE,
+    )
     assert models.choose_per_outcome(sev_scores, mace_scores, severity, mace, enforce_rules=False)[1] == "Risk-SCD"
     with pytest.raises(ValueError, match="no cross-validated MACE model follows the rules"):
         models.choose_per_outcome(sev_scores, {"Risk-SCD": 0.9}, severity, mace)
     only_constant = {"no event": ConstantClass(0)}
-    assert models.choose_per_outcome({"constant": 0.0}, {"no event": 0.0}, severity, only_constant,
-                                     enforce_rules=False) == ("constant", "no event")
+    assert models.choose_per_outcome(
+        {"constant": 0.0}, {"no event": 0.0}, severity, only_constant, enforce_rules=False
+    ) == ("constant", "no event")
 
 
 def test_fitted_candidates_tell_what_they_learnt(data):

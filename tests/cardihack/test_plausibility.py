@@ -1,8 +1,8 @@
 """Implausible values: the check warns (never blocks), names them, and the models handle them as stated."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import PROBLEM, baselines, plausibility, schema
 from hdhkits.cardihack.riskscd import risk_scd_index
 from hdhkits.findings import errors, warnings_of
@@ -45,8 +45,16 @@ def test_check_data_warns_and_never_blocks(folder):
 
 def test_the_official_ranges_pass_without_warning():
     # values at the edges the official train file is known to reach
-    edge = pd.DataFrame({"Age_Baseline": [14.0, 91.0], "Age_Diag": [5.0, 91.0], "BMI": [15.0, 45.0],
-                         "BSA": [30.0, 130.0], "Epaiss_max": [9.0, 41.0], "Diam_OG": [25.0, 70.0]})
+    edge = pd.DataFrame(
+        {
+            "Age_Baseline": [14.0, 91.0],
+            "Age_Diag": [5.0, 91.0],
+            "BMI": [15.0, 45.0],
+            "BSA": [30.0, 130.0],
+            "Epaiss_max": [9.0, 41.0],
+            "Diam_OG": [25.0, 70.0],
+        }
+    )
     assert plausibility.plausibility_findings(edge, "train.csv") == []
     assert plausibility.plausible_values(edge).notna().all().all()
     for column, (low, high) in schema.PLAUSIBLE_RANGES.items():
@@ -54,8 +62,14 @@ def test_the_official_ranges_pass_without_warning():
 
 
 def test_plausible_values_sets_each_warned_value_to_missing_and_only_those():
-    df = pd.DataFrame({"Age_Baseline": [50.0, 60.0, 60.0, 130.0, 40.0], "Age_Diag": [0.0, 65.0, 55.0, 70.0, 38.0],
-                       "Epaiss_max": [18.0, 1.8, 20.0, 15.0, 61.0], "Genre": [0, 1, 0, 1, 0]})
+    df = pd.DataFrame(
+        {
+            "Age_Baseline": [50.0, 60.0, 60.0, 130.0, 40.0],
+            "Age_Diag": [0.0, 65.0, 55.0, 70.0, 38.0],
+            "Epaiss_max": [18.0, 1.8, 20.0, 15.0, 61.0],
+            "Genre": [0, 1, 0, 1, 0],
+        }
+    )
     out = plausibility.plausible_values(df)
     assert out["Age_Diag"].isna().tolist() == [True, True, False, False, False]  # unknown, after baseline
     assert out["Age_Baseline"].isna().tolist() == [False, False, False, True, False]  # above 100 years
@@ -93,6 +107,9 @@ def test_the_twin_holds_the_warned_quirks_at_a_small_rate(twin):
     after = ((train["Age_Diag"] > train["Age_Baseline"]) & (train["Age_Diag"] > 0)).sum()
     assert 0.01 <= zero <= 0.08 and 1 <= after <= 12
     kinds = {(f.kind, f.file) for f in src.findings}
-    assert {("unknown_code_zero", "train.csv"), ("unknown_code_zero", "test.csv"),
-            ("diagnosis_after_baseline", "train.csv")} <= kinds
+    assert {
+        ("unknown_code_zero", "train.csv"),
+        ("unknown_code_zero", "test.csv"),
+        ("diagnosis_after_baseline", "train.csv"),
+    } <= kinds
     assert all(not f.is_error for f in src.findings)

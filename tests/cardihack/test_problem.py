@@ -1,4 +1,5 @@
 """The problem definition: data folders, submissions, scoring, official-format scripts."""
+
 import inspect
 import shutil
 import subprocess
@@ -8,11 +9,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import PROBLEM, oracle_submission, validate_submission_and_rules
-from hdhkits.datasource import resolve_data, write_twin
 from hdhkits.cardihack.metric import score
 from hdhkits.cardihack.schema import check_data
+from hdhkits.datasource import resolve_data, write_twin
 from hdhkits.problem import Problem, get_problem
 from hdhkits.schema import DataError
 
@@ -66,12 +66,21 @@ def test_every_submission_problem_is_listed_at_once(twin):
     sub.loc[2, "OUTCOME SEVERITY"] = np.nan
     sub.loc[4, "trustii_id"] = sub.loc[5, "trustii_id"]
     sub["extra"] = 1
-    problems = validate_submission_and_rules(sub, src.data_dir, severity_features=["FEVG"],
-                                             mace_features=["Age_Baseline"])
+    problems = validate_submission_and_rules(
+        sub, src.data_dir, severity_features=["FEVG"], mace_features=["Age_Baseline"]
+    )
     text = "\n".join(map(str, problems))
-    for fragment in ("unexpected column(s): 'extra'", "146 rows where the test file has 149", "duplicated id",
-                     "test id(s) missing", "'OUTCOME MACE': value(s) 3", "'OUTCOME SEVERITY': 1 value(s) above 1",
-                     "'OUTCOME SEVERITY': 1 empty cell", "SEVERITY model reads 'FEVG'", "no priority SNP"):
+    for fragment in (
+        "unexpected column(s): 'extra'",
+        "146 rows where the test file has 149",
+        "duplicated id",
+        "test id(s) missing",
+        "'OUTCOME MACE': value(s) 3",
+        "'OUTCOME SEVERITY': 1 value(s) above 1",
+        "'OUTCOME SEVERITY': 1 empty cell",
+        "SEVERITY model reads 'FEVG'",
+        "no priority SNP",
+    ):
         assert fragment in text, fragment
 
 

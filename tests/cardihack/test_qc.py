@@ -1,8 +1,8 @@
 """Genotype QC."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import twin
 from hdhkits.cardihack.qc import genotype_qc
 

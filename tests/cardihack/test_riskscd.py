@@ -1,18 +1,26 @@
 """The HCM Risk-SCD approximation."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import riskscd
 from hdhkits.schema import DataError
 
-PATIENT = {"Epaiss_max": 25.0, "Diam_OG": 48.0, "Gradient": 1, "ATCD_MS": 1, "TVNS": 0, "SYNCOPE": 1,
-           "Age_Baseline": 30.0}
+PATIENT = {
+    "Epaiss_max": 25.0,
+    "Diam_OG": 48.0,
+    "Gradient": 1,
+    "ATCD_MS": 1,
+    "TVNS": 0,
+    "SYNCOPE": 1,
+    "Age_Baseline": 30.0,
+}
 
 
 def test_prognostic_index_by_hand():
-    pi = (0.15939858 * 25 - 0.00294271 * 625 + 0.0259082 * 48 + 0.00446131 * 60 + 0.4583082 + 0.71650361
-          - 0.01799934 * 30)
+    pi = (
+        0.15939858 * 25 - 0.00294271 * 625 + 0.0259082 * 48 + 0.00446131 * 60 + 0.4583082 + 0.71650361 - 0.01799934 * 30
+    )
     got = riskscd.risk_scd_index(pd.DataFrame([PATIENT]))[0]
     assert got == pytest.approx(pi)
     assert riskscd.risk_scd(pd.DataFrame([PATIENT]))[0] == pytest.approx(1 - 0.998 ** np.exp(pi))
@@ -52,4 +60,5 @@ def test_checked_values_skip_the_plausibility_step():
     # already checked (inside a model's pipeline): the value is taken as it is
     assert riskscd.risk_scd_index(odd, checked=True)[0] != pytest.approx(fallback)
     assert riskscd.risk_scd_index(pd.DataFrame([PATIENT]), checked=True)[0] == pytest.approx(
-        riskscd.risk_scd_index(pd.DataFrame([PATIENT]))[0])
+        riskscd.risk_scd_index(pd.DataFrame([PATIENT]))[0]
+    )

@@ -1,4 +1,5 @@
 """The modelling rules as code."""
+
 from hdhkits.cardihack import rules
 from hdhkits.cardihack.baselines import MACE_FEATURES, SEVERITY_FEATURES
 
@@ -30,11 +31,17 @@ def test_every_violation_is_listed_at_once():
         ["trustii_id", "OUTCOME SEVERITY"] + SNPS[100:202],
     )
     text = "\n".join(map(str, problems))
-    for fragment in ("SEVERITY model reads the outcome column(s) 'OUTCOME MACE'", "SEVERITY model reads the identifier",
-                     "'SNP999', not column(s) of the official files", "'Age_Baseline' more than once",
-                     "SEVERITY model reads 'BMI'", "MACE model reads the outcome column(s) 'OUTCOME SEVERITY'",
-                     "MACE model reads the identifier(s) 'trustii_id'", "MACE model uses no priority SNP",
-                     "MACE model uses 102 SNPs"):
+    for fragment in (
+        "SEVERITY model reads the outcome column(s) 'OUTCOME MACE'",
+        "SEVERITY model reads the identifier",
+        "'SNP999', not column(s) of the official files",
+        "'Age_Baseline' more than once",
+        "SEVERITY model reads 'BMI'",
+        "MACE model reads the outcome column(s) 'OUTCOME SEVERITY'",
+        "MACE model reads the identifier(s) 'trustii_id'",
+        "MACE model uses no priority SNP",
+        "MACE model uses 102 SNPs",
+    ):
         assert fragment in text, fragment
     assert len(problems) == 9
 

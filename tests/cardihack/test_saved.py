@@ -1,11 +1,10 @@
 """Saved model pairs carry a stamp: a pair trained on other data or settings is retrained, and says why."""
+
 import json
 
 import numpy as np
-
 from hdhkits.cardihack import ConstantClass, ConstantProbability, candidate_pairs
-from hdhkits.cardihack.saved import (CV_FILE, MODELS_FILE, load_or_choose, models_digest, models_stamp,
-                                     save_chosen)
+from hdhkits.cardihack.saved import CV_FILE, MODELS_FILE, load_or_choose, models_digest, models_stamp, save_chosen
 from hdhkits.fingerprint import read_stamp
 
 
@@ -20,8 +19,12 @@ def _chooser(source, calls):
         calls.append(1)
         train = pd.read_csv(source.data_dir / "train.csv")
         sev, mace = _cheap_pairs()["constants"]
-        return (sev.fit(train, train["OUTCOME SEVERITY"]), mace.fit(train, train["OUTCOME MACE"]),
-                {"chosen": "constants", "cv": {}})
+        return (
+            sev.fit(train, train["OUTCOME SEVERITY"]),
+            mace.fit(train, train["OUTCOME MACE"]),
+            {"chosen": "constants", "cv": {}},
+        )
+
     return choose
 
 
@@ -65,7 +68,7 @@ def test_the_digest_sees_every_parameter_and_only_parameters():
     assert models_digest(candidate_pairs(0)) != models_digest(candidate_pairs(1))
     pairs = candidate_pairs(0)
     name = next(iter(pairs))
-    sev, mace = pairs[name]
+    sev, _mace = pairs[name]
     before = models_digest(pairs)
     sev.set_params(logit__C=0.5)
     assert models_digest(pairs) != before
@@ -82,11 +85,16 @@ def test_fitting_does_not_change_the_digest(data):
 def test_save_chosen_round_trip(tmp_path, twin, data):
     train, test = data
     source = twin("cardihack")
-    sev, mace = (m.fit(train, train[c]) for m, c in zip(_cheap_pairs()["constants"], ("OUTCOME SEVERITY", "OUTCOME MACE")))
-    save_chosen(tmp_path / "new", sev, mace, {"chosen": "constants", "cv": {}}, models_stamp(source, 0, True, _cheap_pairs()))
+    sev, mace = (
+        m.fit(train, train[c]) for m, c in zip(_cheap_pairs()["constants"], ("OUTCOME SEVERITY", "OUTCOME MACE"))
+    )
+    save_chosen(
+        tmp_path / "new", sev, mace, {"chosen": "constants", "cv": {}}, models_stamp(source, 0, True, _cheap_pairs())
+    )
     calls: list = []
-    sev2, mace2, _, reloaded = load_or_choose(tmp_path / "new", models_stamp(source, 0, True, _cheap_pairs()),
-                                              _chooser(source, calls), verbose=False)
+    sev2, mace2, _, reloaded = load_or_choose(
+        tmp_path / "new", models_stamp(source, 0, True, _cheap_pairs()), _chooser(source, calls), verbose=False
+    )
     assert reloaded and not calls
     assert np.allclose(sev2.predict_proba(test), sev.predict_proba(test))
     assert (mace2.predict(test) == mace.predict(test)).all()

@@ -1,8 +1,8 @@
 """The official layouts and the checked readers."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import schema
 from hdhkits.schema import DataError
 
@@ -10,7 +10,7 @@ from hdhkits.schema import DataError
 def test_train_layout_matches_the_official_order():
     cols = list(schema.TRAIN_COLUMNS)
     assert cols[0] == "ID"
-    assert cols[cols.index("Diam_OG") + 1: cols.index("Variant.Pathogene")] == ["OUTCOME SEVERITY", "OUTCOME MACE"]
+    assert cols[cols.index("Diam_OG") + 1 : cols.index("Variant.Pathogene")] == ["OUTCOME SEVERITY", "OUTCOME MACE"]
     assert cols[-288:] == [f"SNP{i}" for i in range(1, 289)]
     assert len(cols) == 1 + 12 + 2 + 1 + 288
 
@@ -46,6 +46,7 @@ def test_unknown_age_at_diagnosis_becomes_missing():
 
 
 # -- what the check says a model cannot learn from (issue 18) --------------------------------
+
 
 def test_the_twin_gets_no_coverage_or_outcome_finding(data):
     train, test = data

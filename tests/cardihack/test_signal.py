@@ -1,14 +1,14 @@
 """What each column tells alone: AUCs, intervals, SNPs against chance, on any table check accepts."""
+
 import matplotlib
 
 matplotlib.use("Agg")
 
 import numpy as np
 import pytest
-from sklearn.metrics import roc_auc_score
-
 from hdhkits.cardihack import signal
 from hdhkits.cardihack.schema import OUTCOME_MACE, OUTCOME_SEVERITY
+from sklearn.metrics import roc_auc_score
 
 
 @pytest.fixture(scope="module")

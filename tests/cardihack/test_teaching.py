@@ -1,15 +1,15 @@
 """The kit's teaching notes match its notebooks: exercises, their checks, their student versions, the traps' numbers."""
+
 import ast
 import contextlib
 import io
 import re
 from pathlib import Path
 
+import hdhkits.cardihack as kit
 import nbformat
 import numpy as np
 import pytest
-
-import hdhkits.cardihack as kit
 from hdhkits.cardihack.teaching import TEACHING, exercise_answer, rule_check
 from hdhkits.exercises import CORRECT, NOT_ATTEMPTED, check_answer, has_solution, solution_names, student_source
 
@@ -67,11 +67,13 @@ def test_no_later_cell_reads_a_name_an_exercise_assigns():
         cells = _cells(notebook)
         block = cells[i].source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
         names = set(solution_names(block))
-        for j, later in enumerate(cells[i + 1:], start=i + 1):
+        for j, later in enumerate(cells[i + 1 :], start=i + 1):
             if later.cell_type != "code":
                 continue
             source = "\n".join(line for line in later.source.splitlines() if not line.lstrip().startswith(("%", "!")))
-            read = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            read = {
+                n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            }
             assert not names & read, f"{notebook} cell {j} reads {names & read}, set by the exercise '{title}'"
 
 
@@ -81,9 +83,16 @@ def namespace(twin):
     train = kit.read_train(twin("cardihack").data_dir)
     y_sev = train[kit.OUTCOME_SEVERITY].to_numpy()
     weights = np.where(y_sev == 1, 1.0, kit.SEVERITY_CLASS_WEIGHTS[0])
-    return {**{name: getattr(kit, name) for name in kit.__all__}, "np": np, "check_answer": check_answer,
-            "exercise_answer": exercise_answer, "rule_check": rule_check, "train": train, "y_sev": y_sev,
-            "weighted_prev": float(np.sum(weights * y_sev) / np.sum(weights))}
+    return {
+        **{name: getattr(kit, name) for name in kit.__all__},
+        "np": np,
+        "check_answer": check_answer,
+        "exercise_answer": exercise_answer,
+        "rule_check": rule_check,
+        "train": train,
+        "y_sev": y_sev,
+        "weighted_prev": float(np.sum(weights * y_sev) / np.sum(weights)),
+    }
 
 
 @pytest.mark.parametrize("index", range(len(TEACHING.exercises)))
@@ -98,9 +107,12 @@ def test_student_cells_run_and_say_not_attempted(index, namespace):
 
 
 def test_traps_quote_numbers_the_notebooks_print():
-    printed = "\n".join(_output_text(c) + "".join(str(o.get("data", {}).get("text/plain", ""))
-                                                  for o in c.get("outputs", []))
-                        for nb in NOTEBOOKS for c in _cells(nb) if c.cell_type == "code")
+    printed = "\n".join(
+        _output_text(c) + "".join(str(o.get("data", {}).get("text/plain", "")) for o in c.get("outputs", []))
+        for nb in NOTEBOOKS
+        for c in _cells(nb)
+        if c.cell_type == "code"
+    )
     for trap in TEACHING.traps:
         for number in re.findall(r"-?\d+\.\d{2,}", trap):
             assert number in printed, f"trap quotes {number}, which no committed output prints: {trap}"
@@ -109,7 +121,8 @@ def test_traps_quote_numbers_the_notebooks_print():
 def test_expected_answers_come_from_the_package_not_the_notebook(namespace):
     train = namespace["train"]
     assert exercise_answer("prevalence of the severe phenotype", train) == pytest.approx(
-        (train[kit.OUTCOME_SEVERITY] == 1).mean())
+        (train[kit.OUTCOME_SEVERITY] == 1).mean()
+    )
     y = namespace["y_sev"]
     assert exercise_answer("constant-probability log-loss", train) == pytest.approx(kit.weighted_logloss(y, y.mean()))
     with pytest.raises(KeyError, match="no stored answer"):
@@ -120,7 +133,7 @@ def test_expected_answers_come_from_the_package_not_the_notebook(namespace):
         if title in ("prevalence of the severe phenotype", "constant-probability log-loss"):
             assert f'expected=exercise_answer("{title}", train)' in check, f"{notebook} cell {i}"
         # the cell above the exercise does not print its answer
-        above = "".join(_output_text(c) for c in _cells(notebook)[max(0, i - 3):i] if c.cell_type == "code")
+        above = "".join(_output_text(c) for c in _cells(notebook)[max(0, i - 3) : i] if c.cell_type == "code")
         if title == "prevalence of the severe phenotype":
             assert f"{exercise_answer(title, train):.3f}" not in above
 

@@ -1,6 +1,6 @@
 """Kappa-tuned cut points."""
-import numpy as np
 
+import numpy as np
 from hdhkits.cardihack.metric import weighted_kappa
 from hdhkits.cardihack.thresholds import apply_thresholds, fit_kappa_thresholds
 

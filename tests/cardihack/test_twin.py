@@ -1,8 +1,8 @@
 """The synthetic twin: official layout, determinism, prevalences, quirks, genetics."""
+
 import numpy as np
 import pandas as pd
 import pytest
-
 from hdhkits.cardihack import PROBLEM, schema, twin
 from hdhkits.findings import errors
 
@@ -12,7 +12,7 @@ def frames():
     return twin.twin_frames(seed=0, size="quick")
 
 
-def test_files_have_the_official_columns_and_counts(twin):  # noqa: F811 (conftest fixture)
+def test_files_have_the_official_columns_and_counts(twin):
     src = twin("cardihack")
     train = pd.read_csv(src.data_dir / "train.csv")
     test = pd.read_csv(src.data_dir / "test.csv")
@@ -21,8 +21,11 @@ def test_files_have_the_official_columns_and_counts(twin):  # noqa: F811 (confte
     findings = PROBLEM.check_data(src.data_dir)
     assert not errors(findings)  # the twin's oddities are plausibility warnings, like the real file's
     assert {(f.file, f.kind) for f in findings} == {
-        ("train.csv", "unknown_code_zero"), ("test.csv", "unknown_code_zero"),
-        ("train.csv", "diagnosis_after_baseline"), ("test.csv", "diagnosis_after_baseline")}
+        ("train.csv", "unknown_code_zero"),
+        ("test.csv", "unknown_code_zero"),
+        ("train.csv", "diagnosis_after_baseline"),
+        ("test.csv", "diagnosis_after_baseline"),
+    }
     assert sorted(test["trustii_id"]) == list(range(1, 150))
     assert test["trustii_id"].tolist() != list(range(1, 150))  # rows shuffled
     assert not set(train["ID"]) & set(test["ID"])
@@ -76,10 +79,16 @@ def test_neighbouring_snps_are_correlated_within_ld_blocks(frames):
     snps = frames["train"][list(schema.SNP_COLUMNS)].astype(float)
     arch = twin.snp_architecture()
     corr = snps.corr().to_numpy()
-    same_block = [corr[i, i + 1] for i in range(287) if arch["block"].iloc[i] == arch["block"].iloc[i + 1]
-                  and np.isfinite(corr[i, i + 1])]
-    other = [corr[i, i + 1] for i in range(287) if arch["block"].iloc[i] != arch["block"].iloc[i + 1]
-             and np.isfinite(corr[i, i + 1])]
+    same_block = [
+        corr[i, i + 1]
+        for i in range(287)
+        if arch["block"].iloc[i] == arch["block"].iloc[i + 1] and np.isfinite(corr[i, i + 1])
+    ]
+    other = [
+        corr[i, i + 1]
+        for i in range(287)
+        if arch["block"].iloc[i] != arch["block"].iloc[i + 1] and np.isfinite(corr[i, i + 1])
+    ]
     assert np.mean(same_block) > 0.2 > abs(np.mean(other))
 
 
@@ -105,8 +114,9 @@ def test_make_twin_writes_the_frames(tmp_path, frames):
     (tmp_path / "truth").mkdir()
     twin.make_twin(tmp_path / "data", tmp_path / "truth", seed=0, size="quick")
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "data/train.csv"), frames["train"], check_dtype=False)
-    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "truth/test_truth.csv"), frames["test_truth"],
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "truth/test_truth.csv"), frames["test_truth"], check_dtype=False
+    )
 
 
 def test_old_names_warn_and_forward(tmp_path, frames):

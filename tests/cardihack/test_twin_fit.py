@@ -1,6 +1,6 @@
 """The fit that produced the twin's effects: its targets cover every official AUC once, and it runs."""
-import numpy as np
 
+import numpy as np
 from hdhkits.cardihack import twin_fit
 from hdhkits.cardihack.signal import OFFICIAL_COLUMN_AUC, OUTCOME_LABELS
 

@@ -1,4 +1,5 @@
 """Shared fixtures for the CYTOLOGIA tests: the cached quick twin, read once."""
+
 import pytest
 
 

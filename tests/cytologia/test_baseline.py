@@ -3,10 +3,18 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
-from hdhkits.cytologia.baselines import (CHOICE_FILE, FOREST_FILE, choose_model, grouped_folds, inner_split,
-                                        load_choice, load_or_train_baseline, subsample_train, train_baseline,
-                                        baseline_stamp)
+from hdhkits.cytologia.baselines import (
+    CHOICE_FILE,
+    FOREST_FILE,
+    baseline_stamp,
+    choose_model,
+    grouped_folds,
+    inner_split,
+    load_choice,
+    load_or_train_baseline,
+    subsample_train,
+    train_baseline,
+)
 from hdhkits.cytologia.cnn import CHECKPOINT_FILE
 from hdhkits.cytologia.reader import read_dataset
 from hdhkits.fingerprint import read_stamp, stale_reason
@@ -77,7 +85,8 @@ def test_train_choose_save_reload_predict(cyto_data, tmp_path):
     # the CNN stopped on the inner split: fit + stop boxes are the training part, the hold-out fold is apart
     cnn_meta = run.candidates["cnn"].meta
     assert cnn_meta["n_fit_boxes"] + cnn_meta["n_stop_boxes"] + len(run.holdout) == len(
-        subsample_train(cyto_data.train, 80, 0))
+        subsample_train(cyto_data.train, 80, 0)
+    )
     reloaded = load_or_train_baseline(cyto_data, tmp_path, verbose=False, stamp=stamp)
     assert reloaded.kind == choice["model"]
     test = cyto_data.test.head(20)[["trustii_id", "NAME"]]
@@ -88,8 +97,9 @@ def test_train_choose_save_reload_predict(cyto_data, tmp_path):
     assert np.isin(a["class"], run.baseline.meta["classes"]).all()
     # both candidates predict; each one's hold-out predictions are the detector's boxes
     for name, candidate in run.candidates.items():
-        assert np.isin(candidate.predict(cyto_data, test.head(3), device="cpu")["class"],
-                       candidate.meta["classes"]).all()
+        assert np.isin(
+            candidate.predict(cyto_data, test.head(3), device="cpu")["class"], candidate.meta["classes"]
+        ).all()
         assert run.predictions[name][["x1", "y1", "x2", "y2"]].equals(run.predictions["cnn"][["x1", "y1", "x2", "y2"]])
 
 
@@ -115,8 +125,9 @@ def test_a_model_trained_on_other_data_is_retrained_and_says_why(cyto_source, cy
     other = twin("cytologia", size="quick", seed=1)  # another twin: other data, same settings
     other_data = read_dataset(other.data_dir)
     capsys.readouterr()
-    load_or_train_baseline(other_data, tmp_path, stamp=baseline_stamp(other, quick=True, **settings), n_boot=20,
-                           **settings)
+    load_or_train_baseline(
+        other_data, tmp_path, stamp=baseline_stamp(other, quick=True, **settings), n_boot=20, **settings
+    )
     out = capsys.readouterr().out
     assert "trained on other data" in out and "seed 0" in out and "seed 1" in out
     # the stamp now names the new data: asked again, the model is reloaded

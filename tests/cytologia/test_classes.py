@@ -1,5 +1,4 @@
 import numpy as np
-
 from hdhkits.cytologia.classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, MORPHOLOGY, TRAIN_COUNTS, class_proportions
 
 

@@ -1,6 +1,5 @@
 import numpy as np
 import torch
-
 from hdhkits.cytologia.classes import CLASSES
 from hdhkits.cytologia.cnn import TrainConfig, augment, load_model, predict_proba, save_model, train_cnn
 
@@ -17,8 +16,16 @@ def test_one_tiny_epoch_then_reload_gives_identical_predictions(tmp_path):
     crops = rng.integers(0, 255, (40, 72, 72, 3), dtype=np.uint8)
     extra = rng.normal(size=(40, 3)).astype(np.float32)
     labels = np.array(CLASSES[:4] * 10)
-    model, hist = train_cnn(crops, extra, labels, np.arange(30), np.arange(30, 40),
-                            TrainConfig(epochs=1, batch_size=16, width=8), device="cpu", progress=False)
+    model, hist = train_cnn(
+        crops,
+        extra,
+        labels,
+        np.arange(30),
+        np.arange(30, 40),
+        TrainConfig(epochs=1, batch_size=16, width=8),
+        device="cpu",
+        progress=False,
+    )
     assert list(hist.columns)[:5] == ["epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1"]
     assert len(hist) == 1
     before = predict_proba(model, crops, extra, "cpu")
@@ -33,20 +40,21 @@ def test_one_tiny_epoch_then_reload_gives_identical_predictions(tmp_path):
 def test_baseline_predicts_a_large_image_and_a_border_cell(tmp_path):
     """Detector + crops + CNN on an 800 x 760 image and a cell cut by the left border."""
     import pandas as pd
-    from PIL import Image
-
     from hdhkits.cytologia.baselines import Baseline
     from hdhkits.cytologia.cnn import CellNet
     from hdhkits.cytologia.detector import StainDetector
     from hdhkits.cytologia.drawing import CellPlan, make_labs, render_image
     from hdhkits.cytologia.features import extract_crops
     from hdhkits.cytologia.reader import read_dataset
+    from PIL import Image
 
     labs = make_labs(np.random.default_rng(0), 20)
     (tmp_path / "images").mkdir()
     rows = []
-    for name, size, cell in [("big.jpg", (760, 800), CellPlan("PNN", 420, 400)),
-                             ("edge.jpg", (370, 368), CellPlan("LY", 20, 180))]:
+    for name, size, cell in [
+        ("big.jpg", (760, 800), CellPlan("PNN", 420, 400)),
+        ("edge.jpg", (370, 368), CellPlan("LY", 20, 180)),
+    ]:
         lab = next(lab for lab in labs if lab.size == size)
         img, boxes = render_image(np.random.default_rng(1), lab, size, [cell])
         Image.fromarray(img).save(tmp_path / "images" / name, quality=90)
@@ -73,12 +81,12 @@ def test_baseline_predicts_a_large_image_and_a_border_cell(tmp_path):
 # --- machines: device choice, mixed precision, workers, checkpoints ---------------------------------------------
 
 import pytest
-
 from hdhkits.cytologia.cnn import CHECKPOINT_FILE, amp_setup, pick_device
 
 
-@pytest.mark.parametrize("cuda, mps, expected", [(True, True, "cuda"), (True, False, "cuda"), (False, True, "mps"),
-                                                 (False, False, "cpu")])
+@pytest.mark.parametrize(
+    "cuda, mps, expected", [(True, True, "cuda"), (True, False, "cuda"), (False, True, "mps"), (False, False, "cpu")]
+)
 def test_auto_device_prefers_cuda_then_mps_then_cpu(cuda, mps, expected):
     assert pick_device("auto", cuda_available=cuda, mps_available=mps).type == expected
     assert pick_device(None, cuda_available=cuda, mps_available=mps).type == expected
@@ -121,11 +129,20 @@ def _weights(model):
 def test_cpu_training_records_no_amp_and_workers_do_not_change_the_result():
     crops, extra, labels = _toy()
     cfg = dict(epochs=2, batch_size=16, width=8, patience=9)
-    m0, h0 = train_cnn(crops, extra, labels, np.arange(45), np.arange(45, 60), TrainConfig(**cfg), device="cpu",
-                       progress=False)
+    m0, h0 = train_cnn(
+        crops, extra, labels, np.arange(45), np.arange(45, 60), TrainConfig(**cfg), device="cpu", progress=False
+    )
     assert h0.attrs["device"] == "cpu" and h0.attrs["amp"] is False and h0.attrs["resumed_from"] == 0
-    m2, h2 = train_cnn(crops, extra, labels, np.arange(45), np.arange(45, 60), TrainConfig(**cfg, num_workers=2),
-                       device="cpu", progress=False)
+    m2, h2 = train_cnn(
+        crops,
+        extra,
+        labels,
+        np.arange(45),
+        np.arange(45, 60),
+        TrainConfig(**cfg, num_workers=2),
+        device="cpu",
+        progress=False,
+    )
     cols = ["train_loss", "val_loss", "val_macro_f1"]
     assert np.array_equal(h0[cols].to_numpy(), h2[cols].to_numpy())
     assert all(torch.equal(a, b) for a, b in zip(_weights(m0).values(), _weights(m2).values()))
@@ -149,8 +166,9 @@ def test_an_interrupted_training_resumes_where_it_stopped(tmp_path):
     state = torch.load(ckpt, weights_only=True)
     assert state["epoch"] == 2 and not state["finished"] and len(state["history"]) == 2
     epochs_run = []
-    resumed, h_resumed = train_cnn(*args, device="cpu", progress=False, checkpoint=ckpt,
-                                   on_epoch_end=lambda epoch, row: epochs_run.append(epoch))
+    resumed, h_resumed = train_cnn(
+        *args, device="cpu", progress=False, checkpoint=ckpt, on_epoch_end=lambda epoch, row: epochs_run.append(epoch)
+    )
     assert epochs_run == [3, 4] and h_resumed.attrs["resumed_from"] == 2
     cols = ["epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1"]
     assert np.allclose(h_resumed[cols].to_numpy(), h_straight[cols].to_numpy(), atol=1e-6)
@@ -158,8 +176,9 @@ def test_an_interrupted_training_resumes_where_it_stopped(tmp_path):
         assert torch.allclose(a.float(), b.float(), atol=1e-6)
     # a finished checkpoint is returned as it is, without training
     epochs_run.clear()
-    again, h_again = train_cnn(*args, device="cpu", progress=False, checkpoint=ckpt,
-                               on_epoch_end=lambda epoch, row: epochs_run.append(epoch))
+    _again, h_again = train_cnn(
+        *args, device="cpu", progress=False, checkpoint=ckpt, on_epoch_end=lambda epoch, row: epochs_run.append(epoch)
+    )
     assert epochs_run == [] and len(h_again) == 4 and h_again.attrs["resumed_from"] == 4
 
 
@@ -167,18 +186,39 @@ def test_a_checkpoint_of_other_settings_or_data_is_not_resumed(tmp_path):
     crops, extra, labels = _toy()
     ckpt = tmp_path / CHECKPOINT_FILE
     cfg = TrainConfig(epochs=1, batch_size=16, width=8)
-    train_cnn(crops, extra, labels, np.arange(45), np.arange(45, 60), cfg, device="cpu", progress=False, checkpoint=ckpt)
+    train_cnn(
+        crops, extra, labels, np.arange(45), np.arange(45, 60), cfg, device="cpu", progress=False, checkpoint=ckpt
+    )
     runs = []
-    for kwargs in [dict(config=TrainConfig(epochs=1, batch_size=16, width=8, lr=1e-3)),  # another recipe
-                   dict(config=cfg, labels=np.roll(labels, 1)),  # other labels
-                   dict(config=cfg, resume=False)]:  # asked to start over
+    for kwargs in [
+        dict(config=TrainConfig(epochs=1, batch_size=16, width=8, lr=1e-3)),  # another recipe
+        dict(config=cfg, labels=np.roll(labels, 1)),  # other labels
+        dict(config=cfg, resume=False),
+    ]:  # asked to start over
         kwargs.setdefault("labels", labels)
-        _, h = train_cnn(crops, extra, kwargs.pop("labels"), np.arange(45), np.arange(45, 60), device="cpu",
-                         progress=False, checkpoint=ckpt, **kwargs)
+        _, h = train_cnn(
+            crops,
+            extra,
+            kwargs.pop("labels"),
+            np.arange(45),
+            np.arange(45, 60),
+            device="cpu",
+            progress=False,
+            checkpoint=ckpt,
+            **kwargs,
+        )
         runs.append(h.attrs["resumed_from"])
     assert runs == [0, 0, 0]
     # speed-only settings do not change the fingerprint: this one resumes (finished)
-    _, h = train_cnn(crops, extra, labels, np.arange(45), np.arange(45, 60),
-                     TrainConfig(epochs=1, batch_size=16, width=8, num_workers=1, amp=False), device="cpu",
-                     progress=False, checkpoint=ckpt)
+    _, h = train_cnn(
+        crops,
+        extra,
+        labels,
+        np.arange(45),
+        np.arange(45, 60),
+        TrainConfig(epochs=1, batch_size=16, width=8, num_workers=1, amp=False),
+        device="cpu",
+        progress=False,
+        checkpoint=ckpt,
+    )
     assert h.attrs["resumed_from"] == 1

@@ -1,8 +1,8 @@
 """The CYTOLOGIA demo field: the kit's classical model on detector boxes, and simulated teams."""
+
 from __future__ import annotations
 
 import pytest
-
 from hdhkits.cytologia.demo import ERROR_RATES, TRAIN_IMAGES, demo_submissions
 from hdhkits.problem import get_problem
 
@@ -16,7 +16,7 @@ def field(cyto_source):
 
 
 def test_the_field_holds_the_classical_model_simulated_teams_and_a_duplicate(field):
-    data_dir, truth, subs = field
+    data_dir, _truth, subs = field
     names = list(subs)
     forests = [n for n in names if n.startswith("detector_forest_")]
     # the quick twin has fewer train images than the small setting: one forest, named by the images it saw
@@ -30,7 +30,7 @@ def test_the_field_holds_the_classical_model_simulated_teams_and_a_duplicate(fie
 
 
 def test_scores_fall_with_the_error_rate_and_the_forest_beats_the_detector_alone(field):
-    data_dir, truth, subs = field
+    _data_dir, truth, subs = field
     score = {name: PROBLEM.score_submission(table, truth).value for name, table in subs.items()}
     simulated = [score[f"simulated_{round(100 * e):02d}pct"] for e in ERROR_RATES]
     assert simulated == sorted(simulated, reverse=True)

@@ -1,5 +1,4 @@
 import numpy as np
-
 from hdhkits.cytologia.detector import StainDetector, find_candidates
 
 

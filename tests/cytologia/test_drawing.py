@@ -1,5 +1,4 @@
 import numpy as np
-
 from hdhkits.cytologia.classes import CLASSES
 from hdhkits.cytologia.drawing import CellPlan, draw_leukocyte, make_labs, render_image
 

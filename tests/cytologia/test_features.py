@@ -1,5 +1,4 @@
 import numpy as np
-
 from hdhkits.cytologia.features import FEATURE_NAMES, box_size_features, crop_features, extract_crops
 
 

@@ -1,10 +1,15 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hdhkits.cytologia.geometry import (
+    USUAL_SIDES,
+    box_findings,
+    empty_box_findings,
+    image_findings,
+    image_size_findings,
+    image_sizes,
+)
 from PIL import Image
-
-from hdhkits.cytologia.geometry import (USUAL_SIDES, box_findings, empty_box_findings, image_findings,
-                                        image_size_findings, image_sizes)
 
 
 @pytest.fixture
@@ -32,35 +37,43 @@ def test_image_sizes_from_headers(images):
 
 def test_usual_sizes_give_no_warning():
     lo, hi = USUAL_SIDES
-    sizes = pd.DataFrame({"width": [lo, hi, 370], "height": [hi, lo, 368], "status": "ok"},
-                         index=pd.Index(["a", "b", "c"], name="NAME"))
+    sizes = pd.DataFrame(
+        {"width": [lo, hi, 370], "height": [hi, lo, 368], "status": "ok"}, index=pd.Index(["a", "b", "c"], name="NAME")
+    )
     assert image_size_findings(sizes) == []
 
 
 def test_box_findings_one_per_side_with_rows_and_extremes():
-    sizes = pd.DataFrame({"width": [370, 800], "height": [368, 760], "status": "ok"},
-                         index=pd.Index(["a.jpg", "big.jpg"], name="NAME"))
-    table = pd.DataFrame([
-        ("a.jpg", 10, 10, 150, 150),     # inside
-        ("a.jpg", -85, 10, 60, 150),     # left, row 2
-        ("a.jpg", -3, -12, 100, 100),    # left and top, row 3
-        ("a.jpg", 300, 200, 390, 380),   # right (by 20) and bottom (by 12), row 4
-        ("big.jpg", 500, 400, 790, 700),  # inside a large image
-        ("gone.jpg", -50, 0, 10, 10),    # unknown size: not checked
-    ], columns=["NAME", "x1", "y1", "x2", "y2"])
+    sizes = pd.DataFrame(
+        {"width": [370, 800], "height": [368, 760], "status": "ok"}, index=pd.Index(["a.jpg", "big.jpg"], name="NAME")
+    )
+    table = pd.DataFrame(
+        [
+            ("a.jpg", 10, 10, 150, 150),  # inside
+            ("a.jpg", -85, 10, 60, 150),  # left, row 2
+            ("a.jpg", -3, -12, 100, 100),  # left and top, row 3
+            ("a.jpg", 300, 200, 390, 380),  # right (by 20) and bottom (by 12), row 4
+            ("big.jpg", 500, 400, 790, 700),  # inside a large image
+            ("gone.jpg", -50, 0, 10, 10),  # unknown size: not checked
+        ],
+        columns=["NAME", "x1", "y1", "x2", "y2"],
+    )
     found = {f.column: f for f in box_findings(table, sizes, "train.csv", "clipped")}
     assert set(found) == {"x1", "y1", "x2", "y2"}
     assert (found["x1"].count, found["x1"].rows, found["x1"].extreme) == (2, (2, 3), -85)
     assert (found["y1"].rows, found["y1"].extreme) == ((3,), -12)
     assert (found["x2"].rows, found["x2"].extreme) == ((4,), 20)
     assert (found["y2"].rows, found["y2"].extreme) == ((4,), 12)
-    assert all(f.kind == "box_past_border" and f.severity == "warning" and f.file == "train.csv"
-               for f in found.values())
+    assert all(
+        f.kind == "box_past_border" and f.severity == "warning" and f.file == "train.csv" for f in found.values()
+    )
 
 
 def test_empty_boxes():
-    table = pd.DataFrame([("a", 10, 10, 5, 50), ("a", 10, 10, 50, 10), ("a", 0, 0, 9, 9), ("a", "x", 0, 1, 1)],
-                         columns=["NAME", "x1", "y1", "x2", "y2"])
+    table = pd.DataFrame(
+        [("a", 10, 10, 5, 50), ("a", 10, 10, 50, 10), ("a", 0, 0, 9, 9), ("a", "x", 0, 1, 1)],
+        columns=["NAME", "x1", "y1", "x2", "y2"],
+    )
     found = empty_box_findings(table, "train.csv", "left out")
     assert [(f.column, f.rows, f.extreme) for f in found] == [("x2", (1,), -5), ("y2", (2,), 0)]
     assert all(f.kind == "empty_box" and f.severity == "warning" for f in found)

@@ -1,9 +1,8 @@
 import io
 
 import numpy as np
-from PIL import Image
-
 from hdhkits.cytologia.hashing import duplicate_groups, find_duplicates, hamming, image_phash, phash
+from PIL import Image
 
 
 def _resave(path, quality):

@@ -1,17 +1,23 @@
 """The image checks: every fault the reader would meet is named by check, before any decoding."""
-import os
-import sys
+
 import warnings
 
 import pandas as pd
 import pytest
-from PIL import Image
-
 from hdhkits.cytologia import PROBLEM, read_dataset
-from hdhkits.cytologia.images import (MAX_SIDE, ImageRefused, decode_findings, duplicate_file_findings,
-                                      header_table, name_problem, open_image, probe_image)
+from hdhkits.cytologia.images import (
+    MAX_SIDE,
+    ImageRefused,
+    decode_findings,
+    duplicate_file_findings,
+    header_table,
+    name_problem,
+    open_image,
+    probe_image,
+)
 from hdhkits.findings import errors, warnings_of
 from hdhkits.quirks import copy_data
+from PIL import Image
 
 
 def _jpeg(path, size=(40, 30), colour=(200, 150, 180)):
@@ -37,13 +43,37 @@ def folder(tmp_path):
 
 
 def test_each_fault_gets_its_kind_from_the_header_alone(folder):
-    kinds = {name: probe_image(folder, name)[2] for name in
-             ["good.jpg", "empty.jpg", "cut.jpg", "png.jpg", "garbage.jpg", "huge.jpg", "link.jpg", "nothere.jpg",
-              "../outside.jpg", "/etc/passwd", "a/../../x.jpg", "..\\x.jpg"]}
-    assert kinds == {"good.jpg": "ok", "empty.jpg": "empty_image", "cut.jpg": "truncated_image",
-                     "png.jpg": "not_jpeg", "garbage.jpg": "unreadable_file", "huge.jpg": "oversized_image",
-                     "link.jpg": "unsafe_name", "nothere.jpg": "missing", "../outside.jpg": "unsafe_name",
-                     "/etc/passwd": "unsafe_name", "a/../../x.jpg": "unsafe_name", "..\\x.jpg": "unsafe_name"}
+    kinds = {
+        name: probe_image(folder, name)[2]
+        for name in [
+            "good.jpg",
+            "empty.jpg",
+            "cut.jpg",
+            "png.jpg",
+            "garbage.jpg",
+            "huge.jpg",
+            "link.jpg",
+            "nothere.jpg",
+            "../outside.jpg",
+            "/etc/passwd",
+            "a/../../x.jpg",
+            "..\\x.jpg",
+        ]
+    }
+    assert kinds == {
+        "good.jpg": "ok",
+        "empty.jpg": "empty_image",
+        "cut.jpg": "truncated_image",
+        "png.jpg": "not_jpeg",
+        "garbage.jpg": "unreadable_file",
+        "huge.jpg": "oversized_image",
+        "link.jpg": "unsafe_name",
+        "nothere.jpg": "missing",
+        "../outside.jpg": "unsafe_name",
+        "/etc/passwd": "unsafe_name",
+        "a/../../x.jpg": "unsafe_name",
+        "..\\x.jpg": "unsafe_name",
+    }
     assert probe_image(folder, "good.jpg")[:2] == (40, 30)
     assert "PNG" in probe_image(folder, "png.jpg")[3]
     assert probe_image(folder, "huge.jpg")[:2] == (MAX_SIDE + 1, 8)
@@ -76,9 +106,8 @@ def test_open_image_refuses_oversized_before_decoding_without_bomb_warning(folde
     big = _jpeg(folder / "bomb.jpg", (12000, 12000), (255, 255, 255))
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a DecompressionBombWarning would fail here
-        with pytest.raises(ImageRefused, match="12000 x 12000"):
-            with open_image(big):
-                pass
+        with pytest.raises(ImageRefused, match="12000 x 12000"), open_image(big):
+            pass
         assert probe_image(folder, "bomb.jpg")[2] == "oversized_image"
 
 

@@ -1,12 +1,12 @@
 """Each CYTOLOGIA quirk does what it says to a folder (tests/test_quirks.py checks the kit survives it)."""
+
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
-
 from hdhkits.cytologia.quirks import QUIRKS
 from hdhkits.cytologia.reader import read_dataset
 from hdhkits.quirks import copy_data
+from PIL import Image
 
 BY_NAME = {q.name: q for q in QUIRKS}
 
@@ -67,5 +67,7 @@ def test_quick_twin_holds_every_quirk_of_the_real_files(cyto_source):
     findings = PROBLEM.check_data(cyto_source.data_dir)
     for quirk in QUIRKS:
         if quirk.in_twin and quirk.kind:
-            assert any(f.kind == quirk.kind and f.file == quirk.file and (quirk.column is None or f.column == quirk.column)
-                       for f in findings), quirk.name
+            assert any(
+                f.kind == quirk.kind and f.file == quirk.file and (quirk.column is None or f.column == quirk.column)
+                for f in findings
+            ), quirk.name

@@ -1,9 +1,16 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from hdhkits.cytologia.metric import (_NO_MATCH, giou, macro_f1, match_boxes, per_class_f1, score, score_details,
-                                     score_interval)
+from hdhkits.cytologia.metric import (
+    _NO_MATCH,
+    giou,
+    macro_f1,
+    match_boxes,
+    per_class_f1,
+    score,
+    score_details,
+    score_interval,
+)
 from hdhkits.problem import Score
 from hdhkits.schema import DataError
 from hdhkits.stats import bootstrap_interval
@@ -17,9 +24,9 @@ def frame(rows):
 
 def test_giou_hand_values():
     assert giou([A], [A])[0] == 1
-    assert giou([A], [(5, 0, 15, 10)])[0] == pytest.approx(1 / 3)        # IoU 1/3, hull = union
-    assert giou([A], [(20, 0, 30, 10)])[0] == pytest.approx(-1 / 3)      # 0 - 100/300
-    assert giou([A], [(2, 2, 8, 8)])[0] == pytest.approx(0.36)           # inside: IoU 36/100
+    assert giou([A], [(5, 0, 15, 10)])[0] == pytest.approx(1 / 3)  # IoU 1/3, hull = union
+    assert giou([A], [(20, 0, 30, 10)])[0] == pytest.approx(-1 / 3)  # 0 - 100/300
+    assert giou([A], [(2, 2, 8, 8)])[0] == pytest.approx(0.36)  # inside: IoU 36/100
 
 
 def test_perfect():
@@ -101,8 +108,10 @@ def hand_per_class_f1(y_true, y_pred):
         precision = np.where(predicted > 0, tp / predicted, 0.0)
         recall = np.where(support > 0, tp / support, 0.0)
         f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall), 0.0)
-    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
-                        index=pd.Index(labels, name="class"))
+    return pd.DataFrame(
+        {"precision": precision, "recall": recall, "f1": f1, "support": support.astype(int)},
+        index=pd.Index(labels, name="class"),
+    )
 
 
 def parity_cases():
@@ -116,11 +125,11 @@ def parity_cases():
         cases.append((y, p))
     y = np.array(["LY", "LY", "PNN", "MO"])
     cases += [
-        (y, y),                                                    # perfect
-        (y, np.array([_NO_MATCH] * 4)),                            # nothing predicted
-        (y, np.array(["PNN", "PNN", "LY", "LY"])),                 # MO never predicted, all wrong
-        (y, np.array(["LY", "LY", "PNN", "EO"])),                  # EO predicted, absent from the truth
-        (np.array(["LY"]), np.array(["LY"])),                      # one box
+        (y, y),  # perfect
+        (y, np.array([_NO_MATCH] * 4)),  # nothing predicted
+        (y, np.array(["PNN", "PNN", "LY", "LY"])),  # MO never predicted, all wrong
+        (y, np.array(["LY", "LY", "PNN", "EO"])),  # EO predicted, absent from the truth
+        (np.array(["LY"]), np.array(["LY"])),  # one box
         (np.array(["LY"] * 5), np.array(["LY", "LY", "PNN", _NO_MATCH, "PNN"])),  # one true class
     ]
     return cases
@@ -131,8 +140,12 @@ def test_per_class_and_macro_f1_equal_the_hand_written_versions(case):
     y, p = parity_cases()[case]
     lib, hand = per_class_f1(y, p), hand_per_class_f1(y, p)
     assert list(lib.index) == list(hand.index) and (lib["support"] == hand["support"]).all()
-    np.testing.assert_allclose(lib[["precision", "recall", "f1"]].to_numpy(),
-                               hand[["precision", "recall", "f1"]].to_numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        lib[["precision", "recall", "f1"]].to_numpy(),
+        hand[["precision", "recall", "f1"]].to_numpy(),
+        rtol=0,
+        atol=1e-12,
+    )
     assert abs(macro_f1(y, p) - float(hand["f1"].mean())) <= 1e-12
 
 
@@ -173,8 +186,9 @@ def noisy_images(n_images, seed=0):
     for j in range(n_images):
         for _ in range(rng.choice([1, 1, 2, 3])):
             x, y = rng.integers(0, 300, 2)
-            rows.append((f"{j}.jpg", x, y, x + rng.integers(20, 80), y + rng.integers(20, 80),
-                         rng.choice(list("abcdef"))))
+            rows.append(
+                (f"{j}.jpg", x, y, x + rng.integers(20, 80), y + rng.integers(20, 80), rng.choice(list("abcdef")))
+            )
     t = frame(rows)
     p = t.copy()
     p[["x1", "y1"]] += rng.integers(-15, 15, (len(p), 2))
@@ -251,14 +265,17 @@ def test_interval_needs_two_images():
 def test_degenerate_boxes_count_as_area_zero():
     """Zero or negative width or height: IoU 0, GIoU from the hull as given (see metric.py)."""
     truth = [(0, 0, 100, 100)] * 4
-    pred = [(50, 50, 50, 80),      # zero width, inside the truth: hull = truth, GIoU 0
-            (60, 60, 40, 40),      # inverted, corners inside: GIoU 0
-            (200, 200, 200, 200),  # a point far away: hull 200 x 200, union 100 x 100
-            (0, 0, 100, 100)]
+    pred = [
+        (50, 50, 50, 80),  # zero width, inside the truth: hull = truth, GIoU 0
+        (60, 60, 40, 40),  # inverted, corners inside: GIoU 0
+        (200, 200, 200, 200),  # a point far away: hull 200 x 200, union 100 x 100
+        (0, 0, 100, 100),
+    ]
     assert giou(truth, pred).tolist() == pytest.approx([0, 0, -0.75, 1])
     # two degenerate boxes: identical gives 1, otherwise the hull decides (-1 when it is empty)
-    assert giou([(5, 5, 5, 5), (5, 5, 5, 5), (10, 10, 5, 5)], [(5, 5, 5, 5), (6, 6, 6, 6), (20, 20, 15, 15)]).tolist() \
-        == [1, -1, -1]
+    assert giou(
+        [(5, 5, 5, 5), (5, 5, 5, 5), (10, 10, 5, 5)], [(5, 5, 5, 5), (6, 6, 6, 6), (20, 20, 15, 15)]
+    ).tolist() == [1, -1, -1]
     # in the score, a degenerate prediction inside the truth box earns a GIoU term of 0.5
     r = score_details(frame([("a.jpg", 0, 0, 100, 100, "LY")]), frame([("a.jpg", 50, 50, 50, 80, "LY")]))
     assert r.giou_term == pytest.approx(0.5) and r.macro_f1 == 1

@@ -1,4 +1,5 @@
 """CYTOLOGIA without torch (Colab users may lack it): the contract modules import, cnn names say how to install."""
+
 import subprocess
 import sys
 import textwrap
@@ -18,8 +19,9 @@ NO_TORCH = textwrap.dedent("""
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", NO_TORCH + textwrap.dedent(code)], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", NO_TORCH + textwrap.dedent(code)], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_baselines_import_and_oracle_score_without_torch():
@@ -46,5 +48,4 @@ def test_a_cnn_name_without_torch_says_how_to_install_it():
     assert done.returncode == 0, done.stderr
     name, message = done.stdout.splitlines()
     assert name == "torch"
-    assert message == ("hdhkits.cytologia.CellNet needs torch, an optional dependency: "
-                       "pip install 'hdhkits[torch]'")
+    assert message == ("hdhkits.cytologia.CellNet needs torch, an optional dependency: pip install 'hdhkits[torch]'")

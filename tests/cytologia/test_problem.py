@@ -1,11 +1,10 @@
 import pandas as pd
-from PIL import Image
-
 from hdhkits.cytologia.geometry import box_findings, image_sizes
 from hdhkits.cytologia.problem import PROBLEM
 from hdhkits.findings import errors
 from hdhkits.problem import get_problem
 from hdhkits.quirks import copy_data
+from PIL import Image
 
 
 def test_registry_and_attributes():
@@ -23,7 +22,7 @@ def test_check_data_on_the_twin_warns_what_the_real_files_hold(cyto_source):
     assert ("unusual_image_size", "images/", None) in kinds
     for f in findings:
         assert f.severity == "warning" and f.fix and f.count > 0
-    past = [f for f in findings if f.kind == "box_past_border" and f.column in ("x1", "y1")][0]
+    past = next(f for f in findings if f.kind == "box_past_border" and f.column in ("x1", "y1"))
     assert past.extreme < 0 and past.rows and f"smallest {past.extreme:g}" in past.message
     train = pd.read_csv(cyto_source.data_dir / "train.csv")
     row = train.iloc[past.rows[0] - 1]  # rows are 1-based data rows
@@ -44,9 +43,9 @@ def test_missing_and_unreadable_images_are_errors(cyto_source, tmp_path):
 def test_submission_boxes_partly_outside_pass_wholly_outside_warn(cyto_source):
     truth = PROBLEM.read_truth(cyto_source.truth_dir)
     sub = truth.copy()
-    sub.loc[0, "x1"] = -40                       # partly outside: valid and silent, scored as given
+    sub.loc[0, "x1"] = -40  # partly outside: valid and silent, scored as given
     sub.loc[1, "y2"] = 5000
-    sub.loc[2, ["x1", "x2"]] = [900, 1000]       # wholly outside (coordinates of a resized copy?)
+    sub.loc[2, ["x1", "x2"]] = [900, 1000]  # wholly outside (coordinates of a resized copy?)
     sub.loc[3, ["y1", "y2"]] = [-90, -10]
     found = PROBLEM.validate_submission(sub, cyto_source.data_dir)
     assert not errors(found)

@@ -2,7 +2,6 @@ import shutil
 
 import pandas as pd
 import pytest
-
 from hdhkits.cytologia.reader import read_dataset
 from hdhkits.cytologia.schema import check_data, check_folder_images, layout_problems, read_test, read_train
 from hdhkits.schema import DataError
@@ -20,8 +19,8 @@ def broken(tmp_path, cyto_source):
         shutil.copy(src / "images" / n, tmp_path / "images" / n)
     rows = train[train["NAME"].isin(names)].drop_duplicates("NAME").reset_index(drop=True)
     (tmp_path / "images" / names[0]).write_bytes(b"\xff\xd8\xff\xe0 this is not a real jpeg")  # corrupt
-    rows.loc[1, ["x1", "y1"]] = [-40, -12]        # box past the border
-    rows.loc[2, "class"] = "NEUTRO"               # unknown code
+    rows.loc[1, ["x1", "y1"]] = [-40, -12]  # box past the border
+    rows.loc[2, "class"] = "NEUTRO"  # unknown code
     rows.loc[len(rows)] = ["missing.jpg", 10, 10, 100, 100, "LY"]  # image not there
     rows.to_csv(tmp_path / "train.csv", index=False)
     test[test["NAME"].isin(test["NAME"].head(2))].to_csv(tmp_path / "test.csv", index=False)

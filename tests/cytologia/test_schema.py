@@ -1,7 +1,7 @@
 """CYTOLOGIA's check of what the train boxes let a classifier learn (issue 18)."""
+
 import pandas as pd
 import pytest
-
 from hdhkits.cytologia.classes import CLASSES
 from hdhkits.cytologia.schema import MIN_TRAIN_IMAGES, check_data, class_findings, read_train
 from hdhkits.findings import MAX_CHARS

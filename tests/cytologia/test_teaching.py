@@ -1,10 +1,10 @@
 """The CYTOLOGIA exercises: TEACHING matches the notebooks, solutions pass, student cells run."""
+
 import ast
 import json
 from pathlib import Path
 
 import pytest
-
 from hdhkits.cytologia.teaching import TEACHING
 from hdhkits.exercises import BEGIN, CORRECT, NOT_ATTEMPTED, YOUR_TURN, check_answer, has_solution, student_source
 
@@ -22,14 +22,23 @@ def _source(cell: dict) -> str:
 
 def _titles(source: str) -> list[str]:
     """The titles of the check_answer calls of a cell (first argument, a string literal)."""
-    return [node.args[0].value for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_answer"
-            and node.args and isinstance(node.args[0], ast.Constant)]
+    return [
+        node.args[0].value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "check_answer"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
 
 
 def _exercise_cells() -> list[tuple[str, int, dict]]:
-    return [(nb, i, cell) for nb in NOTEBOOKS for i, cell in enumerate(_cells(nb))
-            if cell["cell_type"] == "code" and has_solution(_source(cell))]
+    return [
+        (nb, i, cell)
+        for nb in NOTEBOOKS
+        for i, cell in enumerate(_cells(nb))
+        if cell["cell_type"] == "code" and has_solution(_source(cell))
+    ]
 
 
 def test_every_exercise_is_in_its_notebook_and_the_other_way_round():
@@ -55,8 +64,13 @@ def test_each_exercise_is_announced_by_a_numbered_markdown_cell():
 
 @pytest.mark.parametrize("nb, index, cell", _exercise_cells(), ids=lambda v: v if isinstance(v, str) else None)
 def test_committed_solution_prints_correct(nb, index, cell):
-    lines = [line for out in cell.get("outputs", []) if out.get("output_type") == "stream"
-             for line in "".join(out["text"]).splitlines() if line.split(": ")[0] in _titles(_source(cell))]
+    lines = [
+        line
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream"
+        for line in "".join(out["text"]).splitlines()
+        if line.split(": ")[0] in _titles(_source(cell))
+    ]
     assert lines and all(line.endswith(CORRECT) for line in lines), lines
 
 
@@ -67,12 +81,18 @@ def test_later_cells_never_use_what_an_exercise_assigns():
             if cell["cell_type"] != "code" or not has_solution(_source(cell)):
                 continue
             block = _source(cell).split(BEGIN, 1)[1].split("### END SOLUTION", 1)[0]
-            assigned = {t.id for node in ast.parse(block).body if isinstance(node, ast.Assign)
-                        for t in node.targets if isinstance(t, ast.Name)}
-            for later in cells[i + 1:]:
+            assigned = {
+                t.id
+                for node in ast.parse(block).body
+                if isinstance(node, ast.Assign)
+                for t in node.targets
+                if isinstance(t, ast.Name)
+            }
+            for later in cells[i + 1 :]:
                 if later["cell_type"] == "code":
-                    code = "\n".join(line for line in _source(later).splitlines()
-                                     if not line.lstrip().startswith(("%", "!")))  # IPython magics
+                    code = "\n".join(
+                        line for line in _source(later).splitlines() if not line.lstrip().startswith(("%", "!"))
+                    )  # IPython magics
                     used = {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
                     assert not assigned & used, (nb, i, assigned & used)
 
@@ -86,8 +106,13 @@ def test_student_cell_runs_and_says_not_attempted(nb, index, cell, capsys):
     tree = ast.parse(student)
     stand_in = _StandIn()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in scope \
-                and not hasattr(__builtins__, node.id) and node.id not in (__builtins__ if isinstance(__builtins__, dict) else {}):
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id not in scope
+            and not hasattr(__builtins__, node.id)
+            and node.id not in (__builtins__ if isinstance(__builtins__, dict) else {})
+        ):
             scope[node.id] = stand_in
     exec(compile(student, f"{nb}[{index}]", "exec"), scope)
     out = capsys.readouterr().out
@@ -121,9 +146,9 @@ class _StandIn:
 
 # -- the exercises' hidden helpers (issue 18) -----------------------------------------------
 
+
 def test_images_with_cells_counts_images_by_their_boxes():
     import pandas as pd
-
     from hdhkits.cytologia.teaching import images_with_cells
 
     boxes = pd.DataFrame({"NAME": ["a", "a", "b", "c", "c", "c"]})
@@ -133,7 +158,6 @@ def test_images_with_cells_counts_images_by_their_boxes():
 
 def test_inverted_box_kind_is_what_the_validator_says(cyto_source):
     import pandas as pd
-
     from hdhkits.cytologia import PROBLEM
     from hdhkits.cytologia.teaching import inverted_box_kind
 

@@ -1,5 +1,4 @@
 import pandas as pd
-
 from hdhkits.cytologia.classes import CLASSES
 from hdhkits.cytologia.twin import TWIN_SIZES, build_twin, plan_twin
 
@@ -33,7 +32,10 @@ def test_plan_is_deterministic_and_seed_dependent():
     _, a = plan_twin(3, "quick")
     _, b = plan_twin(3, "quick")
     _, c = plan_twin(4, "quick")
-    key = lambda plans: [(p.name, p.lab, p.size, [(x.cls, round(x.cx, 3)) for x in p.cells]) for p in plans]
+
+    def key(plans):
+        return [(p.name, p.lab, p.size, [(x.cls, round(x.cx, 3)) for x in p.cells]) for p in plans]
+
     assert key(a) == key(b) and key(a) != key(c)
 
 

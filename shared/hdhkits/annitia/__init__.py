@@ -26,21 +26,34 @@ Deprecated for one release (they warn ``DeprecationWarning`` and forward): ``loa
 :func:`score_risks`, ``generate_twin`` → :func:`twin_frames`
 (and ``hdhkits.annitia.data.check_data_dir`` → :func:`check_data`).
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .baselines import (
-    ClinicalScore, CoxModel, ForestModel, TwoOutcomeModel, compare_baselines, cross_val_predict_risks,
-    make_baselines, oracle_score, score_with_interval,
-)
 from ..schema import DataError
+from .baselines import (
+    ClinicalScore,
+    CoxModel,
+    ForestModel,
+    TwoOutcomeModel,
+    compare_baselines,
+    cross_val_predict_risks,
+    make_baselines,
+    oracle_score,
+    score_with_interval,
+)
 from .data import SurvivalTargets, first_last_age, load_test, load_train, survival_array, survival_targets, to_long
 from .features import build_features, fib4, fib4_class, mask_implausible
 from .metric import harrell_c, official_score, score, score_risks
 from .models import (
-    CLINICAL_FAMILIES, FAMILIES, LEADERBOARD_FAMILIES, Component, RankBlend, make_clinical_model,
+    CLINICAL_FAMILIES,
+    FAMILIES,
+    LEADERBOARD_FAMILIES,
+    Component,
+    RankBlend,
+    make_clinical_model,
     make_leaderboard_model,
 )
 from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
@@ -48,21 +61,67 @@ from .saved import load_cv, load_or_train_model, save_cv, save_model
 from .schema import TEST_ID, check_data, read_test, read_train
 from .twin import generate_twin, make_twin, twin_frames
 from .validation import (
-    compare_models, cv_summary, family_ablation, fit_models, paired_difference, repeated_cv_risks,
+    compare_models,
+    cv_summary,
+    family_ablation,
+    fit_models,
+    paired_difference,
+    repeated_cv_risks,
 )
 
 __all__ = [
-    "PROBLEM", "AnnitiaProblem", "SUBMISSION_SPEC", "check_data", "read_train", "read_test", "to_long",
-    "first_last_age", "survival_targets", "survival_array", "SurvivalTargets", "build_features", "fib4",
-    "fib4_class", "mask_implausible",
-    "harrell_c", "score", "score_risks", "ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel",
-    "make_baselines", "compare_baselines", "cross_val_predict_risks", "score_with_interval", "oracle_score",
-    "make_twin", "twin_frames", "make_submission", "FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "Component",
-    "RankBlend", "make_clinical_model", "make_leaderboard_model", "compare_models", "cv_summary",
-    "family_ablation", "fit_models", "paired_difference", "repeated_cv_risks", "save_model", "load_or_train_model",
-    "save_cv", "load_cv",
+    "CLINICAL_FAMILIES",
+    "FAMILIES",
+    "LEADERBOARD_FAMILIES",
+    "PROBLEM",
+    "SUBMISSION_SPEC",
+    "AnnitiaProblem",
+    "ClinicalScore",
+    "Component",
+    "CoxModel",
+    "ForestModel",
+    "RankBlend",
+    "SurvivalTargets",
+    "TwoOutcomeModel",
+    "build_features",
+    "check_data",
+    "compare_baselines",
+    "compare_models",
+    "cross_val_predict_risks",
+    "cv_summary",
+    "family_ablation",
+    "fib4",
+    "fib4_class",
+    "first_last_age",
+    "fit_models",
+    "generate_twin",
+    "harrell_c",
+    "load_cv",
+    "load_or_train_model",
+    "load_test",
     # deprecated aliases (issue #12), removed in the next release
-    "load_train", "load_test", "official_score", "generate_twin",
+    "load_train",
+    "make_baselines",
+    "make_clinical_model",
+    "make_leaderboard_model",
+    "make_submission",
+    "make_twin",
+    "mask_implausible",
+    "official_score",
+    "oracle_score",
+    "paired_difference",
+    "read_test",
+    "read_train",
+    "repeated_cv_risks",
+    "save_cv",
+    "save_model",
+    "score",
+    "score_risks",
+    "score_with_interval",
+    "survival_array",
+    "survival_targets",
+    "to_long",
+    "twin_frames",
 ]
 
 
@@ -88,6 +147,11 @@ def make_submission(test: pd.DataFrame, risks: np.ndarray) -> pd.DataFrame:
     """
     risks = np.asarray(risks, dtype=float)
     if risks.shape != (len(test), 2):
-        raise DataError("<risks>", [f"risks must have shape ({len(test)}, 2), one row per test patient; got "
-                                    f"{risks.shape}; predict on the features of the whole test file"])
+        raise DataError(
+            "<risks>",
+            [
+                f"risks must have shape ({len(test)}, 2), one row per test patient; got "
+                f"{risks.shape}; predict on the features of the whole test file"
+            ],
+        )
     return pd.DataFrame({TEST_ID: test[TEST_ID].to_numpy(), RISK_HEPATIC: risks[:, 0], RISK_DEATH: risks[:, 1]})

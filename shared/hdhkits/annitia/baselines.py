@@ -15,6 +15,7 @@ statistics:
 :class:`TwoOutcomeModel` pairs one estimator per outcome: the liver model learns on
 every patient, the death model only on patients whose death status is known.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -31,8 +32,17 @@ from ..stats import Interval
 from .data import SurvivalTargets, survival_array, survival_targets
 from .metric import score_risks
 
-__all__ = ["ClinicalScore", "CoxModel", "ForestModel", "TwoOutcomeModel", "make_baselines",
-           "cross_val_predict_risks", "score_with_interval", "compare_baselines", "oracle_score"]
+__all__ = [
+    "ClinicalScore",
+    "CoxModel",
+    "ForestModel",
+    "TwoOutcomeModel",
+    "compare_baselines",
+    "cross_val_predict_risks",
+    "make_baselines",
+    "oracle_score",
+    "score_with_interval",
+]
 
 
 def _as_frame(X) -> pd.DataFrame:
@@ -51,12 +61,13 @@ class ClinicalScore(BaseEstimator):
     def __init__(self, column: str = "fib4_last"):
         self.column = column
 
-    def fit(self, X: pd.DataFrame, y=None) -> "ClinicalScore":
+    def fit(self, X: pd.DataFrame, y=None) -> ClinicalScore:
         """Learn the median given to patients without the score."""
         X = _as_frame(X)
         if self.column not in X.columns:
-            raise DataError("<features>", [f"feature '{self.column}' is missing; build the features with "
-                                           "build_features()"])
+            raise DataError(
+                "<features>", [f"feature '{self.column}' is missing; build the features with build_features()"]
+            )
         median = X[self.column].median()
         self.fill_value_ = float(median) if np.isfinite(median) else 0.0
         return self
@@ -69,7 +80,7 @@ class ClinicalScore(BaseEstimator):
 class _Preprocess:
     """Winsorise at the 1st/99th percentiles, impute medians, standardise (learnt in fit)."""
 
-    def fit(self, X: pd.DataFrame, max_missing: float) -> "_Preprocess":
+    def fit(self, X: pd.DataFrame, max_missing: float) -> _Preprocess:
         share = X.isna().mean()
         keep = share[share <= max_missing].index
         X = X[keep]
@@ -84,8 +95,13 @@ class _Preprocess:
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         missing = [c for c in self.columns_ if c not in X.columns]
         if missing:
-            raise DataError("<features>", [f"feature(s) {missing[:5]} seen in fit are missing from X; build the "
-                                           "features of both tables with the same build_features()"])
+            raise DataError(
+                "<features>",
+                [
+                    f"feature(s) {missing[:5]} seen in fit are missing from X; build the "
+                    "features of both tables with the same build_features()"
+                ],
+            )
         X = X[self.columns_].clip(self.low_[self.columns_], self.high_[self.columns_], axis=1)
         X = X.fillna(self.median_[self.columns_])
         return (X - self.mean_[self.columns_]) / self.std_[self.columns_]
@@ -107,14 +123,15 @@ class CoxModel(BaseEstimator):
         Restrict to these features (default: every column of X).
     """
 
-    def __init__(self, penalizer: float = 0.1, l1_ratio: float = 0.0, max_missing: float = 0.5,
-                 features: list[str] | None = None):
+    def __init__(
+        self, penalizer: float = 0.1, l1_ratio: float = 0.0, max_missing: float = 0.5, features: list[str] | None = None
+    ):
         self.penalizer = penalizer
         self.l1_ratio = l1_ratio
         self.max_missing = max_missing
         self.features = features
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "CoxModel":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> CoxModel:
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         from lifelines import CoxPHFitter
 
@@ -156,8 +173,15 @@ class ForestModel(BaseEstimator):
         Seed.
     """
 
-    def __init__(self, n_estimators: int = 100, min_samples_leaf: int = 20, max_features: float | str = "sqrt",
-                 max_depth: int | None = None, n_jobs: int = 2, random_state: int = 0):
+    def __init__(
+        self,
+        n_estimators: int = 100,
+        min_samples_leaf: int = 20,
+        max_features: float | str = "sqrt",
+        max_depth: int | None = None,
+        n_jobs: int = 2,
+        random_state: int = 0,
+    ):
         self.n_estimators = n_estimators
         self.min_samples_leaf = min_samples_leaf
         self.max_features = max_features
@@ -165,7 +189,7 @@ class ForestModel(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "ForestModel":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> ForestModel:
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         from sksurv.ensemble import RandomSurvivalForest
 
@@ -174,9 +198,13 @@ class ForestModel(BaseEstimator):
         median = X.median()
         self.median_ = median.fillna(0.0)  # an all-empty column gets 0
         self.forest_ = RandomSurvivalForest(
-            n_estimators=self.n_estimators, min_samples_leaf=self.min_samples_leaf,
-            max_features=self.max_features, max_depth=self.max_depth, n_jobs=self.n_jobs,
-            random_state=self.random_state, low_memory=True,
+            n_estimators=self.n_estimators,
+            min_samples_leaf=self.min_samples_leaf,
+            max_features=self.max_features,
+            max_depth=self.max_depth,
+            n_jobs=self.n_jobs,
+            random_state=self.random_state,
+            low_memory=True,
         )
         self.forest_.fit(X.fillna(self.median_).to_numpy(float), y)
         return self
@@ -203,13 +231,14 @@ class TwoOutcomeModel(BaseEstimator):
         self.hepatic = hepatic
         self.death = death
 
-    def fit(self, X: pd.DataFrame, y: SurvivalTargets) -> "TwoOutcomeModel":
+    def fit(self, X: pd.DataFrame, y: SurvivalTargets) -> TwoOutcomeModel:
         """Fit both models; ``y`` is a :class:`~hdhkits.annitia.data.SurvivalTargets`."""
         X = _as_frame(X).reset_index(drop=True)
         self.hepatic_ = clone(self.hepatic).fit(X, survival_array(y.hepatic_event, y.hepatic_time))
         known = np.flatnonzero(y.death_known)
         self.death_ = clone(self.death if self.death is not None else self.hepatic).fit(
-            X.iloc[known], survival_array(y.death_event[known], y.death_time[known]))
+            X.iloc[known], survival_array(y.death_event[known], y.death_time[known])
+        )
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -233,8 +262,8 @@ def make_baselines(quick: bool = False, seed: int = 0, n_jobs: int = 2) -> dict[
         "FibroScan (last)": TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last")),
         "Cox (ridge)": TwoOutcomeModel(CoxModel(penalizer=0.1)),
         "Random survival forest": TwoOutcomeModel(
-            ForestModel(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", n_jobs=n_jobs,
-                        random_state=seed)),
+            ForestModel(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", n_jobs=n_jobs, random_state=seed)
+        ),
     }
 
 
@@ -243,8 +272,9 @@ def _strata(y: SurvivalTargets) -> np.ndarray:
     return 2 * y.hepatic_event.astype(int) + y.death_event.astype(int)
 
 
-def cross_val_predict_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
-                            seed: int = 0) -> np.ndarray:
+def cross_val_predict_risks(
+    model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0
+) -> np.ndarray:
     """Out-of-fold risks (n, 2) from a stratified, seeded K-fold.
 
     Each patient's risks come from a model that never saw them. Scores computed on
@@ -262,8 +292,9 @@ def _score_rows(y: SurvivalTargets, risks: np.ndarray) -> Score:
     return score_risks(y, risks[:, 0], risks[:, 1])
 
 
-def score_with_interval(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200,
-                        seed: int = 0) -> tuple[Score, Interval]:
+def score_with_interval(
+    y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: int = 0
+) -> tuple[Score, Interval]:
     """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients).
 
     The interval is :func:`hdhkits.evaluation.bootstrap_score`, resampling patients
@@ -275,9 +306,15 @@ def score_with_interval(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200
     return score, interval
 
 
-def compare_baselines(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
-                      seed: int = 0, n_boot: int = 200,
-                      progress: bool = False) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def compare_baselines(
+    models: dict[str, TwoOutcomeModel],
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int = 5,
+    seed: int = 0,
+    n_boot: int = 200,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Cross-validated official score of every model, with intervals and parts.
 
     Returns
@@ -327,7 +364,12 @@ def oracle_score(truth: pd.DataFrame) -> Score:
     """
     missing = [c for c in ("true_risk_hepatic", "true_risk_death") if c not in truth.columns]
     if missing:
-        raise DataError("<truth>", [f"the truth has no {missing}: only the synthetic twin's truth carries "
-                                    "true risks; there is no oracle on the official files"])
+        raise DataError(
+            "<truth>",
+            [
+                f"the truth has no {missing}: only the synthetic twin's truth carries "
+                "true risks; there is no oracle on the official files"
+            ],
+        )
     y = survival_targets(truth)
     return score_risks(y, truth["true_risk_hepatic"].to_numpy(float), truth["true_risk_death"].to_numpy(float))

@@ -10,6 +10,7 @@ derived exactly as in the organisers' starter notebook:
 * patients whose death status is unknown (``death`` empty) are left out of the death
   model only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,17 +18,42 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..schema import DataError
 from ..deprecation import deprecated_alias
+from ..schema import DataError
 from .schema import (
-    DEATH, DEATH_AGE, EVENT_BEFORE_FIRST_VISIT, HEPATIC_AGE, HEPATIC_EVENT, ID, MIN_TIME, N_VISITS, TARGETS,
-    TEST_ID, VISIT_COLUMN_RE, VISIT_VARIABLES, check_data, event_findings, read_test, read_train,
+    DEATH,
+    DEATH_AGE,
+    EVENT_BEFORE_FIRST_VISIT,
+    HEPATIC_AGE,
+    HEPATIC_EVENT,
+    ID,
+    MIN_TIME,
+    N_VISITS,
+    TARGETS,
+    TEST_ID,
+    VISIT_COLUMN_RE,
+    VISIT_VARIABLES,
+    check_data,
+    event_findings,
+    read_test,
+    read_train,
 )
 
 # MIN_TIME, EVENT_BEFORE_FIRST_VISIT and event_findings live in .schema (the data check);
 # they stay importable from here, where they were published.
-__all__ = ["MIN_TIME", "to_long", "first_last_age", "SurvivalTargets", "survival_targets", "survival_array",
-           "event_findings", "EVENT_BEFORE_FIRST_VISIT", "load_train", "load_test", "check_data_dir"]
+__all__ = [
+    "EVENT_BEFORE_FIRST_VISIT",
+    "MIN_TIME",
+    "SurvivalTargets",
+    "check_data_dir",
+    "event_findings",
+    "first_last_age",
+    "load_test",
+    "load_train",
+    "survival_array",
+    "survival_targets",
+    "to_long",
+]
 
 #: Deprecated (issue #12): the readers and the data check moved to :mod:`hdhkits.annitia.schema`.
 load_train = deprecated_alias(read_train, "load_train", "hdhkits.annitia.schema.read_train")
@@ -81,16 +107,26 @@ class SurvivalTargets:
     def __len__(self) -> int:
         return len(self.hepatic_event)
 
-    def subset(self, idx: np.ndarray) -> "SurvivalTargets":
+    def subset(self, idx: np.ndarray) -> SurvivalTargets:
         """The targets of rows ``idx`` (positions, repeats allowed)."""
-        return SurvivalTargets(*(a[idx] for a in (self.hepatic_event, self.hepatic_time, self.death_event,
-                                                   self.death_time, self.death_known)))
+        return SurvivalTargets(
+            *(
+                a[idx]
+                for a in (self.hepatic_event, self.hepatic_time, self.death_event, self.death_time, self.death_known)
+            )
+        )
 
     def frame(self) -> pd.DataFrame:
         """The targets as columns (handy for plots and Kaplan–Meier fits)."""
-        return pd.DataFrame({"hepatic_event": self.hepatic_event, "hepatic_time": self.hepatic_time,
-                             "death_event": self.death_event, "death_time": self.death_time,
-                             "death_known": self.death_known})
+        return pd.DataFrame(
+            {
+                "hepatic_event": self.hepatic_event,
+                "hepatic_time": self.hepatic_time,
+                "death_event": self.death_event,
+                "death_time": self.death_time,
+                "death_known": self.death_known,
+            }
+        )
 
 
 def _time(event: np.ndarray, event_age: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -115,14 +151,24 @@ def survival_targets(frame: pd.DataFrame) -> SurvivalTargets:
     """
     missing = [c for c in TARGETS if c not in frame.columns]
     if missing:
-        raise DataError("<table>", [f"target column '{c}' is missing; targets exist only in train.csv "
-                                    "(and in the twin's truth file)" for c in missing])
+        raise DataError(
+            "<table>",
+            [
+                f"target column '{c}' is missing; targets exist only in train.csv (and in the twin's truth file)"
+                for c in missing
+            ],
+        )
     first, last = first_last_age(frame)
     hep = frame[HEPATIC_EVENT].to_numpy(float)
     if np.isnan(hep).any():
         rows = np.flatnonzero(np.isnan(hep))[:5] + 1
-        raise DataError("<table>", [f"column '{HEPATIC_EVENT}' is empty at data row(s) {list(rows)}; "
-                                    "the liver outcome must be known for every patient"])
+        raise DataError(
+            "<table>",
+            [
+                f"column '{HEPATIC_EVENT}' is empty at data row(s) {list(rows)}; "
+                "the liver outcome must be known for every patient"
+            ],
+        )
     death = frame[DEATH].to_numpy(float)
     known = ~np.isnan(death)
     hep_event = hep == 1

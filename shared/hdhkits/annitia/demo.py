@@ -21,6 +21,7 @@ then noisy copies (each risk replaced by its percentile rank plus Gaussian noise
 leaderboard model uploaded twice (:func:`hdhkits.leaderboard.field.fill_to`). Fitting them
 all takes about 10 s on the default twin, the two blends most of it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

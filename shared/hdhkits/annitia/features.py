@@ -12,6 +12,7 @@ as missing, through :func:`mask_implausible`: a value of -10 IU/L says nothing a
 liver, and clipping it to 0 would invent a very low GGT. Ages are left as they are (they
 are the clock of both outcomes).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,9 +21,21 @@ import pandas as pd
 from .data import to_long
 from .schema import CODE_COLUMNS, PLAUSIBLE_RANGE, TARGETS, visit_columns
 
-__all__ = ["fib4", "fib4_class", "LONGITUDINAL", "add_visit_scores", "static_features", "visit_summary",
-           "build_features", "mask_implausible", "implausible_mask", "FIB4_CUTS", "STIFFNESS_CUTS",
-           "FIBROSIS_MARKERS", "add_fibrosis_index"]
+__all__ = [
+    "FIB4_CUTS",
+    "FIBROSIS_MARKERS",
+    "LONGITUDINAL",
+    "STIFFNESS_CUTS",
+    "add_fibrosis_index",
+    "add_visit_scores",
+    "build_features",
+    "fib4",
+    "fib4_class",
+    "implausible_mask",
+    "mask_implausible",
+    "static_features",
+    "visit_summary",
+]
 
 #: FIB-4 cut-offs: < 1.3 low, 1.3–2.67 indeterminate, > 2.67 high risk of advanced fibrosis.
 FIB4_CUTS = (1.3, 2.67)
@@ -42,8 +55,22 @@ FIBROSIS_MARKERS: dict[str, tuple[str, float, float]] = {
 }
 
 #: Variables summarised over visits (visit variables plus the per-visit scores).
-LONGITUDINAL = ("BMI", "alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc",
-                "aixp_aix_result_BM_3", "fibrotest_BM_2", "fibs_stiffness_med_BM_1", "fib4", "ast_alt_ratio")
+LONGITUDINAL = (
+    "BMI",
+    "alt",
+    "ast",
+    "bilirubin",
+    "chol",
+    "ggt",
+    "gluc_fast",
+    "plt",
+    "triglyc",
+    "aixp_aix_result_BM_3",
+    "fibrotest_BM_2",
+    "fibs_stiffness_med_BM_1",
+    "fib4",
+    "ast_alt_ratio",
+)
 
 
 def fib4(age: np.ndarray, ast: np.ndarray, alt: np.ndarray, plt: np.ndarray) -> np.ndarray:

@@ -17,19 +17,29 @@ Entry points: :func:`score` on official-format tables (what
 ``PROBLEM.score_submission`` calls), :func:`score_risks` on arrays (cross-validation and
 bootstrap resamples).
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from ..deprecation import deprecated_alias
 from ..problem import Score, UnitMetric
 from ..schema import DataError
-from ..deprecation import deprecated_alias
 from .data import SurvivalTargets, survival_targets
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
-__all__ = ["WEIGHTS", "harrell_c", "concordance_pairs", "score_parts", "score_risks", "score", "official_score",
-           "AnnitiaUnitMetric", "unit_metric"]
+__all__ = [
+    "WEIGHTS",
+    "AnnitiaUnitMetric",
+    "concordance_pairs",
+    "harrell_c",
+    "official_score",
+    "score",
+    "score_parts",
+    "score_risks",
+    "unit_metric",
+]
 
 #: Weights of the two concordances in the official metric.
 WEIGHTS = {"c_hepatic": 0.7, "c_death": 0.3}
@@ -66,8 +76,9 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
     time = np.asarray(time, dtype=float).ravel()
     risk = np.asarray(risk, dtype=float).ravel()
     if not (len(event) == len(time) == len(risk)):
-        raise DataError("<risks>", [f"event, time and risk must have the same length "
-                                    f"({len(event)}, {len(time)}, {len(risk)})"])
+        raise DataError(
+            "<risks>", [f"event, time and risk must have the same length ({len(event)}, {len(time)}, {len(risk)})"]
+        )
     if not np.isfinite(time).all():
         raise DataError("<targets>", ["times must be finite numbers"])
     if not np.isfinite(risk).all():
@@ -78,7 +89,7 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
     numerator = 0.0
     denominator = 0
     for start in range(0, len(events), _CHUNK):
-        comparable, concordant, ties = _pairs(event, time, risk, events[start:start + _CHUNK], tied_tol)
+        comparable, concordant, ties = _pairs(event, time, risk, events[start : start + _CHUNK], tied_tol)
         numerator += np.count_nonzero(concordant & comparable) + 0.5 * np.count_nonzero(ties & comparable)
         denominator += np.count_nonzero(comparable)
     if denominator == 0:
@@ -86,8 +97,9 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
     return float(numerator / denominator)
 
 
-def _pairs(event: np.ndarray, time: np.ndarray, risk: np.ndarray, rows: np.ndarray,
-           tied_tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pairs(
+    event: np.ndarray, time: np.ndarray, risk: np.ndarray, rows: np.ndarray, tied_tol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(comparable, concordant, ties)``: boolean ``(len(rows), n)`` matrices of the pairs (event ``i``, any ``j``)."""
     t_i = time[rows][:, None]
     # j is comparable to event i: still at risk strictly after, or censored at the same time.
@@ -116,8 +128,13 @@ def score_parts(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: 
     risk_hepatic = np.asarray(risk_hepatic, dtype=float)
     risk_death = np.asarray(risk_death, dtype=float)
     if len(risk_hepatic) != len(targets) or len(risk_death) != len(targets):
-        raise DataError("<risks>", [f"{len(targets)} patients but {len(risk_hepatic)} hepatic and "
-                                    f"{len(risk_death)} death risks; give one risk of each per patient"])
+        raise DataError(
+            "<risks>",
+            [
+                f"{len(targets)} patients but {len(risk_hepatic)} hepatic and "
+                f"{len(risk_death)} death risks; give one risk of each per patient"
+            ],
+        )
     known = targets.death_known
     return {
         "c_hepatic": harrell_c(targets.hepatic_event, targets.hepatic_time, risk_hepatic),
@@ -188,8 +205,9 @@ def _merged(truth: pd.DataFrame, submission: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
-def concordance_pairs(event: np.ndarray, time: np.ndarray, risk: np.ndarray, known: np.ndarray | None = None,
-                      tied_tol: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def concordance_pairs(
+    event: np.ndarray, time: np.ndarray, risk: np.ndarray, known: np.ndarray | None = None, tied_tol: float = 1e-8
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pair counts behind :func:`harrell_c`, one row per event.
 
     Parameters
@@ -270,8 +288,9 @@ class AnnitiaUnitMetric(UnitMetric):
         risks = (merged[RISK_HEPATIC].to_numpy(float), merged[RISK_DEATH].to_numpy(float))
         if not all(np.isfinite(r).all() for r in risks):
             raise DataError("<submission>", ["risks must be finite numbers (no NaN or inf)"])
-        return tuple(concordance_pairs(event, time, risk, known)[2]
-                     for (event, time, known), risk in zip(self._outcomes, risks))
+        return tuple(
+            concordance_pairs(event, time, risk, known)[2] for (event, time, known), risk in zip(self._outcomes, risks)
+        )
 
     def scores(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> np.ndarray:
         """``0.7 C(hepatic) + 0.3 C(death)`` for each row of ``weights``; NaN where a C has no comparable pair."""

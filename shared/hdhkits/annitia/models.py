@@ -37,6 +37,7 @@ blend's cost). The other pieces stay available through ``pieces=``, and
 official train file included, where the first-visit biology is stronger than on the
 twin).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -50,13 +51,29 @@ from sklearn.model_selection import StratifiedKFold
 from ..evaluation import out_of_fold
 from ..schema import DataError
 from .baselines import TwoOutcomeModel, _as_frame, _Preprocess
-from .metric import harrell_c
 from .features import add_fibrosis_index
+from .metric import harrell_c
 from .schema import CODE_COLUMNS
 
-__all__ = ["FAMILIES", "CLINICAL_FAMILIES", "LEADERBOARD_FAMILIES", "FOLLOWUP", "EFFORTS", "LIVER_PIECES",
-           "EFFORT_PIECES", "CANDIDATE_MIN_GAIN", "add_followup_features", "family_columns", "feature_families",
-           "Component", "RankBlend", "StiffnessGate", "simplex_grid", "make_clinical_model", "make_leaderboard_model"]
+__all__ = [
+    "CANDIDATE_MIN_GAIN",
+    "CLINICAL_FAMILIES",
+    "EFFORTS",
+    "EFFORT_PIECES",
+    "FAMILIES",
+    "FOLLOWUP",
+    "LEADERBOARD_FAMILIES",
+    "LIVER_PIECES",
+    "Component",
+    "RankBlend",
+    "StiffnessGate",
+    "add_followup_features",
+    "family_columns",
+    "feature_families",
+    "make_clinical_model",
+    "make_leaderboard_model",
+    "simplex_grid",
+]
 
 #: Feature families, in the order the ablation adds them.
 FAMILIES = ("statics", "first values", "last values", "slopes", "counts", "follow-up", "missing codes")
@@ -71,8 +88,15 @@ FOLLOWUP = ("followup_years", "age_last", "years_per_visit")
 EFFORTS = ("default", "full")
 #: The liver-model pieces tried in issue #20, in the order
 #: :func:`~hdhkits.annitia.validation.liver_ablation` adds them to the issue #8 model.
-LIVER_PIECES = ("fibrosis index", "stronger ridge", "repeated inner folds", "first-visit biology", "stiffness gate",
-                "componentwise boosting", "larger forest")
+LIVER_PIECES = (
+    "fibrosis index",
+    "stronger ridge",
+    "repeated inner folds",
+    "first-visit biology",
+    "stiffness gate",
+    "componentwise boosting",
+    "larger forest",
+)
 #: The liver pieces each effort uses (what helped on the twin across seeds, within budget).
 EFFORT_PIECES: dict[str, tuple[str, ...]] = {
     "default": ("fibrosis index",),
@@ -100,8 +124,12 @@ def _family(column: str) -> str | None:
         return "counts"
     if column.endswith("_missing") and column[: -len("_missing")] in CODE_COLUMNS:
         return "missing codes"
-    if column == "age_first" or column == "male" or column == "bariatric_before_v1" or (
-            column[:-2] in CODE_COLUMNS and column[-2:] in ("_1", "_2")):
+    if (
+        column == "age_first"
+        or column == "male"
+        or column == "bariatric_before_v1"
+        or (column[:-2] in CODE_COLUMNS and column[-2:] in ("_1", "_2"))
+    ):
         return "statics"
     if column.endswith("_slope"):
         return "slopes"
@@ -161,8 +189,13 @@ class Component(BaseEstimator):
         last values).
     """
 
-    def __init__(self, estimator: BaseEstimator, families: tuple[str, ...] = LEADERBOARD_FAMILIES,
-                 columns: tuple[str, ...] | None = None, derived: bool = False):
+    def __init__(
+        self,
+        estimator: BaseEstimator,
+        families: tuple[str, ...] = LEADERBOARD_FAMILIES,
+        columns: tuple[str, ...] | None = None,
+        derived: bool = False,
+    ):
         self.estimator = estimator
         self.families = families
         self.columns = columns
@@ -176,15 +209,20 @@ class Component(BaseEstimator):
             X = add_fibrosis_index(X)
         return X
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "Component":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> Component:
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         X = self._select(X)
         cols = family_columns(list(X.columns), self.families)
         if self.columns is not None:
             cols = [c for c in cols if c in self.columns]
         if not cols:
-            raise DataError("<features>", [f"no feature of famil(ies) {self.families} (columns {self.columns}) in X; "
-                                           "build the features with build_features()"])
+            raise DataError(
+                "<features>",
+                [
+                    f"no feature of famil(ies) {self.families} (columns {self.columns}) in X; "
+                    "build the features with build_features()"
+                ],
+            )
         # max_missing=1: trees and the ridge both cope with imputed sparse features.
         self.prep_ = _Preprocess().fit(X[cols], max_missing=1.0)
         self.estimator_ = clone(self.estimator)
@@ -227,8 +265,14 @@ class StiffnessGate(BaseEstimator):
         Events needed in the high group to fit ``high``.
     """
 
-    def __init__(self, low: BaseEstimator, high: BaseEstimator, column: str = "fibs_stiffness_med_BM_1_last",
-                 threshold: float = 12.0, min_events: int = 5):
+    def __init__(
+        self,
+        low: BaseEstimator,
+        high: BaseEstimator,
+        column: str = "fibs_stiffness_med_BM_1_last",
+        threshold: float = 12.0,
+        min_events: int = 5,
+    ):
         self.low = low
         self.high = high
         self.column = column
@@ -237,11 +281,12 @@ class StiffnessGate(BaseEstimator):
 
     def _high_rows(self, X: pd.DataFrame) -> np.ndarray:
         if self.column not in X.columns:
-            raise DataError("<features>", [f"feature '{self.column}' is missing; build the features with "
-                                           "build_features()"])
+            raise DataError(
+                "<features>", [f"feature '{self.column}' is missing; build the features with build_features()"]
+            )
         return (pd.to_numeric(X[self.column], errors="coerce") >= self.threshold).to_numpy()
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "StiffnessGate":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> StiffnessGate:
         """Fit ``low`` on every row and ``high`` on the high group; ``y`` is a structured ``(event, time)`` array."""
         X = _as_frame(X).reset_index(drop=True)
         high = self._high_rows(X)
@@ -257,8 +302,10 @@ class StiffnessGate(BaseEstimator):
         X = _as_frame(X).reset_index(drop=True)
         high = self._high_rows(X)
         risk = np.zeros(len(X))
-        for rows, model, reference, offset in ((~high, self.low_, self.reference_low_, 0.0),
-                                               (high, self.high_, self.reference_high_, 1.0)):
+        for rows, model, reference, offset in (
+            (~high, self.low_, self.reference_low_, 0.0),
+            (high, self.high_, self.reference_high_, 1.0),
+        ):
             if rows.any():
                 raw = np.asarray(model.predict(X[rows]), float)
                 # Share of training predictions below, plus a tiny term that keeps the
@@ -326,9 +373,16 @@ class RankBlend(BaseEstimator):
         The margin candidates must win by.
     """
 
-    def __init__(self, components: list[tuple[str, BaseEstimator]], inner_splits: int = 3,
-                 weight_step: float = 0.25, random_state: int = 0, inner_repeats: int = 1,
-                 core_components: int | None = None, min_gain: float = 0.0):
+    def __init__(
+        self,
+        components: list[tuple[str, BaseEstimator]],
+        inner_splits: int = 3,
+        weight_step: float = 0.25,
+        random_state: int = 0,
+        inner_repeats: int = 1,
+        core_components: int | None = None,
+        min_gain: float = 0.0,
+    ):
         self.components = components
         self.inner_splits = inner_splits
         self.weight_step = weight_step
@@ -356,18 +410,25 @@ class RankBlend(BaseEstimator):
             def predict(fitted: BaseEstimator, X_test: pd.DataFrame) -> np.ndarray:
                 models.append(fitted)
                 return fitted.predict(X_test)
+
             return predict
 
         oofs = []
         for r in range(max(1, int(self.inner_repeats))):
-            folds = list(StratifiedKFold(self.inner_splits, shuffle=True, random_state=self.random_state + r)
-                         .split(X, event))
-            oofs.append(np.column_stack([
-                out_of_fold(estimator, X, y, folds, method=keep_and_predict(self.models_[name]))
-                for name, estimator in self.components]))
+            folds = list(
+                StratifiedKFold(self.inner_splits, shuffle=True, random_state=self.random_state + r).split(X, event)
+            )
+            oofs.append(
+                np.column_stack(
+                    [
+                        out_of_fold(estimator, X, y, folds, method=keep_and_predict(self.models_[name]))
+                        for name, estimator in self.components
+                    ]
+                )
+            )
         return oofs
 
-    def fit(self, X: pd.DataFrame, y: np.ndarray) -> "RankBlend":
+    def fit(self, X: pd.DataFrame, y: np.ndarray) -> RankBlend:
         """Fit the inner models and choose the weights; ``y`` is a structured ``(event, time)`` array."""
         X = _as_frame(X).reset_index(drop=True)
         event, time = np.asarray(y["event"], bool), np.asarray(y["time"], float)
@@ -381,7 +442,8 @@ class RankBlend(BaseEstimator):
         self.inner_score_ = float(scores[best])
         self.component_scores_ = pd.Series(
             [np.mean([harrell_c(event, time, oof[:, j]) for oof in oofs]) for j in range(len(self.components))],
-            index=self.weights_.index)
+            index=self.weights_.index,
+        )
         return self
 
     def _ranks(self, raw: np.ndarray) -> np.ndarray:
@@ -389,15 +451,19 @@ class RankBlend(BaseEstimator):
         # values falling between the same two references (ties would cost concordance).
         ref = self.reference_
         scale = ref.std(axis=0) + 1e-12
-        cols = [np.searchsorted(ref[:, j], raw[:, j], side="left") / len(ref)
-                + 1e-6 * np.tanh((raw[:, j] - ref[:, j].mean()) / scale[j]) for j in range(raw.shape[1])]
+        cols = [
+            np.searchsorted(ref[:, j], raw[:, j], side="left") / len(ref)
+            + 1e-6 * np.tanh((raw[:, j] - ref[:, j].mean()) / scale[j])
+            for j in range(raw.shape[1])
+        ]
         return np.column_stack(cols)
 
     def predict_components(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each component's rank (0–1 against its out-of-fold predictions), one column each."""
         X = _as_frame(X).reset_index(drop=True)
-        raw = np.column_stack([np.mean([m.predict(X) for m in self.models_[name]], axis=0)
-                               for name, _ in self.components])
+        raw = np.column_stack(
+            [np.mean([m.predict(X) for m in self.models_[name]], axis=0) for name, _ in self.components]
+        )
         return pd.DataFrame(self._ranks(raw), columns=self.weights_.index)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
@@ -409,18 +475,38 @@ def _boosting(n_estimators: int, seed: int) -> BaseEstimator:
     from sksurv.ensemble import GradientBoostingSurvivalAnalysis
 
     # The published 0.922 recipe: Cox loss, depth 3, learning rate 0.05, subsampling 0.8.
-    return GradientBoostingSurvivalAnalysis(loss="coxph", n_estimators=n_estimators, max_depth=3, learning_rate=0.05,
-                                            subsample=0.8, max_features="sqrt", random_state=seed)
+    return GradientBoostingSurvivalAnalysis(
+        loss="coxph",
+        n_estimators=n_estimators,
+        max_depth=3,
+        learning_rate=0.05,
+        subsample=0.8,
+        max_features="sqrt",
+        random_state=seed,
+    )
 
 
 def _forest(quick: bool, seed: int, n_jobs: int, large: bool = False) -> BaseEstimator:
     from sksurv.ensemble import RandomSurvivalForest
 
     if large:  # more, deeper trees: the forest of the full search
-        return RandomSurvivalForest(n_estimators=60 if quick else 200, min_samples_leaf=10, max_features="sqrt",
-                                    n_jobs=n_jobs, random_state=seed, low_memory=True)
-    return RandomSurvivalForest(n_estimators=15 if quick else 30, min_samples_leaf=20, max_depth=6,
-                                max_features="sqrt", n_jobs=n_jobs, random_state=seed, low_memory=True)
+        return RandomSurvivalForest(
+            n_estimators=60 if quick else 200,
+            min_samples_leaf=10,
+            max_features="sqrt",
+            n_jobs=n_jobs,
+            random_state=seed,
+            low_memory=True,
+        )
+    return RandomSurvivalForest(
+        n_estimators=15 if quick else 30,
+        min_samples_leaf=20,
+        max_depth=6,
+        max_features="sqrt",
+        n_jobs=n_jobs,
+        random_state=seed,
+        low_memory=True,
+    )
 
 
 def _cox(alpha: float) -> BaseEstimator:
@@ -432,9 +518,11 @@ def _cox(alpha: float) -> BaseEstimator:
 def _death_learners(quick: bool, seed: int, n_jobs: int, families, followup_death: bool) -> list:
     # alpha=100 on about 1,000 patients is close to the baseline's lifelines penalizer 0.1.
     # On death the follow-up window does most of the work, so fewer trees than for the liver.
-    death = [("Cox", Component(_cox(100.0), families)),
-             ("boosting", Component(_boosting(20 if quick else 50, seed), families)),
-             ("forest", Component(_forest(quick, seed, n_jobs), families))]
+    death = [
+        ("Cox", Component(_cox(100.0), families)),
+        ("boosting", Component(_boosting(20 if quick else 50, seed), families)),
+        ("forest", Component(_forest(quick, seed, n_jobs), families)),
+    ]
     if followup_death:
         # The death signal of the leaderboard: the follow-up window alone, lightly penalised.
         death.insert(0, ("Cox, follow-up only", Component(_cox(1.0), families, FOLLOWUP)))
@@ -447,20 +535,42 @@ def _liver_learners(quick: bool, seed: int, n_jobs: int, families, pieces: tuple
     derived = "fibrosis index" in pieces
     alpha = 300.0 if "stronger ridge" in pieces else 100.0
     forest = _forest(quick, seed, n_jobs, large="larger forest" in pieces)
-    learners = [("Cox", Component(_cox(alpha), families, derived=derived)),
-                ("boosting", Component(_boosting(30 if quick else 100, seed), families, derived=derived)),
-                ("forest", Component(forest, families, derived=derived))]
+    learners = [
+        ("Cox", Component(_cox(alpha), families, derived=derived)),
+        ("boosting", Component(_boosting(30 if quick else 100, seed), families, derived=derived)),
+        ("forest", Component(forest, families, derived=derived)),
+    ]
     if "first-visit biology" in pieces:
         # The clinical model's own learners, inside the blend: its weight says where it wins.
-        learners += [("first-visit Cox", Component(_cox(alpha), CLINICAL_FAMILIES, derived=derived)),
-                     ("first-visit boosting", Component(_boosting(30 if quick else 100, seed), CLINICAL_FAMILIES,
-                                                        derived=derived))]
+        learners += [
+            ("first-visit Cox", Component(_cox(alpha), CLINICAL_FAMILIES, derived=derived)),
+            (
+                "first-visit boosting",
+                Component(_boosting(30 if quick else 100, seed), CLINICAL_FAMILIES, derived=derived),
+            ),
+        ]
     if "stiffness gate" in pieces:
-        learners.append(("stiffness gate", StiffnessGate(Component(_cox(alpha), families, derived=derived),
-                                                         Component(_cox(alpha), families, derived=derived))))
+        learners.append(
+            (
+                "stiffness gate",
+                StiffnessGate(
+                    Component(_cox(alpha), families, derived=derived), Component(_cox(alpha), families, derived=derived)
+                ),
+            )
+        )
     if "componentwise boosting" in pieces:
-        learners.append(("componentwise boosting", Component(ComponentwiseGradientBoostingSurvivalAnalysis(
-            n_estimators=50 if quick else 100, learning_rate=0.1, random_state=seed), families, derived=derived)))
+        learners.append(
+            (
+                "componentwise boosting",
+                Component(
+                    ComponentwiseGradientBoostingSurvivalAnalysis(
+                        n_estimators=50 if quick else 100, learning_rate=0.1, random_state=seed
+                    ),
+                    families,
+                    derived=derived,
+                ),
+            )
+        )
     return learners
 
 
@@ -469,14 +579,19 @@ def _liver_learners(quick: bool, seed: int, n_jobs: int, families, pieces: tuple
 CANDIDATE_MIN_GAIN = 0.005
 
 
-def _liver_blend(learners: list, quick: bool, seed: int, pieces: tuple[str, ...]) -> "RankBlend":
+def _liver_blend(learners: list, quick: bool, seed: int, pieces: tuple[str, ...]) -> RankBlend:
     # Three inner folds for the liver blend (about 40 events: each inner model needs as
     # many as it can get); quick mode two. The full search repeats them (the public top
     # solution chose its weights on 5 x 10 folds; 3 x 3 keeps its cost within minutes).
     # Learners beyond Cox, boosting and forest are candidates: weighted only where they win.
-    return RankBlend(learners, inner_splits=2 if quick else 3, random_state=seed,
-                     inner_repeats=3 if "repeated inner folds" in pieces else 1,
-                     core_components=3 if len(learners) > 3 else None, min_gain=CANDIDATE_MIN_GAIN)
+    return RankBlend(
+        learners,
+        inner_splits=2 if quick else 3,
+        random_state=seed,
+        inner_repeats=3 if "repeated inner folds" in pieces else 1,
+        core_components=3 if len(learners) > 3 else None,
+        min_gain=CANDIDATE_MIN_GAIN,
+    )
 
 
 def _check_effort(effort: str, pieces) -> tuple[str, ...]:
@@ -489,8 +604,9 @@ def _check_effort(effort: str, pieces) -> tuple[str, ...]:
     return pieces
 
 
-def make_clinical_model(quick: bool = False, seed: int = 0, n_jobs: int = 1,
-                        effort: str = "default") -> TwoOutcomeModel:
+def make_clinical_model(
+    quick: bool = False, seed: int = 0, n_jobs: int = 1, effort: str = "default"
+) -> TwoOutcomeModel:
     """The clinical model: per outcome, a rank blend of Cox, boosting and forest on first-visit biology.
 
     Reads :data:`CLINICAL_FAMILIES` only (statics without missing-code indicators, values
@@ -501,13 +617,15 @@ def make_clinical_model(quick: bool = False, seed: int = 0, n_jobs: int = 1,
     """
     _check_effort(effort, None)
     hepatic = _liver_blend(_liver_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, ()), quick, seed, ())
-    death = RankBlend(_death_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, followup_death=False), inner_splits=2,
-                      random_state=seed)
+    death = RankBlend(
+        _death_learners(quick, seed, n_jobs, CLINICAL_FAMILIES, followup_death=False), inner_splits=2, random_state=seed
+    )
     return TwoOutcomeModel(hepatic, death)
 
 
-def make_leaderboard_model(quick: bool = False, seed: int = 0, n_jobs: int = 1, effort: str = "default",
-                           pieces: tuple[str, ...] | None = None) -> TwoOutcomeModel:
+def make_leaderboard_model(
+    quick: bool = False, seed: int = 0, n_jobs: int = 1, effort: str = "default", pieces: tuple[str, ...] | None = None
+) -> TwoOutcomeModel:
     """The leaderboard model: per outcome, a rank blend on every feature family, follow-up included.
 
     Liver event: Cox, gradient-boosted trees (Cox loss) and a random survival forest, with
@@ -534,6 +652,9 @@ def make_leaderboard_model(quick: bool = False, seed: int = 0, n_jobs: int = 1, 
     """
     pieces = _check_effort(effort, pieces)
     hepatic = _liver_blend(_liver_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, pieces), quick, seed, pieces)
-    death = RankBlend(_death_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, followup_death=True), inner_splits=2,
-                      random_state=seed)
+    death = RankBlend(
+        _death_learners(quick, seed, n_jobs, LEADERBOARD_FAMILIES, followup_death=True),
+        inner_splits=2,
+        random_state=seed,
+    )
     return TwoOutcomeModel(hepatic, death)

@@ -5,6 +5,7 @@ signature of :class:`hdhkits.problem.Problem` and delegates to the kit's modules
 (:mod:`~hdhkits.annitia.twin`, :mod:`~hdhkits.annitia.schema`,
 :mod:`~hdhkits.annitia.metric`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,14 +20,16 @@ from .metric import score
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_FILE, TEST_ID, TRAIN_FILE, TRUTH_FILE, check_data, read_test
 from .twin import make_twin
 
-__all__ = ["AnnitiaProblem", "PROBLEM", "SUBMISSION_SPEC", "RISK_HEPATIC", "RISK_DEATH"]
+__all__ = ["PROBLEM", "RISK_DEATH", "RISK_HEPATIC", "SUBMISSION_SPEC", "AnnitiaProblem"]
 
 #: ``trustii_id,risk_hepatic_event,risk_death``: any finite real risks (higher = earlier event).
-SUBMISSION_SPEC = SubmissionSpec((
-    ColumnSpec(TEST_ID, "int", nullable=False),
-    ColumnSpec(RISK_HEPATIC, "float", nullable=False),
-    ColumnSpec(RISK_DEATH, "float", nullable=False),
-))
+SUBMISSION_SPEC = SubmissionSpec(
+    (
+        ColumnSpec(TEST_ID, "int", nullable=False),
+        ColumnSpec(RISK_HEPATIC, "float", nullable=False),
+        ColumnSpec(RISK_DEATH, "float", nullable=False),
+    )
+)
 
 
 class AnnitiaProblem(Problem):
@@ -34,11 +37,15 @@ class AnnitiaProblem(Problem):
 
     name = "annitia"
     title = "ANNITIA"
-    task = ("From sparse visits (labs, FibroScan, FibroTest, Aixplorer), rank each test patient by "
-            "risk of a major liver event and of death.")
+    task = (
+        "From sparse visits (labs, FibroScan, FibroTest, Aixplorer), rank each test patient by "
+        "risk of a major liver event and of death."
+    )
     official_files = (TRAIN_FILE, TEST_FILE)
-    metric = ("0.7 × C(hepatic) + 0.3 × C(death), Harrell's concordance as scikit-survival's "
-              "concordance_index_censored (official); unknown death status left out of C(death)")
+    metric = (
+        "0.7 × C(hepatic) + 0.3 × C(death), Harrell's concordance as scikit-survival's "
+        "concordance_index_censored (official); unknown death status left out of C(death)"
+    )
     env_var = "ANNITIA_DATA_DIR"
     truth_file = TRUTH_FILE
     twin_version = "3"  # 3: visits move like the official ones (issue #20); 2: calibrated difficulty (issue #7)

@@ -16,10 +16,11 @@ Reported on the official download (issue #7; ``CHALLENGES.md``):
 puts the impossible values in at the official rate with :func:`put_negative_values`, the
 same function the quirks use.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -28,11 +29,17 @@ from ..files import write_csv
 from ..quirks import Quirk
 from ..schema import TableSchema, find_file
 from .schema import (
-    EVENT_BEFORE_FIRST_VISIT, HEPATIC_AGE, HEPATIC_EVENT, TEST_ALIASES, TEST_FILE, TEST_SCHEMA, TRAIN_FILE,
+    EVENT_BEFORE_FIRST_VISIT,
+    HEPATIC_AGE,
+    HEPATIC_EVENT,
+    TEST_ALIASES,
+    TEST_FILE,
+    TEST_SCHEMA,
+    TRAIN_FILE,
     TRAIN_SCHEMA,
 )
 
-__all__ = ["QUIRKS", "NEGATIVE_VALUES", "negative_value_count", "put_negative_values"]
+__all__ = ["NEGATIVE_VALUES", "QUIRKS", "negative_value_count", "put_negative_values"]
 
 #: Noise-made negative values of the official files: column -> (per-row rate in the
 #: official train file, smallest and largest magnitude drawn). Train held 4 negative
@@ -115,24 +122,51 @@ def _test_file_named_test_csv(data_dir: Path, rng: np.random.Generator) -> None:
 
 #: Every reported quirk of the official ANNITIA files.
 QUIRKS: tuple[Quirk, ...] = (
-    Quirk("negative_ggt_train",
-          "train.csv holds 4 negative ggt_v1 values (smallest -10.77): noise of the organisers' synthesis",
-          _negative(TRAIN_SCHEMA, "ggt_v1", 4), kind="below_minimum", file=TRAIN_FILE, column="ggt_v1"),
-    Quirk("negative_ggt_test",
-          "the test file holds a negative ggt_v1 value (-1.08)",
-          _negative(TEST_SCHEMA, "ggt_v1", 1), kind="below_minimum", file=TEST_FILE, column="ggt_v1"),
-    Quirk("negative_fibrotest_train",
-          "train.csv holds 8 slightly negative fibrotest_BM_2_v1 values (smallest -0.035)",
-          _negative(TRAIN_SCHEMA, "fibrotest_BM_2_v1", 8), kind="below_minimum", file=TRAIN_FILE,
-          column="fibrotest_BM_2_v1"),
-    Quirk("negative_fibrotest_test",
-          "the test file holds slightly negative fibrotest_BM_2_v1 values too (CHALLENGES.md)",
-          _negative(TEST_SCHEMA, "fibrotest_BM_2_v1", 2), kind="below_minimum", file=TEST_FILE,
-          column="fibrotest_BM_2_v1"),
-    Quirk("liver_event_before_first_visit",
-          "a few liver events are dated before Age_v1 (negative time; the organisers clamp it to 0.001)",
-          _events_before_first_visit, kind=EVENT_BEFORE_FIRST_VISIT, file=TRAIN_FILE, column=HEPATIC_AGE),
-    Quirk("test_file_named_test_csv",
-          "some copies of the download call the test file test.csv instead of val_test.csv",
-          _test_file_named_test_csv, kind=None, in_twin=False),
+    Quirk(
+        "negative_ggt_train",
+        "train.csv holds 4 negative ggt_v1 values (smallest -10.77): noise of the organisers' synthesis",
+        _negative(TRAIN_SCHEMA, "ggt_v1", 4),
+        kind="below_minimum",
+        file=TRAIN_FILE,
+        column="ggt_v1",
+    ),
+    Quirk(
+        "negative_ggt_test",
+        "the test file holds a negative ggt_v1 value (-1.08)",
+        _negative(TEST_SCHEMA, "ggt_v1", 1),
+        kind="below_minimum",
+        file=TEST_FILE,
+        column="ggt_v1",
+    ),
+    Quirk(
+        "negative_fibrotest_train",
+        "train.csv holds 8 slightly negative fibrotest_BM_2_v1 values (smallest -0.035)",
+        _negative(TRAIN_SCHEMA, "fibrotest_BM_2_v1", 8),
+        kind="below_minimum",
+        file=TRAIN_FILE,
+        column="fibrotest_BM_2_v1",
+    ),
+    Quirk(
+        "negative_fibrotest_test",
+        "the test file holds slightly negative fibrotest_BM_2_v1 values too (CHALLENGES.md)",
+        _negative(TEST_SCHEMA, "fibrotest_BM_2_v1", 2),
+        kind="below_minimum",
+        file=TEST_FILE,
+        column="fibrotest_BM_2_v1",
+    ),
+    Quirk(
+        "liver_event_before_first_visit",
+        "a few liver events are dated before Age_v1 (negative time; the organisers clamp it to 0.001)",
+        _events_before_first_visit,
+        kind=EVENT_BEFORE_FIRST_VISIT,
+        file=TRAIN_FILE,
+        column=HEPATIC_AGE,
+    ),
+    Quirk(
+        "test_file_named_test_csv",
+        "some copies of the download call the test file test.csv instead of val_test.csv",
+        _test_file_named_test_csv,
+        kind=None,
+        in_twin=False,
+    ),
 )

@@ -9,10 +9,12 @@ now reads the official files, another seed, quick vs full, another effort) it sa
 retrains on all of ``train.csv``. The cross-validation table of ``02_baseline`` is kept
 the same way (``annitia_cv.csv``), so ``03_submission`` never quotes scores of other data.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -23,16 +25,31 @@ from .baselines import TwoOutcomeModel
 from .data import survival_targets
 from .features import build_features
 from .models import (
-    CLINICAL_FAMILIES, EFFORT_PIECES, EFFORTS, LEADERBOARD_FAMILIES, make_clinical_model, make_leaderboard_model,
+    CLINICAL_FAMILIES,
+    EFFORT_PIECES,
+    EFFORTS,
+    LEADERBOARD_FAMILIES,
+    make_clinical_model,
+    make_leaderboard_model,
 )
 from .schema import read_train
 
-__all__ = ["MAKERS", "CV_FILE", "model_path", "model_stamp", "save_model", "load_or_train_model", "save_cv",
-           "load_cv"]
+__all__ = [
+    "CV_FILE",
+    "MAKERS",
+    "load_cv",
+    "load_or_train_model",
+    "model_path",
+    "model_stamp",
+    "save_cv",
+    "save_model",
+]
 
 #: The model families a notebook can save and submit, by name.
-MAKERS: dict[str, Callable[..., TwoOutcomeModel]] = {"leaderboard": make_leaderboard_model,
-                                                      "clinical": make_clinical_model}
+MAKERS: dict[str, Callable[..., TwoOutcomeModel]] = {
+    "leaderboard": make_leaderboard_model,
+    "clinical": make_clinical_model,
+}
 _FAMILIES = {"leaderboard": LEADERBOARD_FAMILIES, "clinical": CLINICAL_FAMILIES}
 #: The cross-validation table of ``02_baseline``, in ``output_dir``.
 CV_FILE = "annitia_cv.csv"
@@ -40,8 +57,13 @@ CV_FILE = "annitia_cv.csv"
 
 def _check_name(name: str) -> None:
     if name not in MAKERS:
-        raise DataError("<model>", [f"model must be one of {sorted(MAKERS)}, not {name!r}; set the notebook's "
-                                    "`model` parameter to one of them"])
+        raise DataError(
+            "<model>",
+            [
+                f"model must be one of {sorted(MAKERS)}, not {name!r}; set the notebook's "
+                "`model` parameter to one of them"
+            ],
+        )
 
 
 def model_path(output_dir: str | Path, name: str) -> Path:
@@ -70,14 +92,26 @@ def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False, effo
     """
     _check_name(name)
     _check_effort(effort)
-    return training_stamp(source, seed=seed, quick=quick, model=name, families=list(_FAMILIES[name]), effort=effort,
-                          liver_pieces=list(EFFORT_PIECES[effort]) if name == "leaderboard" else [])
+    return training_stamp(
+        source,
+        seed=seed,
+        quick=quick,
+        model=name,
+        families=list(_FAMILIES[name]),
+        effort=effort,
+        liver_pieces=list(EFFORT_PIECES[effort]) if name == "leaderboard" else [],
+    )
 
 
 def _check_effort(effort: str) -> None:
     if effort not in EFFORTS:
-        raise DataError("<model>", [f"effort must be one of {list(EFFORTS)}, not {effort!r}; set the notebook's "
-                                    "`effort` parameter to one of them"])
+        raise DataError(
+            "<model>",
+            [
+                f"effort must be one of {list(EFFORTS)}, not {effort!r}; set the notebook's "
+                "`effort` parameter to one of them"
+            ],
+        )
 
 
 def _dump(obj: Any, path: Path) -> None:
@@ -94,8 +128,15 @@ def _load(path: Path) -> Any:
     return joblib.load(path)
 
 
-def save_model(model: TwoOutcomeModel, name: str, source: Any, output_dir: str | Path, seed: int = 0,
-               quick: bool = False, effort: str = "default") -> Path:
+def save_model(
+    model: TwoOutcomeModel,
+    name: str,
+    source: Any,
+    output_dir: str | Path,
+    seed: int = 0,
+    quick: bool = False,
+    effort: str = "default",
+) -> Path:
     """Save a fitted model family with its stamp (both written atomically); returns the model file.
 
     ``effort`` is the one the model was made with (``make_leaderboard_model(effort=...)``).
@@ -107,8 +148,15 @@ def save_model(model: TwoOutcomeModel, name: str, source: Any, output_dir: str |
     return path
 
 
-def load_or_train_model(name: str, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
-                        verbose: bool = True, effort: str = "default") -> tuple[TwoOutcomeModel, bool]:
+def load_or_train_model(
+    name: str,
+    source: Any,
+    output_dir: str | Path,
+    seed: int = 0,
+    quick: bool = False,
+    verbose: bool = True,
+    effort: str = "default",
+) -> tuple[TwoOutcomeModel, bool]:
     """The saved model family ``name`` when it was trained on this data and settings, else a new one.
 
     On a mismatch (other data, seed, quick mode, effort, no stamp, no saved model) the model is
@@ -132,12 +180,24 @@ def load_or_train_model(name: str, source: Any, output_dir: str | Path, seed: in
 
 def _cv_stamp(source: Any, seed: int, quick: bool, effort: str) -> TrainingStamp:
     _check_effort(effort)
-    return training_stamp(source, seed=seed, quick=quick, table="cross-validation", effort=effort,
-                          liver_pieces=list(EFFORT_PIECES[effort]))
+    return training_stamp(
+        source,
+        seed=seed,
+        quick=quick,
+        table="cross-validation",
+        effort=effort,
+        liver_pieces=list(EFFORT_PIECES[effort]),
+    )
 
 
-def save_cv(table: pd.DataFrame, source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
-            effort: str = "default") -> Path:
+def save_cv(
+    table: pd.DataFrame,
+    source: Any,
+    output_dir: str | Path,
+    seed: int = 0,
+    quick: bool = False,
+    effort: str = "default",
+) -> Path:
     """Save ``02_baseline``'s cross-validation table (one row per model) with its stamp (``effort``: the models')."""
     stamp = _cv_stamp(source, seed, quick, effort)
     path = Path(output_dir) / CV_FILE
@@ -148,8 +208,9 @@ def save_cv(table: pd.DataFrame, source: Any, output_dir: str | Path, seed: int 
     return path
 
 
-def load_cv(source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False,
-            effort: str = "default") -> tuple[pd.DataFrame | None, str]:
+def load_cv(
+    source: Any, output_dir: str | Path, seed: int = 0, quick: bool = False, effort: str = "default"
+) -> tuple[pd.DataFrame | None, str]:
     """The saved cross-validation table when it describes this data and settings (``effort`` included).
 
     Returns

@@ -8,6 +8,7 @@ files (287 and 284 columns); the twin and the reader both use them.
 The kit's verbs on a data folder live here too: :func:`check_data` (every finding of
 both files), :func:`read_train` and :func:`read_test` (read, and refuse layout errors).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,17 +18,56 @@ import numpy as np
 import pandas as pd
 
 from ..findings import Finding, error, errors, short_list, warning, with_file
-from ..schema import (ColumnSpec, DataError, TableSchema, check_frame, constant_column_findings, empty_column_findings,
-                      find_file, read_table, row_count_findings)
+from ..schema import (
+    ColumnSpec,
+    DataError,
+    TableSchema,
+    check_frame,
+    constant_column_findings,
+    empty_column_findings,
+    find_file,
+    read_table,
+    row_count_findings,
+)
 
 __all__ = [
-    "ID", "TEST_ID", "STATIC", "CODE_COLUMNS", "VISIT_VARIABLES", "N_VISITS", "TARGETS",
-    "HEPATIC_EVENT", "HEPATIC_AGE", "DEATH", "DEATH_AGE", "TRAIN_FILE", "TEST_FILE", "TEST_ALIASES",
-    "visit_columns", "train_columns", "val_test_columns", "TRAIN_SCHEMA", "TEST_SCHEMA", "VISIT_COLUMN_RE",
-    "PLAUSIBLE_RANGE", "IMPLAUSIBLE_LAB_HANDLING", "IMPLAUSIBLE_AGE_HANDLING",
-    "RISK_HEPATIC", "RISK_DEATH", "TRUTH_FILE", "MIN_TIME", "EVENT_BEFORE_FIRST_VISIT",
-    "read_train", "read_test", "check_data", "event_findings", "OFFICIAL_ROWS", "MIN_EVENTS",
-    "outcome_findings", "coverage_findings", "VARIABLE_LOSS",
+    "CODE_COLUMNS",
+    "DEATH",
+    "DEATH_AGE",
+    "EVENT_BEFORE_FIRST_VISIT",
+    "HEPATIC_AGE",
+    "HEPATIC_EVENT",
+    "ID",
+    "IMPLAUSIBLE_AGE_HANDLING",
+    "IMPLAUSIBLE_LAB_HANDLING",
+    "MIN_EVENTS",
+    "MIN_TIME",
+    "N_VISITS",
+    "OFFICIAL_ROWS",
+    "PLAUSIBLE_RANGE",
+    "RISK_DEATH",
+    "RISK_HEPATIC",
+    "STATIC",
+    "TARGETS",
+    "TEST_ALIASES",
+    "TEST_FILE",
+    "TEST_ID",
+    "TEST_SCHEMA",
+    "TRAIN_FILE",
+    "TRAIN_SCHEMA",
+    "TRUTH_FILE",
+    "VARIABLE_LOSS",
+    "VISIT_COLUMN_RE",
+    "VISIT_VARIABLES",
+    "check_data",
+    "coverage_findings",
+    "event_findings",
+    "outcome_findings",
+    "read_test",
+    "read_train",
+    "train_columns",
+    "val_test_columns",
+    "visit_columns",
 ]
 
 TRAIN_FILE = "train.csv"
@@ -45,8 +85,18 @@ CODE_COLUMNS = ("T2DM", "Hypertension", "Dyslipidaemia", "bariatric_surgery")
 
 #: Per-visit variables in file order, with the number of visit columns each has.
 N_VISITS: dict[str, int] = {
-    "Age": 22, "BMI": 22, "alt": 21, "ast": 21, "bilirubin": 21, "chol": 21, "ggt": 21,
-    "gluc_fast": 21, "plt": 21, "triglyc": 21, "aixp_aix_result_BM_3": 21, "fibrotest_BM_2": 21,
+    "Age": 22,
+    "BMI": 22,
+    "alt": 21,
+    "ast": 21,
+    "bilirubin": 21,
+    "chol": 21,
+    "ggt": 21,
+    "gluc_fast": 21,
+    "plt": 21,
+    "triglyc": 21,
+    "aixp_aix_result_BM_3": 21,
+    "fibrotest_BM_2": 21,
     "fibs_stiffness_med_BM_1": 22,
 }
 VISIT_VARIABLES: tuple[str, ...] = tuple(N_VISITS)
@@ -68,16 +118,25 @@ VISIT_COLUMN_RE = re.compile(r"^(?P<var>.+)_v(?P<visit>\d+)$")
 #: tight enough to catch a unit mix-up (platelets in 10^3/µL are fine, in /L are not). A
 #: value outside is a warning of ``check``; the features treat such a lab value as missing.
 PLAUSIBLE_RANGE: dict[str, tuple[float, float]] = {
-    "Age": (0, 120), "BMI": (8, 120), "alt": (0, 10000), "ast": (0, 10000), "bilirubin": (0, 2000),
-    "chol": (0, 50), "ggt": (0, 20000), "gluc_fast": (0, 100), "plt": (0, 3000), "triglyc": (0, 200),
-    "aixp_aix_result_BM_3": (0, 400), "fibrotest_BM_2": (0, 1), "fibs_stiffness_med_BM_1": (0, 100),
+    "Age": (0, 120),
+    "BMI": (8, 120),
+    "alt": (0, 10000),
+    "ast": (0, 10000),
+    "bilirubin": (0, 2000),
+    "chol": (0, 50),
+    "ggt": (0, 20000),
+    "gluc_fast": (0, 100),
+    "plt": (0, 3000),
+    "triglyc": (0, 200),
+    "aixp_aix_result_BM_3": (0, 400),
+    "fibrotest_BM_2": (0, 1),
+    "fibs_stiffness_med_BM_1": (0, 100),
 }
 
 #: What the kit does with a lab or measurement outside :data:`PLAUSIBLE_RANGE` (the ``fix``
 #: of the warning). The official files hold a few (negative GGT, slightly negative
 #: FibroTest): noise from the organisers' synthesis, not measurements.
-IMPLAUSIBLE_LAB_HANDLING = ("impossible as measurements: build_features treats them as missing "
-                            "(the file is not changed)")
+IMPLAUSIBLE_LAB_HANDLING = "impossible as measurements: build_features treats them as missing (the file is not changed)"
 #: Ages are the clock of both outcomes; the kit cannot guess a right one.
 IMPLAUSIBLE_AGE_HANDLING = "kept as they are (ages are the clock of both outcomes); check the file"
 
@@ -108,14 +167,29 @@ def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
     specs.append(ColumnSpec(ID, "str", nullable=False))
     specs.append(ColumnSpec("gender", "code", nullable=True, allowed=(1, 2)))
     specs += [ColumnSpec(c, "code", allowed=(0, 1, 2)) for c in CODE_COLUMNS]
-    specs.append(ColumnSpec("bariatric_surgery_age", "float", minimum=0, maximum=120,
-                            out_of_range="build_features treats them as missing (the file is not changed)"))
+    specs.append(
+        ColumnSpec(
+            "bariatric_surgery_age",
+            "float",
+            minimum=0,
+            maximum=120,
+            out_of_range="build_features treats them as missing (the file is not changed)",
+        )
+    )
     for col in visit_columns():
         var = VISIT_COLUMN_RE.match(col).group("var")
         low, high = PLAUSIBLE_RANGE[var]
         handling = IMPLAUSIBLE_AGE_HANDLING if var == "Age" else IMPLAUSIBLE_LAB_HANDLING
-        specs.append(ColumnSpec(col, "float", nullable=not (with_targets and col == "Age_v1"),
-                                minimum=low, maximum=high, out_of_range=handling))
+        specs.append(
+            ColumnSpec(
+                col,
+                "float",
+                nullable=not (with_targets and col == "Age_v1"),
+                minimum=low,
+                maximum=high,
+                out_of_range=handling,
+            )
+        )
     if with_targets:
         specs += [
             ColumnSpec(HEPATIC_EVENT, "code", nullable=False, allowed=(0, 1)),
@@ -126,10 +200,16 @@ def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
     return tuple(specs)
 
 
-TRAIN_SCHEMA = TableSchema(TRAIN_FILE, _specs(True, False), id_column=ID,
-                           description="one row per patient: statics, visits, the four targets")
-TEST_SCHEMA = TableSchema(TEST_FILE, _specs(False, True), id_column=TEST_ID, aliases=TEST_ALIASES,
-                          description="one row per patient to score: trustii_id, statics, visits")
+TRAIN_SCHEMA = TableSchema(
+    TRAIN_FILE, _specs(True, False), id_column=ID, description="one row per patient: statics, visits, the four targets"
+)
+TEST_SCHEMA = TableSchema(
+    TEST_FILE,
+    _specs(False, True),
+    id_column=TEST_ID,
+    aliases=TEST_ALIASES,
+    description="one row per patient to score: trustii_id, statics, visits",
+)
 
 #: Data rows of the official files (a file far from these is a partial download or another release).
 OFFICIAL_ROWS = {TRAIN_FILE: 1253, TEST_FILE: 423}
@@ -263,12 +343,19 @@ def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> l
         where = np.flatnonzero(early)
         gap = float(np.max(first[where] - age[where]))
         shown = ", ".join(str(i + 1) for i in where[:5]) + (f" … ({len(where)} rows)" if len(where) > 5 else "")
-        found.append(warning(
-            f"column '{age_col}': {len(where)} {what}(s) dated before Age_v1 (up to {gap:g} year(s) before) "
-            f"at data row(s) {shown}",
-            file=file, column=age_col, rows=tuple(int(i) + 1 for i in where[:5]), count=len(where), extreme=gap,
-            kind=EVENT_BEFORE_FIRST_VISIT,
-            fix=f"their survival time would be negative; it is set to {MIN_TIME} years, as the organisers do"))
+        found.append(
+            warning(
+                f"column '{age_col}': {len(where)} {what}(s) dated before Age_v1 (up to {gap:g} year(s) before) "
+                f"at data row(s) {shown}",
+                file=file,
+                column=age_col,
+                rows=tuple(int(i) + 1 for i in where[:5]),
+                count=len(where),
+                extreme=gap,
+                kind=EVENT_BEFORE_FIRST_VISIT,
+                fix=f"their survival time would be negative; it is set to {MIN_TIME} years, as the organisers do",
+            )
+        )
     return found
 
 
@@ -311,29 +398,52 @@ def outcome_findings(frame: pd.DataFrame, file: str = TRAIN_FILE) -> list[Findin
     liver = pd.to_numeric(frame[HEPATIC_EVENT], errors="coerce")
     death = pd.to_numeric(frame[DEATH], errors="coerce")
     known = int(death.notna().sum())
-    cases = [(HEPATIC_EVENT, int((liver == 1).sum()), "liver event(s)", f"among {len(frame):,} patients", 47),
-             (DEATH, int((death == 1).sum()), "death(s)",
-              f"among the {known:,} patients with a known status" if known else "(no death status is known)", 76)]
+    cases = [
+        (HEPATIC_EVENT, int((liver == 1).sum()), "liver event(s)", f"among {len(frame):,} patients", 47),
+        (
+            DEATH,
+            int((death == 1).sum()),
+            "death(s)",
+            f"among the {known:,} patients with a known status" if known else "(no death status is known)",
+            76,
+        ),
+    ]
     for column, n, what, among, official in cases:
         if n >= MIN_EVENTS:
             continue
-        found.append(error(
-            f"column '{column}': {n} {what} {among}; the models need at least {MIN_EVENTS}", file=file,
-            column=column, count=n, kind="too_few_events",
-            fix=f"no model of this outcome can be trained: use a train file with more (the official one holds "
-                f"{official})"))
+        found.append(
+            error(
+                f"column '{column}': {n} {what} {among}; the models need at least {MIN_EVENTS}",
+                file=file,
+                column=column,
+                count=n,
+                kind="too_few_events",
+                fix=f"no model of this outcome can be trained: use a train file with more (the official one holds "
+                f"{official})",
+            )
+        )
     return found
 
 
 def _empty_variables(frame: pd.DataFrame, file: str) -> list[Finding]:
-    empty = [var for var in VISIT_VARIABLES if var != "Age" and
-             not frame[[c for c in visit_columns(var) if c in frame.columns]].notna().to_numpy().any()]
+    empty = [
+        var
+        for var in VISIT_VARIABLES
+        if var != "Age" and not frame[[c for c in visit_columns(var) if c in frame.columns]].notna().to_numpy().any()
+    ]
     if not empty or len(frame) == 0:
         return []
     losses = [loss for loss, needs in VARIABLE_LOSS.items() if set(needs) & set(empty)]
-    return [warning(f"{len(empty)} visit variable(s) empty at every visit: {short_list(empty, 4)}", file=file,
-                    column=f"{empty[0]}_v1", count=len(empty), kind="empty_variable",
-                    fix="missing for every patient: the models do without them" + "".join(f"; {x}" for x in losses))]
+    return [
+        warning(
+            f"{len(empty)} visit variable(s) empty at every visit: {short_list(empty, 4)}",
+            file=file,
+            column=f"{empty[0]}_v1",
+            count=len(empty),
+            kind="empty_variable",
+            fix="missing for every patient: the models do without them" + "".join(f"; {x}" for x in losses),
+        )
+    ]
 
 
 def coverage_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
@@ -358,6 +468,8 @@ def coverage_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
         finding each).
     """
     codes = ["gender", *CODE_COLUMNS]
-    return (_empty_variables(frame, file)
-            + empty_column_findings(frame, codes, file, "missing for every patient: the models do without it")
-            + constant_column_findings(frame, codes, file, "it tells no patient from another: the models ignore it"))
+    return (
+        _empty_variables(frame, file)
+        + empty_column_findings(frame, codes, file, "missing for every patient: the models do without it")
+        + constant_column_findings(frame, codes, file, "it tells no patient from another: the models ignore it")
+    )

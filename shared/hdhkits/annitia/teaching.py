@@ -11,17 +11,18 @@ checks that would show the answer if written in the notebook (:func:`km_table_ch
 :func:`shortcut_check`). A student notebook calls them; it never computes the expected
 value in plain sight.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from ..exercises import Exercise, Teaching
 
-__all__ = ["TEACHING", "FIB4_INPUTS", "fib4_visit", "km_table_check", "shortcut_check"]
+__all__ = ["FIB4_INPUTS", "TEACHING", "fib4_visit", "km_table_check", "shortcut_check"]
 
 #: The columns of a long table FIB-4 needs at one visit.
 FIB4_INPUTS = ("Age", "ast", "alt", "plt")
@@ -52,10 +53,11 @@ def fib4_visit(long: pd.DataFrame) -> tuple[pd.Series, str]:
     if len(complete):
         return complete.iloc[0][list(FIB4_INPUTS)], "the first visit of these files with all four inputs"
     never = [c for c in FIB4_INPUTS if long[c].isna().all()] if len(long) else list(FIB4_INPUTS)
-    why = (f"{', '.join(never)} never measured" if never else "no visit measures all four together")
+    why = f"{', '.join(never)} never measured" if never else "no visit measures all four together"
     return pd.Series(_ILLUSTRATIVE_VISIT, name="illustrative"), (
         f"an illustrative visit: no visit of these files has age, AST, ALT and platelets ({why}), "
-        "so FIB-4 cannot be computed on them")
+        "so FIB-4 cannot be computed on them"
+    )
 
 
 def km_table_check(times: np.ndarray, events: np.ndarray) -> Callable[[pd.DataFrame], bool]:
@@ -84,14 +86,17 @@ def km_table_check(times: np.ndarray, events: np.ndarray) -> Callable[[pd.DataFr
         if not len(event_times):
             return True  # no event in this group: the table is empty, as it should be
         expected = reference.survival_function_at_times(table["time"]).to_numpy()
-        return bool(np.allclose(table["time"].to_numpy(float), event_times)
-                    and np.allclose(table["survival"].to_numpy(float), expected))
+        return bool(
+            np.allclose(table["time"].to_numpy(float), event_times)
+            and np.allclose(table["survival"].to_numpy(float), expected)
+        )
 
     return test
 
 
-def shortcut_check(submission: pd.DataFrame, X_test: pd.DataFrame,
-                   data_dir: str | Path) -> Callable[[pd.DataFrame], bool]:
+def shortcut_check(
+    submission: pd.DataFrame, X_test: pd.DataFrame, data_dir: str | Path
+) -> Callable[[pd.DataFrame], bool]:
     """The check of the follow-up-shortcut exercise.
 
     Parameters
@@ -120,6 +125,7 @@ def shortcut_check(submission: pd.DataFrame, X_test: pd.DataFrame,
         return bool(np.allclose(shortcut["risk_death"].to_numpy(float), -followup, equal_nan=True))
 
     return test
+
 
 TEACHING = Teaching(
     goals=(

@@ -82,6 +82,7 @@ and ``_write`` (ids, missing codes, the two files' tables with their noise-made 
 the truth), in this order, on one random generator. :func:`make_twin` writes its three
 tables to disk (what ``PROBLEM.make_twin`` and ``hdhkits data annitia`` call).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -90,28 +91,65 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..files import write_csv
 from ..deprecation import deprecated_alias
+from ..files import write_csv
 from .quirks import NEGATIVE_VALUES, negative_value_count, put_negative_values
 from .schema import (
-    CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, ID, N_VISITS, STATIC, TEST_FILE, TEST_ID,
-    TRAIN_FILE, TRUTH_FILE, VISIT_VARIABLES, val_test_columns, train_columns,
+    CODE_COLUMNS,
+    DEATH,
+    DEATH_AGE,
+    HEPATIC_AGE,
+    HEPATIC_EVENT,
+    ID,
+    N_VISITS,
+    STATIC,
+    TEST_FILE,
+    TEST_ID,
+    TRAIN_FILE,
+    TRUTH_FILE,
+    VISIT_VARIABLES,
+    train_columns,
+    val_test_columns,
 )
 
-__all__ = ["SIZES", "EMPTY_TRAIN_COLUMNS", "TRUTH_COLUMNS", "twin_frames", "make_twin",
-           "generate_twin", "STAGE_LIVER_RR", "STAGE_DEATH_RATE", "visit_figures", "OFFICIAL_VISIT_FIGURES",
-           "WITHIN_PATIENT_VARIABLES"]
+__all__ = [
+    "EMPTY_TRAIN_COLUMNS",
+    "OFFICIAL_VISIT_FIGURES",
+    "SIZES",
+    "STAGE_DEATH_RATE",
+    "STAGE_LIVER_RR",
+    "TRUTH_COLUMNS",
+    "WITHIN_PATIENT_VARIABLES",
+    "generate_twin",
+    "make_twin",
+    "twin_frames",
+    "visit_figures",
+]
 
 #: (train rows, test rows) per twin size; ``full`` keeps the official counts.
 SIZES: dict[str, tuple[int, int]] = {"quick": (700, 240), "default": (1253, 423), "full": (1253, 423)}
 
 #: Columns left entirely empty in the twin's train file (the official one has five).
-EMPTY_TRAIN_COLUMNS = ("plt_v21", "fibrotest_BM_2_v21", "aixp_aix_result_BM_3_v19",
-                       "aixp_aix_result_BM_3_v20", "aixp_aix_result_BM_3_v21")
+EMPTY_TRAIN_COLUMNS = (
+    "plt_v21",
+    "fibrotest_BM_2_v21",
+    "aixp_aix_result_BM_3_v19",
+    "aixp_aix_result_BM_3_v20",
+    "aixp_aix_result_BM_3_v21",
+)
 
 #: Columns of the organiser-side truth file.
-TRUTH_COLUMNS = (TEST_ID, HEPATIC_EVENT, HEPATIC_AGE, DEATH, DEATH_AGE, "Age_v1", "last_visit_age",
-                 "true_risk_hepatic", "true_risk_death")
+TRUTH_COLUMNS = (
+    TEST_ID,
+    HEPATIC_EVENT,
+    HEPATIC_AGE,
+    DEATH,
+    DEATH_AGE,
+    "Age_v1",
+    "last_visit_age",
+    "true_risk_hepatic",
+    "true_risk_death",
+)
 
 #: Liver-related mortality rate ratios vs F0 (Dulai 2017).
 STAGE_LIVER_RR = np.array([1.0, 1.41, 9.57, 16.7, 42.3])
@@ -121,8 +159,16 @@ STAGE_DEATH_RATE = np.array([0.32 * 3 / (1 + 1.58 + 2.52) * r for r in (1.0, 1.5
 #: Visit variables whose within-patient SD :func:`visit_figures` reports, by short name.
 WITHIN_PATIENT_VARIABLES = {"BMI": "BMI", "stiffness": "fibs_stiffness_med_BM_1", "alt": "alt", "plt": "plt"}
 #: What a participant measured on the official train file (issue #20) with :func:`visit_figures`.
-OFFICIAL_VISIT_FIGURES = {"gap_median": 1.0, "gap_p99": 6.0, "gap_share_above_4": 0.026, "gap_max": 15.0,
-                          "sd_BMI": 1.18, "sd_stiffness": 1.40, "sd_alt": 12.7, "sd_plt": 19.4}
+OFFICIAL_VISIT_FIGURES = {
+    "gap_median": 1.0,
+    "gap_p99": 6.0,
+    "gap_share_above_4": 0.026,
+    "gap_max": 15.0,
+    "sd_BMI": 1.18,
+    "sd_stiffness": 1.40,
+    "sd_alt": 12.7,
+    "sd_plt": 19.4,
+}
 
 # Event levels calibrated on seeds 0–7 at default size (tests/annitia/test_twin.py has the tolerances).
 _LIVER_BASE = 0.0003
@@ -130,13 +176,52 @@ _DEATH_MULT = 0.275
 _HORIZON = 40
 _MAX_VISITS = 22
 # P(number of visits >= k), k = 1..19, from the official presence of Age_vk.
-_VISIT_SURVIVAL = np.array([1.0, 0.85, 0.71, 0.54, 0.42, 0.31, 0.24, 0.18, 0.14, 0.11,
-                            0.08, 0.06, 0.045, 0.03, 0.02, 0.01, 0.006, 0.003, 0.0015])
+_VISIT_SURVIVAL = np.array(
+    [
+        1.0,
+        0.85,
+        0.71,
+        0.54,
+        0.42,
+        0.31,
+        0.24,
+        0.18,
+        0.14,
+        0.11,
+        0.08,
+        0.06,
+        0.045,
+        0.03,
+        0.02,
+        0.01,
+        0.006,
+        0.003,
+        0.0015,
+    ]
+)
 # Whole years between successive visits, 0..15: mostly 0-4 (median 1), and a long tail
 # (patients lost to follow-up who come back): 2.6 % of the official gaps exceed 4 years,
 # the 99th percentile is 6, the largest 15 (issue #20, measured on the official train file).
-_GAP_P = np.array([0.18, 0.42, 0.22, 0.10, 0.054,
-                   0.012, 0.0075, 0.0025, 0.0015, 0.001, 0.0008, 0.0006, 0.0005, 0.0004, 0.0003, 0.0002])
+_GAP_P = np.array(
+    [
+        0.18,
+        0.42,
+        0.22,
+        0.10,
+        0.054,
+        0.012,
+        0.0075,
+        0.0025,
+        0.0015,
+        0.001,
+        0.0008,
+        0.0006,
+        0.0005,
+        0.0004,
+        0.0003,
+        0.0002,
+    ]
+)
 _GAP_P = _GAP_P / _GAP_P.sum()
 
 # Stage-wise medians of the stage-driven measurements (F0..F4).
@@ -250,8 +335,7 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
     stage0 = np.searchsorted(cuts, liability)
     frailty = rng.normal(0, 0.4, n)
     p_up = 0.06 * np.exp(0.5 * diabetic + frailty)
-    steps = np.where(rng.random((n, _HORIZON)) < p_up[:, None], 1,
-                     np.where(rng.random((n, _HORIZON)) < 0.02, -1, 0))
+    steps = np.where(rng.random((n, _HORIZON)) < p_up[:, None], 1, np.where(rng.random((n, _HORIZON)) < 0.02, -1, 0))
     stage = np.empty((n, _HORIZON), dtype=int)
     stage[:, 0] = stage0
     for t in range(1, _HORIZON):
@@ -261,7 +345,7 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
     # Liver events; a liver event sets the stage to F4 from then on.
     u_liver = rng.random((n, _HORIZON))
     # Unmeasured liver frailty, mean 1: it blurs what the measurements can tell.
-    liver_frailty = np.exp(_LIVER_FRAILTY_SD * rng.normal(0, 1, n) - _LIVER_FRAILTY_SD ** 2 / 2)
+    liver_frailty = np.exp(_LIVER_FRAILTY_SD * rng.normal(0, 1, n) - _LIVER_FRAILTY_SD**2 / 2)
     liver_year = np.full(n, -1)
     for t in range(_HORIZON):
         h = _LIVER_BASE * STAGE_LIVER_RR[stage[:, t]] * liver_frailty
@@ -271,15 +355,19 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
     after = had_liver[:, None] & (np.arange(_HORIZON)[None, :] >= liver_year[:, None])
     stage = np.where(after, 4, stage)
 
-    h_death = (_DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(0.07 * (ages - 54))
-               * np.where(after, 4.0, 1.0))
+    h_death = _DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(0.07 * (ages - 54)) * np.where(after, 4.0, 1.0)
     died = rng.random((n, _HORIZON)) < 1 - np.exp(-h_death)
     death_year = np.where(died.any(axis=1), died.argmax(axis=1), _HORIZON + 100)
     # True risks: cumulative hazard over the first 10 years of the latent path.
     liver_hazard = _LIVER_BASE * STAGE_LIVER_RR[stage] * liver_frailty[:, None]
-    return _Course(stage0, stage, liver_year, death_year,
-                   true_risk_hepatic=liver_hazard[:, :10].sum(axis=1),
-                   true_risk_death=h_death[:, :10].sum(axis=1))
+    return _Course(
+        stage0,
+        stage,
+        liver_year,
+        death_year,
+        true_risk_hepatic=liver_hazard[:, :10].sum(axis=1),
+        true_risk_death=h_death[:, :10].sum(axis=1),
+    )
 
 
 def _record(rng: np.random.Generator, plan: _Plan, course: _Course) -> _Record:
@@ -342,8 +430,12 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
     post_surgery = (plan.bariatric == 1)[:, None] & (vage >= surgery_age[:, None])
     values = {
         "Age": vage,
-        "BMI": np.clip((17.0 + np.exp(np.log(11.3) + effect(_BMI_SD[0]) + noise(_BMI_SD[2])))
-                       * np.where(post_surgery, 0.78, 1.0) + effect(_BMI_SD[1]) * visit_year, 15.0, 70.0),
+        "BMI": np.clip(
+            (17.0 + np.exp(np.log(11.3) + effect(_BMI_SD[0]) + noise(_BMI_SD[2]))) * np.where(post_surgery, 0.78, 1.0)
+            + effect(_BMI_SD[1]) * visit_year,
+            15.0,
+            70.0,
+        ),
         "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(_ALT_NOISE_SD)),
         "ast": np.exp(np.log(_AST[vstage]) + 0.6 * infl + 0.5 * shared + noise(0.22)),
         "bilirubin": np.exp(np.log(8.0) + 0.25 * (vstage >= 3) + 0.5 * post_liver + effect(0.4) + noise(0.25)),
@@ -352,19 +444,35 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
         "gluc_fast": 4.0 + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + effect(0.55) + noise(0.3)),
         "plt": np.clip(_PLT[vstage] - 60.0 * shared + effect(35.0) + noise(_PLT_NOISE_SD), 25, None),
         "triglyc": np.exp(np.log(1.3) + effect(0.5) + noise(0.3)),
-        "aixp_aix_result_BM_3": np.exp(np.log(_AIXPLORER[vstage]) + shared + effect(_AIXPLORER_SD[0])
-                                       + noise(_AIXPLORER_SD[1])),
-        "fibrotest_BM_2": 1 / (1 + np.exp(-(_logit(_FIBROTEST[vstage]) + 2.0 * shared + effect(_FIBROTEST_SD[0])
-                                            + noise(_FIBROTEST_SD[1])))),
-        "fibs_stiffness_med_BM_1": np.exp(np.log(_FIBROSCAN[vstage]) + shared + effect(_FIBROSCAN_SD[0])
-                                          + noise(_FIBROSCAN_SD[1])),
+        "aixp_aix_result_BM_3": np.exp(
+            np.log(_AIXPLORER[vstage]) + shared + effect(_AIXPLORER_SD[0]) + noise(_AIXPLORER_SD[1])
+        ),
+        "fibrotest_BM_2": 1
+        / (
+            1
+            + np.exp(-(_logit(_FIBROTEST[vstage]) + 2.0 * shared + effect(_FIBROTEST_SD[0]) + noise(_FIBROTEST_SD[1])))
+        ),
+        "fibs_stiffness_med_BM_1": np.exp(
+            np.log(_FIBROSCAN[vstage]) + shared + effect(_FIBROSCAN_SD[0]) + noise(_FIBROSCAN_SD[1])
+        ),
     }
     decay = np.maximum(0.6, 1 - 0.02 * np.arange(V))[None, :]
     blood = rng.random((n, V)) < 0.85 * decay
-    presence = {"Age": 1.0, "BMI": 0.78 * decay, "alt": 0.95, "ast": 0.93, "bilirubin": 0.82, "chol": 0.75,
-                "ggt": 0.88, "gluc_fast": 0.8, "plt": 0.35, "triglyc": 0.75,
-                "aixp_aix_result_BM_3": 0.15 * decay, "fibrotest_BM_2": 0.66 * decay,
-                "fibs_stiffness_med_BM_1": 0.70 * decay}
+    presence = {
+        "Age": 1.0,
+        "BMI": 0.78 * decay,
+        "alt": 0.95,
+        "ast": 0.93,
+        "bilirubin": 0.82,
+        "chol": 0.75,
+        "ggt": 0.88,
+        "gluc_fast": 0.8,
+        "plt": 0.35,
+        "triglyc": 0.75,
+        "aixp_aix_result_BM_3": 0.15 * decay,
+        "fibrotest_BM_2": 0.66 * decay,
+        "fibs_stiffness_med_BM_1": 0.70 * decay,
+    }
     blood_vars = {"alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc"}
 
     wide: dict[str, np.ndarray] = {"bariatric_surgery_age": surgery_age}
@@ -379,15 +487,30 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
     return wide
 
 
-def _write(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Record,
-           wide: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _write(
+    rng: np.random.Generator, plan: _Plan, course: _Course, record: _Record, wide: dict[str, np.ndarray]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Step 5: ids, missing codes, the two files in official layout, and the organiser-side truth."""
     n, n_test, is_test = plan.n, plan.n_test, plan.is_test
     ids = rng.choice(np.arange(100_000, 999_999), size=n, replace=False)
-    static = {"gender": np.where(plan.male, 1.0, 2.0), "T2DM": plan.t2dm, "Hypertension": plan.hypertension,
-              "Dyslipidaemia": plan.dyslip, "bariatric_surgery": plan.bariatric}
-    frame = pd.DataFrame({ID: ids.astype(str), **static, **wide, HEPATIC_EVENT: record.hep_event,
-                          HEPATIC_AGE: record.hep_age, DEATH: record.death, DEATH_AGE: record.death_age})
+    static = {
+        "gender": np.where(plan.male, 1.0, 2.0),
+        "T2DM": plan.t2dm,
+        "Hypertension": plan.hypertension,
+        "Dyslipidaemia": plan.dyslip,
+        "bariatric_surgery": plan.bariatric,
+    }
+    frame = pd.DataFrame(
+        {
+            ID: ids.astype(str),
+            **static,
+            **wide,
+            HEPATIC_EVENT: record.hep_event,
+            HEPATIC_AGE: record.hep_age,
+            DEATH: record.death,
+            DEATH_AGE: record.death_age,
+        }
+    )
     # Static codes are often missing in train, rarely in test.
     miss_rate = np.where(is_test, 0.02, 0.21)
     for col in CODE_COLUMNS:
@@ -401,13 +524,19 @@ def _write(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Reco
     test = frame.loc[is_test].reset_index(drop=True)
     trustii = rng.choice(np.arange(1, 10 * n_test), size=n_test, replace=False)
     test.insert(0, TEST_ID, trustii)
-    truth = pd.DataFrame({
-        TEST_ID: trustii,
-        HEPATIC_EVENT: test[HEPATIC_EVENT], HEPATIC_AGE: test[HEPATIC_AGE],
-        DEATH: test[DEATH], DEATH_AGE: test[DEATH_AGE],
-        "Age_v1": test["Age_v1"], "last_visit_age": (plan.age1 + record.last_year)[is_test].astype(float),
-        "true_risk_hepatic": course.true_risk_hepatic[is_test], "true_risk_death": course.true_risk_death[is_test],
-    })
+    truth = pd.DataFrame(
+        {
+            TEST_ID: trustii,
+            HEPATIC_EVENT: test[HEPATIC_EVENT],
+            HEPATIC_AGE: test[HEPATIC_AGE],
+            DEATH: test[DEATH],
+            DEATH_AGE: test[DEATH_AGE],
+            "Age_v1": test["Age_v1"],
+            "last_visit_age": (plan.age1 + record.last_year)[is_test].astype(float),
+            "true_risk_hepatic": course.true_risk_hepatic[is_test],
+            "true_risk_death": course.true_risk_death[is_test],
+        }
+    )
     test = test[val_test_columns()]
     # The official files hold a few noise-made negative lab values (train and test): the
     # twin carries them at the official rate, so check warns and the features handle them.
@@ -438,8 +567,12 @@ def visit_figures(frame: pd.DataFrame) -> dict[str, float]:
     ages = frame[[f"Age_v{k + 1}" for k in range(N_VISITS["Age"])]].apply(pd.to_numeric, errors="coerce")
     gaps = np.diff(ages.to_numpy(float), axis=1)
     gaps = gaps[np.isfinite(gaps)]
-    out = {"gap_median": float(np.median(gaps)), "gap_p99": float(np.quantile(gaps, 0.99)),
-           "gap_share_above_4": float((gaps > 4).mean()), "gap_max": float(gaps.max())}
+    out = {
+        "gap_median": float(np.median(gaps)),
+        "gap_p99": float(np.quantile(gaps, 0.99)),
+        "gap_share_above_4": float((gaps > 4).mean()),
+        "gap_max": float(gaps.max()),
+    }
     for name, var in WITHIN_PATIENT_VARIABLES.items():
         values = frame[[f"{var}_v{k + 1}" for k in range(N_VISITS[var])]].apply(pd.to_numeric, errors="coerce")
         sd = values.std(axis=1, ddof=1)

@@ -11,6 +11,7 @@ patients within the (liver event, death) strata. Repeated risks are stored
 (n_repeats, n, 2); the scorers see them patient-first, (n, n_repeats, 2), the axis the
 bootstrap resamples.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,9 +28,21 @@ from .metric import WEIGHTS, score_parts
 from .models import EFFORT_PIECES, EFFORTS, FAMILIES, LIVER_PIECES, Component, make_leaderboard_model
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
-__all__ = ["repeated_cv_risks", "fit_models", "cv_summary", "compare_models", "paired_difference", "family_ablation",
-           "submission_summary", "liver_ablation", "measured_liver_ablation", "versus_issue8", "ISSUE8_MODEL",
-           "OFFICIAL_CV", "MEASURED_TWIN_VERSION"]
+__all__ = [
+    "ISSUE8_MODEL",
+    "MEASURED_TWIN_VERSION",
+    "OFFICIAL_CV",
+    "compare_models",
+    "cv_summary",
+    "family_ablation",
+    "fit_models",
+    "liver_ablation",
+    "measured_liver_ablation",
+    "paired_difference",
+    "repeated_cv_risks",
+    "submission_summary",
+    "versus_issue8",
+]
 
 #: Row label of the reference in :func:`liver_ablation`: the leaderboard model before issue #20.
 ISSUE8_MODEL = "leaderboard model (issue #8)"
@@ -43,21 +56,32 @@ OFFICIAL_CV: dict[str, tuple[float, float, float]] = {
 }
 
 
-def _fit_predict(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray,
-                 test_idx: np.ndarray) -> np.ndarray:
+def _fit_predict(
+    model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray, test_idx: np.ndarray
+) -> np.ndarray:
     # One fold per joblib task (the pool balances folds of unequal cost); out_of_fold on
     # that single split is the shared loop, its other rows stay NaN and are dropped here.
     return out_of_fold(model, X, y, [(train_idx, test_idx)])[test_idx]
 
 
 def _splits(X: pd.DataFrame, y: SurvivalTargets, n_splits: int, n_repeats: int, seed: int) -> list:
-    return [(r, train_idx, test_idx) for r in range(n_repeats)
-            for train_idx, test_idx in StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(
-                X, _strata(y))]
+    return [
+        (r, train_idx, test_idx)
+        for r in range(n_repeats)
+        for train_idx, test_idx in StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(X, _strata(y))
+    ]
 
 
-def _run_folds(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_splits: int,
-               n_repeats: int, seed: int, n_jobs: int, progress: bool = False) -> dict[str, np.ndarray]:
+def _run_folds(
+    models: dict[str, TwoOutcomeModel],
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int,
+    n_repeats: int,
+    seed: int,
+    n_jobs: int,
+    progress: bool = False,
+) -> dict[str, np.ndarray]:
     # Every (model, repeat, fold) is one task of a single joblib pool: the two workers stay
     # busy until the end instead of waiting for the slowest fold of each model.
     from joblib import Parallel, delayed
@@ -66,7 +90,8 @@ def _run_folds(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalT
     splits = _splits(X, y, n_splits, n_repeats, seed)
     tasks = [(name, r, tr, te) for name in models for r, tr, te in splits]
     outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_predict)(models[name], X, y, tr, te) for name, _, tr, te in tasks)
+        delayed(_fit_predict)(models[name], X, y, tr, te) for name, _, tr, te in tasks
+    )
     if progress:
         from ..notebook import tqdm
 
@@ -77,8 +102,15 @@ def _run_folds(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalT
     return risks
 
 
-def repeated_cv_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
-                      n_repeats: int = 1, seed: int = 0, n_jobs: int = 1) -> np.ndarray:
+def repeated_cv_risks(
+    model: TwoOutcomeModel,
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int = 5,
+    n_repeats: int = 1,
+    seed: int = 0,
+    n_jobs: int = 1,
+) -> np.ndarray:
     """Out-of-fold risks of each repeat of a stratified K-fold, shape (n_repeats, n, 2).
 
     Repeat ``r`` uses ``StratifiedKFold(shuffle=True, random_state=seed + r)`` on the
@@ -88,8 +120,9 @@ def repeated_cv_risks(model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTarget
     return _run_folds({"model": model}, X, y, n_splits, n_repeats, seed, n_jobs)["model"]
 
 
-def fit_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets,
-               n_jobs: int = 1) -> dict[str, TwoOutcomeModel]:
+def fit_models(
+    models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_jobs: int = 1
+) -> dict[str, TwoOutcomeModel]:
     """Fit every model on all rows, ``n_jobs`` at a time; returns the fitted copies by name."""
     from joblib import Parallel, delayed
 
@@ -150,9 +183,17 @@ def cv_summary(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: i
     return out
 
 
-def compare_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5,
-                   n_repeats: int = 1, seed: int = 0, n_boot: int = 200, n_jobs: int = 1,
-                   progress: bool = False) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def compare_models(
+    models: dict[str, TwoOutcomeModel],
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int = 5,
+    n_repeats: int = 1,
+    seed: int = 0,
+    n_boot: int = 200,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Repeated cross-validation of every model on the same splits.
 
     Returns
@@ -167,8 +208,9 @@ def compare_models(models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: Survi
     return pd.DataFrame(rows).set_index("model"), oof
 
 
-def paired_difference(y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarray, n_boot: int = 200,
-                      seed: int = 0, part: str = "score") -> Interval:
+def paired_difference(
+    y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarray, n_boot: int = 200, seed: int = 0, part: str = "score"
+) -> Interval:
     """Official score of ``risks_a`` minus that of ``risks_b`` (same splits), with a paired interval.
 
     Both are (n_repeats, n, 2) out-of-fold risks; each bootstrap resample scores both on
@@ -182,13 +224,23 @@ def paired_difference(y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarr
     def difference(y_rows: SurvivalTargets, a: np.ndarray, b: np.ndarray) -> float:
         return _mean_parts(y_rows, a)[part] - _mean_parts(y_rows, b)[part]
 
-    return bootstrap_score(difference, y, _patients_first(risks_a), _patients_first(risks_b), n_boot=n_boot,
-                           seed=seed, strata=_strata(y))
+    return bootstrap_score(
+        difference, y, _patients_first(risks_a), _patients_first(risks_b), n_boot=n_boot, seed=seed, strata=_strata(y)
+    )
 
 
-def versus_issue8(X: pd.DataFrame, y: SurvivalTargets, leaderboard_risks: np.ndarray, n_splits: int = 5,
-                  n_repeats: int = 1, seed: int = 0, n_boot: int = 200, n_jobs: int = 1, quick: bool = False,
-                  progress: bool = False) -> tuple[pd.DataFrame, np.ndarray]:
+def versus_issue8(
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    leaderboard_risks: np.ndarray,
+    n_splits: int = 5,
+    n_repeats: int = 1,
+    seed: int = 0,
+    n_boot: int = 200,
+    n_jobs: int = 1,
+    quick: bool = False,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, np.ndarray]:
     """The leaderboard model's paired gain over the leaderboard model of issue #8.
 
     Cross-validates the issue #8 liver blend (``make_leaderboard_model(pieces=())``) on the
@@ -213,27 +265,46 @@ def versus_issue8(X: pd.DataFrame, y: SurvivalTargets, leaderboard_risks: np.nda
     """
     leaderboard_risks = np.asarray(leaderboard_risks, float)
     if leaderboard_risks.shape != (n_repeats, len(X), 2):
-        raise ValueError(f"leaderboard_risks has shape {leaderboard_risks.shape}, expected {(n_repeats, len(X), 2)}: "
-                         "pass compare_models' out-of-fold risks with the same n_splits, n_repeats and seed")
+        raise ValueError(
+            f"leaderboard_risks has shape {leaderboard_risks.shape}, expected {(n_repeats, len(X), 2)}: "
+            "pass compare_models' out-of-fold risks with the same n_splits, n_repeats and seed"
+        )
     from .baselines import ClinicalScore
 
     # The placeholder death score is cheap; its risks are replaced by the leaderboard's.
-    liver_only = TwoOutcomeModel(make_leaderboard_model(quick=quick, seed=seed, pieces=()).hepatic,
-                                 ClinicalScore("age_first"))
-    risks = _run_folds({ISSUE8_MODEL: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs,
-                       progress=progress)[ISSUE8_MODEL]
+    liver_only = TwoOutcomeModel(
+        make_leaderboard_model(quick=quick, seed=seed, pieces=()).hepatic, ClinicalScore("age_first")
+    )
+    risks = _run_folds({ISSUE8_MODEL: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)[
+        ISSUE8_MODEL
+    ]
     risks[..., 1] = leaderboard_risks[..., 1]
     mine, reference = _mean_parts(y, _patients_first(leaderboard_risks)), _mean_parts(y, _patients_first(risks))
     rows = []
     for part in ("score", "c_hepatic", "c_death"):
         diff = paired_difference(y, leaderboard_risks, risks, n_boot=n_boot, seed=seed, part=part)
-        rows.append({"part": part, "leaderboard model": mine[part], ISSUE8_MODEL: reference[part],
-                     "gain": diff.estimate, "low": diff.low, "high": diff.high})
+        rows.append(
+            {
+                "part": part,
+                "leaderboard model": mine[part],
+                ISSUE8_MODEL: reference[part],
+                "gain": diff.estimate,
+                "low": diff.low,
+                "high": diff.high,
+            }
+        )
     return pd.DataFrame(rows).set_index("part"), risks
 
 
-def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0,
-                    n_boot: int = 0, families: tuple[str, ...] = FAMILIES, n_jobs: int = 1) -> pd.DataFrame:
+def family_ablation(
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int = 5,
+    seed: int = 0,
+    n_boot: int = 0,
+    families: tuple[str, ...] = FAMILIES,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
     """What each feature family adds: a ridge Cox model on families added one at a time.
 
     The first row reads ``families[0]``; each next row adds one family (the default
@@ -252,8 +323,9 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
 
     X = add_followup_features(_as_frame(X))
     steps = {("" if k == 1 else "+ ") + families[k - 1]: tuple(families[:k]) for k in range(1, len(families) + 1)}
-    models = {label: TwoOutcomeModel(Component(CoxPHSurvivalAnalysis(alpha=100.0), used))
-              for label, used in steps.items()}
+    models = {
+        label: TwoOutcomeModel(Component(CoxPHSurvivalAnalysis(alpha=100.0), used)) for label, used in steps.items()
+    }
     oof = _run_folds(models, X, y, n_splits, 1, seed, n_jobs)
     rows = []
     for label, used in steps.items():
@@ -268,8 +340,9 @@ def family_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed
     return table[first + [c for c in table.columns if c not in first]]
 
 
-def submission_summary(truth: pd.DataFrame, submission: pd.DataFrame, n_boot: int = 200,
-                       seed: int = 0) -> dict[str, float]:
+def submission_summary(
+    truth: pd.DataFrame, submission: pd.DataFrame, n_boot: int = 200, seed: int = 0
+) -> dict[str, float]:
     """Official score of a submission against a truth table, both concordances, with 95 % intervals.
 
     A test file holds few events (13 liver events in the quick twin's ``val_test``), so one
@@ -297,8 +370,9 @@ def submission_summary(truth: pd.DataFrame, submission: pd.DataFrame, n_boot: in
     merged = truth[[TEST_ID]].merge(submission[[TEST_ID, RISK_HEPATIC, RISK_DEATH]], on=TEST_ID, how="left")
     absent = merged.loc[merged[[RISK_HEPATIC, RISK_DEATH]].isna().any(axis=1), TEST_ID]
     if len(absent):
-        raise DataError("<submission>", [f"no risk for truth id(s) {absent.head(5).tolist()}; validate the "
-                                         "submission first"])
+        raise DataError(
+            "<submission>", [f"no risk for truth id(s) {absent.head(5).tolist()}; validate the submission first"]
+        )
     risks = merged[[RISK_HEPATIC, RISK_DEATH]].to_numpy(float)
     return cv_summary(survival_targets(truth), risks, n_boot=n_boot, seed=seed)
 
@@ -311,8 +385,9 @@ def _step_pieces(pieces: tuple[str, ...], efforts: tuple[str, ...]) -> dict[str,
     return steps
 
 
-def _liver_steps(pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool,
-                 seed: int) -> dict[str, TwoOutcomeModel]:
+def _liver_steps(
+    pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool, seed: int
+) -> dict[str, TwoOutcomeModel]:
     # The issue #8 model, then each piece alone, then each effort's set. Only the first
     # row fits the death blend: it does not depend on the liver pieces, so every row
     # shares its risks (the others get a cheap placeholder, replaced by the caller).
@@ -325,10 +400,19 @@ def _liver_steps(pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool,
     return steps
 
 
-def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_repeats: int = 1, seed: int = 0,
-                   n_boot: int = 200, n_jobs: int = 1, quick: bool = False,
-                   pieces: tuple[str, ...] = LIVER_PIECES, efforts: tuple[str, ...] = EFFORTS,
-                   progress: bool = False) -> pd.DataFrame:
+def liver_ablation(
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int = 5,
+    n_repeats: int = 1,
+    seed: int = 0,
+    n_boot: int = 200,
+    n_jobs: int = 1,
+    quick: bool = False,
+    pieces: tuple[str, ...] = LIVER_PIECES,
+    efforts: tuple[str, ...] = EFFORTS,
+    progress: bool = False,
+) -> pd.DataFrame:
     """What each liver piece adds to the leaderboard model, on the same splits.
 
     The first row is the leaderboard model of issue #8
@@ -363,9 +447,18 @@ def liver_ablation(X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, n_rep
         risks[..., 1] = reference[..., 1]
         parts = _mean_parts(y, _patients_first(risks))
         diff = paired_difference(y, risks, reference, n_boot=n_boot, seed=seed, part="c_hepatic")
-        rows.append({"step": label, "score": parts["score"], "c_hepatic": parts["c_hepatic"],
-                     "c_death": parts["c_death"], "vs_issue8": diff.estimate, "vs_issue8_low": diff.low,
-                     "vs_issue8_high": diff.high, "pieces": ", ".join(used[label]) or "-"})
+        rows.append(
+            {
+                "step": label,
+                "score": parts["score"],
+                "c_hepatic": parts["c_hepatic"],
+                "c_death": parts["c_death"],
+                "vs_issue8": diff.estimate,
+                "vs_issue8_low": diff.low,
+                "vs_issue8_high": diff.high,
+                "pieces": ", ".join(used[label]) or "-",
+            }
+        )
     return pd.DataFrame(rows).set_index("step")
 
 
@@ -378,46 +471,116 @@ MEASURED_TWIN_VERSION = "3"
 # resamples: step -> {seed: (C(hepatic), its change against the issue #8 model, 95 % low,
 # high)}. "all seven pieces" is every piece together (candidates behind their margin).
 _MEASURED_LIVER_ABLATION: dict[str, dict[int, tuple[float, float, float, float]]] = {
-    ISSUE8_MODEL: {0: (0.886, 0, 0, 0), 1: (0.822, 0, 0, 0), 2: (0.804, 0, 0, 0), 3: (0.814, 0, 0, 0),
-                   4: (0.786, 0, 0, 0), 5: (0.821, 0, 0, 0), 6: (0.816, 0, 0, 0), 7: (0.869, 0, 0, 0)},
-    "+ fibrosis index": {0: (0.892, 0.006, -0.012, 0.021), 1: (0.833, 0.011, -0.003, 0.024),
-                         2: (0.813, 0.010, -0.009, 0.026), 3: (0.806, -0.008, -0.022, 0.015),
-                         4: (0.796, 0.010, -0.011, 0.027), 5: (0.839, 0.018, 0.002, 0.034),
-                         6: (0.827, 0.011, -0.001, 0.027), 7: (0.853, -0.016, -0.044, 0.004)},
-    "+ stronger ridge": {0: (0.887, 0.001, -0.010, 0.013), 1: (0.821, -0.001, -0.013, 0.012),
-                         2: (0.799, -0.004, -0.017, 0.009), 3: (0.802, -0.012, -0.027, -0.003),
-                         4: (0.811, 0.024, 0.000, 0.054), 5: (0.831, 0.009, 0.000, 0.019),
-                         6: (0.825, 0.009, -0.005, 0.025), 7: (0.866, -0.003, -0.016, 0.011)},
-    "+ repeated inner folds": {0: (0.892, 0.006, -0.001, 0.015), 1: (0.819, -0.002, -0.007, 0.003),
-                               2: (0.807, 0.003, -0.006, 0.012), 3: (0.812, -0.002, -0.009, 0.006),
-                               4: (0.788, 0.001, -0.016, 0.015), 5: (0.833, 0.012, -0.004, 0.026),
-                               6: (0.821, 0.005, -0.006, 0.013), 7: (0.870, 0.001, -0.017, 0.016)},
-    "+ first-visit biology": {0: (0.888, 0.002, -0.003, 0.007), 1: (0.805, -0.017, -0.034, -0.003),
-                              2: (0.800, -0.004, -0.008, 0.000), 3: (0.814, 0, 0, 0),
-                              4: (0.784, -0.002, -0.039, 0.027), 5: (0.821, 0, 0, 0), 6: (0.816, 0, 0, 0),
-                              7: (0.871, 0.002, -0.003, 0.008)},
-    "+ stiffness gate": {0: (0.886, 0, 0, 0), 1: (0.820, -0.002, -0.009, 0.004), 2: (0.802, -0.001, -0.004, 0.002),
-                         3: (0.807, -0.008, -0.017, 0.003), 4: (0.793, 0.006, -0.026, 0.045), 5: (0.821, 0, 0, 0),
-                         6: (0.812, -0.004, -0.011, 0.002), 7: (0.864, -0.006, -0.021, 0.009)},
-    "+ componentwise boosting": {0: (0.886, 0, 0, 0), 1: (0.814, -0.007, -0.016, 0.003), 2: (0.804, 0, 0, 0),
-                                 3: (0.814, 0.000, -0.002, 0.002), 4: (0.786, 0, 0, 0), 5: (0.821, 0, 0, 0),
-                                 6: (0.816, 0, 0, 0), 7: (0.867, -0.002, -0.008, 0.002)},
-    "+ larger forest": {0: (0.896, 0.010, 0.003, 0.018), 1: (0.820, -0.002, -0.013, 0.009),
-                        2: (0.800, -0.004, -0.016, 0.006), 3: (0.820, 0.006, -0.002, 0.019),
-                        4: (0.783, -0.004, -0.020, 0.011), 5: (0.830, 0.009, 0.001, 0.019),
-                        6: (0.819, 0.004, 0.000, 0.008), 7: (0.868, -0.001, -0.017, 0.016)},
-    "all seven pieces": {0: (0.886, 0.000, -0.018, 0.016), 1: (0.827, 0.006, -0.008, 0.020),
-                         2: (0.801, -0.003, -0.025, 0.022), 3: (0.818, 0.004, -0.010, 0.018),
-                         4: (0.778, -0.008, -0.054, 0.035), 5: (0.828, 0.006, -0.015, 0.030),
-                         6: (0.846, 0.030, 0.015, 0.050), 7: (0.861, -0.008, -0.029, 0.010)},
-    "effort 'default'": {0: (0.892, 0.006, -0.012, 0.021), 1: (0.833, 0.011, -0.003, 0.024),
-                         2: (0.813, 0.010, -0.009, 0.026), 3: (0.806, -0.008, -0.022, 0.015),
-                         4: (0.796, 0.010, -0.011, 0.027), 5: (0.839, 0.018, 0.002, 0.034),
-                         6: (0.827, 0.011, -0.001, 0.027), 7: (0.853, -0.016, -0.044, 0.004)},
-    "effort 'full'": {0: (0.886, 0.000, -0.019, 0.015), 1: (0.833, 0.011, -0.002, 0.026),
-                      2: (0.811, 0.007, -0.010, 0.024), 3: (0.808, -0.006, -0.019, 0.012),
-                      4: (0.796, 0.010, -0.011, 0.030), 5: (0.839, 0.018, 0.003, 0.032),
-                      6: (0.838, 0.022, 0.011, 0.037), 7: (0.860, -0.009, -0.028, 0.006)},
+    ISSUE8_MODEL: {
+        0: (0.886, 0, 0, 0),
+        1: (0.822, 0, 0, 0),
+        2: (0.804, 0, 0, 0),
+        3: (0.814, 0, 0, 0),
+        4: (0.786, 0, 0, 0),
+        5: (0.821, 0, 0, 0),
+        6: (0.816, 0, 0, 0),
+        7: (0.869, 0, 0, 0),
+    },
+    "+ fibrosis index": {
+        0: (0.892, 0.006, -0.012, 0.021),
+        1: (0.833, 0.011, -0.003, 0.024),
+        2: (0.813, 0.010, -0.009, 0.026),
+        3: (0.806, -0.008, -0.022, 0.015),
+        4: (0.796, 0.010, -0.011, 0.027),
+        5: (0.839, 0.018, 0.002, 0.034),
+        6: (0.827, 0.011, -0.001, 0.027),
+        7: (0.853, -0.016, -0.044, 0.004),
+    },
+    "+ stronger ridge": {
+        0: (0.887, 0.001, -0.010, 0.013),
+        1: (0.821, -0.001, -0.013, 0.012),
+        2: (0.799, -0.004, -0.017, 0.009),
+        3: (0.802, -0.012, -0.027, -0.003),
+        4: (0.811, 0.024, 0.000, 0.054),
+        5: (0.831, 0.009, 0.000, 0.019),
+        6: (0.825, 0.009, -0.005, 0.025),
+        7: (0.866, -0.003, -0.016, 0.011),
+    },
+    "+ repeated inner folds": {
+        0: (0.892, 0.006, -0.001, 0.015),
+        1: (0.819, -0.002, -0.007, 0.003),
+        2: (0.807, 0.003, -0.006, 0.012),
+        3: (0.812, -0.002, -0.009, 0.006),
+        4: (0.788, 0.001, -0.016, 0.015),
+        5: (0.833, 0.012, -0.004, 0.026),
+        6: (0.821, 0.005, -0.006, 0.013),
+        7: (0.870, 0.001, -0.017, 0.016),
+    },
+    "+ first-visit biology": {
+        0: (0.888, 0.002, -0.003, 0.007),
+        1: (0.805, -0.017, -0.034, -0.003),
+        2: (0.800, -0.004, -0.008, 0.000),
+        3: (0.814, 0, 0, 0),
+        4: (0.784, -0.002, -0.039, 0.027),
+        5: (0.821, 0, 0, 0),
+        6: (0.816, 0, 0, 0),
+        7: (0.871, 0.002, -0.003, 0.008),
+    },
+    "+ stiffness gate": {
+        0: (0.886, 0, 0, 0),
+        1: (0.820, -0.002, -0.009, 0.004),
+        2: (0.802, -0.001, -0.004, 0.002),
+        3: (0.807, -0.008, -0.017, 0.003),
+        4: (0.793, 0.006, -0.026, 0.045),
+        5: (0.821, 0, 0, 0),
+        6: (0.812, -0.004, -0.011, 0.002),
+        7: (0.864, -0.006, -0.021, 0.009),
+    },
+    "+ componentwise boosting": {
+        0: (0.886, 0, 0, 0),
+        1: (0.814, -0.007, -0.016, 0.003),
+        2: (0.804, 0, 0, 0),
+        3: (0.814, 0.000, -0.002, 0.002),
+        4: (0.786, 0, 0, 0),
+        5: (0.821, 0, 0, 0),
+        6: (0.816, 0, 0, 0),
+        7: (0.867, -0.002, -0.008, 0.002),
+    },
+    "+ larger forest": {
+        0: (0.896, 0.010, 0.003, 0.018),
+        1: (0.820, -0.002, -0.013, 0.009),
+        2: (0.800, -0.004, -0.016, 0.006),
+        3: (0.820, 0.006, -0.002, 0.019),
+        4: (0.783, -0.004, -0.020, 0.011),
+        5: (0.830, 0.009, 0.001, 0.019),
+        6: (0.819, 0.004, 0.000, 0.008),
+        7: (0.868, -0.001, -0.017, 0.016),
+    },
+    "all seven pieces": {
+        0: (0.886, 0.000, -0.018, 0.016),
+        1: (0.827, 0.006, -0.008, 0.020),
+        2: (0.801, -0.003, -0.025, 0.022),
+        3: (0.818, 0.004, -0.010, 0.018),
+        4: (0.778, -0.008, -0.054, 0.035),
+        5: (0.828, 0.006, -0.015, 0.030),
+        6: (0.846, 0.030, 0.015, 0.050),
+        7: (0.861, -0.008, -0.029, 0.010),
+    },
+    "effort 'default'": {
+        0: (0.892, 0.006, -0.012, 0.021),
+        1: (0.833, 0.011, -0.003, 0.024),
+        2: (0.813, 0.010, -0.009, 0.026),
+        3: (0.806, -0.008, -0.022, 0.015),
+        4: (0.796, 0.010, -0.011, 0.027),
+        5: (0.839, 0.018, 0.002, 0.034),
+        6: (0.827, 0.011, -0.001, 0.027),
+        7: (0.853, -0.016, -0.044, 0.004),
+    },
+    "effort 'full'": {
+        0: (0.886, 0.000, -0.019, 0.015),
+        1: (0.833, 0.011, -0.002, 0.026),
+        2: (0.811, 0.007, -0.010, 0.024),
+        3: (0.808, -0.006, -0.019, 0.012),
+        4: (0.796, 0.010, -0.011, 0.030),
+        5: (0.839, 0.018, 0.003, 0.032),
+        6: (0.838, 0.022, 0.011, 0.037),
+        7: (0.860, -0.009, -0.028, 0.006),
+    },
 }
 
 
@@ -445,8 +608,13 @@ def measured_liver_ablation(per_seed: bool = False) -> pd.DataFrame:
         for none). ``per_seed=True``: index (step, seed); ``c_hepatic``, ``change``,
         ``low``, ``high`` (paired 95 % interval of the change).
     """
-    long = pd.DataFrame([{"step": step, "seed": seed, "c_hepatic": v[0], "change": v[1], "low": v[2], "high": v[3]}
-                         for step, seeds in _MEASURED_LIVER_ABLATION.items() for seed, v in seeds.items()])
+    long = pd.DataFrame(
+        [
+            {"step": step, "seed": seed, "c_hepatic": v[0], "change": v[1], "low": v[2], "high": v[3]}
+            for step, seeds in _MEASURED_LIVER_ABLATION.items()
+            for seed, v in seeds.items()
+        ]
+    )
     long = long.set_index(["step", "seed"])
     if per_seed:
         return long

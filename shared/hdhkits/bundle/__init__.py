@@ -11,7 +11,8 @@ server-free check), :mod:`.vendor` (the pruned copy of the kit's code),
 broken submission), ``scoring_program.py`` (the program's entry script, shipped as
 ``scoring.py``).
 """
+
 from .build import BundleError, BundleInfo, build_bundle
 from .check import BundleCheckError, CheckReport, check_bundle
 
-__all__ = ["BundleError", "BundleInfo", "build_bundle", "BundleCheckError", "CheckReport", "check_bundle"]
+__all__ = ["BundleCheckError", "BundleError", "BundleInfo", "CheckReport", "build_bundle", "check_bundle"]

@@ -16,6 +16,7 @@ folder may import only the standard library, the packages of Codabench's default
 (:data:`~hdhkits.bundle.vendor.ALLOWED_PACKAGES`) and its own modules. A program that
 would fail on the platform for want of a package fails here.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,12 +40,23 @@ from ..submission import read_submission
 from .samples import broken_submission
 from .vendor import ALLOWED_PACKAGES
 
-__all__ = ["BundleCheckError", "CheckReport", "REQUIRED_KEYS", "check_bundle", "check_competition_yaml"]
+__all__ = ["REQUIRED_KEYS", "BundleCheckError", "CheckReport", "check_bundle", "check_competition_yaml"]
 
 #: Keys ``competition.yaml`` must have, at the top and in each entry of its lists.
 REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("version", "title", "description", "image", "terms", "pages", "tasks", "solutions", "phases",
-         "leaderboards", "registration_auto_approve"),
+    "": (
+        "version",
+        "title",
+        "description",
+        "image",
+        "terms",
+        "pages",
+        "tasks",
+        "solutions",
+        "phases",
+        "leaderboards",
+        "registration_auto_approve",
+    ),
     "pages": ("title", "file"),
     "tasks": ("index", "name", "description", "input_data", "reference_data", "scoring_program"),
     "solutions": ("index", "tasks", "path"),
@@ -146,24 +158,35 @@ def check_competition_yaml(config: dict, entries: set[str]) -> list[str]:
     task_ids = set()
     for i, t in enumerate(items("tasks", config.get("tasks"))):
         task_ids.add(t.get("index"))
-        paths += [(f"tasks[{i}].{k}", t.get(k)) for k in ("input_data", "reference_data", "scoring_program",
-                                                             "ingestion_program") if k in t]
+        paths += [
+            (f"tasks[{i}].{k}", t.get(k))
+            for k in ("input_data", "reference_data", "scoring_program", "ingestion_program")
+            if k in t
+        ]
     for i, s in enumerate(items("solutions", config.get("solutions"))):
         paths.append((f"solutions[{i}].path", s.get("path")))
-        problems += [f"competition.yaml: solutions[{i}] names task {t}, which is not defined"
-                     for t in s.get("tasks", []) if t not in task_ids]
+        problems += [
+            f"competition.yaml: solutions[{i}] names task {t}, which is not defined"
+            for t in s.get("tasks", [])
+            if t not in task_ids
+        ]
     for i, ph in enumerate(items("phases", config.get("phases"))):
         for k in ("start", "end"):
             if k in ph and not _DATE.match(str(ph[k])):
                 problems.append(f"competition.yaml: phases[{i}].{k} is {ph[k]!r}; write dates MM-DD-YYYY")
         paths += [(f"phases[{i}].{k}", ph.get(k)) for k in ("starting_kit", "public_data") if k in ph]
-        problems += [f"competition.yaml: phases[{i}] names task {t}, which is not defined"
-                     for t in ph.get("tasks", []) if t not in task_ids]
+        problems += [
+            f"competition.yaml: phases[{i}] names task {t}, which is not defined"
+            for t in ph.get("tasks", [])
+            if t not in task_ids
+        ]
     for i, lb in enumerate(items("leaderboards", config.get("leaderboards"))):
         for j, col in enumerate(items("columns", lb.get("columns"))):
             if col.get("sorting") not in ("asc", "desc"):
-                problems.append(f"competition.yaml: leaderboards[{i}].columns[{j}].sorting is {col.get('sorting')!r}; "
-                                "use asc or desc")
+                problems.append(
+                    f"competition.yaml: leaderboards[{i}].columns[{j}].sorting is {col.get('sorting')!r}; "
+                    "use asc or desc"
+                )
     for where, path in paths:
         if not path:
             continue
@@ -194,8 +217,12 @@ def _run_program(program: Path, ref: Path, submission: Path, work: Path, timeout
     guard.mkdir(exist_ok=True)
     (guard / "sitecustomize.py").write_text(_GUARD)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "HDHKITS"))}
-    env.update(PYTHONPATH=str(guard), PYTHONNOUSERSITE="1", HDHKITS_GUARD_PROGRAM=str((app / "program").resolve()),
-               HDHKITS_GUARD_ALLOWED=",".join(sorted(ALLOWED_PACKAGES)))
+    env.update(
+        PYTHONPATH=str(guard),
+        PYTHONNOUSERSITE="1",
+        HDHKITS_GUARD_PROGRAM=str((app / "program").resolve()),
+        HDHKITS_GUARD_ALLOWED=",".join(sorted(ALLOWED_PACKAGES)),
+    )
     try:
         done = subprocess.run(command, cwd=app / "program", env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -237,8 +264,9 @@ def check_bundle(path: str | Path) -> CheckReport:
         problems = check_competition_yaml(config, entries)
         if problems:
             raise BundleCheckError(path, problems)
-        report.lines.append(f"competition.yaml: every required key, every named path in the zip "
-                            f"({len(entries)} entries)")
+        report.lines.append(
+            f"competition.yaml: every required key, every named path in the zip ({len(entries)} entries)"
+        )
         root = Path(tmp) / "bundle"
         zf.extractall(root)
         keys = _leaderboard_keys(config)
@@ -250,8 +278,9 @@ def check_bundle(path: str | Path) -> CheckReport:
     return report
 
 
-def _check_task(root: Path, task: dict, config: dict, keys: list[str], limit: float, work: Path,
-                report: CheckReport) -> list[str]:
+def _check_task(
+    root: Path, task: dict, config: dict, keys: list[str], limit: float, work: Path, report: CheckReport
+) -> list[str]:
     problems: list[str] = []
     program, ref = root / task["scoring_program"], root / task["reference_data"]
     kit_file = program / "kit.json"
@@ -292,8 +321,9 @@ class _TaskRun:
 
     def check_solution(self, s: dict, solution: Path) -> tuple[list[str], bool]:
         """Problems of the program's scores on the solution, and whether it wrote scores at all."""
-        code, log, output = _run_program(self.program, self.ref, solution, self.work / f"solution{s['index']}",
-                                         self.limit)
+        code, log, output = _run_program(
+            self.program, self.ref, solution, self.work / f"solution{s['index']}", self.limit
+        )
         if code != 0:
             return [f"solution {s['path']}: the scoring program exited {code}:\n{log.strip()}"], False
         scores_file = output / "scores.json"
@@ -305,16 +335,19 @@ class _TaskRun:
         if missing:
             problems.append(f"scores.json lacks the leaderboard key(s) {', '.join(missing)}")
         # the same files, scored by the installed package: what `hdhkits score --json` prints
-        want = self.problem.score_submission(read_submission(solution),
-                                             self.problem.read_truth(self.ref / self.kit["truth_folder"]))
+        want = self.problem.score_submission(
+            read_submission(solution), self.problem.read_truth(self.ref / self.kit["truth_folder"])
+        )
         for k, v in {"score": want.value, **want.parts}.items():
             got = scores.get(k)
             if got is None or not (math.isfinite(v) and abs(float(got) - v) <= _TOLERANCE):
                 problems.append(f"scores.json {k} = {got!r}, but `hdhkits score` gives {v!r}")
         self.report.scores = {k: float(v) for k, v in scores.items()}
-        self.report.lines.append(f"solution '{s['path']}': exit 0, scores.json holds {', '.join(self.keys)}; equal "
-                                 f"to `hdhkits score` within {_TOLERANCE:g} "
-                                 f"(score {float(scores.get('score', 'nan')):.4f})")
+        self.report.lines.append(
+            f"solution '{s['path']}': exit 0, scores.json holds {', '.join(self.keys)}; equal "
+            f"to `hdhkits score` within {_TOLERANCE:g} "
+            f"(score {float(scores.get('score', 'nan')):.4f})"
+        )
         return problems, True
 
     def check_broken(self, s: dict, solution: Path) -> list[str]:
@@ -323,18 +356,22 @@ class _TaskRun:
         broken_file = self.work / "broken" / "submission.csv"
         broken_file.parent.mkdir(parents=True, exist_ok=True)
         broken.to_csv(broken_file, index=False)
-        code, log, _ = _run_program(self.program, self.ref, broken_file, self.work / f"broken{s['index']}",
-                                    self.limit)
+        code, log, _ = _run_program(self.program, self.ref, broken_file, self.work / f"broken{s['index']}", self.limit)
         self.report.broken_log = log
-        sentences = [str(f) for f in errors(self.problem.validate_submission(broken, self.ref / self.kit["data_folder"]))]
+        sentences = [
+            str(f) for f in errors(self.problem.validate_submission(broken, self.ref / self.kit["data_folder"]))
+        ]
         if code == 0:
             return ["a broken submission (a row lost, an empty prediction) was scored instead of refused"]
         if "Traceback" in log:
             return [f"a broken submission ends in a traceback, not a readable message:\n{log.strip()}"]
         absent = [x for x in sentences if x not in log]
         if absent or not sentences:
-            return ["the scoring log of a broken submission lacks what `hdhkits validate` says: "
-                    + "; ".join(absent or ["(no sentence)"])]
-        self.report.lines.append(f"broken submission: exit {code}, the {len(sentences)} sentence(s) "
-                                 "`hdhkits validate` prints, no traceback")
+            return [
+                "the scoring log of a broken submission lacks what `hdhkits validate` says: "
+                + "; ".join(absent or ["(no sentence)"])
+            ]
+        self.report.lines.append(
+            f"broken submission: exit {code}, the {len(sentences)} sentence(s) `hdhkits validate` prints, no traceback"
+        )
         return []

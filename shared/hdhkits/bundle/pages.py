@@ -6,6 +6,7 @@ kit*, the rest to *Overview*), so the pages follow the README as it changes. Lin
 relative to the kit folder become links to the project's repository, where they
 still resolve.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from ..problem import Problem
 
-__all__ = ["REPOSITORY", "split_sections", "final_ranking", "make_pages", "make_logo"]
+__all__ = ["REPOSITORY", "final_ranking", "make_logo", "make_pages", "split_sections"]
 
 #: Where relative links of a kit's README point once the page is on a platform.
 REPOSITORY = "https://github.com/health-data-hub/hdh-starter-kits/blob/main"
@@ -50,6 +51,7 @@ def split_sections(markdown: str) -> tuple[str, str, list[tuple[str, str]]]:
 
 def _absolute_links(text: str, kit: str) -> str:
     """Relative Markdown links made absolute on the repository (anchors and URLs unchanged)."""
+
     def fix(match: re.Match) -> str:
         label, target = match.group(1), match.group(2)
         if re.match(r"[a-z]+:|#|/", target):
@@ -78,11 +80,19 @@ def final_ranking(problem: Problem) -> str:
         "set, and publishes a page with each score's 95 % interval, the distribution of each rank, the "
         "probability of being first, pairwise one-sided tests (Holm-corrected) that say which top places are "
         "statistically tied, and how far each submission moved between the public part and the private rest. "
-        f"`hdhkits leaderboard {problem.name} --demo 20 --out demo/` shows such a page on synthetic submissions.")
+        f"`hdhkits leaderboard {problem.name} --demo 20 --out demo/` shows such a page on synthetic submissions."
+    )
 
 
-def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed: int, size: str,
-               sample_score: float, lower_is_better: frozenset[str] = frozenset()) -> dict[str, str]:
+def make_pages(
+    problem: Problem,
+    readme: str,
+    leaderboard_keys: list[str],
+    seed: int,
+    size: str,
+    sample_score: float,
+    lower_is_better: frozenset[str] = frozenset(),
+) -> dict[str, str]:
     """The pages of the competition, file name to Markdown.
 
     Parameters
@@ -105,17 +115,25 @@ def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed:
     dict
         ``overview.md``, ``data.md``, ``evaluation.md``, ``starting_kit.md``, ``terms.md``.
     """
-    title, intro, sections = split_sections(_absolute_links(readme, problem.name))
+    _title, intro, sections = split_sections(_absolute_links(readme, problem.name))
     routed: dict[str, list[str]] = {"overview": [], "data": [], "evaluation": [], "starting_kit": []}
     for heading, body in sections:
         page = next((p for pattern, p in _ROUTES if re.search(pattern, heading, re.I)), "overview")
         routed[page].append(f"## {heading}\n\n{body}")
-    practice = (f"> **A practice competition on synthetic data.** The files are a synthetic twin of the "
-                f"{problem.title} challenge's (seed {seed}, size {size}), made by the open-source "
-                f"[hdhkits starter kits]({REPOSITORY.rsplit('/blob/', 1)[0]}); they hold no patient data and "
-                "scores here say nothing about the official leaderboard.")
-    overview = [f"# {problem.title}: practice competition", practice, f"**Task.** {problem.task}",
-                intro, *routed["overview"]]
+    practice = (
+        f"> **A practice competition on synthetic data.** The files are a synthetic twin of the "
+        f"{problem.title} challenge's (seed {seed}, size {size}), made by the open-source "
+        f"[hdhkits starter kits]({REPOSITORY.rsplit('/blob/', 1)[0]}); they hold no patient data and "
+        "scores here say nothing about the official leaderboard."
+    )
+    overview = [
+        f"# {problem.title}: practice competition",
+        practice,
+        f"**Task.** {problem.task}",
+        intro,
+        *routed["overview"],
+    ]
+
     def meaning(key: str) -> str:
         if key == "score":
             return "the challenge metric (higher is better)"
@@ -123,7 +141,8 @@ def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed:
 
     columns = "\n".join(f"| `{k}` | {meaning(k)} |" for k in leaderboard_keys)
     evaluation = [
-        "# Evaluation", f"**Metric.** {problem.metric}.",
+        "# Evaluation",
+        f"**Metric.** {problem.metric}.",
         "Submit a zip holding `submission.csv` at its root. The scoring program first checks the file (columns, "
         "ids, empty or out-of-range values) and, if anything is wrong, lists every problem in the scoring log "
         "and scores nothing; the same check runs locally with `hdhkits validate " + problem.name + " submission.csv`.",
@@ -133,29 +152,48 @@ def make_pages(problem: Problem, readme: str, leaderboard_keys: list[str], seed:
         final_ranking(problem),
         *routed["evaluation"],
     ]
-    data = ["# Data", practice,
-            "Download the public files from the *Files* tab: the participant files, laid out exactly as the "
-            "official download. The test labels are hidden (reference data).", *routed["data"]]
-    kit = ["# Starting kit",
-           "The *Files* tab holds the kit's three notebooks and its README. Unzip the public data into a folder, "
-           "set `data_dir` to it in each notebook's parameters cell, run the notebooks in order, and submit "
-           "`submission.csv` (zipped) from the output folder.", *routed["starting_kit"]]
+    data = [
+        "# Data",
+        practice,
+        "Download the public files from the *Files* tab: the participant files, laid out exactly as the "
+        "official download. The test labels are hidden (reference data).",
+        *routed["data"],
+    ]
+    kit = [
+        "# Starting kit",
+        "The *Files* tab holds the kit's three notebooks and its README. Unzip the public data into a folder, "
+        "set `data_dir` to it in each notebook's parameters cell, run the notebooks in order, and submit "
+        "`submission.csv` (zipped) from the output folder.",
+        *routed["starting_kit"],
+    ]
     terms = [
         "# Terms",
         "This is a practice competition for learning and teaching. By taking part you accept that:",
         "- the data is **synthetic**: generated by the hdhkits starter kits from published summaries; it holds no "
         "patient information and is not the official challenge data;",
-        "- the metric" + (" is a **reconstruction** from participants' public re-implementations, not the official "
-                          "code" if "reconstruct" in problem.metric.lower() else " follows the official definition")
+        "- the metric"
+        + (
+            " is a **reconstruction** from participants' public re-implementations, not the official code"
+            if "reconstruct" in problem.metric.lower()
+            else " follows the official definition"
+        )
         + "; scores here are not comparable with the official leaderboard;",
         "- the organisers of this practice competition may reset the leaderboard or remove submissions;",
         f"- the official {problem.title} challenge has its own terms, on its platform; this page does not replace "
         "them.",
         f"The starter kits are open source (BSD-3-Clause): {REPOSITORY.rsplit('/blob/', 1)[0]}.",
     ]
-    join = lambda parts: "\n\n".join(p for p in parts if p).strip() + "\n"  # noqa: E731
-    return {"overview.md": join(overview), "data.md": join(data), "evaluation.md": join(evaluation),
-            "starting_kit.md": join(kit), "terms.md": join(terms)}
+
+    def join(parts):
+        return "\n\n".join(p for p in parts if p).strip() + "\n"
+
+    return {
+        "overview.md": join(overview),
+        "data.md": join(data),
+        "evaluation.md": join(evaluation),
+        "starting_kit.md": join(kit),
+        "terms.md": join(terms),
+    }
 
 
 def make_logo(problem: Problem, path: Path) -> Path:

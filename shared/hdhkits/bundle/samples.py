@@ -3,6 +3,7 @@
 The sample is what a participant could write in a minute without a model, and never
 uses the truth: it shows the format, passes validation, and scores a floor.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["sample_submission", "broken_submission"]
+__all__ = ["broken_submission", "sample_submission"]
 
 
 def sample_submission(kit: str, data_dir: Path) -> pd.DataFrame:

@@ -12,6 +12,7 @@ unpacked in ``/app/input/res``, the reference data in ``/app/input/ref``, and re
 A submission that breaks the format is refused with every problem, one sentence each
 (the same sentences ``hdhkits validate`` prints), and a non-zero exit.
 """
+
 import json
 import math
 import sys
@@ -37,8 +38,10 @@ def find_submission(res: Path) -> Path:
     if len(found) == 1:
         return found[0]
     names = ", ".join(p.relative_to(res).as_posix() for p in found) or "no CSV file"
-    fail(f"{SUBMISSION}: not found in your zip (it holds {names}); zip the file {SUBMISSION} alone, at the "
-         "zip's root, and submit again")
+    fail(
+        f"{SUBMISSION}: not found in your zip (it holds {names}); zip the file {SUBMISSION} alone, at the "
+        "zip's root, and submit again"
+    )
 
 
 def main(argv: list) -> int:

@@ -22,6 +22,7 @@ validation calls only when an images folder is there), its import is moved into 
 functions, so the copy loads without it; ``bundle --check`` runs the program behind an
 import guard, so a scoring path that does call such a function fails the check.
 """
+
 from __future__ import annotations
 
 import ast
@@ -147,14 +148,15 @@ class _Source:
 
     def segment(self, stmt: ast.stmt) -> str:
         """The statement's source, verbatim."""
-        return "".join(self.lines[self.start(stmt): stmt.end_lineno])
+        return "".join(self.lines[self.start(stmt) : stmt.end_lineno])
 
 
 class _Shaker:
     """Walks definitions from the entry names; see :func:`vendor_package`."""
 
-    def __init__(self, root: Path, package: str, prune_classes: dict[tuple[str, str], set[str]],
-                 allowed: frozenset[str]):
+    def __init__(
+        self, root: Path, package: str, prune_classes: dict[tuple[str, str], set[str]], allowed: frozenset[str]
+    ):
         self.root, self.package, self.prune, self.allowed = root, package, prune_classes, allowed
         self.sources: dict[str, _Source] = {}
         self.kept: dict[str, set[int]] = {}
@@ -191,8 +193,10 @@ class _Shaker:
         if top == self.package:
             raise VendorError(f"{src.dotted}: absolute import of {module!r}; the copy needs a relative import")
         if at_load and top and top != "__future__" and top not in sys.stdlib_module_names and top not in self.allowed:
-            raise VendorError(f"{src.dotted} imports {module!r}, which Codabench's default image lacks; the scoring "
-                              f"program may use only the standard library and {', '.join(sorted(self.allowed))}")
+            raise VendorError(
+                f"{src.dotted} imports {module!r}, which Codabench's default image lacks; the scoring "
+                f"program may use only the standard library and {', '.join(sorted(self.allowed))}"
+            )
 
     def follow_import(self, src: _Source, stmt: ast.stmt, name: str) -> None:
         """``name`` is bound by an import statement: find where it comes from."""
@@ -218,8 +222,10 @@ class _Shaker:
                     self.check_external(src, sub.module or "", at_load=False)
                     continue
                 if sub.level == 0:
-                    raise VendorError(f"{src.dotted}: absolute import of {sub.module!r} inside a function; the copy "
-                                      "needs a relative import")
+                    raise VendorError(
+                        f"{src.dotted}: absolute import of {sub.module!r} inside a function; the copy "
+                        "needs a relative import"
+                    )
                 self.need_module(target)
                 for a in sub.names:
                     self.need(target, a.name)
@@ -233,8 +239,10 @@ class _Shaker:
             return [stmt]
         members = self.prune.get((src.dotted, stmt.name))
         return [*stmt.bases, *stmt.keywords, *stmt.decorator_list] + [
-            s for s in stmt.body if members is None or not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-            or s.name in members]
+            s
+            for s in stmt.body
+            if members is None or not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or s.name in members
+        ]
 
     def outside_import(self, src: _Source, name: str) -> ast.stmt | None:
         """The top-level import binding ``name`` when it brings a package the image lacks."""
@@ -290,8 +298,12 @@ class _Shaker:
         body = src.tree.body
         out: list[str] = []
         first = 0
-        if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             out.append(src.segment(body[0]))
             first = 1
         out.append(f"# {note}\n")
@@ -312,10 +324,13 @@ class _Shaker:
             members = self.prune.get((dotted, getattr(stmt, "name", "")))
             methods_deferred = isinstance(stmt, ast.ClassDef) and any(id(s) in self.deferred for s in stmt.body)
             if isinstance(stmt, ast.ClassDef) and (members is not None or methods_deferred):
-                out.append("".join(src.lines[src.start(stmt): src.start(stmt.body[0])]))
+                out.append("".join(src.lines[src.start(stmt) : src.start(stmt.body[0])]))
                 for sub in stmt.body:
-                    if members is None or not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                            or sub.name in members:
+                    if (
+                        members is None
+                        or not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        or sub.name in members
+                    ):
                         out.append(self._function(src, sub))
                 out.append("\n\n")
                 continue
@@ -340,8 +355,14 @@ class _Shaker:
         imports = []
         for name, node in sorted(deferred.items()):
             alias = [a for a in node.names if (a.asname or a.name).split(".")[0] == name]
-            copy = ast.ImportFrom(node.module, alias, node.level) if isinstance(node, ast.ImportFrom) else ast.Import(alias)
-            imports.append(f"{indent}{ast.unparse(copy)}  # moved here by hdhkits bundle: only this function needs it\n")
+            copy = (
+                ast.ImportFrom(node.module, alias, node.level)
+                if isinstance(node, ast.ImportFrom)
+                else ast.Import(alias)
+            )
+            imports.append(
+                f"{indent}{ast.unparse(copy)}  # moved here by hdhkits bundle: only this function needs it\n"
+            )
         return "".join(lines[:at] + imports + lines[at:])
 
     def _render_import(self, stmt: ast.stmt, dotted: str, new_name: str) -> str:
@@ -352,7 +373,7 @@ class _Shaker:
         if isinstance(stmt, ast.ImportFrom):
             module = stmt.module
             if stmt.level == 0 and module and module.split(".")[0] == self.package:
-                module = new_name + module[len(self.package):]
+                module = new_name + module[len(self.package) :]
             node = ast.ImportFrom(module=module, names=names, level=stmt.level)
         else:
             node = ast.Import(names=names)
@@ -411,6 +432,12 @@ def vendor_package(
         src = shaker.sources[dotted]
         rel = src.path.relative_to(Path(root) / package)
         text = shaker.render(dotted, new_name, note or f"pruned copy of {package}/{rel.as_posix()}")
-        out.append(VendoredModule(new_name + dotted[len(package):], Path(new_name, rel), text,
-                                  [src.tree.body[i] for i in sorted(shaker.kept[dotted])]))
+        out.append(
+            VendoredModule(
+                new_name + dotted[len(package) :],
+                Path(new_name, rel),
+                text,
+                [src.tree.body[i] for i in sorted(shaker.kept[dotted])],
+            )
+        )
     return out

@@ -15,6 +15,7 @@ declares, and :func:`declared_features` returns them for the rule check. Then
 warns about (``Age_Diag`` of 0.0 meaning unknown, a diagnosis after the baseline visit,
 values outside the plausible ranges) into missing values, which the pipeline imputes.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,28 +31,49 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ..deprecation import deprecated_alias
 from ..evaluation import out_of_fold
 from ..problem import Score
 from ..schema import DataError
-from ..deprecation import deprecated_alias
 from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS, score
-from .rules import SEVERITY_ALLOWED
 from .plausibility import PlausibleValues
+from .rules import SEVERITY_ALLOWED
 from .schema import PRIORITY_SNPS
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 from .twin import oracle_submission
 
 __all__ = [
-    "SEVERITY_FEATURES", "MACE_CLINICAL", "MACE_FEATURES", "ColumnSelector", "SNPScreener",
-    "GeneticRiskScore", "ConstantProbability", "ConstantClass", "OrdinalMaceClassifier", "make_severity_model",
-    "declared_features", "data_fingerprint", "save_models", "load_models", "oracle_score",
+    "MACE_CLINICAL",
+    "MACE_FEATURES",
+    "SEVERITY_FEATURES",
+    "ColumnSelector",
+    "ConstantClass",
+    "ConstantProbability",
+    "GeneticRiskScore",
+    "OrdinalMaceClassifier",
+    "SNPScreener",
+    "data_fingerprint",
+    "declared_features",
+    "load_models",
+    "make_severity_model",
+    "oracle_score",
+    "save_models",
 ]
 
 #: Columns the SEVERITY baseline reads: all it may read.
 SEVERITY_FEATURES: tuple[str, ...] = SEVERITY_ALLOWED
 #: Clinical columns of the MACE baseline: the HCM Risk-SCD inputs, LVEF and the variant.
-MACE_CLINICAL: tuple[str, ...] = ("Age_Baseline", "Epaiss_max", "Diam_OG", "Gradient", "TVNS", "SYNCOPE",
-                                  "ATCD_MS", "FEVG", "Variant.Pathogene")
+MACE_CLINICAL: tuple[str, ...] = (
+    "Age_Baseline",
+    "Epaiss_max",
+    "Diam_OG",
+    "Gradient",
+    "TVNS",
+    "SYNCOPE",
+    "ATCD_MS",
+    "FEVG",
+    "Variant.Pathogene",
+)
 #: Columns the MACE baseline reads: the clinical ones and the 75 priority SNPs (<= 100 SNPs).
 MACE_FEATURES: tuple[str, ...] = (*MACE_CLINICAL, *PRIORITY_SNPS)
 
@@ -88,9 +110,14 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
         missing = [c for c in self.columns if c not in X.columns]
         if missing:
             shown = ", ".join(repr(c) for c in missing[:8])
-            raise DataError("<table>", [f"the model reads column(s) {shown}{' …' if len(missing) > 8 else ''} "
-                                        f"({len(missing)} in all) that the table lacks; pass the train or test "
-                                        "table with the official column names"])
+            raise DataError(
+                "<table>",
+                [
+                    f"the model reads column(s) {shown}{' …' if len(missing) > 8 else ''} "
+                    f"({len(missing)} in all) that the table lacks; pass the train or test "
+                    "table with the official column names"
+                ],
+            )
         # Floats from here on: the imputer and scaler check a homogeneous frame much faster.
         return X[list(self.columns)].astype(float)
 
@@ -102,11 +129,11 @@ def _association(G: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per-SNP |correlation| with a binary target and the per-allele slope (0 for constant SNPs)."""
     g = G - G.mean(0)
     yc = y - y.mean()
-    sd_g = np.sqrt((g ** 2).sum(0))
-    sd_y = np.sqrt((yc ** 2).sum())
+    sd_g = np.sqrt((g**2).sum(0))
+    sd_y = np.sqrt((yc**2).sum())
     with np.errstate(divide="ignore", invalid="ignore"):
         corr = np.where(sd_g > 0, g.T @ yc / (sd_g * sd_y if sd_y > 0 else 1), 0.0)
-        slope = np.where(sd_g > 0, g.T @ yc / sd_g ** 2, 0.0)
+        slope = np.where(sd_g > 0, g.T @ yc / sd_g**2, 0.0)
     return np.abs(np.nan_to_num(corr)), np.nan_to_num(slope)
 
 
@@ -147,8 +174,10 @@ class SNPScreener(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "selected_snps_")
-        return np.asarray([c for c in self.feature_names_in_
-                           if not str(c).startswith("SNP") or c in self.selected_snps_], dtype=object)
+        return np.asarray(
+            [c for c in self.feature_names_in_ if not str(c).startswith("SNP") or c in self.selected_snps_],
+            dtype=object,
+        )
 
 
 class GeneticRiskScore(TransformerMixin, BaseEstimator):
@@ -211,27 +240,35 @@ def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
         metric does (:data:`~hdhkits.cardihack.metric.SEVERITY_CLASS_WEIGHTS`), so its
         probabilities are calibrated for the weighted log-loss.
     """
-    model = Pipeline([
-        ("select", ColumnSelector(SEVERITY_FEATURES)),
-        ("plausible", PlausibleValues()),  # implausible values -> NaN, as the check's warnings say
-        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-        ("screen", SNPScreener(k=k_snps)),
-        ("scale", StandardScaler()),
-        ("logit", LogisticRegression(C=C, class_weight=dict(SEVERITY_CLASS_WEIGHTS), solver="newton-cholesky",
-                                     max_iter=200)),
-    ])
+    model = Pipeline(
+        [
+            ("select", ColumnSelector(SEVERITY_FEATURES)),
+            ("plausible", PlausibleValues()),  # implausible values -> NaN, as the check's warnings say
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("screen", SNPScreener(k=k_snps)),
+            ("scale", StandardScaler()),
+            (
+                "logit",
+                LogisticRegression(
+                    C=C, class_weight=dict(SEVERITY_CLASS_WEIGHTS), solver="newton-cholesky", max_iter=200
+                ),
+            ),
+        ]
+    )
     return model.set_output(transform="pandas")
 
 
 def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
-    model = Pipeline([
-        ("select", ColumnSelector(features)),
-        ("plausible", PlausibleValues()),  # implausible values -> NaN, as the check's warnings say
-        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-        ("grs", GeneticRiskScore(k=k_grs)),  # the target it sees is already y >= threshold
-        ("scale", StandardScaler()),
-        ("logit", LogisticRegression(C=C, solver="newton-cholesky", max_iter=200)),
-    ])
+    model = Pipeline(
+        [
+            ("select", ColumnSelector(features)),
+            ("plausible", PlausibleValues()),  # implausible values -> NaN, as the check's warnings say
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("grs", GeneticRiskScore(k=k_grs)),  # the target it sees is already y >= threshold
+            ("scale", StandardScaler()),
+            ("logit", LogisticRegression(C=C, solver="newton-cholesky", max_iter=200)),
+        ]
+    )
     return model.set_output(transform="pandas")
 
 
@@ -270,7 +307,7 @@ class _CumulativePair(BaseEstimator):
         self.k_grs = k_grs
         self.C = C
 
-    def fit(self, X, y) -> "_CumulativePair":
+    def fit(self, X, y) -> _CumulativePair:
         self.models_ = _fit_cumulative_pair(self.features, self.k_grs, self.C, X, y)
         return self
 
@@ -300,8 +337,9 @@ class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
         Seed of the inner folds.
     """
 
-    def __init__(self, features=MACE_FEATURES, k_grs: int = 5, C: float = 0.1, n_threshold_folds: int = 3,
-                 random_state: int = 0):
+    def __init__(
+        self, features=MACE_FEATURES, k_grs: int = 5, C: float = 0.1, n_threshold_folds: int = 3, random_state: int = 0
+    ):
         self.features = features
         self.k_grs = k_grs
         self.C = C
@@ -315,7 +353,7 @@ class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
     def _cumulative(pair, X) -> np.ndarray:
         return _cumulative(pair, X)
 
-    def fit(self, X: pd.DataFrame, y) -> "OrdinalMaceClassifier":
+    def fit(self, X: pd.DataFrame, y) -> OrdinalMaceClassifier:
         """Fit both binary models and choose the cut points by inner cross-validation."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])
@@ -427,8 +465,9 @@ def _train_csv_digest(data_dir: str | Path) -> str:
 
 # The kit's own fingerprint gave way to the base package's stamps (hdhkits.fingerprint, issue #11);
 # published notebooks called it, so it stays one release, warning.
-data_fingerprint = deprecated_alias(_train_csv_digest, "data_fingerprint",
-                                    "hdhkits.cardihack.saved.models_stamp (hdhkits.fingerprint.training_stamp)")
+data_fingerprint = deprecated_alias(
+    _train_csv_digest, "data_fingerprint", "hdhkits.cardihack.saved.models_stamp (hdhkits.fingerprint.training_stamp)"
+)
 
 
 def save_models(path: str | Path, severity, mace, fingerprint: str | None = None) -> Path:
@@ -447,8 +486,16 @@ def save_models(path: str | Path, severity, mace, fingerprint: str | None = None
 
     path = Path(path)
     with atomic_path(path) as tmp:
-        joblib.dump({"severity": severity, "mace": mace, "severity_features": declared_features(severity),
-                     "mace_features": declared_features(mace), "fingerprint": fingerprint}, tmp)
+        joblib.dump(
+            {
+                "severity": severity,
+                "mace": mace,
+                "severity_features": declared_features(severity),
+                "mace_features": declared_features(mace),
+                "fingerprint": fingerprint,
+            },
+            tmp,
+        )
     return path
 
 
@@ -463,8 +510,9 @@ def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
     """
     bundle = joblib.load(Path(path))
     if fingerprint is not None and bundle.get("fingerprint") != fingerprint:
-        raise DataError(path, [f"{Path(path).name} was trained on another train.csv; run 02_baseline again on "
-                               "this data"])
+        raise DataError(
+            path, [f"{Path(path).name} was trained on another train.csv; run 02_baseline again on this data"]
+        )
     return bundle["severity"], bundle["mace"]
 
 
@@ -494,6 +542,8 @@ def oracle_score(truth: pd.DataFrame) -> Score:
     """
     missing = [c for c in ("P_SEVERE", "ORACLE_MACE") if c not in truth.columns]
     if missing:
-        raise DataError("<truth>", [f"the truth has no {missing}; only the synthetic twin's test_truth.csv "
-                                    "carries the oracle's columns"])
+        raise DataError(
+            "<truth>",
+            [f"the truth has no {missing}; only the synthetic twin's test_truth.csv carries the oracle's columns"],
+        )
     return score(truth, oracle_submission(truth))

@@ -22,6 +22,7 @@ of patients) and the chosen pair uploaded twice (:func:`hdhkits.leaderboard.fiel
 On the default twin it takes a few seconds: each candidate is fitted once, and the choice
 cross-validates them once.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,7 @@ from sklearn.base import clone
 from ..leaderboard.field import fill_to
 from .evaluation import candidates_for
 from .metric import DUMMY_SEVERITY
-from .models import (MACE_BASELINE, MACE_CLINICAL_SCORE, MACE_RISK_SCD, SEVERITY_AGE, SEVERITY_BASELINE,
-                     SEVERITY_SHRUNK)
+from .models import MACE_BASELINE, MACE_CLINICAL_SCORE, MACE_RISK_SCD, SEVERITY_AGE, SEVERITY_BASELINE, SEVERITY_SHRUNK
 from .problem import PROBLEM, SUBMISSION_SPEC
 from .riskscd import ESC_BANDS, RiskSCDClassifier
 from .saved import choose_and_fit
@@ -45,11 +45,19 @@ __all__ = ["SHORT_NAMES", "demo_submissions"]
 
 #: Short names of the candidates, for the submissions' file names (``<severity>+<mace>``).
 SHORT_NAMES: dict[str, str] = {
-    SEVERITY_BASELINE: "logistic10snps", SEVERITY_SHRUNK: "shrunk", SEVERITY_AGE: "age",
-    MACE_BASELINE: "ordinal", MACE_RISK_SCD: "riskscd_score", MACE_CLINICAL_SCORE: "clinical_score",
+    SEVERITY_BASELINE: "logistic10snps",
+    SEVERITY_SHRUNK: "shrunk",
+    SEVERITY_AGE: "age",
+    MACE_BASELINE: "ordinal",
+    MACE_RISK_SCD: "riskscd_score",
+    MACE_CLINICAL_SCORE: "clinical_score",
 }
 #: The (SEVERITY, MACE) pairs the kit compared as wholes before choosing per outcome.
-_WHOLE_PAIRS = ((SEVERITY_BASELINE, MACE_BASELINE), (SEVERITY_SHRUNK, MACE_RISK_SCD), (SEVERITY_AGE, MACE_CLINICAL_SCORE))
+_WHOLE_PAIRS = (
+    (SEVERITY_BASELINE, MACE_BASELINE),
+    (SEVERITY_SHRUNK, MACE_RISK_SCD),
+    (SEVERITY_AGE, MACE_CLINICAL_SCORE),
+)
 
 
 def _short(name: str) -> str:
@@ -57,12 +65,14 @@ def _short(name: str) -> str:
     return SHORT_NAMES.get(name) or re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def _fitted_predictions(train: pd.DataFrame, test: pd.DataFrame, severity_models: dict,
-                        mace_models: dict) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def _fitted_predictions(
+    train: pd.DataFrame, test: pd.DataFrame, severity_models: dict, mace_models: dict
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Each SEVERITY candidate's probabilities and each MACE candidate's classes on the test file."""
     y_severity, y_mace = train[OUTCOME_SEVERITY].to_numpy(int), train[OUTCOME_MACE].to_numpy(int)
-    severity = {name: clone(model).fit(train, y_severity).predict_proba(test)[:, 1]
-                for name, model in severity_models.items()}
+    severity = {
+        name: clone(model).fit(train, y_severity).predict_proba(test)[:, 1] for name, model in severity_models.items()
+    }
     mace = {name: np.asarray(clone(model).fit(train, y_mace).predict(test), int) for name, model in mace_models.items()}
     return severity, mace
 
@@ -110,8 +120,9 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
     ids = test[TEST_ID].to_numpy()
 
     def submission(mace_classes, severity_probability) -> pd.DataFrame:
-        return pd.DataFrame({TEST_ID: ids, OUTCOME_MACE: mace_classes,
-                             OUTCOME_SEVERITY: severity_probability})[SUBMISSION_SPEC.names]
+        return pd.DataFrame({TEST_ID: ids, OUTCOME_MACE: mace_classes, OUTCOME_SEVERITY: severity_probability})[
+            SUBMISSION_SPEC.names
+        ]
 
     models = {f"chosen_{_short(chosen[0])}+{_short(chosen[1])}": submission(mace[chosen[1]], severity[chosen[0]])}
     pairs = _ordered_pairs(severity, mace, chosen)
@@ -121,6 +132,6 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
     esc = RiskSCDClassifier(ESC_BANDS).fit(train, train[OUTCOME_MACE].to_numpy(int)).predict(test)
     models["riskscd_esc_bands"] = submission(esc, DUMMY_SEVERITY)
     models["organisers_dummy"] = PROBLEM.sample_submission(Path(data_dir))
-    for s, m in pairs[len(whole):]:
+    for s, m in pairs[len(whole) :]:
         models[f"{_short(s)}+{_short(m)}"] = submission(mace[m], severity[s])
     return fill_to(models, n, _noisy, seed)

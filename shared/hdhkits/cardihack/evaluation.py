@@ -12,6 +12,7 @@ percentile bootstrap interval over patients
 metric being the same average over repeats of the out-of-fold predictions. The folds
 are :func:`hdhkits.evaluation.out_of_fold`'s: the kit writes only its splits and scorers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,16 +24,41 @@ from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import bootstrap_score, out_of_fold
 from .baselines import ConstantClass, ConstantProbability
-from .models import choose_per_outcome, mace_candidates, severity_candidates
 from .metric import (
-    MACE_CLASS_WEIGHTS, MACE_CLASSES, PROBABILITY_CLIP, SEVERITY_CLASS_WEIGHTS, combined_score, rescale_logloss,
-    rescaled_severity, weighted_kappa,
+    MACE_CLASS_WEIGHTS,
+    MACE_CLASSES,
+    PROBABILITY_CLIP,
+    SEVERITY_CLASS_WEIGHTS,
+    combined_score,
+    rescale_logloss,
+    rescaled_severity,
+    weighted_kappa,
 )
+from .models import choose_per_outcome, mace_candidates, severity_candidates
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
-__all__ = ["CVResult", "OutcomeCV", "NestedChoice", "MIN_PATIENTS_PER_SIDE", "cross_validate_pair",
-           "cross_validate_outcome", "combine", "nested_choice", "modelling_limits", "cv_folds", "strata",
-           "summarize", "summarize_outcome", "score_row", "ranking_sentences", "mace_class_shares", "interval_text", "candidates_for", "comparison_table", "plot_comparison"]
+__all__ = [
+    "MIN_PATIENTS_PER_SIDE",
+    "CVResult",
+    "NestedChoice",
+    "OutcomeCV",
+    "candidates_for",
+    "combine",
+    "comparison_table",
+    "cross_validate_outcome",
+    "cross_validate_pair",
+    "cv_folds",
+    "interval_text",
+    "mace_class_shares",
+    "modelling_limits",
+    "nested_choice",
+    "plot_comparison",
+    "ranking_sentences",
+    "score_row",
+    "strata",
+    "summarize",
+    "summarize_outcome",
+]
 
 _PARTS = ("score", "kappa_mace", "severity_rescaled")
 #: The metric part each outcome's models are judged on.
@@ -44,8 +70,9 @@ MIN_PATIENTS_PER_SIDE: int = 10
 
 
 _KAPPA_WEIGHTS = np.asarray([MACE_CLASS_WEIGHTS[c] for c in MACE_CLASSES], dtype=float)
-_DISAGREEMENT = np.subtract.outer(np.arange(len(MACE_CLASSES)), np.arange(len(MACE_CLASSES))) ** 2 / (
-    len(MACE_CLASSES) - 1) ** 2
+_DISAGREEMENT = (
+    np.subtract.outer(np.arange(len(MACE_CLASSES)), np.arange(len(MACE_CLASSES))) ** 2 / (len(MACE_CLASSES) - 1) ** 2
+)
 
 
 def _kappa(y: np.ndarray, pred: np.ndarray) -> float:
@@ -122,19 +149,23 @@ def modelling_limits(train: pd.DataFrame, n_splits: int = 5) -> dict[str, str | 
     """
     need = max(MIN_PATIENTS_PER_SIDE, 2 * n_splits)
     sev = train[OUTCOME_SEVERITY].to_numpy(int)
-    events = (train[OUTCOME_MACE].to_numpy(int) >= 1)
+    events = train[OUTCOME_MACE].to_numpy(int) >= 1
     out: dict[str, str | None] = {OUTCOME_SEVERITY: None, OUTCOME_MACE: None}
     n_sev, n_event = int(sev.sum()), int(events.sum())
     if min(n_sev, len(sev) - n_sev) < need:
-        out[OUTCOME_SEVERITY] = (f"only {min(n_sev, len(sev) - n_sev)} training patients are "
-                                 f"{'severe' if n_sev <= len(sev) - n_sev else 'not severe'} (fewer than {need}): "
-                                 "too few to fit and cross-validate a SEVERITY model; the kit predicts the weighted "
-                                 "prevalence for everyone")
+        out[OUTCOME_SEVERITY] = (
+            f"only {min(n_sev, len(sev) - n_sev)} training patients are "
+            f"{'severe' if n_sev <= len(sev) - n_sev else 'not severe'} (fewer than {need}): "
+            "too few to fit and cross-validate a SEVERITY model; the kit predicts the weighted "
+            "prevalence for everyone"
+        )
     if min(n_event, len(events) - n_event) < need:
-        out[OUTCOME_MACE] = (f"only {min(n_event, len(events) - n_event)} training patients "
-                             f"{'have a MACE' if n_event <= len(events) - n_event else 'are free of MACE'} "
-                             f"(fewer than {need}): too few to fit and cross-validate a MACE model; the kit predicts "
-                             "class 0 for everyone, which reads no SNP and so breaks the MACE rule")
+        out[OUTCOME_MACE] = (
+            f"only {min(n_event, len(events) - n_event)} training patients "
+            f"{'have a MACE' if n_event <= len(events) - n_event else 'are free of MACE'} "
+            f"(fewer than {need}): too few to fit and cross-validate a MACE model; the kit predicts "
+            "class 0 for everyone, which reads no SNP and so breaks the MACE rule"
+        )
     return out
 
 
@@ -234,14 +265,15 @@ class OutcomeCV:
     def value(self, idx: np.ndarray | None = None, repeat: int | None = None) -> float:
         """The part, averaged over repeats (or of one ``repeat``), on rows ``idx`` (all by default)."""
         idx = np.arange(len(self.y)) if idx is None else idx
-        preds = self.predictions if repeat is None else self.predictions[repeat:repeat + 1]
+        preds = self.predictions if repeat is None else self.predictions[repeat : repeat + 1]
         if self.outcome == OUTCOME_MACE:
             return float(np.mean([_kappa(self.y[idx], p[idx].astype(int)) for p in preds]))
         return _rescaled(self.y[idx], preds[:, idx])
 
 
-def cross_validate_outcome(name: str, model, train: pd.DataFrame, outcome: str, n_splits: int = 5,
-                           n_repeats: int = 5, seed: int = 0) -> OutcomeCV:
+def cross_validate_outcome(
+    name: str, model, train: pd.DataFrame, outcome: str, n_splits: int = 5, n_repeats: int = 5, seed: int = 0
+) -> OutcomeCV:
     """Repeated stratified K-fold out-of-fold predictions of one outcome's model.
 
     The folds are :func:`cv_folds` with seeds ``seed, seed + 1, ...``: the same for every
@@ -274,8 +306,11 @@ def cross_validate_outcome(name: str, model, train: pd.DataFrame, outcome: str, 
     preds = np.zeros((n_repeats, len(train)))
     for r in range(n_repeats):
         folds = cv_folds(train, n_splits, seed + r)
-        preds[r] = (out_of_fold(model, train, y, folds, method=_p_severe) if outcome == OUTCOME_SEVERITY
-                    else out_of_fold(model, train, y, folds, method="predict"))
+        preds[r] = (
+            out_of_fold(model, train, y, folds, method=_p_severe)
+            if outcome == OUTCOME_SEVERITY
+            else out_of_fold(model, train, y, folds, method="predict")
+        )
     return OutcomeCV(name, outcome, preds if outcome == OUTCOME_SEVERITY else preds.astype(int), y)
 
 
@@ -306,8 +341,7 @@ def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
 
     for part in _PARTS:
         # The row positions are what is resampled, so the scorer gets each resample's indices.
-        iv = bootstrap_score(lambda idx, p=part: part_of(idx, p), np.arange(n), n_boot=n_boot, seed=seed,
-                             strata=group)
+        iv = bootstrap_score(lambda idx, p=part: part_of(idx, p), np.arange(n), n_boot=n_boot, seed=seed, strata=group)
         row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
         row[f"{part} sd(repeats)"] = float(result.per_repeat[part].std(ddof=1)) if len(result.per_repeat) > 1 else 0.0
     return row
@@ -319,8 +353,9 @@ def summarize_outcome(result: OutcomeCV, n_boot: int = 200, seed: int = 0) -> di
     for part in _PARTS:
         row[part] = row[f"{part} low"] = row[f"{part} high"] = row[f"{part} sd(repeats)"] = float("nan")
     part = result.part
-    iv = bootstrap_score(lambda idx: result.value(idx), np.arange(len(result.y)), n_boot=n_boot, seed=seed,
-                         strata=result.y)
+    iv = bootstrap_score(
+        lambda idx: result.value(idx), np.arange(len(result.y)), n_boot=n_boot, seed=seed, strata=result.y
+    )
     row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
     per_repeat = [result.value(repeat=r) for r in range(result.predictions.shape[0])]
     row[f"{part} sd(repeats)"] = float(np.std(per_repeat, ddof=1)) if len(per_repeat) > 1 else 0.0
@@ -344,21 +379,37 @@ class NestedChoice:
     choices: pd.DataFrame
 
 
-def _inner_choice(severity_models: dict, mace_models: dict, rows: pd.DataFrame, inner_splits: int,
-                  seed: int, enforce_rules: bool) -> tuple[str, str]:
+def _inner_choice(
+    severity_models: dict, mace_models: dict, rows: pd.DataFrame, inner_splits: int, seed: int, enforce_rules: bool
+) -> tuple[str, str]:
     """The per-outcome choice ``02_baseline`` makes, made on ``rows`` alone (one inner cross-validation)."""
     scores = []
     for models, outcome in ((severity_models, OUTCOME_SEVERITY), (mace_models, OUTCOME_MACE)):
         # one candidate: nothing to choose, nothing to cross-validate
-        scores.append({name: (0.0 if len(models) == 1 else
-                              cross_validate_outcome(name, model, rows, outcome, inner_splits, 1, seed).value())
-                       for name, model in models.items()})
+        scores.append(
+            {
+                name: (
+                    0.0
+                    if len(models) == 1
+                    else cross_validate_outcome(name, model, rows, outcome, inner_splits, 1, seed).value()
+                )
+                for name, model in models.items()
+            }
+        )
     return choose_per_outcome(scores[0], scores[1], severity_models, mace_models, enforce_rules=enforce_rules)
 
 
-def nested_choice(severity_models: dict, mace_models: dict, train: pd.DataFrame, n_splits: int = 5,
-                  inner_splits: int = 3, seed: int = 0, outer: dict[str, OutcomeCV] | None = None,
-                  progress=None, enforce_rules: bool = True) -> NestedChoice:
+def nested_choice(
+    severity_models: dict,
+    mace_models: dict,
+    train: pd.DataFrame,
+    n_splits: int = 5,
+    inner_splits: int = 3,
+    seed: int = 0,
+    outer: dict[str, OutcomeCV] | None = None,
+    progress=None,
+    enforce_rules: bool = True,
+) -> NestedChoice:
     """Nested cross-validation of the per-outcome choice: how well *choosing* does on new patients.
 
     Choosing the best of several noisy cross-validated scores flatters the winner: its score
@@ -401,31 +452,42 @@ def nested_choice(severity_models: dict, mace_models: dict, train: pd.DataFrame,
         fit_rows = train.iloc[fit_idx].reset_index(drop=True)
         chosen = _inner_choice(severity_models, mace_models, fit_rows, inner_splits, seed, enforce_rules)
         rows.append({"fold": k + 1, "SEVERITY": chosen[0], "MACE": chosen[1]})
-        for target, name, models, outcome in ((sev, chosen[0], severity_models, OUTCOME_SEVERITY),
-                                             (mace, chosen[1], mace_models, OUTCOME_MACE)):
+        for target, name, models, outcome in (
+            (sev, chosen[0], severity_models, OUTCOME_SEVERITY),
+            (mace, chosen[1], mace_models, OUTCOME_MACE),
+        ):
             if outer is not None and name in outer and outer[name].outcome == outcome:
                 target[0, held_idx] = outer[name].predictions[0, held_idx]
                 continue
             fitted = clone(models[name]).fit(fit_rows, fit_rows[outcome].to_numpy(int))
             held = train.iloc[held_idx]
-            target[0, held_idx] = (_p_severe(fitted, held) if outcome == OUTCOME_SEVERITY
-                                   else fitted.predict(held))
+            target[0, held_idx] = _p_severe(fitted, held) if outcome == OUTCOME_SEVERITY else fitted.predict(held)
     y_sev, y_mace = train[OUTCOME_SEVERITY].to_numpy(int), train[OUTCOME_MACE].to_numpy(int)
-    result = combine(OutcomeCV("nested", OUTCOME_SEVERITY, sev, y_sev),
-                     OutcomeCV("nested", OUTCOME_MACE, mace, y_mace), "choice per outcome, nested CV")
+    result = combine(
+        OutcomeCV("nested", OUTCOME_SEVERITY, sev, y_sev),
+        OutcomeCV("nested", OUTCOME_MACE, mace, y_mace),
+        "choice per outcome, nested CV",
+    )
     return NestedChoice(result, pd.DataFrame(rows))
 
 
-def score_row(name: str, evaluated_on: str, y_mace, mace_pred, y_severity, severity_prob, n_boot: int = 200,
-              seed: int = 0) -> dict:
+def score_row(
+    name: str, evaluated_on: str, y_mace, mace_pred, y_severity, severity_prob, n_boot: int = 200, seed: int = 0
+) -> dict:
     """A table row for fixed predictions (e.g. the oracle, or a model on the twin's test truth).
 
     Same columns as :func:`summarize`: each part with a stratified bootstrap interval over rows.
     """
     y_mace, mace_pred = np.asarray(y_mace).astype(int), np.asarray(mace_pred).astype(int)
     y_severity, severity_prob = np.asarray(y_severity).astype(int), np.asarray(severity_prob, dtype=float)
-    single = CVResult(name, severity_prob[None, :], mace_pred[None, :], y_severity, y_mace,
-                      pd.DataFrame([{"score": np.nan, "kappa_mace": np.nan, "severity_rescaled": np.nan}]))
+    single = CVResult(
+        name,
+        severity_prob[None, :],
+        mace_pred[None, :],
+        y_severity,
+        y_mace,
+        pd.DataFrame([{"score": np.nan, "kappa_mace": np.nan, "severity_rescaled": np.nan}]),
+    )
     row = summarize(single, n_boot=n_boot, seed=seed)
     row["evaluated on"] = evaluated_on
     for part in _PARTS:
@@ -433,8 +495,9 @@ def score_row(name: str, evaluated_on: str, y_mace, mace_pred, y_severity, sever
     return row
 
 
-def comparison_table(results: list[CVResult], extra_rows: list[dict] | None = None, n_boot: int = 200,
-                     seed: int = 0) -> pd.DataFrame:
+def comparison_table(
+    results: list[CVResult], extra_rows: list[dict] | None = None, n_boot: int = 200, seed: int = 0
+) -> pd.DataFrame:
     """The comparison table: one row per model pair, plus rows such as the oracle.
 
     Parameters
@@ -450,20 +513,30 @@ def comparison_table(results: list[CVResult], extra_rows: list[dict] | None = No
     seed : int
         Bootstrap seed.
     """
-    rows = [summarize_outcome(r, n_boot=n_boot, seed=seed) if isinstance(r, OutcomeCV)
-            else summarize(r, n_boot=n_boot, seed=seed) for r in results] + list(extra_rows or [])
+    rows = [
+        summarize_outcome(r, n_boot=n_boot, seed=seed)
+        if isinstance(r, OutcomeCV)
+        else summarize(r, n_boot=n_boot, seed=seed)
+        for r in results
+    ] + list(extra_rows or [])
     return pd.DataFrame(rows).set_index("model")
 
 
 #: Axis labels of the comparison plot, by metric part.
-_PART_LABELS = {"score": "combined score\n(0.7 kappa + 0.3 rescaled)", "kappa_mace": "weighted kappa\n(MACE)",
-                "severity_rescaled": "rescaled log-loss\n(SEVERITY)"}
+_PART_LABELS = {
+    "score": "combined score\n(0.7 kappa + 0.3 rescaled)",
+    "kappa_mace": "weighted kappa\n(MACE)",
+    "severity_rescaled": "rescaled log-loss\n(SEVERITY)",
+}
 
 
 def _row_kind(evaluated_on: str) -> str:
     """Colour group of a comparison row: out-of-fold on train, or scored against the twin's truth."""
-    return "cross-validated on train (out-of-fold)" if str(evaluated_on).startswith("train") else \
-        "scored against the twin's truth"
+    return (
+        "cross-validated on train (out-of-fold)"
+        if str(evaluated_on).startswith("train")
+        else "scored against the twin's truth"
+    )
 
 
 def plot_comparison(table: pd.DataFrame, ax=None):
@@ -497,8 +570,14 @@ def plot_comparison(table: pd.DataFrame, ax=None):
     ax[0].set_ylabel("model")
     fig = ax[0].figure
     handles, labels = ax[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False,
-               title="dot: estimate; bar: 95 % bootstrap interval; grey line: 0 (the dummy's level)")
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        ncol=len(labels),
+        frameon=False,
+        title="dot: estimate; bar: 95 % bootstrap interval; grey line: 0 (the dummy's level)",
+    )
     fig.tight_layout(rect=(0, 0.14 if len(table) < 6 else 0.1, 1, 1))
     return ax
 
@@ -519,20 +598,27 @@ def ranking_sentences(table: pd.DataFrame, severity_names, mace_names) -> list[s
         Printed from the data, so they hold for whatever data the table was computed on.
     """
     sentences = []
-    for label, part, names in (("SEVERITY (rescaled log-loss; 0 = the prior)", "severity_rescaled", severity_names),
-                               ("MACE (weighted kappa; 0 = chance)", "kappa_mace", mace_names)):
+    for label, part, names in (
+        ("SEVERITY (rescaled log-loss; 0 = the prior)", "severity_rescaled", severity_names),
+        ("MACE (weighted kappa; 0 = chance)", "kappa_mace", mace_names),
+    ):
         rows = table.loc[[n for n in names if n in table.index]]
         rows = rows[np.isfinite(rows[part].to_numpy(float))].sort_values(part, ascending=False)
         if rows.empty:
             sentences.append(f"{label}: no model was scored")
             continue
-        ranked = " > ".join(f"{name} {_number(r[part])} [{_number(r[part + ' low'])}, {_number(r[part + ' high'])}]"
-                            for name, r in rows.iterrows())
+        ranked = " > ".join(
+            f"{name} {_number(r[part])} [{_number(r[part + ' low'])}, {_number(r[part + ' high'])}]"
+            for name, r in rows.iterrows()
+        )
         text = f"{label}: {ranked}"
         if len(rows) > 1:
             first, second = rows.iloc[0], rows.iloc[1]
-            text += ("; the first two intervals overlap: their order may be noise" if first[part + " low"] <= second[part + " high"]
-                     else "; the first is ahead beyond the second's interval")
+            text += (
+                "; the first two intervals overlap: their order may be noise"
+                if first[part + " low"] <= second[part + " high"]
+                else "; the first is ahead beyond the second's interval"
+            )
         sentences.append(text)
     return sentences
 
@@ -569,8 +655,16 @@ def _number(x: float) -> str:
 
 def interval_text(table: pd.DataFrame, part: str) -> pd.Series:
     """``estimate [low, high]`` of one part for every row of :func:`comparison_table`; empty where it is NaN."""
-    return pd.Series([f"{_number(r[part])} [{_number(r[part + ' low'])}, {_number(r[part + ' high'])}]"
-                      if np.isfinite(r[part]) else "" for _, r in table.iterrows()], index=table.index, name=part)
+    return pd.Series(
+        [
+            f"{_number(r[part])} [{_number(r[part + ' low'])}, {_number(r[part + ' high'])}]"
+            if np.isfinite(r[part])
+            else ""
+            for _, r in table.iterrows()
+        ],
+        index=table.index,
+        name=part,
+    )
 
 
 def candidates_for(train: pd.DataFrame, n_splits: int = 5, seed: int = 0) -> tuple[dict, dict, dict]:

@@ -20,6 +20,7 @@ formulas (``tests/cardihack/test_metric.py`` checks them against hand-written ve
 to 1e-12). This module imports numpy, pandas and scikit-learn only: the bundle's scoring
 program copies it (:mod:`hdhkits.bundle.vendor`).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -29,17 +30,34 @@ import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, log_loss
 
+from ..deprecation import deprecated_alias
 from ..problem import Score, UnitMetric
 from ..schema import DataError
-from ..deprecation import deprecated_alias
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
 
 __all__ = [
-    "SEVERITY_CLASS_WEIGHTS", "MACE_CLASS_WEIGHTS", "MACE_CLASSES", "PROBABILITY_CLIP", "WEIGHT_KAPPA",
-    "WEIGHT_SEVERITY", "DUMMY_SEVERITY", "DUMMY_MACE", "weighted_logloss", "severity_reference_losses",
-    "rescaled_severity", "rescale_logloss", "weighted_kappa", "combined_score", "score_parts", "score",
-    "cardihack_metric", "PUBLIC_LEADERBOARD_RANGE", "CardihackUnitMetric", "unit_metric", "combined_score_array",
+    "DUMMY_MACE",
+    "DUMMY_SEVERITY",
+    "MACE_CLASSES",
+    "MACE_CLASS_WEIGHTS",
+    "PROBABILITY_CLIP",
+    "PUBLIC_LEADERBOARD_RANGE",
+    "SEVERITY_CLASS_WEIGHTS",
+    "WEIGHT_KAPPA",
+    "WEIGHT_SEVERITY",
+    "CardihackUnitMetric",
     "best_probability",
+    "cardihack_metric",
+    "combined_score",
+    "combined_score_array",
+    "rescale_logloss",
+    "rescaled_severity",
+    "score",
+    "score_parts",
+    "severity_reference_losses",
+    "unit_metric",
+    "weighted_kappa",
+    "weighted_logloss",
 ]
 
 #: Log-loss weight of a patient by true SEVERITY (0 = not severe, 1 = severe).
@@ -93,8 +111,13 @@ def weighted_logloss(y_true, p) -> float:
     y = _binary(y_true)
     p = np.broadcast_to(np.asarray(p, dtype=float), y.shape)
     if not np.isfinite(p).all():
-        raise DataError("<submission>", [f"'{OUTCOME_SEVERITY}' holds {int((~np.isfinite(p)).sum())} missing or "
-                                         "non-finite probabilities; predict a number in [0, 1] for every row"])
+        raise DataError(
+            "<submission>",
+            [
+                f"'{OUTCOME_SEVERITY}' holds {int((~np.isfinite(p)).sum())} missing or "
+                "non-finite probabilities; predict a number in [0, 1] for every row"
+            ],
+        )
     # Clipped here, at the reconstruction's 1e-15: scikit-learn's own clip is at machine epsilon.
     p = np.clip(p, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
     w = np.where(y == 1, SEVERITY_CLASS_WEIGHTS[1], SEVERITY_CLASS_WEIGHTS[0])
@@ -158,8 +181,9 @@ def weighted_kappa(y_true, y_pred) -> float:
     t = np.asarray(y_true).ravel()
     q = np.asarray(y_pred).ravel()
     if t.shape != q.shape:
-        raise DataError("<submission>", [f"{t.size} true MACE classes but {q.size} predictions; "
-                                         "predict one class per truth row"])
+        raise DataError(
+            "<submission>", [f"{t.size} true MACE classes but {q.size} predictions; predict one class per truth row"]
+        )
     for where, name, arr in (("<truth>", "truth", t), ("<submission>", "prediction", q)):
         if not np.isin(arr, MACE_CLASSES).all():
             raise DataError(where, [f"'{OUTCOME_MACE}' {name} must hold the codes {MACE_CLASSES} only"])
@@ -226,15 +250,23 @@ def _merged(truth: pd.DataFrame, submission: pd.DataFrame) -> pd.DataFrame:
         if absent:
             raise DataError(where, [f"column '{c}' is missing; the table needs {','.join(columns)}" for c in absent])
     try:
-        merged = truth[columns].merge(submission[columns], on=TEST_ID, how="left", suffixes=("", " pred"),
-                                      validate="one_to_one")
+        merged = truth[columns].merge(
+            submission[columns], on=TEST_ID, how="left", suffixes=("", " pred"), validate="one_to_one"
+        )
     except pd.errors.MergeError as exc:
-        raise DataError("<submission>", [f"a trustii_id appears twice ({exc}); validate the submission first "
-                                         "(PROBLEM.validate_submission)"]) from None
+        raise DataError(
+            "<submission>",
+            [f"a trustii_id appears twice ({exc}); validate the submission first (PROBLEM.validate_submission)"],
+        ) from None
     missing = merged[f"{OUTCOME_MACE} pred"].isna() | merged[f"{OUTCOME_SEVERITY} pred"].isna()
     if missing.any():
-        raise DataError("<submission>", [f"the submission has no prediction for {int(missing.sum())} trustii_id(s) "
-                                         "of the truth; validate it first (PROBLEM.validate_submission)"])
+        raise DataError(
+            "<submission>",
+            [
+                f"the submission has no prediction for {int(missing.sum())} trustii_id(s) "
+                "of the truth; validate it first (PROBLEM.validate_submission)"
+            ],
+        )
     return merged
 
 
@@ -262,8 +294,12 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
         A column is missing, an id is repeated, or a truth id has no prediction.
     """
     merged = _merged(truth, submission)
-    parts = score_parts(merged[OUTCOME_MACE].to_numpy(int), merged[f"{OUTCOME_MACE} pred"].to_numpy(int),
-                        merged[OUTCOME_SEVERITY].to_numpy(int), merged[f"{OUTCOME_SEVERITY} pred"].to_numpy(float))
+    parts = score_parts(
+        merged[OUTCOME_MACE].to_numpy(int),
+        merged[f"{OUTCOME_MACE} pred"].to_numpy(int),
+        merged[OUTCOME_SEVERITY].to_numpy(int),
+        merged[f"{OUTCOME_SEVERITY} pred"].to_numpy(float),
+    )
     value = parts.pop("score")
     return Score(value, parts)
 
@@ -303,7 +339,9 @@ class CardihackUnitMetric(UnitMetric):
         columns = [TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]
         absent = [c for c in columns if c not in truth.columns]
         if absent:
-            raise DataError("<truth>", [f"column '{c}' is missing; the table needs {','.join(columns)}" for c in absent])
+            raise DataError(
+                "<truth>", [f"column '{c}' is missing; the table needs {','.join(columns)}" for c in absent]
+            )
         self._truth = truth[columns].reset_index(drop=True)
         y = _binary(self._truth[OUTCOME_SEVERITY])
         mace = self._truth[OUTCOME_MACE].to_numpy()
@@ -329,8 +367,13 @@ class CardihackUnitMetric(UnitMetric):
             raise DataError("<submission>", [f"'{OUTCOME_MACE}' prediction must hold the codes {MACE_CLASSES} only"])
         p = merged[f"{OUTCOME_SEVERITY} pred"].to_numpy(float)
         if not np.isfinite(p).all():
-            raise DataError("<submission>", [f"'{OUTCOME_SEVERITY}' holds missing or non-finite probabilities; "
-                                             "predict a number in [0, 1] for every row"])
+            raise DataError(
+                "<submission>",
+                [
+                    f"'{OUTCOME_SEVERITY}' holds missing or non-finite probabilities; "
+                    "predict a number in [0, 1] for every row"
+                ],
+            )
         y = self._truth_terms[:, 3]
         ll = self._truth_terms[:, 0] * _clipped_logloss_terms(y, p)
         k = len(MACE_CLASSES)

@@ -28,6 +28,7 @@ Every model starts with a :class:`~hdhkits.cardihack.baselines.ColumnSelector`, 
 :func:`~hdhkits.cardihack.baselines.declared_features` and the rule check see the
 columns it reads.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -41,11 +42,18 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from .baselines import (
-    MACE_CLINICAL, ColumnSelector, OrdinalMaceClassifier, SNPScreener, _association, _frame, _snp_columns,
-    declared_features, make_severity_model,
-)
 from ..evaluation import out_of_fold
+from .baselines import (
+    MACE_CLINICAL,
+    ColumnSelector,
+    OrdinalMaceClassifier,
+    SNPScreener,
+    _association,
+    _frame,
+    _snp_columns,
+    declared_features,
+    make_severity_model,
+)
 from .metric import SEVERITY_CLASS_WEIGHTS, weighted_logloss
 from .plausibility import PlausibleValues
 from .riskscd import RISK_SCD_FEATURES, risk_scd_index
@@ -53,11 +61,34 @@ from .schema import PRIORITY_SNPS, SNP_COLUMNS
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
-    "SEVERITY_CLINICAL", "MACE_MODEL_FEATURES", "MACE_CLINICAL_RISK_FEATURES", "VariantCoding", "CrossFittedBurden",
-    "RiskSCDFeatures", "PriorShrinkage", "MaceRiskClassifier", "make_shrunk_severity_model", "BASELINE_PAIR",
-    "NEW_PAIR", "SEVERITY_BASELINE", "SEVERITY_SHRUNK", "SEVERITY_AGE", "MACE_BASELINE", "MACE_RISK_SCD",
-    "MACE_CLINICAL_SCORE", "candidate_pairs", "choose_pair", "severity_candidates", "mace_candidates",
-    "choose_per_outcome", "combination_name", "describe_candidates", "model_coefficients", "model_summary", "CANDIDATE_NOTES", "OFFICIAL_PARTS",
+    "BASELINE_PAIR",
+    "CANDIDATE_NOTES",
+    "MACE_BASELINE",
+    "MACE_CLINICAL_RISK_FEATURES",
+    "MACE_CLINICAL_SCORE",
+    "MACE_MODEL_FEATURES",
+    "MACE_RISK_SCD",
+    "NEW_PAIR",
+    "OFFICIAL_PARTS",
+    "SEVERITY_AGE",
+    "SEVERITY_BASELINE",
+    "SEVERITY_CLINICAL",
+    "SEVERITY_SHRUNK",
+    "CrossFittedBurden",
+    "MaceRiskClassifier",
+    "PriorShrinkage",
+    "RiskSCDFeatures",
+    "VariantCoding",
+    "candidate_pairs",
+    "choose_pair",
+    "choose_per_outcome",
+    "combination_name",
+    "describe_candidates",
+    "mace_candidates",
+    "make_shrunk_severity_model",
+    "model_coefficients",
+    "model_summary",
+    "severity_candidates",
 ]
 
 #: Names of the two submittable model pairs, as the notebooks' tables show them.
@@ -75,7 +106,15 @@ MACE_MODEL_FEATURES: tuple[str, ...] = (*MACE_CLINICAL, *PRIORITY_SNPS)
 #: 2 x 5-fold each): leaving out ``Age_Diag`` cost 0.07 of kappa, the binary columns 0.05;
 #: ``BMI``, ``Genre``, ``Gradient`` and ``SYNCOPE`` added nothing (the kit README's "The models").
 MACE_CLINICAL_RISK_FEATURES: tuple[str, ...] = (
-    "Age_Baseline", "Age_Diag", "Epaiss_max", "Diam_OG", "FEVG", "ATCD_MS", "TVNS", "Variant.Pathogene", *PRIORITY_SNPS,
+    "Age_Baseline",
+    "Age_Diag",
+    "Epaiss_max",
+    "Diam_OG",
+    "FEVG",
+    "ATCD_MS",
+    "TVNS",
+    "Variant.Pathogene",
+    *PRIORITY_SNPS,
 )
 
 #: Names of the candidate models, as the notebooks' tables show them: SEVERITY ...
@@ -149,8 +188,11 @@ class RiskSCDFeatures(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features=None):
-        names = [c for c in (self.feature_names_in_ if input_features is None else input_features)
-                 if c not in RISK_SCD_FEATURES]
+        names = [
+            c
+            for c in (self.feature_names_in_ if input_features is None else input_features)
+            if c not in RISK_SCD_FEATURES
+        ]
         return np.asarray(["risk_scd_pi", *names], dtype=object)
 
 
@@ -263,7 +305,7 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         self.n_grid = n_grid
         self.random_state = random_state
 
-    def fit(self, X, y) -> "PriorShrinkage":
+    def fit(self, X, y) -> PriorShrinkage:
         """Choose ``alpha`` by inner cross-validation, then fit the estimator on every row."""
         if self.estimator is None:
             raise ValueError("PriorShrinkage needs an estimator, e.g. make_shrunk_severity_model(shrink=False)")
@@ -298,8 +340,14 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         return declared_features(self.estimator)
 
 
-def make_shrunk_severity_model(k_snps: int = 0, C: float = 0.1, shrink: bool = True, snps_as: str = "burden",
-                               random_state: int = 0, clinical: tuple[str, ...] = SEVERITY_CLINICAL):
+def make_shrunk_severity_model(
+    k_snps: int = 0,
+    C: float = 0.1,
+    shrink: bool = True,
+    snps_as: str = "burden",
+    random_state: int = 0,
+    clinical: tuple[str, ...] = SEVERITY_CLINICAL,
+):
     """SEVERITY: age, sex, variant indicators (and screened SNPs), weighted logistic, shrunk.
 
     select -> implausible to missing -> impute -> ``carrier`` / ``two_variants`` (when the
@@ -337,18 +385,23 @@ def make_shrunk_severity_model(k_snps: int = 0, C: float = 0.1, shrink: bool = T
     if snps_as not in ("burden", "columns"):
         raise ValueError(f"snps_as must be 'burden' or 'columns', not {snps_as!r}")
     columns = (*clinical, *SNP_COLUMNS) if k_snps > 0 else tuple(clinical)
-    snp_step = (CrossFittedBurden(k=k_snps, random_state=random_state) if snps_as == "burden"
-                else SNPScreener(k=k_snps))
-    pipe = Pipeline([
-        ("select", ColumnSelector(columns)),
-        ("plausible", PlausibleValues()),
-        ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-        ("variant", VariantCoding()),
-        ("snps", snp_step),
-        ("scale", StandardScaler()),
-        ("logit", LogisticRegression(C=C, class_weight=dict(SEVERITY_CLASS_WEIGHTS), solver="newton-cholesky",
-                                     max_iter=200)),
-    ]).set_output(transform="pandas")
+    snp_step = CrossFittedBurden(k=k_snps, random_state=random_state) if snps_as == "burden" else SNPScreener(k=k_snps)
+    pipe = Pipeline(
+        [
+            ("select", ColumnSelector(columns)),
+            ("plausible", PlausibleValues()),
+            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+            ("variant", VariantCoding()),
+            ("snps", snp_step),
+            ("scale", StandardScaler()),
+            (
+                "logit",
+                LogisticRegression(
+                    C=C, class_weight=dict(SEVERITY_CLASS_WEIGHTS), solver="newton-cholesky", max_iter=200
+                ),
+            ),
+        ]
+    ).set_output(transform="pandas")
     return PriorShrinkage(pipe, random_state=random_state) if shrink else pipe
 
 
@@ -387,8 +440,16 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
         (:data:`MACE_CLINICAL_RISK_FEATURES`, the clinical risk score).
     """
 
-    def __init__(self, features=MACE_MODEL_FEATURES, k_snps: int = 1, C: float = 1.0, n_threshold_folds: int = 3,
-                 n_threshold_repeats: int = 1, random_state: int = 0, risk_scd: bool = True):
+    def __init__(
+        self,
+        features=MACE_MODEL_FEATURES,
+        k_snps: int = 1,
+        C: float = 1.0,
+        n_threshold_folds: int = 3,
+        n_threshold_repeats: int = 1,
+        random_state: int = 0,
+        risk_scd: bool = True,
+    ):
         self.features = features
         self.k_snps = k_snps
         self.C = C
@@ -399,18 +460,20 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
 
     def _pipeline(self) -> Pipeline:
         summary = [("riskscd", RiskSCDFeatures())] if self.risk_scd else []
-        return Pipeline([
-            ("select", ColumnSelector(self.features)),
-            ("plausible", PlausibleValues()),
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            *summary,
-            ("variant", VariantCoding()),
-            ("burden", CrossFittedBurden(k=self.k_snps, random_state=self.random_state)),
-            ("scale", StandardScaler()),
-            ("logit", LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=200)),
-        ]).set_output(transform="pandas")
+        return Pipeline(
+            [
+                ("select", ColumnSelector(self.features)),
+                ("plausible", PlausibleValues()),
+                ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+                *summary,
+                ("variant", VariantCoding()),
+                ("burden", CrossFittedBurden(k=self.k_snps, random_state=self.random_state)),
+                ("scale", StandardScaler()),
+                ("logit", LogisticRegression(C=self.C, solver="newton-cholesky", max_iter=200)),
+            ]
+        ).set_output(transform="pandas")
 
-    def fit(self, X: pd.DataFrame, y) -> "MaceRiskClassifier":
+    def fit(self, X: pd.DataFrame, y) -> MaceRiskClassifier:
         """Choose the cut points on repeated inner out-of-fold scores, then fit on every row."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])
@@ -418,8 +481,15 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
         for r in range(self.n_threshold_repeats):
             # Folds stratified on the three classes; the score is fitted to MACE >= 1.
             folds = StratifiedKFold(self.n_threshold_folds, shuffle=True, random_state=self.random_state + r)
-            scores.append(out_of_fold(self._pipeline(), X, (y >= 1).astype(int), folds.split(np.zeros(len(y)), y),
-                                      method="decision_function"))
+            scores.append(
+                out_of_fold(
+                    self._pipeline(),
+                    X,
+                    (y >= 1).astype(int),
+                    folds.split(np.zeros(len(y)), y),
+                    method="decision_function",
+                )
+            )
             truths.append(y)
         self.thresholds_ = fit_kappa_thresholds(np.concatenate(scores), np.concatenate(truths))
         self.model_ = self._pipeline().fit(X, (y >= 1).astype(int))
@@ -483,9 +553,12 @@ def choose_pair(cv_scores: dict[str, float], pairs: dict[str, tuple]) -> str:
     """
     from .rules import check_feature_rules
 
-    valid = {name: score for name, score in cv_scores.items()
-             if name in pairs and not check_feature_rules(declared_features(pairs[name][0]),
-                                                          declared_features(pairs[name][1]))}
+    valid = {
+        name: score
+        for name, score in cv_scores.items()
+        if name in pairs
+        and not check_feature_rules(declared_features(pairs[name][0]), declared_features(pairs[name][1]))
+    }
     if not valid:
         raise ValueError("no cross-validated pair follows the rules; fix the models' declared columns")
     return max(valid, key=lambda name: valid[name])
@@ -495,20 +568,24 @@ def choose_pair(cv_scores: dict[str, float], pairs: dict[str, tuple]) -> str:
 #: ``02_baseline`` before issue 16 (5 x 5-fold; SEVERITY: rescaled log-loss, MACE: weighted kappa).
 #: The models designed on the twin (:data:`SEVERITY_AGE`, :data:`MACE_CLINICAL_SCORE`) were not measured.
 OFFICIAL_PARTS: dict[str, float] = {
-    SEVERITY_BASELINE: -0.003, SEVERITY_SHRUNK: 0.048, MACE_BASELINE: 0.185, MACE_RISK_SCD: 0.132,
-    "HCM Risk-SCD, ESC bands": 0.044, "HCM Risk-SCD, fitted cut points": -0.015,
+    SEVERITY_BASELINE: -0.003,
+    SEVERITY_SHRUNK: 0.048,
+    MACE_BASELINE: 0.185,
+    MACE_RISK_SCD: 0.132,
+    "HCM Risk-SCD, ESC bands": 0.044,
+    "HCM Risk-SCD, fitted cut points": -0.015,
 }
 
 #: What each candidate is, in one plain line (``describe_candidates`` shows it).
 CANDIDATE_NOTES: dict[str, str] = {
     SEVERITY_BASELINE: "L2 logistic on age, sex, the variant count and 10 screened SNPs, weighted like the metric",
     SEVERITY_SHRUNK: "strongly penalised logistic on age, sex and the variant (carrier, two variants), weighted "
-                     "like the metric, shrunk",
+    "like the metric, shrunk",
     SEVERITY_AGE: "the same on age alone",
     MACE_BASELINE: "ordinal model on the Risk-SCD inputs, LVEF, the variant and a 5-SNP genetic risk score",
     MACE_RISK_SCD: "risk score on the HCM Risk-SCD index, LVEF, the variant and a 1-SNP cross-fitted burden",
     MACE_CLINICAL_SCORE: "risk score with one coefficient per column (age, age at diagnosis, wall thickness, atrial "
-                         "diameter, LVEF, family history, NSVT, the variant) and a 1-SNP cross-fitted burden",
+    "diameter, LVEF, family history, NSVT, the variant) and a 1-SNP cross-fitted burden",
 }
 
 
@@ -527,8 +604,10 @@ def severity_candidates(seed: int = 0) -> dict[str, object]:
         SEVERITY_AGE: make_shrunk_severity_model(random_state=seed, clinical=("Age_Baseline",)),
     }
     # the shrinkage chosen on 3 inner folds: the same scores as 5 on the twin (seeds 0-7), faster
-    return {name: model.set_params(n_folds=3) if isinstance(model, PriorShrinkage) else model
-            for name, model in candidates.items()}
+    return {
+        name: model.set_params(n_folds=3) if isinstance(model, PriorShrinkage) else model
+        for name, model in candidates.items()
+    }
 
 
 def mace_candidates(seed: int = 0) -> dict[str, object]:
@@ -569,8 +648,13 @@ def _best_valid(scores: dict[str, float], models: dict, outcome: str, enforce_ru
     return max(valid, key=lambda name: valid[name])
 
 
-def choose_per_outcome(severity_scores: dict[str, float], mace_scores: dict[str, float], severity_models: dict,
-                       mace_models: dict, enforce_rules: bool = True) -> tuple[str, str]:
+def choose_per_outcome(
+    severity_scores: dict[str, float],
+    mace_scores: dict[str, float],
+    severity_models: dict,
+    mace_models: dict,
+    enforce_rules: bool = True,
+) -> tuple[str, str]:
     """The best SEVERITY model and the best MACE model, each on its own part of the combined score.
 
     The combined score is ``0.7 kappa + 0.3 rescaled``, and the kappa reads only the MACE
@@ -601,8 +685,10 @@ def choose_per_outcome(severity_scores: dict[str, float], mace_scores: dict[str,
     ValueError
         No scored model of an outcome follows the rules.
     """
-    return (_best_valid(severity_scores, severity_models, "SEVERITY", enforce_rules),
-            _best_valid(mace_scores, mace_models, "MACE", enforce_rules))
+    return (
+        _best_valid(severity_scores, severity_models, "SEVERITY", enforce_rules),
+        _best_valid(mace_scores, mace_models, "MACE", enforce_rules),
+    )
 
 
 def _reads(features: list[str]) -> str:
@@ -639,8 +725,12 @@ def describe_candidates(severity_models: dict, mace_models: dict) -> pd.DataFram
             features = declared_features(model)
             declared = (features or None, None) if outcome == "SEVERITY" else (None, features)
             problems = check_feature_rules(*declared)
-            rows[name] = {"outcome": outcome, "what": CANDIDATE_NOTES.get(name, ""), "reads": _reads(features),
-                          "rules": "follows the rules" if not problems else "; ".join(problems)}
+            rows[name] = {
+                "outcome": outcome,
+                "what": CANDIDATE_NOTES.get(name, ""),
+                "reads": _reads(features),
+                "rules": "follows the rules" if not problems else "; ".join(problems),
+            }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
 
 
@@ -675,8 +765,10 @@ def model_summary(model) -> list[str]:
     """What a fitted candidate learnt, in a few printed lines (SNPs kept, shrinkage, cut points)."""
     lines = []
     if isinstance(model, PriorShrinkage):
-        lines.append(f"shrinkage toward the weighted prevalence {model.prior_:.3f}: alpha {model.alpha_:.2f} "
-                     "(0 = the constant, 1 = the model as fitted)")
+        lines.append(
+            f"shrinkage toward the weighted prevalence {model.prior_:.3f}: alpha {model.alpha_:.2f} "
+            "(0 = the constant, 1 = the model as fitted)"
+        )
         model = model.estimator_
     if isinstance(model, Pipeline):
         for step in model.named_steps.values():

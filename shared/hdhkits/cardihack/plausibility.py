@@ -17,6 +17,7 @@ baseline``                 diagnosis after the baseline visit              age, 
 odd cell never drops a patient. :class:`PlausibleValues` is the pipeline step that applies
 the handling; it learns nothing, so it is the same inside and outside cross-validation.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,15 +27,22 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ..findings import Finding, warning
 from .schema import PLAUSIBLE_RANGES, unknown_as_missing
 
-__all__ = ["UNKNOWN_AGE_DIAG_HANDLING", "DIAGNOSIS_AFTER_BASELINE_HANDLING", "plausibility_findings",
-           "plausible_values", "PlausibleValues"]
+__all__ = [
+    "DIAGNOSIS_AFTER_BASELINE_HANDLING",
+    "UNKNOWN_AGE_DIAG_HANDLING",
+    "PlausibleValues",
+    "plausibility_findings",
+    "plausible_values",
+]
 
 #: What the kit does with an ``Age_Diag`` of 0.0 (the warning's fix).
-UNKNOWN_AGE_DIAG_HANDLING = ("treated as missing, being unknown (hdhkits.cardihack.plausible_values), "
-                             "then imputed by the model")
+UNKNOWN_AGE_DIAG_HANDLING = (
+    "treated as missing, being unknown (hdhkits.cardihack.plausible_values), then imputed by the model"
+)
 #: What the kit does with an ``Age_Diag`` above ``Age_Baseline`` (the warning's fix).
-DIAGNOSIS_AFTER_BASELINE_HANDLING = ("Age_Diag treated as missing for these patients, Age_Baseline kept "
-                                     "(hdhkits.cardihack.plausible_values)")
+DIAGNOSIS_AFTER_BASELINE_HANDLING = (
+    "Age_Diag treated as missing for these patients, Age_Baseline kept (hdhkits.cardihack.plausible_values)"
+)
 
 
 def _rows(mask: np.ndarray, limit: int = 5) -> tuple[int, ...]:
@@ -78,20 +86,38 @@ def plausibility_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
         return found
     zero = diag == 0
     if zero.any():
-        found.append(warning(f"column 'Age_Diag': {int(zero.sum())} value(s) of 0.0 (the file's code for unknown) "
-                             f"at data row(s) {_rows_text(zero)}", file=file, column="Age_Diag", rows=_rows(zero),
-                             count=int(zero.sum()), extreme=0.0, kind="unknown_code_zero",
-                             fix=UNKNOWN_AGE_DIAG_HANDLING))
+        found.append(
+            warning(
+                f"column 'Age_Diag': {int(zero.sum())} value(s) of 0.0 (the file's code for unknown) "
+                f"at data row(s) {_rows_text(zero)}",
+                file=file,
+                column="Age_Diag",
+                rows=_rows(zero),
+                count=int(zero.sum()),
+                extreme=0.0,
+                kind="unknown_code_zero",
+                fix=UNKNOWN_AGE_DIAG_HANDLING,
+            )
+        )
     if age is not None:
         with np.errstate(invalid="ignore"):
             gap = diag - age
             after = ~zero & (gap > 0)
         if after.any():
-            found.append(warning(f"column 'Age_Diag': {int(after.sum())} diagnosis age(s) after the baseline visit "
-                                 f"(Age_Diag > Age_Baseline, by up to {gap[after].max():.1f} years) at data row(s) "
-                                 f"{_rows_text(after)}", file=file, column="Age_Diag", rows=_rows(after),
-                                 count=int(after.sum()), extreme=float(gap[after].max()),
-                                 kind="diagnosis_after_baseline", fix=DIAGNOSIS_AFTER_BASELINE_HANDLING))
+            found.append(
+                warning(
+                    f"column 'Age_Diag': {int(after.sum())} diagnosis age(s) after the baseline visit "
+                    f"(Age_Diag > Age_Baseline, by up to {gap[after].max():.1f} years) at data row(s) "
+                    f"{_rows_text(after)}",
+                    file=file,
+                    column="Age_Diag",
+                    rows=_rows(after),
+                    count=int(after.sum()),
+                    extreme=float(gap[after].max()),
+                    kind="diagnosis_after_baseline",
+                    fix=DIAGNOSIS_AFTER_BASELINE_HANDLING,
+                )
+            )
     return found
 
 

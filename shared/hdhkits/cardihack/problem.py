@@ -7,10 +7,11 @@ delegates: the data check to :func:`hdhkits.cardihack.schema.check_data`, the tw
 each model may read) are not a property of the submission file, so the CLI does not
 check them; :func:`validate_submission_and_rules` adds them for the notebooks.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -25,14 +26,16 @@ from .schema import check_data as check_folder
 from .twin import TEST_TRUTH_FILE
 from .twin import make_twin as write_twin
 
-__all__ = ["SUBMISSION_SPEC", "CardihackProblem", "PROBLEM", "validate_submission_and_rules"]
+__all__ = ["PROBLEM", "SUBMISSION_SPEC", "CardihackProblem", "validate_submission_and_rules"]
 
 #: The submission file: ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY``.
-SUBMISSION_SPEC = SubmissionSpec((
-    ColumnSpec(TEST_ID, "int", nullable=False),
-    ColumnSpec(OUTCOME_MACE, "code", nullable=False, allowed=(0, 1, 2)),
-    ColumnSpec(OUTCOME_SEVERITY, "float", nullable=False, minimum=0.0, maximum=1.0),
-))
+SUBMISSION_SPEC = SubmissionSpec(
+    (
+        ColumnSpec(TEST_ID, "int", nullable=False),
+        ColumnSpec(OUTCOME_MACE, "code", nullable=False, allowed=(0, 1, 2)),
+        ColumnSpec(OUTCOME_SEVERITY, "float", nullable=False, minimum=0.0, maximum=1.0),
+    )
+)
 
 
 def _submission_findings(submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
@@ -40,8 +43,13 @@ def _submission_findings(submission: pd.DataFrame, data_dir: Path) -> list[Findi
     test = read_test(data_dir, check=False)
     problems = check_submission(submission, SUBMISSION_SPEC, test[TEST_ID])
     if list(submission.columns) != SUBMISSION_SPEC.names and set(submission.columns) == set(SUBMISSION_SPEC.names):
-        problems.append(error("columns are not in the official order", kind="column_order",
-                              fix=f"write them as {','.join(SUBMISSION_SPEC.names)}"))
+        problems.append(
+            error(
+                "columns are not in the official order",
+                kind="column_order",
+                fix=f"write them as {','.join(SUBMISSION_SPEC.names)}",
+            )
+        )
     return problems
 
 
@@ -50,11 +58,15 @@ class CardihackProblem(Problem):
 
     name = "cardihack"
     title = "Cardi-HACK"
-    task = ("From clinical and genetic data of HCM patients, predict the probability of a severe phenotype "
-            "(OUTCOME SEVERITY) and the MACE class 0/1/2 (none / within 1,000 days / within 3,000 days).")
+    task = (
+        "From clinical and genetic data of HCM patients, predict the probability of a severe phenotype "
+        "(OUTCOME SEVERITY) and the MACE class 0/1/2 (none / within 1,000 days / within 3,000 days)."
+    )
     official_files = ("train.csv", "test.csv")
-    metric = ("Reconstructed (not official): 0.7 x class-weighted quadratic kappa on MACE + 0.3 x rescaled "
-              "class-weighted log-loss on SEVERITY")
+    metric = (
+        "Reconstructed (not official): 0.7 x class-weighted quadratic kappa on MACE + 0.3 x rescaled "
+        "class-weighted log-loss on SEVERITY"
+    )
     env_var = "CARDIHACK_DATA_DIR"
     truth_file = TEST_TRUTH_FILE
     twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal (issue 16)
@@ -106,8 +118,9 @@ class CardihackProblem(Problem):
         from .metric import DUMMY_MACE, DUMMY_SEVERITY
 
         test = read_test(data_dir, check=False)
-        return pd.DataFrame({TEST_ID: test[TEST_ID], OUTCOME_MACE: DUMMY_MACE,
-                             OUTCOME_SEVERITY: DUMMY_SEVERITY})[SUBMISSION_SPEC.names]
+        return pd.DataFrame({TEST_ID: test[TEST_ID], OUTCOME_MACE: DUMMY_MACE, OUTCOME_SEVERITY: DUMMY_SEVERITY})[
+            SUBMISSION_SPEC.names
+        ]
 
 
 PROBLEM = CardihackProblem()

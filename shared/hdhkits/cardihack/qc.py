@@ -1,4 +1,5 @@
 """Genotype quality control: allele frequencies, monomorphic SNPs, Hardy–Weinberg tests."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,10 +29,10 @@ def genotype_qc(df: pd.DataFrame, snps=None) -> pd.DataFrame:
     """
     snps = [c for c in df.columns if str(c).startswith("SNP")] if snps is None else list(snps)
     G = df[snps]
-    counts = pd.DataFrame({f"n{k}": (G == k).sum() for k in (0, 1, 2)})
+    counts = pd.DataFrame({f"n{k}": (k == G).sum() for k in (0, 1, 2)})
     n = counts.sum(1).to_numpy(float)
     p = (counts["n1"] + 2 * counts["n2"]).to_numpy(float) / (2 * n)
-    expected = np.column_stack([n * (1 - p) ** 2, 2 * n * p * (1 - p), n * p ** 2])
+    expected = np.column_stack([n * (1 - p) ** 2, 2 * n * p * (1 - p), n * p**2])
     observed = counts.to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         stat = np.sum((observed - expected) ** 2 / expected, axis=1)

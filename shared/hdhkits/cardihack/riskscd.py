@@ -24,6 +24,7 @@ It predicts sudden death, not Cardi-HACK's MACE, and is used as it is: the risk 
 turned into MACE classes by cut points chosen on training data for the weighted kappa
 (:class:`RiskSCDClassifier`), or by the ESC bands (:func:`esc_band`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,14 +37,27 @@ from .plausibility import plausible_values
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
-    "RISK_SCD_COEFFICIENTS", "RISK_SCD_BASELINE_SURVIVAL", "GRADIENT_MMHG", "RISK_SCD_FEATURES", "ESC_BANDS",
-    "risk_scd_index", "risk_scd", "esc_band", "RiskSCDClassifier",
+    "ESC_BANDS",
+    "GRADIENT_MMHG",
+    "RISK_SCD_BASELINE_SURVIVAL",
+    "RISK_SCD_COEFFICIENTS",
+    "RISK_SCD_FEATURES",
+    "RiskSCDClassifier",
+    "esc_band",
+    "risk_scd",
+    "risk_scd_index",
 ]
 
 #: Coefficients of the prognostic index (ESC 2014).
 RISK_SCD_COEFFICIENTS: dict[str, float] = {
-    "mwt": 0.15939858, "mwt2": -0.00294271, "la": 0.0259082, "lvot": 0.00446131,
-    "fhscd": 0.4583082, "nsvt": 0.82639195, "syncope": 0.71650361, "age": -0.01799934,
+    "mwt": 0.15939858,
+    "mwt2": -0.00294271,
+    "la": 0.0259082,
+    "lvot": 0.00446131,
+    "fhscd": 0.4583082,
+    "nsvt": 0.82639195,
+    "syncope": 0.71650361,
+    "age": -0.01799934,
 }
 #: 5-year baseline survival of the score.
 RISK_SCD_BASELINE_SURVIVAL: float = 0.998
@@ -56,8 +70,15 @@ ESC_BANDS: tuple[float, float] = (0.04, 0.06)
 
 # Medians of the HCM Risk-SCD derivation cohort, used when a value is missing (so one empty
 # cell does not drop a patient).
-_FALLBACK = {"Epaiss_max": 20.0, "Diam_OG": 44.0, "Gradient": 0, "ATCD_MS": 0, "TVNS": 0, "SYNCOPE": 0,
-             "Age_Baseline": 48.0}
+_FALLBACK = {
+    "Epaiss_max": 20.0,
+    "Diam_OG": 44.0,
+    "Gradient": 0,
+    "ATCD_MS": 0,
+    "TVNS": 0,
+    "SYNCOPE": 0,
+    "Age_Baseline": 48.0,
+}
 
 
 def risk_scd_index(df: pd.DataFrame, checked: bool = False) -> np.ndarray:
@@ -82,9 +103,16 @@ def risk_scd_index(df: pd.DataFrame, checked: bool = False) -> np.ndarray:
     x = {c: pd.to_numeric(df[c], errors="coerce").fillna(_FALLBACK[c]).to_numpy(float) for c in RISK_SCD_FEATURES}
     lvot = np.where(x["Gradient"] >= 0.5, GRADIENT_MMHG[1], GRADIENT_MMHG[0])
     c = RISK_SCD_COEFFICIENTS
-    return (c["mwt"] * x["Epaiss_max"] + c["mwt2"] * x["Epaiss_max"] ** 2 + c["la"] * x["Diam_OG"]
-            + c["lvot"] * lvot + c["fhscd"] * x["ATCD_MS"] + c["nsvt"] * x["TVNS"]
-            + c["syncope"] * x["SYNCOPE"] + c["age"] * x["Age_Baseline"])
+    return (
+        c["mwt"] * x["Epaiss_max"]
+        + c["mwt2"] * x["Epaiss_max"] ** 2
+        + c["la"] * x["Diam_OG"]
+        + c["lvot"] * lvot
+        + c["fhscd"] * x["ATCD_MS"]
+        + c["nsvt"] * x["TVNS"]
+        + c["syncope"] * x["SYNCOPE"]
+        + c["age"] * x["Age_Baseline"]
+    )
 
 
 def risk_scd(df: pd.DataFrame) -> np.ndarray:
@@ -110,7 +138,7 @@ class RiskSCDClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, thresholds="fit"):
         self.thresholds = thresholds
 
-    def fit(self, X: pd.DataFrame, y) -> "RiskSCDClassifier":
+    def fit(self, X: pd.DataFrame, y) -> RiskSCDClassifier:
         """Choose the cut points (nothing else is learnt)."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])

@@ -9,13 +9,14 @@
 A model *declares* the columns it reads; :func:`check_feature_rules` checks the
 declarations and lists every violation at once.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .schema import FEATURE_COLUMNS, ID_COLUMN, OUTCOMES, PRIORITY_SNPS, SNP_COLUMNS, TEST_ID
 
-__all__ = ["SEVERITY_ALLOWED", "MAX_MACE_SNPS", "MIN_MACE_PRIORITY_SNPS", "check_feature_rules"]
+__all__ = ["MAX_MACE_SNPS", "MIN_MACE_PRIORITY_SNPS", "SEVERITY_ALLOWED", "check_feature_rules"]
 
 #: The only columns the SEVERITY model may read.
 SEVERITY_ALLOWED: tuple[str, ...] = ("Age_Baseline", "Genre", "Variant.Pathogene", *SNP_COLUMNS)
@@ -39,16 +40,20 @@ def _common(label: str, features: list[str]) -> list[str]:
     problems = []
     leaked = [f for f in features if f in OUTCOMES]
     if leaked:
-        problems.append(f"{label} model reads the outcome column(s) {_shown(leaked)}: an outcome is never "
-                        "a feature; remove it")
+        problems.append(
+            f"{label} model reads the outcome column(s) {_shown(leaked)}: an outcome is never a feature; remove it"
+        )
     ids = [f for f in features if f in (ID_COLUMN, TEST_ID)]
     if ids:
-        problems.append(f"{label} model reads the identifier(s) {_shown(ids)}: ids carry no medical "
-                        "information; remove them")
+        problems.append(
+            f"{label} model reads the identifier(s) {_shown(ids)}: ids carry no medical information; remove them"
+        )
     unknown = [f for f in features if f not in _FEATURES and f not in OUTCOMES and f not in (ID_COLUMN, TEST_ID)]
     if unknown:
-        problems.append(f"{label} model declares {_shown(unknown)}, not column(s) of the official files; "
-                        "declare the official columns it reads (e.g. 'Age_Baseline', 'SNP12')")
+        problems.append(
+            f"{label} model declares {_shown(unknown)}, not column(s) of the official files; "
+            "declare the official columns it reads (e.g. 'Age_Baseline', 'SNP12')"
+        )
     repeated = sorted({f for f in features if features.count(f) > 1})
     if repeated:
         problems.append(f"{label} model declares {_shown(repeated)} more than once; list each column once")

@@ -8,27 +8,37 @@ for the official files, so the pair is saved with a stamp of the base mechanism
 quick mode and a digest of the candidate models' settings. :func:`load_or_choose` reloads
 the pair only when the stamp matches this run; otherwise it says why and trains again.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import joblib
-
 import pandas as pd
 from sklearn.base import clone
 
-from ..fingerprint import TrainingStamp, stale_reason, training_stamp, write_stamp
 from ..files import atomic_path, display_path
+from ..fingerprint import TrainingStamp, stale_reason, training_stamp, write_stamp
 from .baselines import declared_features
 from .evaluation import NestedChoice, OutcomeCV, combine, cross_validate_outcome
 from .models import choose_per_outcome, combination_name
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
-__all__ = ["MODELS_FILE", "CV_FILE", "models_digest", "models_stamp", "save_chosen", "load_chosen", "load_or_choose",
-           "cv_record", "choose_and_fit"]
+__all__ = [
+    "CV_FILE",
+    "MODELS_FILE",
+    "choose_and_fit",
+    "cv_record",
+    "load_chosen",
+    "load_or_choose",
+    "models_digest",
+    "models_stamp",
+    "save_chosen",
+]
 
 #: The chosen pair, its declared features and its cross-validation record (joblib).
 MODELS_FILE: str = "cardihack_models.joblib"
@@ -45,7 +55,9 @@ def _describe(obj: Any) -> str:
     if isinstance(obj, (list, tuple)):
         return "[" + ", ".join(_describe(v) for v in obj) + "]"
     if isinstance(obj, dict):
-        return "{" + ", ".join(f"{k!r}: {_describe(v)}" for k, v in sorted(obj.items(), key=lambda kv: repr(kv[0]))) + "}"
+        return (
+            "{" + ", ".join(f"{k!r}: {_describe(v)}" for k, v in sorted(obj.items(), key=lambda kv: repr(kv[0]))) + "}"
+        )
     return repr(obj)
 
 
@@ -108,8 +120,16 @@ def save_chosen(output_dir: str | Path, severity, mace, record: dict, stamp: Tra
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / MODELS_FILE
     with atomic_path(path) as tmp:
-        joblib.dump({"severity": severity, "mace": mace, "severity_features": declared_features(severity),
-                     "mace_features": declared_features(mace), "record": record}, tmp)
+        joblib.dump(
+            {
+                "severity": severity,
+                "mace": mace,
+                "severity_features": declared_features(severity),
+                "mace_features": declared_features(mace),
+                "record": record,
+            },
+            tmp,
+        )
     with atomic_path(output_dir / CV_FILE) as tmp:
         tmp.write_text(json.dumps(record, indent=1))
     write_stamp(path, stamp)
@@ -122,8 +142,9 @@ def load_chosen(output_dir: str | Path) -> tuple:
     return bundle["severity"], bundle["mace"], bundle["record"]
 
 
-def load_or_choose(output_dir: str | Path, stamp: TrainingStamp, choose: Callable[[], tuple],
-                   verbose: bool = True) -> tuple:
+def load_or_choose(
+    output_dir: str | Path, stamp: TrainingStamp, choose: Callable[[], tuple], verbose: bool = True
+) -> tuple:
     """Reload the saved pair when its stamp matches this run, else choose and train one, save and stamp it.
 
     Parameters
@@ -159,8 +180,15 @@ def load_or_choose(output_dir: str | Path, stamp: TrainingStamp, choose: Callabl
     return severity, mace, record, False
 
 
-def cv_record(severity: str, mace: str, cv: dict[str, OutcomeCV], n_splits: int, n_repeats: int,
-              table: pd.DataFrame | None = None, nested: NestedChoice | None = None) -> dict:
+def cv_record(
+    severity: str,
+    mace: str,
+    cv: dict[str, OutcomeCV],
+    n_splits: int,
+    n_repeats: int,
+    table: pd.DataFrame | None = None,
+    nested: NestedChoice | None = None,
+) -> dict:
     """The record saved beside the chosen pair (:data:`CV_FILE`), JSON-serialisable.
 
     Parameters
@@ -190,19 +218,36 @@ def cv_record(severity: str, mace: str, cv: dict[str, OutcomeCV], n_splits: int,
     entry = {k: float(v) for k, v in combine(cv[severity], cv[mace], chosen).parts().items()}
     if table is not None and chosen in table.index:
         entry["low"], entry["high"] = float(table.loc[chosen, "score low"]), float(table.loc[chosen, "score high"])
-    record = {"chosen": chosen, "severity": severity, "mace": mace, "n_splits": n_splits, "n_repeats": n_repeats,
-              "cv": {chosen: entry}}
+    record = {
+        "chosen": chosen,
+        "severity": severity,
+        "mace": mace,
+        "n_splits": n_splits,
+        "n_repeats": n_repeats,
+        "cv": {chosen: entry},
+    }
     for name, result in cv.items():
-        record["cv"][name] = {"outcome": "SEVERITY" if result.outcome == OUTCOME_SEVERITY else "MACE",
-                              result.part: float(result.value())}
+        record["cv"][name] = {
+            "outcome": "SEVERITY" if result.outcome == OUTCOME_SEVERITY else "MACE",
+            result.part: float(result.value()),
+        }
     if nested is not None:
-        record["nested"] = {**{k: float(v) for k, v in nested.result.parts().items()},
-                            "choices": nested.choices.to_dict("records")}
+        record["nested"] = {
+            **{k: float(v) for k, v in nested.result.parts().items()},
+            "choices": nested.choices.to_dict("records"),
+        }
     return record
 
 
-def choose_and_fit(train: pd.DataFrame, severity_models: dict, mace_models: dict, n_splits: int = 5,
-                   n_repeats: int = 1, seed: int = 0, enforce_rules: bool = True) -> tuple:
+def choose_and_fit(
+    train: pd.DataFrame,
+    severity_models: dict,
+    mace_models: dict,
+    n_splits: int = 5,
+    n_repeats: int = 1,
+    seed: int = 0,
+    enforce_rules: bool = True,
+) -> tuple:
     """Cross-validate every candidate, choose per outcome, fit the chosen pair on every patient.
 
     What ``03_submission`` does when no saved pair matches its run: ``02_baseline``'s choice
@@ -213,12 +258,18 @@ def choose_and_fit(train: pd.DataFrame, severity_models: dict, mace_models: dict
     severity, mace, record : (estimator, estimator, dict)
         The fitted chosen models and their :func:`cv_record`.
     """
-    cv = {name: cross_validate_outcome(name, model, train, outcome, n_splits, n_repeats, seed)
-          for models, outcome in ((severity_models, OUTCOME_SEVERITY), (mace_models, OUTCOME_MACE))
-          for name, model in models.items()}
-    severity, mace = choose_per_outcome({n: cv[n].value() for n in severity_models},
-                                        {n: cv[n].value() for n in mace_models}, severity_models, mace_models,
-                                        enforce_rules=enforce_rules)
+    cv = {
+        name: cross_validate_outcome(name, model, train, outcome, n_splits, n_repeats, seed)
+        for models, outcome in ((severity_models, OUTCOME_SEVERITY), (mace_models, OUTCOME_MACE))
+        for name, model in models.items()
+    }
+    severity, mace = choose_per_outcome(
+        {n: cv[n].value() for n in severity_models},
+        {n: cv[n].value() for n in mace_models},
+        severity_models,
+        mace_models,
+        enforce_rules=enforce_rules,
+    )
     fitted_severity = clone(severity_models[severity]).fit(train, train[OUTCOME_SEVERITY].to_numpy(int))
     fitted_mace = clone(mace_models[mace]).fit(train, train[OUTCOME_MACE].to_numpy(int))
     return fitted_severity, fitted_mace, cv_record(severity, mace, cv, n_splits, n_repeats)

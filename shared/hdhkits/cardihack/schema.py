@@ -10,6 +10,7 @@ plausible ranges (:data:`PLAUSIBLE_RANGES`) are warnings: the data loads and the
 models treat them as missing (:mod:`hdhkits.cardihack.plausibility`).
 :func:`check_data` lists every finding of a folder (what ``PROBLEM.check_data`` returns).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,15 +18,47 @@ from pathlib import Path
 import pandas as pd
 
 from ..findings import Finding, error, errors, warning, with_file
-from ..schema import (ColumnSpec, DataError, TableSchema, check_frame, constant_column_findings, cut_last_line,
-                      empty_column_findings, find_file, read_table, row_count_findings)
+from ..schema import (
+    ColumnSpec,
+    DataError,
+    TableSchema,
+    check_frame,
+    constant_column_findings,
+    cut_last_line,
+    empty_column_findings,
+    find_file,
+    read_table,
+    row_count_findings,
+)
 
 __all__ = [
-    "CLINICAL_COLUMNS", "BINARY_COLUMNS", "SNP_COLUMNS", "PRIORITY_SNPS", "GENETIC_COLUMNS",
-    "FEATURE_COLUMNS", "OUTCOME_SEVERITY", "OUTCOME_MACE", "OUTCOMES", "ID_COLUMN", "TEST_ID",
-    "N_SNPS", "N_PRIORITY_SNPS", "TRAIN_COLUMNS", "TEST_COLUMNS", "TRAIN_SCHEMA", "TEST_SCHEMA",
-    "check_data", "read_train", "read_test", "unknown_as_missing", "OFFICIAL_ROWS", "PLAUSIBLE_RANGES", "OUT_OF_RANGE_HANDLING",
-    "MIN_PER_CLASS", "coverage_findings", "outcome_findings",
+    "BINARY_COLUMNS",
+    "CLINICAL_COLUMNS",
+    "FEATURE_COLUMNS",
+    "GENETIC_COLUMNS",
+    "ID_COLUMN",
+    "MIN_PER_CLASS",
+    "N_PRIORITY_SNPS",
+    "N_SNPS",
+    "OFFICIAL_ROWS",
+    "OUTCOMES",
+    "OUTCOME_MACE",
+    "OUTCOME_SEVERITY",
+    "OUT_OF_RANGE_HANDLING",
+    "PLAUSIBLE_RANGES",
+    "PRIORITY_SNPS",
+    "SNP_COLUMNS",
+    "TEST_COLUMNS",
+    "TEST_ID",
+    "TEST_SCHEMA",
+    "TRAIN_COLUMNS",
+    "TRAIN_SCHEMA",
+    "check_data",
+    "coverage_findings",
+    "outcome_findings",
+    "read_test",
+    "read_train",
+    "unknown_as_missing",
 ]
 
 #: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
@@ -40,8 +73,18 @@ OUTCOMES = (OUTCOME_SEVERITY, OUTCOME_MACE)
 
 #: The clinical columns between ``ID`` and the outcomes, in official order.
 CLINICAL_COLUMNS: tuple[str, ...] = (
-    "Age_Baseline", "Age_Diag", "BMI", "BSA", "Genre", "Epaiss_max", "Gradient", "TVNS", "FEVG",
-    "ATCD_MS", "SYNCOPE", "Diam_OG",
+    "Age_Baseline",
+    "Age_Diag",
+    "BMI",
+    "BSA",
+    "Genre",
+    "Epaiss_max",
+    "Gradient",
+    "TVNS",
+    "FEVG",
+    "ATCD_MS",
+    "SYNCOPE",
+    "Diam_OG",
 )
 #: Clinical columns coded 0/1.
 BINARY_COLUMNS: tuple[str, ...] = ("Genre", "Gradient", "TVNS", "FEVG", "ATCD_MS", "SYNCOPE")
@@ -62,12 +105,17 @@ TEST_COLUMNS: tuple[str, ...] = (TEST_ID, ID_COLUMN, *CLINICAL_COLUMNS, *GENETIC
 #: 41.7 ± 6.2 mm); ``BSA`` is on the file's non-m² scale (71.7 ± 15, see the README);
 #: ``Age_Diag`` starts at 0 because 0.0 is its "unknown" code, checked on its own.
 PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
-    "Age_Baseline": (10, 100), "Age_Diag": (0, 100), "BMI": (12, 70), "BSA": (20, 250),
-    "Epaiss_max": (5, 60), "Diam_OG": (15, 90),
+    "Age_Baseline": (10, 100),
+    "Age_Diag": (0, 100),
+    "BMI": (12, 70),
+    "BSA": (20, 250),
+    "Epaiss_max": (5, 60),
+    "Diam_OG": (15, 90),
 }
 #: What the kit does with a value outside :data:`PLAUSIBLE_RANGES` (the warning's fix).
-OUT_OF_RANGE_HANDLING = ("the baselines treat these values as missing and impute the training median "
-                         "(hdhkits.cardihack.plausible_values)")
+OUT_OF_RANGE_HANDLING = (
+    "the baselines treat these values as missing and impute the training median (hdhkits.cardihack.plausible_values)"
+)
 
 
 def _feature_specs() -> list[ColumnSpec]:
@@ -131,8 +179,14 @@ def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
     except DataError as exc:
         return with_file(exc.findings, schema.file_name)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        return [error(f"cannot be read as CSV: {exc}", file=schema.file_name, kind="unreadable_file",
-                      fix="download the file again; it may be cut or not a CSV")]
+        return [
+            error(
+                f"cannot be read as CSV: {exc}",
+                file=schema.file_name,
+                kind="unreadable_file",
+                fix="download the file again; it may be cut or not a CSV",
+            )
+        ]
     found = check_frame(frame, schema)
     if errors(found):
         return found
@@ -166,10 +220,11 @@ def coverage_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
     list of Finding
         ``empty_column`` and ``constant_column`` warnings, one finding each at most.
     """
-    return (empty_column_findings(frame, FEATURE_COLUMNS, file, "missing for every patient: the models' imputers "
-                                  "and selectors do without it")
-            + constant_column_findings(frame, CLINICAL_COLUMNS, file, "it tells no patient from another: the models "
-                                       "learn nothing from it"))
+    return empty_column_findings(
+        frame, FEATURE_COLUMNS, file, "missing for every patient: the models' imputers and selectors do without it"
+    ) + constant_column_findings(
+        frame, CLINICAL_COLUMNS, file, "it tells no patient from another: the models learn nothing from it"
+    )
 
 
 def _class_counts(frame: pd.DataFrame, column: str, classes: tuple[int, ...]) -> pd.Series:
@@ -203,22 +258,43 @@ def outcome_findings(frame: pd.DataFrame, file: str = "train.csv") -> list[Findi
         seen = counts[counts > 0]
         shown = ", ".join(f"{c}: {n}" for c, n in counts.items())
         if len(seen) == 1:
-            found.append(error(f"column '{column}': every patient has {seen.index[0]} ({shown})", file=file,
-                               column=column, count=int(seen.iloc[0]), kind="one_class",
-                               fix=f"no model of this outcome can be trained: use a train file where its classes "
-                                   f"occur (the official one: {official[column]})"))
+            found.append(
+                error(
+                    f"column '{column}': every patient has {seen.index[0]} ({shown})",
+                    file=file,
+                    column=column,
+                    count=int(seen.iloc[0]),
+                    kind="one_class",
+                    fix=f"no model of this outcome can be trained: use a train file where its classes "
+                    f"occur (the official one: {official[column]})",
+                )
+            )
             continue
         absent = [str(c) for c in counts.index[counts == 0]]
         if absent:
-            found.append(warning(f"column '{column}': class(es) {', '.join(absent)} never occur ({shown})", file=file,
-                                 column=column, count=len(absent), kind="absent_class",
-                                 fix="the models never predict a class they did not see"))
+            found.append(
+                warning(
+                    f"column '{column}': class(es) {', '.join(absent)} never occur ({shown})",
+                    file=file,
+                    column=column,
+                    count=len(absent),
+                    kind="absent_class",
+                    fix="the models never predict a class they did not see",
+                )
+            )
         rare = [str(c) for c in counts.index[(counts > 0) & (counts < MIN_PER_CLASS)]]
         if rare:
-            found.append(warning(f"column '{column}': class(es) {', '.join(rare)} held by fewer than "
-                                 f"{MIN_PER_CLASS} patients ({shown})", file=file, column=column,
-                                 count=int(counts[counts.index.astype(str).isin(rare)].sum()), kind="rare_class",
-                                 fix="5-fold cross-validation leaves some folds without one: scores move a lot"))
+            found.append(
+                warning(
+                    f"column '{column}': class(es) {', '.join(rare)} held by fewer than "
+                    f"{MIN_PER_CLASS} patients ({shown})",
+                    file=file,
+                    column=column,
+                    count=int(counts[counts.index.astype(str).isin(rare)].sum()),
+                    kind="rare_class",
+                    fix="5-fold cross-validation leaves some folds without one: scores move a lot",
+                )
+            )
     return found
 
 

@@ -17,6 +17,7 @@ For the 288 SNPs one at a time, a few dozen ``|AUC - 0.5|`` of 0.05-0.08 are wha
 at this size; :func:`snp_auc_against_chance` sets them beside the same statistic computed on
 permuted outcomes, where no SNP can carry signal.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,9 +28,19 @@ from .plausibility import plausible_values
 from .schema import CLINICAL_COLUMNS, OUTCOME_MACE, OUTCOME_SEVERITY, SNP_COLUMNS
 
 __all__ = [
-    "OUTCOME_LABELS", "SIGNAL_COLUMNS", "OFFICIAL_COLUMN_AUC", "OFFICIAL_SNP_AUC", "binary_outcomes", "auc",
-    "column_aucs", "column_auc_intervals", "snp_auc_against_chance", "snp_chance_summary", "plot_column_aucs",
-    "plot_snp_aucs", "describe_column_aucs",
+    "OFFICIAL_COLUMN_AUC",
+    "OFFICIAL_SNP_AUC",
+    "OUTCOME_LABELS",
+    "SIGNAL_COLUMNS",
+    "auc",
+    "binary_outcomes",
+    "column_auc_intervals",
+    "column_aucs",
+    "describe_column_aucs",
+    "plot_column_aucs",
+    "plot_snp_aucs",
+    "snp_auc_against_chance",
+    "snp_chance_summary",
 ]
 
 #: The two binary outcomes the AUCs are read for, as the tables name them.
@@ -40,9 +51,18 @@ SIGNAL_COLUMNS: tuple[str, ...] = (*CLINICAL_COLUMNS, "Variant.Pathogene")
 #: AUC of each column alone on the official train file (347 patients), as participants measured
 #: it: (SEVERITY = 1, MACE >= 1). ``Age_Diag`` read where known.
 OFFICIAL_COLUMN_AUC: dict[str, tuple[float, float]] = {
-    "Age_Baseline": (0.643, 0.624), "Age_Diag": (0.566, 0.520), "BMI": (0.540, 0.559), "BSA": (0.482, 0.530),
-    "Genre": (0.504, 0.519), "Epaiss_max": (0.523, 0.595), "Gradient": (0.495, 0.498), "TVNS": (0.516, 0.539),
-    "FEVG": (0.564, 0.545), "ATCD_MS": (0.501, 0.547), "SYNCOPE": (0.515, 0.491), "Diam_OG": (0.546, 0.591),
+    "Age_Baseline": (0.643, 0.624),
+    "Age_Diag": (0.566, 0.520),
+    "BMI": (0.540, 0.559),
+    "BSA": (0.482, 0.530),
+    "Genre": (0.504, 0.519),
+    "Epaiss_max": (0.523, 0.595),
+    "Gradient": (0.495, 0.498),
+    "TVNS": (0.516, 0.539),
+    "FEVG": (0.564, 0.545),
+    "ATCD_MS": (0.501, 0.547),
+    "SYNCOPE": (0.515, 0.491),
+    "Diam_OG": (0.546, 0.591),
     "Variant.Pathogene": (0.489, 0.548),
 }
 #: The 288 SNPs one at a time on the official train file: (median, maximum) of ``|AUC - 0.5|``
@@ -54,8 +74,10 @@ def binary_outcomes(train: pd.DataFrame) -> dict[str, np.ndarray]:
     """``{"SEVERITY": y == 1, "MACE >= 1": MACE >= 1}`` as 0/1 arrays (NaN where the outcome is empty)."""
     sev = pd.to_numeric(train[OUTCOME_SEVERITY], errors="coerce").to_numpy(float)
     mace = pd.to_numeric(train[OUTCOME_MACE], errors="coerce").to_numpy(float)
-    return {OUTCOME_LABELS[0]: np.where(np.isnan(sev), np.nan, (sev == 1).astype(float)),
-            OUTCOME_LABELS[1]: np.where(np.isnan(mace), np.nan, (mace >= 1).astype(float))}
+    return {
+        OUTCOME_LABELS[0]: np.where(np.isnan(sev), np.nan, (sev == 1).astype(float)),
+        OUTCOME_LABELS[1]: np.where(np.isnan(mace), np.nan, (mace >= 1).astype(float)),
+    }
 
 
 def _auc_rows(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -108,13 +130,16 @@ def column_aucs(train: pd.DataFrame, columns=SIGNAL_COLUMNS) -> pd.DataFrame:
     """
     frame = _signal_frame(train, columns)
     outcomes = binary_outcomes(train)
-    table = pd.DataFrame({label: [auc(frame[c], y) for c in frame.columns] for label, y in outcomes.items()},
-                         index=pd.Index(frame.columns, name="column"))
+    table = pd.DataFrame(
+        {label: [auc(frame[c], y) for c in frame.columns] for label, y in outcomes.items()},
+        index=pd.Index(frame.columns, name="column"),
+    )
     return table
 
 
-def column_auc_intervals(train: pd.DataFrame, columns=SIGNAL_COLUMNS, n_boot: int = 500, level: float = 0.95,
-                         seed: int = 0) -> pd.DataFrame:
+def column_auc_intervals(
+    train: pd.DataFrame, columns=SIGNAL_COLUMNS, n_boot: int = 500, level: float = 0.95, seed: int = 0
+) -> pd.DataFrame:
     """Each column's AUC for both outcomes with a percentile bootstrap interval over patients.
 
     Parameters
@@ -153,8 +178,16 @@ def column_auc_intervals(train: pd.DataFrame, columns=SIGNAL_COLUMNS, n_boot: in
                 boot = boot[np.isfinite(boot)]
                 if len(boot):
                     low, high = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
-            rows.append({"column": column, "outcome": label, "auc": estimate, "low": float(low), "high": float(high),
-                         "n": int(keep.sum())})
+            rows.append(
+                {
+                    "column": column,
+                    "outcome": label,
+                    "auc": estimate,
+                    "low": float(low),
+                    "high": float(high),
+                    "n": int(keep.sum()),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -194,12 +227,16 @@ def snp_auc_against_chance(train: pd.DataFrame, n_permutations: int = 20, seed: 
         G = np.nan_to_num(G)  # an all-empty SNP: constant, AUC 0.5
         yk = y[keep]
         observed = np.abs(_auc_rows(G, yk) - 0.5)
-        parts.append(pd.DataFrame({"outcome": label, "snp": snps, "draw": "observed", "permutation": 0,
-                                   "distance": observed}))
+        parts.append(
+            pd.DataFrame({"outcome": label, "snp": snps, "draw": "observed", "permutation": 0, "distance": observed})
+        )
         for k in range(1, n_permutations + 1):
             permuted = np.abs(_auc_rows(G, rng.permutation(yk)) - 0.5)
-            parts.append(pd.DataFrame({"outcome": label, "snp": snps, "draw": "permuted", "permutation": k,
-                                       "distance": permuted}))
+            parts.append(
+                pd.DataFrame(
+                    {"outcome": label, "snp": snps, "draw": "permuted", "permutation": k, "distance": permuted}
+                )
+            )
     if not parts:
         return pd.DataFrame(columns=["outcome", "snp", "draw", "permutation", "distance"])
     return pd.concat(parts, ignore_index=True)
@@ -227,8 +264,13 @@ def snp_chance_summary(distances: pd.DataFrame, official: dict | None = OFFICIAL
     for label, part in distances.groupby("outcome", sort=False):
         observed = part.loc[part["draw"] == "observed", "distance"]
         per_perm = part[part["draw"] == "permuted"].groupby("permutation")["distance"].agg(["median", "max"])
-        row = {"median": observed.median(), "max": observed.max(), "chance median": per_perm["median"].mean(),
-               "chance max": per_perm["max"].mean(), "chance max 95%": per_perm["max"].quantile(0.95)}
+        row = {
+            "median": observed.median(),
+            "max": observed.max(),
+            "chance median": per_perm["median"].mean(),
+            "chance max": per_perm["max"].mean(),
+            "chance max 95%": per_perm["max"].quantile(0.95),
+        }
         row["beyond chance"] = bool(row["max"] > row["chance max 95%"])
         if official and label in official:
             row["official median"], row["official max"] = official[label]
@@ -252,8 +294,13 @@ def plot_column_aucs(intervals: pd.DataFrame, official: dict | None = OFFICIAL_C
     for a, label in zip(ax, OUTCOME_LABELS):
         part = intervals[intervals["outcome"] == label].set_index("column").reindex(columns)
         est = part["auc"].to_numpy(float)
-        err = np.clip(np.vstack([np.nan_to_num(est - part["low"].to_numpy(float)),
-                                 np.nan_to_num(part["high"].to_numpy(float) - est)]), 0, None)
+        err = np.clip(
+            np.vstack(
+                [np.nan_to_num(est - part["low"].to_numpy(float)), np.nan_to_num(part["high"].to_numpy(float) - est)]
+            ),
+            0,
+            None,
+        )
         a.errorbar(est, y, xerr=err, fmt="o", capsize=3, color="tab:blue", label="this data (95 % bootstrap)")
         if official:
             k = OUTCOME_LABELS.index(label)
@@ -282,14 +329,23 @@ def plot_snp_aucs(distances: pd.DataFrame, ax=None):
         for draw, colour in (("permuted", "tab:grey"), ("observed", "tab:blue")):
             values = part.loc[part["draw"] == draw, "distance"]
             if len(values):
-                a.hist(values, bins=bins, density=True, histtype="step" if draw == "observed" else "stepfilled",
-                       alpha=1.0 if draw == "observed" else 0.4, lw=1.5, color=colour,
-                       label="the SNPs, this outcome" if draw == "observed" else "the SNPs, permuted outcome (chance)")
+                a.hist(
+                    values,
+                    bins=bins,
+                    density=True,
+                    histtype="step" if draw == "observed" else "stepfilled",
+                    alpha=1.0 if draw == "observed" else 0.4,
+                    lw=1.5,
+                    color=colour,
+                    label="the SNPs, this outcome" if draw == "observed" else "the SNPs, permuted outcome (chance)",
+                )
         a.set(xlabel=f"|AUC - 0.5| for {label}", title=label)
     ax[0].set_ylabel("density")
     fig = ax[0].figure
     handles, labels = ax[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)  # below the panels, clear of the bars
+    fig.legend(
+        handles, labels, loc="lower center", ncol=len(labels), frameon=False
+    )  # below the panels, clear of the bars
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     return ax
 
@@ -309,7 +365,9 @@ def describe_column_aucs(intervals: pd.DataFrame) -> list[str]:
         top = part.loc[(part["auc"] - 0.5).abs().idxmax()]
         clear = part[(part["low"] > 0.5) | (part["high"] < 0.5)]
         shown = ", ".join(f"{r.column} ({r.auc:.3f})" for r in clear.itertuples()) or "none"
-        sentences.append(f"{label}: farthest from 0.5: {top['column']} (AUC {top['auc']:.3f} "
-                         f"[{top['low']:.3f}, {top['high']:.3f}]); interval clear of 0.5: {shown}; "
-                         f"{len(part) - len(clear)} of {len(part)} columns cannot be told from nothing here")
+        sentences.append(
+            f"{label}: farthest from 0.5: {top['column']} (AUC {top['auc']:.3f} "
+            f"[{top['low']:.3f}, {top['high']:.3f}]); interval clear of 0.5: {shown}; "
+            f"{len(part) - len(clear)} of {len(part)} columns cannot be told from nothing here"
+        )
     return sentences

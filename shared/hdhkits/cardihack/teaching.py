@@ -6,9 +6,10 @@ the schedule. The traps quote the numbers the notebooks print on the synthetic t
 that every such number is in the notebooks' outputs and that the exercises listed here
 are exactly the notebooks' ``check_answer`` titles.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -77,9 +78,9 @@ def rule_check(column: str) -> Callable[[list], bool]:
         ``test(found)``: True when the findings of ``validate_submission_and_rules`` hold a
         feature-rule finding that names ``column``.
     """
+
     def test(found: list) -> bool:
-        return any(getattr(f, "kind", None) == "feature_rule" and column in getattr(f, "message", "")
-                   for f in found)
+        return any(getattr(f, "kind", None) == "feature_rule" and column in getattr(f, "message", "") for f in found)
 
     return test
 

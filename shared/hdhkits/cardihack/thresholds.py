@@ -5,6 +5,7 @@ two cut points ``t1 <= t2`` on a score: ``class = 0`` below ``t1``, ``1`` betwee
 from ``t2``. The cut points are chosen on training data only, by grid search over the
 score's quantiles, to maximise :func:`~hdhkits.cardihack.metric.weighted_kappa`.
 """
+
 from __future__ import annotations
 
 import numpy as np

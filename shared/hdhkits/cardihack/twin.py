@@ -53,6 +53,7 @@ chosen on the *training* patients' true probabilities and outcomes for the weigh
 Sizes: the official files are small, so every size (``quick``, ``default``, ``full``)
 has the official counts, 347 train and 149 test patients.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,25 +64,53 @@ from scipy import optimize
 from scipy.special import expit
 from scipy.stats import norm
 
-from ..files import write_csv
 from ..deprecation import deprecated_alias
+from ..files import write_csv
 from .schema import (
-    N_SNPS, OUTCOME_MACE, OUTCOME_SEVERITY, SNP_COLUMNS, TEST_COLUMNS, TEST_ID, TRAIN_COLUMNS,
+    N_SNPS,
+    OUTCOME_MACE,
+    OUTCOME_SEVERITY,
+    SNP_COLUMNS,
+    TEST_COLUMNS,
+    TEST_ID,
+    TRAIN_COLUMNS,
 )
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 
 __all__ = [
-    "N_TRAIN", "N_TEST", "TWIN_SIZES", "ARCHITECTURE_SEED", "SEVERITY_EFFECTS", "SEVERITY_MARKERS", "MACE_EFFECTS",
-    "SEVERITY_SNPS", "MACE_SNPS", "MONOMORPHIC_SNPS", "CLINICAL_SCALES",
-    "HWE_BREAKING_SNPS", "TARGET_SEVERE", "TARGET_MACE", "TRAIN_TRUTH_FILE", "TEST_TRUTH_FILE",
-    "snp_architecture", "simulate_cohort", "twin_frames", "make_twin", "oracle_submission",
-    "oracle_train_predictions", "make_twin_frames", "write_twin_files",
+    "ARCHITECTURE_SEED",
+    "CLINICAL_SCALES",
+    "HWE_BREAKING_SNPS",
+    "MACE_EFFECTS",
+    "MACE_SNPS",
+    "MONOMORPHIC_SNPS",
+    "N_TEST",
+    "N_TRAIN",
+    "SEVERITY_EFFECTS",
+    "SEVERITY_MARKERS",
+    "SEVERITY_SNPS",
+    "TARGET_MACE",
+    "TARGET_SEVERE",
+    "TEST_TRUTH_FILE",
+    "TRAIN_TRUTH_FILE",
+    "TWIN_SIZES",
+    "make_twin",
+    "make_twin_frames",
+    "oracle_submission",
+    "oracle_train_predictions",
+    "simulate_cohort",
+    "snp_architecture",
+    "twin_frames",
+    "write_twin_files",
 ]
 
 N_TRAIN, N_TEST = 347, 149
 #: Rows (train, test) per twin size: the official counts for every size.
-TWIN_SIZES: dict[str, tuple[int, int]] = {"quick": (N_TRAIN, N_TEST), "default": (N_TRAIN, N_TEST),
-                                          "full": (N_TRAIN, N_TEST)}
+TWIN_SIZES: dict[str, tuple[int, int]] = {
+    "quick": (N_TRAIN, N_TEST),
+    "default": (N_TRAIN, N_TEST),
+    "full": (N_TRAIN, N_TEST),
+}
 #: Seed of the SNP architecture (frequencies, LD blocks), fixed so every twin has the same SNPs.
 ARCHITECTURE_SEED = 20251128
 
@@ -101,7 +130,10 @@ DELAY_GAMMA: tuple[float, float] = (0.5, 10.0)
 DURATION_LOG_SCALE: tuple[float, float] = (1.29, 0.97)
 #: (mean, SD) of the official train file's continuous columns: the unit of the effects "per SD".
 CLINICAL_SCALES: dict[str, tuple[float, float]] = {
-    "Age_Baseline": (54.5, 14.9), "BMI": (27.2, 4.5), "BSA": (71.7, 15.0), "Epaiss_max": (18.5, 4.0),
+    "Age_Baseline": (54.5, 14.9),
+    "BMI": (27.2, 4.5),
+    "BSA": (71.7, 15.0),
+    "Epaiss_max": (18.5, 4.0),
     "Diam_OG": (41.7, 6.2),
 }
 
@@ -112,16 +144,35 @@ SEVERITY_EFFECTS: dict[str, float] = {"age_sd": 0.571, "sex": -0.014, "carrier":
 #: to baseline, shifts in SD units (``BMI``, ``BSA``, ``Epaiss_max``, ``Diam_OG``), log-odds
 #: (the binary columns). Fitted.
 SEVERITY_MARKERS: dict[str, float] = {
-    "delay": 0.727, "BMI": 0.128, "BSA": -0.173, "Epaiss_max": 0.092, "Diam_OG": 0.061, "Gradient": -0.063,
-    "TVNS": 0.165, "FEVG": 2.288, "ATCD_MS": 0.041, "SYNCOPE": 0.760,
+    "delay": 0.727,
+    "BMI": 0.128,
+    "BSA": -0.173,
+    "Epaiss_max": 0.092,
+    "Diam_OG": 0.061,
+    "Gradient": -0.063,
+    "TVNS": 0.165,
+    "FEVG": 2.288,
+    "ATCD_MS": 0.041,
+    "SYNCOPE": 0.760,
 }
 #: Log-hazard effects on MACE: per SD (:data:`CLINICAL_SCALES`) of age, disease duration
 #: (log scale), BMI, BSA, wall thickness and atrial diameter; per unit of the binary columns,
 #: of carrying a variant and of SEVERITY. Fitted, except ``severity``.
 MACE_EFFECTS: dict[str, float] = {
-    "age_sd": 0.412, "duration_sd": 0.676, "bmi_sd": 0.211, "bsa_sd": -0.006, "sex": 0.218, "mwt_sd": 0.303,
-    "gradient": -0.137, "tvns": 0.414, "fevg": 1.028, "atcd": 0.996, "syncope": -0.712, "la_sd": 0.232,
-    "carrier": 0.526, "severity": 0.3,
+    "age_sd": 0.412,
+    "duration_sd": 0.676,
+    "bmi_sd": 0.211,
+    "bsa_sd": -0.006,
+    "sex": 0.218,
+    "mwt_sd": 0.303,
+    "gradient": -0.137,
+    "tvns": 0.414,
+    "fevg": 1.028,
+    "atcd": 0.996,
+    "syncope": -0.712,
+    "la_sd": 0.232,
+    "carrier": 0.526,
+    "severity": 0.3,
 }
 #: SNP -> effect per coded allele (log-odds) on SEVERITY: none (see the module docstring).
 SEVERITY_SNPS: dict[str, float] = {}
@@ -255,36 +306,62 @@ def _simulate_patients(rng: np.random.Generator, carrier: np.ndarray) -> dict[st
     return {"Genre": genre, "Age_Baseline": age}
 
 
-def _simulate_severity(rng: np.random.Generator, patients: dict, variant: np.ndarray, snps: pd.DataFrame,
-                       arch: pd.DataFrame, effects: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+def _simulate_severity(
+    rng: np.random.Generator,
+    patients: dict,
+    variant: np.ndarray,
+    snps: pd.DataFrame,
+    arch: pd.DataFrame,
+    effects: dict[str, float],
+) -> tuple[np.ndarray, np.ndarray]:
     """Step 3: P(severe) and SEVERITY, from the columns the SEVERITY rule allows."""
-    lp = (effects["age_sd"] * _z(patients["Age_Baseline"], "Age_Baseline") + effects["sex"] * patients["Genre"]
-          + effects["carrier"] * (variant >= 1) + effects["two_variants"] * (variant == 2)
-          + _snp_score(snps, SEVERITY_SNPS, arch))
+    lp = (
+        effects["age_sd"] * _z(patients["Age_Baseline"], "Age_Baseline")
+        + effects["sex"] * patients["Genre"]
+        + effects["carrier"] * (variant >= 1)
+        + effects["two_variants"] * (variant == 2)
+        + _snp_score(snps, SEVERITY_SNPS, arch)
+    )
     p_severe = expit(_intercept(lp, TARGET_SEVERE) + lp)
     return p_severe, (rng.random(len(lp)) < p_severe).astype(int)
 
 
-def _simulate_clinical(rng: np.random.Generator, patients: dict, carrier: np.ndarray, severity: np.ndarray,
-                       markers: dict[str, float]) -> dict[str, np.ndarray]:
+def _simulate_clinical(
+    rng: np.random.Generator, patients: dict, carrier: np.ndarray, severity: np.ndarray, markers: dict[str, float]
+) -> dict[str, np.ndarray]:
     """Step 4: the clinical columns (true values, before the file's quirks), a severe phenotype showing in them."""
     n, age, genre = len(carrier), patients["Age_Baseline"], patients["Genre"]
     s = severity - TARGET_SEVERE  # centred, so the marginals stay those of the real file
     delay = rng.gamma(*DELAY_GAMMA, n) * np.exp(markers["delay"] * s)
     bmi = np.clip(np.exp(rng.normal(np.log(27.2) - 0.0135, 0.164, n) + markers["BMI"] * 0.164 * s), 15, 60)
     height = np.where(genre == 1, rng.normal(1.63, 0.065, n), rng.normal(1.76, 0.07, n))
-    weight_like = bmi * height ** 2
+    weight_like = bmi * height**2
     bsa = 71.7 + 15.0 * ((weight_like - weight_like.mean()) / weight_like.std() + markers["BSA"] * s)
     gradient = _binary_trait(rng, markers["Gradient"] * severity, P_GRADIENT)
     lvot = np.where(gradient == 1, 30 + rng.gamma(2.0, 17.5, n), np.minimum(rng.gamma(2.0, 5.0, n), 29.5))
-    mwt = np.clip(np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier + 4.0 * markers["Epaiss_max"] * s,
-                  9, 41)
-    la = np.clip(40.77 + 0.08 * (age - 54.5) + 3.0 * gradient + 0.2 * (mwt - 18.5) + 5.6 * markers["Diam_OG"] * s
-                 + rng.normal(0, 5.6, n), 25, 70)
+    mwt = np.clip(
+        np.exp(rng.normal(np.log(17.9) - 0.0226, 0.212, n)) + 1.5 * carrier + 4.0 * markers["Epaiss_max"] * s, 9, 41
+    )
+    la = np.clip(
+        40.77
+        + 0.08 * (age - 54.5)
+        + 3.0 * gradient
+        + 0.2 * (mwt - 18.5)
+        + 5.6 * markers["Diam_OG"] * s
+        + rng.normal(0, 5.6, n),
+        25,
+        70,
+    )
     z_mwt, z_age = _z(mwt, "Epaiss_max"), _z(age, "Age_Baseline")
     return {
-        "Age_Diag": np.clip(age - delay, 5, None), "DELAY": age - np.clip(age - delay, 5, None), "BMI": bmi,
-        "BSA": bsa, "Epaiss_max": mwt, "Gradient": gradient, "Diam_OG": la, "LVOT_MMHG": lvot,
+        "Age_Diag": np.clip(age - delay, 5, None),
+        "DELAY": age - np.clip(age - delay, 5, None),
+        "BMI": bmi,
+        "BSA": bsa,
+        "Epaiss_max": mwt,
+        "Gradient": gradient,
+        "Diam_OG": la,
+        "LVOT_MMHG": lvot,
         "TVNS": _binary_trait(rng, 0.6 * z_mwt + 0.2 * z_age + markers["TVNS"] * severity, P_TVNS),
         "ATCD_MS": _binary_trait(rng, 0.8 * carrier + markers["ATCD_MS"] * severity, P_ATCD),
         "SYNCOPE": _binary_trait(rng, 0.5 * z_mwt - 0.3 * z_age + markers["SYNCOPE"] * severity, P_SYNCOPE),
@@ -292,18 +369,35 @@ def _simulate_clinical(rng: np.random.Generator, patients: dict, carrier: np.nda
     }
 
 
-def _mace_linear_predictor(patients: dict, clinical: dict, variant: np.ndarray, severity: np.ndarray,
-                           snps: pd.DataFrame, arch: pd.DataFrame, effects: dict[str, float]) -> np.ndarray:
+def _mace_linear_predictor(
+    patients: dict,
+    clinical: dict,
+    variant: np.ndarray,
+    severity: np.ndarray,
+    snps: pd.DataFrame,
+    arch: pd.DataFrame,
+    effects: dict[str, float],
+) -> np.ndarray:
     """MACE's log-hazard (before the Weibull scale): the clinical columns, duration, variant, SEVERITY."""
     e = effects
     duration = (np.log1p(clinical["DELAY"]) - DURATION_LOG_SCALE[0]) / DURATION_LOG_SCALE[1]
-    return (e["age_sd"] * _z(patients["Age_Baseline"], "Age_Baseline") + e["duration_sd"] * duration
-            + e["bmi_sd"] * _z(clinical["BMI"], "BMI") + e["bsa_sd"] * _z(clinical["BSA"], "BSA")
-            + e["sex"] * patients["Genre"] + e["mwt_sd"] * _z(clinical["Epaiss_max"], "Epaiss_max")
-            + e["gradient"] * clinical["Gradient"] + e["tvns"] * clinical["TVNS"] + e["fevg"] * clinical["FEVG"]
-            + e["atcd"] * clinical["ATCD_MS"] + e["syncope"] * clinical["SYNCOPE"]
-            + e["la_sd"] * _z(clinical["Diam_OG"], "Diam_OG") + e["carrier"] * (variant >= 1)
-            + e["severity"] * severity + _snp_score(snps, MACE_SNPS, arch))
+    return (
+        e["age_sd"] * _z(patients["Age_Baseline"], "Age_Baseline")
+        + e["duration_sd"] * duration
+        + e["bmi_sd"] * _z(clinical["BMI"], "BMI")
+        + e["bsa_sd"] * _z(clinical["BSA"], "BSA")
+        + e["sex"] * patients["Genre"]
+        + e["mwt_sd"] * _z(clinical["Epaiss_max"], "Epaiss_max")
+        + e["gradient"] * clinical["Gradient"]
+        + e["tvns"] * clinical["TVNS"]
+        + e["fevg"] * clinical["FEVG"]
+        + e["atcd"] * clinical["ATCD_MS"]
+        + e["syncope"] * clinical["SYNCOPE"]
+        + e["la_sd"] * _z(clinical["Diam_OG"], "Diam_OG")
+        + e["carrier"] * (variant >= 1)
+        + e["severity"] * severity
+        + _snp_score(snps, MACE_SNPS, arch)
+    )
 
 
 def _simulate_mace(rng: np.random.Generator, lp: np.ndarray) -> dict[str, np.ndarray]:
@@ -327,8 +421,9 @@ def _file_quirks(rng: np.random.Generator, age: np.ndarray, age_diag: np.ndarray
     return np.where(rng.random(n) < P_AGE_DIAG_UNKNOWN, 0.0, age_diag)
 
 
-def simulate_cohort(n: int, seed: int = 0, effects: dict[str, dict[str, float]] | None = None
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def simulate_cohort(
+    n: int, seed: int = 0, effects: dict[str, dict[str, float]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate ``n`` patients: the file columns and their truth.
 
     The steps follow the module docstring: genetics, patients, SEVERITY, clinical columns,
@@ -361,26 +456,43 @@ def simulate_cohort(n: int, seed: int = 0, effects: dict[str, dict[str, float]] 
     patients = _simulate_patients(rng, carrier)
     p_severe, severity = _simulate_severity(rng, patients, variant, snps, arch, effects["severity"])
     clinical = _simulate_clinical(rng, patients, carrier, severity, effects["markers"])
-    mace = _simulate_mace(rng, _mace_linear_predictor(patients, clinical, variant, severity, snps, arch,
-                                                      effects["mace"]))
+    mace = _simulate_mace(
+        rng, _mace_linear_predictor(patients, clinical, variant, severity, snps, arch, effects["mace"])
+    )
     age_diag = _file_quirks(rng, patients["Age_Baseline"], clinical["Age_Diag"])
 
-    features = pd.DataFrame({
-        "Age_Baseline": patients["Age_Baseline"], "Age_Diag": age_diag, "BMI": clinical["BMI"],
-        "BSA": clinical["BSA"], "Genre": patients["Genre"],
-        "Epaiss_max": _long_floats(rng, clinical["Epaiss_max"], 0.7),
-        "Gradient": clinical["Gradient"], "TVNS": clinical["TVNS"], "FEVG": clinical["FEVG"],
-        "ATCD_MS": clinical["ATCD_MS"], "SYNCOPE": clinical["SYNCOPE"],
-        "Diam_OG": _long_floats(rng, clinical["Diam_OG"], 0.7),
-        OUTCOME_SEVERITY: severity, OUTCOME_MACE: mace["mace"], "Variant.Pathogene": variant,
-    })
+    features = pd.DataFrame(
+        {
+            "Age_Baseline": patients["Age_Baseline"],
+            "Age_Diag": age_diag,
+            "BMI": clinical["BMI"],
+            "BSA": clinical["BSA"],
+            "Genre": patients["Genre"],
+            "Epaiss_max": _long_floats(rng, clinical["Epaiss_max"], 0.7),
+            "Gradient": clinical["Gradient"],
+            "TVNS": clinical["TVNS"],
+            "FEVG": clinical["FEVG"],
+            "ATCD_MS": clinical["ATCD_MS"],
+            "SYNCOPE": clinical["SYNCOPE"],
+            "Diam_OG": _long_floats(rng, clinical["Diam_OG"], 0.7),
+            OUTCOME_SEVERITY: severity,
+            OUTCOME_MACE: mace["mace"],
+            "Variant.Pathogene": variant,
+        }
+    )
     features = pd.concat([features, snps], axis=1)
     p_mace, followup = mace["p_mace"], mace["followup"]
-    truth = pd.DataFrame({
-        "P_SEVERE": p_severe, "P_MACE_0": p_mace[:, 0], "P_MACE_1": p_mace[:, 1], "P_MACE_2": p_mace[:, 2],
-        "LVOT_MMHG": clinical["LVOT_MMHG"], "EVENT_DAYS": mace["event"],
-        "FOLLOWUP_DAYS": np.where(np.isinf(followup), np.nan, followup),
-    })
+    truth = pd.DataFrame(
+        {
+            "P_SEVERE": p_severe,
+            "P_MACE_0": p_mace[:, 0],
+            "P_MACE_1": p_mace[:, 1],
+            "P_MACE_2": p_mace[:, 2],
+            "LVOT_MMHG": clinical["LVOT_MMHG"],
+            "EVENT_DAYS": mace["event"],
+            "FOLLOWUP_DAYS": np.where(np.isinf(followup), np.nan, followup),
+        }
+    )
     return features, truth
 
 
@@ -395,8 +507,9 @@ def _plan(size: str) -> tuple[int, int]:
     return TWIN_SIZES[size]
 
 
-def _record(cohort: pd.DataFrame, truth: pd.DataFrame, n_train: int, rng: np.random.Generator
-            ) -> dict[str, pd.DataFrame]:
+def _record(
+    cohort: pd.DataFrame, truth: pd.DataFrame, n_train: int, rng: np.random.Generator
+) -> dict[str, pd.DataFrame]:
     """Record: split the simulated patients into the participant files and the organiser-side truth.
 
     Adds the shuffled ``ID``, numbers the test patients (``trustii_id``), computes the
@@ -415,8 +528,12 @@ def _record(cohort: pd.DataFrame, truth: pd.DataFrame, n_train: int, rng: np.ran
     order = rng.permutation(n_test)  # rows shuffled, trustii_id kept with its patient
     test, test_truth = test.iloc[order].reset_index(drop=True), test_truth.iloc[order].reset_index(drop=True)
     train_truth = pd.concat([train[["ID"]], truth_train], axis=1)
-    return {"train": train[list(TRAIN_COLUMNS)], "test": test[list(TEST_COLUMNS)],
-            "train_truth": train_truth, "test_truth": test_truth}
+    return {
+        "train": train[list(TRAIN_COLUMNS)],
+        "test": test[list(TEST_COLUMNS)],
+        "train_truth": train_truth,
+        "test_truth": test_truth,
+    }
 
 
 def twin_frames(seed: int = 0, size: str = "default") -> dict[str, pd.DataFrame]:
@@ -474,8 +591,13 @@ write_twin_files = deprecated_alias(make_twin, "write_twin_files", "hdhkits.card
 
 def oracle_submission(test_truth: pd.DataFrame) -> pd.DataFrame:
     """The oracle's submission from a twin's test truth: true P(severe) and ``ORACLE_MACE``."""
-    return pd.DataFrame({TEST_ID: test_truth[TEST_ID].to_numpy(), OUTCOME_MACE: test_truth["ORACLE_MACE"].to_numpy(),
-                         OUTCOME_SEVERITY: test_truth["P_SEVERE"].to_numpy()})
+    return pd.DataFrame(
+        {
+            TEST_ID: test_truth[TEST_ID].to_numpy(),
+            OUTCOME_MACE: test_truth["ORACLE_MACE"].to_numpy(),
+            OUTCOME_SEVERITY: test_truth["P_SEVERE"].to_numpy(),
+        }
+    )
 
 
 def oracle_train_predictions(train: pd.DataFrame, train_truth: pd.DataFrame) -> pd.DataFrame:
@@ -500,6 +622,10 @@ def oracle_train_predictions(train: pd.DataFrame, train_truth: pd.DataFrame) -> 
     """
     truth = train_truth.set_index("ID").loc[train["ID"]]
     cuts = fit_kappa_thresholds(_expected_code(truth), train[OUTCOME_MACE].to_numpy())
-    return pd.DataFrame({"ID": train["ID"].to_numpy(),
-                         OUTCOME_MACE: apply_thresholds(_expected_code(truth), cuts),
-                         OUTCOME_SEVERITY: truth["P_SEVERE"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "ID": train["ID"].to_numpy(),
+            OUTCOME_MACE: apply_thresholds(_expected_code(truth), cuts),
+            OUTCOME_SEVERITY: truth["P_SEVERE"].to_numpy(),
+        }
+    )

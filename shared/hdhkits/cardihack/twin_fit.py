@@ -12,6 +12,7 @@ target. A large cohort's AUC is what a default-size twin gives on average over s
 Run ``python -m hdhkits.cardihack.twin_fit`` (about 5 min on 2 cores) to fit again and print
 the constants; nothing here runs when the kit runs.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,26 +22,38 @@ import numpy as np
 from .signal import OFFICIAL_COLUMN_AUC, OUTCOME_LABELS, column_aucs
 from .twin import MACE_EFFECTS, SEVERITY_EFFECTS, SEVERITY_MARKERS, simulate_cohort
 
-__all__ = ["FIT_TARGETS", "current_effects", "population_aucs", "fit_effects", "main"]
+__all__ = ["FIT_TARGETS", "current_effects", "fit_effects", "main", "population_aucs"]
 
 #: (group, effect, column, outcome): the effect fitted to the official AUC of that column for that
 #: outcome. ``two_variants`` (SEVERITY) and ``severity`` (MACE) are not fitted: one column
 #: (``Variant.Pathogene``) cannot tell the two variant effects apart, and the official AUCs say
 #: nothing of how MACE depends on SEVERITY.
 FIT_TARGETS: tuple[tuple[str, str, str, str], ...] = (
-    ("severity", "age_sd", "Age_Baseline", "SEVERITY"), ("severity", "sex", "Genre", "SEVERITY"),
-    ("severity", "carrier", "Variant.Pathogene", "SEVERITY"), ("markers", "delay", "Age_Diag", "SEVERITY"),
-    ("markers", "BMI", "BMI", "SEVERITY"), ("markers", "BSA", "BSA", "SEVERITY"),
-    ("markers", "Epaiss_max", "Epaiss_max", "SEVERITY"), ("markers", "Diam_OG", "Diam_OG", "SEVERITY"),
-    ("markers", "Gradient", "Gradient", "SEVERITY"), ("markers", "TVNS", "TVNS", "SEVERITY"),
-    ("markers", "FEVG", "FEVG", "SEVERITY"), ("markers", "ATCD_MS", "ATCD_MS", "SEVERITY"),
+    ("severity", "age_sd", "Age_Baseline", "SEVERITY"),
+    ("severity", "sex", "Genre", "SEVERITY"),
+    ("severity", "carrier", "Variant.Pathogene", "SEVERITY"),
+    ("markers", "delay", "Age_Diag", "SEVERITY"),
+    ("markers", "BMI", "BMI", "SEVERITY"),
+    ("markers", "BSA", "BSA", "SEVERITY"),
+    ("markers", "Epaiss_max", "Epaiss_max", "SEVERITY"),
+    ("markers", "Diam_OG", "Diam_OG", "SEVERITY"),
+    ("markers", "Gradient", "Gradient", "SEVERITY"),
+    ("markers", "TVNS", "TVNS", "SEVERITY"),
+    ("markers", "FEVG", "FEVG", "SEVERITY"),
+    ("markers", "ATCD_MS", "ATCD_MS", "SEVERITY"),
     ("markers", "SYNCOPE", "SYNCOPE", "SEVERITY"),
-    ("mace", "age_sd", "Age_Baseline", "MACE >= 1"), ("mace", "duration_sd", "Age_Diag", "MACE >= 1"),
-    ("mace", "bmi_sd", "BMI", "MACE >= 1"), ("mace", "bsa_sd", "BSA", "MACE >= 1"),
-    ("mace", "sex", "Genre", "MACE >= 1"), ("mace", "mwt_sd", "Epaiss_max", "MACE >= 1"),
-    ("mace", "gradient", "Gradient", "MACE >= 1"), ("mace", "tvns", "TVNS", "MACE >= 1"),
-    ("mace", "fevg", "FEVG", "MACE >= 1"), ("mace", "atcd", "ATCD_MS", "MACE >= 1"),
-    ("mace", "syncope", "SYNCOPE", "MACE >= 1"), ("mace", "la_sd", "Diam_OG", "MACE >= 1"),
+    ("mace", "age_sd", "Age_Baseline", "MACE >= 1"),
+    ("mace", "duration_sd", "Age_Diag", "MACE >= 1"),
+    ("mace", "bmi_sd", "BMI", "MACE >= 1"),
+    ("mace", "bsa_sd", "BSA", "MACE >= 1"),
+    ("mace", "sex", "Genre", "MACE >= 1"),
+    ("mace", "mwt_sd", "Epaiss_max", "MACE >= 1"),
+    ("mace", "gradient", "Gradient", "MACE >= 1"),
+    ("mace", "tvns", "TVNS", "MACE >= 1"),
+    ("mace", "fevg", "FEVG", "MACE >= 1"),
+    ("mace", "atcd", "ATCD_MS", "MACE >= 1"),
+    ("mace", "syncope", "SYNCOPE", "MACE >= 1"),
+    ("mace", "la_sd", "Diam_OG", "MACE >= 1"),
     ("mace", "carrier", "Variant.Pathogene", "MACE >= 1"),
 )
 
@@ -68,8 +81,14 @@ def population_aucs(effects: dict, n: int = 60_000, seed: int = 1) -> np.ndarray
     return np.array([table.loc[column, outcome] for _, _, column, outcome in FIT_TARGETS])
 
 
-def fit_effects(n: int = 60_000, seed: int = 1, step: float = 0.2, iterations: int = 4,
-                start: dict | None = None, verbose: bool = True) -> dict[str, dict[str, float]]:
+def fit_effects(
+    n: int = 60_000,
+    seed: int = 1,
+    step: float = 0.2,
+    iterations: int = 4,
+    start: dict | None = None,
+    verbose: bool = True,
+) -> dict[str, dict[str, float]]:
     """Fit the free effects so every target AUC matches the official one.
 
     Parameters
@@ -117,7 +136,9 @@ def main() -> None:
         print(f"{name} = {{{', '.join(f'{k!r}: {v:.3f}' for k, v in fitted[group].items())}}}")
     check = population_aucs(fitted, n=200_000, seed=2)
     for (_, _, column, outcome), value in zip(FIT_TARGETS, check):
-        print(f"{column:18s} {outcome:9s} twin {value:.3f}  official {OFFICIAL_COLUMN_AUC[column][OUTCOME_LABELS.index(outcome)]:.3f}")
+        print(
+            f"{column:18s} {outcome:9s} twin {value:.3f}  official {OFFICIAL_COLUMN_AUC[column][OUTCOME_LABELS.index(outcome)]:.3f}"
+        )
 
 
 if __name__ == "__main__":

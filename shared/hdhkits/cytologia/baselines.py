@@ -9,25 +9,26 @@ it is reported on. The choice, with both scores and their intervals, is saved in
 ``cytologia_choice.json``; ``03_submission`` calls :func:`load_or_train_baseline`,
 which reloads what ``02_baseline`` saved in ``output_dir`` or trains it again.
 """
+
 from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
-from .detector import StainDetector
-from .features import box_size_features, crop_features, extract_crops
 from ..evaluation import folds_from_labels, out_of_fold
 from ..fingerprint import TrainingStamp, data_fingerprint, stale_reason, write_stamp
 from ..problem import Score
+from .detector import StainDetector
+from .features import box_size_features, crop_features, extract_crops
 from .metric import score, score_difference_interval, score_interval
 from .reader import CytologiaData
 
@@ -36,10 +37,25 @@ if TYPE_CHECKING:  # torch is optional: .cnn is imported inside the functions th
 
     from .cnn import CellNet, TrainConfig
 
-__all__ = ["DETECTOR_FILE", "CHOICE_FILE", "FOREST_FILE", "MODEL_NAMES", "oracle_score", "cross_validate_classical",
-           "subsample_train", "grouped_folds",
-           "inner_split", "make_classical", "Baseline", "BaselineRun", "choose_model", "train_baseline",
-           "load_choice", "load_or_train_baseline", "baseline_stamp"]
+__all__ = [
+    "CHOICE_FILE",
+    "DETECTOR_FILE",
+    "FOREST_FILE",
+    "MODEL_NAMES",
+    "Baseline",
+    "BaselineRun",
+    "baseline_stamp",
+    "choose_model",
+    "cross_validate_classical",
+    "grouped_folds",
+    "inner_split",
+    "load_choice",
+    "load_or_train_baseline",
+    "make_classical",
+    "oracle_score",
+    "subsample_train",
+    "train_baseline",
+]
 
 DETECTOR_FILE = "cytologia_detector.json"
 CHOICE_FILE = "cytologia_choice.json"
@@ -91,8 +107,9 @@ def grouped_folds(train: pd.DataFrame, n_folds: int = 5, seed: int = 0) -> np.nd
     return fold
 
 
-def inner_split(train: pd.DataFrame, fold: np.ndarray, holdout: int = 0, n_folds: int = 5,
-                seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def inner_split(
+    train: pd.DataFrame, fold: np.ndarray, holdout: int = 0, n_folds: int = 5, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Split the training part (``fold != holdout``) into rows to fit on and rows to stop on.
 
     The early-stopping rows are one of ``n_folds`` grouped folds of the training part
@@ -115,12 +132,19 @@ def make_classical(seed: int = 0, n_jobs: int | None = None) -> RandomForestClas
     A random forest with class-balanced weights: seconds to fit on a laptop, no scaling
     of the features needed.
     """
-    return RandomForestClassifier(n_estimators=300, min_samples_leaf=2, max_features="sqrt",
-                                  class_weight="balanced_subsample", n_jobs=n_jobs, random_state=seed)
+    return RandomForestClassifier(
+        n_estimators=300,
+        min_samples_leaf=2,
+        max_features="sqrt",
+        class_weight="balanced_subsample",
+        n_jobs=n_jobs,
+        random_state=seed,
+    )
 
 
-def cross_validate_classical(features: pd.DataFrame | np.ndarray, labels: np.ndarray, fold: np.ndarray,
-                             seed: int = 0) -> np.ndarray:
+def cross_validate_classical(
+    features: pd.DataFrame | np.ndarray, labels: np.ndarray, fold: np.ndarray, seed: int = 0
+) -> np.ndarray:
     """Out-of-fold classes of :func:`make_classical` over the folds of :func:`grouped_folds`.
 
     Each box is named by a forest fitted on the other folds
@@ -183,10 +207,12 @@ class Baseline:
         """``"cnn"`` or ``"forest"``."""
         return self.meta.get("model", "cnn")
 
-    def predict(self, data: CytologiaData, table: pd.DataFrame, progress: bool = False,
-                device: torch.device | str | None = None) -> pd.DataFrame:
+    def predict(
+        self, data: CytologiaData, table: pd.DataFrame, progress: bool = False, device: torch.device | str | None = None
+    ) -> pd.DataFrame:
         """Fill ``x1, y1, x2, y2, class`` for every row of a table with ``NAME``
-        (e.g. ``test.csv``: one row per cell to find)."""
+        (e.g. ``test.csv``: one row per cell to find).
+        """
         boxes = self.detector.predict(data, table, progress=progress)
         crops = extract_crops(data, boxes, size=int(self.meta.get("crop_size", 72)), progress=progress)
         if self.kind == "forest":
@@ -194,14 +220,18 @@ class Baseline:
             return boxes
         from .cnn import pick_device, predict_proba
 
-        proba = predict_proba(self.model, crops, box_size_features(boxes), pick_device(device or "auto"),
-                              crop=int(self.meta.get("crop", 64)))
+        proba = predict_proba(
+            self.model,
+            crops,
+            box_size_features(boxes),
+            pick_device(device or "auto"),
+            crop=int(self.meta.get("crop", 64)),
+        )
         boxes["class"] = np.asarray(self.meta["classes"])[proba.argmax(1)]
         return boxes
 
 
-def choose_model(truth: pd.DataFrame, predictions: dict[str, pd.DataFrame], n_boot: int = 200,
-                 seed: int = 0) -> dict:
+def choose_model(truth: pd.DataFrame, predictions: dict[str, pd.DataFrame], n_boot: int = 200, seed: int = 0) -> dict:
     """Score each model's hold-out predictions and keep the highest score.
 
     Parameters
@@ -224,10 +254,18 @@ def choose_model(truth: pd.DataFrame, predictions: dict[str, pd.DataFrame], n_bo
     intervals = {name: score_interval(truth, pred, n_boot=n_boot, seed=seed) for name, pred in predictions.items()}
     ranked = sorted(intervals, key=lambda name: -intervals[name]["score"].estimate)
     best = ranked[0]
-    scores = {name: {part: iv[part].as_dict() for part in ("score", "giou_term", "macro_f1")}
-              for name, iv in intervals.items()}
-    choice = {"model": best, "scores": scores, "n_images": int(truth["NAME"].nunique()), "n_boxes": int(len(truth)),
-              "n_boot": n_boot, "difference": None}
+    scores = {
+        name: {part: iv[part].as_dict() for part in ("score", "giou_term", "macro_f1")}
+        for name, iv in intervals.items()
+    }
+    choice = {
+        "model": best,
+        "scores": scores,
+        "n_images": int(truth["NAME"].nunique()),
+        "n_boxes": int(len(truth)),
+        "n_boot": n_boot,
+        "difference": None,
+    }
     label = MODEL_NAMES.get(best, best)
     if len(ranked) == 1:
         choice["reason"] = f"{label} is the only model: hold-out score {intervals[best]['score']}"
@@ -239,8 +277,12 @@ def choose_model(truth: pd.DataFrame, predictions: dict[str, pd.DataFrame], n_bo
     choice["reason"] = (
         f"{label} scores higher on the {choice['n_images']} hold-out images: {intervals[best]['score']} against "
         f"{intervals[second]['score']} for {MODEL_NAMES.get(second, second)}; difference {diff} (paired bootstrap), "
-        + ("clearly above 0" if clear else "an interval that holds 0, so the hold-out fold hardly tells them "
-                                           "apart; the higher estimate is kept"))
+        + (
+            "clearly above 0"
+            if clear
+            else "an interval that holds 0, so the hold-out fold hardly tells them apart; the higher estimate is kept"
+        )
+    )
     return choice
 
 
@@ -256,28 +298,59 @@ class BaselineRun:
     candidates: dict[str, Baseline] = field(default_factory=dict)  # both models, as scored
 
 
-def _fit_models(data: CytologiaData, train: pd.DataFrame, fold: np.ndarray, out: Path, cfg: TrainConfig,
-                device: Any, n_folds: int, seed: int, resume: bool, make_forest: Callable[[int], Any],
-                progress: bool) -> tuple:
+def _fit_models(
+    data: CytologiaData,
+    train: pd.DataFrame,
+    fold: np.ndarray,
+    out: Path,
+    cfg: TrainConfig,
+    device: Any,
+    n_folds: int,
+    seed: int,
+    resume: bool,
+    make_forest: Callable[[int], Any],
+    progress: bool,
+) -> tuple:
     """Train the CNN (stopping on the inner split) and the forest on the training folds."""
     from .cnn import CHECKPOINT_FILE, train_cnn
 
     crops = extract_crops(data, train, progress=progress)
     labels = train["class"].to_numpy()
     fit_idx, stop_idx = inner_split(train, fold, 0, n_folds, seed)
-    cnn, history = train_cnn(crops, box_size_features(train), labels, fit_idx, stop_idx, cfg, device=device,
-                             progress=progress, checkpoint=out / CHECKPOINT_FILE, resume=resume)
+    cnn, history = train_cnn(
+        crops,
+        box_size_features(train),
+        labels,
+        fit_idx,
+        stop_idx,
+        cfg,
+        device=device,
+        progress=progress,
+        checkpoint=out / CHECKPOINT_FILE,
+        resume=resume,
+    )
     features = crop_features(crops, train, progress=progress)
     forest = make_forest(seed).fit(features[fold != 0], labels[fold != 0])
     return cnn, history, forest, features, labels, (len(fit_idx), len(stop_idx))
 
 
-def train_baseline(data: CytologiaData, output_dir: str | Path, max_train_images: int | None = None,
-                   epochs: int = 12, n_folds: int = 5, seed: int = 0, config: TrainConfig | None = None,
-                   device: torch.device | str | None = "auto", num_workers: int = 0, resume: bool = True,
-                   detector: StainDetector | None = None, n_boot: int = 200, progress: bool = True,
-                   make_forest: Callable[[int], Any] | None = None,
-                   stamp: TrainingStamp | None = None) -> BaselineRun:
+def train_baseline(
+    data: CytologiaData,
+    output_dir: str | Path,
+    max_train_images: int | None = None,
+    epochs: int = 12,
+    n_folds: int = 5,
+    seed: int = 0,
+    config: TrainConfig | None = None,
+    device: torch.device | str | None = "auto",
+    num_workers: int = 0,
+    resume: bool = True,
+    detector: StainDetector | None = None,
+    n_boot: int = 200,
+    progress: bool = True,
+    make_forest: Callable[[int], Any] | None = None,
+    stamp: TrainingStamp | None = None,
+) -> BaselineRun:
     """Fit the detector, the CNN and the forest, score both on the hold-out fold, keep the better.
 
     Fold 0 of :func:`grouped_folds` is the hold-out fold; the detector calibration and
@@ -336,26 +409,53 @@ def train_baseline(data: CytologiaData, output_dir: str | Path, max_train_images
         detector = StainDetector().fit(data, names=train.loc[fold != 0, "NAME"].unique().tolist(), seed=seed)
     cfg = config or TrainConfig(epochs=epochs, seed=seed, num_workers=num_workers)
     cnn, history, forest, features, labels, (n_fit, n_stop) = _fit_models(
-        data, train, fold, out, cfg, device, n_folds, seed, resume, make_forest, progress)
+        data, train, fold, out, cfg, device, n_folds, seed, resume, make_forest, progress
+    )
 
     settings = {"seed": seed, "max_train_images": max_train_images, "n_folds": n_folds, "holdout_fold": 0}
-    cnn_meta = {"model": "cnn", "crop_size": 72, "crop": cfg.crop, "width": cfg.width,
-                "epochs_run": int(len(history)), "best_epoch": int(history["val_macro_f1"].idxmax() + 1),
-                "best_val_macro_f1": float(history["val_macro_f1"].max()), "n_fit_boxes": int(n_fit),
-                "n_stop_boxes": int(n_stop), "device": history.attrs.get("device"), **settings}
+    cnn_meta = {
+        "model": "cnn",
+        "crop_size": 72,
+        "crop": cfg.crop,
+        "width": cfg.width,
+        "epochs_run": int(len(history)),
+        "best_epoch": int(history["val_macro_f1"].idxmax() + 1),
+        "best_val_macro_f1": float(history["val_macro_f1"].max()),
+        "n_fit_boxes": int(n_fit),
+        "n_stop_boxes": int(n_stop),
+        "device": history.attrs.get("device"),
+        **settings,
+    }
     save_model(cnn, out, cnn_meta)
     detector.save(out / DETECTOR_FILE)
     cnn_meta = json.loads((out / "cytologia_cnn.json").read_text())
-    candidates = {"cnn": Baseline(detector, cnn, cnn_meta),
-                  "forest": Baseline(detector, forest, {"model": "forest", "crop_size": 72,
-                                                        "classes": [str(c) for c in forest.classes_],
-                                                        "n_fit_boxes": int((fold != 0).sum()), **settings})}
+    candidates = {
+        "cnn": Baseline(detector, cnn, cnn_meta),
+        "forest": Baseline(
+            detector,
+            forest,
+            {
+                "model": "forest",
+                "crop_size": 72,
+                "classes": [str(c) for c in forest.classes_],
+                "n_fit_boxes": int((fold != 0).sum()),
+                **settings,
+            },
+        ),
+    }
 
     detected = detector.predict(data, holdout[["NAME"]], progress=progress)
     hold_crops = extract_crops(data, detected)
-    predictions = {"cnn": detected.assign(**{"class": np.asarray(cnn_meta["classes"])[
-                       predict_proba(cnn, hold_crops, box_size_features(detected), device, crop=cfg.crop).argmax(1)]}),
-                   "forest": detected.assign(**{"class": forest.predict(crop_features(hold_crops, detected))})}
+    predictions = {
+        "cnn": detected.assign(
+            **{
+                "class": np.asarray(cnn_meta["classes"])[
+                    predict_proba(cnn, hold_crops, box_size_features(detected), device, crop=cfg.crop).argmax(1)
+                ]
+            }
+        ),
+        "forest": detected.assign(**{"class": forest.predict(crop_features(hold_crops, detected))}),
+    }
     choice = choose_model(holdout, predictions, n_boot=n_boot, seed=seed)
     choice["settings"] = {**settings, "epochs": cfg.epochs}
     chosen = candidates[choice["model"]]
@@ -381,9 +481,15 @@ def _save_forest(forest: Any, path: Path) -> None:
         joblib.dump(forest, tmp, compress=3)
 
 
-def baseline_stamp(source: Any, seed: int = 0, quick: bool = False, max_train_images: int | None = None,
-                   epochs: int = 12, n_folds: int = 5,
-                   make_forest: Callable[[int], Any] | None = None) -> TrainingStamp:
+def baseline_stamp(
+    source: Any,
+    seed: int = 0,
+    quick: bool = False,
+    max_train_images: int | None = None,
+    epochs: int = 12,
+    n_folds: int = 5,
+    make_forest: Callable[[int], Any] | None = None,
+) -> TrainingStamp:
     """What a baseline run trains on: the data's fingerprint, the seed, quick mode and the settings.
 
     ``02_baseline`` writes it beside the models it saves (:func:`train_baseline`'s
@@ -410,14 +516,19 @@ def baseline_stamp(source: Any, seed: int = 0, quick: bool = False, max_train_im
 
     params = (make_forest or make_classical)(seed).get_params()
     forest = {k: v for k, v in sorted(params.items()) if v is None or isinstance(v, (bool, int, float, str))}
-    settings = {"max_train_images": max_train_images, "epochs": int(epochs), "n_folds": int(n_folds),
-                "forest": forest}
+    settings = {"max_train_images": max_train_images, "epochs": int(epochs), "n_folds": int(n_folds), "forest": forest}
     if hasattr(source, "describe"):  # a DataSource
         return training_stamp(source, seed=seed, quick=quick, **settings)
     from ..files import display_path
 
-    return TrainingStamp(kit=PROBLEM.name, data=data_fingerprint(source, PROBLEM.official_files),
-                         source=str(display_path(Path(source))), seed=int(seed), quick=bool(quick), settings=settings)
+    return TrainingStamp(
+        kit=PROBLEM.name,
+        data=data_fingerprint(source, PROBLEM.official_files),
+        source=str(display_path(Path(source))),
+        seed=int(seed),
+        quick=bool(quick),
+        settings=settings,
+    )
 
 
 def load_choice(output_dir: str | Path) -> dict | None:
@@ -450,8 +561,13 @@ def _load_chosen(out: Path, choice: dict) -> Baseline | None:
     return Baseline(detector, model, {**meta, "model": "cnn"})
 
 
-def load_or_train_baseline(data: CytologiaData, output_dir: str | Path, verbose: bool = True,
-                           stamp: TrainingStamp | None = None, **train_kwargs) -> Baseline:
+def load_or_train_baseline(
+    data: CytologiaData,
+    output_dir: str | Path,
+    verbose: bool = True,
+    stamp: TrainingStamp | None = None,
+    **train_kwargs,
+) -> Baseline:
     """Reload the model ``02_baseline`` chose and saved in ``output_dir`` when it was trained on
     this data with these settings, else train and choose again (and say why).
 
@@ -473,9 +589,14 @@ def load_or_train_baseline(data: CytologiaData, output_dir: str | Path, verbose:
     """
     out = Path(output_dir)
     if stamp is None:
-        stamp = baseline_stamp(data.data_dir, **{k: train_kwargs[k] for k in
-                                                 ("seed", "max_train_images", "epochs", "n_folds", "make_forest")
-                                                 if k in train_kwargs})
+        stamp = baseline_stamp(
+            data.data_dir,
+            **{
+                k: train_kwargs[k]
+                for k in ("seed", "max_train_images", "epochs", "n_folds", "make_forest")
+                if k in train_kwargs
+            },
+        )
     reason = stale_reason(out / CHOICE_FILE, stamp)
     choice = load_choice(out) if reason is None else None
     baseline = _load_chosen(out, choice) if choice is not None else None
@@ -486,8 +607,10 @@ def load_or_train_baseline(data: CytologiaData, output_dir: str | Path, verbose:
         run = train_baseline(data, out, progress=verbose, stamp=stamp, **train_kwargs)
         baseline, choice = run.baseline, run.choice
     elif verbose:
-        print(f"Reloaded the model chosen by 02_baseline: {MODEL_NAMES.get(baseline.kind, baseline.kind)} "
-              f"(trained on this data with these settings).")
+        print(
+            f"Reloaded the model chosen by 02_baseline: {MODEL_NAMES.get(baseline.kind, baseline.kind)} "
+            f"(trained on this data with these settings)."
+        )
     if verbose:
         print(f"Why: {choice['reason']}.")
     return baseline

@@ -15,17 +15,19 @@ processes; the random augmentation parameters are drawn in the main process, so 
 result does not depend on the number of workers). With a ``checkpoint`` path, training
 saves its whole state after every epoch and an interrupted run resumes where it stopped.
 """
+
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import math
 import os
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -37,17 +39,35 @@ from ..schema import DataError
 from .classes import CLASSES
 from .metric import macro_f1
 
-__all__ = ["CellNet", "TrainConfig", "pick_device", "default_device", "AmpSetup", "amp_setup", "set_threads",
-           "augment", "draw_augment_params", "apply_augment", "CropBatches", "train_cnn", "predict_proba",
-           "save_model", "load_model", "MODEL_FILE", "META_FILE", "CHECKPOINT_FILE"]
+__all__ = [
+    "CHECKPOINT_FILE",
+    "META_FILE",
+    "MODEL_FILE",
+    "AmpSetup",
+    "CellNet",
+    "CropBatches",
+    "TrainConfig",
+    "amp_setup",
+    "apply_augment",
+    "augment",
+    "default_device",
+    "draw_augment_params",
+    "load_model",
+    "pick_device",
+    "predict_proba",
+    "save_model",
+    "set_threads",
+    "train_cnn",
+]
 
 MODEL_FILE = "cytologia_cnn.pt"
 META_FILE = "cytologia_cnn.json"
 CHECKPOINT_FILE = "cytologia_cnn_checkpoint.pt"
 
 
-def pick_device(requested: str | torch.device | None = "auto", cuda_available: bool | None = None,
-                mps_available: bool | None = None) -> torch.device:
+def pick_device(
+    requested: str | torch.device | None = "auto", cuda_available: bool | None = None, mps_available: bool | None = None
+) -> torch.device:
     """The torch device to use.
 
     Parameters
@@ -152,12 +172,20 @@ class CellNet(nn.Module):
         self.width, self.n_extra, self.n_classes = width, n_extra, n_classes
         chans = [3, width, 2 * width, 4 * width, 8 * width]
         blocks = []
-        for cin, cout in zip(chans[:-1], chans[1:]):
-            blocks += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
-                       nn.MaxPool2d(2)]
+        for cin, cout in itertools.pairwise(chans):
+            blocks += [
+                nn.Conv2d(cin, cout, 3, padding=1, bias=False),
+                nn.BatchNorm2d(cout),
+                nn.ReLU(inplace=True),
+                nn.MaxPool2d(2),
+            ]
         self.features = nn.Sequential(*blocks)
-        self.head = nn.Sequential(nn.Linear(chans[-1] * 2 + n_extra, 128), nn.ReLU(inplace=True),
-                                  nn.Dropout(dropout), nn.Linear(128, n_classes))
+        self.head = nn.Sequential(
+            nn.Linear(chans[-1] * 2 + n_extra, 128),
+            nn.ReLU(inplace=True),
+            nn.Dropout(dropout),
+            nn.Linear(128, n_classes),
+        )
 
     def forward(self, x: torch.Tensor, extra: torch.Tensor) -> torch.Tensor:
         z = self.features(x)
@@ -171,8 +199,9 @@ def _to_od(x: torch.Tensor) -> torch.Tensor:
     return -torch.log((x.float() + 1) / 256)
 
 
-def draw_augment_params(generator: torch.Generator, batch: int, size: int, out: int = 64,
-                        stain_jitter: float = 0.08) -> dict[str, torch.Tensor | int | bool]:
+def draw_augment_params(
+    generator: torch.Generator, batch: int, size: int, out: int = 64, stain_jitter: float = 0.08
+) -> dict[str, torch.Tensor | int | bool]:
     """Draw the random parameters of one training batch's augmentation.
 
     The draws are those :func:`augment` makes, in the same order, so drawing them
@@ -190,7 +219,7 @@ def draw_augment_params(generator: torch.Generator, batch: int, size: int, out: 
 def apply_augment(x: torch.Tensor, params: dict, out: int = 64) -> torch.Tensor:
     """Apply :func:`draw_augment_params`'s draws to uint8 crops (B, 3, S, S); optical density out."""
     oy, ox = params["oy"], params["ox"]
-    od = _to_od(x[:, :, oy:oy + out, ox:ox + out])  # window first: the logarithm only where it is kept
+    od = _to_od(x[:, :, oy : oy + out, ox : ox + out])  # window first: the logarithm only where it is kept
     if params["flip_x"]:
         od = od.flip(3)
     if params["flip_y"]:
@@ -199,8 +228,9 @@ def apply_augment(x: torch.Tensor, params: dict, out: int = 64) -> torch.Tensor:
     return od * params["gain"].to(od.device) * params["level"].to(od.device)
 
 
-def augment(x: torch.Tensor, generator: torch.Generator | None, out: int = 64, train: bool = True,
-            stain_jitter: float = 0.08) -> torch.Tensor:
+def augment(
+    x: torch.Tensor, generator: torch.Generator | None, out: int = 64, train: bool = True, stain_jitter: float = 0.08
+) -> torch.Tensor:
     """Augment a batch of uint8 crops (B, 3, S, S) and return optical density (B, 3, out, out).
 
     Training: random window, horizontal and vertical flips, rotation by k x 90 degrees,
@@ -210,7 +240,7 @@ def augment(x: torch.Tensor, generator: torch.Generator | None, out: int = 64, t
     b, _, s, _ = x.shape
     if not train:
         o = (s - out) // 2
-        return _to_od(x[:, :, o:o + out, o:o + out])
+        return _to_od(x[:, :, o : o + out, o : o + out])
     return apply_augment(x, draw_augment_params(generator, b, s, out, stain_jitter), out)
 
 
@@ -277,8 +307,15 @@ def _batches(n: int, size: int):
 
 
 @torch.no_grad()
-def predict_proba(model: CellNet, crops: np.ndarray, extra: np.ndarray, device: torch.device | str | None = None,
-                  batch_size: int = 256, crop: int = 64, amp: bool = True) -> np.ndarray:
+def predict_proba(
+    model: CellNet,
+    crops: np.ndarray,
+    extra: np.ndarray,
+    device: torch.device | str | None = None,
+    batch_size: int = 256,
+    crop: int = 64,
+    amp: bool = True,
+) -> np.ndarray:
     """Class probabilities (n, n_classes) for uint8 crops (n, S, S, 3) and box features (n, 3).
 
     On CUDA (and ``amp``) the forward pass runs under float16 autocast; probabilities
@@ -298,8 +335,15 @@ def predict_proba(model: CellNet, crops: np.ndarray, extra: np.ndarray, device: 
     return np.concatenate(out) if out else np.zeros((0, model.head[-1].out_features), np.float32)
 
 
-def _fingerprint(cfg: TrainConfig, crops: np.ndarray, extra: np.ndarray, labels: np.ndarray,
-                 train_idx: np.ndarray, val_idx: np.ndarray, classes: tuple[str, ...]) -> str:
+def _fingerprint(
+    cfg: TrainConfig,
+    crops: np.ndarray,
+    extra: np.ndarray,
+    labels: np.ndarray,
+    train_idx: np.ndarray,
+    val_idx: np.ndarray,
+    classes: tuple[str, ...],
+) -> str:
     """A hash of what decides the training: the recipe, the rows, the labels and a sample of the crops."""
     h = hashlib.sha1()
     recipe = {k: v for k, v in asdict(cfg).items() if k not in _SPEED_ONLY}
@@ -331,11 +375,20 @@ def _set_rng_states(states: dict, device: torch.device) -> None:
         torch.mps.set_rng_state(states["mps"])
 
 
-def train_cnn(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_idx: np.ndarray, val_idx: np.ndarray,
-              config: TrainConfig | None = None, device: torch.device | str | None = None,
-              classes: tuple[str, ...] = CLASSES, progress: bool = True, checkpoint: str | Path | None = None,
-              resume: bool = True, on_epoch_end: Callable[[int, dict], None] | None = None
-              ) -> tuple[CellNet, pd.DataFrame]:
+def train_cnn(
+    crops: np.ndarray,
+    extra: np.ndarray,
+    labels: np.ndarray,
+    train_idx: np.ndarray,
+    val_idx: np.ndarray,
+    config: TrainConfig | None = None,
+    device: torch.device | str | None = None,
+    classes: tuple[str, ...] = CLASSES,
+    progress: bool = True,
+    checkpoint: str | Path | None = None,
+    resume: bool = True,
+    on_epoch_end: Callable[[int, dict], None] | None = None,
+) -> tuple[CellNet, pd.DataFrame]:
     """Train :class:`CellNet` with early stopping on the validation macro-F1.
 
     Parameters
@@ -384,19 +437,32 @@ def train_cnn(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_id
         _resume(run, ckpt_path, device, progress)
     # the DataLoader's own generator keeps it from drawing on the global RNG (dropout's)
     plan = _Plan()
-    loader = DataLoader(CropBatches(run.x_all, run.e_all, run.y, cfg.crop), batch_size=None, sampler=plan,
-                        num_workers=cfg.num_workers, pin_memory=device.type == "cuda",
-                        persistent_workers=cfg.num_workers > 0, generator=torch.Generator().manual_seed(cfg.seed))
+    loader = DataLoader(
+        CropBatches(run.x_all, run.e_all, run.y, cfg.crop),
+        batch_size=None,
+        sampler=plan,
+        num_workers=cfg.num_workers,
+        pin_memory=device.type == "cuda",
+        persistent_workers=cfg.num_workers > 0,
+        generator=torch.Generator().manual_seed(cfg.seed),
+    )
     epochs = range(run.start_epoch, cfg.epochs if not run.finished else run.start_epoch)
     if progress and len(epochs):
         from ..notebook import tqdm
+
         epochs = tqdm(epochs, desc="training CNN", initial=run.start_epoch, total=cfg.epochs)
     for epoch in epochs:
         start = time.perf_counter()
         train_loss = _train_epoch(run, plan, loader, device)
         val_loss, acc, f1 = _validate(run, crops, extra, device)
-        row = {"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss,
-               "val_accuracy": acc, "val_macro_f1": f1, "seconds": time.perf_counter() - start}
+        row = {
+            "epoch": epoch + 1,
+            "train_loss": train_loss,
+            "val_loss": val_loss,
+            "val_accuracy": acc,
+            "val_macro_f1": f1,
+            "seconds": time.perf_counter() - start,
+        }
         run.history.append(row)
         if not len(run.val_idx) or f1 > run.best:
             run.best, run.wait = (f1 if len(run.val_idx) else run.best), 0
@@ -413,8 +479,9 @@ def train_cnn(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_id
     if run.best_state is not None:
         run.model.load_state_dict(run.best_state)
     run.model.eval()
-    out = pd.DataFrame(run.history,
-                       columns=["epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds"])
+    out = pd.DataFrame(
+        run.history, columns=["epoch", "train_loss", "val_loss", "val_accuracy", "val_macro_f1", "seconds"]
+    )
     out.attrs.update(device=device.type, amp=run.precision.enabled, resumed_from=run.start_epoch)
     return run.model, out
 
@@ -446,16 +513,29 @@ class _Run:
     finished: bool = False
 
 
-def _start_run(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_idx: np.ndarray,
-               val_idx: np.ndarray, cfg: TrainConfig, device: torch.device, classes: tuple[str, ...]) -> _Run:
+def _start_run(
+    crops: np.ndarray,
+    extra: np.ndarray,
+    labels: np.ndarray,
+    train_idx: np.ndarray,
+    val_idx: np.ndarray,
+    cfg: TrainConfig,
+    device: torch.device,
+    classes: tuple[str, ...],
+) -> _Run:
     """Seed, encode the labels, build the model, optimiser, schedule and sampling weights."""
     torch.manual_seed(cfg.seed)  # before the model: its initial weights come from the global RNG
     gen = torch.Generator().manual_seed(cfg.seed)
     index = {c: i for i, c in enumerate(classes)}
     unknown = sorted(set(map(str, labels)) - set(index))
     if unknown:
-        raise DataError("labels", [f"class code(s) outside the {len(classes)}: {unknown}; train on the 23 "
-                                   f"official codes (read_dataset leaves other rows out)"])
+        raise DataError(
+            "labels",
+            [
+                f"class code(s) outside the {len(classes)}: {unknown}; train on the 23 "
+                f"official codes (read_dataset leaves other rows out)"
+            ],
+        )
     y = torch.tensor([index[str(c)] for c in labels], dtype=torch.long)
     x_all = torch.from_numpy(np.ascontiguousarray(crops)).permute(0, 3, 1, 2)
     e_all = torch.from_numpy(np.asarray(extra, np.float32))
@@ -468,8 +548,22 @@ def _start_run(crops: np.ndarray, extra: np.ndarray, labels: np.ndarray, train_i
     counts = np.bincount(y[train_idx].numpy(), minlength=len(classes)).astype(float)
     # class-balanced sampling: every class drawn about equally often (with replacement)
     weights = 1.0 / np.maximum(counts[y[train_idx].numpy()], 1) if cfg.balanced else np.ones(len(train_idx))
-    return _Run(cfg, classes, x_all, e_all, y, train_idx, val_idx, model, opt, sched, precision, gen, weights,
-                nn.CrossEntropyLoss(label_smoothing=0.05))
+    return _Run(
+        cfg,
+        classes,
+        x_all,
+        e_all,
+        y,
+        train_idx,
+        val_idx,
+        model,
+        opt,
+        sched,
+        precision,
+        gen,
+        weights,
+        nn.CrossEntropyLoss(label_smoothing=0.05),
+    )
 
 
 def _resume(run: _Run, ckpt_path: Path, device: torch.device, progress: bool) -> None:
@@ -489,8 +583,10 @@ def _resume(run: _Run, ckpt_path: Path, device: torch.device, progress: bool) ->
     run.history, run.best, run.best_state = list(state["history"]), float(state["best"]), state["best_state"]
     run.wait, run.start_epoch, run.finished = int(state["wait"]), int(state["epoch"]), bool(state["finished"])
     if progress:
-        print(f"Resuming the CNN's training from {ckpt_path.name}: {run.start_epoch} epoch(s) done"
-              + (" (finished)" if run.finished else f" of {run.cfg.epochs}"))
+        print(
+            f"Resuming the CNN's training from {ckpt_path.name}: {run.start_epoch} epoch(s) done"
+            + (" (finished)" if run.finished else f" of {run.cfg.epochs}")
+        )
 
 
 def _save_checkpoint(run: _Run, ckpt_path: Path, epoch: int, done: bool, device: torch.device) -> None:
@@ -498,12 +594,23 @@ def _save_checkpoint(run: _Run, ckpt_path: Path, epoch: int, done: bool, device:
     from ..files import atomic_path
 
     ckpt_path.parent.mkdir(parents=True, exist_ok=True)
-    state = {"version": 1, "fingerprint": run.fingerprint, "epoch": epoch, "finished": done,
-             "model": {k: v.detach().cpu() for k, v in run.model.state_dict().items()},
-             "optimizer": run.opt.state_dict(), "scheduler": run.sched.state_dict(),
-             "scaler": run.precision.scaler.state_dict() if run.precision.scaler is not None else None,
-             "best": run.best, "best_state": run.best_state, "wait": run.wait, "history": run.history,
-             "generator": run.gen.get_state(), "rng": _rng_states(device), "config": asdict(run.cfg)}
+    state = {
+        "version": 1,
+        "fingerprint": run.fingerprint,
+        "epoch": epoch,
+        "finished": done,
+        "model": {k: v.detach().cpu() for k, v in run.model.state_dict().items()},
+        "optimizer": run.opt.state_dict(),
+        "scheduler": run.sched.state_dict(),
+        "scaler": run.precision.scaler.state_dict() if run.precision.scaler is not None else None,
+        "best": run.best,
+        "best_state": run.best_state,
+        "wait": run.wait,
+        "history": run.history,
+        "generator": run.gen.get_state(),
+        "rng": _rng_states(device),
+        "config": asdict(run.cfg),
+    }
     with atomic_path(ckpt_path) as tmp:  # an interruption while writing leaves the previous epoch's file
         torch.save(state, tmp)
 
@@ -512,12 +619,16 @@ def _train_epoch(run: _Run, plan: _Plan, loader: DataLoader, device: torch.devic
     """One epoch over a class-balanced resample of the training rows; the mean training loss."""
     cfg, model, opt, sched, precision = run.cfg, run.model, run.opt, run.sched, run.precision
     model.train()
-    order = torch.multinomial(torch.as_tensor(run.weights), len(run.train_idx), replacement=True,
-                              generator=run.gen).numpy()
+    order = torch.multinomial(
+        torch.as_tensor(run.weights), len(run.train_idx), replacement=True, generator=run.gen
+    ).numpy()
     rows = run.train_idx[order]
     # augmentation draws made here, in batch order: the same whatever the number of workers
-    plan.items = [(rows[sl], draw_augment_params(run.gen, len(rows[sl]), run.x_all.shape[-1], cfg.crop))
-                  for sl in _batches(len(rows), cfg.batch_size) if len(rows[sl]) >= 2]  # batch norm needs two
+    plan.items = [
+        (rows[sl], draw_augment_params(run.gen, len(rows[sl]), run.x_all.shape[-1], cfg.crop))
+        for sl in _batches(len(rows), cfg.batch_size)
+        if len(rows[sl]) >= 2
+    ]  # batch norm needs two
     total = 0.0
     for x, e, yb in loader:
         x, e, yb = (t.to(device, non_blocking=True) for t in (x, e, yb))
@@ -559,7 +670,7 @@ def save_model(model: CellNet, output_dir: str | Path, meta: dict) -> Path:
 
     with atomic_path(out / MODEL_FILE) as tmp:
         torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, tmp)
-    full = {"classes": list(CLASSES[:model.n_classes]), "width": model.width, "n_extra": model.n_extra}
+    full = {"classes": list(CLASSES[: model.n_classes]), "width": model.width, "n_extra": model.n_extra}
     full.update(meta)
     write_json(full, out / META_FILE)
     return out / MODEL_FILE

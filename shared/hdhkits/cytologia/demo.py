@@ -20,6 +20,7 @@ test images), the detector over the test images most of it; on the full twin (20
 images) about two minutes. The simulated teams stand in for the stronger models a real
 field holds.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,7 +35,7 @@ from .features import crop_features, extract_crops
 from .problem import PROBLEM, SUBMISSION_SPEC
 from .reader import read_dataset
 
-__all__ = ["TRAIN_IMAGES", "ERROR_RATES", "demo_submissions"]
+__all__ = ["ERROR_RATES", "TRAIN_IMAGES", "demo_submissions"]
 
 #: Train images of the classical model's two settings (``02_baseline``'s quick and default).
 TRAIN_IMAGES: tuple[int, int] = (300, 3000)
@@ -63,6 +64,7 @@ def _classical(data_dir: Path, seed: int) -> dict[str, pd.DataFrame]:
 
 def _noise(classes: np.ndarray):
     """``noisy(table, level, rng)``: boxes jittered (sd ``30 level`` px), a share ``level`` of classes redrawn."""
+
     def noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:
         out = table.copy()
         box = out[_BOX].to_numpy(float) + rng.normal(0, 30 * level, (len(out), 4)).round()
@@ -72,6 +74,7 @@ def _noise(classes: np.ndarray):
         redraw = rng.random(len(out)) < level
         out.loc[redraw, "class"] = rng.choice(classes, int(redraw.sum()))
         return out
+
     return noisy
 
 

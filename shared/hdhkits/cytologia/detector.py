@@ -17,6 +17,7 @@ light strongly, red cells and background hardly: the red-channel optical density
    exactly as many boxes as ``test.csv`` asks for each image, falling back to a central
    box of the median train size (scaled up for large images) when it finds too few.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,7 +31,7 @@ from scipy import ndimage
 from .geometry import USUAL_SIDES
 from .reader import CytologiaData
 
-__all__ = ["Candidate", "StainDetector", "red_density", "find_candidates", "working_step"]
+__all__ = ["Candidate", "StainDetector", "find_candidates", "red_density", "working_step"]
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,9 @@ def red_density(rgb: np.ndarray, channel: int = 0) -> np.ndarray:
     return np.maximum(np.log(background / c), 0)
 
 
-def find_candidates(rgb: np.ndarray, seed_threshold: float = 0.4, cell_threshold: float = 0.12,
-                    min_area: float = 120.0) -> list[Candidate]:
+def find_candidates(
+    rgb: np.ndarray, seed_threshold: float = 0.4, cell_threshold: float = 0.12, min_area: float = 120.0
+) -> list[Candidate]:
     """Candidate cells of one image, best first (uncalibrated grown boxes).
 
     Parameters
@@ -106,8 +108,9 @@ def find_candidates(rgb: np.ndarray, seed_threshold: float = 0.4, cell_threshold
         bx2, by2 = min(w, (x0 + xs.max() + 1) * step), min(h, (y0 + ys.max() + 1) * step)
         cx, cy = (bx1 + bx2) / 2 / step, (by1 + by2) / 2 / step
         dist = np.hypot(cx - cx0, cy - cy0) / np.hypot(cx0, cy0)
-        cut = "".join(side for side, hit in zip("ltrb", (bx1 <= step, by1 <= step, bx2 >= w - step, by2 >= h - step))
-                      if hit)
+        cut = "".join(
+            side for side, hit in zip("ltrb", (bx1 <= step, by1 <= step, bx2 >= w - step, by2 >= h - step)) if hit
+        )
         full_area = area * step * step
         score = full_area * (1 - 0.6 * dist) * (0.35 if cut else 1.0)
         out.append(Candidate(float(bx1), float(by1), float(bx2), float(by2), float(full_area), float(score), cut))
@@ -164,7 +167,7 @@ class StainDetector:
         size : (height, width), optional
             Image size when ``rgb`` is None (default 368 x 370).
         """
-        h, w = (rgb.shape[:2] if rgb is not None else (size or (368, 370)))
+        h, w = rgb.shape[:2] if rgb is not None else (size or (368, 370))
         boxes = [self._calibrate(c) for c in self.candidates(rgb)[:k]] if rgb is not None else []
         dw, dh = self.default_size
         if min(h, w) > USUAL_SIDES[1]:  # a large image holds larger cells (a camera with more pixels)
@@ -177,7 +180,9 @@ class StainDetector:
         out[:, 3] = np.maximum(out[:, 3], out[:, 1] + 1)
         return out
 
-    def fit(self, data: CytologiaData, names: list[str] | None = None, max_images: int = 400, seed: int = 0) -> "StainDetector":
+    def fit(
+        self, data: CytologiaData, names: list[str] | None = None, max_images: int = 400, seed: int = 0
+    ) -> StainDetector:
         """Fit the box calibration on train images holding exactly one annotated cell.
 
         Each image's best candidate is paired with its box; width and height are then
@@ -224,6 +229,7 @@ class StainDetector:
         iterator = groups.items()
         if progress:
             from ..notebook import tqdm
+
             iterator = tqdm(iterator, total=len(groups), desc="detecting cells")
         readable = data.images.set_index("NAME")["readable"]
         sizes = data.images.set_index("NAME")[["height", "width"]]
@@ -240,7 +246,7 @@ class StainDetector:
         return Path(path)
 
     @classmethod
-    def load(cls, path: str | Path) -> "StainDetector":
+    def load(cls, path: str | Path) -> StainDetector:
         """Reload a detector saved by :meth:`save`."""
         d = json.loads(Path(path).read_text())
         d["scale"] = tuple(d["scale"])

@@ -9,9 +9,11 @@ The stain and optics of a simulated source laboratory (:class:`Lab`) change the
 background, the stain colours and strengths, the magnification, the blur, the noise
 and the JPEG quality.
 """
+
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +22,7 @@ from scipy import ndimage
 
 from .classes import MORPHOLOGY
 
-__all__ = ["Lab", "make_labs", "CellPlan", "draw_leukocyte", "render_image"]
+__all__ = ["CellPlan", "Lab", "draw_leukocyte", "make_labs", "render_image"]
 
 
 @dataclass(frozen=True)
@@ -29,18 +31,18 @@ class Lab:
 
     lab_id: int
     background: tuple[float, float, float]  # RGB in 0..1
-    stain: tuple[float, float, float]       # per-channel OD gain (hue shift of the whole stain)
-    strength: float                         # overall stain intensity
+    stain: tuple[float, float, float]  # per-channel OD gain (hue shift of the whole stain)
+    strength: float  # overall stain intensity
     nucleus_tint: tuple[float, float, float]
     rbc_od: tuple[float, float, float]
-    rbc_density: float                      # fraction of the field covered by red cells
+    rbc_density: float  # fraction of the field covered by red cells
     magnification: float
-    size: tuple[int, int]                   # typical (height, width)
+    size: tuple[int, int]  # typical (height, width)
     blur: float
     noise: float
     jpeg_quality: int
     vignette: float
-    hires: bool = False                     # a high-resolution camera: larger images of larger cells
+    hires: bool = False  # a high-resolution camera: larger images of larger cells
 
 
 #: The high-resolution laboratories: image (height, width) and magnification. About 5 % of
@@ -69,22 +71,24 @@ def make_labs(rng: np.random.Generator, n: int = 20) -> list[Lab]:
         magnification = float(rng.uniform(0.88, 1.22))
         if i >= n_normal:
             size, magnification = HIRES_FORMATS[i - n_normal]
-        labs.append(Lab(
-            lab_id=i,
-            background=(float(r), float(g), float(b)),
-            stain=tuple(np.exp(rng.normal(0, 0.10, 3))),
-            strength=float(np.exp(rng.normal(0, 0.12))),
-            nucleus_tint=tuple(np.exp(rng.normal(0, 0.08, 3))),
-            rbc_od=tuple(np.array([0.12, 0.40, 0.30]) * np.exp(rng.normal(0, [0.25, 0.12, 0.15]))),
-            rbc_density=float(rng.uniform(0.30, 0.62)),
-            magnification=magnification,
-            size=size,
-            blur=float(rng.uniform(0.6, 1.6)),  # box-blur radius (px)
-            noise=float(rng.uniform(0.006, 0.018)),
-            jpeg_quality=int(rng.integers(72, 96)),
-            vignette=float(rng.uniform(0.0, 0.10)),
-            hires=i >= n_normal,
-        ))
+        labs.append(
+            Lab(
+                lab_id=i,
+                background=(float(r), float(g), float(b)),
+                stain=tuple(np.exp(rng.normal(0, 0.10, 3))),
+                strength=float(np.exp(rng.normal(0, 0.12))),
+                nucleus_tint=tuple(np.exp(rng.normal(0, 0.08, 3))),
+                rbc_od=tuple(np.array([0.12, 0.40, 0.30]) * np.exp(rng.normal(0, [0.25, 0.12, 0.15]))),
+                rbc_density=float(rng.uniform(0.30, 0.62)),
+                magnification=magnification,
+                size=size,
+                blur=float(rng.uniform(0.6, 1.6)),  # box-blur radius (px)
+                noise=float(rng.uniform(0.006, 0.018)),
+                jpeg_quality=int(rng.integers(72, 96)),
+                vignette=float(rng.uniform(0.0, 0.10)),
+                hires=i >= n_normal,
+            )
+        )
     return labs
 
 
@@ -107,8 +111,9 @@ def _ramp(x: np.ndarray, edge: float) -> np.ndarray:
 @functools.lru_cache(maxsize=96)
 def _smooth_bank(sigma_q: int, size: int = 384) -> np.ndarray:
     """A block of smooth unit noise at scale ``sigma_q / 10`` px, drawn once per process."""
-    field = ndimage.gaussian_filter(np.random.default_rng(sigma_q).standard_normal((size, size), dtype=np.float32),
-                                    sigma_q / 10, mode="wrap")
+    field = ndimage.gaussian_filter(
+        np.random.default_rng(sigma_q).standard_normal((size, size), dtype=np.float32), sigma_q / 10, mode="wrap"
+    )
     return field / field.std()
 
 
@@ -125,7 +130,7 @@ def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np
     # cells of high-resolution images need a larger block (drawn only by processes that meet one)
     bank = _smooth_bank(int(np.clip(round(sigma * 5), 3, 40)) * 2, 384 if max(h, w) <= 384 else 640)
     oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
-    window = bank[oy:oy + h, ox:ox + w]
+    window = bank[oy : oy + h, ox : ox + w]
     return window.T if (h == w and rng.random() < 0.5) else window
 
 
@@ -162,11 +167,11 @@ def _nucleus_mask(shape: str, u: np.ndarray, v: np.ndarray, rn: float, p: dict, 
             ax, ay = rn * 1.1 * np.cos(ang), rn * 1.1 * np.sin(ang)
             bx, by = rn * (1.1 - depth) * np.cos(ang), rn * (1.1 - depth) * np.sin(ang)
             d = _segment_distance(u, v, ax, ay, bx, by)
-            mask = mask * (1 - 0.9 * np.exp(-(d / rng.uniform(1.5, 2.5)) ** 2))
+            mask = mask * (1 - 0.9 * np.exp(-((d / rng.uniform(1.5, 2.5)) ** 2)))
         elif shape == "cerebriform":
             # convoluted grooves: zero crossings of a smooth noise field
             g = _noise(rng, u.shape, rng.uniform(3.0, 5.0))
-            mask = mask * (1 - 0.75 * np.exp(-(g / 0.22) ** 2))
+            mask = mask * (1 - 0.75 * np.exp(-((g / 0.22) ** 2)))
         return mask
     if shape == "band":
         rb = rn * rng.uniform(0.70, 0.85)
@@ -184,16 +189,18 @@ def _nucleus_mask(shape: str, u: np.ndarray, v: np.ndarray, rn: float, p: dict, 
         start = rng.uniform(0, 2 * np.pi)
         spread = rng.uniform(1.8, 3.0) if n > 2 else rng.uniform(1.6, 2.4)
         angles = start + np.linspace(0, spread, n) + rng.normal(0, 0.12, n)
-        centres = [(arc * np.cos(a) + rng.normal(0, rn * 0.05), arc * np.sin(a) + rng.normal(0, rn * 0.05)) for a in angles]
+        centres = [
+            (arc * np.cos(a) + rng.normal(0, rn * 0.05), arc * np.sin(a) + rng.normal(0, rn * 0.05)) for a in angles
+        ]
         mask = np.zeros_like(u)
-        for (cx, cy) in centres:
+        for cx, cy in centres:
             r = rl * rng.uniform(0.85, 1.1)
             asp = rng.uniform(0.75, 1.0)
             rot = rng.uniform(0, np.pi)
             uu = (u - cx) * np.cos(rot) + (v - cy) * np.sin(rot)
             vv = -(u - cx) * np.sin(rot) + (v - cy) * np.cos(rot)
             mask = np.maximum(mask, _ramp(r - np.hypot(uu, vv / asp), edge))
-        for (ax, ay), (bx, by) in zip(centres[:-1], centres[1:]):  # thin chromatin filaments
+        for (ax, ay), (bx, by) in itertools.pairwise(centres):  # thin chromatin filaments
             mask = np.maximum(mask, _ramp(rng.uniform(1.0, 2.5) - _segment_distance(u, v, ax, ay, bx, by), edge))
         return mask
     raise ValueError(f"unknown nucleus shape {shape!r}")
@@ -220,7 +227,9 @@ def _granules(rng, cyto, nuc, colour, size, density, over_nucleus, amount=1.0):
     return splat[..., None] * np.asarray(colour, np.float32)
 
 
-def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
+def draw_leukocyte(
+    cls: str, rng: np.random.Generator, lab: Lab
+) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]]:
     """Draw one leukocyte of class ``cls`` on its own patch.
 
     Returns
@@ -243,7 +252,11 @@ def draw_leukocyte(cls: str, rng: np.random.Generator, lab: Lab) -> tuple[np.nda
     od = _nucleus_od(p, rng, lab, mag, half, xx, yy, cell, shape, nuc, od, stain)
     od = _inclusions(p, rng, mag, R, xx, yy, cell, cyto, nuc, od, stain)
     ys, xs = np.nonzero(cell > 0.5)
-    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1) if xs.size else (half, half, half + 1, half + 1)
+    box = (
+        (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        if xs.size
+        else (half, half, half + 1, half + 1)
+    )
     return od.astype(np.float32), cell, box
 
 
@@ -251,7 +264,7 @@ def _cell_outline(p: dict, rng: np.random.Generator, mag: float) -> tuple:
     """Radius, patch half-side, pixel grid, radial distance and soft mask of the cell outline."""
     R = max(12.0, rng.normal(*p["radius"]) * mag)
     half = int(np.ceil(R * (1.18 + p["villi"] * 1.4 + 2.5 * p["wobble"]))) + 4
-    yy, xx = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float32)
+    yy, xx = np.mgrid[-half : half + 1, -half : half + 1].astype(np.float32)
     rot = rng.uniform(0, 2 * np.pi)
     aspect = float(np.clip(rng.normal(*p["aspect"]), 0.7, 1.3))
     u = xx * np.cos(rot) + yy * np.sin(rot)
@@ -261,13 +274,16 @@ def _cell_outline(p: dict, rng: np.random.Generator, mag: float) -> tuple:
     radial = 1 + sum(rng.normal(0, wob / (k - 1)) * np.cos(k * theta + rng.uniform(0, 6.3)) for k in (2, 3, 4))
     if p["villi"] > 0:  # hairy projections of marginal-zone cells
         k = int(rng.integers(14, 22))
-        radial = radial + p["villi"] * rng.uniform(0.6, 1.3) * np.maximum(0, np.cos(k * theta + rng.uniform(0, 6.3))) ** 3
+        radial = (
+            radial + p["villi"] * rng.uniform(0.6, 1.3) * np.maximum(0, np.cos(k * theta + rng.uniform(0, 6.3))) ** 3
+        )
     cell = _ramp(R * radial - rho, 1.0)
     return R, half, xx, yy, rho, cell
 
 
-def _nucleus(p: dict, rng: np.random.Generator, R: float, xx: np.ndarray, yy: np.ndarray,
-             cell: np.ndarray) -> tuple[str, np.ndarray]:
+def _nucleus(
+    p: dict, rng: np.random.Generator, R: float, xx: np.ndarray, yy: np.ndarray, cell: np.ndarray
+) -> tuple[str, np.ndarray]:
     """The nucleus shape and its soft mask, inside the cell."""
     shapes, weights = zip(*p["nuc_shapes"])
     shape = shapes[int(rng.choice(len(shapes), p=np.asarray(weights) / sum(weights)))]
@@ -283,9 +299,19 @@ def _nucleus(p: dict, rng: np.random.Generator, R: float, xx: np.ndarray, yy: np
     return shape, _nucleus_mask(shape, nu, nv, rn, p, rng) * cell
 
 
-def _cytoplasm_od(p: dict, rng: np.random.Generator, mag: float, R: float, half: int, xx: np.ndarray,
-                  yy: np.ndarray, rho: np.ndarray, cell: np.ndarray, cyto: np.ndarray,
-                  stain: np.ndarray) -> np.ndarray:
+def _cytoplasm_od(
+    p: dict,
+    rng: np.random.Generator,
+    mag: float,
+    R: float,
+    half: int,
+    xx: np.ndarray,
+    yy: np.ndarray,
+    rho: np.ndarray,
+    cell: np.ndarray,
+    cyto: np.ndarray,
+    stain: np.ndarray,
+) -> np.ndarray:
     """Optical density of the cytoplasm: flat colour, a little mottling, paler edge, vacuoles."""
     ctex = 1 + p["cyto_texture"] * _noise(rng, cell.shape, 2.5)
     cyto_amt = max(0.1, rng.normal(*p["cyto_od"])) * (0.75 + 0.25 * _ramp(R * 0.9 - rho, R * 0.3))
@@ -304,11 +330,23 @@ def _cytoplasm_od(p: dict, rng: np.random.Generator, mag: float, R: float, half:
     return od
 
 
-def _nucleus_od(p: dict, rng: np.random.Generator, lab: Lab, mag: float, half: int, xx: np.ndarray,
-                yy: np.ndarray, cell: np.ndarray, shape: str, nuc: np.ndarray, od: np.ndarray,
-                stain: np.ndarray) -> np.ndarray:
+def _nucleus_od(
+    p: dict,
+    rng: np.random.Generator,
+    lab: Lab,
+    mag: float,
+    half: int,
+    xx: np.ndarray,
+    yy: np.ndarray,
+    cell: np.ndarray,
+    shape: str,
+    nuc: np.ndarray,
+    od: np.ndarray,
+    stain: np.ndarray,
+) -> np.ndarray:
     """The nucleus over the cytoplasm: chromatin texture (fine in blasts, clumped in mature
-    lymphocytes) and nucleoli."""
+    lymphocytes) and nucleoli.
+    """
     chrom = _noise(rng, cell.shape, p["chrom_sigma"] * mag)
     if shape == "smudge":  # smeared, streaky chromatin of a lysed cell
         streak = ndimage.gaussian_filter(rng.standard_normal(cell.shape, dtype=np.float32), (1.0, 6.0))
@@ -328,9 +366,19 @@ def _nucleus_od(p: dict, rng: np.random.Generator, lab: Lab, mag: float, half: i
     return od * (1 - nuc)[..., None] + (nuc * nuc_amt)[..., None] * nuc_col
 
 
-def _inclusions(p: dict, rng: np.random.Generator, mag: float, R: float, xx: np.ndarray, yy: np.ndarray,
-                cell: np.ndarray, cyto: np.ndarray, nuc: np.ndarray, od: np.ndarray,
-                stain: np.ndarray) -> np.ndarray:
+def _inclusions(
+    p: dict,
+    rng: np.random.Generator,
+    mag: float,
+    R: float,
+    xx: np.ndarray,
+    yy: np.ndarray,
+    cell: np.ndarray,
+    cyto: np.ndarray,
+    nuc: np.ndarray,
+    od: np.ndarray,
+    stain: np.ndarray,
+) -> np.ndarray:
     """Granules of the class, then Auer rods (promyelocytic leukaemia cells)."""
     for colour, size, density, over in p["granules"]:
         od += _granules(rng, cyto, nuc, np.asarray(colour) * stain, size * mag, density * rng.uniform(0.6, 1.4), over)
@@ -339,7 +387,9 @@ def _inclusions(p: dict, rng: np.random.Generator, mag: float, R: float, xx: np.
             a = rng.uniform(0, np.pi)
             c = rng.uniform(-0.5, 0.5, 2) * R
             ln = rng.uniform(0.25, 0.45) * R
-            d = _segment_distance(xx, yy, c[0] - ln * np.cos(a), c[1] - ln * np.sin(a), c[0] + ln * np.cos(a), c[1] + ln * np.sin(a))
+            d = _segment_distance(
+                xx, yy, c[0] - ln * np.cos(a), c[1] - ln * np.sin(a), c[0] + ln * np.cos(a), c[1] + ln * np.sin(a)
+            )
             od += (_ramp(1.0 - d, 0.7) * cell)[..., None] * (np.asarray((0.6, 1.5, 0.5), np.float32) * stain)
     return od
 
@@ -352,7 +402,7 @@ def _add_patch(canvas: np.ndarray, patch: np.ndarray, x0: int, y0: int, mode: st
     cx1, cy1 = min(w, x0 + pw), min(h, y0 + ph)
     if cx1 <= cx0 or cy1 <= cy0:
         return
-    sub = patch[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+    sub = patch[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
     if mode == "add":
         canvas[cy0:cy1, cx0:cx1] += sub
     else:
@@ -362,18 +412,20 @@ def _add_patch(canvas: np.ndarray, patch: np.ndarray, x0: int, y0: int, mode: st
 def _red_cell(rng: np.random.Generator, r: float, rbc_od: np.ndarray) -> np.ndarray:
     """One red cell: a biconcave disc, dense at the rim with a pale centre."""
     half = int(np.ceil(r * 1.15)) + 2
-    yy, xx = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float32)
+    yy, xx = np.mgrid[-half : half + 1, -half : half + 1].astype(np.float32)
     asp = rng.uniform(0.86, 1.0)
     rot = rng.uniform(0, np.pi)
     u = xx * np.cos(rot) + yy * np.sin(rot)
     v = (-xx * np.sin(rot) + yy * np.cos(rot)) / asp
     theta = np.arctan2(v, u)
-    rr = r * (1 + rng.normal(0, 0.02) * np.cos(2 * theta + rng.uniform(0, 6.3)) + rng.normal(0, 0.015) * np.cos(3 * theta))
+    rr = r * (
+        1 + rng.normal(0, 0.02) * np.cos(2 * theta + rng.uniform(0, 6.3)) + rng.normal(0, 0.015) * np.cos(3 * theta)
+    )
     rho = np.hypot(u, v) / rr
     pale = rng.uniform(0.12, 0.40)  # how pale the centre is
-    cr = rng.uniform(0.40, 0.60)    # radius of the pale centre
+    cr = rng.uniform(0.40, 0.60)  # radius of the pale centre
     profile = pale + (1 - pale) * np.clip((rho - cr * 0.5) / cr, 0, 1) ** 1.5
-    profile = profile * (1 + 0.15 * np.exp(-((rho - 0.85) / 0.08) ** 2))  # darker rim
+    profile = profile * (1 + 0.15 * np.exp(-(((rho - 0.85) / 0.08) ** 2)))  # darker rim
     disc = _ramp(1 - rho, 0.035)
     return (disc * profile)[..., None] * (rbc_od * rng.uniform(0.85, 1.15))
 
@@ -393,7 +445,9 @@ def _noise_bank(seed: int = 0, size: int = 512) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal((size, size, 3), dtype=np.float32)
 
 
-def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cells: list[CellPlan]) -> tuple[np.ndarray, list[tuple[int, int, int, int] | None]]:
+def render_image(
+    rng: np.random.Generator, lab: Lab, size: tuple[int, int], cells: list[CellPlan]
+) -> tuple[np.ndarray, list[tuple[int, int, int, int] | None]]:
     """Draw one smear image.
 
     Parameters
@@ -430,7 +484,7 @@ def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cell
 
     # red cells: random centres at the lab's density; they slide under leukocytes
     rbc_r = 31.0 * lab.magnification
-    n_rbc = rng.poisson(lab.rbc_density * h * w / (np.pi * rbc_r ** 2) * rng.uniform(0.7, 1.3))
+    n_rbc = rng.poisson(lab.rbc_density * h * w / (np.pi * rbc_r**2) * rng.uniform(0.7, 1.3))
     bank = _red_cell_bank(lab)
     for _ in range(n_rbc):
         patch = bank[int(rng.integers(len(bank)))]
@@ -446,10 +500,10 @@ def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cell
     for _ in range(rng.poisson(1.5)):
         r = rng.uniform(2.0, 4.0) * lab.magnification
         half = int(r) + 3
-        yy, xx = np.mgrid[-half:half + 1, -half:half + 1].astype(np.float32)
+        yy, xx = np.mgrid[-half : half + 1, -half : half + 1].astype(np.float32)
         dot = _ramp(r - np.hypot(xx, yy), 1.0)[..., None] * np.asarray((0.45, 0.8, 0.25), np.float32)
         _add_patch(od, dot, int(rng.uniform(0, w)) - half, int(rng.uniform(0, h)) - half)
-    for cod, cmask, x0, y0 in patches:
+    for cod, _cmask, x0, y0 in patches:
         _add_patch(od, cod, x0, y0)
 
     bg = np.asarray(lab.background, np.float32)
@@ -458,12 +512,12 @@ def render_image(rng: np.random.Generator, lab: Lab, size: tuple[int, int], cell
         yy = np.linspace(-1, 1, h, dtype=np.float32)[:, None]
         xx = np.linspace(-1, 1, w, dtype=np.float32)[None, :]
         tilt = rng.normal(0, 0.03, 2)
-        illum = 1 - lab.vignette * (xx ** 2 + yy ** 2) / 2 + tilt[0] * xx + tilt[1] * yy
+        illum = 1 - lab.vignette * (xx**2 + yy**2) / 2 + tilt[0] * xx + tilt[1] * yy
         img *= illum[..., None]
     blur = lab.blur * rng.uniform(0.8, 1.25)
     out = Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)).filter(ImageFilter.BoxBlur(blur))
     img = np.asarray(out, np.float32)
     bank = _noise_bank(0, 512 if max(h, w) <= 512 else 1024)  # high-resolution images need a larger block
     oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
-    img += bank[oy:oy + h, ox:ox + w] * np.float32(lab.noise * 255)
+    img += bank[oy : oy + h, ox : ox + w] * np.float32(lab.noise * 255)
     return np.clip(img + 0.5, 0, 255).astype(np.uint8), boxes

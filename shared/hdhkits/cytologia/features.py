@@ -6,6 +6,7 @@ plus a margin), resized to a fixed size; the box's own size is kept aside
 lymphocyte from a blast. :func:`crop_features` describes a crop with about 60 numbers:
 stain densities, nucleus size, shape, lobes and texture, cytoplasm colour, granules.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,13 +17,14 @@ from scipy import ndimage
 from .images import open_image
 from .reader import CytologiaData
 
-__all__ = ["extract_crops", "box_size_features", "crop_features", "stain_colours", "FEATURE_NAMES"]
+__all__ = ["FEATURE_NAMES", "box_size_features", "crop_features", "extract_crops", "stain_colours"]
 
 _BOX = ["x1", "y1", "x2", "y2"]
 
 
-def extract_crops(data: CytologiaData, table: pd.DataFrame, size: int = 72, margin: float = 1.15,
-                  progress: bool = False) -> np.ndarray:
+def extract_crops(
+    data: CytologiaData, table: pd.DataFrame, size: int = 72, margin: float = 1.15, progress: bool = False
+) -> np.ndarray:
     """Square RGB crops around the boxes of a table.
 
     Parameters
@@ -49,6 +51,7 @@ def extract_crops(data: CytologiaData, table: pd.DataFrame, size: int = 72, marg
     iterator = groups.items()
     if progress:
         from ..notebook import tqdm
+
         iterator = tqdm(iterator, total=len(groups), desc="cropping cells")
     for name, idx in iterator:
         try:
@@ -100,10 +103,33 @@ _RINGS = 4
 FEATURE_NAMES: list[str] = (
     ["log_w", "log_h", "log_aspect"]
     + [f"od_{c}_{q}" for c in "rgb" for q in ("mean", "p50", "p90", "p99")]
-    + ["nuc_area", "nuc_parts", "nuc_solidity", "nuc_ecc", "nuc_od_r", "nuc_od_g", "nuc_od_b", "nuc_tex",
-       "nuc_tex_fine", "nuc_offset", "nuc_pale_spots"]
-    + ["cyt_area", "cyt_od_r", "cyt_od_g", "cyt_od_b", "cyt_ratio_rg", "cyt_ratio_bg", "cyt_tex",
-       "gran_orange", "gran_dark", "gran_purple", "cyt_pale_spots", "edge_rough"]
+    + [
+        "nuc_area",
+        "nuc_parts",
+        "nuc_solidity",
+        "nuc_ecc",
+        "nuc_od_r",
+        "nuc_od_g",
+        "nuc_od_b",
+        "nuc_tex",
+        "nuc_tex_fine",
+        "nuc_offset",
+        "nuc_pale_spots",
+    ]
+    + [
+        "cyt_area",
+        "cyt_od_r",
+        "cyt_od_g",
+        "cyt_od_b",
+        "cyt_ratio_rg",
+        "cyt_ratio_bg",
+        "cyt_tex",
+        "gran_orange",
+        "gran_dark",
+        "gran_purple",
+        "cyt_pale_spots",
+        "edge_rough",
+    ]
     + [f"ring{i}_od_{c}" for i in range(_RINGS) for c in "rg"]
 )
 
@@ -130,7 +156,7 @@ def crop_features(crops: np.ndarray, boxes: pd.DataFrame, progress: bool = False
     col = 3
     for c in range(3):
         feats[:, col] = flat[:, :, c].mean(1)
-        feats[:, col + 1:col + 4] = np.percentile(flat[:, :, c], [50, 90, 99], axis=1).T
+        feats[:, col + 1 : col + 4] = np.percentile(flat[:, :, c], [50, 90, 99], axis=1).T
         col += 4
     yy, xx = np.mgrid[:s, :s].astype(np.float32) - (s - 1) / 2
     rr = np.hypot(yy, xx) / (s / 2 / 1.15)  # 1.0 at the box's half side
@@ -138,6 +164,7 @@ def crop_features(crops: np.ndarray, boxes: pd.DataFrame, progress: bool = False
     iterator = range(n)
     if progress:
         from ..notebook import tqdm
+
         iterator = tqdm(iterator, desc="features")
     for i in iterator:
         feats[i, col:] = _shape_features(od[i], centre, rr, s)
@@ -161,8 +188,9 @@ def _shape_features(od: np.ndarray, centre: np.ndarray, rr: np.ndarray, s: int) 
     return f
 
 
-def _nucleus_features(r: np.ndarray, g: np.ndarray, b: np.ndarray, nuc: np.ndarray, centre: np.ndarray,
-                      s: int) -> list[float]:
+def _nucleus_features(
+    r: np.ndarray, g: np.ndarray, b: np.ndarray, nuc: np.ndarray, centre: np.ndarray, s: int
+) -> list[float]:
     """Area, lobes, fill, eccentricity, colour, texture, offset and pale share of the nucleus (zeros if none)."""
     area = nuc.sum()
     lab, parts = ndimage.label(nuc)
@@ -181,23 +209,43 @@ def _nucleus_features(r: np.ndarray, g: np.ndarray, b: np.ndarray, nuc: np.ndarr
     lap = ndimage.laplace(r)
     tex_fine = float(np.abs(lap[nuc]).mean())
     pale = float(((r < np.percentile(r[nuc], 20)) & nuc).sum() / area)
-    return [area / centre.sum(), parts, hull_fill, ecc, r[nuc].mean(), g[nuc].mean(), b[nuc].mean(), tex,
-            tex_fine, off, pale]
+    return [
+        area / centre.sum(),
+        parts,
+        hull_fill,
+        ecc,
+        r[nuc].mean(),
+        g[nuc].mean(),
+        b[nuc].mean(),
+        tex,
+        tex_fine,
+        off,
+        pale,
+    ]
 
 
-def _cytoplasm_features(r: np.ndarray, g: np.ndarray, b: np.ndarray, cyt: np.ndarray,
-                        centre: np.ndarray) -> list[float]:
+def _cytoplasm_features(
+    r: np.ndarray, g: np.ndarray, b: np.ndarray, cyt: np.ndarray, centre: np.ndarray
+) -> list[float]:
     """Area, colour, colour ratios, texture and granule shares of the cytoplasm (zeros if none)."""
     carea = cyt.sum()
     if carea <= 5:
         return [0] * 11
     cr, cg, cb = r[cyt].mean(), g[cyt].mean(), b[cyt].mean()
     lap = ndimage.laplace(g)
-    return [carea / centre.sum(), cr, cg, cb, cr / (cg + 1e-3), cb / (cg + 1e-3), float(np.abs(lap[cyt]).mean()),
-            float(((b > 1.2 * g) & (b > 0.35) & cyt).sum() / carea),
-            float(((r > 0.9) & cyt).sum() / carea),
-            float(((g > 0.6) & (r > 0.3) & (b < 0.8 * g) & cyt).sum() / carea),
-            float(((r < 0.5 * cr) & cyt).sum() / carea)]
+    return [
+        carea / centre.sum(),
+        cr,
+        cg,
+        cb,
+        cr / (cg + 1e-3),
+        cb / (cg + 1e-3),
+        float(np.abs(lap[cyt]).mean()),
+        float(((b > 1.2 * g) & (b > 0.35) & cyt).sum() / carea),
+        float(((r > 0.9) & cyt).sum() / carea),
+        float(((g > 0.6) & (r > 0.3) & (b < 0.8 * g) & cyt).sum() / carea),
+        float(((r < 0.5 * cr) & cyt).sum() / carea),
+    ]
 
 
 def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.DataFrame:
@@ -215,6 +263,7 @@ def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.Data
     iterator = names
     if progress:
         from ..notebook import tqdm
+
         iterator = tqdm(names, desc="stain colours")
     rows = []
     for name in iterator:
@@ -227,5 +276,6 @@ def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.Data
             continue
         grey = px.mean(1)
         rows.append(np.r_[px[grey >= np.percentile(grey, 90)].mean(0), px[grey <= np.percentile(grey, 2)].mean(0)])
-    return pd.DataFrame(rows, columns=["bg_r", "bg_g", "bg_b", "nuc_r", "nuc_g", "nuc_b"],
-                        index=pd.Index(names, name="NAME"))
+    return pd.DataFrame(
+        rows, columns=["bg_r", "bg_g", "bg_b", "nuc_r", "nuc_g", "nuc_b"], index=pd.Index(names, name="NAME")
+    )

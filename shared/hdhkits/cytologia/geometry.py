@@ -8,18 +8,31 @@ as warnings that say how the kit handles them, for ``check`` (train.csv) and for
 ``validate`` (a submission's boxes). :func:`image_sizes` reads only the image headers
 (no decoding), so a check of the 69,168 official images takes seconds.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..findings import Finding, clip, error, short_list, warning
 
-__all__ = ["USUAL_SIDES", "BOX", "image_sizes", "image_findings", "image_size_findings", "box_findings",
-           "outside_box_findings", "empty_box_findings", "TRAIN_BORDER_FIX", "SUBMISSION_OUTSIDE_FIX", "TRAIN_EMPTY_FIX", "LARGE_IMAGE_FIX"]
+__all__ = [
+    "BOX",
+    "LARGE_IMAGE_FIX",
+    "SUBMISSION_OUTSIDE_FIX",
+    "TRAIN_BORDER_FIX",
+    "TRAIN_EMPTY_FIX",
+    "USUAL_SIDES",
+    "box_findings",
+    "empty_box_findings",
+    "image_findings",
+    "image_size_findings",
+    "image_sizes",
+    "outside_box_findings",
+]
 
 #: Image sides (px) the kit calls usual: the official images are about 370 x 368.
 USUAL_SIDES: tuple[int, int] = (300, 420)
@@ -27,11 +40,12 @@ BOX = ["x1", "y1", "x2", "y2"]
 _LIMIT = 5
 
 TRAIN_BORDER_FIX = "clipped to the image for training (crops, detector calibration); scored as given"
-SUBMISSION_OUTSIDE_FIX = ("scored as given (it can match no cell: GIoU below 0); check the coordinates are "
-                          "pixels of the image as it is in images/, not of a resized copy")
+SUBMISSION_OUTSIDE_FIX = (
+    "scored as given (it can match no cell: GIoU below 0); check the coordinates are "
+    "pixels of the image as it is in images/, not of a resized copy"
+)
 TRAIN_EMPTY_FIX = "the reader leaves those rows out of training"
-LARGE_IMAGE_FIX = ("read at their own size: the detector scales its working resolution with the image, "
-                   "crops are resized")
+LARGE_IMAGE_FIX = "read at their own size: the detector scales its working resolution with the image, crops are resized"
 
 
 def _first(index: Iterable) -> tuple[int, ...]:
@@ -76,9 +90,16 @@ def image_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Find
     folder = f"{images_dir.rstrip('/')}/"
     missing = sizes.index[sizes["status"] == "missing"]
     if len(missing):
-        found.append(error(f"{len(missing)} image(s) named in train.csv or test.csv are not in the images folder, "
-                           f"e.g. {short_list(missing[:3], quote=False)}", file=folder, count=len(missing), kind="missing_file",
-                           fix="copy every image of the release into the images folder"))
+        found.append(
+            error(
+                f"{len(missing)} image(s) named in train.csv or test.csv are not in the images folder, "
+                f"e.g. {short_list(missing[:3], quote=False)}",
+                file=folder,
+                count=len(missing),
+                kind="missing_file",
+                fix="copy every image of the release into the images folder",
+            )
+        )
     return found + header_findings(sizes, images_dir) + image_size_findings(sizes, images_dir)
 
 
@@ -100,11 +121,17 @@ def image_size_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list
     largest = odd.loc[(odd["width"] * odd["height"]).idxmax()]
     common = odd.groupby(["width", "height"]).size().sort_values(ascending=False).head(3)
     shown = ", ".join(f"{w} x {h} ({n})" for (w, h), n in common.items())
-    return [warning(f"{len(odd)} of {len(ok)} image(s) are not about 370 x 368 px (a side outside {lo}-{hi} px); "
-                    f"largest {int(largest['width'])} x {int(largest['height'])} ({clip(largest.name, 40)}); most common: {shown}",
-                    file=f"{images_dir.rstrip('/')}/", count=len(odd),
-                    extreme=float(max(largest["width"], largest["height"])), kind="unusual_image_size",
-                    fix=LARGE_IMAGE_FIX)]
+    return [
+        warning(
+            f"{len(odd)} of {len(ok)} image(s) are not about 370 x 368 px (a side outside {lo}-{hi} px); "
+            f"largest {int(largest['width'])} x {int(largest['height'])} ({clip(largest.name, 40)}); most common: {shown}",
+            file=f"{images_dir.rstrip('/')}/",
+            count=len(odd),
+            extreme=float(max(largest["width"], largest["height"])),
+            kind="unusual_image_size",
+            fix=LARGE_IMAGE_FIX,
+        )
+    ]
 
 
 def _coords(table: pd.DataFrame) -> pd.DataFrame:
@@ -131,10 +158,12 @@ def box_findings(table: pd.DataFrame, sizes: pd.DataFrame, file: str, fix: str) 
     w = names.map(known["width"]).to_numpy(float)
     h = names.map(known["height"]).to_numpy(float)
     found = []
-    sides = [("x1", c["x1"].to_numpy(float) < 0, -c["x1"].to_numpy(float), "start left of the image (x1 < 0"),
-             ("y1", c["y1"].to_numpy(float) < 0, -c["y1"].to_numpy(float), "start above the image (y1 < 0"),
-             ("x2", c["x2"].to_numpy(float) > w, c["x2"].to_numpy(float) - w, "end past the right edge (x2 > width"),
-             ("y2", c["y2"].to_numpy(float) > h, c["y2"].to_numpy(float) - h, "end past the bottom edge (y2 > height")]
+    sides = [
+        ("x1", c["x1"].to_numpy(float) < 0, -c["x1"].to_numpy(float), "start left of the image (x1 < 0"),
+        ("y1", c["y1"].to_numpy(float) < 0, -c["y1"].to_numpy(float), "start above the image (y1 < 0"),
+        ("x2", c["x2"].to_numpy(float) > w, c["x2"].to_numpy(float) - w, "end past the right edge (x2 > width"),
+        ("y2", c["y2"].to_numpy(float) > h, c["y2"].to_numpy(float) - h, "end past the bottom edge (y2 > height"),
+    ]
     for column, bad, over, text in sides:
         bad = bad & ~np.isnan(w)  # NaN compares False: unknown sizes and non-numbers drop out
         if not bad.any():
@@ -144,9 +173,19 @@ def box_findings(table: pd.DataFrame, sizes: pd.DataFrame, file: str, fix: str) 
         worst = float(np.nanmax(over[bad]))
         extreme = -worst if column in ("x1", "y1") else worst
         detail = f"smallest {extreme:g}" if column in ("x1", "y1") else f"by up to {worst:g} px"
-        found.append(warning(f"column '{column}': {n} of {len(table)} box(es) {text}, {detail}) at data row(s) "
-                             f"{_rows_text(rows, n)}", file=file, column=column, rows=rows, count=n,
-                             extreme=extreme, kind="box_past_border", fix=fix))
+        found.append(
+            warning(
+                f"column '{column}': {n} of {len(table)} box(es) {text}, {detail}) at data row(s) "
+                f"{_rows_text(rows, n)}",
+                file=file,
+                column=column,
+                rows=rows,
+                count=n,
+                extreme=extreme,
+                kind="box_past_border",
+                fix=fix,
+            )
+        )
     return found
 
 
@@ -178,10 +217,18 @@ def outside_box_findings(table: pd.DataFrame, sizes: pd.DataFrame, file: str, fi
     n = int(bad.sum())
     rows = _first(np.flatnonzero(bad))
     i = int(np.flatnonzero(bad)[0])
-    return [warning(f"{n} of {len(table)} box(es) lie wholly outside their image, e.g. data row {rows[0]}: "
-                    f"({c[i, 0]:g}, {c[i, 1]:g}, {c[i, 2]:g}, {c[i, 3]:g}) in a {w[i]:g} x {h[i]:g} px image; "
-                    f"at data row(s) {_rows_text(rows, n)}", file=file, rows=rows, count=n,
-                    kind="box_outside_image", fix=fix)]
+    return [
+        warning(
+            f"{n} of {len(table)} box(es) lie wholly outside their image, e.g. data row {rows[0]}: "
+            f"({c[i, 0]:g}, {c[i, 1]:g}, {c[i, 2]:g}, {c[i, 3]:g}) in a {w[i]:g} x {h[i]:g} px image; "
+            f"at data row(s) {_rows_text(rows, n)}",
+            file=file,
+            rows=rows,
+            count=n,
+            kind="box_outside_image",
+            fix=fix,
+        )
+    ]
 
 
 def empty_box_findings(table: pd.DataFrame, file: str, fix: str, severity: str = "warning") -> list[Finding]:
@@ -195,8 +242,17 @@ def empty_box_findings(table: pd.DataFrame, file: str, fix: str, severity: str =
             continue
         n = int(bad.sum())
         rows = _first(np.flatnonzero(bad))
-        found.append(make(f"columns '{lo}', '{hi}': {n} box(es) with {hi} <= {lo} (zero or negative "
-                          f"{'width' if lo == 'x1' else 'height'}) at data row(s) {_rows_text(rows, n)}",
-                          file=file, column=hi, rows=rows, count=n,
-                          extreme=float((c[hi] - c[lo]).to_numpy()[bad].min()), kind="empty_box", fix=fix))
+        found.append(
+            make(
+                f"columns '{lo}', '{hi}': {n} box(es) with {hi} <= {lo} (zero or negative "
+                f"{'width' if lo == 'x1' else 'height'}) at data row(s) {_rows_text(rows, n)}",
+                file=file,
+                column=hi,
+                rows=rows,
+                count=n,
+                extreme=float((c[hi] - c[lo]).to_numpy()[bad].min()),
+                kind="empty_box",
+                fix=fix,
+            )
+        )
     return found

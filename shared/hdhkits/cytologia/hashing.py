@@ -8,17 +8,18 @@ copies of one picture, and about 32 bits apart for different pictures.
 Duplicates must stay in one cross-validation fold, else the validation score leaks;
 :func:`duplicate_groups` gives the group label to split on.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 from PIL import Image
 from scipy.fft import dctn
 
-__all__ = ["phash", "image_phash", "hamming", "find_duplicates", "duplicate_groups"]
+__all__ = ["duplicate_groups", "find_duplicates", "hamming", "image_phash", "phash"]
 
 
 def phash(image: Image.Image | np.ndarray) -> int:
@@ -89,7 +90,7 @@ def find_duplicates(names: Iterable[str], hashes: Iterable[int], max_distance: i
                 continue
             for i in range(len(block)):
                 a = block[i]
-                rest = block[i + 1:]
+                rest = block[i + 1 :]
                 close = rest[hamming(h[a], h[rest]) <= max_distance]
                 for b in close:
                     pairs.add((min(a, b), max(a, b)))

@@ -22,6 +22,7 @@ Those are errors: the reader cannot use such an image. Byte-identical copies
 :func:`open_image` is how the kit's code opens an image: it refuses the same files before
 decoding them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,31 +30,49 @@ import hashlib
 import os
 import struct
 import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Iterable, Iterator
 
 import pandas as pd
 
 from ..findings import Finding, clip, error, warning
 
-__all__ = ["MAX_SIDE", "IMAGE_ERROR_KINDS", "name_problem", "probe_image", "header_table", "header_findings",
-           "duplicate_file_findings", "decode_findings", "open_image", "ImageRefused"]
+__all__ = [
+    "IMAGE_ERROR_KINDS",
+    "MAX_SIDE",
+    "ImageRefused",
+    "decode_findings",
+    "duplicate_file_findings",
+    "header_findings",
+    "header_table",
+    "name_problem",
+    "open_image",
+    "probe_image",
+]
 
 #: Largest image side (px) the kit reads; the official images are about 370 px, the largest about 800.
 MAX_SIDE = 4096
 #: Kinds of the image errors :func:`header_findings` reports, with the fix each gets.
 IMAGE_ERROR_KINDS = {
     "unsafe_name": "use plain file names of the images folder, as in the official release (no folders, no '..', "
-                   "no links leaving images/)",
+    "no links leaving images/)",
     "empty_image": "download or extract those images again (zero bytes: the copy failed)",
     "truncated_image": "download or extract those images again (the file was cut before its end)",
     "not_jpeg": "convert them to JPEG, or take the official files again: the release holds only JPEGs",
     "oversized_image": f"resize them (at most {MAX_SIDE} px a side) or leave them out: the kit never decodes them",
     "unreadable_file": "download or extract those images again",
 }
-_MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"GIF8", "a GIF image"), (b"BM", "a BMP image"),
-          (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"RIFF", "a RIFF (WebP?) file"),
-          (b"\x1f\x8b", "a gzip archive"), (b"PK\x03\x04", "a ZIP archive"), (b"%PDF", "a PDF document"))
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"RIFF", "a RIFF (WebP?) file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"%PDF", "a PDF document"),
+)
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 # Broken images named in one error, each with what is wrong (a line stays readable).
 _NAMED = 3
@@ -209,14 +228,21 @@ def duplicate_file_findings(folder: str | Path, table: pd.DataFrame, images_dir:
     shown = "; ".join(" = ".join(g[:3]) + (f" (+{len(g) - 3})" if len(g) > 3 else "") for g in groups[:2])
     shown += f" … ({len(groups)} groups)" if len(groups) > 2 else ""
     n = sum(len(g) for g in groups)
-    return [warning(f"{n} image(s) are byte-identical copies of another, in {len(groups)} group(s): {shown}",
-                    file=f"{images_dir.rstrip('/')}/", count=n, kind="duplicate_image",
-                    fix="the reader groups copies (perceptual hash, re-saved copies too) and the folds keep each "
-                        "group together, so validation never scores a picture it trained on")]
+    return [
+        warning(
+            f"{n} image(s) are byte-identical copies of another, in {len(groups)} group(s): {shown}",
+            file=f"{images_dir.rstrip('/')}/",
+            count=n,
+            kind="duplicate_image",
+            fix="the reader groups copies (perceptual hash, re-saved copies too) and the folds keep each "
+            "group together, so validation never scores a picture it trained on",
+        )
+    ]
 
 
-def decode_findings(folder: str | Path, names: Iterable[str], images_dir: str = "images",
-                    progress: bool = True) -> list[Finding]:
+def decode_findings(
+    folder: str | Path, names: Iterable[str], images_dir: str = "images", progress: bool = True
+) -> list[Finding]:
     """An error naming the images that fail to decode whole (``check --deep``).
 
     Parameters
@@ -243,8 +269,15 @@ def decode_findings(folder: str | Path, names: Iterable[str], images_dir: str = 
     if not failed:
         return []
     bad = pd.DataFrame({"detail": pd.Series(failed)})
-    return [error(f"{len(failed)} image(s) cannot be decoded: {_named(bad)}", file=f"{images_dir.rstrip('/')}/",
-                  count=len(failed), kind="undecodable_image", fix="download or extract those images again")]
+    return [
+        error(
+            f"{len(failed)} image(s) cannot be decoded: {_named(bad)}",
+            file=f"{images_dir.rstrip('/')}/",
+            count=len(failed),
+            kind="undecodable_image",
+            fix="download or extract those images again",
+        )
+    ]
 
 
 @contextlib.contextmanager
@@ -265,6 +298,7 @@ def open_image(path: str | Path) -> Iterator:
             raise ImageRefused(f"{path.name}: {exc}; the kit reads images of at most {MAX_SIDE} px a side") from None
     with im:
         if max(im.size) > MAX_SIDE:
-            raise ImageRefused(f"{path.name} is {im.size[0]} x {im.size[1]} px, above {MAX_SIDE} px a side: "
-                               f"not decoded")
+            raise ImageRefused(
+                f"{path.name} is {im.size[0]} x {im.size[1]} px, above {MAX_SIDE} px a side: not decoded"
+            )
         yield im

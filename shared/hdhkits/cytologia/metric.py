@@ -24,14 +24,13 @@ hull itself is empty. Two identical boxes, degenerate or not, have GIoU 1.
 Everything is vectorised: 22,689 rows score in well under a second.
 :func:`score_interval` adds 95 % bootstrap intervals that resample whole images.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 import numpy as np
 import pandas as pd
-
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from ..deprecation import deprecated_alias
@@ -40,9 +39,21 @@ from ..problem import Score, UnitMetric
 from ..schema import DataError
 from ..stats import Interval
 
-__all__ = ["giou", "match_boxes", "macro_f1", "per_class_f1", "score", "score_details", "cytologia_score",
-           "score_interval", "score_difference_interval", "MetricResult", "GIOU_WEIGHT", "CytologiaUnitMetric",
-           "unit_metric"]
+__all__ = [
+    "GIOU_WEIGHT",
+    "CytologiaUnitMetric",
+    "MetricResult",
+    "cytologia_score",
+    "giou",
+    "macro_f1",
+    "match_boxes",
+    "per_class_f1",
+    "score",
+    "score_details",
+    "score_difference_interval",
+    "score_interval",
+    "unit_metric",
+]
 
 #: Weight of the box term; the class term weighs ``1 - GIOU_WEIGHT``.
 GIOU_WEIGHT = 0.2
@@ -75,7 +86,8 @@ def giou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     inter = iw * ih
     union = area_a + area_b - inter
     hull = (np.maximum(a[:, 2], b[:, 2]) - np.minimum(a[:, 0], b[:, 0])) * (
-        np.maximum(a[:, 3], b[:, 3]) - np.minimum(a[:, 1], b[:, 1]))
+        np.maximum(a[:, 3], b[:, 3]) - np.minimum(a[:, 1], b[:, 1])
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         iou = np.where(union > 0, inter / union, 0.0)
         out = np.where(hull > 0, iou - (hull - union) / hull, -1.0)
@@ -153,14 +165,18 @@ def per_class_f1(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
         support = np.zeros(0, int)
     else:
         precision, recall, f1, support = precision_recall_fscore_support(
-            y_true, y_pred, labels=labels, average=None, zero_division=0)
-    return pd.DataFrame({"precision": precision, "recall": recall, "f1": f1, "support": np.asarray(support, int)},
-                        index=pd.Index(labels, name="class"))
+            y_true, y_pred, labels=labels, average=None, zero_division=0
+        )
+    return pd.DataFrame(
+        {"precision": precision, "recall": recall, "f1": f1, "support": np.asarray(support, int)},
+        index=pd.Index(labels, name="class"),
+    )
 
 
 def macro_f1(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Unweighted mean of the per-class F1 (scikit-learn's ``f1_score(average="macro")``, classes as in
-    :func:`per_class_f1`; 0 when there is none)."""
+    :func:`per_class_f1`; 0 when there is none).
+    """
     y_true = np.asarray(y_true).astype(str)
     y_pred = np.asarray(y_pred).astype(str)
     labels = _labels(y_true, y_pred)
@@ -174,11 +190,11 @@ class MetricResult:
     """The reconstructed score and its parts."""
 
     score: float
-    giou_term: float   # mean((GIoU + 1) / 2), in [0, 1]
-    mean_giou: float   # mean GIoU, in [-1, 1]
+    giou_term: float  # mean((GIoU + 1) / 2), in [0, 1]
+    mean_giou: float  # mean GIoU, in [-1, 1]
     macro_f1: float
     n_truth: int
-    n_unmatched: int   # ground-truth boxes whose image has no prediction
+    n_unmatched: int  # ground-truth boxes whose image has no prediction
 
     def parts(self) -> dict[str, float]:
         """The parts as :class:`~hdhkits.problem.Score` carries them."""
@@ -191,8 +207,13 @@ _TRUTH_COLUMNS = ("NAME", "x1", "y1", "x2", "y2", "class")
 def _check_truth(truth: pd.DataFrame) -> None:
     missing = [c for c in _TRUTH_COLUMNS if c not in truth.columns]
     if missing:
-        raise DataError("truth", [f"the truth table lacks column(s) {missing}; it needs {list(_TRUTH_COLUMNS)} "
-                                  f"(test_truth.csv as `hdhkits data cytologia` writes it)"])
+        raise DataError(
+            "truth",
+            [
+                f"the truth table lacks column(s) {missing}; it needs {list(_TRUTH_COLUMNS)} "
+                f"(test_truth.csv as `hdhkits data cytologia` writes it)"
+            ],
+        )
     if len(truth) == 0:
         raise DataError("truth", ["the truth table is empty: nothing to score"])
 
@@ -257,8 +278,9 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     return Score(r.score, r.parts())
 
 
-cytologia_score = deprecated_alias(score_details, "cytologia_score",
-                                   "hdhkits.cytologia.metric.score_details (or score, for a Score)")
+cytologia_score = deprecated_alias(
+    score_details, "cytologia_score", "hdhkits.cytologia.metric.score_details (or score, for a Score)"
+)
 
 
 def _image_counts(m: pd.DataFrame, image: np.ndarray, n_images: int) -> tuple[np.ndarray, ...]:
@@ -291,7 +313,8 @@ def _image_counts(m: pd.DataFrame, image: np.ndarray, n_images: int) -> tuple[np
 
 def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
     """Match once; return the image names and ``parts(idx)``, the score and its parts
-    on a resample ``idx`` of the images (an index array into the names)."""
+    on a resample ``idx`` of the images (an index array into the names).
+    """
     _check_truth(truth)
     m = match_boxes(truth, prediction)
     image, names = pd.factorize(m["NAME"].astype(str))
@@ -312,15 +335,20 @@ def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
             present = (s + q) > 0
             f1_macro = float(f1[present].mean()) if present.any() else 0.0
             giou_term = (mean_g + 1) / 2
-            cache[key] = {"score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * f1_macro,
-                          "giou_term": giou_term, "mean_giou": mean_g, "macro_f1": f1_macro}
+            cache[key] = {
+                "score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * f1_macro,
+                "giou_term": giou_term,
+                "mean_giou": mean_g,
+                "macro_f1": f1_macro,
+            }
         return cache[key]
 
     return names, parts
 
 
-def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 200, seed: int = 0,
-                   level: float = 0.95) -> dict[str, Interval]:
+def score_interval(
+    truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 200, seed: int = 0, level: float = 0.95
+) -> dict[str, Interval]:
     """The score and its parts with percentile bootstrap intervals that resample images.
 
     The boxes of one image are not independent (one detection, one stain, one
@@ -356,12 +384,20 @@ def score_interval(truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 
     """
     names, parts = _resampled_parts(truth, prediction)
     images = np.arange(len(names))  # resampling image numbers draws whole images
-    return {name: bootstrap_score(lambda idx, p=name: parts(idx)[p], images, n_boot=n_boot, seed=seed, level=level)
-            for name in ("score", "giou_term", "mean_giou", "macro_f1")}
+    return {
+        name: bootstrap_score(lambda idx, p=name: parts(idx)[p], images, n_boot=n_boot, seed=seed, level=level)
+        for name in ("score", "giou_term", "mean_giou", "macro_f1")
+    }
 
 
-def score_difference_interval(truth: pd.DataFrame, prediction_a: pd.DataFrame, prediction_b: pd.DataFrame,
-                              n_boot: int = 200, seed: int = 0, level: float = 0.95) -> Interval:
+def score_difference_interval(
+    truth: pd.DataFrame,
+    prediction_a: pd.DataFrame,
+    prediction_b: pd.DataFrame,
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+) -> Interval:
     """Score of ``prediction_a`` minus that of ``prediction_b``, with a paired bootstrap interval.
 
     Both are scored on the same resamples of the images (the truth's), so what the two
@@ -386,8 +422,13 @@ def score_difference_interval(truth: pd.DataFrame, prediction_a: pd.DataFrame, p
     names_b, parts_b = _resampled_parts(truth, prediction_b)
     if not np.array_equal(np.asarray(names_a), np.asarray(names_b)):  # both follow the truth's rows
         raise DataError("truth", ["the two predictions were matched to different images"])
-    return bootstrap_score(lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"], np.arange(len(names_a)),
-                           n_boot=n_boot, seed=seed, level=level)
+    return bootstrap_score(
+        lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"],
+        np.arange(len(names_a)),
+        n_boot=n_boot,
+        seed=seed,
+        level=level,
+    )
 
 
 class CytologiaUnitMetric(UnitMetric):
@@ -429,7 +470,7 @@ class CytologiaUnitMetric(UnitMetric):
         w = np.atleast_2d(np.asarray(weights, dtype=float))
         sums = w @ terms[0]
         k = (sums.shape[1] - 2) // 3
-        tp, support, predicted = sums[:, 2:2 + k], sums[:, 2 + k:2 + 2 * k], sums[:, 2 + 2 * k:]
+        tp, support, predicted = sums[:, 2 : 2 + k], sums[:, 2 + k : 2 + 2 * k], sums[:, 2 + 2 * k :]
         with np.errstate(divide="ignore", invalid="ignore"):
             mean_giou = sums[:, 0] / sums[:, 1]
             f1 = np.where(support + predicted > 0, 2 * tp / (support + predicted), 0.0)
@@ -437,8 +478,12 @@ class CytologiaUnitMetric(UnitMetric):
         count = present.sum(1)
         macro = np.where(count > 0, (f1 * present).sum(1) / np.maximum(count, 1), 0.0)
         giou_term = (mean_giou + 1) / 2
-        return {"score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * macro, "giou_term": giou_term,
-                "mean_giou": mean_giou, "macro_f1": macro}
+        return {
+            "score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * macro,
+            "giou_term": giou_term,
+            "mean_giou": mean_giou,
+            "macro_f1": macro,
+        }
 
     def scores(self, terms: tuple[np.ndarray, ...], weights: np.ndarray) -> np.ndarray:
         """The score for each row of ``weights`` (NaN for a weighting without any box)."""

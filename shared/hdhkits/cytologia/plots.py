@@ -1,20 +1,22 @@
 """Image mosaics for the notebooks, shown as JPEG so notebooks stay small."""
+
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-__all__ = ["mosaic", "show_jpeg", "draw_boxes"]
+__all__ = ["draw_boxes", "mosaic", "show_jpeg"]
 
 TRUTH_COLOUR = (0, 150, 0)
 PRED_COLOUR = (220, 30, 30)
 
 
-def draw_boxes(image: np.ndarray | Image.Image, boxes: Sequence[Sequence[float]], colour=TRUTH_COLOUR,
-               width: int = 3) -> Image.Image:
+def draw_boxes(
+    image: np.ndarray | Image.Image, boxes: Sequence[Sequence[float]], colour=TRUTH_COLOUR, width: int = 3
+) -> Image.Image:
     """Copy of an image with boxes ``(x1, y1, x2, y2)`` drawn on it."""
     im = Image.fromarray(image) if isinstance(image, np.ndarray) else image.copy()
     d = ImageDraw.Draw(im)
@@ -23,8 +25,9 @@ def draw_boxes(image: np.ndarray | Image.Image, boxes: Sequence[Sequence[float]]
     return im
 
 
-def mosaic(images: Sequence[np.ndarray | Image.Image], labels: Sequence[str] | None = None, tile: int = 120,
-           cols: int = 6) -> Image.Image:
+def mosaic(
+    images: Sequence[np.ndarray | Image.Image], labels: Sequence[str] | None = None, tile: int = 120, cols: int = 6
+) -> Image.Image:
     """Tiles of ``tile`` x ``tile`` pixels with an optional caption each."""
     n = len(images)
     rows = max(1, -(-n // cols))
@@ -36,13 +39,14 @@ def mosaic(images: Sequence[np.ndarray | Image.Image], labels: Sequence[str] | N
         r, c = divmod(i, cols)
         out.paste(im.convert("RGB").resize((tile, tile), Image.Resampling.BILINEAR), (c * tile, r * (tile + cap) + cap))
         if labels is not None:
-            d.text((c * tile + 3, r * (tile + cap) + 1), str(labels[i])[:max(22, tile // 6)], fill=(0, 0, 0))
+            d.text((c * tile + 3, r * (tile + cap) + 1), str(labels[i])[: max(22, tile // 6)], fill=(0, 0, 0))
     return out
 
 
 def show_jpeg(image: Image.Image, quality: int = 80):
     """Display a PIL image in a notebook as JPEG (a fraction of the size of a PNG figure)."""
-    from IPython.display import Image as IPImage, display
+    from IPython.display import Image as IPImage
+    from IPython.display import display
 
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=quality)

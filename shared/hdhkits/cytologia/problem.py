@@ -1,4 +1,5 @@
 """The CYTOLOGIA problem definition: files, twin, submission rules and metric."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,15 +17,20 @@ from .geometry import SUBMISSION_OUTSIDE_FIX, image_sizes, outside_box_findings
 from .metric import score
 from .schema import check_data, read_test
 
-__all__ = ["CytologiaProblem", "PROBLEM", "SUBMISSION_SPEC", "check_submission_rules"]
+__all__ = ["PROBLEM", "SUBMISSION_SPEC", "CytologiaProblem", "check_submission_rules"]
 
 #: The submission: test.csv filled in, one row per trustii_id.
-SUBMISSION_SPEC = SubmissionSpec((
-    ColumnSpec("trustii_id", "int"),
-    ColumnSpec("NAME", "str"),
-    ColumnSpec("x1", "float"), ColumnSpec("y1", "float"), ColumnSpec("x2", "float"), ColumnSpec("y2", "float"),
-    ColumnSpec("class", "str", allowed=CLASSES),
-))
+SUBMISSION_SPEC = SubmissionSpec(
+    (
+        ColumnSpec("trustii_id", "int"),
+        ColumnSpec("NAME", "str"),
+        ColumnSpec("x1", "float"),
+        ColumnSpec("y1", "float"),
+        ColumnSpec("x2", "float"),
+        ColumnSpec("y2", "float"),
+        ColumnSpec("class", "str", allowed=CLASSES),
+    )
+)
 
 
 def _rows(index, limit: int = 5) -> str:
@@ -51,20 +57,33 @@ def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list
         wrong = want.index[want.to_numpy() != got.to_numpy()]
         if len(wrong):
             i = wrong[0]
-            problems.append(error(f"column 'NAME': {len(wrong)} row(s) name another image than test.csv for their "
-                                  f"trustii_id (data row(s) {_rows(wrong)}; e.g. trustii_id {int(ids[i])} is "
-                                  f"{expected[ids[i]]!r}, not {sub.loc[i, 'NAME']!r})", column="NAME",
-                                  count=len(wrong), kind="wrong_name", fix="copy NAME from test.csv"))
+            problems.append(
+                error(
+                    f"column 'NAME': {len(wrong)} row(s) name another image than test.csv for their "
+                    f"trustii_id (data row(s) {_rows(wrong)}; e.g. trustii_id {int(ids[i])} is "
+                    f"{expected[ids[i]]!r}, not {sub.loc[i, 'NAME']!r})",
+                    column="NAME",
+                    count=len(wrong),
+                    kind="wrong_name",
+                    fix="copy NAME from test.csv",
+                )
+            )
     for lo, hi in (("x1", "x2"), ("y1", "y2")):
         if {lo, hi} <= cols:
             a = pd.to_numeric(sub[lo], errors="coerce")
             b = pd.to_numeric(sub[hi], errors="coerce")
             bad = (b <= a) & a.notna() & b.notna()
             if bad.any():
-                problems.append(error(f"columns '{lo}', '{hi}': {int(bad.sum())} box(es) with {hi} <= {lo} at data "
-                                      f"row(s) {_rows(np.flatnonzero(bad))}", column=hi, count=int(bad.sum()),
-                                      kind="inverted_box",
-                                      fix=f"a box needs {hi} > {lo} (pixels, top-left to bottom-right)"))
+                problems.append(
+                    error(
+                        f"columns '{lo}', '{hi}': {int(bad.sum())} box(es) with {hi} <= {lo} at data "
+                        f"row(s) {_rows(np.flatnonzero(bad))}",
+                        column=hi,
+                        count=int(bad.sum()),
+                        kind="inverted_box",
+                        fix=f"a box needs {hi} > {lo} (pixels, top-left to bottom-right)",
+                    )
+                )
     return problems
 
 
@@ -73,11 +92,15 @@ class CytologiaProblem(Problem):
 
     name = "cytologia"
     title = "CYTOLOGIA"
-    task = ("Draw a box around each leukocyte of a May-Grünwald-Giemsa smear image (as many as test.csv "
-            "lists for it) and name its class among 23.")
+    task = (
+        "Draw a box around each leukocyte of a May-Grünwald-Giemsa smear image (as many as test.csv "
+        "lists for it) and name its class among 23."
+    )
     official_files = ("train.csv", "test.csv", "images/")
-    metric = ("0.2 x mean((GIoU + 1) / 2) + 0.8 x macro-F1, each truth box matched to the best predicted box "
-              "of its image (reconstructed; the official code is not public)")
+    metric = (
+        "0.2 x mean((GIoU + 1) / 2) + 0.8 x macro-F1, each truth box matched to the best predicted box "
+        "of its image (reconstructed; the official code is not public)"
+    )
     env_var = "CYTOLOGIA_DATA_DIR"
     truth_file = "test_truth.csv"
     twin_version = "3"

@@ -15,6 +15,7 @@ three notebooks on it. The facts come from the official release (``CHALLENGES.md
 Two guards go beyond what is reported: a box with ``x2 <= x1`` in train.csv (the reader
 drops it) and a class code outside the 23 (the reader leaves the row out).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -110,30 +111,64 @@ def _extraneous_bytes(folder: Path, rng: np.random.Generator) -> None:
 
 
 QUIRKS: tuple[Quirk, ...] = (
-    Quirk("box_past_left_border",
-          "train.csv boxes whose x1 (or y1) is below 0: about 0.4 % of the official boxes, down to -85",
-          _box_past_left_border, "box_past_border", "train.csv", "x1"),
-    Quirk("box_past_bottom_border",
-          "train.csv boxes that end past the image's bottom or right edge (about 1,000 official boxes are "
-          "partly outside their image)",
-          _box_past_bottom_border, "box_past_border", "train.csv", "y2"),
-    Quirk("large_image",
-          "images much larger than the usual ~370 x 368 px (about 5 % of the official boxes have a coordinate "
-          "beyond 400 px, up to about 800)",
-          _large_image, "unusual_image_size", "images/"),
-    Quirk("inverted_box",
-          "a train.csv box with x2 <= x1 (not reported in the official file: a guard; the reader drops it)",
-          _inverted_box, "empty_box", "train.csv", "x2", in_twin=False),
-    Quirk("unknown_class_code",
-          "a class code outside the 23 in train.csv (not reported in the official file: a guard)",
-          _unknown_class, "unknown_code", "train.csv", "class", in_twin=False),
-    Quirk("duplicated_image",
-          "the same picture under two names (about 150 in the official train set); check finds byte-identical "
-          "copies (hashing only files of equal size), the reader's perceptual hash finds re-saved ones too, and "
-          "the folds keep each group together",
-          _duplicate_image, "duplicate_image", "images/"),
-    Quirk("jpeg_extraneous_bytes",
-          "JPEGs that decode with an 'extraneous bytes before marker' warning (a few in the official set); "
-          "they open and decode normally",
-          _extraneous_bytes, None, in_twin=False),
+    Quirk(
+        "box_past_left_border",
+        "train.csv boxes whose x1 (or y1) is below 0: about 0.4 % of the official boxes, down to -85",
+        _box_past_left_border,
+        "box_past_border",
+        "train.csv",
+        "x1",
+    ),
+    Quirk(
+        "box_past_bottom_border",
+        "train.csv boxes that end past the image's bottom or right edge (about 1,000 official boxes are "
+        "partly outside their image)",
+        _box_past_bottom_border,
+        "box_past_border",
+        "train.csv",
+        "y2",
+    ),
+    Quirk(
+        "large_image",
+        "images much larger than the usual ~370 x 368 px (about 5 % of the official boxes have a coordinate "
+        "beyond 400 px, up to about 800)",
+        _large_image,
+        "unusual_image_size",
+        "images/",
+    ),
+    Quirk(
+        "inverted_box",
+        "a train.csv box with x2 <= x1 (not reported in the official file: a guard; the reader drops it)",
+        _inverted_box,
+        "empty_box",
+        "train.csv",
+        "x2",
+        in_twin=False,
+    ),
+    Quirk(
+        "unknown_class_code",
+        "a class code outside the 23 in train.csv (not reported in the official file: a guard)",
+        _unknown_class,
+        "unknown_code",
+        "train.csv",
+        "class",
+        in_twin=False,
+    ),
+    Quirk(
+        "duplicated_image",
+        "the same picture under two names (about 150 in the official train set); check finds byte-identical "
+        "copies (hashing only files of equal size), the reader's perceptual hash finds re-saved ones too, and "
+        "the folds keep each group together",
+        _duplicate_image,
+        "duplicate_image",
+        "images/",
+    ),
+    Quirk(
+        "jpeg_extraneous_bytes",
+        "JPEGs that decode with an 'extraneous bytes before marker' warning (a few in the official set); "
+        "they open and decode normally",
+        _extraneous_bytes,
+        None,
+        in_twin=False,
+    ),
 )

@@ -6,6 +6,7 @@ found: missing or unreadable images, boxes partly outside their image (clipped a
 counted), empty boxes, duplicated images (perceptual hash), class codes outside the 23.
 Only a layout problem that leaves nothing to read (a missing CSV or column) raises.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,16 +17,24 @@ import pandas as pd
 
 from ..deprecation import deprecated_alias
 from ..files import display_path
-from ..findings import Finding
 from ..schema import DataError
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
 from .images import ImageRefused, name_problem, open_image, probe_image
+
 # the layout moved to .schema; re-exported here, where earlier releases defined it
 from .schema import TEST_SCHEMA, TRAIN_SCHEMA, check_folder_images, layout_problems, read_csv_checked
 
-__all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "DataReport", "CytologiaData", "read_dataset", "read_csv_checked",
-           "layout_problems", "check_folder"]
+__all__ = [
+    "TEST_SCHEMA",
+    "TRAIN_SCHEMA",
+    "CytologiaData",
+    "DataReport",
+    "check_folder",
+    "layout_problems",
+    "read_csv_checked",
+    "read_dataset",
+]
 
 _BOX = ["x1", "y1", "x2", "y2"]
 
@@ -51,12 +60,16 @@ class DataReport:
         """Every finding as one sentence (empty when the folder is clean)."""
         out = []
         if self.missing_images:
-            out.append(f"{len(self.missing_images)} image(s) named in the CSV files are missing from the images "
-                       f"folder, e.g. {', '.join(self.missing_images[:3])}; their train rows are left out")
+            out.append(
+                f"{len(self.missing_images)} image(s) named in the CSV files are missing from the images "
+                f"folder, e.g. {', '.join(self.missing_images[:3])}; their train rows are left out"
+            )
         if self.unreadable_images:
             first = next(iter(self.unreadable_images.items()))
-            out.append(f"{len(self.unreadable_images)} image(s) cannot be decoded, e.g. {first[0]} ({first[1]}); "
-                       f"their train rows are left out, test rows get a central box")
+            out.append(
+                f"{len(self.unreadable_images)} image(s) cannot be decoded, e.g. {first[0]} ({first[1]}); "
+                f"their train rows are left out, test rows get a central box"
+            )
         if self.boxes_clipped:
             out.append(f"{self.boxes_clipped} train box(es) run past their image border; clipped to the image")
         if self.boxes_dropped:
@@ -65,24 +78,33 @@ class DataReport:
             codes = ", ".join(f"{k!r} ({v})" for k, v in self.unknown_classes.items())
             out.append(f"class code(s) outside the 23: {codes}; those rows are left out")
         if len(self.duplicates):
-            out.append(f"{len(self.duplicates)} pair(s) of duplicated images (perceptual hash); "
-                       f"keep each group in one cross-validation fold")
+            out.append(
+                f"{len(self.duplicates)} pair(s) of duplicated images (perceptual hash); "
+                f"keep each group in one cross-validation fold"
+            )
         return out + list(self.notes)
 
     def summary(self) -> str:
         """A short printable summary (no machine paths)."""
-        lines = [f"train: {self.n_train_images} images, {self.n_train_boxes} boxes; "
-                 f"test: {self.n_test_images} images, {self.n_test_boxes} boxes to find"]
+        lines = [
+            f"train: {self.n_train_images} images, {self.n_train_boxes} boxes; "
+            f"test: {self.n_test_images} images, {self.n_test_boxes} boxes to find"
+        ]
         lines += [f"- {p}" for p in self.problems] or ["- no problem found"]
         return "\n".join(lines)
 
     def counts(self) -> pd.Series:
         """The findings as numbers (for tables)."""
-        return pd.Series({
-            "missing images": len(self.missing_images), "unreadable images": len(self.unreadable_images),
-            "boxes clipped": self.boxes_clipped, "boxes dropped": self.boxes_dropped,
-            "unknown class rows": sum(self.unknown_classes.values()), "duplicate pairs": len(self.duplicates),
-        })
+        return pd.Series(
+            {
+                "missing images": len(self.missing_images),
+                "unreadable images": len(self.unreadable_images),
+                "boxes clipped": self.boxes_clipped,
+                "boxes dropped": self.boxes_dropped,
+                "unknown class rows": sum(self.unknown_classes.values()),
+                "duplicate pairs": len(self.duplicates),
+            }
+        )
 
 
 @dataclass
@@ -136,8 +158,9 @@ def load_rgb(path: str | Path) -> np.ndarray:
         raise DataError(path, [f"cannot read the image: {exc}"]) from None
 
 
-check_folder = deprecated_alias(check_folder_images, "check_folder",
-                                "hdhkits.cytologia.schema.check_folder_images (check_data for images/)")
+check_folder = deprecated_alias(
+    check_folder_images, "check_folder", "hdhkits.cytologia.schema.check_folder_images (check_data for images/)"
+)
 
 
 def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:
@@ -187,8 +210,13 @@ def read_dataset(
     train = read_csv_checked(data_dir / "train.csv", TRAIN_SCHEMA)
     test = read_csv_checked(data_dir / "test.csv", TEST_SCHEMA)
     if not img_dir.is_dir():
-        raise DataError(img_dir, [f"images folder not found in {display_path(data_dir)}; pass images_dir= "
-                                  f"the folder holding the JPEG files"])
+        raise DataError(
+            img_dir,
+            [
+                f"images folder not found in {display_path(data_dir)}; pass images_dir= "
+                f"the folder holding the JPEG files"
+            ],
+        )
     report = DataReport()
     train["NAME"] = train["NAME"].astype(str)
     test["NAME"] = test["NAME"].astype(str)
@@ -202,8 +230,9 @@ def read_dataset(
     return CytologiaData(data_dir, img_dir, train, test, images, report)
 
 
-def _read_images(train: pd.DataFrame, test: pd.DataFrame, img_dir: Path, report: DataReport, hash_images: bool,
-                 progress: bool) -> pd.DataFrame:
+def _read_images(
+    train: pd.DataFrame, test: pd.DataFrame, img_dir: Path, report: DataReport, hash_images: bool, progress: bool
+) -> pd.DataFrame:
     """One row per image named in the tables: ``NAME, split, width, height, readable, phash, group``.
 
     Missing and undecodable images go into ``report``, and so do duplicates (when hashed).
@@ -214,6 +243,7 @@ def _read_images(train: pd.DataFrame, test: pd.DataFrame, img_dir: Path, report:
     iterator = names
     if progress:
         from ..notebook import tqdm
+
         iterator = tqdm(names, desc="reading images")
     rows = []
     for name in iterator:
@@ -249,7 +279,9 @@ def _assign_groups(images: pd.DataFrame, report: DataReport, hash_images: bool) 
     else:
         images["group"] = np.nan
     missing_group = images["group"].isna()
-    images.loc[missing_group, "group"] = np.arange(missing_group.sum()) + (images["group"].max() + 1 if (~missing_group).any() else 0)
+    images.loc[missing_group, "group"] = np.arange(missing_group.sum()) + (
+        images["group"].max() + 1 if (~missing_group).any() else 0
+    )
     images["group"] = images["group"].astype(int)
 
 
@@ -264,13 +296,16 @@ def _usable_train_boxes(train: pd.DataFrame, images: pd.DataFrame, report: DataR
     usable = train["readable"].fillna(False).astype(bool) & ~unknown & ~bad_numbers
     train[_BOX] = coords
     w, h = train["width"].to_numpy(float), train["height"].to_numpy(float)
-    clipped = np.column_stack([
-        np.clip(train["x1"], 0, w), np.clip(train["y1"], 0, h), np.clip(train["x2"], 0, w), np.clip(train["y2"], 0, h)])
+    clipped = np.column_stack(
+        [np.clip(train["x1"], 0, w), np.clip(train["y1"], 0, h), np.clip(train["x2"], 0, w), np.clip(train["y2"], 0, h)]
+    )
     train["clipped"] = (np.abs(clipped - train[_BOX].to_numpy(float)) > 0).any(axis=1) & usable
     report.boxes_clipped = int(train["clipped"].sum())
     train[_BOX] = clipped
     empty = (train["x2"] <= train["x1"]) | (train["y2"] <= train["y1"])
-    report.boxes_dropped = int((usable & empty).sum() + (bad_numbers & ~unknown & train["readable"].fillna(False)).sum())
+    report.boxes_dropped = int(
+        (usable & empty).sum() + (bad_numbers & ~unknown & train["readable"].fillna(False)).sum()
+    )
     train = train[usable & ~empty].drop(columns="readable").reset_index(drop=True)
     train[_BOX] = train[_BOX].round().astype(int)
     train["class"] = train["class"].astype(str)

@@ -8,32 +8,59 @@ errors, then the plausibility warnings the notebooks meet); :func:`read_train` a
 The images and what the notebooks derive from them are read by
 :func:`hdhkits.cytologia.reader.read_dataset`.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding, error, errors, short_list, warning, with_file
 from ..files import text_file_problem
+from ..findings import Finding, error, errors, short_list, warning, with_file
 from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, row_count_findings
 from .classes import CLASSES
-from .images import decode_findings, duplicate_file_findings
 from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
+from .images import decode_findings, duplicate_file_findings
 
-__all__ = ["OFFICIAL_ROWS", "TRAIN_SCHEMA", "TEST_SCHEMA", "IMAGES_DIR", "MIN_TRAIN_IMAGES", "check_data",
-           "check_folder_images", "read_train", "read_test", "read_csv_checked", "layout_problems", "class_findings"]
+__all__ = [
+    "IMAGES_DIR",
+    "MIN_TRAIN_IMAGES",
+    "OFFICIAL_ROWS",
+    "TEST_SCHEMA",
+    "TRAIN_SCHEMA",
+    "check_data",
+    "check_folder_images",
+    "class_findings",
+    "layout_problems",
+    "read_csv_checked",
+    "read_test",
+    "read_train",
+]
 
-TRAIN_SCHEMA = TableSchema("train.csv", (
-    ColumnSpec("NAME", "str", nullable=False), ColumnSpec("x1"), ColumnSpec("y1"), ColumnSpec("x2"),
-    ColumnSpec("y2"), ColumnSpec("class", "str", allowed=CLASSES),
-), description="one row per annotated cell")
+TRAIN_SCHEMA = TableSchema(
+    "train.csv",
+    (
+        ColumnSpec("NAME", "str", nullable=False),
+        ColumnSpec("x1"),
+        ColumnSpec("y1"),
+        ColumnSpec("x2"),
+        ColumnSpec("y2"),
+        ColumnSpec("class", "str", allowed=CLASSES),
+    ),
+    description="one row per annotated cell",
+)
 #: Data rows of the official files (a file far from these is a partial download or another release).
 OFFICIAL_ROWS = {"train.csv": 52748, "test.csv": 22689}
 
-TEST_SCHEMA = TableSchema("test.csv", (
-    ColumnSpec("trustii_id", "int", nullable=False), ColumnSpec("NAME", "str", nullable=False),
-), id_column="trustii_id", description="one row per cell to find")
+TEST_SCHEMA = TableSchema(
+    "test.csv",
+    (
+        ColumnSpec("trustii_id", "int", nullable=False),
+        ColumnSpec("NAME", "str", nullable=False),
+    ),
+    id_column="trustii_id",
+    description="one row per cell to find",
+)
 #: The images folder of the official layout, relative to the data folder.
 IMAGES_DIR = "images"
 
@@ -75,18 +102,40 @@ def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
     if not path.is_file():
         if path.exists() or path.is_symlink():  # a folder, or a link to nothing
             what, _, fix = (text_file_problem(path) or "cannot be read; copy the file again").partition("; ")
-            raise DataError(path, [error(f"'{schema.file_name}' {what}", kind="unreadable_file",
-                                         fix=fix or "put the official file there")])
-        raise DataError(path, [error(f"{schema.file_name} not found", kind="missing_file",
-                                     fix="point data_dir at the folder holding train.csv, test.csv and images/")])
+            raise DataError(
+                path,
+                [
+                    error(
+                        f"'{schema.file_name}' {what}", kind="unreadable_file", fix=fix or "put the official file there"
+                    )
+                ],
+            )
+        raise DataError(
+            path,
+            [
+                error(
+                    f"{schema.file_name} not found",
+                    kind="missing_file",
+                    fix="point data_dir at the folder holding train.csv, test.csv and images/",
+                )
+            ],
+        )
     cut = cut_last_line(path)
     if cut is not None:
         raise DataError(path, [cut])
     try:
         df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(path, [error(f"cannot be read as CSV: {exc}", kind="unreadable_file",
-                                     fix="download the file again; it may be cut or not a CSV")]) from None
+        raise DataError(
+            path,
+            [
+                error(
+                    f"cannot be read as CSV: {exc}",
+                    kind="unreadable_file",
+                    fix="download the file again; it may be cut or not a CSV",
+                )
+            ],
+        ) from None
     fatal = [f for f in check_frame(df, schema) if f.kind in _FATAL_KINDS]
     if fatal:
         raise DataError(path, fatal)
@@ -98,8 +147,15 @@ def _table_findings(df: pd.DataFrame, schema: TableSchema) -> list[Finding]:
     found = []
     for f in check_frame(df, schema):
         if f.kind in _SKIPPED_ROW_KINDS:
-            f = warning(f.message, file=f.file, column=f.column, rows=f.rows, count=f.count, kind=f.kind,
-                        fix="the reader leaves those rows out")
+            f = warning(
+                f.message,
+                file=f.file,
+                column=f.column,
+                rows=f.rows,
+                count=f.count,
+                kind=f.kind,
+                fix="the reader leaves those rows out",
+            )
         found.append(f)
     return found
 
@@ -121,8 +177,13 @@ def layout_problems(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> list[
         found += _table_findings(df, schema)
     img = folder / images_dir
     if not img.is_dir():
-        found.append(error(f"no images folder {images_dir!r}", kind="missing_file",
-                           fix="put the JPEG files there or pass images_dir"))
+        found.append(
+            error(
+                f"no images folder {images_dir!r}",
+                kind="missing_file",
+                fix="put the JPEG files there or pass images_dir",
+            )
+        )
     return found
 
 
@@ -179,22 +240,43 @@ def class_findings(train: pd.DataFrame, file: str = "train.csv") -> list[Finding
     usable = _usable(train)
     n_images = usable["NAME"].nunique()
     if n_images < MIN_TRAIN_IMAGES:
-        return [error(f"{n_images} image(s) with a usable box (a known class, x2 > x1, y2 > y1); the baseline "
-                      f"needs at least {MIN_TRAIN_IMAGES}", file=file, count=n_images, kind="too_few_images",
-                      fix="its grouped 5-fold validation and early-stopping split need an image in every part: "
-                          "use a train file with more images (the official one names 48,417)")]
+        return [
+            error(
+                f"{n_images} image(s) with a usable box (a known class, x2 > x1, y2 > y1); the baseline "
+                f"needs at least {MIN_TRAIN_IMAGES}",
+                file=file,
+                count=n_images,
+                kind="too_few_images",
+                fix="its grouped 5-fold validation and early-stopping split need an image in every part: "
+                "use a train file with more images (the official one names 48,417)",
+            )
+        ]
     present = set(usable["class"])
     if len(present) == 1:
-        return [error(f"column 'class': every usable box is {next(iter(present))!r}", file=file, column="class",
-                      count=len(usable), kind="one_class",
-                      fix="no classifier can be trained on one class: use a train file with boxes of several classes")]
+        return [
+            error(
+                f"column 'class': every usable box is {next(iter(present))!r}",
+                file=file,
+                column="class",
+                count=len(usable),
+                kind="one_class",
+                fix="no classifier can be trained on one class: use a train file with boxes of several classes",
+            )
+        ]
     absent = [c for c in CLASSES if c not in present]
     if not absent:
         return []
-    return [warning(f"column 'class': {len(absent)} of the {len(CLASSES)} classes have no box: "
-                    f"{short_list(absent, 6, quote=False)}", file=file, column="class", count=len(absent),
-                    kind="absent_class", fix="the classifiers never name them; the macro-F1 counts each 0 where "
-                                             "the test truth holds it")]
+    return [
+        warning(
+            f"column 'class': {len(absent)} of the {len(CLASSES)} classes have no box: "
+            f"{short_list(absent, 6, quote=False)}",
+            file=file,
+            column="class",
+            count=len(absent),
+            kind="absent_class",
+            fix="the classifiers never name them; the macro-F1 counts each 0 where the test truth holds it",
+        )
+    ]
 
 
 def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:

@@ -10,6 +10,7 @@ The exercises' hidden helpers live here too (:func:`images_with_cells`,
 :func:`inverted_box_kind`): they do the task themselves, so a student notebook takes its
 expected value from the package instead of computing it, or writing it, in plain sight.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,6 +50,7 @@ def inverted_box_kind(submission: pd.DataFrame, data_dir: str | Path) -> str:
     broken.loc[first, ["x1", "x2"]] = broken.loc[first, ["x2", "x1"]].to_numpy()
     found = errors(PROBLEM.validate_submission(broken, data_dir))
     return found[0].kind if found else ""
+
 
 TEACHING = Teaching(
     goals=(

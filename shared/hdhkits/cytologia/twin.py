@@ -19,6 +19,7 @@ Images are drawn by :mod:`hdhkits.cytologia.drawing`, one random generator per i
 seeded from ``(seed, image index)``, in a process pool; the output does not depend on
 the number of processes.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,7 @@ from PIL import Image
 from .classes import CLASSES, MORPHOLOGY, class_proportions
 from .drawing import CellPlan, Lab, make_labs, render_image
 
-__all__ = ["TWIN_SIZES", "TwinSummary", "make_twin", "build_twin", "plan_twin"]
+__all__ = ["TWIN_SIZES", "TwinSummary", "build_twin", "make_twin", "plan_twin"]
 
 #: (train images, test images) per size; "full" is the official count.
 TWIN_SIZES: dict[str, tuple[int, int]] = {
@@ -49,15 +50,14 @@ TWIN_SIZES: dict[str, tuple[int, int]] = {
 
 # Cells per image, 0 to 11: one in 93.5 % of the real train images, two in 5.2 %, three
 # in 0.8 %, at most 11.
-_CELLS_PER_IMAGE = np.array([0.0, 0.935, 0.052, 0.008, 0.0027, 0.001, 0.0005, 0.0003, 0.0002, 0.0001, 0.0001,
-                             0.0001])
-_HIRES_SHARE = 0.055      # images from the high-resolution labs (~5 % of boxes beyond 400 px)
-_P_BORDER_CELL = 0.04     # an extra, unannotated leukocyte cut by the image border
-_PAST_LEFT_TOP = 0.004    # annotated boxes starting left of or above the image (x1 or y1 < 0)
+_CELLS_PER_IMAGE = np.array([0.0, 0.935, 0.052, 0.008, 0.0027, 0.001, 0.0005, 0.0003, 0.0002, 0.0001, 0.0001, 0.0001])
+_HIRES_SHARE = 0.055  # images from the high-resolution labs (~5 % of boxes beyond 400 px)
+_P_BORDER_CELL = 0.04  # an extra, unannotated leukocyte cut by the image border
+_PAST_LEFT_TOP = 0.004  # annotated boxes starting left of or above the image (x1 or y1 < 0)
 _PAST_RIGHT_BOTTOM = 0.015  # annotated boxes ending past the right or bottom edge (~1,000 boxes out in all)
-_LOOSE = 2.0              # annotators draw boxes about 2 px loose on each side, give or take 2 px
-_P_SAME_CLASS = 0.7       # several cells in one image: same class (same patient) or not
-_DUPLICATE_RATE = 0.003   # share of train images that are a duplicate of another
+_LOOSE = 2.0  # annotators draw boxes about 2 px loose on each side, give or take 2 px
+_P_SAME_CLASS = 0.7  # several cells in one image: same class (same patient) or not
+_DUPLICATE_RATE = 0.003  # share of train images that are a duplicate of another
 
 
 @dataclass
@@ -121,17 +121,17 @@ def _cells_per_image(rng: np.random.Generator, n: int) -> np.ndarray:
     """
     share = _CELLS_PER_IMAGE / _CELLS_PER_IMAGE.sum()
     counts = np.floor(share * n).astype(int)
-    counts[np.argsort(-(share * n - counts))[:n - counts.sum()]] += 1
+    counts[np.argsort(-(share * n - counts))[: n - counts.sum()]] += 1
     return rng.permutation(np.repeat(np.arange(len(share)), counts))
 
 
-def _plan_cells(rng: np.random.Generator, lab: Lab, size: tuple[int, int], k: int,
-                props: np.ndarray) -> list[CellPlan]:
+def _plan_cells(rng: np.random.Generator, lab: Lab, size: tuple[int, int], k: int, props: np.ndarray) -> list[CellPlan]:
     """The ``k`` annotated leukocytes of one image, all inside it (past-border boxes come later)."""
     h, w = size
     first = CLASSES[int(rng.choice(len(CLASSES), p=props))]
-    classes = [first] + [first if rng.random() < _P_SAME_CLASS else CLASSES[int(rng.choice(len(CLASSES), p=props))]
-                         for _ in range(k - 1)]
+    classes = [first] + [
+        first if rng.random() < _P_SAME_CLASS else CLASSES[int(rng.choice(len(CLASSES), p=props))] for _ in range(k - 1)
+    ]
     placed: list[tuple[float, float, float]] = []
     cells = []
     for cls in classes:
@@ -259,8 +259,9 @@ def _render_one(args: tuple) -> tuple[int, list]:
         if cell.annotated:
             # annotators draw boxes a little loose, by a few pixels more or less on each side
             j = rng.normal(_LOOSE, 2.0, 4)
-            out.append((int(round(x1 - j[0])), int(round(y1 - j[1])), int(round(x2 + j[2])), int(round(y2 + j[3])),
-                        cell.cls))
+            out.append(
+                (int(round(x1 - j[0])), int(round(y1 - j[1])), int(round(x2 + j[2])), int(round(y2 + j[3])), cell.cls)
+            )
     return plan.index, out
 
 
@@ -271,8 +272,9 @@ def _pool_context():
     return multiprocessing.get_context()
 
 
-def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Path, n_jobs: int | None,
-                progress: bool) -> dict[int, list]:
+def _render_all(
+    seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Path, n_jobs: int | None, progress: bool
+) -> dict[int, list]:
     """Draw and save every planned image (in a process pool); the annotated boxes by image index."""
     if n_jobs is None:
         n_jobs = 1 if len(plans) < 150 else max(1, min(os.cpu_count() or 1, 8))
@@ -288,6 +290,7 @@ def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Pat
     try:
         if progress:
             from ..notebook import tqdm
+
             iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
         for idx, boxes in iterator:
             results[idx] = boxes
@@ -304,8 +307,9 @@ def _render_all(seed: int, labs: list[Lab], plans: list[_ImagePlan], images: Pat
     return results
 
 
-def _add_duplicates(rng: np.random.Generator, plans: list[_ImagePlan], train_rows: list, sources: list,
-                    images: Path) -> int:
+def _add_duplicates(
+    rng: np.random.Generator, plans: list[_ImagePlan], train_rows: list, sources: list, images: Path
+) -> int:
     """Copy some train images under new names, annotated again; returns how many."""
     train_plans = [p for p in plans if p.split == "train"]
     n_dup = max(2, int(round(_DUPLICATE_RATE * len(train_plans))))
@@ -325,7 +329,7 @@ def _add_duplicates(rng: np.random.Generator, plans: list[_ImagePlan], train_row
         else:  # re-saved at another JPEG quality: same picture, different bytes
             with Image.open(images / plan.name) as im:
                 im.convert("RGB").save(images / new, "JPEG", quality=int(rng.integers(70, 95)))
-        for (_, x1, y1, x2, y2, cls) in by_name.get(plan.name, []):
+        for _, x1, y1, x2, y2, cls in by_name.get(plan.name, []):
             j = rng.integers(-1, 2, 4)
             train_rows.append((new, x1 + j[0], y1 + j[1], x2 + j[2], y2 + j[3], cls))
         sources.append((new, "train", plan.lab))
@@ -340,8 +344,9 @@ def _shuffled_images(rng: np.random.Generator, rows: list) -> pd.DataFrame:
     return table.sort_values(["_o", "x1"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def _record_tables(rng: np.random.Generator, plans: list[_ImagePlan], results: dict[int, list],
-                   images: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+def _record_tables(
+    rng: np.random.Generator, plans: list[_ImagePlan], results: dict[int, list], images: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
     """The tables of the drawn images: train boxes (with a few duplicated images), test truth, sources.
 
     Returns
@@ -354,7 +359,7 @@ def _record_tables(rng: np.random.Generator, plans: list[_ImagePlan], results: d
     train_rows, test_rows = [], []
     sources = [(plan.name, plan.split, plan.lab) for plan in plans]
     for plan in plans:
-        for (x1, y1, x2, y2, cls) in results[plan.index]:
+        for x1, y1, x2, y2, cls in results[plan.index]:
             (train_rows if plan.split == "train" else test_rows).append((plan.name, x1, y1, x2, y2, cls))
     n_dup = _add_duplicates(rng, plans, train_rows, sources, images)
     train = _shuffled_images(rng, train_rows)
@@ -363,8 +368,9 @@ def _record_tables(rng: np.random.Generator, plans: list[_ImagePlan], results: d
     return train, truth, pd.DataFrame(sources, columns=["NAME", "split", "lab"]), n_dup
 
 
-def _write_tables(data_dir: Path, truth_dir: Path, train: pd.DataFrame, truth: pd.DataFrame,
-                  sources: pd.DataFrame, info: dict) -> None:
+def _write_tables(
+    data_dir: Path, truth_dir: Path, train: pd.DataFrame, truth: pd.DataFrame, sources: pd.DataFrame, info: dict
+) -> None:
     """The participant tables in ``data_dir``; the truth, the sources and the summary in ``truth_dir``."""
     train.to_csv(data_dir / "train.csv", index=False)
     truth[["trustii_id", "NAME"]].to_csv(data_dir / "test.csv", index=False)
@@ -417,11 +423,19 @@ def build_twin(
     results = _render_all(seed, labs, plans, images, n_jobs, progress)
     train, truth, sources, n_dup = _record_tables(np.random.default_rng([seed, 1_000_003]), plans, results, images)
     n_train = sum(p.split == "train" for p in plans)
-    summary = TwinSummary(n_train + n_dup, len(plans) - n_train, len(train), len(truth), n_dup,
-                          time.perf_counter() - start)
-    info = {"seed": seed, "size": size, "n_train_images": summary.n_train_images,
-            "n_test_images": summary.n_test_images, "n_train_boxes": summary.n_train_boxes,
-            "n_test_boxes": summary.n_test_boxes, "n_duplicates": n_dup, "n_labs": len(labs)}
+    summary = TwinSummary(
+        n_train + n_dup, len(plans) - n_train, len(train), len(truth), n_dup, time.perf_counter() - start
+    )
+    info = {
+        "seed": seed,
+        "size": size,
+        "n_train_images": summary.n_train_images,
+        "n_test_images": summary.n_test_images,
+        "n_train_boxes": summary.n_train_boxes,
+        "n_test_boxes": summary.n_test_boxes,
+        "n_duplicates": n_dup,
+        "n_labs": len(labs),
+    }
     _write_tables(data_dir, truth_dir, train, truth, sources, info)
     return summary
 

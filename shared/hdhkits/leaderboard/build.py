@@ -13,14 +13,15 @@
 4. the scores are summarised (:func:`summarise`): intervals, ranks, P(best), pairwise
    shares and tests.
 """
+
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -30,20 +31,61 @@ from .. import __version__
 from ..findings import warnings_of
 from ..problem import Problem, UnitMetric, get_problem
 from ..schema import DataError
-from .inputs import (MAX_SUBMISSION_BYTES, SubmissionFile, SubmissionProblem, find_submissions, first_error,
-                     read_submission_file, read_truth_file, validation_folder)
+from .inputs import (
+    MAX_SUBMISSION_BYTES,
+    SubmissionFile,
+    SubmissionProblem,
+    find_submissions,
+    first_error,
+    read_submission_file,
+    read_truth_file,
+    validation_folder,
+)
 from .resampling import WeightPlan, make_plan, score_rows
 from .split import public_mask, rank_correlation, shakeup
-from .statistics import (beat_shares, holm, min_ranks, p_best, paired_pvalues, rank_frequencies, rank_interval,
-                         score_interval)
+from .statistics import (
+    beat_shares,
+    holm,
+    min_ranks,
+    p_best,
+    paired_pvalues,
+    rank_frequencies,
+    rank_interval,
+    score_interval,
+)
 
-__all__ = ["COLUMNS", "ALPHA", "FileResult", "Leaderboard", "Context", "score_file", "summarise",
-           "build_leaderboard"]
+__all__ = [
+    "ALPHA",
+    "COLUMNS",
+    "Context",
+    "FileResult",
+    "Leaderboard",
+    "build_leaderboard",
+    "score_file",
+    "summarise",
+]
 
 #: The leaderboard table's first columns, in order (the metric's parts, ``warnings``,
 #: ``warning`` and ``file`` follow).
-COLUMNS = ("submission", "valid", "score", "low", "high", "rank", "rank_low", "rank_high", "rank_median", "p_best",
-           "public_score", "private_score", "public_rank", "private_rank", "shakeup", "p_vs_first", "error")
+COLUMNS = (
+    "submission",
+    "valid",
+    "score",
+    "low",
+    "high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "rank_median",
+    "p_best",
+    "public_score",
+    "private_score",
+    "public_rank",
+    "private_rank",
+    "shakeup",
+    "p_vs_first",
+    "error",
+)
 #: Significance level of the pairwise tests (after Holm's correction).
 ALPHA = 0.05
 #: Files read and scored before their scores are summarised and their tables dropped.
@@ -157,8 +199,10 @@ def score_file(entry: SubmissionFile, context: Context, known: dict[str, np.ndar
     except DataError as exc:
         result.error = f"cannot be scored: {exc.problems[0]}"
     except Exception as exc:  # one broken file must not stop the others: say what happened, go on
-        result.error = (f"cannot be scored ({type(exc).__name__}: {exc}); run `hdhkits validate {context.kit} "
-                        f"{entry.path.name}` to list its problems")
+        result.error = (
+            f"cannot be scored ({type(exc).__name__}: {exc}); run `hdhkits validate {context.kit} "
+            f"{entry.path.name}` to list its problems"
+        )
     if not result.valid:
         result.rows = None
     return result
@@ -178,8 +222,9 @@ def _score_in_worker(entry: SubmissionFile) -> FileResult:
     return score_file(entry, _WORKER)
 
 
-def _score_all(files: list[SubmissionFile], context: Context, jobs: int,
-               progress: Callable[[int, int], None] | None) -> list[FileResult]:
+def _score_all(
+    files: list[SubmissionFile], context: Context, jobs: int, progress: Callable[[int, int], None] | None
+) -> list[FileResult]:
     """Every file's result, in file order, at most ``_CHUNK`` x ``jobs`` tables in memory at once."""
     results: list[FileResult] = []
     known: dict[str, np.ndarray] = {}
@@ -200,7 +245,7 @@ def _score_all(files: list[SubmissionFile], context: Context, jobs: int,
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(context,)) as pool:
         step = _CHUNK * jobs
         for start in range(0, len(files), step):
-            for result in pool.map(_score_in_worker, files[start:start + step]):
+            for result in pool.map(_score_in_worker, files[start : start + step]):
                 keep(result)
     return results
 
@@ -240,12 +285,16 @@ def summarise(results: list[FileResult], level: float = 0.95) -> tuple[pd.DataFr
     idx = np.array([position[name] for name in order], dtype=int)
     matrices = {"order": order, **{k: v[np.ix_(idx, idx)] for k, v in stats["pairs"].items()}}
     ranks_sorted = stats["ranks"][idx] if len(idx) else stats["ranks"]
-    matrices["rank_share"] = rank_frequencies(ranks_sorted) if len(idx) and boots.shape[1] else np.zeros((len(idx),) * 2)
+    matrices["rank_share"] = (
+        rank_frequencies(ranks_sorted) if len(idx) and boots.shape[1] else np.zeros((len(idx),) * 2)
+    )
     if len(idx):  # the first against each other one, Holm over those comparisons only
         table.loc[table["valid"], "p_vs_first"] = np.r_[np.nan, holm(matrices["p_value"][0, 1:])]
-    numbers = {"resamples_used": int(usable.sum()),
-               "decomposition_max_diff": float(np.nanmax(np.abs(rows[:, 0] - estimates))) if len(valid) else 0.0,
-               "public_private_spearman": rank_correlation(stats["public_rank"], stats["private_rank"])}
+    numbers = {
+        "resamples_used": int(usable.sum()),
+        "decomposition_max_diff": float(np.nanmax(np.abs(rows[:, 0] - estimates))) if len(valid) else 0.0,
+        "public_private_spearman": rank_correlation(stats["public_rank"], stats["private_rank"]),
+    }
     return table, matrices, numbers
 
 
@@ -253,8 +302,13 @@ def _per_submission(estimates: np.ndarray, rows: np.ndarray, boots: np.ndarray, 
     """Every per-submission statistic and pairwise matrix, in the order of ``rows``."""
     n = len(estimates)
     nan = np.full(n, np.nan)
-    out = {"rank": min_ranks(estimates), "public_score": rows[:, 1], "private_score": rows[:, 2],
-           "public_rank": min_ranks(rows[:, 1]), "private_rank": min_ranks(rows[:, 2])}
+    out = {
+        "rank": min_ranks(estimates),
+        "public_score": rows[:, 1],
+        "private_score": rows[:, 2],
+        "public_rank": min_ranks(rows[:, 1]),
+        "private_rank": min_ranks(rows[:, 2]),
+    }
     if n and boots.shape[1]:
         ranks = min_ranks(boots)
         out["ranks"] = ranks
@@ -273,8 +327,21 @@ def _per_submission(estimates: np.ndarray, rows: np.ndarray, boots: np.ndarray, 
 
 def _table(results: list[FileResult], valid: list[FileResult], stats: dict) -> pd.DataFrame:
     """One row per file: valid submissions by rank (then P(best), name), then invalid ones by name."""
-    columns = ("score", "low", "high", "rank", "rank_low", "rank_high", "rank_median", "p_best", "public_score",
-               "private_score", "public_rank", "private_rank", "shakeup")
+    columns = (
+        "score",
+        "low",
+        "high",
+        "rank",
+        "rank_low",
+        "rank_high",
+        "rank_median",
+        "p_best",
+        "public_score",
+        "private_score",
+        "public_rank",
+        "private_rank",
+        "shakeup",
+    )
     part_names = list(dict.fromkeys(k for r in valid for k in r.parts))
     records = []
     position = {id(r): i for i, r in enumerate(valid)}
@@ -290,27 +357,57 @@ def _table(results: list[FileResult], valid: list[FileResult], stats: dict) -> p
         records.append(record)
     table = pd.DataFrame.from_records(records, columns=[*COLUMNS, *part_names, "warnings", "warning", "file"])
     table["_invalid"] = ~table["valid"].astype(bool)
-    table = table.sort_values(["_invalid", "rank", "p_best", "submission"], ascending=[True, True, False, True],
-                              na_position="last", kind="stable").drop(columns="_invalid").reset_index(drop=True)
+    table = (
+        table.sort_values(
+            ["_invalid", "rank", "p_best", "submission"],
+            ascending=[True, True, False, True],
+            na_position="last",
+            kind="stable",
+        )
+        .drop(columns="_invalid")
+        .reset_index(drop=True)
+    )
     return table
 
 
 def _settings(problem: Problem, metric: UnitMetric, plan: WeightPlan, truth_path: Path, **extra) -> dict:
     n_public = int(plan.public.sum())
-    return {"kit": problem.name, "title": problem.title, "metric": problem.metric, "units": metric.unit_name,
-            "n_units": metric.n_units, "n_public": n_public, "n_private": metric.n_units - n_public,
-            "n_boot": plan.n_boot, "truth_file": truth_path.name,
-            "truth_sha256": hashlib.sha256(truth_path.read_bytes()).hexdigest(), "alpha": ALPHA,
-            "ties": "scores closer than 1e-12 are tied and share the best of their places ('min' rank)",
-            "test": ("one-sided paired bootstrap z-test (difference on the full set / standard deviation of the "
-                     "paired bootstrap differences), Holm's correction over every ordered pair"),
-            "max_file_bytes": MAX_SUBMISSION_BYTES, "hdhkits": __version__, **extra}
+    return {
+        "kit": problem.name,
+        "title": problem.title,
+        "metric": problem.metric,
+        "units": metric.unit_name,
+        "n_units": metric.n_units,
+        "n_public": n_public,
+        "n_private": metric.n_units - n_public,
+        "n_boot": plan.n_boot,
+        "truth_file": truth_path.name,
+        "truth_sha256": hashlib.sha256(truth_path.read_bytes()).hexdigest(),
+        "alpha": ALPHA,
+        "ties": "scores closer than 1e-12 are tied and share the best of their places ('min' rank)",
+        "test": (
+            "one-sided paired bootstrap z-test (difference on the full set / standard deviation of the "
+            "paired bootstrap differences), Holm's correction over every ordered pair"
+        ),
+        "max_file_bytes": MAX_SUBMISSION_BYTES,
+        "hdhkits": __version__,
+        **extra,
+    }
 
 
-def build_leaderboard(problem: Problem, submissions: str | Path | Iterable[SubmissionFile], truth: str | Path, *,
-                      data_dir: str | Path | None = None, n_boot: int = 1000, seed: int = 0,
-                      public_share: float = 0.5, jobs: int = 1, level: float = 0.95,
-                      progress: Callable[[int, int], None] | None = None) -> Leaderboard:
+def build_leaderboard(
+    problem: Problem,
+    submissions: str | Path | Iterable[SubmissionFile],
+    truth: str | Path,
+    *,
+    data_dir: str | Path | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+    public_share: float = 0.5,
+    jobs: int = 1,
+    level: float = 0.95,
+    progress: Callable[[int, int], None] | None = None,
+) -> Leaderboard:
     """Rank every submission of a folder with its uncertainty.
 
     Parameters
@@ -345,13 +442,20 @@ def build_leaderboard(problem: Problem, submissions: str | Path | Iterable[Submi
     try:
         metric = problem.unit_metric(truth_table)
     except DataError as exc:
-        raise DataError(truth_path, [f"{exc.problems[0]}; pass the truth file `hdhkits data {problem.name}` "
-                                     "writes, or yours in its layout"]) from None
+        raise DataError(
+            truth_path,
+            [f"{exc.problems[0]}; pass the truth file `hdhkits data {problem.name}` writes, or yours in its layout"],
+        ) from None
     except NotImplementedError as exc:
         raise DataError("KIT", [str(exc)]) from None
     if metric.n_units < 2:
-        raise DataError(truth_path, [f"holds {metric.n_units} test {metric.unit_name}; a leaderboard resamples "
-                                     "them and needs at least two: pass the whole truth file"])
+        raise DataError(
+            truth_path,
+            [
+                f"holds {metric.n_units} test {metric.unit_name}; a leaderboard resamples "
+                "them and needs at least two: pass the whole truth file"
+            ],
+        )
     ignored: list[str] = []
     if isinstance(submissions, (str, Path)):
         folder = Path(submissions)
@@ -365,9 +469,28 @@ def build_leaderboard(problem: Problem, submissions: str | Path | Iterable[Submi
         context = Context(problem.name, truth_table, metric, checked_against, plan)
         results = _score_all(files, context, jobs, progress)
         table, matrices, numbers = summarise(results, level)
-    settings = _settings(problem, metric, plan, truth_path, seed=seed, public_share=public_share, level=level,
-                         submissions_folder=folder.name if folder else None, n_files=len(files), ignored=ignored,
-                         validated_against="the official test file (--data)" if data_dir else "the truth's ids",
-                         jobs=jobs, seconds=round(time.perf_counter() - start, 2), **numbers)
-    return Leaderboard(table, matrices["order"], matrices["beats"], matrices["p_value"], matrices["p_holm"],
-                       matrices["rank_share"], settings)
+    settings = _settings(
+        problem,
+        metric,
+        plan,
+        truth_path,
+        seed=seed,
+        public_share=public_share,
+        level=level,
+        submissions_folder=folder.name if folder else None,
+        n_files=len(files),
+        ignored=ignored,
+        validated_against="the official test file (--data)" if data_dir else "the truth's ids",
+        jobs=jobs,
+        seconds=round(time.perf_counter() - start, 2),
+        **numbers,
+    )
+    return Leaderboard(
+        table,
+        matrices["order"],
+        matrices["beats"],
+        matrices["p_value"],
+        matrices["p_holm"],
+        matrices["rank_share"],
+        settings,
+    )

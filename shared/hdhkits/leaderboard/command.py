@@ -10,14 +10,13 @@ The command line wires :func:`add_parser` and :func:`run`; this module never imp
 :mod:`hdhkits.cli`. Argument problems raise :class:`hdhkits.arguments.CommandError` in the CLI's one shape
 (``<file or argument>: <what is wrong>; <the fix>``).
 """
+
 from __future__ import annotations
 
 import argparse
 import time
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..arguments import command_error, seed_number
 from ..problem import SIZES, KitNotAvailable, available_kits, get_problem
@@ -26,7 +25,7 @@ from .inputs import find_submissions
 if TYPE_CHECKING:  # the build and the page (matplotlib) load when the command runs, not with every `hdhkits` call
     from .build import Leaderboard
 
-__all__ = ["MIN_BOOT", "add_parser", "run", "check_arguments", "summary_lines"]
+__all__ = ["MIN_BOOT", "add_parser", "check_arguments", "run", "summary_lines"]
 
 #: Fewest resamples accepted: below that a 95 % interval is a guess.
 MIN_BOOT = 100
@@ -37,8 +36,11 @@ _error = command_error
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``leaderboard`` to the ``hdhkits`` subcommands (``subparsers``: argparse's ``add_subparsers()``)."""
-    p = subparsers.add_parser("leaderboard", help="rank a folder of submissions with intervals, rank "
-                                                  "distributions, pairwise tests and the public/private shake-up")
+    p = subparsers.add_parser(
+        "leaderboard",
+        help="rank a folder of submissions with intervals, rank "
+        "distributions, pairwise tests and the public/private shake-up",
+    )
     p.add_argument("kit", help=f"one of {', '.join(available_kits())}")
     p.add_argument("submissions", nargs="?", help="folder of submission files (*.csv, or *.zip holding one CSV)")
     p.add_argument("--truth", help="the truth file (as `hdhkits data` writes it) or its folder")
@@ -57,11 +59,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def _check_numbers(args: argparse.Namespace) -> None:
     if args.boot < MIN_BOOT:
-        raise _error("--boot", f"{args.boot} resamples are too few for a 95 % interval", f"give {MIN_BOOT} or more "
-                     "(1000 is the default)")
+        raise _error(
+            "--boot",
+            f"{args.boot} resamples are too few for a 95 % interval",
+            f"give {MIN_BOOT} or more (1000 is the default)",
+        )
     if not 0 < args.public_share < 1:
-        raise _error("--public-share", f"{args.public_share:g} is not strictly between 0 and 1",
-                     "give the public share of the test set, such as 0.5 or 0.3")
+        raise _error(
+            "--public-share",
+            f"{args.public_share:g} is not strictly between 0 and 1",
+            "give the public share of the test set, such as 0.5 or 0.3",
+        )
     if args.jobs < 1:
         raise _error("--jobs", f"{args.jobs} processes is not possible", "give 1 or more")
     if args.demo is not None and args.demo < 2:
@@ -76,8 +84,11 @@ def _check_out(out: Path, force: bool, submissions: Path | None) -> None:
     if submissions is not None:
         subs, target = submissions.resolve(), out.resolve()
         if target == subs or target in subs.parents:
-            raise _error(out, "holds the submissions folder, which writing the leaderboard would replace",
-                         "choose an --out folder outside SUBMISSIONS")
+            raise _error(
+                out,
+                "holds the submissions folder, which writing the leaderboard would replace",
+                "choose an --out folder outside SUBMISSIONS",
+            )
     if not force and out.exists() and any(out.iterdir()):
         raise _error(out, "exists and is not empty", "choose another folder or pass --force to replace it")
 
@@ -91,20 +102,32 @@ def check_arguments(args: argparse.Namespace):
     _check_numbers(args)
     if args.demo is not None:
         if args.submissions or args.truth or args.data:
-            raise _error("--demo", "builds its own twin and submissions", "drop SUBMISSIONS, --truth and --data, or "
-                         "drop --demo to rank your own folder")
+            raise _error(
+                "--demo",
+                "builds its own twin and submissions",
+                "drop SUBMISSIONS, --truth and --data, or drop --demo to rank your own folder",
+            )
         _check_out(Path(args.out), args.force, None)
         return problem
     if not args.submissions:
-        raise _error("SUBMISSIONS", "missing", "name the folder of submission files, or try `hdhkits leaderboard "
-                     f"{problem.name} --demo 20 --out DIR`")
+        raise _error(
+            "SUBMISSIONS",
+            "missing",
+            f"name the folder of submission files, or try `hdhkits leaderboard {problem.name} --demo 20 --out DIR`",
+        )
     if not args.truth:
-        raise _error("--truth", "missing", f"pass the truth file (`hdhkits data {problem.name}` writes "
-                     f"{problem.truth_file} in its truth folder)")
+        raise _error(
+            "--truth",
+            "missing",
+            f"pass the truth file (`hdhkits data {problem.name}` writes {problem.truth_file} in its truth folder)",
+        )
     truth = Path(args.truth)
     if not truth.exists():
-        raise _error(truth, "not found (--truth)", f"pass the truth file (`hdhkits data {problem.name}` writes "
-                     f"{problem.truth_file} in its truth folder)")
+        raise _error(
+            truth,
+            "not found (--truth)",
+            f"pass the truth file (`hdhkits data {problem.name}` writes {problem.truth_file} in its truth folder)",
+        )
     folder = Path(args.submissions)
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.is_file() else "folder not found"
@@ -117,7 +140,7 @@ def check_arguments(args: argparse.Namespace):
     return problem
 
 
-def summary_lines(lb: "Leaderboard", top: int = 10) -> list[str]:
+def summary_lines(lb: Leaderboard, top: int = 10) -> list[str]:
     """What the command prints: the first places, the invalid files, the verdict."""
     from .page import verdict
 
@@ -127,8 +150,10 @@ def summary_lines(lb: "Leaderboard", top: int = 10) -> list[str]:
     for _, r in valid.head(top).iterrows():
         interval = f"[{r['low']:.4f}, {r['high']:.4f}]"
         ranks = f"[{r['rank_low']:g}, {r['rank_high']:g}]"
-        lines.append(f"{r['rank']:>4g}  {str(r['submission'])[:32]:<32} {r['score']:>8.4f}  {interval:<18}  "
-                     f"{ranks:<9} {r['p_best']:>7.3f}")
+        lines.append(
+            f"{r['rank']:>4g}  {str(r['submission'])[:32]:<32} {r['score']:>8.4f}  {interval:<18}  "
+            f"{ranks:<9} {r['p_best']:>7.3f}"
+        )
     if len(valid) > top:
         lines.append(f"  ... and {len(valid) - top} more valid submission(s) (leaderboard.csv lists them all)")
     for _, r in table[~table["valid"].astype(bool)].iterrows():
@@ -142,8 +167,16 @@ def _command_line(args: argparse.Namespace) -> str:
     words = ["hdhkits leaderboard", args.kit, Path(args.submissions).name, "--truth", Path(args.truth).name]
     if args.data:
         words += ["--data", Path(args.data).name]
-    words += ["--out", Path(args.out).name, "--boot", str(args.boot), "--seed", str(args.seed),
-              "--public-share", f"{args.public_share:g}"]
+    words += [
+        "--out",
+        Path(args.out).name,
+        "--boot",
+        str(args.boot),
+        "--seed",
+        str(args.seed),
+        "--public-share",
+        f"{args.public_share:g}",
+    ]
     return " ".join(words)
 
 
@@ -170,21 +203,43 @@ def run(args: argparse.Namespace) -> int:
     if args.demo is not None:
         from .demo import run_demo
 
-        print(f"Building the {problem.title} twin ({args.size}, seed {args.seed}) and {args.demo} demo submissions ...",
-              flush=True)
-        demo = run_demo(problem, args.demo, out, seed=args.seed, size=args.size, n_boot=args.boot,
-                        public_share=args.public_share, jobs=args.jobs, progress=_progress)
+        print(
+            f"Building the {problem.title} twin ({args.size}, seed {args.seed}) and {args.demo} demo submissions ...",
+            flush=True,
+        )
+        demo = run_demo(
+            problem,
+            args.demo,
+            out,
+            seed=args.seed,
+            size=args.size,
+            n_boot=args.boot,
+            public_share=args.public_share,
+            jobs=args.jobs,
+            progress=_progress,
+        )
         lb = demo.leaderboard
     else:
         print(f"Ranking the submissions in {args.submissions} ({args.boot} resamples) ...", flush=True)
-        lb = build_leaderboard(problem, args.submissions, args.truth, data_dir=args.data, n_boot=args.boot,
-                               seed=args.seed, public_share=args.public_share, jobs=args.jobs, progress=_progress)
+        lb = build_leaderboard(
+            problem,
+            args.submissions,
+            args.truth,
+            data_dir=args.data,
+            n_boot=args.boot,
+            seed=args.seed,
+            public_share=args.public_share,
+            jobs=args.jobs,
+            progress=_progress,
+        )
         lb.settings["command"] = _command_line(args)
         write_leaderboard(lb, out)
     print("\n".join(summary_lines(lb)))
     print(f"Written in {time.perf_counter() - start:.1f} s: {', '.join(str(out / f) for f in FILES)}")
     if args.demo is not None:
-        print(f"  the demo submissions are in {demo.submissions}; the same leaderboard by hand:\n"
-              f"  hdhkits leaderboard {problem.name} {demo.submissions} --truth {demo.truth} --data {demo.data_dir} "
-              f"--out DIR")
+        print(
+            f"  the demo submissions are in {demo.submissions}; the same leaderboard by hand:\n"
+            f"  hdhkits leaderboard {problem.name} {demo.submissions} --truth {demo.truth} --data {demo.data_dir} "
+            f"--out DIR"
+        )
     return 0 if lb.order else 1

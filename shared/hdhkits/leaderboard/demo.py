@@ -8,12 +8,13 @@ the kit itself (:meth:`hdhkits.problem.Problem.demo_submissions`: by default its
 module), so this module lists no kit.
 Everything lands in ``DIR`` at once (:func:`hdhkits.files.atomic_dir`).
 """
+
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from threadpoolctl import threadpool_limits
@@ -25,7 +26,7 @@ from ..schema import DataError
 from .build import Leaderboard, build_leaderboard
 from .outputs import write_files
 
-__all__ = ["DemoRun", "write_demo_submissions", "run_demo"]
+__all__ = ["DemoRun", "run_demo", "write_demo_submissions"]
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,18 @@ def write_demo_submissions(tables: dict[str, pd.DataFrame], folder: Path) -> lis
     return paths + [broken, empty]
 
 
-def run_demo(problem: Problem, n: int, out: str | Path, *, seed: int = 0, size: str = "default",
-             n_boot: int = 1000, public_share: float = 0.5, jobs: int = 1,
-             progress: Callable[[int, int], None] | None = None) -> DemoRun:
+def run_demo(
+    problem: Problem,
+    n: int,
+    out: str | Path,
+    *,
+    seed: int = 0,
+    size: str = "default",
+    n_boot: int = 1000,
+    public_share: float = 0.5,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoRun:
     """Build a twin, ``n`` submissions and their leaderboard in ``out``.
 
     Parameters
@@ -95,11 +105,22 @@ def run_demo(problem: Problem, n: int, out: str | Path, *, seed: int = 0, size: 
     out = Path(out)
     with atomic_dir(out) as tmp:
         write_demo_submissions(tables, tmp / "submissions")
-        lb = build_leaderboard(problem, tmp / "submissions", source.truth_path, data_dir=source.data_dir,
-                               n_boot=n_boot, seed=seed, public_share=public_share, jobs=jobs, progress=progress)
+        lb = build_leaderboard(
+            problem,
+            tmp / "submissions",
+            source.truth_path,
+            data_dir=source.data_dir,
+            n_boot=n_boot,
+            seed=seed,
+            public_share=public_share,
+            jobs=jobs,
+            progress=progress,
+        )
         lb.settings["submissions_folder"] = "submissions"
         lb.settings["demo"] = {"n": n, "twin_seed": seed, "twin_size": size}
-        lb.settings["command"] = (f"hdhkits leaderboard {problem.name} --demo {n} --size {size} --seed {seed} "
-                                  f"--boot {n_boot} --public-share {public_share:g}")
+        lb.settings["command"] = (
+            f"hdhkits leaderboard {problem.name} --demo {n} --size {size} --seed {seed} "
+            f"--boot {n_boot} --public-share {public_share:g}"
+        )
         write_files(lb, tmp)
     return DemoRun(lb, out / "submissions", source.truth_path, source.data_dir)

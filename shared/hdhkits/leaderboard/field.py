@@ -5,9 +5,10 @@ Each kit's ``demo`` module (``hdhkits.<kit>.demo``, behind
 settings and calls :func:`fill_to` with a function that adds noise in the kit's terms
 (a probability, a risk, a box); this module knows no kit.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd

@@ -12,6 +12,7 @@ Four figures, in the spirit of challengeR (Wiesenfarth et al., Scientific Report
 Figures show the first :data:`FIGURE_LIMIT` submissions of the ranking (the table shows
 them all): beyond that a blob plot or a significance map is unreadable.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,7 @@ from matplotlib.figure import Figure
 
 from .build import ALPHA, Leaderboard
 
-__all__ = ["FIGURE_LIMIT", "data_uri", "forest_plot", "blob_plot", "significance_map", "shakeup_plot", "figures"]
+__all__ = ["FIGURE_LIMIT", "blob_plot", "data_uri", "figures", "forest_plot", "shakeup_plot", "significance_map"]
 
 #: Most submissions a figure shows.
 FIGURE_LIMIT = 40
@@ -33,7 +34,7 @@ _LABEL = 28
 
 
 def _label(name: str) -> str:
-    return name if len(name) <= _LABEL else name[:_LABEL - 1] + "…"
+    return name if len(name) <= _LABEL else name[: _LABEL - 1] + "…"
 
 
 def data_uri(fig: Figure) -> str:
@@ -118,13 +119,23 @@ def shakeup_plot(lb: Leaderboard) -> Figure:
         ax.plot([0, 1], [pub, priv], color=colour, marker="o", markersize=3, linewidth=1)
         labels.setdefault(priv, []).append(_label(name))
     for priv, tied in labels.items():  # submissions tied on the private part share one label
-        ax.text(1.03, priv, " = ".join(tied) if len(tied) < 3 else f"{tied[0]} (+{len(tied) - 1} tied)",
-                va="center", fontsize=7)
+        ax.text(
+            1.03,
+            priv,
+            " = ".join(tied) if len(tied) < 3 else f"{tied[0]} (+{len(tied) - 1} tied)",
+            va="center",
+            fontsize=7,
+        )
     top = np.nanmax(np.concatenate([table["public_rank"], table["private_rank"], [1.0]]))
     ax.set_ylim(top + 0.5, 0.5)
     ax.set_xlim(-0.1, 1.6)
-    ax.set_xticks([0, 1], [f"public ({lb.settings['n_public']} {lb.settings['units']})",
-                           f"private ({lb.settings['n_private']} {lb.settings['units']})"])
+    ax.set_xticks(
+        [0, 1],
+        [
+            f"public ({lb.settings['n_public']} {lb.settings['units']})",
+            f"private ({lb.settings['n_private']} {lb.settings['units']})",
+        ],
+    )
     ax.set_ylabel("rank")
     ax.set_title("Shake-up: public rank to private rank", fontsize=10)
     return fig

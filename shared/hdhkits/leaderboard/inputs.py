@@ -7,15 +7,16 @@ wrong with it (empty, binary, cut, a zip of two CSVs, larger than
 :data:`MAX_SUBMISSION_BYTES`) becomes one sentence for the table: one broken file never
 stops the others.
 """
+
 from __future__ import annotations
 
 import contextlib
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
@@ -25,13 +26,21 @@ from ..problem import Problem
 from ..schema import DataError, cut_last_line
 from ..submission import read_submission
 
-__all__ = ["MAX_SUBMISSION_BYTES", "SubmissionFile", "SubmissionProblem", "find_submissions", "read_submission_file",
-           "first_error", "validation_folder", "read_truth_file"]
+__all__ = [
+    "MAX_SUBMISSION_BYTES",
+    "SubmissionFile",
+    "SubmissionProblem",
+    "find_submissions",
+    "first_error",
+    "read_submission_file",
+    "read_truth_file",
+    "validation_folder",
+]
 
 #: Largest submission read, compressed or not (64 MiB). The largest official submission,
 #: CYTOLOGIA's 22,689 boxes, is about 1.5 MB: a file 40 times larger is not a submission
 #: (a wrong upload, an image, a zip bomb) and is listed, never loaded.
-MAX_SUBMISSION_BYTES = 64 * 2 ** 20
+MAX_SUBMISSION_BYTES = 64 * 2**20
 
 _SUFFIXES = (".csv", ".zip")
 
@@ -101,8 +110,10 @@ def read_submission_file(entry: SubmissionFile, cap: int = MAX_SUBMISSION_BYTES)
     except OSError as exc:
         raise SubmissionProblem(f"cannot be read ({exc.strerror or exc}); copy the file again") from None
     if size > cap:
-        raise SubmissionProblem(f"is {_size(size)}, larger than the {_size(cap)} read for a submission; it is not "
-                                "a submission file (check what was uploaded)")
+        raise SubmissionProblem(
+            f"is {_size(size)}, larger than the {_size(cap)} read for a submission; it is not "
+            "a submission file (check what was uploaded)"
+        )
     if path.suffix.lower() == ".zip":
         with _zip_member(path, cap) as member:
             return _read_csv(member)
@@ -110,7 +121,7 @@ def read_submission_file(entry: SubmissionFile, cap: int = MAX_SUBMISSION_BYTES)
 
 
 def _size(n: int) -> str:
-    return f"{n / 2 ** 20:.1f} MiB" if n >= 2 ** 20 else f"{n / 1024:.1f} KiB"
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 1024:.1f} KiB"
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -124,8 +135,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return read_submission(path)
     except DataError as exc:
-        raise SubmissionProblem(f"{exc.problems[0]}; write it comma-separated, UTF-8, with the official header") \
-            from None
+        raise SubmissionProblem(
+            f"{exc.problems[0]}; write it comma-separated, UTF-8, with the official header"
+        ) from None
 
 
 @contextlib.contextmanager
@@ -133,16 +145,24 @@ def _zip_member(path: Path, cap: int) -> Iterator[Path]:
     """The one CSV of a zip, extracted to a temporary file (at most ``cap`` bytes read)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist() if not m.is_dir() and m.filename.lower().endswith(".csv")
-                       and not any(part.startswith((".", "__MACOSX")) for part in m.filename.split("/"))]
+            members = [
+                m
+                for m in archive.infolist()
+                if not m.is_dir()
+                and m.filename.lower().endswith(".csv")
+                and not any(part.startswith((".", "__MACOSX")) for part in m.filename.split("/"))
+            ]
             if len(members) != 1:
                 names = ", ".join(m.filename for m in members[:3])
-                raise SubmissionProblem(f"holds {len(members)} CSV files{f' ({names})' if members else ''}; "
-                                        "zip exactly one submission CSV")
+                raise SubmissionProblem(
+                    f"holds {len(members)} CSV files{f' ({names})' if members else ''}; zip exactly one submission CSV"
+                )
             member = members[0]
             if member.file_size > cap:
-                raise SubmissionProblem(f"holds {member.filename} of {_size(member.file_size)}, larger than the "
-                                        f"{_size(cap)} read for a submission; zip the submission CSV only")
+                raise SubmissionProblem(
+                    f"holds {member.filename} of {_size(member.file_size)}, larger than the "
+                    f"{_size(cap)} read for a submission; zip the submission CSV only"
+                )
             tmp = Path(tempfile.mkdtemp(prefix="hdhkits-lb-"))
             try:
                 target = tmp / "submission.csv"
@@ -181,8 +201,10 @@ def validation_folder(problem: Problem, truth: pd.DataFrame, data_dir: str | Pat
         return
     test_files = [f for f in problem.official_files if "test" in f.lower() and not f.endswith("/")]
     if not test_files:
-        raise DataError("--data", [f"the {problem.title} kit names no test file; pass --data with the folder "
-                                   "holding the official test file"])
+        raise DataError(
+            "--data",
+            [f"the {problem.title} kit names no test file; pass --data with the folder holding the official test file"],
+        )
     tmp = Path(tempfile.mkdtemp(prefix="hdhkits-lb-data-"))
     try:
         truth.to_csv(tmp / test_files[0], index=False)

@@ -4,6 +4,7 @@
 moves it into place only when all three are complete (:func:`hdhkits.files.atomic_dir`):
 an interrupted or failed run leaves ``DIR`` as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,22 +41,26 @@ def _clean(value: Any) -> Any:
 
 def to_json(lb: Leaderboard) -> dict:
     """The JSON document: ``settings``, ``rows`` (the CSV's), ``pairwise``, ``summary``."""
-    return _clean({
-        "settings": lb.settings,
-        "rows": lb.table.to_dict(orient="records"),
-        "pairwise": {
-            "order": lb.order,
-            "beats": lb.beats,
-            "p_value": lb.p_value,
-            "p_holm": lb.p_holm,
-            "rank_share": lb.rank_share,
-            "about": ("matrices over 'order' (the valid submissions by rank): beats[a][b] is the share of resamples "
-                      "where a scores higher than b (ties half); p_value[a][b] the one-sided p-value of 'a scores "
-                      "higher than b'; p_holm the same after Holm's correction over every ordered pair; "
-                      "rank_share[a][r] the share of resamples where a takes rank r + 1"),
-        },
-        "summary": {"verdict": verdict(lb), "tied_with_first": lb.tied_with_first(), "reading": reading(lb)},
-    })
+    return _clean(
+        {
+            "settings": lb.settings,
+            "rows": lb.table.to_dict(orient="records"),
+            "pairwise": {
+                "order": lb.order,
+                "beats": lb.beats,
+                "p_value": lb.p_value,
+                "p_holm": lb.p_holm,
+                "rank_share": lb.rank_share,
+                "about": (
+                    "matrices over 'order' (the valid submissions by rank): beats[a][b] is the share of resamples "
+                    "where a scores higher than b (ties half); p_value[a][b] the one-sided p-value of 'a scores "
+                    "higher than b'; p_holm the same after Holm's correction over every ordered pair; "
+                    "rank_share[a][r] the share of resamples where a takes rank r + 1"
+                ),
+            },
+            "summary": {"verdict": verdict(lb), "tied_with_first": lb.tied_with_first(), "reading": reading(lb)},
+        }
+    )
 
 
 def write_files(lb: Leaderboard, folder: str | Path) -> list[Path]:

@@ -5,6 +5,7 @@ paragraph on how to read them that names which top places are statistically tied
 how the leaderboard was built. No script, no stylesheet or font from elsewhere: it reads
 offline and can be mailed or attached to a results announcement.
 """
+
 from __future__ import annotations
 
 import html
@@ -13,7 +14,7 @@ import math
 from .build import ALPHA, Leaderboard
 from .figures import FIGURE_LIMIT, figures
 
-__all__ = ["verdict", "reading", "render_page"]
+__all__ = ["reading", "render_page", "verdict"]
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;
@@ -53,22 +54,28 @@ def verdict(lb: Leaderboard) -> str:
     if not lb.order:
         return "No submission is valid: nothing was ranked."
     first = lb.table.iloc[0]
-    head = (f"“{first['submission']}” is first with {first['score']:.4f} [{_fmt(first['low'])}, "
-            f"{_fmt(first['high'])}], first in {first['p_best']:.0%} of the resamples (rank interval "
-            f"[{_rank(first['rank_low'])}, {_rank(first['rank_high'])}]).")
+    head = (
+        f"“{first['submission']}” is first with {first['score']:.4f} [{_fmt(first['low'])}, "
+        f"{_fmt(first['high'])}], first in {first['p_best']:.0%} of the resamples (rank interval "
+        f"[{_rank(first['rank_low'])}, {_rank(first['rank_high'])}])."
+    )
     tied = lb.tied_with_first()
     if len(lb.order) == 1:
         return head + " It is the only valid submission."
     if len(tied) == 1:
-        return head + (f" It scores significantly higher than every other submission (one-sided paired bootstrap "
-                       f"test, Holm-corrected over its {len(lb.order) - 1} comparisons, {ALPHA:.0%}): its first place "
-                       "is clear.")
+        return head + (
+            f" It scores significantly higher than every other submission (one-sided paired bootstrap "
+            f"test, Holm-corrected over its {len(lb.order) - 1} comparisons, {ALPHA:.0%}): its first place "
+            "is clear."
+        )
     others = tied[1:]
     shown = others if len(others) <= 8 else others[:8]
     more = f" and {len(others) - 8} more" if len(others) > 8 else ""
-    return head + (f" It does not score significantly higher than {_names(shown)}{more} (one-sided paired bootstrap "
-                   f"test, Holm-corrected over its {len(lb.order) - 1} comparisons, {ALPHA:.0%}): these {len(tied)} "
-                   "submissions are statistically tied for first place, and the test set cannot tell them apart.")
+    return head + (
+        f" It does not score significantly higher than {_names(shown)}{more} (one-sided paired bootstrap "
+        f"test, Holm-corrected over its {len(lb.order) - 1} comparisons, {ALPHA:.0%}): these {len(tied)} "
+        "submissions are statistically tied for first place, and the test set cannot tell them apart."
+    )
 
 
 def reading(lb: Leaderboard) -> list[str]:
@@ -79,8 +86,13 @@ def reading(lb: Leaderboard) -> list[str]:
     paragraphs = [
         f"Every valid submission was scored with the kit's metric on the {s['n_units']} test {s['units']}, then "
         f"on {s['n_boot']} bootstrap resamples of them (the {s['units']} drawn with replacement, the same resamples "
-        f"for every submission)" + (f"; {dropped} resamples where the metric was undefined for some submission "
-                                     f"were left out for all" if dropped else "") + ". "
+        f"for every submission)"
+        + (
+            f"; {dropped} resamples where the metric was undefined for some submission were left out for all"
+            if dropped
+            else ""
+        )
+        + ". "
         "The interval beside a score holds the middle 95 % of its resampled scores: it says how much the score "
         "depends on which cases happened to be in the test set. The rank interval does the same for the rank "
         "(tied scores share the best of their places), and P(best) is the share of resamples in which the "
@@ -99,8 +111,10 @@ def reading(lb: Leaderboard) -> list[str]:
     paragraphs.append(_shakeup_sentence(lb))
     invalid = int((~lb.table["valid"].astype(bool)).sum())
     if invalid:
-        paragraphs.append(f"{invalid} file(s) were not scored: they are listed at the bottom of the table with the "
-                          "first problem the kit's validator (or the reader) found.")
+        paragraphs.append(
+            f"{invalid} file(s) were not scored: they are listed at the bottom of the table with the "
+            "first problem the kit's validator (or the reader) found."
+        )
     return paragraphs
 
 
@@ -108,8 +122,10 @@ def _shakeup_sentence(lb: Leaderboard) -> str:
     s = lb.settings
     valid = lb.table[lb.table["valid"].astype(bool)]
     moves = valid["shakeup"].abs()
-    head = (f"The shake-up compares a public part of {s['n_public']} {s['units']} (a seeded {s['public_share']:.0%} "
-            f"of the test set, as a live leaderboard shows) with the private rest ({s['n_private']}).")
+    head = (
+        f"The shake-up compares a public part of {s['n_public']} {s['units']} (a seeded {s['public_share']:.0%} "
+        f"of the test set, as a live leaderboard shows) with the private rest ({s['n_private']})."
+    )
     if len(valid) < 2 or moves.isna().all():
         return head
     worst = valid.loc[moves.idxmax()]
@@ -121,15 +137,20 @@ def _shakeup_sentence(lb: Leaderboard) -> str:
 def _table_html(lb: Leaderboard) -> str:
     tied = set(lb.tied_with_first())
     notes = bool(lb.table["warning"].astype(str).str.len().gt(0).any())
-    head = ("<tr><th>#</th><th class=l>submission</th><th>score [95 % interval]</th><th>rank interval</th>"
-            "<th>P(best)</th><th>p vs first</th><th>public</th><th>private</th><th>public → private</th>"
-            + ("<th class=l>warning</th>" if notes else "") + "</tr>")
+    head = (
+        "<tr><th>#</th><th class=l>submission</th><th>score [95 % interval]</th><th>rank interval</th>"
+        "<th>P(best)</th><th>p vs first</th><th>public</th><th>private</th><th>public → private</th>"
+        + ("<th class=l>warning</th>" if notes else "")
+        + "</tr>"
+    )
     rows = []
     for _, r in lb.table.iterrows():
         name = html.escape(str(r["submission"]))
         if not r["valid"]:
-            rows.append(f"<tr class=invalid><td></td><td class=l>{name}</td><td class=l colspan={7 + notes}>not scored: "
-                        f"{html.escape(str(r['error']))}</td></tr>")
+            rows.append(
+                f"<tr class=invalid><td></td><td class=l>{name}</td><td class=l colspan={7 + notes}>not scored: "
+                f"{html.escape(str(r['error']))}</td></tr>"
+            )
             continue
         css = " class=tied" if r["submission"] in tied else ""
         rows.append(
@@ -138,7 +159,9 @@ def _table_html(lb: Leaderboard) -> str:
             f"<td>[{_rank(r['rank_low'])}, {_rank(r['rank_high'])}]</td><td>{_fmt(r['p_best'], 3)}</td>"
             f"<td>{_pvalue(r['p_vs_first'])}</td><td>{_fmt(r['public_score'])}</td><td>{_fmt(r['private_score'])}"
             f"</td><td>{_rank(r['public_rank'])} → {_rank(r['private_rank'])}</td>"
-            + (f"<td class=l>{html.escape(str(r['warning'] or ''))}</td>" if notes else "") + "</tr>")
+            + (f"<td class=l>{html.escape(str(r['warning'] or ''))}</td>" if notes else "")
+            + "</tr>"
+        )
     return f"<div class=wide><table>{head}{''.join(rows)}</table></div>"
 
 
@@ -152,11 +175,13 @@ def _settings_html(lb: Leaderboard) -> str:
         f"{s['public_share']:g} ({s['n_public']} public, {s['n_private']} private {s['units']}).",
         f"Ties: {html.escape(s['ties'])}. Pairwise test: {html.escape(s['test'])}.",
         f"Per-unit decomposition against the official score: largest difference "
-        f"{s.get('decomposition_max_diff', 0.0):.1e}. Files larger than {s['max_file_bytes'] / 2 ** 20:.0f} MiB "
-        "are not read." + (f" Ignored (not .csv or .zip): {html.escape(', '.join(s['ignored']))}."
-                           if s.get("ignored") else ""),
+        f"{s.get('decomposition_max_diff', 0.0):.1e}. Files larger than {s['max_file_bytes'] / 2**20:.0f} MiB "
+        "are not read."
+        + (f" Ignored (not .csv or .zip): {html.escape(', '.join(s['ignored']))}." if s.get("ignored") else ""),
         f"Built by hdhkits {html.escape(s['hdhkits'])} in {s['seconds']:.1f} s: <code>{html.escape(s['command'])}"
-        "</code>." if s.get("command") else f"Built by hdhkits {html.escape(s['hdhkits'])}.",
+        "</code>."
+        if s.get("command")
+        else f"Built by hdhkits {html.escape(s['hdhkits'])}.",
     ]
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
@@ -169,11 +194,21 @@ def _figures_html(lb: Leaderboard) -> str:
         "shakeup": "Public rank to private rank of each submission (green: moved up, red: down).",
     }
     figs = figures(lb)
-    limit = (f"<p class=note>The figures show the first {FIGURE_LIMIT} of {len(lb.order)} valid submissions; the "
-             "table lists them all.</p>" if len(lb.order) > FIGURE_LIMIT else "")
-    return limit + "<div class=figs>" + "".join(
-        f"<figure><img alt='{name}' src='{uri}'><figcaption>{captions[name]}</figcaption></figure>"
-        for name, uri in figs.items()) + "</div>"
+    limit = (
+        f"<p class=note>The figures show the first {FIGURE_LIMIT} of {len(lb.order)} valid submissions; the "
+        "table lists them all.</p>"
+        if len(lb.order) > FIGURE_LIMIT
+        else ""
+    )
+    return (
+        limit
+        + "<div class=figs>"
+        + "".join(
+            f"<figure><img alt='{name}' src='{uri}'><figcaption>{captions[name]}</figcaption></figure>"
+            for name, uri in figs.items()
+        )
+        + "</div>"
+    )
 
 
 def render_page(lb: Leaderboard) -> str:
@@ -191,4 +226,5 @@ def render_page(lb: Leaderboard) -> str:
         f"<h2>Ranking</h2>{_table_html(lb)}"
         f"<h2>How to read this page</h2>{paragraphs}"
         f"<h2>Figures</h2>{_figures_html(lb) if n_valid else '<p>No valid submission: no figure.</p>'}"
-        f"<h2>How it was built</h2>{_settings_html(lb)}</body></html>\n")
+        f"<h2>How it was built</h2>{_settings_html(lb)}</body></html>\n"
+    )

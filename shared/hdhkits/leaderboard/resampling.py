@@ -13,20 +13,28 @@ A submission is reduced once to its per-unit terms (:meth:`hdhkits.problem.UnitM
 and every resample, a block of resamples at a time so the floating-point weights never
 take more than :data:`BLOCK_BYTES`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
 from ..problem import UnitMetric
 
-__all__ = ["BLOCK_BYTES", "FIXED_ROWS", "resample_indices", "resample_counts", "WeightPlan", "make_plan",
-           "score_rows"]
+__all__ = [
+    "BLOCK_BYTES",
+    "FIXED_ROWS",
+    "WeightPlan",
+    "make_plan",
+    "resample_counts",
+    "resample_indices",
+    "score_rows",
+]
 
 #: Largest block of float64 weights handed to a metric at once (32 MiB).
-BLOCK_BYTES = 32 * 2 ** 20
+BLOCK_BYTES = 32 * 2**20
 #: The rows :func:`score_rows` puts before the resamples, in order.
 FIXED_ROWS = ("full", "public", "private")
 _RESAMPLE_STREAM = 0
@@ -100,7 +108,7 @@ class WeightPlan:
         """The resamples as float64 weights, in blocks of at most :data:`BLOCK_BYTES`."""
         rows = max(1, min(self.n_boot, BLOCK_BYTES // (8 * max(self.n_units, 1))))
         for start in range(0, self.n_boot, rows):
-            yield self.counts[start:start + rows].astype(float)
+            yield self.counts[start : start + rows].astype(float)
 
 
 def make_plan(n_units: int, n_boot: int, seed: int, public: np.ndarray) -> WeightPlan:

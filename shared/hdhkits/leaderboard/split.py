@@ -6,11 +6,12 @@ the same seed gives the same parts. The *shake-up* is how many places a submissi
 moves from its public rank to its private rank; on test sets of a few hundred patients
 it is large, which is the point of showing it.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["public_mask", "shakeup", "rank_correlation"]
+__all__ = ["public_mask", "rank_correlation", "shakeup"]
 
 _SPLIT_STREAM = 1
 

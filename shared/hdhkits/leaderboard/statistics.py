@@ -17,14 +17,25 @@ Definitions used throughout:
 * **Paired test.** :func:`paired_pvalues` (one-sided, "A scores higher than B"), then
   Holm's correction over every ordered pair (:func:`holm`).
 """
+
 from __future__ import annotations
 
 import numpy as np
 from scipy.special import ndtr
 from scipy.stats import rankdata
 
-__all__ = ["TIE_TOLERANCE", "tie_keys", "min_ranks", "rank_interval", "rank_frequencies", "p_best",
-           "score_interval", "beat_shares", "paired_pvalues", "holm"]
+__all__ = [
+    "TIE_TOLERANCE",
+    "beat_shares",
+    "holm",
+    "min_ranks",
+    "p_best",
+    "paired_pvalues",
+    "rank_frequencies",
+    "rank_interval",
+    "score_interval",
+    "tie_keys",
+]
 
 #: Scores closer than this are tied.
 TIE_TOLERANCE = 1e-12
@@ -96,8 +107,8 @@ def beat_shares(scores: np.ndarray, rows: int | None = None) -> np.ndarray:
     rows = rows or max(1, 4_000_000 // max(1, n * keys.shape[1]))
     out = np.empty((n, n))
     for start in range(0, n, rows):
-        a = keys[start:start + rows, None, :]
-        out[start:start + rows] = (a > keys[None]).mean(2) + 0.5 * (a == keys[None]).mean(2)
+        a = keys[start : start + rows, None, :]
+        out[start : start + rows] = (a > keys[None]).mean(2) + 0.5 * (a == keys[None]).mean(2)
     np.fill_diagonal(out, np.nan)
     return out
 
