@@ -48,11 +48,11 @@ from . import __version__
 from .arguments import CommandError, command_error, seed_number
 from .datasource import cache_root, resolve_data, write_twin
 from .files import text_file_problem
-from .findings import errors, format_findings, warnings_of
+from .findings import DataError, errors, format_findings, warnings_of
 from .leaderboard.command import add_parser as _add_leaderboard
 from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
-from .schema import DataError, cut_last_line
 from .submission import read_submission
+from .tables import CSV_ERRORS, cut_last_line
 from .workshop import add_parser as _add_workshop
 
 __all__ = ["CommandError", "build_parser", "format_data_error", "format_interrupt", "format_os_error", "main"]
@@ -334,7 +334,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     )
     try:
         truth = problem.read_truth(truth_path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+    except CSV_ERRORS as exc:
         raise _fail(
             truth_path,
             f"cannot be read as a truth file ({exc})",

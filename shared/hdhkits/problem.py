@@ -262,7 +262,7 @@ class Problem(ABC):
         path = Path(path)
         if path.is_dir():
             path = path / self.truth_file
-        from .schema import DataError
+        from .findings import DataError
 
         if not path.is_file():
             raise DataError(path, [f"truth file not found; `hdhkits data {self.name}` writes it"])

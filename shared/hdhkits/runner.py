@@ -40,7 +40,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .files import make_parents, remove_empty, write_json
+from .datasource import locate_data
+from .files import file_digest, make_parents, remove_empty, write_json
 from .notebook import read_scores
 from .problem import NOTEBOOKS, Problem, get_problem
 
@@ -605,25 +606,17 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: dict, results: dict, grace: f
 
 def _fingerprint(folder: Path) -> list[dict]:
     """Name, size and sha256 of each file of an official folder; a sub-folder as one combined entry."""
-
-    def sha(path: Path) -> str:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-        return h.hexdigest()
-
     out = []
     for item in sorted(folder.iterdir()):
         if item.name.startswith("."):
             continue
         if item.is_file():
-            out.append({"name": item.name, "bytes": item.stat().st_size, "sha256": sha(item)})
+            out.append({"name": item.name, "bytes": item.stat().st_size, "sha256": file_digest(item)})
         elif item.is_dir():
             files = sorted(p for p in item.rglob("*") if p.is_file())
             combined = hashlib.sha256()
             for p in files:  # one line per file, so the digest changes when any file or name does
-                combined.update(f"{p.relative_to(item).as_posix()} {sha(p)}\n".encode())
+                combined.update(f"{p.relative_to(item).as_posix()} {file_digest(p)}\n".encode())
             out.append(
                 {
                     "name": item.name + "/",
@@ -642,9 +635,7 @@ def data_source_record(kit: str, data_dir: str | Path | None, quick: bool, seed:
     sha256 (no absolute path goes into the record).
     """
     problem = get_problem(kit)
-    folder, origin = (Path(data_dir), "--data") if data_dir else (None, "")
-    if folder is None and os.environ.get(problem.env_var):
-        folder, origin = Path(os.environ[problem.env_var]), f"${problem.env_var}"
+    folder, origin = locate_data(problem, data_dir)
     if folder is None:
         return {
             "kind": "twin",
@@ -654,7 +645,7 @@ def data_source_record(kit: str, data_dir: str | Path | None, quick: bool, seed:
         }
     return {
         "kind": "official",
-        "origin": origin,
+        "origin": "--data" if origin == "parameter" else f"${problem.env_var}",
         "folder": folder.resolve().name,
         "files": _fingerprint(folder) if folder.is_dir() else [],
     }

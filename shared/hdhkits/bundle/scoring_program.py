@@ -53,8 +53,7 @@ def main(argv: list) -> int:
 
     import importlib
 
-    from hdhkits_scoring.findings import errors, warnings_of
-    from hdhkits_scoring.schema import DataError
+    from hdhkits_scoring.findings import DataError, errors, warnings_of
     from hdhkits_scoring.submission import read_submission
 
     problem = importlib.import_module(f"hdhkits_scoring.{config['kit']}.problem").PROBLEM

@@ -28,9 +28,9 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .. import __version__
-from ..findings import warnings_of
+from ..files import file_digest
+from ..findings import DataError, warnings_of
 from ..problem import Problem, UnitMetric, get_problem
-from ..schema import DataError
 from .inputs import (
     MAX_SUBMISSION_BYTES,
     SubmissionFile,
@@ -382,7 +382,7 @@ def _settings(problem: Problem, metric: UnitMetric, plan: WeightPlan, truth_path
         "n_private": metric.n_units - n_public,
         "n_boot": plan.n_boot,
         "truth_file": truth_path.name,
-        "truth_sha256": hashlib.sha256(truth_path.read_bytes()).hexdigest(),
+        "truth_sha256": file_digest(truth_path),
         "alpha": ALPHA,
         "ties": "scores closer than 1e-12 are tied and share the best of their places ('min' rank)",
         "test": (

@@ -21,8 +21,8 @@ from threadpoolctl import threadpool_limits
 
 from ..datasource import resolve_data
 from ..files import atomic_dir
+from ..findings import DataError
 from ..problem import Problem
-from ..schema import DataError
 from .build import Leaderboard, build_leaderboard
 from .outputs import write_files
 
