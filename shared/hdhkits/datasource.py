@@ -12,6 +12,7 @@ The same reader then handles official and synthetic files.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from . import __version__
 from .files import atomic_dir, display_path
 from .findings import DataError, Finding, format_findings, raise_for_errors
 from .problem import SIZES, Problem, get_problem
+from .tables import TWIN_MARKER, count_rows
 
 __all__ = ["DataSource", "cache_root", "locate_data", "resolve_data", "write_twin"]
 
@@ -117,11 +119,7 @@ def write_twin(problem: Problem, data_dir: Path, truth_dir: Path, seed: int = 0,
 
 
 def _write_marker(problem: Problem, folder: Path, seed: int, size: str) -> None:
-    # The row counts let a check tell a cut twin from a small one (see schema.TWIN_MARKER).
-    import json
-
-    from .tables import TWIN_MARKER, count_rows
-
+    # The row counts let a check tell a cut twin from a small one (see tables.TWIN_MARKER).
     rows = {
         name: count_rows(folder / name)
         for name in problem.official_files

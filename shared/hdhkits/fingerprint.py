@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .files import atomic_path, display_path, file_digest
+from .problem import get_problem
 
 __all__ = [
     "TrainingStamp",
@@ -135,8 +136,6 @@ def training_stamp(source: Any, seed: int = 0, quick: bool = False, **settings: 
     **settings
         Other settings that change the model (JSON-serialisable).
     """
-    from .problem import get_problem
-
     problem = get_problem(source.kit)
     return TrainingStamp(
         kit=problem.name,

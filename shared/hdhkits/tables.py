@@ -27,6 +27,7 @@ from .schema import TableSchema, check_frame
 __all__ = [
     "CSV_ERRORS",
     "TWIN_MARKER",
+    "ContentCheck",
     "check_files",
     "count_rows",
     "cut_last_line",
