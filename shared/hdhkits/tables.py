@@ -16,12 +16,13 @@ import csv
 import io
 import json
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from .files import text_file_problem
-from .findings import DataError, Finding, error, errors, short_list, warning, with_file
+from .findings import WARNING, DataError, Finding, error, errors, short_list, warning, with_file
 from .schema import TableSchema, check_frame
 
 __all__ = [
@@ -246,9 +247,7 @@ def _table_findings(
     except DataError as exc:
         return with_file(exc.findings, schema.file_name), (exc.path.name if exc.path.is_file() else None)
     found = [
-        warning(f.message, file=f.file, column=f.column, rows=f.rows, count=f.count, kind=f.kind, fix=lenient[f.kind])
-        if f.is_error and f.kind in lenient
-        else f
+        replace(f, severity=WARNING, fix=lenient[f.kind]) if f.is_error and f.kind in lenient else f
         for f in check_frame(frame, schema, file=path.name)
     ]
     if content is not None and not errors(found):
