@@ -318,3 +318,16 @@ def test_no_student_notebook_prints_an_expected_answer(real_pack, kit):
                     )
     assert real_pack["expected"], "no exercise logged its expected value"
     assert not shown, shown
+
+
+def test_workshop_error_has_the_cli_shape_and_survives_pickling():
+    import pickle
+
+    error = WorkshopError("pack", "exists and is not empty", "pass --force")
+    assert str(error) == "pack: exists and is not empty; pass --force"
+    copy = pickle.loads(pickle.dumps(error))
+    assert str(copy) == str(error) and (copy.where, copy.what, copy.fix) == (
+        "pack",
+        "exists and is not empty",
+        "pass --force",
+    )

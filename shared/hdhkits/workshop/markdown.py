@@ -17,6 +17,17 @@ def _clock(minute: int) -> str:
 
 
 def kit_title(kit: str) -> str:
+    """The kit's title as the pack prints it (``"Cardi-HACK"`` for ``"cardihack"``).
+
+    Parameters
+    ----------
+    kit : str
+        Kit name.
+
+    Returns
+    -------
+    str
+    """
     return get_problem(kit).title
 
 
@@ -26,7 +37,7 @@ def _schedule_table(schedule: Schedule) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for s in schedule.slots:
-        run = (
+        run_time = (
             ""
             if not s.notebook
             else ("not measured (1 min allowed)" if s.run_seconds is None else f"{s.run_seconds:.0f} s")
@@ -35,7 +46,7 @@ def _schedule_table(schedule: Schedule) -> list[str]:
         notebook = f"`{s.notebook}`" if s.notebook else ""
         lines.append(
             f"| {_clock(s.start)}–{_clock(s.end)} ({s.minutes} min) | {kit} | {notebook} | {s.activity} "
-            f"| {s.exercise_minutes or ''} | {run} |"
+            f"| {s.exercise_minutes or ''} | {run_time} |"
         )
     return lines
 

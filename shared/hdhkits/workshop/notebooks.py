@@ -145,7 +145,23 @@ def set_parameters(nb: Any, values: Mapping[str, str]) -> Any:
 
 
 def exercise_problems(kit: str, notebooks: Mapping[str, Any], teaching: Teaching) -> list[str]:
-    """Exercises of TEACHING whose check is not found in their notebook (one sentence each)."""
+    """Exercises of a kit's teaching declaration whose check is not found in their notebook.
+
+    Parameters
+    ----------
+    kit : str
+        Kit name (it starts each sentence).
+    notebooks : mapping of str to nbformat.NotebookNode
+        The kit's notebooks by file name.
+    teaching : Teaching
+        The kit's teaching declaration.
+
+    Returns
+    -------
+    list of str
+        One sentence per exercise that names no notebook of the kit, or whose
+        ``check_answer("<title>", ...)`` is not in its notebook.
+    """
     problems = []
     for ex in teaching.exercises:
         nb = notebooks.get(ex.notebook)
@@ -164,7 +180,20 @@ def exercise_problems(kit: str, notebooks: Mapping[str, Any], teaching: Teaching
 
 
 def answer_problems(kit: str, notebooks: Mapping[str, Any]) -> list[str]:
-    """Exercise checks whose expected value a learner would read in the student version (one sentence each)."""
+    """Exercise checks whose expected value a learner would read in the student version.
+
+    Parameters
+    ----------
+    kit : str
+        Kit name (it starts each sentence).
+    notebooks : mapping of str to nbformat.NotebookNode
+        The kit's notebooks by file name.
+
+    Returns
+    -------
+    list of str
+        One sentence per leak :func:`hdhkits.exercises.answer_leaks` finds.
+    """
     return [
         f"{kit}/{name}: {leak}; the student version shows it (take the expected value from a package "
         "function or a hidden helper of the kit's teaching module)"
