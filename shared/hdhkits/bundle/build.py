@@ -28,7 +28,7 @@ from ..datasource import write_twin
 from ..files import atomic_path, write_csv
 from ..findings import errors
 from ..problem import NOTEBOOKS, Problem, get_problem
-from . import pages as pages_mod
+from .pages import make_logo, make_pages
 from .samples import sample_submission
 from .vendor import vendor_package
 
@@ -330,9 +330,9 @@ def _stage_pages(
     readme = (kit_dir / "README.md").read_text(encoding="utf-8")
     (stage / "pages").mkdir()
     ascending = frozenset(k for k in keys if _sorting(k) == "asc")
-    for name, text in pages_mod.make_pages(problem, readme, keys, seed, size, sample_score, ascending).items():
+    for name, text in make_pages(problem, readme, keys, seed, size, sample_score, ascending).items():
         (stage / "pages" / name).write_text(text, encoding="utf-8")
-    pages_mod.make_logo(problem, stage / "logo.png")
+    make_logo(problem, stage / "logo.png")
     (stage / "starting_kit").mkdir()
     for n in (*NOTEBOOKS, "README.md"):
         shutil.copy2(kit_dir / n, stage / "starting_kit" / n)
