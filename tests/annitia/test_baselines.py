@@ -14,9 +14,9 @@ from hdhkits.annitia.baselines import (
     oracle_score,
     score_with_interval,
 )
-from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.schema import read_test, read_train
+from hdhkits.annitia.targets import survival_targets
 from hdhkits.schema import DataError
 from sklearn.base import clone
 

@@ -7,19 +7,14 @@ new code must match them exactly: same folds, same resamples, same numbers.
 
 import numpy as np
 import pytest
-from hdhkits.annitia.baselines import (
-    ClinicalScore,
-    TwoOutcomeModel,
-    _strata,
-    cross_val_predict_risks,
-    score_with_interval,
-)
-from hdhkits.annitia.data import survival_targets
+from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_predict_risks, score_with_interval
+from hdhkits.annitia.blends import RankBlend
+from hdhkits.annitia.evaluation import cv_summary, paired_difference, repeated_cv_risks
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import WEIGHTS, score_parts, score_risks
-from hdhkits.annitia.models import Component, RankBlend
+from hdhkits.annitia.models import Component
 from hdhkits.annitia.schema import read_train
-from hdhkits.annitia.validation import cv_summary, paired_difference, repeated_cv_risks
+from hdhkits.annitia.targets import outcome_strata, survival_targets
 from hdhkits.stats import bootstrap_interval
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
@@ -37,7 +32,7 @@ def data(twin):
 def _old_cross_val(model, X, y, n_splits, seed):
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     risks = np.full((len(X), 2), np.nan)
-    for train_idx, test_idx in folds.split(X, _strata(y)):
+    for train_idx, test_idx in folds.split(X, outcome_strata(y)):
         risks[test_idx] = clone(model).fit(X.iloc[train_idx], y.subset(train_idx)).predict(X.iloc[test_idx])
     return risks
 
@@ -57,7 +52,7 @@ def _old_cv_summary(y, risks, n_boot, seed):
         seen.append(_old_mean_parts(y, risks, idx))
         return seen[-1]["score"]
 
-    interval = bootstrap_interval(combined, len(y), n_boot=n_boot, seed=seed, strata=_strata(y))
+    interval = bootstrap_interval(combined, len(y), n_boot=n_boot, seed=seed, strata=outcome_strata(y))
     out = {"score": interval.estimate, "low": interval.low, "high": interval.high}
     for key in ("c_hepatic", "c_death"):
         values = [r[key] for r in seen[1:]]
@@ -83,7 +78,7 @@ def test_score_with_interval_matches_bootstrap_interval(data):
         len(y),
         n_boot=40,
         seed=2,
-        strata=_strata(y),
+        strata=outcome_strata(y),
     )
     assert score == score_risks(y, risks[:, 0], risks[:, 1])
     assert (interval.estimate, interval.low, interval.high) == (old.estimate, old.low, old.high)
@@ -102,13 +97,13 @@ def test_repeated_folds_cv_summary_and_paired_difference_match_the_former_code(d
         len(y),
         n_boot=30,
         seed=5,
-        strata=_strata(y),
+        strata=outcome_strata(y),
     )
     assert (new.estimate, new.low, new.high) == (old.estimate, old.low, old.high)
 
 
 def test_rank_blend_inner_folds_match_the_former_loop(data):
-    from hdhkits.annitia.data import survival_array
+    from hdhkits.annitia.targets import survival_array
     from sksurv.linear_model import CoxPHSurvivalAnalysis
 
     X, y = data

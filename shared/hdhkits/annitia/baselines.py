@@ -29,14 +29,16 @@ from ..evaluation import bootstrap_score, out_of_fold
 from ..problem import Score
 from ..schema import DataError
 from ..stats import Interval
-from .data import SurvivalTargets, survival_array, survival_targets
 from .metric import score_risks
+from .targets import SurvivalTargets, outcome_strata, survival_array, survival_targets
 
 __all__ = [
     "ClinicalScore",
     "CoxModel",
     "ForestModel",
+    "Preprocess",
     "TwoOutcomeModel",
+    "as_frame",
     "compare_baselines",
     "cross_val_predict_risks",
     "make_baselines",
@@ -45,7 +47,8 @@ __all__ = [
 ]
 
 
-def _as_frame(X) -> pd.DataFrame:
+def as_frame(X) -> pd.DataFrame:
+    """``X`` as a DataFrame (an array becomes one with columns 0, 1, …); a DataFrame is returned as it is."""
     return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
 
 
@@ -63,7 +66,7 @@ class ClinicalScore(BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y=None) -> ClinicalScore:
         """Learn the median given to patients without the score."""
-        X = _as_frame(X)
+        X = as_frame(X)
         if self.column not in X.columns:
             raise DataError(
                 "<features>", [f"feature '{self.column}' is missing; build the features with build_features()"]
@@ -74,13 +77,19 @@ class ClinicalScore(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The score, the training median where it is missing."""
-        return _as_frame(X)[self.column].fillna(self.fill_value_).to_numpy(float)
+        return as_frame(X)[self.column].fillna(self.fill_value_).to_numpy(float)
 
 
-class _Preprocess:
-    """Winsorise at the 1st/99th percentiles, impute medians, standardise (learnt in fit)."""
+class Preprocess:
+    """Winsorise at the 1st/99th percentiles, impute medians, standardise (learnt in fit).
 
-    def fit(self, X: pd.DataFrame, max_missing: float) -> _Preprocess:
+    The preprocessing of :class:`CoxModel` and of :class:`~hdhkits.annitia.models.Component`:
+    every statistic is learnt on the rows given to ``fit``, so inside cross-validation it
+    never sees the test fold.
+    """
+
+    def fit(self, X: pd.DataFrame, max_missing: float) -> Preprocess:
+        """Learn the kept columns (missing in at most ``max_missing`` of the rows), bounds, medians, means and SDs."""
         share = X.isna().mean()
         keep = share[share <= max_missing].index
         X = X[keep]
@@ -93,6 +102,7 @@ class _Preprocess:
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The kept columns of ``X``, winsorised, imputed and standardised with what ``fit`` learnt."""
         missing = [c for c in self.columns_ if c not in X.columns]
         if missing:
             raise DataError(
@@ -135,10 +145,10 @@ class CoxModel(BaseEstimator):
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         from lifelines import CoxPHFitter
 
-        X = _as_frame(X)
+        X = as_frame(X)
         if self.features is not None:
             X = X[list(self.features)]
-        self.prep_ = _Preprocess().fit(X, self.max_missing)
+        self.prep_ = Preprocess().fit(X, self.max_missing)
         data = self.prep_.transform(X).reset_index(drop=True)
         data["_time"] = np.asarray(y["time"], dtype=float)
         data["_event"] = np.asarray(y["event"], dtype=float)
@@ -156,7 +166,7 @@ class CoxModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The linear predictor (log partial hazard): higher = earlier event."""
-        X = _as_frame(X)
+        X = as_frame(X)
         Z = self.prep_.transform(X).to_numpy(float)
         return Z @ self.cox_.params_.reindex(self.prep_.columns_).to_numpy(float)
 
@@ -193,7 +203,7 @@ class ForestModel(BaseEstimator):
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         from sksurv.ensemble import RandomSurvivalForest
 
-        X = _as_frame(X)
+        X = as_frame(X)
         self.columns_ = list(X.columns)
         median = X.median()
         self.median_ = median.fillna(0.0)  # an all-empty column gets 0
@@ -211,7 +221,7 @@ class ForestModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risk score (expected number of events over the training times)."""
-        X = _as_frame(X)[self.columns_]
+        X = as_frame(X)[self.columns_]
         return self.forest_.predict(X.fillna(self.median_).to_numpy(float))
 
 
@@ -232,8 +242,8 @@ class TwoOutcomeModel(BaseEstimator):
         self.death = death
 
     def fit(self, X: pd.DataFrame, y: SurvivalTargets) -> TwoOutcomeModel:
-        """Fit both models; ``y`` is a :class:`~hdhkits.annitia.data.SurvivalTargets`."""
-        X = _as_frame(X).reset_index(drop=True)
+        """Fit both models; ``y`` is a :class:`~hdhkits.annitia.targets.SurvivalTargets`."""
+        X = as_frame(X).reset_index(drop=True)
         self.hepatic_ = clone(self.hepatic).fit(X, survival_array(y.hepatic_event, y.hepatic_time))
         known = np.flatnonzero(y.death_known)
         self.death_ = clone(self.death if self.death is not None else self.hepatic).fit(
@@ -243,7 +253,7 @@ class TwoOutcomeModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risks, shape (n, 2): column 0 liver event, column 1 death."""
-        X = _as_frame(X).reset_index(drop=True)
+        X = as_frame(X).reset_index(drop=True)
         return np.column_stack([self.hepatic_.predict(X), self.death_.predict(X)])
 
 
@@ -267,11 +277,6 @@ def make_baselines(quick: bool = False, seed: int = 0, n_jobs: int = 2) -> dict[
     }
 
 
-def _strata(y: SurvivalTargets) -> np.ndarray:
-    # Keep liver events (rare) and deaths spread evenly over the folds.
-    return 2 * y.hepatic_event.astype(int) + y.death_event.astype(int)
-
-
 def cross_val_predict_risks(
     model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0
 ) -> np.ndarray:
@@ -282,9 +287,9 @@ def cross_val_predict_risks(
     stable between folds (all of these are). The loop is
     :func:`hdhkits.evaluation.out_of_fold`; this function only chooses the splits.
     """
-    X = _as_frame(X).reset_index(drop=True)
+    X = as_frame(X).reset_index(drop=True)
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    return out_of_fold(model, X, y, folds.split(X, _strata(y)))
+    return out_of_fold(model, X, y, folds.split(X, outcome_strata(y)))
 
 
 def _score_rows(y: SurvivalTargets, risks: np.ndarray) -> Score:
@@ -302,7 +307,7 @@ def score_with_interval(
     """
     risks = np.asarray(risks, dtype=float)
     score = _score_rows(y, risks)
-    interval = bootstrap_score(_score_rows, y, risks, n_boot=n_boot, seed=seed, strata=_strata(y))
+    interval = bootstrap_score(_score_rows, y, risks, n_boot=n_boot, seed=seed, strata=outcome_strata(y))
     return score, interval
 
 

@@ -2,26 +2,28 @@
 
 import numpy as np
 import pytest
+from hdhkits.annitia.ablation import (
+    MEASURED_TWIN_VERSION,
+    family_ablation,
+    liver_ablation,
+    measured_liver_ablation,
+    versus_issue8,
+)
 from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_predict_risks
-from hdhkits.annitia.data import survival_targets
+from hdhkits.annitia.evaluation import (
+    ISSUE8_MODEL,
+    OFFICIAL_CV,
+    compare_models,
+    cv_summary,
+    fit_models,
+    paired_difference,
+    repeated_cv_risks,
+)
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import score_risks
 from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES, make_leaderboard_model
 from hdhkits.annitia.schema import read_train
-from hdhkits.annitia.validation import (
-    ISSUE8_MODEL,
-    MEASURED_TWIN_VERSION,
-    OFFICIAL_CV,
-    compare_models,
-    cv_summary,
-    family_ablation,
-    fit_models,
-    liver_ablation,
-    measured_liver_ablation,
-    paired_difference,
-    repeated_cv_risks,
-    versus_issue8,
-)
+from hdhkits.annitia.targets import survival_targets
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +100,7 @@ def test_fit_models_fits_copies(data):
 
 def test_submission_summary_scores_a_table_with_intervals(twin):
     from hdhkits.annitia import PROBLEM
-    from hdhkits.annitia.validation import submission_summary
+    from hdhkits.annitia.evaluation import submission_summary
     from hdhkits.schema import DataError
 
     truth = PROBLEM.read_truth(twin("annitia").truth_path)
