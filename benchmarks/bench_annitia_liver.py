@@ -5,7 +5,7 @@
 
 Three parts, each printing a table:
 
-* ``visits``: :func:`~hdhkits.annitia.twin.visit_figures` of the default twin of each seed
+* ``visits``: :func:`~hdhkits.annitia.visits.visit_figures` of the default twin of each seed
   beside the official train file's (gaps between visits, within-patient SDs).
   Targets: gaps above 4 years within 1 point of 2.6 %, BMI within-patient SD within 0.2
   of 1.18.

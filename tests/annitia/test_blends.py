@@ -5,9 +5,14 @@ import pandas as pd
 import pytest
 from hdhkits.annitia.baselines import ClinicalScore
 from hdhkits.annitia.blends import RankBlend, StiffnessGate, simplex_grid
+from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import harrell_c
-from hdhkits.annitia.targets import survival_array
+from hdhkits.annitia.models import Component
+from hdhkits.annitia.schema import read_train
+from hdhkits.annitia.targets import survival_array, survival_targets
 from hdhkits.schema import DataError
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
 
 
 def test_simplex_grid():
@@ -98,3 +103,36 @@ def test_stiffness_gate_routes_and_ranks():
 
     with pytest.raises(DataError, match="fibs_stiffness_med_BM_1_last"):
         gate.predict(X.drop(columns=["fibs_stiffness_med_BM_1_last"]))
+
+
+@pytest.fixture(scope="module")
+def data(twin):
+    train = read_train(twin("annitia").data_dir)
+    return build_features(train), survival_targets(train)
+
+
+def test_rank_blend_inner_folds_match_the_former_loop(data):
+    from sksurv.linear_model import CoxPHSurvivalAnalysis
+
+    X, y = data
+    target = survival_array(y.hepatic_event, y.hepatic_time)
+    components = [
+        ("Cox statics", Component(CoxPHSurvivalAnalysis(alpha=100.0), ("statics",))),
+        ("Cox first", Component(CoxPHSurvivalAnalysis(alpha=100.0), ("first values",))),
+    ]
+    blend = RankBlend(components, inner_splits=2, random_state=3).fit(X, target)
+    # the former loop: folds outside, components inside
+    Xr = X.reset_index(drop=True)
+    oof = np.full((len(Xr), 2), np.nan)
+    models = {name: [] for name, _ in components}
+    folds = StratifiedKFold(2, shuffle=True, random_state=3)
+    for train_idx, test_idx in folds.split(Xr, target["event"]):
+        for j, (name, estimator) in enumerate(components):
+            fitted = clone(estimator).fit(Xr.iloc[train_idx], target[train_idx])
+            models[name].append(fitted)
+            oof[test_idx, j] = fitted.predict(Xr.iloc[test_idx])
+    np.testing.assert_array_equal(blend.reference_, np.sort(oof, axis=0))
+    for name in models:
+        assert len(blend.models_[name]) == 2
+        for new, old in zip(blend.models_[name], models[name]):
+            np.testing.assert_array_equal(new.predict(Xr), old.predict(Xr))

@@ -13,12 +13,12 @@ verbs (CONTRIBUTING.md, "The kit contract"):
   :func:`plausible_values`), :func:`fib4`
 * metric (:mod:`~hdhkits.annitia.metric`): :func:`score` (tables), :func:`score_risks`
   (arrays), :func:`harrell_c`
-* baselines: :func:`make_baselines`, :func:`compare_baselines`, :func:`cross_val_predict_risks`,
-  :func:`score_with_interval`, :func:`oracle_score`, :func:`make_submission`
+* baselines: :func:`make_baselines`, :func:`oracle_score`, :func:`make_submission`
 * model families (:mod:`~hdhkits.annitia.models`): :func:`make_clinical_model`,
   :func:`make_leaderboard_model`, :class:`Component`, :data:`FAMILIES`; blends
   (:mod:`~hdhkits.annitia.blends`): :class:`RankBlend`
-* repeated cross-validation (:mod:`~hdhkits.annitia.evaluation`): :func:`cv_folds`,
+* cross-validation and intervals (:mod:`~hdhkits.annitia.evaluation`): :func:`cv_folds`,
+  :func:`compare_baselines`, :func:`cross_val_predict_risks`, :func:`score_with_interval`,
   :func:`compare_models`, :func:`paired_difference`, :func:`fit_models`; ablations
   (:mod:`~hdhkits.annitia.ablation`): :func:`family_ablation`
 * saved models (:mod:`~hdhkits.annitia.saved`): :func:`save_model`, :func:`load_or_train`
@@ -40,15 +40,22 @@ from .baselines import (
     CoxModel,
     ForestModel,
     TwoOutcomeModel,
-    compare_baselines,
-    cross_val_predict_risks,
     make_baselines,
     oracle_score,
-    score_with_interval,
 )
 from .blends import RankBlend
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
-from .evaluation import compare_models, cv_folds, cv_summary, fit_models, paired_difference, repeated_cv_risks
+from .evaluation import (
+    compare_baselines,
+    compare_models,
+    cross_val_predict_risks,
+    cv_folds,
+    cv_summary,
+    fit_models,
+    paired_difference,
+    repeated_cv_risks,
+    score_with_interval,
+)
 from .features import build_features, fib4, fib4_class
 from .metric import harrell_c, score, score_risks
 from .models import (

@@ -1,4 +1,4 @@
-"""Baselines for both outcomes, and the cross-validated official score.
+"""Baselines for both outcomes, and the oracle.
 
 Every estimator follows scikit-learn conventions (``fit(X, y)``, ``predict(X)``,
 ``get_params``; ``y`` is a structured ``(event, time)`` array as in scikit-survival) and
@@ -13,7 +13,9 @@ statistics:
 * :class:`ForestModel` — scikit-survival ``RandomSurvivalForest`` after median imputation.
 
 :class:`TwoOutcomeModel` pairs one estimator per outcome: the liver model learns on
-every patient, the death model only on patients whose death status is known.
+every patient, the death model only on patients whose death status is known. Their
+cross-validation (:func:`~hdhkits.annitia.evaluation.compare_baselines`) is in
+:mod:`hdhkits.annitia.evaluation`.
 """
 
 from __future__ import annotations
@@ -23,14 +25,11 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.model_selection import StratifiedKFold
 
-from ..evaluation import bootstrap_score, out_of_fold
 from ..problem import Score
 from ..schema import DataError
-from ..stats import Interval
 from .metric import score_risks
-from .targets import SurvivalTargets, outcome_strata, survival_array, survival_targets
+from .targets import SurvivalTargets, survival_array, survival_targets
 
 __all__ = [
     "ClinicalScore",
@@ -39,11 +38,8 @@ __all__ = [
     "Preprocess",
     "TwoOutcomeModel",
     "as_frame",
-    "compare_baselines",
-    "cross_val_predict_risks",
     "make_baselines",
     "oracle_score",
-    "score_with_interval",
 ]
 
 
@@ -275,73 +271,6 @@ def make_baselines(quick: bool = False, seed: int = 0, n_jobs: int = 2) -> dict[
             ForestModel(n_estimators=trees, min_samples_leaf=20, max_features="sqrt", n_jobs=n_jobs, random_state=seed)
         ),
     }
-
-
-def cross_val_predict_risks(
-    model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0
-) -> np.ndarray:
-    """Out-of-fold risks (n, 2) from a stratified, seeded K-fold.
-
-    Each patient's risks come from a model that never saw them. Scores computed on
-    the pooled out-of-fold risks compare across folds only for models whose scale is
-    stable between folds (all of these are). The loop is
-    :func:`hdhkits.evaluation.out_of_fold`; this function only chooses the splits.
-    """
-    X = as_frame(X).reset_index(drop=True)
-    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    return out_of_fold(model, X, y, folds.split(X, outcome_strata(y)))
-
-
-def _score_rows(y: SurvivalTargets, risks: np.ndarray) -> Score:
-    # The scorer bootstrap_score resamples: rows of targets and of the (n, 2) risks.
-    return score_risks(y, risks[:, 0], risks[:, 1])
-
-
-def score_with_interval(
-    y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: int = 0
-) -> tuple[Score, Interval]:
-    """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients).
-
-    The interval is :func:`hdhkits.evaluation.bootstrap_score`, resampling patients
-    within the (liver event, death) strata.
-    """
-    risks = np.asarray(risks, dtype=float)
-    score = _score_rows(y, risks)
-    interval = bootstrap_score(_score_rows, y, risks, n_boot=n_boot, seed=seed, strata=outcome_strata(y))
-    return score, interval
-
-
-def compare_baselines(
-    models: dict[str, TwoOutcomeModel],
-    X: pd.DataFrame,
-    y: SurvivalTargets,
-    n_splits: int = 5,
-    seed: int = 0,
-    n_boot: int = 200,
-    progress: bool = False,
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Cross-validated official score of every model, with intervals and parts.
-
-    Returns
-    -------
-    table : DataFrame
-        One row per model: ``score``, ``low``, ``high``, ``c_hepatic``, ``c_death``.
-    oof : dict
-        Out-of-fold risks (n, 2) per model.
-    """
-    items = list(models.items())
-    if progress:
-        # hdhkits.notebook's tqdm: text bars in headless runs (HDHKITS_TEXT_PROGRESS), widgets in Jupyter.
-        from ..notebook import tqdm
-
-        items = tqdm(items, desc="cross-validation")
-    rows, oof = [], {}
-    for name, model in items:
-        risks = cross_val_predict_risks(model, X, y, n_splits=n_splits, seed=seed)
-        score, interval = score_with_interval(y, risks, n_boot=n_boot, seed=seed)
-        oof[name] = risks
-        rows.append({"model": name, "score": score.value, "low": interval.low, "high": interval.high, **score.parts})
-    return pd.DataFrame(rows).set_index("model"), oof
 
 
 def oracle_score(truth: pd.DataFrame) -> Score:

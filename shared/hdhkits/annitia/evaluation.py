@@ -26,17 +26,20 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import bootstrap_score, out_of_fold
+from ..problem import Score
 from ..schema import DataError
 from ..stats import Interval
 from .baselines import TwoOutcomeModel, as_frame
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
-from .metric import WEIGHTS, score_parts
+from .metric import WEIGHTS, score_parts, score_risks
 from .targets import SurvivalTargets, outcome_strata, survival_targets
 
 __all__ = [
     "ISSUE8_MODEL",
     "OFFICIAL_CV",
+    "compare_baselines",
     "compare_models",
+    "cross_val_predict_risks",
     "cv_folds",
     "cv_risks",
     "cv_summary",
@@ -45,6 +48,7 @@ __all__ = [
     "paired_difference",
     "patients_first",
     "repeated_cv_risks",
+    "score_with_interval",
     "submission_summary",
 ]
 
@@ -73,8 +77,8 @@ def cv_folds(X: pd.DataFrame, y: SurvivalTargets, n_splits: int, n_repeats: int,
     """The kit's folds: ``n_repeats`` stratified K-folds of the patients, one seed per repeat.
 
     Repeat ``r`` is ``StratifiedKFold(n_splits, shuffle=True, random_state=seed + r)`` on
-    the (liver event, death) strata (:func:`~hdhkits.annitia.targets.outcome_strata`), so
-    repeat 0 is the split of :func:`~hdhkits.annitia.baselines.cross_val_predict_risks`.
+    the (liver event, death) strata (:func:`~hdhkits.annitia.targets.outcome_strata`);
+    :func:`cross_val_predict_risks` uses repeat 0.
 
     Returns
     -------
@@ -125,6 +129,72 @@ def cv_risks(
     return risks
 
 
+def cross_val_predict_risks(
+    model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0
+) -> np.ndarray:
+    """Out-of-fold risks (n, 2) from a stratified, seeded K-fold.
+
+    Each patient's risks come from a model that never saw them. Scores computed on
+    the pooled out-of-fold risks compare across folds only for models whose scale is
+    stable between folds (all of these are). The loop is
+    :func:`hdhkits.evaluation.out_of_fold` on the first repeat of :func:`cv_folds`.
+    """
+    X = as_frame(X).reset_index(drop=True)
+    return out_of_fold(model, X, y, [(train, test) for _, train, test in cv_folds(X, y, n_splits, 1, seed)])
+
+
+def _score_rows(y: SurvivalTargets, risks: np.ndarray) -> Score:
+    # The scorer bootstrap_score resamples: rows of targets and of the (n, 2) risks.
+    return score_risks(y, risks[:, 0], risks[:, 1])
+
+
+def score_with_interval(
+    y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: int = 0
+) -> tuple[Score, Interval]:
+    """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients).
+
+    The interval is :func:`hdhkits.evaluation.bootstrap_score`, resampling patients
+    within the (liver event, death) strata.
+    """
+    risks = np.asarray(risks, dtype=float)
+    score = _score_rows(y, risks)
+    interval = bootstrap_score(_score_rows, y, risks, n_boot=n_boot, seed=seed, strata=outcome_strata(y))
+    return score, interval
+
+
+def compare_baselines(
+    models: dict[str, TwoOutcomeModel],
+    X: pd.DataFrame,
+    y: SurvivalTargets,
+    n_splits: int = 5,
+    seed: int = 0,
+    n_boot: int = 200,
+    progress: bool = False,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Cross-validated official score of every model, with intervals and parts.
+
+    Returns
+    -------
+    table : DataFrame
+        One row per model: ``score``, ``low``, ``high``, ``c_hepatic``, ``c_death``.
+    oof : dict
+        Out-of-fold risks (n, 2) per model.
+    """
+    items = list(models.items())
+    if progress:
+        # hdhkits.notebook's tqdm: text bars in headless runs (HDHKITS_TEXT_PROGRESS), widgets in Jupyter.
+        from ..notebook import tqdm
+
+        items = tqdm(items, desc="cross-validation")
+    rows, oof = [], {}
+    for name, model in items:
+        risks = cross_val_predict_risks(model, X, y, n_splits=n_splits, seed=seed)
+        score, interval = score_with_interval(y, risks, n_boot=n_boot, seed=seed)
+        oof[name] = risks
+        rows.append({"model": name, "score": score.value, "low": interval.low, "high": interval.high, **score.parts})
+    return pd.DataFrame(rows).set_index("model"), oof
+
+
 def repeated_cv_risks(
     model: TwoOutcomeModel,
     X: pd.DataFrame,
@@ -137,7 +207,7 @@ def repeated_cv_risks(
     """Out-of-fold risks of each repeat of a stratified K-fold, shape (n_repeats, n, 2).
 
     Repeat ``r`` uses ``StratifiedKFold(shuffle=True, random_state=seed + r)`` on the
-    (liver event, death) strata, the split of :func:`~hdhkits.annitia.baselines.cross_val_predict_risks`
+    (liver event, death) strata, the split of :func:`cross_val_predict_risks`
     for ``r = 0``. Folds run in ``n_jobs`` processes (joblib).
     """
     return cv_risks({"model": model}, X, y, n_splits, n_repeats, seed, n_jobs)["model"]
