@@ -16,11 +16,12 @@ from ..findings import DataError, Finding
 from ..problem import Problem, Score
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
+from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
 from .metric import score
-from .schema import RISK_DEATH, RISK_HEPATIC, TEST_FILE, TEST_ID, TRAIN_FILE, TRUTH_FILE, check_data, read_test
+from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE, check_data, read_test
 from .twin import make_twin
 
-__all__ = ["PROBLEM", "RISK_DEATH", "RISK_HEPATIC", "SUBMISSION_SPEC", "AnnitiaProblem"]
+__all__ = ["PROBLEM", "SUBMISSION_SPEC", "AnnitiaProblem"]
 
 #: ``trustii_id,risk_hepatic_event,risk_death``: any finite real risks (higher = earlier event).
 SUBMISSION_SPEC = SubmissionSpec(

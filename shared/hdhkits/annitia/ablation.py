@@ -1,232 +1,41 @@
-"""Repeated stratified cross-validation of two-outcome models, with bootstrap intervals.
+"""What each feature family and liver piece adds to the ANNITIA models, on the same folds.
 
-With about 40 liver events, one 5-fold split moves C(hepatic) by a couple of points
-depending on which patients share a fold; repeating the split with other seeds and
-averaging gives a steadier estimate. Every model of a comparison sees the same splits, so
-their differences are paired (:func:`paired_difference`).
+* :func:`family_ablation`: a ridge Cox model on feature families added one at a time;
+* :func:`liver_ablation`: the liver pieces of issue #20, each alone and each effort's
+  set, against the leaderboard model of issue #8, with paired intervals;
+* :func:`versus_issue8`: the leaderboard model's paired gain over that of issue #8;
+* :func:`measured_liver_ablation`: the record of :func:`liver_ablation` on the twin
+  (``benchmarks/bench_annitia_liver.py``), nothing fitted.
 
-The loops are the shared ones: each fold is :func:`hdhkits.evaluation.out_of_fold` on its
-split, and every interval is :func:`hdhkits.evaluation.bootstrap_score` resampling
-patients within the (liver event, death) strata. Repeated risks are stored
-(n_repeats, n, 2); the scorers see them patient-first, (n, n_repeats, 2), the axis the
-bootstrap resamples.
+Every row is cross-validated on the folds of :func:`hdhkits.annitia.evaluation.cv_folds`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold
 
-from ..evaluation import bootstrap_score, out_of_fold
-from ..findings import DataError
-from ..stats import Interval
-from .baselines import TwoOutcomeModel, _as_frame, _strata
-from .data import SurvivalTargets, survival_targets
-from .metric import WEIGHTS, score_parts
-from .models import EFFORT_PIECES, EFFORTS, FAMILIES, LIVER_PIECES, Component, make_leaderboard_model
-from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
+from .baselines import ClinicalScore, TwoOutcomeModel, as_frame
+from .evaluation import ISSUE8_MODEL, cv_risks, cv_summary, mean_parts, paired_difference, patients_first
+from .models import (
+    EFFORT_PIECES,
+    EFFORTS,
+    FAMILIES,
+    LIVER_PIECES,
+    Component,
+    add_followup_features,
+    family_columns,
+    make_leaderboard_model,
+)
+from .targets import SurvivalTargets
 
 __all__ = [
-    "ISSUE8_MODEL",
     "MEASURED_TWIN_VERSION",
-    "OFFICIAL_CV",
-    "compare_models",
-    "cv_summary",
     "family_ablation",
-    "fit_models",
     "liver_ablation",
     "measured_liver_ablation",
-    "paired_difference",
-    "repeated_cv_risks",
-    "submission_summary",
     "versus_issue8",
 ]
-
-#: Row label of the reference in :func:`liver_ablation`: the leaderboard model before issue #20.
-ISSUE8_MODEL = "leaderboard model (issue #8)"
-#: What ``02_baseline`` printed on the official train file (one 5-fold cross-validation,
-#: reported in issue #20, the leaderboard model being the issue #8 one): model ->
-#: (official score, C(hepatic), C(death)). A record of the official files, not of the twin.
-OFFICIAL_CV: dict[str, tuple[float, float, float]] = {
-    "Cox (ridge)": (0.833, 0.799, 0.911),
-    "clinical model": (0.821, 0.835, 0.790),
-    ISSUE8_MODEL: (0.864, 0.822, 0.962),
-}
-
-
-def _fit_predict(
-    model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, train_idx: np.ndarray, test_idx: np.ndarray
-) -> np.ndarray:
-    # One fold per joblib task (the pool balances folds of unequal cost); out_of_fold on
-    # that single split is the shared loop, its other rows stay NaN and are dropped here.
-    return out_of_fold(model, X, y, [(train_idx, test_idx)])[test_idx]
-
-
-def _splits(X: pd.DataFrame, y: SurvivalTargets, n_splits: int, n_repeats: int, seed: int) -> list:
-    return [
-        (r, train_idx, test_idx)
-        for r in range(n_repeats)
-        for train_idx, test_idx in StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(X, _strata(y))
-    ]
-
-
-def _run_folds(
-    models: dict[str, TwoOutcomeModel],
-    X: pd.DataFrame,
-    y: SurvivalTargets,
-    n_splits: int,
-    n_repeats: int,
-    seed: int,
-    n_jobs: int,
-    progress: bool = False,
-) -> dict[str, np.ndarray]:
-    # Every (model, repeat, fold) is one task of a single joblib pool: the two workers stay
-    # busy until the end instead of waiting for the slowest fold of each model.
-    from joblib import Parallel, delayed
-
-    X = _as_frame(X).reset_index(drop=True)
-    splits = _splits(X, y, n_splits, n_repeats, seed)
-    tasks = [(name, r, tr, te) for name in models for r, tr, te in splits]
-    outputs = Parallel(n_jobs=n_jobs, return_as="generator")(
-        delayed(_fit_predict)(models[name], X, y, tr, te) for name, _, tr, te in tasks
-    )
-    if progress:
-        from ..notebook import tqdm
-
-        outputs = tqdm(outputs, total=len(tasks), desc=f"{n_repeats} x {n_splits}-fold CV, {len(models)} models")
-    risks = {name: np.full((n_repeats, len(X), 2), np.nan) for name in models}
-    for out, (name, r, _, test_idx) in zip(outputs, tasks):  # outputs first: tqdm sees the end
-        risks[name][r, test_idx] = out
-    return risks
-
-
-def repeated_cv_risks(
-    model: TwoOutcomeModel,
-    X: pd.DataFrame,
-    y: SurvivalTargets,
-    n_splits: int = 5,
-    n_repeats: int = 1,
-    seed: int = 0,
-    n_jobs: int = 1,
-) -> np.ndarray:
-    """Out-of-fold risks of each repeat of a stratified K-fold, shape (n_repeats, n, 2).
-
-    Repeat ``r`` uses ``StratifiedKFold(shuffle=True, random_state=seed + r)`` on the
-    (liver event, death) strata, the split of :func:`~hdhkits.annitia.baselines.cross_val_predict_risks`
-    for ``r = 0``. Folds run in ``n_jobs`` processes (joblib).
-    """
-    return _run_folds({"model": model}, X, y, n_splits, n_repeats, seed, n_jobs)["model"]
-
-
-def fit_models(
-    models: dict[str, TwoOutcomeModel], X: pd.DataFrame, y: SurvivalTargets, n_jobs: int = 1
-) -> dict[str, TwoOutcomeModel]:
-    """Fit every model on all rows, ``n_jobs`` at a time; returns the fitted copies by name."""
-    from joblib import Parallel, delayed
-
-    X = _as_frame(X).reset_index(drop=True)
-    fitted = Parallel(n_jobs=n_jobs)(delayed(clone(model).fit)(X, y) for model in models.values())
-    return dict(zip(models, fitted))
-
-
-def _patients_first(risks: np.ndarray) -> np.ndarray:
-    # (n_repeats, n, 2) or (n, 2) -> (n, n_repeats, 2): rows are patients, as bootstrap_score resamples.
-    risks = np.asarray(risks, dtype=float)
-    if risks.ndim == 2:
-        risks = risks[None]
-    return risks.transpose(1, 0, 2)
-
-
-def _mean_parts(y: SurvivalTargets, rows: np.ndarray) -> dict[str, float]:
-    # Score of each repeat on these patients (rows: (m, n_repeats, 2)), averaged over repeats.
-    parts = [score_parts(y, rows[:, r, 0], rows[:, r, 1]) for r in range(rows.shape[1])]
-    mean = {k: float(np.mean([p[k] for p in parts])) for k in WEIGHTS}
-    mean["score"] = sum(WEIGHTS[k] * mean[k] for k in WEIGHTS)
-    return mean
-
-
-def cv_summary(y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: int = 0) -> dict[str, float]:
-    """Official score and both concordances of repeated out-of-fold risks, with 95 % intervals.
-
-    Parameters
-    ----------
-    y : SurvivalTargets
-    risks : array of shape (n_repeats, n, 2)
-        From :func:`repeated_cv_risks`.
-    n_boot, seed : bootstrap resamples (patients, stratified by outcome) and their seed.
-
-    Returns
-    -------
-    dict
-        ``score``, ``low``, ``high``, and ``c_hepatic``, ``c_death`` each with ``_low`` and
-        ``_high``: every value is the mean over repeats of the pooled out-of-fold score.
-    """
-    rows = _patients_first(risks)
-    # One bootstrap pass: the combined score drives bootstrap_score, and the parts of
-    # every resample it scores are kept, so the three intervals share their resamples.
-    seen: list[dict[str, float]] = []
-
-    def combined(y_rows: SurvivalTargets, risk_rows: np.ndarray) -> float:
-        seen.append(_mean_parts(y_rows, risk_rows))
-        return seen[-1]["score"]
-
-    interval = bootstrap_score(combined, y, rows, n_boot=n_boot, seed=seed, strata=_strata(y))
-    out = {"score": interval.estimate, "low": interval.low, "high": interval.high}
-    full, resamples = seen[0], seen[1:]  # bootstrap_score scores all rows first
-    for key in ("c_hepatic", "c_death"):
-        values = [r[key] for r in resamples]
-        ok = np.isfinite(interval.low) and len(values) > 0
-        low, high = np.quantile(values, [0.025, 0.975]) if ok else (np.nan, np.nan)
-        out.update({key: full[key], f"{key}_low": float(low), f"{key}_high": float(high)})
-    return out
-
-
-def compare_models(
-    models: dict[str, TwoOutcomeModel],
-    X: pd.DataFrame,
-    y: SurvivalTargets,
-    n_splits: int = 5,
-    n_repeats: int = 1,
-    seed: int = 0,
-    n_boot: int = 200,
-    n_jobs: int = 1,
-    progress: bool = False,
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Repeated cross-validation of every model on the same splits.
-
-    Returns
-    -------
-    table : DataFrame
-        One row per model, the columns of :func:`cv_summary`.
-    oof : dict
-        Out-of-fold risks (n_repeats, n, 2) per model.
-    """
-    oof = _run_folds(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
-    rows = [{"model": name, **cv_summary(y, oof[name], n_boot=n_boot, seed=seed)} for name in models]
-    return pd.DataFrame(rows).set_index("model"), oof
-
-
-def paired_difference(
-    y: SurvivalTargets, risks_a: np.ndarray, risks_b: np.ndarray, n_boot: int = 200, seed: int = 0, part: str = "score"
-) -> Interval:
-    """Official score of ``risks_a`` minus that of ``risks_b`` (same splits), with a paired interval.
-
-    Both are (n_repeats, n, 2) out-of-fold risks; each bootstrap resample scores both on
-    the same patients, so the interval is that of the difference, narrower than the two
-    separate intervals suggest. ``part`` picks what is compared: ``"score"`` (the official
-    combination), ``"c_hepatic"`` or ``"c_death"``.
-    """
-    if part not in ("score", *WEIGHTS):
-        raise ValueError(f"part must be 'score' or one of {tuple(WEIGHTS)}, not {part!r}")
-
-    def difference(y_rows: SurvivalTargets, a: np.ndarray, b: np.ndarray) -> float:
-        return _mean_parts(y_rows, a)[part] - _mean_parts(y_rows, b)[part]
-
-    return bootstrap_score(
-        difference, y, _patients_first(risks_a), _patients_first(risks_b), n_boot=n_boot, seed=seed, strata=_strata(y)
-    )
 
 
 def versus_issue8(
@@ -244,7 +53,7 @@ def versus_issue8(
     """The leaderboard model's paired gain over the leaderboard model of issue #8.
 
     Cross-validates the issue #8 liver blend (``make_leaderboard_model(pieces=())``) on the
-    splits :func:`compare_models` drew with the same ``n_splits``, ``n_repeats`` and
+    splits :func:`~hdhkits.annitia.evaluation.compare_models` drew with the same ``n_splits``, ``n_repeats`` and
     ``seed``. The death blend does not depend on the effort or the liver pieces, so the
     issue #8 model's death risks *are* the leaderboard model's: only the liver blend is
     fitted (half the cost), and the C(death) gain is 0 by construction.
@@ -252,16 +61,16 @@ def versus_issue8(
     Parameters
     ----------
     leaderboard_risks : array (n_repeats, n, 2)
-        The leaderboard model's out-of-fold risks from :func:`compare_models`.
+        The leaderboard model's out-of-fold risks from :func:`~hdhkits.annitia.evaluation.compare_models`.
 
     Returns
     -------
     gains : DataFrame
         Index ``score``, ``c_hepatic``, ``c_death``; columns ``leaderboard model``,
-        :data:`ISSUE8_MODEL`, ``gain`` (the first minus the second), ``low``, ``high``
+        :data:`~hdhkits.annitia.evaluation.ISSUE8_MODEL`, ``gain`` (the first minus the second), ``low``, ``high``
         (paired bootstrap 95 % interval of the gain, ``n_boot`` resamples).
     risks : array (n_repeats, n, 2)
-        The issue #8 model's out-of-fold risks (for :func:`cv_summary`).
+        The issue #8 model's out-of-fold risks (for :func:`~hdhkits.annitia.evaluation.cv_summary`).
     """
     leaderboard_risks = np.asarray(leaderboard_risks, float)
     if leaderboard_risks.shape != (n_repeats, len(X), 2):
@@ -269,17 +78,15 @@ def versus_issue8(
             f"leaderboard_risks has shape {leaderboard_risks.shape}, expected {(n_repeats, len(X), 2)}: "
             "pass compare_models' out-of-fold risks with the same n_splits, n_repeats and seed"
         )
-    from .baselines import ClinicalScore
-
     # The placeholder death score is cheap; its risks are replaced by the leaderboard's.
     liver_only = TwoOutcomeModel(
         make_leaderboard_model(quick=quick, seed=seed, pieces=()).hepatic, ClinicalScore("age_first")
     )
-    risks = _run_folds({ISSUE8_MODEL: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)[
+    risks = cv_risks({ISSUE8_MODEL: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)[
         ISSUE8_MODEL
     ]
     risks[..., 1] = leaderboard_risks[..., 1]
-    mine, reference = _mean_parts(y, _patients_first(leaderboard_risks)), _mean_parts(y, _patients_first(risks))
+    mine, reference = mean_parts(y, patients_first(leaderboard_risks)), mean_parts(y, patients_first(risks))
     rows = []
     for part in ("score", "c_hepatic", "c_death"):
         diff = paired_difference(y, leaderboard_risks, risks, n_boot=n_boot, seed=seed, part=part)
@@ -319,62 +126,23 @@ def family_ablation(
     """
     from sksurv.linear_model import CoxPHSurvivalAnalysis
 
-    from .models import add_followup_features, family_columns
-
-    X = add_followup_features(_as_frame(X))
+    X = add_followup_features(as_frame(X))
     steps = {("" if k == 1 else "+ ") + families[k - 1]: tuple(families[:k]) for k in range(1, len(families) + 1)}
     models = {
         label: TwoOutcomeModel(Component(CoxPHSurvivalAnalysis(alpha=100.0), used)) for label, used in steps.items()
     }
-    oof = _run_folds(models, X, y, n_splits, 1, seed, n_jobs)
+    oof = cv_risks(models, X, y, n_splits, 1, seed, n_jobs)
     rows = []
     for label, used in steps.items():
         if n_boot:
             summary = cv_summary(y, oof[label], n_boot=n_boot, seed=seed)
         else:
-            summary = _mean_parts(y, _patients_first(oof[label]))
+            summary = mean_parts(y, patients_first(oof[label]))
         rows.append({"family": label, **summary, "n_features": len(family_columns(list(X.columns), used))})
     table = pd.DataFrame(rows).set_index("family")
     table.insert(1, "gain", table["score"].diff())
     first = ["score", "gain", "c_hepatic", "c_death", "n_features"]
     return table[first + [c for c in table.columns if c not in first]]
-
-
-def submission_summary(
-    truth: pd.DataFrame, submission: pd.DataFrame, n_boot: int = 200, seed: int = 0
-) -> dict[str, float]:
-    """Official score of a submission against a truth table, both concordances, with 95 % intervals.
-
-    A test file holds few events (13 liver events in the quick twin's ``val_test``), so one
-    local score moves a lot with the patients drawn: the intervals resample test
-    patients within the (liver event, death) strata, as :func:`cv_summary` does.
-
-    Parameters
-    ----------
-    truth : DataFrame
-        The twin's truth table (``PROBLEM.read_truth``).
-    submission : DataFrame
-        ``trustii_id,risk_hepatic_event,risk_death``, validated, any row order.
-    n_boot, seed : bootstrap resamples and their seed.
-
-    Returns
-    -------
-    dict
-        The keys of :func:`cv_summary`.
-
-    Raises
-    ------
-    hdhkits.findings.DataError
-        A truth id has no risk in the submission.
-    """
-    merged = truth[[TEST_ID]].merge(submission[[TEST_ID, RISK_HEPATIC, RISK_DEATH]], on=TEST_ID, how="left")
-    absent = merged.loc[merged[[RISK_HEPATIC, RISK_DEATH]].isna().any(axis=1), TEST_ID]
-    if len(absent):
-        raise DataError(
-            "<submission>", [f"no risk for truth id(s) {absent.head(5).tolist()}; validate the submission first"]
-        )
-    risks = merged[[RISK_HEPATIC, RISK_DEATH]].to_numpy(float)
-    return cv_summary(survival_targets(truth), risks, n_boot=n_boot, seed=seed)
 
 
 def _step_pieces(pieces: tuple[str, ...], efforts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -391,8 +159,6 @@ def _liver_steps(
     # The issue #8 model, then each piece alone, then each effort's set. Only the first
     # row fits the death blend: it does not depend on the liver pieces, so every row
     # shares its risks (the others get a cheap placeholder, replaced by the caller).
-    from .baselines import ClinicalScore
-
     steps = {ISSUE8_MODEL: make_leaderboard_model(quick=quick, seed=seed, pieces=())}
     for label, used in _step_pieces(pieces, efforts).items():
         liver = make_leaderboard_model(quick=quick, seed=seed, pieces=used).hepatic
@@ -426,7 +192,7 @@ def liver_ablation(
     Returns
     -------
     DataFrame
-        Index: :data:`ISSUE8_MODEL`, ``+ <piece>``, ``effort '<name>'``. Columns:
+        Index: :data:`~hdhkits.annitia.evaluation.ISSUE8_MODEL`, ``+ <piece>``, ``effort '<name>'``. Columns:
         ``score``, ``c_hepatic``, ``c_death`` (means over repeats of the out-of-fold
         concordance); ``vs_issue8``, ``vs_issue8_low``, ``vs_issue8_high``: C(hepatic)
         minus the first row's, with its paired bootstrap 95 % interval (``n_boot``
@@ -439,13 +205,13 @@ def liver_ablation(
     if unknown:
         raise ValueError(f"unknown effort(s) {sorted(unknown)}; choose from {EFFORTS}")
     models = _liver_steps(tuple(pieces), tuple(efforts), quick, seed)
-    oof = _run_folds(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
+    oof = cv_risks(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
     reference = oof[ISSUE8_MODEL]
     used = {ISSUE8_MODEL: (), **_step_pieces(tuple(pieces), tuple(efforts))}
     rows = []
     for label, risks in oof.items():
         risks[..., 1] = reference[..., 1]
-        parts = _mean_parts(y, _patients_first(risks))
+        parts = mean_parts(y, patients_first(risks))
         diff = paired_difference(y, risks, reference, n_boot=n_boot, seed=seed, part="c_hepatic")
         rows.append(
             {

@@ -1,7 +1,4 @@
-"""Reshaping the ANNITIA files to one row per visit, and deriving survival targets.
-
-(The readers and the data check are in :mod:`hdhkits.annitia.schema`.) Survival targets are
-derived exactly as in the organisers' starter notebook:
+"""Survival targets of the ANNITIA files, derived exactly as in the organisers' starter notebook.
 
 * time origin is the first visit, ``Age_v1``;
 * for an event, time = event age − ``Age_v1``; otherwise time = last observed age
@@ -9,6 +6,9 @@ derived exactly as in the organisers' starter notebook:
 * times are clamped to at least 0.001 (an event age can precede ``Age_v1``);
 * patients whose death status is unknown (``death`` empty) are left out of the death
   model only.
+
+(The readers and the data check are in :mod:`hdhkits.annitia.schema`, the reshaping to
+one row per visit in :mod:`hdhkits.annitia.visits`.)
 """
 
 from __future__ import annotations
@@ -18,47 +18,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..deprecation import deprecated_alias
 from ..findings import DataError
-from .schema import (
-    DEATH,
-    DEATH_AGE,
-    EVENT_BEFORE_FIRST_VISIT,
-    HEPATIC_AGE,
-    HEPATIC_EVENT,
-    ID,
-    MIN_TIME,
-    N_VISITS,
-    TARGETS,
-    TEST_ID,
-    VISIT_COLUMN_RE,
-    VISIT_VARIABLES,
-    check_data,
-    event_findings,
-    read_test,
-    read_train,
-)
+from .columns import DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, TARGETS, VISIT_COLUMN_RE
+from .schema import MIN_TIME
 
-# MIN_TIME, EVENT_BEFORE_FIRST_VISIT and event_findings live in .schema (the data check);
-# they stay importable from here, where they were published.
 __all__ = [
-    "EVENT_BEFORE_FIRST_VISIT",
-    "MIN_TIME",
     "SurvivalTargets",
-    "check_data_dir",
-    "event_findings",
     "first_last_age",
-    "load_test",
-    "load_train",
+    "outcome_strata",
     "survival_array",
     "survival_targets",
-    "to_long",
 ]
-
-#: Deprecated (issue #12): the readers and the data check moved to :mod:`hdhkits.annitia.schema`.
-load_train = deprecated_alias(read_train, "load_train", "hdhkits.annitia.schema.read_train")
-load_test = deprecated_alias(read_test, "load_test", "hdhkits.annitia.schema.read_test")
-check_data_dir = deprecated_alias(check_data, "check_data_dir", "hdhkits.annitia.schema.check_data")
 
 
 def _age_columns(frame: pd.DataFrame) -> list[str]:
@@ -190,39 +160,9 @@ def survival_array(event: np.ndarray, time: np.ndarray) -> np.ndarray:
     return y
 
 
-def to_long(frame: pd.DataFrame) -> pd.DataFrame:
-    """Reshape a wide table to one row per patient-visit.
+def outcome_strata(y: SurvivalTargets) -> np.ndarray:
+    """The stratum of every patient, 2 × liver event + death: what the kit's folds and bootstraps stratify on.
 
-    Parameters
-    ----------
-    frame : DataFrame
-        ``train.csv`` or ``val_test.csv`` as read.
-
-    Returns
-    -------
-    DataFrame
-        Columns: the id column(s) (``trustii_id`` when present, ``patient_id_anon``),
-        ``visit`` (1, 2, …), then one column per visit variable (``Age``, ``BMI``, ``alt``
-        …). Visits where every variable is empty are dropped; rows are sorted by patient
-        (file order) and visit.
+    Keeps liver events (rare) and deaths spread evenly over folds and resamples.
     """
-    ids = [c for c in (TEST_ID, ID) if c in frame.columns]
-    if not ids:
-        raise DataError("<table>", [f"neither '{TEST_ID}' nor '{ID}' is present; cannot tell patients apart"])
-    n = len(frame)
-    max_visits = max(N_VISITS.values())
-    parts = {}
-    for var in VISIT_VARIABLES:
-        block = np.full((n, max_visits), np.nan)
-        for k in range(1, max_visits + 1):
-            col = f"{var}_v{k}"
-            if col in frame.columns:
-                block[:, k - 1] = pd.to_numeric(frame[col], errors="coerce").to_numpy(float)
-        parts[var] = block.ravel()
-    long = pd.DataFrame({c: np.repeat(frame[c].to_numpy(), max_visits) for c in ids})
-    long["row"] = np.repeat(np.arange(n), max_visits)
-    long["visit"] = np.tile(np.arange(1, max_visits + 1), n)
-    for var, values in parts.items():
-        long[var] = values
-    seen = long[list(VISIT_VARIABLES)].notna().any(axis=1)
-    return long[seen].reset_index(drop=True)
+    return 2 * y.hepatic_event.astype(int) + y.death_event.astype(int)

@@ -1,27 +1,35 @@
-"""Repeated cross-validation, intervals, paired differences and the family ablation."""
+"""Cross-validation, intervals, paired differences, the ablations, and parity with the former loops."""
 
 import numpy as np
 import pytest
-from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel, cross_val_predict_risks
-from hdhkits.annitia.data import survival_targets
-from hdhkits.annitia.features import build_features
-from hdhkits.annitia.metric import score_risks
-from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES, make_leaderboard_model
-from hdhkits.annitia.schema import read_train
-from hdhkits.annitia.validation import (
-    ISSUE8_MODEL,
+from hdhkits.annitia.ablation import (
     MEASURED_TWIN_VERSION,
-    OFFICIAL_CV,
-    compare_models,
-    cv_summary,
     family_ablation,
-    fit_models,
     liver_ablation,
     measured_liver_ablation,
-    paired_difference,
-    repeated_cv_risks,
     versus_issue8,
 )
+from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel
+from hdhkits.annitia.evaluation import (
+    ISSUE8_MODEL,
+    OFFICIAL_CV,
+    compare_baselines,
+    compare_models,
+    cross_val_predict_risks,
+    cv_summary,
+    fit_models,
+    paired_difference,
+    repeated_cv_risks,
+    score_with_interval,
+)
+from hdhkits.annitia.features import build_features
+from hdhkits.annitia.metric import WEIGHTS, score_parts, score_risks
+from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES, make_leaderboard_model
+from hdhkits.annitia.schema import read_train
+from hdhkits.annitia.targets import outcome_strata, survival_targets
+from hdhkits.stats import bootstrap_interval
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +106,7 @@ def test_fit_models_fits_copies(data):
 
 def test_submission_summary_scores_a_table_with_intervals(twin):
     from hdhkits.annitia import PROBLEM
-    from hdhkits.annitia.validation import submission_summary
+    from hdhkits.annitia.evaluation import submission_summary
     from hdhkits.findings import DataError
 
     truth = PROBLEM.read_truth(twin("annitia").truth_path)
@@ -195,3 +203,97 @@ def test_official_figures_and_measured_version():
         # the combination of the two parts, up to the rounding of the three figures
         assert score == pytest.approx(WEIGHTS["c_hepatic"] * c_hepatic + WEIGHTS["c_death"] * c_death, abs=0.002)
     assert MEASURED_TWIN_VERSION.isdigit() and int(MEASURED_TWIN_VERSION) <= int(PROBLEM.twin_version)
+
+
+def test_cross_validation_and_intervals(data):
+    X, y, *_ = data
+    model = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last"))
+    risks = cross_val_predict_risks(model, X, y, n_splits=3, seed=0)
+    assert np.isfinite(risks).all()
+    score, interval = score_with_interval(y, risks, n_boot=30, seed=0)
+    assert interval.low <= score.value <= interval.high
+    table, _oof = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
+    assert list(table.columns) == ["score", "low", "high", "c_hepatic", "c_death"]
+    again, _ = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
+    assert table.equals(again)  # seeded
+
+
+# -- parity: the shared loops (``out_of_fold``, ``bootstrap_score``) give the numbers of the
+# kit's former loops. Issue #12 replaced the kit's hand-written cross-validation and bootstrap
+# loops by :mod:`hdhkits.evaluation`; the former loops are kept here, verbatim in substance,
+# and the new code must match them exactly: same folds, same resamples, same numbers.
+
+FIB4 = TwoOutcomeModel(ClinicalScore("fib4_last"))
+
+
+def _old_cross_val(model, X, y, n_splits, seed):
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    risks = np.full((len(X), 2), np.nan)
+    for train_idx, test_idx in folds.split(X, outcome_strata(y)):
+        risks[test_idx] = clone(model).fit(X.iloc[train_idx], y.subset(train_idx)).predict(X.iloc[test_idx])
+    return risks
+
+
+def _old_mean_parts(y, risks, idx):
+    sub = y.subset(idx)
+    parts = [score_parts(sub, r[idx, 0], r[idx, 1]) for r in risks]
+    mean = {k: float(np.mean([p[k] for p in parts])) for k in WEIGHTS}
+    mean["score"] = sum(WEIGHTS[k] * mean[k] for k in WEIGHTS)
+    return mean
+
+
+def _old_cv_summary(y, risks, n_boot, seed):
+    seen = []
+
+    def combined(idx):
+        seen.append(_old_mean_parts(y, risks, idx))
+        return seen[-1]["score"]
+
+    interval = bootstrap_interval(combined, len(y), n_boot=n_boot, seed=seed, strata=outcome_strata(y))
+    out = {"score": interval.estimate, "low": interval.low, "high": interval.high}
+    for key in ("c_hepatic", "c_death"):
+        values = [r[key] for r in seen[1:]]
+        low, high = np.quantile(values, [0.025, 0.975])
+        out.update({key: seen[0][key], f"{key}_low": float(low), f"{key}_high": float(high)})
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_cross_val_predict_risks_matches_the_former_loop(data, seed):
+    X, y = data
+    np.testing.assert_array_equal(
+        cross_val_predict_risks(STIFFNESS, X, y, n_splits=3, seed=seed), _old_cross_val(STIFFNESS, X, y, 3, seed)
+    )
+
+
+def test_score_with_interval_matches_bootstrap_interval(data):
+    X, y = data
+    risks = _old_cross_val(STIFFNESS, X, y, 3, 0)
+    score, interval = score_with_interval(y, risks, n_boot=40, seed=2)
+    old = bootstrap_interval(
+        lambda idx: score_risks(y.subset(idx), risks[idx, 0], risks[idx, 1]).value,
+        len(y),
+        n_boot=40,
+        seed=2,
+        strata=outcome_strata(y),
+    )
+    assert score == score_risks(y, risks[:, 0], risks[:, 1])
+    assert (interval.estimate, interval.low, interval.high) == (old.estimate, old.low, old.high)
+
+
+def test_repeated_folds_cv_summary_and_paired_difference_match_the_former_code(data):
+    X, y = data
+    risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2, seed=1)
+    old_risks = np.stack([_old_cross_val(STIFFNESS, X, y, 3, 1 + r) for r in range(2)])
+    np.testing.assert_array_equal(risks, old_risks)
+    assert cv_summary(y, risks, n_boot=30, seed=5) == _old_cv_summary(y, risks, 30, 5)
+    other = repeated_cv_risks(FIB4, X, y, n_splits=3, n_repeats=2, seed=1)
+    new = paired_difference(y, risks, other, n_boot=30, seed=5)
+    old = bootstrap_interval(
+        lambda idx: _old_mean_parts(y, risks, idx)["score"] - _old_mean_parts(y, other, idx)["score"],
+        len(y),
+        n_boot=30,
+        seed=5,
+        strata=outcome_strata(y),
+    )
+    assert (new.estimate, new.low, new.high) == (old.estimate, old.low, old.high)
