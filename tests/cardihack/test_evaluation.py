@@ -1,29 +1,14 @@
-"""Repeated cross-validation, intervals and the comparison table."""
+"""Repeated cross-validation of each outcome and of pairs, shared folds, modelling limits, the nested choice."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack import baselines, evaluation
+from hdhkits.cardihack import baselines, comparison, evaluation
 
 
 @pytest.fixture(scope="module")
 def train(twin):
     return pd.read_csv(twin("cardihack").data_dir / "train.csv")
-
-
-def test_cross_validation_and_table(train):
-    dummy = evaluation.cross_validate_pair(
-        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=2
-    )
-    assert dummy.severity.shape == (2, 347) and dummy.mace.shape == (2, 347)
-    table = evaluation.comparison_table(
-        [dummy], extra_rows=[{"model": "other", "score": 0.5, "score low": 0.4, "score high": 0.6}], n_boot=30
-    )
-    row = table.loc["dummy"]
-    assert row["kappa_mace"] == 0
-    assert row["score"] == pytest.approx(0, abs=0.01)
-    assert row["score low"] - 1e-9 <= row["score"] <= row["score high"] + 1e-9
-    assert list(table.index) == ["dummy", "other"]
 
 
 def test_same_seed_same_folds_for_every_pair(train):
@@ -51,17 +36,6 @@ def test_same_seed_same_folds_for_every_pair(train):
         assert np.unique(a.severity[0, held]).size == 1
 
 
-def test_plot(train):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    dummy = evaluation.cross_validate_pair(
-        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=1
-    )
-    ax = evaluation.plot_comparison(evaluation.comparison_table([dummy], n_boot=20))
-    assert len(ax) == 3
-
-
 def _old_cross_validation(severity_model, mace_model, train, n_splits, n_repeats, seed):
     """The loop cross_validate_pair ran before it used hdhkits.evaluation.out_of_fold (issue #12)."""
     from sklearn.base import clone
@@ -87,7 +61,7 @@ def test_shared_helpers_give_the_numbers_of_the_old_loops(train):
     result = evaluation.cross_validate_pair("p", sev_model, mace_model, train, n_splits=4, n_repeats=2, seed=3)
     sev, mace = _old_cross_validation(sev_model, mace_model, train, 4, 2, 3)
     assert np.array_equal(result.severity, sev) and np.array_equal(result.mace, mace)
-    row = evaluation.summarize(result, n_boot=40, seed=1)
+    row = comparison.summarize(result, n_boot=40, seed=1)
     group = 3 * result.y_severity + result.y_mace
     for part in ("score", "kappa_mace", "severity_rescaled"):
         old = bootstrap_interval(lambda idx, p=part: result.parts(idx)[p], len(train), n_boot=40, seed=1, strata=group)
@@ -187,24 +161,3 @@ def test_nested_choice_chooses_inside_each_fold_and_reuses_the_outer_predictions
     assert set(reused.choices["SEVERITY"]) <= set(severity) and set(reused.choices["MACE"]) <= set(mace)
     # the weighted prevalence is the best constant under the weighted log-loss: chosen in every fold
     assert set(reused.choices["SEVERITY"]) == {"weighted"}
-
-
-def test_comparison_rows_for_one_outcome_and_sentences(train):
-    severity, mace = _cheap_candidates()
-    results = [evaluation.cross_validate_outcome(n, m, train, "OUTCOME SEVERITY", 3, 1, 0) for n, m in severity.items()]
-    results += [evaluation.cross_validate_outcome(n, m, train, "OUTCOME MACE", 3, 1, 0) for n, m in mace.items()]
-    table = evaluation.comparison_table(results, n_boot=20)
-    assert np.isnan(table.loc["prevalence", "kappa_mace"]) and np.isnan(table.loc["ESC bands", "score"])
-    assert table.loc["weighted", "severity_rescaled low"] <= table.loc["weighted", "severity_rescaled"]
-    text = evaluation.interval_text(table, "severity_rescaled")
-    assert text["ESC bands"] == "" and "-0.000" not in "".join(text)
-    sentences = evaluation.ranking_sentences(table, severity, [*mace, "absent"])
-    assert sentences[0].startswith("SEVERITY") and sentences[0].index("weighted") < sentences[0].index("prevalence ")
-    assert sentences[1].startswith("MACE") and "absent" not in sentences[1]
-
-
-def test_mace_class_shares():
-    shares = evaluation.mace_class_shares([0, 0, 0, 2], {"m": [1, 1, 0, 2]})
-    assert list(shares.index) == [0, 1, 2]
-    assert shares.loc[1, "true"] == 0 and shares.loc[1, "predicted, m"] == 0.5
-    assert shares["true, kappa-weighted"].tolist() == pytest.approx([3 / 7, 0, 4 / 7])
