@@ -143,19 +143,19 @@ def plausibility_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
     return found
 
 
-def unknown_as_missing(df: pd.DataFrame) -> pd.DataFrame:
+def unknown_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy where the file's "unknown" codes are NaN: ``Age_Diag`` of 0.0 means unknown.
 
     Nobody is diagnosed at age 0 in an adult HCM cohort, so a 0.0 is a placeholder, and
     averaging it in would pull the age at diagnosis down by years.
     """
-    out = df.copy()
+    out = frame.copy()
     if "Age_Diag" in out.columns:
         out["Age_Diag"] = out["Age_Diag"].mask(out["Age_Diag"] == 0)
     return out
 
 
-def plausible_values(df: pd.DataFrame) -> pd.DataFrame:
+def plausible_values(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every implausible value the check warns about set to missing (NaN).
 
     ``Age_Diag`` of 0.0 (unknown) and ``Age_Diag`` above ``Age_Baseline`` become NaN in
@@ -163,7 +163,7 @@ def plausible_values(df: pd.DataFrame) -> pd.DataFrame:
     becomes NaN in its column. Columns the frame lacks are skipped, so it works on a
     model's selected columns as well as on a whole file.
     """
-    out = unknown_as_missing(df)
+    out = unknown_as_missing(frame)
     for column, (low, high) in PLAUSIBLE_RANGES.items():
         if column in out.columns:
             values = pd.to_numeric(out[column], errors="coerce")
