@@ -19,10 +19,10 @@ from ..findings import Finding, error
 from ..problem import Problem, Score
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
-from . import schema, twin
 from .metric import DUMMY_MACE, DUMMY_SEVERITY, score
 from .rules import check_feature_rules
-from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, read_test
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, check_data, read_test
+from .twin import TEST_TRUTH_FILE, make_twin
 
 __all__ = ["PROBLEM", "SUBMISSION_SPEC", "CardihackProblem", "validate_submission_and_rules"]
 
@@ -66,7 +66,7 @@ class CardihackProblem(Problem):
         "class-weighted log-loss on SEVERITY"
     )
     env_var = "CARDIHACK_DATA_DIR"
-    truth_file = twin.TEST_TRUTH_FILE
+    truth_file = TEST_TRUTH_FILE
     twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal (issue 16)
     order = 3
 
@@ -75,7 +75,7 @@ class CardihackProblem(Problem):
 
         Delegates to :func:`hdhkits.cardihack.twin.make_twin`.
         """
-        twin.make_twin(Path(data_dir), Path(truth_dir), seed=seed, size=size)
+        make_twin(Path(data_dir), Path(truth_dir), seed=seed, size=size)  # the module function, not this method
 
     def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
         """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
@@ -84,7 +84,7 @@ class CardihackProblem(Problem):
         plausibility warnings are handled as :mod:`hdhkits.cardihack.plausibility` states;
         row counts far from the official files' warn. ``deep`` changes nothing (every value is read).
         """
-        return schema.check_data(data_dir, deep=deep)
+        return check_data(data_dir, deep=deep)  # the module function, not this method
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Every problem of a submission (errors): columns, their order, codes, ids of ``test.csv``.
