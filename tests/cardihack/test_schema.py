@@ -37,14 +37,6 @@ def test_read_train_lists_every_problem_with_the_file_name(twin, tmp_path):
     assert len(err.value.problems) == 2  # an empty feature cell is allowed: models impute
 
 
-def test_unknown_age_at_diagnosis_becomes_missing():
-    df = pd.DataFrame({"Age_Diag": [0.0, 41.5], "BMI": [0.0, 20.0]})
-    out = schema.unknown_as_missing(df)
-    assert out["Age_Diag"].isna().tolist() == [True, False]
-    assert out["BMI"].tolist() == [0.0, 20.0]
-    assert df["Age_Diag"].iloc[0] == 0.0  # the input is left alone
-
-
 # -- what the check says a model cannot learn from (issue 18) --------------------------------
 
 

@@ -30,7 +30,6 @@ import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, log_loss
 
-from ..deprecation import deprecated_alias
 from ..findings import DataError
 from ..problem import Score, UnitMetric
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
@@ -47,7 +46,6 @@ __all__ = [
     "WEIGHT_SEVERITY",
     "CardihackUnitMetric",
     "best_probability",
-    "cardihack_metric",
     "combined_score",
     "combined_score_array",
     "rescale_logloss",
@@ -302,10 +300,6 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     )
     value = parts.pop("score")
     return Score(value, parts)
-
-
-#: Deprecated (issue #12): renamed :func:`score_parts`.
-cardihack_metric = deprecated_alias(score_parts, "cardihack_metric", "hdhkits.cardihack.metric.score_parts")
 
 
 def _clipped_logloss_terms(y: np.ndarray, p: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import twin
-from hdhkits.cardihack.qc import genotype_qc
+from hdhkits.cardihack.genotypes import genotype_qc
 
 
 def test_counts_frequency_and_hwe_by_hand():

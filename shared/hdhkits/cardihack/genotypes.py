@@ -1,4 +1,4 @@
-"""Genotype quality control: allele frequencies, monomorphic SNPs, Hardy–Weinberg tests."""
+"""Genotypes of the Cardi-HACK files explored: allele frequencies, monomorphic SNPs, Hardy–Weinberg tests."""
 
 from __future__ import annotations
 
