@@ -3,15 +3,15 @@
 The official files load whatever their clinical values; implausible ones are
 **warnings** (:mod:`hdhkits.findings`), each handled in one stated way before modelling:
 
-=========================  ==============================================  =====================================
-warning ``kind``           what the file holds                             handling (:func:`plausible_values`)
-=========================  ==============================================  =====================================
-``unknown_code_zero``      ``Age_Diag`` of 0.0, the file's "unknown" code  ``Age_Diag`` missing
-``diagnosis_after_         ``Age_Diag`` above ``Age_Baseline``: a          ``Age_Diag`` missing (the baseline
-baseline``                 diagnosis after the baseline visit              age, a measured visit, is kept)
-``below_minimum`` /        a continuous column outside                     that value missing
-``above_maximum``          :data:`~hdhkits.cardihack.schema.PLAUSIBLE_RANGES`
-=========================  ==============================================  =====================================
+==============================  ====================================================  ===================================
+warning ``kind``                what the file holds                                   handling (:func:`plausible_values`)
+==============================  ====================================================  ===================================
+``unknown_code_zero``           ``Age_Diag`` of 0.0, the file's "unknown" code        ``Age_Diag`` missing
+``diagnosis_after_baseline``    ``Age_Diag`` above ``Age_Baseline``: a                ``Age_Diag`` missing (the baseline
+                                diagnosis after the baseline visit                    age, a measured visit, is kept)
+``below_minimum`` /             a continuous column outside                           that value missing
+``above_maximum``               :data:`~hdhkits.cardihack.schema.PLAUSIBLE_RANGES`
+==============================  ====================================================  ===================================
 
 "Missing" then goes to the model's imputer (the training median in the baselines), so one
 odd cell never drops a patient. :class:`PlausibleValues` is the pipeline step that applies
