@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
-from ..schema import DataError
+from ..findings import DataError
 from .classes import CLASSES
 from .metric import macro_f1
 

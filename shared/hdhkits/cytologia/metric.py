@@ -35,8 +35,8 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from ..deprecation import deprecated_alias
 from ..evaluation import bootstrap_score
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
 from ..stats import Interval
 
 __all__ = [

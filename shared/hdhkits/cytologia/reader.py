@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..deprecation import deprecated_alias
 from ..files import display_path
-from ..schema import DataError
+from ..findings import DataError
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
 from .images import ImageRefused, name_problem, open_image, probe_image
