@@ -1,7 +1,7 @@
 """The baseline pipeline: subsample, split by duplicate group, detect, crop, classify, choose.
 
 Two classifiers compete on the same detector boxes: the small CNN (:mod:`.cnn`) and a
-random forest on hand-made features (:mod:`.features`). :func:`train_baseline` fits
+random forest on hand-made features (:mod:`~hdhkits.cytologia.features`). :func:`train_baseline` fits
 both on the training part of the grouped folds, scores both on the hold-out fold
 (fold 0) and keeps the one that scores higher there; the CNN chooses its epoch on an
 *inner* validation split of the training part (:func:`inner_split`), never on the fold

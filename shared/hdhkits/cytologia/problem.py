@@ -115,7 +115,7 @@ class CytologiaProblem(Problem):
         twin.make_twin(data_dir, truth_dir, seed=seed, size=size)
 
     def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
-        """Layout errors, then the warnings the notebooks will meet (see :func:`~.schema.check_data`)."""
+        """Layout errors, then the warnings the notebooks will meet (see :func:`~hdhkits.cytologia.schema.check_data`)."""
         return check_data(data_dir, deep=deep)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
