@@ -99,6 +99,7 @@ class Baseline:
         return boxes
 
 
+@dataclass
 class BaselineRun:
     """What :func:`train_baseline` fitted, scored and chose."""
 

@@ -38,6 +38,7 @@ from .network import CellNet, predict_proba
 __all__ = ["TrainConfig", "train_cnn"]
 
 
+@dataclass
 class TrainConfig:
     """Training settings (the notebooks' parameters map onto these).
 
