@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
+from ..notebook import tqdm
 from .plausibility import PLAUSIBLE_RANGES
 from .reader import CytologiaData
 
@@ -230,8 +231,6 @@ class StainDetector:
         groups = table.groupby("NAME", sort=False).indices
         iterator = groups.items()
         if progress:
-            from ..notebook import tqdm
-
             iterator = tqdm(iterator, total=len(groups), desc="detecting cells")
         readable = data.images.set_index("NAME")["readable"]
         sizes = data.images.set_index("NAME")[["height", "width"]]

@@ -38,6 +38,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 
 from ..findings import Finding, clip, error, short_list, warning
+from ..notebook import tqdm
 from .plausibility import image_size_findings
 
 __all__ = [
@@ -303,8 +304,6 @@ def decode_findings(
     progress : bool
         Show a progress bar (69,168 official images take minutes).
     """
-    from ..notebook import tqdm
-
     names = list(names)
     failed = {}
     for name in tqdm(names, desc="decoding images", disable=not progress):

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..files import display_path
+from ..notebook import tqdm
 from ..schema import DataError
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
@@ -226,8 +227,6 @@ def _read_images(
     split[pd.unique(train["NAME"])] = "train"
     iterator = names
     if progress:
-        from ..notebook import tqdm
-
         iterator = tqdm(names, desc="reading images")
     rows = []
     for name in iterator:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from ..notebook import tqdm
 from .classes import CLASSES, MORPHOLOGY, class_proportions
 from .drawing import CellPlan, Lab, make_labs, render_image
 
@@ -290,8 +291,6 @@ def _render_all(
         iterator = map(_render_one, tasks)
     try:
         if progress:
-            from ..notebook import tqdm
-
             iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
         for idx, boxes in iterator:
             results[idx] = boxes
