@@ -14,8 +14,8 @@ from pathlib import Path
 
 import hdhkits
 import pytest
+from hdhkits.findings import DataError
 from hdhkits.problem import KITS, Problem, get_problem
-from hdhkits.schema import DataError
 
 #: The verbs every kit module offers, and the parameters they take first.
 VERBS = {

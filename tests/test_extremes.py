@@ -41,8 +41,8 @@ from hdhkits.findings import MAX_CHARS, errors
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
 from hdhkits.quirks import kit_quirks
 from hdhkits.runner import kits_root
-from hdhkits.schema import TWIN_MARKER
 from hdhkits.submission import read_submission
+from hdhkits.tables import TWIN_MARKER
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 

@@ -17,7 +17,7 @@ from hdhkits.annitia.baselines import (
 from hdhkits.annitia.data import survival_targets
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.schema import read_test, read_train
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 from sklearn.base import clone
 
 

@@ -12,8 +12,7 @@ from hdhkits.annitia.schema import (
     read_test,
     read_train,
 )
-from hdhkits.findings import errors
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError, errors
 
 
 def test_targets_follow_organiser_derivation(make_rows):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from hdhkits.annitia.data import SurvivalTargets
 from hdhkits.annitia.metric import harrell_c, official_score, score, score_risks
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 from sksurv.metrics import concordance_index_censored
 
 

@@ -205,7 +205,7 @@ def test_stiffness_gate_routes_and_ranks():
     unrouted = StiffnessGate(ClinicalScore("signal"), ClinicalScore("noise")).fit(X, few)
     assert not unrouted.routed_ and unrouted.high_ is unrouted.low_
     assert harrell_c(np.ones(len(hi), bool), -X["signal"].to_numpy()[hi], unrouted.predict(X)[hi]) > 0.99
-    from hdhkits.schema import DataError
+    from hdhkits.findings import DataError
 
     with pytest.raises(DataError, match="fibs_stiffness_med_BM_1_last"):
         gate.predict(X.drop(columns=["fibs_stiffness_med_BM_1_last"]))

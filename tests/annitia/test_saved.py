@@ -6,8 +6,8 @@ import pytest
 from hdhkits.annitia import build_features, read_test
 from hdhkits.annitia.models import EFFORT_PIECES
 from hdhkits.annitia.saved import load_cv, load_or_train_model, model_path, model_stamp, save_cv, save_model
+from hdhkits.findings import DataError
 from hdhkits.fingerprint import read_stamp
-from hdhkits.schema import DataError
 
 
 @pytest.fixture(scope="module")

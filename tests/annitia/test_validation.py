@@ -99,7 +99,7 @@ def test_fit_models_fits_copies(data):
 def test_submission_summary_scores_a_table_with_intervals(twin):
     from hdhkits.annitia import PROBLEM
     from hdhkits.annitia.validation import submission_summary
-    from hdhkits.schema import DataError
+    from hdhkits.findings import DataError
 
     truth = PROBLEM.read_truth(twin("annitia").truth_path)
     submission = (

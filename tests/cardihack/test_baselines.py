@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hdhkits.cardihack import baselines, rules
 from hdhkits.cardihack.riskscd import RiskSCDClassifier
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 from sklearn.base import clone
 
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import metric
+from hdhkits.findings import DataError
 from hdhkits.problem import Score
-from hdhkits.schema import DataError
 from sklearn.metrics import cohen_kappa_score
 
 

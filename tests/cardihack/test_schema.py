@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import schema
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 
 
 def test_train_layout_matches_the_official_order():

@@ -11,8 +11,8 @@ from hdhkits.cytologia.metric import (
     score_details,
     score_interval,
 )
+from hdhkits.findings import DataError
 from hdhkits.problem import Score
-from hdhkits.schema import DataError
 from hdhkits.stats import bootstrap_interval
 
 A = (0, 0, 10, 10)

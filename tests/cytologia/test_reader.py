@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from hdhkits.cytologia.reader import read_dataset
 from hdhkits.cytologia.schema import check_data, check_folder_images, layout_problems, read_test, read_train
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 
 
 @pytest.fixture

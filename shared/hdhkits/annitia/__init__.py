@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import DataError
+from ..findings import DataError
 from .baselines import (
     ClinicalScore,
     CoxModel,
@@ -142,7 +142,7 @@ def make_submission(test: pd.DataFrame, risks: np.ndarray) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         ``risks`` does not have one row of two risks per test patient.
     """
     risks = np.asarray(risks, dtype=float)

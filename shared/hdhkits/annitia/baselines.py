@@ -26,8 +26,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import bootstrap_score, out_of_fold
+from ..findings import DataError
 from ..problem import Score
-from ..schema import DataError
 from ..stats import Interval
 from .data import SurvivalTargets, survival_array, survival_targets
 from .metric import score_risks
@@ -359,7 +359,7 @@ def oracle_score(truth: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         The truth has no true risks (the official files have none).
     """
     missing = [c for c in ("true_risk_hepatic", "true_risk_death") if c not in truth.columns]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..deprecation import deprecated_alias
-from ..schema import DataError
+from ..findings import DataError
 from .schema import (
     DEATH,
     DEATH_AGE,

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..deprecation import deprecated_alias
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
 from .data import SurvivalTargets, survival_targets
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
 
@@ -68,7 +68,7 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Inputs of different lengths, non-finite times or risks, no event, or no
         comparable pair (a ``ValueError``, as scikit-survival raises).
     """
@@ -181,7 +181,7 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         A column is missing, or a truth id has no risk in the submission.
     """
     merged = _merged(truth, submission)

@@ -49,7 +49,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import out_of_fold
-from ..schema import DataError
+from ..findings import DataError
 from .baselines import TwoOutcomeModel, _as_frame, _Preprocess
 from .features import add_fibrosis_index
 from .metric import harrell_c

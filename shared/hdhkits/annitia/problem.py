@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding
+from ..findings import DataError, Finding
 from ..problem import Problem, Score
-from ..schema import ColumnSpec, DataError
+from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
 from .metric import score
 from .schema import RISK_DEATH, RISK_HEPATIC, TEST_FILE, TEST_ID, TRAIN_FILE, TRUTH_FILE, check_data, read_test
@@ -75,7 +75,7 @@ class AnnitiaProblem(Problem):
 
         Raises
         ------
-        hdhkits.schema.DataError
+        hdhkits.findings.DataError
             The test file is missing or has no ``trustii_id`` column.
         """
         test = read_test(data_dir, check=False)

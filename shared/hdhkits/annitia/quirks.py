@@ -27,7 +27,8 @@ import pandas as pd
 
 from ..files import write_csv
 from ..quirks import Quirk
-from ..schema import TableSchema, find_file
+from ..schema import TableSchema
+from ..tables import find_file
 from .schema import (
     EVENT_BEFORE_FIRST_VISIT,
     HEPATIC_AGE,

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from ..files import atomic_path
+from ..findings import DataError
 from ..fingerprint import TrainingStamp, load_or_train, stale_reason, training_stamp, write_stamp
-from ..schema import DataError
 from .baselines import TwoOutcomeModel
 from .data import survival_targets
 from .features import build_features

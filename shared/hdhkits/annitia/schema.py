@@ -17,18 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, error, errors, short_list, warning, with_file
-from ..schema import (
-    ColumnSpec,
-    DataError,
-    TableSchema,
-    check_frame,
-    constant_column_findings,
-    empty_column_findings,
-    find_file,
-    read_table,
-    row_count_findings,
-)
+from ..findings import Finding, error, short_list, warning
+from ..schema import ColumnSpec, TableSchema, constant_column_findings, empty_column_findings
+from ..tables import check_files, read_table
 
 __all__ = [
     "CODE_COLUMNS",
@@ -239,7 +230,7 @@ def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Missing, cut or unreadable file, or every layout problem at once.
     """
     return read_table(data_dir, TRAIN_SCHEMA, check=check)
@@ -261,7 +252,7 @@ def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Missing, cut or unreadable file, or every layout problem at once.
     """
     return read_table(data_dir, TEST_SCHEMA, check=check)
@@ -289,24 +280,15 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
         (:func:`event_findings`) and row counts far from the official files'
         (:data:`OFFICIAL_ROWS`; a partial download?).
     """
-    found: list[Finding] = []
-    expected_rows: dict[str, int] = {}
-    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-        try:
-            path = find_file(data_dir, schema)
-            frame = read_table(path, schema, check=False)
-        except DataError as exc:
-            found += with_file(exc.findings, schema.file_name)
-            continue
-        file_findings = check_frame(frame, schema, file=path.name)
-        found += file_findings
-        if errors(file_findings):
-            continue
-        found += coverage_findings(frame, file=path.name)
-        if schema is TRAIN_SCHEMA:
-            found += outcome_findings(frame, file=path.name) + event_findings(frame, file=path.name)
-        expected_rows[path.name] = OFFICIAL_ROWS[schema.file_name]
-    return found + row_count_findings(data_dir, expected_rows)
+    return check_files(data_dir, (TRAIN_SCHEMA, TEST_SCHEMA), OFFICIAL_ROWS, content=_content_findings)
+
+
+def _content_findings(frame: pd.DataFrame, schema: TableSchema, file: str) -> list[Finding]:
+    """What a table without layout error holds for the models (``check_files``'s content check)."""
+    found = coverage_findings(frame, file=file)
+    if schema is TRAIN_SCHEMA:
+        found += outcome_findings(frame, file=file) + event_findings(frame, file=file)
+    return found
 
 
 def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> list[Finding]:

@@ -20,7 +20,7 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import bootstrap_score, out_of_fold
-from ..schema import DataError
+from ..findings import DataError
 from ..stats import Interval
 from .baselines import TwoOutcomeModel, _as_frame, _strata
 from .data import SurvivalTargets, survival_targets
@@ -364,7 +364,7 @@ def submission_summary(
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         A truth id has no risk in the submission.
     """
     merged = truth[[TEST_ID]].merge(submission[[TEST_ID, RISK_HEPATIC, RISK_DEATH]], on=TEST_ID, how="left")

@@ -33,8 +33,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..deprecation import deprecated_alias
 from ..evaluation import out_of_fold
+from ..files import file_digest
+from ..findings import DataError
 from ..problem import Score
-from ..schema import DataError
 from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS, score
 from .plausibility import PlausibleValues
 from .rules import SEVERITY_ALLOWED
@@ -458,9 +459,7 @@ def declared_features(model) -> list[str]:
 
 def _train_csv_digest(data_dir: str | Path) -> str:
     """SHA-256 of ``train.csv`` in a data folder (the kit's former model fingerprint)."""
-    import hashlib
-
-    return hashlib.sha256((Path(data_dir) / "train.csv").read_bytes()).hexdigest()
+    return file_digest(Path(data_dir) / "train.csv")
 
 
 # The kit's own fingerprint gave way to the base package's stamps (hdhkits.fingerprint, issue #11);
@@ -504,7 +503,7 @@ def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         ``fingerprint`` is given and differs from the saved one: the models were trained on
         other data (e.g. the twin, when the official files are used now); retrain them.
     """
@@ -537,7 +536,7 @@ def oracle_score(truth: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         The truth lacks the oracle's columns (only the twin's truth carries them).
     """
     missing = [c for c in ("P_SEVERE", "ORACLE_MACE") if c not in truth.columns]

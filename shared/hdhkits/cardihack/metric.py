@@ -31,8 +31,8 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, log_loss
 
 from ..deprecation import deprecated_alias
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
 
 __all__ = [
@@ -105,7 +105,7 @@ def weighted_logloss(y_true, p) -> float:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         The truth is not 0/1, or a probability is missing or not finite.
     """
     y = _binary(y_true)
@@ -175,7 +175,7 @@ def weighted_kappa(y_true, y_pred) -> float:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Lengths differ, or a class is not one of :data:`MACE_CLASSES`.
     """
     t = np.asarray(y_true).ravel()
@@ -290,7 +290,7 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         A column is missing, an id is repeated, or a truth id has no prediction.
     """
     merged = _merged(truth, submission)

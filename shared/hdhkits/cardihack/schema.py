@@ -17,19 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding, error, errors, warning, with_file
-from ..schema import (
-    ColumnSpec,
-    DataError,
-    TableSchema,
-    check_frame,
-    constant_column_findings,
-    cut_last_line,
-    empty_column_findings,
-    find_file,
-    read_table,
-    row_count_findings,
-)
+from ..findings import Finding, error, warning
+from ..schema import ColumnSpec, TableSchema, constant_column_findings, empty_column_findings
+from ..tables import check_files, read_table
 
 __all__ = [
     "BINARY_COLUMNS",
@@ -166,32 +156,12 @@ assert tuple(TRAIN_SCHEMA.names) == TRAIN_COLUMNS and tuple(TEST_SCHEMA.names) =
 OFFICIAL_ROWS = {"train.csv": 347, "test.csv": 149}
 
 
-def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
-    """Every finding of one official file of a folder, each naming the file."""
+def _content_findings(frame: pd.DataFrame, schema: TableSchema, file: str) -> list[Finding]:
+    """What a table without layout error holds for the models (``check_files``'s content check)."""
     from .plausibility import plausibility_findings  # it imports this module's ranges
 
-    try:
-        path = find_file(data_dir, schema)
-        cut = cut_last_line(path)
-        if cut is not None:
-            raise DataError(path, [cut])
-        frame = pd.read_csv(path, low_memory=False)
-    except DataError as exc:
-        return with_file(exc.findings, schema.file_name)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        return [
-            error(
-                f"cannot be read as CSV: {exc}",
-                file=schema.file_name,
-                kind="unreadable_file",
-                fix="download the file again; it may be cut or not a CSV",
-            )
-        ]
-    found = check_frame(frame, schema)
-    if errors(found):
-        return found
-    found += plausibility_findings(frame, schema.file_name) + coverage_findings(frame, schema.file_name)
-    return found + (outcome_findings(frame, schema.file_name) if schema is TRAIN_SCHEMA else [])
+    found = plausibility_findings(frame, file) + coverage_findings(frame, file)
+    return found + (outcome_findings(frame, file) if schema is TRAIN_SCHEMA else [])
 
 
 #: Fewest patients of an outcome's rarer class for the kit's stratified 5-fold
@@ -325,8 +295,7 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     list of Finding
         Empty when both files are fine.
     """
-    found = [f for schema in (TRAIN_SCHEMA, TEST_SCHEMA) for f in _file_findings(data_dir, schema)]
-    return found + row_count_findings(data_dir, OFFICIAL_ROWS)
+    return check_files(data_dir, (TRAIN_SCHEMA, TEST_SCHEMA), OFFICIAL_ROWS, content=_content_findings)
 
 
 def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
@@ -341,7 +310,7 @@ def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Every problem of the file at once (missing, renamed or misplaced columns, codes
         outside 0/1/2, ...).
     """
@@ -360,7 +329,7 @@ def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Every problem of the file at once.
     """
     return read_table(data_dir, TEST_SCHEMA, check=check)

@@ -28,7 +28,6 @@ decoding them.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import struct
 import warnings
@@ -37,6 +36,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
+from ..files import file_digest
 from ..findings import Finding, clip, error, short_list, warning
 from ..notebook import tqdm
 from .plausibility import image_size_findings
@@ -249,14 +249,6 @@ def image_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Find
     return found + header_findings(sizes, images_dir) + image_size_findings(sizes, images_dir)
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def duplicate_file_findings(folder: str | Path, table: pd.DataFrame, images_dir: str = "images") -> list[Finding]:
     """A warning for byte-identical images among the usable ones of a :func:`header_table`.
 
@@ -268,7 +260,7 @@ def duplicate_file_findings(folder: str | Path, table: pd.DataFrame, images_dir:
     same_size = sizes[sizes.duplicated(keep=False)]
     if same_size.empty:
         return []
-    digests = pd.Series({name: _digest(Path(folder) / name) for name in same_size.index})
+    digests = pd.Series({name: file_digest(Path(folder) / name) for name in same_size.index})
     groups = [sorted(g.index) for _, g in digests.groupby(digests) if len(g) > 1]
     if not groups:
         return []

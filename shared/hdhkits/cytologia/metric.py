@@ -35,8 +35,8 @@ import pandas as pd
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
 from ..evaluation import bootstrap_score
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
 from ..stats import Interval
 
 __all__ = [

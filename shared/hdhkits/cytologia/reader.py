@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..files import display_path
+from ..findings import DataError
 from ..notebook import tqdm
-from ..schema import DataError
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
 from .images import ImageRefused, name_problem, open_image, probe_image

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from ...files import atomic_path, write_json
-from ...schema import DataError
+from ...findings import DataError
 from ..classes import CLASSES
 from .network import CellNet
 

@@ -26,8 +26,8 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from ...files import atomic_path
+from ...findings import DataError
 from ...notebook import tqdm
-from ...schema import DataError
 from ..classes import CLASSES
 from ..metric import macro_f1
 from .augmentation import draw_augment_params
