@@ -13,8 +13,9 @@ from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
 from . import twin
 from .classes import CLASSES
-from .geometry import SUBMISSION_OUTSIDE_FIX, image_sizes, outside_box_findings
+from .images import image_sizes
 from .metric import score
+from .plausibility import SUBMISSION_OUTSIDE_FIX, outside_box_findings
 from .schema import check_data, read_test
 
 __all__ = ["PROBLEM", "SUBMISSION_SPEC", "CytologiaProblem", "check_submission_rules"]

@@ -19,8 +19,8 @@ from ..findings import DataError, Finding, error, errors, short_list, warning
 from ..schema import ColumnSpec, TableSchema, check_frame
 from ..tables import check_files, read_csv, row_count_findings
 from .classes import CLASSES
-from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
-from .images import decode_findings, duplicate_file_findings
+from .images import decode_findings, duplicate_file_findings, image_findings, image_sizes
+from .plausibility import plausibility_findings
 
 __all__ = [
     "IMAGES_DIR",
@@ -144,8 +144,7 @@ def check_folder_images(data_dir: str | Path, images_dir: str = IMAGES_DIR, deep
     found += duplicate_file_findings(img, sizes, images_dir)
     if deep:
         found += decode_findings(img, sizes.index[sizes["kind"] == "ok"], images_dir)
-    found += empty_box_findings(train, "train.csv", TRAIN_EMPTY_FIX)
-    found += box_findings(train, sizes, "train.csv", TRAIN_BORDER_FIX)
+    found += plausibility_findings(train, "train.csv", sizes)
     return found + class_findings(train)
 
 

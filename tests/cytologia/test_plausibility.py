@@ -1,42 +1,18 @@
 import numpy as np
 import pandas as pd
-import pytest
-from hdhkits.cytologia.geometry import (
-    USUAL_SIDES,
+from hdhkits.cytologia.plausibility import (
+    PLAUSIBLE_RANGES,
     box_findings,
     empty_box_findings,
-    image_findings,
     image_size_findings,
-    image_sizes,
+    outside_box_findings,
+    plausibility_findings,
+    plausible_values,
 )
-from PIL import Image
-
-
-@pytest.fixture
-def images(tmp_path):
-    folder = tmp_path / "images"
-    folder.mkdir()
-    Image.new("RGB", (370, 368), "white").save(folder / "a.jpg")
-    Image.new("RGB", (800, 760), "white").save(folder / "big.jpg")
-    (folder / "bad.jpg").write_bytes(b"not an image")
-    return folder
-
-
-def test_image_sizes_from_headers(images):
-    sizes = image_sizes(images, ["a.jpg", "big.jpg", "a.jpg", "bad.jpg", "gone.jpg"])
-    assert list(sizes.index) == ["a.jpg", "big.jpg", "bad.jpg", "gone.jpg"]
-    assert tuple(sizes.loc["big.jpg", ["width", "height"]]) == (800, 760)
-    assert sizes.loc["gone.jpg", "status"] == "missing" and sizes.loc["bad.jpg", "status"] not in ("ok", "missing")
-    found = image_findings(sizes)
-    assert [f.kind for f in found] == ["missing_file", "unreadable_file", "unusual_image_size"]
-    assert [f.severity for f in found] == ["error", "error", "warning"]
-    size = found[-1]
-    assert size.count == 1 and size.extreme == 800 and "800 x 760 (big.jpg)" in size.message
-    assert size.file == "images/" and "own size" in size.fix
 
 
 def test_usual_sizes_give_no_warning():
-    lo, hi = USUAL_SIDES
+    lo, hi = PLAUSIBLE_RANGES["image_side"]
     sizes = pd.DataFrame(
         {"width": [lo, hi, 370], "height": [hi, lo, 368], "status": "ok"}, index=pd.Index(["a", "b", "c"], name="NAME")
     )
@@ -79,3 +55,40 @@ def test_empty_boxes():
     assert all(f.kind == "empty_box" and f.severity == "warning" for f in found)
     assert empty_box_findings(table, "", "fix", severity="error")[0].is_error
     assert np.isnan(pd.to_numeric(table["x1"], errors="coerce")[3])  # a non-number is the schema's finding
+
+
+def test_plausibility_findings_of_train_boxes_read_the_sizes_from_the_table():
+    table = pd.DataFrame(
+        [("a.jpg", -20, 10, 60, 150, 370, 368), ("a.jpg", 40, 10, 30, 50, 370, 368), ("b.jpg", 5, 5, 50, 50, 370, 368)],
+        columns=["NAME", "x1", "y1", "x2", "y2", "width", "height"],
+    )
+    found = plausibility_findings(table, "train.csv")
+    assert [(f.kind, f.column, f.rows) for f in found] == [("empty_box", "x2", (2,)), ("box_past_border", "x1", (1,))]
+    assert all(f.severity == "warning" and f.file == "train.csv" for f in found)
+    # without sizes, only the empty boxes can be seen
+    assert [f.kind for f in plausibility_findings(table.drop(columns=["width", "height"]), "train.csv")] == [
+        "empty_box"
+    ]
+
+
+def test_plausible_values_clip_to_the_image_and_leave_empty_boxes_out():
+    table = pd.DataFrame(
+        [(-20, 10, 60, 150), (40, 10, 30, 50), (300, -5, 400, 380), (5, 5, 50, 50)],
+        columns=["x1", "y1", "x2", "y2"],
+    ).assign(NAME="a.jpg", width=370, height=368)
+    kept = plausible_values(table)
+    assert list(kept.index) == [0, 2, 3] and kept["clipped"].tolist() == [True, True, False]
+    assert kept.loc[0, ["x1", "y1", "x2", "y2"]].tolist() == [0, 10, 60, 150]
+    assert kept.loc[2, ["x1", "y1", "x2", "y2"]].tolist() == [300, 0, 370, 368]
+    assert len(plausible_values(table, drop_empty=False)) == 4
+    assert table.loc[0, "x1"] == -20  # a copy: the table is left as it was
+
+
+def test_a_box_wholly_outside_its_image():
+    sizes = pd.DataFrame({"width": [370], "height": [368], "status": "ok"}, index=pd.Index(["a.jpg"], name="NAME"))
+    table = pd.DataFrame(
+        [("a.jpg", -50, 10, -5, 60), ("a.jpg", -50, 10, 5, 60), ("a.jpg", 380, 10, 420, 60)],
+        columns=["NAME", "x1", "y1", "x2", "y2"],
+    )
+    (found,) = outside_box_findings(table, sizes, "submission.csv", "scored as given")
+    assert (found.kind, found.rows, found.count, found.severity) == ("box_outside_image", (1, 3), 2, "warning")
