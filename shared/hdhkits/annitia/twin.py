@@ -71,7 +71,7 @@ The measurement spreads, the shared marker effect and the liver frailty are cali
 so that the kit's ridge Cox model, cross-validated as ``02_baseline`` does it, scores on
 the default twin about what it scores on the official files (0.84: C liver 0.81, C death
 0.90): 0.865 (0.843, 0.915) for seed 0, 0.835 (0.81, 0.89) on average over seeds 0–7
-(``benchmarks/bench_annitia_calibration.py``; ``tests/annitia/test_calibration.py``
+(``benchmarks/bench_annitia_calibration.py``; ``tests/annitia/test_twin_calibration.py``
 keeps seed 0 within 0.81–0.87).
 
 Steps
