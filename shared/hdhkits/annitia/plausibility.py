@@ -8,8 +8,8 @@ stated way:
 values outside their range                  handling
 ==========================================  ===========================================
 labs and measurements (every visit          missing for the features
-variable but ``Age``), ``bariatric_         (:func:`plausible_values`, called by
-surgery_age``                               ``build_features``); the file is not changed
+variable but ``Age``), the bariatric        (:func:`plausible_values`, called by
+surgery age                                 ``build_features``); the file is not changed
 visit ages, event ages                      kept as they are: ages are the clock of both
                                             outcomes, the kit cannot guess a right one
 ==========================================  ===========================================

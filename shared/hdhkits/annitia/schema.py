@@ -2,7 +2,7 @@
 
 The column names and their order are in :mod:`hdhkits.annitia.columns`, the plausible
 ranges in :mod:`hdhkits.annitia.plausibility`; here they become the two files'
-``TableSchema``s, which the twin and the reader both use.
+``TableSchema`` objects, which the twin and the reader both use.
 
 The kit's verbs on a data folder live here too: :func:`check_data` (every finding of
 both files), :func:`read_train` and :func:`read_test` (read, and refuse layout errors).

@@ -91,7 +91,7 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
 
 
 def snp_association(G: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-SNP |correlation| with a binary target and the per-allele slope (0 for constant SNPs).
+    """Per-SNP absolute correlation with a binary target and the per-allele slope (0 for constant SNPs).
 
     Parameters
     ----------

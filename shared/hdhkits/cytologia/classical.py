@@ -1,6 +1,6 @@
 """The classical classifier: a random forest on hand-made crop features, and its file.
 
-The torch-free half of the baseline (:mod:`.baselines` pits it against the CNN):
+The torch-free half of the baseline (:mod:`~hdhkits.cytologia.baselines` pits it against the CNN):
 :func:`make_classical` builds it, :func:`save_forest` and :func:`load_forest` write and
 read it (``cytologia_forest.joblib``).
 """

@@ -1,7 +1,7 @@
 """The one door to the CNN: torch is an optional dependency of the helper package.
 
 Only :mod:`hdhkits.cytologia.cnn` imports torch. Every module that trains, runs, saves
-or reloads the CNN (:mod:`.baselines`, :mod:`.saved`, the package's lazy names) reaches
+or reloads the CNN (:mod:`~hdhkits.cytologia.baselines`, :mod:`~hdhkits.cytologia.saved`, the package's lazy names) reaches
 it through :func:`cnn_module`, so the problem definition, the twin, the reader, the
 metric, the classical model and ``oracle_score`` work without torch, and a missing torch
 is reported once, in one sentence that says how to install it.

@@ -5,16 +5,16 @@ The official files hold boxes that run past the image border (x1 or y1 below 0 o
 images much larger than the usual ~370 x 368 px (up to about 800 px). They load: each is
 a **warning** (:mod:`hdhkits.findings`) naming the rows, handled in one stated way:
 
-=====================  ============================================  ===============================================
-warning ``kind``       what the files hold                           handling
-=====================  ============================================  ===============================================
-``box_past_border``    a train box past its image's border            clipped to the image for training
-                                                                     (:func:`plausible_values`); scored as given
-``empty_box``          a train box with ``x2 <= x1`` or ``y2 <= y1``  left out of training (:func:`plausible_values`)
-``unusual_image_size`` an image side outside ``image_side``           read at its own size (the detector scales its
-                                                                     working resolution, crops are resized)
-``box_outside_image``  a submitted box wholly outside its image       scored as given (it can match no cell)
-=====================  ============================================  ===============================================
+========================  ==============================================  ===============================================
+warning ``kind``          what the files hold                             handling
+========================  ==============================================  ===============================================
+``box_past_border``       a train box past its image's border             clipped to the image for training
+                                                                          (:func:`plausible_values`); scored as given
+``empty_box``             a train box with ``x2 <= x1`` or ``y2 <= y1``   left out of training (:func:`plausible_values`)
+``unusual_image_size``    an image side outside ``image_side``            read at its own size (the detector scales its
+                                                                          working resolution, crops are resized)
+``box_outside_image``     a submitted box wholly outside its image        scored as given (it can match no cell)
+========================  ==============================================  ===============================================
 
 The ranges are :data:`PLAUSIBLE_RANGES`. :func:`plausibility_findings` gives the
 warnings of ``train.csv`` (``check``), :func:`outside_box_findings` those of a
