@@ -3,6 +3,7 @@
 
     python3 bootstrap.py run     # set up .venv/, then run every kit headless on synthetic data
     python3 bootstrap.py test    # set up .venv/, then run the whole test suite
+    python3 bootstrap.py test --fast  # the development loop: the suite without its `slow` tests
     python3 bootstrap.py setup   # set up .venv/ only
     python3 bootstrap.py lab     # set up .venv/, then open the kits in JupyterLab (prints the URL)
 
@@ -13,6 +14,8 @@ package itself (editable). It is
 skipped when nothing changed since the last setup. Extra arguments go to the command:
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
 ``python3 bootstrap.py lab --no-browser --port 8890`` (options of ``jupyter lab``).
+``test --fast`` leaves out the tests marked ``slow`` (notebook executions but one cheap
+notebook, JupyterLab in Chromium, the Colab environment, workshop packs): under 3 minutes.
 """
 
 from __future__ import annotations
@@ -115,6 +118,14 @@ def lab(extra: list[str]) -> int:
     return proc.wait()
 
 
+def pytest_arguments(extra: list[str]) -> list[str]:
+    """Pytest's arguments for ``bootstrap.py test EXTRA``: ``--fast`` selects ``-m "not slow"``."""
+    if "--fast" not in extra:
+        return extra
+    rest = [a for a in extra if a != "--fast"]
+    return ["-m", "not slow", *rest]  # a -m in rest comes later and wins
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("setup", "run", "test", "lab"):
         print(__doc__)
@@ -128,7 +139,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         cmd = [BIN / "hdhkits", "run", "all", *extra]
     else:
-        cmd = [PYTHON, "-m", "pytest", *extra]
+        cmd = [PYTHON, "-m", "pytest", *pytest_arguments(extra)]
     print("+", " ".join(str(c) for c in cmd), flush=True)
     return subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
 

@@ -2,7 +2,9 @@
 
 Notebooks run by nbval read these environment variables in their parameters cell:
 quick mode, and a throw-away cache and output folder, so a test run never writes into
-the working tree or the user's cache.
+the working tree or the user's cache. Under pytest-xdist the workers share the
+controller's scratch folder (``$HDHKITS_TEST_SCRATCH``), so a twin or a notebook run made by
+one serves them all (``tests/notebook_runs.py``).
 """
 
 import os
@@ -11,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-_SCRATCH = Path(tempfile.mkdtemp(prefix="hdhkits-tests-"))
+pytest_plugins = ("tests.notebook_runs",)  # nbval's kit notebooks: one execution per session
+
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("HDHKITS_TEST_SCRATCH"):
+    _SCRATCH = Path(os.environ["HDHKITS_TEST_SCRATCH"])  # the controller's, inherited
+else:
+    _SCRATCH = Path(tempfile.mkdtemp(prefix="hdhkits-tests-"))
+os.environ["HDHKITS_TEST_SCRATCH"] = str(_SCRATCH)
 os.environ["HDHKITS_QUICK"] = "1"
 os.environ["HDHKITS_TEXT_PROGRESS"] = "1"  # nbval runs headless: text progress bars, as committed
 os.environ["HDHKITS_CACHE"] = str(_SCRATCH / "cache")
@@ -26,11 +34,11 @@ def twin():
     """Factory for cached synthetic twins: ``twin("annitia", size="quick", seed=0)``.
 
     Returns the :class:`hdhkits.datasource.DataSource`; the twin is generated once per
-    session and kit/size/seed.
+    session and kit/size/seed (once for all the xdist workers).
     """
-    from hdhkits.datasource import resolve_data
+    from tests.notebook_runs import ensure_twin
 
     def make(kit: str, size: str = "quick", seed: int = 0):
-        return resolve_data(kit, None, seed=seed, size=size, verbose=False)
+        return ensure_twin(kit, size=size, seed=seed)
 
     return make
