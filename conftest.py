@@ -42,3 +42,53 @@ def twin():
         return ensure_twin(kit, size=size, seed=seed)
 
     return make
+
+
+#: Tests the fast loop leaves out (``python3 bootstrap.py test --fast`` is ``-m "not slow"``),
+#: by function name (a test file may be renamed; the name stays): those that execute notebooks,
+#: start JupyterLab, interrupt subprocesses or write default-size twins, measured at more than
+#: about 2 s each on 2 cores. The full suite runs them all. ``tests/test_notebook_runs.py``
+#: fails when a name here matches no test any more.
+SLOW_TESTS = frozenset(
+    {
+        # notebooks executed (test_end_to_end's other test reads the shared runs: notebook_runs)
+        "test_kit_runs_unchanged_on_official_format_files",
+        "test_notebooks_run_on_extreme_folders",
+        "test_the_notebooks_run_to_the_end_on_odd_data",
+        "test_fake_pack_notebooks_run_from_their_folder",
+        "test_a_changed_output_an_error_and_the_cells_after_it_fail",
+        "test_runs_in_order_passes_parameters_and_reads_scores",
+        "test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs",
+        "test_peak_memory_is_the_kernels",
+        "test_a_worker_that_dies_is_a_failure_not_a_traceback",
+        "test_ctrl_c_keeps_finished_notebooks_and_removes_the_partial_one",
+        "test_ctrl_c_stops_parallel_workers_quietly",
+        # JupyterLab started
+        "test_bootstrap_lab_serves_the_kits",
+        # default-size twins written, or the command line interrupted in a subprocess
+        "test_default_twin_holds_the_quirk",
+        "test_ctrl_c_during_data",
+        "test_ctrl_c_during_validate",
+        "test_ctrl_c_during_run",
+        "test_data_force_on_a_full_disk_keeps_the_old_twin",
+        "test_data_on_a_refusing_disk_leaves_nothing",
+        "test_validate_on_a_full_cache_disk_leaves_no_partial_twin",
+        # a kit's models trained for a demo field, a fourth kit registered in a subprocess
+        "test_demo_ranks_n_valid_submissions_and_lists_the_broken_ones",
+        "test_demo_from_the_command_line",
+        "test_a_fourth_kit_is_seen_by_the_command_line",
+        "test_the_shared_parametrised_tests_see_a_fourth_kit",
+    }
+)
+#: Fixtures whose tests are slow: the session's notebook runs, a workshop pack run end to
+#: end, two runs of the runner for the report, the Colab venv, a JupyterLab server.
+SLOW_FIXTURES = frozenset({"notebook_runs", "real_pack", "two_runs", "colab_venv", "lab_server"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark ``slow`` the tests of :data:`SLOW_TESTS` and those using :data:`SLOW_FIXTURES`."""
+    for item in items:
+        name = getattr(item, "originalname", None)
+        if name in SLOW_TESTS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

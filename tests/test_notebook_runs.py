@@ -98,3 +98,12 @@ def test_a_changed_output_an_error_and_the_cells_after_it_fail(tmp_path, twin):
     run = runs.run("cardihack", "01_exploration.ipynb", kits_dir=notebook.parent.parent)
     assert run.status == "failed" and "a broken module" in run.error
     assert record.stat().st_mtime_ns == stamp
+
+
+def test_every_slow_test_named_in_the_root_conftest_exists():
+    """A renamed test would silently join the fast loop: each name in SLOW_TESTS is a test function."""
+    from conftest import SLOW_TESTS
+
+    sources = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py"))
+    missing = sorted(name for name in SLOW_TESTS if f"def {name}(" not in sources)
+    assert not missing, f"conftest.SLOW_TESTS names tests that no longer exist (renamed?): {missing}"
