@@ -78,11 +78,19 @@ SLOW_TESTS = frozenset(
         "test_demo_from_the_command_line",
         "test_a_fourth_kit_is_seen_by_the_command_line",
         "test_the_shared_parametrised_tests_see_a_fourth_kit",
+        # models trained or cross-validated at default size (several seconds each)
+        "test_a_model_trained_on_other_data_is_retrained_and_says_why",
+        "test_liver_ablation",
+        "test_versus_issue8_shares_the_death_blend",
+        "test_student_exploration_runs_end_to_end",
     }
 )
 #: Fixtures whose tests are slow: the session's notebook runs, a workshop pack run end to
-#: end, two runs of the runner for the report, the Colab venv, a JupyterLab server.
-SLOW_FIXTURES = frozenset({"notebook_runs", "real_pack", "two_runs", "colab_venv", "lab_server"})
+#: end, two runs of the runner for the report, the Colab venv, a JupyterLab server, the
+#: kits' demo fields and their calibration against the official files (default-size twins).
+SLOW_FIXTURES = frozenset(
+    {"notebook_runs", "real_pack", "two_runs", "colab_venv", "lab_server", "field", "default_twin_cv", "twins"}
+)
 
 
 @pytest.hookimpl(tryfirst=True)
