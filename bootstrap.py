@@ -6,6 +6,7 @@
     python3 bootstrap.py test --fast  # the development loop: the suite without its `slow` tests
     python3 bootstrap.py setup   # set up .venv/ only
     python3 bootstrap.py lab     # set up .venv/, then open the kits in JupyterLab (prints the URL)
+    python3 bootstrap.py docs    # set up .venv/, then build the HTML reference into docs/_build/html/
 
 Setting up creates ``.venv/`` at the repository root with the interpreter running this
 script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
@@ -132,8 +133,28 @@ def pytest_arguments(extra: list[str]) -> list[str]:
     return ["-m", "not slow", *workers, *rest]  # a -m or -n in rest comes later and wins
 
 
+DOCS_OUT = ROOT / "docs" / "_build"
+
+
+def docs(extra: list[str]) -> int:
+    """Build the HTML reference (Sphinx) into docs/_build/html/; return sphinx-build's exit code.
+
+    The source folder is the repository root and the configuration ``docs/conf.py``: the
+    package's API pages are generated from its docstrings, the kits' notebooks rendered
+    from their committed outputs (never executed). Any warning fails the build, and every
+    warning is listed first (``-W --keep-going``).
+    """
+    cmd = [PYTHON, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-c", ROOT / "docs"]
+    cmd += ["-d", DOCS_OUT / "doctrees", *extra, ROOT, DOCS_OUT / "html"]
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    code = subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+    if code == 0:
+        print(f"\nThe reference is in {(DOCS_OUT / 'html' / 'index.html').relative_to(ROOT)}", flush=True)
+    return code
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "run", "test", "lab"):
+    if not argv or argv[0] not in ("setup", "run", "test", "lab", "docs"):
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -142,6 +163,8 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "lab":
         return lab(extra)
+    if command == "docs":
+        return docs(extra)
     if command == "run":
         cmd = [BIN / "hdhkits", "run", "all", *extra]
     else:

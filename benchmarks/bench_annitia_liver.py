@@ -5,11 +5,11 @@
 
 Three parts, each printing a table:
 
-* ``visits``: :func:`~hdhkits.annitia.twin.visit_figures` of the default twin of each seed
+* ``visits``: :func:`~hdhkits.annitia.visits.visit_figures` of the default twin of each seed
   beside the official train file's (gaps between visits, within-patient SDs).
   Targets: gaps above 4 years within 1 point of 2.6 %, BMI within-patient SD within 0.2
   of 1.18.
-* ``ablation``: :func:`~hdhkits.annitia.validation.liver_ablation` on the default twin of
+* ``ablation``: :func:`~hdhkits.annitia.ablation.liver_ablation` on the default twin of
   each seed (5-fold, the same splits for every row): the leaderboard model of issue #8,
   then each liver piece added alone, then each effort's set of pieces, with C(hepatic)
   paired against the first row; then the mean over seeds. The pieces kept by each effort
@@ -39,9 +39,10 @@ from hdhkits.annitia import (
     make_leaderboard_model,
     survival_targets,
 )
+from hdhkits.annitia.ablation import liver_ablation
 from hdhkits.annitia.models import LIVER_PIECES
-from hdhkits.annitia.twin import OFFICIAL_VISIT_FIGURES, twin_frames, visit_figures
-from hdhkits.annitia.validation import liver_ablation
+from hdhkits.annitia.twin import twin_frames
+from hdhkits.annitia.visits import OFFICIAL_VISIT_FIGURES, visit_figures
 
 #: 02_baseline's budget at default size on 2 cores (seconds).
 BUDGET_SECONDS = 90

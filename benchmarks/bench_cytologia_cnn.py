@@ -4,11 +4,11 @@ Usage::
 
     python benchmarks/bench_cytologia_cnn.py [--images 2048] [--epochs 3] [--threads 2] [--workers 0 2]
 
-Times :func:`hdhkits.cytologia.cnn.train_cnn` with the default :class:`TrainConfig`
+Times :func:`hdhkits.cytologia.cnn.training.train_cnn` with the default :class:`TrainConfig`
 (width 16, batches of 64, 64 x 64 windows of 72 x 72 crops) on random uint8 crops (the
 speed does not depend on what the pixels show), once per ``num_workers`` value; the
 first epoch warms up and the fastest later one is reported. Inference is
-:func:`~hdhkits.cytologia.cnn.predict_proba` (batches of 256, central window). The
+:func:`~hdhkits.cytologia.cnn.network.predict_proba` (batches of 256, central window). The
 batch preparation alone (gather, optical density, augmentation: what the DataLoader
 workers do) is timed too: on a GPU it bounds the training speed when the GPU is faster
 than the CPU cores that feed it. The device is :func:`pick_device` (``--device``).
@@ -26,7 +26,7 @@ from hdhkits.cytologia.cnn import (
     CellNet,
     CropBatches,
     TrainConfig,
-    _batches,
+    batch_slices,
     draw_augment_params,
     pick_device,
     predict_proba,
@@ -76,7 +76,7 @@ def preparation_speed(crops, extra, labels) -> float:
     gen = torch.Generator().manual_seed(0)
     rows = np.random.default_rng(0).integers(0, len(crops), len(crops))
     start = time.perf_counter()
-    for sl in _batches(len(rows), 64):
+    for sl in batch_slices(len(rows), 64):
         data[(rows[sl], draw_augment_params(gen, len(rows[sl]), 72, 64))]
     return len(crops) / (time.perf_counter() - start)
 

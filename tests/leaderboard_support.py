@@ -22,7 +22,7 @@ def perfect_submission(kit: str, truth: pd.DataFrame) -> pd.DataFrame:
     if kit == "cardihack":
         return truth[["trustii_id", "OUTCOME MACE", "OUTCOME SEVERITY"]].astype({"OUTCOME SEVERITY": float})
     if kit == "annitia":
-        from hdhkits.annitia.data import survival_targets
+        from hdhkits.annitia.targets import survival_targets
 
         t = survival_targets(truth)
         risks = {}

@@ -1,10 +1,10 @@
-"""hdhkits.arguments: the subcommands' one error shape and seed type."""
+"""hdhkits.arguments: the subcommands' one error shape, seed type and shared checks."""
 
 import argparse
 
 import pytest
 from hdhkits import cli
-from hdhkits.arguments import CommandError, command_error, seed_number
+from hdhkits.arguments import CommandError, command_error, kit_problem, output_folder, seed_number, shaped_message
 
 
 def test_command_error_has_the_cli_shape():
@@ -13,9 +13,28 @@ def test_command_error_has_the_cli_shape():
     assert str(error) == "train.csv: is empty; download it again"
 
 
-def test_cli_reexports_the_same_error_class():
-    # `from hdhkits.cli import CommandError` (documented) must catch what the subcommands raise.
-    assert cli.CommandError is CommandError
+def test_shaped_message_adds_what_is_missing_only():
+    assert shaped_message("KIT", "unknown kit 'x'", "choose one") == "KIT: unknown kit 'x'; choose one"
+    assert shaped_message("f.csv", "f.csv: empty; write it again", "unused") == "f.csv: empty; write it again"
+
+
+def test_kit_problem_names_the_kits_in_its_error():
+    assert kit_problem("annitia").name == "annitia"
+    with pytest.raises(CommandError, match=r"^KIT: unknown kit .nokit.; the kits are: "):
+        kit_problem("nokit")
+
+
+def test_output_folder_refuses_a_file_and_a_full_folder_unless_forced(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CommandError, match=r"file/out: cannot be a folder: .*file is a file; give --out"):
+        output_folder(tmp_path / "file" / "out", "--out")
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "mine.txt").write_text("keep")
+    with pytest.raises(CommandError, match="exists and is not empty; .*--force"):
+        output_folder(full, "--out", force=False)
+    output_folder(full, "--out", force=True)
+    output_folder(full, "--out")  # no --force flag on this command: the folder is written into
 
 
 @pytest.mark.parametrize("text, value", [("0", 0), ("42", 42), ("007", 7)])

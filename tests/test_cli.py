@@ -127,49 +127,6 @@ def test_console_script_is_installed():
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_bundle_then_check(capsys, tmp_path):
-    out = tmp_path / "a.zip"
-    code, text, err = run(capsys, "bundle", "cardihack", "--out", out, "--size", "quick", "--seed", "2")
-    assert code == 0, err
-    assert out.is_file() and "score, kappa_mace, severity_rescaled, severity_logloss" in text
-    assert f"hdhkits bundle --check {out}" in text
-    code, text, err = run(capsys, "bundle", "--check", out)
-    assert code == 0, err
-    assert "passes the check" in text and "equal to `hdhkits score`" in text
-    # an existing zip is kept unless --force
-    code, _, err = run(capsys, "bundle", "cardihack", "--out", out, "--size", "quick")
-    assert code == 2 and "--force" in err
-
-
-@pytest.mark.parametrize(
-    "argv, message",
-    [
-        (["bundle"], "KIT: missing; name a kit and the zip to write"),
-        (["bundle", "annitia", "--out", "x.tar"], "a bundle is a zip"),
-        (["bundle", "nokit", "--out", "x.zip"], "unknown kit 'nokit'"),
-        (["bundle", "--check", "missing.zip"], "missing.zip: file not found"),
-        (["bundle", "annitia", "--check", "missing.zip"], "--check: takes only the bundle; run"),
-    ],
-)
-def test_bundle_input_errors(capsys, tmp_path, monkeypatch, argv, message):
-    monkeypatch.chdir(tmp_path)
-    code, _, err = run(capsys, *argv)
-    assert code == 2 and err.startswith("error: ") and message in err
-
-
-def test_bundle_check_of_a_failing_bundle_exits_1(capsys, tmp_path):
-    import zipfile
-
-    bad = tmp_path / "bad.zip"
-    with zipfile.ZipFile(bad, "w") as zf:
-        zf.writestr("competition.yaml", "version: 2\ntitle: x\n")
-    code, _, err = run(capsys, "bundle", "--check", bad)
-    assert code == 1 and "key 'tasks' is missing" in err and "not in the zip" not in err
-    (tmp_path / "not.zip").write_text("plain text")
-    code, _, err = run(capsys, "bundle", "--check", tmp_path / "not.zip")
-    assert code == 2 and "not a zip file" in err
-
-
 @pytest.mark.parametrize("seed, message", [("-1", "-1 is negative"), ("x", "'x' is not a whole number")])
 def test_a_bad_seed_is_a_usage_error(capsys, tmp_path, seed, message):
     with pytest.raises(SystemExit) as info:

@@ -49,10 +49,13 @@ KERNEL = "hdhkits-colab-py313"
 COLAB_PYTHON = (3, 13)
 # Colab's packages that installing hdhkits may move, and why (see the module docstring).
 EXPECTED_CHANGES = {"scikit-learn"}
-# The modules that may need torch: CYTOLOGIA's CNN and the pipeline that trains it, which
-# hdhkits.cytologia imports on first use (its docstring; ``baseline`` is the pre-contract
-# name of ``baselines``). Every other module must import without torch.
-TORCH_ONLY = {"hdhkits.cytologia.cnn", "hdhkits.cytologia.baselines", "hdhkits.cytologia.baseline"}
+# The modules that may need torch: CYTOLOGIA's CNN package and its modules, which every other
+# module reaches only through hdhkits.cytologia.optional_torch.cnn_module (imported on first
+# use). Every other module must import without torch.
+TORCH_ONLY = {"hdhkits.cytologia.cnn"} | {
+    f"hdhkits.cytologia.cnn.{name}"
+    for name in ("augmentation", "batches", "device", "network", "persistence", "training")
+}
 # Variables that would make the venv's Python or Jupyter look outside the venv.
 _LEAKY_VARS = (
     "PYTHONPATH",

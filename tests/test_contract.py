@@ -14,8 +14,8 @@ from pathlib import Path
 
 import hdhkits
 import pytest
+from hdhkits.findings import DataError
 from hdhkits.problem import KITS, Problem, get_problem
-from hdhkits.schema import DataError
 
 #: The verbs every kit module offers, and the parameters they take first.
 VERBS = {
@@ -134,7 +134,6 @@ def test_problem_methods_keep_the_base_signatures(kit):
         assert (inspect.getdoc(getattr(type(problem), method)) or "").strip(), f"{kit}: {method} has no docstring"
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # importing a deprecated stub module warns
 @pytest.mark.parametrize("kit", KITS)
 def test_public_surface_is_documented(kit):
     missing = {}
@@ -184,3 +183,152 @@ def test_data_problems_raise_data_error(kit, tmp_path):
     assert findings and all(f.file or f.kind for f in findings if f.is_error)
     with pytest.raises(DataError):
         get_problem(kit).read_truth(tmp_path)
+
+
+# --- The house (issue #19): one vocabulary, one-way imports, small modules ----------------
+
+#: Modules every kit holds for the concepts the three share, and the names each offers.
+SHARED_CONCEPTS = {
+    "evaluation": ("cv_folds",),
+    "saved": ("save_model", "load_or_train", "training_stamp"),
+    "plausibility": ("PLAUSIBLE_RANGES", "plausibility_findings", "plausible_values"),
+}
+MAX_MODULE_LINES = 600
+PACKAGE_ROOT = Path(hdhkits.__file__).parent
+
+
+def _sources() -> list[Path]:
+    return sorted(PACKAGE_ROOT.rglob("*.py"))
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE_ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str, list[tuple[str, str | None]]]]:
+    """``(line, absolute module, [(name, asname)])`` for every import of a source file, in functions too."""
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name, [("", a.asname)]) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.append((node.lineno, module, [(a.name, a.asname) for a in node.names]))
+    return found
+
+
+def _project_edges() -> dict[str, set[str]]:
+    """Module -> the project modules it imports (a package's ``__init__`` only when named itself)."""
+    known = {_module_name(p) for p in _sources()}
+    edges: dict[str, set[str]] = {}
+    for path in _sources():
+        me = _module_name(path)
+        for _, module, names in _imports(path):
+            if not module.startswith("hdhkits"):
+                continue
+            targets = {f"{module}.{n}" for n, _ in names if f"{module}.{n}" in known}
+            if len(targets) < len([n for n, _ in names if n]) or not targets:
+                targets.add(module)  # names taken from the module itself
+            edges.setdefault(me, set()).update(t for t in targets if t in known and t != me)
+    return edges
+
+
+def import_circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in edges.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return circles
+
+
+@pytest.mark.parametrize("kit", KITS)
+@pytest.mark.parametrize("concept", list(SHARED_CONCEPTS))
+def test_every_kit_names_the_shared_concepts_alike(kit, concept):
+    mod = importlib.import_module(f"hdhkits.{kit}.{concept}")
+    missing = [name for name in SHARED_CONCEPTS[concept] if not hasattr(mod, name)]
+    assert not missing, f"hdhkits.{kit}.{concept} has no {missing}"
+    assert set(SHARED_CONCEPTS[concept]) <= set(mod.__all__), f"hdhkits.{kit}.{concept}.__all__"
+    if concept == "plausibility":
+        assert isinstance(mod.PLAUSIBLE_RANGES, dict) and mod.PLAUSIBLE_RANGES
+        params = list(inspect.signature(mod.plausibility_findings).parameters)[:2]
+        assert params == ["frame", "file"], f"hdhkits.{kit}.plausibility.plausibility_findings{params}"
+
+
+def test_no_module_is_over_600_lines():
+    long = {
+        str(p.relative_to(PACKAGE_ROOT)): n
+        for p in _sources()
+        if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, f"split these modules by concern: {long}"
+
+
+def test_imports_run_one_way():
+    assert import_circles(_project_edges()) == []
+
+
+def test_the_circle_finder_can_fail():
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_circles(edges) == [["a", "b", "c"]]
+
+
+def test_no_aliased_or_private_project_imports():
+    aliased, private = [], []
+    for path in _sources():
+        for line, module, names in _imports(path):
+            if not module.startswith("hdhkits"):
+                continue
+            where = f"{path.relative_to(PACKAGE_ROOT)}:{line}"
+            aliased += [f"{where} {module} {n} as {a}" for n, a in names if a]
+            private += [f"{where} {module}.{n}" for n, _ in names if n.startswith("_") and not n.startswith("__")]
+    assert not aliased, f"import project names under their own name: {aliased}"
+    assert not private, f"make these public in the module that owns them: {private}"
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_kit_test_files_are_named_after_modules(kit):
+    package = PACKAGE_ROOT / kit
+    modules = {p.stem for p in package.rglob("*.py") if p.stem != "__init__"} | {
+        p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()
+    }
+    tests = Path(__file__).parent / kit
+    stray = [
+        t.name
+        for t in sorted(tests.glob("test_*.py"))
+        if not any(t.stem == f"test_{m}" or t.stem.startswith(f"test_{m}_") for m in modules)
+    ]
+    assert not stray, f"name these tests after the module they test (test_<module>[_<aspect>].py): {stray}"

@@ -2,10 +2,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hdhkits.datasource import cache_root, resolve_data, write_twin
-from hdhkits.findings import error, warning
+from hdhkits.datasource import cache_root, locate_data, resolve_data, write_twin
+from hdhkits.findings import DataError, error, warning
 from hdhkits.problem import Problem, Score
-from hdhkits.schema import DataError
 
 
 class Toy(Problem):
@@ -81,6 +80,15 @@ def test_parameter_beats_environment_beats_twin(toy, tmp_path, monkeypatch):
     assert (s.data_dir, s.origin) == (env_dir, "environment")
     assert "$TOY_DATA_DIR" in s.describe()
     assert toy.calls == 0
+
+
+def test_locate_data_is_the_one_precedence(toy, tmp_path, monkeypatch):
+    monkeypatch.delenv("TOY_DATA_DIR", raising=False)
+    assert locate_data(toy) == (None, "twin") == locate_data(toy, "")
+    monkeypatch.setenv("TOY_DATA_DIR", str(tmp_path / "env"))
+    assert locate_data(toy) == (tmp_path / "env", "environment")
+    assert locate_data(toy, tmp_path / "given") == (tmp_path / "given", "parameter")
+    assert locate_data(toy, "~/x") == (Path.home() / "x", "parameter")
 
 
 def test_bad_folders_raise_clear_errors(toy, tmp_path, monkeypatch):

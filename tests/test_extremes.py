@@ -41,8 +41,8 @@ from hdhkits.findings import MAX_CHARS, errors
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
 from hdhkits.quirks import kit_quirks
 from hdhkits.runner import kits_root
-from hdhkits.schema import TWIN_MARKER
 from hdhkits.submission import read_submission
+from hdhkits.tables import TWIN_MARKER
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -119,15 +119,8 @@ def _keep_events(frame: pd.DataFrame, event: str, age: str, n: int) -> None:
 
 def build_annitia(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The twin's tables pushed to the extremes of ``x`` (same columns, same order)."""
-    from hdhkits.annitia.schema import (
-        CODE_COLUMNS,
-        DEATH,
-        DEATH_AGE,
-        HEPATIC_AGE,
-        HEPATIC_EVENT,
-        PLAUSIBLE_RANGE,
-        visit_columns,
-    )
+    from hdhkits.annitia.columns import CODE_COLUMNS, DEATH, DEATH_AGE, HEPATIC_AGE, HEPATIC_EVENT, visit_columns
+    from hdhkits.annitia.plausibility import PLAUSIBLE_RANGES
 
     liver = np.flatnonzero(train[HEPATIC_EVENT].to_numpy() == 1)[: x["liver_events"]]
     death = np.flatnonzero(train[DEATH].to_numpy() == 1)[: x["deaths"]]
@@ -146,7 +139,7 @@ def build_annitia(train: pd.DataFrame, test: pd.DataFrame, x: dict) -> tuple[pd.
             frame[CODE_COLUMNS[0]] = np.nan
         if x["extreme_labs"]:  # the plausible bounds themselves, on the first visit
             for var in sorted({"ggt", "alt", "fibrotest_BM_2"} - set(x["empty_variables"])):
-                low, high = PLAUSIBLE_RANGE[var]
+                low, high = PLAUSIBLE_RANGES[var]
                 frame[f"{var}_v1"] = np.where(np.arange(len(frame)) % 2, low, high)
     return train, test
 

@@ -39,7 +39,7 @@ from hdhkits.quirks import copy_data
 TEST_FILE = {kit: get_problem(kit).official_files[1] for kit in KITS}
 
 _READER = (
-    "hdhkits/schema.py cut_last_line, which every kit's check runs on its CSVs, must first return an "
+    "hdhkits/tables.py cut_last_line, which every kit's check runs on its CSVs, must first return an "
     "unreadable_file error from hdhkits.files.text_file_problem(path) (and _fields must catch csv.Error)"
 )
 _PATH = re.compile(r"/\S+")

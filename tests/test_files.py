@@ -1,6 +1,6 @@
 import pandas as pd
 import pytest
-from hdhkits.files import atomic_dir, atomic_path, display_path, write_csv, write_json
+from hdhkits.files import atomic_dir, atomic_path, display_path, file_digest, write_csv, write_json
 
 
 def test_atomic_path_keeps_old_file_on_error(tmp_path):
@@ -42,3 +42,15 @@ def test_display_path_hides_machine_paths(tmp_path, monkeypatch):
     monkeypatch.delenv("HDHKITS_OUTPUT_DIR")
     assert display_path(tmp_path / "outputs") == "./outputs"
     assert display_path(tmp_path) == "."
+
+
+def test_file_digest_is_the_sha256_of_the_bytes_whatever_the_chunk(tmp_path):
+    import hashlib
+
+    path = tmp_path / "f.bin"
+    data = bytes(range(256)) * 1000
+    path.write_bytes(data)
+    expected = hashlib.sha256(data).hexdigest()
+    assert file_digest(path) == expected == file_digest(str(path), chunk_bytes=7)
+    path.write_bytes(b"")
+    assert file_digest(path) == hashlib.sha256(b"").hexdigest()

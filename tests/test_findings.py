@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from hdhkits.findings import (
+    DataError,
     Finding,
     error,
     errors,
@@ -13,7 +14,6 @@ from hdhkits.findings import (
     warnings_of,
     with_file,
 )
-from hdhkits.schema import DataError
 
 
 def test_sentence_names_file_message_and_fix():
@@ -97,3 +97,19 @@ def test_short_list_cuts_lists_and_long_values_with_a_count():
     assert short_list([np.float64(2.0), 1.5]) == "2, 1.5"
     cut = clip("x" * 500, 100)
     assert len(cut) <= 100 and cut.startswith("xxx") and cut.endswith(" characters)") and clip("abc", 10) == "abc"
+
+
+def test_data_error_shows_sentences_not_a_traceback_in_jupyter():
+    from hdhkits.findings import DataError
+    from IPython.core.interactiveshell import InteractiveShell
+
+    exc = DataError("train.csv", ["column 'x' is missing; use the official file"])
+    assert exc._render_traceback_() == [f"DataError: {exc}"]
+    shell = InteractiveShell.instance()
+    shown = []
+    shell._showtraceback = lambda etype, value, stb: shown.append(stb)
+    result = shell.run_cell(
+        "from hdhkits.findings import DataError\ndef deep():\n    raise DataError('train.csv', ['cut'])\ndeep()"
+    )
+    assert isinstance(result.error_in_exec, DataError)
+    assert shown == [["DataError: train.csv: 1 problem(s)\n  - cut"]]

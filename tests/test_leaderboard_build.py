@@ -191,7 +191,7 @@ def test_summarise_without_a_valid_submission():
 
 
 def test_a_truth_of_one_unit_is_refused_with_a_sentence(twin, tmp_path):
-    from hdhkits.schema import DataError
+    from hdhkits.findings import DataError
 
     source = twin("cardihack")
     problem = get_problem("cardihack")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hdhkits.findings import DataError
 from hdhkits.leaderboard import demo as demo_module
 from hdhkits.leaderboard.demo import run_demo
 from hdhkits.leaderboard.outputs import FILES
 from hdhkits.problem import KITS, get_problem
-from hdhkits.schema import DataError
 
 
 @pytest.mark.parametrize("kit", KITS)

@@ -6,7 +6,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from hdhkits.findings import error, warning
+from hdhkits.findings import DataError, error, warning
 from hdhkits.leaderboard import inputs
 from hdhkits.leaderboard.inputs import (
     SubmissionFile,
@@ -18,7 +18,6 @@ from hdhkits.leaderboard.inputs import (
     validation_folder,
 )
 from hdhkits.problem import get_problem
-from hdhkits.schema import DataError
 
 TABLE = pd.DataFrame({"trustii_id": [1, 2], "OUTCOME MACE": [0, 1], "OUTCOME SEVERITY": [0.2, 0.7]})
 

@@ -33,12 +33,12 @@ def test_record_and_read_scores(tmp_path):
 
 
 def test_recorded_interval_reaches_the_runner_summary(tmp_path):
-    from hdhkits.runner import _interval
+    from hdhkits.runner.execute import score_interval
 
     record_score(tmp_path, "02_baseline", "CV score", 0.81, interval=(0.78, np.float64(0.84)))
     score = read_scores(tmp_path)["02_baseline"]
     assert score == {"name": "CV score", "value": 0.81, "low": 0.78, "high": 0.84}
-    assert _interval(score) == (0.78, 0.84)
+    assert score_interval(score) == (0.78, 0.84)
 
 
 def test_default_output_dir(monkeypatch, tmp_path):

@@ -25,8 +25,9 @@ TOY = {
         """Layout of the toy kit's files."""
         from pathlib import Path
 
-        from ..findings import Finding, with_file
-        from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, find_file, read_table
+        from ..findings import Finding
+        from ..schema import ColumnSpec, TableSchema
+        from ..tables import check_files, read_table
 
         __all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "check_data", "read_train", "read_test"]
 
@@ -38,19 +39,7 @@ TOY = {
 
         def check_data(data_dir, deep=False) -> list[Finding]:
             """Every finding of the two files."""
-            found = []
-            for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-                try:
-                    path = find_file(data_dir, schema)
-                except DataError as exc:
-                    found += exc.findings
-                    continue
-                cut = cut_last_line(path)
-                if cut is not None:
-                    found.append(cut)
-                    continue
-                found += with_file(check_frame(read_table(path, schema, check=False), schema), schema.file_name)
-            return found
+            return check_files(data_dir, (TRAIN_SCHEMA, TEST_SCHEMA))
 
 
         def read_train(data_dir, check=True):

@@ -1,15 +1,20 @@
-"""What every ``hdhkits`` subcommand shares: its one error shape and its argument types.
+"""What every ``hdhkits`` subcommand shares: its one error shape, its argument types and checks.
 
 The main CLI (:mod:`hdhkits.cli`) and the subcommands that live beside their subject
-(:mod:`hdhkits.workshop`, :mod:`hdhkits.leaderboard.command`) import from here, so none of
-them imports another to raise an error or read a seed (no import circle).
+(:mod:`hdhkits.bundle.command`, :mod:`hdhkits.workshop.command`,
+:mod:`hdhkits.leaderboard.command`) import from here, so none of them imports another
+to raise an error, read a seed or check a folder (imports run one way: the CLI imports
+the subcommands, never the reverse).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-__all__ = ["CommandError", "command_error", "seed_number"]
+from .problem import KitNotAvailable, Problem, available_kits, get_problem
+
+__all__ = ["CommandError", "command_error", "kit_problem", "output_folder", "seed_number", "shaped_message"]
 
 
 class CommandError(Exception):
@@ -64,3 +69,72 @@ def seed_number(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is negative; a seed is a whole number from 0")
     return value
+
+
+def shaped_message(where: object, message: str, fix: str) -> str:
+    """``message`` in the CLI's shape: ``where`` in front unless it names it, ``fix`` unless it has one.
+
+    Parameters
+    ----------
+    where : object
+        The file, folder or argument the message is about.
+    message : str
+        A sentence from elsewhere (an exception's text), with or without ``where`` and a fix.
+    fix : str
+        The fix to add when ``message`` has none (no ``"; "`` in it).
+
+    Returns
+    -------
+    str
+        ``where: what; fix``.
+    """
+    head = message if message.startswith(f"{where}:") else f"{where}: {message}"
+    return head if "; " in message else f"{head}; {fix}"
+
+
+def kit_problem(name: str) -> Problem:
+    """The problem definition of the kit named on the command line.
+
+    Parameters
+    ----------
+    name : str
+        The ``KIT`` argument.
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    CommandError
+        For a name that is no kit, or a kit not built yet.
+    """
+    try:
+        return get_problem(name)
+    except KitNotAvailable as exc:
+        raise CommandError(shaped_message("KIT", str(exc), f"choose one of {', '.join(available_kits())}")) from None
+
+
+def output_folder(folder: Path, flag: str, force: bool | None = None) -> None:
+    """Refuse an output folder that cannot be one (a path through a file) or, unless forced, holds files.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder a command is about to write (it may not exist yet).
+    flag : str
+        The argument that named it (``--out``), for the message.
+    force : bool, optional
+        False: a non-empty folder is refused; True or None: it is accepted.
+
+    Raises
+    ------
+    CommandError
+        When the folder cannot be used.
+    """
+    blocking = next((a for a in (folder, *folder.parents) if a.exists() and not a.is_dir()), None)
+    if blocking is not None:
+        where = "it is a file" if blocking == folder else f"{blocking} is a file"
+        raise command_error(folder, f"cannot be a folder: {where}", f"give {flag} a folder path (it is created)")
+    if force is False and folder.exists() and any(folder.iterdir()):
+        raise command_error(folder, "exists and is not empty", "choose another folder or pass --force to replace it")

@@ -39,49 +39,29 @@ import os
 import re
 import sys
 import time
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .arguments import CommandError, command_error, seed_number
+from . import __version__, bundle, leaderboard, workshop
+from .arguments import CommandError, command_error, kit_problem, output_folder, seed_number, shaped_message
 from .datasource import cache_root, resolve_data, write_twin
 from .files import text_file_problem
-from .findings import errors, format_findings, warnings_of
-from .leaderboard.command import add_parser as _add_leaderboard
-from .problem import KITS, NOTEBOOKS, SIZES, KitNotAvailable, available_kits, get_problem
-from .schema import DataError, cut_last_line
+from .findings import DataError, errors, format_findings, warnings_of
+from .problem import KITS, NOTEBOOKS, SIZES, Problem, available_kits, get_problem
+from .runner import (
+    NotebookRun,
+    RunInterrupted,
+    data_source_record,
+    format_summary,
+    kits_root,
+    run_kits,
+    write_run_record,
+)
 from .submission import read_submission
-from .workshop import add_parser as _add_workshop
+from .tables import CSV_ERRORS, cut_last_line
 
-__all__ = ["CommandError", "build_parser", "format_data_error", "format_interrupt", "format_os_error", "main"]
-
-
-_fail = command_error  # the CLI's one error shape, ``where: what; fix``
-
-
-def _shaped(where: object, message: str, fix: str) -> str:
-    """``message`` in the CLI's shape: ``where`` in front unless it names it, ``fix`` unless it has one."""
-    head = message if message.startswith(f"{where}:") else f"{where}: {message}"
-    return head if "; " in message else f"{head}; {fix}"
-
-
-def _problem(name: str):
-    try:
-        return get_problem(name)
-    except KitNotAvailable as exc:
-        raise CommandError(_shaped("KIT", str(exc), f"choose one of {', '.join(KITS)}")) from None
-
-
-def _output_folder(folder: Path, flag: str, force: bool | None = None) -> None:
-    """Refuse an output folder that cannot be one (a path through a file) or, unless forced, holds files."""
-    blocking = next((a for a in (folder, *folder.parents) if a.exists() and not a.is_dir()), None)
-    if blocking is not None:
-        where = "it is a file" if blocking == folder else f"{blocking} is a file"
-        raise _fail(folder, f"cannot be a folder: {where}", f"give {flag} a folder path (it is created)")
-    if force is False and folder.exists() and any(folder.iterdir()):
-        raise _fail(folder, "exists and is not empty", "choose another folder or pass --force to replace it")
+__all__ = ["build_parser", "format_data_error", "format_interrupt", "format_os_error", "main"]
 
 
 def _input_folder(folder: str | Path | None, flag: str, holds: str) -> None:
@@ -90,9 +70,9 @@ def _input_folder(folder: str | Path | None, flag: str, holds: str) -> None:
         return
     folder = Path(folder)
     if folder.is_file():
-        raise _fail(folder, f"is a file, not a folder ({flag})", f"pass the folder holding {holds}")
+        raise command_error(folder, f"is a file, not a folder ({flag})", f"pass the folder holding {holds}")
     if not folder.is_dir():
-        raise _fail(folder, f"folder not found ({flag})", f"pass the folder holding {holds}")
+        raise command_error(folder, f"folder not found ({flag})", f"pass the folder holding {holds}")
 
 
 def _input_file(path: str | Path, fix_missing: str, kind: str = "the submission CSV") -> Path:
@@ -105,7 +85,7 @@ def _input_file(path: str | Path, fix_missing: str, kind: str = "the submission 
             fix = fix_missing
         elif what.startswith("is a folder"):
             fix = f"pass {kind} itself"
-        raise _fail(path, what, fix)
+        raise command_error(path, what, fix)
     return path
 
 
@@ -114,11 +94,11 @@ def _read_submission(path: str | Path) -> pd.DataFrame:
     path = _input_file(path, "check the path (03_submission writes <output_dir>/submission.csv)")
     cut = cut_last_line(path)
     if cut is not None:  # pandas would pad the cut row with empty cells and blame the values
-        raise _fail(path, cut.message, "write or copy the file again")
+        raise command_error(path, cut.message, "write or copy the file again")
     try:
         return read_submission(path)
     except DataError as exc:
-        raise _fail(
+        raise command_error(
             path,
             "; ".join(exc.problems),
             "write it comma-separated, UTF-8, with the header the "
@@ -141,11 +121,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    problem = _problem(args.kit)
+    problem = kit_problem(args.kit)
     out = Path(args.out)
     truth = Path(args.truth_out) if args.truth_out else out.with_name(out.name + "_truth")
     for folder, flag in ((out, "--out"), (truth, "--truth-out" if args.truth_out else "--out")):
-        _output_folder(folder, flag, force=bool(args.force))
+        output_folder(folder, flag, force=bool(args.force))
     start = time.perf_counter()
     _write_both(problem, out, truth, args.seed, args.size)
     seconds = time.perf_counter() - start
@@ -174,7 +154,7 @@ def _write_both(problem, out: Path, truth: Path, seed: int, size: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    problem = _problem(args.kit)
+    problem = kit_problem(args.kit)
     folder = Path(args.dir)
     _input_folder(folder, "DIR", ", ".join(problem.official_files))
     findings = problem.check_data(folder, deep=args.deep)
@@ -208,7 +188,7 @@ def _report_only(args: argparse.Namespace) -> int:
     from .report import build_report
 
     if args.kit:
-        raise _fail(
+        raise command_error(
             "--report-only",
             f"takes only the output folder, not the kit {args.kit!r}",
             "run `hdhkits run --report-only DIR`",
@@ -217,31 +197,32 @@ def _report_only(args: argparse.Namespace) -> int:
     try:
         report = build_report(args.report_only)
     except FileNotFoundError as exc:
-        raise CommandError(_shaped(args.report_only, str(exc), "pass the --out folder of an `hdhkits run`")) from None
+        raise CommandError(
+            shaped_message(args.report_only, str(exc), "pass the --out folder of an `hdhkits run`")
+        ) from None
     print(f"Report: {report}")
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from .report import build_report
-    from .runner import data_source_record, format_summary, kits_root, run_kits, write_run_record
 
     if args.report_only:
         return _report_only(args)
     if not args.kit:
-        raise _fail("KIT", "missing", f"name a kit ({', '.join(KITS)}) or all: `hdhkits run KIT|all`")
+        raise command_error("KIT", "missing", f"name a kit ({', '.join(KITS)}) or all: `hdhkits run KIT|all`")
     if args.jobs < 1:
-        raise _fail("--jobs", f"{args.jobs} kits at a time is not possible", "give 1 or more")
-    kits = available_kits() if args.kit == "all" else [_problem(args.kit).name]
+        raise command_error("--jobs", f"{args.jobs} kits at a time is not possible", "give 1 or more")
+    kits = available_kits() if args.kit == "all" else [kit_problem(args.kit).name]
     _input_folder(args.data, "--data", "the official files")
     if args.kits_dir:
         _input_folder(args.kits_dir, "--kits-dir", "the kits' notebooks (the repository's kits/ folder)")
     try:
         kits_dir = Path(args.kits_dir) if args.kits_dir else kits_root()
     except FileNotFoundError as exc:
-        raise CommandError(_shaped("--kits-dir", str(exc), "pass the repository's kits/ folder")) from None
+        raise CommandError(shaped_message("--kits-dir", str(exc), "pass the repository's kits/ folder")) from None
     out = Path(args.out)
-    _output_folder(out, "--out")
+    output_folder(out, "--out")
     mode = "quick" if args.quick else "default"
     if args.jobs > 1 and len(kits) > 1:
         print(
@@ -250,12 +231,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print(f"Running {kits[0]} ({mode} settings) ...", flush=True)
 
-    def done(kit: str, kit_runs: list) -> None:
+    def done(kit: str | Problem, kit_runs: list[NotebookRun]) -> None:
+        name = kit if isinstance(kit, str) else kit.name
         for r in kit_runs:
             if r.status != "skipped":
-                label = f"{kit}/{r.notebook}" if args.jobs > 1 else r.notebook
+                label = f"{name}/{r.notebook}" if args.jobs > 1 else r.notebook
                 print(f"  {label:<{32 if args.jobs > 1 else 22}} {r.status:<7} {r.seconds:6.1f} s", flush=True)
-        following = kits[kits.index(kit) + 1] if kits.index(kit) + 1 < len(kits) else None
+        following = kits[kits.index(name) + 1] if kits.index(name) + 1 < len(kits) else None
         if args.jobs <= 1 and following:
             print(f"Running {following} ({mode} settings) ...", flush=True)
 
@@ -300,7 +282,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    problem = _problem(args.kit)
+    problem = kit_problem(args.kit)
     _input_file(args.file, "check the path (03_submission writes <output_dir>/submission.csv)")
     _input_folder(args.data, "--data", f"the test file ({', '.join(problem.official_files)})")
     source = resolve_data(problem, args.data, seed=args.seed, size=args.size, verbose=False)
@@ -323,7 +305,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    problem = _problem(args.kit)
+    problem = kit_problem(args.kit)
     submission = _read_submission(args.file)
     truth_path = Path(args.truth)
     truth_path = truth_path / problem.truth_file if truth_path.is_dir() else truth_path
@@ -334,8 +316,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     )
     try:
         truth = problem.read_truth(truth_path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise _fail(
+    except CSV_ERRORS as exc:
+        raise command_error(
             truth_path,
             f"cannot be read as a truth file ({exc})",
             f"pass the truth file `hdhkits data {problem.name}` wrote, unchanged",
@@ -366,58 +348,6 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"{problem.title} score: {score.value:.4f}")
         for k, v in score.parts.items():
             print(f"  {k}: {v:.4f}")
-    return 0
-
-
-def cmd_bundle(args: argparse.Namespace) -> int:
-    from .bundle import BundleCheckError, BundleError, build_bundle, check_bundle
-
-    if args.check:
-        if args.kit or args.out:
-            raise _fail("--check", "takes only the bundle", "run `hdhkits bundle --check FILE.zip`")
-        if not Path(args.check).is_file():
-            raise CommandError(f"{args.check}: file not found; build one with `hdhkits bundle KIT --out FILE.zip`")
-        if not zipfile.is_zipfile(args.check):
-            raise CommandError(f"{args.check}: not a zip file; a bundle is the zip `hdhkits bundle` writes")
-        try:
-            report = check_bundle(args.check)
-        except BundleCheckError as exc:
-            print(f"FAILED {exc}", file=sys.stderr)
-            return 1
-        print(
-            f"{args.check}: the {report.kit} bundle passes the check (scoring program run as Codabench runs it, "
-            "without the hdhkits package)"
-        )
-        for line in report.lines:
-            print(f"  {line}")
-        return 0
-    if not args.kit or not args.out:
-        raise _fail(
-            "KIT" if not args.kit else "--out",
-            "missing",
-            "name a kit and the zip to write: "
-            "`hdhkits bundle KIT --out FILE.zip`, or check one: `hdhkits bundle --check FILE.zip`",
-        )
-    problem = _problem(args.kit)
-    out = Path(args.out)
-    if out.suffix.lower() != ".zip":
-        raise CommandError(f"{out}: a bundle is a zip; name the file FILE.zip")
-    if out.exists() and not args.force:
-        raise _fail(out, "exists", "choose another file or pass --force to replace it")
-    _output_folder(out.parent, "--out")
-    try:
-        info = build_bundle(problem, out, seed=args.seed, size=args.size, kits_dir=args.kits_dir)
-    except BundleError as exc:
-        raise CommandError(
-            _shaped(f"bundle {problem.name}", str(exc), "report it with the output of `hdhkits --debug bundle ...`")
-        ) from None
-    print(
-        f"{problem.title} practice competition (twin seed {info.seed}, size {info.size}) written in "
-        f"{info.seconds:.1f} s: {out} ({info.bytes / 1e6:.1f} MB)"
-    )
-    print(f"  leaderboard: {', '.join(info.leaderboard_keys)}; the sample submission scores {info.sample_score:.4f}")
-    print(f"  check it without a server: hdhkits bundle --check {out}")
-    print("  then upload the zip to Codabench to create the competition")
     return 0
 
 
@@ -485,24 +415,6 @@ def _add_score(sub) -> None:
     p.set_defaults(func=cmd_score)
 
 
-def _add_bundle(sub) -> None:
-    p = sub.add_parser(
-        "bundle", help="a practice competition: a Codabench bundle built from a fresh twin, or --check one"
-    )
-    p.add_argument("kit", nargs="?", help=f"one of {', '.join(KITS)}")
-    p.add_argument("--out", help="the bundle zip to write")
-    p.add_argument("--seed", type=seed_number, default=0, help="twin seed")
-    p.add_argument("--size", choices=SIZES, default="default", help="twin size")
-    p.add_argument("--kits-dir", help="the repository's kits/ folder (notebooks and README; default: found from here)")
-    p.add_argument("--force", action="store_true", help="replace an existing zip")
-    p.add_argument(
-        "--check",
-        metavar="FILE.zip",
-        help="unpack a bundle and run its scoring program as Codabench does, on its solution and a broken file",
-    )
-    p.set_defaults(func=cmd_bundle)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
@@ -513,7 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hdhkits {__version__}")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an unexpected error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    # New subcommands: an _add_<name>(sub) beside the others, then its name in this tuple.
+    # A new subcommand: an _add_<name>(sub) beside the others, or the add_parser of the package that
+    # holds its subject (bundle, workshop, leaderboard: they never import this module); then it in this tuple.
     for add in (
         _add_list,
         _add_data,
@@ -521,9 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
         _add_run,
         _add_validate,
         _add_score,
-        _add_bundle,
-        _add_workshop,
-        _add_leaderboard,
+        bundle.add_parser,
+        workshop.add_parser,
+        leaderboard.add_parser,
     ):
         add(sub)
     return parser
@@ -539,7 +452,7 @@ def format_data_error(exc: DataError, limit: int = 12) -> str:
     for finding in exc.findings[:limit]:
         where = exc.path / finding.file if finding.file else exc.path
         what = str(dataclasses.replace(finding, file=""))  # message and fix, cut at MAX_CHARS like every finding
-        lines.append(f"error: {_shaped(where, what, 'fix it and run the command again')}")
+        lines.append(f"error: {shaped_message(where, what, 'fix it and run the command again')}")
     if len(exc.findings) > 1:
         lines.insert(0, f"error: {exc.path}: {len(exc.findings)} problems; fix each one listed below")
     if len(exc.findings) > limit:  # a wrong delimiter makes one per column: the first ones tell the story
@@ -588,15 +501,13 @@ def format_os_error(exc: OSError, args: argparse.Namespace) -> str:
     """A refused file operation in the CLI's shape, naming the file (or the command's output)."""
     where = _visible(exc.filename) if exc.filename else _output_place(args)
     what, fix = _OS_FIXES.get(
-        exc.errno, (exc.strerror or str(exc), "check the path, its permissions and the free space")
+        exc.errno or 0, (exc.strerror or str(exc), "check the path, its permissions and the free space")
     )
     return f"error: {where}: {what}; {fix}"
 
 
 def format_interrupt(exc: KeyboardInterrupt) -> str:
     """The one line Ctrl-C prints: ``interrupted``, and for a run the notebooks kept."""
-    from .runner import RunInterrupted
-
     if not isinstance(exc, RunInterrupted):
         return "interrupted"
     if not exc.finished:
@@ -609,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except CommandError as exc:
+    except (CommandError, workshop.WorkshopError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:

@@ -12,6 +12,7 @@ The same reader then handles official and synthetic files.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -19,11 +20,11 @@ from pathlib import Path
 
 from . import __version__
 from .files import atomic_dir, display_path
-from .findings import Finding, format_findings, raise_for_errors
+from .findings import DataError, Finding, format_findings, raise_for_errors
 from .problem import SIZES, Problem, get_problem
-from .schema import DataError
+from .tables import TWIN_MARKER, count_rows
 
-__all__ = ["DataSource", "cache_root", "resolve_data", "write_twin"]
+__all__ = ["DataSource", "cache_root", "locate_data", "resolve_data", "write_twin"]
 
 
 @dataclass(frozen=True)
@@ -118,11 +119,7 @@ def write_twin(problem: Problem, data_dir: Path, truth_dir: Path, seed: int = 0,
 
 
 def _write_marker(problem: Problem, folder: Path, seed: int, size: str) -> None:
-    # The row counts let a check tell a cut twin from a small one (see schema.TWIN_MARKER).
-    import json
-
-    from .schema import TWIN_MARKER, count_rows
-
+    # The row counts let a check tell a cut twin from a small one (see tables.TWIN_MARKER).
     rows = {
         name: count_rows(folder / name)
         for name in problem.official_files
@@ -140,6 +137,31 @@ def _write_marker(problem: Problem, folder: Path, seed: int, size: str) -> None:
 
 def _twin_folder(problem: Problem, seed: int, size: str) -> Path:
     return cache_root() / problem.name / f"{size}-seed{seed}-v{__version__}.{problem.twin_version}"
+
+
+def locate_data(problem: Problem, data_dir: str | Path | None = None) -> tuple[Path | None, str]:
+    """Which data a kit reads, by the one precedence: the parameter, then the environment, then the twin.
+
+    Parameters
+    ----------
+    problem : Problem
+        The kit.
+    data_dir : str or Path, optional
+        The folder the caller was given (a notebook's ``data_dir``, the CLI's ``--data``);
+        None or an empty string when none was.
+
+    Returns
+    -------
+    folder, origin : (Path or None, str)
+        The folder named by ``data_dir`` (origin ``"parameter"``) or by the kit's
+        environment variable (``"environment"``), not checked; ``(None, "twin")`` when
+        neither names one.
+    """
+    if data_dir is not None and str(data_dir) != "":
+        return Path(data_dir).expanduser(), "parameter"
+    if os.environ.get(problem.env_var):
+        return Path(os.environ[problem.env_var]).expanduser(), "environment"
+    return None, "twin"
 
 
 def resolve_data(
@@ -177,13 +199,8 @@ def resolve_data(
         :attr:`DataSource.findings`.
     """
     problem = kit if isinstance(kit, Problem) else get_problem(kit)
-    origin = None
-    if data_dir is not None and str(data_dir) != "":
-        origin = "parameter"
-    elif os.environ.get(problem.env_var):
-        data_dir, origin = os.environ[problem.env_var], "environment"
-    if origin is not None:
-        folder = Path(data_dir).expanduser()
+    folder, origin = locate_data(problem, data_dir)
+    if folder is not None:
         source_name = "data_dir" if origin == "parameter" else f"${problem.env_var}"
         if not folder.is_dir():
             raise DataError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ __all__ = [
     "atomic_dir",
     "atomic_path",
     "display_path",
+    "file_digest",
     "make_parents",
     "remove_empty",
     "text_file_problem",
@@ -186,6 +188,28 @@ def text_file_problem(path: str | Path, sample_bytes: int = 1 << 20) -> str | No
                 "Windows code page?); save it as UTF-8 (in a spreadsheet: CSV UTF-8)"
             )
     return None
+
+
+def file_digest(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, as 64 hex characters, read ``chunk_bytes`` at a time.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    chunk_bytes : int
+        How much to read at once (memory stays flat on files of gigabytes).
+
+    Returns
+    -------
+    str
+        The hex digest, as ``sha256sum`` prints it.
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(chunk_bytes), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_csv(df: pd.DataFrame, path: str | Path, **kwargs: Any) -> Path:

@@ -29,6 +29,7 @@ __all__ = [
     "ERROR",
     "MAX_CHARS",
     "WARNING",
+    "DataError",
     "Finding",
     "clip",
     "error",
@@ -177,6 +178,30 @@ def warning(message: str, **fields) -> Finding:
     return Finding(WARNING, message, **fields)
 
 
+class DataError(ValueError):
+    """A data file does not match what the kit expects.
+
+    Parameters
+    ----------
+    path : str or Path
+        The offending file (or folder).
+    problems : sequence of str or Finding
+        Every problem found, one sentence (or finding) each.
+    """
+
+    def __init__(self, path: str | Path, problems: Sequence[str | Finding]):
+        self.path = Path(path)
+        self.findings = [p if isinstance(p, Finding) else error(str(p)) for p in problems]
+        self.problems = [str(p) for p in problems]
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{lines}")
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython and Jupyter show this instead of a traceback: the sentences name the file
+        # and the fix, and frames from inside pandas or PIL would only hide them.
+        return [f"{type(self).__name__}: {self}"]
+
+
 def errors(findings: Iterable[Finding | str]) -> list[Finding]:
     """The findings that block (a bare string, from an older kit, counts as an error)."""
     return [
@@ -211,7 +236,7 @@ def findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
 
 
 def raise_for_errors(path: str | Path, findings: Sequence[Finding]) -> list[Finding]:
-    """Raise :class:`~hdhkits.schema.DataError` listing every error; return the warnings.
+    """Raise :class:`DataError` listing every error; return the warnings.
 
     Parameters
     ----------
@@ -225,8 +250,6 @@ def raise_for_errors(path: str | Path, findings: Sequence[Finding]) -> list[Find
     list of Finding
         The warnings, when there is no error.
     """
-    from .schema import DataError
-
     blocking = errors(findings)
     if blocking:
         raise DataError(path, blocking)

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .files import atomic_path, display_path
+from .files import atomic_path, display_path, file_digest
+from .problem import get_problem
 
 __all__ = [
     "TrainingStamp",
@@ -33,16 +34,6 @@ __all__ = [
     "training_stamp",
     "write_stamp",
 ]
-
-_CHUNK = 1 << 20
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(_CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _folder_digest(folder: Path) -> str:
@@ -77,7 +68,7 @@ def data_fingerprint(data_dir: str | Path, files: Iterable[str]) -> str:
         if path.is_dir():
             digest = _folder_digest(path)
         elif path.is_file():
-            digest = _file_digest(path)
+            digest = file_digest(path)
         else:
             digest = "absent"
         h.update(f"{name}\0{digest}\n".encode())
@@ -145,8 +136,6 @@ def training_stamp(source: Any, seed: int = 0, quick: bool = False, **settings: 
     **settings
         Other settings that change the model (JSON-serialisable).
     """
-    from .problem import get_problem
-
     problem = get_problem(source.kit)
     return TrainingStamp(
         kit=problem.name,

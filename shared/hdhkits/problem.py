@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .findings import Finding
+from .findings import DataError, Finding
 
 __all__ = [
     "KITS",  # noqa: F822 (module __getattr__: discovered on first use)
@@ -262,8 +262,6 @@ class Problem(ABC):
         path = Path(path)
         if path.is_dir():
             path = path / self.truth_file
-        from .schema import DataError
-
         if not path.is_file():
             raise DataError(path, [f"truth file not found; `hdhkits data {self.name}` writes it"])
         return pd.read_csv(path)

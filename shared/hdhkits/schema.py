@@ -1,70 +1,36 @@
-"""Column-level schemas for the challenge files, and a reader that checks them.
+"""Column-level schemas for the challenge files, and the checks of a table against them.
 
 A :class:`TableSchema` lists a file's columns in their official order. :func:`check_frame`
 returns every :class:`~hdhkits.findings.Finding` of a table at once. Layout problems
 (missing, extra or renamed columns, values that cannot be parsed, codes outside the
-dictionary, duplicate ids) are errors: :func:`read_table` raises a single
-:class:`DataError` that names the file and lists them all, so a participant fixes
-everything in one pass. Values outside a column's plausible range are warnings: the
-official files hold some (noise-made negative lab values), so they never stop a read.
+dictionary, duplicate ids) are errors: :func:`hdhkits.tables.read_table` raises a single
+:class:`~hdhkits.findings.DataError` that names the file and lists them all, so a
+participant fixes everything in one pass. Values outside a column's plausible range are
+warnings: the official files hold some (noise-made negative lab values), so they never
+stop a read. Finding and reading the files is :mod:`hdhkits.tables`.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .files import text_file_problem
-from .findings import ERROR, WARNING, Finding, error, errors, short_list, warning, with_file
+from .findings import ERROR, WARNING, Finding, error, short_list, warning, with_file
 
 __all__ = [
-    "TWIN_MARKER",
     "ColumnSpec",
-    "DataError",
     "TableSchema",
+    "check_column",
     "check_frame",
     "constant_column_findings",
-    "count_rows",
-    "cut_last_line",
     "empty_column_findings",
-    "find_file",
-    "read_table",
-    "read_twin_marker",
-    "row_count_findings",
 ]
 
 _KINDS = ("int", "float", "str", "code")
-
-
-class DataError(ValueError):
-    """A data file does not match what the kit expects.
-
-    Parameters
-    ----------
-    path : str or Path
-        The offending file (or folder).
-    problems : sequence of str or Finding
-        Every problem found, one sentence (or finding) each.
-    """
-
-    def __init__(self, path: str | Path, problems: Sequence[str | Finding]):
-        self.path = Path(path)
-        self.findings = [p if isinstance(p, Finding) else error(str(p)) for p in problems]
-        self.problems = [str(p) for p in problems]
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{lines}")
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython and Jupyter show this instead of a traceback: the sentences name the file
-        # and the fix, and frames from inside pandas or PIL would only hide them.
-        return [f"{type(self).__name__}: {self}"]
 
 
 @dataclass(frozen=True)
@@ -463,245 +429,6 @@ def check_frame(df: pd.DataFrame, schema: TableSchema, file: str | None = None) 
                 )
             )
     return with_file(found, file)
-
-
-def find_file(folder: str | Path, schema: TableSchema) -> Path:
-    """Locate a schema's file in a folder, under its official name or an alias.
-
-    Raises
-    ------
-    DataError
-        When no file of that name exists, naming every name tried.
-    """
-    folder = Path(folder)
-    for name in (schema.file_name, *schema.aliases):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-        if candidate.exists() or candidate.is_symlink():  # a folder, or a link to nothing
-            what, _, fix = (text_file_problem(candidate) or "cannot be read; copy the file again").partition("; ")
-            raise DataError(
-                folder,
-                [
-                    error(
-                        f"'{name}' {what}",
-                        kind="unreadable_file",
-                        file=schema.file_name,
-                        fix=fix or "put the official file there",
-                    )
-                ],
-            )
-    tried = " or ".join(repr(n) for n in (schema.file_name, *schema.aliases))
-    listing = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    hint = f" (the folder holds: {_describe_values(listing, 10)})" if listing else " (the folder is empty or absent)"
-    raise DataError(
-        folder,
-        [
-            error(
-                f"no file named {tried}{hint}",
-                kind="missing_file",
-                file=schema.file_name,
-                fix="put the official file there or pass the right data_dir",
-            )
-        ],
-    )
-
-
-def _fields(line: str) -> int | None:
-    try:
-        return len(next(csv.reader(io.StringIO(line)), []))
-    except csv.Error:  # e.g. a NUL byte: not a line the comparison can judge
-        return None
-
-
-def cut_last_line(path: str | Path, tail_bytes: int = 65536) -> Finding | None:
-    """An error when a CSV's last line holds fewer fields than its header: a cut download.
-
-    pandas reads such a line without a word, padding it with empty cells, so a file cut
-    in the middle of a line would load with a half-empty last row. Only the header and
-    the file's last ``tail_bytes`` are read.
-
-    Parameters
-    ----------
-    path : str or Path
-        A CSV file.
-    tail_bytes : int
-        How much of the end of the file to read for its last line.
-
-    Returns
-    -------
-    Finding or None
-        The error (kind ``cut_file``; ``unreadable_file`` for a file that is not UTF-8
-        text at all: empty, UTF-16, compressed, binary, another encoding), or None when
-        the last line is whole.
-    """
-    path = Path(path)
-    if not path.exists() and not path.is_symlink():
-        return None  # the reader says "not found" itself
-    problem = text_file_problem(path)
-    if problem is not None and problem.startswith("cannot be read"):
-        return None  # permission or I/O: the reader's own error names it (the CLI: an unreadable input)
-    if problem is not None:  # UTF-16, gzip, empty, binary...: say what it is, not that it looks cut
-        what, _, fix = problem.partition("; ")
-        return error(what, file=path.name, kind="unreadable_file", fix=fix or "download the file again")
-    try:
-        with path.open("rb") as fh:
-            header = fh.readline().decode("utf-8-sig", errors="replace")
-            size = fh.seek(0, 2)
-            fh.seek(max(0, size - tail_bytes))
-            tail = fh.read().decode("utf-8", errors="replace")
-    except OSError:
-        return None  # the reader reports an unreadable file itself
-    lines = [line for line in tail.splitlines() if line.strip()]
-    if len(lines) < 2 and size <= tail_bytes:
-        return None  # header only, or nothing: the reader says so
-    expected, got = _fields(header), _fields(lines[-1])
-    if expected is None or got is None or got >= expected:
-        return None
-    return error(
-        f"the last line has {got} of the header's {expected} fields: the file looks cut (an interrupted download?)",
-        file=path.name,
-        kind="cut_file",
-        fix="download the file again; the kit does not guess the missing values",
-    )
-
-
-def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.DataFrame:
-    """Read a CSV file and check it against its schema.
-
-    Parameters
-    ----------
-    path : str or Path
-        A CSV file, or a folder holding it under its official name (or an alias).
-    schema : TableSchema
-        The expected layout.
-    check : bool
-        Run :func:`check_frame` and raise on any error (warnings do not stop the read;
-        :func:`check_frame` lists them).
-
-    Returns
-    -------
-    DataFrame
-
-    Raises
-    ------
-    DataError
-        The file is missing, unreadable, cut (:func:`cut_last_line`) or does not match
-        the layout; every error is listed.
-    """
-    path = Path(path)
-    if path.is_dir():
-        path = find_file(path, schema)
-    if not path.is_file():
-        raise DataError(path, ["file not found"])
-    cut = cut_last_line(path)
-    if cut is not None:
-        raise DataError(path, [cut])
-    try:
-        df = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(
-            path,
-            [
-                error(
-                    f"cannot be read as CSV: {exc}",
-                    file=path.name,
-                    kind="unreadable_file",
-                    fix="download the file again; it may be cut or not a CSV",
-                )
-            ],
-        ) from None
-    if check:
-        blocking = errors(check_frame(df, schema, file=path.name))
-        if blocking:
-            raise DataError(path, blocking)
-    return df
-
-
-#: A hidden file ``write_twin`` puts in a twin's participant folder: the kit, seed, size
-#: and the row count of each file, so a cut or partial twin is recognised as such and a
-#: smaller twin (``quick``) is not mistaken for a partial download of the official files.
-TWIN_MARKER = ".hdhkits-twin.json"
-
-
-def count_rows(path: str | Path) -> int:
-    """Data rows of a CSV file (lines after the header, a last line without newline counted)."""
-    n, last = 0, b"\n"
-    with Path(path).open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            n += block.count(b"\n")
-            last = block[-1:]
-    if last != b"\n":
-        n += 1  # a last line without a newline
-    return max(0, n - 1)
-
-
-def read_twin_marker(data_dir: str | Path) -> dict | None:
-    """The twin marker of a folder (None for a folder that is not a twin, or an unreadable marker)."""
-    import json
-
-    try:
-        return json.loads((Path(data_dir) / TWIN_MARKER).read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as fh:
-        size = fh.seek(0, 2)
-        if size == 0:
-            return True
-        fh.seek(size - 1)
-        return fh.read(1) in (b"\n", b"\r")
-
-
-def row_count_findings(data_dir: str | Path, official_rows: dict[str, int], tolerance: float = 0.01) -> list[Finding]:
-    """Warnings for files whose row count is far from the official one (a partial download?).
-
-    A twin folder (with :data:`TWIN_MARKER`) is compared with the counts its generator
-    wrote, other folders with the official counts. Fewer rows than expected by more than
-    ``tolerance`` is a warning (the data loads; the kit uses the rows it has); so is a lot
-    more. Missing files are left to the layout check.
-
-    Parameters
-    ----------
-    data_dir : str or Path
-        The data folder.
-    official_rows : dict
-        Official file name -> data rows (e.g. ``{"train.csv": 1253}``).
-    tolerance : float
-        Relative difference accepted silently.
-
-    Returns
-    -------
-    list of Finding
-    """
-    marker = read_twin_marker(data_dir)
-    expected = dict(official_rows)
-    what = "the official file has"
-    if marker and isinstance(marker.get("rows"), dict):
-        expected = {k: int(v) for k, v in marker["rows"].items() if k in official_rows}
-        what = f"the twin (seed {marker.get('seed')}, size {marker.get('size')}) was written with"
-    found = []
-    for name, want in expected.items():
-        path = Path(data_dir) / name
-        if not path.is_file() or want <= 0:
-            continue
-        got = count_rows(path)
-        if abs(got - want) <= tolerance * want:
-            continue
-        kind = "fewer_rows" if got < want else "more_rows"
-        fix = (
-            "a partial download? download the file again; the kit uses the rows it has"
-            if got < want
-            else "is this the file of another challenge or release? the kit uses the rows it has"
-        )
-        cut = ""
-        if got < want and not _ends_with_newline(path):
-            # a cut inside the last field leaves as many fields as the header: only this tells
-            cut = " and the last line ends without a line break: the file looks cut"
-        found.append(warning(f"{got:,} data rows where {what} {want:,}{cut}", file=name, count=got, kind=kind, fix=fix))
-    return found
 
 
 def _value(value) -> str:

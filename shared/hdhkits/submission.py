@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .files import write_csv
-from .findings import ERROR, Finding, error
-from .schema import ColumnSpec, DataError, check_column
+from .findings import ERROR, DataError, Finding, error
+from .schema import ColumnSpec, check_column
+from .tables import CSV_ERRORS
 
 __all__ = ["SubmissionError", "SubmissionSpec", "check_submission", "read_submission", "write_submission"]
 
@@ -171,7 +172,7 @@ def read_submission(path: str | Path) -> pd.DataFrame:
         raise SubmissionError(path, ["file not found"])
     try:
         return pd.read_csv(path, dtype={"NAME": "string"})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+    except CSV_ERRORS as exc:
         raise SubmissionError(path, [f"cannot be read as CSV: {exc}"]) from None
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.annitia.schema import train_columns
+from hdhkits.annitia.columns import train_columns
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.annitia.data import to_long
+from hdhkits.annitia.columns import TARGETS
 from hdhkits.annitia.features import (
     FIBROSIS_MARKERS,
     LONGITUDINAL,
@@ -12,12 +12,12 @@ from hdhkits.annitia.features import (
     build_features,
     fib4,
     fib4_class,
-    implausible_mask,
-    mask_implausible,
     static_features,
     visit_summary,
 )
-from hdhkits.annitia.schema import TARGETS, read_train
+from hdhkits.annitia.plausibility import implausible_cells, plausible_values
+from hdhkits.annitia.schema import read_train
+from hdhkits.annitia.visits import to_long
 
 
 def test_fib4_formula_and_classes():
@@ -97,9 +97,9 @@ def test_impossible_labs_are_treated_as_missing(make_rows):
     noisy.loc[0, "fibrotest_BM_2_v1"] = -0.0350329
     noisy.loc[1, "fibrotest_BM_2_v2"] = 1.2  # above the scale's maximum of 1
     noisy.loc[1, "plt_v2"] = -3.0
-    bad = implausible_mask(noisy)
+    bad = implausible_cells(noisy)
     assert set(bad.columns[bad.any()]) == {"ggt_v1", "fibrotest_BM_2_v1", "fibrotest_BM_2_v2", "plt_v2"}
-    masked = mask_implausible(noisy)
+    masked = plausible_values(noisy)
     for row, col in [(0, "ggt_v1"), (0, "fibrotest_BM_2_v1"), (1, "fibrotest_BM_2_v2"), (1, "plt_v2")]:
         assert np.isnan(masked.loc[row, col]), (row, col)
     assert noisy.loc[0, "ggt_v1"] == -10.7658  # the caller's table is not changed
@@ -108,13 +108,6 @@ def test_impossible_labs_are_treated_as_missing(make_rows):
     X = build_features(noisy)
     assert X.loc[0, "ggt_first"] == 40.0 and X.loc[0, "ggt_n"] == 1 and X.loc[0, "ggt_min"] == 40.0
     assert X.loc[1, "fibrotest_BM_2_max"] == 0.2
-
-
-def test_ages_are_not_masked(make_rows):
-    frame = make_rows([dict(Age_v1=50, Age_v2=130, ggt_v1=0.0)])  # 0 is within the range, 130 is not
-    masked = mask_implausible(frame)
-    assert masked.loc[0, "Age_v2"] == 130 and masked.loc[0, "ggt_v1"] == 0.0
-    assert mask_implausible(frame) is frame  # nothing to mask: no copy
 
 
 def test_twin_features_hold_no_impossible_value(twin):
@@ -152,8 +145,8 @@ def test_fibrosis_index_hand_made(make_rows):
 
 
 def test_fibrosis_index_ranks_liver_events_on_the_twin(twin):
-    from hdhkits.annitia.data import survival_targets
     from hdhkits.annitia.metric import harrell_c
+    from hdhkits.annitia.targets import survival_targets
 
     train = read_train(twin("annitia").data_dir)
     X, y = add_fibrosis_index(build_features(train)), survival_targets(train)

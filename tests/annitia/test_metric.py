@@ -5,9 +5,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.annitia.data import SurvivalTargets
-from hdhkits.annitia.metric import harrell_c, official_score, score, score_risks
-from hdhkits.schema import DataError
+from hdhkits.annitia.metric import harrell_c, score, score_risks
+from hdhkits.annitia.targets import SurvivalTargets
+from hdhkits.findings import DataError
 from sksurv.metrics import concordance_index_censored
 
 
@@ -156,7 +156,7 @@ def _targets_and_tables(seed=0, n=150):
 
 
 def test_score_on_tables_is_score_risks_in_truth_order():
-    from hdhkits.annitia.data import survival_targets
+    from hdhkits.annitia.targets import survival_targets
 
     truth, sub = _targets_and_tables()
     expected = score_risks(survival_targets(truth), sub["risk_hepatic_event"], sub["risk_death"])
@@ -166,18 +166,6 @@ def test_score_on_tables_is_score_risks_in_truth_order():
         score(truth, sub.drop(columns="risk_death"))
     with pytest.raises(DataError, match="no risk for truth id"):
         score(truth, sub.iloc[1:])
-
-
-def test_official_score_is_a_deprecated_alias_of_score_risks():
-    rng = np.random.default_rng(0)
-    n = 50
-    y = SurvivalTargets(
-        rng.random(n) < 0.3, rng.exponential(5, n), rng.random(n) < 0.3, rng.exponential(5, n), np.ones(n, bool)
-    )
-    rh, rd = rng.normal(size=n), rng.normal(size=n)
-    with pytest.warns(DeprecationWarning, match="score_risks"):
-        old = official_score(y, rh, rd)
-    assert old == score_risks(y, rh, rd)
 
 
 def _repeated(table, ids, counts):

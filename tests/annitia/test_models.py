@@ -1,13 +1,10 @@
-"""The two model families: what each may read, the rank blend, the nested weights."""
+"""The two model families: what each may read, their blends, the liver pieces and efforts."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.annitia import PROBLEM, make_submission
-from hdhkits.annitia.baselines import ClinicalScore
-from hdhkits.annitia.data import survival_array, survival_targets
 from hdhkits.annitia.features import build_features
-from hdhkits.annitia.metric import harrell_c
 from hdhkits.annitia.models import (
     CLINICAL_FAMILIES,
     EFFORT_PIECES,
@@ -15,16 +12,14 @@ from hdhkits.annitia.models import (
     FAMILIES,
     FOLLOWUP,
     LIVER_PIECES,
-    RankBlend,
-    StiffnessGate,
     add_followup_features,
     family_columns,
     feature_families,
     make_clinical_model,
     make_leaderboard_model,
-    simplex_grid,
 )
 from hdhkits.annitia.schema import read_test, read_train
+from hdhkits.annitia.targets import survival_targets
 from sklearn.base import clone
 
 # What the clinical model must never read: the follow-up window, visit counts, anything
@@ -77,37 +72,6 @@ def test_years_per_visit():
     assert add_followup_features(X[["n_visits"]]).columns.tolist() == ["n_visits"]
 
 
-def test_simplex_grid():
-    grid = simplex_grid(3, 0.25)
-    assert grid.shape == (15, 3)
-    np.testing.assert_allclose(grid.sum(axis=1), 1)
-    assert (grid >= 0).all() and len({tuple(r) for r in grid}) == 15
-    np.testing.assert_allclose(grid[-1].max(), 1)  # the least even last
-    assert np.ptp(grid[0]) <= 0.25  # the most even first
-    with pytest.raises(ValueError):
-        simplex_grid(3, 0.3)
-
-
-def test_blend_weights_follow_the_signal():
-    rng = np.random.default_rng(0)
-    n = 400
-    signal = rng.normal(size=n)
-    time = rng.exponential(np.exp(-signal))
-    event = rng.random(n) < 0.6
-    X = pd.DataFrame({"signal": signal, "noise": rng.normal(size=n)})
-    y = survival_array(event, time)
-    blend = RankBlend(
-        [("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))], inner_splits=3, weight_step=0.25
-    ).fit(X, y)
-    assert blend.weights_["signal"] >= 0.75 and np.isclose(blend.weights_.sum(), 1)
-    assert blend.component_scores_["signal"] > 0.65 > blend.component_scores_["noise"]
-    risk = blend.predict(X)
-    assert harrell_c(event, time, risk) > 0.65
-    # row by row: a patient's risk does not depend on who is predicted with them
-    np.testing.assert_allclose(blend.predict(X.iloc[:7]), risk[:7])
-    assert len(blend.models_["signal"]) == 3
-
-
 def test_sklearn_conventions():
     model = make_leaderboard_model(quick=True, seed=3)
     params = model.get_params()
@@ -149,66 +113,6 @@ def test_fitted_models_submit_and_beat_random(data, fitted, name):
     assert PROBLEM.validate_submission(submission, source.data_dir) == []
     score = PROBLEM.score_submission(submission, PROBLEM.read_truth(source.truth_path))
     assert score.value > 0.7, score
-
-
-def _toy_survival(n: int = 400, seed: int = 0):
-    # One informative column ("signal"), one noise column, and a stiffness column that
-    # marks a high-risk group: risk = signal + 1.5 in the group.
-    rng = np.random.default_rng(seed)
-    signal = rng.normal(size=n)
-    stiffness = np.where(rng.random(n) < 0.25, 15.0, 6.0)
-    time = rng.exponential(np.exp(-(signal + 1.5 * (stiffness >= 12))))
-    event = rng.random(n) < 0.7
-    X = pd.DataFrame({"signal": signal, "noise": rng.normal(size=n), "fibs_stiffness_med_BM_1_last": stiffness})
-    return X, survival_array(event, time)
-
-
-def test_repeated_inner_folds():
-    X, y = _toy_survival()
-    components = [("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))]
-    once = RankBlend(components, inner_splits=3).fit(X, y)
-    again = RankBlend(components, inner_splits=3, inner_repeats=1).fit(X, y)
-    np.testing.assert_array_equal(once.predict(X), again.predict(X))  # one repeat: the blend of issue #8
-    thrice = RankBlend(components, inner_splits=3, inner_repeats=3).fit(X, y)
-    assert len(thrice.models_["signal"]) == 9 and thrice.reference_.shape == (3 * len(X), 2)
-    assert thrice.weights_["signal"] >= 0.75
-    # each repeat has its own folds (one split repeated would learn three medians)
-    assert len({m.fill_value_ for m in thrice.models_["signal"]}) > 6
-
-
-def test_candidates_get_weight_only_where_they_win():
-    X, y = _toy_survival()
-    components = [("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))]
-    free = RankBlend(components, core_components=1, min_gain=0.0).fit(X, y)
-    assert free.weights_["signal"] >= 0.75  # the candidate wins by far: it gets its weight
-    barred = RankBlend(components, core_components=1, min_gain=0.5).fit(X, y)
-    assert barred.weights_["signal"] == 0 and barred.weights_["noise"] == 1  # no gain of 0.5 in concordance
-    assert barred.inner_score_ < free.inner_score_
-
-
-def test_stiffness_gate_routes_and_ranks():
-    X, y = _toy_survival()
-    gate = StiffnessGate(ClinicalScore("signal"), ClinicalScore("noise")).fit(X, y)
-    risk = gate.predict(X)
-    high = X["fibs_stiffness_med_BM_1_last"].to_numpy() >= 12
-    assert gate.routed_ and risk[high].min() > risk[~high].max()  # the high group above the low one
-    assert ((risk[~high] > -1e-5) & (risk[~high] < 1 + 1e-5)).all()
-    # within the low group, the low model's order; within the high group, the high model's
-    low = np.flatnonzero(~high)
-    assert harrell_c(np.ones(len(low), bool), -X["signal"].to_numpy()[low], risk[low]) > 0.99
-    hi = np.flatnonzero(high)
-    assert harrell_c(np.ones(len(hi), bool), -X["noise"].to_numpy()[hi], risk[hi]) > 0.99
-    np.testing.assert_allclose(gate.predict(X.iloc[:9]), risk[:9])  # row by row
-    # too few events in the high group: the low model ranks everyone, still split by group
-    few = y.copy()
-    few["event"][high] = False
-    unrouted = StiffnessGate(ClinicalScore("signal"), ClinicalScore("noise")).fit(X, few)
-    assert not unrouted.routed_ and unrouted.high_ is unrouted.low_
-    assert harrell_c(np.ones(len(hi), bool), -X["signal"].to_numpy()[hi], unrouted.predict(X)[hi]) > 0.99
-    from hdhkits.schema import DataError
-
-    with pytest.raises(DataError, match="fibs_stiffness_med_BM_1_last"):
-        gate.predict(X.drop(columns=["fibs_stiffness_med_BM_1_last"]))
 
 
 def test_efforts_and_pieces():

@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hdhkits.annitia.columns import visit_columns
 from hdhkits.annitia.problem import PROBLEM
 from hdhkits.annitia.quirks import NEGATIVE_VALUES, QUIRKS, negative_value_count
-from hdhkits.annitia.schema import visit_columns
 from hdhkits.annitia.twin import twin_frames
 from hdhkits.findings import errors
 from hdhkits.quirks import copy_data

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from hdhkits.annitia import build_features, read_test
 from hdhkits.annitia.models import EFFORT_PIECES
-from hdhkits.annitia.saved import load_cv, load_or_train_model, model_path, model_stamp, save_cv, save_model
+from hdhkits.annitia.saved import load_cv, load_or_train, model_path, save_cv, save_model, training_stamp
+from hdhkits.findings import DataError
 from hdhkits.fingerprint import read_stamp
-from hdhkits.schema import DataError
 
 
 @pytest.fixture(scope="module")
@@ -15,14 +15,14 @@ def trained(twin, tmp_path_factory):
     """The clinical model trained on the quick twin of seed 0, saved in a fresh output folder."""
     out = tmp_path_factory.mktemp("annitia-saved")
     source = twin("annitia", size="quick", seed=0)
-    model, reloaded = load_or_train_model("clinical", source, out, seed=0, quick=True, verbose=False)
+    model, reloaded = load_or_train("clinical", source, out, seed=0, quick=True, verbose=False)
     assert not reloaded
     return out, source, model
 
 
 def test_same_data_and_settings_reload(trained, capsys):
     out, source, model = trained
-    again, reloaded = load_or_train_model("clinical", source, out, seed=0, quick=True)
+    again, reloaded = load_or_train("clinical", source, out, seed=0, quick=True)
     assert reloaded
     assert "reloaded the model saved in" in capsys.readouterr().out
     X = build_features(read_test(source.data_dir))
@@ -33,7 +33,7 @@ def test_same_data_and_settings_reload(trained, capsys):
 def test_other_data_retrains_and_says_why(trained, twin, capsys):
     out, _, _ = trained
     other = twin("annitia", size="quick", seed=1)  # another twin: other patients
-    _, reloaded = load_or_train_model("clinical", other, out, seed=0, quick=True)
+    _, reloaded = load_or_train("clinical", other, out, seed=0, quick=True)
     said = capsys.readouterr().out
     assert not reloaded
     assert "trained on other data" in said
@@ -42,25 +42,25 @@ def test_other_data_retrains_and_says_why(trained, twin, capsys):
 
 def test_other_settings_retrain(twin, tmp_path, capsys):
     source = twin("annitia", size="quick", seed=0)
-    trained = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, verbose=False)[0]
+    trained = load_or_train("clinical", source, tmp_path, seed=0, quick=True, verbose=False)[0]
     save_model(trained, "clinical", source, tmp_path, seed=0, quick=False)  # stamped as a full-mode model
-    _, reloaded = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True)
+    _, reloaded = load_or_train("clinical", source, tmp_path, seed=0, quick=True)
     assert not reloaded
     assert "full mode (now quick)" in capsys.readouterr().out
 
 
 def test_other_effort_retrains(twin, tmp_path, capsys):
     source = twin("annitia", size="quick", seed=0)
-    trained = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, verbose=False)[0]
+    trained = load_or_train("clinical", source, tmp_path, seed=0, quick=True, verbose=False)[0]
     assert read_stamp(model_path(tmp_path, "clinical")).settings["effort"] == "default"
     save_model(trained, "clinical", source, tmp_path, seed=0, quick=True, effort="full")
-    assert load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, effort="full")[1]
-    _, reloaded = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True)
+    assert load_or_train("clinical", source, tmp_path, seed=0, quick=True, effort="full")[1]
+    _, reloaded = load_or_train("clinical", source, tmp_path, seed=0, quick=True)
     assert not reloaded
     assert "its effort was 'full' (now 'default')" in capsys.readouterr().out
     with pytest.raises(DataError, match="effort"):
-        load_or_train_model("clinical", source, tmp_path, seed=0, quick=True, effort="huge")
-    stamp = model_stamp(source, "leaderboard", seed=0, quick=True, effort="full")
+        load_or_train("clinical", source, tmp_path, seed=0, quick=True, effort="huge")
+    stamp = training_stamp(source, "leaderboard", seed=0, quick=True, effort="full")
     assert stamp.settings["liver_pieces"] == list(EFFORT_PIECES["full"])
 
 
@@ -69,7 +69,7 @@ def test_unstamped_model_is_stale(twin, tmp_path, capsys):
 
     source = twin("annitia", size="quick", seed=0)
     joblib.dump({"hand-made": True}, model_path(tmp_path, "clinical"))
-    _, reloaded = load_or_train_model("clinical", source, tmp_path, seed=0, quick=True)
+    _, reloaded = load_or_train("clinical", source, tmp_path, seed=0, quick=True)
     assert not reloaded
     assert "no readable stamp" in capsys.readouterr().out
 

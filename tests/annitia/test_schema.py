@@ -1,68 +1,25 @@
-"""The ANNITIA layouts match the official files exactly."""
+"""The ANNITIA layouts match the official files exactly; what the data check and the readers say."""
 
+import numpy as np
+import pandas as pd
+import pytest
+from hdhkits.annitia.columns import TARGETS, VISIT_VARIABLES, train_columns, val_test_columns, visit_columns
 from hdhkits.annitia.schema import (
-    N_VISITS,
-    TARGETS,
+    EVENT_BEFORE_FIRST_VISIT,
+    MIN_EVENTS,
+    MIN_TIME,
     TEST_SCHEMA,
     TRAIN_SCHEMA,
-    VISIT_VARIABLES,
-    train_columns,
-    val_test_columns,
-    visit_columns,
+    check_data,
+    coverage_findings,
+    event_findings,
+    outcome_findings,
+    read_test,
+    read_train,
 )
-
-
-def test_column_counts_match_official():
-    assert len(train_columns()) == 287
-    assert len(val_test_columns()) == 284
-    assert len(set(train_columns())) == 287 and len(set(val_test_columns())) == 284
-
-
-def test_column_order():
-    train = train_columns()
-    assert train[:7] == [
-        "patient_id_anon",
-        "gender",
-        "T2DM",
-        "Hypertension",
-        "Dyslipidaemia",
-        "bariatric_surgery",
-        "bariatric_surgery_age",
-    ]
-    assert train[7:9] == ["Age_v1", "Age_v2"]
-    assert train[-4:] == [
-        "evenements_hepatiques_majeurs",
-        "evenements_hepatiques_age_occur",
-        "death",
-        "death_age_occur",
-    ]
-    test = val_test_columns()
-    assert test[:2] == ["trustii_id", "patient_id_anon"]
-    assert test[2:] == train[1:-4]
-    # visit groups in the official order, each v1..vN
-    assert VISIT_VARIABLES == (
-        "Age",
-        "BMI",
-        "alt",
-        "ast",
-        "bilirubin",
-        "chol",
-        "ggt",
-        "gluc_fast",
-        "plt",
-        "triglyc",
-        "aixp_aix_result_BM_3",
-        "fibrotest_BM_2",
-        "fibs_stiffness_med_BM_1",
-    )
-    assert train[7 + 22 - 1] == "Age_v22" and train[7 + 22] == "BMI_v1"
-    assert visit_columns("fibs_stiffness_med_BM_1")[-1] == "fibs_stiffness_med_BM_1_v22"
-    assert visit_columns("plt")[-1] == "plt_v21"
-
-
-def test_visit_counts():
-    assert N_VISITS["Age"] == N_VISITS["BMI"] == N_VISITS["fibs_stiffness_med_BM_1"] == 22
-    assert all(N_VISITS[v] == 21 for v in VISIT_VARIABLES if v not in ("Age", "BMI", "fibs_stiffness_med_BM_1"))
+from hdhkits.annitia.targets import survival_targets
+from hdhkits.findings import MAX_CHARS, DataError, errors
+from hdhkits.quirks import copy_data
 
 
 def test_schemas_follow_column_lists():
@@ -74,13 +31,6 @@ def test_schemas_follow_column_lists():
 
 
 # -- what check says about data a step will lack (issue 18) ------------------------------
-
-import numpy as np
-import pandas as pd
-import pytest
-from hdhkits.annitia.schema import MIN_EVENTS, check_data, coverage_findings, outcome_findings, read_test, read_train
-from hdhkits.findings import MAX_CHARS, errors
-from hdhkits.quirks import copy_data
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +92,67 @@ def test_an_empty_age_v1_or_liver_outcome_in_train_is_a_layout_error(twin, tmp_p
     train.to_csv(folder / "train.csv", index=False)
     found = {(f.column, f.kind) for f in errors(check_data(folder))}
     assert found == {("Age_v1", "empty_cells"), ("evenements_hepatiques_majeurs", "empty_cells")}
+
+
+def test_reader_on_twin_and_alias(twin, tmp_path):
+    source = twin("annitia")
+    train = read_train(source.data_dir)
+    test = read_test(source.data_dir)
+    assert train.shape[1] == 287 and test.shape[1] == 284
+    (tmp_path / "train.csv").write_bytes((source.data_dir / "train.csv").read_bytes())
+    (tmp_path / "test.csv").write_bytes((source.data_dir / "val_test.csv").read_bytes())
+    findings = check_data(tmp_path)
+    assert not errors(findings)
+    # the twin's noise-made negative labs are warned about under the name the file has
+    assert {f.file for f in findings if f.kind == "below_minimum"} == {"train.csv", "test.csv"}
+    assert len(read_test(tmp_path)) == len(test)
+
+
+def test_reader_lists_every_problem(twin, tmp_path):
+    source = twin("annitia")
+    train = pd.read_csv(source.data_dir / "train.csv")
+    train = train.drop(columns=["plt_v3"]).rename(columns={"ggt_v2": "GGT_v2"})
+    train.loc[0, "gender"] = 3
+    train.to_csv(tmp_path / "train.csv", index=False)
+    with pytest.raises(DataError) as info:
+        read_train(tmp_path)
+    text = str(info.value)
+    assert "plt_v3" in text and "GGT_v2" in text and "gender" in text
+    problems = check_data(tmp_path)
+    assert any("val_test.csv" in p for p in problems)  # the test file is absent
+    assert any(p.file == "train.csv" and "plt_v3" in p for p in problems)
+
+
+def test_events_before_the_first_visit_are_warnings(make_rows):
+    frame = make_rows(
+        [
+            dict(Age_v1=60, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=58, death=0),
+            dict(Age_v1=50, evenements_hepatiques_majeurs=1, evenements_hepatiques_age_occur=55, death=0),
+            dict(
+                Age_v1=40,
+                evenements_hepatiques_majeurs=0,
+                evenements_hepatiques_age_occur=30,
+                death=1,
+                death_age_occur=39.5,
+            ),
+        ]
+    )
+    found = event_findings(frame)
+    assert [(f.severity, f.kind, f.file, f.column, f.rows, f.count, f.extreme) for f in found] == [
+        ("warning", EVENT_BEFORE_FIRST_VISIT, "train.csv", "evenements_hepatiques_age_occur", (1,), 1, 2.0),
+        ("warning", EVENT_BEFORE_FIRST_VISIT, "train.csv", "death_age_occur", (3,), 1, 0.5),
+    ]  # row 3's liver age is no event (the indicator is 0): not reported
+    assert "set to 0.001 years" in found[0].fix
+    y = survival_targets(frame)  # the stated handling: the time is clamped, the patient kept
+    assert y.hepatic_time[0] == MIN_TIME and y.death_time[2] == MIN_TIME
+
+
+def test_event_warning_names_the_train_file_in_a_folder(twin, tmp_path):
+    train = pd.read_csv(twin("annitia").data_dir / "train.csv")
+    test = pd.read_csv(twin("annitia").data_dir / "val_test.csv")
+    train.loc[train["evenements_hepatiques_majeurs"] == 1, "evenements_hepatiques_age_occur"] = train["Age_v1"] - 1
+    train.to_csv(tmp_path / "train.csv", index=False)
+    test.to_csv(tmp_path / "val_test.csv", index=False)
+    found = [f for f in check_data(tmp_path) if f.kind == EVENT_BEFORE_FIRST_VISIT]
+    assert len(found) == 1 and found[0].count == int(train["evenements_hepatiques_majeurs"].sum())
+    assert not errors(check_data(tmp_path))

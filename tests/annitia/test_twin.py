@@ -3,20 +3,20 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.annitia.data import survival_targets
-from hdhkits.annitia.schema import (
+from hdhkits.annitia.columns import (
     CODE_COLUMNS,
     DEATH,
     DEATH_AGE,
     HEPATIC_AGE,
     HEPATIC_EVENT,
-    TEST_SCHEMA,
-    TRAIN_SCHEMA,
     train_columns,
     val_test_columns,
     visit_columns,
 )
-from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, OFFICIAL_VISIT_FIGURES, TRUTH_COLUMNS, twin_frames, visit_figures
+from hdhkits.annitia.schema import TEST_SCHEMA, TRAIN_SCHEMA
+from hdhkits.annitia.targets import survival_targets
+from hdhkits.annitia.twin import EMPTY_TRAIN_COLUMNS, TRUTH_COLUMNS, twin_frames
+from hdhkits.annitia.visits import OFFICIAL_VISIT_FIGURES, visit_figures
 from hdhkits.schema import check_frame
 
 
@@ -124,19 +124,6 @@ def test_visits_move_like_official(default_twin):
         assert abs(figures[key] - official) <= VISIT_TOLERANCE[key], (key, figures[key], official)
 
 
-def test_visit_figures_hand_made(make_rows):
-    frame = make_rows(
-        [
-            dict(Age_v1=50, Age_v2=51, Age_v3=57, BMI_v1=30.0, BMI_v2=32.0, alt_v1=40.0),
-            dict(Age_v1=60, Age_v2=60, BMI_v1=25.0, BMI_v2=25.0, plt_v2=200.0),
-        ]
-    )
-    figures = visit_figures(frame)
-    assert (figures["gap_median"], figures["gap_max"], figures["gap_share_above_4"]) == (1.0, 6.0, 1 / 3)
-    assert figures["sd_BMI"] == pytest.approx(np.median([np.std([30, 32], ddof=1), 0.0]))
-    assert np.isnan(figures["sd_alt"])  # nobody has two ALT values
-
-
 def test_event_rates_and_statuses(default_twin):
     train, test, _truth = default_twin
     assert 0.025 < train[HEPATIC_EVENT].mean() < 0.06
@@ -168,15 +155,13 @@ def test_truth_risks_are_informative(default_twin):
     assert (truth["true_risk_hepatic"] > 0).all() and (truth["true_risk_death"] > 0).all()
 
 
-def test_generate_twin_is_a_deprecated_alias(tmp_path):
-    from hdhkits.annitia.twin import generate_twin, make_twin
+def test_make_twin_writes_the_tables_of_twin_frames(tmp_path):
+    from hdhkits.annitia.twin import make_twin
 
-    with pytest.warns(DeprecationWarning, match="twin_frames"):
-        old = generate_twin(seed=2, size="quick")
-    new = twin_frames(seed=2, size="quick")
-    assert all(a.equals(b) for a, b in zip(old, new))
+    frames = twin_frames(seed=2, size="quick")
     (tmp_path / "data").mkdir()
     (tmp_path / "truth").mkdir()
     make_twin(tmp_path / "data", tmp_path / "truth", seed=2, size="quick")
-    assert pd.read_csv(tmp_path / "truth" / "val_test_truth.csv").shape == new[2].shape
+    assert pd.read_csv(tmp_path / "truth" / "val_test_truth.csv").shape == frames[2].shape
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["train.csv", "val_test.csv"]
+    assert pd.read_csv(tmp_path / "data" / "train.csv").shape == frames[0].shape

@@ -1,10 +1,10 @@
-"""The baselines: scikit-learn conventions, rules, missing values, no leakage, persistence."""
+"""The baselines: scikit-learn conventions, rules, missing values, no leakage, a missing class, the oracle."""
 
 import numpy as np
 import pytest
 from hdhkits.cardihack import baselines, rules
 from hdhkits.cardihack.riskscd import RiskSCDClassifier
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 from sklearn.base import clone
 
 
@@ -66,14 +66,6 @@ def test_snp_screening_sees_only_the_rows_it_is_fitted_on(data):
     assert a != b  # the screen depends on the training rows: inside CV it never sees the held-out fold
 
 
-def test_genetic_risk_score_replaces_snps_by_one_column(data):
-    train, _ = data
-    X = train[["Age_Baseline", "SNP1", "SNP2", "SNP3", "SNP4"]].astype(float)
-    grs = baselines.GeneticRiskScore(k=2).fit(X, train["OUTCOME MACE"])
-    out = grs.transform(X)
-    assert list(out.columns) == ["Age_Baseline", "GRS"] and len(grs.snps_) == 2
-
-
 def test_sklearn_conventions(fitted):
     _, mace = fitted
     params = mace.get_params()
@@ -99,26 +91,6 @@ def test_missing_column_is_named(data, fitted):
         sev.predict_proba(test.drop(columns=["SNP12"]))
 
 
-def test_save_and_load_round_trip(tmp_path, data, fitted):
-    _, test = data
-    sev, mace = fitted
-    path = baselines.save_models(tmp_path / "models.joblib", sev, mace, fingerprint="abc")
-    sev2, mace2 = baselines.load_models(path, fingerprint="abc")
-    assert np.allclose(sev2.predict_proba(test), sev.predict_proba(test))
-    assert (mace2.predict(test) == mace.predict(test)).all()
-
-
-def test_models_trained_on_other_data_are_not_reloaded(tmp_path, fitted, twin):
-    sev, mace = fitted
-    src = twin("cardihack")
-    with pytest.warns(DeprecationWarning, match="models_stamp"):  # the kit's old name, kept one release
-        fingerprint = baselines.data_fingerprint(src.data_dir)
-    path = baselines.save_models(tmp_path / "models.joblib", sev, mace, fingerprint=fingerprint)
-    baselines.load_models(path, fingerprint=fingerprint)
-    with pytest.raises(DataError, match="another train.csv"):
-        baselines.load_models(path, fingerprint="0" * 64)
-
-
 def test_oracle_score_is_the_oracle_submissions(twin):
     from hdhkits.cardihack import PROBLEM, oracle_submission
 
@@ -126,3 +98,12 @@ def test_oracle_score_is_the_oracle_submissions(twin):
     assert baselines.oracle_score(truth) == PROBLEM.score_submission(oracle_submission(truth), truth)
     with pytest.raises(DataError, match="ORACLE_MACE"):
         baselines.oracle_score(truth.drop(columns=["ORACLE_MACE"]))
+
+
+def test_the_ordinal_baseline_copes_with_a_missing_class(data):
+    train, test = data
+    no_late = train.assign(**{"OUTCOME MACE": train["OUTCOME MACE"].replace(2, 0)})
+    model = baselines.OrdinalMaceClassifier().fit(no_late, no_late["OUTCOME MACE"])
+    proba = model.predict_proba(test)
+    assert np.allclose(proba[:, 2], 0) and np.allclose(proba.sum(1), 1)
+    assert list(model.coefficients().columns) == ["P(MACE>=1)"]  # the constant second model has no coefficient

@@ -1,29 +1,32 @@
-"""Repeated cross-validation, intervals and the comparison table."""
+"""Repeated cross-validation of each outcome and of pairs, shared folds, modelling limits on odd tables, the nested choice."""
 
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack import baselines, evaluation
+from hdhkits.cardihack import (
+    OUTCOME_MACE,
+    OUTCOME_SEVERITY,
+    PROBLEM,
+    baselines,
+    candidates_for,
+    choose_and_fit,
+    column_auc_intervals,
+    comparison,
+    declared_features,
+    evaluation,
+    modelling_limits,
+    validate_submission_and_rules,
+)
+from hdhkits.findings import errors
+from hdhkits.quirks import copy_data
+from hdhkits.runner import run_kit
+from hdhkits.submission import read_submission
+from sklearn.base import clone
 
 
 @pytest.fixture(scope="module")
 def train(twin):
     return pd.read_csv(twin("cardihack").data_dir / "train.csv")
-
-
-def test_cross_validation_and_table(train):
-    dummy = evaluation.cross_validate_pair(
-        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=2
-    )
-    assert dummy.severity.shape == (2, 347) and dummy.mace.shape == (2, 347)
-    table = evaluation.comparison_table(
-        [dummy], extra_rows=[{"model": "other", "score": 0.5, "score low": 0.4, "score high": 0.6}], n_boot=30
-    )
-    row = table.loc["dummy"]
-    assert row["kappa_mace"] == 0
-    assert row["score"] == pytest.approx(0, abs=0.01)
-    assert row["score low"] - 1e-9 <= row["score"] <= row["score high"] + 1e-9
-    assert list(table.index) == ["dummy", "other"]
 
 
 def test_same_seed_same_folds_for_every_pair(train):
@@ -51,17 +54,6 @@ def test_same_seed_same_folds_for_every_pair(train):
         assert np.unique(a.severity[0, held]).size == 1
 
 
-def test_plot(train):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    dummy = evaluation.cross_validate_pair(
-        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=1
-    )
-    ax = evaluation.plot_comparison(evaluation.comparison_table([dummy], n_boot=20))
-    assert len(ax) == 3
-
-
 def _old_cross_validation(severity_model, mace_model, train, n_splits, n_repeats, seed):
     """The loop cross_validate_pair ran before it used hdhkits.evaluation.out_of_fold (issue #12)."""
     from sklearn.base import clone
@@ -87,7 +79,7 @@ def test_shared_helpers_give_the_numbers_of_the_old_loops(train):
     result = evaluation.cross_validate_pair("p", sev_model, mace_model, train, n_splits=4, n_repeats=2, seed=3)
     sev, mace = _old_cross_validation(sev_model, mace_model, train, 4, 2, 3)
     assert np.array_equal(result.severity, sev) and np.array_equal(result.mace, mace)
-    row = evaluation.summarize(result, n_boot=40, seed=1)
+    row = comparison.summarize(result, n_boot=40, seed=1)
     group = 3 * result.y_severity + result.y_mace
     for part in ("score", "kappa_mace", "severity_rescaled"):
         old = bootstrap_interval(lambda idx, p=part: result.parts(idx)[p], len(train), n_boot=40, seed=1, strata=group)
@@ -189,22 +181,93 @@ def test_nested_choice_chooses_inside_each_fold_and_reuses_the_outer_predictions
     assert set(reused.choices["SEVERITY"]) == {"weighted"}
 
 
-def test_comparison_rows_for_one_outcome_and_sentences(train):
-    severity, mace = _cheap_candidates()
-    results = [evaluation.cross_validate_outcome(n, m, train, "OUTCOME SEVERITY", 3, 1, 0) for n, m in severity.items()]
-    results += [evaluation.cross_validate_outcome(n, m, train, "OUTCOME MACE", 3, 1, 0) for n, m in mace.items()]
-    table = evaluation.comparison_table(results, n_boot=20)
-    assert np.isnan(table.loc["prevalence", "kappa_mace"]) and np.isnan(table.loc["ESC bands", "score"])
-    assert table.loc["weighted", "severity_rescaled low"] <= table.loc["weighted", "severity_rescaled"]
-    text = evaluation.interval_text(table, "severity_rescaled")
-    assert text["ESC bands"] == "" and "-0.000" not in "".join(text)
-    sentences = evaluation.ranking_sentences(table, severity, [*mace, "absent"])
-    assert sentences[0].startswith("SEVERITY") and sentences[0].index("weighted") < sentences[0].index("prevalence ")
-    assert sentences[1].startswith("MACE") and "absent" not in sentences[1]
+# -- odd training tables: the candidates, their fallback and the notebooks (issue 18) --------------
+# Whatever ``check`` accepts, the kit runs: odd training tables, at package level and once through the notebooks.
+#
+# The odd tables: a clinical column entirely empty, another constant, a MACE class absent, very
+# few severe patients (too few to model: a constant takes over and says so), very few events.
+# The package-level tests fit each candidate once (a few seconds); the notebook-level test runs
+# the three notebooks once, quick, on a folder holding every oddity at once (about 40 s on 2 cores).
 
 
-def test_mace_class_shares():
-    shares = evaluation.mace_class_shares([0, 0, 0, 2], {"m": [1, 1, 0, 2]})
-    assert list(shares.index) == [0, 1, 2]
-    assert shares.loc[1, "true"] == 0 and shares.loc[1, "predicted, m"] == 0.5
-    assert shares["true, kappa-weighted"].tolist() == pytest.approx([3 / 7, 0, 4 / 7])
+def _odd(train: pd.DataFrame, severe: int) -> pd.DataFrame:
+    """Epaiss_max empty, Diam_OG constant, no MACE class 1, only ``severe`` severe patients."""
+    odd = train.assign(Epaiss_max=np.nan, Diam_OG=40.0)
+    odd.loc[odd[OUTCOME_MACE] == 1, OUTCOME_MACE] = 0
+    odd.loc[odd.index[odd[OUTCOME_SEVERITY] == 1][severe:], OUTCOME_SEVERITY] = 0
+    return odd
+
+
+def test_every_candidate_fits_and_predicts_on_odd_columns(data):
+    train, test = data
+    odd = _odd(train, severe=12)
+    severity, mace, limits = candidates_for(odd)
+    assert limits == {OUTCOME_SEVERITY: None, OUTCOME_MACE: None}  # 12 severe: still modelled
+    for name, model in severity.items():
+        p = clone(model).fit(odd, odd[OUTCOME_SEVERITY]).predict_proba(test)[:, 1]
+        assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all(), name
+    for name, model in mace.items():
+        pred = clone(model).fit(odd, odd[OUTCOME_MACE]).predict(test)
+        assert set(pred) <= {0, 1, 2}, name
+    intervals = column_auc_intervals(odd, n_boot=10)
+    assert intervals.loc[intervals["column"] == "Epaiss_max", "auc"].isna().all()
+
+
+def test_too_few_to_model_gives_constants_that_say_so(data):
+    train, test = data
+    few = _odd(train, severe=5)
+    few.loc[few.index[few[OUTCOME_MACE] >= 1][6:], OUTCOME_MACE] = 0
+    severity, mace, limits = candidates_for(few)
+    assert all(limits.values()) and limits == modelling_limits(few)
+    sev, mace_model, record = choose_and_fit(few, severity, mace, enforce_rules=False)
+    submission = pd.DataFrame(
+        {
+            "trustii_id": test["trustii_id"],
+            OUTCOME_MACE: mace_model.predict(test),
+            OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1],
+        }
+    )
+    assert record["chosen"] == "SEVERITY: weighted prevalence (constant) + MACE: no event (constant)"
+    assert (submission[OUTCOME_MACE] == 0).all() and submission[OUTCOME_SEVERITY].nunique() == 1
+
+
+def test_the_rule_check_names_the_mace_constant(twin, data):
+    train, test = data
+    few = train.copy()
+    few.loc[few.index[few[OUTCOME_MACE] >= 1][6:], OUTCOME_MACE] = 0
+    severity, mace, _ = candidates_for(few)
+    sev, mace_model, _ = choose_and_fit(few, severity, mace, enforce_rules=False)
+    submission = pd.DataFrame(
+        {
+            "trustii_id": test["trustii_id"],
+            OUTCOME_MACE: mace_model.predict(test),
+            OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1],
+        }
+    )
+    problems = validate_submission_and_rules(
+        submission,
+        twin("cardihack").data_dir,
+        severity_features=declared_features(sev) or None,
+        mace_features=declared_features(mace_model),
+    )
+    assert [p.kind for p in errors(problems)] == ["feature_rule"] and "priority SNP" in problems[0].message
+
+
+@pytest.fixture(scope="module")
+def odd_folder(twin, tmp_path_factory):
+    folder = copy_data(twin("cardihack", "quick").data_dir, tmp_path_factory.mktemp("odd") / "data")
+    train = pd.read_csv(folder / "train.csv")
+    _odd(train, severe=6).to_csv(folder / "train.csv", index=False)
+    assert not errors(PROBLEM.check_data(folder)), "the odd folder must be one check accepts"
+    return folder
+
+
+def test_the_notebooks_run_to_the_end_on_odd_data(odd_folder, tmp_path):
+    runs = run_kit("cardihack", tmp_path / "out", quick=True, seed=0, data_dir=odd_folder)
+    failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]
+    assert not failed, failed
+    submission = read_submission(tmp_path / "out" / "cardihack" / "submission.csv")
+    assert not errors(PROBLEM.validate_submission(submission, odd_folder))
+    assert submission[OUTCOME_SEVERITY].nunique() == 1  # 6 severe patients: the weighted prevalence for everyone
+    executed = (tmp_path / "out" / "cardihack" / "executed" / "02_baseline.ipynb").read_text()
+    assert "only 6 training patients are severe" in executed

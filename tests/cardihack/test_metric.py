@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import metric
+from hdhkits.findings import DataError
 from hdhkits.problem import Score
-from hdhkits.schema import DataError
 from sklearn.metrics import cohen_kappa_score
 
 
@@ -162,7 +162,7 @@ def test_undefined_kappa_is_nan_without_a_warning(recwarn):
     assert not [w for w in recwarn if "kappa" in str(w.message).lower()]
 
 
-# ---- the table-level score and the deprecated name ----
+# ---- the table-level score ----
 
 
 def _tables(n: int = 40, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -205,14 +205,6 @@ def test_score_names_what_is_wrong(edit, message):
     truth, sub = edit(*_tables())
     with pytest.raises(DataError, match=message):
         metric.score(truth, sub)
-
-
-def test_cardihack_metric_is_a_deprecated_alias():
-    truth, sub = _tables()
-    args = (truth["OUTCOME MACE"], sub["OUTCOME MACE"], truth["OUTCOME SEVERITY"], sub["OUTCOME SEVERITY"])
-    with pytest.warns(DeprecationWarning, match="score_parts"):
-        old = metric.cardihack_metric(*args)
-    assert old == metric.score_parts(*args)
 
 
 def _random_tables(n=60, seed=0):

@@ -1,18 +1,11 @@
-"""The issue #8 models: rules, scikit-learn conventions, cross-fitting, shrinkage, cut points."""
+"""The issue #8 models: rules, scikit-learn conventions, shrinkage, cut points."""
 
 import numpy as np
 import pytest
 from hdhkits.cardihack import baselines, rules
+from hdhkits.cardihack.features import VariantCoding
 from hdhkits.cardihack.metric import weighted_logloss
-from hdhkits.cardihack.models import (
-    CrossFittedBurden,
-    MaceRiskClassifier,
-    PriorShrinkage,
-    RiskSCDFeatures,
-    VariantCoding,
-    make_shrunk_severity_model,
-)
-from hdhkits.cardihack.riskscd import risk_scd_index
+from hdhkits.cardihack.models import MaceRiskClassifier, PriorShrinkage, make_shrunk_severity_model
 from sklearn.base import clone
 
 
@@ -96,30 +89,6 @@ def test_shrinkage_keeps_a_real_signal(data):
     assert weighted_logloss(y, model.predict_proba(train)[:, 1]) < weighted_logloss(y, model.prior_)
 
 
-def test_cross_fitted_burden_on_training_rows_differs_from_the_refit(data):
-    train, _ = data
-    X = train[[f"SNP{i}" for i in range(1, 76)] + ["Age_Baseline"]].astype(float)
-    rng = np.random.default_rng(0)
-    y = (rng.random(len(X)) < 0.3).astype(int)  # noise: the in-sample score looks predictive, the cross-fitted not
-    step = CrossFittedBurden(k=10)
-    crossed = step.fit_transform(X, y)["burden"].to_numpy()
-    in_sample = step.transform(X)["burden"].to_numpy()
-    assert list(step.transform(X).columns) == ["Age_Baseline", "burden"] and len(step.snps_) == 10
-    assert np.corrcoef(in_sample, y)[0, 1] > np.corrcoef(crossed, y)[0, 1] + 0.1
-    assert list(CrossFittedBurden(k=0).fit_transform(X, y).columns) == ["Age_Baseline"]
-
-
-def test_feature_transformers(data):
-    train, _ = data
-    coded = VariantCoding().fit_transform(train[["Genre", "Variant.Pathogene"]].astype(float))
-    assert list(coded.columns) == ["Genre", "carrier", "two_variants"]
-    assert (coded["carrier"] == (train["Variant.Pathogene"] >= 1)).all()
-    cols = ["Age_Baseline", "Epaiss_max", "Diam_OG", "Gradient", "TVNS", "SYNCOPE", "ATCD_MS", "FEVG"]
-    out = RiskSCDFeatures().fit_transform(train[cols].astype(float))
-    assert list(out.columns) == ["risk_scd_pi", "FEVG"]
-    assert np.allclose(out["risk_scd_pi"], risk_scd_index(train))
-
-
 def test_sklearn_conventions():
     model = MaceRiskClassifier(k_snps=3)
     assert clone(model).get_params()["k_snps"] == 3
@@ -131,90 +100,6 @@ def test_sklearn_conventions():
     assert clone(sev).set_params(n_folds=3).n_folds == 3
 
 
-def test_save_and_load(tmp_path, data, fitted):
-    _, test = data
-    sev, mace = fitted
-    path = baselines.save_models(tmp_path / "m.joblib", sev, mace, fingerprint="x")
-    sev2, mace2 = baselines.load_models(path, fingerprint="x")
-    assert np.allclose(sev2.predict_proba(test), sev.predict_proba(test))
-    assert (mace2.predict(test) == mace.predict(test)).all()
-
-
-def test_choose_pair_takes_the_best_rule_abiding_pair():
-    from hdhkits.cardihack import BASELINE_PAIR, NEW_PAIR, ConstantProbability, RiskSCDClassifier, candidate_pairs
-    from hdhkits.cardihack.models import choose_pair
-
-    pairs = candidate_pairs()
-    assert set(pairs) == {BASELINE_PAIR, NEW_PAIR}
-    assert choose_pair({BASELINE_PAIR: 0.2, NEW_PAIR: 0.1}, pairs) == BASELINE_PAIR
-    assert choose_pair({BASELINE_PAIR: 0.1, NEW_PAIR: 0.2}, pairs) == NEW_PAIR
-    # a better-scoring pair that breaks the MACE rule (no SNP) is never chosen
-    pairs["Risk-SCD"] = (ConstantProbability("weighted"), RiskSCDClassifier())
-    assert choose_pair({BASELINE_PAIR: 0.1, NEW_PAIR: 0.2, "Risk-SCD": 0.5}, pairs) == NEW_PAIR
-    with pytest.raises(ValueError, match="rules"):
-        choose_pair({"Risk-SCD": 0.5}, pairs)
-
-
-def test_the_candidates_of_each_outcome_follow_their_rule():
-    from hdhkits.cardihack import models
-
-    severity, mace = models.severity_candidates(1), models.mace_candidates(1)
-    assert list(severity) == [models.SEVERITY_BASELINE, models.SEVERITY_SHRUNK, models.SEVERITY_AGE]
-    assert list(mace) == [models.MACE_BASELINE, models.MACE_RISK_SCD, models.MACE_CLINICAL_SCORE]
-    table = models.describe_candidates(severity, mace)
-    assert (table["rules"] == "follows the rules").all() and (table["what"] != "").all()
-    assert table.loc[models.SEVERITY_AGE, "reads"] == "Age_Baseline"
-    assert table.loc[models.MACE_CLINICAL_SCORE, "reads"].endswith("+ 75 SNPs (the priority ones)")
-    assert not mace[models.MACE_CLINICAL_SCORE].risk_scd and mace[models.MACE_RISK_SCD].risk_scd
-    assert models.combination_name("a", "b") == "SEVERITY: a + MACE: b"
-
-
-def test_choose_per_outcome_takes_each_outcome_s_best_that_follows_the_rules():
-    from hdhkits.cardihack import ConstantClass, ConstantProbability, RiskSCDClassifier, models
-
-    severity, mace = models.severity_candidates(), models.mace_candidates()
-    severity["constant"] = ConstantProbability("weighted")  # reads nothing: allowed, as the organisers' dummy
-    mace["Risk-SCD"] = RiskSCDClassifier()  # reads no SNP: breaks the MACE rule
-    sev_scores = {
-        models.SEVERITY_BASELINE: 0.01,
-        models.SEVERITY_SHRUNK: 0.05,
-        models.SEVERITY_AGE: float("nan"),
-        "constant": 0.03,
-    }
-    mace_scores = {
-        models.MACE_BASELINE: 0.2,
-        models.MACE_RISK_SCD: 0.1,
-        models.MACE_CLINICAL_SCORE: 0.15,
-        "Risk-SCD": 0.9,
-    }
-    assert models.choose_per_outcome(sev_scores, mace_scores, severity, mace) == (
-        models.SEVERITY_SHRUNK,
-        models.MACE_BASELINE,
-    )
-    assert models.choose_per_outcome(sev_scores, mace_scores, severity, mace, enforce_rules=False)[1] == "Risk-SCD"
-    with pytest.raises(ValueError, match="no cross-validated MACE model follows the rules"):
-        models.choose_per_outcome(sev_scores, {"Risk-SCD": 0.9}, severity, mace)
-    only_constant = {"no event": ConstantClass(0)}
-    assert models.choose_per_outcome(
-        {"constant": 0.0}, {"no event": 0.0}, severity, only_constant, enforce_rules=False
-    ) == ("constant", "no event")
-
-
-def test_fitted_candidates_tell_what_they_learnt(data):
-    from hdhkits.cardihack import ConstantProbability, models
-
-    train, _ = data
-    for name, model in {**models.severity_candidates(), **models.mace_candidates()}.items():
-        y = train["OUTCOME SEVERITY" if name in models.severity_candidates() else "OUTCOME MACE"]
-        fitted = clone(model).fit(train, y)
-        coef = models.model_coefficients(fitted)
-        assert coef is not None and len(coef) and np.isfinite(coef.to_numpy()).all(), name
-        assert models.model_summary(fitted), name
-    constant = ConstantProbability().fit(train, train["OUTCOME SEVERITY"])
-    assert models.model_coefficients(constant) is None
-    assert "no learnt coefficient" in models.model_summary(constant)[0]
-
-
 def test_a_clinical_risk_score_needs_no_risk_scd_input(data):
     from hdhkits.cardihack.schema import PRIORITY_SNPS
 
@@ -224,12 +109,3 @@ def test_a_clinical_risk_score_needs_no_risk_scd_input(data):
     assert list(model.coefficients().index) == ["Age_Baseline", "Age_Diag", "burden"]  # no variant: none coded
     assert set(model.predict(test)) <= {0, 1, 2}
     assert list(VariantCoding().fit(train[["Genre"]]).get_feature_names_out()) == ["Genre"]
-
-
-def test_the_ordinal_baseline_copes_with_a_missing_class(data):
-    train, test = data
-    no_late = train.assign(**{"OUTCOME MACE": train["OUTCOME MACE"].replace(2, 0)})
-    model = baselines.OrdinalMaceClassifier().fit(no_late, no_late["OUTCOME MACE"])
-    proba = model.predict_proba(test)
-    assert np.allclose(proba[:, 2], 0) and np.allclose(proba.sum(1), 1)
-    assert list(model.coefficients().columns) == ["P(MACE>=1)"]  # the constant second model has no coefficient

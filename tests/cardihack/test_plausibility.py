@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack import PROBLEM, baselines, plausibility, schema
+from hdhkits.cardihack import PROBLEM, baselines, plausibility
 from hdhkits.cardihack.riskscd import risk_scd_index
 from hdhkits.findings import errors, warnings_of
 from hdhkits.quirks import copy_data
@@ -39,7 +39,7 @@ def test_check_data_warns_and_never_blocks(folder):
     low = _only(findings, "below_minimum", column="Epaiss_max")
     assert low.rows == (4,) and low.extreme == pytest.approx(1.9)
     high = _only(findings, "above_maximum", column="BMI")
-    assert high.rows == (5,) and high.fix == schema.OUT_OF_RANGE_HANDLING
+    assert high.rows == (5,) and high.fix == plausibility.OUT_OF_RANGE_HANDLING
     assert "treat these values as missing" in high.fix
 
 
@@ -57,7 +57,7 @@ def test_the_official_ranges_pass_without_warning():
     )
     assert plausibility.plausibility_findings(edge, "train.csv") == []
     assert plausibility.plausible_values(edge).notna().all().all()
-    for column, (low, high) in schema.PLAUSIBLE_RANGES.items():
+    for column, (low, high) in plausibility.PLAUSIBLE_RANGES.items():
         assert low <= edge[column].min() and edge[column].max() <= high, column
 
 
@@ -113,3 +113,11 @@ def test_the_twin_holds_the_warned_quirks_at_a_small_rate(twin):
         ("diagnosis_after_baseline", "train.csv"),
     } <= kinds
     assert all(not f.is_error for f in src.findings)
+
+
+def test_unknown_age_at_diagnosis_becomes_missing():
+    df = pd.DataFrame({"Age_Diag": [0.0, 41.5], "BMI": [0.0, 20.0]})
+    out = plausibility.unknown_as_missing(df)
+    assert out["Age_Diag"].isna().tolist() == [True, False]
+    assert out["BMI"].tolist() == [0.0, 20.0]
+    assert df["Age_Diag"].iloc[0] == 0.0  # the input is left alone

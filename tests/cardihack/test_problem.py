@@ -13,8 +13,8 @@ from hdhkits.cardihack import PROBLEM, oracle_submission, validate_submission_an
 from hdhkits.cardihack.metric import score
 from hdhkits.cardihack.schema import check_data
 from hdhkits.datasource import resolve_data, write_twin
+from hdhkits.findings import DataError
 from hdhkits.problem import Problem, get_problem
-from hdhkits.schema import DataError
 
 
 def test_registered_with_the_contract():

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import riskscd
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 
 PATIENT = {
     "Epaiss_max": 25.0,

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 from hdhkits.cardihack import ConstantClass, ConstantProbability, candidate_pairs
-from hdhkits.cardihack.saved import CV_FILE, MODELS_FILE, load_or_choose, models_digest, models_stamp, save_chosen
+from hdhkits.cardihack.saved import CV_FILE, MODELS_FILE, load_or_train, models_digest, save_model, training_stamp
 from hdhkits.fingerprint import read_stamp
 
 
@@ -31,19 +31,19 @@ def _chooser(source, calls):
 def test_a_pair_trained_on_another_twin_is_retrained_and_says_why(tmp_path, twin, capsys):
     first, other = twin("cardihack", seed=0), twin("cardihack", seed=1)
     calls: list = []
-    stamp = models_stamp(first, seed=0, quick=True, pairs=_cheap_pairs())
-    sev, _, record, reloaded = load_or_choose(tmp_path, stamp, _chooser(first, calls))
+    stamp = training_stamp(first, seed=0, quick=True, pairs=_cheap_pairs())
+    sev, _, record, reloaded = load_or_train(tmp_path, stamp, _chooser(first, calls))
     assert not reloaded and calls == [1] and record["chosen"] == "constants"
     assert (tmp_path / MODELS_FILE).is_file() and read_stamp(tmp_path / MODELS_FILE) == stamp
     assert json.loads((tmp_path / CV_FILE).read_text())["chosen"] == "constants"
 
-    sev2, _, _, reloaded = load_or_choose(tmp_path, stamp, _chooser(first, calls))
+    sev2, _, _, reloaded = load_or_train(tmp_path, stamp, _chooser(first, calls))
     assert reloaded and calls == [1] and sev2.p_ == sev.p_
     assert "reloaded" in capsys.readouterr().out
 
     # Same training seed and settings, other data: the twin of seed 1.
-    other_stamp = models_stamp(other, seed=0, quick=True, pairs=_cheap_pairs())
-    _, _, _, reloaded = load_or_choose(tmp_path, other_stamp, _chooser(other, calls))
+    other_stamp = training_stamp(other, seed=0, quick=True, pairs=_cheap_pairs())
+    _, _, _, reloaded = load_or_train(tmp_path, other_stamp, _chooser(other, calls))
     out = capsys.readouterr().out
     assert not reloaded and calls == [1, 1]
     assert "trained on other data" in out and "seed 0" in out and "seed 1" in out
@@ -53,13 +53,13 @@ def test_a_pair_trained_on_another_twin_is_retrained_and_says_why(tmp_path, twin
 def test_changed_settings_or_a_damaged_file_retrain(tmp_path, twin, capsys):
     source = twin("cardihack")
     calls: list = []
-    stamp = models_stamp(source, seed=0, quick=True, pairs=_cheap_pairs())
-    load_or_choose(tmp_path, stamp, _chooser(source, calls))
+    stamp = training_stamp(source, seed=0, quick=True, pairs=_cheap_pairs())
+    load_or_train(tmp_path, stamp, _chooser(source, calls))
     changed = {"constants": (ConstantProbability(0.5), ConstantClass(0))}
-    _, _, _, reloaded = load_or_choose(tmp_path, models_stamp(source, 0, True, changed), _chooser(source, calls))
+    _, _, _, reloaded = load_or_train(tmp_path, training_stamp(source, 0, True, changed), _chooser(source, calls))
     assert not reloaded and "candidate_models" in capsys.readouterr().out
     (tmp_path / MODELS_FILE).write_bytes(b"not a joblib file")
-    _, _, _, reloaded = load_or_choose(tmp_path, models_stamp(source, 0, True, changed), _chooser(source, calls))
+    _, _, _, reloaded = load_or_train(tmp_path, training_stamp(source, 0, True, changed), _chooser(source, calls))
     assert not reloaded and "cannot be read" in capsys.readouterr().out and len(calls) == 3
 
 
@@ -82,18 +82,18 @@ def test_fitting_does_not_change_the_digest(data):
     assert models_digest(pairs) == before
 
 
-def test_save_chosen_round_trip(tmp_path, twin, data):
+def test_save_model_round_trip(tmp_path, twin, data):
     train, test = data
     source = twin("cardihack")
     sev, mace = (
         m.fit(train, train[c]) for m, c in zip(_cheap_pairs()["constants"], ("OUTCOME SEVERITY", "OUTCOME MACE"))
     )
-    save_chosen(
-        tmp_path / "new", sev, mace, {"chosen": "constants", "cv": {}}, models_stamp(source, 0, True, _cheap_pairs())
+    save_model(
+        tmp_path / "new", sev, mace, {"chosen": "constants", "cv": {}}, training_stamp(source, 0, True, _cheap_pairs())
     )
     calls: list = []
-    sev2, mace2, _, reloaded = load_or_choose(
-        tmp_path / "new", models_stamp(source, 0, True, _cheap_pairs()), _chooser(source, calls), verbose=False
+    sev2, mace2, _, reloaded = load_or_train(
+        tmp_path / "new", training_stamp(source, 0, True, _cheap_pairs()), _chooser(source, calls), verbose=False
     )
     assert reloaded and not calls
     assert np.allclose(sev2.predict_proba(test), sev.predict_proba(test))
@@ -102,7 +102,8 @@ def test_save_chosen_round_trip(tmp_path, twin, data):
 
 def test_the_record_keeps_the_chosen_combination_and_every_candidate(data):
     from hdhkits.cardihack import RiskSCDClassifier, combination_name
-    from hdhkits.cardihack.evaluation import comparison_table, cross_validate_outcome, nested_choice
+    from hdhkits.cardihack.comparison import comparison_table
+    from hdhkits.cardihack.evaluation import cross_validate_outcome, nested_choice
     from hdhkits.cardihack.saved import choose_and_fit, cv_record
 
     train, test = data
@@ -126,4 +127,4 @@ def test_the_record_keeps_the_chosen_combination_and_every_candidate(data):
     full = cv_record("weighted", "Risk-SCD", cv, 3, 1, table=table, nested=nested)
     assert full["cv"][chosen]["low"] <= full["cv"][chosen]["score"] <= full["cv"][chosen]["high"]
     assert set(full["nested"]) == {"score", "kappa_mace", "severity_rescaled", "choices"}
-    json.dumps(full)  # what save_chosen writes to cardihack_cv.json
+    json.dumps(full)  # what save_model writes to cardihack_cv.json

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import schema
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 
 
 def test_train_layout_matches_the_official_order():
@@ -35,14 +35,6 @@ def test_read_train_lists_every_problem_with_the_file_name(twin, tmp_path):
     assert "rename it back to 'OUTCOME MACE'" in text
     assert "'SNP7'" in text and "data row(s) 5" in text
     assert len(err.value.problems) == 2  # an empty feature cell is allowed: models impute
-
-
-def test_unknown_age_at_diagnosis_becomes_missing():
-    df = pd.DataFrame({"Age_Diag": [0.0, 41.5], "BMI": [0.0, 20.0]})
-    out = schema.unknown_as_missing(df)
-    assert out["Age_Diag"].isna().tolist() == [True, False]
-    assert out["BMI"].tolist() == [0.0, 20.0]
-    assert df["Age_Diag"].iloc[0] == 0.0  # the input is left alone
 
 
 # -- what the check says a model cannot learn from (issue 18) --------------------------------

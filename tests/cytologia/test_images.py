@@ -11,6 +11,8 @@ from hdhkits.cytologia.images import (
     decode_findings,
     duplicate_file_findings,
     header_table,
+    image_findings,
+    image_sizes,
     name_problem,
     open_image,
     probe_image,
@@ -158,3 +160,26 @@ def test_the_quick_twin_is_clean_but_for_warnings(cyto_source):
     found = PROBLEM.check_data(cyto_source.data_dir)
     assert not errors(found)
     assert "duplicate_image" in {f.kind for f in warnings_of(found)}
+
+
+@pytest.fixture
+def sized_images(tmp_path):
+    folder = tmp_path / "images"
+    folder.mkdir()
+    Image.new("RGB", (370, 368), "white").save(folder / "a.jpg")
+    Image.new("RGB", (800, 760), "white").save(folder / "big.jpg")
+    (folder / "bad.jpg").write_bytes(b"not an image")
+    return folder
+
+
+def test_image_sizes_from_headers(sized_images):
+    sizes = image_sizes(sized_images, ["a.jpg", "big.jpg", "a.jpg", "bad.jpg", "gone.jpg"])
+    assert list(sizes.index) == ["a.jpg", "big.jpg", "bad.jpg", "gone.jpg"]
+    assert tuple(sizes.loc["big.jpg", ["width", "height"]]) == (800, 760)
+    assert sizes.loc["gone.jpg", "status"] == "missing" and sizes.loc["bad.jpg", "status"] not in ("ok", "missing")
+    found = image_findings(sizes)
+    assert [f.kind for f in found] == ["missing_file", "unreadable_file", "unusual_image_size"]
+    assert [f.severity for f in found] == ["error", "error", "warning"]
+    size = found[-1]
+    assert size.count == 1 and size.extreme == 800 and "800 x 760 (big.jpg)" in size.message
+    assert size.file == "images/" and "own size" in size.fix

@@ -11,8 +11,8 @@ from hdhkits.cytologia.metric import (
     score_details,
     score_interval,
 )
+from hdhkits.findings import DataError
 from hdhkits.problem import Score
-from hdhkits.schema import DataError
 from hdhkits.stats import bootstrap_interval
 
 A = (0, 0, 10, 10)
@@ -159,20 +159,12 @@ def test_score_is_the_detailed_score_as_a_score():
     assert isinstance(s, Score) and s.value == r.score and s.parts == r.parts()
 
 
-def test_cytologia_score_is_a_deprecated_alias():
-    from hdhkits.cytologia.metric import cytologia_score
-
-    t, p = noisy_images(20)
-    with pytest.warns(DeprecationWarning, match="score_details"):
-        assert cytologia_score(t, p) == score_details(t, p)
-
-
 def test_interval_resamples_images_as_bootstrap_interval_does():
     """bootstrap_score over the image numbers draws exactly what bootstrap_interval drew before."""
-    from hdhkits.cytologia.metric import _resampled_parts
+    from hdhkits.cytologia.metric import resampled_parts
 
     t, p = noisy_images(60, seed=2)
-    names, parts = _resampled_parts(t, p)
+    names, parts = resampled_parts(t, p)
     fast = score_interval(t, p, n_boot=100, seed=7)
     for part in ("score", "giou_term", "mean_giou", "macro_f1"):
         before = bootstrap_interval(lambda idx: parts(idx)[part], len(names), n_boot=100, seed=7)

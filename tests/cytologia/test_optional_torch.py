@@ -1,4 +1,4 @@
-"""CYTOLOGIA without torch (Colab users may lack it): the contract modules import, cnn names say how to install."""
+"""CYTOLOGIA without torch (Colab users may lack it): only the cnn package needs it, and its door says how to install it."""
 
 import subprocess
 import sys
@@ -38,9 +38,9 @@ def test_baselines_import_and_oracle_score_without_torch():
 
 def test_a_cnn_name_without_torch_says_how_to_install_it():
     done = _run("""
-        import hdhkits.cytologia as kit
+        from hdhkits import cytologia
         try:
-            kit.CellNet
+            cytologia.CellNet
         except ModuleNotFoundError as exc:
             print(exc.name)
             print(exc)
@@ -49,3 +49,36 @@ def test_a_cnn_name_without_torch_says_how_to_install_it():
     name, message = done.stdout.splitlines()
     assert name == "torch"
     assert message == ("hdhkits.cytologia.CellNet needs torch, an optional dependency: pip install 'hdhkits[torch]'")
+
+
+def test_only_the_cnn_package_imports_torch():
+    done = _run("""
+        import importlib, pkgutil
+        from hdhkits import cytologia
+        failed = {}
+        for info in pkgutil.walk_packages(cytologia.__path__, "hdhkits.cytologia."):
+            try:
+                importlib.import_module(info.name)
+            except ModuleNotFoundError as exc:
+                failed[info.name] = exc.name
+        print(sorted(failed.items()))
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[('hdhkits.cytologia.cnn', 'torch')]"
+
+
+def test_the_door_to_the_cnn():
+    from hdhkits.cytologia import cnn
+    from hdhkits.cytologia.optional_torch import CNN_NAMES, cnn_module
+
+    assert cnn_module() is cnn
+    assert all(hasattr(cnn, name) for name in CNN_NAMES)
+    done = _run("""
+        from hdhkits.cytologia.optional_torch import cnn_module
+        try:
+            cnn_module("training the CNN")
+        except ModuleNotFoundError as exc:
+            print(exc)
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "training the CNN needs torch, an optional dependency: pip install 'hdhkits[torch]'"

@@ -1,5 +1,6 @@
 import pandas as pd
-from hdhkits.cytologia.geometry import box_findings, image_sizes
+from hdhkits.cytologia.images import image_sizes
+from hdhkits.cytologia.plausibility import box_findings
 from hdhkits.cytologia.problem import PROBLEM
 from hdhkits.findings import errors
 from hdhkits.problem import get_problem

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from hdhkits.cytologia.reader import read_dataset
 from hdhkits.cytologia.schema import check_data, check_folder_images, layout_problems, read_test, read_train
-from hdhkits.schema import DataError
+from hdhkits.findings import DataError
 
 
 @pytest.fixture
@@ -74,13 +74,9 @@ def test_check_data_lists_errors_and_warnings(broken):
     assert x1.rows == (2,) and x1.extreme == -40 and x1.file == "train.csv"
 
 
-def test_check_folder_is_a_deprecated_alias(broken):
-    from hdhkits.cytologia.reader import check_folder
-
-    with pytest.warns(DeprecationWarning, match="check_data"):
-        old = check_folder(broken)
-    # the same findings, before check_data's row-count warnings (the folder holds 6 of 52,748 rows)
-    assert old == [f for f in check_data(broken) if f.kind not in ("fewer_rows", "more_rows")]
+def test_check_folder_images_reads_another_images_folder(broken):
+    # the same findings as check_data, before its row-count warnings (the folder holds 6 of 52,748 rows)
+    assert check_folder_images(broken) == [f for f in check_data(broken) if f.kind not in ("fewer_rows", "more_rows")]
     (broken / "images").rename(broken / "jpegs")
     assert any("no images folder" in f.message for f in check_data(broken))
     assert not any("no images folder" in f.message for f in check_folder_images(broken, "jpegs"))

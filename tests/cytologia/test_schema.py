@@ -49,9 +49,9 @@ def test_check_data_reports_them(cyto_source, tmp_path):
 
 
 def test_folds_are_grouped_only_when_no_class_can_be_stratified(cyto_data):
-    from hdhkits.cytologia.baselines import grouped_folds
+    from hdhkits.cytologia.evaluation import cv_folds
 
     one_each = cyto_data.train.drop_duplicates("class").reset_index(drop=True)
-    fold = grouped_folds(one_each, 5, seed=0)
+    fold = cv_folds(one_each, 5, seed=0)
     assert sorted(set(fold)) == [0, 1, 2, 3, 4]
     assert (one_each.assign(fold=fold).groupby("group")["fold"].nunique() == 1).all()

@@ -40,7 +40,7 @@ def test_plan_is_deterministic_and_seed_dependent():
 
 
 def test_files_are_deterministic(tmp_path, monkeypatch):
-    import hdhkits.cytologia.twin as twin
+    from hdhkits.cytologia import twin
 
     monkeypatch.setitem(twin.TWIN_SIZES, "quick", (12, 5))
     for run in ("a", "b"):
@@ -83,9 +83,9 @@ def test_default_plan_rates():
     assert 0.933 < (annotated == 1).mean() < 0.937 and 0.05 < (annotated == 2).mean() < 0.054
     assert annotated.max() <= 11
     # annotated cells whose centre sits closer to a border than their mean radius: cut by it
-    from hdhkits.cytologia.twin import _mean_radius
+    from hdhkits.cytologia.twin import mean_radius
 
-    cells = [(p, c, _mean_radius(c.cls, labs[p.lab])) for p in plans for c in p.cells if c.annotated]
+    cells = [(p, c, mean_radius(c.cls, labs[p.lab])) for p in plans for c in p.cells if c.annotated]
     low = sum(min(c.cx, c.cy) < r for p, c, r in cells) / len(cells)
     high = sum(c.cx > p.size[1] - r or c.cy > p.size[0] - r for p, c, r in cells) / len(cells)
     assert 0.003 < low < 0.006 and 0.012 < high < 0.02

@@ -4,27 +4,28 @@ Public entry points (all also reachable from their modules), with the kit contra
 verbs (CONTRIBUTING.md, "The kit contract"):
 
 * files (:mod:`~hdhkits.annitia.schema`): :func:`check_data`, :func:`read_train`,
-  :func:`read_test`; reshaping and targets (:mod:`~hdhkits.annitia.data`):
-  :func:`to_long`, :func:`survival_targets`
+  :func:`read_test`; column names (:mod:`~hdhkits.annitia.columns`); implausible values
+  (:mod:`~hdhkits.annitia.plausibility`): :data:`PLAUSIBLE_RANGES`,
+  :func:`plausibility_findings`, :func:`plausible_values`
+* targets (:mod:`~hdhkits.annitia.targets`): :func:`survival_targets`; visits
+  (:mod:`~hdhkits.annitia.visits`): :func:`to_long`
 * features: :func:`build_features` (impossible lab values treated as missing by
-  :func:`mask_implausible`), :func:`fib4`
+  :func:`plausible_values`), :func:`fib4`
 * metric (:mod:`~hdhkits.annitia.metric`): :func:`score` (tables), :func:`score_risks`
   (arrays), :func:`harrell_c`
-* baselines: :func:`make_baselines`, :func:`compare_baselines`, :func:`cross_val_predict_risks`,
-  :func:`score_with_interval`, :func:`oracle_score`, :func:`make_submission`
+* baselines: :func:`make_baselines`, :func:`oracle_score`, :func:`make_submission`
 * model families (:mod:`~hdhkits.annitia.models`): :func:`make_clinical_model`,
-  :func:`make_leaderboard_model`, :class:`RankBlend`, :class:`Component`, :data:`FAMILIES`
-* repeated cross-validation (:mod:`~hdhkits.annitia.validation`): :func:`compare_models`,
-  :func:`family_ablation`, :func:`paired_difference`, :func:`fit_models`
-* saved models (:mod:`~hdhkits.annitia.saved`): :func:`save_model`, :func:`load_or_train_model`
-  (reloads only a model stamped with this data and settings), :func:`save_cv`, :func:`load_cv`
+  :func:`make_leaderboard_model`, :class:`Component`, :data:`FAMILIES`; blends
+  (:mod:`~hdhkits.annitia.blends`): :class:`RankBlend`
+* cross-validation and intervals (:mod:`~hdhkits.annitia.evaluation`): :func:`cv_folds`,
+  :func:`compare_baselines`, :func:`cross_val_predict_risks`, :func:`score_with_interval`,
+  :func:`compare_models`, :func:`paired_difference`, :func:`fit_models`; ablations
+  (:mod:`~hdhkits.annitia.ablation`): :func:`family_ablation`
+* saved models (:mod:`~hdhkits.annitia.saved`): :func:`save_model`, :func:`load_or_train`
+  (reloads only a model stamped with this data and settings, :func:`training_stamp`),
+  :func:`save_cv`, :func:`load_cv`
 * twin (:mod:`~hdhkits.annitia.twin`): :func:`make_twin` (files), :func:`twin_frames`
   (tables); problem definition: :data:`PROBLEM`
-
-Deprecated for one release (they warn ``DeprecationWarning`` and forward): ``load_train``
-→ :func:`read_train`, ``load_test`` → :func:`read_test`, ``official_score`` →
-:func:`score_risks`, ``generate_twin`` → :func:`twin_frames`
-(and ``hdhkits.annitia.data.check_data_dir`` → :func:`check_data`).
 """
 
 from __future__ import annotations
@@ -32,47 +33,52 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..schema import DataError
+from ..findings import DataError
+from .ablation import family_ablation
 from .baselines import (
     ClinicalScore,
     CoxModel,
     ForestModel,
     TwoOutcomeModel,
-    compare_baselines,
-    cross_val_predict_risks,
     make_baselines,
     oracle_score,
+)
+from .blends import RankBlend
+from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
+from .evaluation import (
+    compare_baselines,
+    compare_models,
+    cross_val_predict_risks,
+    cv_folds,
+    cv_summary,
+    fit_models,
+    paired_difference,
+    repeated_cv_risks,
     score_with_interval,
 )
-from .data import SurvivalTargets, first_last_age, load_test, load_train, survival_array, survival_targets, to_long
-from .features import build_features, fib4, fib4_class, mask_implausible
-from .metric import harrell_c, official_score, score, score_risks
+from .features import build_features, fib4, fib4_class
+from .metric import harrell_c, score, score_risks
 from .models import (
     CLINICAL_FAMILIES,
     FAMILIES,
     LEADERBOARD_FAMILIES,
     Component,
-    RankBlend,
     make_clinical_model,
     make_leaderboard_model,
 )
-from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC, AnnitiaProblem
-from .saved import load_cv, load_or_train_model, save_cv, save_model
-from .schema import TEST_ID, check_data, read_test, read_train
-from .twin import generate_twin, make_twin, twin_frames
-from .validation import (
-    compare_models,
-    cv_summary,
-    family_ablation,
-    fit_models,
-    paired_difference,
-    repeated_cv_risks,
-)
+from .plausibility import PLAUSIBLE_RANGES, plausibility_findings, plausible_values
+from .problem import PROBLEM, SUBMISSION_SPEC, AnnitiaProblem
+from .saved import load_cv, load_or_train, save_cv, save_model, training_stamp
+from .schema import check_data, read_test, read_train
+from .targets import SurvivalTargets, first_last_age, survival_array, survival_targets
+from .twin import make_twin, twin_frames
+from .visits import to_long
 
 __all__ = [
     "CLINICAL_FAMILIES",
     "FAMILIES",
     "LEADERBOARD_FAMILIES",
+    "PLAUSIBLE_RANGES",
     "PROBLEM",
     "SUBMISSION_SPEC",
     "AnnitiaProblem",
@@ -88,28 +94,25 @@ __all__ = [
     "compare_baselines",
     "compare_models",
     "cross_val_predict_risks",
+    "cv_folds",
     "cv_summary",
     "family_ablation",
     "fib4",
     "fib4_class",
     "first_last_age",
     "fit_models",
-    "generate_twin",
     "harrell_c",
     "load_cv",
-    "load_or_train_model",
-    "load_test",
-    # deprecated aliases (issue #12), removed in the next release
-    "load_train",
+    "load_or_train",
     "make_baselines",
     "make_clinical_model",
     "make_leaderboard_model",
     "make_submission",
     "make_twin",
-    "mask_implausible",
-    "official_score",
     "oracle_score",
     "paired_difference",
+    "plausibility_findings",
+    "plausible_values",
     "read_test",
     "read_train",
     "repeated_cv_risks",
@@ -121,6 +124,7 @@ __all__ = [
     "survival_array",
     "survival_targets",
     "to_long",
+    "training_stamp",
     "twin_frames",
 ]
 
@@ -142,7 +146,7 @@ def make_submission(test: pd.DataFrame, risks: np.ndarray) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         ``risks`` does not have one row of two risks per test patient.
     """
     risks = np.asarray(risks, dtype=float)

@@ -1,4 +1,4 @@
-"""Baselines for both outcomes, and the cross-validated official score.
+"""Baselines for both outcomes, and the oracle.
 
 Every estimator follows scikit-learn conventions (``fit(X, y)``, ``predict(X)``,
 ``get_params``; ``y`` is a structured ``(event, time)`` array as in scikit-survival) and
@@ -13,7 +13,9 @@ statistics:
 * :class:`ForestModel` — scikit-survival ``RandomSurvivalForest`` after median imputation.
 
 :class:`TwoOutcomeModel` pairs one estimator per outcome: the liver model learns on
-every patient, the death model only on patients whose death status is known.
+every patient, the death model only on patients whose death status is known. Their
+cross-validation (:func:`~hdhkits.annitia.evaluation.compare_baselines`) is in
+:mod:`hdhkits.annitia.evaluation`.
 """
 
 from __future__ import annotations
@@ -23,29 +25,26 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.model_selection import StratifiedKFold
 
-from ..evaluation import bootstrap_score, out_of_fold
+from ..findings import DataError
 from ..problem import Score
-from ..schema import DataError
-from ..stats import Interval
-from .data import SurvivalTargets, survival_array, survival_targets
 from .metric import score_risks
+from .targets import SurvivalTargets, survival_array, survival_targets
 
 __all__ = [
     "ClinicalScore",
     "CoxModel",
     "ForestModel",
+    "Preprocess",
     "TwoOutcomeModel",
-    "compare_baselines",
-    "cross_val_predict_risks",
+    "as_frame",
     "make_baselines",
     "oracle_score",
-    "score_with_interval",
 ]
 
 
-def _as_frame(X) -> pd.DataFrame:
+def as_frame(X) -> pd.DataFrame:
+    """``X`` as a DataFrame (an array becomes one with columns 0, 1, …); a DataFrame is returned as it is."""
     return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
 
 
@@ -63,7 +62,7 @@ class ClinicalScore(BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y=None) -> ClinicalScore:
         """Learn the median given to patients without the score."""
-        X = _as_frame(X)
+        X = as_frame(X)
         if self.column not in X.columns:
             raise DataError(
                 "<features>", [f"feature '{self.column}' is missing; build the features with build_features()"]
@@ -74,13 +73,19 @@ class ClinicalScore(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The score, the training median where it is missing."""
-        return _as_frame(X)[self.column].fillna(self.fill_value_).to_numpy(float)
+        return as_frame(X)[self.column].fillna(self.fill_value_).to_numpy(float)
 
 
-class _Preprocess:
-    """Winsorise at the 1st/99th percentiles, impute medians, standardise (learnt in fit)."""
+class Preprocess:
+    """Winsorise at the 1st/99th percentiles, impute medians, standardise (learnt in fit).
 
-    def fit(self, X: pd.DataFrame, max_missing: float) -> _Preprocess:
+    The preprocessing of :class:`CoxModel` and of :class:`~hdhkits.annitia.models.Component`:
+    every statistic is learnt on the rows given to ``fit``, so inside cross-validation it
+    never sees the test fold.
+    """
+
+    def fit(self, X: pd.DataFrame, max_missing: float) -> Preprocess:
+        """Learn the kept columns (missing in at most ``max_missing`` of the rows), bounds, medians, means and SDs."""
         share = X.isna().mean()
         keep = share[share <= max_missing].index
         X = X[keep]
@@ -93,6 +98,7 @@ class _Preprocess:
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """The kept columns of ``X``, winsorised, imputed and standardised with what ``fit`` learnt."""
         missing = [c for c in self.columns_ if c not in X.columns]
         if missing:
             raise DataError(
@@ -135,10 +141,10 @@ class CoxModel(BaseEstimator):
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         from lifelines import CoxPHFitter
 
-        X = _as_frame(X)
+        X = as_frame(X)
         if self.features is not None:
             X = X[list(self.features)]
-        self.prep_ = _Preprocess().fit(X, self.max_missing)
+        self.prep_ = Preprocess().fit(X, self.max_missing)
         data = self.prep_.transform(X).reset_index(drop=True)
         data["_time"] = np.asarray(y["time"], dtype=float)
         data["_event"] = np.asarray(y["event"], dtype=float)
@@ -156,7 +162,7 @@ class CoxModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The linear predictor (log partial hazard): higher = earlier event."""
-        X = _as_frame(X)
+        X = as_frame(X)
         Z = self.prep_.transform(X).to_numpy(float)
         return Z @ self.cox_.params_.reindex(self.prep_.columns_).to_numpy(float)
 
@@ -193,7 +199,7 @@ class ForestModel(BaseEstimator):
         """Fit on features ``X`` and a structured ``(event, time)`` array ``y``."""
         from sksurv.ensemble import RandomSurvivalForest
 
-        X = _as_frame(X)
+        X = as_frame(X)
         self.columns_ = list(X.columns)
         median = X.median()
         self.median_ = median.fillna(0.0)  # an all-empty column gets 0
@@ -211,7 +217,7 @@ class ForestModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risk score (expected number of events over the training times)."""
-        X = _as_frame(X)[self.columns_]
+        X = as_frame(X)[self.columns_]
         return self.forest_.predict(X.fillna(self.median_).to_numpy(float))
 
 
@@ -232,8 +238,8 @@ class TwoOutcomeModel(BaseEstimator):
         self.death = death
 
     def fit(self, X: pd.DataFrame, y: SurvivalTargets) -> TwoOutcomeModel:
-        """Fit both models; ``y`` is a :class:`~hdhkits.annitia.data.SurvivalTargets`."""
-        X = _as_frame(X).reset_index(drop=True)
+        """Fit both models; ``y`` is a :class:`~hdhkits.annitia.targets.SurvivalTargets`."""
+        X = as_frame(X).reset_index(drop=True)
         self.hepatic_ = clone(self.hepatic).fit(X, survival_array(y.hepatic_event, y.hepatic_time))
         known = np.flatnonzero(y.death_known)
         self.death_ = clone(self.death if self.death is not None else self.hepatic).fit(
@@ -243,7 +249,7 @@ class TwoOutcomeModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risks, shape (n, 2): column 0 liver event, column 1 death."""
-        X = _as_frame(X).reset_index(drop=True)
+        X = as_frame(X).reset_index(drop=True)
         return np.column_stack([self.hepatic_.predict(X), self.death_.predict(X)])
 
 
@@ -267,78 +273,6 @@ def make_baselines(quick: bool = False, seed: int = 0, n_jobs: int = 2) -> dict[
     }
 
 
-def _strata(y: SurvivalTargets) -> np.ndarray:
-    # Keep liver events (rare) and deaths spread evenly over the folds.
-    return 2 * y.hepatic_event.astype(int) + y.death_event.astype(int)
-
-
-def cross_val_predict_risks(
-    model: TwoOutcomeModel, X: pd.DataFrame, y: SurvivalTargets, n_splits: int = 5, seed: int = 0
-) -> np.ndarray:
-    """Out-of-fold risks (n, 2) from a stratified, seeded K-fold.
-
-    Each patient's risks come from a model that never saw them. Scores computed on
-    the pooled out-of-fold risks compare across folds only for models whose scale is
-    stable between folds (all of these are). The loop is
-    :func:`hdhkits.evaluation.out_of_fold`; this function only chooses the splits.
-    """
-    X = _as_frame(X).reset_index(drop=True)
-    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    return out_of_fold(model, X, y, folds.split(X, _strata(y)))
-
-
-def _score_rows(y: SurvivalTargets, risks: np.ndarray) -> Score:
-    # The scorer bootstrap_score resamples: rows of targets and of the (n, 2) risks.
-    return score_risks(y, risks[:, 0], risks[:, 1])
-
-
-def score_with_interval(
-    y: SurvivalTargets, risks: np.ndarray, n_boot: int = 200, seed: int = 0
-) -> tuple[Score, Interval]:
-    """Official score of risks (n, 2) and its bootstrap 95 % interval (resampling patients).
-
-    The interval is :func:`hdhkits.evaluation.bootstrap_score`, resampling patients
-    within the (liver event, death) strata.
-    """
-    risks = np.asarray(risks, dtype=float)
-    score = _score_rows(y, risks)
-    interval = bootstrap_score(_score_rows, y, risks, n_boot=n_boot, seed=seed, strata=_strata(y))
-    return score, interval
-
-
-def compare_baselines(
-    models: dict[str, TwoOutcomeModel],
-    X: pd.DataFrame,
-    y: SurvivalTargets,
-    n_splits: int = 5,
-    seed: int = 0,
-    n_boot: int = 200,
-    progress: bool = False,
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Cross-validated official score of every model, with intervals and parts.
-
-    Returns
-    -------
-    table : DataFrame
-        One row per model: ``score``, ``low``, ``high``, ``c_hepatic``, ``c_death``.
-    oof : dict
-        Out-of-fold risks (n, 2) per model.
-    """
-    items = list(models.items())
-    if progress:
-        # hdhkits.notebook's tqdm: text bars in headless runs (HDHKITS_TEXT_PROGRESS), widgets in Jupyter.
-        from ..notebook import tqdm
-
-        items = tqdm(items, desc="cross-validation")
-    rows, oof = [], {}
-    for name, model in items:
-        risks = cross_val_predict_risks(model, X, y, n_splits=n_splits, seed=seed)
-        score, interval = score_with_interval(y, risks, n_boot=n_boot, seed=seed)
-        oof[name] = risks
-        rows.append({"model": name, "score": score.value, "low": interval.low, "high": interval.high, **score.parts})
-    return pd.DataFrame(rows).set_index("model"), oof
-
-
 def oracle_score(truth: pd.DataFrame) -> Score:
     """The *oracle*: the official metric applied to the twin's true latent risks (synthetic data only).
 
@@ -359,7 +293,7 @@ def oracle_score(truth: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         The truth has no true risks (the official files have none).
     """
     missing = [c for c in ("true_risk_hepatic", "true_risk_death") if c not in truth.columns]

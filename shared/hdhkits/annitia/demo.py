@@ -31,11 +31,12 @@ import pandas as pd
 
 from ..leaderboard.field import fill_to
 from .baselines import ClinicalScore, CoxModel, TwoOutcomeModel
-from .data import survival_targets
+from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
 from .features import build_features
 from .models import make_clinical_model, make_leaderboard_model
-from .problem import PROBLEM, RISK_DEATH, RISK_HEPATIC, SUBMISSION_SPEC
-from .schema import TEST_ID, read_test, read_train
+from .problem import PROBLEM, SUBMISSION_SPEC
+from .schema import read_test, read_train
+from .targets import survival_targets
 
 __all__ = ["COX_PENALTIES", "demo_submissions"]
 

@@ -7,8 +7,8 @@ among its columns, and a feature built from them would leak the answer.
 Impossible values. The official files hold a few lab values no assay can give (negative
 GGT, slightly negative FibroTest: noise from the organisers' synthesis; ``check`` warns
 about them). :func:`build_features` treats every lab or measurement outside its plausible
-range (:data:`~hdhkits.annitia.schema.PLAUSIBLE_RANGE`, e.g. below 0, FibroTest above 1)
-as missing, through :func:`mask_implausible`: a value of -10 IU/L says nothing about the
+range (:data:`~hdhkits.annitia.plausibility.PLAUSIBLE_RANGES`, e.g. below 0, FibroTest above 1)
+as missing, through :func:`~hdhkits.annitia.plausibility.plausible_values`: a value of -10 IU/L says nothing about the
 liver, and clipping it to 0 would invent a very low GGT. Ages are left as they are (they
 are the clock of both outcomes).
 """
@@ -18,8 +18,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import to_long
-from .schema import CODE_COLUMNS, PLAUSIBLE_RANGE, TARGETS, visit_columns
+from .columns import CODE_COLUMNS, TARGETS
+from .plausibility import plausible_values
+from .visits import to_long
 
 __all__ = [
     "FIB4_CUTS",
@@ -31,8 +32,6 @@ __all__ = [
     "build_features",
     "fib4",
     "fib4_class",
-    "implausible_mask",
-    "mask_implausible",
     "static_features",
     "visit_summary",
 ]
@@ -88,51 +87,6 @@ def fib4_class(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), np.nan, cls)
 
 
-def implausible_mask(frame: pd.DataFrame) -> pd.DataFrame:
-    """Where a lab or measurement lies outside its plausible range (True), per cell.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``train.csv`` or ``val_test.csv`` as read.
-
-    Returns
-    -------
-    DataFrame of bool
-        One column per lab and measurement visit column present in ``frame`` (every visit
-        variable but ``Age``) and ``bariatric_surgery_age``; False for missing cells.
-    """
-    bounds = {col: PLAUSIBLE_RANGE[var] for var in PLAUSIBLE_RANGE if var != "Age" for col in visit_columns(var)}
-    bounds["bariatric_surgery_age"] = (0, 120)
-    columns = [c for c in bounds if c in frame.columns]
-    values = frame[columns].apply(pd.to_numeric, errors="coerce")
-    low = pd.Series({c: bounds[c][0] for c in columns}, dtype=float)
-    high = pd.Series({c: bounds[c][1] for c in columns}, dtype=float)
-    return values.lt(low, axis=1) | values.gt(high, axis=1)
-
-
-def mask_implausible(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every lab or measurement outside its plausible range set missing.
-
-    The choice the kit makes for the values ``check`` warns about (negative GGT, slightly
-    negative FibroTest …): they cannot be measurements, so they carry no information, and
-    the patient is treated as not measured at that visit. Ages are not touched.
-
-    Returns
-    -------
-    DataFrame
-        A copy with those cells empty; ``frame`` itself when no value is out of range
-        (the caller's table is never changed).
-    """
-    bad = implausible_mask(frame)
-    if not bad.to_numpy().any():
-        return frame
-    frame = frame.copy()
-    for col in bad.columns[bad.any()]:
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").mask(bad[col])
-    return frame
-
-
 def add_visit_scores(long: pd.DataFrame) -> pd.DataFrame:
     """Add per-visit ``fib4`` and ``ast_alt_ratio`` to a long table (a copy)."""
     long = long.copy()
@@ -168,7 +122,7 @@ def visit_summary(long: pd.DataFrame, variable: str, n_rows: int) -> pd.DataFram
     Parameters
     ----------
     long : DataFrame
-        From :func:`hdhkits.annitia.data.to_long` (with :func:`add_visit_scores`), sorted by
+        From :func:`hdhkits.annitia.visits.to_long` (with :func:`add_visit_scores`), sorted by
         ``row`` and ``visit``.
     variable : str
         Column of ``long``.
@@ -211,7 +165,7 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
         ``train.csv`` or ``val_test.csv`` as read (official layout). Target columns, if
         present, are ignored. Labs and measurements outside their plausible range
         (negative GGT, FibroTest below 0 …) are treated as missing
-        (:func:`mask_implausible`).
+        (:func:`~hdhkits.annitia.plausibility.plausible_values`).
 
     Returns
     -------
@@ -222,7 +176,7 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
         measurement (``fib4_last_class``, ``stiffness_ge8``, ``stiffness_ge12``).
     """
     frame = frame.drop(columns=[c for c in TARGETS if c in frame.columns]).reset_index(drop=True)
-    frame = mask_implausible(frame)
+    frame = plausible_values(frame)
     n = len(frame)
     long = add_visit_scores(to_long(frame))
     out = static_features(frame)

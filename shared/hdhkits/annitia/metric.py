@@ -23,18 +23,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..deprecation import deprecated_alias
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
-from .data import SurvivalTargets, survival_targets
-from .schema import RISK_DEATH, RISK_HEPATIC, TEST_ID
+from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
+from .targets import SurvivalTargets, survival_targets
 
 __all__ = [
     "WEIGHTS",
     "AnnitiaUnitMetric",
     "concordance_pairs",
     "harrell_c",
-    "official_score",
     "score",
     "score_parts",
     "score_risks",
@@ -68,7 +66,7 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Inputs of different lengths, non-finite times or risks, no event, or no
         comparable pair (a ``ValueError``, as scikit-survival raises).
     """
@@ -116,7 +114,7 @@ def score_parts(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: 
     Parameters
     ----------
     targets : SurvivalTargets
-        Truth, from :func:`hdhkits.annitia.data.survival_targets`.
+        Truth, from :func:`hdhkits.annitia.targets.survival_targets`.
     risk_hepatic, risk_death : arrays of shape (n,)
         Predicted risks.
 
@@ -148,7 +146,7 @@ def score_risks(targets: SurvivalTargets, risk_hepatic: np.ndarray, risk_death: 
     Parameters
     ----------
     targets : SurvivalTargets
-        Truth, from :func:`hdhkits.annitia.data.survival_targets`.
+        Truth, from :func:`hdhkits.annitia.targets.survival_targets`.
     risk_hepatic, risk_death : arrays of shape (n,)
         Predicted risks (any real numbers; higher = earlier event), in the rows of ``targets``.
 
@@ -181,7 +179,7 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         A column is missing, or a truth id has no risk in the submission.
     """
     merged = _merged(truth, submission)
@@ -308,7 +306,3 @@ class AnnitiaUnitMetric(UnitMetric):
 def unit_metric(truth: pd.DataFrame) -> AnnitiaUnitMetric:
     """The official metric split over the test patients of ``truth`` (:class:`AnnitiaUnitMetric`)."""
     return AnnitiaUnitMetric(truth)
-
-
-#: Deprecated (issue #12): renamed :func:`score_risks`; :func:`score` takes the tables.
-official_score = deprecated_alias(score_risks, "official_score", "hdhkits.annitia.metric.score_risks")

@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding
+from ..findings import DataError, Finding
 from ..problem import Problem, Score
-from ..schema import ColumnSpec, DataError
+from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
+from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
 from .metric import score
-from .schema import RISK_DEATH, RISK_HEPATIC, TEST_FILE, TEST_ID, TRAIN_FILE, TRUTH_FILE, check_data, read_test
+from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE, check_data, read_test
 from .twin import make_twin
 
-__all__ = ["PROBLEM", "RISK_DEATH", "RISK_HEPATIC", "SUBMISSION_SPEC", "AnnitiaProblem"]
+__all__ = ["PROBLEM", "SUBMISSION_SPEC", "AnnitiaProblem"]
 
 #: ``trustii_id,risk_hepatic_event,risk_death``: any finite real risks (higher = earlier event).
 SUBMISSION_SPEC = SubmissionSpec(
@@ -75,7 +76,7 @@ class AnnitiaProblem(Problem):
 
         Raises
         ------
-        hdhkits.schema.DataError
+        hdhkits.findings.DataError
             The test file is missing or has no ``trustii_id`` column.
         """
         test = read_test(data_dir, check=False)

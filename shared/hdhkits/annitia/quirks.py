@@ -27,17 +27,10 @@ import pandas as pd
 
 from ..files import write_csv
 from ..quirks import Quirk
-from ..schema import TableSchema, find_file
-from .schema import (
-    EVENT_BEFORE_FIRST_VISIT,
-    HEPATIC_AGE,
-    HEPATIC_EVENT,
-    TEST_ALIASES,
-    TEST_FILE,
-    TEST_SCHEMA,
-    TRAIN_FILE,
-    TRAIN_SCHEMA,
-)
+from ..schema import TableSchema
+from ..tables import find_file
+from .columns import HEPATIC_AGE, HEPATIC_EVENT
+from .schema import EVENT_BEFORE_FIRST_VISIT, TEST_ALIASES, TEST_FILE, TEST_SCHEMA, TRAIN_FILE, TRAIN_SCHEMA
 
 __all__ = ["NEGATIVE_VALUES", "QUIRKS", "negative_value_count", "put_negative_values"]
 

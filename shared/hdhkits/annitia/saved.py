@@ -18,11 +18,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import fingerprint
 from ..files import atomic_path
-from ..fingerprint import TrainingStamp, load_or_train, stale_reason, training_stamp, write_stamp
-from ..schema import DataError
+from ..findings import DataError
 from .baselines import TwoOutcomeModel
-from .data import survival_targets
 from .features import build_features
 from .models import (
     CLINICAL_FAMILIES,
@@ -33,16 +32,17 @@ from .models import (
     make_leaderboard_model,
 )
 from .schema import read_train
+from .targets import survival_targets
 
 __all__ = [
     "CV_FILE",
     "MAKERS",
     "load_cv",
-    "load_or_train_model",
+    "load_or_train",
     "model_path",
-    "model_stamp",
     "save_cv",
     "save_model",
+    "training_stamp",
 ]
 
 #: The model families a notebook can save and submit, by name.
@@ -72,7 +72,9 @@ def model_path(output_dir: str | Path, name: str) -> Path:
     return Path(output_dir) / f"annitia_{name}.joblib"
 
 
-def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False, effort: str = "default") -> TrainingStamp:
+def training_stamp(
+    source: Any, name: str, seed: int = 0, quick: bool = False, effort: str = "default"
+) -> fingerprint.TrainingStamp:
     """The stamp of the model family ``name`` trained on ``source`` (a resolved data source).
 
     Parameters
@@ -92,7 +94,7 @@ def model_stamp(source: Any, name: str, seed: int = 0, quick: bool = False, effo
     """
     _check_name(name)
     _check_effort(effort)
-    return training_stamp(
+    return fingerprint.training_stamp(
         source,
         seed=seed,
         quick=quick,
@@ -141,14 +143,14 @@ def save_model(
 
     ``effort`` is the one the model was made with (``make_leaderboard_model(effort=...)``).
     """
-    stamp = model_stamp(source, name, seed=seed, quick=quick, effort=effort)
+    stamp = training_stamp(source, name, seed=seed, quick=quick, effort=effort)
     path = model_path(output_dir, name)
     _dump(model, path)
-    write_stamp(path, stamp)
+    fingerprint.write_stamp(path, stamp)
     return path
 
 
-def load_or_train_model(
+def load_or_train(
     name: str,
     source: Any,
     output_dir: str | Path,
@@ -168,19 +170,19 @@ def load_or_train_model(
     -------
     model, reloaded : (TwoOutcomeModel, bool)
     """
-    stamp = model_stamp(source, name, seed=seed, quick=quick, effort=effort)
+    stamp = training_stamp(source, name, seed=seed, quick=quick, effort=effort)
     path = model_path(output_dir, name)
 
     def train() -> TwoOutcomeModel:
         frame = read_train(source.data_dir)
         return MAKERS[name](quick=quick, seed=seed, effort=effort).fit(build_features(frame), survival_targets(frame))
 
-    return load_or_train(path, stamp, load=_load, train=train, save=_dump, verbose=verbose)
+    return fingerprint.load_or_train(path, stamp, load=_load, train=train, save=_dump, verbose=verbose)
 
 
-def _cv_stamp(source: Any, seed: int, quick: bool, effort: str) -> TrainingStamp:
+def _cv_stamp(source: Any, seed: int, quick: bool, effort: str) -> fingerprint.TrainingStamp:
     _check_effort(effort)
-    return training_stamp(
+    return fingerprint.training_stamp(
         source,
         seed=seed,
         quick=quick,
@@ -204,7 +206,7 @@ def save_cv(
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         table.to_csv(tmp, index_label="model")
-    write_stamp(path, stamp)
+    fingerprint.write_stamp(path, stamp)
     return path
 
 
@@ -219,7 +221,7 @@ def load_cv(
         The table (index: model) and ``""``; or None and why it cannot be used.
     """
     path = Path(output_dir) / CV_FILE
-    reason = stale_reason(path, _cv_stamp(source, seed, quick, effort))
+    reason = fingerprint.stale_reason(path, _cv_stamp(source, seed, quick, effort))
     if reason is not None:
         return None, reason
     return pd.read_csv(path, index_col="model"), ""

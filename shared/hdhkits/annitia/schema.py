@@ -1,9 +1,8 @@
 """ANNITIA file layouts: every column of ``train.csv`` and ``val_test.csv``, in official order.
 
-The official files are wide: one row per patient, one column per variable and visit
-(``Age_v1`` … ``Age_v22``). The train file ends with the four target columns; the test
-file starts with ``trustii_id``. The names and order here are those of the official
-files (287 and 284 columns); the twin and the reader both use them.
+The column names and their order are in :mod:`hdhkits.annitia.columns`, the plausible
+ranges in :mod:`hdhkits.annitia.plausibility`; here they become the two files'
+``TableSchema`` objects, which the twin and the reader both use.
 
 The kit's verbs on a data folder live here too: :func:`check_data` (every finding of
 both files), :func:`read_train` and :func:`read_test` (read, and refuse layout errors).
@@ -11,63 +10,45 @@ both files), :func:`read_train` and :func:`read_test` (read, and refuse layout e
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, error, errors, short_list, warning, with_file
-from ..schema import (
-    ColumnSpec,
-    DataError,
-    TableSchema,
-    check_frame,
-    constant_column_findings,
-    empty_column_findings,
-    find_file,
-    read_table,
-    row_count_findings,
+from ..findings import Finding, error, short_list, warning
+from ..schema import ColumnSpec, TableSchema, constant_column_findings, empty_column_findings
+from ..tables import check_files, read_table
+from .columns import (
+    CODE_COLUMNS,
+    DEATH,
+    DEATH_AGE,
+    HEPATIC_AGE,
+    HEPATIC_EVENT,
+    ID,
+    TEST_ID,
+    VISIT_VARIABLES,
+    visit_columns,
 )
+from .plausibility import plausible_bounds
 
 __all__ = [
-    "CODE_COLUMNS",
-    "DEATH",
-    "DEATH_AGE",
     "EVENT_BEFORE_FIRST_VISIT",
-    "HEPATIC_AGE",
-    "HEPATIC_EVENT",
-    "ID",
-    "IMPLAUSIBLE_AGE_HANDLING",
-    "IMPLAUSIBLE_LAB_HANDLING",
     "MIN_EVENTS",
     "MIN_TIME",
-    "N_VISITS",
     "OFFICIAL_ROWS",
-    "PLAUSIBLE_RANGE",
-    "RISK_DEATH",
-    "RISK_HEPATIC",
-    "STATIC",
-    "TARGETS",
     "TEST_ALIASES",
     "TEST_FILE",
-    "TEST_ID",
     "TEST_SCHEMA",
     "TRAIN_FILE",
     "TRAIN_SCHEMA",
     "TRUTH_FILE",
     "VARIABLE_LOSS",
-    "VISIT_COLUMN_RE",
-    "VISIT_VARIABLES",
     "check_data",
     "coverage_findings",
     "event_findings",
     "outcome_findings",
     "read_test",
     "read_train",
-    "train_columns",
-    "val_test_columns",
-    "visit_columns",
 ]
 
 TRAIN_FILE = "train.csv"
@@ -76,85 +57,6 @@ TEST_FILE = "val_test.csv"
 TRUTH_FILE = "val_test_truth.csv"
 #: Some copies of the download call the test file ``test.csv``.
 TEST_ALIASES = ("test.csv",)
-
-ID = "patient_id_anon"
-TEST_ID = "trustii_id"
-STATIC = ("gender", "T2DM", "Hypertension", "Dyslipidaemia", "bariatric_surgery", "bariatric_surgery_age")
-#: Static columns coded 0/1/2 (``gender`` is 1/2).
-CODE_COLUMNS = ("T2DM", "Hypertension", "Dyslipidaemia", "bariatric_surgery")
-
-#: Per-visit variables in file order, with the number of visit columns each has.
-N_VISITS: dict[str, int] = {
-    "Age": 22,
-    "BMI": 22,
-    "alt": 21,
-    "ast": 21,
-    "bilirubin": 21,
-    "chol": 21,
-    "ggt": 21,
-    "gluc_fast": 21,
-    "plt": 21,
-    "triglyc": 21,
-    "aixp_aix_result_BM_3": 21,
-    "fibrotest_BM_2": 21,
-    "fibs_stiffness_med_BM_1": 22,
-}
-VISIT_VARIABLES: tuple[str, ...] = tuple(N_VISITS)
-
-HEPATIC_EVENT = "evenements_hepatiques_majeurs"
-HEPATIC_AGE = "evenements_hepatiques_age_occur"
-DEATH = "death"
-DEATH_AGE = "death_age_occur"
-TARGETS = (HEPATIC_EVENT, HEPATIC_AGE, DEATH, DEATH_AGE)
-
-#: Submission columns after ``trustii_id``: any finite real risks (higher = earlier event).
-RISK_HEPATIC = "risk_hepatic_event"
-RISK_DEATH = "risk_death"
-
-#: Matches a visit column and captures (variable, visit number).
-VISIT_COLUMN_RE = re.compile(r"^(?P<var>.+)_v(?P<visit>\d+)$")
-
-#: Plausible bounds (inclusive) of every visit variable: wide enough for any real value,
-#: tight enough to catch a unit mix-up (platelets in 10^3/µL are fine, in /L are not). A
-#: value outside is a warning of ``check``; the features treat such a lab value as missing.
-PLAUSIBLE_RANGE: dict[str, tuple[float, float]] = {
-    "Age": (0, 120),
-    "BMI": (8, 120),
-    "alt": (0, 10000),
-    "ast": (0, 10000),
-    "bilirubin": (0, 2000),
-    "chol": (0, 50),
-    "ggt": (0, 20000),
-    "gluc_fast": (0, 100),
-    "plt": (0, 3000),
-    "triglyc": (0, 200),
-    "aixp_aix_result_BM_3": (0, 400),
-    "fibrotest_BM_2": (0, 1),
-    "fibs_stiffness_med_BM_1": (0, 100),
-}
-
-#: What the kit does with a lab or measurement outside :data:`PLAUSIBLE_RANGE` (the ``fix``
-#: of the warning). The official files hold a few (negative GGT, slightly negative
-#: FibroTest): noise from the organisers' synthesis, not measurements.
-IMPLAUSIBLE_LAB_HANDLING = "impossible as measurements: build_features treats them as missing (the file is not changed)"
-#: Ages are the clock of both outcomes; the kit cannot guess a right one.
-IMPLAUSIBLE_AGE_HANDLING = "kept as they are (ages are the clock of both outcomes); check the file"
-
-
-def visit_columns(variable: str | None = None) -> list[str]:
-    """Visit columns in file order (all of them, or those of one variable)."""
-    variables = VISIT_VARIABLES if variable is None else (variable,)
-    return [f"{v}_v{k}" for v in variables for k in range(1, N_VISITS[v] + 1)]
-
-
-def train_columns() -> list[str]:
-    """The 287 columns of ``train.csv``, in official order."""
-    return [ID, *STATIC, *visit_columns(), *TARGETS]
-
-
-def val_test_columns() -> list[str]:
-    """The 284 columns of ``val_test.csv``, in official order."""
-    return [TEST_ID, ID, *STATIC, *visit_columns()]
 
 
 def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
@@ -167,37 +69,22 @@ def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
     specs.append(ColumnSpec(ID, "str", nullable=False))
     specs.append(ColumnSpec("gender", "code", nullable=True, allowed=(1, 2)))
     specs += [ColumnSpec(c, "code", allowed=(0, 1, 2)) for c in CODE_COLUMNS]
-    specs.append(
-        ColumnSpec(
-            "bariatric_surgery_age",
-            "float",
-            minimum=0,
-            maximum=120,
-            out_of_range="build_features treats them as missing (the file is not changed)",
-        )
-    )
-    for col in visit_columns():
-        var = VISIT_COLUMN_RE.match(col).group("var")
-        low, high = PLAUSIBLE_RANGE[var]
-        handling = IMPLAUSIBLE_AGE_HANDLING if var == "Age" else IMPLAUSIBLE_LAB_HANDLING
-        specs.append(
-            ColumnSpec(
-                col,
-                "float",
-                nullable=not (with_targets and col == "Age_v1"),
-                minimum=low,
-                maximum=high,
-                out_of_range=handling,
-            )
-        )
+    specs.append(_ranged("bariatric_surgery_age"))
+    specs += [_ranged(col, nullable=not (with_targets and col == "Age_v1")) for col in visit_columns()]
     if with_targets:
         specs += [
             ColumnSpec(HEPATIC_EVENT, "code", nullable=False, allowed=(0, 1)),
-            ColumnSpec(HEPATIC_AGE, "float", minimum=0, maximum=130, out_of_range=IMPLAUSIBLE_AGE_HANDLING),
+            _ranged(HEPATIC_AGE),
             ColumnSpec(DEATH, "code", allowed=(0, 1)),
-            ColumnSpec(DEATH_AGE, "float", minimum=0, maximum=130, out_of_range=IMPLAUSIBLE_AGE_HANDLING),
+            _ranged(DEATH_AGE),
         ]
     return tuple(specs)
+
+
+def _ranged(column: str, nullable: bool = True) -> ColumnSpec:
+    # A number with its plausible range: values outside are warnings, handled as the range says.
+    low, high, handling = plausible_bounds(column)
+    return ColumnSpec(column, "float", nullable=nullable, minimum=low, maximum=high, out_of_range=handling)
 
 
 TRAIN_SCHEMA = TableSchema(
@@ -239,7 +126,7 @@ def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Missing, cut or unreadable file, or every layout problem at once.
     """
     return read_table(data_dir, TRAIN_SCHEMA, check=check)
@@ -261,7 +148,7 @@ def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Missing, cut or unreadable file, or every layout problem at once.
     """
     return read_table(data_dir, TEST_SCHEMA, check=check)
@@ -289,24 +176,15 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
         (:func:`event_findings`) and row counts far from the official files'
         (:data:`OFFICIAL_ROWS`; a partial download?).
     """
-    found: list[Finding] = []
-    expected_rows: dict[str, int] = {}
-    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-        try:
-            path = find_file(data_dir, schema)
-            frame = read_table(path, schema, check=False)
-        except DataError as exc:
-            found += with_file(exc.findings, schema.file_name)
-            continue
-        file_findings = check_frame(frame, schema, file=path.name)
-        found += file_findings
-        if errors(file_findings):
-            continue
-        found += coverage_findings(frame, file=path.name)
-        if schema is TRAIN_SCHEMA:
-            found += outcome_findings(frame, file=path.name) + event_findings(frame, file=path.name)
-        expected_rows[path.name] = OFFICIAL_ROWS[schema.file_name]
-    return found + row_count_findings(data_dir, expected_rows)
+    return check_files(data_dir, (TRAIN_SCHEMA, TEST_SCHEMA), OFFICIAL_ROWS, content=_content_findings)
+
+
+def _content_findings(frame: pd.DataFrame, schema: TableSchema, file: str) -> list[Finding]:
+    """What a table without layout error holds for the models (``check_files``'s content check)."""
+    found = coverage_findings(frame, file=file)
+    if schema is TRAIN_SCHEMA:
+        found += outcome_findings(frame, file=file) + event_findings(frame, file=file)
+    return found
 
 
 def event_findings(frame: pd.DataFrame, file: str = TRAIN_SCHEMA.file_name) -> list[Finding]:

@@ -42,7 +42,7 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
    their published ranges, with weak links to stage or diabetes. Within a patient the
    values move as much as in the official train file (median over patients of the SD of
    their visits: BMI 1.18 with a per-patient trend, FibroScan 1.40 kPa, ALT 12.7,
-   platelets 19.4; :func:`visit_figures` measures them). FIB-4 is therefore
+   platelets 19.4; :func:`hdhkits.annitia.visits.visit_figures` measures them). FIB-4 is therefore
    informative where AST, ALT and platelets meet at one visit. Values keep long
    decimals. Within a visit labs are patchy (ALT ≈ 80 %,
    FibroScan ≈ 70 %, FibroTest ≈ 66 %, platelets ≈ 30 %, Aixplorer ≈ 15 %) and thin out
@@ -71,7 +71,7 @@ The measurement spreads, the shared marker effect and the liver frailty are cali
 so that the kit's ridge Cox model, cross-validated as ``02_baseline`` does it, scores on
 the default twin about what it scores on the official files (0.84: C liver 0.81, C death
 0.90): 0.865 (0.843, 0.915) for seed 0, 0.835 (0.81, 0.89) on average over seeds 0–7
-(``benchmarks/bench_annitia_calibration.py``; ``tests/annitia/test_calibration.py``
+(``benchmarks/bench_annitia_calibration.py``; ``tests/annitia/test_twin_calibration.py``
 keeps seed 0 within 0.81–0.87).
 
 Steps
@@ -91,10 +91,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..deprecation import deprecated_alias
 from ..files import write_csv
-from .quirks import NEGATIVE_VALUES, negative_value_count, put_negative_values
-from .schema import (
+from .columns import (
     CODE_COLUMNS,
     DEATH,
     DEATH_AGE,
@@ -103,27 +101,22 @@ from .schema import (
     ID,
     N_VISITS,
     STATIC,
-    TEST_FILE,
     TEST_ID,
-    TRAIN_FILE,
-    TRUTH_FILE,
     VISIT_VARIABLES,
     train_columns,
     val_test_columns,
 )
+from .quirks import NEGATIVE_VALUES, negative_value_count, put_negative_values
+from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE
 
 __all__ = [
     "EMPTY_TRAIN_COLUMNS",
-    "OFFICIAL_VISIT_FIGURES",
     "SIZES",
     "STAGE_DEATH_RATE",
     "STAGE_LIVER_RR",
     "TRUTH_COLUMNS",
-    "WITHIN_PATIENT_VARIABLES",
-    "generate_twin",
     "make_twin",
     "twin_frames",
-    "visit_figures",
 ]
 
 #: (train rows, test rows) per twin size; ``full`` keeps the official counts.
@@ -155,20 +148,6 @@ TRUTH_COLUMNS = (
 STAGE_LIVER_RR = np.array([1.0, 1.41, 9.57, 16.7, 42.3])
 #: Deaths per person-year by stage at age 54 (Sanyal 2021; F0–2 split by Dulai's all-cause ratios).
 STAGE_DEATH_RATE = np.array([0.32 * 3 / (1 + 1.58 + 2.52) * r for r in (1.0, 1.58, 2.52)] + [0.89, 1.76]) / 100
-
-#: Visit variables whose within-patient SD :func:`visit_figures` reports, by short name.
-WITHIN_PATIENT_VARIABLES = {"BMI": "BMI", "stiffness": "fibs_stiffness_med_BM_1", "alt": "alt", "plt": "plt"}
-#: What a participant measured on the official train file (issue #20) with :func:`visit_figures`.
-OFFICIAL_VISIT_FIGURES = {
-    "gap_median": 1.0,
-    "gap_p99": 6.0,
-    "gap_share_above_4": 0.026,
-    "gap_max": 15.0,
-    "sd_BMI": 1.18,
-    "sd_stiffness": 1.40,
-    "sd_alt": 12.7,
-    "sd_plt": 19.4,
-}
 
 # Event levels calibrated on seeds 0–7 at default size (tests/annitia/test_twin.py has the tolerances).
 _LIVER_BASE = 0.0003
@@ -547,39 +526,6 @@ def _write(
     return train, test, truth.loc[:, list(TRUTH_COLUMNS)]
 
 
-def visit_figures(frame: pd.DataFrame) -> dict[str, float]:
-    """How the visits of a wide table move: gaps between visits and within-patient spread.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        ``train.csv`` or ``val_test.csv`` (official layout), the twin's or the official one.
-
-    Returns
-    -------
-    dict
-        ``gap_median``, ``gap_p99``, ``gap_share_above_4`` (a share, 0–1) and ``gap_max``
-        of the years between successive visits (``Age_vk+1 - Age_vk`` where both are
-        present); ``sd_<name>`` for each of :data:`WITHIN_PATIENT_VARIABLES`: the median,
-        over patients with two or more values, of the standard deviation (ddof 1) of their
-        values. The keys of :data:`OFFICIAL_VISIT_FIGURES`, which holds the official file's.
-    """
-    ages = frame[[f"Age_v{k + 1}" for k in range(N_VISITS["Age"])]].apply(pd.to_numeric, errors="coerce")
-    gaps = np.diff(ages.to_numpy(float), axis=1)
-    gaps = gaps[np.isfinite(gaps)]
-    out = {
-        "gap_median": float(np.median(gaps)),
-        "gap_p99": float(np.quantile(gaps, 0.99)),
-        "gap_share_above_4": float((gaps > 4).mean()),
-        "gap_max": float(gaps.max()),
-    }
-    for name, var in WITHIN_PATIENT_VARIABLES.items():
-        values = frame[[f"{var}_v{k + 1}" for k in range(N_VISITS[var])]].apply(pd.to_numeric, errors="coerce")
-        sd = values.std(axis=1, ddof=1)
-        out[f"sd_{name}"] = float(sd[values.notna().sum(axis=1) >= 2].median())
-    return out
-
-
 def twin_frames(seed: int = 0, size: str = "default") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Draw the twin's train file, test file and organiser-side truth.
 
@@ -625,7 +571,3 @@ def make_twin(data_dir: str | Path, truth_dir: str | Path, seed: int = 0, size: 
     write_csv(train, Path(data_dir) / TRAIN_FILE)
     write_csv(test, Path(data_dir) / TEST_FILE)
     write_csv(truth, Path(truth_dir) / TRUTH_FILE)
-
-
-#: Deprecated (issue #12): renamed :func:`twin_frames`; :func:`make_twin` writes the files.
-generate_twin = deprecated_alias(twin_frames, "generate_twin", "hdhkits.annitia.twin.twin_frames")

@@ -5,8 +5,8 @@
 program carries the kit's own validation and metric code, pruned by
 :mod:`.vendor` to what they use, so it runs in Codabench's default image.
 
-Modules: :mod:`.build` (layout, ``competition.yaml``, zip), :mod:`.check` (the
-server-free check), :mod:`.vendor` (the pruned copy of the kit's code),
+Modules: :mod:`.command` (the subcommand's arguments and output), :mod:`.build` (layout,
+``competition.yaml``, zip), :mod:`.check` (the server-free check), :mod:`.vendor` (the pruned copy of the kit's code),
 :mod:`.pages` (pages from the kit's README, logo), :mod:`.samples` (the sample and a
 broken submission), ``scoring_program.py`` (the program's entry script, shipped as
 ``scoring.py``).
@@ -14,5 +14,6 @@ broken submission), ``scoring_program.py`` (the program's entry script, shipped 
 
 from .build import BundleError, BundleInfo, build_bundle
 from .check import BundleCheckError, CheckReport, check_bundle
+from .command import add_parser
 
-__all__ = ["BundleCheckError", "BundleError", "BundleInfo", "CheckReport", "build_bundle", "check_bundle"]
+__all__ = ["BundleCheckError", "BundleError", "BundleInfo", "CheckReport", "add_parser", "build_bundle", "check_bundle"]

@@ -32,7 +32,9 @@ def split_sections(markdown: str) -> tuple[str, str, list[tuple[str, str]]]:
 
     Headings inside fenced code blocks are not headings.
     """
-    title, intro, sections = "", [], []
+    title = ""
+    intro: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
     current: list[str] | None = None
     fenced = False
     for line in markdown.splitlines():

@@ -42,5 +42,5 @@ def broken_submission(sample: pd.DataFrame) -> pd.DataFrame:
     broken = sample.iloc[:-1].copy()
     last = broken.columns[-1]
     broken[last] = broken[last].astype(object)
-    broken.iloc[0, broken.columns.get_loc(last)] = np.nan
+    broken.iloc[0, -1] = np.nan  # the last column: `last`
     return broken

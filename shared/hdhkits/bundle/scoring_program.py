@@ -17,6 +17,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the copied package sits beside this file
@@ -24,7 +25,7 @@ sys.path.insert(0, str(HERE))  # the copied package sits beside this file
 SUBMISSION = "submission.csv"
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print the reason the participant sees in the scoring log, and exit 1."""
     print(message)
     sys.exit(1)
@@ -53,8 +54,7 @@ def main(argv: list) -> int:
 
     import importlib
 
-    from hdhkits_scoring.findings import errors, warnings_of
-    from hdhkits_scoring.schema import DataError
+    from hdhkits_scoring.findings import DataError, errors, warnings_of
     from hdhkits_scoring.submission import read_submission
 
     problem = importlib.import_module(f"hdhkits_scoring.{config['kit']}.problem").PROBLEM

@@ -117,7 +117,10 @@ class _Source:
 
     def __init__(self, root: Path, dotted: str):
         self.dotted = dotted
-        self.path = _module_file(root, dotted)
+        path = _module_file(root, dotted)
+        if path is None:
+            raise VendorError(f"module {dotted} not found under {root}")
+        self.path: Path = path
         self.text = self.path.read_text(encoding="utf-8")
         self.tree = ast.parse(self.text)
         self.lines = self.text.splitlines(keepends=True)
@@ -163,7 +166,7 @@ class _Shaker:
         self.needed: dict[str, set[str]] = {}
         self.todo: list[tuple[str, str]] = []
         # id(function node) -> {name: import statement} to put inside that function
-        self.deferred: dict[int, dict[str, ast.stmt]] = {}
+        self.deferred: dict[int, dict[str, ast.Import | ast.ImportFrom]] = {}
 
     def source(self, dotted: str) -> _Source:
         if dotted not in self.sources:
@@ -198,7 +201,7 @@ class _Shaker:
                 f"program may use only the standard library and {', '.join(sorted(self.allowed))}"
             )
 
-    def follow_import(self, src: _Source, stmt: ast.stmt, name: str) -> None:
+    def follow_import(self, src: _Source, stmt: ast.Import | ast.ImportFrom, name: str) -> None:
         """``name`` is bound by an import statement: find where it comes from."""
         for a in stmt.names:
             if (a.asname or a.name).split(".")[0] != name:
@@ -244,7 +247,7 @@ class _Shaker:
             if members is None or not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) or s.name in members
         ]
 
-    def outside_import(self, src: _Source, name: str) -> ast.stmt | None:
+    def outside_import(self, src: _Source, name: str) -> ast.Import | ast.ImportFrom | None:
         """The top-level import binding ``name`` when it brings a package the image lacks."""
         for i in src.defs.get(name, []):
             stmt = src.tree.body[i]
@@ -298,13 +301,9 @@ class _Shaker:
         body = src.tree.body
         out: list[str] = []
         first = 0
-        if (
-            body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(getattr(body[0], "value", None), ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            out.append(src.segment(body[0]))
+        head = body[0] if body else None
+        if isinstance(head, ast.Expr) and isinstance(head.value, ast.Constant) and isinstance(head.value.value, str):
+            out.append(src.segment(head))
             first = 1
         out.append(f"# {note}\n")
         if src.future:
@@ -342,8 +341,8 @@ class _Shaker:
         """A statement's source; a function with deferred imports gets them as its first lines."""
         text = src.segment(stmt)
         deferred = self.deferred.get(id(stmt))
-        if not deferred:
-            return text
+        if not deferred or not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return text  # imports are deferred into functions only
         body = stmt.body
         has_doc = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant)
         anchor = body[1] if has_doc and len(body) > 1 else body[0]
@@ -365,7 +364,7 @@ class _Shaker:
             )
         return "".join(lines[:at] + imports + lines[at:])
 
-    def _render_import(self, stmt: ast.stmt, dotted: str, new_name: str) -> str:
+    def _render_import(self, stmt: ast.Import | ast.ImportFrom, dotted: str, new_name: str) -> str:
         names = [a for a in stmt.names if (a.asname or a.name).split(".")[0] in self.needed[dotted]]
         if not names:
             return ""

@@ -1,29 +1,28 @@
 """Baseline models for Cardi-HACK, as scikit-learn estimators.
 
 * SEVERITY: :func:`make_severity_model`, a regularised logistic regression on baseline
-  age, sex and genetic data. SNP screening is a pipeline step (:class:`SNPScreener`),
-  so inside cross-validation it only sees the training folds.
+  age, sex and genetic data. SNP screening is a pipeline step
+  (:class:`~hdhkits.cardihack.features.SNPScreener`), so inside cross-validation it only
+  sees the training folds.
 * MACE: :class:`OrdinalMaceClassifier`, two cumulative binary models ``P(MACE >= 1)`` and
   ``P(MACE >= 2)`` on clinical risk factors, the pathogenic variant and a genetic risk
-  score (:class:`GeneticRiskScore`, built from the training data only) over the priority
-  SNPs; the class cut points on the expected code are chosen inside the training data by
-  an inner cross-validation, for the weighted kappa.
+  score (:class:`~hdhkits.cardihack.features.GeneticRiskScore`, built from the training
+  data only) over the priority SNPs; the class cut points on the expected code are chosen
+  inside the training data by an inner cross-validation, for the weighted kappa.
 
-Every model starts with :class:`ColumnSelector`, so it reads only the columns it
-declares, and :func:`declared_features` returns them for the rule check. Then
-:class:`~hdhkits.cardihack.plausibility.PlausibleValues` turns the values the data check
-warns about (``Age_Diag`` of 0.0 meaning unknown, a diagnosis after the baseline visit,
-values outside the plausible ranges) into missing values, which the pipeline imputes.
+Every model starts with :class:`~hdhkits.cardihack.features.ColumnSelector`, so it reads
+only the columns it declares, and :func:`declared_features` returns them for the rule
+check. Then :class:`~hdhkits.cardihack.plausibility.PlausibleValues` turns the values the
+data check warns about (``Age_Diag`` of 0.0 meaning unknown, a diagnosis after the
+baseline visit, values outside the plausible ranges) into missing values, which the
+pipeline imputes.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import joblib
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -31,33 +30,27 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ..deprecation import deprecated_alias
 from ..evaluation import out_of_fold
+from ..findings import DataError
 from ..problem import Score
-from ..schema import DataError
+from .features import ColumnSelector, GeneticRiskScore, SNPScreener
 from .metric import DUMMY_SEVERITY, SEVERITY_CLASS_WEIGHTS, score
+from .oracle import oracle_submission
 from .plausibility import PlausibleValues
 from .rules import SEVERITY_ALLOWED
 from .schema import PRIORITY_SNPS
 from .thresholds import apply_thresholds, fit_kappa_thresholds
-from .twin import oracle_submission
 
 __all__ = [
     "MACE_CLINICAL",
     "MACE_FEATURES",
     "SEVERITY_FEATURES",
-    "ColumnSelector",
     "ConstantClass",
     "ConstantProbability",
-    "GeneticRiskScore",
     "OrdinalMaceClassifier",
-    "SNPScreener",
-    "data_fingerprint",
     "declared_features",
-    "load_models",
     "make_severity_model",
     "oracle_score",
-    "save_models",
 ]
 
 #: Columns the SEVERITY baseline reads: all it may read.
@@ -76,151 +69,6 @@ MACE_CLINICAL: tuple[str, ...] = (
 )
 #: Columns the MACE baseline reads: the clinical ones and the 75 priority SNPs (<= 100 SNPs).
 MACE_FEATURES: tuple[str, ...] = (*MACE_CLINICAL, *PRIORITY_SNPS)
-
-
-def _frame(X) -> pd.DataFrame:
-    if not isinstance(X, pd.DataFrame):
-        raise TypeError("Cardi-HACK models take a pandas DataFrame with the official column names")
-    return X
-
-
-def _snp_columns(columns) -> list[str]:
-    return [c for c in columns if str(c).startswith("SNP")]
-
-
-class ColumnSelector(TransformerMixin, BaseEstimator):
-    """Keep the declared columns, in the declared order; name any that is missing.
-
-    Parameters
-    ----------
-    columns : sequence of str
-        The columns the model reads.
-    """
-
-    def __init__(self, columns=()):
-        self.columns = columns
-
-    def fit(self, X, y=None):
-        self.transform(X)
-        self.n_features_in_ = len(self.columns)
-        return self
-
-    def transform(self, X):
-        X = _frame(X)
-        missing = [c for c in self.columns if c not in X.columns]
-        if missing:
-            shown = ", ".join(repr(c) for c in missing[:8])
-            raise DataError(
-                "<table>",
-                [
-                    f"the model reads column(s) {shown}{' …' if len(missing) > 8 else ''} "
-                    f"({len(missing)} in all) that the table lacks; pass the train or test "
-                    "table with the official column names"
-                ],
-            )
-        # Floats from here on: the imputer and scaler check a homogeneous frame much faster.
-        return X[list(self.columns)].astype(float)
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(self.columns, dtype=object)
-
-
-def _association(G: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-SNP |correlation| with a binary target and the per-allele slope (0 for constant SNPs)."""
-    g = G - G.mean(0)
-    yc = y - y.mean()
-    sd_g = np.sqrt((g**2).sum(0))
-    sd_y = np.sqrt((yc**2).sum())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        corr = np.where(sd_g > 0, g.T @ yc / (sd_g * sd_y if sd_y > 0 else 1), 0.0)
-        slope = np.where(sd_g > 0, g.T @ yc / sd_g**2, 0.0)
-    return np.abs(np.nan_to_num(corr)), np.nan_to_num(slope)
-
-
-class SNPScreener(TransformerMixin, BaseEstimator):
-    """Keep the ``k`` SNP columns most associated with the target; other columns pass through.
-
-    Screening by absolute correlation with ``y >= threshold`` (``y`` binary or ordinal).
-    Fit it inside a pipeline: screening on all the data before cross-validating would
-    leak the held-out outcomes into the choice of SNPs.
-
-    Parameters
-    ----------
-    k : int
-        Number of SNPs kept.
-    threshold : int
-        The target is binarised as ``y >= threshold``.
-    """
-
-    def __init__(self, k: int = 20, threshold: int = 1):
-        self.k = k
-        self.threshold = threshold
-
-    def fit(self, X, y):
-        X = _frame(X)
-        snps = _snp_columns(X.columns)
-        score, _ = _association(X[snps].to_numpy(float), (np.asarray(y) >= self.threshold).astype(float))
-        order = np.argsort(-score, kind="stable")[: self.k]
-        self.selected_snps_ = [snps[i] for i in sorted(order)]
-        self.scores_ = pd.Series(score, index=snps)
-        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self, "selected_snps_")
-        X = _frame(X)
-        keep = [c for c in X.columns if not str(c).startswith("SNP") or c in self.selected_snps_]
-        return X[keep]
-
-    def get_feature_names_out(self, input_features=None):
-        check_is_fitted(self, "selected_snps_")
-        return np.asarray(
-            [c for c in self.feature_names_in_ if not str(c).startswith("SNP") or c in self.selected_snps_],
-            dtype=object,
-        )
-
-
-class GeneticRiskScore(TransformerMixin, BaseEstimator):
-    """Replace the SNP columns by one weighted allele count, ``GRS``.
-
-    The ``k`` SNPs most associated with ``y >= threshold`` are kept, each weighted by
-    its univariate per-allele slope; both are learnt from the data ``fit`` sees (the
-    training folds), never from the rows it scores.
-
-    Parameters
-    ----------
-    k : int
-        Number of SNPs in the score.
-    threshold : int
-        The target is binarised as ``y >= threshold``.
-    """
-
-    def __init__(self, k: int = 10, threshold: int = 1):
-        self.k = k
-        self.threshold = threshold
-
-    def fit(self, X, y):
-        X = _frame(X)
-        snps = _snp_columns(X.columns)
-        G = X[snps].to_numpy(float)
-        score, slope = _association(G, (np.asarray(y) >= self.threshold).astype(float))
-        order = sorted(np.argsort(-score, kind="stable")[: self.k])
-        self.snps_ = [snps[i] for i in order]
-        self.weights_ = pd.Series(slope[order], index=self.snps_)
-        self.means_ = pd.Series(G[:, order].mean(0), index=self.snps_)
-        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self, "snps_")
-        X = _frame(X)
-        grs = (X[self.snps_] - self.means_).to_numpy(float) @ self.weights_.to_numpy()
-        out = X[[c for c in X.columns if not str(c).startswith("SNP")]].copy()
-        out["GRS"] = grs
-        return out
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray([c for c in self.feature_names_in_ if not str(c).startswith("SNP")] + ["GRS"], dtype=object)
 
 
 def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
@@ -441,7 +289,7 @@ class ConstantClass(ClassifierMixin, BaseEstimator):
 def declared_features(model) -> list[str]:
     """The official columns a model reads, for :func:`~hdhkits.cardihack.rules.check_feature_rules`.
 
-    Pipelines starting with :class:`ColumnSelector` and :class:`OrdinalMaceClassifier`
+    Pipelines starting with :class:`~hdhkits.cardihack.features.ColumnSelector` and :class:`OrdinalMaceClassifier`
     declare their columns; constants read none; :class:`~.riskscd.RiskSCDClassifier`
     reads the score's inputs.
     """
@@ -456,72 +304,12 @@ def declared_features(model) -> list[str]:
     raise TypeError(f"cannot tell which columns a {type(model).__name__} reads; start it with a ColumnSelector")
 
 
-def _train_csv_digest(data_dir: str | Path) -> str:
-    """SHA-256 of ``train.csv`` in a data folder (the kit's former model fingerprint)."""
-    import hashlib
-
-    return hashlib.sha256((Path(data_dir) / "train.csv").read_bytes()).hexdigest()
-
-
-# The kit's own fingerprint gave way to the base package's stamps (hdhkits.fingerprint, issue #11);
-# published notebooks called it, so it stays one release, warning.
-data_fingerprint = deprecated_alias(
-    _train_csv_digest, "data_fingerprint", "hdhkits.cardihack.saved.models_stamp (hdhkits.fingerprint.training_stamp)"
-)
-
-
-def save_models(path: str | Path, severity, mace, fingerprint: str | None = None) -> Path:
-    """Save a fitted (SEVERITY, MACE) pair and their declared features with joblib.
-
-    Parameters
-    ----------
-    path : str or Path
-        Target file (written atomically).
-    severity, mace : fitted estimators
-    fingerprint : str, optional
-        Any text identifying the training data, checked by :func:`load_models` (the notebooks
-        use :mod:`hdhkits.cardihack.saved`, stamped by :mod:`hdhkits.fingerprint`, instead).
-    """
-    from ..files import atomic_path
-
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        joblib.dump(
-            {
-                "severity": severity,
-                "mace": mace,
-                "severity_features": declared_features(severity),
-                "mace_features": declared_features(mace),
-                "fingerprint": fingerprint,
-            },
-            tmp,
-        )
-    return path
-
-
-def load_models(path: str | Path, fingerprint: str | None = None) -> tuple:
-    """Load a pair saved by :func:`save_models`: ``(severity, mace)``.
-
-    Raises
-    ------
-    hdhkits.schema.DataError
-        ``fingerprint`` is given and differs from the saved one: the models were trained on
-        other data (e.g. the twin, when the official files are used now); retrain them.
-    """
-    bundle = joblib.load(Path(path))
-    if fingerprint is not None and bundle.get("fingerprint") != fingerprint:
-        raise DataError(
-            path, [f"{Path(path).name} was trained on another train.csv; run 02_baseline again on this data"]
-        )
-    return bundle["severity"], bundle["mace"]
-
-
 def oracle_score(truth: pd.DataFrame) -> Score:
     """The metric of the twin's oracle on its test truth (synthetic data only): a reference, not the best attainable.
 
     The oracle predicts the true P(severe) and the MACE class ``ORACLE_MACE``, the true
     expected code cut at points chosen on the training patients
-    (:func:`~hdhkits.cardihack.twin.oracle_submission`). A model can beat it: by chance on
+    (:func:`~hdhkits.cardihack.oracle.oracle_submission`). A model can beat it: by chance on
     149 patients, and on SEVERITY because under the weighted log-loss the best answer is
     :func:`~hdhkits.cardihack.metric.best_probability` of the true probability, not the
     true probability itself.
@@ -537,7 +325,7 @@ def oracle_score(truth: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         The truth lacks the oracle's columns (only the twin's truth carries them).
     """
     missing = [c for c in ("P_SEVERE", "ORACLE_MACE") if c not in truth.columns]

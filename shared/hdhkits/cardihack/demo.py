@@ -7,10 +7,10 @@ The field is the kit's own models, fitted on the participant files
   candidates chosen per outcome by cross-validation on the train file
   (:func:`~hdhkits.cardihack.saved.choose_and_fit`, 5 folds);
 * ``<severity>+<mace>``: every other pairing of the three SEVERITY candidates
-  (:func:`~hdhkits.cardihack.models.severity_candidates`: ``logistic10snps`` the baseline
+  (:func:`~hdhkits.cardihack.candidates.severity_candidates`: ``logistic10snps`` the baseline
   logistic regression with 10 screened SNPs, ``shrunk`` the shrunk logistic on age, sex and
   the variant, ``age`` the same on age alone) with the three MACE candidates
-  (:func:`~hdhkits.cardihack.models.mace_candidates`: ``ordinal`` the baseline ordinal
+  (:func:`~hdhkits.cardihack.candidates.mace_candidates`: ``ordinal`` the baseline ordinal
   model, ``riskscd_score`` the risk score on the HCM Risk-SCD index, ``clinical_score`` the
   clinical risk score), the pairs the kit compared as wholes first;
 * ``riskscd_esc_bands``: HCM Risk-SCD as it is, cut into MACE classes by the ESC bands
@@ -33,9 +33,16 @@ import pandas as pd
 from sklearn.base import clone
 
 from ..leaderboard.field import fill_to
+from .candidates import (
+    MACE_BASELINE,
+    MACE_CLINICAL_SCORE,
+    MACE_RISK_SCD,
+    SEVERITY_AGE,
+    SEVERITY_BASELINE,
+    SEVERITY_SHRUNK,
+)
 from .evaluation import candidates_for
 from .metric import DUMMY_SEVERITY
-from .models import MACE_BASELINE, MACE_CLINICAL_SCORE, MACE_RISK_SCD, SEVERITY_AGE, SEVERITY_BASELINE, SEVERITY_SHRUNK
 from .problem import PROBLEM, SUBMISSION_SPEC
 from .riskscd import ESC_BANDS, RiskSCDClassifier
 from .saved import choose_and_fit

@@ -30,9 +30,8 @@ import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, log_loss
 
-from ..deprecation import deprecated_alias
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
 
 __all__ = [
@@ -47,7 +46,6 @@ __all__ = [
     "WEIGHT_SEVERITY",
     "CardihackUnitMetric",
     "best_probability",
-    "cardihack_metric",
     "combined_score",
     "combined_score_array",
     "rescale_logloss",
@@ -105,7 +103,7 @@ def weighted_logloss(y_true, p) -> float:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         The truth is not 0/1, or a probability is missing or not finite.
     """
     y = _binary(y_true)
@@ -175,7 +173,7 @@ def weighted_kappa(y_true, y_pred) -> float:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Lengths differ, or a class is not one of :data:`MACE_CLASSES`.
     """
     t = np.asarray(y_true).ravel()
@@ -290,7 +288,7 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         A column is missing, an id is repeated, or a truth id has no prediction.
     """
     merged = _merged(truth, submission)
@@ -302,10 +300,6 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     )
     value = parts.pop("score")
     return Score(value, parts)
-
-
-#: Deprecated (issue #12): renamed :func:`score_parts`.
-cardihack_metric = deprecated_alias(score_parts, "cardihack_metric", "hdhkits.cardihack.metric.score_parts")
 
 
 def _clipped_logloss_terms(y: np.ndarray, p: np.ndarray) -> np.ndarray:

@@ -3,15 +3,15 @@
 The official files load whatever their clinical values; implausible ones are
 **warnings** (:mod:`hdhkits.findings`), each handled in one stated way before modelling:
 
-=========================  ==============================================  =====================================
-warning ``kind``           what the file holds                             handling (:func:`plausible_values`)
-=========================  ==============================================  =====================================
-``unknown_code_zero``      ``Age_Diag`` of 0.0, the file's "unknown" code  ``Age_Diag`` missing
-``diagnosis_after_         ``Age_Diag`` above ``Age_Baseline``: a          ``Age_Diag`` missing (the baseline
-baseline``                 diagnosis after the baseline visit              age, a measured visit, is kept)
-``below_minimum`` /        a continuous column outside                     that value missing
-``above_maximum``          :data:`~hdhkits.cardihack.schema.PLAUSIBLE_RANGES`
-=========================  ==============================================  =====================================
+==============================  ====================================================  ===================================
+warning ``kind``                what the file holds                                   handling (:func:`plausible_values`)
+==============================  ====================================================  ===================================
+``unknown_code_zero``           ``Age_Diag`` of 0.0, the file's "unknown" code        ``Age_Diag`` missing
+``diagnosis_after_baseline``    ``Age_Diag`` above ``Age_Baseline``: a                ``Age_Diag`` missing (the baseline
+                                diagnosis after the baseline visit                    age, a measured visit, is kept)
+``below_minimum`` /             a continuous column outside                           that value missing
+``above_maximum``               :data:`PLAUSIBLE_RANGES`
+==============================  ====================================================  ===================================
 
 "Missing" then goes to the model's imputer (the training median in the baselines), so one
 odd cell never drops a patient. :class:`PlausibleValues` is the pipeline step that applies
@@ -25,15 +25,37 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..findings import Finding, warning
-from .schema import PLAUSIBLE_RANGES, unknown_as_missing
 
 __all__ = [
     "DIAGNOSIS_AFTER_BASELINE_HANDLING",
+    "OUT_OF_RANGE_HANDLING",
+    "PLAUSIBLE_RANGES",
     "UNKNOWN_AGE_DIAG_HANDLING",
     "PlausibleValues",
     "plausibility_findings",
     "plausible_values",
+    "unknown_as_missing",
 ]
+
+#: Plausible ranges of the continuous clinical columns (inclusive). Values outside are
+#: warnings, never errors: the data loads, and the baselines treat them as missing
+#: (:func:`plausible_values`). Wide enough that the official train file passes (age 14–91,
+#: ``Epaiss_max`` 9–41 mm, BMI 27.2 ± 4.5, ``Diam_OG`` 41.7 ± 6.2 mm); ``BSA`` is on the
+#: file's non-m² scale (71.7 ± 15, see the README); ``Age_Diag`` starts at 0 because 0.0 is
+#: its "unknown" code, checked on its own. The schema's column specs read them
+#: (:mod:`hdhkits.cardihack.schema`), so the range warnings come from its check.
+PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
+    "Age_Baseline": (10, 100),
+    "Age_Diag": (0, 100),
+    "BMI": (12, 70),
+    "BSA": (20, 250),
+    "Epaiss_max": (5, 60),
+    "Diam_OG": (15, 90),
+}
+#: What the kit does with a value outside :data:`PLAUSIBLE_RANGES` (the warning's fix).
+OUT_OF_RANGE_HANDLING = (
+    "the baselines treat these values as missing and impute the training median (hdhkits.cardihack.plausible_values)"
+)
 
 #: What the kit does with an ``Age_Diag`` of 0.0 (the warning's fix).
 UNKNOWN_AGE_DIAG_HANDLING = (
@@ -121,15 +143,27 @@ def plausibility_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
     return found
 
 
-def plausible_values(df: pd.DataFrame) -> pd.DataFrame:
+def unknown_as_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy where the file's "unknown" codes are NaN: ``Age_Diag`` of 0.0 means unknown.
+
+    Nobody is diagnosed at age 0 in an adult HCM cohort, so a 0.0 is a placeholder, and
+    averaging it in would pull the age at diagnosis down by years.
+    """
+    out = frame.copy()
+    if "Age_Diag" in out.columns:
+        out["Age_Diag"] = out["Age_Diag"].mask(out["Age_Diag"] == 0)
+    return out
+
+
+def plausible_values(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every implausible value the check warns about set to missing (NaN).
 
     ``Age_Diag`` of 0.0 (unknown) and ``Age_Diag`` above ``Age_Baseline`` become NaN in
-    ``Age_Diag``; a value outside :data:`~hdhkits.cardihack.schema.PLAUSIBLE_RANGES`
+    ``Age_Diag``; a value outside :data:`PLAUSIBLE_RANGES`
     becomes NaN in its column. Columns the frame lacks are skipped, so it works on a
     model's selected columns as well as on a whole file.
     """
-    out = unknown_as_missing(df)
+    out = unknown_as_missing(frame)
     for column, (low, high) in PLAUSIBLE_RANGES.items():
         if column in out.columns:
             values = pd.to_numeric(out[column], errors="coerce")

@@ -19,12 +19,10 @@ from ..findings import Finding, error
 from ..problem import Problem, Score
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
-from .metric import score as score_tables
+from .metric import DUMMY_MACE, DUMMY_SEVERITY, score
 from .rules import check_feature_rules
-from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, read_test
-from .schema import check_data as check_folder
-from .twin import TEST_TRUTH_FILE
-from .twin import make_twin as write_twin
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, check_data, read_test
+from .twin import TEST_TRUTH_FILE, make_twin
 
 __all__ = ["PROBLEM", "SUBMISSION_SPEC", "CardihackProblem", "validate_submission_and_rules"]
 
@@ -77,7 +75,7 @@ class CardihackProblem(Problem):
 
         Delegates to :func:`hdhkits.cardihack.twin.make_twin`.
         """
-        write_twin(Path(data_dir), Path(truth_dir), seed=seed, size=size)
+        make_twin(Path(data_dir), Path(truth_dir), seed=seed, size=size)  # the module function, not this method
 
     def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
         """Every finding of ``train.csv`` and ``test.csv`` in a folder, each naming its file.
@@ -86,7 +84,7 @@ class CardihackProblem(Problem):
         plausibility warnings are handled as :mod:`hdhkits.cardihack.plausibility` states;
         row counts far from the official files' warn. ``deep`` changes nothing (every value is read).
         """
-        return check_folder(data_dir, deep=deep)
+        return check_data(data_dir, deep=deep)  # the module function, not this method
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
         """Every problem of a submission (errors): columns, their order, codes, ids of ``test.csv``.
@@ -111,12 +109,10 @@ class CardihackProblem(Problem):
 
         Delegates to :func:`hdhkits.cardihack.metric.score`.
         """
-        return score_tables(truth, submission)
+        return score(truth, submission)
 
     def sample_submission(self, data_dir: Path) -> pd.DataFrame:
         """The organisers' own dummy: no event for anyone, the training prevalence of a severe phenotype."""
-        from .metric import DUMMY_MACE, DUMMY_SEVERITY
-
         test = read_test(data_dir, check=False)
         return pd.DataFrame({TEST_ID: test[TEST_ID], OUTCOME_MACE: DUMMY_MACE, OUTCOME_SEVERITY: DUMMY_SEVERITY})[
             SUBMISSION_SPEC.names

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..files import write_csv
 from ..quirks import Quirk
-from .schema import PLAUSIBLE_RANGES
+from .plausibility import PLAUSIBLE_RANGES
 
 __all__ = ["N_INJECTED", "QUIRKS"]
 

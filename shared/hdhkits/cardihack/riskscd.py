@@ -32,7 +32,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..schema import DataError
+from ..findings import DataError
 from .plausibility import plausible_values
 from .thresholds import apply_thresholds, fit_kappa_thresholds
 

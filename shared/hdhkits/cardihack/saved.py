@@ -5,8 +5,9 @@ of the metric, and saves the pair to ``output_dir`` with its record (:func:`cv_r
 ``03_submission`` submits it. A pair trained on the synthetic twin must never be submitted
 for the official files, so the pair is saved with a stamp of the base mechanism
 (:mod:`hdhkits.fingerprint`): the fingerprint of ``train.csv`` and ``test.csv``, the seed,
-quick mode and a digest of the candidate models' settings. :func:`load_or_choose` reloads
-the pair only when the stamp matches this run; otherwise it says why and trains again.
+quick mode and a digest of the candidate models' settings (:func:`training_stamp`).
+:func:`load_or_train` reloads the pair only when the stamp matches this run; otherwise it
+says why and trains again (:func:`save_model` writes the pair, :func:`load_model` reads it).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ import joblib
 import pandas as pd
 from sklearn.base import clone
 
+from .. import fingerprint
 from ..files import atomic_path, display_path
-from ..fingerprint import TrainingStamp, stale_reason, training_stamp, write_stamp
 from .baselines import declared_features
+from .candidates import choose_per_outcome, combination_name
 from .evaluation import NestedChoice, OutcomeCV, combine, cross_validate_outcome
-from .models import choose_per_outcome, combination_name
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
 __all__ = [
@@ -33,11 +34,11 @@ __all__ = [
     "MODELS_FILE",
     "choose_and_fit",
     "cv_record",
-    "load_chosen",
-    "load_or_choose",
+    "load_model",
+    "load_or_train",
     "models_digest",
-    "models_stamp",
-    "save_chosen",
+    "save_model",
+    "training_stamp",
 ]
 
 #: The chosen pair, its declared features and its cross-validation record (joblib).
@@ -69,7 +70,7 @@ def models_digest(pairs: dict[str, Any]) -> str:
     pairs : dict
         ``{name: model or (severity_model, mace_model)}``, unfitted: the candidates of both
         outcomes (e.g. ``{**severity_candidates(), **mace_candidates()}``, or with a model a
-        learner rewrote), or the pairs of :func:`~.models.candidate_pairs`.
+        learner rewrote), or the pairs of :func:`~hdhkits.cardihack.candidates.candidate_pairs`.
 
     Returns
     -------
@@ -80,8 +81,10 @@ def models_digest(pairs: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def models_stamp(source: Any, seed: int, quick: bool, pairs: dict[str, tuple]) -> TrainingStamp:
+def training_stamp(source: Any, seed: int, quick: bool, pairs: dict[str, tuple]) -> fingerprint.TrainingStamp:
     """The stamp of a pair chosen among ``pairs`` and trained on ``source``.
+
+    :func:`hdhkits.fingerprint.training_stamp` with the digest of the candidates' settings.
 
     Parameters
     ----------
@@ -93,11 +96,15 @@ def models_stamp(source: Any, seed: int, quick: bool, pairs: dict[str, tuple]) -
         Quick mode.
     pairs : dict
         The candidate models, unfitted (digested by :func:`models_digest`).
+
+    Returns
+    -------
+    hdhkits.fingerprint.TrainingStamp
     """
-    return training_stamp(source, seed=seed, quick=quick, candidate_models=models_digest(pairs))
+    return fingerprint.training_stamp(source, seed=seed, quick=quick, candidate_models=models_digest(pairs))
 
 
-def save_chosen(output_dir: str | Path, severity, mace, record: dict, stamp: TrainingStamp) -> Path:
+def save_model(output_dir: str | Path, severity, mace, record: dict, stamp: fingerprint.TrainingStamp) -> Path:
     """Save the chosen fitted pair, its record (:data:`CV_FILE` too) and its stamp, each atomically.
 
     Parameters
@@ -108,8 +115,8 @@ def save_chosen(output_dir: str | Path, severity, mace, record: dict, stamp: Tra
     record : dict
         JSON-serialisable: at least ``chosen`` (the pair's name) and ``cv`` (scores by name), as
         :func:`cv_record` makes it.
-    stamp : TrainingStamp
-        :func:`models_stamp` of this run.
+    stamp : hdhkits.fingerprint.TrainingStamp
+        :func:`training_stamp` of this run.
 
     Returns
     -------
@@ -132,29 +139,29 @@ def save_chosen(output_dir: str | Path, severity, mace, record: dict, stamp: Tra
         )
     with atomic_path(output_dir / CV_FILE) as tmp:
         tmp.write_text(json.dumps(record, indent=1))
-    write_stamp(path, stamp)
+    fingerprint.write_stamp(path, stamp)
     return path
 
 
-def load_chosen(output_dir: str | Path) -> tuple:
-    """``(severity, mace, record)`` as :func:`save_chosen` saved them (no stamp check: see :func:`load_or_choose`)."""
+def load_model(output_dir: str | Path) -> tuple:
+    """``(severity, mace, record)`` as :func:`save_model` saved them (no stamp check: see :func:`load_or_train`)."""
     bundle = joblib.load(Path(output_dir) / MODELS_FILE)
     return bundle["severity"], bundle["mace"], bundle["record"]
 
 
-def load_or_choose(
-    output_dir: str | Path, stamp: TrainingStamp, choose: Callable[[], tuple], verbose: bool = True
+def load_or_train(
+    output_dir: str | Path, stamp: fingerprint.TrainingStamp, train: Callable[[], tuple], verbose: bool = True
 ) -> tuple:
     """Reload the saved pair when its stamp matches this run, else choose and train one, save and stamp it.
 
     Parameters
     ----------
     output_dir : str or Path
-        Where :func:`save_chosen` writes.
-    stamp : TrainingStamp
-        This run's :func:`models_stamp`.
-    choose : callable
-        ``choose()`` returns ``(severity, mace, record)``, fitted.
+        Where :func:`save_model` writes.
+    stamp : hdhkits.fingerprint.TrainingStamp
+        This run's :func:`training_stamp`.
+    train : callable
+        ``train()`` chooses and fits the pair: it returns ``(severity, mace, record)``, fitted.
     verbose : bool
         Print whether the pair was reloaded, or why it was trained again.
 
@@ -163,10 +170,10 @@ def load_or_choose(
     severity, mace, record, reloaded : (estimator, estimator, dict, bool)
     """
     path = Path(output_dir) / MODELS_FILE
-    reason = stale_reason(path, stamp)
+    reason = fingerprint.stale_reason(path, stamp)
     if reason is None:
         try:
-            severity, mace, record = load_chosen(output_dir)
+            severity, mace, record = load_model(output_dir)
         except Exception as exc:  # a damaged or foreign file: train again rather than stop
             reason = f"{display_path(path)} cannot be read ({type(exc).__name__}: {exc})"
         else:
@@ -175,8 +182,8 @@ def load_or_choose(
             return severity, mace, record, True
     if verbose:
         print(f"training the models here: {reason}")
-    severity, mace, record = choose()
-    save_chosen(output_dir, severity, mace, record, stamp)
+    severity, mace, record = train()
+    save_model(output_dir, severity, mace, record, stamp)
     return severity, mace, record, False
 
 
@@ -200,7 +207,7 @@ def cv_record(
     n_splits, n_repeats : int
         The cross-validation's folds and repeats.
     table : DataFrame, optional
-        :func:`~hdhkits.cardihack.evaluation.comparison_table` holding the chosen combination's
+        :func:`~hdhkits.cardihack.comparison.comparison_table` holding the chosen combination's
         row: its bootstrap interval is recorded (``low``, ``high``).
     nested : NestedChoice, optional
         :func:`~hdhkits.cardihack.evaluation.nested_choice`, recorded under ``nested``.
@@ -208,7 +215,7 @@ def cv_record(
     Returns
     -------
     dict
-        ``chosen`` (:func:`~.models.combination_name`, what ``03_submission`` submits),
+        ``chosen`` (:func:`~hdhkits.cardihack.candidates.combination_name`, what ``03_submission`` submits),
         ``severity``, ``mace``, ``n_splits``, ``n_repeats``, ``cv`` (``cv[chosen]``: ``score``,
         ``kappa_mace``, ``severity_rescaled`` and, with ``table``, ``low`` and ``high``; every
         other name: its ``outcome`` and its own part) and, with ``nested``, ``nested`` (the
@@ -251,7 +258,7 @@ def choose_and_fit(
     """Cross-validate every candidate, choose per outcome, fit the chosen pair on every patient.
 
     What ``03_submission`` does when no saved pair matches its run: ``02_baseline``'s choice
-    (:func:`~.models.choose_per_outcome`) with fewer repeats, without the nested score.
+    (:func:`~hdhkits.cardihack.candidates.choose_per_outcome`) with fewer repeats, without the nested score.
 
     Returns
     -------

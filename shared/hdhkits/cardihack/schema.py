@@ -6,7 +6,7 @@ genotypes ``SNP1`` … ``SNP288``. ``test.csv`` starts with ``trustii_id`` (1–
 shuffled), then ``ID`` and the same feature columns, without the outcomes.
 
 Layout problems (columns, codes, parsing, duplicate ids) are errors. Values outside the
-plausible ranges (:data:`PLAUSIBLE_RANGES`) are warnings: the data loads and the kit's
+plausible ranges (:data:`~hdhkits.cardihack.plausibility.PLAUSIBLE_RANGES`) are warnings: the data loads and the kit's
 models treat them as missing (:mod:`hdhkits.cardihack.plausibility`).
 :func:`check_data` lists every finding of a folder (what ``PROBLEM.check_data`` returns).
 """
@@ -17,19 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..findings import Finding, error, errors, warning, with_file
-from ..schema import (
-    ColumnSpec,
-    DataError,
-    TableSchema,
-    check_frame,
-    constant_column_findings,
-    cut_last_line,
-    empty_column_findings,
-    find_file,
-    read_table,
-    row_count_findings,
-)
+from ..findings import Finding, error, warning
+from ..schema import ColumnSpec, TableSchema, constant_column_findings, empty_column_findings
+from ..tables import check_files, read_table
+from .plausibility import OUT_OF_RANGE_HANDLING, PLAUSIBLE_RANGES, plausibility_findings
 
 __all__ = [
     "BINARY_COLUMNS",
@@ -44,8 +35,6 @@ __all__ = [
     "OUTCOMES",
     "OUTCOME_MACE",
     "OUTCOME_SEVERITY",
-    "OUT_OF_RANGE_HANDLING",
-    "PLAUSIBLE_RANGES",
     "PRIORITY_SNPS",
     "SNP_COLUMNS",
     "TEST_COLUMNS",
@@ -58,7 +47,6 @@ __all__ = [
     "outcome_findings",
     "read_test",
     "read_train",
-    "unknown_as_missing",
 ]
 
 #: Number of genotype columns and of "priority" SNPs (SNP1–SNP75) in the official files.
@@ -97,25 +85,6 @@ FEATURE_COLUMNS: tuple[str, ...] = (*CLINICAL_COLUMNS, *GENETIC_COLUMNS)
 
 TRAIN_COLUMNS: tuple[str, ...] = (ID_COLUMN, *CLINICAL_COLUMNS, *OUTCOMES, *GENETIC_COLUMNS)
 TEST_COLUMNS: tuple[str, ...] = (TEST_ID, ID_COLUMN, *CLINICAL_COLUMNS, *GENETIC_COLUMNS)
-
-#: Plausible ranges of the continuous clinical columns (inclusive). Values outside are
-#: warnings, never errors: the data loads, and the baselines treat them as missing
-#: (:func:`hdhkits.cardihack.plausibility.plausible_values`). Wide enough that the official
-#: train file passes (age 14–91, ``Epaiss_max`` 9–41 mm, BMI 27.2 ± 4.5, ``Diam_OG``
-#: 41.7 ± 6.2 mm); ``BSA`` is on the file's non-m² scale (71.7 ± 15, see the README);
-#: ``Age_Diag`` starts at 0 because 0.0 is its "unknown" code, checked on its own.
-PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
-    "Age_Baseline": (10, 100),
-    "Age_Diag": (0, 100),
-    "BMI": (12, 70),
-    "BSA": (20, 250),
-    "Epaiss_max": (5, 60),
-    "Diam_OG": (15, 90),
-}
-#: What the kit does with a value outside :data:`PLAUSIBLE_RANGES` (the warning's fix).
-OUT_OF_RANGE_HANDLING = (
-    "the baselines treat these values as missing and impute the training median (hdhkits.cardihack.plausible_values)"
-)
 
 
 def _feature_specs() -> list[ColumnSpec]:
@@ -166,32 +135,10 @@ assert tuple(TRAIN_SCHEMA.names) == TRAIN_COLUMNS and tuple(TEST_SCHEMA.names) =
 OFFICIAL_ROWS = {"train.csv": 347, "test.csv": 149}
 
 
-def _file_findings(data_dir: str | Path, schema: TableSchema) -> list[Finding]:
-    """Every finding of one official file of a folder, each naming the file."""
-    from .plausibility import plausibility_findings  # it imports this module's ranges
-
-    try:
-        path = find_file(data_dir, schema)
-        cut = cut_last_line(path)
-        if cut is not None:
-            raise DataError(path, [cut])
-        frame = pd.read_csv(path, low_memory=False)
-    except DataError as exc:
-        return with_file(exc.findings, schema.file_name)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        return [
-            error(
-                f"cannot be read as CSV: {exc}",
-                file=schema.file_name,
-                kind="unreadable_file",
-                fix="download the file again; it may be cut or not a CSV",
-            )
-        ]
-    found = check_frame(frame, schema)
-    if errors(found):
-        return found
-    found += plausibility_findings(frame, schema.file_name) + coverage_findings(frame, schema.file_name)
-    return found + (outcome_findings(frame, schema.file_name) if schema is TRAIN_SCHEMA else [])
+def _content_findings(frame: pd.DataFrame, schema: TableSchema, file: str) -> list[Finding]:
+    """What a table without layout error holds for the models (``check_files``'s content check)."""
+    found = plausibility_findings(frame, file) + coverage_findings(frame, file)
+    return found + (outcome_findings(frame, file) if schema is TRAIN_SCHEMA else [])
 
 
 #: Fewest patients of an outcome's rarer class for the kit's stratified 5-fold
@@ -325,8 +272,7 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
     list of Finding
         Empty when both files are fine.
     """
-    found = [f for schema in (TRAIN_SCHEMA, TEST_SCHEMA) for f in _file_findings(data_dir, schema)]
-    return found + row_count_findings(data_dir, OFFICIAL_ROWS)
+    return check_files(data_dir, (TRAIN_SCHEMA, TEST_SCHEMA), OFFICIAL_ROWS, content=_content_findings)
 
 
 def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
@@ -341,7 +287,7 @@ def read_train(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Every problem of the file at once (missing, renamed or misplaced columns, codes
         outside 0/1/2, ...).
     """
@@ -360,19 +306,7 @@ def read_test(data_dir: str | Path, check: bool = True) -> pd.DataFrame:
 
     Raises
     ------
-    hdhkits.schema.DataError
+    hdhkits.findings.DataError
         Every problem of the file at once.
     """
     return read_table(data_dir, TEST_SCHEMA, check=check)
-
-
-def unknown_as_missing(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy where the file's "unknown" codes are NaN: ``Age_Diag`` of 0.0 means unknown.
-
-    Nobody is diagnosed at age 0 in an adult HCM cohort, so a 0.0 is a placeholder, and
-    averaging it in would pull the age at diagnosis down by years.
-    """
-    out = df.copy()
-    if "Age_Diag" in out.columns:
-        out["Age_Diag"] = out["Age_Diag"].mask(out["Age_Diag"] == 0)
-    return out

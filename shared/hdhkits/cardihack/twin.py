@@ -64,7 +64,6 @@ from scipy import optimize
 from scipy.special import expit
 from scipy.stats import norm
 
-from ..deprecation import deprecated_alias
 from ..files import write_csv
 from .schema import (
     N_SNPS,
@@ -94,14 +93,11 @@ __all__ = [
     "TEST_TRUTH_FILE",
     "TRAIN_TRUTH_FILE",
     "TWIN_SIZES",
+    "expected_code",
     "make_twin",
-    "make_twin_frames",
-    "oracle_submission",
-    "oracle_train_predictions",
     "simulate_cohort",
     "snp_architecture",
     "twin_frames",
-    "write_twin_files",
 ]
 
 N_TRAIN, N_TEST = 347, 149
@@ -496,7 +492,19 @@ def simulate_cohort(
     return features, truth
 
 
-def _expected_code(truth: pd.DataFrame) -> np.ndarray:
+def expected_code(truth: pd.DataFrame) -> np.ndarray:
+    """The true expected MACE code ``P_MACE_1 + 2 P_MACE_2`` of a truth table, which the oracle's cut points apply to.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        Holds the true probabilities ``P_MACE_1`` and ``P_MACE_2`` (the twin's truth tables).
+
+    Returns
+    -------
+    ndarray
+        One value per row, in ``[0, 2]``.
+    """
     return truth["P_MACE_1"].to_numpy() + 2 * truth["P_MACE_2"].to_numpy()
 
 
@@ -521,10 +529,10 @@ def _record(
     train, test = cohort.iloc[:n_train].reset_index(drop=True), cohort.iloc[n_train:].reset_index(drop=True)
     truth_train, truth_test = truth.iloc[:n_train].reset_index(drop=True), truth.iloc[n_train:].reset_index(drop=True)
 
-    cuts = fit_kappa_thresholds(_expected_code(truth_train), train[OUTCOME_MACE].to_numpy())
+    cuts = fit_kappa_thresholds(expected_code(truth_train), train[OUTCOME_MACE].to_numpy())
     test.insert(0, TEST_ID, np.arange(1, n_test + 1))
     test_truth = pd.concat([test[[TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]], truth_test], axis=1)
-    test_truth["ORACLE_MACE"] = apply_thresholds(_expected_code(truth_test), cuts)
+    test_truth["ORACLE_MACE"] = apply_thresholds(expected_code(truth_test), cuts)
     order = rng.permutation(n_test)  # rows shuffled, trustii_id kept with its patient
     test, test_truth = test.iloc[order].reset_index(drop=True), test_truth.iloc[order].reset_index(drop=True)
     train_truth = pd.concat([train[["ID"]], truth_train], axis=1)
@@ -581,51 +589,3 @@ def make_twin(data_dir: str | Path, truth_dir: str | Path, seed: int = 0, size: 
     write_csv(frames["test"], Path(data_dir) / "test.csv")
     write_csv(frames["test_truth"], Path(truth_dir) / TEST_TRUTH_FILE)
     write_csv(frames["train_truth"], Path(truth_dir) / TRAIN_TRUTH_FILE)
-
-
-#: Deprecated (issue #12): renamed :func:`twin_frames`.
-make_twin_frames = deprecated_alias(twin_frames, "make_twin_frames", "hdhkits.cardihack.twin.twin_frames")
-#: Deprecated (issue #12): renamed :func:`make_twin`.
-write_twin_files = deprecated_alias(make_twin, "write_twin_files", "hdhkits.cardihack.twin.make_twin")
-
-
-def oracle_submission(test_truth: pd.DataFrame) -> pd.DataFrame:
-    """The oracle's submission from a twin's test truth: true P(severe) and ``ORACLE_MACE``."""
-    return pd.DataFrame(
-        {
-            TEST_ID: test_truth[TEST_ID].to_numpy(),
-            OUTCOME_MACE: test_truth["ORACLE_MACE"].to_numpy(),
-            OUTCOME_SEVERITY: test_truth["P_SEVERE"].to_numpy(),
-        }
-    )
-
-
-def oracle_train_predictions(train: pd.DataFrame, train_truth: pd.DataFrame) -> pd.DataFrame:
-    """The oracle on the twin's training patients: true P(severe) and the thresholded expected code.
-
-    The MACE cut points are those the test oracle uses, chosen on these same patients, so
-    this score is slightly optimistic; it compares with cross-validated scores on the same
-    rows, where the test-set oracle is computed on other patients.
-
-    Parameters
-    ----------
-    train : DataFrame
-        The twin's ``train.csv``.
-    train_truth : DataFrame
-        The twin's ``train_truth.csv`` (matched on ``ID``).
-
-    Returns
-    -------
-    DataFrame
-        ``ID``, ``OUTCOME MACE`` (oracle class) and ``OUTCOME SEVERITY`` (true probability), in
-        the row order of ``train``.
-    """
-    truth = train_truth.set_index("ID").loc[train["ID"]]
-    cuts = fit_kappa_thresholds(_expected_code(truth), train[OUTCOME_MACE].to_numpy())
-    return pd.DataFrame(
-        {
-            "ID": train["ID"].to_numpy(),
-            OUTCOME_MACE: apply_thresholds(_expected_code(truth), cuts),
-            OUTCOME_SEVERITY: truth["P_SEVERE"].to_numpy(),
-        }
-    )

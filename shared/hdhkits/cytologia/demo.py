@@ -4,7 +4,7 @@
 
 * ``detector_forest_<k>img``: the kit's classical model, the stain detector
   (:class:`~hdhkits.cytologia.detector.StainDetector`) and the random forest on crop features
-  (:func:`~hdhkits.cytologia.baselines.make_classical`), trained on ``k`` train images: the
+  (:func:`~hdhkits.cytologia.classical.make_classical`), trained on ``k`` train images: the
   ``02_baseline`` settings, 300 images (quick mode) and up to 3,000 (default);
 * ``detector_only``: the detector's boxes, every cell given the most frequent train class;
 * ``simulated_<e>pct``: simulated teams, the truth with jittered boxes and ``e`` % of the
@@ -29,8 +29,9 @@ import numpy as np
 import pandas as pd
 
 from ..leaderboard.field import fill_to
-from .baselines import make_classical, subsample_train
+from .classical import make_classical
 from .detector import StainDetector
+from .evaluation import subsample_train
 from .features import crop_features, extract_crops
 from .problem import PROBLEM, SUBMISSION_SPEC
 from .reader import read_dataset

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
-from .geometry import USUAL_SIDES
+from ..notebook import tqdm
+from .plausibility import PLAUSIBLE_RANGES
 from .reader import CytologiaData
 
 __all__ = ["Candidate", "StainDetector", "find_candidates", "red_density", "working_step"]
@@ -170,7 +171,9 @@ class StainDetector:
         h, w = rgb.shape[:2] if rgb is not None else (size or (368, 370))
         boxes = [self._calibrate(c) for c in self.candidates(rgb)[:k]] if rgb is not None else []
         dw, dh = self.default_size
-        if min(h, w) > USUAL_SIDES[1]:  # a large image holds larger cells (a camera with more pixels)
+        if (
+            min(h, w) > PLAUSIBLE_RANGES["image_side"][1]
+        ):  # a large image holds larger cells (a camera with more pixels)
             dw, dh = dw * min(h, w) / 369, dh * min(h, w) / 369
         while len(boxes) < k:  # fallback: a central box of the median train size
             boxes.append(np.array([w / 2 - dw / 2, h / 2 - dh / 2, w / 2 + dw / 2, h / 2 + dh / 2]))
@@ -228,8 +231,6 @@ class StainDetector:
         groups = table.groupby("NAME", sort=False).indices
         iterator = groups.items()
         if progress:
-            from ..notebook import tqdm
-
             iterator = tqdm(iterator, total=len(groups), desc="detecting cells")
         readable = data.images.set_index("NAME")["readable"]
         sizes = data.images.set_index("NAME")[["height", "width"]]

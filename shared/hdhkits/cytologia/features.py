@@ -14,6 +14,7 @@ import pandas as pd
 from PIL import Image
 from scipy import ndimage
 
+from ..notebook import tqdm
 from .images import open_image
 from .reader import CytologiaData
 
@@ -50,8 +51,6 @@ def extract_crops(
     boxes = table[_BOX].to_numpy(float)
     iterator = groups.items()
     if progress:
-        from ..notebook import tqdm
-
         iterator = tqdm(iterator, total=len(groups), desc="cropping cells")
     for name, idx in iterator:
         try:
@@ -163,8 +162,6 @@ def crop_features(crops: np.ndarray, boxes: pd.DataFrame, progress: bool = False
     centre = rr < 1.0
     iterator = range(n)
     if progress:
-        from ..notebook import tqdm
-
         iterator = tqdm(iterator, desc="features")
     for i in iterator:
         feats[i, col:] = _shape_features(od[i], centre, rr, s)
@@ -262,8 +259,6 @@ def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.Data
     names = list(names)
     iterator = names
     if progress:
-        from ..notebook import tqdm
-
         iterator = tqdm(names, desc="stain colours")
     rows = []
     for name in iterator:

@@ -19,6 +19,8 @@ import pandas as pd
 from PIL import Image
 from scipy.fft import dctn
 
+from .images import open_image
+
 __all__ = ["duplicate_groups", "find_duplicates", "hamming", "image_phash", "phash"]
 
 
@@ -52,8 +54,6 @@ def image_phash(path: str | Path) -> int:
     OSError
         The file is missing or cannot be decoded.
     """
-    from .images import open_image
-
     with open_image(path) as im:
         im.draft("RGB", (64, 64))  # JPEG decodes at 1/2 .. 1/8 scale: much faster
         return phash(im)

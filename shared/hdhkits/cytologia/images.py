@@ -16,7 +16,9 @@ decoding 69,168 images. :func:`header_table` therefore reads, for each image nam
 * the last bytes: a JPEG that does not end with the end-of-image marker ``FF D9`` was cut
   (``truncated_image``).
 
-Those are errors: the reader cannot use such an image. Byte-identical copies
+Those are errors: the reader cannot use such an image (:func:`image_findings`, with
+the images that are missing and the size warning of
+:func:`~hdhkits.cytologia.plausibility.image_size_findings`). Byte-identical copies
 (:func:`duplicate_file_findings`, hashing only files of equal size) are a warning.
 :func:`decode_findings` (``check --deep``) decodes every image as well.
 :func:`open_image` is how the kit's code opens an image: it refuses the same files before
@@ -26,7 +28,6 @@ decoding them.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import struct
 import warnings
@@ -35,7 +36,10 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
-from ..findings import Finding, clip, error, warning
+from ..files import file_digest
+from ..findings import Finding, clip, error, short_list, warning
+from ..notebook import tqdm
+from .plausibility import image_size_findings
 
 __all__ = [
     "IMAGE_ERROR_KINDS",
@@ -45,6 +49,8 @@ __all__ = [
     "duplicate_file_findings",
     "header_findings",
     "header_table",
+    "image_findings",
+    "image_sizes",
     "name_problem",
     "open_image",
     "probe_image",
@@ -201,12 +207,46 @@ def header_findings(table: pd.DataFrame, images_dir: str = "images") -> list[Fin
     return found
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def image_sizes(folder: str | Path, names: Iterable[str]) -> pd.DataFrame:
+    """Width and height of images from their headers (no decoding), and what is wrong with each.
+
+    Parameters
+    ----------
+    folder : path
+        The images folder.
+    names : iterable of str
+        Image file names (duplicates are read once). A name leaving the folder is refused
+        and never opened (:func:`name_problem`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``NAME``: ``width``, ``height`` (0 when unknown), ``status`` (``"ok"``,
+        ``"missing"`` or what is wrong), ``kind`` and ``detail``
+        (:func:`probe_image`).
+    """
+    table = header_table(folder, names)
+    table["status"] = table["detail"].where(~table["kind"].isin(["ok", "missing"]), table["kind"])
+    return table[["width", "height", "status", "kind", "detail"]]
+
+
+def image_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list[Finding]:
+    """Errors for images named in the CSV files but absent or unusable, then the size warning."""
+    found = []
+    folder = f"{images_dir.rstrip('/')}/"
+    missing = sizes.index[sizes["status"] == "missing"]
+    if len(missing):
+        found.append(
+            error(
+                f"{len(missing)} image(s) named in train.csv or test.csv are not in the images folder, "
+                f"e.g. {short_list(missing[:3], quote=False)}",
+                file=folder,
+                count=len(missing),
+                kind="missing_file",
+                fix="copy every image of the release into the images folder",
+            )
+        )
+    return found + header_findings(sizes, images_dir) + image_size_findings(sizes, images_dir)
 
 
 def duplicate_file_findings(folder: str | Path, table: pd.DataFrame, images_dir: str = "images") -> list[Finding]:
@@ -220,7 +260,7 @@ def duplicate_file_findings(folder: str | Path, table: pd.DataFrame, images_dir:
     same_size = sizes[sizes.duplicated(keep=False)]
     if same_size.empty:
         return []
-    digests = pd.Series({name: _digest(Path(folder) / name) for name in same_size.index})
+    digests = pd.Series({name: file_digest(Path(folder) / name) for name in same_size.index})
     groups = [sorted(g.index) for _, g in digests.groupby(digests) if len(g) > 1]
     if not groups:
         return []
@@ -256,8 +296,6 @@ def decode_findings(
     progress : bool
         Show a progress bar (69,168 official images take minutes).
     """
-    from ..notebook import tqdm
-
     names = list(names)
     failed = {}
     for name in tqdm(names, desc="decoding images", disable=not progress):

@@ -27,27 +27,27 @@ Everything is vectorised: 22,689 rows score in well under a second.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from ..deprecation import deprecated_alias
 from ..evaluation import bootstrap_score
+from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..schema import DataError
 from ..stats import Interval
 
 __all__ = [
     "GIOU_WEIGHT",
     "CytologiaUnitMetric",
     "MetricResult",
-    "cytologia_score",
     "giou",
     "macro_f1",
     "match_boxes",
     "per_class_f1",
+    "resampled_parts",
     "score",
     "score_details",
     "score_difference_interval",
@@ -278,11 +278,6 @@ def score(truth: pd.DataFrame, submission: pd.DataFrame) -> Score:
     return Score(r.score, r.parts())
 
 
-cytologia_score = deprecated_alias(
-    score_details, "cytologia_score", "hdhkits.cytologia.metric.score_details (or score, for a Score)"
-)
-
-
 def _image_counts(m: pd.DataFrame, image: np.ndarray, n_images: int) -> tuple[np.ndarray, ...]:
     """Per-image sums of matched boxes ``m`` (:func:`match_boxes`; ``image``: each row's image number).
 
@@ -311,9 +306,27 @@ def _image_counts(m: pd.DataFrame, image: np.ndarray, n_images: int) -> tuple[np
     return giou_sum, boxes, tp, support, predicted
 
 
-def _resampled_parts(truth: pd.DataFrame, prediction: pd.DataFrame):
+def resampled_parts(
+    truth: pd.DataFrame, prediction: pd.DataFrame
+) -> tuple[pd.Index, Callable[[np.ndarray], dict[str, float]]]:
     """Match once; return the image names and ``parts(idx)``, the score and its parts
     on a resample ``idx`` of the images (an index array into the names).
+
+    The bootstrap of :func:`score_interval` and :func:`score_difference_interval` calls
+    ``parts`` once per resample, so only the per-image counts are summed again.
+
+    Parameters
+    ----------
+    truth, prediction : DataFrame
+        As for :func:`score_details`; the truth must hold at least two images.
+
+    Returns
+    -------
+    names : Index
+        The truth's image names, in the order ``idx`` indexes them.
+    parts : callable
+        ``parts(idx)`` returns ``score, giou_term, mean_giou, macro_f1`` on the images
+        ``names[idx]`` (drawn with repetition); results are cached by ``idx``.
     """
     _check_truth(truth)
     m = match_boxes(truth, prediction)
@@ -382,7 +395,7 @@ def score_interval(
     DataError
         If the truth lacks a column, is empty or holds fewer than two images.
     """
-    names, parts = _resampled_parts(truth, prediction)
+    names, parts = resampled_parts(truth, prediction)
     images = np.arange(len(names))  # resampling image numbers draws whole images
     return {
         name: bootstrap_score(lambda idx, p=name: parts(idx)[p], images, n_boot=n_boot, seed=seed, level=level)
@@ -418,8 +431,8 @@ def score_difference_interval(
     Interval
         ``estimate`` is ``score(a) - score(b)`` on all the images.
     """
-    names_a, parts_a = _resampled_parts(truth, prediction_a)
-    names_b, parts_b = _resampled_parts(truth, prediction_b)
+    names_a, parts_a = resampled_parts(truth, prediction_a)
+    names_b, parts_b = resampled_parts(truth, prediction_b)
     if not np.array_equal(np.asarray(names_a), np.asarray(names_b)):  # both follow the truth's rows
         raise DataError("truth", ["the two predictions were matched to different images"])
     return bootstrap_score(

@@ -13,8 +13,9 @@ from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
 from . import twin
 from .classes import CLASSES
-from .geometry import SUBMISSION_OUTSIDE_FIX, image_sizes, outside_box_findings
+from .images import image_sizes
 from .metric import score
+from .plausibility import SUBMISSION_OUTSIDE_FIX, outside_box_findings
 from .schema import check_data, read_test
 
 __all__ = ["PROBLEM", "SUBMISSION_SPEC", "CytologiaProblem", "check_submission_rules"]
@@ -115,7 +116,7 @@ class CytologiaProblem(Problem):
         twin.make_twin(data_dir, truth_dir, seed=seed, size=size)
 
     def check_data(self, data_dir: Path, deep: bool = False) -> list[Finding]:
-        """Layout errors, then the warnings the notebooks will meet (see :func:`~.schema.check_data`)."""
+        """Layout errors, then the warnings the notebooks will meet (see :func:`~hdhkits.cytologia.schema.check_data`)."""
         return check_data(data_dir, deep=deep)
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:

@@ -25,7 +25,7 @@ import pandas as pd
 from PIL import Image
 
 from ..quirks import Quirk
-from .geometry import BOX
+from .plausibility import BOX
 
 __all__ = ["QUIRKS"]
 

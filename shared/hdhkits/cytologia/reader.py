@@ -15,26 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..deprecation import deprecated_alias
 from ..files import display_path
-from ..schema import DataError
+from ..findings import DataError
+from ..notebook import tqdm
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
 from .images import ImageRefused, name_problem, open_image, probe_image
+from .plausibility import plausible_values
+from .schema import TEST_SCHEMA, TRAIN_SCHEMA, read_csv_checked
 
-# the layout moved to .schema; re-exported here, where earlier releases defined it
-from .schema import TEST_SCHEMA, TRAIN_SCHEMA, check_folder_images, layout_problems, read_csv_checked
-
-__all__ = [
-    "TEST_SCHEMA",
-    "TRAIN_SCHEMA",
-    "CytologiaData",
-    "DataReport",
-    "check_folder",
-    "layout_problems",
-    "read_csv_checked",
-    "read_dataset",
-]
+__all__ = ["CytologiaData", "DataReport", "load_rgb", "read_dataset"]
 
 _BOX = ["x1", "y1", "x2", "y2"]
 
@@ -158,11 +148,6 @@ def load_rgb(path: str | Path) -> np.ndarray:
         raise DataError(path, [f"cannot read the image: {exc}"]) from None
 
 
-check_folder = deprecated_alias(
-    check_folder_images, "check_folder", "hdhkits.cytologia.schema.check_folder_images (check_data for images/)"
-)
-
-
 def _probe(path: Path, with_hash: bool) -> tuple[int, int, bool, int, str]:
     """Width, height, readable, hash, error message of one image (its header already checked)."""
     try:
@@ -242,8 +227,6 @@ def _read_images(
     split[pd.unique(train["NAME"])] = "train"
     iterator = names
     if progress:
-        from ..notebook import tqdm
-
         iterator = tqdm(names, desc="reading images")
     rows = []
     for name in iterator:
@@ -295,13 +278,9 @@ def _usable_train_boxes(train: pd.DataFrame, images: pd.DataFrame, report: DataR
     report.unknown_classes = {str(k): int(v) for k, v in classes[unknown].fillna("<empty>").value_counts().items()}
     usable = train["readable"].fillna(False).astype(bool) & ~unknown & ~bad_numbers
     train[_BOX] = coords
-    w, h = train["width"].to_numpy(float), train["height"].to_numpy(float)
-    clipped = np.column_stack(
-        [np.clip(train["x1"], 0, w), np.clip(train["y1"], 0, h), np.clip(train["x2"], 0, w), np.clip(train["y2"], 0, h)]
-    )
-    train["clipped"] = (np.abs(clipped - train[_BOX].to_numpy(float)) > 0).any(axis=1) & usable
+    train = plausible_values(train, drop_empty=False)  # boxes clipped to the image, flagged `clipped`
+    train["clipped"] = train["clipped"] & usable
     report.boxes_clipped = int(train["clipped"].sum())
-    train[_BOX] = clipped
     empty = (train["x2"] <= train["x1"]) | (train["y2"] <= train["y1"])
     report.boxes_dropped = int(
         (usable & empty).sum() + (bad_numbers & ~unknown & train["readable"].fillna(False)).sum()

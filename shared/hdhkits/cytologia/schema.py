@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import text_file_problem
-from ..findings import Finding, error, errors, short_list, warning, with_file
-from ..schema import ColumnSpec, DataError, TableSchema, check_frame, cut_last_line, row_count_findings
+from ..findings import DataError, Finding, error, errors, short_list, warning
+from ..schema import ColumnSpec, TableSchema, check_frame
+from ..tables import check_files, read_csv, row_count_findings
 from .classes import CLASSES
-from .geometry import TRAIN_BORDER_FIX, TRAIN_EMPTY_FIX, box_findings, empty_box_findings, image_findings, image_sizes
-from .images import decode_findings, duplicate_file_findings
+from .images import decode_findings, duplicate_file_findings, image_findings, image_sizes
+from .plausibility import plausibility_findings
 
 __all__ = [
     "IMAGES_DIR",
@@ -72,7 +72,7 @@ MIN_TRAIN_IMAGES = 10
 # A column the reader cannot do without: the table cannot be read at all.
 _FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column", "delimiter")
 # Findings of a table that the reader handles by leaving the rows out: warnings, not errors.
-_SKIPPED_ROW_KINDS = ("unknown_code", "not_numeric")
+_SKIPPED_ROWS = dict.fromkeys(("unknown_code", "not_numeric"), "the reader leaves those rows out")
 
 
 def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
@@ -98,66 +98,11 @@ def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
     DataError
         Every column the table lacks, at once.
     """
-    path = Path(path)
-    if not path.is_file():
-        if path.exists() or path.is_symlink():  # a folder, or a link to nothing
-            what, _, fix = (text_file_problem(path) or "cannot be read; copy the file again").partition("; ")
-            raise DataError(
-                path,
-                [
-                    error(
-                        f"'{schema.file_name}' {what}", kind="unreadable_file", fix=fix or "put the official file there"
-                    )
-                ],
-            )
-        raise DataError(
-            path,
-            [
-                error(
-                    f"{schema.file_name} not found",
-                    kind="missing_file",
-                    fix="point data_dir at the folder holding train.csv, test.csv and images/",
-                )
-            ],
-        )
-    cut = cut_last_line(path)
-    if cut is not None:
-        raise DataError(path, [cut])
-    try:
-        df = pd.read_csv(path, dtype={"NAME": "string", "class": "string"}, low_memory=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise DataError(
-            path,
-            [
-                error(
-                    f"cannot be read as CSV: {exc}",
-                    kind="unreadable_file",
-                    fix="download the file again; it may be cut or not a CSV",
-                )
-            ],
-        ) from None
+    df = read_csv(path, schema.dtypes(), "point data_dir at the folder holding train.csv, test.csv and images/")
     fatal = [f for f in check_frame(df, schema) if f.kind in _FATAL_KINDS]
     if fatal:
         raise DataError(path, fatal)
     return df
-
-
-def _table_findings(df: pd.DataFrame, schema: TableSchema) -> list[Finding]:
-    """Findings of one read table; rows the reader leaves out are warnings."""
-    found = []
-    for f in check_frame(df, schema):
-        if f.kind in _SKIPPED_ROW_KINDS:
-            f = warning(
-                f.message,
-                file=f.file,
-                column=f.column,
-                rows=f.rows,
-                count=f.count,
-                kind=f.kind,
-                fix="the reader leaves those rows out",
-            )
-        found.append(f)
-    return found
 
 
 def layout_problems(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> list[Finding]:
@@ -167,14 +112,7 @@ def layout_problems(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> list[
     those rows out and counts them in its report.
     """
     folder = Path(data_dir)
-    found: list[Finding] = []
-    for schema in (TRAIN_SCHEMA, TEST_SCHEMA):
-        try:
-            df = read_csv_checked(folder / schema.file_name, schema)
-        except DataError as exc:
-            found += with_file(exc.findings, schema.file_name)
-            continue
-        found += _table_findings(df, schema)
+    found = check_files(folder, (TRAIN_SCHEMA, TEST_SCHEMA), lenient=_SKIPPED_ROWS)
     img = folder / images_dir
     if not img.is_dir():
         found.append(
@@ -206,8 +144,7 @@ def check_folder_images(data_dir: str | Path, images_dir: str = IMAGES_DIR, deep
     found += duplicate_file_findings(img, sizes, images_dir)
     if deep:
         found += decode_findings(img, sizes.index[sizes["kind"] == "ok"], images_dir)
-    found += empty_box_findings(train, "train.csv", TRAIN_EMPTY_FIX)
-    found += box_findings(train, sizes, "train.csv", TRAIN_BORDER_FIX)
+    found += plausibility_findings(train, "train.csv", sizes)
     return found + class_findings(train)
 
 
@@ -322,7 +259,7 @@ def _read(data_dir: str | Path, schema: TableSchema, check: bool) -> pd.DataFram
     path = path / schema.file_name if path.is_dir() else path
     df = read_csv_checked(path, schema)
     if check:
-        blocking = errors(_table_findings(df, schema))
+        blocking = [f for f in errors(check_frame(df, schema)) if f.kind not in _SKIPPED_ROWS]
         if blocking:
             raise DataError(path, blocking)
     return df

@@ -18,6 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..exercises import Exercise, Teaching
+from ..findings import errors
+from .problem import PROBLEM
 
 __all__ = ["TEACHING", "images_with_cells", "inverted_box_kind"]
 
@@ -42,9 +44,6 @@ def inverted_box_kind(submission: pd.DataFrame, data_dir: str | Path) -> str:
     str
         The kind, or "" when the copy raises no error (its first box has x1 = x2).
     """
-    from ..findings import errors
-    from .problem import PROBLEM
-
     broken = submission.copy()
     first = broken.index[0]
     broken.loc[first, ["x1", "x2"]] = broken.loc[first, ["x2", "x1"]].to_numpy()

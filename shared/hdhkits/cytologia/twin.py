@@ -36,10 +36,11 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from ..notebook import tqdm
 from .classes import CLASSES, MORPHOLOGY, class_proportions
 from .drawing import CellPlan, Lab, make_labs, render_image
 
-__all__ = ["TWIN_SIZES", "TwinSummary", "build_twin", "make_twin", "plan_twin"]
+__all__ = ["TWIN_SIZES", "TwinSummary", "build_twin", "make_twin", "mean_radius", "plan_twin"]
 
 #: (train images, test images) per size; "full" is the official count.
 TWIN_SIZES: dict[str, tuple[int, int]] = {
@@ -87,7 +88,8 @@ class TwinSummary:
         return (self.n_train_images + self.n_test_images) / max(self.seconds, 1e-9)
 
 
-def _mean_radius(cls: str, lab: Lab) -> float:
+def mean_radius(cls: str, lab: Lab) -> float:
+    """A class's mean cell radius (px) as a laboratory's camera sees it."""
     return MORPHOLOGY[cls]["radius"][0] * lab.magnification
 
 
@@ -135,7 +137,7 @@ def _plan_cells(rng: np.random.Generator, lab: Lab, size: tuple[int, int], k: in
     placed: list[tuple[float, float, float]] = []
     cells = []
     for cls in classes:
-        r = _mean_radius(cls, lab)
+        r = mean_radius(cls, lab)
         # centres keep the whole cell (and its loose box) inside: only the cells chosen by
         # _push_past_border cross the border, so that share matches the real one
         lo_x, hi_x = min(r * 1.2 + 6, w / 2), max(w - r * 1.2 - 6, w / 2)
@@ -169,7 +171,7 @@ def _push_past_border(rng: np.random.Generator, plans: list[_ImagePlan], labs: l
     for rank, i in enumerate(picks):
         plan, cell = cells[int(i)]
         h, w = plan.size
-        r = _mean_radius(cell.cls, labs[plan.lab])
+        r = mean_radius(cell.cls, labs[plan.lab])
         # the box overhangs the border by 15-50 % of the radius, at most ~80 px (real: down to -85)
         inset = r - min(r * rng.uniform(0.15, 0.5), rng.uniform(60.0, 80.0))
         side = int(rng.integers(2)) + (0 if rank < n_low else 2)
@@ -187,7 +189,7 @@ def _border_cell(rng: np.random.Generator, lab: Lab, size: tuple[int, int], prop
     """An unannotated leukocyte cut by the border (annotators skipped some)."""
     h, w = size
     cls = CLASSES[int(rng.choice(len(CLASSES), p=props))]
-    r = _mean_radius(cls, lab)
+    r = mean_radius(cls, lab)
     side = int(rng.integers(4))
     off = r * rng.uniform(-0.4, 0.3)  # centre just outside or just inside the border
     along = rng.uniform(0.15, 0.85)
@@ -289,8 +291,6 @@ def _render_all(
         iterator = map(_render_one, tasks)
     try:
         if progress:
-            from ..notebook import tqdm
-
             iterator = tqdm(iterator, total=len(tasks), desc="drawing images")
         for idx, boxes in iterator:
             results[idx] = boxes

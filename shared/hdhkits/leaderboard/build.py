@@ -22,15 +22,16 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .. import __version__
-from ..findings import warnings_of
+from ..files import file_digest
+from ..findings import DataError, warnings_of
 from ..problem import Problem, UnitMetric, get_problem
-from ..schema import DataError
 from .inputs import (
     MAX_SUBMISSION_BYTES,
     SubmissionFile,
@@ -230,10 +231,11 @@ def _score_all(
     known: dict[str, np.ndarray] = {}
 
     def keep(result: FileResult) -> None:
-        if result.valid and result.digest in known:  # identical terms: identical scores, bit for bit
-            result.rows = known[result.digest]
-        elif result.valid:
-            known[result.digest] = result.rows
+        if result.valid and result.digest is not None and result.rows is not None:
+            if result.digest in known:  # identical terms: identical scores, bit for bit
+                result.rows = known[result.digest]
+            else:
+                known[result.digest] = result.rows
         results.append(result)
         if progress is not None:
             progress(len(results), len(files))
@@ -251,8 +253,8 @@ def _score_all(
 
 
 def _valid_matrix(results: list[FileResult]) -> tuple[list[FileResult], np.ndarray]:
-    valid = [r for r in results if r.valid]
-    rows = np.vstack([r.rows for r in valid]) if valid else np.zeros((0, 3))
+    valid = [r for r in results if r.valid and r.rows is not None]  # a valid file has its rows
+    rows = np.vstack([r.rows for r in valid if r.rows is not None]) if valid else np.zeros((0, 3))
     return valid, rows
 
 
@@ -302,7 +304,7 @@ def _per_submission(estimates: np.ndarray, rows: np.ndarray, boots: np.ndarray, 
     """Every per-submission statistic and pairwise matrix, in the order of ``rows``."""
     n = len(estimates)
     nan = np.full(n, np.nan)
-    out = {
+    out: dict[str, Any] = {
         "rank": min_ranks(estimates),
         "public_score": rows[:, 1],
         "private_score": rows[:, 2],
@@ -382,7 +384,7 @@ def _settings(problem: Problem, metric: UnitMetric, plan: WeightPlan, truth_path
         "n_private": metric.n_units - n_public,
         "n_boot": plan.n_boot,
         "truth_file": truth_path.name,
-        "truth_sha256": hashlib.sha256(truth_path.read_bytes()).hexdigest(),
+        "truth_sha256": file_digest(truth_path),
         "alpha": ALPHA,
         "ties": "scores closer than 1e-12 are tied and share the best of their places ('min' rank)",
         "test": (

@@ -31,9 +31,6 @@ __all__ = ["MIN_BOOT", "add_parser", "check_arguments", "run", "summary_lines"]
 MIN_BOOT = 100
 
 
-_error = command_error
-
-
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``leaderboard`` to the ``hdhkits`` subcommands (``subparsers``: argparse's ``add_subparsers()``)."""
     p = subparsers.add_parser(
@@ -59,38 +56,38 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def _check_numbers(args: argparse.Namespace) -> None:
     if args.boot < MIN_BOOT:
-        raise _error(
+        raise command_error(
             "--boot",
             f"{args.boot} resamples are too few for a 95 % interval",
             f"give {MIN_BOOT} or more (1000 is the default)",
         )
     if not 0 < args.public_share < 1:
-        raise _error(
+        raise command_error(
             "--public-share",
             f"{args.public_share:g} is not strictly between 0 and 1",
             "give the public share of the test set, such as 0.5 or 0.3",
         )
     if args.jobs < 1:
-        raise _error("--jobs", f"{args.jobs} processes is not possible", "give 1 or more")
+        raise command_error("--jobs", f"{args.jobs} processes is not possible", "give 1 or more")
     if args.demo is not None and args.demo < 2:
-        raise _error("--demo", f"{args.demo} submission(s) make no ranking", "give 2 or more, such as 20")
+        raise command_error("--demo", f"{args.demo} submission(s) make no ranking", "give 2 or more, such as 20")
 
 
 def _check_out(out: Path, force: bool, submissions: Path | None) -> None:
     blocking = next((a for a in (out, *out.parents) if a.exists() and not a.is_dir()), None)
     if blocking is not None:
         where = "it is a file" if blocking == out else f"{blocking} is a file"
-        raise _error(out, f"cannot be a folder: {where}", "give --out a folder path (it is created)")
+        raise command_error(out, f"cannot be a folder: {where}", "give --out a folder path (it is created)")
     if submissions is not None:
         subs, target = submissions.resolve(), out.resolve()
         if target == subs or target in subs.parents:
-            raise _error(
+            raise command_error(
                 out,
                 "holds the submissions folder, which writing the leaderboard would replace",
                 "choose an --out folder outside SUBMISSIONS",
             )
     if not force and out.exists() and any(out.iterdir()):
-        raise _error(out, "exists and is not empty", "choose another folder or pass --force to replace it")
+        raise command_error(out, "exists and is not empty", "choose another folder or pass --force to replace it")
 
 
 def check_arguments(args: argparse.Namespace):
@@ -98,11 +95,11 @@ def check_arguments(args: argparse.Namespace):
     try:
         problem = get_problem(args.kit)
     except KitNotAvailable as exc:
-        raise _error("KIT", str(exc), f"choose one of {', '.join(available_kits())}") from None
+        raise command_error("KIT", str(exc), f"choose one of {', '.join(available_kits())}") from None
     _check_numbers(args)
     if args.demo is not None:
         if args.submissions or args.truth or args.data:
-            raise _error(
+            raise command_error(
                 "--demo",
                 "builds its own twin and submissions",
                 "drop SUBMISSIONS, --truth and --data, or drop --demo to rank your own folder",
@@ -110,20 +107,20 @@ def check_arguments(args: argparse.Namespace):
         _check_out(Path(args.out), args.force, None)
         return problem
     if not args.submissions:
-        raise _error(
+        raise command_error(
             "SUBMISSIONS",
             "missing",
             f"name the folder of submission files, or try `hdhkits leaderboard {problem.name} --demo 20 --out DIR`",
         )
     if not args.truth:
-        raise _error(
+        raise command_error(
             "--truth",
             "missing",
             f"pass the truth file (`hdhkits data {problem.name}` writes {problem.truth_file} in its truth folder)",
         )
     truth = Path(args.truth)
     if not truth.exists():
-        raise _error(
+        raise command_error(
             truth,
             "not found (--truth)",
             f"pass the truth file (`hdhkits data {problem.name}` writes {problem.truth_file} in its truth folder)",
@@ -131,11 +128,11 @@ def check_arguments(args: argparse.Namespace):
     folder = Path(args.submissions)
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.is_file() else "folder not found"
-        raise _error(folder, what, "pass the folder holding the submission files (*.csv or *.zip)")
+        raise command_error(folder, what, "pass the folder holding the submission files (*.csv or *.zip)")
     if not find_submissions(folder)[0]:
-        raise _error(folder, "holds no .csv or .zip file", "put each submission there as NAME.csv or NAME.zip")
+        raise command_error(folder, "holds no .csv or .zip file", "put each submission there as NAME.csv or NAME.zip")
     if args.data is not None and not Path(args.data).is_dir():
-        raise _error(args.data, "folder not found (--data)", "pass the folder holding the official test file")
+        raise command_error(args.data, "folder not found (--data)", "pass the folder holding the official test file")
     _check_out(Path(args.out), args.force, folder)
     return problem
 

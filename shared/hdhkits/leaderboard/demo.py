@@ -21,8 +21,8 @@ from threadpoolctl import threadpool_limits
 
 from ..datasource import resolve_data
 from ..files import atomic_dir
+from ..findings import DataError
 from ..problem import Problem
-from ..schema import DataError
 from .build import Leaderboard, build_leaderboard
 from .outputs import write_files
 
@@ -96,7 +96,16 @@ def run_demo(
         The kit has no demo submissions (:meth:`~hdhkits.problem.Problem.demo_submissions`).
     """
     source = resolve_data(problem.name, None, seed=seed, size=size, verbose=False)
-    truth = problem.read_truth(source.truth_path)
+    truth_path = source.truth_path
+    if truth_path is None:  # the environment variable named official files: they have no truth to rank against
+        raise DataError(
+            "--demo",
+            [
+                f"ranks submissions against the twin's truth, but {source.describe()} has none; "
+                f"unset ${problem.env_var} for the demo"
+            ],
+        )
+    truth = problem.read_truth(truth_path)
     try:
         with threadpool_limits(1):  # small fits: threads only fight over busy cores
             tables = problem.demo_submissions(source.data_dir, truth, n, seed)
@@ -108,7 +117,7 @@ def run_demo(
         lb = build_leaderboard(
             problem,
             tmp / "submissions",
-            source.truth_path,
+            truth_path,
             data_dir=source.data_dir,
             n_boot=n_boot,
             seed=seed,
@@ -123,4 +132,4 @@ def run_demo(
             f"--boot {n_boot} --public-share {public_share:g}"
         )
         write_files(lb, tmp)
-    return DemoRun(lb, out / "submissions", source.truth_path, source.data_dir)
+    return DemoRun(lb, out / "submissions", truth_path, source.data_dir)

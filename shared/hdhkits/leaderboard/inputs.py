@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..files import text_file_problem
-from ..findings import errors
+from ..findings import DataError, errors
 from ..problem import Problem
-from ..schema import DataError, cut_last_line
 from ..submission import read_submission
+from ..tables import cut_last_line
 
 __all__ = [
     "MAX_SUBMISSION_BYTES",

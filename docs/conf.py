@@ -1,0 +1,99 @@
+"""Sphinx configuration of the hdhkits reference (``python3 bootstrap.py docs``).
+
+The source folder is the repository root (``sphinx-build -c docs . docs/_build/html``),
+so the kits' notebooks and READMEs are rendered where they live, from their committed
+outputs: nothing is copied and no notebook is executed. Only the files matched by
+``include_patterns`` are read.
+"""
+
+from __future__ import annotations
+
+import re
+
+project = "hdhkits"
+author = "Health Data Hub starter kits contributors"
+copyright = "the hdhkits contributors"
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "numpydoc",
+    "myst_nb",
+]
+
+root_doc = "docs/index"
+include_patterns = [
+    "docs/*.md",
+    "docs/*.rst",
+    "docs/api/**",
+    "README.md",
+    "CONTRIBUTING.md",
+    "kits/*/README.md",
+    "kits/*/0[123]_*.ipynb",
+]
+# Folders Sphinx must not even walk into (the venv alone holds tens of thousands of files).
+exclude_patterns = [".venv", ".git", "outputs", "build", "docs/_build", "**/.ipynb_checkpoints", "**/__pycache__"]
+templates_path = ["_templates"]
+
+# The API pages are generated on every build from the package itself (autosummary's
+# :recursive: walks it with pkgutil), so a module added, moved or renamed needs no edit here.
+autosummary_generate = True
+autosummary_imported_members = False
+autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_member_order = "bysource"
+autodoc_typehints = "none"  # numpydoc's Parameters sections already give the types
+# torch is an optional extra (CYTOLOGIA's CNN only): its names are always mocked, so the
+# reference is the same with or without it (and the build never loads torch).
+autodoc_mock_imports = ["torch"]
+
+numpydoc_show_class_members = False  # members are documented by autodoc, once
+numpydoc_class_members_toctree = False
+
+# Notebooks are shown with the outputs committed by the tests' run, never executed here.
+nb_execution_mode = "off"
+nb_merge_streams = True
+myst_heading_anchors = 3
+source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
+
+# The READMEs are written for GitHub, whose pages start at "###" under the title.
+suppress_warnings = ["myst.header"]
+
+html_theme = "alabaster"
+html_title = "hdhkits reference"
+html_theme_options = {"page_width": "1280px"}  # the code is 120 columns wide
+html_static_path: list[str] = []
+html_extra_path = ["_extra"]  # index.html at the root, sending to docs/index.html
+
+
+def _clear_generated(app) -> None:
+    """Remove the API pages of the previous build, so a renamed module leaves no stale page."""
+    import shutil
+    from pathlib import Path
+
+    shutil.rmtree(Path(app.srcdir) / "docs" / "api", ignore_errors=True)
+
+
+# The root README links each kit's folder, which GitHub shows with its README.
+_KIT_FOLDER_LINK = re.compile(r"\]\((kits/[a-z]+)/\)")
+
+
+def _link_kit_readmes(app, docname: str, source: list[str]) -> None:
+    """Point the root README's links to a kit folder at that kit's README page."""
+    if docname == "README":
+        source[0] = _KIT_FOLDER_LINK.sub(r"](\1/README.md)", source[0])
+
+
+def _skip_foreign(app, what: str, name: str, obj: object, skip: bool, options: object) -> bool | None:
+    """Leave out members a library attaches to the kits' classes (scikit-learn's ``set_*_request``)."""
+    module = getattr(obj, "__module__", None)
+    if callable(obj) and isinstance(module, str) and not module.startswith("hdhkits"):
+        return True
+    return None
+
+
+def setup(app) -> dict[str, bool]:
+    """Clear the generated pages before autosummary writes them anew; wire the two hooks above."""
+    app.connect("builder-inited", _clear_generated, priority=100)
+    app.connect("source-read", _link_kit_readmes)
+    app.connect("autodoc-skip-member", _skip_foreign)
+    return {"parallel_read_safe": True}

@@ -1,0 +1,325 @@
+"""The candidate models of each outcome, how one is chosen per outcome, and what a fitted one learnt.
+
+``02_baseline`` cross-validates three SEVERITY candidates (:func:`severity_candidates`) and
+three MACE candidates (:func:`mace_candidates`), and :func:`choose_per_outcome` keeps the best
+of each on its own part of the metric (the combined score adds a part that reads only the
+SEVERITY column to one that reads only the MACE column). A candidate that breaks its
+modelling rule (:func:`~hdhkits.cardihack.rules.check_feature_rules`) is never chosen.
+:func:`describe_candidates`, :func:`model_coefficients` and :func:`model_summary` say what
+each reads and learnt. The models themselves are :mod:`hdhkits.cardihack.baselines` and
+:mod:`hdhkits.cardihack.models`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from .baselines import OrdinalMaceClassifier, declared_features, make_severity_model
+from .features import CrossFittedBurden, SNPScreener
+from .models import MACE_CLINICAL_RISK_FEATURES, MaceRiskClassifier, PriorShrinkage, make_shrunk_severity_model
+from .rules import check_feature_rules
+from .schema import PRIORITY_SNPS
+
+__all__ = [
+    "BASELINE_PAIR",
+    "CANDIDATE_NOTES",
+    "MACE_BASELINE",
+    "MACE_CLINICAL_SCORE",
+    "MACE_RISK_SCD",
+    "NEW_PAIR",
+    "OFFICIAL_PARTS",
+    "SEVERITY_AGE",
+    "SEVERITY_BASELINE",
+    "SEVERITY_SHRUNK",
+    "candidate_pairs",
+    "choose_pair",
+    "choose_per_outcome",
+    "combination_name",
+    "describe_candidates",
+    "mace_candidates",
+    "model_coefficients",
+    "model_summary",
+    "severity_candidates",
+]
+
+#: Names of the two submittable model pairs, as the notebooks' tables show them.
+BASELINE_PAIR: str = "baseline: logistic + ordinal"
+NEW_PAIR: str = "new: shrunk logistic + risk score"
+
+#: Names of the candidate models, as the notebooks' tables show them: SEVERITY ...
+SEVERITY_BASELINE: str = "baseline: logistic, 10 screened SNPs"
+SEVERITY_SHRUNK: str = "shrunk logistic: age, sex, variant"
+SEVERITY_AGE: str = "shrunk logistic: age"
+#: ... and MACE.
+MACE_BASELINE: str = "baseline: ordinal logistic"
+MACE_RISK_SCD: str = "risk score on HCM Risk-SCD"
+MACE_CLINICAL_SCORE: str = "clinical risk score"
+
+
+def candidate_pairs(seed: int = 0) -> dict[str, tuple]:
+    """The two whole (SEVERITY, MACE) pairs the kit compared before issue 16, unfitted.
+
+    ``02_baseline`` now cross-validates each outcome's candidates separately
+    (:func:`severity_candidates`, :func:`mace_candidates`) and chooses per outcome
+    (:func:`choose_per_outcome`); these pairs and :func:`choose_pair` stay for code that compares
+    whole pairs.
+    """
+    return {
+        BASELINE_PAIR: (make_severity_model(), OrdinalMaceClassifier(random_state=seed)),
+        NEW_PAIR: (make_shrunk_severity_model(random_state=seed), MaceRiskClassifier(random_state=seed)),
+    }
+
+
+def choose_pair(cv_scores: dict[str, float], pairs: dict[str, tuple]) -> str:
+    """The pair with the best cross-validated combined score among those that follow the rules.
+
+    Parameters
+    ----------
+    cv_scores : dict
+        Cross-validated combined score by pair name.
+    pairs : dict
+        ``{name: (severity_model, mace_model)}``; pairs whose declared columns break a rule
+        (:func:`~hdhkits.cardihack.rules.check_feature_rules`) are never chosen.
+
+    Returns
+    -------
+    str
+        The chosen name.
+
+    Raises
+    ------
+    ValueError
+        No scored pair follows the rules.
+    """
+    valid = {
+        name: score
+        for name, score in cv_scores.items()
+        if name in pairs
+        and not check_feature_rules(declared_features(pairs[name][0]), declared_features(pairs[name][1]))
+    }
+    if not valid:
+        raise ValueError("no cross-validated pair follows the rules; fix the models' declared columns")
+    return max(valid, key=lambda name: valid[name])
+
+
+#: Each model's own part on the official train file, as participants measured it with the kit's
+#: ``02_baseline`` before issue 16 (5 x 5-fold; SEVERITY: rescaled log-loss, MACE: weighted kappa).
+#: The models designed on the twin (:data:`SEVERITY_AGE`, :data:`MACE_CLINICAL_SCORE`) were not measured.
+OFFICIAL_PARTS: dict[str, float] = {
+    SEVERITY_BASELINE: -0.003,
+    SEVERITY_SHRUNK: 0.048,
+    MACE_BASELINE: 0.185,
+    MACE_RISK_SCD: 0.132,
+    "HCM Risk-SCD, ESC bands": 0.044,
+    "HCM Risk-SCD, fitted cut points": -0.015,
+}
+
+#: What each candidate is, in one plain line (``describe_candidates`` shows it).
+CANDIDATE_NOTES: dict[str, str] = {
+    SEVERITY_BASELINE: "L2 logistic on age, sex, the variant count and 10 screened SNPs, weighted like the metric",
+    SEVERITY_SHRUNK: "strongly penalised logistic on age, sex and the variant (carrier, two variants), weighted "
+    "like the metric, shrunk",
+    SEVERITY_AGE: "the same on age alone",
+    MACE_BASELINE: "ordinal model on the Risk-SCD inputs, LVEF, the variant and a 5-SNP genetic risk score",
+    MACE_RISK_SCD: "risk score on the HCM Risk-SCD index, LVEF, the variant and a 1-SNP cross-fitted burden",
+    MACE_CLINICAL_SCORE: "risk score with one coefficient per column (age, age at diagnosis, wall thickness, atrial "
+    "diameter, LVEF, family history, NSVT, the variant) and a 1-SNP cross-fitted burden",
+}
+
+
+def severity_candidates(seed: int = 0) -> dict[str, object]:
+    """The SEVERITY candidates ``02_baseline`` cross-validates, unfitted, by name.
+
+    * :data:`SEVERITY_BASELINE`: :func:`~.baselines.make_severity_model` (age, sex, variant
+      and 10 SNPs screened inside the folds);
+    * :data:`SEVERITY_SHRUNK`: :func:`~.models.make_shrunk_severity_model` (age, sex, the variant as two
+      indicators, shrunk toward the weighted prevalence);
+    * :data:`SEVERITY_AGE`: the same on age alone.
+    """
+    candidates = {
+        SEVERITY_BASELINE: make_severity_model(),
+        SEVERITY_SHRUNK: make_shrunk_severity_model(random_state=seed),
+        SEVERITY_AGE: make_shrunk_severity_model(random_state=seed, clinical=("Age_Baseline",)),
+    }
+    # the shrinkage chosen on 3 inner folds: the same scores as 5 on the twin (seeds 0-7), faster
+    return {
+        name: model.set_params(n_folds=3) if isinstance(model, PriorShrinkage) else model
+        for name, model in candidates.items()
+    }
+
+
+def mace_candidates(seed: int = 0) -> dict[str, object]:
+    """The MACE candidates ``02_baseline`` cross-validates, unfitted, by name.
+
+    * :data:`MACE_BASELINE`: :class:`~.baselines.OrdinalMaceClassifier` (two cumulative
+      logistic models on the Risk-SCD inputs, LVEF, the variant and a 5-SNP genetic risk score);
+    * :data:`MACE_RISK_SCD`: :class:`~.models.MaceRiskClassifier` on the HCM Risk-SCD prognostic index,
+      LVEF, the variant and a 1-SNP cross-fitted burden;
+    * :data:`MACE_CLINICAL_SCORE`: :class:`~.models.MaceRiskClassifier` with one coefficient per column
+      of :data:`~.models.MACE_CLINICAL_RISK_FEATURES` (``risk_scd=False``).
+    """
+    return {
+        MACE_BASELINE: OrdinalMaceClassifier(random_state=seed),
+        MACE_RISK_SCD: MaceRiskClassifier(random_state=seed),
+        MACE_CLINICAL_SCORE: MaceRiskClassifier(MACE_CLINICAL_RISK_FEATURES, random_state=seed, risk_scd=False),
+    }
+
+
+def combination_name(severity: str, mace: str) -> str:
+    """The name of a submission made of one SEVERITY and one MACE model (``cardihack_cv.json``'s ``chosen``)."""
+    return f"SEVERITY: {severity} + MACE: {mace}"
+
+
+def _best_valid(scores: dict[str, float], models: dict, outcome: str, enforce_rules: bool = True) -> str:
+    valid = {}
+    for name, value in scores.items():
+        if name not in models or not np.isfinite(value):
+            continue
+        features = declared_features(models[name])
+        declared = (features or None, None) if outcome == "SEVERITY" else (None, features)
+        if not enforce_rules or not check_feature_rules(*declared):
+            valid[name] = value
+    if not valid:
+        raise ValueError(f"no cross-validated {outcome} model follows the rules; fix the models' declared columns")
+    return max(valid, key=lambda name: valid[name])
+
+
+def choose_per_outcome(
+    severity_scores: dict[str, float],
+    mace_scores: dict[str, float],
+    severity_models: dict,
+    mace_models: dict,
+    enforce_rules: bool = True,
+) -> tuple[str, str]:
+    """The best SEVERITY model and the best MACE model, each on its own part of the combined score.
+
+    The combined score is ``0.7 kappa + 0.3 rescaled``, and the kappa reads only the MACE
+    column, the rescaled log-loss only the SEVERITY column: the best submission pairs the
+    SEVERITY model with the best rescaled log-loss with the MACE model with the best kappa.
+
+    Parameters
+    ----------
+    severity_scores, mace_scores : dict
+        Cross-validated rescaled log-loss (SEVERITY) and weighted kappa (MACE), by model name;
+        NaN scores are never chosen.
+    severity_models, mace_models : dict
+        The models by name; one whose declared columns break its rule
+        (:func:`~hdhkits.cardihack.rules.check_feature_rules`) is never chosen. A SEVERITY
+        constant (it reads nothing) is allowed, as the organisers' dummy is.
+    enforce_rules : bool
+        ``False`` lets a rule-breaking model be chosen: for data too small to fit any model
+        that follows the rules (:func:`~hdhkits.cardihack.evaluation.modelling_limits`), where
+        ``03_submission``'s rule check then says so and writes nothing.
+
+    Returns
+    -------
+    (str, str)
+        The chosen SEVERITY and MACE model names.
+
+    Raises
+    ------
+    ValueError
+        No scored model of an outcome follows the rules.
+    """
+    return (
+        _best_valid(severity_scores, severity_models, "SEVERITY", enforce_rules),
+        _best_valid(mace_scores, mace_models, "MACE", enforce_rules),
+    )
+
+
+def _reads(features: list[str]) -> str:
+    """A short text of the columns a model reads: the clinical ones by name, the SNPs counted."""
+    snps = [f for f in features if str(f).startswith("SNP")]
+    others = [f for f in features if not str(f).startswith("SNP")]
+    priority = sum(f in PRIORITY_SNPS for f in snps)
+    text = ", ".join(others) if others else "nothing"
+    if snps:
+        text += f" + {len(snps)} SNPs" + (" (the priority ones)" if priority == len(snps) == len(PRIORITY_SNPS) else "")
+    return text
+
+
+def describe_candidates(severity_models: dict, mace_models: dict) -> pd.DataFrame:
+    """One row per model: its outcome, the columns it reads and whether they follow the rules.
+
+    Parameters
+    ----------
+    severity_models, mace_models : dict
+        Models by name (unfitted is fine: the columns are declared).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by model name: ``outcome``, ``what`` (:data:`CANDIDATE_NOTES`; empty for a model
+        not listed there), ``reads`` and ``rules`` ("follows the rules" or the rule check's
+        sentences).
+    """
+    rows = {}
+    for outcome, models in (("SEVERITY", severity_models), ("MACE", mace_models)):
+        for name, model in models.items():
+            features = declared_features(model)
+            declared = (features or None, None) if outcome == "SEVERITY" else (None, features)
+            problems = check_feature_rules(*declared)
+            rows[name] = {
+                "outcome": outcome,
+                "what": CANDIDATE_NOTES.get(name, ""),
+                "reads": _reads(features),
+                "rules": "follows the rules" if not problems else "; ".join(problems),
+            }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
+
+
+def model_coefficients(model) -> pd.DataFrame | None:
+    """The standardised coefficients of a fitted candidate, one column per logistic regression.
+
+    Parameters
+    ----------
+    model : fitted estimator
+        A pipeline ending in a logistic regression, :class:`~.models.PriorShrinkage`,
+        :class:`~.baselines.OrdinalMaceClassifier` or :class:`~.models.MaceRiskClassifier`.
+
+    Returns
+    -------
+    DataFrame or None
+        Rows: the features the regression saw (after screening, indicators, scores); ``None``
+        for a model without coefficients (a constant, HCM Risk-SCD).
+    """
+    if isinstance(model, PriorShrinkage):
+        model = model.estimator_
+    if isinstance(model, OrdinalMaceClassifier):
+        table = model.coefficients()
+        return table if len(table.columns) else None
+    if isinstance(model, MaceRiskClassifier):
+        return model.coefficients().to_frame("P(MACE>=1)")
+    if isinstance(model, Pipeline) and hasattr(model[-1], "coef_"):
+        return pd.Series(model[-1].coef_[0], index=model[-1].feature_names_in_).to_frame("logistic")
+    return None
+
+
+def model_summary(model) -> list[str]:
+    """What a fitted candidate learnt, in a few printed lines (SNPs kept, shrinkage, cut points)."""
+    lines = []
+    if isinstance(model, PriorShrinkage):
+        lines.append(
+            f"shrinkage toward the weighted prevalence {model.prior_:.3f}: alpha {model.alpha_:.2f} "
+            "(0 = the constant, 1 = the model as fitted)"
+        )
+        model = model.estimator_
+    if isinstance(model, Pipeline):
+        for step in model.named_steps.values():
+            if isinstance(step, SNPScreener):
+                lines.append(f"SNPs kept by the screening: {', '.join(step.selected_snps_)}")
+            if isinstance(step, CrossFittedBurden) and step.k > 0:
+                lines.append(f"SNP(s) in the burden score: {', '.join(step.snps_)}")
+    if isinstance(model, OrdinalMaceClassifier):
+        grs = model.models_[0].named_steps.get("grs") if isinstance(model.models_[0], Pipeline) else None
+        if grs is not None:
+            lines.append(f"SNPs in the genetic risk score of P(MACE>=1): {', '.join(grs.snps_)}")
+        lines.append(f"cut points on the expected code: {tuple(round(t, 3) for t in model.thresholds_)}")
+    if isinstance(model, MaceRiskClassifier):
+        burden = model.model_.named_steps["burden"]
+        if burden.k > 0:
+            lines.append(f"priority SNP(s) in the burden score: {', '.join(burden.snps_)}")
+        lines.append(f"cut points on the risk score: {tuple(round(t, 3) for t in model.thresholds_)}")
+    return lines or ["no learnt coefficient to show (a constant or a published score)"]

@@ -1,0 +1,129 @@
+"""The three descriptions of the environment agree: pyproject.toml, the lock and environment.yml.
+
+- every requirement pyproject.toml declares (dependencies and every extra) is pinned in
+  ``requirements/lock.txt`` at a version its range allows;
+- ``environment.yml`` lists each of them at the lock's version (conda's ``=`` or pip's
+  ``==``), and nothing the lock does not pin at that version;
+- ``.pre-commit-config.yaml`` pins the hooks' ruff at the lock's version, so the hook and
+  ``tests/test_style.py`` apply the same rules.
+"""
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# conda-forge names that differ from the pip name (after normalisation), conda -> pip.
+CONDA_TO_PIP = {"pytorch": "torch"}
+# Entries of environment.yml that are no PyPI package pinned in the lock.
+NOT_IN_LOCK = {"python", "pip"}
+
+
+def normal(name: str) -> str:
+    """PEP 503 normal form: ``Jupyter_Client`` and ``jupyter-client`` are one package."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_pins(text: str) -> dict[str, str]:
+    """``{normal name: version}`` of a pip lock file's ``name==version`` lines."""
+    pins = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"requirements/lock.txt: {line!r} is not pinned with =="
+            pins[normal(name)] = version.strip()
+    return pins
+
+
+def environment_pins(spec: dict) -> dict[str, str]:
+    """``{pip name: version}`` of an environment.yml's conda and pip entries (``-e .`` left out)."""
+    pins: dict[str, str] = {}
+    entries = []
+    for entry in spec["dependencies"]:
+        if isinstance(entry, dict):
+            entries += [(item, "==") for item in entry["pip"] if not item.startswith("-e")]
+        else:
+            entries.append((entry, "="))
+    for item, separator in entries:
+        name, _, version = item.partition(separator)
+        name = CONDA_TO_PIP.get(normal(name), normal(name))
+        assert name not in pins, f"environment.yml lists {name} twice"
+        pins[name] = version.strip()
+    return pins
+
+
+def declared() -> dict[str, Requirement]:
+    """Every requirement of pyproject.toml, by normal name (dependencies and all extras)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    return {normal(r.name): r for r in map(Requirement, requirements)}
+
+
+@pytest.fixture(scope="module")
+def lock():
+    return lock_pins((ROOT / "requirements" / "lock.txt").read_text())
+
+
+@pytest.fixture(scope="module")
+def environment():
+    return environment_pins(yaml.safe_load((ROOT / "environment.yml").read_text()))
+
+
+def test_every_declared_requirement_is_pinned_in_the_lock_within_its_range(lock):
+    problems = []
+    for name, requirement in declared().items():
+        if name not in lock:
+            problems.append(f"{requirement} is declared in pyproject.toml but not pinned in requirements/lock.txt")
+        elif not requirement.specifier.contains(lock[name], prereleases=True):
+            problems.append(f"{name}=={lock[name]} (lock) is outside pyproject.toml's range {requirement}")
+    assert not problems, "\n".join(problems)
+
+
+def test_environment_yml_pins_every_declared_requirement_at_the_lock_version(lock, environment):
+    missing = [f"{name}={lock.get(name, '?')}" for name in declared() if name not in environment]
+    assert not missing, f"environment.yml lacks (conda-forge names, or under pip:): {', '.join(missing)}"
+
+
+def test_environment_yml_pins_nothing_else_than_the_lock(lock, environment):
+    problems = []
+    for name, version in environment.items():
+        if name in NOT_IN_LOCK:
+            continue
+        if name not in lock:
+            problems.append(f"{name} is in environment.yml but not in requirements/lock.txt")
+        elif version != lock[name]:
+            problems.append(f"{name}: environment.yml has {version or 'no version'}, the lock {lock[name]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_environment_yml_python_is_one_the_package_supports(environment):
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert Requirement(f"python{requires}").specifier.contains(environment["python"] + ".0")
+
+
+def test_pre_commit_runs_the_locked_ruff(lock):
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    pins = {
+        dependency
+        for repo in config["repos"]
+        for hook in repo["hooks"]
+        for dependency in hook.get("additional_dependencies", [])
+        if normal(Requirement(dependency).name) == "ruff"
+    }
+    assert pins == {f"ruff=={lock['ruff']}"}, f".pre-commit-config.yaml pins {pins}; the lock has ruff=={lock['ruff']}"
+
+
+def test_a_version_mismatch_and_a_conda_name_are_read_as_such():
+    spec = {"dependencies": ["python=3.11", "jupyter_client=8.10.0", {"pip": ["torch==2.13.0", "-e ."]}]}
+    assert environment_pins(spec) == {"python": "3.11", "jupyter-client": "8.10.0", "torch": "2.13.0"}
+    assert environment_pins({"dependencies": ["pytorch=2.13.0"]}) == {"torch": "2.13.0"}
+    with pytest.raises(AssertionError, match="twice"):
+        environment_pins({"dependencies": ["numpy=2.4.6", {"pip": ["numpy==2.4.6"]}]})
