@@ -3,6 +3,7 @@
 
     python3 bootstrap.py run     # set up .venv/, then run every kit headless on synthetic data
     python3 bootstrap.py test    # set up .venv/, then run the whole test suite
+    python3 bootstrap.py test --fast  # the development loop: the suite without its `slow` tests
     python3 bootstrap.py setup   # set up .venv/ only
     python3 bootstrap.py lab     # set up .venv/, then open the kits in JupyterLab (prints the URL)
     python3 bootstrap.py docs    # set up .venv/, then build the HTML reference into docs/_build/html/
@@ -14,6 +15,9 @@ package itself (editable). It is
 skipped when nothing changed since the last setup. Extra arguments go to the command:
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
 ``python3 bootstrap.py lab --no-browser --port 8890`` (options of ``jupyter lab``).
+``test --fast`` leaves out the tests marked ``slow`` (notebook executions but one cheap
+notebook, JupyterLab, the Colab environment, workshop packs, default-size models) and
+runs the rest on two workers: the development loop, about 3 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -116,6 +120,19 @@ def lab(extra: list[str]) -> int:
     return proc.wait()
 
 
+def pytest_arguments(extra: list[str]) -> list[str]:
+    """Pytest's arguments for ``bootstrap.py test EXTRA``.
+
+    ``--fast`` selects ``-m "not slow"`` and, on two cores or more, two pytest-xdist
+    workers (``--dist loadfile``: a test file's module fixtures are built once).
+    """
+    if "--fast" not in extra:
+        return extra
+    rest = [a for a in extra if a != "--fast"]
+    workers = ["-n", "2", "--dist", "loadfile"] if (os.cpu_count() or 1) >= 2 else []
+    return ["-m", "not slow", *workers, *rest]  # a -m or -n in rest comes later and wins
+
+
 DOCS_OUT = ROOT / "docs" / "_build"
 
 
@@ -151,7 +168,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         cmd = [BIN / "hdhkits", "run", "all", *extra]
     else:
-        cmd = [PYTHON, "-m", "pytest", *extra]
+        cmd = [PYTHON, "-m", "pytest", *pytest_arguments(extra)]
     print("+", " ".join(str(c) for c in cmd), flush=True)
     return subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
 

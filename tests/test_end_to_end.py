@@ -1,4 +1,8 @@
-"""Each kit's three notebooks, run headless with papermill, give a valid, scored submission."""
+"""Each kit's three notebooks, run headless with papermill, give a valid, scored submission.
+
+The runs on the quick twin are the session's (``tests/notebook_runs.py``): the ones whose
+cells nbval compares, made once with :func:`hdhkits.runner.run_kit`.
+"""
 
 import json
 
@@ -19,14 +23,14 @@ def cli(capsys, *argv):
 
 
 @pytest.mark.parametrize("kit", KITS)
-def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys):
-    runs = run_kit(kit, tmp_path, quick=True, seed=0)
+def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys, notebook_runs):
+    runs = notebook_runs.kit(kit)
     failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]
     assert not failed, failed
     assert runs[-1].key_score, "03_submission should record its local score"
     source = twin(kit, "quick")
     problem = get_problem(kit)
-    path = tmp_path / problem.name / "submission.csv"
+    path = notebook_runs.output_dir(kit) / "submission.csv"
     submission = read_submission(path)
     assert problem.validate_submission(submission, source.data_dir) == []
 
