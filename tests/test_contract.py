@@ -321,7 +321,7 @@ def test_no_aliased_or_private_project_imports():
 
 @pytest.mark.parametrize("kit", KITS)
 def test_kit_test_files_are_named_after_modules(kit):
-    package = PACKAGE_ROOT / kit
+    package = Path(importlib.import_module(f"hdhkits.{kit}").__file__).parent
     modules = {p.stem for p in package.rglob("*.py") if p.stem != "__init__"} | {
         p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()
     }

@@ -101,6 +101,61 @@ TOY = {
             return score(truth, truth)
     ''',
     "quirks.py": '"""The toy kit has no known quirk."""\nQUIRKS = ()\n',
+    "evaluation.py": '''
+        """The toy kit's cross-validation folds."""
+        import numpy as np
+        from sklearn.model_selection import KFold
+
+        __all__ = ["cv_folds"]
+
+
+        def cv_folds(train, n_splits=5, seed=0):
+            """``(train rows, validation rows)`` of a shuffled K-fold."""
+            return list(KFold(n_splits, shuffle=True, random_state=seed).split(np.arange(len(train))))
+    ''',
+    "saved.py": '''
+        """Saving the toy kit's model, with the stamp that says what it was trained on."""
+        import pickle
+        from pathlib import Path
+
+        from .. import fingerprint
+
+        __all__ = ["load_or_train", "save_model", "training_stamp"]
+
+
+        def training_stamp(source, seed=0, quick=False):
+            """The stamp of a model trained on ``source``."""
+            return fingerprint.training_stamp(source, seed=seed, quick=quick)
+
+
+        def save_model(model, path):
+            """Write the model."""
+            Path(path).write_bytes(pickle.dumps(model))
+
+
+        def load_or_train(path, stamp, train):
+            """The saved model when its stamp matches, else ``train()`` (saved, with its stamp)."""
+            return fingerprint.load_or_train(path, stamp, lambda p: pickle.loads(Path(p).read_bytes()), train, save_model)
+    ''',
+    "plausibility.py": '''
+        """The toy kit's plausible range: y is never negative."""
+        from ..findings import Finding, warning
+
+        __all__ = ["PLAUSIBLE_RANGES", "plausibility_findings", "plausible_values"]
+
+        PLAUSIBLE_RANGES = {"y": (0.0, float("inf"))}
+
+
+        def plausibility_findings(frame, file):
+            """A warning for negative y values."""
+            bad = int((frame["y"] < 0).sum()) if "y" in frame else 0
+            return [warning(f"{bad} negative y value(s)", file=file, column="y", fix="treated as missing")] if bad else []
+
+
+        def plausible_values(frame):
+            """The frame with negative y set to missing."""
+            return frame.assign(y=frame["y"].where(frame["y"] >= 0)) if "y" in frame else frame
+    ''',
     "problem.py": '''
         """The toy problem definition."""
         from pathlib import Path
