@@ -123,13 +123,13 @@ def lab(extra: list[str]) -> int:
 def pytest_arguments(extra: list[str]) -> list[str]:
     """Pytest's arguments for ``bootstrap.py test EXTRA``.
 
-    ``--fast`` selects ``-m "not slow"`` and, on two cores or more, two pytest-xdist
-    workers (``--dist loadfile``: a test file's module fixtures are built once).
+    On two cores or more the suite runs on two pytest-xdist workers (``--dist loadfile``:
+    a test file's module fixtures are built once); ``--fast`` also selects ``-m "not slow"``.
     """
-    if "--fast" not in extra:
-        return extra
-    rest = [a for a in extra if a != "--fast"]
     workers = ["-n", "2", "--dist", "loadfile"] if (os.cpu_count() or 1) >= 2 else []
+    if "--fast" not in extra:
+        return [*workers, *extra]  # an -n in extra comes later and wins (-n 0: one process)
+    rest = [a for a in extra if a != "--fast"]
     return ["-m", "not slow", *workers, *rest]  # a -m or -n in rest comes later and wins
 
 

@@ -100,3 +100,13 @@ def pytest_collection_modifyitems(config, items):
         name = getattr(item, "originalname", None)
         if name in SLOW_TESTS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    # The files with the most slow tests first (a test's order within its file kept): the
+    # pytest-xdist workers take whole files as they come free, so the long ones start early
+    # and the run does not end with one worker alone on a notebook file.
+    slow_per_file: dict[str, int] = {}
+    for item in items:
+        slow_per_file.setdefault(str(item.path), 0)
+        if item.get_closest_marker("slow") or str(item.path).endswith(".ipynb"):
+            slow_per_file[str(item.path)] += 1
+    first_seen = {path: i for i, path in enumerate(slow_per_file)}
+    items.sort(key=lambda item: (-slow_per_file[str(item.path)], first_seen[str(item.path)]))
