@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .columns import CODE_COLUMNS, TARGETS
+from .columns import CODE_COLUMNS, TARGETS, VISIT_VARIABLES
 from .plausibility import plausible_values
 from .visits import to_long
 
@@ -54,22 +54,7 @@ FIBROSIS_MARKERS: dict[str, tuple[str, float, float]] = {
 }
 
 #: Variables summarised over visits (visit variables plus the per-visit scores).
-LONGITUDINAL = (
-    "BMI",
-    "alt",
-    "ast",
-    "bilirubin",
-    "chol",
-    "ggt",
-    "gluc_fast",
-    "plt",
-    "triglyc",
-    "aixp_aix_result_BM_3",
-    "fibrotest_BM_2",
-    "fibs_stiffness_med_BM_1",
-    "fib4",
-    "ast_alt_ratio",
-)
+LONGITUDINAL = (*(v for v in VISIT_VARIABLES if v != "Age"), "fib4", "ast_alt_ratio")
 
 
 def fib4(age: np.ndarray, ast: np.ndarray, alt: np.ndarray, plt: np.ndarray) -> np.ndarray:

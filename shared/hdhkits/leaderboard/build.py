@@ -329,21 +329,7 @@ def _per_submission(estimates: np.ndarray, rows: np.ndarray, boots: np.ndarray, 
 
 def _table(results: list[FileResult], valid: list[FileResult], stats: dict) -> pd.DataFrame:
     """One row per file: valid submissions by rank (then P(best), name), then invalid ones by name."""
-    columns = (
-        "score",
-        "low",
-        "high",
-        "rank",
-        "rank_low",
-        "rank_high",
-        "rank_median",
-        "p_best",
-        "public_score",
-        "private_score",
-        "public_rank",
-        "private_rank",
-        "shakeup",
-    )
+    columns = COLUMNS[COLUMNS.index("score") : COLUMNS.index("p_vs_first")]  # the resampled statistics
     part_names = list(dict.fromkeys(k for r in valid for k in r.parts))
     records = []
     position = {id(r): i for i, r in enumerate(valid)}
