@@ -3,8 +3,9 @@
 ``test_submission_notebook_in_jupyterlab`` starts JupyterLab from this environment and
 drives headless Chromium through it: for each kit it opens ``<kit>/03_submission.ipynb``,
 runs every cell with *Run > Run All Cells*, waits for the kernel, and checks what the page
-shows (no error, every cell run, the last result on screen) and that ``submission.csv``
-was written. It is marked ``browser`` (``pytest -m browser`` runs only it) and skips,
+shows (no error, every cell run, the last result on screen, the model ``02_baseline``
+saved reloaded: the session's run of it, ``tests/notebook_runs.py``) and that
+``submission.csv`` was written. It is marked ``browser`` (``pytest -m browser`` runs only it) and skips,
 saying why, when Chromium or chromedriver is missing. Each kit's screenshot is saved under
 the test's temporary folder and its path printed (``pytest -s`` shows it).
 
@@ -52,16 +53,25 @@ def browser_paths() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def lab_scratch(tmp_path_factory) -> Path:
+def lab_scratch(tmp_path_factory, notebook_runs) -> Path:
     """The server's folder: a copy of each kit's submission notebook, throw-away cache and outputs.
 
     The notebooks are copies because JupyterLab saves what it runs (autosave): the
-    committed notebooks must keep the test run's outputs.
+    committed notebooks must keep the test run's outputs. Each kit's output folder starts
+    as the session's run of ``01_exploration`` and ``02_baseline`` left it (models, scores,
+    stamps; no submission), as a participant's does when they open ``03_submission``:
+    the notebook reloads the saved model instead of training it again.
     """
     scratch = tmp_path_factory.mktemp("jupyterlab")
     for kit in KITS:
         (scratch / "kits" / kit).mkdir(parents=True)
         shutil.copy2(ROOT / "kits" / kit / NOTEBOOK, scratch / "kits" / kit / NOTEBOOK)
+        notebook_runs.run(kit, "02_baseline.ipynb")
+        shutil.copytree(
+            notebook_runs.output_dir(kit),
+            scratch / "outputs" / kit,
+            ignore=lambda folder, names: {"executed", "submission.csv"} & set(names),
+        )
     return scratch
 
 
@@ -172,6 +182,8 @@ def test_submission_notebook_in_jupyterlab(kit, lab_server, browser, lab_scratch
     assert None not in counts, f"code cells left unrun in {kit}/{NOTEBOOK} (None): {counts}"
     assert submission.is_file(), f"{kit}/{NOTEBOOK} ran but wrote no {submission}"
     assert len(submission.read_text().splitlines()) > 1, f"{submission} holds no rows"
+    shown = " ".join(o["text"] for cell in outputs for o in cell).lower()
+    assert "reloaded" in shown, f"{kit}/{NOTEBOOK} did not reload the model the session's 02_baseline saved"
 
     # The last cell's result is on screen, and a checked result reads as in the test run.
     assert last.is_displayed() and (last.text.strip() or last.find_elements("css selector", "img")), (

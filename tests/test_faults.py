@@ -4,7 +4,9 @@ Every case breaks one thing in a copy of a kit's quick twin (or in the file syst
 patching a write) and asserts what the user sees: the exit code, a line naming the file
 (or argument) with the fix after ``;``, no traceback, and no partial output left
 behind. Ctrl-C cases run the command in a subprocess and send SIGINT to its process
-group, as a terminal does.
+group, as a terminal does. The cases that write a twin only to refuse or interrupt the
+writing draw CYTOLOGIA's quick twin with 34 images instead of 340 (:data:`SMALL_QUICK`):
+what they test is the writing, and the images took most of their time.
 
 Adding a case: write a function ``fault(folder, kit) -> str`` that breaks a copy and
 returns the file the message must name, and add a row to the matching table
@@ -135,6 +137,19 @@ def refuse_csv_writes(monkeypatch, code: int = errno.ENOSPC) -> None:
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", failing)
+
+
+#: CYTOLOGIA's quick twin (train, test images) in the cases that write a twin only to refuse
+#: or interrupt the writing (the official layout, classes and quirks are all still drawn).
+SMALL_QUICK = (24, 10)
+
+
+@pytest.fixture
+def small_twins(monkeypatch):
+    """CYTOLOGIA's ``--size quick`` draws :data:`SMALL_QUICK` images in this test's process."""
+    from hdhkits.cytologia.twin import TWIN_SIZES
+
+    monkeypatch.setitem(TWIN_SIZES, "quick", SMALL_QUICK)
 
 
 @pytest.fixture
@@ -416,7 +431,7 @@ def test_run_under_a_regular_file(capsys, tmp_path, kit):
     ids=["permission", "full_disk_on_commit", "read_only", "full_disk_mid_write"],
 )
 @pytest.mark.parametrize("kit", KITS)
-def test_data_on_a_refusing_disk_leaves_nothing(capsys, monkeypatch, tmp_path, kit, refuse, words):
+def test_data_on_a_refusing_disk_leaves_nothing(small_twins, capsys, monkeypatch, tmp_path, kit, refuse, words):
     out = tmp_path / "out" / "twin"
     refuse(monkeypatch)
     code, _, err = run(capsys, "data", kit, "--out", out, "--size", "quick")
@@ -427,7 +442,7 @@ def test_data_on_a_refusing_disk_leaves_nothing(capsys, monkeypatch, tmp_path, k
 
 
 @pytest.mark.parametrize("kit", KITS)
-def test_data_force_on_a_full_disk_keeps_the_old_twin(capsys, monkeypatch, tmp_path, kit):
+def test_data_force_on_a_full_disk_keeps_the_old_twin(small_twins, capsys, monkeypatch, tmp_path, kit):
     out = tmp_path / "twin"
     assert run(capsys, "data", kit, "--out", out, "--size", "quick", "--seed", "1")[0] == 0
     before = {p: (out.parent / p).stat().st_mtime_ns for p in listing(tmp_path)}
@@ -438,7 +453,7 @@ def test_data_force_on_a_full_disk_keeps_the_old_twin(capsys, monkeypatch, tmp_p
 
 
 @pytest.mark.parametrize("kit", KITS)
-def test_validate_on_a_full_cache_disk_leaves_no_partial_twin(capsys, monkeypatch, twin, tmp_path, kit):
+def test_validate_on_a_full_cache_disk_leaves_no_partial_twin(small_twins, capsys, monkeypatch, twin, tmp_path, kit):
     sub = tmp_path / "submission.csv"
     _sample(kit, twin(kit, "quick").data_dir).to_csv(sub, index=False)
     cache = tmp_path / "cache"
@@ -545,12 +560,13 @@ def test_check_names_a_broken_image(capsys, broken, fault, extra, words):
 
 #: Runs the CLI in a subprocess with the kit's twin generation slowed down after it has
 #: written its files (so Ctrl-C lands while they sit half-committed), touching a flag file
-#: when it gets there.
-SLOW_TWIN = """
+#: when it gets there; CYTOLOGIA's quick twin is :data:`SMALL_QUICK` there too.
+SLOW_TWIN = f"""
 import pathlib, sys, time
 from hdhkits.problem import get_problem
 from hdhkits.cli import main
-from hdhkits.findings import MAX_CHARS
+from hdhkits.cytologia.twin import TWIN_SIZES
+TWIN_SIZES["quick"] = {SMALL_QUICK}
 problem = get_problem(sys.argv[1])
 make = problem.make_twin
 def slow(*args, **kwargs):
