@@ -27,9 +27,13 @@ os.environ["HDHKITS_OUTPUT_DIR"] = str(_SCRATCH / "outputs")
 # One BLAS/OpenMP thread per process: the suite already keeps both cores busy with its two
 # pytest-xdist workers (and their notebook kernels), and two-thread pools on top of that
 # only spin. Measured on 2 cores: 8 % less CPU time for the whole suite, every output the
-# same. A variable the developer set wins. (CYTOLOGIA's CNN sets torch's own thread count.)
+# same. CYTOLOGIA's CNN sets torch's own thread count (2 here); its OpenMP threads wait
+# passively instead of spinning on the core the other worker uses: CYTOLOGIA's
+# 02_baseline took 22 s instead of 34 s beside a busy core, with the same outputs (the
+# number of threads, and so every sum, is unchanged). A variable the developer set wins.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # Official-data variables from the developer's shell must not leak into the tests.
 for _var in ("ANNITIA_DATA_DIR", "CARDIHACK_DATA_DIR", "CYTOLOGIA_DATA_DIR"):
     os.environ.pop(_var, None)
