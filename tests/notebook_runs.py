@@ -133,6 +133,18 @@ class NotebookRuns:
 
         return [self.run(kit, name, size) for name in NOTEBOOKS]
 
+    def copy_outputs(self, kit: str, dest: Path, leave_out: frozenset[str] = frozenset()) -> Path:
+        """Copy ``kit``'s output folder to ``dest`` (names in ``leave_out`` skipped) under the kit's lock.
+
+        The lock keeps a run of the kit's next notebook in another worker from writing into
+        the folder while it is copied.
+        """
+        import shutil
+
+        with file_lock(self.records / f"{kit}.lock"):
+            shutil.copytree(self.output_dir(kit), dest, ignore=lambda folder, names: leave_out & set(names))
+        return Path(dest)
+
     def output_dir(self, kit: str) -> Path:
         """The folder ``kit``'s runs write into (models, ``submission.csv``, ``executed/``)."""
         return self.out_dir.resolve() / kit

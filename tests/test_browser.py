@@ -67,11 +67,7 @@ def lab_scratch(tmp_path_factory, notebook_runs) -> Path:
         (scratch / "kits" / kit).mkdir(parents=True)
         shutil.copy2(ROOT / "kits" / kit / NOTEBOOK, scratch / "kits" / kit / NOTEBOOK)
         notebook_runs.run(kit, "02_baseline.ipynb")
-        shutil.copytree(
-            notebook_runs.output_dir(kit),
-            scratch / "outputs" / kit,
-            ignore=lambda folder, names: {"executed", "submission.csv"} & set(names),
-        )
+        notebook_runs.copy_outputs(kit, scratch / "outputs" / kit, frozenset({"executed", "submission.csv"}))
     return scratch
 
 
