@@ -117,9 +117,26 @@ class LabServer:
         text = self.log.read_text(errors="replace") if self.log.is_file() else ""
         return "\n".join(text.splitlines()[-lines:])
 
+    def kernels(self, patience: float = 10.0) -> list[dict]:
+        """The kernels the server runs (``api/kernels``).
+
+        jupyter-server answers 500 when the list is asked for at the moment a kernel is
+        being added to it (its ``last_activity`` is not set yet, seen once in a fresh-clone
+        run): the request is made again for up to ``patience`` seconds, then the error is
+        raised. Any other error is raised at once.
+        """
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                return list(self.api("kernels") or [])
+            except urllib.error.HTTPError as error:
+                if error.code != 500 or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.25)
+
     def shutdown_kernels(self) -> None:
         """Stop every kernel the server runs (each kit's kernel holds its models in memory)."""
-        for kernel in self.api("kernels") or []:
+        for kernel in self.kernels():
             self.api(f"kernels/{kernel['id']}", method="DELETE")
 
 

@@ -128,7 +128,7 @@ def _run_all(page: NotebookPage, server, n_cells: int) -> float:
     page.menu("Run", "Run All Cells")
 
     def finished() -> bool:
-        kernels = server.api("kernels") or []
+        kernels = server.kernels()
         if not kernels or any(k["execution_state"] != "idle" for k in kernels):
             return False
         counts = page.execution_counts()
@@ -152,9 +152,7 @@ def test_submission_notebook_in_jupyterlab(kit, lab_server, browser, lab_scratch
         page.wait(lambda: len(page.prompts()) == len(cells), 120, f"the {len(cells)} code cells of {kit}")
         # The kernel the notebook asks for ("python3") must start by itself, no dialog.
         page.wait(
-            lambda: (
-                [(k["name"], k["execution_state"]) for k in lab_server.api("kernels") or []] == [("python3", "idle")]
-            ),
+            lambda: [(k["name"], k["execution_state"]) for k in lab_server.kernels()] == [("python3", "idle")],
             120,
             f"{kit}'s python3 kernel to start",
         )
