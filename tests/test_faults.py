@@ -145,10 +145,15 @@ SMALL_QUICK = (24, 10)
 
 
 @pytest.fixture
-def small_twins(monkeypatch):
-    """CYTOLOGIA's ``--size quick`` draws :data:`SMALL_QUICK` images in this test's process."""
+def small_twins(monkeypatch, twin):
+    """CYTOLOGIA's ``--size quick`` draws :data:`SMALL_QUICK` images in this test's process.
+
+    The session's quick twin is made first, at its real size: the cache the other tests
+    read must never receive a small one.
+    """
     from hdhkits.cytologia.twin import TWIN_SIZES
 
+    twin("cytologia", "quick")
     monkeypatch.setitem(TWIN_SIZES, "quick", SMALL_QUICK)
 
 
