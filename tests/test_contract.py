@@ -51,6 +51,13 @@ CONTRACT_METHODS = (
     "sample_submission",
     "unit_metric",
     "demo_submissions",
+    "make_model",
+    "fit_model",
+    "unfitted",
+    "stamped_settings",
+    "model_file",
+    "save_model_file",
+    "load_model_file",
 )
 MAX_BODY_LINES = 60
 
@@ -189,11 +196,23 @@ def test_data_problems_raise_data_error(kit, tmp_path):
 
 #: Modules every kit holds for the concepts the three share, and the names each offers.
 SHARED_CONCEPTS = {
-    "evaluation": ("cv_folds",),
-    "saved": ("save_model", "load_or_train", "training_stamp"),
+    "evaluation": ("cv_folds", "score_interval", "paired_difference"),
+    "problem": ("make_submission",),
     "plausibility": ("PLAUSIBLE_RANGES", "plausibility_findings", "plausible_values"),
 }
+#: One shape behind each shared name: the parameters (name, kind, default) and the return
+#: annotation every kit's function has, whatever the types of ``truth`` or ``test`` it takes.
+SHARED_SIGNATURES = {
+    ("evaluation", "cv_folds"): "(train, n_splits=5, n_repeats=1, seed=0) -> list[tuple[np.ndarray, np.ndarray]]",
+    ("evaluation", "score_interval"): "(truth, predictions, n_boot=200, seed=0) -> dict[str, Interval]",
+    ("evaluation", "paired_difference"): "(truth, predictions, reference, n_boot=200, seed=0) -> Interval",
+    ("problem", "make_submission"): "(model, test) -> pd.DataFrame",
+}
+#: The loop of every kit lives once, in :mod:`hdhkits.saved`; each kit offers it as its own.
+LOOP_NAMES = ("YOURS", "save_model", "load_or_train", "save_choice", "load_choice", "chosen_model", "choose_best")
 MAX_MODULE_LINES = 600
+#: What a kit's ``__all__`` holds at most: the names its notebooks, README and docs use.
+MAX_PUBLIC_NAMES = 40
 PACKAGE_ROOT = Path(hdhkits.__file__).parent
 
 
@@ -282,10 +301,77 @@ def test_every_kit_names_the_shared_concepts_alike(kit, concept):
     missing = [name for name in SHARED_CONCEPTS[concept] if not hasattr(mod, name)]
     assert not missing, f"hdhkits.{kit}.{concept} has no {missing}"
     assert set(SHARED_CONCEPTS[concept]) <= set(mod.__all__), f"hdhkits.{kit}.{concept}.__all__"
+    package = importlib.import_module(f"hdhkits.{kit}")
+    assert all(getattr(package, n, None) is getattr(mod, n) for n in SHARED_CONCEPTS[concept] if n.islower()), (
+        f"hdhkits.{kit} offers the shared names of its {concept} module as they are"
+    )
     if concept == "plausibility":
         assert isinstance(mod.PLAUSIBLE_RANGES, dict) and mod.PLAUSIBLE_RANGES
         params = list(inspect.signature(mod.plausibility_findings).parameters)[:2]
         assert params == ["frame", "file"], f"hdhkits.{kit}.plausibility.plausibility_findings{params}"
+
+
+def signature_text(function) -> str:
+    """``(a, b=1, *, c=2) -> T``: the parameters' names, kinds and defaults and the return annotation, no types."""
+    sig = inspect.signature(function)
+    bare = sig.replace(
+        parameters=[p.replace(annotation=inspect.Parameter.empty) for p in sig.parameters.values()],
+        return_annotation=inspect.Signature.empty,
+    )
+    returned = sig.return_annotation
+    if returned is inspect.Signature.empty:
+        return f"{bare} -> (no return annotation)"
+    return f"{bare} -> {returned if isinstance(returned, str) else inspect.formatannotation(returned)}"
+
+
+def misshaped(kit: str) -> list[str]:
+    """Every shared name of ``kit`` whose shape is not :data:`SHARED_SIGNATURES`', as sentences."""
+    out = []
+    for (module, name), expected in SHARED_SIGNATURES.items():
+        function = getattr(importlib.import_module(f"hdhkits.{kit}.{module}"), name, None)
+        if function is None:
+            out.append(f"hdhkits.{kit}.{module} has no {name}")
+        elif (got := signature_text(function)) != expected:
+            out.append(f"hdhkits.{kit}.{module}.{name}{got}; the contract: {name}{expected}")
+    return out
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_every_kit_gives_each_shared_name_one_shape(kit):
+    assert misshaped(kit) == []
+
+
+def test_a_misshaped_kit_function_fails_the_contract(monkeypatch):
+    kit = KITS[0]
+    module = importlib.import_module(f"hdhkits.{kit}.evaluation")
+
+    def cv_folds(train, n_splits=5, seed=0, n_repeats=1):  # the order of another kit's older shape
+        return []
+
+    monkeypatch.setattr(module, "cv_folds", cv_folds)
+    problems = misshaped(kit)
+    assert len(problems) == 1 and f"hdhkits.{kit}.evaluation.cv_folds(train, n_splits=5, seed=0" in problems[0]
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_every_kit_offers_the_one_loop(kit):
+    import hdhkits.saved
+
+    package = importlib.import_module(f"hdhkits.{kit}")
+    for name in LOOP_NAMES:
+        assert getattr(package, name, None) is getattr(hdhkits.saved, name), f"hdhkits.{kit}.{name}"
+        assert name in package.__all__, f"hdhkits.{kit}.__all__ lacks {name}"
+    problem = get_problem(kit)
+    assert problem.models and "yours" not in problem.models, f"{kit}: Problem.models names the kit's own models"
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_a_kits_public_face_is_small(kit):
+    package = importlib.import_module(f"hdhkits.{kit}")
+    assert len(package.__all__) <= MAX_PUBLIC_NAMES, (
+        f"hdhkits.{kit}.__all__ holds {len(package.__all__)} names: keep what the notebooks, READMEs and docs "
+        "use, and reach the rest through its module"
+    )
 
 
 def test_no_module_is_over_600_lines():

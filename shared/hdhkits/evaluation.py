@@ -18,7 +18,7 @@ from sklearn.base import clone
 
 from .stats import Interval, bootstrap_interval
 
-__all__ = ["bootstrap_score", "folds_from_labels", "out_of_fold", "take_rows"]
+__all__ = ["bootstrap_difference", "bootstrap_score", "folds_from_labels", "out_of_fold", "take_rows"]
 
 
 def take_rows(data: Any, idx: np.ndarray) -> Any:
@@ -143,3 +143,39 @@ def bootstrap_score(
         return float(getattr(value, "value", value))
 
     return bootstrap_interval(metric, n, n_boot=n_boot, seed=seed, level=level, strata=strata)
+
+
+def bootstrap_difference(
+    score_a: Callable[..., Any],
+    score_b: Callable[..., Any],
+    *data: Any,
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+    strata: np.ndarray | None = None,
+) -> Interval:
+    """Paired bootstrap interval of ``score_a - score_b``: both scored on the same resamples.
+
+    The one paired difference of every kit (their ``paired_difference``): what the two
+    share (the same hard patients, the same images) cancels out, so the interval of the
+    difference is narrower than the two intervals side by side suggest.
+
+    Parameters
+    ----------
+    score_a, score_b : callable
+        ``score(*rows)`` as for :func:`bootstrap_score` (a float or a
+        :class:`~hdhkits.problem.Score`).
+    *data, n_boot, seed, level, strata
+        As for :func:`bootstrap_score`.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is the difference on all rows.
+    """
+
+    def difference(*rows: Any) -> float:
+        a, b = score_a(*rows), score_b(*rows)
+        return float(getattr(a, "value", a)) - float(getattr(b, "value", b))
+
+    return bootstrap_score(difference, *data, n_boot=n_boot, seed=seed, level=level, strata=strata)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +28,9 @@ from .problem import get_problem
 __all__ = [
     "TrainingStamp",
     "data_fingerprint",
+    "describe_model",
     "load_or_train",
+    "model_digest",
     "read_stamp",
     "stale_reason",
     "stamp_path",
@@ -73,6 +76,46 @@ def data_fingerprint(data_dir: str | Path, files: Iterable[str]) -> str:
             digest = "absent"
         h.update(f"{name}\0{digest}\n".encode())
     return h.hexdigest()
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def describe_model(model: Any) -> str:
+    """A full, deterministic text of an unfitted model's settings.
+
+    scikit-learn's ``repr`` shortens long parameter lists, and a function's ``repr``
+    holds its memory address: neither can say whether two runs built the same model.
+    Objects with ``get_params`` are described by their class and every parameter, in
+    name order (nested models too); functions and classes by their qualified name;
+    anything else by its ``repr`` without memory addresses.
+
+    Parameters
+    ----------
+    model : object
+        An estimator, a list or dict of them, or any value.
+
+    Returns
+    -------
+    str
+    """
+    if hasattr(model, "get_params") and not isinstance(model, type):
+        params = model.get_params(deep=False)
+        inner = ", ".join(f"{key}={describe_model(value)}" for key, value in sorted(params.items()))
+        return f"{type(model).__name__}({inner})"
+    if isinstance(model, (list, tuple)):
+        return "[" + ", ".join(describe_model(v) for v in model) + "]"
+    if isinstance(model, dict):
+        items = sorted(model.items(), key=lambda kv: repr(kv[0]))
+        return "{" + ", ".join(f"{k!r}: {describe_model(v)}" for k, v in items) + "}"
+    if callable(model) and hasattr(model, "__qualname__"):
+        return f"{getattr(model, '__module__', '')}.{model.__qualname__}"
+    return _ADDRESS.sub("", repr(model))
+
+
+def model_digest(model: Any) -> str:
+    """12 hex characters of :func:`describe_model`: changes when any setting of the model does."""
+    return hashlib.sha256(describe_model(model).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -193,8 +236,13 @@ def load_or_train(
     train: Callable[[], Any],
     save: Callable[[Any, Path], Any],
     verbose: bool = True,
+    what: str = "the model",
 ) -> tuple[Any, bool]:
     """Reload a model when its stamp matches this run, else train, save and stamp it.
+
+    The one staleness check of every kit: a model saved for other data, another seed,
+    mode or setting, with no stamp, or whose file cannot be read (cut, foreign, saved by
+    an incompatible version) is trained again, and a line says why.
 
     Parameters
     ----------
@@ -210,6 +258,8 @@ def load_or_train(
         ``save(model, path)`` writes it (atomically).
     verbose : bool
         Print whether the model was reloaded or retrained, and why.
+    what : str
+        What the model is, for those lines (``"your model"``).
 
     Returns
     -------
@@ -218,11 +268,16 @@ def load_or_train(
     model_path = Path(model_path)
     reason = stale_reason(model_path, stamp)
     if reason is None:
-        if verbose:
-            print(f"reloaded the model saved in {display_path(model_path)} (trained on this data and settings)")
-        return load(model_path), True
+        try:
+            model = load(model_path)
+        except Exception as exc:  # a damaged or foreign file: train again rather than stop
+            reason = f"{display_path(model_path)} cannot be read ({type(exc).__name__}: {exc})"
+        else:
+            if verbose:
+                print(f"reloaded {what} saved in {display_path(model_path)} (trained on this data and settings)")
+            return model, True
     if verbose:
-        print(f"training the model: {reason}")
+        print(f"training {what} here: {reason}")
     model = train()
     save(model, model_path)
     write_stamp(model_path, stamp)

@@ -8,6 +8,7 @@ import random
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,8 @@ __all__ = [
     "record_score",
     "seed_everything",
     "setup_plots",
+    "show_submission",
+    "submission_location",
     "tqdm",
 ]
 
@@ -116,3 +119,64 @@ def default_output_dir(kit: str) -> Path:
     """
     root = os.environ.get("HDHKITS_OUTPUT_DIR")
     return Path(root) / kit if root else Path("outputs")
+
+
+def submission_location(path: str | Path) -> str:
+    """The full path of a written file, for the participant to find it.
+
+    A path under ``$HDHKITS_OUTPUT_DIR`` (set by the tests and headless runs) is shown
+    from that variable, so committed outputs hold no machine path; any other path is
+    shown whole (absolute).
+    """
+    path = Path(path).resolve()
+    root = os.environ.get("HDHKITS_OUTPUT_DIR")
+    if root:
+        try:
+            return f"$HDHKITS_OUTPUT_DIR/{path.relative_to(Path(root).resolve()).as_posix()}"
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def show_submission(path: str | Path, source: Any) -> str:
+    """Say where the submission file is and how to hand it in; in Colab, also download it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The submission file just written.
+    source : hdhkits.datasource.DataSource
+        The data it predicts: on the synthetic twin the file is for local scoring only
+        (its ids are the twin's), and the lines say how to make the one to upload.
+
+    Returns
+    -------
+    str
+        The lines printed.
+    """
+    from .problem import get_problem
+
+    problem = get_problem(source.kit)
+    lines = [f"submission file: {submission_location(path)}"]
+    if source.synthetic:
+        lines.append(
+            "it predicts the synthetic twin's test file, so it is scored here, not on the platform; "
+            f"set data_dir (or ${problem.env_var}) to the official files and run the notebooks again "
+            "to write the file you upload"
+        )
+    else:
+        lines.append(f"to submit: upload this file {problem.submit_on}")
+    if source.synthetic:
+        flags = f" --seed {source.seed} --size {source.size}"
+    else:
+        flags = f" --data {source.data_dir.resolve().as_posix()}" if source.origin == "parameter" else ""
+    lines.append(f"check it from a terminal: hdhkits validate {problem.name} {submission_location(path)}{flags}")
+    if in_colab():
+        lines.append("Colab: the file's download starts now (it is also in the Files panel, left)")
+    text = "\n".join(lines)
+    print(text)
+    if in_colab():  # pragma: no cover - only in Colab
+        from google.colab import files  # type: ignore[import-not-found]
+
+        files.download(str(path))
+    return text

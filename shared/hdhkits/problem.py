@@ -8,12 +8,15 @@ once.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import pickle
 import pkgutil
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -147,6 +150,11 @@ class Problem(ABC):
     twin_version: str = "1"
     #: Position in listings (``hdhkits list``, the README's order); ties sort by name.
     order: int = 100
+    #: The kit's own submittable models, ``{name: what it is}``, the default first
+    #: (:mod:`hdhkits.saved`; the participant's own model is ``"yours"`` in every kit).
+    models: ClassVar[dict[str, str]] = {}
+    #: Where a participant hands in a submission file, as the end of a sentence.
+    submit_on: str = "on the challenge's page of the Trustii platform, where the official files are downloaded"
 
     @abstractmethod
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
@@ -256,6 +264,96 @@ class Problem(ABC):
                 "problem.py), or rank a folder of real submissions"
             )
         return builder(data_dir, truth, n, seed)
+
+    # --- The models of the loop (hdhkits.saved): what differs between kits -------------
+
+    def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
+        """The kit's model ``name`` (a key of :attr:`models`), unfitted.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`models`.
+        seed : int
+            Its seed.
+        quick : bool
+            Quick mode (lighter models).
+        settings : dict, optional
+            The notebook's kit-specific settings (e.g. ANNITIA's ``effort``).
+
+        Returns
+        -------
+        object
+            What :meth:`fit_model` fits.
+        """
+        raise NotImplementedError(
+            f"the {self.title or self.name} kit defines no models; implement Problem.make_model in its problem.py"
+        )
+
+    def fit_model(
+        self, model: Any, source: Any, seed: int = 0, quick: bool = False, settings: dict | None = None
+    ) -> Any:
+        """Fit an unfitted model (:meth:`make_model`'s, or a participant's) on the train file of ``source``.
+
+        Parameters
+        ----------
+        model : object
+            Unfitted, in the kit's form for a model (its "Your model" cell says which).
+        source : hdhkits.datasource.DataSource
+            The data (``resolve_data``'s result).
+        seed, quick, settings
+            As for :meth:`make_model`.
+
+        Returns
+        -------
+        object
+            The fitted model, what the kit's ``make_submission`` takes.
+        """
+        raise NotImplementedError(
+            f"the {self.title or self.name} kit cannot fit models; implement Problem.fit_model in its problem.py"
+        )
+
+    def unfitted(self, model: Any) -> Any:
+        """The unfitted model a fitted one was made from (what :meth:`fit_model` takes).
+
+        The default clones a scikit-learn estimator, else copies the object.
+        """
+        from sklearn.base import clone
+
+        try:
+            return clone(model)
+        except TypeError:
+            return copy.deepcopy(model)
+
+    def stamped_settings(self, settings: dict | None) -> dict:
+        """The part of a notebook's ``settings`` that changes what a model learns (it goes into the stamp).
+
+        The default keeps them all; a kit drops those that only say how to train (a
+        device, a number of workers).
+        """
+        return dict(settings or {})
+
+    def model_file(self, output_dir: Path, name: str) -> Path:
+        """Where the model ``name`` is saved in ``output_dir`` (default ``<kit>_<name>.pkl``)."""
+        return Path(output_dir) / f"{self.name}_{name}.pkl"
+
+    def save_model_file(self, model: Any, path: Path) -> None:
+        """Write a fitted model to ``path``, atomically.
+
+        The default pickles it with ``cloudpickle``, which also writes classes and
+        functions defined in a notebook, so ``03_submission`` reloads a participant's own
+        model class without its cell.
+        """
+        import cloudpickle
+
+        from .files import atomic_path
+
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(cloudpickle.dumps(model))
+
+    def load_model_file(self, path: Path) -> Any:
+        """Read what :meth:`save_model_file` wrote (only files you saved: a pickle runs code)."""
+        return pickle.loads(Path(path).read_bytes())
 
     def read_truth(self, path: Path) -> pd.DataFrame:
         """Read an organiser-side truth file (``truth_file`` in a truth folder)."""
