@@ -93,6 +93,8 @@ SLOW_TESTS = frozenset(
         "test_liver_ablation",
         "test_versus_issue8_shares_the_death_blend",
         "test_student_exploration_runs_end_to_end",
+        # the participant's loop: "Your model" edited, 02_baseline then 03_submission executed
+        "test_your_model_reaches_the_submission",
     }
 )
 #: Fixtures whose tests are slow: the session's notebook runs, a workshop pack run end to
