@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.evaluation import bootstrap_score, folds_from_labels, out_of_fold, take_rows
+from hdhkits.evaluation import bootstrap_difference, bootstrap_score, folds_from_labels, out_of_fold, take_rows
 from hdhkits.problem import Score
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold
@@ -84,3 +84,23 @@ def test_bootstrap_score_accepts_scores_and_objects():
     assert again == iv
     with pytest.raises(ValueError, match="different lengths"):
         bootstrap_score(lambda a, b: 0.0, np.zeros(3), np.zeros(4))
+
+
+def test_bootstrap_difference_is_paired():
+    rng = np.random.default_rng(3)
+    truth = rng.normal(size=400)
+    a = truth + rng.normal(scale=0.5, size=400)  # a is closer to the truth than b, on the same rows
+    b = a + rng.normal(scale=0.2, size=400)
+
+    def error(t, p):
+        return -float(np.mean((t - p) ** 2))
+
+    gap = bootstrap_difference(
+        lambda t, p, q: error(t, p), lambda t, p, q: error(t, q), truth, a, b, n_boot=200, seed=0
+    )
+    assert gap.estimate == pytest.approx(error(truth, a) - error(truth, b))
+    assert gap.low > 0  # paired: the shared noise cancels
+    a_alone = bootstrap_score(lambda t, p, q: error(t, p), truth, a, b, n_boot=200, seed=0)
+    b_alone = bootstrap_score(lambda t, p, q: error(t, q), truth, a, b, n_boot=200, seed=0)
+    assert a_alone.low < b_alone.high  # side by side, the two intervals overlap
+    assert gap.high - gap.low < (a_alone.high - a_alone.low) * 0.6

@@ -93,7 +93,7 @@ def test_load_or_train_reloads_only_a_matching_model(tmp_path, capsys):
     m, reloaded = load_or_train(model, _stamp(tmp_path, data="other"), load, train, save)
     assert (m, reloaded, len(calls)) == ({"w": 2}, False, 2)
     out = capsys.readouterr().out
-    assert "training the model: it was trained on other data" in out and "reloaded the model saved in" in out
+    assert "training the model here: it was trained on other data" in out and "reloaded the model saved in" in out
 
 
 def test_training_stamp_of_a_twin(twin):

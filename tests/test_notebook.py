@@ -76,3 +76,26 @@ def test_text_progress_bars_for_headless_runs():
         got = out.stdout.strip()
         # without the flag, tqdm.auto picks the widget bar where ipywidgets is installed
         assert got == module or (not flag and got in ("tqdm.notebook", "tqdm.auto", "tqdm.asyncio")), got
+
+
+def test_the_submission_is_shown_whole_with_how_to_hand_it_in(monkeypatch, tmp_path, capsys):
+    from hdhkits.datasource import DataSource
+    from hdhkits.notebook import show_submission, submission_location
+
+    path = tmp_path / "out" / "submission.csv"
+    path.parent.mkdir()
+    path.write_text("x\n")
+    monkeypatch.delenv("HDHKITS_OUTPUT_DIR", raising=False)
+    assert submission_location(path) == path.resolve().as_posix()  # a participant's run: the full path
+    monkeypatch.setenv("HDHKITS_OUTPUT_DIR", str(tmp_path / "out"))
+    assert submission_location(path) == "$HDHKITS_OUTPUT_DIR/submission.csv"  # tests: no machine path
+
+    twin = DataSource("cardihack", tmp_path, tmp_path, True, "twin", seed=3, size="quick", env_var="CARDIHACK_DATA_DIR")
+    text = show_submission(path, twin)
+    assert capsys.readouterr().out.strip() == text
+    assert "scored here, not on the platform" in text and "$CARDIHACK_DATA_DIR" in text
+    assert "hdhkits validate cardihack $HDHKITS_OUTPUT_DIR/submission.csv --seed 3 --size quick" in text
+    official = DataSource("annitia", tmp_path / "official", None, False, "parameter", env_var="ANNITIA_DATA_DIR")
+    text = show_submission(path, official)
+    assert "to submit: upload this file on the challenge's page of the Trustii platform" in text
+    assert f"--data {(tmp_path / 'official').resolve().as_posix()}" in text and "Colab" not in text

@@ -87,3 +87,27 @@ def test_demo_submissions_come_from_the_kits_demo_module_or_say_how_to_add_them(
     del fake.demo_submissions  # a demo module without the function
     with pytest.raises(NotImplementedError, match="Cardi-HACK kit has no demo submissions"):
         get_problem("cardihack").demo_submissions("d", pd.DataFrame(), 4, 7)
+
+
+def test_a_kit_without_models_says_how_to_add_them_and_the_file_hooks_round_trip(tmp_path):
+    from sklearn.linear_model import LinearRegression
+
+    bare = Bare()
+    with pytest.raises(NotImplementedError, match="BARE kit defines no models; implement Problem.make_model"):
+        bare.make_model("any")
+    with pytest.raises(NotImplementedError, match="BARE kit cannot fit models"):
+        bare.fit_model(object(), None)
+    fitted = LinearRegression().fit([[0.0], [1.0]], [0.0, 2.0])
+    unfitted = bare.unfitted(fitted)
+    assert not hasattr(unfitted, "coef_") and unfitted.get_params() == fitted.get_params()
+    plain = {"weights": [1, 2]}  # not an estimator: copied
+    assert bare.unfitted(plain) == plain and bare.unfitted(plain) is not plain
+    assert bare.stamped_settings(None) == {} and bare.stamped_settings({"a": 1}) == {"a": 1}
+    path = bare.model_file(tmp_path, "yours")
+    assert path == tmp_path / "bare_yours.pkl"
+    bare.save_model_file(fitted, path)
+    assert bare.load_model_file(path).coef_.tolist() == pytest.approx([2.0])
+    assert [p.name for p in tmp_path.iterdir()] == ["bare_yours.pkl"]  # nothing temporary left
+    for kit in KITS:
+        problem = get_problem(kit)
+        assert problem.models and problem.submit_on, kit

@@ -20,7 +20,41 @@ from hdhkits.problem import KITS, NOTEBOOKS, Problem, available_kits, discover_k
 ROOT = Path(__file__).resolve().parents[1]
 
 TOY = {
-    "__init__.py": '"""A throw-away fourth kit (tests only)."""\n',
+    "__init__.py": '''
+        """A throw-away fourth kit (tests only)."""
+        from ..saved import (
+            YOURS,
+            choose_best,
+            chosen_model,
+            load_choice,
+            load_or_train,
+            model_label,
+            save_choice,
+            save_model,
+        )
+        from .evaluation import cv_folds, paired_difference, score_interval
+        from .plausibility import PLAUSIBLE_RANGES, plausibility_findings, plausible_values
+        from .problem import PROBLEM, make_submission
+
+        __all__ = [
+            "PLAUSIBLE_RANGES",
+            "PROBLEM",
+            "YOURS",
+            "choose_best",
+            "chosen_model",
+            "cv_folds",
+            "load_choice",
+            "load_or_train",
+            "make_submission",
+            "model_label",
+            "paired_difference",
+            "plausibility_findings",
+            "plausible_values",
+            "save_choice",
+            "save_model",
+            "score_interval",
+        ]
+    ''',
     "schema.py": '''
         """Layout of the toy kit's files."""
         from pathlib import Path
@@ -102,40 +136,38 @@ TOY = {
     ''',
     "quirks.py": '"""The toy kit has no known quirk."""\nQUIRKS = ()\n',
     "evaluation.py": '''
-        """The toy kit's cross-validation folds."""
+        """The toy kit's cross-validation folds and intervals."""
+        from __future__ import annotations
+
         import numpy as np
         from sklearn.model_selection import KFold
 
-        __all__ = ["cv_folds"]
+        from ..evaluation import bootstrap_difference, bootstrap_score
+        from ..stats import Interval
+
+        __all__ = ["cv_folds", "paired_difference", "score_interval"]
 
 
-        def cv_folds(train, n_splits=5, seed=0):
-            """``(train rows, validation rows)`` of a shuffled K-fold."""
-            return list(KFold(n_splits, shuffle=True, random_state=seed).split(np.arange(len(train))))
-    ''',
-    "saved.py": '''
-        """Saving the toy kit's model, with the stamp that says what it was trained on."""
-        import pickle
-        from pathlib import Path
-
-        from .. import fingerprint
-
-        __all__ = ["load_or_train", "save_model", "training_stamp"]
+        def cv_folds(train, n_splits=5, n_repeats=1, seed=0) -> list[tuple[np.ndarray, np.ndarray]]:
+            """``(train rows, validation rows)`` of a shuffled K-fold, repeated with other seeds."""
+            rows = np.arange(len(train))
+            return [pair for r in range(n_repeats)
+                    for pair in KFold(n_splits, shuffle=True, random_state=seed + r).split(rows)]
 
 
-        def training_stamp(source, seed=0, quick=False):
-            """The stamp of a model trained on ``source``."""
-            return fingerprint.training_stamp(source, seed=seed, quick=quick)
+        def _score(y, p):
+            return 1.0 / (1.0 + float(np.mean(np.abs(np.asarray(y) - np.asarray(p)))))
 
 
-        def save_model(model, path):
-            """Write the model."""
-            Path(path).write_bytes(pickle.dumps(model))
+        def score_interval(truth, predictions, n_boot=200, seed=0) -> dict[str, Interval]:
+            """The toy metric of predictions of ``truth`` (arrays), with its bootstrap interval."""
+            return {"score": bootstrap_score(_score, truth, predictions, n_boot=n_boot, seed=seed)}
 
 
-        def load_or_train(path, stamp, train):
-            """The saved model when its stamp matches, else ``train()`` (saved, with its stamp)."""
-            return fingerprint.load_or_train(path, stamp, lambda p: pickle.loads(Path(p).read_bytes()), train, save_model)
+        def paired_difference(truth, predictions, reference, n_boot=200, seed=0) -> Interval:
+            """The toy metric of ``predictions`` minus that of ``reference``, paired bootstrap."""
+            return bootstrap_difference(lambda y, p, r: _score(y, p), lambda y, p, r: _score(y, r),
+                                        truth, predictions, reference, n_boot=n_boot, seed=seed)
     ''',
     "plausibility.py": '''
         """The toy kit's plausible range: y is never negative."""
@@ -158,9 +190,13 @@ TOY = {
     ''',
     "problem.py": '''
         """The toy problem definition."""
+        from __future__ import annotations
+
         from pathlib import Path
+        from typing import ClassVar
 
         import pandas as pd
+        from sklearn.linear_model import LinearRegression
 
         from ..findings import Finding
         from ..problem import Problem, Score
@@ -168,9 +204,14 @@ TOY = {
         from ..submission import SubmissionSpec, check_submission
         from . import metric, schema, twin
 
-        __all__ = ["PROBLEM"]
+        __all__ = ["PROBLEM", "make_submission"]
 
         SUBMISSION = SubmissionSpec((ColumnSpec("id", "int", nullable=False), ColumnSpec("y", nullable=False)))
+
+
+        def make_submission(model, test) -> pd.DataFrame:
+            """The submission ``id,y`` of a fitted model for the test table."""
+            return pd.DataFrame({"id": test["id"], "y": model.predict(test[["x"]])})
 
 
         class ToyProblem(Problem):
@@ -183,6 +224,16 @@ TOY = {
             metric = "1 / (1 + mean absolute error)"
             env_var = "TOYKIT_DATA_DIR"
             order = 2  # ties sort by name: after annitia, before cardihack
+            models: ClassVar[dict[str, str]] = {"linear": "linear regression"}
+
+            def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None):
+                """The linear regression."""
+                return LinearRegression()
+
+            def fit_model(self, model, source, seed: int = 0, quick: bool = False, settings: dict | None = None):
+                """Fit y on x of train.csv."""
+                train = schema.read_train(source.data_dir)
+                return model.fit(train[["x"]], train["y"])
 
             def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
                 """Write the toy files."""
