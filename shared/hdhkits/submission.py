@@ -8,7 +8,7 @@ Columns are read by name everywhere (validation, every kit's metric, the leaderb
 the bundle's scoring program): a file with exactly the official columns in another
 order is scored as the same file in the official order, with a ``column_order``
 warning, since the challenge platform may read them by position.
-:func:`write_submission` writes a kit's columns in the official order.
+:func:`write_submission` writes them in the official order when given the kit's spec.
 """
 
 from __future__ import annotations
@@ -53,9 +53,6 @@ class SubmissionSpec:
 
     columns: tuple[ColumnSpec, ...]
 
-    def __post_init__(self) -> None:
-        _DEFINED.append(self)  # write_submission finds the order of a kit's columns here
-
     @property
     def id_column(self) -> str:
         return self.columns[0].name
@@ -65,20 +62,15 @@ class SubmissionSpec:
         return [c.name for c in self.columns]
 
 
-#: Every spec made so far (the kits' ``SUBMISSION_SPEC``), in creation order.
-_DEFINED: list[SubmissionSpec] = []
-
-
-def official_order(columns: Iterable, spec: SubmissionSpec | None = None) -> list[str] | None:
-    """The official order of ``columns`` when they are exactly a spec's columns, else None.
+def official_order(columns: Iterable, spec: SubmissionSpec) -> list[str] | None:
+    """The official order of ``columns`` when they are exactly the spec's columns, else None.
 
     Parameters
     ----------
     columns : iterable
         Column names, in any order.
-    spec : SubmissionSpec, optional
-        The spec to compare with; by default every spec defined so far (the kits'
-        ``SUBMISSION_SPEC``, once the kit is imported), and only an order they agree on.
+    spec : SubmissionSpec
+        The kit's submission columns.
 
     Returns
     -------
@@ -86,9 +78,7 @@ def official_order(columns: Iterable, spec: SubmissionSpec | None = None) -> lis
         ``spec.names`` when ``columns`` holds each of them once and nothing else.
     """
     names = [str(c) for c in columns]
-    orders = {tuple(s.names) for s in ([spec] if spec is not None else _DEFINED)}
-    fits = [list(o) for o in orders if len(o) == len(names) and set(o) == set(names)]
-    return fits[0] if len(fits) == 1 else None
+    return spec.names if len(names) == len(spec.names) and set(names) == set(spec.names) else None
 
 
 def column_order_warning(spec: SubmissionSpec) -> Finding:
@@ -239,22 +229,21 @@ def read_submission(path: str | Path) -> pd.DataFrame:
 def write_submission(
     df: pd.DataFrame, path: str | Path, problems: list | None = None, spec: SubmissionSpec | None = None
 ) -> Path:
-    """Write a submission atomically, in the official column order, refusing one with known problems.
+    """Write a submission atomically, refusing one with known problems.
 
     Parameters
     ----------
     df : DataFrame
-        The submission. When its columns are exactly a kit's submission columns in another
-        order (:func:`official_order`), they are written in the official order; any other
-        table is written as given.
+        The submission, written as given (the kits' ``make_submission`` builds the official
+        order), or in the official order of ``spec`` when its columns are exactly the spec's.
     path : str or Path
         Target file; an existing file is replaced only when writing succeeds.
     problems : list of Finding or str, optional
         Result of the kit's validation; when it holds an error (or a plain string)
         nothing is written. Warnings (a ``column_order`` one included) do not stop the write.
     spec : SubmissionSpec, optional
-        The kit's submission columns; by default the spec, among those defined so far,
-        that has exactly ``df``'s columns.
+        The kit's submission columns, to write them in the official order
+        (:func:`official_order`).
 
     Raises
     ------
@@ -264,5 +253,5 @@ def write_submission(
     blocking = [p for p in (problems or []) if not isinstance(p, Finding) or p.is_error]
     if blocking:
         raise SubmissionError(path, blocking)
-    order = official_order(df.columns, spec)
+    order = official_order(df.columns, spec) if spec is not None else None
     return write_csv(df if order is None else df.rename(columns=str)[order], path)
