@@ -50,6 +50,13 @@ def field_of_submissions(kit: str, data_dir: Path, truth: pd.DataFrame, seed: in
     return subs
 
 
+def noisy_copies(kit: str, truth: pd.DataFrame, n: int, seed: int = 0) -> list[pd.DataFrame]:
+    """``n`` noisy copies of the perfect submission, from little to much noise, columns in the official order."""
+    rng = np.random.default_rng(seed)
+    perfect = perfect_submission(kit, truth)
+    return [_noisy(kit, perfect, level, rng) for level in np.linspace(0.1, 0.9, n)]
+
+
 def _noisy(kit: str, perfect: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:
     out = perfect.copy()
     n = len(out)

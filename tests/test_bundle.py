@@ -16,6 +16,8 @@ from hdhkits.bundle.vendor import VendorError, vendor_package
 from hdhkits.findings import errors
 from hdhkits.problem import KITS, get_problem
 
+from .leaderboard_support import perfect_submission
+
 TODAY = dt.date(2026, 1, 15)
 
 
@@ -289,6 +291,33 @@ def test_scoring_log_of_an_unreadable_or_missing_file(bundles, tmp_path):
         tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data", other, tmp_path / "run2", 60
     )
     assert code == 1 and "submission.csv: not found in your zip (it holds no CSV file)" in log
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_scoring_program_scores_columns_in_another_order_by_name_and_says_so(bundles, tmp_path, kit):
+    """Run server-free as ``bundle --check`` does: the official order's scores, and the warning in the log."""
+    from hdhkits.bundle.check import _run_program
+    from hdhkits.submission import read_submission
+
+    with zipfile.ZipFile(bundles[kit].path) as zf:
+        zf.extractall(tmp_path / "bundle")
+    program, ref = tmp_path / "bundle/scoring_program", tmp_path / "bundle/reference_data"
+    problem = get_problem(kit)
+    truth = problem.read_truth(ref / json.loads((program / "kit.json").read_text())["truth_folder"])
+    official = perfect_submission(kit, truth)  # not constant: a column read by position would change the scores
+    header = ",".join(official.columns)
+    official.to_csv(tmp_path / "official.csv", index=False)
+    (tmp_path / "res").mkdir()
+    official[list(reversed(official.columns))].to_csv(tmp_path / "res/submission.csv", index=False)
+    code, log, output = _run_program(program, ref, tmp_path / "res/submission.csv", tmp_path / "run", 120)
+    assert code == 0, log
+    want = problem.score_submission(read_submission(tmp_path / "official.csv"), truth)
+    assert json.loads((output / "scores.json").read_text()) == {"score": want.value, **want.parts}
+    assert (
+        f"1 warning(s) (the file is scored as given):\n  - warning: columns in another order than the official "
+        f"{header}; scored by name here, but the challenge platform may require the official order: write the "
+        f"header {header}"
+    ) in log
 
 
 def test_the_evaluation_page_points_to_the_leaderboard_command():

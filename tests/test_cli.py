@@ -120,6 +120,28 @@ def test_score_refuses_mismatched_ids(capsys, tmp_path, twin):
     assert code == 2 and "1 missing" in err and "hdhkits validate" in err
 
 
+@pytest.mark.parametrize("kit", KITS)
+def test_validate_and_score_take_the_columns_in_another_order(capsys, tmp_path, twin, kit):
+    source = twin(kit, "quick")
+    official = get_problem(kit).sample_submission(source.data_dir)
+    header = ",".join(official.columns)
+    official.to_csv(tmp_path / "official.csv", index=False)
+    official[list(reversed(official.columns))].to_csv(tmp_path / "reversed.csv", index=False)
+    code, out, _ = run(capsys, "validate", kit, tmp_path / "reversed.csv", "--data", source.data_dir)
+    assert code == 0 and "reversed.csv: valid" in out, out
+    assert (
+        f"1 warning(s) (the file is scored as given):\n  - warning: columns in another order than the official "
+        f"{header}; scored by name here, but the challenge platform may require the official order: write the "
+        f"header {header}"
+    ) in out
+    scores = []
+    for name in ("official", "reversed"):
+        code, out, err = run(capsys, "score", kit, tmp_path / f"{name}.csv", "--truth", source.truth_path, "--json")
+        assert code == 0, err
+        scores.append(out)
+    assert scores[0] == scores[1]
+
+
 def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "hdhkits.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("hdhkits ")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+import json
+
+import pandas as pd
 import pytest
 from hdhkits.cli import main
 from hdhkits.leaderboard.outputs import FILES
 from hdhkits.problem import get_problem
+
+from .leaderboard_support import noisy_copies
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +93,40 @@ def test_ranks_a_folder_and_writes_the_three_files(folder, tmp_path, capsys):
         == 0
     )
     assert (out / "leaderboard.csv").read_text() == before
+
+
+def test_forty_submissions_with_their_columns_in_another_order_are_ranked_with_the_warning(twin, tmp_path, capsys):
+    """As an organiser met them: 40 files written by pandas with the three columns in another order."""
+    source = twin("cardihack")
+    truth = get_problem("cardihack").read_truth(source.truth_path)
+    official = ["trustii_id", "OUTCOME MACE", "OUTCOME SEVERITY"]
+    orders = [list(o) for o in itertools.permutations(official) if list(o) != official]
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i, (table, order) in enumerate(zip(noisy_copies("cardihack", truth, 40), itertools.cycle(orders))):
+        table[order].to_csv(subs / f"team{i:02d}.csv", index=False)
+    out = tmp_path / "board"
+    args = ["leaderboard", "cardihack", str(subs), "--truth", str(source.truth_path), "--out", str(out)]
+    code = main([*args, "--data", str(source.data_dir), "--boot", "100"])
+    printed, said = capsys.readouterr()
+    assert code == 0, printed + said
+    warning = (
+        "columns in another order than the official trustii_id,OUTCOME MACE,OUTCOME SEVERITY; scored by name "
+        "here, but the challenge platform may require the official order: write the header "
+        "trustii_id,OUTCOME MACE,OUTCOME SEVERITY"
+    )
+    table = pd.read_csv(out / "leaderboard.csv")
+    assert len(table) == 40 and table["valid"].all() and table["rank"].notna().all()
+    assert (table["warning"] == warning).all() and (table["warnings"] == 1).all()
+    doc = json.loads((out / "leaderboard.json").read_text())
+    assert len(doc["pairwise"]["order"]) == 40 and all(row["warning"] == warning for row in doc["rows"])
+    assert any(p.startswith("40 ranked submission(s) carry a warning") for p in doc["summary"]["reading"])
+    assert (out / "leaderboard.html").read_text().count(warning) == 40
+    assert "not scored" not in printed and "40 ranked submission(s) with a warning" in printed, printed
+    # scored by name: each file scores as its copy in the official order
+    team = pd.read_csv(subs / "team07.csv")
+    expected = get_problem("cardihack").score_submission(team[official], truth).value
+    assert table.set_index("submission").loc["team07", "score"] == pytest.approx(expected, abs=1e-12)
 
 
 def test_demo_from_the_command_line(twin, tmp_path, capsys):

@@ -67,3 +67,13 @@ def test_reading_says_what_was_left_out_and_what_the_figures_show():
     assert "7 resamples where the metric was undefined" in text and "1 file(s) were not scored" in text
     assert "Spearman" in text and f"for the {(FIGURE_LIMIT + 2) * (FIGURE_LIMIT + 1)} ordered pairs" in text
     assert f"The figures show the first {FIGURE_LIMIT}" in render_page(lb)
+
+
+def test_ranked_submissions_with_a_warning_show_it_and_are_counted():
+    lb = synthetic_leaderboard(n=3)
+    assert not any("carry a warning" in p for p in reading(lb)) and "<th class=l>warning</th>" not in render_page(lb)
+    note = "columns in another order than the official a,b; scored by name here"
+    lb.table.loc[lb.table["submission"].isin(["team00", "team02"]), "warning"] = note
+    assert any(p.startswith("2 ranked submission(s) carry a warning") for p in reading(lb))
+    page = render_page(lb)
+    assert "<th class=l>warning</th>" in page and page.count(note) == 2

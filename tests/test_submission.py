@@ -1,8 +1,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hdhkits.findings import errors
+from hdhkits.problem import KITS, get_problem
 from hdhkits.schema import ColumnSpec
 from hdhkits.submission import SubmissionError, SubmissionSpec, check_submission, read_submission, write_submission
+
+from .leaderboard_support import perfect_submission
 
 SPEC = SubmissionSpec(
     (
@@ -86,3 +90,56 @@ def test_read_submission_errors_are_clear(tmp_path):
     bad.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(SubmissionError, match="cannot be read as CSV"):
         read_submission(bad)
+
+
+def test_the_official_columns_in_another_order_are_one_warning():
+    shuffled = good()[["proba", "trustii_id", "label", "risk"]]
+    findings = check_submission(shuffled, SPEC, IDS)
+    assert [(f.severity, f.kind) for f in findings] == [("warning", "column_order")]
+    assert str(findings[0]) == (
+        "columns in another order than the official trustii_id,risk,label,proba; scored by name here, "
+        "but the challenge platform may require the official order: write the header trustii_id,risk,label,proba"
+    )
+
+
+def test_no_order_warning_when_a_column_is_missing_or_extra():
+    # another order with a column missing or added: the errors say it; the order means nothing yet
+    assert "column_order" not in [f.kind for f in check_submission(good()[["risk", "trustii_id", "label"]], SPEC, IDS)]
+    extra = good()[["risk", "trustii_id", "label", "proba"]].assign(extra=0)
+    assert "column_order" not in [f.kind for f in check_submission(extra, SPEC, IDS)]
+
+
+def _permuted(names: list[str]) -> list[str]:
+    """The names in another order: the last first, the rest reversed (never the official order)."""
+    return [names[-1], *reversed(names[:-1])]
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_every_kit_scores_its_columns_in_another_order_by_name(kit, twin):
+    source = twin(kit)
+    problem = get_problem(kit)
+    truth = problem.read_truth(source.truth_path)
+    # not the sample submission: its constant columns could hide a column read by position
+    official = perfect_submission(kit, truth)
+    shuffled = official[_permuted(list(official.columns))]
+    assert list(shuffled.columns) != list(official.columns) and set(shuffled.columns) == set(official.columns)
+    before = problem.validate_submission(official, source.data_dir)
+    after = problem.validate_submission(shuffled, source.data_dir)
+    order = [f for f in after if f.kind == "column_order"]
+    assert not errors(after), [str(f) for f in errors(after)]
+    assert len(order) == 1 and not order[0].is_error
+    assert f"write the header {','.join(official.columns)}" in str(order[0])
+    assert [f for f in after if f.kind != "column_order"] == before
+    assert problem.score_submission(shuffled, truth) == problem.score_submission(official, truth)
+    metric = problem.unit_metric(truth)
+    for a, b in zip(metric.unit_terms(shuffled), metric.unit_terms(official)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_write_submission_follows_a_given_spec_and_leaves_other_tables_as_they_are(tmp_path):
+    shuffled = good()[["proba", "trustii_id", "label", "risk"]]
+    path = write_submission(shuffled, tmp_path / "a.csv", spec=SPEC)
+    assert path.read_text().splitlines()[0] == "trustii_id,risk,label,proba"
+    assert write_submission(shuffled, tmp_path / "b.csv").read_text().splitlines()[0] == "proba,trustii_id,label,risk"
+    other = pd.DataFrame({"b": [1], "a": [2]})  # not the spec's columns: written as given
+    assert write_submission(other, tmp_path / "c.csv", spec=SPEC).read_text().splitlines()[0] == "b,a"

@@ -3,7 +3,8 @@
 One policy for every kit:
 
 * an **error** is a layout problem that stops the kit: a missing or unreadable file,
-  missing, renamed, extra or duplicated columns, a column order the platform needs,
+  missing, renamed, extra or duplicated columns, a column order the platform needs
+  (a submission's official columns in another order only warn: the kits read them by name),
   values that cannot be parsed (text in a number column, fractions in a code column,
   codes outside the official dictionary), empty cells where the file never has any,
   duplicate ids. The data is refused with every error listed at once.

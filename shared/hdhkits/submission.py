@@ -3,6 +3,12 @@
 Kits describe their submission with a :class:`SubmissionSpec` and add their own rules
 on top of :func:`check_submission` (e.g. CYTOLOGIA's image names, Cardi-HACK's feature
 rules).
+
+Columns are read by name everywhere (validation, every kit's metric, the leaderboard,
+the bundle's scoring program): a file with exactly the official columns in another
+order is scored as the same file in the official order, with a ``column_order``
+warning, since the challenge platform may read them by position.
+:func:`write_submission` writes them in the official order when given the kit's spec.
 """
 
 from __future__ import annotations
@@ -15,11 +21,19 @@ import numpy as np
 import pandas as pd
 
 from .files import write_csv
-from .findings import ERROR, DataError, Finding, error
+from .findings import ERROR, DataError, Finding, error, warning
 from .schema import ColumnSpec, check_column
 from .tables import CSV_ERRORS
 
-__all__ = ["SubmissionError", "SubmissionSpec", "check_submission", "read_submission", "write_submission"]
+__all__ = [
+    "SubmissionError",
+    "SubmissionSpec",
+    "check_submission",
+    "column_order_warning",
+    "official_order",
+    "read_submission",
+    "write_submission",
+]
 
 
 class SubmissionError(DataError):
@@ -48,6 +62,37 @@ class SubmissionSpec:
         return [c.name for c in self.columns]
 
 
+def official_order(columns: Iterable, spec: SubmissionSpec) -> list[str] | None:
+    """The official order of ``columns`` when they are exactly the spec's columns, else None.
+
+    Parameters
+    ----------
+    columns : iterable
+        Column names, in any order.
+    spec : SubmissionSpec
+        The kit's submission columns.
+
+    Returns
+    -------
+    list of str or None
+        ``spec.names`` when ``columns`` holds each of them once and nothing else.
+    """
+    names = [str(c) for c in columns]
+    return spec.names if len(names) == len(spec.names) and set(names) == set(spec.names) else None
+
+
+def column_order_warning(spec: SubmissionSpec) -> Finding:
+    """The ``column_order`` warning: the official columns in another order, scored by name."""
+    header = ",".join(spec.names)
+    return warning(
+        f"columns in another order than the official {header}",
+        kind="column_order",
+        fix=(
+            f"scored by name here, but the challenge platform may require the official order: write the header {header}"
+        ),
+    )
+
+
 def _ids(values: Iterable, limit: int = 5) -> str:
     values = list(values)
     shown = ", ".join(str(v) for v in values[:limit])
@@ -58,7 +103,9 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
     """Every format problem of a submission.
 
     Checks missing and extra columns, the row count, ids missing, duplicated or
-    unknown, empty, NaN or infinite cells, wrong types and out-of-range values.
+    unknown, empty, NaN or infinite cells, wrong types and out-of-range values. The
+    official columns in another order are read by name: a ``column_order`` warning
+    (:func:`column_order_warning`), since the challenge platform may need the official order.
 
     Parameters
     ----------
@@ -72,8 +119,9 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
     Returns
     -------
     list of Finding
-        One error per problem (a submission has no "plausibility": every problem makes
-        it invalid); empty when the submission is valid.
+        One error per problem (a submission has no "plausibility": every such problem
+        makes it invalid), and the ``column_order`` warning; empty when the submission
+        is valid in the official order.
     """
     problems: list[Finding] = []
     expected_ids = pd.Index(pd.unique(np.asarray(list(expected_ids))))
@@ -102,6 +150,8 @@ def check_submission(df: pd.DataFrame, spec: SubmissionSpec, expected_ids: Itera
         problems.append(
             error(f"unexpected column(s): {', '.join(repr(c) for c in extra)}", kind="extra_column", fix="remove them")
         )
+    if present != spec.names and official_order(present, spec) is not None:
+        problems.append(column_order_warning(spec))
     if len(df) != len(expected_ids):
         problems.append(
             error(
@@ -176,18 +226,24 @@ def read_submission(path: str | Path) -> pd.DataFrame:
         raise SubmissionError(path, [f"cannot be read as CSV: {exc}"]) from None
 
 
-def write_submission(df: pd.DataFrame, path: str | Path, problems: list | None = None) -> Path:
+def write_submission(
+    df: pd.DataFrame, path: str | Path, problems: list | None = None, spec: SubmissionSpec | None = None
+) -> Path:
     """Write a submission atomically, refusing one with known problems.
 
     Parameters
     ----------
     df : DataFrame
-        The submission, columns in official order.
+        The submission, written as given (the kits' ``make_submission`` builds the official
+        order), or in the official order of ``spec`` when its columns are exactly the spec's.
     path : str or Path
         Target file; an existing file is replaced only when writing succeeds.
     problems : list of Finding or str, optional
         Result of the kit's validation; when it holds an error (or a plain string)
-        nothing is written. Warnings do not stop the write.
+        nothing is written. Warnings (a ``column_order`` one included) do not stop the write.
+    spec : SubmissionSpec, optional
+        The kit's submission columns, to write them in the official order
+        (:func:`official_order`).
 
     Raises
     ------
@@ -197,4 +253,5 @@ def write_submission(df: pd.DataFrame, path: str | Path, problems: list | None =
     blocking = [p for p in (problems or []) if not isinstance(p, Finding) or p.is_error]
     if blocking:
         raise SubmissionError(path, blocking)
-    return write_csv(df, path)
+    order = official_order(df.columns, spec) if spec is not None else None
+    return write_csv(df if order is None else df.rename(columns=str)[order], path)

@@ -84,10 +84,16 @@ def test_every_submission_problem_is_listed_at_once(twin):
         assert fragment in text, fragment
 
 
-def test_column_order_is_checked(twin):
+def test_another_column_order_is_a_warning_and_the_rules_still_apply(twin):
     src = twin("cardihack")
     sub = _submission(src.data_dir)[["trustii_id", "OUTCOME SEVERITY", "OUTCOME MACE"]]
-    assert any("official order" in p for p in PROBLEM.validate_submission(sub, src.data_dir))
+    found = PROBLEM.validate_submission(sub, src.data_dir)
+    assert [(f.severity, f.kind) for f in found] == [("warning", "column_order")]
+    assert "write the header trustii_id,OUTCOME MACE,OUTCOME SEVERITY" in found[0]
+    ruled = validate_submission_and_rules(sub, src.data_dir, severity_features=["FEVG"], mace_features=["SNP1"])
+    assert sorted(f.kind for f in ruled) == ["column_order", "feature_rule"]
+    broken = sub.assign(**{"OUTCOME MACE": 3})  # the other rules hold whatever the order
+    assert "'OUTCOME MACE': value(s) 3" in "\n".join(map(str, PROBLEM.validate_submission(broken, src.data_dir)))
 
 
 def test_oracle_beats_the_dummy(twin):

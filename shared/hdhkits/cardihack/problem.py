@@ -37,18 +37,13 @@ SUBMISSION_SPEC = SubmissionSpec(
 
 
 def _submission_findings(submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
-    """Every problem of a submission file against the ``trustii_id`` of ``test.csv`` (errors)."""
+    """Every finding of a submission file against the ``trustii_id`` of ``test.csv``.
+
+    Errors, and the ``column_order`` warning of :func:`~hdhkits.submission.check_submission`
+    (the three columns in another order are scored by name).
+    """
     test = read_test(data_dir, check=False)
-    problems = check_submission(submission, SUBMISSION_SPEC, test[TEST_ID])
-    if list(submission.columns) != SUBMISSION_SPEC.names and set(submission.columns) == set(SUBMISSION_SPEC.names):
-        problems.append(
-            error(
-                "columns are not in the official order",
-                kind="column_order",
-                fix=f"write them as {','.join(SUBMISSION_SPEC.names)}",
-            )
-        )
-    return problems
+    return check_submission(submission, SUBMISSION_SPEC, test[TEST_ID])
 
 
 class CardihackProblem(Problem):
@@ -87,7 +82,7 @@ class CardihackProblem(Problem):
         return check_data(data_dir, deep=deep)  # the module function, not this method
 
     def validate_submission(self, submission: pd.DataFrame, data_dir: Path) -> list[Finding]:
-        """Every problem of a submission (errors): columns, their order, codes, ids of ``test.csv``.
+        """Every finding of a submission: errors (columns, codes, ids of ``test.csv``), a warning for another order.
 
         Parameters
         ----------
@@ -99,8 +94,10 @@ class CardihackProblem(Problem):
         Returns
         -------
         list of Finding
-            Empty for a valid submission. The modelling rules are checked by
-            :func:`validate_submission_and_rules`, which knows the models' columns.
+            Empty for a valid submission in the official column order; the three columns
+            in another order give one ``column_order`` warning (scored by name). The
+            modelling rules are checked by :func:`validate_submission_and_rules`, which
+            knows the models' columns.
         """
         return _submission_findings(submission, data_dir)
 
@@ -144,7 +141,8 @@ def validate_submission_and_rules(
     Returns
     -------
     list of Finding
-        Errors only; rule violations have ``kind="feature_rule"``.
+        Errors, rule violations with ``kind="feature_rule"``, and the ``column_order``
+        warning of a file whose columns are in another order.
     """
     problems = _submission_findings(submission, Path(data_dir))
     if severity_features is not None or mace_features is not None:

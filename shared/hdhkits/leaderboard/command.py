@@ -23,6 +23,8 @@ from ..problem import SIZES, KitNotAvailable, available_kits, get_problem
 from .inputs import find_submissions
 
 if TYPE_CHECKING:  # the build and the page (matplotlib) load when the command runs, not with every `hdhkits` call
+    import pandas as pd
+
     from .build import Leaderboard
 
 __all__ = ["MIN_BOOT", "add_parser", "check_arguments", "run", "summary_lines"]
@@ -155,7 +157,20 @@ def summary_lines(lb: Leaderboard, top: int = 10) -> list[str]:
         lines.append(f"  ... and {len(valid) - top} more valid submission(s) (leaderboard.csv lists them all)")
     for _, r in table[~table["valid"].astype(bool)].iterrows():
         lines.append(f"not scored: {r['file']}: {r['error']}")
+    lines += _warning_lines(valid)
     lines.append(verdict(lb))
+    return lines
+
+
+def _warning_lines(valid: pd.DataFrame, shown: int = 3) -> list[str]:
+    """The ranked files with a warning: how many, and the first few with their first warning."""
+    noted = valid[valid["warning"].fillna("").astype(str).str.len() > 0]
+    if noted.empty:
+        return []
+    lines = [f"{len(noted)} ranked submission(s) with a warning (the warning column of the table lists each):"]
+    lines += [f"  warning: {r['file']}: {r['warning']}" for _, r in noted.head(shown).iterrows()]
+    if len(noted) > shown:
+        lines.append(f"  ... and {len(noted) - shown} more")
     return lines
 
 

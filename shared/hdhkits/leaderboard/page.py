@@ -109,7 +109,15 @@ def reading(lb: Leaderboard) -> list[str]:
         verdict(lb),
     ]
     paragraphs.append(_shakeup_sentence(lb))
-    invalid = int((~lb.table["valid"].astype(bool)).sum())
+    valid = lb.table["valid"].astype(bool)
+    noted = int((valid & (lb.table["warning"].fillna("").astype(str).str.len() > 0)).sum())
+    if noted:
+        paragraphs.append(
+            f"{noted} ranked submission(s) carry a warning, in the last column of the table: each was scored, "
+            "and the warning says what the challenge platform may treat differently (columns in another order, "
+            "for instance, are read by name here)."
+        )
+    invalid = int((~valid).sum())
     if invalid:
         paragraphs.append(
             f"{invalid} file(s) were not scored: they are listed at the bottom of the table with the "
