@@ -176,7 +176,7 @@ def show_submission(path: str | Path, source: Any) -> str:
     text = "\n".join(lines)
     print(text)
     if in_colab():  # pragma: no cover - only in Colab
-        from google.colab import files  # type: ignore[import-not-found]
+        from google.colab import files
 
         files.download(str(path))
     return text

@@ -338,6 +338,8 @@ def load_choice(
         The choice and ``""``; or None and why the saved one (if any) does not apply.
     """
     path = choice_path(_problem(source), output_dir)
+    if not path.is_file():
+        return None, f"02_baseline saved no choice in {display_path(Path(output_dir))}"
     reason = fingerprint.stale_reason(path, _choice_stamp(source, seed, quick, settings))
     if reason is not None:
         return None, reason
