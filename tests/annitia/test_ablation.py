@@ -130,6 +130,8 @@ def test_the_record_says_where_and_when_it_was_measured():
     assert f"now version {int(record.twin_version) + 1}, newer" in newer and "--write-record" in newer
     measured = dataclasses.replace(record, date_is="measurement").describe(record.twin_version)
     assert f"measured {record.date}" in measured and "converted" not in measured
+    one = record.per_seed.xs(0, level="seed", drop_level=False)
+    assert "seed 0," in dataclasses.replace(record, per_seed=one).describe(record.twin_version)
 
 
 def test_the_record_is_written_and_read_back(tmp_path):

@@ -298,7 +298,12 @@ class LiverRecord:
     def describe(self, twin_version: str) -> str:
         """Where the numbers come from, and whether the twin of ``twin_version`` is newer than them."""
         seeds = self.seeds
-        span = f"seeds {seeds[0]} to {seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1)) else f"seeds {seeds}"
+        if len(seeds) == 1:
+            span = f"seed {seeds[0]}"
+        elif seeds == list(range(seeds[0], seeds[-1] + 1)):
+            span = f"seeds {seeds[0]} to {seeds[-1]}"
+        else:
+            span = "seeds " + ", ".join(str(s) for s in seeds)
         when = (
             f"measured {self.date}"
             if self.date_is == "measurement"

@@ -168,7 +168,7 @@ class AnnitiaProblem(Problem):
         The features are :func:`~hdhkits.annitia.features.build_features` of the train
         file, the targets its :func:`~hdhkits.annitia.targets.survival_targets`; the copy
         is :meth:`unfitted` (a scikit-learn clone), so the model given is left as it was.
-        ``seed``, ``quick`` and ``settings`` are already in the model (checked only).
+        ``seed`` and ``quick`` are already in the model; ``settings`` is only checked.
 
         Returns
         -------
