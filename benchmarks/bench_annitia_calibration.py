@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from hdhkits.annitia import build_features, compare_baselines, make_baselines, oracle_score, survival_targets
+from hdhkits.annitia import build_features, compare_models, make_baselines, oracle_score, survival_targets
 from hdhkits.annitia.twin import twin_frames
 
 #: (low, high) per printed column, for the default twin; a line outside gets a mark.
@@ -39,7 +39,7 @@ def calibration_row(seed: int, size: str = "default", n_boot: int = 200) -> dict
     train, _, truth = twin_frames(seed=seed, size=size)
     X, y = build_features(train), survival_targets(train)
     model = {"Cox (ridge)": make_baselines(quick=size == "quick", seed=0)["Cox (ridge)"]}
-    table, _ = compare_baselines(model, X, y, n_splits=3 if size == "quick" else 5, seed=0, n_boot=n_boot)
+    table, _ = compare_models(model, X, y, n_splits=3 if size == "quick" else 5, seed=0, n_boot=n_boot)
     row = table.loc["Cox (ridge)"].to_dict()
     return {
         "seed": seed,

@@ -1,7 +1,7 @@
-"""ANNITIA, issue #20: the twin's visits, the liver pieces, and the cost of each effort.
+"""ANNITIA: the twin's visits, the liver pieces, and the cost of each effort.
 
     .venv/bin/python benchmarks/bench_annitia_liver.py [--seeds 0 1 2] [--parts visits ablation timing]
-        [--n-boot 200] [--n-jobs 2] [--pieces ...]
+        [--n-boot 200] [--n-jobs 2] [--pieces ...] [--write-record [PATH]]
 
 Three parts, each printing a table:
 
@@ -10,12 +10,15 @@ Three parts, each printing a table:
   Targets: gaps above 4 years within 1 point of 2.6 %, BMI within-patient SD within 0.2
   of 1.18.
 * ``ablation``: :func:`~hdhkits.annitia.ablation.liver_ablation` on the default twin of
-  each seed (5-fold, the same splits for every row): the leaderboard model of issue #8,
-  then each liver piece added alone, then each effort's set of pieces, with C(hepatic)
-  paired against the first row; then the mean over seeds. The pieces kept by each effort
-  are those that helped across seeds.
+  each seed (5-fold, the same splits for every row): the leaderboard model without liver
+  pieces, then each liver piece added alone, then each effort's set of pieces, with
+  C(hepatic) paired against the first row; then the mean over seeds. The pieces kept by each
+  effort are those that helped across seeds. With ``--write-record`` the per-seed table is
+  written, with today's date and the twin version, into the record ``02_baseline`` prints
+  (:func:`~hdhkits.annitia.ablation.measured_liver_ablation`; default: the package's
+  ``hdhkits/annitia/liver_ablation.json``). Eight seeds take about 40 minutes on 2 cores.
 * ``timing``: seconds of what ``02_baseline`` fits at default size (its cross-validation
-  of five models, the written-out Cox, the family ablation, the refit on all of train),
+  of five models, the default "Your model", the family ablation, the refit on all of train),
   with ``effort="default"``; then the cross-validation and the refit of the leaderboard
   model alone with ``effort="full"``. The machine's load average is printed beside
   (other jobs share the cores). Target: ``02_baseline`` within 90 s on 2 cores.
@@ -24,23 +27,23 @@ Three parts, each printing a table:
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import time
+from pathlib import Path
 
 import pandas as pd
 from hdhkits.annitia import (
     TwoOutcomeModel,
     build_features,
     compare_models,
-    family_ablation,
     fit_models,
     make_baselines,
-    make_clinical_model,
-    make_leaderboard_model,
     survival_targets,
 )
-from hdhkits.annitia.ablation import liver_ablation
-from hdhkits.annitia.models import LIVER_PIECES
+from hdhkits.annitia.ablation import LiverRecord, family_ablation, liver_ablation, write_liver_record
+from hdhkits.annitia.models import LIVER_PIECES, make_clinical_model, make_leaderboard_model
+from hdhkits.annitia.problem import PROBLEM
 from hdhkits.annitia.twin import twin_frames
 from hdhkits.annitia.visits import OFFICIAL_VISIT_FIGURES, visit_figures
 
@@ -69,7 +72,7 @@ def ablation_tables(seeds: list[int], n_boot: int, n_jobs: int, pieces: tuple[st
         )
         print(
             f"\ntwin seed {seed} ({time.perf_counter() - start:.0f} s): C(hepatic), and its paired change "
-            "against the issue #8 model (95 % interval)"
+            "against the leaderboard model without liver pieces (95 % interval)"
         )
         print(_shown(table).to_string(), flush=True)
         tables[seed] = table
@@ -77,11 +80,51 @@ def ablation_tables(seeds: list[int], n_boot: int, n_jobs: int, pieces: tuple[st
 
 
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
-    shown = table[["score", "c_hepatic", "vs_issue8"]].round(3)
+    shown = table[["score", "c_hepatic", "vs_no_pieces"]].round(3)
     shown["95% interval"] = [
-        f"{lo:+.3f} to {hi:+.3f}" for lo, hi in zip(table["vs_issue8_low"], table["vs_issue8_high"])
+        f"{lo:+.3f} to {hi:+.3f}" for lo, hi in zip(table["vs_no_pieces_low"], table["vs_no_pieces_high"])
     ]
     return shown
+
+
+def record_of(stacked: pd.DataFrame, n_boot: int) -> LiverRecord:
+    """The per-seed ablation (:func:`ablation_tables`) as the record ``02_baseline`` prints, dated today."""
+    rows = stacked.reset_index()  # one row per (seed, step), seed after seed
+    order = {step: k for k, step in enumerate(dict.fromkeys(rows["step"]))}
+    rows = rows.assign(order=rows["step"].map(order)).sort_values(["order", "seed"], kind="stable")
+    names = {"vs_no_pieces": "change", "vs_no_pieces_low": "low", "vs_no_pieces_high": "high"}
+    per_seed = rows.rename(columns=names).set_index(["step", "seed"])[["c_hepatic", "change", "low", "high"]]
+    return LiverRecord(
+        per_seed=per_seed,
+        twin_version=PROBLEM.twin_version,
+        date=datetime.date.today().isoformat(),
+        date_is="measurement",
+        size="default",
+        n_splits=5,
+        n_boot=n_boot,
+        note="Written by benchmarks/bench_annitia_liver.py --parts ablation --write-record on the date above.",
+        what=(
+            "C(hepatic) of the leaderboard model's liver blend with each liver piece added alone and with each "
+            "effort's pieces, and its change against the leaderboard model without liver pieces (the first step), "
+            "paired on the same splits: hdhkits.annitia.ablation.liver_ablation, run by "
+            "benchmarks/bench_annitia_liver.py"
+        ),
+    )
+
+
+def default_your_model(seed: int = 0) -> TwoOutcomeModel:
+    """The default of ``02_baseline``'s "Your model" cell: extremely randomised survival trees per outcome."""
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sksurv.ensemble import ExtraSurvivalTrees
+
+    def extra_trees():
+        forest = ExtraSurvivalTrees(
+            n_estimators=200, min_samples_leaf=10, max_features="sqrt", low_memory=True, random_state=seed
+        )
+        return make_pipeline(SimpleImputer(strategy="median"), forest)
+
+    return TwoOutcomeModel(hepatic=extra_trees(), death=extra_trees())
 
 
 def _timed(label: str, run) -> tuple[str, float]:
@@ -106,15 +149,9 @@ def timing_table(n_jobs: int, seed: int = 0) -> pd.DataFrame:
             lambda: compare_models(models, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs),
         ),
         _timed(
-            "02: the written-out Cox (as the package's)",
+            "02: your model (the default of its cell)",
             lambda: compare_models(
-                {"Cox": TwoOutcomeModel(baselines["Cox (ridge)"].hepatic)},
-                X,
-                y,
-                n_splits=5,
-                seed=seed,
-                n_boot=200,
-                n_jobs=n_jobs,
+                {"your model": default_your_model(seed)}, X, y, n_splits=5, seed=seed, n_boot=200, n_jobs=n_jobs
             ),
         ),
         _timed("02: family ablation", lambda: family_ablation(X, y, n_splits=5, seed=seed, n_jobs=n_jobs)),
@@ -141,6 +178,14 @@ def main() -> None:
     parser.add_argument("--n-boot", type=int, default=200)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--pieces", nargs="+", default=list(LIVER_PIECES), choices=list(LIVER_PIECES))
+    parser.add_argument(
+        "--write-record",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="write the ablation's per-seed table as the record 02_baseline prints (default: the package's file)",
+    )
     args = parser.parse_args()
     if "visits" in args.parts:
         print(
@@ -149,11 +194,16 @@ def main() -> None:
         print(visits_table(args.seeds).round(3).to_string(), flush=True)
     if "ablation" in args.parts:
         stacked = ablation_tables(args.seeds, args.n_boot, args.n_jobs, tuple(args.pieces))
-        mean = stacked.groupby(level="step", sort=False)[["score", "c_hepatic", "vs_issue8"]].mean()
-        wins = stacked["vs_issue8"].gt(0).groupby(level="step", sort=False).sum()
-        mean["seeds above issue #8"] = [f"{int(w)} of {len(args.seeds)}" for w in wins]
+        mean = stacked.groupby(level="step", sort=False)[["score", "c_hepatic", "vs_no_pieces"]].mean()
+        wins = stacked["vs_no_pieces"].gt(0).groupby(level="step", sort=False).sum()
+        mean["seeds above no pieces"] = [f"{int(w)} of {len(args.seeds)}" for w in wins]
         print(f"\nmean over seeds {args.seeds}")
         print(mean.round(4).to_string(), flush=True)
+        if args.write_record is not None:
+            path = write_liver_record(
+                record_of(stacked, args.n_boot), Path(args.write_record) if args.write_record else None
+            )
+            print(f"record written: {path}")
     if "timing" in args.parts:
         load = os.getloadavg()[0]
         table = timing_table(args.n_jobs)

@@ -41,7 +41,8 @@ def test_fit_predict_beats_random_on_twin_test(data, name):
     model = make_baselines(quick=True)[name].fit(X, y)
     risks = model.predict(X_test)
     assert risks.shape == (len(X_test), 2) and np.isfinite(risks).all()
-    submission = make_submission(test, risks)
+    submission = make_submission(model, test)
+    np.testing.assert_allclose(submission[["risk_hepatic_event", "risk_death"]].to_numpy(), risks, rtol=1e-12)
     assert PROBLEM.validate_submission(submission, source.data_dir) == []
     score = PROBLEM.score_submission(submission, truth)
     assert score.value > 0.65 and set(score.parts) == {"c_hepatic", "c_death"}

@@ -63,7 +63,7 @@ def test_repeated_inner_folds():
     components = [("noise", ClinicalScore("noise")), ("signal", ClinicalScore("signal"))]
     once = RankBlend(components, inner_splits=3).fit(X, y)
     again = RankBlend(components, inner_splits=3, inner_repeats=1).fit(X, y)
-    np.testing.assert_array_equal(once.predict(X), again.predict(X))  # one repeat: the blend of issue #8
+    np.testing.assert_array_equal(once.predict(X), again.predict(X))  # one repeat: the blend without liver pieces
     thrice = RankBlend(components, inner_splits=3, inner_repeats=3).fit(X, y)
     assert len(thrice.models_["signal"]) == 9 and thrice.reference_.shape == (3 * len(X), 2)
     assert thrice.weights_["signal"] >= 0.75

@@ -1,40 +1,39 @@
-"""Cross-validation, intervals, paired differences, the ablations, and parity with the former loops."""
+"""The kit's folds, out-of-fold risks, intervals and paired differences, and parity with the former loops."""
 
 import numpy as np
 import pytest
-from hdhkits.annitia.ablation import (
-    MEASURED_TWIN_VERSION,
-    family_ablation,
-    liver_ablation,
-    measured_liver_ablation,
-    versus_issue8,
-)
 from hdhkits.annitia.baselines import ClinicalScore, TwoOutcomeModel
 from hdhkits.annitia.evaluation import (
-    ISSUE8_MODEL,
     OFFICIAL_CV,
-    compare_baselines,
+    PARTS,
     compare_models,
-    cross_val_predict_risks,
-    cv_summary,
+    cv_folds,
+    cv_risks,
     fit_models,
+    interval_table,
     paired_difference,
-    repeated_cv_risks,
-    score_with_interval,
+    paired_gains,
+    score_interval,
+    submission_risks,
 )
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.metric import WEIGHTS, score_parts, score_risks
-from hdhkits.annitia.models import EFFORT_PIECES, EFFORTS, LIVER_PIECES, make_leaderboard_model
+from hdhkits.annitia.models import NO_LIVER_PIECES
 from hdhkits.annitia.schema import read_train
 from hdhkits.annitia.targets import outcome_strata, survival_targets
-from hdhkits.stats import bootstrap_interval
+from hdhkits.findings import DataError
+from hdhkits.stats import Interval, bootstrap_interval
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 
 @pytest.fixture(scope="module")
-def data(twin):
-    train = read_train(twin("annitia").data_dir)
+def train(twin):
+    return read_train(twin("annitia").data_dir)
+
+
+@pytest.fixture(scope="module")
+def data(train):
     return build_features(train), survival_targets(train)
 
 
@@ -42,57 +41,97 @@ STIFFNESS = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last"))
 FOLLOWUP = TwoOutcomeModel(ClinicalScore("n_visits"))
 
 
+def _risks(model, X, y, n_splits=3, n_repeats=1, seed=0, n_jobs=1):
+    return cv_risks({"model": model}, X, y, n_splits, n_repeats, seed, n_jobs)["model"]
+
+
+def test_cv_folds_are_stratified_repeats_over_the_train_rows(train, data):
+    _, y = data
+    folds = cv_folds(train, n_splits=3, n_repeats=2, seed=4)
+    assert len(folds) == 6 and all(isinstance(tr, np.ndarray) and isinstance(va, np.ndarray) for tr, va in folds)
+    strata = outcome_strata(y)
+    for r in range(2):
+        validation = np.concatenate([va for _, va in folds[3 * r : 3 * r + 3]])
+        assert sorted(validation) == list(range(len(train)))  # each repeat tests every row once
+        for tr, va in folds[3 * r : 3 * r + 3]:
+            assert not set(tr) & set(va) and len(tr) + len(va) == len(train)
+            # liver events (stratum 2 and 3) spread evenly over the folds
+            assert abs((strata[va] >= 2).sum() - (strata >= 2).sum() / 3) <= 1
+    assert not np.array_equal(folds[0][1], folds[3][1])  # the second repeat has its own seed
+    default = cv_folds(train)  # the contract's defaults: 5 folds, one repeat, seed 0
+    assert len(default) == 5 and all(np.array_equal(a[1], b[1]) for a, b in zip(default, cv_folds(train, 5, 1, 0)))
+    # the same folds from the targets, and the folds every model of cv_risks is scored on
+    same = cv_folds(y, n_splits=3, n_repeats=2, seed=4)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(folds, same))
+    X = build_features(train)
+    marker = TwoOutcomeModel(ClinicalScore("age_first"))  # predicts a training median where age is missing
+    risks = _risks(marker, X, y, n_splits=3, n_repeats=2, seed=4)
+    for r in range(2):
+        for train_rows, validation in folds[3 * r : 3 * r + 3]:
+            expected = clone(marker).fit(X.iloc[train_rows], y.subset(train_rows)).predict(X.iloc[validation])
+            np.testing.assert_array_equal(risks[r, validation], expected)
+
+
 def test_repeats_use_seeded_splits(data):
     X, y = data
-    risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2, seed=4)
+    risks = _risks(STIFFNESS, X, y, n_repeats=2, seed=4)
     assert risks.shape == (2, len(X), 2) and np.isfinite(risks).all()
-    # repeat 0 is the split of cross_val_predict_risks; the median fill differs between splits
-    np.testing.assert_array_equal(risks[0], cross_val_predict_risks(STIFFNESS, X, y, n_splits=3, seed=4))
-    assert not np.array_equal(risks[0], risks[1])
-    in_two = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2, seed=4, n_jobs=2)
+    np.testing.assert_array_equal(risks[0], _risks(STIFFNESS, X, y, seed=4)[0])  # repeat 0 is the one-repeat split
+    assert not np.array_equal(risks[0], risks[1])  # the median fill differs between splits
+    in_two = _risks(STIFFNESS, X, y, n_repeats=2, seed=4, n_jobs=2)
     np.testing.assert_array_equal(in_two, risks)
+    alone = _risks(FOLLOWUP, X, y, n_repeats=2, seed=4)
+    together = cv_risks({"a": STIFFNESS, "b": FOLLOWUP}, X, y, 3, 2, 4, 2)
+    np.testing.assert_array_equal(together["b"], alone)  # a model's risks do not depend on its neighbours
 
 
-def test_summary_is_the_mean_over_repeats(data):
+def test_score_interval_is_the_mean_over_repeats(data):
     X, y = data
-    risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2)
-    summary = cv_summary(y, risks, n_boot=30)
+    risks = _risks(STIFFNESS, X, y, n_repeats=2)
+    intervals = score_interval(y, risks, n_boot=30)
+    assert list(intervals) == list(PARTS) == ["score", "c_hepatic", "c_death"]
+    assert all(isinstance(i, Interval) and i.low <= i.estimate <= i.high for i in intervals.values())
     scores = [score_risks(y, r[:, 0], r[:, 1]) for r in risks]
-    assert summary["score"] == pytest.approx(np.mean([s.value for s in scores]))
-    assert summary["c_death"] == pytest.approx(np.mean([s.parts["c_death"] for s in scores]))
-    for key, low, high in (
-        ("score", "low", "high"),
-        ("c_hepatic", "c_hepatic_low", "c_hepatic_high"),
-        ("c_death", "c_death_low", "c_death_high"),
-    ):
-        assert summary[low] <= summary[key] <= summary[high], key
-    assert cv_summary(y, risks[0], n_boot=30)["score"] == pytest.approx(scores[0].value)  # one repeat, 2-D
+    assert intervals["score"].estimate == pytest.approx(np.mean([s.value for s in scores]))
+    assert intervals["c_death"].estimate == pytest.approx(np.mean([s.parts["c_death"] for s in scores]))
+    one = score_interval(y, risks[0], n_boot=30)  # one repeat, 2-D
+    assert one["score"].estimate == pytest.approx(scores[0].value)
+    assert score_interval(y, risks, n_boot=30) == intervals  # seeded
+    assert score_interval(y, risks, n_boot=30, seed=1)["score"] != intervals["score"]
+    with pytest.raises(DataError, match="one pair"):
+        score_interval(y, risks[:, :10], n_boot=10)
 
 
-def test_compare_and_paired_difference(data):
+def test_compare_models_paired_difference_and_gains(data):
     X, y = data
     table, oof = compare_models({"stiffness": STIFFNESS, "visits": FOLLOWUP}, X, y, n_splits=3, n_repeats=2, n_boot=30)
     assert list(table.index) == ["stiffness", "visits"] and oof["visits"].shape == (2, len(X), 2)
+    assert list(table.columns) == [
+        "score",
+        "low",
+        "high",
+        "c_hepatic",
+        "c_hepatic_low",
+        "c_hepatic_high",
+        "c_death",
+        "c_death_low",
+        "c_death_high",
+    ]
+    assert table.equals(interval_table(y, oof, n_boot=30))
     diff = paired_difference(y, oof["stiffness"], oof["visits"], n_boot=30)
     assert diff.estimate == pytest.approx(table.loc["stiffness", "score"] - table.loc["visits", "score"])
     assert diff.low <= diff.estimate <= diff.high
     same = paired_difference(y, oof["visits"], oof["visits"], n_boot=30)
     assert same.estimate == same.low == same.high == 0
-    liver = paired_difference(y, oof["stiffness"], oof["visits"], n_boot=30, part="c_hepatic")
-    assert liver.estimate == pytest.approx(table.loc["stiffness", "c_hepatic"] - table.loc["visits", "c_hepatic"])
-    with pytest.raises(ValueError, match="part"):
-        paired_difference(y, oof["stiffness"], oof["visits"], part="c_liver")
-
-
-def test_family_ablation(data):
-    X, y = data
-    table = family_ablation(X, y, n_splits=3, families=("statics", "first values", "follow-up"))
-    assert list(table.index) == ["statics", "+ first values", "+ follow-up"]
-    assert list(table.columns[:5]) == ["score", "gain", "c_hepatic", "c_death", "n_features"]
-    assert table["n_features"].is_monotonic_increasing and np.isnan(table["gain"].iloc[0])
-    assert table["gain"].iloc[2] == pytest.approx(table["score"].iloc[2] - table["score"].iloc[1])
-    # the follow-up window is the death signal of the metric (the trap): it must show
-    assert table["c_death"].iloc[2] > table["c_death"].iloc[1] + 0.03
+    gains = paired_gains(y, oof["stiffness"], oof["visits"], n_boot=30)
+    assert list(gains.index) == list(PARTS) and list(gains.columns) == ["gain", "low", "high"]
+    assert (gains.loc["score", "gain"], gains.loc["score", "low"]) == (diff.estimate, diff.low)
+    part = "c_hepatic"
+    assert gains.loc[part, "gain"] == pytest.approx(table.loc["stiffness", part] - table.loc["visits", part])
+    with pytest.raises(ValueError, match="parts"):
+        paired_gains(y, oof["stiffness"], oof["visits"], parts=("c_liver",))
+    with pytest.raises(DataError, match="differ in shape"):
+        paired_difference(y, oof["stiffness"], oof["visits"][0], n_boot=10)
 
 
 def test_fit_models_fits_copies(data):
@@ -104,10 +143,8 @@ def test_fit_models_fits_copies(data):
     np.testing.assert_array_equal(fitted["visits"].predict(X)[:, 0], X["n_visits"].fillna(0).to_numpy())
 
 
-def test_submission_summary_scores_a_table_with_intervals(twin):
+def test_a_submission_is_scored_with_intervals_in_the_truth_rows(twin):
     from hdhkits.annitia import PROBLEM
-    from hdhkits.annitia.evaluation import submission_summary
-    from hdhkits.findings import DataError
 
     truth = PROBLEM.read_truth(twin("annitia").truth_path)
     submission = (
@@ -115,113 +152,27 @@ def test_submission_summary_scores_a_table_with_intervals(twin):
         .assign(risk_hepatic_event=truth["true_risk_hepatic"], risk_death=truth["true_risk_death"])
         .iloc[::-1]
     )
-    summary = submission_summary(truth, submission, n_boot=30)
+    risks = submission_risks(truth, submission)
+    np.testing.assert_array_equal(risks[:, 0], truth["true_risk_hepatic"].to_numpy())  # back in the truth's order
+    local = score_interval(survival_targets(truth), risks, n_boot=30)
     exact = PROBLEM.score_submission(submission, truth)
-    assert summary["score"] == pytest.approx(exact.value)
-    assert summary["c_death"] == pytest.approx(exact.parts["c_death"])
-    assert summary["low"] <= summary["score"] <= summary["high"]
-    assert summary["c_hepatic_low"] <= summary["c_hepatic"] <= summary["c_hepatic_high"]
+    assert local["score"].estimate == pytest.approx(exact.value)
+    assert local["c_death"].estimate == pytest.approx(exact.parts["c_death"])
+    assert local["score"].low <= local["score"].estimate <= local["score"].high
     with pytest.raises(DataError, match="no risk for truth id"):
-        submission_summary(truth, submission.iloc[1:])
+        submission_risks(truth, submission.iloc[1:])
 
 
-def test_liver_ablation(data):
-    X, y = data
-    table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",), efforts=("default",))
-    assert list(table.index) == [ISSUE8_MODEL, "+ stiffness gate", "effort 'default'"]
-    assert table.loc["effort 'default'", "pieces"] == ", ".join(EFFORT_PIECES["default"])
-    assert list(table.columns) == [
-        "score",
-        "c_hepatic",
-        "c_death",
-        "vs_issue8",
-        "vs_issue8_low",
-        "vs_issue8_high",
-        "pieces",
-    ]
-    first = table.loc[ISSUE8_MODEL]
-    assert first["vs_issue8"] == first["vs_issue8_low"] == first["vs_issue8_high"] == 0 and first["pieces"] == "-"
-    assert table["c_death"].nunique() == 1  # one death blend for every row
-    gate = table.loc["+ stiffness gate"]
-    assert gate["vs_issue8"] == pytest.approx(gate["c_hepatic"] - first["c_hepatic"])
-    assert gate["vs_issue8_low"] <= gate["vs_issue8"] <= gate["vs_issue8_high"]
-    assert gate["score"] == pytest.approx(0.7 * gate["c_hepatic"] + 0.3 * gate["c_death"])
-    with pytest.raises(ValueError, match="liver piece"):
-        liver_ablation(X, y, pieces=("magic",))
-    with pytest.raises(ValueError, match="effort"):
-        liver_ablation(X, y, efforts=("huge",))
-
-
-def test_measured_liver_ablation_backs_the_efforts():
-    table = measured_liver_ablation()
-    assert table.index[0] == ISSUE8_MODEL and {f"+ {p}" for p in LIVER_PIECES} <= set(table.index)
-    assert list(table.columns) == ["c_hepatic", "change", "seeds_better", "lowest", "highest", "kept"]
-    # an effort keeps a piece only if it helped on the twin: a positive mean change over
-    # the seeds, positive on most of them
-    for effort in EFFORTS:
-        for piece in EFFORT_PIECES[effort]:
-            row = table.loc[f"+ {piece}"]
-            better, seeds = (int(x) for x in row["seeds_better"].split(" of "))
-            assert row["change"] > 0 and better > seeds / 2, (effort, piece, row.to_dict())
-            assert effort in row["kept"]
-        if EFFORT_PIECES[effort]:
-            assert f"effort {effort!r}" in table.index  # each effort's own set was measured too
-    long = measured_liver_ablation(per_seed=True)
-    assert long.index.names == ["step", "seed"] and len(long.index.get_level_values("seed").unique()) >= 3
-    assert ((long["low"] <= long["change"]) & (long["change"] <= long["high"])).all()
-    assert table.loc["+ fibrosis index", "change"] == pytest.approx(long.loc["+ fibrosis index", "change"].mean())
-
-
-def test_versus_issue8_shares_the_death_blend(data):
-    X, y = data
-    models = {"leaderboard model": make_leaderboard_model(quick=True)}
-    table, oof = compare_models(models, X, y, n_splits=2, n_boot=20)
-    gains, risks = versus_issue8(X, y, oof["leaderboard model"], n_splits=2, n_boot=20, quick=True)
-    assert list(gains.index) == ["score", "c_hepatic", "c_death"]
-    assert list(gains.columns) == ["leaderboard model", ISSUE8_MODEL, "gain", "low", "high"]
-    assert risks.shape == oof["leaderboard model"].shape and np.isfinite(risks).all()
-    # same death risks: C(death) cannot move; the liver blends differ (the fibrosis index)
-    np.testing.assert_array_equal(risks[..., 1], oof["leaderboard model"][..., 1])
-    assert gains.loc["c_death", "gain"] == gains.loc["c_death", "low"] == gains.loc["c_death", "high"] == 0
-    assert not np.array_equal(risks[..., 0], oof["leaderboard model"][..., 0])
-    for part in ("score", "c_hepatic"):
-        row = gains.loc[part]
-        assert row["leaderboard model"] == pytest.approx(table.loc["leaderboard model", part])
-        assert row["gain"] == pytest.approx(row["leaderboard model"] - row[ISSUE8_MODEL])
-        assert row["low"] <= row["gain"] <= row["high"]
-    assert gains.loc["score", "gain"] == pytest.approx(0.7 * gains.loc["c_hepatic", "gain"])
-    with pytest.raises(ValueError, match="same n_splits, n_repeats and seed"):
-        versus_issue8(X, y, oof["leaderboard model"], n_repeats=2)
-
-
-def test_official_figures_and_measured_version():
-    from hdhkits.annitia.metric import WEIGHTS
-    from hdhkits.annitia.problem import PROBLEM
-
-    assert set(OFFICIAL_CV) == {"Cox (ridge)", "clinical model", ISSUE8_MODEL}
+def test_official_figures():
+    assert set(OFFICIAL_CV) == {"Cox (ridge)", "clinical model", NO_LIVER_PIECES}
     for score, c_hepatic, c_death in OFFICIAL_CV.values():
         # the combination of the two parts, up to the rounding of the three figures
         assert score == pytest.approx(WEIGHTS["c_hepatic"] * c_hepatic + WEIGHTS["c_death"] * c_death, abs=0.002)
-    assert MEASURED_TWIN_VERSION.isdigit() and int(MEASURED_TWIN_VERSION) <= int(PROBLEM.twin_version)
 
 
-def test_cross_validation_and_intervals(data):
-    X, y, *_ = data
-    model = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last"))
-    risks = cross_val_predict_risks(model, X, y, n_splits=3, seed=0)
-    assert np.isfinite(risks).all()
-    score, interval = score_with_interval(y, risks, n_boot=30, seed=0)
-    assert interval.low <= score.value <= interval.high
-    table, _oof = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
-    assert list(table.columns) == ["score", "low", "high", "c_hepatic", "c_death"]
-    again, _ = compare_baselines({"stiffness": model}, X, y, n_splits=3, n_boot=20)
-    assert table.equals(again)  # seeded
-
-
-# -- parity: the shared loops (``out_of_fold``, ``bootstrap_score``) give the numbers of the
-# kit's former loops. Issue #12 replaced the kit's hand-written cross-validation and bootstrap
-# loops by :mod:`hdhkits.evaluation`; the former loops are kept here, verbatim in substance,
-# and the new code must match them exactly: same folds, same resamples, same numbers.
+# -- parity: the shared loops (``out_of_fold``, ``bootstrap_score``, ``bootstrap_difference``)
+# give the numbers of the kit's former hand-written loops, kept here verbatim in substance:
+# same folds, same resamples, same numbers.
 
 FIB4 = TwoOutcomeModel(ClinicalScore("fib4_last"))
 
@@ -250,26 +201,24 @@ def _old_cv_summary(y, risks, n_boot, seed):
         return seen[-1]["score"]
 
     interval = bootstrap_interval(combined, len(y), n_boot=n_boot, seed=seed, strata=outcome_strata(y))
-    out = {"score": interval.estimate, "low": interval.low, "high": interval.high}
+    out = {"score": (interval.estimate, interval.low, interval.high)}
     for key in ("c_hepatic", "c_death"):
         values = [r[key] for r in seen[1:]]
         low, high = np.quantile(values, [0.025, 0.975])
-        out.update({key: seen[0][key], f"{key}_low": float(low), f"{key}_high": float(high)})
+        out[key] = (seen[0][key], float(low), float(high))
     return out
 
 
 @pytest.mark.parametrize("seed", [0, 3])
-def test_cross_val_predict_risks_matches_the_former_loop(data, seed):
+def test_cv_risks_match_the_former_loop(data, seed):
     X, y = data
-    np.testing.assert_array_equal(
-        cross_val_predict_risks(STIFFNESS, X, y, n_splits=3, seed=seed), _old_cross_val(STIFFNESS, X, y, 3, seed)
-    )
+    np.testing.assert_array_equal(_risks(STIFFNESS, X, y, seed=seed)[0], _old_cross_val(STIFFNESS, X, y, 3, seed))
 
 
-def test_score_with_interval_matches_bootstrap_interval(data):
+def test_score_interval_of_one_repeat_matches_bootstrap_interval(data):
     X, y = data
     risks = _old_cross_val(STIFFNESS, X, y, 3, 0)
-    score, interval = score_with_interval(y, risks, n_boot=40, seed=2)
+    interval = score_interval(y, risks, n_boot=40, seed=2)["score"]
     old = bootstrap_interval(
         lambda idx: score_risks(y.subset(idx), risks[idx, 0], risks[idx, 1]).value,
         len(y),
@@ -277,23 +226,27 @@ def test_score_with_interval_matches_bootstrap_interval(data):
         seed=2,
         strata=outcome_strata(y),
     )
-    assert score == score_risks(y, risks[:, 0], risks[:, 1])
+    assert interval.estimate == score_risks(y, risks[:, 0], risks[:, 1]).value
     assert (interval.estimate, interval.low, interval.high) == (old.estimate, old.low, old.high)
 
 
-def test_repeated_folds_cv_summary_and_paired_difference_match_the_former_code(data):
+def test_repeated_folds_score_interval_and_paired_difference_match_the_former_code(data):
     X, y = data
-    risks = repeated_cv_risks(STIFFNESS, X, y, n_splits=3, n_repeats=2, seed=1)
+    risks = _risks(STIFFNESS, X, y, n_repeats=2, seed=1)
     old_risks = np.stack([_old_cross_val(STIFFNESS, X, y, 3, 1 + r) for r in range(2)])
     np.testing.assert_array_equal(risks, old_risks)
-    assert cv_summary(y, risks, n_boot=30, seed=5) == _old_cv_summary(y, risks, 30, 5)
-    other = repeated_cv_risks(FIB4, X, y, n_splits=3, n_repeats=2, seed=1)
-    new = paired_difference(y, risks, other, n_boot=30, seed=5)
-    old = bootstrap_interval(
-        lambda idx: _old_mean_parts(y, risks, idx)["score"] - _old_mean_parts(y, other, idx)["score"],
-        len(y),
-        n_boot=30,
-        seed=5,
-        strata=outcome_strata(y),
-    )
-    assert (new.estimate, new.low, new.high) == (old.estimate, old.low, old.high)
+    new = score_interval(y, risks, n_boot=30, seed=5)
+    assert {k: (i.estimate, i.low, i.high) for k, i in new.items()} == _old_cv_summary(y, risks, 30, 5)
+    other = _risks(FIB4, X, y, n_repeats=2, seed=1)
+    for part in PARTS:
+        gap = paired_gains(y, risks, other, n_boot=30, seed=5, parts=(part,)).loc[part]
+        old = bootstrap_interval(
+            lambda idx, part=part: _old_mean_parts(y, risks, idx)[part] - _old_mean_parts(y, other, idx)[part],
+            len(y),
+            n_boot=30,
+            seed=5,
+            strata=outcome_strata(y),
+        )
+        assert (gap["gain"], gap["low"], gap["high"]) == (old.estimate, old.low, old.high), part
+    diff = paired_difference(y, risks, other, n_boot=30, seed=5)
+    assert (diff.estimate, diff.low, diff.high) == tuple(paired_gains(y, risks, other, n_boot=30, seed=5).loc["score"])

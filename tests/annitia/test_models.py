@@ -109,7 +109,8 @@ def test_fitted_models_submit_and_beat_random(data, fitted, name):
     _X, _y, X_test, test, source = data
     risks = fitted[name].predict(X_test)
     assert risks.shape == (len(X_test), 2) and np.isfinite(risks).all()
-    submission = make_submission(test, risks)
+    submission = make_submission(fitted[name], test)
+    np.testing.assert_allclose(submission[["risk_hepatic_event", "risk_death"]].to_numpy(), risks, rtol=1e-12)
     assert PROBLEM.validate_submission(submission, source.data_dir) == []
     score = PROBLEM.score_submission(submission, PROBLEM.read_truth(source.truth_path))
     assert score.value > 0.7, score
@@ -118,9 +119,9 @@ def test_fitted_models_submit_and_beat_random(data, fitted, name):
 def test_efforts_and_pieces():
     assert set(EFFORT_PIECES) == set(EFFORTS) and set(LIVER_PIECES) >= set(EFFORT_PIECES["full"])
     assert set(EFFORT_PIECES["default"]) <= set(EFFORT_PIECES["full"])
-    issue8 = make_leaderboard_model(pieces=())
-    assert [name for name, _ in issue8.hepatic.components] == ["Cox", "boosting", "forest"]
-    assert issue8.hepatic.inner_repeats == 1 and issue8.hepatic.components[0][1].estimator.alpha == 100
+    no_pieces = make_leaderboard_model(pieces=())
+    assert [name for name, _ in no_pieces.hepatic.components] == ["Cox", "boosting", "forest"]
+    assert no_pieces.hepatic.inner_repeats == 1 and no_pieces.hepatic.components[0][1].estimator.alpha == 100
     every = make_leaderboard_model(pieces=LIVER_PIECES).hepatic
     assert [name for name, _ in every.components] == [
         "Cox",
@@ -132,12 +133,12 @@ def test_efforts_and_pieces():
         "componentwise boosting",
     ]
     assert every.inner_repeats > 1 and every.components[2][1].estimator.n_estimators > 30
-    assert (every.core_components, issue8.hepatic.core_components) == (3, None) and every.min_gain > 0
+    assert (every.core_components, no_pieces.hepatic.core_components) == (3, None) and every.min_gain > 0
     for name, component in every.components[:5]:
         assert component.derived and (component.families == CLINICAL_FAMILIES) == name.startswith("first-visit")
     # the death blend does not depend on the effort
     default, full = make_leaderboard_model(), make_leaderboard_model(effort="full")
-    assert repr(default.death) == repr(full.death) == repr(issue8.death)
+    assert repr(default.death) == repr(full.death) == repr(no_pieces.death)
     assert repr(make_clinical_model(effort="full")) == repr(make_clinical_model())  # one clinical model
     with pytest.raises(ValueError, match="effort"):
         make_clinical_model(effort="huge")

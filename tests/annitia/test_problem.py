@@ -114,7 +114,7 @@ def _doubled(frame, id_column, as_int):
 
 
 def test_official_file_findings_are_warnings(folders, tmp_path):
-    """Issue #7: the official train.csv/test.csv load, their impossible labs are warnings with the report's facts."""
+    """The official train.csv/test.csv load, their impossible labs are warnings with the report's facts."""
     train = _doubled(
         pd.read_csv(folders.data_dir / "train.csv", dtype={"patient_id_anon": str}), "patient_id_anon", as_int=False
     )

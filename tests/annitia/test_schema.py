@@ -30,7 +30,7 @@ def test_schemas_follow_column_lists():
     assert not set(TARGETS) & set(TEST_SCHEMA.names)
 
 
-# -- what check says about data a step will lack (issue 18) ------------------------------
+# -- what check says about data a step will lack -----------------------------------------
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The ANNITIA exercises and teaching notes (issue #9): what TEACHING lists is what the notebooks hold."""
+"""The ANNITIA exercises and teaching notes: what TEACHING lists is what the notebooks hold."""
 
 import ast
 import os
@@ -113,7 +113,7 @@ def test_student_exploration_runs_end_to_end(tmp_path):
     assert os.environ.get("HDHKITS_QUICK") == "1"  # the root conftest ran it in quick mode
 
 
-# -- the exercises' hidden helpers (issue 18) -----------------------------------------------
+# -- the exercises' hidden helpers -----------------------------------------------------------
 
 
 def test_fib4_visit_takes_the_first_complete_visit_or_says_why_it_cannot():
@@ -150,15 +150,23 @@ def test_km_table_check_compares_with_lifelines():
     assert km_table_check(times, np.zeros(5, bool))(right.iloc[:0])  # no event: an empty table is right
 
 
+class _Zero:
+    """A fitted model that gives every patient the risks (0, 0)."""
+
+    def predict(self, X):
+        import numpy as np
+
+        return np.zeros((len(X), 2))
+
+
 def test_shortcut_check_wants_minus_follow_up_as_death_risk(twin):
-    import numpy as np
     from hdhkits.annitia import build_features, make_submission, read_test
     from hdhkits.annitia.teaching import shortcut_check
 
     source = twin("annitia")
     test = read_test(source.data_dir)
     X_test = build_features(test)
-    submission = make_submission(test, np.zeros((len(test), 2)))
+    submission = make_submission(_Zero(), test)
     check = shortcut_check(submission, X_test, source.data_dir)
     shortcut = submission.assign(risk_death=-X_test["followup_years"].to_numpy())
     assert check(shortcut)

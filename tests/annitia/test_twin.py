@@ -115,7 +115,7 @@ VISIT_TOLERANCE = {
 
 
 def test_visits_move_like_official(default_twin):
-    # issue #20: gaps beyond 4 years at the official rate, and values varying within a
+    # gaps beyond 4 years at the official rate, and values varying within a
     # patient as much as in the official train file (before: no gap above 4 years, BMI
     # within-patient SD 0.48, FibroScan 0.90 kPa)
     figures = visit_figures(default_twin[0])

@@ -11,7 +11,7 @@ seeds.
 import pytest
 from hdhkits.annitia import (
     build_features,
-    compare_baselines,
+    compare_models,
     make_baselines,
     oracle_score,
     score_risks,
@@ -26,7 +26,7 @@ def default_twin_cv():
     X, y = build_features(train), survival_targets(train)
     # exactly what 02_baseline runs at default size for its "Cox (ridge)" row
     model = {"Cox (ridge)": make_baselines(quick=False, seed=0)["Cox (ridge)"]}
-    table, _ = compare_baselines(model, X, y, n_splits=5, seed=0, n_boot=50)
+    table, _ = compare_models(model, X, y, n_splits=5, seed=0, n_boot=50)
     return table.loc["Cox (ridge)"], y, (X, test, truth)
 
 

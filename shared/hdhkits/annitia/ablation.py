@@ -1,27 +1,39 @@
 """What each feature family and liver piece adds to the ANNITIA models, on the same folds.
 
 * :func:`family_ablation`: a ridge Cox model on feature families added one at a time;
-* :func:`liver_ablation`: the liver pieces of issue #20, each alone and each effort's
-  set, against the leaderboard model of issue #8, with paired intervals;
-* :func:`versus_issue8`: the leaderboard model's paired gain over that of issue #8;
-* :func:`measured_liver_ablation`: the record of :func:`liver_ablation` on the twin
-  (``benchmarks/bench_annitia_liver.py``), nothing fitted.
+* :func:`liver_ablation`: each liver piece alone and each effort's set, against the
+  leaderboard model without liver pieces (:data:`~hdhkits.annitia.models.NO_LIVER_PIECES`),
+  with paired intervals;
+* :func:`versus_no_liver_pieces`: the leaderboard model's paired gain over the same
+  model without its liver pieces;
+* :func:`measured_liver_ablation`: the record of :func:`liver_ablation` on the twin, as
+  ``benchmarks/bench_annitia_liver.py`` wrote it into the package's data file
+  (:data:`LIVER_RECORD_FILE`, :func:`write_liver_record`), with the date and twin version
+  it came from; nothing is fitted.
 
 Every row is cross-validated on the folds of :func:`hdhkits.annitia.evaluation.cv_folds`.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from ..files import atomic_path
+from ..findings import DataError
 from .baselines import ClinicalScore, TwoOutcomeModel, as_frame
-from .evaluation import ISSUE8_MODEL, cv_risks, cv_summary, mean_parts, paired_difference, patients_first
+from .evaluation import cv_risks, interval_table, mean_parts, paired_gains, patients_first
 from .models import (
     EFFORT_PIECES,
     EFFORTS,
     FAMILIES,
     LIVER_PIECES,
+    NO_LIVER_PIECES,
     Component,
     add_followup_features,
     family_columns,
@@ -30,15 +42,20 @@ from .models import (
 from .targets import SurvivalTargets
 
 __all__ = [
-    "MEASURED_TWIN_VERSION",
+    "LIVER_RECORD_FILE",
+    "LiverRecord",
     "family_ablation",
     "liver_ablation",
     "measured_liver_ablation",
-    "versus_issue8",
+    "versus_no_liver_pieces",
+    "write_liver_record",
 ]
 
+#: The record of :func:`liver_ablation` on the twin, shipped in the package beside this module.
+LIVER_RECORD_FILE = "liver_ablation.json"
 
-def versus_issue8(
+
+def versus_no_liver_pieces(
     X: pd.DataFrame,
     y: SurvivalTargets,
     leaderboard_risks: np.ndarray,
@@ -50,13 +67,14 @@ def versus_issue8(
     quick: bool = False,
     progress: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray]:
-    """The leaderboard model's paired gain over the leaderboard model of issue #8.
+    """The leaderboard model's paired gain over the same model without liver pieces.
 
-    Cross-validates the issue #8 liver blend (``make_leaderboard_model(pieces=())``) on the
-    splits :func:`~hdhkits.annitia.evaluation.compare_models` drew with the same ``n_splits``, ``n_repeats`` and
-    ``seed``. The death blend does not depend on the effort or the liver pieces, so the
-    issue #8 model's death risks *are* the leaderboard model's: only the liver blend is
-    fitted (half the cost), and the C(death) gain is 0 by construction.
+    Cross-validates the liver blend without pieces (``make_leaderboard_model(pieces=())``,
+    :data:`~hdhkits.annitia.models.NO_LIVER_PIECES`) on the folds
+    :func:`~hdhkits.annitia.evaluation.compare_models` drew with the same ``n_splits``,
+    ``n_repeats`` and ``seed``. The death blend does not depend on the effort or the liver
+    pieces, so that model's death risks *are* the leaderboard model's: only the liver
+    blend is fitted (half the cost), and the C(death) gain is 0 by construction.
 
     Parameters
     ----------
@@ -67,10 +85,11 @@ def versus_issue8(
     -------
     gains : DataFrame
         Index ``score``, ``c_hepatic``, ``c_death``; columns ``leaderboard model``,
-        :data:`~hdhkits.annitia.evaluation.ISSUE8_MODEL`, ``gain`` (the first minus the second), ``low``, ``high``
-        (paired bootstrap 95 % interval of the gain, ``n_boot`` resamples).
+        :data:`~hdhkits.annitia.models.NO_LIVER_PIECES`, ``gain`` (the first minus the
+        second), ``low``, ``high`` (paired bootstrap 95 % interval of the gain, ``n_boot``
+        resamples; :func:`~hdhkits.annitia.evaluation.paired_gains`).
     risks : array (n_repeats, n, 2)
-        The issue #8 model's out-of-fold risks (for :func:`~hdhkits.annitia.evaluation.cv_summary`).
+        The out-of-fold risks of the model without liver pieces.
     """
     leaderboard_risks = np.asarray(leaderboard_risks, float)
     if leaderboard_risks.shape != (n_repeats, len(X), 2):
@@ -82,25 +101,15 @@ def versus_issue8(
     liver_only = TwoOutcomeModel(
         make_leaderboard_model(quick=quick, seed=seed, pieces=()).hepatic, ClinicalScore("age_first")
     )
-    risks = cv_risks({ISSUE8_MODEL: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)[
-        ISSUE8_MODEL
+    risks = cv_risks({NO_LIVER_PIECES: liver_only}, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)[
+        NO_LIVER_PIECES
     ]
     risks[..., 1] = leaderboard_risks[..., 1]
     mine, reference = mean_parts(y, patients_first(leaderboard_risks)), mean_parts(y, patients_first(risks))
-    rows = []
-    for part in ("score", "c_hepatic", "c_death"):
-        diff = paired_difference(y, leaderboard_risks, risks, n_boot=n_boot, seed=seed, part=part)
-        rows.append(
-            {
-                "part": part,
-                "leaderboard model": mine[part],
-                ISSUE8_MODEL: reference[part],
-                "gain": diff.estimate,
-                "low": diff.low,
-                "high": diff.high,
-            }
-        )
-    return pd.DataFrame(rows).set_index("part"), risks
+    gains = paired_gains(y, leaderboard_risks, risks, n_boot=n_boot, seed=seed)
+    gains.insert(0, "leaderboard model", [mine[part] for part in gains.index])
+    gains.insert(1, NO_LIVER_PIECES, [reference[part] for part in gains.index])
+    return gains, risks
 
 
 def family_ablation(
@@ -135,7 +144,7 @@ def family_ablation(
     rows = []
     for label, used in steps.items():
         if n_boot:
-            summary = cv_summary(y, oof[label], n_boot=n_boot, seed=seed)
+            summary = interval_table(y, {label: oof[label]}, n_boot=n_boot, seed=seed).iloc[0].to_dict()
         else:
             summary = mean_parts(y, patients_first(oof[label]))
         rows.append({"family": label, **summary, "n_features": len(family_columns(list(X.columns), used))})
@@ -156,10 +165,10 @@ def _step_pieces(pieces: tuple[str, ...], efforts: tuple[str, ...]) -> dict[str,
 def _liver_steps(
     pieces: tuple[str, ...], efforts: tuple[str, ...], quick: bool, seed: int
 ) -> dict[str, TwoOutcomeModel]:
-    # The issue #8 model, then each piece alone, then each effort's set. Only the first
+    # The model without liver pieces, then each piece alone, then each effort's set. Only the first
     # row fits the death blend: it does not depend on the liver pieces, so every row
     # shares its risks (the others get a cheap placeholder, replaced by the caller).
-    steps = {ISSUE8_MODEL: make_leaderboard_model(quick=quick, seed=seed, pieces=())}
+    steps = {NO_LIVER_PIECES: make_leaderboard_model(quick=quick, seed=seed, pieces=())}
     for label, used in _step_pieces(pieces, efforts).items():
         liver = make_leaderboard_model(quick=quick, seed=seed, pieces=used).hepatic
         steps[label] = TwoOutcomeModel(liver, ClinicalScore("age_first"))
@@ -181,8 +190,8 @@ def liver_ablation(
 ) -> pd.DataFrame:
     """What each liver piece adds to the leaderboard model, on the same splits.
 
-    The first row is the leaderboard model of issue #8
-    (``make_leaderboard_model(pieces=())``); then one row per piece of ``pieces``
+    The first row is the leaderboard model without liver pieces
+    (``make_leaderboard_model(pieces=())``, :data:`~hdhkits.annitia.models.NO_LIVER_PIECES`); then one row per piece of ``pieces``
     (:data:`~hdhkits.annitia.models.LIVER_PIECES`) added alone to its liver blend; then
     one row per effort (:data:`~hdhkits.annitia.models.EFFORT_PIECES`: the pieces it
     uses together; an effort without pieces is the first row, and gets none). The death
@@ -192,9 +201,9 @@ def liver_ablation(
     Returns
     -------
     DataFrame
-        Index: :data:`~hdhkits.annitia.evaluation.ISSUE8_MODEL`, ``+ <piece>``, ``effort '<name>'``. Columns:
-        ``score``, ``c_hepatic``, ``c_death`` (means over repeats of the out-of-fold
-        concordance); ``vs_issue8``, ``vs_issue8_low``, ``vs_issue8_high``: C(hepatic)
+        Index: :data:`~hdhkits.annitia.models.NO_LIVER_PIECES`, ``+ <piece>``, ``effort '<name>'``.
+        Columns: ``score``, ``c_hepatic``, ``c_death`` (means over repeats of the out-of-fold
+        concordance); ``vs_no_pieces``, ``vs_no_pieces_low``, ``vs_no_pieces_high``: C(hepatic)
         minus the first row's, with its paired bootstrap 95 % interval (``n_boot``
         resamples of patients; NaN bounds with ``n_boot=0``); ``pieces``: the pieces used.
     """
@@ -206,196 +215,211 @@ def liver_ablation(
         raise ValueError(f"unknown effort(s) {sorted(unknown)}; choose from {EFFORTS}")
     models = _liver_steps(tuple(pieces), tuple(efforts), quick, seed)
     oof = cv_risks(models, X, y, n_splits, n_repeats, seed, n_jobs, progress=progress)
-    reference = oof[ISSUE8_MODEL]
-    used = {ISSUE8_MODEL: (), **_step_pieces(tuple(pieces), tuple(efforts))}
+    reference = oof[NO_LIVER_PIECES]
+    used = {NO_LIVER_PIECES: (), **_step_pieces(tuple(pieces), tuple(efforts))}
     rows = []
     for label, risks in oof.items():
         risks[..., 1] = reference[..., 1]
         parts = mean_parts(y, patients_first(risks))
-        diff = paired_difference(y, risks, reference, n_boot=n_boot, seed=seed, part="c_hepatic")
+        diff = paired_gains(y, risks, reference, n_boot=n_boot, seed=seed, parts=("c_hepatic",)).loc["c_hepatic"]
         rows.append(
             {
                 "step": label,
                 "score": parts["score"],
                 "c_hepatic": parts["c_hepatic"],
                 "c_death": parts["c_death"],
-                "vs_issue8": diff.estimate,
-                "vs_issue8_low": diff.low,
-                "vs_issue8_high": diff.high,
+                "vs_no_pieces": diff["gain"],
+                "vs_no_pieces_low": diff["low"],
+                "vs_no_pieces_high": diff["high"],
                 "pieces": ", ".join(used[label]) or "-",
             }
         )
     return pd.DataFrame(rows).set_index("step")
 
 
-#: The twin version :func:`measured_liver_ablation` was measured on (``02_baseline`` says so
-#: when the current twin is another: re-run ``benchmarks/bench_annitia_liver.py`` then).
-MEASURED_TWIN_VERSION = "3"
+@dataclass(frozen=True)
+class LiverRecord:
+    """The record of :func:`liver_ablation` on the twin, as its benchmark measured it.
 
-# What benchmarks/bench_annitia_liver.py measured for issue #20 on the default twin (twin
-# version MEASURED_TWIN_VERSION), seeds 0-7, each 5-fold with the same splits for every row and 200 paired
-# resamples: step -> {seed: (C(hepatic), its change against the issue #8 model, 95 % low,
-# high)}. "all seven pieces" is every piece together (candidates behind their margin).
-_MEASURED_LIVER_ABLATION: dict[str, dict[int, tuple[float, float, float, float]]] = {
-    ISSUE8_MODEL: {
-        0: (0.886, 0, 0, 0),
-        1: (0.822, 0, 0, 0),
-        2: (0.804, 0, 0, 0),
-        3: (0.814, 0, 0, 0),
-        4: (0.786, 0, 0, 0),
-        5: (0.821, 0, 0, 0),
-        6: (0.816, 0, 0, 0),
-        7: (0.869, 0, 0, 0),
-    },
-    "+ fibrosis index": {
-        0: (0.892, 0.006, -0.012, 0.021),
-        1: (0.833, 0.011, -0.003, 0.024),
-        2: (0.813, 0.010, -0.009, 0.026),
-        3: (0.806, -0.008, -0.022, 0.015),
-        4: (0.796, 0.010, -0.011, 0.027),
-        5: (0.839, 0.018, 0.002, 0.034),
-        6: (0.827, 0.011, -0.001, 0.027),
-        7: (0.853, -0.016, -0.044, 0.004),
-    },
-    "+ stronger ridge": {
-        0: (0.887, 0.001, -0.010, 0.013),
-        1: (0.821, -0.001, -0.013, 0.012),
-        2: (0.799, -0.004, -0.017, 0.009),
-        3: (0.802, -0.012, -0.027, -0.003),
-        4: (0.811, 0.024, 0.000, 0.054),
-        5: (0.831, 0.009, 0.000, 0.019),
-        6: (0.825, 0.009, -0.005, 0.025),
-        7: (0.866, -0.003, -0.016, 0.011),
-    },
-    "+ repeated inner folds": {
-        0: (0.892, 0.006, -0.001, 0.015),
-        1: (0.819, -0.002, -0.007, 0.003),
-        2: (0.807, 0.003, -0.006, 0.012),
-        3: (0.812, -0.002, -0.009, 0.006),
-        4: (0.788, 0.001, -0.016, 0.015),
-        5: (0.833, 0.012, -0.004, 0.026),
-        6: (0.821, 0.005, -0.006, 0.013),
-        7: (0.870, 0.001, -0.017, 0.016),
-    },
-    "+ first-visit biology": {
-        0: (0.888, 0.002, -0.003, 0.007),
-        1: (0.805, -0.017, -0.034, -0.003),
-        2: (0.800, -0.004, -0.008, 0.000),
-        3: (0.814, 0, 0, 0),
-        4: (0.784, -0.002, -0.039, 0.027),
-        5: (0.821, 0, 0, 0),
-        6: (0.816, 0, 0, 0),
-        7: (0.871, 0.002, -0.003, 0.008),
-    },
-    "+ stiffness gate": {
-        0: (0.886, 0, 0, 0),
-        1: (0.820, -0.002, -0.009, 0.004),
-        2: (0.802, -0.001, -0.004, 0.002),
-        3: (0.807, -0.008, -0.017, 0.003),
-        4: (0.793, 0.006, -0.026, 0.045),
-        5: (0.821, 0, 0, 0),
-        6: (0.812, -0.004, -0.011, 0.002),
-        7: (0.864, -0.006, -0.021, 0.009),
-    },
-    "+ componentwise boosting": {
-        0: (0.886, 0, 0, 0),
-        1: (0.814, -0.007, -0.016, 0.003),
-        2: (0.804, 0, 0, 0),
-        3: (0.814, 0.000, -0.002, 0.002),
-        4: (0.786, 0, 0, 0),
-        5: (0.821, 0, 0, 0),
-        6: (0.816, 0, 0, 0),
-        7: (0.867, -0.002, -0.008, 0.002),
-    },
-    "+ larger forest": {
-        0: (0.896, 0.010, 0.003, 0.018),
-        1: (0.820, -0.002, -0.013, 0.009),
-        2: (0.800, -0.004, -0.016, 0.006),
-        3: (0.820, 0.006, -0.002, 0.019),
-        4: (0.783, -0.004, -0.020, 0.011),
-        5: (0.830, 0.009, 0.001, 0.019),
-        6: (0.819, 0.004, 0.000, 0.008),
-        7: (0.868, -0.001, -0.017, 0.016),
-    },
-    "all seven pieces": {
-        0: (0.886, 0.000, -0.018, 0.016),
-        1: (0.827, 0.006, -0.008, 0.020),
-        2: (0.801, -0.003, -0.025, 0.022),
-        3: (0.818, 0.004, -0.010, 0.018),
-        4: (0.778, -0.008, -0.054, 0.035),
-        5: (0.828, 0.006, -0.015, 0.030),
-        6: (0.846, 0.030, 0.015, 0.050),
-        7: (0.861, -0.008, -0.029, 0.010),
-    },
-    "effort 'default'": {
-        0: (0.892, 0.006, -0.012, 0.021),
-        1: (0.833, 0.011, -0.003, 0.024),
-        2: (0.813, 0.010, -0.009, 0.026),
-        3: (0.806, -0.008, -0.022, 0.015),
-        4: (0.796, 0.010, -0.011, 0.027),
-        5: (0.839, 0.018, 0.002, 0.034),
-        6: (0.827, 0.011, -0.001, 0.027),
-        7: (0.853, -0.016, -0.044, 0.004),
-    },
-    "effort 'full'": {
-        0: (0.886, 0.000, -0.019, 0.015),
-        1: (0.833, 0.011, -0.002, 0.026),
-        2: (0.811, 0.007, -0.010, 0.024),
-        3: (0.808, -0.006, -0.019, 0.012),
-        4: (0.796, 0.010, -0.011, 0.030),
-        5: (0.839, 0.018, 0.003, 0.032),
-        6: (0.838, 0.022, 0.011, 0.037),
-        7: (0.860, -0.009, -0.028, 0.006),
-    },
-}
+    Attributes
+    ----------
+    per_seed : DataFrame
+        Index (step, seed); ``c_hepatic``, ``change`` (against the first step, the
+        leaderboard model without liver pieces), ``low``, ``high`` (paired 95 % interval
+        of the change).
+    twin_version : str
+        The twin version it was measured on (:attr:`hdhkits.problem.Problem.twin_version`).
+    date : str
+        ISO date of the record.
+    date_is : str
+        What the date is: ``"measurement"`` (the benchmark's run) or ``"conversion"``
+        (when an older measurement was converted into the file; see ``note``).
+    size : str
+        Twin size.
+    n_splits, n_boot : int
+        Folds of each seed's cross-validation and paired bootstrap resamples.
+    note : str
+        Anything else the file says about where the numbers come from.
+    what : str
+        One sentence saying what the numbers are.
+    """
+
+    per_seed: pd.DataFrame
+    twin_version: str
+    date: str
+    date_is: str = "measurement"
+    size: str = "default"
+    n_splits: int = 5
+    n_boot: int = 200
+    note: str = ""
+    what: str = ""
+
+    @property
+    def seeds(self) -> list[int]:
+        """The twin seeds measured."""
+        return sorted(int(s) for s in self.per_seed.index.get_level_values("seed").unique())
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per step: ``c_hepatic`` (mean over seeds), ``change`` (mean), ``seeds_better``, ``lowest``, ``highest``, ``kept``.
+
+        ``seeds_better`` counts the seeds where the change is positive ("6 of 8");
+        ``lowest`` and ``highest`` are the per-seed changes; ``kept`` names the efforts
+        using the piece (:data:`~hdhkits.annitia.models.EFFORT_PIECES`; "-" for none).
+        """
+        grouped = self.per_seed.groupby(level="step", sort=False)
+        table = grouped[["c_hepatic", "change"]].mean()
+        better = grouped["change"].apply(lambda change: int((change > 0).sum()))
+        table["seeds_better"] = [f"{k} of {m}" for k, m in zip(better, grouped.size())]
+        table["lowest"], table["highest"] = grouped["change"].min(), grouped["change"].max()
+        table["kept"] = [_kept(step) for step in table.index]
+        return table
+
+    def describe(self, twin_version: str) -> str:
+        """Where the numbers come from, and whether the twin of ``twin_version`` is newer than them."""
+        seeds = self.seeds
+        if len(seeds) == 1:
+            span = f"seed {seeds[0]}"
+        elif seeds == list(range(seeds[0], seeds[-1] + 1)):
+            span = f"seeds {seeds[0]} to {seeds[-1]}"
+        else:
+            span = "seeds " + ", ".join(str(s) for s in seeds)
+        when = (
+            f"measured {self.date}"
+            if self.date_is == "measurement"
+            else f"recorded {self.date} (the date it was converted into this file; measured earlier)"
+        )
+        text = (
+            f"measured on the twin (version {self.twin_version}, {self.size} size, {span}, {self.n_splits}-fold), "
+            f"not on the official files; {when}"
+        )
+        if _newer(twin_version, self.twin_version):
+            text += (
+                f"\nthe twin is now version {twin_version}, newer than this measurement: re-run "
+                "benchmarks/bench_annitia_liver.py --parts ablation --write-record"
+            )
+        return text
 
 
-def measured_liver_ablation(per_seed: bool = False) -> pd.DataFrame:
-    """The liver ablation of issue #20 as measured on the twin (a record: nothing is fitted).
+def _kept(step: str) -> str:
+    # The efforts that use the step's piece ("-" for none); an effort's own step names itself.
+    if step.startswith("effort "):
+        return step.split("'")[1]
+    piece = step[2:] if step.startswith("+ ") else None
+    return ", ".join(e for e in EFFORTS if piece in EFFORT_PIECES[e]) or "-"
+
+
+def _newer(current: str, measured: str) -> bool:
+    # Twin versions are whole numbers as text; any other change of text counts as newer.
+    if current.isdigit() and measured.isdigit():
+        return int(current) > int(measured)
+    return current != measured
+
+
+def _record_path(path: str | Path | None) -> Path:
+    if path is not None:
+        return Path(path)
+    return Path(str(resources.files(__package__).joinpath(LIVER_RECORD_FILE)))
+
+
+def measured_liver_ablation(path: str | Path | None = None) -> LiverRecord:
+    """The liver ablation as measured on the twin (a record: nothing is fitted).
 
     ``benchmarks/bench_annitia_liver.py`` ran :func:`liver_ablation` on the default twin
-    (twin version :data:`MEASURED_TWIN_VERSION`) of seeds 0–7, each a 5-fold
-    cross-validation with the same splits for every row; the changes are paired against
-    the leaderboard model of issue #8. They hold for the twin only: on the official files
-    run :func:`liver_ablation` itself.
+    of several seeds, each a 5-fold cross-validation with the same splits for every row;
+    the changes are paired against the leaderboard model without liver pieces. They hold
+    for the twin they were measured on (:attr:`LiverRecord.twin_version`) only: on the
+    official files run :func:`liver_ablation` itself.
 
     Parameters
     ----------
-    per_seed : bool
-        One row per (step, seed) instead of one per step.
+    path : str or Path, optional
+        A record file; default: the one shipped in the package (:data:`LIVER_RECORD_FILE`).
 
     Returns
     -------
-    DataFrame
-        ``per_seed=False``: index step; ``c_hepatic`` (mean over seeds), ``change`` (mean
-        change of C(hepatic) against the issue #8 model), ``seeds_better`` (seeds where it
-        is positive, e.g. "6 of 8"), ``lowest`` and ``highest`` (per-seed changes), ``kept``
-        (the efforts using the piece, :data:`~hdhkits.annitia.models.EFFORT_PIECES`; "-"
-        for none). ``per_seed=True``: index (step, seed); ``c_hepatic``, ``change``,
-        ``low``, ``high`` (paired 95 % interval of the change).
+    LiverRecord
+
+    Raises
+    ------
+    hdhkits.findings.DataError
+        The file is missing or not a record.
     """
-    long = pd.DataFrame(
-        [
-            {"step": step, "seed": seed, "c_hepatic": v[0], "change": v[1], "low": v[2], "high": v[3]}
-            for step, seeds in _MEASURED_LIVER_ABLATION.items()
-            for seed, v in seeds.items()
-        ]
-    )
-    long = long.set_index(["step", "seed"])
-    if per_seed:
-        return long
-    grouped = long.groupby(level="step", sort=False)
-    table = grouped[["c_hepatic", "change"]].mean()
-    n = grouped.size()
-    better = grouped["change"].apply(lambda change: int((change > 0).sum()))
-    table["seeds_better"] = [f"{k} of {m}" for k, m in zip(better, n)]
-    table["lowest"], table["highest"] = grouped["change"].min(), grouped["change"].max()
+    path = _record_path(path)
+    try:
+        raw = json.loads(path.read_text())
+        per_seed = pd.DataFrame(raw["rows"], columns=["step", "seed", "c_hepatic", "change", "low", "high"])
+        return LiverRecord(
+            per_seed=per_seed.set_index(["step", "seed"]),
+            twin_version=str(raw["twin_version"]),
+            date=str(raw["date"]),
+            date_is=str(raw.get("date_is", "measurement")),
+            size=str(raw.get("size", "default")),
+            n_splits=int(raw.get("n_splits", 5)),
+            n_boot=int(raw.get("n_boot", 200)),
+            note=str(raw.get("note", "")),
+            what=str(raw.get("what", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(
+            path,
+            [
+                f"the liver ablation record cannot be read ({type(exc).__name__}: {exc}); write it again with "
+                "benchmarks/bench_annitia_liver.py --parts ablation --write-record"
+            ],
+        ) from exc
 
-    def kept(step: str) -> str:
-        if step.startswith("effort "):
-            return step.split("'")[1]
-        piece = step[2:] if step.startswith("+ ") else None
-        return ", ".join(e for e in EFFORTS if piece in EFFORT_PIECES[e]) or "-"
 
-    table["kept"] = [kept(step) for step in table.index]
-    return table
+def write_liver_record(record: LiverRecord, path: str | Path | None = None) -> Path:
+    """Write a liver ablation record (atomically), one line per (step, seed); returns the file.
+
+    :func:`measured_liver_ablation` reads it back.
+
+    Parameters
+    ----------
+    record : LiverRecord
+        What to write (its ``per_seed`` from :func:`liver_ablation`'s ``c_hepatic`` and
+        ``vs_no_pieces`` columns, as ``change``, ``low``, ``high``).
+    path : str or Path, optional
+        Default: the package's file (:data:`LIVER_RECORD_FILE`, beside this module).
+    """
+    path = _record_path(path)
+    head = {
+        "what": record.what or "C(hepatic) of liver_ablation's steps and its paired change against the first step",
+        "twin_version": record.twin_version,
+        "size": record.size,
+        "seeds": record.seeds,
+        "n_splits": record.n_splits,
+        "n_boot": record.n_boot,
+        "date": record.date,
+        "date_is": record.date_is,
+        "note": record.note,
+    }
+    rows = [
+        json.dumps({"step": step, "seed": int(seed), **{k: round(float(v), 6) for k, v in values.items()}})
+        for (step, seed), values in record.per_seed[["c_hepatic", "change", "low", "high"]].iterrows()
+    ]
+    text = json.dumps(head, indent=1)[:-2] + ',\n "rows": [\n  ' + ",\n  ".join(rows) + "\n ]\n}\n"
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+    return path

@@ -14,7 +14,7 @@ statistics:
 
 :class:`TwoOutcomeModel` pairs one estimator per outcome: the liver model learns on
 every patient, the death model only on patients whose death status is known. Their
-cross-validation (:func:`~hdhkits.annitia.evaluation.compare_baselines`) is in
+cross-validation (:func:`~hdhkits.annitia.evaluation.compare_models`) is in
 :mod:`hdhkits.annitia.evaluation`.
 """
 

@@ -148,7 +148,7 @@ class RankBlend(BaseEstimator):
     random_state : int
         Seed of the inner folds.
     inner_repeats : int
-        Repeats of the inner K-fold (1: one split, as before issue #20).
+        Repeats of the inner K-fold (1: one split, the leaderboard model without liver pieces).
     core_components : int, optional
         The first ``core_components`` components are the core blend; the others are
         candidates that get a weight only where they win: a weight vector giving them any

@@ -21,7 +21,7 @@ model, gradient-boosted trees with a Cox loss, a random survival forest), combin
 averaging with weights chosen on *inner* out-of-fold predictions of the training data it is
 given: cross-validating a blend therefore never chooses weights on the fold it reports.
 
-Liver pieces and effort (issue #20). The leaderboard model's liver blend can take the
+Liver pieces and effort. The leaderboard model's liver blend can take the
 ideas of the best public solution, by name (:data:`LIVER_PIECES`): a composite fibrosis
 index (:func:`~hdhkits.annitia.features.add_fibrosis_index`), a stronger ridge penalty,
 repeated inner folds for the weights, the clinical model's first-visit learners, a
@@ -29,8 +29,8 @@ liver-stiffness gate (:class:`~hdhkits.annitia.blends.StiffnessGate`), component
 larger forest. Learners added to Cox, boosting and forest are *candidates*: they get a
 weight only where they beat the core blend by :data:`CANDIDATE_MIN_GAIN` of inner
 concordance. ``effort`` picks the pieces (:data:`EFFORT_PIECES`), keeping only what
-helped on the twin across seeds (``benchmarks/bench_annitia_liver.py``; the measured
-table is :func:`~hdhkits.annitia.ablation.measured_liver_ablation`): ``"default"``
+helped on the twin across seeds (``benchmarks/bench_annitia_liver.py``; its record,
+read by :func:`~hdhkits.annitia.ablation.measured_liver_ablation`): ``"default"``
 the fibrosis index (free), ``"full"`` also repeated inner folds (three times the liver
 blend's cost). The other pieces stay available through ``pieces=``, and
 :func:`~hdhkits.annitia.ablation.liver_ablation` measures them on any data (the
@@ -61,6 +61,7 @@ __all__ = [
     "FOLLOWUP",
     "LEADERBOARD_FAMILIES",
     "LIVER_PIECES",
+    "NO_LIVER_PIECES",
     "Component",
     "add_followup_features",
     "family_columns",
@@ -80,8 +81,8 @@ FOLLOWUP = ("followup_years", "age_last", "years_per_visit")
 #: How much search the model makers run: ``"default"`` fits ``02_baseline``'s budget
 #: (90 s at default size on 2 cores), ``"full"`` is the whole search (minutes).
 EFFORTS = ("default", "full")
-#: The liver-model pieces tried in issue #20, in the order
-#: :func:`~hdhkits.annitia.ablation.liver_ablation` adds them to the issue #8 model.
+#: The liver-model pieces, in the order :func:`~hdhkits.annitia.ablation.liver_ablation`
+#: adds them to the leaderboard model without liver pieces (:data:`NO_LIVER_PIECES`).
 LIVER_PIECES = (
     "fibrosis index",
     "stronger ridge",
@@ -91,6 +92,9 @@ LIVER_PIECES = (
     "componentwise boosting",
     "larger forest",
 )
+#: The name of the leaderboard model without any liver piece (``make_leaderboard_model(pieces=())``),
+#: the reference of the liver ablation (:mod:`hdhkits.annitia.ablation`).
+NO_LIVER_PIECES = "leaderboard model, no liver pieces"
 #: The liver pieces each effort uses (what helped on the twin across seeds, within budget).
 EFFORT_PIECES: dict[str, tuple[str, ...]] = {
     "default": ("fibrosis index",),
@@ -411,7 +415,8 @@ def make_leaderboard_model(
         ``"default"`` fits ``02_baseline``'s budget; ``"full"`` runs the whole search
         (see ``benchmarks/bench_annitia_liver.py`` for its cost and gains).
     pieces : tuple of str, optional
-        Override the effort's liver pieces (``()``: the leaderboard model of issue #8);
+        Override the effort's liver pieces (``()``: the leaderboard model without liver
+        pieces, :data:`NO_LIVER_PIECES`);
         :func:`~hdhkits.annitia.ablation.liver_ablation` adds them one at a time.
     """
     pieces = _check_effort(effort, pieces)

@@ -1,15 +1,27 @@
-"""ANNITIA problem definition: files, twin, submission rules and the official metric.
+"""ANNITIA problem definition: files, twin, submission rules, the official metric and the models.
 
 :data:`PROBLEM` follows the kit contract (CONTRIBUTING.md): each method has exactly the
 signature of :class:`hdhkits.problem.Problem` and delegates to the kit's modules
 (:mod:`~hdhkits.annitia.twin`, :mod:`~hdhkits.annitia.schema`,
-:mod:`~hdhkits.annitia.metric`).
+:mod:`~hdhkits.annitia.metric`, :mod:`~hdhkits.annitia.models`). Its model hooks
+(:attr:`~AnnitiaProblem.models`, ``make_model``, ``fit_model``, ``stamped_settings``)
+are what the participant's loop (:mod:`hdhkits.saved`) needs; :func:`make_submission`
+turns a fitted model into the official table.
+
+A model, in ANNITIA, is an estimator with ``fit(X, y)`` and ``predict(X)`` on the
+per-patient features of :func:`~hdhkits.annitia.features.build_features`: ``y`` is the
+:class:`~hdhkits.annitia.targets.SurvivalTargets` of the train file, and ``predict``
+returns risks of shape (n, 2), liver event then death. Typically a
+:class:`~hdhkits.annitia.baselines.TwoOutcomeModel` of one scikit-learn or
+scikit-survival estimator per outcome.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 
 from ..findings import DataError, Finding
@@ -17,11 +29,14 @@ from ..problem import Problem, Score
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
+from .features import build_features
 from .metric import score
-from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE, check_data, read_test
+from .models import EFFORT_PIECES, EFFORTS, make_clinical_model, make_leaderboard_model
+from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE, check_data, read_test, read_train
+from .targets import survival_targets
 from .twin import make_twin
 
-__all__ = ["PROBLEM", "SUBMISSION_SPEC", "AnnitiaProblem"]
+__all__ = ["PROBLEM", "SUBMISSION_SPEC", "AnnitiaProblem", "make_submission"]
 
 #: ``trustii_id,risk_hepatic_event,risk_death``: any finite real risks (higher = earlier event).
 SUBMISSION_SPEC = SubmissionSpec(
@@ -31,6 +46,34 @@ SUBMISSION_SPEC = SubmissionSpec(
         ColumnSpec(RISK_DEATH, "float", nullable=False),
     )
 )
+
+
+def _settings_effort(settings: dict | None) -> str:
+    """The ``effort`` of a notebook's ``settings`` (``{"effort": ...}``; ``"default"`` when absent).
+
+    Raises
+    ------
+    hdhkits.findings.DataError
+        An effort outside :data:`~hdhkits.annitia.models.EFFORTS`, or a setting ANNITIA
+        does not know.
+    """
+    settings = dict(settings or {})
+    unknown = sorted(set(settings) - {"effort"})
+    if unknown:
+        raise DataError(
+            "<settings>",
+            [f"ANNITIA's settings hold only 'effort', not {unknown}; write settings = {{\"effort\": effort}}"],
+        )
+    effort = settings.get("effort", "default")
+    if effort not in EFFORTS:
+        raise DataError(
+            "<effort>",
+            [
+                f"effort must be one of {list(EFFORTS)}, not {effort!r}; set the notebooks' `effort` parameter "
+                "(or ANNITIA_EFFORT) to one of them, the same in 02_baseline and 03_submission"
+            ],
+        )
+    return effort
 
 
 class AnnitiaProblem(Problem):
@@ -49,9 +92,11 @@ class AnnitiaProblem(Problem):
     )
     env_var = "ANNITIA_DATA_DIR"
     truth_file = TRUTH_FILE
-    twin_version = "3"  # 3: visits move like the official ones (issue #20); 2: calibrated difficulty (issue #7)
+    twin_version = "3"  # 3: visits move like the official ones; 2: calibrated difficulty
     #: Place in kit listings (`hdhkits list`, the README).
     order = 2
+    #: The kit's submittable models; the leaderboard model (best cross-validated score) is the default.
+    models: ClassVar[dict[str, str]] = {"leaderboard": "leaderboard model", "clinical": "clinical model"}
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         """Write ``train.csv`` and ``val_test.csv`` to ``data_dir``, ``val_test_truth.csv`` to ``truth_dir``.
@@ -93,6 +138,54 @@ class AnnitiaProblem(Problem):
         """
         return score(truth, submission)
 
+    def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
+        """The leaderboard or the clinical model, unfitted, at the effort of ``settings``.
+
+        ``"leaderboard"``: :func:`~hdhkits.annitia.models.make_leaderboard_model` (every
+        feature family, the follow-up window included, with the liver pieces of the
+        effort); ``"clinical"``: :func:`~hdhkits.annitia.models.make_clinical_model`
+        (first-visit biology). Quick mode has fewer trees and inner folds.
+
+        Raises
+        ------
+        hdhkits.findings.DataError
+            An unknown name or effort.
+        """
+        effort = _settings_effort(settings)
+        makers = {"leaderboard": make_leaderboard_model, "clinical": make_clinical_model}
+        if name not in makers:
+            raise DataError(
+                "<model>",
+                [f"ANNITIA's models are {', '.join(repr(n) for n in makers)}, not {name!r}; name one of them"],
+            )
+        return makers[name](quick=quick, seed=seed, effort=effort)
+
+    def fit_model(
+        self, model: Any, source: Any, seed: int = 0, quick: bool = False, settings: dict | None = None
+    ) -> Any:
+        """Fit a copy of ``model`` on the features and survival targets of ``train.csv`` of ``source``.
+
+        The features are :func:`~hdhkits.annitia.features.build_features` of the train
+        file, the targets its :func:`~hdhkits.annitia.targets.survival_targets`; the copy
+        is :meth:`unfitted` (a scikit-learn clone), so the model given is left as it was.
+        ``seed`` and ``quick`` are already in the model; ``settings`` is only checked.
+
+        Returns
+        -------
+        object
+            The fitted copy, what :func:`make_submission` takes.
+        """
+        _settings_effort(settings)
+        frame = read_train(source.data_dir)
+        fitted = self.unfitted(model)
+        fitted.fit(build_features(frame), survival_targets(frame))
+        return fitted
+
+    def stamped_settings(self, settings: dict | None) -> dict:
+        """The effort, and the liver pieces it uses: a model saved before either changed is trained again."""
+        effort = _settings_effort(settings)
+        return {"effort": effort, "liver_pieces": list(EFFORT_PIECES[effort])}
+
     def sample_submission(self, data_dir: Path) -> pd.DataFrame:
         """Age at the first visit as both risks (older: higher risk), for every test patient."""
         test = read_test(data_dir, check=False)
@@ -102,3 +195,41 @@ class AnnitiaProblem(Problem):
 
 
 PROBLEM = AnnitiaProblem()
+
+
+def make_submission(model: Any, test: pd.DataFrame) -> pd.DataFrame:
+    """The official table ``trustii_id,risk_hepatic_event,risk_death`` of a fitted model for a test file.
+
+    Parameters
+    ----------
+    model : estimator
+        Fitted (:meth:`AnnitiaProblem.fit_model`, ``load_or_train``); its ``predict`` takes
+        the features of :func:`~hdhkits.annitia.features.build_features` and returns
+        risks of shape (n, 2), liver event then death (higher: earlier event).
+    test : DataFrame
+        ``val_test.csv`` as :func:`~hdhkits.annitia.schema.read_test` returns it.
+
+    Returns
+    -------
+    DataFrame
+        One row per test patient, in the test file's order, official columns in official order.
+
+    Raises
+    ------
+    hdhkits.findings.DataError
+        The test table has no ``trustii_id``, or the model's ``predict`` does not give one
+        pair of risks per test patient.
+    """
+    if TEST_ID not in test.columns:
+        raise DataError("<test>", [f"the test table has no '{TEST_ID}' column; read it with read_test()"])
+    risks = np.asarray(model.predict(build_features(test)), dtype=float)
+    if risks.shape != (len(test), 2):
+        raise DataError(
+            "<model>",
+            [
+                f"the model's predict returned shape {risks.shape}, not ({len(test)}, 2): one pair of risks "
+                "(liver event, death) per test patient; wrap one estimator per outcome in TwoOutcomeModel"
+            ],
+        )
+    table = pd.DataFrame({TEST_ID: test[TEST_ID].to_numpy(), RISK_HEPATIC: risks[:, 0], RISK_DEATH: risks[:, 1]})
+    return table[SUBMISSION_SPEC.names]

@@ -1,6 +1,6 @@
 """Known oddities of the official ANNITIA files, as code that puts them into a data folder.
 
-Reported on the official download (issue #7; ``CHALLENGES.md``):
+Reported on the official download (``CHALLENGES.md``):
 
 * **Impossible lab values.** The official cohort is itself synthetic, made with noise,
   and a few values came out below zero: ``ggt_v1`` (4 in ``train.csv``, smallest

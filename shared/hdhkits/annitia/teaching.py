@@ -162,12 +162,12 @@ TEACHING = Teaching(
         Exercise("03_submission.ipynb", "The follow-up shortcut", 10),
     ),
     # papermill runs in quick mode, twin already cached, kernel start included; 2 cores kept
-    # busy by another job (load average about 4.7; issue #20: 02 also scores the issue #8 model).
+    # busy by another job (load average about 4.7; 02 also scores the leaderboard model without liver pieces).
     quick_seconds={"01_exploration.ipynb": 18.0, "02_baseline.ipynb": 60.0, "03_submission.ipynb": 10.0},
     slow_machine=(
         "Keep quick = True (the pack's default). 02_baseline is the slow notebook: it cross-validates five "
-        "models and the issue #8 liver blend; on a one-core machine set n_jobs = 1. A learner who is short of "
-        "time can skip 02_baseline: "
+        "models, the learner's own model and the liver blend without liver pieces; on a one-core machine set "
+        "n_jobs = 1. A learner who is short of time can skip 02_baseline: "
         "03_submission trains the model it submits when 02 saved none (under a minute in quick mode), and "
         "its exercise does not need 02. In Colab the setup cell first installs the package (about a minute)."
     ),

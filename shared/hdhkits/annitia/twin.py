@@ -180,7 +180,7 @@ _VISIT_SURVIVAL = np.array(
 )
 # Whole years between successive visits, 0..15: mostly 0-4 (median 1), and a long tail
 # (patients lost to follow-up who come back): 2.6 % of the official gaps exceed 4 years,
-# the 99th percentile is 6, the largest 15 (issue #20, measured on the official train file).
+# the 99th percentile is 6, the largest 15 (measured on the official train file by a participant).
 _GAP_P = np.array(
     [
         0.18,
@@ -217,7 +217,7 @@ _AIXPLORER_SD = (0.12, 0.18)
 _FIBROTEST_SD = (0.5, 0.4)
 # Within-patient variation over visits, matched to the official train file (median over
 # patients of the SD of their visits: BMI 1.18, FibroScan 1.40 kPa, ALT 12.7, platelets
-# 19.4; issue #20). BMI drifts: visit noise on the scale of log(BMI - 17) and a
+# 19.4; measured by a participant). BMI drifts: visit noise on the scale of log(BMI - 17) and a
 # patient trend in kg/m² per year.
 _BMI_SD = (0.45, 0.2, 0.11)  # patient effect, trend per year (kg/m²), visit noise
 _ALT_NOISE_SD = 0.39

@@ -24,7 +24,7 @@ __all__ = [
 
 #: Visit variables whose within-patient SD :func:`visit_figures` reports, by short name.
 WITHIN_PATIENT_VARIABLES = {"BMI": "BMI", "stiffness": "fibs_stiffness_med_BM_1", "alt": "alt", "plt": "plt"}
-#: What a participant measured on the official train file (issue #20) with :func:`visit_figures`.
+#: What a participant measured on the official train file with :func:`visit_figures`.
 OFFICIAL_VISIT_FIGURES = {
     "gap_median": 1.0,
     "gap_p99": 6.0,

@@ -1,0 +1,180 @@
+"""ANNITIA's side of the participant's loop: the Problem's model hooks, make_submission, and 02 -> 03 with your model."""
+
+import json
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from hdhkits import saved
+from hdhkits.annitia import PROBLEM, TwoOutcomeModel, build_features, make_submission, read_test, read_train
+from hdhkits.annitia.baselines import ClinicalScore
+from hdhkits.annitia.models import EFFORT_PIECES, make_clinical_model, make_leaderboard_model
+from hdhkits.findings import DataError
+from hdhkits.fingerprint import describe_model, read_stamp
+
+from ..your_model_support import run_with_your_model
+
+#: A cheap model of the kit's form: FIB-4 at the last visit for both outcomes.
+CHEAP = TwoOutcomeModel(ClinicalScore("fib4_last"))
+
+
+@pytest.fixture(scope="module")
+def source(twin):
+    return twin("annitia", size="quick", seed=0)
+
+
+def test_models_are_named_after_what_they_are():
+    assert list(PROBLEM.models) == ["leaderboard", "clinical"]  # the default first
+    assert PROBLEM.models == {"leaderboard": "leaderboard model", "clinical": "clinical model"}
+    assert saved.model_label(PROBLEM, "leaderboard") == "leaderboard model"
+
+
+@pytest.mark.parametrize("effort", ["default", "full"])
+def test_make_model_builds_each_kit_model_as_its_maker(effort):
+    settings = {"effort": effort}
+    made = {
+        "leaderboard": make_leaderboard_model(quick=True, seed=3, effort=effort),
+        "clinical": make_clinical_model(quick=True, seed=3, effort=effort),
+    }
+    for name, expected in made.items():
+        model = PROBLEM.make_model(name, seed=3, quick=True, settings=settings)
+        assert describe_model(model) == describe_model(expected), name
+        assert not hasattr(model, "hepatic_")  # unfitted
+    slow = PROBLEM.make_model("leaderboard", seed=3, quick=False, settings=settings)
+    assert describe_model(slow) != describe_model(made["leaderboard"])  # quick mode is lighter
+    assert describe_model(PROBLEM.make_model("leaderboard")) == describe_model(make_leaderboard_model())
+
+
+def test_bad_names_and_settings_say_what_to_set():
+    with pytest.raises(DataError, match="'leaderboard', 'clinical'"):
+        PROBLEM.make_model("best")
+    with pytest.raises(DataError, match="effort must be one of"):
+        PROBLEM.make_model("clinical", settings={"effort": "huge"})
+    with pytest.raises(DataError, match="only 'effort'"):
+        PROBLEM.stamped_settings({"effort": "default", "epochs": 3})
+
+
+def test_the_stamp_keeps_the_effort_and_its_liver_pieces():
+    for effort in ("default", "full"):
+        stamped = PROBLEM.stamped_settings({"effort": effort})
+        assert stamped == {"effort": effort, "liver_pieces": list(EFFORT_PIECES[effort])}
+    assert PROBLEM.stamped_settings(None) == PROBLEM.stamped_settings({"effort": "default"})
+
+
+def test_fit_model_and_make_submission_give_a_valid_submission(source):
+    unfitted = PROBLEM.make_model("clinical", quick=True)
+    fitted = PROBLEM.fit_model(unfitted, source, quick=True)
+    assert not hasattr(unfitted, "hepatic_")  # a copy was fitted
+    test = read_test(source.data_dir)
+    submission = make_submission(fitted, test)
+    assert list(submission.columns) == ["trustii_id", "risk_hepatic_event", "risk_death"]
+    assert submission["trustii_id"].tolist() == test["trustii_id"].tolist()  # the test file's order
+    assert PROBLEM.validate_submission(submission, source.data_dir) == []
+    np.testing.assert_array_equal(submission.iloc[:, 1:].to_numpy(), fitted.predict(build_features(test)))
+    # the same model fitted by hand on the train file's features predicts the same
+    train = read_train(source.data_dir)
+    from hdhkits.annitia.targets import survival_targets
+
+    by_hand = PROBLEM.make_model("clinical", quick=True).fit(build_features(train), survival_targets(train))
+    np.testing.assert_array_equal(by_hand.predict(build_features(test)), fitted.predict(build_features(test)))
+
+
+def test_make_submission_refuses_a_model_without_two_risks_per_patient(source):
+    test = read_test(source.data_dir)
+
+    class OneRisk:
+        def predict(self, X):
+            return np.zeros(len(X))
+
+    with pytest.raises(DataError, match="one pair of risks"):
+        make_submission(OneRisk(), test)
+    with pytest.raises(DataError, match="trustii_id"):
+        make_submission(CHEAP, test.drop(columns="trustii_id"))
+
+
+def test_a_stale_stamp_retrains_and_says_why(source, twin, tmp_path, capsys):
+    settings = {"effort": "default"}
+    model, reloaded = saved.load_or_train("clinical", source, tmp_path, quick=True, settings=settings)
+    assert not reloaded and (tmp_path / "annitia_clinical.pkl").is_file()
+    stamp = read_stamp(tmp_path / "annitia_clinical.pkl")
+    assert stamp.settings["effort"] == "default" and stamp.settings["liver_pieces"] == ["fibrosis index"]
+    again, reloaded = saved.load_or_train("clinical", source, tmp_path, quick=True, settings=settings)
+    assert reloaded
+    X = build_features(read_test(source.data_dir))
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+    capsys.readouterr()
+    _, reloaded = saved.load_or_train("clinical", source, tmp_path, quick=True, settings={"effort": "full"})
+    assert not reloaded and "its effort was 'default' (now 'full')" in capsys.readouterr().out
+    _, reloaded = saved.load_or_train("clinical", twin("annitia", size="quick", seed=1), tmp_path, quick=True)
+    assert not reloaded and "trained on other data" in capsys.readouterr().out
+
+
+def test_your_model_is_saved_reloaded_and_retrained_on_other_data(source, twin, tmp_path, capsys):
+    fitted = PROBLEM.fit_model(CHEAP, source, quick=True)
+    saved.save_model(fitted, saved.YOURS, source, tmp_path, quick=True)
+    back, reloaded = saved.load_or_train(saved.YOURS, source, tmp_path, quick=True)
+    assert reloaded and back.hepatic_.fill_value_ == fitted.hepatic_.fill_value_
+    other = twin("annitia", size="quick", seed=1)
+    retrained, reloaded = saved.load_or_train(saved.YOURS, other, tmp_path, quick=True)
+    assert not reloaded and "training your model here" in capsys.readouterr().out
+    expected = build_features(read_train(other.data_dir))["fib4_last"].median()
+    assert retrained.hepatic_.fill_value_ == pytest.approx(expected)  # learnt on the other twin's train file
+
+
+#: The "Your model" cell of the end-to-end test: a class written in the cell (cloudpickle
+#: must carry it to 03), whose risks the test recomputes from the features.
+YOUR_CELL = '''# Your model: a class written here, its risks recomputed by the test
+import numpy as np
+from sklearn.base import BaseEstimator
+
+
+class AgeAndRecord(BaseEstimator):
+    """Liver risk: age at the first visit plus the visits; death risk: minus the follow-up years."""
+
+    def fit(self, X, y):
+        self.age_median_ = float(X["age_first"].median())
+        return self
+
+    def predict(self, X):
+        age = X["age_first"].fillna(self.age_median_).to_numpy(float)
+        return np.column_stack([age + X["n_visits"].to_numpy(float), -X["followup_years"].fillna(0).to_numpy(float)])
+
+
+your_model = AgeAndRecord()
+'''
+
+
+def _printed(notebook) -> str:
+    return "".join(
+        out.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream"
+    )
+
+
+def test_your_model_reaches_the_submission(source, tmp_path):
+    out = run_with_your_model("annitia", YOUR_CELL, tmp_path, baseline_parameters={"n_boot": 20})
+    train, test = read_train(source.data_dir), read_test(source.data_dir)
+    X = build_features(test)
+    age = X["age_first"].fillna(float(build_features(train)["age_first"].median())).to_numpy(float)
+    expected = pd.DataFrame(
+        {
+            "trustii_id": test["trustii_id"].to_numpy(),
+            "risk_hepatic_event": age + X["n_visits"].to_numpy(float),
+            "risk_death": -X["followup_years"].fillna(0).to_numpy(float),
+        }
+    )
+    submission = pd.read_csv(out / "submission.csv")
+    pd.testing.assert_frame_equal(submission, expected, check_dtype=False, rtol=1e-12)
+    assert (out / "annitia_yours.pkl").is_file() and read_stamp(out / "annitia_yours.pkl").settings["model"] == "yours"
+    choice = json.loads((out / "annitia_choice.json").read_text())
+    assert set(choice["scores"]) == {"leaderboard", "clinical", "yours"}
+    baseline = _printed(nbformat.read(tmp_path / "02_executed.ipynb", as_version=4))
+    assert "your model" in baseline and "minus" in baseline  # its row and its paired difference
+    printed = _printed(nbformat.read(tmp_path / "03_executed.ipynb", as_version=4))
+    assert "your model, as the parameter `model` asks" in printed
+    assert "reloaded your model saved in" in printed
+    assert "submission file:" in printed and "valid" in printed
