@@ -193,7 +193,13 @@ class CytologiaProblem(Problem):
         if name == "cnn":
             epochs = int(full_settings(settings, quick)["epochs"])
             return cnn_module("the CYTOLOGIA CNN").TrainConfig(epochs=epochs, seed=seed)
-        raise DataError("<model>", [f"the CYTOLOGIA models are {', '.join(map(repr, self.models))}, not {name!r}"])
+        raise DataError(
+            "<model>",
+            [
+                f"the CYTOLOGIA models are {', '.join(map(repr, self.models))}, not {name!r}; name one of them "
+                "(your own model is 'yours', written in 02_baseline's 'Your model' cell)"
+            ],
+        )
 
     def fit_model(
         self, model: Any, source: Any, seed: int = 0, quick: bool = False, settings: dict | None = None
