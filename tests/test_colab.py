@@ -192,7 +192,7 @@ report["kits"] = list(discover_kits())
 report["kit_packages"] = sorted(i.name for i in pkgutil.iter_modules(hdhkits.__path__)
                                 if i.ispkg and importlib.util.find_spec(f"hdhkits.{i.name}.problem"))
 try:
-    hdhkits.cytologia.train_cnn
+    hdhkits.cytologia.pick_device
 except ModuleNotFoundError as exc:
     report["lazy"] = exc.name
 print(json.dumps(report))

@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 import torch
 from hdhkits.cytologia.baselines import Baseline, oracle_score
 from hdhkits.cytologia.classes import CLASSES
@@ -47,3 +48,47 @@ def test_baseline_predicts_a_large_image_and_a_border_cell(tmp_path):
     big, edge = pred.set_index("NAME").loc["big.jpg"], pred.set_index("NAME").loc["edge.jpg"]
     assert big["x2"] > 400 and big["y2"] > 400
     assert edge["x1"] < 0  # the cut cell's box runs past the border, like its annotation
+
+
+def test_full_settings_fill_quick_modes_defaults_and_refuse_unknown_keys():
+    from hdhkits.cytologia.baselines import full_settings
+    from hdhkits.findings import DataError
+
+    assert full_settings(None)["max_train_images"] == 3000 and full_settings(None, quick=True)["epochs"] == 5
+    assert full_settings({"max_train_images": None}, quick=True)["max_train_images"] is None  # every image
+    with pytest.raises(DataError, match="unknown setting"):
+        full_settings({"n_fold": 3})
+
+
+def test_train_baseline_scores_every_model_on_the_same_hold_out_and_final_is_fit_baseline(cyto_data, tmp_path):
+    """02's comparison and 03's training make the same models: final(name) is fit_baseline's model."""
+    from hdhkits.cytologia.baselines import fit_baseline, is_cnn, train_baseline
+    from hdhkits.cytologia.classical import make_classical
+    from sklearn.linear_model import LogisticRegression
+
+    settings = {"max_train_images": 80, "epochs": 1, "device": "cpu"}
+    models = {name: PROBLEM.make_model(name, 0, True, settings) for name in PROBLEM.models}
+    models["yours"] = LogisticRegression(max_iter=300)
+    assert is_cnn(models["cnn"]) and not is_cnn(models["forest"]) and not is_cnn(models["yours"])
+    run = train_baseline(cyto_data, models, tmp_path, settings, quick=True, progress=False)
+    assert list(run.predictions) == ["forest", "cnn", "yours"] and len(run.history) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [
+        "cytologia_cnn_checkpoint.pt"
+    ]  # training writes only its checkpoint
+    holdout_names = set(run.train.iloc[run.folds[0][1]]["NAME"])
+    for pred in run.predictions.values():  # the detector's boxes of the hold-out images, each model's classes
+        assert pred[["NAME", "x1", "y1", "x2", "y2"]].equals(run.detected[["NAME", "x1", "y1", "x2", "y2"]])
+        assert set(pred["NAME"]) == holdout_names and pred["class"].isin(CLASSES).all()
+    fit_rows = run.folds[0][0]
+    assert run.candidates["forest"].meta["n_fit_boxes"] == len(fit_rows)  # the training part only
+    cnn = run.candidates["cnn"].meta
+    assert cnn["n_fit_boxes"] + cnn["n_stop_boxes"] == len(fit_rows)
+    test = cyto_data.test.head(20)[["trustii_id", "NAME"]]
+    for name in ("forest", "yours"):
+        final = run.final(name)
+        assert final.meta["n_fit_boxes"] == len(run.train)  # refitted on every train box
+        same = fit_baseline(models[name], cyto_data, settings, quick=True, progress=False)
+        assert final.predict(cyto_data, test).equals(same.predict(cyto_data, test))
+    assert run.final("cnn") is run.candidates["cnn"]  # the CNN submitted is the one scored
+    forest = make_classical(0)
+    assert run.final("forest").model.get_params() == forest.get_params()

@@ -27,7 +27,9 @@ def _run(code: str) -> subprocess.CompletedProcess:
 def test_baselines_import_and_oracle_score_without_torch():
     done = _run("""
         import pandas as pd
-        from hdhkits.cytologia import baselines, oracle_score
+        from hdhkits.cytologia import PROBLEM, baselines
+        from hdhkits.cytologia.baselines import oracle_score
+        assert list(PROBLEM.models) == ["forest", "cnn"] and PROBLEM.make_model("forest") is not None
         truth = pd.DataFrame({"trustii_id": [1], "NAME": ["a.jpg"], "x1": [0], "y1": [0], "x2": [10], "y2": [10],
                               "class": ["PNN"]})
         print(oracle_score(truth).value, "torch" in sys.modules)
@@ -40,7 +42,7 @@ def test_a_cnn_name_without_torch_says_how_to_install_it():
     done = _run("""
         from hdhkits import cytologia
         try:
-            cytologia.CellNet
+            cytologia.pick_device
         except ModuleNotFoundError as exc:
             print(exc.name)
             print(exc)
@@ -48,7 +50,9 @@ def test_a_cnn_name_without_torch_says_how_to_install_it():
     assert done.returncode == 0, done.stderr
     name, message = done.stdout.splitlines()
     assert name == "torch"
-    assert message == ("hdhkits.cytologia.CellNet needs torch, an optional dependency: pip install 'hdhkits[torch]'")
+    assert message == (
+        "hdhkits.cytologia.pick_device needs torch, an optional dependency: pip install 'hdhkits[torch]'"
+    )
 
 
 def test_only_the_cnn_package_imports_torch():
@@ -82,3 +86,28 @@ def test_the_door_to_the_cnn():
     """)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "training the CNN needs torch, an optional dependency: pip install 'hdhkits[torch]'"
+
+
+def test_the_forest_is_fitted_saved_reloaded_and_submitted_without_torch(cyto_source, tmp_path):
+    done = _run(f"""
+        from hdhkits import cytologia as kit
+        from hdhkits.datasource import resolve_data
+        source = resolve_data("cytologia", {str(cyto_source.data_dir)!r})
+        settings = {{"max_train_images": 40}}
+        fitted = kit.PROBLEM.fit_model(kit.PROBLEM.make_model("forest"), source, settings=settings)
+        kit.save_model(fitted, "forest", source, {str(tmp_path)!r}, settings=settings)
+        model, reloaded = kit.load_or_train("forest", source, {str(tmp_path)!r}, settings=settings, verbose=False)
+        submission = kit.make_submission(model, kit.read_dataset(source.data_dir))
+        print("RESULT", reloaded, len(submission), "torch" in sys.modules)
+        try:
+            kit.PROBLEM.make_model("cnn")
+        except ModuleNotFoundError as exc:
+            print("RESULT", exc)
+    """)
+    assert done.returncode == 0, done.stderr
+    results = [line.removeprefix("RESULT ") for line in done.stdout.splitlines() if line.startswith("RESULT")]
+    rows = len(cyto_source.data_dir.joinpath("test.csv").read_text().splitlines()) - 1
+    assert results == [
+        f"True {rows} False",
+        "the CYTOLOGIA CNN needs torch, an optional dependency: pip install 'hdhkits[torch]'",
+    ]

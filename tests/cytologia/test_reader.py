@@ -1,8 +1,9 @@
+import os
 import shutil
 
 import pandas as pd
 import pytest
-from hdhkits.cytologia.reader import read_dataset
+from hdhkits.cytologia.reader import last_dataset, read_dataset
 from hdhkits.cytologia.schema import check_data, check_folder_images, layout_problems, read_test, read_train
 from hdhkits.findings import DataError
 
@@ -95,3 +96,16 @@ def test_read_train_and_test(cyto_source, broken):
     (broken / "train.csv").unlink()
     with pytest.raises(DataError, match="train.csv not found"):
         read_train(broken)
+
+
+def test_last_dataset_hands_back_the_dataset_read_last_until_a_file_changes(cyto_source, tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(cyto_source.data_dir, folder)
+    data = read_dataset(folder)
+    assert last_dataset(folder) is data  # the images are not read again
+    read_dataset(folder, hash_images=False)  # without hashes (no duplicate groups): never handed back
+    assert last_dataset(folder) is data
+    stat = (folder / "test.csv").stat()
+    os.utime(folder / "test.csv", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # the folder changed
+    again = last_dataset(folder)
+    assert again is not data and again.test.equals(data.test)

@@ -1,3 +1,5 @@
+import numpy as np
+
 """CYTOLOGIA's check of what the train boxes let a classifier learn (issue 18)."""
 
 import pandas as pd
@@ -52,6 +54,10 @@ def test_folds_are_grouped_only_when_no_class_can_be_stratified(cyto_data):
     from hdhkits.cytologia.evaluation import cv_folds
 
     one_each = cyto_data.train.drop_duplicates("class").reset_index(drop=True)
-    fold = cv_folds(one_each, 5, seed=0)
+    folds = cv_folds(one_each, 5, seed=0)
+    assert len(folds) == 5 and all(len(rows) for _, rows in folds)
+    fold = np.full(len(one_each), -1)
+    for k, (_, rows) in enumerate(folds):
+        fold[rows] = k
     assert sorted(set(fold)) == [0, 1, 2, 3, 4]
     assert (one_each.assign(fold=fold).groupby("group")["fold"].nunique() == 1).all()

@@ -1,34 +1,43 @@
-"""The baselines: the stain detector with the small CNN or the forest, and the oracle.
+"""The models: the stain detector with a classifier of the cells it finds, fitted one way; and the oracle.
 
-Two classifiers compete on the same detector boxes: the small CNN (:mod:`.cnn`, reached
-through :func:`~hdhkits.cytologia.optional_torch.cnn_module`: torch is optional) and a
-random forest on hand-made features (:mod:`~hdhkits.cytologia.classical`, :mod:`~hdhkits.cytologia.features`).
-:func:`train_baseline` fits both on the training part of the grouped folds
-(:func:`~hdhkits.cytologia.evaluation.cv_folds`), scores both on the hold-out fold
-(fold 0) and keeps the one that scores higher there
-(:func:`~hdhkits.cytologia.evaluation.choose_model`); the CNN chooses its epoch on an
-*inner* validation split of the training part
-(:func:`~hdhkits.cytologia.evaluation.inner_split`), never on the fold it is reported on.
-:func:`hdhkits.cytologia.saved.save_model` writes what it chose into ``output_dir``;
-``03_submission`` calls :func:`hdhkits.cytologia.saved.load_or_train`, which reloads it
-or trains it again.
+A fitted CYTOLOGIA model is a :class:`Baseline`: the stain detector
+(:class:`~hdhkits.cytologia.detector.StainDetector`) and a classifier of its boxes. The
+classifier is the small CNN (:mod:`.cnn`, reached through
+:func:`~hdhkits.cytologia.optional_torch.cnn_module`: torch is optional; its unfitted form
+is a :class:`~hdhkits.cytologia.cnn.training.TrainConfig`) or any scikit-learn classifier
+of the hand-made crop features (:func:`~hdhkits.cytologia.features.crop_features`): the
+kit's random forest (:func:`~hdhkits.cytologia.classical.make_classical`) or the
+participant's own ("Your model" in ``02_baseline``).
+
+One recipe fits them all (:func:`fit_baseline`, what ``PROBLEM.fit_model`` runs): the train
+boxes (:func:`~hdhkits.cytologia.evaluation.subsample_train`), the grouped folds
+(:func:`~hdhkits.cytologia.evaluation.cv_folds`), the detector calibrated on the training
+part of the hold-out split (fold 0 held out), then the classifier: a features classifier on
+every train box, the CNN on the training part minus the inner split it stops on
+(:func:`~hdhkits.cytologia.evaluation.inner_split`). :func:`train_baseline` is
+``02_baseline``'s comparison: every model fitted on the training part only and its
+predictions of the detector's boxes of the hold-out images; :meth:`BaselineRun.final`
+then gives the model to save, the same as :func:`fit_baseline` makes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+import dataclasses
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.base import clone
 
+from ..findings import DataError
 from ..problem import Score
-from .classical import make_classical
 from .detector import StainDetector
-from .evaluation import choose_model, cv_folds, inner_split, subsample_train
+from .evaluation import cv_folds, inner_split, subsample_train
 from .features import box_size_features, crop_features, extract_crops
 from .metric import score
 from .optional_torch import cnn_module
@@ -37,9 +46,56 @@ from .reader import CytologiaData
 if TYPE_CHECKING:  # types only: at run time the CNN is reached through cnn_module (torch is optional)
     import torch
 
-    from .cnn import CellNet, TrainConfig
+    from .cnn import CellNet
 
-__all__ = ["Baseline", "BaselineRun", "oracle_score", "train_baseline"]
+__all__ = [
+    "LEARNING_SETTINGS",
+    "SETTINGS",
+    "Baseline",
+    "BaselineRun",
+    "fit_baseline",
+    "full_settings",
+    "is_cnn",
+    "oracle_score",
+    "train_baseline",
+    "unfitted_copy",
+]
+
+#: The notebooks' ``settings`` (the same dict in ``02_baseline`` and ``03_submission``), with
+#: their defaults outside quick mode (None for ``max_train_images``: every train image).
+SETTINGS: dict[str, Any] = {
+    "max_train_images": 3000,
+    "epochs": 10,
+    "n_folds": 5,
+    "images_dir": "images",
+    "device": "auto",
+    "num_workers": 0,
+    "resume": True,
+}
+#: The defaults quick mode changes.
+QUICK_SETTINGS: dict[str, Any] = {"max_train_images": 300, "epochs": 5}
+#: The settings that change what a model learns (stamped); the others say how fast, or on what device.
+LEARNING_SETTINGS: tuple[str, ...] = ("max_train_images", "epochs", "n_folds", "images_dir")
+#: Side of the crops the features are computed on (:func:`~hdhkits.cytologia.features.extract_crops`'s default).
+CROP_SIZE = 72
+
+
+def full_settings(settings: dict | None = None, quick: bool = False) -> dict:
+    """Every setting: those given, else quick mode's default, else :data:`SETTINGS`'.
+
+    Raises
+    ------
+    DataError
+        A key that is not a setting of the kit.
+    """
+    given = dict(settings or {})
+    unknown = sorted(set(given) - set(SETTINGS))
+    if unknown:
+        raise DataError(
+            "<settings>",
+            [f"unknown setting(s) {unknown}; the CYTOLOGIA settings are {', '.join(SETTINGS)}"],
+        )
+    return {**SETTINGS, **(QUICK_SETTINGS if quick else {}), **given}
 
 
 def oracle_score(truth: pd.DataFrame) -> Score:
@@ -63,18 +119,57 @@ def oracle_score(truth: pd.DataFrame) -> Score:
     return score(truth, truth)
 
 
+def is_cnn(model: Any) -> bool:
+    """Whether ``model`` is the CNN's unfitted form, a :class:`~hdhkits.cytologia.cnn.training.TrainConfig`.
+
+    Never imports torch: without the CNN's module loaded, nothing can be one.
+    """
+    training = sys.modules.get(f"{__package__}.cnn.training")
+    return training is not None and isinstance(model, training.TrainConfig)
+
+
+def unfitted_copy(model: Any) -> Any:
+    """A fresh copy of a classifier: scikit-learn's ``clone``, else a deep copy (a class without ``get_params``)."""
+    try:
+        return clone(model)
+    except TypeError:
+        return copy.deepcopy(model)
+
+
 @dataclass
 class Baseline:
-    """Detector + classifier (the CNN or the forest, ``meta["model"]``), ready to predict a submission."""
+    """A fitted model: the detector and its classifier (``meta["model"]``: ``"cnn"`` or ``"features"``)."""
 
     detector: StainDetector
-    model: CellNet | RandomForestClassifier
+    model: CellNet | Any
     meta: dict
 
     @property
     def kind(self) -> str:
-        """``"cnn"`` or ``"forest"``."""
+        """``"cnn"`` (the CNN on crops) or ``"features"`` (a classifier of the crop features)."""
         return self.meta.get("model", "cnn")
+
+    def classify(
+        self,
+        boxes: pd.DataFrame,
+        crops: np.ndarray,
+        features: pd.DataFrame | None = None,
+        device: torch.device | str | None = None,
+    ) -> np.ndarray:
+        """The class of each box, from its crop (``crops``: :func:`~hdhkits.cytologia.features.extract_crops`).
+
+        ``features`` (:func:`~hdhkits.cytologia.features.crop_features` of the crops) are
+        computed when not given; the CNN runs on ``device`` (default ``"auto"``).
+        """
+        if not len(boxes):
+            return np.array([], dtype=object)
+        if self.kind != "cnn":
+            return np.asarray(self.model.predict(crop_features(crops, boxes) if features is None else features))
+        cnn = cnn_module()
+        proba = cnn.predict_proba(
+            self.model, crops, box_size_features(boxes), cnn.pick_device(device or "auto"), crop=int(self.meta["crop"])
+        )
+        return np.asarray(self.meta["classes"])[proba.argmax(1)]
 
     def predict(
         self, data: CytologiaData, table: pd.DataFrame, progress: bool = False, device: torch.device | str | None = None
@@ -83,205 +178,225 @@ class Baseline:
         (e.g. ``test.csv``: one row per cell to find).
         """
         boxes = self.detector.predict(data, table, progress=progress)
-        crops = extract_crops(data, boxes, size=int(self.meta.get("crop_size", 72)), progress=progress)
-        if self.kind == "forest":
-            boxes["class"] = self.model.predict(crop_features(crops, boxes, progress=progress)) if len(boxes) else []
-            return boxes
-        cnn = cnn_module()
-        proba = cnn.predict_proba(
-            self.model,
-            crops,
-            box_size_features(boxes),
-            cnn.pick_device(device or "auto"),
-            crop=int(self.meta.get("crop", 64)),
-        )
-        boxes["class"] = np.asarray(self.meta["classes"])[proba.argmax(1)]
+        crops = extract_crops(data, boxes, size=int(self.meta.get("crop_size", CROP_SIZE)), progress=progress)
+        features = crop_features(crops, boxes, progress=progress) if self.kind != "cnn" and len(boxes) else None
+        boxes["class"] = self.classify(boxes, crops, features, device)
         return boxes
+
+
+def training_boxes(data: CytologiaData, settings: dict, seed: int = 0) -> tuple[pd.DataFrame, list]:
+    """The train boxes the models learn from (:func:`subsample_train`) and their folds (:func:`cv_folds`)."""
+    train = subsample_train(data.train, settings["max_train_images"], seed)
+    return train, cv_folds(train, settings["n_folds"], seed=seed)
+
+
+def calibrated_detector(data: CytologiaData, train: pd.DataFrame, rows: np.ndarray, seed: int = 0) -> StainDetector:
+    """The detector calibrated on the images of the boxes ``rows`` of ``train`` (the hold-out split's training part)."""
+    return StainDetector().fit(data, names=train.iloc[np.sort(rows)]["NAME"].unique().tolist(), seed=seed)
+
+
+def _fit_features_model(
+    model: Any, detector: StainDetector, features: pd.DataFrame, labels: np.ndarray, meta: dict
+) -> Baseline:
+    """A copy of ``model`` fitted on the crop features of the given boxes, with the detector."""
+    fitted = unfitted_copy(model).fit(features, labels)
+    classes = getattr(fitted, "classes_", None)
+    info = {
+        "model": "features",
+        "classifier": type(fitted).__name__,
+        "crop_size": CROP_SIZE,
+        "classes": None if classes is None else [str(c) for c in classes],
+        "n_fit_boxes": len(labels),
+    }
+    return Baseline(detector, fitted, {**info, **meta})
+
+
+def _fit_cnn(
+    config: Any,
+    detector: StainDetector,
+    train: pd.DataFrame,
+    folds: list,
+    crops: np.ndarray,
+    settings: dict,
+    meta: dict,
+    checkpoint: Path | None,
+    progress: bool,
+) -> tuple[Baseline, pd.DataFrame]:
+    """The CNN trained on the hold-out split's training part, stopping on its inner split; and its history."""
+    cnn = cnn_module()
+    cfg = dataclasses.replace(config, num_workers=int(settings["num_workers"]))
+    fit_idx, stop_idx = inner_split(train, folds[0][0], settings["n_folds"], seed=meta["seed"])
+    model, history = cnn.train_cnn(
+        crops,
+        box_size_features(train),
+        train["class"].to_numpy(),
+        fit_idx,
+        stop_idx,
+        cfg,
+        device=cnn.pick_device(settings["device"]),
+        progress=progress,
+        checkpoint=checkpoint,
+        resume=bool(settings["resume"]),
+    )
+    info = {
+        "model": "cnn",
+        "crop_size": CROP_SIZE,
+        "crop": cfg.crop,
+        "config": dataclasses.asdict(config),
+        "epochs_run": len(history),
+        "best_epoch": int(history["val_macro_f1"].idxmax() + 1),
+        "best_val_macro_f1": float(history["val_macro_f1"].max()),
+        "n_fit_boxes": len(fit_idx),
+        "n_stop_boxes": len(stop_idx),
+        "device": history.attrs.get("device"),
+    }
+    return Baseline(detector, model, cnn.cnn_meta(model, {**info, **meta})), history
+
+
+def fit_baseline(
+    model: Any,
+    data: CytologiaData,
+    settings: dict | None = None,
+    seed: int = 0,
+    quick: bool = False,
+    checkpoint: str | Path | None = None,
+    progress: bool = True,
+) -> Baseline:
+    """Fit the detector and a classifier on the train boxes: the one recipe of every model.
+
+    The detector is calibrated on the training part of the hold-out split (fold 0 of
+    :func:`~hdhkits.cytologia.evaluation.cv_folds` held out, as ``02_baseline`` scores it); a
+    features classifier is then fitted on every train box, and the CNN on the training
+    part minus the inner split it stops on (a second training on every box would double
+    its cost: the CNN submitted is the one ``02_baseline`` scored).
+
+    Parameters
+    ----------
+    model : TrainConfig or classifier
+        Unfitted: the CNN's :class:`~hdhkits.cytologia.cnn.training.TrainConfig`, or a
+        scikit-learn classifier of :func:`~hdhkits.cytologia.features.crop_features`
+        (copied, never fitted in place).
+    data : CytologiaData
+        :func:`~hdhkits.cytologia.reader.read_dataset`'s result.
+    settings : dict, optional
+        The notebooks' settings (:func:`full_settings` fills the others).
+    seed : int
+    quick : bool
+        Quick mode (its defaults for the settings not given).
+    checkpoint : str or Path, optional
+        The CNN's training checkpoint (resumed when ``settings["resume"]``).
+    progress : bool
+
+    Returns
+    -------
+    Baseline
+    """
+    s = full_settings(settings, quick)
+    train, folds = training_boxes(data, s, seed)
+    detector = calibrated_detector(data, train, folds[0][0], seed)
+    crops = extract_crops(data, train, progress=progress)
+    meta = {"seed": seed, "max_train_images": s["max_train_images"], "n_folds": s["n_folds"], "holdout_fold": 0}
+    if is_cnn(model):
+        ckpt = Path(checkpoint) if checkpoint is not None else None
+        return _fit_cnn(model, detector, train, folds, crops, s, meta, ckpt, progress)[0]
+    features = crop_features(crops, train, progress=progress)
+    return _fit_features_model(model, detector, features, train["class"].to_numpy(), {**meta, "refit_on_all": True})
 
 
 @dataclass
 class BaselineRun:
-    """What :func:`train_baseline` fitted, scored and chose."""
+    """What :func:`train_baseline` fitted on the training part of the hold-out split, and predicted on its hold-out fold."""
 
-    baseline: Baseline  # the chosen model, with the detector
-    choice: dict  # as saved in cytologia_choice.json
-    history: pd.DataFrame  # the CNN's training curves (on the inner validation split)
-    holdout: pd.DataFrame  # the hold-out annotations
-    predictions: dict[str, pd.DataFrame] = field(default_factory=dict)  # hold-out predictions per model
-    candidates: dict[str, Baseline] = field(default_factory=dict)  # both models, as scored
+    train: pd.DataFrame  # the train boxes
+    folds: list  # their cv_folds; the first pair is the hold-out split
+    holdout: pd.DataFrame  # the hold-out annotations (fold 0)
+    detected: pd.DataFrame  # the detector's boxes of the hold-out images
+    models: dict[str, Any]  # the unfitted models, by name
+    features: pd.DataFrame  # crop features of every train box (for the refits of final)
+    candidates: dict[str, Baseline] = field(default_factory=dict)  # each model fitted on the training part
+    predictions: dict[str, pd.DataFrame] = field(default_factory=dict)  # their hold-out predictions
+    seconds: dict[str, float] = field(default_factory=dict)  # their fitting time
+    history: pd.DataFrame | None = None  # the CNN's training curves (on the inner validation split)
 
+    def final(self, name: str) -> Baseline:
+        """The model ``name`` to save: a features classifier refitted on every train box (seconds), the CNN as scored.
 
-def _fit_models(
-    data: CytologiaData,
-    train: pd.DataFrame,
-    fold: np.ndarray,
-    out: Path,
-    cfg: TrainConfig,
-    device: Any,
-    n_folds: int,
-    seed: int,
-    resume: bool,
-    make_forest: Callable[[int], Any],
-    progress: bool,
-) -> tuple:
-    """Train the CNN (stopping on the inner split) and the forest on the training folds."""
-    cnn_package = cnn_module()
-    crops = extract_crops(data, train, progress=progress)
-    labels = train["class"].to_numpy()
-    fit_idx, stop_idx = inner_split(train, fold, 0, n_folds, seed)
-    cnn, history = cnn_package.train_cnn(
-        crops,
-        box_size_features(train),
-        labels,
-        fit_idx,
-        stop_idx,
-        cfg,
-        device=device,
-        progress=progress,
-        checkpoint=out / cnn_package.CHECKPOINT_FILE,
-        resume=resume,
-    )
-    features = crop_features(crops, train, progress=progress)
-    forest = make_forest(seed).fit(features[fold != 0], labels[fold != 0])
-    return cnn, history, forest, features, labels, (len(fit_idx), len(stop_idx))
+        The same model :func:`fit_baseline` makes (what ``03_submission`` trains when no
+        saved model applies).
+        """
+        candidate = self.candidates[name]
+        if candidate.kind == "cnn":
+            return candidate
+        meta = {k: candidate.meta[k] for k in ("seed", "max_train_images", "n_folds", "holdout_fold")}
+        return _fit_features_model(
+            self.models[name],
+            candidate.detector,
+            self.features,
+            self.train["class"].to_numpy(),
+            {**meta, "refit_on_all": True},
+        )
 
 
 def train_baseline(
     data: CytologiaData,
+    models: dict[str, Any],
     output_dir: str | Path,
-    max_train_images: int | None = None,
-    epochs: int = 12,
-    n_folds: int = 5,
+    settings: dict | None = None,
     seed: int = 0,
-    config: TrainConfig | None = None,
-    device: torch.device | str | None = "auto",
-    num_workers: int = 0,
-    resume: bool = True,
+    quick: bool = False,
     detector: StainDetector | None = None,
-    n_boot: int = 200,
     progress: bool = True,
-    make_forest: Callable[[int], Any] | None = None,
 ) -> BaselineRun:
-    """Fit the detector, the CNN and the forest, score both on the hold-out fold, keep the better.
+    """Fit every model on the training part of the hold-out split and classify the detector's hold-out boxes.
 
-    Fold 0 of :func:`~hdhkits.cytologia.evaluation.cv_folds` is the hold-out fold; the
-    detector calibration and the forest are fitted on the other folds; the CNN trains on
-    them too, minus the inner split it stops on
-    (:func:`~hdhkits.cytologia.evaluation.inner_split`). Both classify the detector's
-    boxes of the hold-out images; the higher reconstructed score wins
-    (:func:`~hdhkits.cytologia.evaluation.choose_model`). When the forest wins, it is
-    refitted on all the train boxes (a refit takes seconds; the CNN submitted is the one
-    scored, since a refit would cost a second training).
-
-    The CNN writes its per-epoch checkpoint in ``output_dir``, from which an interrupted
-    training resumes; :func:`hdhkits.cytologia.saved.save_model` writes the run's models
-    and choice there.
+    ``02_baseline``'s comparison: the same train boxes, folds and detector for each
+    model (:func:`fit_baseline`'s), each scored end to end on the images of the hold-out
+    fold (fold 0), which neither the detector's calibration, the classifiers nor the
+    CNN's early stopping saw.
 
     Parameters
     ----------
     data : CytologiaData
+    models : dict
+        Unfitted models by name (``PROBLEM.make_model``'s, your classifier of the crop features).
     output_dir : str or Path
-        Where the CNN's training checkpoint goes.
-    max_train_images : int, optional
-        Train images used (:func:`~hdhkits.cytologia.evaluation.subsample_train`; ``None``: all).
-    epochs, n_folds, seed
-    config : TrainConfig, optional
-        Default ``TrainConfig(epochs=epochs, seed=seed, num_workers=num_workers)``.
-    device : str or torch.device
-        For the CNN (:func:`~hdhkits.cytologia.cnn.device.pick_device`).
-    num_workers : int
-        DataLoader workers for the CNN.
-    resume : bool
-        Continue the CNN's training from its checkpoint in ``output_dir`` when there is one
-        of the same settings.
+        Where the CNN writes its per-epoch checkpoint (``cytologia_cnn_checkpoint.pt``), from
+        which an interrupted training resumes.
+    settings : dict, optional
+        The notebooks' settings (:func:`full_settings`).
+    seed, quick
     detector : StainDetector, optional
-        Already fitted on the training part (``02_baseline`` fits it in its own section).
-    n_boot : int
-        Bootstrap resamples for the hold-out intervals.
+        Already calibrated on the training part (``02_baseline`` fits it in its own section).
     progress : bool
-    make_forest : callable, optional
-        ``make_forest(seed)`` returns the unfitted classical classifier (default
-        :func:`~hdhkits.cytologia.classical.make_classical`; ``02_baseline`` writes one out
-        in a cell a learner can edit).
 
     Returns
     -------
     BaselineRun
     """
-    cnn_package = cnn_module()
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    device = cnn_package.pick_device(device)
-    make_forest = make_forest or make_classical
-    train = subsample_train(data.train, max_train_images, seed)
-    fold = cv_folds(train, n_folds, seed)
-    holdout = train[fold == 0].reset_index(drop=True)
-    if detector is None:
-        detector = StainDetector().fit(data, names=train.loc[fold != 0, "NAME"].unique().tolist(), seed=seed)
-    cfg = config or cnn_package.TrainConfig(epochs=epochs, seed=seed, num_workers=num_workers)
-    cnn, history, forest, features, labels, (n_fit, n_stop) = _fit_models(
-        data, train, fold, out, cfg, device, n_folds, seed, resume, make_forest, progress
-    )
-    settings = {"seed": seed, "max_train_images": max_train_images, "n_folds": n_folds, "holdout_fold": 0}
-    candidates = _candidates(detector, cnn, history, cfg, forest, fold, settings, n_fit, n_stop)
-
+    s = full_settings(settings, quick)
+    train, folds = training_boxes(data, s, seed)
+    fit_rows, hold_rows = folds[0]
+    holdout = train.iloc[hold_rows].reset_index(drop=True)
+    detector = detector or calibrated_detector(data, train, fit_rows, seed)
+    crops = extract_crops(data, train, progress=progress)
+    features = crop_features(crops, train, progress=progress)
     detected = detector.predict(data, holdout[["NAME"]], progress=progress)
     hold_crops = extract_crops(data, detected)
-    predictions = {
-        "cnn": detected.assign(
-            **{
-                "class": np.asarray(candidates["cnn"].meta["classes"])[
-                    cnn_package.predict_proba(
-                        cnn, hold_crops, box_size_features(detected), device, crop=cfg.crop
-                    ).argmax(1)
-                ]
-            }
-        ),
-        "forest": detected.assign(**{"class": forest.predict(crop_features(hold_crops, detected))}),
-    }
-    choice = choose_model(holdout, predictions, n_boot=n_boot, seed=seed)
-    choice["settings"] = {**settings, "epochs": cfg.epochs}
-    chosen = candidates[choice["model"]]
-    if choice["model"] == "forest":
-        refit = make_forest(seed).fit(features, labels)  # all train boxes: the choice is made, refit is cheap
-        chosen = Baseline(detector, refit, {**chosen.meta, "n_fit_boxes": int(len(train)), "refit_on_all": True})
-        choice["forest_meta"] = chosen.meta
-    return BaselineRun(chosen, choice, history, holdout, predictions, candidates)
-
-
-def _candidates(
-    detector: StainDetector,
-    cnn: CellNet,
-    history: pd.DataFrame,
-    cfg: TrainConfig,
-    forest: Any,
-    fold: np.ndarray,
-    settings: dict,
-    n_fit: int,
-    n_stop: int,
-) -> dict[str, Baseline]:
-    """The two fitted baselines with their metadata (the CNN's as :func:`~hdhkits.cytologia.cnn.save_cnn` writes it)."""
-    cnn_meta = {
-        "model": "cnn",
-        "crop_size": 72,
-        "crop": cfg.crop,
-        "width": cfg.width,
-        "epochs_run": int(len(history)),
-        "best_epoch": int(history["val_macro_f1"].idxmax() + 1),
-        "best_val_macro_f1": float(history["val_macro_f1"].max()),
-        "n_fit_boxes": int(n_fit),
-        "n_stop_boxes": int(n_stop),
-        "device": history.attrs.get("device"),
-        **settings,
-    }
-    forest_meta = {
-        "model": "forest",
-        "crop_size": 72,
-        "classes": [str(c) for c in forest.classes_],
-        "n_fit_boxes": int((fold != 0).sum()),
-        **settings,
-    }
-    return {
-        "cnn": Baseline(detector, cnn, cnn_module().cnn_meta(cnn, cnn_meta)),
-        "forest": Baseline(detector, forest, forest_meta),
-    }
+    hold_features = crop_features(hold_crops, detected)
+    run = BaselineRun(train, folds, holdout, detected, dict(models), features)
+    meta = {"seed": seed, "max_train_images": s["max_train_images"], "n_folds": s["n_folds"], "holdout_fold": 0}
+    labels = train["class"].to_numpy()
+    for name, model in models.items():
+        start = time.perf_counter()
+        if is_cnn(model):
+            checkpoint = Path(output_dir) / cnn_module().CHECKPOINT_FILE
+            fitted, run.history = _fit_cnn(model, detector, train, folds, crops, s, meta, checkpoint, progress)
+        else:
+            fitted = _fit_features_model(model, detector, features.iloc[fit_rows], labels[fit_rows], meta)
+        run.seconds[name] = time.perf_counter() - start
+        run.candidates[name] = fitted
+        device = s["device"] if fitted.kind == "cnn" else None
+        run.predictions[name] = detected.assign(
+            **{"class": fitted.classify(detected, hold_crops, hold_features, device)}
+        )
+    return run

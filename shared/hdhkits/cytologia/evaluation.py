@@ -1,37 +1,41 @@
-"""How the baselines are evaluated: grouped folds, the CNN's inner split, out-of-fold classes, the choice.
+"""How the models are evaluated: grouped folds, the CNN's inner split, out-of-fold classes, intervals.
 
 The folds (:func:`cv_folds`) are stratified by class and grouped by duplicate group, so
-a validation score never sees a training picture; fold 0 is ``02_baseline``'s hold-out
-fold. The CNN chooses its epoch on an *inner* split of the training part
-(:func:`inner_split`), never on the fold it is reported on.
-:func:`cross_validate_classical` names every box out of fold with the classical model;
-:func:`choose_model` scores the models' hold-out predictions with bootstrap intervals
-(:func:`~hdhkits.cytologia.metric.score_interval`) and keeps the higher score.
+a validation score never sees a training picture; the first pair is ``02_baseline``'s
+hold-out split (fold 0). The CNN chooses its epoch on an *inner* split of the training
+part (:func:`inner_split`), never on the fold it is reported on.
+:func:`out_of_fold_classes` names every box out of fold with any classifier of the crop
+features. :func:`score_interval` gives the reconstructed score and its parts with 95 %
+bootstrap intervals that resample whole images, and :func:`paired_difference` the
+difference between two predictions of the same boxes, bootstrapped paired
+(:func:`hdhkits.evaluation.bootstrap_difference`).
 """
 
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
-from ..evaluation import folds_from_labels, out_of_fold
-from .classical import make_classical
-from .metric import score_difference_interval, score_interval
+from ..evaluation import bootstrap_difference, bootstrap_score, folds_from_labels, out_of_fold
+from ..findings import DataError
+from ..stats import Interval
+from .metric import resampled_parts
 
 __all__ = [
-    "MODEL_NAMES",
-    "choose_model",
-    "cross_validate_classical",
     "cv_folds",
     "inner_split",
+    "out_of_fold_classes",
+    "paired_difference",
+    "score_interval",
     "subsample_train",
 ]
 
-#: The competing classifiers, as named in the choice file and the notebooks.
-MODEL_NAMES = {"cnn": "detector + CNN", "forest": "detector + features/forest"}
+#: The parts of the score :func:`score_interval` gives, in order.
+SCORE_PARTS = ("score", "giou_term", "mean_giou", "macro_f1")
 
 
 def subsample_train(train: pd.DataFrame, max_images: int | None, seed: int = 0) -> pd.DataFrame:
@@ -56,19 +60,14 @@ def subsample_train(train: pd.DataFrame, max_images: int | None, seed: int = 0) 
     return train[train["NAME"].isin(keep)].reset_index(drop=True)
 
 
-def cv_folds(train: pd.DataFrame, n_folds: int = 5, seed: int = 0) -> np.ndarray:
-    """A fold number per train box: stratified by class, grouped by duplicate group.
-
-    Duplicated images (same perceptual-hash group) and the cells of one image always
-    fall in the same fold, so a validation score never sees a training picture. When no
-    class has ``n_folds`` boxes (one box per class, say), the folds are grouped only.
-    """
-    if (train["class"].value_counts() < n_folds).all():
+def _fold_labels(train: pd.DataFrame, n_splits: int, seed: int) -> np.ndarray:
+    """A fold number per box, stratified by class and grouped by duplicate group."""
+    if (train["class"].value_counts() < n_splits).all():
         # too few boxes of every class to stratify (one box per class, a handful of images):
         # folds grouped only, so duplicates and the cells of an image still stay together
-        splitter = GroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     else:
-        splitter = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+        splitter = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     fold = np.full(len(train), -1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # rare classes with fewer boxes than folds
@@ -77,106 +76,188 @@ def cv_folds(train: pd.DataFrame, n_folds: int = 5, seed: int = 0) -> np.ndarray
     return fold
 
 
-def inner_split(
-    train: pd.DataFrame, fold: np.ndarray, holdout: int = 0, n_folds: int = 5, seed: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Split the training part (``fold != holdout``) into rows to fit on and rows to stop on.
+def cv_folds(
+    train: pd.DataFrame, n_splits: int = 5, n_repeats: int = 1, seed: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(train rows, validation rows)`` pairs over the boxes, stratified by class, grouped by duplicate group.
 
-    The early-stopping rows are one of ``n_folds`` grouped folds of the training part
-    (:func:`cv_folds`, stratified by class, grouped by duplicate group), so the
-    hold-out fold stays untouched: a score reported on it has not chosen the epoch.
+    Duplicated images (same perceptual-hash group) and the cells of one image always
+    fall on the same side of a split, so a validation score never sees a training
+    picture. When no class has ``n_splits`` boxes (one box per class, say), the folds are
+    grouped only. The first pair is ``02_baseline``'s hold-out split: its validation
+    rows are the hold-out fold (fold 0).
+
+    Parameters
+    ----------
+    train : DataFrame
+        The box table the notebook trains on (``read_dataset(...).train``, or its
+        :func:`subsample_train`): columns ``class`` and ``group``.
+    n_splits : int
+        Folds per repeat.
+    n_repeats : int
+        Repeats, each with other folds (repeat ``r`` shuffles with seed ``seed + r``).
+    seed : int
+        Seed of the first repeat.
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+        ``n_splits * n_repeats`` pairs of sorted row positions of ``train``, repeat after
+        repeat, fold after fold; the validation rows of one repeat cover every box once.
+    """
+    if n_splits < 2 or n_repeats < 1:
+        raise DataError(
+            "<cv_folds>",
+            [
+                f"n_splits must be at least 2 and n_repeats at least 1 (got {n_splits}, {n_repeats}); use the defaults 5 and 1"
+            ],
+        )
+    folds: list[tuple[np.ndarray, np.ndarray]] = []
+    for repeat in range(n_repeats):
+        folds += folds_from_labels(_fold_labels(train, n_splits, seed + repeat))
+    return folds
+
+
+def inner_split(
+    train: pd.DataFrame, train_rows: np.ndarray, n_splits: int = 5, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split the training rows of a fold into rows to fit on and rows to stop on.
+
+    The early-stopping rows are the first validation fold of :func:`cv_folds` over the
+    training rows (stratified by class, grouped by duplicate group), so the fold held
+    out stays untouched: a score reported on it has not chosen the epoch.
+
+    Parameters
+    ----------
+    train : DataFrame
+        The box table of :func:`cv_folds`.
+    train_rows : int array
+        The training rows of one of its pairs (the hold-out split's: ``cv_folds(train)[0][0]``).
+    n_splits, seed
+        As for :func:`cv_folds`.
 
     Returns
     -------
     fit_idx, stop_idx : int arrays
-        Row numbers of ``train``; together they are the training part.
+        Row numbers of ``train``; together they are ``train_rows``.
     """
-    part = np.flatnonzero(np.asarray(fold) != holdout)
-    inner = cv_folds(train.iloc[part], n_folds, seed)
-    return part[inner != 0], part[inner == 0]
+    part = np.sort(np.asarray(train_rows))
+    fit, stop = cv_folds(train.iloc[part], n_splits, seed=seed)[0]
+    return part[fit], part[stop]
 
 
-def cross_validate_classical(
-    features: pd.DataFrame | np.ndarray, labels: np.ndarray, fold: np.ndarray, seed: int = 0
+def out_of_fold_classes(
+    model: Any, features: pd.DataFrame | np.ndarray, labels: np.ndarray, folds: list[tuple[np.ndarray, np.ndarray]]
 ) -> np.ndarray:
-    """Out-of-fold classes of :func:`~hdhkits.cytologia.classical.make_classical` over the folds of :func:`cv_folds`.
+    """The class of every box named by a copy of ``model`` fitted on the other folds.
 
-    Each box is named by a forest fitted on the other folds
-    (:func:`hdhkits.evaluation.out_of_fold`, folds in the order of their numbers).
+    :func:`hdhkits.evaluation.out_of_fold` over the folds of :func:`cv_folds` (one
+    repeat): each box is named by a classifier that never saw it.
 
     Parameters
     ----------
+    model : classifier
+        Unfitted scikit-learn classifier of the crop features (``fit``, ``predict``).
     features : DataFrame or ndarray
         One row per box (:func:`~hdhkits.cytologia.features.crop_features`).
     labels : array of str
         The true class of each box.
-    fold : int array
-        Fold number of each box.
-    seed : int
-        The forest's seed.
+    folds : list of (train rows, validation rows)
+        :func:`cv_folds`' pairs of one repeat.
 
     Returns
     -------
     ndarray of str
         The predicted class of each box (object array).
     """
-    # the forest encodes string classes by their sorted order: fitting it on those codes
-    # grows the same trees, and out_of_fold's float output holds codes exactly
-    classes, codes = np.unique(np.asarray(labels).astype(str), return_inverse=True)
-    predicted = out_of_fold(make_classical(seed), features, codes, folds_from_labels(fold), method="predict")
+    # the classifier learns the class codes themselves; each prediction comes back as the
+    # code's number in the sorted classes, which out_of_fold's float output holds exactly
+    labels = np.asarray(labels).astype(str)
+    classes = np.unique(labels)
+
+    def class_numbers(fitted: Any, rows: Any) -> np.ndarray:
+        return np.searchsorted(classes, np.asarray(fitted.predict(rows)).astype(str))
+
+    predicted = out_of_fold(model, features, labels, folds, method=class_numbers)
     return classes.astype(object)[predicted.astype(int)]
 
 
-def choose_model(truth: pd.DataFrame, predictions: dict[str, pd.DataFrame], n_boot: int = 200, seed: int = 0) -> dict:
-    """Score each model's hold-out predictions and keep the highest score.
+def score_interval(
+    truth: pd.DataFrame, predictions: pd.DataFrame, n_boot: int = 200, seed: int = 0
+) -> dict[str, Interval]:
+    """The reconstructed score and its parts with 95 % percentile bootstrap intervals that resample images.
+
+    The boxes of one image are not independent (one detection, one stain, one
+    laboratory), so the bootstrap draws whole images with replacement
+    (:func:`hdhkits.evaluation.bootstrap_score` over the images): an image drawn twice
+    brings all its truth boxes twice. The boxes are matched once; each resample then
+    only sums per-image counts (:func:`~hdhkits.cytologia.metric.resampled_parts`), so
+    200 resamples of a few thousand boxes take milliseconds.
 
     Parameters
     ----------
     truth : DataFrame
-        The hold-out annotations.
-    predictions : dict
-        Model name (``"cnn"``, ``"forest"``) to its predictions of the same boxes.
-    n_boot, seed
-        Bootstrap over hold-out images (:func:`~hdhkits.cytologia.metric.score_interval`).
+        The annotations: ``NAME, x1, y1, x2, y2, class``, one row per cell (the
+        hold-out boxes, or a twin's ``test_truth.csv``).
+    predictions : DataFrame
+        A prediction of the same images, same columns (a submission, or the detector's
+        boxes classified by a model).
+    n_boot : int
+        Number of resamples.
+    seed : int
+        Seed of the resampling.
 
     Returns
     -------
-    dict
-        ``model`` (the winner), ``reason`` (a sentence), ``scores`` (per model:
-        ``score``, ``giou_term``, ``macro_f1``, each ``estimate, low, high``),
-        ``difference`` (winner minus runner-up, paired bootstrap over the same
-        resamples), ``n_images``, ``n_boxes``.
+    dict of str to Interval
+        ``score``, ``giou_term``, ``mean_giou`` and ``macro_f1``; each ``estimate`` is
+        the value of :func:`~hdhkits.cytologia.metric.score_details` on all the images.
+
+    Raises
+    ------
+    DataError
+        If the truth lacks a column, is empty or holds fewer than two images.
     """
-    intervals = {name: score_interval(truth, pred, n_boot=n_boot, seed=seed) for name, pred in predictions.items()}
-    ranked = sorted(intervals, key=lambda name: -intervals[name]["score"].estimate)
-    best = ranked[0]
-    scores = {
-        name: {part: iv[part].as_dict() for part in ("score", "giou_term", "macro_f1")}
-        for name, iv in intervals.items()
+    names, parts = resampled_parts(truth, predictions)
+    images = np.arange(len(names))  # resampling image numbers draws whole images
+    return {
+        name: bootstrap_score(lambda idx, p=name: parts(idx)[p], images, n_boot=n_boot, seed=seed)
+        for name in SCORE_PARTS
     }
-    choice = {
-        "model": best,
-        "scores": scores,
-        "n_images": int(truth["NAME"].nunique()),
-        "n_boxes": int(len(truth)),
-        "n_boot": n_boot,
-        "difference": None,
-    }
-    label = MODEL_NAMES.get(best, best)
-    if len(ranked) == 1:
-        choice["reason"] = f"{label} is the only model: hold-out score {intervals[best]['score']}"
-        return choice
-    second = ranked[1]
-    diff = score_difference_interval(truth, predictions[best], predictions[second], n_boot=n_boot, seed=seed)
-    choice["difference"] = diff.as_dict()
-    clear = diff.low > 0
-    choice["reason"] = (
-        f"{label} scores higher on the {choice['n_images']} hold-out images: {intervals[best]['score']} against "
-        f"{intervals[second]['score']} for {MODEL_NAMES.get(second, second)}; difference {diff} (paired bootstrap), "
-        + (
-            "clearly above 0"
-            if clear
-            else "an interval that holds 0, so the hold-out fold hardly tells them apart; the higher estimate is kept"
-        )
+
+
+def paired_difference(
+    truth: pd.DataFrame, predictions: pd.DataFrame, reference: pd.DataFrame, n_boot: int = 200, seed: int = 0
+) -> Interval:
+    """Score of ``predictions`` minus that of ``reference``, with a paired bootstrap interval over images.
+
+    Both are scored on the same resamples of the truth's images
+    (:func:`hdhkits.evaluation.bootstrap_difference`), so what the two share (the same
+    detector boxes, the same hard images) cancels out: the interval of the difference
+    is narrower than the two intervals of :func:`score_interval` side by side suggest.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The annotations, as for :func:`score_interval`.
+    predictions, reference : DataFrame
+        Two predictions of the same images.
+    n_boot, seed
+        As for :func:`score_interval`.
+
+    Returns
+    -------
+    Interval
+        ``estimate`` is ``score(predictions) - score(reference)`` on all the images.
+    """
+    names, parts = resampled_parts(truth, predictions)
+    reference_names, reference_parts = resampled_parts(truth, reference)
+    if not np.array_equal(np.asarray(names), np.asarray(reference_names)):  # both follow the truth's rows
+        raise DataError("truth", ["the two predictions were matched to different images"])
+    return bootstrap_difference(
+        lambda idx: parts(idx)["score"],
+        lambda idx: reference_parts(idx)["score"],
+        np.arange(len(names)),
+        n_boot=n_boot,
+        seed=seed,
     )
-    return choice

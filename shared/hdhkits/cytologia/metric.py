@@ -21,8 +21,10 @@ submission) counts as area 0: its IoU with anything is 0, so its GIoU is
 0 when it lies inside the other box, towards -1 as it lies farther away, -1 when the
 hull itself is empty. Two identical boxes, degenerate or not, have GIoU 1.
 
-Everything is vectorised: 22,689 rows score in well under a second.
-:func:`score_interval` adds 95 % bootstrap intervals that resample whole images.
+Everything is vectorised: 22,689 rows score in well under a second. :func:`resampled_parts`
+scores resamples of the images from per-image counts: the intervals of
+:func:`hdhkits.cytologia.evaluation.score_interval` and
+:func:`~hdhkits.cytologia.evaluation.paired_difference` stand on it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
-from ..evaluation import bootstrap_score
 from ..findings import DataError
 from ..problem import Score, UnitMetric
-from ..stats import Interval
 
 __all__ = [
     "GIOU_WEIGHT",
@@ -50,8 +50,6 @@ __all__ = [
     "resampled_parts",
     "score",
     "score_details",
-    "score_difference_interval",
-    "score_interval",
     "unit_metric",
 ]
 
@@ -312,8 +310,9 @@ def resampled_parts(
     """Match once; return the image names and ``parts(idx)``, the score and its parts
     on a resample ``idx`` of the images (an index array into the names).
 
-    The bootstrap of :func:`score_interval` and :func:`score_difference_interval` calls
-    ``parts`` once per resample, so only the per-image counts are summed again.
+    The bootstrap of :func:`~hdhkits.cytologia.evaluation.score_interval` and
+    :func:`~hdhkits.cytologia.evaluation.paired_difference` calls ``parts`` once per
+    resample, so only the per-image counts are summed again.
 
     Parameters
     ----------
@@ -357,91 +356,6 @@ def resampled_parts(
         return cache[key]
 
     return names, parts
-
-
-def score_interval(
-    truth: pd.DataFrame, prediction: pd.DataFrame, n_boot: int = 200, seed: int = 0, level: float = 0.95
-) -> dict[str, Interval]:
-    """The score and its parts with percentile bootstrap intervals that resample images.
-
-    The boxes of one image are not independent (one detection, one stain, one
-    laboratory), so the bootstrap draws whole images with replacement
-    (:func:`hdhkits.evaluation.bootstrap_score` over the images): an image drawn twice
-    brings all its truth boxes twice. The boxes are matched once; each resample then
-    only sums per-image counts (GIoU sums, per-class true positives, supports and
-    predictions), so 200 resamples of a few thousand boxes take milliseconds.
-
-    Parameters
-    ----------
-    truth : DataFrame
-        ``NAME, x1, y1, x2, y2, class``, one row per ground-truth cell.
-    prediction : DataFrame
-        ``NAME, x1, y1, x2, y2, class``, one row per predicted cell.
-    n_boot : int
-        Number of resamples.
-    seed : int
-        Seed of the resampling.
-    level : float
-        Coverage of the intervals.
-
-    Returns
-    -------
-    dict of str to Interval
-        ``score``, ``giou_term``, ``mean_giou`` and ``macro_f1``; each ``estimate`` is
-        the value of :func:`score_details` on all the images.
-
-    Raises
-    ------
-    DataError
-        If the truth lacks a column, is empty or holds fewer than two images.
-    """
-    names, parts = resampled_parts(truth, prediction)
-    images = np.arange(len(names))  # resampling image numbers draws whole images
-    return {
-        name: bootstrap_score(lambda idx, p=name: parts(idx)[p], images, n_boot=n_boot, seed=seed, level=level)
-        for name in ("score", "giou_term", "mean_giou", "macro_f1")
-    }
-
-
-def score_difference_interval(
-    truth: pd.DataFrame,
-    prediction_a: pd.DataFrame,
-    prediction_b: pd.DataFrame,
-    n_boot: int = 200,
-    seed: int = 0,
-    level: float = 0.95,
-) -> Interval:
-    """Score of ``prediction_a`` minus that of ``prediction_b``, with a paired bootstrap interval.
-
-    Both are scored on the same resamples of the images (the truth's), so what the two
-    share (the same detector boxes, the same hard images) cancels out: the interval of
-    the difference is narrower than the two intervals side by side suggest.
-
-    Parameters
-    ----------
-    truth : DataFrame
-        ``NAME, x1, y1, x2, y2, class``.
-    prediction_a, prediction_b : DataFrame
-        Two predictions of the same truth.
-    n_boot, seed, level
-        As in :func:`score_interval`.
-
-    Returns
-    -------
-    Interval
-        ``estimate`` is ``score(a) - score(b)`` on all the images.
-    """
-    names_a, parts_a = resampled_parts(truth, prediction_a)
-    names_b, parts_b = resampled_parts(truth, prediction_b)
-    if not np.array_equal(np.asarray(names_a), np.asarray(names_b)):  # both follow the truth's rows
-        raise DataError("truth", ["the two predictions were matched to different images"])
-    return bootstrap_score(
-        lambda idx: parts_a(idx)["score"] - parts_b(idx)["score"],
-        np.arange(len(names_a)),
-        n_boot=n_boot,
-        seed=seed,
-        level=level,
-    )
 
 
 class CytologiaUnitMetric(UnitMetric):

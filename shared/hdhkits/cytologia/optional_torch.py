@@ -1,7 +1,8 @@
 """The one door to the CNN: torch is an optional dependency of the helper package.
 
 Only :mod:`hdhkits.cytologia.cnn` imports torch. Every module that trains, runs, saves
-or reloads the CNN (:mod:`~hdhkits.cytologia.baselines`, :mod:`~hdhkits.cytologia.saved`, the package's lazy names) reaches
+or reloads the CNN (:mod:`~hdhkits.cytologia.baselines`, :mod:`~hdhkits.cytologia.saved`,
+:mod:`~hdhkits.cytologia.problem`, the package's lazy names) reaches
 it through :func:`cnn_module`, so the problem definition, the twin, the reader, the
 metric, the classical model and ``oracle_score`` work without torch, and a missing torch
 is reported once, in one sentence that says how to install it.
@@ -16,19 +17,9 @@ __all__ = ["CNN_NAMES", "INSTALL_TORCH", "cnn_module"]
 
 #: How to get torch, said whenever a CNN name is asked for without it.
 INSTALL_TORCH = "pip install 'hdhkits[torch]'"
-#: The names of :mod:`hdhkits.cytologia.cnn` the package ``hdhkits.cytologia`` offers (on first use).
-CNN_NAMES = (
-    "CellNet",
-    "TrainConfig",
-    "train_cnn",
-    "predict_proba",
-    "save_cnn",
-    "load_cnn",
-    "default_device",
-    "pick_device",
-    "amp_setup",
-    "set_threads",
-)
+#: The names of :mod:`hdhkits.cytologia.cnn` the package ``hdhkits.cytologia`` offers (on first use): the
+#: device helpers the notebooks call; the rest is reached through :mod:`hdhkits.cytologia.cnn`.
+CNN_NAMES = ("amp_setup", "pick_device", "set_threads")
 
 
 def cnn_module(needed_by: str = "the CNN") -> ModuleType:

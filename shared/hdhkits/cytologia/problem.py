@@ -1,24 +1,39 @@
-"""The CYTOLOGIA problem definition: files, twin, submission rules and metric."""
+"""The CYTOLOGIA problem definition: files, twin, submission rules, metric and the models of the loop.
+
+The loop (:mod:`hdhkits.saved`) reaches the kit's models through :class:`CytologiaProblem`:
+``models`` names them (the forest first: it needs no torch), ``make_model`` builds one
+unfitted, ``fit_model`` fits it (or your classifier of the crop features) with
+:func:`~hdhkits.cytologia.baselines.fit_baseline`, and the model files are
+:mod:`~hdhkits.cytologia.saved`'s. :func:`make_submission` turns a fitted model into the
+official table.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..findings import Finding, error
+from ..datasource import cache_root
+from ..findings import DataError, Finding, error
 from ..problem import Problem, Score
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
 from . import twin
+from .baselines import LEARNING_SETTINGS, Baseline, fit_baseline, full_settings, is_cnn, unfitted_copy
 from .classes import CLASSES
+from .classical import make_classical
 from .images import image_sizes
 from .metric import score
+from .optional_torch import cnn_module
 from .plausibility import SUBMISSION_OUTSIDE_FIX, outside_box_findings
+from .reader import CytologiaData, last_dataset
+from .saved import load_baseline, model_path, save_baseline
 from .schema import check_data, read_test
 
-__all__ = ["PROBLEM", "SUBMISSION_SPEC", "CytologiaProblem", "check_submission_rules"]
+__all__ = ["PROBLEM", "SUBMISSION_SPEC", "CytologiaProblem", "check_submission_rules", "make_submission"]
 
 #: The submission: test.csv filled in, one row per trustii_id.
 SUBMISSION_SPEC = SubmissionSpec(
@@ -107,6 +122,8 @@ class CytologiaProblem(Problem):
     twin_version = "3"
     #: First in listings: the kits are sorted by ``order``.
     order = 1
+    #: The kit's models: the forest first, the default (it needs no torch).
+    models: ClassVar[dict[str, str]] = {"forest": "detector + features/forest", "cnn": "detector + CNN"}
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         """Write the synthetic twin: images and tables in ``data_dir``, the truth in ``truth_dir``.
@@ -155,6 +172,132 @@ class CytologiaProblem(Problem):
             out[k] = float(box[k])
         out["class"] = train["class"].mode().iloc[0]
         return out[SUBMISSION_SPEC.names]
+
+    # --- The models of the loop (hdhkits.saved) --------------------------------------------
+
+    def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
+        """The kit's model ``name``, unfitted: the forest (a scikit-learn classifier) or the CNN's ``TrainConfig``.
+
+        Parameters
+        ----------
+        name : str
+            ``"forest"`` (:func:`~hdhkits.cytologia.classical.make_classical`) or ``"cnn"``
+            (:class:`~hdhkits.cytologia.cnn.training.TrainConfig`: needs torch).
+        seed : int
+        quick : bool
+        settings : dict, optional
+            The notebooks' settings (the CNN takes its ``epochs``).
+        """
+        if name == "forest":
+            return make_classical(seed)
+        if name == "cnn":
+            epochs = int(full_settings(settings, quick)["epochs"])
+            return cnn_module("the CYTOLOGIA CNN").TrainConfig(epochs=epochs, seed=seed)
+        raise DataError(
+            "<model>",
+            [
+                f"the CYTOLOGIA models are {', '.join(map(repr, self.models))}, not {name!r}; name one of them "
+                "(your own model is 'yours', written in 02_baseline's 'Your model' cell)"
+            ],
+        )
+
+    def fit_model(
+        self, model: Any, source: Any, seed: int = 0, quick: bool = False, settings: dict | None = None
+    ) -> Baseline:
+        """Fit the detector and the classifier on the train boxes of ``source`` (:func:`~hdhkits.cytologia.baselines.fit_baseline`).
+
+        The dataset the notebook read last is reused when it is this folder's
+        (:func:`~hdhkits.cytologia.reader.last_dataset`); the CNN's training checkpoint goes
+        to the cache folder (``$HDHKITS_CACHE/cytologia/``), from which an interrupted
+        training resumes.
+
+        Parameters
+        ----------
+        model : TrainConfig or classifier
+            Unfitted: :meth:`make_model`'s, or your scikit-learn classifier of the crop features.
+        source : hdhkits.datasource.DataSource
+        seed, quick, settings
+            As for :meth:`make_model`.
+
+        Returns
+        -------
+        Baseline
+        """
+        s = full_settings(settings, quick)
+        data = last_dataset(source.data_dir, images_dir=s["images_dir"])
+        checkpoint = cache_root() / self.name / cnn_module().CHECKPOINT_FILE if is_cnn(model) else None
+        return fit_baseline(model, data, s, seed, quick, checkpoint=checkpoint)
+
+    def unfitted(self, model: Any) -> Any:
+        """The unfitted model of a fitted :class:`~hdhkits.cytologia.baselines.Baseline`: its classifier, copied
+        (``clone``), or the CNN's ``TrainConfig``.
+        """
+        if not isinstance(model, Baseline):
+            return super().unfitted(model)
+        if model.kind == "cnn":
+            return cnn_module().TrainConfig(**model.meta["config"])
+        return unfitted_copy(model.model)
+
+    def stamped_settings(self, settings: dict | None) -> dict:
+        """The settings that change what a model learns: ``max_train_images``, ``epochs``, ``n_folds``, ``images_dir``.
+
+        ``device``, ``num_workers`` and ``resume`` only say how the CNN trains.
+        """
+        given = dict(settings or {})
+        full_settings(given)  # unknown keys are refused
+        return {
+            key: (str(given[key]) if key == "images_dir" else given[key]) for key in LEARNING_SETTINGS if key in given
+        }
+
+    def model_file(self, output_dir: Path, name: str) -> Path:
+        """``cytologia_forest/`` and ``cytologia_cnn/`` (folders), ``cytologia_yours.pkl`` (:func:`~hdhkits.cytologia.saved.model_path`)."""
+        return model_path(output_dir, name)
+
+    def save_model_file(self, model: Any, path: Path) -> None:
+        """A ``.pkl`` path: cloudpickle (the base's format, for your model); a folder: :func:`~hdhkits.cytologia.saved.save_baseline`."""
+        if Path(path).suffix == ".pkl":
+            super().save_model_file(model, path)
+        else:
+            save_baseline(model, path)
+
+    def load_model_file(self, path: Path) -> Any:
+        """What :meth:`save_model_file` wrote (only files you saved: a pickle runs code)."""
+        return super().load_model_file(path) if Path(path).suffix == ".pkl" else load_baseline(path)
+
+
+def make_submission(model: Any, test: Any) -> pd.DataFrame:
+    """The official submission of a fitted model: ``trustii_id,NAME,x1,y1,x2,y2,class`` in the order of test.csv.
+
+    The detector draws as many boxes in each test image as ``test.csv`` lists rows for it
+    and the model's classifier names each (the CNN on CUDA, else Apple MPS, else the CPU).
+
+    Parameters
+    ----------
+    model : Baseline
+        Fitted by :meth:`CytologiaProblem.fit_model` (or reloaded by ``load_or_train``).
+    test : CytologiaData
+        The dataset :func:`~hdhkits.cytologia.reader.read_dataset` returned: its test table
+        and the images.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``trustii_id``, the columns of :data:`SUBMISSION_SPEC`.
+    """
+    if not isinstance(test, CytologiaData):
+        raise DataError(
+            "<test>",
+            [f"make_submission takes the dataset read_dataset returned (its images), not a {type(test).__name__}"],
+        )
+    if not isinstance(model, Baseline):
+        raise DataError(
+            "<model>",
+            [
+                f"make_submission takes a fitted model (PROBLEM.fit_model or load_or_train), not a {type(model).__name__}"
+            ],
+        )
+    boxes = model.predict(test, test.test[["trustii_id", "NAME"]], progress=True)
+    return boxes[SUBMISSION_SPEC.names].reset_index(drop=True)
 
 
 PROBLEM = CytologiaProblem()

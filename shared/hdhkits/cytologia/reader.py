@@ -5,6 +5,9 @@
 found: missing or unreadable images, boxes partly outside their image (clipped and
 counted), empty boxes, duplicated images (perceptual hash), class codes outside the 23.
 Only a layout problem that leaves nothing to read (a missing CSV or column) raises.
+:func:`last_dataset` hands the dataset read last to whoever needs it again (a model trained
+in ``03_submission`` after the notebook read the folder), so the 69,168 official images
+are not read twice in one session.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from .images import ImageRefused, name_problem, open_image, probe_image
 from .plausibility import plausible_values
 from .schema import TEST_SCHEMA, TRAIN_SCHEMA, read_csv_checked
 
-__all__ = ["CytologiaData", "DataReport", "load_rgb", "read_dataset"]
+__all__ = ["CytologiaData", "DataReport", "last_dataset", "load_rgb", "read_dataset"]
 
 _BOX = ["x1", "y1", "x2", "y2"]
+#: The dataset :func:`read_dataset` returned last (with images hashed), under the key of its files.
+_LAST: dict[tuple, CytologiaData] = {}
 
 
 @dataclass
@@ -212,7 +217,47 @@ def read_dataset(
     report.n_test_images = int((images["split"] == "test").sum())
     report.n_train_boxes = len(train)
     report.n_test_boxes = len(test)
-    return CytologiaData(data_dir, img_dir, train, test, images, report)
+    data = CytologiaData(data_dir, img_dir, train, test, images, report)
+    if hash_images:
+        _LAST.clear()
+        _LAST[_files_key(data_dir, img_dir)] = data
+    return data
+
+
+def _files_key(data_dir: Path, img_dir: Path) -> tuple:
+    """The folders and the size and time of change of the tables and of the images folder."""
+    stats = [(p.stat().st_size, p.stat().st_mtime_ns) for p in (data_dir / "train.csv", data_dir / "test.csv")]
+    return (data_dir.resolve(), img_dir.resolve(), *stats, img_dir.stat().st_mtime_ns)
+
+
+def last_dataset(data_dir: str | Path, images_dir: str = "images", progress: bool = True) -> CytologiaData:
+    """The dataset :func:`read_dataset` returned last for this folder, when its files have not changed since; else read it.
+
+    Reading the official folder hashes 69,168 images: a model trained after the notebook
+    read the folder (``PROBLEM.fit_model`` in ``03_submission``) takes the notebook's
+    dataset instead of reading it again. Only the last dataset is kept.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+    images_dir : str
+        As for :func:`read_dataset`.
+    progress : bool
+        Progress bar when the folder is read.
+
+    Returns
+    -------
+    CytologiaData
+    """
+    data_dir = Path(data_dir)
+    img_dir = Path(images_dir) if Path(images_dir).is_absolute() else data_dir / images_dir
+    try:
+        key = _files_key(data_dir, img_dir)
+    except OSError:
+        key = None
+    if key is not None and key in _LAST:
+        return _LAST[key]
+    return read_dataset(data_dir, images_dir=images_dir, progress=progress)
 
 
 def _read_images(

@@ -114,3 +114,13 @@ def test_a_checkpoint_of_other_settings_or_data_is_not_resumed(tmp_path):
         checkpoint=ckpt,
     )
     assert h.attrs["resumed_from"] == 1
+
+
+@pytest.mark.parametrize("patience", [9, 1])
+def test_the_progress_bar_counts_every_epoch_run(capsys, patience):
+    """The bar reaches the epochs run: 3/3 when all ran, the early-stopping epoch when it stopped sooner."""
+    crops, extra, labels = _toy()
+    cfg = TrainConfig(epochs=3, batch_size=16, width=8, patience=patience)
+    _, history = train_cnn(crops, extra, labels, np.arange(45), np.arange(45, 60), cfg, device="cpu", progress=True)
+    bar = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{len(history)}/3" in bar and "training CNN" in bar

@@ -174,8 +174,9 @@ def train_cnn(
         generator=torch.Generator().manual_seed(cfg.seed),
     )
     epochs = range(run.start_epoch, cfg.epochs if not run.finished else run.start_epoch)
-    if progress and len(epochs):
-        epochs = tqdm(epochs, desc="training CNN", initial=run.start_epoch, total=cfg.epochs)
+    # a bar advanced after each epoch: iterating a tqdm over the range would miss the last
+    # epoch's step when the loop breaks on it (early stopping or the last epoch)
+    bar = tqdm(desc="training CNN", initial=run.start_epoch, total=cfg.epochs) if progress and len(epochs) else None
     for epoch in epochs:
         start = time.perf_counter()
         train_loss = _train_epoch(run, plan, loader, device)
@@ -199,8 +200,12 @@ def train_cnn(
             _save_checkpoint(run, ckpt_path, epoch + 1, stop, device)
         if on_epoch_end is not None:
             on_epoch_end(epoch + 1, row)
+        if bar is not None:
+            bar.update(1)
         if stop:
             break
+    if bar is not None:
+        bar.close()
     if run.best_state is not None:
         run.model.load_state_dict(run.best_state)
     run.model.eval()
