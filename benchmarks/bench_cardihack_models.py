@@ -35,30 +35,25 @@ import time
 
 import numpy as np
 import pandas as pd
-from hdhkits.cardihack import (
-    ESC_BANDS,
+from hdhkits.cardihack import OUTCOME_MACE, OUTCOME_SEVERITY, read_train
+from hdhkits.cardihack.baselines import ConstantProbability
+from hdhkits.cardihack.candidates import (
     MACE_BASELINE,
     MACE_RISK_SCD,
-    OFFICIAL_COLUMN_AUC,
-    OFFICIAL_SNP_AUC,
-    OUTCOME_MACE,
-    OUTCOME_SEVERITY,
     SEVERITY_BASELINE,
     SEVERITY_SHRUNK,
-    ConstantProbability,
-    RiskSCDClassifier,
     candidates_for,
     choose_per_outcome,
-    column_aucs,
     combination_name,
-    combine,
-    comparison_table,
-    cross_validate_outcome,
-    interval_text,
-    nested_choice,
-    oracle_train_predictions,
-    read_train,
-    score_row,
+)
+from hdhkits.cardihack.comparison import comparison_table, interval_text, score_row
+from hdhkits.cardihack.evaluation import combine, cross_validate_outcome, nested_choice
+from hdhkits.cardihack.oracle import oracle_train_predictions
+from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
+from hdhkits.cardihack.signal import (
+    OFFICIAL_COLUMN_AUC,
+    OFFICIAL_SNP_AUC,
+    column_aucs,
     snp_auc_against_chance,
     snp_chance_summary,
 )
