@@ -52,19 +52,17 @@ from .metric import (
     MACE_CLASS_WEIGHTS,
     SEVERITY_CLASS_WEIGHTS,
     best_probability,
-    score_parts,
     weighted_kappa,
     weighted_logloss,
 )
 from .pair import BestPerOutcome, Pair
-from .plausibility import PlausibleValues
+from .plausibility import PlausibleValues, plausibility_findings, plausible_values
 from .problem import KIT_MODEL, PROBLEM, make_submission, validate_submission_and_rules
 from .rules import SEVERITY_ALLOWED, check_feature_rules
 from .schema import (
     CLINICAL_COLUMNS,
     OUTCOME_MACE,
     OUTCOME_SEVERITY,
-    PRIORITY_SNPS,
     SNP_COLUMNS,
     TEST_ID,
     check_data,
@@ -80,7 +78,6 @@ __all__ = [
     "MACE_CLASS_WEIGHTS",
     "OUTCOME_MACE",
     "OUTCOME_SEVERITY",
-    "PRIORITY_SNPS",
     "PROBLEM",
     "SEVERITY_ALLOWED",
     "SEVERITY_CLASS_WEIGHTS",
@@ -103,12 +100,13 @@ __all__ = [
     "make_submission",
     "model_label",
     "paired_difference",
+    "plausibility_findings",
+    "plausible_values",
     "read_test",
     "read_train",
     "save_choice",
     "save_model",
     "score_interval",
-    "score_parts",
     "validate_submission_and_rules",
     "weighted_kappa",
     "weighted_logloss",
