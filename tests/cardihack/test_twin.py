@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack import OUTCOME_MACE, OUTCOME_SEVERITY, PROBLEM, schema, score_parts, twin
+from hdhkits.cardihack import OUTCOME_MACE, OUTCOME_SEVERITY, PROBLEM, schema, twin
 from hdhkits.cardihack.candidates import (
     MACE_BASELINE,
     MACE_RISK_SCD,
@@ -13,6 +13,7 @@ from hdhkits.cardihack.candidates import (
     severity_candidates,
 )
 from hdhkits.cardihack.evaluation import cross_validate_outcome
+from hdhkits.cardihack.metric import score_parts
 from hdhkits.cardihack.oracle import oracle_train_predictions
 from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
 from hdhkits.cardihack.signal import (
