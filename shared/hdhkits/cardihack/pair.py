@@ -222,11 +222,11 @@ def outcome_models(model) -> tuple[object, object]:
 
 def _undeclared(label: str, model) -> Finding:
     return warning(
-        f"the {label} model ({type(model).__name__}) does not declare the columns it reads, so the challenge's "
-        f"rules cannot be checked on it",
+        f"the {label} model ({type(model).__name__}) does not declare the columns it reads: the challenge's rules "
+        "cannot be checked on it",
         kind="feature_rule_unchecked",
-        fix="start it with kit.ColumnSelector([...]), e.g. Pipeline([('select', kit.ColumnSelector(['Age_Baseline', "
-        "'Genre'])), ...]), and the check reads them",
+        fix="start it with kit.ColumnSelector([...]), e.g. Pipeline([('select', kit.ColumnSelector(['Age_Baseline'])), "
+        "...])",
     )
 
 
