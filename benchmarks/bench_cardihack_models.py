@@ -1,4 +1,4 @@
-"""Cardi-HACK: the twin's signal against the official file's, and the candidate models (issue 16).
+"""Cardi-HACK: the twin's signal against the official file's, and the candidate models.
 
     .venv/bin/python benchmarks/bench_cardihack_models.py [--seeds 10] [--model-seeds 6] [--repeats 2]
     .venv/bin/python benchmarks/bench_cardihack_models.py --data /path/to/official/folder
@@ -13,7 +13,7 @@ On the synthetic twin (no ``--data``) it prints three tables:
 2. **Candidates across seeds.** Each candidate's own part (SEVERITY: rescaled log-loss; MACE:
    weighted kappa) over ``--model-seeds`` twins (``--repeats`` x 5-fold each), mean and range, the
    HCM Risk-SCD references, the chosen combination and its nested score. Target: the order the
-   official train file gives (issue 16): the ordinal MACE baseline above the Risk-SCD risk score,
+   official train file gives: the ordinal MACE baseline above the Risk-SCD risk score,
    the shrunk SEVERITY model above the screened-SNP baseline, Risk-SCD weak (kappa about 0.04 in
    ESC bands, about 0 with fitted cut points).
 3. **Seed 0 as 02_baseline runs it**: 5 x 5-fold cross-validation with bootstrap intervals, the
@@ -22,7 +22,7 @@ On the synthetic twin (no ``--data``) it prints three tables:
 With ``--data`` (the official ``train.csv`` and ``test.csv``) it prints table 1 for that file
 (its AUCs against the participants' figures: a check of the reference itself) and table 3 for
 that file. Target there: the chosen combination cross-validates at 0.14 or more
-(``cv[chosen].score`` in ``cardihack_cv.json``; 0.129 with the previous whole-pair choice), the
+(the kit's pair's row of ``02_baseline``'s table; 0.129 when the kit chose whole pairs), the
 nested score printed beside it.
 
 About 6 min on 2 cores with the defaults (``--quick``: 3 seeds, 1 repeat, about 1 min).
@@ -35,30 +35,25 @@ import time
 
 import numpy as np
 import pandas as pd
-from hdhkits.cardihack import (
-    ESC_BANDS,
+from hdhkits.cardihack import OUTCOME_MACE, OUTCOME_SEVERITY, read_train
+from hdhkits.cardihack.baselines import ConstantProbability
+from hdhkits.cardihack.candidates import (
     MACE_BASELINE,
     MACE_RISK_SCD,
-    OFFICIAL_COLUMN_AUC,
-    OFFICIAL_SNP_AUC,
-    OUTCOME_MACE,
-    OUTCOME_SEVERITY,
     SEVERITY_BASELINE,
     SEVERITY_SHRUNK,
-    ConstantProbability,
-    RiskSCDClassifier,
     candidates_for,
     choose_per_outcome,
-    column_aucs,
     combination_name,
-    combine,
-    comparison_table,
-    cross_validate_outcome,
-    interval_text,
-    nested_choice,
-    oracle_train_predictions,
-    read_train,
-    score_row,
+)
+from hdhkits.cardihack.comparison import comparison_table, interval_text, score_row
+from hdhkits.cardihack.evaluation import combine, cross_validate_outcome, nested_choice
+from hdhkits.cardihack.oracle import oracle_train_predictions
+from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
+from hdhkits.cardihack.signal import (
+    OFFICIAL_COLUMN_AUC,
+    OFFICIAL_SNP_AUC,
+    column_aucs,
     snp_auc_against_chance,
     snp_chance_summary,
 )

@@ -92,7 +92,8 @@ def test_missing_column_is_named(data, fitted):
 
 
 def test_oracle_score_is_the_oracle_submissions(twin):
-    from hdhkits.cardihack import PROBLEM, oracle_submission
+    from hdhkits.cardihack import PROBLEM
+    from hdhkits.cardihack.oracle import oracle_submission
 
     truth = PROBLEM.read_truth(twin("cardihack").truth_path)
     assert baselines.oracle_score(truth) == PROBLEM.score_submission(oracle_submission(truth), truth)

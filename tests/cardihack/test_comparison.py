@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from hdhkits.cardihack import baselines, comparison, evaluation
+from hdhkits.cardihack.pair import Pair
 from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
 
 
@@ -23,7 +24,7 @@ def _cheap_candidates():
 
 def test_cross_validation_and_table(train):
     dummy = evaluation.cross_validate_pair(
-        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=2
+        "dummy", Pair(baselines.ConstantProbability(), baselines.ConstantClass()), train, n_splits=3, n_repeats=2
     )
     assert dummy.severity.shape == (2, 347) and dummy.mace.shape == (2, 347)
     table = comparison.comparison_table(
@@ -41,7 +42,7 @@ def test_plot(train):
 
     matplotlib.use("Agg")
     dummy = evaluation.cross_validate_pair(
-        "dummy", baselines.ConstantProbability(), baselines.ConstantClass(), train, n_splits=3, n_repeats=1
+        "dummy", Pair(baselines.ConstantProbability(), baselines.ConstantClass()), train, n_splits=3, n_repeats=1
     )
     ax = comparison.plot_comparison(comparison.comparison_table([dummy], n_boot=20))
     assert len(ax) == 3

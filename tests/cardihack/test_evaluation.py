@@ -1,4 +1,5 @@
-"""Repeated cross-validation of each outcome and of pairs, shared folds, modelling limits on odd tables, the nested choice."""
+"""Repeated cross-validation of each outcome and of pairs, shared folds, intervals and paired differences,
+modelling limits on odd tables, the nested choice."""
 
 import numpy as np
 import pandas as pd
@@ -8,15 +9,15 @@ from hdhkits.cardihack import (
     OUTCOME_SEVERITY,
     PROBLEM,
     baselines,
-    candidates_for,
-    choose_and_fit,
-    column_auc_intervals,
     comparison,
     declared_features,
     evaluation,
-    modelling_limits,
+    make_submission,
     validate_submission_and_rules,
 )
+from hdhkits.cardihack.candidates import candidates_for, modelling_limits
+from hdhkits.cardihack.pair import BestPerOutcome, Pair
+from hdhkits.cardihack.signal import column_auc_intervals
 from hdhkits.findings import errors
 from hdhkits.quirks import copy_data
 from hdhkits.runner import run_kit
@@ -29,33 +30,21 @@ def train(twin):
     return pd.read_csv(twin("cardihack").data_dir / "train.csv")
 
 
+def _constants(p="prevalence") -> Pair:
+    return Pair(baselines.ConstantProbability(p), baselines.ConstantClass())
+
+
 def test_same_seed_same_folds_for_every_pair(train):
-    a = evaluation.cross_validate_pair(
-        "a",
-        baselines.ConstantProbability("prevalence"),
-        baselines.ConstantClass(),
-        train,
-        n_splits=3,
-        n_repeats=1,
-        seed=5,
-    )
-    b = evaluation.cross_validate_pair(
-        "b",
-        baselines.ConstantProbability("prevalence"),
-        baselines.ConstantClass(),
-        train,
-        n_splits=3,
-        n_repeats=1,
-        seed=5,
-    )
+    a = evaluation.cross_validate_pair("a", _constants(), train, n_splits=3, n_repeats=1, seed=5)
+    b = evaluation.cross_validate_pair("b", _constants(), train, n_splits=3, n_repeats=1, seed=5)
     assert np.array_equal(a.severity, b.severity)
-    folds = evaluation.cv_folds(train, 3, 5)
+    folds = evaluation.cv_folds(train, 3, seed=5)
     for _, held in folds:  # one training prevalence per fold, learnt on the other folds
         assert np.unique(a.severity[0, held]).size == 1
 
 
 def _old_cross_validation(severity_model, mace_model, train, n_splits, n_repeats, seed):
-    """The loop cross_validate_pair ran before it used hdhkits.evaluation.out_of_fold (issue #12)."""
+    """The loop cross_validate_pair ran before it used hdhkits.evaluation.out_of_fold, written out."""
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
 
@@ -76,7 +65,7 @@ def test_shared_helpers_give_the_numbers_of_the_old_loops(train):
     from hdhkits.stats import bootstrap_interval
 
     sev_model, mace_model = baselines.ConstantProbability("weighted"), RiskSCDClassifier()
-    result = evaluation.cross_validate_pair("p", sev_model, mace_model, train, n_splits=4, n_repeats=2, seed=3)
+    result = evaluation.cross_validate_pair("p", Pair(sev_model, mace_model), train, n_splits=4, n_repeats=2, seed=3)
     sev, mace = _old_cross_validation(sev_model, mace_model, train, 4, 2, 3)
     assert np.array_equal(result.severity, sev) and np.array_equal(result.mace, mace)
     row = comparison.summarize(result, n_boot=40, seed=1)
@@ -105,7 +94,12 @@ def test_outcome_cross_validations_combine_into_the_pair_s(train):
     )
     mace = evaluation.cross_validate_outcome("m", RiskSCDClassifier(), train, "OUTCOME MACE", 4, 2, 3)
     pair = evaluation.cross_validate_pair(
-        "p", baselines.ConstantProbability("weighted"), RiskSCDClassifier(), train, n_splits=4, n_repeats=2, seed=3
+        "p",
+        Pair(baselines.ConstantProbability("weighted"), RiskSCDClassifier()),
+        train,
+        n_splits=4,
+        n_repeats=2,
+        seed=3,
     )
     combined = evaluation.combine(sev, mace, "p")
     assert np.array_equal(combined.severity, pair.severity) and np.array_equal(combined.mace, pair.mace)
@@ -137,10 +131,10 @@ def test_folds_exist_whatever_the_outcome_mix(train):
     rare.loc[rare["OUTCOME MACE"] == 1, "OUTCOME MACE"] = 0
     severe = rare.index[rare["OUTCOME SEVERITY"] == 1]
     rare.loc[severe[3:], "OUTCOME SEVERITY"] = 0  # three severe patients: strata smaller than the folds
-    folds = evaluation.cv_folds(rare, 5, 0)
+    folds = evaluation.cv_folds(rare, 5, seed=0)
     held = np.sort(np.concatenate([h for _, h in folds]))
     assert len(folds) == 5 and np.array_equal(held, np.arange(len(rare)))
-    assert [h.tolist() for _, h in evaluation.cv_folds(train, 5, 0)] == [
+    assert [h.tolist() for _, h in evaluation.cv_folds(train, 5, seed=0)] == [
         h.tolist()
         for _, h in __import__("sklearn.model_selection", fromlist=["StratifiedKFold"])
         .StratifiedKFold(5, shuffle=True, random_state=0)
@@ -149,18 +143,18 @@ def test_folds_exist_whatever_the_outcome_mix(train):
 
 
 def test_modelling_limits_say_why_and_what_instead(train):
-    assert evaluation.modelling_limits(train) == {"OUTCOME SEVERITY": None, "OUTCOME MACE": None}
+    assert modelling_limits(train) == {"OUTCOME SEVERITY": None, "OUTCOME MACE": None}
     few = train.copy()
     few.loc[few.index[few["OUTCOME SEVERITY"] == 1][4:], "OUTCOME SEVERITY"] = 0
     few.loc[few.index[few["OUTCOME MACE"] >= 1][7:], "OUTCOME MACE"] = 0
-    limits = evaluation.modelling_limits(few)
+    limits = modelling_limits(few)
     assert "only 4 training patients are severe" in limits["OUTCOME SEVERITY"]
     assert "weighted prevalence" in limits["OUTCOME SEVERITY"]
     assert (
         "only 7 training patients have a MACE" in limits["OUTCOME MACE"]
         and "breaks the MACE rule" in limits["OUTCOME MACE"]
     )
-    severity, mace, _ = evaluation.candidates_for(few)
+    severity, mace, _ = candidates_for(few)
     assert list(severity) == ["weighted prevalence (constant)"] and list(mace) == ["no event (constant)"]
 
 
@@ -181,7 +175,7 @@ def test_nested_choice_chooses_inside_each_fold_and_reuses_the_outer_predictions
     assert set(reused.choices["SEVERITY"]) == {"weighted"}
 
 
-# -- odd training tables: the candidates, their fallback and the notebooks (issue 18) --------------
+# -- odd training tables: the candidates, their fallback and the notebooks --------------------------
 # Whatever ``check`` accepts, the kit runs: odd training tables, at package level and once through the notebooks.
 #
 # The odd tables: a clinical column entirely empty, another constant, a MACE class absent, very
@@ -219,15 +213,13 @@ def test_too_few_to_model_gives_constants_that_say_so(data):
     few.loc[few.index[few[OUTCOME_MACE] >= 1][6:], OUTCOME_MACE] = 0
     severity, mace, limits = candidates_for(few)
     assert all(limits.values()) and limits == modelling_limits(few)
-    sev, mace_model, record = choose_and_fit(few, severity, mace, enforce_rules=False)
-    submission = pd.DataFrame(
-        {
-            "trustii_id": test["trustii_id"],
-            OUTCOME_MACE: mace_model.predict(test),
-            OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1],
-        }
+    kit_pair = BestPerOutcome(n_repeats=1).fit(few)
+    submission = make_submission(kit_pair, test)
+    assert kit_pair.limits_ == limits and (set(severity), set(mace)) == (
+        {kit_pair.severity_name_},
+        {kit_pair.mace_name_},
     )
-    assert record["chosen"] == "SEVERITY: weighted prevalence (constant) + MACE: no event (constant)"
+    assert kit_pair.chosen_name == "SEVERITY: weighted prevalence (constant) + MACE: no event (constant)"
     assert (submission[OUTCOME_MACE] == 0).all() and submission[OUTCOME_SEVERITY].nunique() == 1
 
 
@@ -235,22 +227,11 @@ def test_the_rule_check_names_the_mace_constant(twin, data):
     train, test = data
     few = train.copy()
     few.loc[few.index[few[OUTCOME_MACE] >= 1][6:], OUTCOME_MACE] = 0
-    severity, mace, _ = candidates_for(few)
-    sev, mace_model, _ = choose_and_fit(few, severity, mace, enforce_rules=False)
-    submission = pd.DataFrame(
-        {
-            "trustii_id": test["trustii_id"],
-            OUTCOME_MACE: mace_model.predict(test),
-            OUTCOME_SEVERITY: sev.predict_proba(test)[:, 1],
-        }
-    )
-    problems = validate_submission_and_rules(
-        submission,
-        twin("cardihack").data_dir,
-        severity_features=declared_features(sev) or None,
-        mace_features=declared_features(mace_model),
-    )
+    kit_pair = BestPerOutcome(n_repeats=1).fit(few)
+    submission = make_submission(kit_pair, test)
+    problems = validate_submission_and_rules(submission, twin("cardihack").data_dir, model=kit_pair)
     assert [p.kind for p in errors(problems)] == ["feature_rule"] and "priority SNP" in problems[0].message
+    assert declared_features(kit_pair.mace_) == [] and kit_pair.mace_name_ == "no event (constant)"
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +252,67 @@ def test_the_notebooks_run_to_the_end_on_odd_data(odd_folder, tmp_path):
     assert submission[OUTCOME_SEVERITY].nunique() == 1  # 6 severe patients: the weighted prevalence for everyone
     executed = (tmp_path / "out" / "cardihack" / "executed" / "02_baseline.ipynb").read_text()
     assert "only 6 training patients are severe" in executed
+
+
+# -- the shared shapes: folds over repeats, the score's intervals, the paired difference ---------------
+
+
+def test_cv_folds_are_the_repeats_one_after_the_other(train):
+    folds = evaluation.cv_folds(train, n_splits=4, n_repeats=3, seed=7)
+    assert len(folds) == 12
+    for r in range(3):
+        repeat = folds[4 * r : 4 * (r + 1)]
+        held = np.sort(np.concatenate([h for _, h in repeat]))
+        assert np.array_equal(held, np.arange(len(train)))  # each repeat tests every patient once
+        assert all(len(np.intersect1d(fit, h)) == 0 and len(fit) + len(h) == len(train) for fit, h in repeat)
+        single = evaluation.cv_folds(train, 4, seed=7 + r)  # repeat r is the folds of seed + r
+        assert all(np.array_equal(a[1], b[1]) for a, b in zip(repeat, single))
+    assert not np.array_equal(folds[0][1], folds[4][1])
+
+
+def test_score_interval_gives_the_metric_and_its_parts_with_intervals(train):
+    result = evaluation.cross_validate_pair("p", _constants("weighted"), train, n_splits=3, n_repeats=2, seed=0)
+    intervals = evaluation.score_interval(train, result, n_boot=30, seed=1)
+    assert set(intervals) == {"score", "kappa_mace", "severity_rescaled"}
+    for part, iv in intervals.items():
+        assert iv.estimate == pytest.approx(result.parts()[part]) and iv.low <= iv.estimate + 1e-12 <= iv.high + 2e-12
+    assert intervals["kappa_mace"].estimate == 0  # class 0 for everyone: chance
+    # a table of predictions gives the same as one repeat of out-of-fold predictions
+    table = pd.DataFrame({OUTCOME_SEVERITY: result.severity[0], OUTCOME_MACE: result.mace[0]})
+    one = evaluation.score_interval(train, table, n_boot=30, seed=1)
+    assert one["severity_rescaled"].estimate == pytest.approx(
+        evaluation._rescaled(result.y_severity, result.severity[:1])
+    )
+    with pytest.raises(ValueError, match="not of the rows"):
+        evaluation.score_interval(train.iloc[:-1], result, n_boot=10)
+
+
+def test_the_paired_difference_is_the_difference_of_the_scores_on_the_same_resamples(train):
+    from hdhkits.cardihack.riskscd import RiskSCDClassifier
+
+    risk = evaluation.cross_validate_pair(
+        "risk", Pair(baselines.ConstantProbability("weighted"), RiskSCDClassifier()), train, 3, 1, 0
+    )
+    dummy = evaluation.cross_validate_pair("dummy", _constants(), train, 3, 1, 0)
+    gap = evaluation.paired_difference(train, risk, dummy, n_boot=50, seed=2)
+    assert gap.estimate == pytest.approx(risk.parts()["score"] - dummy.parts()["score"])
+    assert gap.low <= gap.estimate <= gap.high and gap.high - gap.low > 0
+    same = evaluation.paired_difference(train, risk, risk, n_boot=50, seed=2)
+    assert (same.estimate, same.low, same.high) == (0, 0, 0)  # paired: the shared noise cancels
+    reverse = evaluation.paired_difference(train, dummy, risk, n_boot=50, seed=2)
+    assert (reverse.low, reverse.high) == pytest.approx((-gap.high, -gap.low))
+
+
+def test_a_cross_validation_knows_the_folds_it_was_made_with(train):
+    result = evaluation.cross_validate_outcome(
+        "w", baselines.ConstantProbability("weighted"), train, OUTCOME_SEVERITY, 3, 2, 4
+    )
+    assert result.made_with(train, 3, 2, 4)
+    assert not result.made_with(train, 3, 2, 5) and not result.made_with(train, 3, 1, 4)
+    assert not result.made_with(train.assign(**{OUTCOME_SEVERITY: 1 - train[OUTCOME_SEVERITY]}), 3, 2, 4)
+
+
+def test_models_never_see_the_outcomes_or_the_submission_key(data):
+    train, test = data
+    assert not {OUTCOME_SEVERITY, OUTCOME_MACE} & set(evaluation.features_only(train).columns)
+    assert list(evaluation.features_only(test).columns) == list(evaluation.features_only(train).columns)

@@ -1,4 +1,4 @@
-"""The issue #8 models: rules, scikit-learn conventions, shrinkage, cut points."""
+"""The shrunk SEVERITY models and the MACE risk scores: rules, scikit-learn conventions, shrinkage, cut points."""
 
 import numpy as np
 import pytest

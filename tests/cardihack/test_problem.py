@@ -9,8 +9,9 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack import PROBLEM, oracle_submission, validate_submission_and_rules
+from hdhkits.cardihack import PROBLEM, validate_submission_and_rules
 from hdhkits.cardihack.metric import score
+from hdhkits.cardihack.oracle import oracle_submission
 from hdhkits.cardihack.schema import check_data
 from hdhkits.datasource import resolve_data, write_twin
 from hdhkits.findings import DataError

@@ -84,7 +84,7 @@ def namespace(twin):
     y_sev = train[kit.OUTCOME_SEVERITY].to_numpy()
     weights = np.where(y_sev == 1, 1.0, kit.SEVERITY_CLASS_WEIGHTS[0])
     return {
-        **{name: getattr(kit, name) for name in kit.__all__},
+        "kit": kit,
         "np": np,
         "check_answer": check_answer,
         "exercise_answer": exercise_answer,

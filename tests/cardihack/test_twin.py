@@ -3,28 +3,25 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack import (
-    ESC_BANDS,
+from hdhkits.cardihack import OUTCOME_MACE, OUTCOME_SEVERITY, PROBLEM, schema, twin
+from hdhkits.cardihack.candidates import (
     MACE_BASELINE,
     MACE_RISK_SCD,
-    OFFICIAL_COLUMN_AUC,
-    OFFICIAL_SNP_AUC,
-    OUTCOME_MACE,
-    OUTCOME_SEVERITY,
-    PROBLEM,
     SEVERITY_BASELINE,
     SEVERITY_SHRUNK,
-    RiskSCDClassifier,
-    column_aucs,
-    cross_validate_outcome,
     mace_candidates,
-    oracle_train_predictions,
-    schema,
-    score_parts,
     severity_candidates,
+)
+from hdhkits.cardihack.evaluation import cross_validate_outcome
+from hdhkits.cardihack.metric import score_parts
+from hdhkits.cardihack.oracle import oracle_train_predictions
+from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
+from hdhkits.cardihack.signal import (
+    OFFICIAL_COLUMN_AUC,
+    OFFICIAL_SNP_AUC,
+    column_aucs,
     snp_auc_against_chance,
     snp_chance_summary,
-    twin,
 )
 from hdhkits.findings import errors
 

@@ -1,260 +1,112 @@
 """Cardi-HACK: hypertrophic cardiomyopathy, clinical + genetic data, two outcomes.
 
-The public API of the kit: the problem definition, the file readers, the rules, the
-reconstructed metric, the clinical reference, the baselines and their evaluation.
+The kit's public face, what its notebooks and README use (``from hdhkits import cardihack
+as kit``):
+
+* the problem and the files: :data:`PROBLEM`, :func:`read_train`, :func:`read_test`,
+  :func:`check_data`, the outcome and column names;
+* a model is a pair (:class:`Pair`; the kit's own is :class:`BestPerOutcome`, named
+  :data:`KIT_MODEL`), its columns declared (:class:`ColumnSelector`,
+  :func:`declared_features`) and checked against the rules (:func:`check_feature_rules`,
+  :func:`validate_submission_and_rules`); :func:`make_submission` writes the official table;
+* the loop of every kit (:mod:`hdhkits.saved`): :func:`save_model`, :func:`load_or_train`,
+  :func:`choose_best`, :func:`save_choice`, :func:`load_choice`, :func:`chosen_model`,
+  :func:`model_label`, :data:`YOURS`;
+* evaluation: :func:`cv_folds`, :func:`score_interval`, :func:`paired_difference`, and the
+  reconstructed metric's weights and parts.
+
+The rest is reached through its module: ``kit.evaluation`` (repeated cross-validation, the
+nested choice), ``kit.candidates`` (the kit's candidates), ``kit.comparison`` (the comparison
+table), ``kit.signal`` (what each column tells), ``kit.riskscd`` (HCM Risk-SCD), ``kit.oracle``
+and ``kit.twin`` (the synthetic twin), ``kit.metric``, ``kit.schema``, ``kit.rules``, ...
 """
 
-from .baselines import (
-    MACE_FEATURES,
-    SEVERITY_FEATURES,
-    ConstantClass,
-    ConstantProbability,
-    OrdinalMaceClassifier,
-    declared_features,
-    make_severity_model,
-    oracle_score,
+from ..saved import YOURS, choose_best, chosen_model, load_choice, load_or_train, model_label, save_choice, save_model
+
+# The modules the notebooks reach as ``kit.<module>.<name>``: imported, not in the public face.
+from . import (  # noqa: F401
+    baselines,
+    candidates,
+    comparison,
+    evaluation,
+    features,
+    genotypes,
+    metric,
+    models,
+    oracle,
+    pair,
+    plausibility,
+    riskscd,
+    rules,
+    schema,
+    signal,
+    thresholds,
+    twin,
 )
-from .candidates import (
-    BASELINE_PAIR,
-    MACE_BASELINE,
-    MACE_CLINICAL_SCORE,
-    MACE_RISK_SCD,
-    NEW_PAIR,
-    OFFICIAL_PARTS,
-    SEVERITY_AGE,
-    SEVERITY_BASELINE,
-    SEVERITY_SHRUNK,
-    candidate_pairs,
-    choose_pair,
-    choose_per_outcome,
-    combination_name,
-    describe_candidates,
-    mace_candidates,
-    model_coefficients,
-    model_summary,
-    severity_candidates,
-)
-from .comparison import (
-    comparison_table,
-    interval_text,
-    mace_class_shares,
-    plot_comparison,
-    ranking_sentences,
-    score_row,
-)
-from .evaluation import (
-    CVResult,
-    NestedChoice,
-    OutcomeCV,
-    candidates_for,
-    combine,
-    cross_validate_outcome,
-    cross_validate_pair,
-    cv_folds,
-    modelling_limits,
-    nested_choice,
-)
-from .features import (
-    ColumnSelector,
-    CrossFittedBurden,
-    GeneticRiskScore,
-    RiskSCDFeatures,
-    SNPScreener,
-    VariantCoding,
-)
-from .genotypes import genotype_qc
+from .baselines import declared_features
+from .evaluation import cv_folds, paired_difference, score_interval
+from .features import ColumnSelector
 from .metric import (
     DUMMY_MACE,
     DUMMY_SEVERITY,
     MACE_CLASS_WEIGHTS,
-    PUBLIC_LEADERBOARD_RANGE,
     SEVERITY_CLASS_WEIGHTS,
-    WEIGHT_KAPPA,
-    WEIGHT_SEVERITY,
     best_probability,
-    rescaled_severity,
-    score_parts,
     weighted_kappa,
     weighted_logloss,
 )
-from .models import (
-    MACE_CLINICAL_RISK_FEATURES,
-    MACE_MODEL_FEATURES,
-    MaceRiskClassifier,
-    PriorShrinkage,
-    make_shrunk_severity_model,
-)
-from .oracle import oracle_submission, oracle_train_predictions
-from .plausibility import (
-    PLAUSIBLE_RANGES,
-    PlausibleValues,
-    plausibility_findings,
-    plausible_values,
-    unknown_as_missing,
-)
-from .problem import PROBLEM, SUBMISSION_SPEC, CardihackProblem, validate_submission_and_rules
-from .riskscd import ESC_BANDS, GRADIENT_MMHG, RiskSCDClassifier, esc_band, risk_scd, risk_scd_index
-from .rules import MAX_MACE_SNPS, SEVERITY_ALLOWED, check_feature_rules
-from .saved import (
-    CV_FILE,
-    MODELS_FILE,
-    choose_and_fit,
-    cv_record,
-    load_model,
-    load_or_train,
-    models_digest,
-    save_model,
-    training_stamp,
-)
+from .pair import BestPerOutcome, Pair
+from .plausibility import PlausibleValues, plausibility_findings, plausible_values
+from .problem import KIT_MODEL, PROBLEM, make_submission, validate_submission_and_rules
+from .rules import SEVERITY_ALLOWED, check_feature_rules
 from .schema import (
     CLINICAL_COLUMNS,
-    FEATURE_COLUMNS,
     OUTCOME_MACE,
     OUTCOME_SEVERITY,
-    PRIORITY_SNPS,
     SNP_COLUMNS,
     TEST_ID,
     check_data,
     read_test,
     read_train,
 )
-from .signal import (
-    OFFICIAL_COLUMN_AUC,
-    OFFICIAL_SNP_AUC,
-    column_auc_intervals,
-    column_aucs,
-    describe_column_aucs,
-    plot_column_aucs,
-    plot_snp_aucs,
-    snp_auc_against_chance,
-    snp_chance_summary,
-)
-from .thresholds import apply_thresholds, fit_kappa_thresholds
-from .twin import (
-    TRAIN_TRUTH_FILE,
-    make_twin,
-    snp_architecture,
-    twin_frames,
-)
 
 __all__ = [
-    "BASELINE_PAIR",
     "CLINICAL_COLUMNS",
-    "CV_FILE",
     "DUMMY_MACE",
     "DUMMY_SEVERITY",
-    "ESC_BANDS",
-    "FEATURE_COLUMNS",
-    "GRADIENT_MMHG",
-    "MACE_BASELINE",
+    "KIT_MODEL",
     "MACE_CLASS_WEIGHTS",
-    "MACE_CLINICAL_RISK_FEATURES",
-    "MACE_CLINICAL_SCORE",
-    "MACE_FEATURES",
-    "MACE_MODEL_FEATURES",
-    "MACE_RISK_SCD",
-    "MAX_MACE_SNPS",
-    "MODELS_FILE",
-    "NEW_PAIR",
-    "OFFICIAL_COLUMN_AUC",
-    "OFFICIAL_PARTS",
-    "OFFICIAL_SNP_AUC",
     "OUTCOME_MACE",
     "OUTCOME_SEVERITY",
-    "PLAUSIBLE_RANGES",
-    "PRIORITY_SNPS",
     "PROBLEM",
-    "PUBLIC_LEADERBOARD_RANGE",
-    "SEVERITY_AGE",
     "SEVERITY_ALLOWED",
-    "SEVERITY_BASELINE",
     "SEVERITY_CLASS_WEIGHTS",
-    "SEVERITY_FEATURES",
-    "SEVERITY_SHRUNK",
     "SNP_COLUMNS",
-    "SUBMISSION_SPEC",
     "TEST_ID",
-    "TRAIN_TRUTH_FILE",
-    "WEIGHT_KAPPA",
-    "WEIGHT_SEVERITY",
-    "CVResult",
-    "CardihackProblem",
+    "YOURS",
+    "BestPerOutcome",
     "ColumnSelector",
-    "ConstantClass",
-    "ConstantProbability",
-    "CrossFittedBurden",
-    "GeneticRiskScore",
-    "MaceRiskClassifier",
-    "NestedChoice",
-    "OrdinalMaceClassifier",
-    "OutcomeCV",
+    "Pair",
     "PlausibleValues",
-    "PriorShrinkage",
-    "RiskSCDClassifier",
-    "RiskSCDFeatures",
-    "SNPScreener",
-    "VariantCoding",
-    "apply_thresholds",
     "best_probability",
-    "candidate_pairs",
-    "candidates_for",
     "check_data",
     "check_feature_rules",
-    "choose_and_fit",
-    "choose_pair",
-    "choose_per_outcome",
-    "column_auc_intervals",
-    "column_aucs",
-    "combination_name",
-    "combine",
-    "comparison_table",
-    "cross_validate_outcome",
-    "cross_validate_pair",
+    "choose_best",
+    "chosen_model",
     "cv_folds",
-    "cv_record",
     "declared_features",
-    "describe_candidates",
-    "describe_column_aucs",
-    "esc_band",
-    "fit_kappa_thresholds",
-    "genotype_qc",
-    "interval_text",
-    "load_model",
+    "load_choice",
     "load_or_train",
-    "mace_candidates",
-    "mace_class_shares",
-    "make_severity_model",
-    "make_shrunk_severity_model",
-    "make_twin",
-    "model_coefficients",
-    "model_summary",
-    "modelling_limits",
-    "models_digest",
-    "nested_choice",
-    "oracle_score",
-    "oracle_submission",
-    "oracle_train_predictions",
+    "make_submission",
+    "model_label",
+    "paired_difference",
     "plausibility_findings",
     "plausible_values",
-    "plot_column_aucs",
-    "plot_comparison",
-    "plot_snp_aucs",
-    "ranking_sentences",
     "read_test",
     "read_train",
-    "rescaled_severity",
-    "risk_scd",
-    "risk_scd_index",
+    "save_choice",
     "save_model",
-    "score_parts",
-    "score_row",
-    "severity_candidates",
-    "snp_architecture",
-    "snp_auc_against_chance",
-    "snp_chance_summary",
-    "training_stamp",
-    "twin_frames",
-    "unknown_as_missing",
+    "score_interval",
     "validate_submission_and_rules",
     "weighted_kappa",
     "weighted_logloss",

@@ -1,8 +1,9 @@
 """The candidate models of each outcome, how one is chosen per outcome, and what a fitted one learnt.
 
 ``02_baseline`` cross-validates three SEVERITY candidates (:func:`severity_candidates`) and
-three MACE candidates (:func:`mace_candidates`), and :func:`choose_per_outcome` keeps the best
-of each on its own part of the metric (the combined score adds a part that reads only the
+three MACE candidates (:func:`mace_candidates`) (:func:`candidates_for`: a constant instead for
+an outcome with too few patients to model, :func:`modelling_limits`), and
+:func:`choose_per_outcome` keeps the best of each on its own part of the metric (the combined score adds a part that reads only the
 SEVERITY column to one that reads only the MACE column). A candidate that breaks its
 modelling rule (:func:`~hdhkits.cardihack.rules.check_feature_rules`) is never chosen.
 :func:`describe_candidates`, :func:`model_coefficients` and :func:`model_summary` say what
@@ -16,37 +17,33 @@ import numpy as np
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from .baselines import OrdinalMaceClassifier, declared_features, make_severity_model
+from .baselines import ConstantClass, ConstantProbability, OrdinalMaceClassifier, declared_features, make_severity_model
 from .features import CrossFittedBurden, SNPScreener
 from .models import MACE_CLINICAL_RISK_FEATURES, MaceRiskClassifier, PriorShrinkage, make_shrunk_severity_model
 from .rules import check_feature_rules
-from .schema import PRIORITY_SNPS
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, PRIORITY_SNPS
 
 __all__ = [
-    "BASELINE_PAIR",
     "CANDIDATE_NOTES",
     "MACE_BASELINE",
     "MACE_CLINICAL_SCORE",
     "MACE_RISK_SCD",
-    "NEW_PAIR",
+    "MIN_PATIENTS_PER_SIDE",
     "OFFICIAL_PARTS",
     "SEVERITY_AGE",
     "SEVERITY_BASELINE",
     "SEVERITY_SHRUNK",
-    "candidate_pairs",
-    "choose_pair",
+    "apply_modelling_limits",
+    "candidates_for",
     "choose_per_outcome",
     "combination_name",
     "describe_candidates",
     "mace_candidates",
     "model_coefficients",
     "model_summary",
+    "modelling_limits",
     "severity_candidates",
 ]
-
-#: Names of the two submittable model pairs, as the notebooks' tables show them.
-BASELINE_PAIR: str = "baseline: logistic + ordinal"
-NEW_PAIR: str = "new: shrunk logistic + risk score"
 
 #: Names of the candidate models, as the notebooks' tables show them: SEVERITY ...
 SEVERITY_BASELINE: str = "baseline: logistic, 10 screened SNPs"
@@ -58,55 +55,10 @@ MACE_RISK_SCD: str = "risk score on HCM Risk-SCD"
 MACE_CLINICAL_SCORE: str = "clinical risk score"
 
 
-def candidate_pairs(seed: int = 0) -> dict[str, tuple]:
-    """The two whole (SEVERITY, MACE) pairs the kit compared before issue 16, unfitted.
-
-    ``02_baseline`` now cross-validates each outcome's candidates separately
-    (:func:`severity_candidates`, :func:`mace_candidates`) and chooses per outcome
-    (:func:`choose_per_outcome`); these pairs and :func:`choose_pair` stay for code that compares
-    whole pairs.
-    """
-    return {
-        BASELINE_PAIR: (make_severity_model(), OrdinalMaceClassifier(random_state=seed)),
-        NEW_PAIR: (make_shrunk_severity_model(random_state=seed), MaceRiskClassifier(random_state=seed)),
-    }
-
-
-def choose_pair(cv_scores: dict[str, float], pairs: dict[str, tuple]) -> str:
-    """The pair with the best cross-validated combined score among those that follow the rules.
-
-    Parameters
-    ----------
-    cv_scores : dict
-        Cross-validated combined score by pair name.
-    pairs : dict
-        ``{name: (severity_model, mace_model)}``; pairs whose declared columns break a rule
-        (:func:`~hdhkits.cardihack.rules.check_feature_rules`) are never chosen.
-
-    Returns
-    -------
-    str
-        The chosen name.
-
-    Raises
-    ------
-    ValueError
-        No scored pair follows the rules.
-    """
-    valid = {
-        name: score
-        for name, score in cv_scores.items()
-        if name in pairs
-        and not check_feature_rules(declared_features(pairs[name][0]), declared_features(pairs[name][1]))
-    }
-    if not valid:
-        raise ValueError("no cross-validated pair follows the rules; fix the models' declared columns")
-    return max(valid, key=lambda name: valid[name])
-
-
 #: Each model's own part on the official train file, as participants measured it with the kit's
-#: ``02_baseline`` before issue 16 (5 x 5-fold; SEVERITY: rescaled log-loss, MACE: weighted kappa).
-#: The models designed on the twin (:data:`SEVERITY_AGE`, :data:`MACE_CLINICAL_SCORE`) were not measured.
+#: ``02_baseline`` when it compared whole pairs (5 x 5-fold; SEVERITY: rescaled log-loss, MACE:
+#: weighted kappa). The models designed on the twin (:data:`SEVERITY_AGE`,
+#: :data:`MACE_CLINICAL_SCORE`) were not measured.
 OFFICIAL_PARTS: dict[str, float] = {
     SEVERITY_BASELINE: -0.003,
     SEVERITY_SHRUNK: 0.048,
@@ -167,8 +119,91 @@ def mace_candidates(seed: int = 0) -> dict[str, object]:
     }
 
 
+#: Fewest patients on each side of an outcome (severe / not; an event / none) for its models to be
+#: cross-validated: below it a fold's training rows may hold one side only, and a model has nothing
+#: to learn from.
+MIN_PATIENTS_PER_SIDE: int = 10
+
+
+def modelling_limits(train: pd.DataFrame, n_splits: int = 5) -> dict[str, str | None]:
+    """Whether each outcome has enough patients on both sides to cross-validate its models.
+
+    Parameters
+    ----------
+    train : DataFrame
+        The training table.
+    n_splits : int
+        Folds of the cross-validation.
+
+    Returns
+    -------
+    dict
+        ``{OUTCOME_SEVERITY: sentence or None, OUTCOME_MACE: sentence or None}``: ``None``
+        when the outcome can be modelled, else a sentence saying why not and what the kit does
+        instead (a constant: the weighted prevalence for SEVERITY, class 0 for MACE).
+    """
+    need = max(MIN_PATIENTS_PER_SIDE, 2 * n_splits)
+    sev = train[OUTCOME_SEVERITY].to_numpy(int)
+    events = train[OUTCOME_MACE].to_numpy(int) >= 1
+    out: dict[str, str | None] = {OUTCOME_SEVERITY: None, OUTCOME_MACE: None}
+    n_sev, n_event = int(sev.sum()), int(events.sum())
+    if min(n_sev, len(sev) - n_sev) < need:
+        out[OUTCOME_SEVERITY] = (
+            f"only {min(n_sev, len(sev) - n_sev)} training patients are "
+            f"{'severe' if n_sev <= len(sev) - n_sev else 'not severe'} (fewer than {need}): "
+            "too few to fit and cross-validate a SEVERITY model; the kit predicts the weighted "
+            "prevalence for everyone"
+        )
+    if min(n_event, len(events) - n_event) < need:
+        out[OUTCOME_MACE] = (
+            f"only {min(n_event, len(events) - n_event)} training patients "
+            f"{'have a MACE' if n_event <= len(events) - n_event else 'are free of MACE'} "
+            f"(fewer than {need}): too few to fit and cross-validate a MACE model; the kit predicts "
+            "class 0 for everyone, which reads no SNP and so breaks the MACE rule"
+        )
+    return out
+
+
+def apply_modelling_limits(severity_models: dict, mace_models: dict, limits: dict) -> tuple[dict, dict]:
+    """The candidates, except for an outcome ``limits`` says cannot be modelled: one constant instead.
+
+    Parameters
+    ----------
+    severity_models, mace_models : dict
+        The candidates by name.
+    limits : dict
+        :func:`modelling_limits`' sentences (None: the outcome can be modelled).
+
+    Returns
+    -------
+    severity_models, mace_models : (dict, dict)
+        The weighted prevalence for a SEVERITY that cannot be modelled, class 0 for such a MACE.
+    """
+    if limits[OUTCOME_SEVERITY]:
+        severity_models = {"weighted prevalence (constant)": ConstantProbability("weighted")}
+    if limits[OUTCOME_MACE]:
+        mace_models = {"no event (constant)": ConstantClass(0)}
+    return severity_models, mace_models
+
+
+def candidates_for(train: pd.DataFrame, n_splits: int = 5, seed: int = 0) -> tuple[dict, dict, dict]:
+    """The candidates ``02_baseline`` compares (and the kit's pair chooses among), for this training table.
+
+    :func:`severity_candidates` and :func:`mace_candidates`, except for an outcome
+    :func:`modelling_limits` says cannot be modelled (:func:`apply_modelling_limits`).
+
+    Returns
+    -------
+    severity_models, mace_models, limits : (dict, dict, dict)
+        The candidates by name, and :func:`modelling_limits`' sentences.
+    """
+    limits = modelling_limits(train, n_splits)
+    severity_models, mace_models = apply_modelling_limits(severity_candidates(seed), mace_candidates(seed), limits)
+    return severity_models, mace_models, limits
+
+
 def combination_name(severity: str, mace: str) -> str:
-    """The name of a submission made of one SEVERITY and one MACE model (``cardihack_cv.json``'s ``chosen``)."""
+    """The name of a submission made of one SEVERITY and one MACE model (a row of ``02_baseline``'s table)."""
     return f"SEVERITY: {severity} + MACE: {mace}"
 
 
@@ -297,14 +332,20 @@ def model_coefficients(model) -> pd.DataFrame | None:
     return None
 
 
+def _shrinkage(alpha: float) -> str:
+    """What a shrinkage factor chosen by :class:`~.models.PriorShrinkage` does, in words."""
+    if alpha >= 1:
+        return "factor 1.00, none: the inner cross-validation kept the probabilities as fitted"
+    if alpha <= 0:
+        return "factor 0.00, all the way: the model predicts the weighted prevalence for everyone"
+    return f"factor {alpha:.2f}: each log-odds keeps {alpha:.0%} of its distance from the prior's"
+
+
 def model_summary(model) -> list[str]:
     """What a fitted candidate learnt, in a few printed lines (SNPs kept, shrinkage, cut points)."""
     lines = []
     if isinstance(model, PriorShrinkage):
-        lines.append(
-            f"shrinkage toward the weighted prevalence {model.prior_:.3f}: alpha {model.alpha_:.2f} "
-            "(0 = the constant, 1 = the model as fitted)"
-        )
+        lines.append(f"shrinkage toward the weighted prevalence {model.prior_:.3f}: {_shrinkage(model.alpha_)}")
         model = model.estimator_
     if isinstance(model, Pipeline):
         for step in model.named_steps.values():

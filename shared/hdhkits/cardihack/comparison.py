@@ -2,7 +2,7 @@
 
 :func:`comparison_table` gives one row per model (or pair) of
 :mod:`hdhkits.cardihack.evaluation`'s cross-validations: each part of the metric, its 95 %
-percentile bootstrap interval over patients (:func:`hdhkits.evaluation.bootstrap_score`,
+percentile bootstrap interval over patients (:func:`~hdhkits.cardihack.evaluation.score_interval`,
 resampling within the strata of both outcomes) and its spread across repeats;
 :func:`score_row` adds a row for fixed predictions (the oracle, a model on the twin's test
 truth). :func:`plot_comparison` draws the table, :func:`ranking_sentences` and
@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import bootstrap_score
-from .evaluation import CVResult, OutcomeCV
+from .evaluation import CVResult, OutcomeCV, score_interval
 from .metric import MACE_CLASS_WEIGHTS, MACE_CLASSES
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
 __all__ = [
     "PARTS",
@@ -36,22 +37,10 @@ PARTS: tuple[str, ...] = ("score", "kappa_mace", "severity_rescaled")
 
 
 def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
-    """One table row: each part's estimate, bootstrap interval and spread across repeats."""
-    n = len(result.y_mace)
-    group = 3 * result.y_severity + result.y_mace
+    """One table row: each part's estimate, bootstrap interval (:func:`~.evaluation.score_interval`) and spread across repeats."""
     row = {"model": result.name, "evaluated on": f"train, out-of-fold ({result.mace.shape[0]} repeats)"}
-    cache: dict[bytes, dict] = {}
-
-    def part_of(idx: np.ndarray, part: str) -> float:
-        # The three bootstraps share their seed, hence their resamples: compute each resample once.
-        key = idx.tobytes()
-        if key not in cache:
-            cache[key] = result.parts(idx)
-        return cache[key][part]
-
-    for part in PARTS:
-        # The row positions are what is resampled, so the scorer gets each resample's indices.
-        iv = bootstrap_score(lambda idx, p=part: part_of(idx, p), np.arange(n), n_boot=n_boot, seed=seed, strata=group)
+    truth = pd.DataFrame({OUTCOME_SEVERITY: result.y_severity, OUTCOME_MACE: result.y_mace})
+    for part, iv in score_interval(truth, result, n_boot=n_boot, seed=seed).items():
         row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
         row[f"{part} sd(repeats)"] = float(result.per_repeat[part].std(ddof=1)) if len(result.per_repeat) > 1 else 0.0
     return row

@@ -3,16 +3,17 @@
 The field is the kit's own models, fitted on the participant files
 (:meth:`~hdhkits.problem.Problem.demo_submissions` calls :func:`demo_submissions`):
 
-* ``chosen_<severity>+<mace>``: what ``03_submission`` submits, the SEVERITY and MACE
-  candidates chosen per outcome by cross-validation on the train file
-  (:func:`~hdhkits.cardihack.saved.choose_and_fit`, 5 folds);
+* ``chosen_<severity>+<mace>``: the kit's pair, the SEVERITY and MACE candidates chosen per
+  outcome by cross-validation on the train file
+  (:class:`~hdhkits.cardihack.pair.BestPerOutcome`, 1 x 5 folds);
 * ``<severity>+<mace>``: every other pairing of the three SEVERITY candidates
   (:func:`~hdhkits.cardihack.candidates.severity_candidates`: ``logistic10snps`` the baseline
   logistic regression with 10 screened SNPs, ``shrunk`` the shrunk logistic on age, sex and
   the variant, ``age`` the same on age alone) with the three MACE candidates
   (:func:`~hdhkits.cardihack.candidates.mace_candidates`: ``ordinal`` the baseline ordinal
   model, ``riskscd_score`` the risk score on the HCM Risk-SCD index, ``clinical_score`` the
-  clinical risk score), the pairs the kit compared as wholes first;
+  clinical risk score), the three pairs of matching candidates (each outcome's first, second,
+  third) first;
 * ``riskscd_esc_bands``: HCM Risk-SCD as it is, cut into MACE classes by the ESC bands
   (:data:`~hdhkits.cardihack.riskscd.ESC_BANDS`), with the organisers' SEVERITY probability;
 * ``organisers_dummy``: the organisers' dummy (no event, the training prevalence);
@@ -40,12 +41,12 @@ from .candidates import (
     SEVERITY_AGE,
     SEVERITY_BASELINE,
     SEVERITY_SHRUNK,
+    candidates_for,
 )
-from .evaluation import candidates_for
 from .metric import DUMMY_SEVERITY
+from .pair import BestPerOutcome
 from .problem import PROBLEM, SUBMISSION_SPEC
 from .riskscd import ESC_BANDS, RiskSCDClassifier
-from .saved import choose_and_fit
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, read_test, read_train
 
 __all__ = ["SHORT_NAMES", "demo_submissions"]
@@ -59,7 +60,7 @@ SHORT_NAMES: dict[str, str] = {
     MACE_RISK_SCD: "riskscd_score",
     MACE_CLINICAL_SCORE: "clinical_score",
 }
-#: The (SEVERITY, MACE) pairs the kit compared as wholes before choosing per outcome.
+#: The pairs of matching candidates: each outcome's baseline, its second and its third candidate.
 _WHOLE_PAIRS = (
     (SEVERITY_BASELINE, MACE_BASELINE),
     (SEVERITY_SHRUNK, MACE_RISK_SCD),
@@ -85,7 +86,7 @@ def _fitted_predictions(
 
 
 def _ordered_pairs(severity_names, mace_names, chosen: tuple[str, str]) -> list[tuple[str, str]]:
-    """Every (SEVERITY, MACE) pair but the chosen one: the kit's whole pairs first, then the rest."""
+    """Every (SEVERITY, MACE) pair but the chosen one: the pairs of matching candidates first, then the rest."""
     pairs = [(s, m) for s in severity_names for m in mace_names if (s, m) != chosen]
     return sorted(pairs, key=lambda pair: pair not in _WHOLE_PAIRS)  # stable: the rest keeps its order
 
@@ -121,8 +122,8 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
     """
     train, test = read_train(data_dir, check=False), read_test(data_dir, check=False)
     severity_models, mace_models, _ = candidates_for(train, seed=seed)
-    _, _, record = choose_and_fit(train, severity_models, mace_models, n_splits=5, seed=seed)
-    chosen = (record["severity"], record["mace"])
+    kit_pair = BestPerOutcome(severity_models, mace_models, n_splits=5, n_repeats=1, seed=seed).fit(train)
+    chosen = (kit_pair.severity_name_, kit_pair.mace_name_)
     severity, mace = _fitted_predictions(train, test, severity_models, mace_models)
     ids = test[TEST_ID].to_numpy()
 

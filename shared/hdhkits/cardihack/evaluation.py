@@ -1,8 +1,12 @@
-"""Repeated cross-validation of each outcome's models and of pairs, and the nested score of a choice.
+"""Repeated cross-validation of each outcome's models and of pairs, their intervals, and the nested score of a choice.
 
 Every model is cross-validated on the same folds (:func:`cv_folds`), so any SEVERITY model's
 out-of-fold predictions and any MACE model's combine into one submission's
-(:func:`combine`); :func:`nested_choice` measures what choosing per outcome is worth.
+(:func:`combine`), and a whole pair (:func:`cross_validate_pair`: yours, the organisers'
+dummy) is scored on the very same patients; :func:`nested_choice` measures what choosing per
+outcome is worth. :func:`score_interval` gives the metric and its parts with their bootstrap
+intervals, :func:`paired_difference` the paired bootstrap interval of the difference
+between two pairs.
 
 The training file has 347 patients and 29 early MACE, so a single split's score moves
 by several points from one seed to the next. Scores here are averaged over repeated
@@ -10,8 +14,10 @@ stratified K-fold cross-validation (strata: both outcomes), and each comes with 
 percentile bootstrap interval over patients (:mod:`hdhkits.cardihack.comparison`, on
 :func:`hdhkits.evaluation.bootstrap_score`, resampling within the strata), the bootstrap
 metric being the same average over repeats of the out-of-fold predictions
-(:meth:`CVResult.parts`, :meth:`OutcomeCV.value`). The folds are
-:func:`hdhkits.evaluation.out_of_fold`'s: the kit writes only its splits and scorers.
+(:meth:`CVResult.parts`, :meth:`OutcomeCV.value`). The loops are
+:func:`hdhkits.evaluation.out_of_fold`'s and the resampling
+:func:`hdhkits.evaluation.bootstrap_score`'s and :func:`hdhkits.evaluation.bootstrap_difference`'s:
+the kit writes only its splits and scorers.
 """
 
 from __future__ import annotations
@@ -23,9 +29,9 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
-from ..evaluation import out_of_fold
-from .baselines import ConstantClass, ConstantProbability
-from .candidates import choose_per_outcome, mace_candidates, severity_candidates
+from ..evaluation import bootstrap_difference, bootstrap_score, out_of_fold
+from ..stats import Interval
+from .candidates import choose_per_outcome
 from .metric import (
     MACE_CLASS_WEIGHTS,
     MACE_CLASSES,
@@ -36,29 +42,25 @@ from .metric import (
     rescaled_severity,
     weighted_kappa,
 )
-from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID
 
 __all__ = [
-    "MIN_PATIENTS_PER_SIDE",
     "CVResult",
     "NestedChoice",
     "OutcomeCV",
-    "candidates_for",
     "combine",
     "cross_validate_outcome",
     "cross_validate_pair",
     "cv_folds",
-    "modelling_limits",
+    "features_only",
     "nested_choice",
+    "paired_difference",
+    "score_interval",
     "strata",
 ]
 
 #: The metric part each outcome's models are judged on.
 _OUTCOME_PART = {OUTCOME_SEVERITY: "severity_rescaled", OUTCOME_MACE: "kappa_mace"}
-#: Fewest patients on each side of an outcome (severe / not; an event / none) for its models to be
-#: cross-validated: below it a fold's training rows may hold one side only, and a model has nothing
-#: to learn from.
-MIN_PATIENTS_PER_SIDE: int = 10
 
 
 _KAPPA_WEIGHTS = np.asarray([MACE_CLASS_WEIGHTS[c] for c in MACE_CLASSES], dtype=float)
@@ -101,64 +103,64 @@ def _p_severe(fitted, X: pd.DataFrame) -> np.ndarray:
     return fitted.predict_proba(X)[:, 1]
 
 
+def _both_outcomes(fitted, X: pd.DataFrame) -> np.ndarray:
+    """A fitted pair's P(severe) and MACE class, shape (n, 2)."""
+    return np.column_stack([fitted.predict_severity(X), fitted.predict_mace(X)])
+
+
 def strata(train: pd.DataFrame) -> np.ndarray:
     """Stratification label: the six (SEVERITY, MACE) combinations."""
     return 3 * train[OUTCOME_SEVERITY].to_numpy(int) + train[OUTCOME_MACE].to_numpy(int)
 
 
-def cv_folds(train: pd.DataFrame, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Stratified K-fold splits on both outcomes, for any training table.
+def cv_folds(
+    train: pd.DataFrame, n_splits: int = 5, n_repeats: int = 1, seed: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified K-fold splits on both outcomes, repeat after repeat, for any training table.
 
     The strata are the six (SEVERITY, MACE) combinations (:func:`strata`). A combination with
     fewer patients than folds (a MACE class almost absent, very few severe patients) is merged
     into the largest one, so the splits exist whatever the outcome mix; on the official file
     and the twin no stratum is that small and the splits are plain stratified K-fold.
+
+    Parameters
+    ----------
+    train : DataFrame
+        The training table (``read_train``'s), both outcome columns included.
+    n_splits : int
+        Folds per repeat.
+    n_repeats : int
+        Repeats; repeat ``r`` shuffles with the seed ``seed + r``.
+    seed : int
+        Seed of the first repeat.
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+        ``(training rows, validation rows)`` positions, ``n_splits`` pairs per repeat, the
+        repeats one after the other: the folds of every model :func:`cross_validate_outcome`
+        and :func:`cross_validate_pair` score.
     """
     label = strata(train)
     values, counts = np.unique(label, return_counts=True)
     rare = values[counts < n_splits]
     if len(rare):
         label = np.where(np.isin(label, rare), values[np.argmax(counts)], label)
-    return list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(np.zeros(len(train)), label))
+    return [
+        fold
+        for r in range(n_repeats)
+        for fold in StratifiedKFold(n_splits, shuffle=True, random_state=seed + r).split(np.zeros(len(train)), label)
+    ]
 
 
-def modelling_limits(train: pd.DataFrame, n_splits: int = 5) -> dict[str, str | None]:
-    """Whether each outcome has enough patients on both sides to cross-validate its models.
+def features_only(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` without its outcome columns and ``trustii_id``: what a model is fitted on and predicts from.
 
-    Parameters
-    ----------
-    train : DataFrame
-        The training table.
-    n_splits : int
-        Folds of the cross-validation.
-
-    Returns
-    -------
-    dict
-        ``{OUTCOME_SEVERITY: sentence or None, OUTCOME_MACE: sentence or None}``: ``None``
-        when the outcome can be modelled, else a sentence saying why not and what the kit does
-        instead (a constant: the weighted prevalence for SEVERITY, class 0 for MACE).
+    The train table holds the outcomes and the test table the submission's key; a model that
+    reads every column (one not started by a ``ColumnSelector``) then sees the same columns
+    in both, and never an outcome.
     """
-    need = max(MIN_PATIENTS_PER_SIDE, 2 * n_splits)
-    sev = train[OUTCOME_SEVERITY].to_numpy(int)
-    events = train[OUTCOME_MACE].to_numpy(int) >= 1
-    out: dict[str, str | None] = {OUTCOME_SEVERITY: None, OUTCOME_MACE: None}
-    n_sev, n_event = int(sev.sum()), int(events.sum())
-    if min(n_sev, len(sev) - n_sev) < need:
-        out[OUTCOME_SEVERITY] = (
-            f"only {min(n_sev, len(sev) - n_sev)} training patients are "
-            f"{'severe' if n_sev <= len(sev) - n_sev else 'not severe'} (fewer than {need}): "
-            "too few to fit and cross-validate a SEVERITY model; the kit predicts the weighted "
-            "prevalence for everyone"
-        )
-    if min(n_event, len(events) - n_event) < need:
-        out[OUTCOME_MACE] = (
-            f"only {min(n_event, len(events) - n_event)} training patients "
-            f"{'have a MACE' if n_event <= len(events) - n_event else 'are free of MACE'} "
-            f"(fewer than {need}): too few to fit and cross-validate a MACE model; the kit predicts "
-            "class 0 for everyone, which reads no SNP and so breaks the MACE rule"
-        )
-    return out
+    return table.drop(columns=[c for c in (OUTCOME_SEVERITY, OUTCOME_MACE, TEST_ID) if c in table.columns])
 
 
 @dataclass
@@ -193,40 +195,44 @@ class CVResult:
 
 
 def cross_validate_pair(
-    name: str,
-    severity_model,
-    mace_model,
-    train: pd.DataFrame,
-    n_splits: int = 5,
-    n_repeats: int = 5,
-    seed: int = 0,
+    name: str, model, train: pd.DataFrame, n_splits: int = 5, n_repeats: int = 5, seed: int = 0
 ) -> CVResult:
-    """Repeated stratified K-fold out-of-fold predictions of a (SEVERITY, MACE) pair.
+    """Repeated stratified K-fold out-of-fold predictions of a whole model pair (yours, a dummy).
+
+    The folds are :func:`cv_folds`'s, the same as every candidate's
+    (:func:`cross_validate_outcome` with the same settings), so the pair is scored on the same
+    patients, fold by fold, as the kit's models and combines with their rows in one table.
 
     Parameters
     ----------
     name : str
         Name shown in tables.
-    severity_model : classifier
-        Has ``fit(train, y)`` and ``predict_proba`` (column 1 = P(severe)); cloned per fold.
-    mace_model : classifier
-        Has ``fit(train, y)`` and ``predict`` returning classes 0/1/2; cloned per fold.
+    model : estimator
+        A pair in the kit's form (:class:`~hdhkits.cardihack.pair.Pair`, or any scikit-learn
+        estimator with ``fit(train)``, ``predict_severity`` and ``predict_mace``), unfitted;
+        cloned and fitted on the training rows of each fold (the table, outcomes included:
+        it takes its two targets from there).
     train : DataFrame
-        The training table (official columns); models select their own columns.
+        The training table (official columns).
     n_splits, n_repeats : int
         Folds and repeats.
     seed : int
-        Seed of the fold assignment (the same seed gives every pair the same folds).
+        Seed of the first repeat's folds.
 
     Returns
     -------
     CVResult
     """
-    sev = cross_validate_outcome(name, severity_model, train, OUTCOME_SEVERITY, n_splits, n_repeats, seed)
-    mace = cross_validate_outcome(name, mace_model, train, OUTCOME_MACE, n_splits, n_repeats, seed)
-    # Both models of a repeat see the same folds (cv_folds with the same seed), so the pair is
-    # scored as one submission.
-    return combine(sev, mace, name)
+    folds = cv_folds(train, n_splits, n_repeats, seed)
+    predictions = np.stack(
+        [
+            out_of_fold(model, train, None, folds[r * n_splits : (r + 1) * n_splits], method=_both_outcomes)
+            for r in range(n_repeats)
+        ]
+    )  # (n_repeats, n, 2): P(severe) and the MACE class
+    severity = OutcomeCV(name, OUTCOME_SEVERITY, predictions[:, :, 0], train[OUTCOME_SEVERITY].to_numpy(int))
+    mace = OutcomeCV(name, OUTCOME_MACE, predictions[:, :, 1].astype(int), train[OUTCOME_MACE].to_numpy(int))
+    return combine(severity, mace, name)
 
 
 @dataclass
@@ -242,12 +248,26 @@ class OutcomeCV:
     predictions : ndarray, shape (n_repeats, n)
     y : ndarray, shape (n,)
         The truth.
+    n_splits : int
+        Folds per repeat (0 when the predictions come from elsewhere, e.g. a nested choice).
+    seed : int or None
+        Seed of the first repeat's folds (:func:`cv_folds`); None when unknown.
     """
 
     name: str
     outcome: str
     predictions: np.ndarray
     y: np.ndarray
+    n_splits: int = 0
+    seed: int | None = None
+
+    def made_with(self, train: pd.DataFrame, n_splits: int, n_repeats: int, seed: int) -> bool:
+        """Whether these are the out-of-fold predictions of ``train`` over :func:`cv_folds` with these settings."""
+        return (
+            (self.n_splits, self.seed, self.predictions.shape) == (n_splits, seed, (n_repeats, len(train)))
+            and self.outcome in train.columns
+            and np.array_equal(self.y, train[self.outcome].to_numpy(int))
+        )
 
     @property
     def part(self) -> str:
@@ -268,8 +288,8 @@ def cross_validate_outcome(
 ) -> OutcomeCV:
     """Repeated stratified K-fold out-of-fold predictions of one outcome's model.
 
-    The folds are :func:`cv_folds` with seeds ``seed, seed + 1, ...``: the same for every
-    model and both outcomes, so any SEVERITY model and any MACE model combine into one
+    The folds are :func:`cv_folds`'s (repeat ``r`` shuffled with ``seed + r``): the same for
+    every model and both outcomes, so any SEVERITY model and any MACE model combine into one
     cross-validated submission (:func:`combine`).
 
     Parameters
@@ -280,7 +300,8 @@ def cross_validate_outcome(
         SEVERITY: ``fit(train, y)`` and ``predict_proba`` (column 1 = P(severe)); MACE:
         ``fit(train, y)`` and ``predict`` (classes 0/1/2). Cloned per fold.
     train : DataFrame
-        The training table (official columns); models select their own columns.
+        The training table (official columns); models select their own columns, and never
+        see the outcomes (:func:`features_only`).
     outcome : str
         ``OUTCOME_SEVERITY`` or ``OUTCOME_MACE``.
     n_splits, n_repeats : int
@@ -295,15 +316,12 @@ def cross_validate_outcome(
     if outcome not in _OUTCOME_PART:
         raise ValueError(f"outcome must be {OUTCOME_SEVERITY!r} or {OUTCOME_MACE!r}, not {outcome!r}")
     y = train[outcome].to_numpy(int)
-    preds = np.zeros((n_repeats, len(train)))
-    for r in range(n_repeats):
-        folds = cv_folds(train, n_splits, seed + r)
-        preds[r] = (
-            out_of_fold(model, train, y, folds, method=_p_severe)
-            if outcome == OUTCOME_SEVERITY
-            else out_of_fold(model, train, y, folds, method="predict")
-        )
-    return OutcomeCV(name, outcome, preds if outcome == OUTCOME_SEVERITY else preds.astype(int), y)
+    X, folds = features_only(train), cv_folds(train, n_splits, n_repeats, seed)
+    method = _p_severe if outcome == OUTCOME_SEVERITY else "predict"
+    preds = np.stack(
+        [out_of_fold(model, X, y, folds[r * n_splits : (r + 1) * n_splits], method=method) for r in range(n_repeats)]
+    )
+    return OutcomeCV(name, outcome, preds if outcome == OUTCOME_SEVERITY else preds.astype(int), y, n_splits, seed)
 
 
 def combine(severity: OutcomeCV, mace: OutcomeCV, name: str) -> CVResult:
@@ -399,7 +417,7 @@ def nested_choice(
     -------
     NestedChoice
     """
-    folds = cv_folds(train, n_splits, seed)
+    folds = cv_folds(train, n_splits, 1, seed)
     n = len(train)
     sev, mace = np.zeros((1, n)), np.zeros((1, n), dtype=int)
     rows = []
@@ -426,24 +444,91 @@ def nested_choice(
     return NestedChoice(result, pd.DataFrame(rows))
 
 
-def candidates_for(train: pd.DataFrame, n_splits: int = 5, seed: int = 0) -> tuple[dict, dict, dict]:
-    """The candidates ``02_baseline`` compares and ``03_submission`` falls back on, for this training table.
+def _as_result(truth: pd.DataFrame, predictions) -> CVResult:
+    """``predictions`` as a :class:`CVResult` on the rows of ``truth``: out-of-fold, or a table of predictions."""
+    y_severity, y_mace = truth[OUTCOME_SEVERITY].to_numpy(int), truth[OUTCOME_MACE].to_numpy(int)
+    if isinstance(predictions, pd.DataFrame):
+        severity = predictions[OUTCOME_SEVERITY].to_numpy(float)[None, :]
+        mace = predictions[OUTCOME_MACE].to_numpy(int)[None, :]
+        return CVResult("predictions", severity, mace, y_severity, y_mace)
+    if predictions.mace.shape[-1] != len(truth) or not (
+        np.array_equal(predictions.y_severity, y_severity) and np.array_equal(predictions.y_mace, y_mace)
+    ):
+        raise ValueError(f"the predictions of {predictions.name!r} are not of the rows of this truth table")
+    return predictions
 
-    :func:`~hdhkits.cardihack.candidates.severity_candidates` and
-    :func:`~hdhkits.cardihack.candidates.mace_candidates`, except for an outcome
-    :func:`modelling_limits` says cannot be modelled: that outcome gets one constant (the
-    weighted prevalence for SEVERITY, class 0 for MACE).
+
+def score_interval(truth, predictions, n_boot=200, seed=0) -> dict[str, Interval]:
+    """The metric and its two parts, each with its 95 % bootstrap interval over patients.
+
+    Patients are resampled within the six (SEVERITY, MACE) strata (:func:`strata`), and every
+    resample is scored as the estimate is: kappa and rescaled log-loss averaged over the
+    repeats of out-of-fold predictions, then combined.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The training table the predictions are of (both outcome columns), e.g. ``read_train``'s.
+    predictions : CVResult or DataFrame
+        Out-of-fold predictions of a pair (:func:`cross_validate_pair`, :func:`combine`), or a
+        table with ``OUTCOME MACE`` and ``OUTCOME SEVERITY`` in the rows' order of ``truth``.
+    n_boot : int
+        Bootstrap resamples.
+    seed : int
+        Seed of the resampling (the same seed draws the same resamples for every model).
 
     Returns
     -------
-    severity_models, mace_models, limits : (dict, dict, dict)
-        The candidates by name, and :func:`modelling_limits`' sentences.
+    dict of str to Interval
+        ``score`` (the combined metric), ``kappa_mace`` and ``severity_rescaled``.
     """
-    limits = modelling_limits(train, n_splits)
-    severity_models = severity_candidates(seed)
-    mace_models = mace_candidates(seed)
-    if limits[OUTCOME_SEVERITY]:
-        severity_models = {"weighted prevalence (constant)": ConstantProbability("weighted")}
-    if limits[OUTCOME_MACE]:
-        mace_models = {"no event (constant)": ConstantClass(0)}
-    return severity_models, mace_models, limits
+    result = _as_result(truth, predictions)
+    group = strata(truth)
+    cache: dict[bytes, dict] = {}
+
+    def part_of(idx: np.ndarray, part: str) -> float:
+        # The three bootstraps share their seed, hence their resamples: score each resample once.
+        key = idx.tobytes()
+        if key not in cache:
+            cache[key] = result.parts(idx)
+        return cache[key][part]
+
+    rows = np.arange(len(truth))
+    return {
+        part: bootstrap_score(lambda idx, p=part: part_of(idx, p), rows, n_boot=n_boot, seed=seed, strata=group)
+        for part in ("score", "kappa_mace", "severity_rescaled")
+    }
+
+
+def paired_difference(truth, predictions, reference, n_boot=200, seed=0) -> Interval:
+    """Combined score of ``predictions`` minus that of ``reference``, with its paired bootstrap interval.
+
+    Both are scored on the same resamples of patients
+    (:func:`hdhkits.evaluation.bootstrap_difference`, within the strata of :func:`strata`): the
+    patients both models find hard cancel out, so the interval says whether one pair is
+    better than the other on these patients, which two overlapping intervals cannot.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The training table both are predictions of.
+    predictions, reference : CVResult or DataFrame
+        As for :func:`score_interval`: out-of-fold predictions made on the same folds
+        (:func:`cv_folds` with the same settings), or tables of predictions.
+    n_boot, seed
+        As for :func:`score_interval`.
+
+    Returns
+    -------
+    Interval
+        Above 0: ``predictions`` scores higher.
+    """
+    a, b = _as_result(truth, predictions), _as_result(truth, reference)
+    return bootstrap_difference(
+        lambda idx: a.parts(idx)["score"],
+        lambda idx: b.parts(idx)["score"],
+        np.arange(len(truth)),
+        n_boot=n_boot,
+        seed=seed,
+        strata=strata(truth),
+    )

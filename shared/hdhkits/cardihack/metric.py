@@ -72,8 +72,8 @@ WEIGHT_SEVERITY: float = 0.3
 DUMMY_MACE: int = 0
 DUMMY_SEVERITY: float = 0.33718
 #: Lowest and highest public leaderboard scores (official metric, 149 test patients), as
-#: participants reported them (quoted in issue #9 and the kit README; the challenge's
-#: reference facts do not list them): where real submissions landed, for scale.
+#: participants reported them (quoted in the kit README; the challenge's reference facts do
+#: not list them): where real submissions landed, for scale.
 PUBLIC_LEADERBOARD_RANGE: tuple[float, float] = (0.11, 0.36)
 
 

@@ -3,8 +3,8 @@
 Both baselines (:mod:`hdhkits.cardihack.baselines`) lose signal to noise: the SEVERITY
 baseline screens 10 SNPs out of 288 against 347 patients and does worse than the prior; the
 MACE baseline's genetic risk score, built and weighted on the same rows, takes a weight it
-has not earned. The models here (issue #8, then issue 16 for the clinical risk score and the
-age-only SEVERITY model) answer that in three ways:
+has not earned. The models here (the shrunk SEVERITY models, on age, sex and the variant or
+on age alone, and the two MACE risk scores) answer that in three ways:
 
 * **Cross-fitted burden scores**
   (:class:`~hdhkits.cardihack.features.CrossFittedBurden`): a SNP burden score whose value

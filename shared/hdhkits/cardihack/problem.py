@@ -1,30 +1,48 @@
-"""The Cardi-HACK problem definition: files, twin, submission rules and the reconstructed metric.
+"""The Cardi-HACK problem definition: files, twin, models, submission rules and the reconstructed metric.
 
 :data:`PROBLEM` follows the :class:`hdhkits.problem.Problem` contract exactly and
 delegates: the data check to :func:`hdhkits.cardihack.schema.check_data`, the twin to
 :func:`hdhkits.cardihack.twin.make_twin`, the score to
-:func:`hdhkits.cardihack.metric.score`. The challenge's modelling rules (which columns
-each model may read) are not a property of the submission file, so the CLI does not
-check them; :func:`validate_submission_and_rules` adds them for the notebooks.
+:func:`hdhkits.cardihack.metric.score`, the kit's model to
+:class:`hdhkits.cardihack.pair.BestPerOutcome`. A model, the kit's or yours, is a pair
+(:class:`~hdhkits.cardihack.pair.Pair`); :func:`make_submission` turns a fitted one into the
+official table. The challenge's modelling rules (which columns each model may read) are not
+a property of the submission file, so the CLI does not check them;
+:func:`validate_submission_and_rules` adds them for the notebooks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pandas as pd
+from sklearn.exceptions import NotFittedError
 
-from ..findings import Finding, error
+from ..findings import DataError, Finding, error
 from ..problem import Problem, Score
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
+from .candidates import mace_candidates, severity_candidates
 from .metric import DUMMY_MACE, DUMMY_SEVERITY, score
+from .pair import PAIR_FORM, BestPerOutcome, rule_findings
 from .rules import check_feature_rules
-from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, check_data, read_test
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, check_data, read_test, read_train
 from .twin import TEST_TRUTH_FILE, make_twin
 
-__all__ = ["PROBLEM", "SUBMISSION_SPEC", "CardihackProblem", "validate_submission_and_rules"]
+__all__ = [
+    "KIT_MODEL",
+    "PROBLEM",
+    "SUBMISSION_SPEC",
+    "CardihackProblem",
+    "kit_model_repeats",
+    "make_submission",
+    "validate_submission_and_rules",
+]
+
+#: The name of the kit's own model (``model = "best_per_outcome"`` in ``03_submission``).
+KIT_MODEL = "best_per_outcome"
 
 #: The submission file: ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY``.
 SUBMISSION_SPEC = SubmissionSpec(
@@ -62,8 +80,9 @@ class CardihackProblem(Problem):
     )
     env_var = "CARDIHACK_DATA_DIR"
     truth_file = TEST_TRUTH_FILE
-    twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal (issue 16)
+    twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal
     order = 3
+    models: ClassVar[dict[str, str]] = {KIT_MODEL: "the kit's pair (its best SEVERITY and MACE candidates)"}
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         """Write ``train.csv``/``test.csv`` and the truth (``test_truth.csv``, ``train_truth.csv``).
@@ -115,8 +134,86 @@ class CardihackProblem(Problem):
             SUBMISSION_SPEC.names
         ]
 
+    def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
+        """The kit's pair, unfitted: :class:`~hdhkits.cardihack.pair.BestPerOutcome` over the kit's candidates.
+
+        Its ``fit`` cross-validates the three SEVERITY and the three MACE candidates
+        (:func:`kit_model_repeats` x 5-fold, ``seed``) and keeps each outcome's best, as
+        ``02_baseline`` does. Cardi-HACK has no ``settings``.
+
+        Raises
+        ------
+        hdhkits.findings.DataError
+            ``name`` is not one of :attr:`models`.
+        """
+        if name not in self.models:
+            raise DataError("<model>", [f"the Cardi-HACK kit's model is {KIT_MODEL!r}, not {name!r}"])
+        return BestPerOutcome(
+            severity_candidates(seed), mace_candidates(seed), n_splits=5, n_repeats=kit_model_repeats(quick), seed=seed
+        )
+
+    def fit_model(
+        self, model: Any, source: Any, seed: int = 0, quick: bool = False, settings: dict | None = None
+    ) -> Any:
+        """Fit an unfitted pair (the kit's, or a :class:`~hdhkits.cardihack.pair.Pair` of yours) on ``train.csv`` of ``source``.
+
+        Returns
+        -------
+        Pair
+            Fitted: what :func:`make_submission` takes.
+
+        Raises
+        ------
+        hdhkits.findings.DataError
+            ``model`` is not in the kit's form for a model (a pair).
+        """
+        if not all(hasattr(model, m) for m in ("fit", "predict_severity", "predict_mace")):
+            raise DataError("<model>", [f"{type(model).__name__} is not a pair; {PAIR_FORM}"])
+        return model.fit(read_train(source.data_dir))
+
 
 PROBLEM = CardihackProblem()
+
+
+def kit_model_repeats(quick: bool) -> int:
+    """Repeats of the 5-fold cross-validation the kit's pair chooses on: 2 in quick mode, else 5 (``02_baseline``'s default)."""
+    return 2 if quick else 5
+
+
+def make_submission(model, test) -> pd.DataFrame:
+    """The official submission table of a fitted pair for the test table.
+
+    Parameters
+    ----------
+    model : Pair
+        Fitted (:meth:`CardihackProblem.fit_model`, or reloaded by ``load_or_train``): the
+        kit's pair or yours, anything with ``predict_severity`` and ``predict_mace``.
+    test : DataFrame
+        ``test.csv`` as :func:`~hdhkits.cardihack.schema.read_test` returns it.
+
+    Returns
+    -------
+    DataFrame
+        ``trustii_id,OUTCOME MACE,OUTCOME SEVERITY`` (the official order): the MACE class as
+        an integer, the SEVERITY probability.
+
+    Raises
+    ------
+    hdhkits.findings.DataError
+        ``model`` is not a pair or is not fitted, or ``test`` has no ``trustii_id``.
+    """
+    if not all(hasattr(model, m) for m in ("predict_severity", "predict_mace")):
+        raise DataError("<model>", [f"{type(model).__name__} is not a pair; {PAIR_FORM}"])
+    if not isinstance(test, pd.DataFrame) or TEST_ID not in test.columns:
+        raise DataError("test.csv", [f"the test table has no '{TEST_ID}'; pass the table read_test returns"])
+    try:
+        mace, severity = model.predict_mace(test), model.predict_severity(test)
+    except NotFittedError as exc:
+        raise DataError(
+            "<model>", [f"the model is not fitted; fit it first, PROBLEM.fit_model(model, source) ({exc})"]
+        ) from exc
+    table = pd.DataFrame({TEST_ID: test[TEST_ID].to_numpy(), OUTCOME_MACE: mace, OUTCOME_SEVERITY: severity})
+    return table.astype({OUTCOME_MACE: int, OUTCOME_SEVERITY: float})[SUBMISSION_SPEC.names]
 
 
 def validate_submission_and_rules(
@@ -124,6 +221,7 @@ def validate_submission_and_rules(
     data_dir: str | Path,
     severity_features: Iterable[str] | None = None,
     mace_features: Iterable[str] | None = None,
+    model=None,
 ) -> list[Finding]:
     """:meth:`PROBLEM.validate_submission <CardihackProblem.validate_submission>` plus the modelling rules.
 
@@ -137,6 +235,10 @@ def validate_submission_and_rules(
         Columns the two models read (:func:`~hdhkits.cardihack.baselines.declared_features`),
         checked by :func:`~hdhkits.cardihack.rules.check_feature_rules`; not checked
         when both are ``None``.
+    model : Pair, optional
+        The pair that made the submission: the rules are checked on the columns its two
+        models declare (:func:`~hdhkits.cardihack.pair.rule_findings`; a model that declares
+        none gets a warning saying how to declare them).
 
     Returns
     -------
@@ -147,4 +249,6 @@ def validate_submission_and_rules(
     problems = _submission_findings(submission, Path(data_dir))
     if severity_features is not None or mace_features is not None:
         problems += [error(p, kind="feature_rule") for p in check_feature_rules(severity_features, mace_features)]
+    if model is not None:
+        problems += rule_findings(model)
     return problems

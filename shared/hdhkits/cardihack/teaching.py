@@ -104,7 +104,7 @@ TEACHING = Teaching(
         "The best constant SEVERITY probability under the weighted log-loss is the weighted prevalence (0.239 "
         "on the twin), not the prevalence (0.320 on the twin; the organisers' dummy predicts the official "
         "file's, 0.33718): 02_baseline prints all three.",
-        "The oracle is a reference a model can beat: the chosen SEVERITY model scores 0.072 against the oracle's "
+        "The oracle is a reference a model can beat: the kit's SEVERITY model scores 0.072 against the oracle's "
         "true probabilities' 0.037, because under the weighted log-loss the best answer is p / (p + 1.5 (1 - p)), "
         "which scores 0.073 (02_baseline, on the twin).",
         "FEVG (LVEF < 50 %) is part of the severe phenotype's definition: the SEVERITY rate is 0.69 with "
@@ -121,9 +121,9 @@ TEACHING = Teaching(
         "HCM Risk-SCD is a weak reference for Cardi-HACK's MACE: it predicts sudden death and gives age a "
         "negative weight, while age goes with MACE in these files; on the twin its kappa is 0.077 in ESC "
         "bands (02_baseline), on the official train file 0.044.",
-        "Small data: 29 early MACE events among 347 training patients; the chosen pair cross-validates at "
-        "0.258 [0.184, 0.335] (02_baseline, on the twin): compare intervals, not points, and read the nested "
-        "score beside it.",
+        "Small data: 29 early MACE events among 347 training patients; the kit's pair cross-validates at "
+        "0.258 [0.184, 0.335] (02_baseline, on the twin): compare intervals, not points, read the nested "
+        "score beside it, and the paired difference between your model and the kit's pair.",
         "The metric is a reconstruction and the twin's signal an imitation of the official file's: the twin's "
         "local test score (0.181, 03_submission) is no forecast of a leaderboard place; public leaderboard "
         "scores ran from 0.11 to 0.36.",
@@ -140,9 +140,9 @@ TEACHING = Teaching(
     slow_machine=(
         "Keep quick mode (HDHKITS_QUICK=1, the workshop default). 02_baseline is the slow notebook (most of "
         "its time is the repeated cross-validation of six candidate models and the nested cross-validation "
-        "of the choice): on a slow machine set n_repeats = 1 and n_boot = 50 in its parameters cell, or let a "
-        "learner skip it: 03_submission then chooses and trains the pair itself with one cross-validation "
-        "repeat (about 15 s more). The exercises need no model training except Exercise 4 (one small "
+        "of the choice): on a slow machine set n_boot = 50 in its parameters cell, or let a learner skip it: "
+        "03_submission then trains the kit's pair itself (its own cross-validation of the candidates, a few "
+        "seconds in quick mode). The exercises need no model training except Exercise 4 (one small "
         "logistic regression). In Colab the first cell installs the package (about a minute); the twin is "
         "made on first use in a few seconds."
     ),
