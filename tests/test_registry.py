@@ -214,6 +214,12 @@ TOY = {
             return pd.DataFrame({"id": test["id"], "y": model.predict(test[["x"]])})
 
 
+        def sample_submission(data_dir) -> pd.DataFrame:
+            """y = 2x for every test row: the rule the twin draws from, without its noise."""
+            test = schema.read_test(data_dir)
+            return pd.DataFrame({"id": test["id"], "y": 2 * test["x"].abs()})
+
+
         class ToyProblem(Problem):
             """A fourth kit made by a test."""
 
@@ -229,6 +235,10 @@ TOY = {
             def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None):
                 """The linear regression."""
                 return LinearRegression()
+
+            def sample_submission(self, data_dir: Path) -> pd.DataFrame:
+                """A valid submission with no model."""
+                return sample_submission(data_dir)
 
             def fit_model(self, model, source, seed: int = 0, quick: bool = False, settings: dict | None = None):
                 """Fit y on x of train.csv."""

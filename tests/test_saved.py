@@ -228,7 +228,9 @@ def test_choose_best_takes_the_higher_score_and_says_by_how_much():
 def test_the_choice_is_submitted_only_for_its_data(small):
     _, source, out = small
     name, why = chosen_model(None, source, out)
-    assert name == "mean" and why.startswith("the kit's default, mean model: no choice of 02_baseline applies (02_baseline saved no choice in")
+    assert name == "mean" and why.startswith(
+        "the kit's default, mean model: no choice of 02_baseline applies (02_baseline saved no choice in"
+    )
     save_choice(Choice(YOURS, "your model scores highest"), source, out, settings={"extra": 1.0})
     assert json.loads(choice_path(hdhkits.saved.get_problem("small"), out).read_text())["model"] == YOURS
     assert chosen_model(None, source, out, settings={"extra": 1.0}) == (

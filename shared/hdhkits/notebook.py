@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -175,8 +176,6 @@ def show_submission(path: str | Path, source: Any) -> str:
         lines.append("Colab: the file's download starts now (it is also in the Files panel, left)")
     text = "\n".join(lines)
     print(text)
-    if in_colab():  # pragma: no cover - only in Colab
-        from google.colab import files
-
-        files.download(str(path))
+    if in_colab():  # pragma: no cover - only in Colab, whose own package is not installable elsewhere
+        importlib.import_module("google.colab.files").download(str(path))
     return text

@@ -37,7 +37,7 @@ PARTS: tuple[str, ...] = ("score", "kappa_mace", "severity_rescaled")
 
 
 def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
-    """One table row: each part's estimate, bootstrap interval (:func:`~.evaluation.score_interval`) and spread across repeats."""
+    """One table row: each part's estimate, bootstrap interval (:func:`~hdhkits.cardihack.evaluation.score_interval`) and spread across repeats."""
     row = {"model": result.name, "evaluated on": f"train, out-of-fold ({result.mace.shape[0]} repeats)"}
     truth = pd.DataFrame({OUTCOME_SEVERITY: result.y_severity, OUTCOME_MACE: result.y_mace})
     for part, iv in score_interval(truth, result, n_boot=n_boot, seed=seed).items():
