@@ -46,6 +46,7 @@ def run_with_your_model(
     work: Path,
     baseline_parameters: dict | None = None,
     submission_parameters: dict | None = None,
+    data_dir: Path | None = None,
 ) -> Path:
     """Write ``your_cell`` into the kit's "Your model" cell, run ``02`` then ``03``; the output folder.
 
@@ -61,6 +62,9 @@ def run_with_your_model(
     baseline_parameters, submission_parameters : dict, optional
         Papermill parameters of ``02`` and ``03`` on top of ``output_dir`` and
         ``quick=True`` (``03`` gets ``model="yours"`` unless given another).
+    data_dir : Path, optional
+        A folder of official-format files for both notebooks (a participant's download,
+        say; ``twin(kit, seed=1).data_dir`` passed as a folder has no truth beside it).
 
     Returns
     -------
@@ -77,6 +81,8 @@ def run_with_your_model(
     nbformat.write(notebook, folder / "02_baseline.ipynb")
     output_dir = work / "outputs"
     common = {"output_dir": str(output_dir), "quick": True}
+    if data_dir is not None:
+        common["data_dir"] = str(data_dir)
     _execute(folder / "02_baseline.ipynb", work / "02_executed.ipynb", {**common, **(baseline_parameters or {})})
     _execute(
         folder / "03_submission.ipynb",

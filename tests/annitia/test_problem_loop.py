@@ -155,9 +155,10 @@ def _printed(notebook) -> str:
     )
 
 
-def test_your_model_reaches_the_submission(source, tmp_path):
-    out = run_with_your_model("annitia", YOUR_CELL, tmp_path, baseline_parameters={"n_boot": 20})
-    train, test = read_train(source.data_dir), read_test(source.data_dir)
+def test_your_model_reaches_the_submission(twin, tmp_path):
+    official = twin("annitia", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
+    out = run_with_your_model("annitia", YOUR_CELL, tmp_path, baseline_parameters={"n_boot": 20}, data_dir=official)
+    train, test = read_train(official), read_test(official)
     X = build_features(test)
     age = X["age_first"].fillna(float(build_features(train)["age_first"].median())).to_numpy(float)
     expected = pd.DataFrame(
@@ -178,3 +179,5 @@ def test_your_model_reaches_the_submission(source, tmp_path):
     assert "your model, as the parameter `model` asks" in printed
     assert "reloaded your model saved in" in printed
     assert "submission file:" in printed and "valid" in printed
+    assert "to submit: upload this file on the challenge's page of the Trustii platform" in printed
+    assert "Official data: the submission is valid; scoring happens on the Trustii platform." in printed

@@ -125,10 +125,12 @@ your_model = kit.Pair(AgeCurve(), AgeBands())
 
 
 def test_your_model_reaches_the_submission(twin, tmp_path):
-    source = twin("cardihack")
-    output = run_with_your_model("cardihack", YOUR_CELL, tmp_path, {"n_repeats": 1, "n_boot": 20}, {"n_boot": 20})
+    official = twin("cardihack", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
+    output = run_with_your_model(
+        "cardihack", YOUR_CELL, tmp_path, {"n_repeats": 1, "n_boot": 20}, {"n_boot": 20}, data_dir=official
+    )
     submission = pd.read_csv(output / "submission.csv")
-    test = read_test(source.data_dir).set_index("trustii_id").loc[submission["trustii_id"]]
+    test = read_test(official).set_index("trustii_id").loc[submission["trustii_id"]]
     age = test["Age_Baseline"].to_numpy(float)
     assert np.array_equal(submission["OUTCOME MACE"].to_numpy(), np.digitize(age, [45, 65]))
     assert np.allclose(submission["OUTCOME SEVERITY"].to_numpy(), 1 / (1 + np.exp(-(age - 60) / 7)), rtol=1e-9)
@@ -138,3 +140,5 @@ def test_your_model_reaches_the_submission(twin, tmp_path):
     assert "your model, as the parameter `model` asks" in executed
     assert "reloaded your model saved in" in executed  # its classes came with the file, not with the cell
     assert "does not declare the columns it reads" in executed  # the rules cannot be checked: said, not raised
+    assert "to submit: upload this file on the challenge's page of the Trustii platform" in executed
+    assert "no truth here, so no local score" in executed

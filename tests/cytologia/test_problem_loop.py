@@ -149,11 +149,12 @@ YOUR_CELL = textwrap.dedent('''
 ''').strip()
 
 
-def test_your_model_reaches_the_submission(cyto_source, tmp_path):
+def test_your_model_reaches_the_submission(twin, tmp_path):
+    official = twin("cytologia", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
     light = {"max_train_images": 150, "epochs": 1}
-    output_dir = run_with_your_model("cytologia", YOUR_CELL, tmp_path, light, light)
+    output_dir = run_with_your_model("cytologia", YOUR_CELL, tmp_path, light, light, data_dir=official)
     submission = pd.read_csv(output_dir / "submission.csv")
-    data = kit.read_dataset(cyto_source.data_dir, hash_images=True)
+    data = kit.read_dataset(official, hash_images=True)
     classes = np.unique(subsample_train(data.train, 150, 0)["class"].astype(str))
     width = np.clip(submission["x2"] - submission["x1"], 4, None)
     assert submission["class"].tolist() == classes[(width // 10) % len(classes)].tolist()
@@ -164,5 +165,7 @@ def test_your_model_reaches_the_submission(cyto_source, tmp_path):
         for out in cell.get("outputs", [])
     )
     assert "reloaded your model saved in" in printed and "submitting: your model (reloaded" in printed
+    assert "to submit: upload this file on the challenge's page of the Trustii platform" in printed
+    assert "Official data: validated only." in printed
     assert json.loads((output_dir / "cytologia_yours.pkl.stamp.json").read_text())["settings"]["model"] == "yours"
     assert json.loads((output_dir / "cytologia_choice.json").read_text())["model"] in ("forest", "cnn", "yours")
