@@ -10,6 +10,7 @@ from sklearn.base import clone
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 
 
 def _logistic(columns, **kw) -> Pipeline:
@@ -54,7 +55,8 @@ def test_a_pair_says_what_it_needs(data):
 def test_a_model_reading_every_column_sees_neither_outcome_nor_submission_key(data):
     train, test = data
     plain = Pair(
-        Pipeline([("impute", SimpleImputer()), ("logit", LogisticRegression(C=1e-3, max_iter=50))]), ConstantClass()
+        Pipeline([("impute", SimpleImputer()), ("scale", StandardScaler()), ("logit", LogisticRegression(C=1e-3))]),
+        ConstantClass(),
     )
     fitted = plain.fit(train)
     assert OUTCOME_SEVERITY not in fitted.severity_.feature_names_in_
