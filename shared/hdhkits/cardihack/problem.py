@@ -82,7 +82,7 @@ class CardihackProblem(Problem):
     truth_file = TEST_TRUTH_FILE
     twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal
     order = 3
-    models: ClassVar[dict[str, str]] = {KIT_MODEL: "the kit's pair (its best SEVERITY and MACE candidates)"}
+    models: ClassVar[dict[str, str]] = {KIT_MODEL: "the kit's best pair"}  # its best SEVERITY and MACE candidates
 
     def make_twin(self, data_dir: Path, truth_dir: Path, seed: int = 0, size: str = "default") -> None:
         """Write ``train.csv``/``test.csv`` and the truth (``test_truth.csv``, ``train_truth.csv``).
