@@ -209,7 +209,16 @@ SHARED_SIGNATURES = {
     ("problem", "make_submission"): "(model, test) -> pd.DataFrame",
 }
 #: The loop of every kit lives once, in :mod:`hdhkits.saved`; each kit offers it as its own.
-LOOP_NAMES = ("YOURS", "save_model", "load_or_train", "save_choice", "load_choice", "chosen_model", "choose_best")
+LOOP_NAMES = (
+    "YOURS",
+    "save_model",
+    "load_or_train",
+    "save_choice",
+    "load_choice",
+    "chosen_model",
+    "choose_best",
+    "model_label",
+)
 MAX_MODULE_LINES = 600
 #: What a kit's ``__all__`` holds at most: the names its notebooks, README and docs use.
 MAX_PUBLIC_NAMES = 40
