@@ -21,7 +21,7 @@ else:
     _SCRATCH = Path(tempfile.mkdtemp(prefix="hdhkits-tests-"))
 os.environ["HDHKITS_TEST_SCRATCH"] = str(_SCRATCH)
 os.environ["HDHKITS_QUICK"] = "1"
-os.environ["HDHKITS_TEXT_PROGRESS"] = "1"  # nbval runs headless: text progress bars, as committed
+os.environ["HDHKITS_HEADLESS"] = "1"  # nbval runs headless: no progress bars, as committed
 os.environ["HDHKITS_CACHE"] = str(_SCRATCH / "cache")
 os.environ["HDHKITS_OUTPUT_DIR"] = str(_SCRATCH / "outputs")
 # One BLAS/OpenMP thread per process: the suite already keeps both cores busy with its two

@@ -6,7 +6,7 @@ again with papermill. This plugin (loaded by the root ``conftest.py``) keeps nbv
 items, names and comparison, and gives them one execution to read instead:
 
 * :class:`NotebookRuns` (the ``notebook_runs`` fixture) executes a kit's notebook with
-  the kits' own runner (:func:`hdhkits.runner.run_kit`: papermill, quick mode, seed 0,
+  the kits' own runner (:func:`hdhkits.runner.run_kit`: papermill, default settings on the default twin, seed 0,
   output folder ``$HDHKITS_OUTPUT_DIR/<kit>``, which is the notebooks' default there, so
   the run is the one nbval made) the first time a test asks for it, and records the
   outcome on disk. Later requests, from this process or another pytest-xdist worker of
@@ -91,13 +91,15 @@ class NotebookRuns:
         self.out_dir = Path(out_dir)
         self.timeout = timeout
 
-    def run(self, kit: str, notebook: str, size: str = "quick", kits_dir: Path | None = None):
+    def run(self, kit: str, notebook: str, size: str = "default", kits_dir: Path | None = None):
         """The :class:`hdhkits.runner.NotebookRun` of ``kit``'s ``notebook``: executed on first request.
 
-        ``kits_dir`` is the ``kits/`` folder holding it (default: the repository's).
+        The run is a participant's first run, the one the committed outputs show: default
+        settings on the default twin. ``kits_dir`` is the ``kits/`` folder holding it
+        (default: the repository's).
         """
-        if size != "quick":
-            raise ValueError(f"the tests run notebooks in quick mode only, not {size!r}")
+        if size != "default":
+            raise ValueError(f"the committed outputs are a participant's first run (default settings), not {size!r}")
         from hdhkits.problem import NOTEBOOKS
         from hdhkits.runner import NotebookRun, run_kit
 
@@ -107,11 +109,11 @@ class NotebookRuns:
         record = self.records / kit / f"{notebook}.json"
         with file_lock(self.records / f"{kit}.lock"):
             if not record.is_file():
-                ensure_twin(kit, "quick")  # made once, under its own lock, before a kernel looks for it
+                ensure_twin(kit, "default")  # made once, under its own lock, before a kernel looks for it
                 (result,) = run_kit(
                     kit,
                     self.out_dir,
-                    quick=True,
+                    quick=False,
                     seed=0,
                     kits_dir=kits_dir,
                     notebooks=[notebook],
@@ -127,7 +129,7 @@ class NotebookRuns:
         fields["executed"] = Path(fields["executed"]) if fields["executed"] else None
         return NotebookRun(**fields)
 
-    def kit(self, kit: str, size: str = "quick") -> list:
+    def kit(self, kit: str, size: str = "default") -> list:
         """The runs of ``kit``'s notebooks, in order (``hdhkits.problem.NOTEBOOKS``)."""
         from hdhkits.problem import NOTEBOOKS
 

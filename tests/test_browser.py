@@ -73,12 +73,12 @@ def lab_scratch(tmp_path_factory, notebook_runs) -> Path:
 
 @pytest.fixture(scope="module")
 def lab_server(browser_paths, lab_scratch):
-    """A JupyterLab server on the copies: quick mode, throw-away cache, its own output folder.
+    """A JupyterLab server on the copies: default settings as committed, throw-away cache, its own output folder.
 
     The cache is the test session's (conftest.py), so twins other tests made are reused.
     """
     env = {
-        "HDHKITS_QUICK": "1",
+        "HDHKITS_QUICK": "0",
         "HDHKITS_CACHE": os.environ.get("HDHKITS_CACHE", str(lab_scratch / "cache")),
         "HDHKITS_OUTPUT_DIR": str(lab_scratch / "outputs"),
     }

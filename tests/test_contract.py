@@ -58,6 +58,7 @@ CONTRACT_METHODS = (
     "model_file",
     "save_model_file",
     "load_model_file",
+    "teaching",
 )
 MAX_BODY_LINES = 60
 

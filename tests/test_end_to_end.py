@@ -1,6 +1,6 @@
 """Each kit's three notebooks, run headless with papermill, give a valid, scored submission.
 
-The runs on the quick twin are the session's (``tests/notebook_runs.py``): the ones whose
+The runs on the default twin (a participant's first run) are the session's (``tests/notebook_runs.py``): the ones whose
 cells nbval compares, made once with :func:`hdhkits.runner.run_kit`.
 """
 
@@ -28,7 +28,7 @@ def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys, notebook_runs):
     failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]
     assert not failed, failed
     assert runs[-1].key_score, "03_submission should record its local score"
-    source = twin(kit, "quick")
+    source = twin(kit, "default")
     problem = get_problem(kit)
     path = notebook_runs.output_dir(kit) / "submission.csv"
     submission = read_submission(path)

@@ -113,3 +113,16 @@ def test_data_error_shows_sentences_not_a_traceback_in_jupyter():
     )
     assert isinstance(result.error_in_exec, DataError)
     assert shown == [["DataError: train.csv: 1 problem(s)\n  - cut"]]
+
+
+def test_clip_counts_exactly_what_it_cuts():
+    from hdhkits.findings import clip
+
+    assert clip("short", 10) == "short"
+    for text, limit in (("a" * 330, 300), ("word " * 100, 120), ("x" * 12_345, 60), ("é" * 50, 30)):
+        cut = clip(text, limit)
+        assert len(cut) <= limit
+        shown, _, count = cut.rpartition("… (+")
+        assert int(count.split(" ")[0].replace(",", "")) == len(text) - len(shown), cut
+        assert text.startswith(shown)
+    assert clip("abcdef", 3) == "abc"  # no room for the count: the first characters

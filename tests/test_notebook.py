@@ -50,11 +50,6 @@ def test_default_output_dir(monkeypatch, tmp_path):
 
 
 def test_tqdm_is_reexported_after_the_ipywidgets_filter():
-    from hdhkits.notebook import tqdm
-    from tqdm.auto import tqdm as auto_tqdm
-    from tqdm.std import tqdm as text_tqdm
-
-    assert tqdm is (text_tqdm if os.environ.get("HDHKITS_TEXT_PROGRESS") == "1" else auto_tqdm)  # conftest sets it
     # pytest resets warning filters per test, so check a fresh interpreter
     code = (
         "import warnings, hdhkits.notebook; print(any(a == 'ignore' and m is not None and "
@@ -64,18 +59,21 @@ def test_tqdm_is_reexported_after_the_ipywidgets_filter():
     assert result.stdout.strip() == "True", result.stderr
 
 
-def test_text_progress_bars_for_headless_runs():
-    import os
-    import subprocess
-    import sys
-
-    code = "from hdhkits.notebook import tqdm; print(tqdm.__module__)"
-    for flag, module in (("1", "tqdm.std"), ("", "tqdm.notebook")):
-        env = dict(os.environ, HDHKITS_TEXT_PROGRESS=flag)
+def test_headless_runs_show_no_progress_bar():
+    code = (
+        "import sys\nfrom hdhkits.notebook import tqdm\n"
+        "print(tqdm.__module__)\n"
+        "for _ in tqdm(range(3), desc='bar'): pass\n"
+        "bar = tqdm(total=2, desc='manual'); bar.update(2); bar.close()\n"
+    )
+    for flag in ("1", ""):
+        env = dict(os.environ, HDHKITS_HEADLESS=flag)
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-        got = out.stdout.strip()
-        # without the flag, tqdm.auto picks the widget bar where ipywidgets is installed
-        assert got == module or (not flag and got in ("tqdm.notebook", "tqdm.auto", "tqdm.asyncio")), got
+        if flag:  # the tests, hdhkits run, refreshed outputs: nothing on stderr
+            assert out.stdout.strip() == "hdhkits.notebook" and out.stderr == ""
+        else:  # live: tqdm.auto's widget where ipywidgets is installed, its text bar otherwise
+            assert out.stdout.strip() in ("tqdm.notebook", "tqdm.auto", "tqdm.asyncio", "tqdm.std")
+            assert "bar: 100%" in out.stderr
 
 
 def test_the_submission_is_shown_whole_with_how_to_hand_it_in(monkeypatch, tmp_path, capsys):

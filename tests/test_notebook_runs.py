@@ -51,7 +51,7 @@ def _toy_kit(root: Path) -> Path:
 
 
 def test_a_changed_output_an_error_and_the_cells_after_it_fail(tmp_path, twin):
-    twin("cardihack", "quick")  # made here, under the session's lock: the run below only reads it
+    twin("cardihack", "default")  # made here, under the session's lock: the run below only reads it
     notebook = _toy_kit(tmp_path / "repo")
     env = {
         **os.environ,

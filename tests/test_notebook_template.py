@@ -96,3 +96,75 @@ def test_the_loop_is_the_same_in_every_kit(kit):
     code = "\n".join(c.source for c in submission.cells if c.cell_type == "code")
     for verb in ("kit.chosen_model(", "kit.load_or_train(", "kit.make_submission(", "show_submission("):
         assert verb in code, f"03_submission calls {verb}...)"
+
+
+#: The sections every kit's notebook has, in this order (a kit adds its own between them).
+SKELETON = {
+    "01_exploration.ipynb": ("## The files", "## What the files hold", "## The metric", "## Next"),
+    "02_baseline.ipynb": ("## Your model", "## Comparison", "## Save the models and the choice", "## Next"),
+    "03_submission.ipynb": ("## The model submitted", "## Predict, validate, write", "## Local score", "## Next"),
+}
+#: The most words a markdown cell holds: a participant reads it between two code cells.
+MAX_MARKDOWN_WORDS = 220
+#: Interval forms other than the one dialect ``0.620 [0.544, 0.721]``, and "95%" for "95 %".
+OTHER_DIALECTS = re.compile(r"\d\.\d{3} ?(?:–|to) ?[+-]?\d\.\d{3}|\b95%")
+
+
+def _headings(nb) -> list[str]:
+    return [
+        line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("## ")
+    ]
+
+
+def _outputs(nb) -> str:
+    return "".join(
+        o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_committed_outputs_are_a_participants_first_run(path):
+    nb = nbformat.read(path, as_version=4)
+    run = nb.metadata.get("hdhkits", {}).get("run")
+    assert run is not None, "refresh the outputs with tools/refresh_notebooks.py (it records what they ran with)"
+    assert {k: run[k] for k in ("data_dir", "seed", "quick")} == {"data_dir": None, "seed": 0, "quick": False}
+    assert run["data"].startswith("synthetic twin (seed 0, size default)"), run["data"]
+    assert "size quick" not in _outputs(nb), "an output of quick mode: refresh with the default settings"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_committed_outputs_hold_no_stderr_and_one_dialect(path):
+    nb = nbformat.read(path, as_version=4)
+    stderr = [
+        i for i, c in enumerate(nb.cells) if c.cell_type == "code" for o in c.outputs if o.get("name") == "stderr"
+    ]
+    assert not stderr, f"cells with stderr output (progress bars, warnings): {stderr}"
+    text = _outputs(nb) + "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not OTHER_DIALECTS.findall(text), "write intervals as 0.620 [0.544, 0.721] and '95 %'"
+    long = {
+        i: n
+        for i, c in enumerate(nb.cells)
+        if c.cell_type == "markdown" and (n := len(c.source.split())) > MAX_MARKDOWN_WORDS
+    }
+    assert not long, f"markdown cells over {MAX_MARKDOWN_WORDS} words (move detail to the README): {long}"
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_kit_tells_its_story_in_the_same_sections(path):
+    headings = _headings(nbformat.read(path, as_version=4))
+    expected = SKELETON[path.name]
+    found = [h for h in headings if h in expected]
+    assert found == list(expected), f"sections {expected} in this order; found {headings}"
+    assert headings[-1] == "## Next"
+
+
+def test_the_dialect_check_can_fail():
+    assert OTHER_DIALECTS.findall("0.526–0.694, -0.017 to +0.091, 95% interval") == [
+        "0.526–0.694",
+        "0.017 to +0.091",
+        "95%",
+    ]
+    assert not OTHER_DIALECTS.findall("0.620 [0.544, 0.721], a 95 % interval, from 0.11 to 0.36")

@@ -18,6 +18,6 @@ def test_set_parameters_refuses_what_it_cannot_set():
 
 def test_student_notebook_refuses_an_unpaired_marker():
     nb = fake_notebook(KIT, 1)
-    nb.cells[6].source = f"{BEGIN}\nanswer_1 = 42\ncheck_answer('exercise 1', answer_1, expected=42)"
-    with pytest.raises(ValueError, match="cell 7 holds a solution marker without its pair"):
+    nb.cells[7].source = f"{BEGIN}\nanswer_1 = 42\ncheck_answer('toy 1', answer_1)"
+    with pytest.raises(ValueError, match="cell 8 holds a solution marker without its pair"):
         student_notebook(nb)

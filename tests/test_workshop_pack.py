@@ -84,9 +84,9 @@ def test_broken_markers_name_the_notebook(fake_kits, tmp_path):
     for i, name in enumerate(NOTEBOOKS, start=1):
         nb = fake_notebook(KIT, i)
         if i == 2:
-            nb.cells[6].source = nb.cells[6].source.replace(END, "### END")
+            nb.cells[7].source = nb.cells[7].source.replace(END, "### END")
         nbformat.write(nb, kits / KIT / name)
-    with pytest.raises(WorkshopError, match=rf"{KIT}/02_baseline.ipynb: cell 7 holds a solution marker"):
+    with pytest.raises(WorkshopError, match=rf"{KIT}/02_baseline.ipynb: cell 8 holds a solution marker"):
         build_workshop(KIT, tmp_path / "pack", kits_dir=kits, teachings={KIT: fake_teaching(KIT)})
     assert not (tmp_path / "pack").exists()
 
@@ -129,8 +129,8 @@ def test_a_kit_without_teaching_module_is_refused_in_a_sentence(fake_kits, tmp_p
     monkeypatch.setitem(sys.modules, f"hdhkits.{KIT}.teaching", None)  # import fails as if the file were absent
     with pytest.raises(
         WorkshopError,
-        match=rf"hdhkits.{KIT}.teaching: not found: .* add shared/hdhkits/{KIT}/"
-        r"teaching.py defining TEACHING",
+        match=rf"the {KIT} kit: declares no teaching \(found nothing\).*; add a teaching.py beside its problem.py "
+        r"defining TEACHING",
     ):
         build_workshop(KIT, tmp_path / "pack", kits_dir=fake_kits)
     assert not (tmp_path / "pack").exists()
@@ -307,7 +307,7 @@ def test_no_student_notebook_prints_an_expected_answer(real_pack, kit):
                 i
                 for i, c in enumerate(nb.cells)
                 if c.cell_type == "code"
-                and re.search(rf"check_answer\(\s*[\"']{re.escape(entry['name'])}[\"']", c.source)
+                and re.search(rf"check_answer\(\s*[\"']{re.escape(entry['key'])}[\"']", c.source)
             )
             above = _outputs_text(nb.cells[:at])
             for form in _shown_forms(entry["expected"]):

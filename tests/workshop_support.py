@@ -24,7 +24,7 @@ def fake_notebook(kit: str, i: int) -> nbformat.NotebookNode:
         ),
         nbformat.v4.new_code_cell('import sys\nif "google.colab" in sys.modules:  # Colab only\n    pass'),
         nbformat.v4.new_code_cell(
-            "from hdhkits.datasource import resolve_data\nfrom hdhkits.exercises import check_answer\n"
+            "from hdhkits.datasource import resolve_data\nfrom hdhkits.exercises import Exercise, check_answer, register\n"
             "from hdhkits.notebook import default_output_dir, env_flag"
         ),
         nbformat.v4.new_code_cell(
@@ -39,10 +39,11 @@ def fake_notebook(kit: str, i: int) -> nbformat.NotebookNode:
             'source = resolve_data("%s", data_dir, verbose=False)\n'
             'print("synthetic:", source.synthetic, "quick:", quick)' % kit
         ),
-        nbformat.v4.new_markdown_cell(f"### Exercise {i}: exercise {i}\n\nMultiply."),
         nbformat.v4.new_code_cell(
-            f'{BEGIN}\n{SOLUTION_LINE.format(i=i)}\n{END}\ncheck_answer("exercise {i}", answer_{i}, expected=42)'
+            f'register(Exercise("0{i}.ipynb", "exercise {i}", 5, key="toy {i}", expected=lambda: 42))  # a teacher\'s own'
         ),
+        nbformat.v4.new_markdown_cell(f"### Exercise {i}: exercise {i}\n\nMultiply."),
+        nbformat.v4.new_code_cell(f'{BEGIN}\n{SOLUTION_LINE.format(i=i)}\n{END}\ncheck_answer("toy {i}", answer_{i})'),
         nbformat.v4.new_code_cell('print("the end")'),
     ]
     for cell in cells:
@@ -56,7 +57,10 @@ def fake_notebook(kit: str, i: int) -> nbformat.NotebookNode:
 
 def fake_teaching(kit: str, minutes: int = 10, seconds: float = 20.0) -> Teaching:
     """A teaching declaration: one exercise of ``minutes`` per notebook, each run time ``seconds``."""
-    exercises = tuple(Exercise(nb, f"exercise {i}", minutes) for i, nb in enumerate(NOTEBOOKS, start=1))
+    exercises = tuple(
+        Exercise(nb, f"exercise {i}", minutes, key=f"toy {i}", expected=lambda: 42, teaches=("sum",))
+        for i, nb in enumerate(NOTEBOOKS, start=1)
+    )
     return Teaching(
         goals=(f"{kit} goal one.", f"{kit} goal two."),
         traps=(f"{kit} trap.",),

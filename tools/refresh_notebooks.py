@@ -1,19 +1,23 @@
-"""Re-execute notebooks in place so their committed outputs are those the tests make.
+"""Re-execute notebooks in place so their committed outputs are a participant's first run.
 
 Usage::
 
     python tools/refresh_notebooks.py kits/annitia            # every notebook of a kit
     python tools/refresh_notebooks.py kits/annitia/02_baseline.ipynb
 
-Runs each notebook in a fresh kernel from its own folder, with the environment the
-test suite gives nbval (quick mode, throw-away cache and outputs), then strips
-volatile metadata (timings, papermill records) so diffs show real changes only.
-Fails, leaving the notebook untouched, when a cell raises.
+Runs each notebook in a fresh kernel from its own folder with its default settings on the
+default twin, as a participant's first run and the tests' runs do (a throw-away cache and
+output folder, no progress bars), records what it ran with in the notebook's metadata
+(``hdhkits.run``: ``data_dir``, ``seed``, ``quick`` and the data's description; the tests
+check it), then strips volatile metadata (timings, papermill records) so diffs show real
+changes only. Fails, leaving the notebook untouched, when a cell raises. ``--quick`` runs
+quick mode instead, to look at what a workshop gets (never commit that).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -53,13 +57,31 @@ def strip(nb: nbformat.NotebookNode) -> None:
             cell.outputs = _final_progress(cell.outputs)
 
 
+#: The last cell run, then removed: what the notebook ran with, for its metadata.
+_RECORD_SOURCE = (
+    "import json as _json\n"
+    'print("HDHKITS-RUN " + _json.dumps({"data_dir": data_dir, "seed": seed, "quick": bool(quick), '
+    '"data": source.describe()}))'
+)
+
+
+def _record_run(nb: nbformat.NotebookNode) -> None:
+    """Move what the last (added) cell printed into ``nb.metadata["hdhkits"]["run"]`` and drop the cell."""
+    cell = nb.cells.pop()
+    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    line = next(line for line in text.splitlines() if line.startswith("HDHKITS-RUN "))
+    nb.metadata["hdhkits"] = {"run": json.loads(line.removeprefix("HDHKITS-RUN "))}
+
+
 def refresh(path: Path, scratch: Path, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
+    nb.cells.append(nbformat.v4.new_code_cell(_RECORD_SOURCE))
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     client.execute()
+    _record_run(nb)
     strip(nb)
     tmp = path.with_suffix(".ipynb.tmp")
     nbformat.write(nb, tmp)
@@ -71,14 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks or kit folders")
     parser.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
-    parser.add_argument("--full", action="store_true", help="run at full settings instead of quick mode")
+    parser.add_argument("--quick", action="store_true", help="quick mode, to look at a workshop's run (not to commit)")
     args = parser.parse_args(argv)
     notebooks: list[Path] = []
     for p in args.paths:
         notebooks += sorted(p.glob("[0-9][0-9]_*.ipynb")) if p.is_dir() else [p]
     scratch = Path(tempfile.mkdtemp(prefix="hdhkits-refresh-"))
-    os.environ["HDHKITS_QUICK"] = "0" if args.full else "1"
-    os.environ["HDHKITS_TEXT_PROGRESS"] = "1"  # text bars in committed outputs, not frozen widgets
+    os.environ["HDHKITS_QUICK"] = "1" if args.quick else "0"
+    os.environ["HDHKITS_HEADLESS"] = "1"  # no progress bars in committed outputs (no stderr, no frozen widget)
     os.environ["HDHKITS_CACHE"] = str(scratch / "cache")
     os.environ["HDHKITS_OUTPUT_DIR"] = str(scratch / "outputs")
     for var in ("ANNITIA_DATA_DIR", "CARDIHACK_DATA_DIR", "CYTOLOGIA_DATA_DIR"):

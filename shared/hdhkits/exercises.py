@@ -3,9 +3,9 @@
 An exercise is a code cell whose answer sits between nbgrader's markers::
 
     ### BEGIN SOLUTION
-    fib4 = age * ast / (platelets * np.sqrt(alt))
+    fib4_by_hand = visit["Age"] * visit["ast"] / (visit["plt"] * np.sqrt(visit["alt"]))
     ### END SOLUTION
-    check_answer("fib4", fib4, expected=helper_fib4)
+    check_answer("annitia 1", fib4_by_hand, visit)
 
 so educators who use nbgrader can take the notebooks as they are. The student version
 (:func:`student_source`) replaces each solution block by ``# your turn`` and a fallback
@@ -13,14 +13,17 @@ that assigns ``None`` to every name the solution assigned; :func:`check_answer` 
 prints "not attempted yet" instead of failing, so a student notebook runs end to end and
 no later cell depends on an exercise being solved.
 
-An exercise must not hand out its answer. The ``expected`` value (or the ``test``) of a
-check comes from the package: a kit function (``fib4(...)``, ``harrell_c(...)``) or a
-hidden helper of the kit's ``teaching`` module that does the task itself; never an
-expression in plain sight that computes the answer, nor a literal. :func:`answer_leaks`
-says where a check breaks that rule (the tests run it on every notebook), and a wrong
-answer is told "not yet" without the expected value. With the environment variable
-:data:`EXPECTED_LOG` set to a file, :func:`check_answer` appends each check's expected
-value there, so the tests can verify that no output above an exercise prints it.
+An exercise must not hand out its answer. A check names its exercise by an opaque key
+(``"annitia 1"``: the kit and a number, nothing about the answer) and passes the data the
+exercise works on; the checker finds the :class:`Exercise` of that key in the kit's
+``teaching`` module (:meth:`hdhkits.problem.Problem.teaching`) and computes the expected
+value itself, out of sight. :func:`answer_leaks` says where a notebook breaks that rule: a
+check given its expected value, a key that is not opaque, or any call of a function an
+exercise teaches (``fib4``, ``weighted_kappa``...), which a learner would copy; the tests
+run it on every student notebook. A wrong answer is told "not yet" without the expected
+value. With the environment variable :data:`EXPECTED_LOG` set to a file,
+:func:`check_answer` appends each check's expected value there, so the tests can verify
+that no output above an exercise prints it.
 """
 
 from __future__ import annotations
@@ -46,7 +49,9 @@ __all__ = [
     "Verdict",
     "answer_leaks",
     "check_answer",
+    "find_exercise",
     "has_solution",
+    "register",
     "solution_names",
     "student_source",
 ]
@@ -61,23 +66,46 @@ NOT_ATTEMPTED = "… not attempted yet"
 EXPECTED_LOG = "HDHKITS_EXPECTED_LOG"
 
 
+#: What an exercise key looks like: the kit's name and a number (``"cardihack 2"``).
+KEY = re.compile(r"^[a-z][a-z0-9_]* \d+$")
+
+
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise of a kit's notebooks, as a facilitator plans it.
+    """One exercise of a kit's notebooks: what a facilitator plans and what the check computes.
 
     Parameters
     ----------
     notebook : str
         Notebook file name (``01_exploration.ipynb``).
     title : str
-        What the learner does, in a few words (the ``check_answer`` name).
+        What the learner does, in a few words (printed by the check).
     minutes : int
         Time a learner needs, typically 5-15.
+    key : str
+        The opaque key the notebook's check names it by: the kit and a number
+        (``"cardihack 2"``), nothing that describes the answer.
+    expected : callable, optional
+        ``expected(*inputs)``: the right answer, from the data the check passes.
+    test : callable, optional
+        ``test(*inputs)`` returns ``ok(answer) -> bool``, for answers with many right forms
+        (a table, a list of findings). One of ``expected`` and ``test`` is given.
+    teaches : tuple of str
+        The package functions whose call computes the answer (``"weighted_kappa"``): a
+        student notebook must call none of them (:func:`answer_leaks`).
+    rtol, atol : float
+        Tolerances when ``expected`` gives numbers.
     """
 
     notebook: str
     title: str
     minutes: int
+    key: str = ""
+    expected: Callable[..., Any] | None = None
+    test: Callable[..., Callable[[Any], bool]] | None = None
+    teaches: tuple[str, ...] = ()
+    rtol: float = 1e-6
+    atol: float = 1e-9
 
 
 @dataclass(frozen=True)
@@ -152,45 +180,90 @@ class Verdict:
         return None
 
 
-def check_answer(
-    name: str,
-    answer: Any,
-    expected: Any = None,
-    test: Callable[[Any], bool] | None = None,
-    hint: str = "",
-    rtol: float = 1e-6,
-    atol: float = 1e-9,
-) -> Verdict:
-    """Tell a learner whether an exercise is solved; never raises.
+_REGISTERED: dict[str, Exercise] = {}
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Make an exercise known to :func:`check_answer` by its key (one outside a kit's teaching module).
+
+    A teacher's own notebook, or a test, declares its exercise this way; a kit's exercises
+    live in its ``teaching`` module's ``TEACHING`` and need no registration.
+
+    Raises
+    ------
+    ValueError
+        The key is not ``"<name> <number>"``, or the exercise has neither ``expected`` nor ``test``.
+    """
+    if not KEY.match(exercise.key):
+        raise ValueError(f"exercise key {exercise.key!r}: write it as '<kit> <number>', e.g. 'cardihack 2'")
+    if (exercise.expected is None) == (exercise.test is None):
+        raise ValueError(f"exercise {exercise.key!r}: give exactly one of expected and test")
+    _REGISTERED[exercise.key] = exercise
+    return exercise
+
+
+def find_exercise(key: str) -> Exercise:
+    """The exercise a check's key names: a registered one, else one of its kit's ``TEACHING``.
+
+    Raises
+    ------
+    KeyError
+        No exercise has this key (the sentence lists the kit's keys).
+    """
+    if key in _REGISTERED:
+        return _REGISTERED[key]
+    from .problem import KitNotAvailable, get_problem
+
+    kit = key.split(" ")[0]
+    try:
+        teaching = get_problem(kit).teaching()
+    except KitNotAvailable:
+        teaching = None
+    exercises = teaching.exercises if teaching is not None else ()
+    for exercise in exercises:
+        if exercise.key == key:
+            return exercise
+    known = ", ".join(repr(e.key) for e in exercises) or "none"
+    raise KeyError(f"no exercise has the key {key!r} (the {kit} kit's exercises: {known})")
+
+
+def check_answer(key: str, answer: Any, *inputs: Any, hint: str = "") -> Verdict:
+    """Tell a learner whether an exercise is solved; never raises for an answer.
 
     Parameters
     ----------
-    name : str
-        Exercise name, printed first.
+    key : str
+        The exercise's opaque key (``"cardihack 2"``, :func:`find_exercise`).
     answer : object
         The learner's answer (``None``: not attempted).
-    expected : object, optional
-        The reference value (numbers and arrays compare with a tolerance, strings without
-        case); ignored when ``test`` is given.
-    test : callable, optional
-        ``test(answer)`` is True when the answer is right (for answers with many right
-        forms).
+    *inputs : object
+        The data the exercise works on; the expected value is computed from them, out of
+        sight (:attr:`Exercise.expected` or :attr:`Exercise.test`).
     hint : str
         Printed when the answer is not right yet.
-    rtol, atol : float
-        Tolerances for numbers.
 
     Returns
     -------
     Verdict
         Whether the answer is right (true or false like a bool; displays nothing).
+
+    Raises
+    ------
+    KeyError
+        No exercise has this key: the notebook is wrong, not the answer.
     """
-    _log_expected(name, expected if test is None else None)
+    exercise = find_exercise(key)
+    name = exercise.title
+    expected = exercise.expected(*inputs) if exercise.expected is not None else None
+    _log_expected(exercise, expected)
     if answer is None:
         print(f"{name}: {NOT_ATTEMPTED}" + (f" (hint: {hint})" if hint else ""))
         return Verdict(False)
     try:
-        ok = bool(test(answer)) if test is not None else _close(answer, expected, rtol, atol)
+        if exercise.test is not None:
+            ok = bool(exercise.test(*inputs)(answer))
+        else:
+            ok = _close(answer, expected, exercise.rtol, exercise.atol)
     except Exception as exc:  # a learner's half-done answer must not stop the notebook
         print(f"{name}: {NOT_YET}: the check could not use this answer ({type(exc).__name__}: {exc})")
         return Verdict(False)
@@ -198,7 +271,7 @@ def check_answer(
         print(f"{name}: {CORRECT}")
         return Verdict(True)
     # the expected value is not shown: a learner who types anything would read the answer
-    shown = "" if test is not None else f": got {_short(answer)}{_shape_note(answer, expected)}"
+    shown = "" if exercise.test is not None else f": got {_short(answer)}{_shape_note(answer, expected)}"
     print(f"{name}: {NOT_YET}{shown}" + (f" (hint: {hint})" if hint else ""))
     return Verdict(False)
 
@@ -212,8 +285,8 @@ def _shape_note(answer: Any, expected: Any) -> str:
     return f" (shape {a}, a shape {e} is expected)" if a != e else ""
 
 
-def _log_expected(name: str, expected: Any) -> None:
-    """Append ``name`` and a plain form of ``expected`` to the file :data:`EXPECTED_LOG` names, if set."""
+def _log_expected(exercise: Exercise, expected: Any) -> None:
+    """Append the exercise's key, title and a plain form of ``expected`` to the file :data:`EXPECTED_LOG` names, if set."""
     import json
     import os
 
@@ -224,7 +297,7 @@ def _log_expected(name: str, expected: Any) -> None:
     if not isinstance(value, (bool, int, float, str)) or value is None:
         value = None  # arrays, tables, callables: only scalars can be looked for in the outputs
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"name": name, "expected": value}) + "\n")
+        fh.write(json.dumps({"key": exercise.key, "name": exercise.title, "expected": value}) + "\n")
 
 
 def _short(value: Any) -> str:
@@ -280,7 +353,7 @@ def student_source(source: str) -> str:
     return _BLOCK.sub(replace, source)
 
 
-# Calls an exercise check may make to get its expected value: functions of the package only.
+# What a check may pass as the data of its exercise: plain data, never a computation.
 _SAFE_NODES = (
     ast.Name,
     ast.Attribute,
@@ -291,16 +364,9 @@ _SAFE_NODES = (
     ast.List,
     ast.keyword,
     ast.Slice,
+    ast.UnaryOp,
+    ast.USub,
 )
-
-
-def _package_names(imports: str) -> set[str]:
-    """Names a notebook's source binds from ``hdhkits`` (``from hdhkits.x import a, b as c``)."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(imports)):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "hdhkits":
-            names.update(alias.asname or alias.name for alias in node.names)
-    return names
 
 
 def _clipped(node: ast.AST, limit: int = 70) -> str:
@@ -308,60 +374,69 @@ def _clipped(node: ast.AST, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _root(node: ast.AST) -> str | None:
-    while isinstance(node, (ast.Attribute, ast.Subscript)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
+def _called_name(node: ast.Call) -> str | None:
+    """The name a call calls: ``f`` for ``f(...)``, ``kit.metric.f(...)`` and ``f(...)[0]`` alike."""
+    func = node.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
 
 
-def _leaks(node: ast.AST, package: set[str], top: bool) -> list[str]:
-    """Why an ``expected`` / ``test`` expression computes in plain sight (empty: it asks the package)."""
-    if isinstance(node, ast.Call):
-        if _root(node.func) not in package:
-            return [f"calls {_clipped(node.func)}(), not a function of the package"]
-        return [why for arg in [*node.args, *(k.value for k in node.keywords)] for why in _leaks(arg, package, False)]
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call):
-        return _leaks(node.value, package, top) + _leaks(node.slice, package, False)
-    if top:
-        return [f"{_clipped(node)!r} is not the result of a package function"]
-    bad = [type(n).__name__ for n in ast.walk(node) if isinstance(n, ast.expr) and not isinstance(n, _SAFE_NODES)]
-    return [f"computes {_clipped(node)!r} in plain sight ({', '.join(sorted(set(bad)))})"] if bad else []
+def _check_leaks(node: ast.Call) -> list[str]:
+    """Why one ``check_answer`` call shows or computes what it checks (empty: it does not)."""
+    key = node.args[0] if node.args else None
+    title = ast.unparse(key) if key is not None else "?"
+    found = []
+    if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and KEY.match(key.value)):
+        found.append(f"check {title}: the key must be a literal '<kit> <number>', nothing that describes the answer")
+    for kw in node.keywords:
+        if kw.arg in ("expected", "test"):
+            found.append(f"check {title}: {kw.arg}= in plain sight; the checker computes it from the key and the data")
+    for value in node.args[2:]:
+        bad = [type(n).__name__ for n in ast.walk(value) if isinstance(n, ast.expr) and not isinstance(n, _SAFE_NODES)]
+        if bad:
+            found.append(f"check {title}: computes {_clipped(value)!r} in plain sight ({', '.join(sorted(set(bad)))})")
+    return found
 
 
-def answer_leaks(cells: list[str]) -> list[str]:
-    """Where a notebook's exercise checks show how their expected value is made.
+def answer_leaks(cells: list[str], teaches: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """Where a notebook's student version shows, or lets a learner copy, an exercise's answer.
 
-    Each ``check_answer`` call of a cell holding a solution block must take its
-    ``expected`` (or ``test``) from a function imported from ``hdhkits``, called on plain
-    data (names, attributes, items, constants): no literal answer, no arithmetic, no
-    comparison, no lambda, no call to anything else.
+    Every ``check_answer`` call names its exercise by a literal opaque key and passes plain
+    data (names, attributes, items, constants): no ``expected=`` or ``test=``, no
+    arithmetic, no call. And no cell calls a function an exercise of the notebook teaches
+    (``teaches``): a learner would copy that call.
 
     Parameters
     ----------
     cells : list of str
-        The sources of the notebook's code cells, in order (the imports included).
+        The sources of the notebook's code cells, in order (solution blocks are left out
+        as the student version leaves them out).
+    teaches : sequence of str
+        The names of the functions the notebook's exercises teach
+        (:attr:`Exercise.teaches`).
 
     Returns
     -------
     list of str
-        One sentence per offending check, naming the exercise; empty when none shows its answer.
+        One sentence per leak; empty when the student version shows no answer.
     """
-    package = set().union(*(_package_names(c) for c in cells if "hdhkits" in c and _parses(c)))
     found = []
-    for source in cells:
-        if not has_solution(source):
+    taught = set(teaches)
+    for i, source in enumerate(cells):
+        if not _parses(source):
             continue
         for node in ast.walk(ast.parse(student_source(source))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check_answer"):
+            if not isinstance(node, ast.Call):
                 continue
-            title = ast.unparse(node.args[0]) if node.args else "?"
-            given = {k.arg: k.value for k in node.keywords if k.arg in ("expected", "test")}
-            given.update({("expected", "test")[i - 2]: a for i, a in enumerate(node.args) if 2 <= i <= 3})
-            if not given:
-                found.append(f"exercise {title}: no expected value and no test")
-            found += [
-                f"exercise {title}: {key} {why}" for key, value in given.items() for why in _leaks(value, package, True)
-            ]
+            called = _called_name(node)
+            if called == "check_answer":
+                found += _check_leaks(node)
+            elif called in taught:
+                found.append(
+                    f"cell {i} calls {_clipped(node.func)}(), which an exercise of this notebook teaches: "
+                    "a learner would copy it"
+                )
     return found
 
 

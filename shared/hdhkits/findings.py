@@ -57,13 +57,18 @@ _VALUE_CHARS = 40
 
 
 def clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, saying how many were left out."""
+    """``text`` cut to at most ``limit`` characters, saying how many were left out (exactly)."""
     text = str(text)
     if len(text) <= limit:
         return text
-    tail = f"… (+{len(text) - limit:,} characters)"
-    keep = max(0, limit - len(tail) - 10)  # the count grows by a digit or two as keep shrinks
-    return text[:keep].rstrip() + tail if keep else text[:limit]
+    keep = limit
+    while keep > 0:
+        kept = text[:keep].rstrip()
+        tail = f"… (+{len(text) - len(kept):,} characters)"
+        if len(kept) + len(tail) <= limit:
+            return kept + tail
+        keep = min(keep - 1, limit - len(tail))  # the count may grow a digit as less is kept
+    return text[:limit]
 
 
 def _quoted(value) -> str:

@@ -20,14 +20,26 @@ from .files import write_json
 # The warning fires when tqdm.auto is first imported, so notebooks take tqdm from here.
 warnings.filterwarnings("ignore", message="IProgress not found")
 
-if os.environ.get("HDHKITS_TEXT_PROGRESS", "").strip().lower() in ("1", "true", "yes", "on"):
-    # Headless runs (tests, `hdhkits run`, refreshing committed outputs) have no widget
-    # front end: a widget bar would be saved frozen at 0 %, a text bar shows the end.
-    from tqdm.std import tqdm
+#: Environment variable set by headless runs (the tests, ``hdhkits run``, refreshing the
+#: committed outputs): nobody watches their progress bars, and a bar would stay in the saved
+#: notebook, a widget frozen at 0 % or a pink stderr box. Set, bars are off.
+HEADLESS = "HDHKITS_HEADLESS"
+
+if os.environ.get(HEADLESS, "").strip().lower() in ("1", "true", "yes", "on"):
+    from tqdm.std import tqdm as _text_tqdm
+
+    class tqdm(_text_tqdm):  # the name every caller knows
+        """tqdm, always disabled: a headless run shows no progress bar (:data:`HEADLESS`)."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs["disable"] = True
+            super().__init__(*args, **kwargs)
+
 else:
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # type: ignore[no-redef]  # live: a widget in JupyterLab and Colab, text elsewhere
 
 __all__ = [
+    "HEADLESS",
     "default_output_dir",
     "env_flag",
     "in_colab",

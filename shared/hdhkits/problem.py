@@ -355,6 +355,14 @@ class Problem(ABC):
         """Read what :meth:`save_model_file` wrote (only files you saved: a pickle runs code)."""
         return pickle.loads(Path(path).read_bytes())
 
+    def teaching(self) -> Any:
+        """What a facilitator and the exercises' checks need: the kit's ``hdhkits.exercises.Teaching``.
+
+        The default is ``TEACHING`` of the kit's ``teaching`` module (beside its
+        ``problem`` module), or None for a kit without exercises.
+        """
+        return self._kit_function("teaching", "TEACHING")
+
     def read_truth(self, path: Path) -> pd.DataFrame:
         """Read an organiser-side truth file (``truth_file`` in a truth folder)."""
         path = Path(path)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import make_parents, remove_empty
-from ..notebook import read_scores
+from ..notebook import HEADLESS, read_scores
 from ..problem import NOTEBOOKS, Problem, get_problem
 from .kernels import KernelMemory, stop_kernels
 from .kits import kits_root
@@ -148,13 +148,32 @@ def run_kit(
             if failed:
                 runs.append(NotebookRun(problem.name, name, "skipped"))
                 continue
-            runs.append(_run_notebook(problem, kit_dir / name, executed_dir / name, params, timeout, log_output))
+            with _headless():
+                runs.append(_run_notebook(problem, kit_dir / name, executed_dir / name, params, timeout, log_output))
             failed = runs[-1].status == "failed"
     except KeyboardInterrupt:
         raise RunInterrupted(f"{r.kit}/{r.notebook}" for r in runs if r.status == "ok") from None
     finally:
         remove_empty(created)  # folders this run made and nothing was kept in
     return runs
+
+
+@contextlib.contextmanager
+def _headless():
+    """Kernels started in the block show no progress bar (:data:`hdhkits.notebook.HEADLESS`).
+
+    Nobody watches them, and a bar would stay in the executed notebook as a frozen widget.
+    The caller's environment is left as it was.
+    """
+    before = os.environ.get(HEADLESS)
+    os.environ[HEADLESS] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(HEADLESS, None)
+        else:
+            os.environ[HEADLESS] = before
 
 
 def _run_notebook(

@@ -160,7 +160,7 @@ def exercise_problems(kit: str, notebooks: Mapping[str, Any], teaching: Teaching
     -------
     list of str
         One sentence per exercise that names no notebook of the kit, or whose
-        ``check_answer("<title>", ...)`` is not in its notebook.
+        ``check_answer("<key>", ...)`` is not in its notebook.
     """
     problems = []
     for ex in teaching.exercises:
@@ -171,16 +171,16 @@ def exercise_problems(kit: str, notebooks: Mapping[str, Any], teaching: Teaching
             )
             continue
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-        if not re.search(rf"check_answer\(\s*[\"']{re.escape(ex.title)}[\"']", text):
+        if not re.search(rf"check_answer\(\s*[\"']{re.escape(ex.key)}[\"']", text):
             problems.append(
-                f"{kit}: exercise '{ex.title}' has no check_answer(\"{ex.title}\", ...) in "
+                f"{kit}: exercise '{ex.title}' has no check_answer(\"{ex.key}\", ...) in "
                 f"{ex.notebook}; the schedule lists it anyway"
             )
     return problems
 
 
-def answer_problems(kit: str, notebooks: Mapping[str, Any]) -> list[str]:
-    """Exercise checks whose expected value a learner would read in the student version.
+def answer_problems(kit: str, notebooks: Mapping[str, Any], teaching: Teaching) -> list[str]:
+    """Where a learner would read, or copy, an exercise's answer in the student version.
 
     Parameters
     ----------
@@ -188,6 +188,8 @@ def answer_problems(kit: str, notebooks: Mapping[str, Any]) -> list[str]:
         Kit name (it starts each sentence).
     notebooks : mapping of str to nbformat.NotebookNode
         The kit's notebooks by file name.
+    teaching : Teaching
+        The kit's teaching declaration: what each notebook's exercises teach.
 
     Returns
     -------
@@ -195,8 +197,11 @@ def answer_problems(kit: str, notebooks: Mapping[str, Any]) -> list[str]:
         One sentence per leak :func:`hdhkits.exercises.answer_leaks` finds.
     """
     return [
-        f"{kit}/{name}: {leak}; the student version shows it (take the expected value from a package "
-        "function or a hidden helper of the kit's teaching module)"
+        f"{kit}/{name}: {leak}; the student version shows it (name the exercise by its key and pass its data: "
+        "the check computes the expected value)"
         for name, nb in notebooks.items()
-        for leak in answer_leaks([c.source for c in nb.cells if c.cell_type == "code"])
+        for leak in answer_leaks(
+            [c.source for c in nb.cells if c.cell_type == "code"],
+            tuple(t for ex in teaching.exercises if ex.notebook == name for t in ex.teaches),
+        )
     ]

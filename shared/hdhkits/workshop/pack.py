@@ -6,7 +6,6 @@ anything the facilitator must fix; the command line prints it as its ``error:`` 
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,32 +79,21 @@ class WorkshopInfo:
 
 
 def load_teaching(kit: str) -> Teaching:
-    """A kit's ``hdhkits.<kit>.teaching.TEACHING``.
+    """A kit's teaching declaration (:meth:`hdhkits.problem.Problem.teaching`).
 
     Raises
     ------
     WorkshopError
-        The kit has no teaching module, or it defines no :class:`Teaching` named ``TEACHING``.
+        The kit declares no :class:`Teaching` (no teaching module, or no ``TEACHING`` there).
     """
-    name = f"hdhkits.{kit}.teaching"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        raise WorkshopError(
-            name,
-            f"not found: the {kit} kit has no teaching module yet, and the pack needs its "
-            "learning goals, traps and exercises",
-            f"add shared/hdhkits/{kit}/teaching.py defining TEACHING = hdhkits.exercises.Teaching(...), "
-            "or leave this kit out",
-        ) from None
-    teaching = getattr(module, "TEACHING", None)
+    teaching = get_problem(kit).teaching()
     if not isinstance(teaching, Teaching):
+        found = "nothing" if teaching is None else type(teaching).__name__
         raise WorkshopError(
-            name,
-            f"has no TEACHING of type hdhkits.exercises.Teaching (found {type(teaching).__name__})",
-            "define TEACHING = hdhkits.exercises.Teaching(goals=..., traps=..., exercises=...)",
+            f"the {kit} kit",
+            f"declares no teaching (found {found}), and the pack needs its learning goals, traps and exercises",
+            "add a teaching.py beside its problem.py defining TEACHING = hdhkits.exercises.Teaching(goals=..., "
+            "traps=..., exercises=...), or leave this kit out",
         )
     return teaching
 
@@ -247,7 +235,7 @@ def build_workshop(
     problems = [
         p
         for kit in names
-        for p in exercise_problems(kit, notebooks[kit], teach[kit]) + answer_problems(kit, notebooks[kit])
+        for p in exercise_problems(kit, notebooks[kit], teach[kit]) + answer_problems(kit, notebooks[kit], teach[kit])
     ]
     schedule = plan_schedule(teach, minutes)
     with atomic_dir(out) as tmp:
