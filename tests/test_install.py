@@ -195,14 +195,16 @@ def test_colab_installs_the_wheel_of_the_packs_root_from_a_notebook_folder(colab
 
 def test_colab_takes_the_nearest_wheel_then_drive_then_the_release(colab, pack, tmp_path):
     student, drive = pack / "annitia" / "student", tmp_path / "drive" / "MyDrive"
-    (student / WHEEL_FILE).write_bytes(b"beside the notebook")
-    assert colab(student, drive)[0] == [str(student / WHEEL_FILE)]
-    elsewhere = tmp_path / "content"  # not under the pack: Drive's shallow search finds it
-    elsewhere.mkdir()
     (drive / "Teaching" / "pack").mkdir(parents=True)
     (drive / "Teaching" / "pack" / WHEEL_FILE).write_bytes(b"on Drive, two levels down")
     (drive / "b" / "c" / "d").mkdir(parents=True)
     (drive / "b" / "c" / "d" / WHEEL_FILE).write_bytes(b"three levels down: not searched")
+    (student / WHEEL_FILE).write_bytes(b"beside the notebook")
+    assert colab(student, drive)[0] == [str(student / WHEEL_FILE)]
+    (student / WHEEL_FILE).unlink()
+    assert colab(student, drive)[0] == [str(pack / WHEEL_FILE)], "the pack's root comes before Drive"
+    elsewhere = tmp_path / "content"  # not under the pack: Drive's shallow search finds it
+    elsewhere.mkdir()
     assert colab(elsewhere, drive)[0] == [str(drive / "Teaching" / "pack" / WHEEL_FILE)]
     (drive / "Teaching" / "pack" / WHEEL_FILE).unlink()
     (drive / f"{WHEEL_FILE}.part").write_bytes(b"a half download, not the wheel")
