@@ -7,6 +7,7 @@
     python3 bootstrap.py setup   # set up .venv/ only
     python3 bootstrap.py lab     # set up .venv/, then open the kits in JupyterLab (prints the URL)
     python3 bootstrap.py docs    # set up .venv/, then build the HTML reference into docs/_build/html/
+    python3 bootstrap.py wheel   # set up .venv/, then write the package's wheel into dist/ (prints its path)
 
 Setting up creates ``.venv/`` at the repository root with the interpreter running this
 script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
@@ -18,6 +19,13 @@ skipped when nothing changed since the last setup. Extra arguments go to the com
 ``test --fast`` leaves out the tests marked ``slow`` (notebook executions but one cheap
 notebook, JupyterLab, the Colab environment, workshop packs, default-size models) and
 runs the rest on two workers: the development loop, about 3 minutes on 2 cores.
+
+``wheel`` writes ``dist/hdhkits-<version>-py3-none-any.whl`` (``dist/`` is git-ignored),
+the file the notebooks' setup cell installs in Colab when it finds it beside the notebook,
+in a folder above it or in Google Drive (``hdhkits.install``). It is built with the
+``.venv/``'s own pip and setuptools (``pip wheel --no-deps --no-build-isolation
+--no-index``): no network beyond the first setup. Every workshop pack carries the same
+wheel at its root.
 """
 
 from __future__ import annotations
@@ -153,8 +161,34 @@ def docs(extra: list[str]) -> int:
     return code
 
 
+DIST = ROOT / "dist"
+# Run by the venv's interpreter: the package builds its own wheel (hdhkits.wheel), so that
+# this script and `hdhkits workshop` build it the same way.
+_WHEEL_SCRIPT = """
+import sys
+from hdhkits.wheel import WheelError, build_wheel
+try:
+    print(build_wheel(sys.argv[1]))
+except WheelError as exc:
+    sys.exit(f"bootstrap: {exc}")
+"""
+
+
+def wheel() -> int:
+    """Write the package's wheel into dist/ (atomically) and print its path; return the exit code."""
+    cmd = [PYTHON, "-c", _WHEEL_SCRIPT, DIST]
+    print(f"+ {PYTHON} -c 'build_wheel(...)' {DIST}  (pip wheel --no-deps --no-build-isolation --no-index)", flush=True)
+    code = subprocess.run([str(c) for c in cmd], cwd=ROOT).returncode
+    if code == 0:
+        print(
+            "Upload it beside a notebook in Colab (or keep it at a workshop pack's root): the setup cell installs it.",
+            flush=True,
+        )
+    return code
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("setup", "run", "test", "lab", "docs"):
+    if not argv or argv[0] not in ("setup", "run", "test", "lab", "docs", "wheel"):
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
@@ -165,6 +199,8 @@ def main(argv: list[str]) -> int:
         return lab(extra)
     if command == "docs":
         return docs(extra)
+    if command == "wheel":
+        return wheel()
     if command == "run":
         cmd = [BIN / "hdhkits", "run", "all", *extra]
     else:

@@ -1,11 +1,20 @@
-"""The Colab path, checked: Colab's preinstalled stack, then the package as a Colab user installs it.
+"""The Colab path, checked: Colab's preinstalled stack, then the package as the notebooks' setup cell installs it.
 
 A session-wide fixture builds a fresh Python 3.13 virtual environment (Colab's runtime),
-installs ``requirements/colab.txt`` (Colab's preinstalled versions), then the package
-from a copy of the working tree with pyproject's LOOSE ranges (``pip install <copy>``, not
-the lock), as the notebooks' setup cell does on Colab. In that environment the tests
-import every module of the package, write and check a CYTOLOGIA twin, and run
+installs ``requirements/colab.txt`` (Colab's preinstalled versions), then runs the
+notebooks' setup cell itself (``hdhkits.install.setup_cell_source()``, the source every
+notebook holds) in that venv as Colab would: a stand-in ``google.colab`` module imported
+first, the working folder a workshop pack's notebook folder (``pack/cardihack/student``)
+and the package's wheel at the pack's root (``hdhkits.wheel.build_wheel``), with git
+refused every protocol but ``file`` (no GitHub access, whatever the machine's network).
+The cell finds the wheel in a folder above and installs it with pyproject's LOOSE ranges
+(not the lock), the dependencies from PyPI. In that environment the tests import every
+module of the package, write and check a CYTOLOGIA twin, and run
 ``kits/cardihack/01_exploration.ipynb`` headless with papermill on a kernel of that venv.
+Two more runs of the cell check that a wheel beside the notebook comes first, and that
+with no wheel anywhere and a release that cannot be reached (a ``file://`` address of a
+missing repository, which fails at once) the cell stops with its one sentence, as IPython
+shows it: no traceback.
 
 What pip changes on Colab's stack (measured when this test was written; the test asserts
 it so a new range shows here): ``scikit-learn`` 1.6.1 is upgraded to 1.9.x, because
@@ -39,6 +48,8 @@ from types import SimpleNamespace
 
 import nbformat
 import pytest
+from hdhkits.install import RELEASE_TAG, WHEEL_FILE, setup_cell_source
+from hdhkits.wheel import build_wheel
 
 pytestmark = pytest.mark.colab
 
@@ -70,14 +81,37 @@ _LEAKY_VARS = (
     # again (the venv is installed with --no-compile), which was a third of these tests' time.
     "PYTHONDONTWRITEBYTECODE",
 )
-# Top-level folders that are not part of the package build; copying them would only slow the test.
-_NOT_BUILT_TOP = {".git", ".venv", "kits", "tests", "benchmarks", "outputs", "build", ".pytest_cache"}
+# How the setup cell runs "in Colab": Colab's kernel has google.colab loaded before any cell runs.
+# The stand-in's folder goes on sys.path of this process only, not PYTHONPATH: pip, which the
+# cell starts, must not see it.
+_COLAB_DRIVER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import google.colab
+exec(compile(open(sys.argv[2], encoding="utf-8").read(), "setup cell", "exec"), {})
+"""
 
 
-def _not_built(folder: str, names: list[str]) -> set[str]:
-    """``shutil.copytree`` filter: leave out what a clone would not hold, or the build does not use."""
-    skip = {n for n in names if n == "__pycache__" or n.endswith(".egg-info") or n == ".ipynb_checkpoints"}
-    return skip | (_NOT_BUILT_TOP & set(names) if Path(folder) == REPO else set())
+def _colab_module(root: Path) -> Path:
+    """A folder holding a stand-in ``google.colab`` (a namespace ``google``, as Colab's is)."""
+    folder = root / "fake-colab"
+    (folder / "google" / "colab").mkdir(parents=True)
+    (folder / "google" / "colab" / "__init__.py").write_text('"""A stand-in for Colab\'s own module."""\n')
+    return folder
+
+
+def _setup_cell(colab, cwd: Path, source: str, ipython: bool = False) -> subprocess.CompletedProcess:
+    """Run a setup cell in Colab mode in the venv, from ``cwd``; plain Python, or IPython as a kernel shows it."""
+    cell = colab.root / "cell.py"
+    cell.write_text(source, encoding="utf-8")
+    fake = colab.root / "fake-colab"
+    if ipython:
+        code = f"import sys; sys.path.insert(0, {str(fake)!r}); import google.colab\n{source}"
+        cmd = [colab.python, "-m", "IPython", "--quick", "--no-banner", "--colors=NoColor", "-c", code]
+    else:
+        cmd = [colab.python, "-c", _COLAB_DRIVER, fake, cell]
+    env = {**colab.env, "GIT_ALLOW_PROTOCOL": "file"}  # no GitHub: git refuses https and ssh at once
+    return subprocess.run([str(c) for c in cmd], env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def _python313() -> str | None:
@@ -138,18 +172,31 @@ def colab_venv():
         timings["venv + colab.txt"] = time.perf_counter() - start
 
         start = time.perf_counter()
-        # A copy, as pip's git+ install builds from a fresh clone: an in-tree build would
-        # write build/ and egg-info into the shared checkout, racing other builds there.
-        source = root / "src"
-        shutil.copytree(REPO, source, ignore=_not_built)
-        _run([python, "-m", "pip", "install", "-q", "--no-compile", source], env)
+        # A workshop pack's layout: the wheel at its root, the notebook two folders down.
+        build_wheel(root / "pack")
+        student = root / "pack" / "cardihack" / "student"
+        student.mkdir(parents=True)
+        _colab_module(root)
+        # As --no-compile above, for the cell's pip: only what the tests import gets compiled, on
+        # import. pip reads a --no-X option's variable inverted: "0" is --no-compile (measured).
+        env["PIP_NO_COMPILE"] = "0"
+        done = _setup_cell(SimpleNamespace(root=root, python=python, env=env), student, setup_cell_source())
+        if done.returncode != 0:
+            pytest.fail(f"the setup cell failed in Colab mode\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         installed = _freeze(python, env)
         # A kernel of this venv by a name no other environment uses; its kernel.json holds the
         # venv's absolute python, so papermill cannot start another interpreter by PATH.
         _run([python, "-m", "ipykernel", "install", "--prefix", venv, "--name", KERNEL, "--display-name", KERNEL], env)
-        timings["pip install hdhkits + kernel"] = time.perf_counter() - start
+        timings["wheel + setup cell (pip) + kernel"] = time.perf_counter() - start
         yield SimpleNamespace(
-            root=root, python=python, bin=venv / "bin", env=env, colab=colab, installed=installed, timings=timings
+            root=root,
+            python=python,
+            bin=venv / "bin",
+            env=env,
+            colab=colab,
+            installed=installed,
+            timings=timings,
+            cell_output=done.stdout,
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -170,8 +217,50 @@ def test_colab_stack_then_loose_install(colab_venv):
         "only if that is intended"
     )
     assert installed["scikit-learn"].startswith("1.9.")
+    # the setup cell found the wheel at the pack's root from the notebook's folder, two levels down
+    assert colab_venv.cell_output.splitlines() == [
+        f"Installing hdhkits {installed['hdhkits']} from {colab_venv.root / 'pack' / WHEEL_FILE} (dependencies from PyPI) ..."
+    ]
     print("\nColab venv:", ", ".join(f"{n} {installed[n]}" for n in sorted(installed)))
     print("timings:", ", ".join(f"{k} {v:.0f} s" for k, v in colab_venv.timings.items()))
+
+
+def test_setup_cell_takes_the_wheel_beside_the_notebook_first(colab_venv):
+    """A wheel beside the notebook and one at the pack's root: the cell installs the one beside it."""
+    solutions = colab_venv.root / "pack" / "cardihack" / "solutions"
+    solutions.mkdir(parents=True, exist_ok=True)
+    shutil.copy(colab_venv.root / "pack" / WHEEL_FILE, solutions / WHEEL_FILE)
+    done = _setup_cell(colab_venv, solutions, setup_cell_source())
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == [
+        f"Installing hdhkits {colab_venv.installed['hdhkits']} from {solutions / WHEEL_FILE} (dependencies from PyPI) ..."
+    ]
+
+
+def test_setup_cell_stops_in_one_sentence_with_no_wheel_and_no_release(colab_venv, tmp_path):
+    """No wheel in the folder, above it or in Drive, and a release that cannot be reached: one sentence, no traceback.
+
+    The release's address is a ``file://`` repository that does not exist, given to the
+    setting's generator (the cell's only difference from the notebooks'): pip fails at once,
+    where an unreachable github.com could take a network timeout to fail.
+    """
+    content = tmp_path / "content"
+    content.mkdir()
+    missing = f"file://{tmp_path}/no-such-repository"
+    source = setup_cell_source(missing, str(tmp_path / "drive" / "MyDrive"))
+    done = _setup_cell(colab_venv, content, source, ipython=True)
+    shown = done.stdout + done.stderr
+    assert "Traceback" not in shown and "most recent call last" not in shown, shown
+    stops = [line for line in shown.splitlines() if line.startswith("SystemExit: ")]
+    assert len(stops) == 1, shown
+    sentence = stops[0].removeprefix("SystemExit: ")
+    assert sentence == (
+        f"hdhkits is not installed: no {WHEEL_FILE} in {content}, the folders above it or Drive, and the release "
+        f"{RELEASE_TAG} is not reachable; upload {WHEEL_FILE} to {content} (it is at a workshop pack's root, or "
+        "python3 bootstrap.py wheel writes it from a clone of the repository), then run this cell again"
+    )
+    assert f"Installing hdhkits {colab_venv.installed['hdhkits']} from hdhkits @ git+{missing}@{RELEASE_TAG}" in shown
+    print(f"\nthe stop as IPython shows it:\n{shown}")
 
 
 _IMPORT_ALL = """

@@ -1,8 +1,9 @@
 """hdhkits.workshop.markdown: FACILITATOR.md's schedule table, goals, traps, exercises and the general sections."""
 
 import pytest
+from hdhkits.install import WHEEL_FILE
 from hdhkits.problem import KITS, NOTEBOOKS
-from hdhkits.workshop.markdown import facilitator_markdown
+from hdhkits.workshop.markdown import facilitator_markdown, learner_readme
 from hdhkits.workshop.schedule import MINUTES, plan_schedule
 
 from .workshop_support import fake_teaching, schedule_rows
@@ -31,3 +32,7 @@ def test_schedule_fits_the_minutes_and_names_every_exercise(minutes, exercise_mi
         assert not schedule.warnings()
     for needed in ("## Running offline", "## Running in Colab", "drive.mount", "%cd", "truth/"):
         assert needed in text
+    # the wheel at the pack's root is how the notebooks get the package, offline and in Colab
+    assert f'pip install "./{WHEEL_FILE}[torch]" jupyterlab' in text and "the wheel at this folder's root" in text
+    assert "git+" not in text, "no install from a repository the learners may not reach"
+    assert WHEEL_FILE in learner_readme(list(KITS))

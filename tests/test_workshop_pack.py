@@ -1,20 +1,25 @@
-"""hdhkits.workshop.pack: the pack's layout, student versions, relative paths, atomic writing,
-refusals in a sentence, and every student and solution notebook of a real pack run end to end
-from their own folder."""
+"""hdhkits.workshop.pack: the pack's layout (the package's wheel at its root, found by the setup cell
+from every notebook folder), student versions, relative paths, atomic writing, refusals in a sentence,
+and every student and solution notebook of a real pack run end to end from their own folder."""
 
 import importlib.util
 import json
 import os
 import re
+import subprocess
 import sys
 import time
+import types
+import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from hdhkits import cli
 from hdhkits.exercises import BEGIN, CORRECT, END, EXPECTED_LOG, NOT_ATTEMPTED, NOT_YET, YOUR_TURN, Exercise, Teaching
+from hdhkits.install import WHEEL_FILE, setup_cell_source
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
+from hdhkits.wheel import WheelError
 from hdhkits.workshop.pack import WorkshopError, WorkshopInfo, build_workshop, load_teaching
 
 from .workshop_support import KIT, SOLUTION_LINE, fake_notebook, fake_teaching, schedule_rows, write_fake_kits
@@ -50,6 +55,37 @@ def test_pack_layout(pack):
     assert pack.notebooks == 2 * len(NOTEBOOKS) and pack.kits == (KIT,) and pack.seed == 3
     assert [p.name for p in out.parent.iterdir()] == ["pack"]  # no temporary folder left beside it
     assert "student/01_exploration.ipynb" in (out / "README.md").read_text()
+    assert zipfile.is_zipfile(out / WHEEL_FILE) and "hdhkits/install.py" in zipfile.ZipFile(out / WHEEL_FILE).namelist()
+
+
+def test_the_setup_cell_finds_the_packs_wheel_from_every_notebook_folder(pack, tmp_path, monkeypatch):
+    """In Colab, from <kit>/student or <kit>/solutions (after the %cd FACILITATOR.md gives), the wheel above."""
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    installed = []
+
+    def fake_pip(cmd, **kwargs):
+        installed.append(cmd[-1])
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(subprocess, "run", fake_pip)
+    for kind in ("student", "solutions"):
+        monkeypatch.chdir(pack.out / KIT / kind)
+        exec(setup_cell_source(drive=str(tmp_path / "no-drive")), {})
+    assert installed == [str(pack.out / WHEEL_FILE)] * 2
+    for name in ("FACILITATOR.md", "README.md"):
+        assert WHEEL_FILE in (pack.out / name).read_text(), f"{name} does not say the wheel is at the pack's root"
+
+
+def test_a_wheel_that_cannot_be_built_is_refused_in_a_sentence_and_leaves_nothing(fake_kits, tmp_path, monkeypatch):
+    def no_backend(root):
+        raise WheelError("pyproject.toml", "pip could not build the wheel (no setuptools)", "install setuptools")
+
+    monkeypatch.setattr("hdhkits.workshop.pack.build_wheel", no_backend)
+    with pytest.raises(
+        WorkshopError, match=r"^pyproject.toml: pip could not build the wheel \(no setuptools\); install"
+    ):
+        build_workshop(KIT, tmp_path / "pack", kits_dir=fake_kits, teachings={KIT: fake_teaching(KIT)})
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_student_notebooks_hold_no_solution(pack):

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import install
 from ..problem import Problem
 
 __all__ = ["REPOSITORY", "final_ranking", "make_logo", "make_pages", "split_sections"]
 
-#: Where relative links of a kit's README point once the page is on a platform.
-REPOSITORY = "https://github.com/health-data-hub/hdh-starter-kits/blob/main"
+#: Where relative links of a kit's README point once the page is on a platform: the repository's
+#: ``main`` (its address is pyproject.toml's ``[project.urls] Repository``, :data:`hdhkits.install.REPOSITORY`).
+REPOSITORY = f"{install.REPOSITORY}/blob/main"
 
 #: Page for a README section, by the first matching word of its heading (in order).
 _ROUTES: tuple[tuple[str, str], ...] = (

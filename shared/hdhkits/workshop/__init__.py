@@ -8,6 +8,8 @@ The pack a facilitator hands out (:func:`build_workshop`)::
     DIR/<kit>/solutions/0N_*.ipynb     the notebooks as they are
     DIR/data/<kit>/                    a quick twin, the notebooks' data_dir
     DIR/truth/<kit>/                   its truth: for the facilitator, not the learners
+    DIR/hdhkits-<version>-py3-none-any.whl   the package's wheel (hdhkits.wheel): in Colab, the
+                                       notebooks' setup cell finds it here from <kit>/student/
 
 Every notebook's parameters cell points at ``../../data/<kit>`` and ``../../outputs/<kit>``
 (paths relative to the notebook's folder, so the pack can move: a USB stick, a shared

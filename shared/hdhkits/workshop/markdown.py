@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ..exercises import Teaching
-from ..install import RELEASE_TAG, REPOSITORY
+from ..install import DRIVE, DRIVE_DEPTH, RELEASE_TAG, WHEEL_FILE
 from ..problem import NOTEBOOKS, get_problem
 from .schedule import WALKTHROUGH_MINUTES, Schedule, plan_schedule
 
@@ -130,7 +130,6 @@ def _kit_section(kit: str, teaching: Teaching) -> list[str]:
 def _general_sections(kits: Sequence[str]) -> list[str]:
     """Slow machines, offline, Colab, the truth: the same for every kit."""
     extra = "[torch]" if "cytologia" in kits else ""  # the CNN of CYTOLOGIA's baseline needs torch
-    spec = f"hdhkits{extra} @ git+{REPOSITORY}@{RELEASE_TAG}"
     example = kits[0]
     return [
         "",
@@ -146,10 +145,10 @@ def _general_sections(kits: Sequence[str]) -> list[str]:
         "",
         "## Running offline",
         "",
-        "Before the day, on every machine (this needs the internet once):",
+        "Before the day, on every machine, from this folder (this needs PyPI once, for the dependencies):",
         "",
         "```bash",
-        f'pip install "{spec}" jupyterlab',
+        f'pip install "./{WHEEL_FILE}{extra}" jupyterlab',
         "```",
         "",
         "(or, from a clone of the repository, `python3 bootstrap.py setup`, then use `.venv/bin/jupyter`). "
@@ -162,7 +161,7 @@ def _general_sections(kits: Sequence[str]) -> list[str]:
         "## Running in Colab",
         "",
         "Colab runs a notebook in `/content`, not in the notebook's folder, so the relative paths need one "
-        "`%cd` first. Each learner adds a cell at the top of the notebook, before the parameters cell:",
+        "`%cd` first. Each learner adds a cell at the top of the notebook, before the setup cell:",
         "",
         "- **Mount Google Drive** (outputs survive the session): upload this folder (without `truth/`) to "
         "Drive, open the notebook from Drive with Colab, and run",
@@ -181,8 +180,10 @@ def _general_sections(kits: Sequence[str]) -> list[str]:
         f"  %cd /content/workshop/{example}/student",
         "  ```",
         "",
-        "The notebooks' setup cell then installs the helper package in Colab, pinned to this release "
-        f"(`hdhkits @ git+{REPOSITORY}@{RELEASE_TAG}`; Colab has torch already). Colab needs the internet.",
+        f"The notebooks' setup cell then installs the helper package from `{WHEEL_FILE}`, the wheel at this "
+        "folder's root: it looks in the notebook's folder and the folders above it, then in Drive "
+        f"(`{DRIVE}` and {DRIVE_DEPTH} folder levels below), and Colab downloads its dependencies from PyPI "
+        "(Colab has torch already). Keep the wheel in the folder you upload.",
         "",
         "## The truth: keep it away from learners",
         "",
@@ -253,6 +254,7 @@ def learner_readme(kits: Sequence[str]) -> str:
         "",
         "The data are synthetic: a twin that imitates the layout and the traps of the challenge's files, "
         "not real patients. Models and submissions go to `outputs/`. In Colab, ask your facilitator for the "
-        "one `%cd` cell to add at the top.",
+        "one `%cd` cell to add at the top; the notebooks' first code cell then installs the kits' helper package from "
+        f"`{WHEEL_FILE}`, at this folder's root: keep it there.",
     ]
     return "\n".join(lines) + "\n"

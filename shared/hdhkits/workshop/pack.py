@@ -17,6 +17,7 @@ from ..exercises import Teaching
 from ..files import atomic_dir
 from ..problem import NOTEBOOKS, KitNotAvailable, available_kits, get_problem
 from ..runner.kits import kits_root
+from ..wheel import WheelError, build_wheel
 from .markdown import facilitator_markdown, learner_readme
 from .notebooks import answer_problems, exercise_problems, set_parameters, solution_notebook, student_notebook
 from .schedule import MINUTES, WALKTHROUGH_MINUTES, WELCOME_MINUTES, WRAP_UP_MINUTES, Schedule, plan_schedule
@@ -190,7 +191,7 @@ def build_workshop(
     kits_dir: str | Path | None = None,
     teachings: Mapping[str, Teaching] | None = None,
 ) -> WorkshopInfo:
-    """Write a workshop pack: student and solution notebooks, quick twins, FACILITATOR.md, README.md.
+    """Write a workshop pack: student and solution notebooks, quick twins, the wheel, FACILITATOR.md, README.md.
 
     Parameters
     ----------
@@ -218,7 +219,8 @@ def build_workshop(
     ------
     WorkshopError
         Unknown kit, a kit with no teaching module, a notebook missing or with broken
-        solution markers, an output folder that cannot be used.
+        solution markers, an output folder that cannot be used, a wheel that cannot be
+        built (:class:`hdhkits.wheel.WheelError`, in this error's shape).
     """
     started = time.perf_counter()
     names = _kit_names(kits)
@@ -263,3 +265,7 @@ def _write_pack(
         write_twin(get_problem(kit), root / "data" / kit, root / "truth" / kit, seed=seed, size="quick")
     _write_text(root / "FACILITATOR.md", facilitator_markdown(teachings, schedule.minutes, seed, schedule))
     _write_text(root / "README.md", learner_readme(list(versions)))
+    try:  # at the root, where the notebooks' setup cell finds it in Colab from <kit>/student and <kit>/solutions
+        build_wheel(root)
+    except WheelError as exc:
+        raise WorkshopError(exc.where, exc.what, exc.fix) from None
