@@ -196,7 +196,8 @@ def followup_risk(X: pd.DataFrame) -> np.ndarray:
     array of shape (n,)
     """
     followup = pd.to_numeric(X["followup_years"], errors="coerce")
-    return -followup.fillna(followup.median()).fillna(0.0).to_numpy(float)
+    median = followup.median() if followup.notna().any() else 0.0  # no figure at all: 0 for everyone
+    return -followup.fillna(median).to_numpy(float)
 
 
 def _marker_z(marker: str, values: pd.Series) -> pd.Series:

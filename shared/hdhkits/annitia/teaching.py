@@ -218,9 +218,10 @@ TEACHING = Teaching(
             teaches=("followup_risk",),
         ),
     ),
-    # papermill runs in quick mode, twin already cached, kernel start included; 2 cores kept
-    # busy by another job (load average about 4.7; 02 also scores the leaderboard model without liver pieces).
-    quick_seconds={"01_exploration.ipynb": 18.0, "02_baseline.ipynb": 60.0, "03_submission.ipynb": 10.0},
+    # hdhkits run --quick (papermill, kernel start included), twin already cached, 2 cores shared with other
+    # jobs (load average about 4.5); tools/refresh_notebooks.py --quick on a copy at load 1.5 took 4.5, 16.9 and
+    # 4.0 s (the quick twin written on the way). The larger figures plan a session on a busy machine.
+    quick_seconds={"01_exploration.ipynb": 9.0, "02_baseline.ipynb": 46.0, "03_submission.ipynb": 6.0},
     slow_machine=(
         "Keep quick = True (the pack's default). 02_baseline is the slow notebook: it cross-validates five "
         "models, the learner's own model and the liver blend without liver pieces; on a one-core machine set "
