@@ -12,6 +12,7 @@ from hdhkits.annitia.features import (
     build_features,
     fib4,
     fib4_class,
+    followup_risk,
     static_features,
     visit_summary,
 )
@@ -156,3 +157,9 @@ def test_fibrosis_index_ranks_liver_events_on_the_twin(twin):
     # is made from (0.736 against 0.685 on the quick twin of seed 0)
     c_index = harrell_c(y.hepatic_event, y.hepatic_time, index)
     assert c_index > harrell_c(y.hepatic_event, y.hepatic_time, stiffness) + 0.02
+
+
+def test_followup_risk_is_minus_the_follow_up_years_and_fills_the_median():
+    X = pd.DataFrame({"followup_years": [0.0, 3.0, np.nan, 5.0]})
+    np.testing.assert_array_equal(followup_risk(X), [-0.0, -3.0, -3.0, -5.0])
+    assert followup_risk(pd.DataFrame({"followup_years": [np.nan]})).tolist() == [0.0]

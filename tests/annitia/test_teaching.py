@@ -20,7 +20,7 @@ def _cells(name):
 
 
 def _exercise_cells(name):
-    """(title, cell index, cell) of every code cell calling check_answer, in order."""
+    """(key, cell index, cell) of every code cell calling check_answer, in order."""
     found = []
     for i, cell in enumerate(_cells(name)):
         if cell.cell_type == "code":
@@ -33,12 +33,14 @@ def _stream_text(cell):
 
 
 def test_teaching_lists_exactly_the_notebooks_exercises():
-    listed = [(e.notebook, e.title) for e in TEACHING.exercises]
-    in_notebooks = [(name, title) for name in NOTEBOOKS for title, _, _ in _exercise_cells(name)]
+    listed = [(e.notebook, e.key) for e in TEACHING.exercises]
+    in_notebooks = [(name, key) for name in NOTEBOOKS for key, _, _ in _exercise_cells(name)]
     assert listed == in_notebooks
+    assert [key for _, key in listed] == [f"annitia {n}" for n in range(1, len(listed) + 1)], "keys in notebook order"
     assert 3 <= len(listed) <= 5
     assert {nb for nb, _ in listed} == set(NOTEBOOKS), "at least one exercise per notebook"
     assert all(5 <= e.minutes <= 15 for e in TEACHING.exercises)
+    assert all(e.teaches for e in TEACHING.exercises)
 
 
 def test_teaching_notes_are_complete():
@@ -65,13 +67,14 @@ def test_trap_numbers_are_those_the_notebooks_show():
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_each_exercise_has_its_statement_solution_and_passing_check(name):
     cells = _cells(name)
-    numbers = {e.title: k for k, e in enumerate(TEACHING.exercises, start=1)}
-    for title, i, cell in _exercise_cells(name):
+    exercises = {e.key: e for e in TEACHING.exercises}
+    for key, i, cell in _exercise_cells(name):
+        title, number = exercises[key].title, key.split()[1]
         heading = cells[i - 1]
         assert heading.cell_type == "markdown"
-        assert heading.source.startswith(f"### Exercise {numbers[title]}: {title}\n"), heading.source[:80]
+        assert heading.source.startswith(f"### Exercise {number}: {title}\n"), heading.source[:80]
         assert has_solution(cell.source), f"{title}: no solution block"
-        # The committed outputs are the quick test run's: the solution passes its check.
+        # The committed outputs are a participant's first run: the solution passes its check.
         lines = [line for line in _stream_text(cell).splitlines() if line.startswith(f"{title}: ")]
         assert lines == [f"{title}: {CORRECT}"]
 
@@ -172,3 +175,33 @@ def test_shortcut_check_wants_minus_follow_up_as_death_risk(twin):
     assert check(shortcut)
     assert not check(submission) and not check(shortcut.assign(risk_hepatic_event=1.0))
     assert not check(shortcut.iloc[1:])
+
+
+def test_the_checks_compute_the_expected_answers_from_the_key_and_the_data(capsys):
+    import numpy as np
+    import pandas as pd
+    from hdhkits.exercises import NOT_YET, check_answer
+
+    visit = pd.Series({"Age": 48.0, "ast": 36.52, "alt": 41.47, "plt": 249.2})
+    by_hand = 48.0 * 36.52 / (249.2 * np.sqrt(41.47))
+    assert check_answer("annitia 1", by_hand, visit) and not check_answer("annitia 1", by_hand + 0.01, visit)
+    five = pd.DataFrame(
+        {"time": [2.0, 5.0, 3.0, 8.0, 6.0], "event": [1, 0, 1, 1, 0], "risk": [0.9, 0.3, 0.4, 0.6, 0.1]}
+    )
+    assert check_answer("annitia 2", 6 / 7, five)  # 7 comparable pairs, 6 concordant
+    assert not check_answer("annitia 2", 5 / 7, five)
+    times, events = np.array([1.0, 2.0, 2.0, 3.0, 5.0]), np.array([True, True, False, True, False])
+    table = pd.DataFrame({"time": [1.0, 2.0, 3.0], "survival": [0.8, 0.6, 0.3]})
+    assert check_answer("annitia 3", table, times, events)
+    out = capsys.readouterr().out
+    assert f"FIB-4 by hand: {NOT_YET}" in out and f"{by_hand:.4f}"[:5] not in out.split(NOT_YET)[1]
+
+
+def test_every_exercise_teaches_the_function_that_computes_its_answer():
+    from hdhkits.annitia import features, metric
+
+    teaches = {e.key: e.teaches for e in TEACHING.exercises}
+    assert "fib4" in teaches["annitia 1"] and hasattr(features, "fib4")
+    assert "harrell_c" in teaches["annitia 2"] and hasattr(metric, "harrell_c")
+    assert teaches["annitia 3"] == ("KaplanMeierFitter",)
+    assert teaches["annitia 4"] == ("followup_risk",) and hasattr(features, "followup_risk")

@@ -16,7 +16,8 @@ use the names below; everything else is reached through its module
   :data:`PROBLEM`'s (``PROBLEM.make_model``, :mod:`~hdhkits.annitia.models`)
 * cross-validation and intervals (:mod:`~hdhkits.annitia.evaluation`): :func:`cv_folds`,
   :func:`compare_models`, :func:`fit_models`, :func:`score_interval`,
-  :func:`paired_difference`; ablations: :mod:`~hdhkits.annitia.ablation`
+  :func:`paired_difference`; ablations: :mod:`~hdhkits.annitia.ablation`; what the notebooks print
+  of a run (intervals in one dialect, sentences computed from it): :mod:`~hdhkits.annitia.display`
 * the participant's loop (:mod:`hdhkits.saved`, the same in every kit): :data:`YOURS`,
   :func:`save_model`, :func:`load_or_train`, :func:`choose_best`, :func:`save_choice`,
   :func:`load_choice`, :func:`chosen_model`, :func:`model_label`; the submission of a
@@ -35,7 +36,7 @@ from ..saved import (
     save_choice,
     save_model,
 )
-from . import ablation, columns, evaluation, features, models, plausibility, teaching  # noqa: F401 (kit.<module> in notebooks)
+from . import ablation, columns, display, evaluation, features, models, plausibility, teaching  # noqa: F401 (kit.<module> in notebooks)
 from .baselines import TwoOutcomeModel, make_baselines, oracle_score
 from .evaluation import compare_models, cv_folds, fit_models, paired_difference, score_interval
 from .features import build_features, fib4

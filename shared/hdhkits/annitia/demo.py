@@ -32,7 +32,7 @@ import pandas as pd
 from ..leaderboard.field import fill_to
 from .baselines import ClinicalScore, CoxModel, TwoOutcomeModel
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
-from .features import build_features
+from .features import build_features, followup_risk
 from .models import make_clinical_model, make_leaderboard_model
 from .problem import PROBLEM, SUBMISSION_SPEC
 from .schema import read_test, read_train
@@ -90,8 +90,7 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
     for name, model in _models(seed).items():
         risks = model.fit(X, y).predict(X_test)
         tables[name] = submission(risks[:, 0], risks[:, 1])
-    followup = X_test["followup_years"]
-    shorter = -followup.fillna(followup.median()).fillna(0.0).to_numpy(float)
+    shorter = followup_risk(X_test)
     tables["followup_only"] = submission(shorter, shorter)
     fibroscan = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last")).fit(X, y).predict(X_test)
     tables["fibroscan_last"] = submission(fibroscan[:, 0], fibroscan[:, 1])

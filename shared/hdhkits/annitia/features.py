@@ -32,6 +32,7 @@ __all__ = [
     "build_features",
     "fib4",
     "fib4_class",
+    "followup_risk",
     "static_features",
     "visit_summary",
 ]
@@ -177,6 +178,26 @@ def build_features(frame: pd.DataFrame) -> pd.DataFrame:
     out["stiffness_ge8"] = (stiffness >= STIFFNESS_CUTS[0]).astype(float).where(stiffness.notna())
     out["stiffness_ge12"] = (stiffness >= STIFFNESS_CUTS[1]).astype(float).where(stiffness.notna())
     return out
+
+
+def followup_risk(X: pd.DataFrame) -> np.ndarray:
+    """The follow-up shortcut as a risk: minus each patient's follow-up years (shorter: riskier).
+
+    Not medicine: patients who die stop coming, so a short record ranks deaths (the trap of
+    ``01_exploration``); a patient with no follow-up figure gets the median.
+
+    Parameters
+    ----------
+    X : DataFrame
+        :func:`build_features` of a file (its ``followup_years``).
+
+    Returns
+    -------
+    array of shape (n,)
+    """
+    followup = pd.to_numeric(X["followup_years"], errors="coerce")
+    median = followup.median() if followup.notna().any() else 0.0  # no figure at all: 0 for everyone
+    return -followup.fillna(median).to_numpy(float)
 
 
 def _marker_z(marker: str, values: pd.Series) -> pd.Series:
