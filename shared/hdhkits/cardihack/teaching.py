@@ -131,9 +131,10 @@ TEACHING = Teaching(
             teaches=("check_feature_rules",),
         ),
     ),
-    # Measured with tools/refresh_notebooks.py (quick mode, kernel start included), twin already made, run
-    # in order (03 reloads 02's models), on a 2-core machine shared with other jobs (load about 6).
-    quick_seconds={"01_exploration.ipynb": 19.0, "02_baseline.ipynb": 45.0, "03_submission.ipynb": 10.0},
+    # Measured with tools/refresh_notebooks.py --quick on a copy (kernel start included), the three in order
+    # (03 reloads 02's models), twice, on a 2-core machine shared with other jobs (load about 6): 7-11 s,
+    # 32-37 s and 9-11 s.
+    quick_seconds={"01_exploration.ipynb": 10.0, "02_baseline.ipynb": 35.0, "03_submission.ipynb": 10.0},
     slow_machine=(
         "Keep quick mode (HDHKITS_QUICK=1, the workshop default). 02_baseline is the slow notebook (most of "
         "its time is the repeated cross-validation of six candidate models and the nested cross-validation "
