@@ -155,7 +155,7 @@ def seed_zero(train: pd.DataFrame, truth: pd.DataFrame | None, n_boot: int) -> p
         oracle = oracle_train_predictions(train, truth)
         extra.append(
             score_row(
-                "oracle (true probabilities)",
+                "oracle",
                 "twin train truth",
                 train[OUTCOME_MACE],
                 oracle[OUTCOME_MACE],

@@ -67,3 +67,65 @@ def test_mace_class_shares():
     assert list(shares.index) == [0, 1, 2]
     assert shares.loc[1, "true"] == 0 and shares.loc[1, "predicted, m"] == 0.5
     assert shares["true, kappa-weighted"].tolist() == pytest.approx([3 / 7, 0, 4 / 7])
+
+
+def _table(rows: dict) -> pd.DataFrame:
+    """A comparison table by hand: ``{name: (part, estimate, low, high, sd)}``."""
+    records = []
+    for name, (part, est, low, high, sd) in rows.items():
+        record = {"model": name}
+        for p in comparison.PARTS:
+            record[p] = record[f"{p} low"] = record[f"{p} high"] = record[f"{p} sd(repeats)"] = np.nan
+        record.update({part: est, f"{part} low": low, f"{part} high": high, f"{part} sd(repeats)": sd})
+        records.append(record)
+    return pd.DataFrame(records).set_index("model")
+
+
+def test_a_tie_at_the_printed_precision_reads_as_a_tie():
+    table = _table(
+        {
+            "a": ("severity_rescaled", 0.0721, 0.034, 0.103, 0.002),
+            "b": ("severity_rescaled", 0.0718, 0.036, 0.103, 0.002),
+            "c": ("severity_rescaled", -0.001, -0.003, 0.009, 0.001),
+            "m": ("kappa_mace", 0.30, 0.25, 0.35, 0.02),
+            "n": ("kappa_mace", 0.10, 0.05, 0.15, np.nan),
+        }
+    )
+    severity, mace = comparison.ranking_sentences(table, ["a", "b", "c"], ["n", "m"])
+    assert "a 0.072 [0.034, 0.103] = b 0.072 [0.036, 0.103] > c -0.001" in severity
+    assert severity.endswith("the first two tie at three decimals") and "0.072 > " not in severity
+    assert mace.startswith("MACE") and "m 0.300 [0.250, 0.350] > n 0.100" in mace
+    assert mace.endswith("the first is ahead beyond the second's interval")
+    spread = comparison.repeat_spread(table)
+    assert spread == ["MACE kappa: m 0.020", "SEVERITY rescaled: a 0.002, b 0.002, c 0.001"]  # n: one repeat
+
+
+def test_the_official_scores_beside_this_data_and_their_order():
+    table = _table(
+        {
+            "shrunk logistic: age, sex, variant": ("severity_rescaled", 0.06, 0.03, 0.09, 0.01),
+            "baseline: logistic, 10 screened SNPs": ("severity_rescaled", 0.07, 0.04, 0.10, 0.01),
+            "baseline: ordinal logistic": ("kappa_mace", 0.25, 0.1, 0.4, 0.02),
+            "risk score on HCM Risk-SCD": ("kappa_mace", 0.12, 0.0, 0.2, 0.02),
+        }
+    )
+    official = comparison.official_parts_table(table)
+    assert official.loc["shrunk logistic: age, sex, variant", "part"] == "SEVERITY rescaled"
+    assert official.loc["baseline: ordinal logistic", ["official train file", "this data"]].tolist() == [0.185, 0.25]
+    assert np.isnan(official.loc["HCM Risk-SCD, ESC bands", "this data"])  # not in this table
+    severity, mace = comparison.official_order_sentences(official)
+    assert severity.startswith("SEVERITY rescaled, official train file: shrunk logistic: age, sex, variant 0.048 >")
+    assert severity.endswith(
+        "here: baseline: logistic, 10 screened SNPs 0.070 > shrunk logistic: age, sex, variant 0.060"
+    )
+    assert mace.endswith("the same order here")
+
+
+def test_a_single_repeat_has_no_spread(train):
+    dummy = evaluation.cross_validate_pair(
+        "dummy", Pair(baselines.ConstantProbability(), baselines.ConstantClass()), train, n_splits=3, n_repeats=1
+    )
+    table = comparison.comparison_table([dummy], n_boot=10)
+    assert table.loc["dummy", "evaluated on"] == "train, out-of-fold (1 repeat)"
+    assert table[[f"{p} sd(repeats)" for p in comparison.PARTS]].isna().all(axis=None)
+    assert comparison.repeat_spread(table) == []

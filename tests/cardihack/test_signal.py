@@ -59,7 +59,9 @@ def test_snps_against_permuted_outcomes(train):
     assert len(distances) == 2 * 6 * 288 and (distances["distance"].between(0, 0.5)).all()
     summary = signal.snp_chance_summary(distances)
     assert list(summary.index) == list(signal.OUTCOME_LABELS)
-    assert {"median", "max", "chance median", "chance max 95%", "beyond chance", "official max"} <= set(summary.columns)
+    assert {"median", "max", "chance median", "chance max 95 %", "beyond chance", "official max"} <= set(
+        summary.columns
+    )
     assert (summary["max"] >= summary["median"]).all()
     signal.plot_snp_aucs(distances)
 

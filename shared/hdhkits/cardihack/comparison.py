@@ -5,9 +5,11 @@
 percentile bootstrap interval over patients (:func:`~hdhkits.cardihack.evaluation.score_interval`,
 resampling within the strata of both outcomes) and its spread across repeats;
 :func:`score_row` adds a row for fixed predictions (the oracle, a model on the twin's test
-truth). :func:`plot_comparison` draws the table, :func:`ranking_sentences` and
-:func:`interval_text` say it in words, printed from the data, and :func:`mace_class_shares`
-compares the MACE classes a model predicts with the true ones.
+truth). :func:`plot_comparison` draws the table; :func:`ranking_sentences`,
+:func:`interval_text` and :func:`repeat_spread` say it in words, printed from the data;
+:func:`official_parts_table` and :func:`official_order_sentences` set it beside the official
+train file's scores; :func:`mace_class_shares` compares the MACE classes a model predicts
+with the true ones.
 """
 
 from __future__ import annotations
@@ -16,17 +18,22 @@ import numpy as np
 import pandas as pd
 
 from ..evaluation import bootstrap_score
+from .candidates import OFFICIAL_PARTS, SEVERITY_AGE, SEVERITY_BASELINE, SEVERITY_SHRUNK
 from .evaluation import CVResult, OutcomeCV, score_interval
 from .metric import MACE_CLASS_WEIGHTS, MACE_CLASSES
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY
 
 __all__ = [
     "PARTS",
+    "PART_NAMES",
     "comparison_table",
     "interval_text",
     "mace_class_shares",
+    "official_order_sentences",
+    "official_parts_table",
     "plot_comparison",
     "ranking_sentences",
+    "repeat_spread",
     "score_row",
     "summarize",
     "summarize_outcome",
@@ -37,18 +44,24 @@ PARTS: tuple[str, ...] = ("score", "kappa_mace", "severity_rescaled")
 
 
 def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
-    """One table row: each part's estimate, bootstrap interval (:func:`~hdhkits.cardihack.evaluation.score_interval`) and spread across repeats."""
-    row = {"model": result.name, "evaluated on": f"train, out-of-fold ({result.mace.shape[0]} repeats)"}
+    """One table row: each part's estimate, bootstrap interval (:func:`~hdhkits.cardihack.evaluation.score_interval`) and spread across repeats.
+
+    The spread (``<part> sd(repeats)``, the standard deviation of the repeats' scores) is NaN
+    for a single repeat.
+    """
+    row = {"model": result.name, "evaluated on": _evaluated_on(result.mace.shape[0])}
     truth = pd.DataFrame({OUTCOME_SEVERITY: result.y_severity, OUTCOME_MACE: result.y_mace})
     for part, iv in score_interval(truth, result, n_boot=n_boot, seed=seed).items():
         row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
-        row[f"{part} sd(repeats)"] = float(result.per_repeat[part].std(ddof=1)) if len(result.per_repeat) > 1 else 0.0
+        row[f"{part} sd(repeats)"] = (
+            float(result.per_repeat[part].std(ddof=1)) if len(result.per_repeat) > 1 else np.nan
+        )
     return row
 
 
 def summarize_outcome(result: OutcomeCV, n_boot: int = 200, seed: int = 0) -> dict:
-    """One table row for one outcome's model: its part with interval and spread; the other parts NaN."""
-    row = {"model": result.name, "evaluated on": f"train, out-of-fold ({result.predictions.shape[0]} repeats)"}
+    """One table row for one outcome's model: its part with interval and spread (NaN for one repeat); the other parts NaN."""
+    row = {"model": result.name, "evaluated on": _evaluated_on(result.predictions.shape[0])}
     for part in PARTS:
         row[part] = row[f"{part} low"] = row[f"{part} high"] = row[f"{part} sd(repeats)"] = float("nan")
     part = result.part
@@ -57,8 +70,13 @@ def summarize_outcome(result: OutcomeCV, n_boot: int = 200, seed: int = 0) -> di
     )
     row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
     per_repeat = [result.value(repeat=r) for r in range(result.predictions.shape[0])]
-    row[f"{part} sd(repeats)"] = float(np.std(per_repeat, ddof=1)) if len(per_repeat) > 1 else 0.0
+    row[f"{part} sd(repeats)"] = float(np.std(per_repeat, ddof=1)) if len(per_repeat) > 1 else np.nan
     return row
+
+
+def _evaluated_on(repeats: int) -> str:
+    """The "evaluated on" cell of a cross-validated row."""
+    return f"train, out-of-fold ({repeats} repeat{'s' if repeats != 1 else ''})"
 
 
 def score_row(
@@ -172,8 +190,25 @@ def plot_comparison(table: pd.DataFrame, ax=None):
     return ax
 
 
+def _ranked(rows: pd.DataFrame, part: str, intervals: bool = True) -> str:
+    """Rows (sorted, best first) joined by ``>``, or ``=`` where two estimates tie at three decimals."""
+    text, previous = "", None
+    for name, r in rows.iterrows():
+        shown = _number(r[part])
+        if previous is not None:
+            text += " = " if shown == previous else " > "
+        text += f"{name} {shown}" + (
+            f" [{_number(r[part + ' low'])}, {_number(r[part + ' high'])}]" if intervals else ""
+        )
+        previous = shown
+    return text
+
+
 def ranking_sentences(table: pd.DataFrame, severity_names, mace_names) -> list[str]:
     """One sentence per outcome: its models ranked on their part, with intervals, and whether the lead is noise.
+
+    Two estimates equal at the printed precision (three decimals) read as a tie (``=``), not
+    as an order.
 
     Parameters
     ----------
@@ -193,23 +228,106 @@ def ranking_sentences(table: pd.DataFrame, severity_names, mace_names) -> list[s
         ("MACE (weighted kappa; 0 = chance)", "kappa_mace", mace_names),
     ):
         rows = table.loc[[n for n in names if n in table.index]]
-        rows = rows[np.isfinite(rows[part].to_numpy(float))].sort_values(part, ascending=False)
+        rows = rows[np.isfinite(rows[part].to_numpy(float))].sort_values(part, ascending=False, kind="stable")
         if rows.empty:
             sentences.append(f"{label}: no model was scored")
             continue
-        ranked = " > ".join(
-            f"{name} {_number(r[part])} [{_number(r[part + ' low'])}, {_number(r[part + ' high'])}]"
-            for name, r in rows.iterrows()
-        )
-        text = f"{label}: {ranked}"
+        text = f"{label}: {_ranked(rows, part)}"
         if len(rows) > 1:
             first, second = rows.iloc[0], rows.iloc[1]
-            text += (
-                "; the first two intervals overlap: their order may be noise"
-                if first[part + " low"] <= second[part + " high"]
-                else "; the first is ahead beyond the second's interval"
-            )
+            if _number(first[part]) == _number(second[part]):
+                text += "; the first two tie at three decimals"
+            elif first[part + " low"] <= second[part + " high"]:
+                text += "; the first two intervals overlap: their order may be noise"
+            else:
+                text += "; the first is ahead beyond the second's interval"
         sentences.append(text)
+    return sentences
+
+
+_SEVERITY_CANDIDATES = (SEVERITY_BASELINE, SEVERITY_SHRUNK, SEVERITY_AGE)
+
+#: How the sentences name each part of the metric.
+PART_NAMES: dict[str, str] = {
+    "score": "combined score",
+    "kappa_mace": "MACE kappa",
+    "severity_rescaled": "SEVERITY rescaled",
+}
+
+
+def repeat_spread(table: pd.DataFrame) -> list[str]:
+    """One line per part of the metric: how much each row's score moves from one repeat of the folds to another.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`comparison_table`.
+
+    Returns
+    -------
+    list of str
+        ``"<part>: <model> <sd>, ..."``, the standard deviation across repeats of every row
+        scored on that part in more than one repeat (a single repeat, the oracle's or the
+        nested score's rows have none).
+    """
+    lines = []
+    for part in PARTS:
+        sd = table[f"{part} sd(repeats)"].dropna()
+        if not sd.empty:
+            lines.append(f"{PART_NAMES[part]}: " + ", ".join(f"{name} {_number(v)}" for name, v in sd.items()))
+    return lines
+
+
+def official_parts_table(table: pd.DataFrame, official: dict[str, float] = OFFICIAL_PARTS) -> pd.DataFrame:
+    """The official train file's score of each model participants measured, beside this data's.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`comparison_table`.
+    official : dict
+        ``{model: its own part on the official train file}`` (:data:`~.candidates.OFFICIAL_PARTS`).
+
+    Returns
+    -------
+    DataFrame
+        One row per model: ``part`` (the part it is judged on), ``official train file`` and
+        ``this data`` (NaN for a model the table does not hold).
+    """
+    rows = []
+    for name, value in official.items():
+        part = "severity_rescaled" if name in _SEVERITY_CANDIDATES else "kappa_mace"
+        here = table.loc[name, part] if name in table.index else np.nan
+        rows.append({"model": name, "part": PART_NAMES[part], "official train file": value, "this data": here})
+    return pd.DataFrame(rows).set_index("model")
+
+
+def official_order_sentences(parts: pd.DataFrame) -> list[str]:
+    """Whether this data ranks the models as the official train file does, one sentence per part.
+
+    Parameters
+    ----------
+    parts : DataFrame
+        :func:`official_parts_table`.
+
+    Returns
+    -------
+    list of str
+        The official order, then "the same order here" or this data's order.
+    """
+    sentences = []
+    for part, rows in parts.groupby("part", sort=False):
+        rows = rows.dropna(subset=["this data"])
+        if len(rows) < 2:
+            continue
+        official = rows.sort_values("official train file", ascending=False, kind="stable")
+        here = rows.sort_values("this data", ascending=False, kind="stable")
+        said = _ranked(official.rename(columns={"official train file": "v"}), "v", intervals=False)
+        if list(here.index) == list(official.index):
+            verdict = "the same order here"
+        else:
+            verdict = "here: " + _ranked(here.rename(columns={"this data": "v"}), "v", intervals=False)
+        sentences.append(f"{part}, official train file: {said}; {verdict}")
     return sentences
 
 

@@ -32,9 +32,10 @@ def oracle_submission(test_truth: pd.DataFrame) -> pd.DataFrame:
 def oracle_train_predictions(train: pd.DataFrame, train_truth: pd.DataFrame) -> pd.DataFrame:
     """The oracle on the twin's training patients: true P(severe) and the thresholded expected code.
 
-    The MACE cut points are those the test oracle uses, chosen on these same patients, so
-    this score is slightly optimistic; it compares with cross-validated scores on the same
-    rows, where the test-set oracle is computed on other patients.
+    The MACE cut points are those the test oracle uses, chosen on these same patients: its
+    kappa here is flattered by that choice. The score compares with cross-validated scores on
+    the same rows; the test-set oracle is scored on other, fewer patients, so the two can
+    differ by far more than the choice of cut points (``02_baseline`` prints both).
 
     Parameters
     ----------

@@ -257,7 +257,7 @@ def snp_chance_summary(distances: pd.DataFrame, official: dict | None = OFFICIAL
     DataFrame
         Indexed by outcome: ``median`` and ``max`` of the observed SNPs; ``chance median`` and
         ``chance max`` (averages over the permutations of each permutation's median and
-        largest), ``chance max 95%`` (the largest that 95 % of permutations stay below), and
+        largest), ``chance max 95 %`` (the largest that 95 % of permutations stay below), and
         ``beyond chance`` (the observed largest above that), then the official figures.
     """
     rows = {}
@@ -269,9 +269,9 @@ def snp_chance_summary(distances: pd.DataFrame, official: dict | None = OFFICIAL
             "max": observed.max(),
             "chance median": per_perm["median"].mean(),
             "chance max": per_perm["max"].mean(),
-            "chance max 95%": per_perm["max"].quantile(0.95),
+            "chance max 95 %": per_perm["max"].quantile(0.95),
         }
-        row["beyond chance"] = bool(row["max"] > row["chance max 95%"])
+        row["beyond chance"] = bool(row["max"] > row["chance max 95 %"])
         if official and label in official:
             row["official median"], row["official max"] = official[label]
         rows[label] = row
