@@ -54,7 +54,7 @@ def test_full_settings_fill_quick_modes_defaults_and_refuse_unknown_keys():
     from hdhkits.cytologia.baselines import full_settings
     from hdhkits.findings import DataError
 
-    assert full_settings(None)["max_train_images"] == 3000 and full_settings(None, quick=True)["epochs"] == 5
+    assert full_settings(None)["max_train_images"] == 3000 and full_settings(None, quick=True)["epochs"] == 30
     assert full_settings({"max_train_images": None}, quick=True)["max_train_images"] is None  # every image
     with pytest.raises(DataError, match="unknown setting"):
         full_settings({"n_fold": 3})

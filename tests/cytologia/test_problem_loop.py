@@ -29,9 +29,9 @@ def test_the_kits_models_are_the_forest_then_the_cnn():
     forest = PROBLEM.make_model("forest", seed=3)
     assert isinstance(forest, RandomForestClassifier) and forest.random_state == 3 and not hasattr(forest, "classes_")
     cnn = PROBLEM.make_model("cnn", seed=2, quick=True)
-    assert type(cnn).__name__ == "TrainConfig" and (cnn.epochs, cnn.seed) == (5, 2)  # quick mode's epochs
+    assert type(cnn).__name__ == "TrainConfig" and (cnn.epochs, cnn.patience, cnn.seed) == (30, 7, 2)  # quick mode's
     assert PROBLEM.make_model("cnn", settings={"epochs": 7}).epochs == 7
-    assert PROBLEM.make_model("cnn").epochs == 10
+    assert (PROBLEM.make_model("cnn").epochs, PROBLEM.make_model("cnn").patience) == (10, 4)  # the default run's
     with pytest.raises(DataError, match="'forest', 'cnn'"):
         PROBLEM.make_model("svm")
 

@@ -1,12 +1,24 @@
 """The CYTOLOGIA exercises: TEACHING matches the notebooks, solutions pass, student cells run."""
 
 import ast
+import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hdhkits import exercises
 from hdhkits.cytologia.teaching import TEACHING
-from hdhkits.exercises import BEGIN, CORRECT, NOT_ATTEMPTED, YOUR_TURN, check_answer, has_solution, student_source
+from hdhkits.exercises import (
+    BEGIN,
+    CORRECT,
+    NOT_ATTEMPTED,
+    YOUR_TURN,
+    check_answer,
+    find_exercise,
+    has_solution,
+    student_source,
+)
 
 KIT = Path(__file__).resolve().parents[2] / "kits" / "cytologia"
 NOTEBOOKS = sorted(p.name for p in KIT.glob("0*.ipynb"))
@@ -20,8 +32,8 @@ def _source(cell: dict) -> str:
     return "".join(cell["source"])
 
 
-def _titles(source: str) -> list[str]:
-    """The titles of the check_answer calls of a cell (first argument, a string literal)."""
+def _keys(source: str) -> list[str]:
+    """The keys of the check_answer calls of a cell (first argument, a string literal)."""
     return [
         node.args[0].value
         for node in ast.walk(ast.parse(source))
@@ -42,9 +54,12 @@ def _exercise_cells() -> list[tuple[str, int, dict]]:
 
 
 def test_every_exercise_is_in_its_notebook_and_the_other_way_round():
-    listed = {(e.notebook, e.title) for e in TEACHING.exercises}
-    found = {(nb, title) for nb, _, cell in _exercise_cells() for title in _titles(_source(cell))}
+    listed = {(e.notebook, e.key) for e in TEACHING.exercises}
+    found = {(nb, key) for nb, _, cell in _exercise_cells() for key in _keys(_source(cell))}
     assert listed == found
+    # numbered in notebook order, each with what it teaches and a callable that computes the answer
+    assert [e.key for e in TEACHING.exercises] == [f"cytologia {n}" for n in range(1, len(TEACHING.exercises) + 1)]
+    assert all(e.teaches and e.expected is not None for e in TEACHING.exercises)
     assert 3 <= len(listed) <= 5 and {nb for nb, _ in listed} == set(NOTEBOOKS)
     assert set(TEACHING.quick_seconds) == set(NOTEBOOKS) and all(s > 0 for s in TEACHING.quick_seconds.values())
     assert 4 <= len(TEACHING.goals) <= 6 and TEACHING.traps and TEACHING.slow_machine
@@ -57,9 +72,10 @@ def test_each_exercise_is_announced_by_a_numbered_markdown_cell():
         for i, cell in enumerate(cells):
             if cell["cell_type"] == "code" and has_solution(_source(cell)):
                 number += 1
-                title = _titles(_source(cell))[0]
+                exercise = find_exercise(_keys(_source(cell))[0])
+                assert exercise.key == f"cytologia {number}"
                 heading = _source(cells[i - 1]).splitlines()[0]
-                assert heading == f"### Exercise {number}: {title}", (nb, i)
+                assert heading == f"### Exercise {number}: {exercise.title}", (nb, i)
 
 
 @pytest.mark.parametrize("nb, index, cell", _exercise_cells(), ids=lambda v: v if isinstance(v, str) else None)
@@ -69,7 +85,7 @@ def test_committed_solution_prints_correct(nb, index, cell):
         for out in cell.get("outputs", [])
         if out.get("output_type") == "stream"
         for line in "".join(out["text"]).splitlines()
-        if line.split(": ")[0] in _titles(_source(cell))
+        if line.split(": ")[0] in [find_exercise(key).title for key in _keys(_source(cell))]
     ]
     assert lines and all(line.endswith(CORRECT) for line in lines), lines
 
@@ -98,9 +114,15 @@ def test_later_cells_never_use_what_an_exercise_assigns():
 
 
 @pytest.mark.parametrize("nb, index, cell", _exercise_cells(), ids=lambda v: v if isinstance(v, str) else None)
-def test_student_cell_runs_and_says_not_attempted(nb, index, cell, capsys):
+def test_student_cell_runs_and_says_not_attempted(nb, index, cell, capsys, monkeypatch):
     student = student_source(_source(cell))
     assert YOUR_TURN in student and "BEGIN SOLUTION" not in student
+    # stand-ins are no data to compute an expected value from: the check of the real key computes none here
+    # (the workshop pack's test runs the student notebooks on real data)
+    real = exercises.find_exercise
+    monkeypatch.setattr(
+        exercises, "find_exercise", lambda key: dataclasses.replace(real(key), expected=lambda *a: None)
+    )
     # the names the cell reads besides the solution's, as harmless stand-ins: the cell must run with them
     scope = {"check_answer": check_answer, "__builtins__": __builtins__}
     tree = ast.parse(student)
@@ -144,7 +166,30 @@ class _StandIn:
         return "stand-in"
 
 
-# -- the exercises' hidden helpers (issue 18) -----------------------------------------------
+def _outputs(notebook: str) -> str:
+    return "".join(
+        "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+        for cell in _cells(notebook)
+        if cell["cell_type"] == "code"
+        for out in cell.get("outputs", [])
+    )
+
+
+def test_what_the_traps_quote_is_in_the_committed_outputs():
+    """A trap that quotes a notebook's line ('...') quotes the committed run (default settings)."""
+    quoted = [
+        (nb, text)
+        for trap in TEACHING.traps
+        for nb in NOTEBOOKS
+        if nb.removesuffix(".ipynb") in trap
+        for text in re.findall(r"'([^']+)'", trap)
+    ]
+    assert quoted, "no trap quotes a notebook"
+    for nb, text in quoted:
+        assert text in _outputs(nb), (nb, text)
+
+
+# -- the exercises' hidden helpers -----------------------------------------------------------
 
 
 def test_images_with_cells_counts_images_by_their_boxes():
@@ -166,3 +211,12 @@ def test_inverted_box_kind_is_what_the_validator_says(cyto_source):
     before = submission.copy()
     assert inverted_box_kind(submission, cyto_source.data_dir) == "inverted_box"
     pd.testing.assert_frame_equal(submission, before)  # the submission itself is left valid
+
+
+def test_the_giou_and_macro_f1_of_the_exercises_are_the_metrics():
+    from hdhkits.cytologia.teaching import giou_of_pair, macro_f1_of
+
+    assert giou_of_pair([0, 0, 10, 10], [0, 0, 10, 10]) == 1.0
+    assert giou_of_pair([0, 0, 10, 10], [0, 0, 10, 5]) == 0.5  # half the box, and the hull is the box
+    assert giou_of_pair([0, 0, 10, 10], [20, 0, 30, 10]) == -1 / 3  # apart: IoU 0, a third of the hull empty
+    assert macro_f1_of(["PNN", "PNN", "LY", "LY", "EO"], ["PNN", "LY", "LY", "LY", "PNN"]) == (0.5 + 0.8 + 0) / 3

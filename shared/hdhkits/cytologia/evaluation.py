@@ -8,12 +8,14 @@ part (:func:`inner_split`), never on the fold it is reported on.
 features. :func:`score_interval` gives the reconstructed score and its parts with 95 %
 bootstrap intervals that resample whole images, and :func:`paired_difference` the
 difference between two predictions of the same boxes, bootstrapped paired
-(:func:`hdhkits.evaluation.bootstrap_difference`).
+(:func:`hdhkits.evaluation.bootstrap_difference`). :func:`f1_by_class` gives the F1 of
+each class for several predictions of the same boxes, matched as the metric matches them.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -23,10 +25,12 @@ from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 from ..evaluation import bootstrap_difference, bootstrap_score, folds_from_labels, out_of_fold
 from ..findings import DataError
 from ..stats import Interval
-from .metric import resampled_parts
+from .classes import CLASSES
+from .metric import match_boxes, per_class_f1, resampled_parts
 
 __all__ = [
     "cv_folds",
+    "f1_by_class",
     "inner_split",
     "out_of_fold_classes",
     "paired_difference",
@@ -261,3 +265,37 @@ def paired_difference(
         n_boot=n_boot,
         seed=seed,
     )
+
+
+def f1_by_class(
+    truth: pd.DataFrame, predictions: Mapping[str, pd.DataFrame], classes: tuple[str, ...] = CLASSES
+) -> pd.DataFrame:
+    """The F1 of every class for each prediction of the truth's boxes, matched as the metric matches them.
+
+    Each truth box takes the class of the predicted box of its image with the highest GIoU
+    (:func:`~hdhkits.cytologia.metric.match_boxes`), then the F1 of each class is
+    :func:`~hdhkits.cytologia.metric.per_class_f1`'s. A class without a truth box has no
+    F1 (NaN), which a figure can tell from an F1 of 0 (a class present and never named).
+
+    Parameters
+    ----------
+    truth : DataFrame
+        The annotations: ``NAME, x1, y1, x2, y2, class``.
+    predictions : mapping of str to DataFrame
+        Predictions of the same images (same columns), by the label of their column.
+    classes : tuple of str
+        The rows, in order (default: the 23 codes).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by class: ``boxes`` (the truth's boxes of the class), then one F1 column
+        per prediction.
+    """
+    boxes = truth["class"].astype(str).value_counts().reindex(list(classes), fill_value=0)
+    table = pd.DataFrame({"boxes": boxes.to_numpy()}, index=pd.Index(list(classes), name="class"))
+    for label, prediction in predictions.items():
+        matched = match_boxes(truth, prediction)
+        f1 = per_class_f1(matched["class"].astype(str), matched["pred_class"].astype(str))["f1"]
+        table[label] = f1.reindex(list(classes)).where(boxes > 0)
+    return table

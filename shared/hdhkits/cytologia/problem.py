@@ -33,7 +33,14 @@ from .reader import CytologiaData, last_dataset
 from .saved import load_baseline, model_path, save_baseline
 from .schema import check_data, read_test
 
-__all__ = ["PROBLEM", "SUBMISSION_SPEC", "CytologiaProblem", "check_submission_rules", "make_submission"]
+__all__ = [
+    "PROBLEM",
+    "SUBMISSION_SPEC",
+    "CytologiaProblem",
+    "check_submission_rules",
+    "cnn_patience",
+    "make_submission",
+]
 
 #: The submission: test.csv filled in, one row per trustii_id.
 SUBMISSION_SPEC = SubmissionSpec(
@@ -53,6 +60,16 @@ def _rows(index, limit: int = 5) -> str:
     rows = [int(i) + 1 for i in index]
     shown = ", ".join(str(r) for r in rows[:limit])
     return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
+
+
+def cnn_patience(epochs: int) -> int:
+    """Epochs without a better inner-split macro-F1 before the CNN stops: a quarter of ``epochs``, at least 4.
+
+    4 for the default 10 epochs; 7 for quick mode's 30, whose few crops per class can leave the
+    macro-F1 flat for several epochs before it climbs (a patience of 4 or 5 stopped some seeds
+    there, at chance; ``benchmarks/bench_cytologia_cnn_quick.py``).
+    """
+    return max(4, int(epochs) // 4)
 
 
 def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list[Finding]:
@@ -186,13 +203,14 @@ class CytologiaProblem(Problem):
         seed : int
         quick : bool
         settings : dict, optional
-            The notebooks' settings (the CNN takes its ``epochs``).
+            The notebooks' settings (the CNN takes its ``epochs``, and stops early after
+            :func:`cnn_patience` epochs without a better inner macro-F1).
         """
         if name == "forest":
             return make_classical(seed)
         if name == "cnn":
             epochs = int(full_settings(settings, quick)["epochs"])
-            return cnn_module("the CYTOLOGIA CNN").TrainConfig(epochs=epochs, seed=seed)
+            return cnn_module("the CYTOLOGIA CNN").TrainConfig(epochs=epochs, patience=cnn_patience(epochs), seed=seed)
         raise DataError(
             "<model>",
             [

@@ -117,8 +117,12 @@ def test_a_checkpoint_of_other_settings_or_data_is_not_resumed(tmp_path):
 
 
 @pytest.mark.parametrize("patience", [9, 1])
-def test_the_progress_bar_counts_every_epoch_run(capsys, patience):
+def test_the_progress_bar_counts_every_epoch_run(capsys, monkeypatch, patience):
     """The bar reaches the epochs run: 3/3 when all ran, the early-stopping epoch when it stopped sooner."""
+    from tqdm.std import tqdm as live_tqdm
+
+    # the suite runs headless (HDHKITS_HEADLESS: hdhkits.notebook's tqdm shows no bar); a live bar here
+    monkeypatch.setattr("hdhkits.cytologia.cnn.training.tqdm", live_tqdm)
     crops, extra, labels = _toy()
     cfg = TrainConfig(epochs=3, batch_size=16, width=8, patience=patience)
     _, history = train_cnn(crops, extra, labels, np.arange(45), np.arange(45, 60), cfg, device="cpu", progress=True)
