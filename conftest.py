@@ -62,7 +62,6 @@ def twin():
 SLOW_TESTS = frozenset(
     {
         # notebooks executed (test_end_to_end's other test reads the shared runs: notebook_runs)
-        "test_exploration_runs_unchanged_on_official_format_files",
         "test_notebooks_run_on_extreme_folders",
         "test_the_notebooks_run_to_the_end_on_odd_data",
         "test_fake_pack_notebooks_run_from_their_folder",

@@ -1,17 +1,19 @@
 """Each kit's three notebooks, run headless with papermill, give a valid, scored submission.
 
-The runs on the default twin (a participant's first run) are the session's (``tests/notebook_runs.py``): the ones whose
-cells nbval compares, made once with :func:`hdhkits.runner.run_kit`.
+The runs on the default twin (a participant's first run) are the session's
+(``tests/notebook_runs.py``): the ones whose cells nbval compares, made once with
+:func:`hdhkits.runner.run_kit`. On folders of official-format files (no truth beside them)
+the notebooks run in ``tests/test_extremes.py`` (every extreme the check accepts) and in
+each kit's ``test_your_model_reaches_the_submission`` (02 and 03 as a participant runs
+them once their model is written).
 """
 
 import json
 
-import nbformat
 import numpy as np
 import pytest
 from hdhkits.cli import main
 from hdhkits.problem import KITS, get_problem
-from hdhkits.runner import run_kit
 from hdhkits.submission import read_submission
 
 
@@ -58,35 +60,3 @@ def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys, notebook_runs):
     for fragment in ("unexpected", "duplicated", "missing", "empty"):
         assert fragment in out, (fragment, out)
     assert id_col in out
-
-
-@pytest.mark.parametrize("kit", KITS)
-def test_exploration_runs_unchanged_on_official_format_files(kit, tmp_path, capsys):
-    """Pointed at a folder of official-format files (no truth beside them), 01_exploration runs.
-
-    ``02_baseline`` and ``03_submission`` on such a folder run in each kit's
-    ``test_your_model_reaches_the_submission`` (``tests/<kit>/test_problem_loop.py``), as a
-    participant runs them once their model is written: a valid submission, with no local
-    score, saying it is handed in on the platform.
-    """
-    official = tmp_path / "official"
-    code, _ = cli(
-        capsys,
-        "data",
-        kit,
-        "--out",
-        official,
-        "--size",
-        "quick",
-        "--seed",
-        "1",
-        "--truth-out",
-        tmp_path / "organisers_only",
-    )
-    assert code == 0
-    runs = run_kit(kit, tmp_path / "out", quick=True, data_dir=official, notebooks=("01_exploration.ipynb",))
-    failed = [f"{r.notebook}: {r.error}" for r in runs if r.status != "ok"]
-    assert not failed, failed
-    executed = nbformat.read(runs[-1].executed, as_version=4)
-    printed = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
-    assert "official-format files from data_dir parameter" in printed

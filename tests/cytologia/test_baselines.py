@@ -92,3 +92,21 @@ def test_train_baseline_scores_every_model_on_the_same_hold_out_and_final_is_fit
     assert run.final("cnn") is run.candidates["cnn"]  # the CNN submitted is the one scored
     forest = make_classical(0)
     assert run.final("forest").model.get_params() == forest.get_params()
+
+
+def test_train_baseline_takes_the_crops_and_features_the_caller_made(cyto_data, tmp_path):
+    from hdhkits.cytologia.baselines import full_settings, train_baseline, training_boxes
+    from hdhkits.cytologia.features import crop_features, extract_crops
+
+    settings = {"max_train_images": 60, "device": "cpu"}
+    models = {"forest": PROBLEM.make_model("forest", 0, True, settings)}
+    train, _ = training_boxes(cyto_data, full_settings(settings, True), 0)
+    crops = extract_crops(cyto_data, train)
+    features = crop_features(crops, train)
+    made = train_baseline(cyto_data, models, tmp_path, settings, quick=True, progress=False)
+    given = train_baseline(
+        cyto_data, models, tmp_path, settings, quick=True, progress=False, crops=crops, features=features
+    )
+    assert given.predictions["forest"].equals(made.predictions["forest"])
+    with pytest.raises(ValueError, match=f"for {len(train)} training boxes"):
+        train_baseline(cyto_data, models, tmp_path, settings, quick=True, progress=False, crops=crops[:5])

@@ -348,6 +348,8 @@ def train_baseline(
     quick: bool = False,
     detector: StainDetector | None = None,
     progress: bool = True,
+    crops: np.ndarray | None = None,
+    features: pd.DataFrame | None = None,
 ) -> BaselineRun:
     """Fit every model on the training part of the hold-out split and classify the detector's hold-out boxes.
 
@@ -370,18 +372,30 @@ def train_baseline(
     detector : StainDetector, optional
         Already calibrated on the training part (``02_baseline`` fits it in its own section).
     progress : bool
+    crops, features : optional
+        The crops and crop features of the training boxes (:func:`training_boxes`), when the
+        caller has them already (``02_baseline`` makes them for the forest's
+        cross-validation): made here otherwise.
 
     Returns
     -------
     BaselineRun
+
+    Raises
+    ------
+    ValueError
+        ``crops`` or ``features`` do not have one row per training box.
     """
     s = full_settings(settings, quick)
     train, folds = training_boxes(data, s, seed)
     fit_rows, hold_rows = folds[0]
     holdout = train.iloc[hold_rows].reset_index(drop=True)
     detector = detector or calibrated_detector(data, train, fit_rows, seed)
-    crops = extract_crops(data, train, progress=progress)
-    features = crop_features(crops, train, progress=progress)
+    for given in (crops, features):
+        if given is not None and len(given) != len(train):
+            raise ValueError(f"{len(given)} crops or feature rows for {len(train)} training boxes: make them from them")
+    crops = extract_crops(data, train, progress=progress) if crops is None else crops
+    features = crop_features(crops, train, progress=progress) if features is None else features
     detected = detector.predict(data, holdout[["NAME"]], progress=progress)
     hold_crops = extract_crops(data, detected)
     hold_features = crop_features(hold_crops, detected)
