@@ -13,7 +13,8 @@ Setting up creates ``.venv/`` at the repository root with the interpreter runnin
 script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
 need it), installs the pinned versions in ``requirements/lock.txt`` and the helper
 package itself (editable). It is
-skipped when nothing changed since the last setup. Extra arguments go to the command:
+skipped when nothing changed since the last setup; a ``.venv/`` copied or moved from
+another folder is made again (a virtual environment is not relocatable). Extra arguments go to the command:
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
 ``python3 bootstrap.py lab --no-browser --port 8890`` (options of ``jupyter lab``).
 ``test --fast`` leaves out the tests marked ``slow`` (notebook executions but one cheap
@@ -62,22 +63,46 @@ def _call(cmd: list[str]) -> None:
         sys.exit(f"bootstrap: command failed with exit code {result.returncode}: {' '.join(map(str, cmd))}")
 
 
+def venv_made_elsewhere() -> str | None:
+    """The folder a copied or moved ``.venv/`` was made for, or None when it is this one's.
+
+    A virtual environment is not relocatable: its scripts start with the absolute path of
+    its interpreter, and the editable install of ``hdhkits`` points at the ``shared/`` folder
+    of the clone that made it. A ``.venv/`` copied along with a clone would run the tests
+    against the other clone's package: it is made again instead.
+    """
+    if not VENV.is_dir():
+        return None
+    lines = STAMP.read_text().splitlines() if STAMP.is_file() else []
+    if len(lines) >= 2 and lines[1].strip() != str(ROOT):
+        return lines[1].strip()
+    for pth in VENV.glob("lib*/python*/site-packages/__editable__*hdhkits*.pth"):
+        target = pth.read_text().strip()
+        if target and Path(target) != ROOT / "shared":
+            return str(Path(target).parent)
+    return None
+
+
 def setup() -> None:
     """Create .venv/ and install the pinned requirements and the package, if needed."""
     if sys.version_info < (3, 11):  # noqa: UP036 (bootstrap runs under any python3 to say which is needed)
         sys.exit(
             f"bootstrap: Python 3.11 or newer is needed (this is {sys.version.split()[0]}); run it with python3.11"
         )
-    if not PYTHON.exists():
+    elsewhere = venv_made_elsewhere()
+    if elsewhere is not None:
+        print(f"The .venv/ here was made for {elsewhere}; making it again for {ROOT} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    elif not PYTHON.exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True, clear=False).create(VENV)
     fingerprint = _fingerprint()
-    if STAMP.is_file() and STAMP.read_text().strip() == fingerprint:
+    if STAMP.is_file() and STAMP.read_text().splitlines()[:2] == [fingerprint, str(ROOT)]:
         print("Environment up to date (.venv/).", flush=True)
         return
     _call([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", LOCK])
     _call([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-e", ROOT])
-    STAMP.write_text(fingerprint + "\n")
+    STAMP.write_text(f"{fingerprint}\n{ROOT}\n")
     print("Environment ready (.venv/).", flush=True)
 
 

@@ -5,7 +5,9 @@
 - ``environment.yml`` lists each of them at the lock's version (conda's ``=`` or pip's
   ``==``), and nothing the lock does not pin at that version;
 - ``.pre-commit-config.yaml`` pins the hooks' ruff at the lock's version, so the hook and
-  ``tests/test_style.py`` apply the same rules.
+  ``tests/test_style.py`` apply the same rules;
+- ``bootstrap.py`` makes a ``.venv/`` copied from another clone again, rather than run
+  one clone's tests against the other's package.
 """
 
 import re
@@ -127,3 +129,39 @@ def test_a_version_mismatch_and_a_conda_name_are_read_as_such():
     assert environment_pins({"dependencies": ["pytorch=2.13.0"]}) == {"torch": "2.13.0"}
     with pytest.raises(AssertionError, match="twice"):
         environment_pins({"dependencies": ["numpy=2.4.6", {"pip": ["numpy==2.4.6"]}]})
+
+
+def _bootstrap_in(monkeypatch, root: Path):
+    """bootstrap.py with its folders moved under ``root`` (a clone that owns ``root/.venv``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bootstrap_under_test", ROOT / "bootstrap.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "ROOT", root)
+    monkeypatch.setattr(module, "VENV", root / ".venv")
+    monkeypatch.setattr(module, "STAMP", root / ".venv" / ".hdhkits-installed")
+    return module
+
+
+def test_a_venv_copied_from_another_clone_is_made_again(tmp_path, monkeypatch):
+    """A .venv/ whose editable install or stamp names another clone is not reused.
+
+    Its editable ``hdhkits`` would import the other clone's package: a run against one
+    clone's notebooks and another's code.
+    """
+    clone = tmp_path / "clone"
+    bootstrap = _bootstrap_in(monkeypatch, clone)
+    assert bootstrap.venv_made_elsewhere() is None  # no .venv/ yet
+    site = clone / ".venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    pth = site / "__editable__.hdhkits-0.1.0.pth"
+    pth.write_text(f"{clone / 'shared'}\n")
+    assert bootstrap.venv_made_elsewhere() is None
+    pth.write_text("/elsewhere/main/shared\n")
+    assert bootstrap.venv_made_elsewhere() == "/elsewhere/main"
+    pth.write_text(f"{clone / 'shared'}\n")
+    bootstrap.STAMP.write_text("fingerprint\n/elsewhere/main\n")
+    assert bootstrap.venv_made_elsewhere() == "/elsewhere/main"
+    bootstrap.STAMP.write_text(f"fingerprint\n{clone}\n")
+    assert bootstrap.venv_made_elsewhere() is None
