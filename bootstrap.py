@@ -11,8 +11,8 @@
 
 Setting up creates ``.venv/`` at the repository root with the interpreter running this
 script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
-need it), installs the pinned versions in ``requirements/lock.txt`` and the helper
-package itself (editable). It is
+need it), installs the pinned versions in ``requirements/lock.txt`` (every package, no resolver:
+``pip check`` then confirms the set is whole) and the helper package itself (editable). It is
 skipped when nothing changed since the last setup; a ``.venv/`` copied or moved from
 another folder is made again (a virtual environment is not relocatable). Extra arguments go to the command:
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
@@ -100,8 +100,11 @@ def setup() -> None:
     if STAMP.is_file() and STAMP.read_text().splitlines()[:2] == [fingerprint, str(ROOT)]:
         print("Environment up to date (.venv/).", flush=True)
         return
-    _call([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", LOCK])
+    # The lock pins every package the environment holds: no resolver (--no-deps), then pip
+    # check says which requirement a pin breaks, should the lock ever miss one.
+    _call([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-r", LOCK])
     _call([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-e", ROOT])
+    _call([PYTHON, "-m", "pip", "check", "--disable-pip-version-check"])
     STAMP.write_text(f"{fingerprint}\n{ROOT}\n")
     print("Environment ready (.venv/).", flush=True)
 
