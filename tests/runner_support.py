@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 
+from .interrupt_support import ctrl_c, start
 from .test_datasource import Toy
 
 __all__ = ["Dies", "Slow", "interrupt_cli_run", "notebook", "toy_kits", "write_kit", "write_notebook", "write_slow_kit"]
@@ -64,27 +65,18 @@ def write_slow_kit(kits: Path, kit: str) -> None:
 
 def interrupt_cli_run(kits_dir: Path, out: Path, *argv: str) -> tuple[int, str, list]:
     """`hdhkits run ... --kits-dir` in a subprocess, Ctrl-C once a second notebook is running."""
-    import os
-    import signal
-    import subprocess
     import sys
     import time
 
     import psutil
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hdhkits.cli", "run", *argv, "--out", str(out), "--kits-dir", str(kits_dir)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start([sys.executable, "-m", "hdhkits.cli", "run", *argv, "--out", str(out), "--kits-dir", str(kits_dir)])
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(out.glob("*/executed/.02_baseline.partial.ipynb")):
         time.sleep(0.1)
     time.sleep(1.0)
     children = psutil.Process(proc.pid).children(recursive=True)
-    os.killpg(proc.pid, signal.SIGINT)
+    ctrl_c(proc)
     _, err = proc.communicate(timeout=120)
     _, alive = psutil.wait_procs(children, timeout=15)
     return proc.returncode, err, alive

@@ -1,6 +1,5 @@
 """The `hdhkits` command: every subcommand, and clear errors instead of tracebacks."""
 
-import os
 import subprocess
 import sys
 
@@ -8,6 +7,8 @@ import pandas as pd
 import pytest
 from hdhkits.cli import main
 from hdhkits.problem import KITS, get_problem
+
+from .interrupt_support import ctrl_c, start
 
 
 def run(capsys, *argv):
@@ -194,22 +195,15 @@ def test_unwritable_output_is_a_sentence(capsys, monkeypatch, tmp_path):
 
 def test_ctrl_c_during_data_prints_one_line_and_leaves_nothing(tmp_path):
     # the CYTOLOGIA twin draws its images in a process pool: the workers must stay quiet
-    import signal
     import time
 
     out = tmp_path / "twin"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hdhkits.cli", "data", "cytologia", "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start([sys.executable, "-m", "hdhkits.cli", "data", "cytologia", "--out", str(out)])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(tmp_path.glob(".*twin*")):
         time.sleep(0.1)  # wait until the generation has started (its temporary folder exists)
     time.sleep(1.0)
-    os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+    ctrl_c(proc)  # the whole process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err.strip() == "interrupted"

@@ -25,8 +25,6 @@ import gzip
 import io
 import os
 import re
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -37,6 +35,8 @@ from hdhkits.cli import main
 from hdhkits.findings import MAX_CHARS
 from hdhkits.problem import KITS, get_problem
 from hdhkits.quirks import copy_data
+
+from .interrupt_support import ctrl_c, start
 
 TEST_FILE = {kit: get_problem(kit).official_files[1] for kit in KITS}
 
@@ -587,21 +587,14 @@ def interrupt(argv: list[str], ready, env: dict | None = None, timeout: float = 
     """Start ``argv``, wait until ``ready()``, send Ctrl-C to its process group; return code, out, err, children."""
     import psutil
 
-    proc = subprocess.Popen(
-        argv,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env={**os.environ, **(env or {})},
-    )
+    proc = start(argv, env={**os.environ, **(env or {})})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not ready() and proc.poll() is None:
         time.sleep(0.1)
     assert proc.poll() is None, ("the command ended before the interrupt", proc.returncode, proc.communicate())
     time.sleep(1.0)
     children = psutil.Process(proc.pid).children(recursive=True)
-    os.killpg(proc.pid, signal.SIGINT)
+    ctrl_c(proc)
     out, err = proc.communicate(timeout=120)
     _, alive = psutil.wait_procs(children, timeout=15)
     return proc.returncode, out, err, [" ".join(p.cmdline()) for p in alive if p.is_running()]
