@@ -90,7 +90,6 @@ SLOW_TESTS = frozenset(
         # models trained or cross-validated at default size (several seconds each)
         "test_liver_ablation",
         "test_versus_no_liver_pieces_shares_the_death_blend",
-        "test_student_exploration_runs_end_to_end",
         # the participant's loop: "Your model" edited, 02_baseline then 03_submission executed
         "test_your_model_reaches_the_submission",
     }
