@@ -165,3 +165,15 @@ def test_a_venv_copied_from_another_clone_is_made_again(tmp_path, monkeypatch):
     assert bootstrap.venv_made_elsewhere() == "/elsewhere/main"
     bootstrap.STAMP.write_text(f"fingerprint\n{clone}\n")
     assert bootstrap.venv_made_elsewhere() is None
+
+
+def test_the_version_has_one_source():
+    """pyproject.toml reads the version from ``hdhkits.__version__``; the installed metadata agrees."""
+    from importlib.metadata import version
+
+    import hdhkits
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "hdhkits.__version__"}
+    assert version("hdhkits") == hdhkits.__version__

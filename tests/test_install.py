@@ -100,8 +100,8 @@ def test_release_tag_spec_and_wheel_follow_the_version():
     assert f"hdhkits @ git+{REPOSITORY}@{RELEASE_TAG}" == INSTALL_SPEC
     assert not INSTALL_SPEC.endswith(("@main", "@master")) and INSTALL_SPEC.count("@") == 2
     assert f"hdhkits-{hdhkits.__version__}-py3-none-any.whl" == WHEEL_FILE
-    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
-    assert version == hdhkits.__version__, "pyproject's version names the wheel; __version__ names what the cell seeks"
+    dynamic = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["dynamic"]
+    assert dynamic["version"] == {"attr": "hdhkits.__version__"}, "the wheel is named by the version the cell seeks"
 
 
 def test_the_badge_opens_the_notebook_on_the_repositorys_main():

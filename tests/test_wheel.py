@@ -93,10 +93,11 @@ def test_a_missing_build_backend_is_refused_with_the_fix(tmp_path):
 
 
 def test_a_version_other_than_the_packages_is_refused(tmp_path):
-    clone = _clone_copy(tmp_path, lambda t: t.replace('version = "', 'version = "9.', 1))
-    with pytest.raises(
-        WheelError, match=r"builds hdhkits-9\..*, not hdhkits-.* \(hdhkits.__version__\); give \[project\] version"
-    ):
+    """A clone of another release builds that release's wheel, not the one this package seeks."""
+    clone = _clone_copy(tmp_path)
+    init = clone / "shared" / "hdhkits" / "__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "', '__version__ = "9.', 1))
+    with pytest.raises(WheelError, match=r"builds hdhkits-9\..*, not hdhkits-.* \(hdhkits.__version__\); "):
         build_wheel(tmp_path / "dist", root=clone)
     assert not (tmp_path / "dist").exists()
 

@@ -20,7 +20,7 @@ The setup cell installs the package in Colab only, from the first place that has
 The wheel is written by ``python3 bootstrap.py wheel`` (:func:`hdhkits.wheel.build_wheel`)
 and every workshop pack carries it at its root.
 
-Releasing: bump the version (``pyproject.toml`` and ``hdhkits.__version__``), run
+Releasing: bump the version (``hdhkits.__version__``, its one source), run
 ``tools/sync_install_cell.py``, commit, and push the tag :data:`RELEASE_TAG`.
 """
 

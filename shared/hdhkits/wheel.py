@@ -118,7 +118,7 @@ def build_wheel(out_dir: str | Path, root: str | Path | None = None) -> Path:
     ------
     WheelError
         No clone to build from, no usable build backend in this environment, or a
-        ``pyproject.toml`` whose version is not this package's (the setup cell would not
+        clone whose ``hdhkits.__version__`` is not this package's (the setup cell would not
         find the wheel by its name).
     """
     root = source_root() if root is None else Path(root)
@@ -131,7 +131,7 @@ def build_wheel(out_dir: str | Path, root: str | Path | None = None) -> Path:
             raise WheelError(
                 root / "pyproject.toml",
                 f"builds {', '.join(wheels) or 'no wheel'}, not {WHEEL_FILE} (hdhkits.__version__)",
-                "give [project] version in pyproject.toml and __version__ in shared/hdhkits/__init__.py the same value",
+                "build from the clone whose package runs here, or install that clone's package (python3 bootstrap.py setup)",
             )
         target = Path(out_dir) / WHEEL_FILE
         with atomic_path(target) as partial:
