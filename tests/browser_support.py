@@ -71,7 +71,14 @@ def find_browser() -> tuple[str, str] | str:
     """
     found = {}
     for name, default in (("chromium", "/usr/bin/chromium"), ("chromedriver", "/usr/bin/chromedriver")):
-        path = default if os.access(default, os.X_OK) else shutil.which(name)
+        # HDHKITS_CHROMIUM / HDHKITS_CHROMEDRIVER: another build, e.g. a CI runner's Chrome
+        chosen = os.environ.get(f"HDHKITS_{name.upper()}")
+        if chosen:
+            path = shutil.which(chosen)
+            if path is None:
+                return f"HDHKITS_{name.upper()}={chosen} is no executable; point it at one or unset it"
+        else:
+            path = default if os.access(default, os.X_OK) else shutil.which(name)
         if path is None:
             return f"{name} not found (apt-get install chromium chromium-driver)"
         found[name] = path

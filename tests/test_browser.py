@@ -285,3 +285,15 @@ def test_bootstrap_lab_serves_the_kits(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+
+
+def test_find_browser_takes_the_build_the_environment_names(monkeypatch, tmp_path):
+    """HDHKITS_CHROMIUM / HDHKITS_CHROMEDRIVER point the test at another build (a CI runner's Chrome)."""
+    for name in ("chrome", "driver"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    monkeypatch.setenv("HDHKITS_CHROMIUM", str(tmp_path / "chrome"))
+    monkeypatch.setenv("HDHKITS_CHROMEDRIVER", str(tmp_path / "driver"))
+    assert find_browser() == (str(tmp_path / "chrome"), str(tmp_path / "driver"))
+    monkeypatch.setenv("HDHKITS_CHROMEDRIVER", str(tmp_path / "absent"))
+    assert find_browser() == f"HDHKITS_CHROMEDRIVER={tmp_path / 'absent'} is no executable; point it at one or unset it"
