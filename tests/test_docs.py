@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hdhkits.problem import KITS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +40,7 @@ def test_a_function_is_documented_from_its_numpydoc_docstring(built):
     assert "Parameters" in page and "Returns" in page
 
 
-@pytest.mark.parametrize("kit", ["cytologia", "annitia", "cardihack"])
+@pytest.mark.parametrize("kit", KITS)
 def test_the_notebooks_are_rendered_with_their_committed_outputs(built, kit):
     for notebook in sorted((ROOT / "kits" / kit).glob("0[123]_*.ipynb")):
         page = built / "kits" / kit / f"{notebook.stem}.html"
