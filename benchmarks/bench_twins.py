@@ -29,12 +29,23 @@ from pathlib import Path
 import pandas as pd
 from hdhkits.arguments import seed_number
 from hdhkits.datasource import write_twin
-from hdhkits.fidelity import adversarial_auc, column_gaps, group_aucs, pair_gaps, pair_summary, signal_gaps
+from hdhkits.fidelity import (
+    adversarial_auc,
+    column_gaps,
+    column_groups,
+    comparable_columns,
+    group_aucs,
+    pair_gaps,
+    pair_summary,
+    signal_gaps,
+)
 from hdhkits.findings import errors, format_findings
 from hdhkits.problem import KITS, SIZES, Problem, get_problem
 
 #: How many groups and columns the fidelity report lists.
 TOP = 10
+#: The group of every column that is a group of its own (ANNITIA's statics, Cardi-HACK's clinical columns).
+SINGLES = "(one-column groups together)"
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -78,6 +89,13 @@ def official_folder(problem: Problem, folder: Path) -> str | None:
     return None
 
 
+def groups_of(table: pd.DataFrame, ref: pd.DataFrame) -> dict[str, list[str]]:
+    """The column groups by name (``hdhkits.fidelity.column_groups``), and the one-column groups together."""
+    groups = column_groups(comparable_columns(table, ref))
+    singles = [members[0] for members in groups.values() if len(members) == 1]
+    return {**groups, SINGLES: singles} if len(singles) > 1 else groups
+
+
 def measure(problem: Problem, twin: Path, reference: Path, seed: int, folds: int = 5) -> dict:
     """Every figure of one twin against the reference folder (empty when the kit gives no table)."""
     table, ref = problem.fidelity_table(twin), problem.fidelity_table(reference)
@@ -87,7 +105,7 @@ def measure(problem: Problem, twin: Path, reference: Path, seed: int, folds: int
     figures = {
         "rows": (len(table), len(ref)),
         "auc": adversarial_auc(table, ref, seed=seed, n_splits=folds),
-        "groups": group_aucs(table, ref, seed=seed, n_splits=folds).set_index("group"),
+        "groups": group_aucs(table, ref, groups_of(table, ref), seed=seed, n_splits=folds).set_index("group"),
         "columns": column_gaps(table, ref).set_index("column"),
         "pairs": {**pair_summary(pairs), "worst": _worst_pair(pairs)},
     }
@@ -182,8 +200,8 @@ def fidelity(
     if not by_seed:
         print("  no twin to compare: give --seeds other than --against-seed")
         return
-    rows = {s: f["rows"] for s, f in by_seed.items()}
-    print(f"  rows (twin, reference): {rows}")
+    twins = ", ".join(f"{f['rows'][0]} (seed {s})" for s, f in by_seed.items())
+    print(f"  rows: reference {next(iter(by_seed.values()))['rows'][1]}, twins {twins}")
     report_aucs(by_seed)
     report_columns(by_seed)
     report_pairs(by_seed)

@@ -212,7 +212,9 @@ def test_the_bench_compares_twins_of_two_seeds(bench, capsys):
     assert "cardihack: twins of seed(s) 1 (size quick) against the twin of seed 0" in out
     auc = float(re.search(r"adversarial AUC, all columns: seed 1 (\d\.\d+)", out).group(1))
     assert 0.35 < auc < 0.65
-    assert re.search(r"^\s+SNP\s+288\s+0\.\d{3}", out, re.M)  # the group table
+    # 16 groups by name (SNP1 ... SNP288 one of them), and the 15 one-column groups together
+    assert "by column group alone, highest mean first (10 of 17)" in out
+    assert len(re.findall(r"^ {4}\S.*\s\d+\s+0\.\d{3}\s+0\.\d{3}$", out, re.M)) == 10
     assert "worst columns" in out and "CorrelationSimilarity" in out
     assert "no signal table to compare" in out
 
@@ -231,3 +233,15 @@ def test_the_bench_refuses_a_folder_that_is_not_the_kits(bench, tmp_path, capsys
     with pytest.raises(SystemExit):
         bench.main(["--real", str(tmp_path)])  # every kit: which one does the folder hold?
     assert "name that kit alone with --kits" in capsys.readouterr().err
+
+
+def test_the_bench_prints_the_signal_gaps_of_each_seed(bench, capsys):
+    real = signal([("age", "liver", 0.57), ("chol", "liver", 0.42)])
+    by_seed = {
+        1: {"signal": signal_gaps(signal([("age", "liver", 0.51), ("chol", "liver", 0.40)]), real)},
+        2: {"signal": signal_gaps(signal([("age", "liver", 0.58)]), real)},
+    }
+    bench.report_signal(bench.get_problem("annitia"), by_seed)
+    out = capsys.readouterr().out
+    assert "seed 1: 2 rows, mean 0.040, max 0.060, largest at age (liver); 0 reference row(s) the twin lacks" in out
+    assert "seed 2: 1 rows, mean 0.010, max 0.010, largest at age (liver); 1 reference row(s) the twin lacks" in out
