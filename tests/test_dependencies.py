@@ -1,8 +1,9 @@
 """Every library the code imports is declared in pyproject.toml.
 
 The package (``shared/hdhkits``) and the kits' notebooks may import only the package's
-``[project] dependencies`` (and torch, its ``torch`` extra, in CYTOLOGIA's CNN): that is
-what ``pip install hdhkits`` brings. The tests, tools and benchmarks may also import the
+``[project] dependencies`` (and torch, its ``torch`` extra, in CYTOLOGIA's CNN; SDMetrics,
+of the ``test`` extra, in ``hdhkits.fidelity``, imported lazily): that is what ``pip
+install hdhkits`` brings. The tests, tools and benchmarks may also import the
 ``test`` and ``docs`` extras. A library that happens to come with another one (joblib with
 scikit-learn, psutil with ipykernel) is still declared, or a change upstream breaks the kits.
 Imports are read with ``ast`` (inside functions too); import names are mapped to their
@@ -28,7 +29,7 @@ NOT_DISTRIBUTIONS = {
     "hdhkits_scoring",
 }
 # Optional extras the package may import from, and where (an import elsewhere must be core).
-OPTIONAL_IN_PACKAGE = {"torch": "torch"}
+OPTIONAL_IN_PACKAGE = {"torch": "torch", "sdmetrics": "test"}
 
 
 def _normal(name: str) -> str:

@@ -51,6 +51,22 @@ def test_score_shapes():
     assert str(s) == "0.8123 (a 0.5000, b 1.0000)"
 
 
+def test_a_kit_without_a_schema_module_has_no_fidelity_tables():
+    assert Bare().fidelity_table(".") is None
+    assert Bare().signal_table(".") is None
+
+
+def test_the_fidelity_table_is_the_train_file_without_its_ids(tmp_path):
+    from hdhkits.cardihack.schema import ID_COLUMN, read_train
+    from hdhkits.datasource import write_twin
+
+    problem = get_problem("cardihack")
+    write_twin(problem, tmp_path / "data", tmp_path / "truth", seed=0, size="quick")
+    table, train = problem.fidelity_table(tmp_path / "data"), read_train(tmp_path / "data")
+    assert ID_COLUMN in train.columns and ID_COLUMN not in table.columns
+    assert table.equals(train.drop(columns=[ID_COLUMN]))
+
+
 def test_a_kit_without_a_sample_submission_says_so():
     with pytest.raises(NotImplementedError, match="BARE kit defines no sample submission"):
         Bare().sample_submission(".")

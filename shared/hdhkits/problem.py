@@ -265,6 +265,56 @@ class Problem(ABC):
             )
         return builder(data_dir, truth, n, seed)
 
+    # --- The twin's fidelity (hdhkits.fidelity, benchmarks/bench_twins.py) ---------------
+
+    def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """The rows a classifier compares between a twin and the official files, or None.
+
+        ``benchmarks/bench_twins.py --real DIR`` reads this table from a twin and from the
+        official folder and measures how well a classifier tells their rows apart
+        (:func:`hdhkits.fidelity.adversarial_auc`), column by column too. The default is
+        the train file as the kit's ``schema`` module reads it (``read_train``), without
+        the id column of its ``TRAIN_SCHEMA`` (a twin's ids tell nothing); None when that
+        module offers neither. A kit whose twin shows itself elsewhere (its test file, one
+        row per visit) overrides it.
+
+        Parameters
+        ----------
+        data_dir : Path
+            A folder holding the kit's files (a twin's or the official ones), checked.
+
+        Returns
+        -------
+        DataFrame or None
+            One row per unit of the file, identifiers left out; None: nothing to compare.
+        """
+        read_train = self._kit_function("schema", "read_train")
+        schema = self._kit_function("schema", "TRAIN_SCHEMA")
+        if read_train is None or schema is None:
+            return None
+        table = read_train(data_dir)
+        return table.drop(columns=[c for c in [schema.id_column] if c in table.columns])
+
+    def signal_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """Each variable's signal alone for each outcome of a data folder, or None.
+
+        What ``benchmarks/bench_twins.py --real DIR`` compares between a twin and the
+        official files with :func:`hdhkits.fidelity.signal_gaps`, e.g. each variable's
+        Harrell's C alone for each endpoint. The default is None (nothing to compare);
+        a kit whose twin is written to reproduce such figures overrides it.
+
+        Parameters
+        ----------
+        data_dir : Path
+            A folder holding the kit's files (a twin's or the official ones), checked.
+
+        Returns
+        -------
+        DataFrame or None
+            Columns ``variable, endpoint, value``, one row per pair.
+        """
+        return None
+
     # --- The models of the loop (hdhkits.saved): what differs between kits -------------
 
     def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
