@@ -13,6 +13,7 @@ from hdhkits.cardihack import PROBLEM, validate_submission_and_rules
 from hdhkits.cardihack.metric import score
 from hdhkits.cardihack.oracle import oracle_submission
 from hdhkits.cardihack.schema import check_data
+from hdhkits.cardihack.signal import OFFICIAL_COLUMN_AUC, column_aucs
 from hdhkits.datasource import resolve_data, write_twin
 from hdhkits.findings import DataError
 from hdhkits.problem import Problem, get_problem
@@ -48,6 +49,26 @@ def test_score_submission_is_the_metrics(twin):
 def _submission(data_dir) -> pd.DataFrame:
     test = pd.read_csv(data_dir / "test.csv")
     return pd.DataFrame({"trustii_id": test["trustii_id"], "OUTCOME MACE": 0, "OUTCOME SEVERITY": 0.33718})
+
+
+def test_signal_table_is_each_columns_auc_alone(twin, tmp_path):
+    source = twin("cardihack")
+    table = PROBLEM.signal_table(source.data_dir)
+    aucs = column_aucs(pd.read_csv(source.data_dir / "train.csv"))
+    assert list(table.columns) == ["variable", "endpoint", "value"]
+    assert set(table["endpoint"]) == {"SEVERITY", "MACE >= 1"} and len(table) == 2 * len(OFFICIAL_COLUMN_AUC)
+    assert set(table["variable"]) == set(OFFICIAL_COLUMN_AUC)  # the columns the official figures name
+    for row in table.itertuples():
+        assert row.value == pytest.approx(aucs.loc[row.variable, row.endpoint])
+    age = table.set_index(["variable", "endpoint"]).loc[("Age_Baseline", "SEVERITY"), "value"]
+    assert age > 0.55  # the strongest signal, as on the official file
+    # another train file, another table: the AUCs are read from the folder given
+    shutil.copytree(source.data_dir, tmp_path / "data")
+    train = pd.read_csv(tmp_path / "data/train.csv")
+    train["Age_Baseline"] = 105 - train["Age_Baseline"]  # the order reversed, within the plausible ages
+    train.to_csv(tmp_path / "data/train.csv", index=False)
+    flipped = PROBLEM.signal_table(tmp_path / "data").set_index(["variable", "endpoint"])["value"]
+    assert flipped[("Age_Baseline", "SEVERITY")] == pytest.approx(1 - age)
 
 
 def test_valid_submission_and_the_dummy_score(twin):

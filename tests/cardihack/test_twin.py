@@ -13,6 +13,12 @@ from hdhkits.cardihack.candidates import (
     severity_candidates,
 )
 from hdhkits.cardihack.evaluation import cross_validate_outcome
+from hdhkits.cardihack.genotypes import (
+    OFFICIAL_NEIGHBOUR_CORRELATION,
+    mean_genotypes,
+    neighbour_correlation,
+    official_snp_genotypes,
+)
 from hdhkits.cardihack.metric import score_parts
 from hdhkits.cardihack.oracle import oracle_train_predictions
 from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
@@ -85,30 +91,42 @@ def test_clinical_marginals_and_quirks(frames):
     assert (train["BMI"] != train["BMI"].round(2)).mean() > 0.9  # long floats
 
 
-def test_genotypes_look_like_the_real_ones(frames):
-    snps = pd.concat([frames["train"], frames["test"]])[list(schema.SNP_COLUMNS)]
-    assert set(np.unique(snps.to_numpy())) <= {0, 1, 2}
-    freq = snps.mean() / 2
-    assert 0.25 <= freq.median() <= 0.45
-    assert freq.max() <= 0.97 and freq.max() >= 0.85
-    assert (snps.nunique() == 1).sum() >= len(twin.MONOMORPHIC_SNPS)
+def test_genotypes_have_the_official_shares(data):
+    train, test = data
+    official = official_snp_genotypes()
+    official_mean = official["share_1"] + 2 * official["share_2"]
+    mean = mean_genotypes(train).reindex(official_mean.index)
+    assert set(np.unique(train[list(schema.SNP_COLUMNS)].to_numpy())) <= {0, 1, 2}
+    # 347 patients against the official 243: sampling alone moves a mean genotype by about 0.05
+    assert (mean - official_mean).abs().mean() < 0.05
+    assert np.corrcoef(mean, official_mean)[0, 1] > 0.95
+    shares = np.array([[(train[snp] == k).mean() for k in (0, 1, 2)] for snp in official.index])
+    assert np.abs(shares - official[["share_0", "share_1", "share_2"]].to_numpy()).mean() < 0.04
+    both = pd.concat([train, test])
+    assert set(both.columns[both.nunique() == 1]) == set(twin.MONOMORPHIC_SNPS)
+    assert mean_genotypes(both).idxmax() == twin.TOP_FREQUENCY_SNP
 
 
-def test_neighbouring_snps_are_correlated_within_ld_blocks(frames):
-    snps = frames["train"][list(schema.SNP_COLUMNS)].astype(float)
+def test_neighbouring_snps_are_about_as_independent_as_officially(data):
+    train, _ = data
+    # official 0.084 on 243 patients; independent SNPs give about 0.05 there, the previous twin's LD blocks 0.23
+    assert abs(neighbour_correlation(train.iloc[:243]) - OFFICIAL_NEIGHBOUR_CORRELATION) < 0.015
+    assert abs(neighbour_correlation(train) - OFFICIAL_NEIGHBOUR_CORRELATION) < 0.02
+
+
+def test_the_snp_architecture_is_the_official_one_whatever_the_seed():
     arch = twin.snp_architecture()
-    corr = snps.corr().to_numpy()
-    same_block = [
-        corr[i, i + 1]
-        for i in range(287)
-        if arch["block"].iloc[i] == arch["block"].iloc[i + 1] and np.isfinite(corr[i, i + 1])
-    ]
-    other = [
-        corr[i, i + 1]
-        for i in range(287)
-        if arch["block"].iloc[i] != arch["block"].iloc[i + 1] and np.isfinite(corr[i, i + 1])
-    ]
-    assert np.mean(same_block) > 0.2 > abs(np.mean(other))
+    official = official_snp_genotypes().loc[list(schema.SNP_COLUMNS)]
+    shares = ["share_0", "share_1", "share_2"]
+    assert np.allclose(arch["freq"], (official["share_1"] + 2 * official["share_2"]) / 2)
+    assert np.allclose(arch[shares].sum(1), 1)
+    # Hardy–Weinberg proportions of the official frequencies: within the official sample's noise of its shares
+    gap = (arch[shares] - official[shares].to_numpy()).abs()
+    assert gap.to_numpy().mean() < 0.02 and gap.to_numpy().max() < 0.1
+    assert arch["link"].iloc[0] == 0 and set(np.abs(arch["link"].iloc[1:])) == {twin.SNP_LINK}
+    pd.testing.assert_frame_equal(arch, twin.snp_architecture())  # no seed enters it
+    a, b = twin.twin_frames(seed=5)["train"], twin.twin_frames(seed=6)["train"]
+    assert (mean_genotypes(a) - mean_genotypes(b)).abs().mean() < 0.06  # other patients, the same SNPs
 
 
 def test_truth_holds_outcomes_and_probabilities(frames):

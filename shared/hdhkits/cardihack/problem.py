@@ -29,6 +29,7 @@ from .metric import DUMMY_MACE, DUMMY_SEVERITY, score
 from .pair import PAIR_FORM, BestPerOutcome, rule_findings
 from .rules import check_feature_rules
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, check_data, read_test, read_train
+from .signal import OUTCOME_LABELS, column_aucs
 from .twin import TEST_TRUTH_FILE, make_twin
 
 __all__ = [
@@ -80,7 +81,7 @@ class CardihackProblem(Problem):
     )
     env_var = "CARDIHACK_DATA_DIR"
     truth_file = TEST_TRUTH_FILE
-    twin_version = "3"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official per-column signal
+    twin_version = "4"  # 2: effects recalibrated, Age_Diag after baseline; 3: the official signal; 4: official SNPs
     order = 3
     models: ClassVar[dict[str, str]] = {KIT_MODEL: "the kit's best pair"}  # its best SEVERITY and MACE candidates
 
@@ -133,6 +134,25 @@ class CardihackProblem(Problem):
         return pd.DataFrame({TEST_ID: test[TEST_ID], OUTCOME_MACE: DUMMY_MACE, OUTCOME_SEVERITY: DUMMY_SEVERITY})[
             SUBMISSION_SPEC.names
         ]
+
+    def signal_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """Each column's signal alone in ``train.csv`` of ``data_dir``: its AUC for each outcome.
+
+        The AUCs of :func:`~hdhkits.cardihack.signal.column_aucs` (the clinical columns and
+        ``Variant.Pathogene``, ``Age_Diag`` read where known), the figures participants measured
+        on the official train file (:data:`~hdhkits.cardihack.signal.OFFICIAL_COLUMN_AUC`). The
+        SNPs are left out: officially they are known only as a whole, no more than chance.
+
+        Returns
+        -------
+        DataFrame
+            One row per (column, outcome): ``variable``, ``endpoint`` (``"SEVERITY"`` or
+            ``"MACE >= 1"``) and ``value`` (the AUC; 0.5 = nothing, NaN where it cannot be computed).
+        """
+        aucs = column_aucs(read_train(Path(data_dir), check=False))
+        table = aucs[list(OUTCOME_LABELS)].rename_axis("variable").reset_index()
+        long = table.melt(id_vars="variable", var_name="endpoint", value_name="value")
+        return long.reset_index(drop=True)
 
     def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
         """The kit's pair, unfitted: :class:`~hdhkits.cardihack.pair.BestPerOutcome` over the kit's candidates.

@@ -70,31 +70,31 @@ TEACHING = Teaching(
         "oracle's true probabilities are not the best answer under the weighted log-loss.",
     ),
     traps=(
-        "The best constant SEVERITY probability under the weighted log-loss is the weighted prevalence (0.239 "
-        "on the twin), not the prevalence (0.320 on the twin; the organisers' dummy predicts the official "
+        "The best constant SEVERITY probability under the weighted log-loss is the weighted prevalence (0.234 "
+        "on the twin), not the prevalence (0.314 on the twin; the organisers' dummy predicts the official "
         "file's, 0.33718): 01_exploration prints all three, after Exercise 2.",
-        "The oracle is a reference a model can beat: the kit's SEVERITY model scores 0.071 against the oracle's "
-        "true probabilities' 0.037, because under the weighted log-loss the best answer is p / (p + 1.5 (1 - p)), "
-        "which scores 0.073 (02_baseline, on the twin).",
-        "FEVG (LVEF < 50 %) is part of the severe phenotype's definition: the SEVERITY rate is 0.69 with "
-        "FEVG = 1 against 0.29 without (01_exploration, on the twin). It is forbidden for the SEVERITY model "
+        "The oracle is a reference a model can beat: the kit's SEVERITY model scores 0.070 against the oracle's "
+        "true probabilities' 0.032, because under the weighted log-loss the best answer is p / (p + 1.5 (1 - p)), "
+        "which scores 0.074 (02_baseline, on the twin).",
+        "FEVG (LVEF < 50 %) is part of the severe phenotype's definition: the SEVERITY rate is 0.86 with "
+        "FEVG = 1 against 0.28 without (01_exploration, on the twin). It is forbidden for the SEVERITY model "
         "(Exercise 4 shows the check refusing it).",
-        "Kappa-tuned cut points move patients out of class 0: the submission predicts class 1 for 0.517 of "
-        "the test patients where 0.084 of the training patients have it, and class 0 for 0.356 where 0.746 "
+        "Kappa-tuned cut points move patients out of class 0: the submission predicts class 1 for 0.530 of "
+        "the test patients where 0.084 of the training patients have it, and class 0 for 0.168 where 0.761 "
         "have it (03_submission, on the twin). A file with many events is what the metric rewards, not a "
         "broken model.",
-        "An Age_Diag of 0.0 codes 'unknown': averaged in, it pulls the mean age at diagnosis from 48.9 down "
-        "to 47.8 (01_exploration, on the twin); the kit treats it as missing.",
+        "An Age_Diag of 0.0 codes 'unknown': averaged in, it pulls the mean age at diagnosis from 50.2 down "
+        "to 49.3 (01_exploration, on the twin); the kit treats it as missing.",
         "SNPs one at a time show no more than shuffled outcomes give (01_exploration), and a SEVERITY model "
         "that screens them scores -0.001 in cross-validation, below the constant prior's 0 (02_baseline).",
         "HCM Risk-SCD is a weak reference for Cardi-HACK's MACE: it predicts sudden death and gives age a "
-        "negative weight, while age goes with MACE in these files; on the twin its kappa is 0.077 in ESC "
+        "negative weight, while age goes with MACE in these files; on the twin its kappa is 0.005 in ESC "
         "bands (02_baseline), on the official train file 0.044.",
         "Small data: 29 early MACE events among 347 training patients; the kit's pair cross-validates at "
-        "0.251 [0.177, 0.321] (02_baseline, on the twin): compare intervals, not points, read the nested "
+        "0.201 [0.138, 0.261] (02_baseline, on the twin): compare intervals, not points, read the nested "
         "score beside it, and the paired difference between your model and the kit's pair.",
         "The metric is a reconstruction and the twin's signal an imitation of the official file's: the twin's "
-        "local test score (0.181, 03_submission) is no forecast of a leaderboard place; public leaderboard "
+        "local test score (0.208, 03_submission) is no forecast of a leaderboard place; public leaderboard "
         "scores ran from 0.11 to 0.36.",
     ),
     exercises=(

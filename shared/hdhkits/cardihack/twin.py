@@ -3,15 +3,19 @@
 Generative model (every number is a module constant below; the kit README restates it):
 
 1. **Genetics.** ``Variant.Pathogene`` 0/1/2 with the real file's frequencies
-   (200/137/10 of 347). 288 SNPs with coded-allele frequencies from a Beta(1.1, 1.8)
-   (median ~0.35, clipped at 0.95), :data:`MONOMORPHIC_SNPS` fixed at 0; SNPs come in
-   linkage-disequilibrium blocks of 1–6 neighbours (a shared Gaussian per block and
-   chromosome, thresholded at the allele frequency), so neighbours correlate. Each
-   chromosome is drawn independently: Hardy–Weinberg holds, except for
-   :data:`HWE_BREAKING_SNPS`, given an excess of homozygotes (F = 0.5) as a genotyping
-   artefact for the QC to find. No SNP acts on either outcome (:data:`SEVERITY_SNPS` and
-   :data:`MACE_SNPS` are empty): on the official train file the SNPs, one at a time, show no
-   more than chance gives for 288 columns. The SNP architecture does not depend on the seed.
+   (200/137/10 of 347). Each of the 288 SNPs has the coded-allele frequency of the genotype
+   shares participants measured on the official train file
+   (:func:`~hdhkits.cardihack.genotypes.official_snp_genotypes`: from 0 to 0.95, median 0.35)
+   and its genotypes in Hardy–Weinberg proportions, as there (no official SNP departs from
+   them beyond chance: :data:`HWE_BREAKING_SNPS` is empty); the one SNP with a single
+   official genotype is monomorphic (:data:`MONOMORPHIC_SNPS`). Neighbours are nearly
+   independent, as there: each SNP's latent Gaussian is linked to the previous one's by
+   :data:`SNP_LINK`, with a sign fixed per pair
+   (:func:`~hdhkits.cardihack.genotypes.draw_genotypes`), so the mean ``|correlation|`` of
+   neighbouring SNPs is about the official 0.084. No SNP acts on either outcome
+   (:data:`SEVERITY_SNPS` and :data:`MACE_SNPS` are empty): on the official train file the
+   SNPs, one at a time, show no more than chance gives for 288 columns. The SNP architecture
+   (frequencies, links) does not depend on the seed.
 2. **Patients.** Sex ``Genre`` (1 in 32 %), ``Age_Baseline`` ~ Normal, 8 years younger
    for variant carriers, clipped to 14–91.
 3. **SEVERITY** ~ Bernoulli(expit(a + :data:`SEVERITY_EFFECTS` on age, sex and the variant)),
@@ -62,9 +66,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 from scipy.special import expit
-from scipy.stats import norm
 
 from ..files import write_csv
+from .genotypes import draw_genotypes, hardy_weinberg_shares, official_snp_genotypes
 from .schema import (
     N_SNPS,
     OUTCOME_MACE,
@@ -88,6 +92,7 @@ __all__ = [
     "SEVERITY_EFFECTS",
     "SEVERITY_MARKERS",
     "SEVERITY_SNPS",
+    "SNP_LINK",
     "TARGET_MACE",
     "TARGET_SEVERE",
     "TEST_TRUTH_FILE",
@@ -107,7 +112,7 @@ TWIN_SIZES: dict[str, tuple[int, int]] = {
     "default": (N_TRAIN, N_TEST),
     "full": (N_TRAIN, N_TEST),
 }
-#: Seed of the SNP architecture (frequencies, LD blocks), fixed so every twin has the same SNPs.
+#: Seed of the SNP architecture (the signs of the links between neighbours), fixed so every twin has the same SNPs.
 ARCHITECTURE_SEED = 20251128
 
 #: Prevalences of the real train file.
@@ -174,58 +179,47 @@ MACE_EFFECTS: dict[str, float] = {
 SEVERITY_SNPS: dict[str, float] = {}
 #: SNP -> effect per coded allele (log-hazard) on MACE: none.
 MACE_SNPS: dict[str, float] = {}
-#: SNPs with no variation (coded-allele frequency 0).
-MONOMORPHIC_SNPS: tuple[str, ...] = ("SNP33", "SNP90", "SNP134", "SNP201", "SNP245", "SNP281")
-#: SNPs generated with an excess of homozygotes (out of Hardy–Weinberg equilibrium).
-HWE_BREAKING_SNPS: tuple[str, ...] = ("SNP88", "SNP199", "SNP266")
-#: SNP set to the highest frequency of the real file.
-TOP_FREQUENCY_SNP, TOP_FREQUENCY = "SNP120", 0.95
+#: SNPs with no variation: those with a single genotype in the official shares (all genotype 0).
+MONOMORPHIC_SNPS: tuple[str, ...] = ("SNP95",)
+#: SNPs drawn out of Hardy–Weinberg equilibrium: none. In the official shares no SNP departs
+#: from it beyond chance (smallest Hardy–Weinberg p over the 288 SNPs: 0.004, about what 288
+#: tests give), so the twin draws every SNP in Hardy–Weinberg proportions.
+HWE_BREAKING_SNPS: tuple[str, ...] = ()
+#: The SNP with the highest coded-allele frequency in the official shares, and that frequency
+#: (90 % genotype 2, 10 % genotype 1).
+TOP_FREQUENCY_SNP, TOP_FREQUENCY = "SNP176", 0.9506
+#: Latent correlation of each SNP with the previous one (sign fixed per pair by
+#: :data:`ARCHITECTURE_SEED`): neighbouring SNPs correlate at about 0.084 in mean absolute
+#: value on 243 patients, as participants measured on the official train file.
+SNP_LINK = 0.115
 
 TRAIN_TRUTH_FILE = "train_truth.csv"
 TEST_TRUTH_FILE = "test_truth.csv"
 
 
 def snp_architecture() -> pd.DataFrame:
-    """The fixed SNP architecture: frequency, LD block and LD strength of every SNP.
+    """The fixed SNP architecture: each SNP's genotype shares and its link to the previous SNP.
 
     Returns
     -------
     DataFrame
-        Indexed by SNP name, columns ``freq``, ``block`` and ``rho``.
+        Indexed by SNP name: ``freq`` (the coded-allele frequency of the official shares,
+        ``(share_1 + 2 share_2) / 2``), ``share_0``, ``share_1``, ``share_2`` (the
+        Hardy–Weinberg shares of that frequency, which the twin draws) and ``link`` (the
+        latent correlation with the previous SNP, ``±`` :data:`SNP_LINK`; 0 for ``SNP1``).
     """
-    rng = np.random.default_rng(ARCHITECTURE_SEED)
-    freq = np.minimum(rng.beta(1.1, 1.8, N_SNPS), TOP_FREQUENCY)
-    blocks, b = [], 0
-    while len(blocks) < N_SNPS:
-        blocks += [b] * int(rng.integers(1, 7))
-        b += 1
-    blocks = np.asarray(blocks[:N_SNPS])
-    rho_block = rng.uniform(0.3, 0.9, blocks.max() + 1)
-    arch = pd.DataFrame({"freq": freq, "block": blocks, "rho": rho_block[blocks]}, index=list(SNP_COLUMNS))
-    for snp in MONOMORPHIC_SNPS:
-        arch.loc[snp, "freq"] = 0.0
-    arch.loc[TOP_FREQUENCY_SNP, "freq"] = TOP_FREQUENCY
-    # Causal SNPs (none today) get a common allele, so their effects show up in a few hundred patients.
-    for snp in (*SEVERITY_SNPS, *MACE_SNPS):
-        arch.loc[snp, "freq"] = float(np.clip(arch.loc[snp, "freq"], 0.2, 0.6))
-    return arch
+    official = official_snp_genotypes().loc[list(SNP_COLUMNS)]
+    freq = ((official["share_1"] + 2 * official["share_2"]) / 2).clip(0, 1)
+    shares = pd.DataFrame(hardy_weinberg_shares(freq), index=official.index, columns=["share_0", "share_1", "share_2"])
+    links = SNP_LINK * np.random.default_rng(ARCHITECTURE_SEED).choice([-1.0, 1.0], size=N_SNPS)
+    links[0] = 0.0
+    return shares.assign(freq=freq, link=links)[["freq", "share_0", "share_1", "share_2", "link"]]
 
 
 def _genotypes(rng: np.random.Generator, n: int, arch: pd.DataFrame) -> np.ndarray:
-    """Genotypes (n, N_SNPS) in 0/1/2: two chromosomes, LD through a shared Gaussian per block."""
-    freq, blocks, rho = arch["freq"].to_numpy(), arch["block"].to_numpy(), arch["rho"].to_numpy()
-    cut = norm.ppf(np.clip(freq, 1e-12, 1 - 1e-12))
-    g = np.zeros((n, N_SNPS), dtype=int)
-    for _ in range(2):
-        shared = rng.standard_normal((n, blocks.max() + 1))[:, blocks]
-        latent = np.sqrt(rho) * shared + np.sqrt(1 - rho) * rng.standard_normal((n, N_SNPS))
-        g += (latent < cut).astype(int)
-    g[:, freq == 0] = 0
-    for snp in HWE_BREAKING_SNPS:  # inbreeding-like artefact: half the patients get two copies of one allele
-        j = SNP_COLUMNS.index(snp)
-        homo = rng.random(n) < 0.5
-        g[homo, j] = 2 * (rng.random(int(homo.sum())) < freq[j])
-    return g
+    """Genotypes (n, N_SNPS) in 0/1/2: the architecture's shares, each SNP weakly linked to the previous one."""
+    shares = arch[["share_0", "share_1", "share_2"]].to_numpy()
+    return draw_genotypes(rng, n, shares, arch["link"].to_numpy())
 
 
 def _intercept(lp: np.ndarray, target: float) -> float:
@@ -276,10 +270,12 @@ def _long_floats(rng: np.random.Generator, x: np.ndarray, share_whole: float) ->
     return np.where(whole, np.round(x), x)
 
 
-def _simulate_genetics(rng: np.random.Generator, n: int, arch: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Step 1: the pathogenic-variant count (0/1/2) and the 288 genotypes."""
+def _simulate_genetics(
+    rng: np.random.Generator, snp_rng: np.random.Generator, n: int, arch: pd.DataFrame
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Step 1: the pathogenic-variant count (0/1/2) and the 288 genotypes (from their own generator)."""
     variant = rng.choice(3, size=n, p=VARIANT_P)
-    snps = pd.DataFrame(_genotypes(rng, n, arch), columns=list(SNP_COLUMNS))
+    snps = pd.DataFrame(_genotypes(snp_rng, n, arch), columns=list(SNP_COLUMNS))
     return variant, snps
 
 
@@ -447,7 +443,8 @@ def simulate_cohort(
     effects = {"severity": SEVERITY_EFFECTS, "markers": SEVERITY_MARKERS, "mace": MACE_EFFECTS, **(effects or {})}
     rng = np.random.default_rng([seed, 7301])
     arch = snp_architecture()
-    variant, snps = _simulate_genetics(rng, n, arch)
+    # the SNPs draw from their own stream: how they are drawn leaves every other column as it is
+    variant, snps = _simulate_genetics(rng, np.random.default_rng([seed, 7303]), n, arch)
     carrier = (variant >= 1).astype(float)
     patients = _simulate_patients(rng, carrier)
     p_severe, severity = _simulate_severity(rng, patients, variant, snps, arch, effects["severity"])
