@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -175,7 +176,12 @@ def test_no_student_notebook_shows_or_lets_a_learner_copy_an_answer(kit, name):
     teaches = tuple(t for ex in teaching.exercises if ex.notebook == name for t in ex.teaches)
     assert answer_leaks(_student_cells(nb), teaches) == []
     keys = {ex.key for ex in teaching.exercises if ex.notebook == name}
-    checked = {key for source in _student_cells(nb) for key in keys if f'check_answer("{key}"' in source}
+    checked = {
+        key
+        for source in _student_cells(nb)
+        for key in keys
+        if re.search(rf'check_answer\(\s*"{re.escape(key)}"', source)
+    }
     assert checked == keys, f"exercises of {name} without their check: {keys - checked}"
 
 

@@ -125,11 +125,12 @@ def test_the_setup_cell_is_plain_python_that_says_where_it_looks():
     source = setup_cell_source()
     compile(source, "setup cell", "exec")  # no IPython magic: it runs in any Python, and its steps can be tested
     lines = source.splitlines()
-    assert lines[:2] == [
+    assert lines[:3] == [
         "import sys",
+        "",  # as ruff's import sorting, which reads the notebooks, wants it
         'if "google.colab" in sys.modules:  # Colab only: install hdhkits, the kits\' helper package',
     ]
-    assert all(line.startswith("    ") for line in lines[2:]), "everything else only in Colab"
+    assert all(line.startswith("    ") for line in lines[3:]), "everything else only in Colab"
     comment = " ".join(line.strip("# ") for line in lines if line.strip().startswith("#"))
     for said in (WHEEL_FILE, "a folder above it", "workshop pack's root", DRIVE, "2 folder levels", "release"):
         assert said in comment

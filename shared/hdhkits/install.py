@@ -223,7 +223,7 @@ def setup_cell_source(repository: str = REPOSITORY, drive: str = DRIVE) -> str:
 
     Examples
     --------
-    >>> print(setup_cell_source().splitlines()[1])
+    >>> print(setup_cell_source().splitlines()[2])
     if "google.colab" in sys.modules:  # Colab only: install hdhkits, the kits' helper package
     """
     spec = f"hdhkits @ git+{repository}@{RELEASE_TAG}"
@@ -231,6 +231,7 @@ def setup_cell_source(repository: str = REPOSITORY, drive: str = DRIVE) -> str:
     return "\n".join(
         [
             "import sys",
+            "",
             f"{_COLAB_ONLY}  # Colab only: install hdhkits, the kits' helper package",
             f"    # From the first place that has it: the wheel {WHEEL_FILE} in the working",
             "    # folder or a folder above it (a workshop pack's root, after a %cd to the notebook's folder),",
