@@ -111,12 +111,12 @@ TOY = {
             write_csv(pd.DataFrame({"id": ids[n:], "y": y[n:]}), Path(truth_dir) / "test_truth.csv")
     ''',
     "metric.py": '''
-        """The toy metric: 1 / (1 + mean absolute error)."""
+        """The toy metric: 1 / (1 + mean absolute error), and the same split over the test rows."""
         import numpy as np
 
-        from hdhkits.problem import Score
+        from hdhkits.problem import Score, UnitMetric
 
-        __all__ = ["score"]
+        __all__ = ["ToyUnitMetric", "score"]
 
 
         def score(truth, submission):
@@ -124,6 +124,29 @@ TOY = {
             merged = truth.merge(submission, on="id", suffixes=("", "_pred"))
             mae = float(np.mean(np.abs(merged["y"] - merged["y_pred"])))
             return Score(1.0 / (1.0 + mae), {"mae": mae})
+
+
+        class ToyUnitMetric(UnitMetric):
+            """The toy metric over weighted test rows: each row's absolute error is its term."""
+
+            unit_name = "rows"
+
+            def __init__(self, truth):
+                self.truth = truth.set_index("id")["y"]
+
+            @property
+            def units(self):
+                """The test ids."""
+                return self.truth.index.to_numpy()
+
+            def unit_terms(self, submission):
+                """Each row's absolute error."""
+                predicted = submission.set_index("id")["y"].reindex(self.truth.index).to_numpy(float)
+                return (np.abs(self.truth.to_numpy(float) - predicted),)
+
+            def scores(self, terms, weights):
+                """1 / (1 + the weighted mean absolute error) of each weighting."""
+                return 1.0 / (1.0 + weights @ terms[0] / weights.sum(axis=1))
     ''',
     "baselines.py": '''
         """The toy oracle."""
@@ -263,6 +286,20 @@ TOY = {
                 """The toy metric."""
                 return metric.score(truth, submission)
 
+            def unit_metric(self, truth: pd.DataFrame) -> metric.ToyUnitMetric:
+                """The toy metric over the test rows."""
+                return metric.ToyUnitMetric(truth)
+
+            def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+                """The linear model, then the sample submission."""
+                train, test = schema.read_train(data_dir), schema.read_test(data_dir)
+                fitted = LinearRegression().fit(train[["x"]], train["y"])
+                return {"linear": make_submission(fitted, test), "sample": self.sample_submission(data_dir)}
+
+            def demo_noise(self, data_dir: Path):
+                """Gaussian noise on y."""
+                return lambda table, level, rng: table.assign(y=table["y"] + rng.normal(0, level, len(table)))
+
 
         PROBLEM = ToyProblem()
     ''',
@@ -391,6 +428,14 @@ def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
     # a bundle's scoring program is a pruned copy of hdhkits: a kit of another distribution gets a sentence
     assert bundled.returncode == 2 and bundled.stderr.startswith("error: bundle toykit: "), bundled.stderr
     assert "Traceback" not in bundled.stderr and not (tmp_path / "toy.zip").exists()
+
+    out = tmp_path / "lb"
+    ranked = _hdhkits(
+        env, "leaderboard", "toykit", "--demo", 5, "--size", "quick", "--boot", 100, "--out", out, cwd=tmp_path
+    )
+    assert ranked.returncode == 0, ranked.stdout + ranked.stderr
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert {"linear", "sample", "linear_resubmitted"} <= set(board["submission"]), board
 
     bad = tmp_path / "bad.csv"
     truth.drop(columns="y").to_csv(bad, index=False)
