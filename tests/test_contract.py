@@ -10,6 +10,7 @@ import importlib
 import importlib.util
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import hdhkits
@@ -59,8 +60,17 @@ CONTRACT_METHODS = (
     "save_model_file",
     "load_model_file",
     "teaching",
+    "demo_noise",
+    "quirks",
+    "fidelity_table",
+    "signal_table",
 )
 MAX_BODY_LINES = 60
+
+
+def kit_package(kit: str) -> str:
+    """The package a kit lives in (``hdhkits.annitia``, or its own distribution's): where its Problem is defined."""
+    return type(get_problem(kit)).__module__.rpartition(".")[0]
 
 
 def _package_modules(prefix: str = "hdhkits") -> list[str]:
@@ -111,23 +121,13 @@ def _public_undocumented(module) -> list[str]:
 @pytest.mark.parametrize("kit", KITS)
 @pytest.mark.parametrize("module", list(VERBS))
 def test_every_kit_has_the_core_modules_and_verbs(kit, module):
-    mod = importlib.import_module(f"hdhkits.{kit}.{module}")
+    mod = importlib.import_module(f"{kit_package(kit)}.{module}")
     for verb, params in VERBS[module].items():
-        assert callable(getattr(mod, verb, None)), f"hdhkits.{kit}.{module} has no {verb}()"
+        assert callable(getattr(mod, verb, None)), f"{kit_package(kit)}.{module} has no {verb}()"
         got = list(inspect.signature(getattr(mod, verb)).parameters)[: len(params)]
-        assert got == params, f"hdhkits.{kit}.{module}.{verb}{inspect.signature(getattr(mod, verb))}"
+        assert got == params, f"{kit_package(kit)}.{module}.{verb}{inspect.signature(getattr(mod, verb))}"
     if module == "quirks":
         assert isinstance(mod.QUIRKS, (tuple, list))
-
-
-@pytest.mark.parametrize("kit", KITS)
-def test_a_kits_demo_module_offers_demo_submissions(kit):
-    # optional (a kit without one gets a sentence from `hdhkits leaderboard KIT --demo N`), same verb when there
-    if importlib.util.find_spec(f"hdhkits.{kit}.demo") is None:
-        pytest.skip(f"the {kit} kit has no demo module")
-    verb = getattr(importlib.import_module(f"hdhkits.{kit}.demo"), "demo_submissions", None)
-    assert callable(verb), f"hdhkits.{kit}.demo has no demo_submissions()"
-    assert list(inspect.signature(verb).parameters) == ["data_dir", "truth", "n", "seed"], inspect.signature(verb)
 
 
 @pytest.mark.parametrize("kit", KITS)
@@ -145,7 +145,7 @@ def test_problem_methods_keep_the_base_signatures(kit):
 @pytest.mark.parametrize("kit", KITS)
 def test_public_surface_is_documented(kit):
     missing = {}
-    for name in _package_modules(f"hdhkits.{kit}"):
+    for name in _package_modules(kit_package(kit)):
         undocumented = _public_undocumented(importlib.import_module(name))
         if undocumented:
             missing[name] = undocumented
@@ -154,14 +154,14 @@ def test_public_surface_is_documented(kit):
 
 @pytest.mark.parametrize("kit", KITS)
 def test_no_long_functions_in_a_kit(kit):
-    package = Path(importlib.import_module(f"hdhkits.{kit}").__file__).parent
+    package = Path(importlib.import_module(kit_package(kit)).__file__).parent
     offenders = [f for path in sorted(package.rglob("*.py")) for f in long_functions(path)]
     assert not offenders, f"split these into named steps: {offenders}"
 
 
 def test_no_long_functions_in_the_base_package():
     base = Path(hdhkits.__file__).parent
-    kits = {Path(importlib.import_module(f"hdhkits.{k}").__file__).parent for k in KITS}
+    kits = {Path(importlib.import_module(kit_package(k)).__file__).parent for k in KITS}
     offenders = [
         f
         for path in sorted(base.rglob("*.py"))
@@ -183,7 +183,7 @@ def test_the_length_rule_can_fail(tmp_path):
 
 @pytest.mark.parametrize("kit", KITS)
 def test_data_problems_raise_data_error(kit, tmp_path):
-    schema = importlib.import_module(f"hdhkits.{kit}.schema")
+    schema = importlib.import_module(f"{kit_package(kit)}.schema")
     for reader in (schema.read_train, schema.read_test):
         with pytest.raises(DataError):
             reader(tmp_path)
@@ -307,18 +307,18 @@ def import_circles(edges: dict[str, set[str]]) -> list[list[str]]:
 @pytest.mark.parametrize("kit", KITS)
 @pytest.mark.parametrize("concept", list(SHARED_CONCEPTS))
 def test_every_kit_names_the_shared_concepts_alike(kit, concept):
-    mod = importlib.import_module(f"hdhkits.{kit}.{concept}")
+    mod = importlib.import_module(f"{kit_package(kit)}.{concept}")
     missing = [name for name in SHARED_CONCEPTS[concept] if not hasattr(mod, name)]
-    assert not missing, f"hdhkits.{kit}.{concept} has no {missing}"
-    assert set(SHARED_CONCEPTS[concept]) <= set(mod.__all__), f"hdhkits.{kit}.{concept}.__all__"
-    package = importlib.import_module(f"hdhkits.{kit}")
+    assert not missing, f"{kit_package(kit)}.{concept} has no {missing}"
+    assert set(SHARED_CONCEPTS[concept]) <= set(mod.__all__), f"{kit_package(kit)}.{concept}.__all__"
+    package = importlib.import_module(kit_package(kit))
     assert all(getattr(package, n, None) is getattr(mod, n) for n in SHARED_CONCEPTS[concept] if n.islower()), (
-        f"hdhkits.{kit} offers the shared names of its {concept} module as they are"
+        f"{kit_package(kit)} offers the shared names of its {concept} module as they are"
     )
     if concept == "plausibility":
         assert isinstance(mod.PLAUSIBLE_RANGES, dict) and mod.PLAUSIBLE_RANGES
         params = list(inspect.signature(mod.plausibility_findings).parameters)[:2]
-        assert params == ["frame", "file"], f"hdhkits.{kit}.plausibility.plausibility_findings{params}"
+        assert params == ["frame", "file"], f"{kit_package(kit)}.plausibility.plausibility_findings{params}"
 
 
 def signature_text(function) -> str:
@@ -338,11 +338,11 @@ def misshaped(kit: str) -> list[str]:
     """Every shared name of ``kit`` whose shape is not :data:`SHARED_SIGNATURES`', as sentences."""
     out = []
     for (module, name), expected in SHARED_SIGNATURES.items():
-        function = getattr(importlib.import_module(f"hdhkits.{kit}.{module}"), name, None)
+        function = getattr(importlib.import_module(f"{kit_package(kit)}.{module}"), name, None)
         if function is None:
-            out.append(f"hdhkits.{kit}.{module} has no {name}")
+            out.append(f"{kit_package(kit)}.{module} has no {name}")
         elif (got := signature_text(function)) != expected:
-            out.append(f"hdhkits.{kit}.{module}.{name}{got}; the contract: {name}{expected}")
+            out.append(f"{kit_package(kit)}.{module}.{name}{got}; the contract: {name}{expected}")
     return out
 
 
@@ -353,33 +353,33 @@ def test_every_kit_gives_each_shared_name_one_shape(kit):
 
 def test_a_misshaped_kit_function_fails_the_contract(monkeypatch):
     kit = KITS[0]
-    module = importlib.import_module(f"hdhkits.{kit}.evaluation")
+    module = importlib.import_module(f"{kit_package(kit)}.evaluation")
 
     def cv_folds(train, n_splits=5, seed=0, n_repeats=1):  # the order of another kit's older shape
         return []
 
     monkeypatch.setattr(module, "cv_folds", cv_folds)
     problems = misshaped(kit)
-    assert len(problems) == 1 and f"hdhkits.{kit}.evaluation.cv_folds(train, n_splits=5, seed=0" in problems[0]
+    assert len(problems) == 1 and f"{kit_package(kit)}.evaluation.cv_folds(train, n_splits=5, seed=0" in problems[0]
 
 
 @pytest.mark.parametrize("kit", KITS)
 def test_every_kit_offers_the_one_loop(kit):
     import hdhkits.saved
 
-    package = importlib.import_module(f"hdhkits.{kit}")
+    package = importlib.import_module(kit_package(kit))
     for name in LOOP_NAMES:
-        assert getattr(package, name, None) is getattr(hdhkits.saved, name), f"hdhkits.{kit}.{name}"
-        assert name in package.__all__, f"hdhkits.{kit}.__all__ lacks {name}"
+        assert getattr(package, name, None) is getattr(hdhkits.saved, name), f"{kit_package(kit)}.{name}"
+        assert name in package.__all__, f"{kit_package(kit)}.__all__ lacks {name}"
     problem = get_problem(kit)
     assert problem.models and "yours" not in problem.models, f"{kit}: Problem.models names the kit's own models"
 
 
 @pytest.mark.parametrize("kit", KITS)
 def test_a_kits_public_face_is_small(kit):
-    package = importlib.import_module(f"hdhkits.{kit}")
+    package = importlib.import_module(kit_package(kit))
     assert len(package.__all__) <= MAX_PUBLIC_NAMES, (
-        f"hdhkits.{kit}.__all__ holds {len(package.__all__)} names: keep what the notebooks, READMEs and docs "
+        f"{kit_package(kit)}.__all__ holds {len(package.__all__)} names: keep what the notebooks, READMEs and docs "
         "use, and reach the rest through its module"
     )
 
@@ -395,6 +395,63 @@ def test_no_module_is_over_600_lines():
 
 def test_imports_run_one_way():
     assert import_circles(_project_edges()) == []
+
+
+def test_no_kit_imports_the_leaderboard():
+    kits = tuple(kit_package(k) + "." for k in KITS)
+    reach = {
+        f"{module} -> {target}"
+        for module, targets in _project_edges().items()
+        if module.startswith(kits)
+        for target in targets
+        if target.startswith("hdhkits.leaderboard")
+    }
+    assert not reach, f"the leaderboard asks kits through their Problem; a kit never imports it: {sorted(reach)}"
+
+
+def kit_module_strings(source: str, kits: tuple[str, ...]) -> list[str]:
+    """Strings of ``source`` (docstrings aside) that name a kit's module, or build one's name from a variable."""
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    named = re.compile(r"\bhdhkits(_scoring)?\.(" + "|".join(map(re.escape, kits)) + r")\b")
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            if named.search(node.value):
+                found.append(f"{node.lineno}: {node.value!r}")
+        elif isinstance(node, ast.JoinedStr):
+            for part, after in zip(node.values, node.values[1:]):
+                text = part.value if isinstance(part, ast.Constant) else ""
+                if isinstance(text, str) and text.endswith(("hdhkits.", "hdhkits_scoring.")):
+                    if isinstance(after, ast.FormattedValue):
+                        found.append(f"{node.lineno}: f-string {text!r}...")
+    return sorted(found)
+
+
+def test_the_base_names_no_kit_module_in_a_string():
+    kits = {Path(importlib.import_module(kit_package(k)).__file__).parent for k in KITS}
+    found = {
+        str(path.relative_to(PACKAGE_ROOT)): hits
+        for path in _sources()
+        if not any(k in path.parents for k in kits)
+        if (hits := kit_module_strings(path.read_text(), tuple(KITS)))
+    }
+    assert not found, f"reach a kit through its Problem (hdhkits.problem.get_problem), not by module name: {found}"
+
+
+def test_the_kit_module_string_finder_can_fail():
+    source = '"""hdhkits.annitia in a docstring is fine."""\nimport importlib\n'
+    source += (
+        'a = importlib.import_module(f"hdhkits.{kit}.demo")\nb = "hdhkits.annitia.quirks"\nc = "hdhkits.annitias"\n'
+    )
+    assert kit_module_strings(source, ("annitia",)) == ["3: f-string 'hdhkits.'...", "4: 'hdhkits.annitia.quirks'"]
 
 
 def test_the_circle_finder_can_fail():
@@ -417,7 +474,7 @@ def test_no_aliased_or_private_project_imports():
 
 @pytest.mark.parametrize("kit", KITS)
 def test_kit_test_files_are_named_after_modules(kit):
-    package = Path(importlib.import_module(f"hdhkits.{kit}").__file__).parent
+    package = Path(importlib.import_module(kit_package(kit)).__file__).parent
     modules = {p.stem for p in package.rglob("*.py") if p.stem != "__init__"} | {
         p.name for p in package.iterdir() if p.is_dir() and (p / "__init__.py").exists()
     }

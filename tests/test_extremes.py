@@ -39,7 +39,6 @@ import pandas as pd
 import pytest
 from hdhkits.findings import MAX_CHARS, errors
 from hdhkits.problem import KITS, NOTEBOOKS, get_problem
-from hdhkits.quirks import kit_quirks
 from hdhkits.runner import kits_root
 from hdhkits.submission import read_submission
 from hdhkits.tables import TWIN_MARKER
@@ -249,7 +248,7 @@ def make_folder(case: Case, source: Path, folder: Path, quirks: bool) -> Path:
     _copy_twin(source, folder, link_images=not quirks)
     if quirks:
         rng = np.random.default_rng(1)
-        for quirk in kit_quirks(case.kit):
+        for quirk in get_problem(case.kit).quirks():
             quirk.inject(folder, rng)
     train_file, test_file = problem.official_files[-2:] if case.kit != "cytologia" else ("train.csv", "test.csv")
     test_path = next(p for p in (folder / test_file, folder / "test.csv") if p.is_file())

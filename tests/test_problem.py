@@ -74,35 +74,40 @@ def test_a_kit_without_a_sample_submission_says_so():
         assert type(get_problem(kit)).sample_submission is not Problem.sample_submission
 
 
-def test_unit_metric_comes_from_the_kits_metric_module_or_says_how_to_add_it():
+def test_a_kit_without_a_unit_metric_says_how_to_add_it():
     import pandas as pd
     from hdhkits.problem import UnitMetric
 
-    with pytest.raises(NotImplementedError, match="BARE kit's metric module defines no unit_metric"):
+    with pytest.raises(NotImplementedError, match="BARE kit defines no unit metric; implement Problem.unit_metric"):
         Bare().unit_metric(pd.DataFrame())
     truth = pd.DataFrame({"trustii_id": [1, 2], "OUTCOME MACE": [0, 2], "OUTCOME SEVERITY": [0, 1]})
     metric = get_problem("cardihack").unit_metric(truth)
     assert isinstance(metric, UnitMetric) and metric.n_units == 2 and metric.unit_name == "patients"
 
 
-def test_demo_submissions_come_from_the_kits_demo_module_or_say_how_to_add_them(monkeypatch):
-    import sys
-
+def test_a_kit_without_demo_submissions_or_noise_says_how_to_add_them():
     import pandas as pd
 
-    # Bare lives in this test module: its kit's demo module would be tests.demo, which does not exist
-    with pytest.raises(NotImplementedError, match="BARE kit has no demo submissions; add demo_submissions"):
-        Bare().demo_submissions(".", pd.DataFrame(), 3, 0)
+    with pytest.raises(NotImplementedError, match="BARE kit has no demo submissions; implement Problem.demo_sub"):
+        Bare().demo_submissions(".", pd.DataFrame(), 0)
+    with pytest.raises(NotImplementedError, match="BARE kit adds no noise to its demo submissions"):
+        Bare().demo_noise(".")
 
-    calls = []
-    fake = type(sys)("hdhkits.cardihack.demo")
-    fake.demo_submissions = lambda data_dir, truth, n, seed: calls.append((data_dir, n, seed)) or {"a": truth}
-    monkeypatch.setitem(sys.modules, "hdhkits.cardihack.demo", fake)
-    assert list(get_problem("cardihack").demo_submissions("d", pd.DataFrame(), 4, 7)) == ["a"]
-    assert calls == [("d", 4, 7)]
-    del fake.demo_submissions  # a demo module without the function
-    with pytest.raises(NotImplementedError, match="Cardi-HACK kit has no demo submissions"):
-        get_problem("cardihack").demo_submissions("d", pd.DataFrame(), 4, 7)
+
+def test_a_kit_without_teaching_or_quirks_has_none():
+    assert Bare().teaching() is None
+    assert Bare().quirks() == ()
+
+
+@pytest.mark.parametrize("kit", KITS)
+def test_every_kit_offers_its_hooks_as_methods(kit):
+    from hdhkits.exercises import Teaching
+    from hdhkits.quirks import Quirk
+
+    problem = get_problem(kit)
+    if type(problem).teaching is not Problem.teaching:
+        assert isinstance(problem.teaching(), Teaching)
+    assert all(isinstance(q, Quirk) for q in problem.quirks())
 
 
 def test_a_kit_without_models_says_how_to_add_them_and_the_file_hooks_round_trip(tmp_path):

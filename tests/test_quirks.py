@@ -1,6 +1,6 @@
 """Regression guard: every known quirk of the official files, injected into a twin copy.
 
-For each kit and each quirk in ``hdhkits.<kit>.quirks.QUIRKS``: ``check`` passes (exit 0)
+For each kit and each quirk of its ``Problem.quirks()``: ``check`` passes (exit 0)
 and names the expected warning, ``check --strict`` fails on it, and the default twin
 holds the quirk too. The three notebooks run on a copy holding every quirk at once and
 end in a valid submission: ``tests/test_extremes.py`` does it, on a copy that also holds
@@ -13,9 +13,9 @@ import pytest
 from hdhkits.cli import main
 from hdhkits.findings import errors, warnings_of
 from hdhkits.problem import KITS, get_problem
-from hdhkits.quirks import copy_data, kit_quirks
+from hdhkits.quirks import copy_data
 
-CASES = [pytest.param(kit, q, id=f"{kit}-{q.name}") for kit in KITS for q in kit_quirks(kit)]
+CASES = [pytest.param(kit, q, id=f"{kit}-{q.name}") for kit in KITS for q in get_problem(kit).quirks()]
 
 
 def _matches(finding, quirk) -> bool:
@@ -28,8 +28,8 @@ def _matches(finding, quirk) -> bool:
 
 @pytest.mark.parametrize("kit", KITS)
 def test_every_kit_lists_its_quirks(kit):
-    quirks = kit_quirks(kit)
-    assert quirks, f"{kit} has no hdhkits.{kit}.quirks.QUIRKS"
+    quirks = get_problem(kit).quirks()
+    assert quirks, f"the {kit} kit lists no quirk (Problem.quirks)"
     assert len({q.name for q in quirks}) == len(quirks)
 
 

@@ -1,9 +1,11 @@
 """Kits are discovered, not listed: a throw-away fourth kit is seen everywhere with no other edit.
 
-The fourth kit lives in a temporary folder named ``hdhkits`` put on ``PYTHONPATH``
-(``hdhkits/__init__.py`` extends its path with such folders). It follows the contract of
-CONTRIBUTING.md with the base package's own tools, then the command line and the shared
-parametrised tests are run against it in subprocesses.
+The fourth kit is its own distribution, ``toykit``, in a temporary folder: its package
+and a ``toykit-0.1.dist-info`` whose ``entry_points.txt`` registers it in the group
+``hdhkits.kits``, as ``pip install`` would write them (without running pip). It follows the
+contract of CONTRIBUTING.md with the base package's own tools; the folder goes on
+``sys.path`` for the in-process registry and on ``PYTHONPATH`` for the command line and
+the shared parametrised tests, run in subprocesses.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOY = {
     "__init__.py": '''
         """A throw-away fourth kit (tests only)."""
-        from ..saved import (
+        from hdhkits.saved import (
             YOURS,
             choose_best,
             chosen_model,
@@ -59,9 +61,9 @@ TOY = {
         """Layout of the toy kit's files."""
         from pathlib import Path
 
-        from ..findings import Finding
-        from ..schema import ColumnSpec, TableSchema
-        from ..tables import check_files, read_table
+        from hdhkits.findings import Finding
+        from hdhkits.schema import ColumnSpec, TableSchema
+        from hdhkits.tables import check_files, read_table
 
         __all__ = ["TRAIN_SCHEMA", "TEST_SCHEMA", "check_data", "read_train", "read_test"]
 
@@ -92,7 +94,7 @@ TOY = {
         import numpy as np
         import pandas as pd
 
-        from ..files import write_csv
+        from hdhkits.files import write_csv
 
         __all__ = ["make_twin"]
 
@@ -109,12 +111,12 @@ TOY = {
             write_csv(pd.DataFrame({"id": ids[n:], "y": y[n:]}), Path(truth_dir) / "test_truth.csv")
     ''',
     "metric.py": '''
-        """The toy metric: 1 / (1 + mean absolute error)."""
+        """The toy metric: 1 / (1 + mean absolute error), and the same split over the test rows."""
         import numpy as np
 
-        from ..problem import Score
+        from hdhkits.problem import Score, UnitMetric
 
-        __all__ = ["score"]
+        __all__ = ["ToyUnitMetric", "score"]
 
 
         def score(truth, submission):
@@ -122,6 +124,29 @@ TOY = {
             merged = truth.merge(submission, on="id", suffixes=("", "_pred"))
             mae = float(np.mean(np.abs(merged["y"] - merged["y_pred"])))
             return Score(1.0 / (1.0 + mae), {"mae": mae})
+
+
+        class ToyUnitMetric(UnitMetric):
+            """The toy metric over weighted test rows: each row's absolute error is its term."""
+
+            unit_name = "rows"
+
+            def __init__(self, truth):
+                self.truth = truth.set_index("id")["y"]
+
+            @property
+            def units(self):
+                """The test ids."""
+                return self.truth.index.to_numpy()
+
+            def unit_terms(self, submission):
+                """Each row's absolute error."""
+                predicted = submission.set_index("id")["y"].reindex(self.truth.index).to_numpy(float)
+                return (np.abs(self.truth.to_numpy(float) - predicted),)
+
+            def scores(self, terms, weights):
+                """1 / (1 + the weighted mean absolute error) of each weighting."""
+                return 1.0 / (1.0 + weights @ terms[0] / weights.sum(axis=1))
     ''',
     "baselines.py": '''
         """The toy oracle."""
@@ -142,8 +167,8 @@ TOY = {
         import numpy as np
         from sklearn.model_selection import KFold
 
-        from ..evaluation import bootstrap_difference, bootstrap_score
-        from ..stats import Interval
+        from hdhkits.evaluation import bootstrap_difference, bootstrap_score
+        from hdhkits.stats import Interval
 
         __all__ = ["cv_folds", "paired_difference", "score_interval"]
 
@@ -171,7 +196,7 @@ TOY = {
     ''',
     "plausibility.py": '''
         """The toy kit's plausible range: y is never negative."""
-        from ..findings import Finding, warning
+        from hdhkits.findings import Finding, warning
 
         __all__ = ["PLAUSIBLE_RANGES", "plausibility_findings", "plausible_values"]
 
@@ -198,10 +223,10 @@ TOY = {
         import pandas as pd
         from sklearn.linear_model import LinearRegression
 
-        from ..findings import Finding
-        from ..problem import Problem, Score
-        from ..schema import ColumnSpec
-        from ..submission import SubmissionSpec, check_submission
+        from hdhkits.findings import Finding
+        from hdhkits.problem import Problem, Score
+        from hdhkits.schema import ColumnSpec
+        from hdhkits.submission import SubmissionSpec, check_submission
         from . import metric, schema, twin
 
         __all__ = ["PROBLEM", "make_submission"]
@@ -261,21 +286,63 @@ TOY = {
                 """The toy metric."""
                 return metric.score(truth, submission)
 
+            def unit_metric(self, truth: pd.DataFrame) -> metric.ToyUnitMetric:
+                """The toy metric over the test rows."""
+                return metric.ToyUnitMetric(truth)
+
+            def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+                """The linear model, then the sample submission."""
+                train, test = schema.read_train(data_dir), schema.read_test(data_dir)
+                fitted = LinearRegression().fit(train[["x"]], train["y"])
+                return {"linear": make_submission(fitted, test), "sample": self.sample_submission(data_dir)}
+
+            def demo_noise(self, data_dir: Path):
+                """Gaussian noise on y."""
+                return lambda table, level, rng: table.assign(y=table["y"] + rng.normal(0, level, len(table)))
+
 
         PROBLEM = ToyProblem()
     ''',
 }
 
 
+#: What ``pip install`` writes beside the package: the distribution's name and its entry point.
+TOY_METADATA = {
+    "METADATA": "Metadata-Version: 2.1\nName: toykit\nVersion: 0.1\nSummary: A throw-away fourth kit (tests only)\n",
+    "entry_points.txt": "[hdhkits.kits]\ntoykit = toykit.problem:PROBLEM\n",
+    "top_level.txt": "toykit\n",
+}
+
+
 @pytest.fixture(scope="module")
 def toy_path(tmp_path_factory) -> Path:
-    """A folder holding ``hdhkits/toykit/``, to put on PYTHONPATH."""
+    """A folder holding the ``toykit`` package and its ``toykit-0.1.dist-info``, to put on sys.path."""
     root = tmp_path_factory.mktemp("toy")
-    kit = root / "hdhkits" / "toykit"
+    kit = root / "toykit"
     kit.mkdir(parents=True)
     for name, source in TOY.items():
         (kit / name).write_text(textwrap.dedent(source).lstrip())
+    info = root / "toykit-0.1.dist-info"
+    info.mkdir()
+    for name, text in TOY_METADATA.items():
+        (info / name).write_text(text)
     return root
+
+
+@pytest.fixture
+def toy_registered(toy_path, monkeypatch):
+    """The toy kit installed in this process: its folder on sys.path, the registry read again (and after)."""
+    from hdhkits import problem
+
+    monkeypatch.syspath_prepend(str(toy_path))
+    problem._registry.cache_clear()
+    problem.discover_kits.cache_clear()
+    yield
+    monkeypatch.undo()
+    problem._registry.cache_clear()
+    problem.discover_kits.cache_clear()
+    for name in [m for m in sys.modules if m == "toykit" or m.startswith("toykit.")]:
+        del sys.modules[name]
 
 
 def _env(toy: Path, tmp: Path) -> dict:
@@ -298,11 +365,33 @@ def _hdhkits(env: dict, *args, cwd: Path) -> subprocess.CompletedProcess:
 def test_the_registry_is_what_discovery_finds():
     assert KITS == discover_kits() == tuple(available_kits())
     assert set(KITS) >= {"cytologia", "annitia", "cardihack"}
-    assert "bundle" not in KITS  # a subpackage without problem.py is not a kit
+    assert "bundle" not in KITS  # a subpackage is no kit: only entry points are
     orders = [get_problem(k).order for k in KITS]
     assert orders == sorted(orders)
     for kit in KITS:
         assert isinstance(get_problem(kit), Problem)
+
+
+def test_a_fourth_kit_installed_as_its_own_distribution_is_registered(toy_registered):
+    assert discover_kits() == ("cytologia", "annitia", "toykit", "cardihack")  # order 2, ties by name
+    problem = get_problem("TOYKIT")
+    assert isinstance(problem, Problem) and type(problem).__module__ == "toykit.problem"
+    assert problem.quirks() == () and problem.teaching() is None
+
+
+def test_a_kit_that_fails_to_load_names_its_distribution_and_entry_point(toy_registered, toy_path):
+    from hdhkits.problem import KitLoadError
+
+    (toy_path / "toykit-0.1.dist-info" / "entry_points.txt").write_text(
+        "[hdhkits.kits]\ntoykit = toykit.nowhere:PROBLEM\n"
+    )
+    try:
+        with pytest.raises(
+            KitLoadError, match=r"entry point toykit = 'toykit.nowhere:PROBLEM' of toykit .*fails to load"
+        ):
+            discover_kits()
+    finally:
+        (toy_path / "toykit-0.1.dist-info" / "entry_points.txt").write_text(TOY_METADATA["entry_points.txt"])
 
 
 def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
@@ -336,9 +425,17 @@ def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
     bundled = _hdhkits(
         env, "bundle", "toykit", "--out", tmp_path / "toy.zip", "--size", "quick", "--kits-dir", kits_dir, cwd=ROOT
     )
-    # a bundle's scoring program is vendored from the repository's own tree: a kit outside it gets a sentence
+    # a bundle's scoring program is a pruned copy of hdhkits: a kit of another distribution gets a sentence
     assert bundled.returncode == 2 and bundled.stderr.startswith("error: bundle toykit: "), bundled.stderr
     assert "Traceback" not in bundled.stderr and not (tmp_path / "toy.zip").exists()
+
+    out = tmp_path / "lb"
+    ranked = _hdhkits(
+        env, "leaderboard", "toykit", "--demo", 5, "--size", "quick", "--boot", 100, "--out", out, cwd=tmp_path
+    )
+    assert ranked.returncode == 0, ranked.stdout + ranked.stderr
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert {"linear", "sample", "linear_resubmitted"} <= set(board["submission"]), board
 
     bad = tmp_path / "bad.csv"
     truth.drop(columns="y").to_csv(bad, index=False)

@@ -58,7 +58,10 @@ def test_the_wheel_is_the_package_with_its_metadata(wheel):
     assert (
         "Requires-Dist: scikit-survival>=0.28" in metadata and 'Requires-Dist: torch>=2.2; extra == "torch"' in metadata
     )
-    assert "hdhkits = hdhkits.cli:main" in zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
+    entry_points = zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
+    assert "hdhkits = hdhkits.cli:main" in entry_points
+    kits = entry_points.split("[hdhkits.kits]")[1].split("[")[0]  # the kits an installed copy finds
+    assert "annitia = hdhkits.annitia.problem:PROBLEM" in kits and kits.count(":PROBLEM") == 3
 
 
 def test_a_new_build_replaces_the_wheel_whole(wheel, tmp_path):

@@ -18,7 +18,7 @@ import pytest
 from hdhkits import cli
 from hdhkits.exercises import BEGIN, CORRECT, END, EXPECTED_LOG, NOT_ATTEMPTED, NOT_YET, YOUR_TURN, Exercise, Teaching
 from hdhkits.install import WHEEL_FILE, setup_cell_source
-from hdhkits.problem import KITS, NOTEBOOKS, get_problem
+from hdhkits.problem import KITS, NOTEBOOKS, Problem, get_problem
 from hdhkits.wheel import WheelError
 from hdhkits.workshop.pack import WorkshopError, WorkshopInfo, build_workshop, load_teaching
 
@@ -161,12 +161,12 @@ def test_refuses_a_non_empty_folder_unless_forced(fake_kits, tmp_path):
         build_workshop(KIT, tmp_path / "file" / "pack", kits_dir=fake_kits, teachings={KIT: fake_teaching(KIT)})
 
 
-def test_a_kit_without_teaching_module_is_refused_in_a_sentence(fake_kits, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, f"hdhkits.{KIT}.teaching", None)  # import fails as if the file were absent
+def test_a_kit_without_teaching_is_refused_in_a_sentence(fake_kits, tmp_path, monkeypatch):
+    monkeypatch.setattr(type(get_problem(KIT)), "teaching", Problem.teaching)  # as if the kit declared none
     with pytest.raises(
         WorkshopError,
-        match=rf"the {KIT} kit: declares no teaching \(found nothing\).*; add a teaching.py beside its problem.py "
-        r"defining TEACHING",
+        match=rf"the {KIT} kit: declares no teaching \(found nothing\).*; implement Problem.teaching\(\) in its "
+        r"problem.py",
     ):
         build_workshop(KIT, tmp_path / "pack", kits_dir=fake_kits)
     assert not (tmp_path / "pack").exists()

@@ -110,7 +110,7 @@ class Exercise:
 
 @dataclass(frozen=True)
 class Teaching:
-    """What a facilitator needs to run a workshop on a kit (``hdhkits.<kit>.teaching.TEACHING``).
+    """What a facilitator needs to run a workshop on a kit (its :meth:`hdhkits.problem.Problem.teaching`).
 
     Parameters
     ----------
@@ -184,10 +184,10 @@ _REGISTERED: dict[str, Exercise] = {}
 
 
 def register(exercise: Exercise) -> Exercise:
-    """Make an exercise known to :func:`check_answer` by its key (one outside a kit's teaching module).
+    """Make an exercise known to :func:`check_answer` by its key (one outside a kit's teaching).
 
     A teacher's own notebook, or a test, declares its exercise this way; a kit's exercises
-    live in its ``teaching`` module's ``TEACHING`` and need no registration.
+    live in its ``Problem.teaching()`` and need no registration.
 
     Raises
     ------
@@ -203,7 +203,7 @@ def register(exercise: Exercise) -> Exercise:
 
 
 def find_exercise(key: str) -> Exercise:
-    """The exercise a check's key names: a registered one, else one of its kit's ``TEACHING``.
+    """The exercise a check's key names: a registered one, else one of its kit's teaching.
 
     Raises
     ------

@@ -1,18 +1,20 @@
 """The problem-definition contract every kit implements, and the kit registry.
 
-Each challenge has one subpackage ``hdhkits.<kit>`` whose ``problem`` module defines a
-:class:`Problem` instance named ``PROBLEM``. The notebooks, the command line and the
-tests all go through it, so a file schema, a metric or a submission rule is written
-once.
+Each challenge is a kit: a :class:`Problem` instance its distribution registers under the
+entry-point group ``hdhkits.kits`` (:data:`ENTRY_POINT_GROUP`), e.g. ``annitia =
+"hdhkits.annitia.problem:PROBLEM"`` in ``pyproject.toml``. The notebooks, the command
+line, the leaderboard, the workshop and the tests all go through it, so a file schema, a
+metric or a submission rule is written once, and a kit installed as its own distribution
+is seen everywhere without an edit here.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
+import importlib.metadata
 import pickle
-import pkgutil
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,12 +24,16 @@ import numpy as np
 import pandas as pd
 
 from .findings import DataError, Finding
+from .quirks import Quirk
 
 __all__ = [
+    "ENTRY_POINT_GROUP",
     "KITS",  # noqa: F822 (module __getattr__: discovered on first use)
     "NOTEBOOKS",
     "SIZES",
+    "KitLoadError",
     "KitNotAvailable",
+    "Noise",
     "Problem",
     "Score",
     "UnitMetric",
@@ -51,9 +57,20 @@ NOTEBOOKS: tuple[str, ...] = ("01_exploration.ipynb", "02_baseline.ipynb", "03_s
 #: Twin sizes every kit accepts.
 SIZES: tuple[str, ...] = ("quick", "default", "full")
 
+#: The entry-point group under which a distribution registers its kits (name = its ``Problem``).
+ENTRY_POINT_GROUP = "hdhkits.kits"
+
+#: ``noisy(table, level, rng)``: a copy of a submission with noise of strength ``level`` (0 to 1),
+#: in the kit's terms (:meth:`Problem.demo_noise`).
+Noise = Callable[[pd.DataFrame, float, np.random.Generator], pd.DataFrame]
+
 
 class KitNotAvailable(LookupError):
     """The named kit does not exist or is not built yet."""
+
+
+class KitLoadError(ImportError):
+    """An installed kit cannot be loaded: the message names its distribution and entry point."""
 
 
 @dataclass(frozen=True)
@@ -200,44 +217,29 @@ class Problem(ABC):
             "implement Problem.sample_submission in its problem.py to build bundles"
         )
 
-    def _kit_function(self, module: str, function: str):
-        """``function`` of the kit's module ``module`` (beside its ``problem`` module), or ``None``."""
-        name = f"{type(self).__module__.rsplit('.', 1)[0]}.{module}"
-        try:
-            return getattr(importlib.import_module(name), function, None)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            return None
-
     def unit_metric(self, truth: pd.DataFrame) -> UnitMetric:
         """The kit's metric split over the test units of ``truth`` (for ``hdhkits leaderboard``).
 
-        The default calls ``unit_metric(truth)`` of the kit's ``metric`` module, the
-        module that holds the official ``score``, so the two stay side by side.
+        A kit keeps it beside its official ``score`` (its ``metric`` module) and returns it here.
 
         Raises
         ------
         NotImplementedError
-            The kit's metric module defines no ``unit_metric``.
+            The kit defines no unit metric.
         """
-        builder = self._kit_function("metric", "unit_metric")
-        if builder is None:
-            raise NotImplementedError(
-                f"the {self.title or self.name} kit's metric module defines no unit_metric; "
-                "add unit_metric(truth) -> hdhkits.problem.UnitMetric beside its score "
-                "to rank submissions with hdhkits leaderboard"
-            )
-        return builder(truth)
+        raise NotImplementedError(
+            f"the {self.title or self.name} kit defines no unit metric; implement Problem.unit_metric(truth) "
+            "-> hdhkits.problem.UnitMetric in its problem.py to rank submissions with hdhkits leaderboard"
+        )
 
-    def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, n: int, seed: int) -> dict[str, pd.DataFrame]:
-        """``n`` plausible submissions for the test file in ``data_dir`` (``hdhkits leaderboard KIT --demo N``).
+    def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+        """The kit's own plausible submissions for the test file in ``data_dir`` (``hdhkits leaderboard KIT --demo N``).
 
-        The kit's own models at several settings, trained on the participant files of
-        ``data_dir``, then noisy copies of them and one exact duplicate
-        (:func:`hdhkits.leaderboard.field.fill_to`), so the demo's ranking holds clear gaps,
-        close calls and a tie. The default calls ``demo_submissions(data_dir, truth, n,
-        seed)`` of the kit's ``demo`` module.
+        The kit's models at several settings, trained on the participant files of
+        ``data_dir``, best-informed first. The leaderboard's demo
+        (:func:`hdhkits.leaderboard.field.demo_field`) takes the first ``N`` of them, or
+        adds noisy copies (:meth:`demo_noise`) and one exact duplicate, so the demo's
+        ranking holds clear gaps, close calls and a tie.
 
         Parameters
         ----------
@@ -246,24 +248,57 @@ class Problem(ABC):
         truth : DataFrame
             The twin's truth (:meth:`read_truth`): models never see it; a kit whose models
             are too slow for a demo may simulate teams from it, and says so.
-        n : int
-            How many submissions (names are the files' stems, so file-name safe).
         seed : int
-            Seed of the models and of the noise.
+            Seed of the models.
+
+        Returns
+        -------
+        dict
+            Submission tables by name (names are the files' stems, so file-name safe).
 
         Raises
         ------
         NotImplementedError
-            The kit has no ``demo`` module, or it defines no ``demo_submissions``.
+            The kit has no demo submissions.
         """
-        builder = self._kit_function("demo", "demo_submissions")
-        if builder is None:
-            raise NotImplementedError(
-                f"the {self.title or self.name} kit has no demo submissions; add "
-                "demo_submissions(data_dir, truth, n, seed) to its demo.py (beside its "
-                "problem.py), or rank a folder of real submissions"
-            )
-        return builder(data_dir, truth, n, seed)
+        raise NotImplementedError(
+            f"the {self.title or self.name} kit has no demo submissions; implement "
+            "Problem.demo_submissions(data_dir, truth, seed) in its problem.py, or rank a folder of real submissions"
+        )
+
+    def demo_noise(self, data_dir: Path) -> Noise:
+        """How the leaderboard's demo adds noise to one of :meth:`demo_submissions`, in the kit's terms.
+
+        Asked only when the demo needs more submissions than the kit's own.
+
+        Parameters
+        ----------
+        data_dir : Path
+            The twin's participant files (e.g. to know the classes a label may be redrawn from).
+
+        Returns
+        -------
+        callable
+            ``noisy(table, level, rng)``: a copy of a submission with noise of strength
+            ``level`` (0 to 1) drawn from ``rng`` (:data:`Noise`).
+
+        Raises
+        ------
+        NotImplementedError
+            The kit defines no noise.
+        """
+        raise NotImplementedError(
+            f"the {self.title or self.name} kit adds no noise to its demo submissions; ask for at most as many "
+            "as it has, or implement Problem.demo_noise(data_dir) in its problem.py"
+        )
+
+    def quirks(self) -> tuple[Quirk, ...]:
+        """The known oddities of the official files, each able to put itself into a data folder.
+
+        ``tests/test_quirks.py`` injects each into a copy of a twin and checks that the kit
+        still reads it (:mod:`hdhkits.quirks`). The default is none.
+        """
+        return ()
 
     # --- The twin's fidelity (hdhkits.fidelity, benchmarks/bench_twins.py) ---------------
 
@@ -273,10 +308,8 @@ class Problem(ABC):
         ``benchmarks/bench_twins.py --real DIR`` reads this table from a twin and from the
         official folder and measures how well a classifier tells their rows apart
         (:func:`hdhkits.fidelity.adversarial_auc`), column by column too. The default is
-        the train file as the kit's ``schema`` module reads it (``read_train``), without
-        the id column of its ``TRAIN_SCHEMA`` (a twin's ids tell nothing); None when that
-        module offers neither. A kit whose twin shows itself elsewhere (its test file, one
-        row per visit) overrides it.
+        None (nothing to compare). A kit returns the file its twin shows itself in, usually
+        its train file as it reads it, without its id column (a twin's ids tell nothing).
 
         Parameters
         ----------
@@ -288,12 +321,7 @@ class Problem(ABC):
         DataFrame or None
             One row per unit of the file, identifiers left out; None: nothing to compare.
         """
-        read_train = self._kit_function("schema", "read_train")
-        schema = self._kit_function("schema", "TRAIN_SCHEMA")
-        if read_train is None or schema is None:
-            return None
-        table = read_train(data_dir)
-        return table.drop(columns=[c for c in [schema.id_column] if c in table.columns])
+        return None
 
     def signal_table(self, data_dir: Path) -> pd.DataFrame | None:
         """Each variable's signal alone for each outcome of a data folder, or None.
@@ -408,10 +436,9 @@ class Problem(ABC):
     def teaching(self) -> Any:
         """What a facilitator and the exercises' checks need: the kit's ``hdhkits.exercises.Teaching``.
 
-        The default is ``TEACHING`` of the kit's ``teaching`` module (beside its
-        ``problem`` module), or None for a kit without exercises.
+        The default is None: a kit without exercises (the workshop leaves it out with a sentence).
         """
-        return self._kit_function("teaching", "TEACHING")
+        return None
 
     def read_truth(self, path: Path) -> pd.DataFrame:
         """Read an organiser-side truth file (``truth_file`` in a truth folder)."""
@@ -426,37 +453,51 @@ class Problem(ABC):
         return f"<Problem {self.name}>"
 
 
+def _entry_point_problem(entry: importlib.metadata.EntryPoint) -> Problem:
+    """The :class:`Problem` an entry point names; a :class:`KitLoadError` saying which one when it cannot."""
+    dist = entry.dist.name if entry.dist is not None else "an unnamed distribution"
+    where = f"the entry point {entry.name} = {entry.value!r} of {dist} (group {ENTRY_POINT_GROUP})"
+    try:
+        problem = entry.load()
+    except Exception as exc:  # whatever the kit's import raises, the sentence says which kit
+        raise KitLoadError(f"{where} fails to load ({type(exc).__name__}: {exc}); fix {dist} or uninstall it") from exc
+    if not isinstance(problem, Problem):
+        raise KitLoadError(f"{where} names a {type(problem).__name__}, not a hdhkits.problem.Problem; fix {dist}")
+    if problem.name != entry.name:
+        raise KitLoadError(f"{where} names the kit {problem.name!r}: name the entry point after its kit; fix {dist}")
+    return problem
+
+
+@cache
+def _registry() -> dict[str, Problem]:
+    """Every registered kit's :class:`Problem` by name, in :attr:`Problem.order` (ties by name)."""
+    problems: dict[str, Problem] = {}
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        problem = _entry_point_problem(entry)
+        if problems.setdefault(problem.name, problem) is not problem:
+            raise KitLoadError(
+                f"two kits are registered as {problem.name!r} (group {ENTRY_POINT_GROUP}), "
+                f"{type(problems[problem.name]).__module__} and {type(problem).__module__}; uninstall one"
+            )
+    return dict(sorted(problems.items(), key=lambda item: (item[1].order, item[0])))
+
+
 @cache
 def discover_kits() -> tuple[str, ...]:
-    """Every kit of the installed package, in :attr:`Problem.order`.
+    """Every installed kit, in :attr:`Problem.order` (ties sort by name).
 
-    A kit is a subpackage of :mod:`hdhkits` whose ``problem`` module defines ``PROBLEM``,
-    a :class:`Problem`; nothing else lists the kits. A subpackage without a ``problem``
-    module (``bundle``) is not a kit; a kit whose problem module fails to import raises,
-    rather than silently vanishing from every listing and test.
+    A kit is a :class:`Problem` that a distribution registers under the entry-point group
+    ``hdhkits.kits`` (:data:`ENTRY_POINT_GROUP`), named after the kit; nothing else lists
+    the kits. A kit whose entry point fails to load raises :class:`KitLoadError` naming
+    the distribution and the entry point, rather than silently vanishing from every
+    listing and test.
 
     Returns
     -------
     tuple of str
         Kit names as used on the command line.
     """
-    import hdhkits
-
-    found: list[tuple[int, str]] = []
-    for info in pkgutil.iter_modules(hdhkits.__path__):
-        if not info.ispkg or info.name.startswith("_"):
-            continue
-        qualified = f"hdhkits.{info.name}.problem"
-        try:
-            module = importlib.import_module(qualified)
-        except ModuleNotFoundError as exc:
-            if exc.name == qualified:
-                continue
-            raise
-        problem = getattr(module, "PROBLEM", None)
-        if isinstance(problem, Problem):
-            found.append((problem.order, problem.name))
-    return tuple(name for _, name in sorted(found))
+    return tuple(_registry())
 
 
 def get_problem(name: str) -> Problem:
@@ -466,14 +507,16 @@ def get_problem(name: str) -> Problem:
     ------
     KitNotAvailable
         Unknown kit name.
+    KitLoadError
+        An installed kit cannot be loaded (:func:`discover_kits`).
     """
     key = name.lower().replace("-", "").replace("_", "")
-    kits = discover_kits()
-    if key not in kits:
-        raise KitNotAvailable(f"unknown kit {name!r}; the kits are: {', '.join(kits)}")
-    return importlib.import_module(f"hdhkits.{key}.problem").PROBLEM
+    registry = _registry()
+    if key not in registry:
+        raise KitNotAvailable(f"unknown kit {name!r}; the kits are: {', '.join(registry)}")
+    return registry[key]
 
 
 def available_kits() -> list[str]:
-    """The kits of the installed package, in :attr:`Problem.order` (same as ``KITS``)."""
+    """The installed kits, in :attr:`Problem.order` (same as ``KITS``)."""
     return list(discover_kits())

@@ -2,16 +2,15 @@
 
 The official files hold things no published summary shows: noise-made impossible
 values, boxes past the image border, images of other sizes, a test file under another
-name. Each kit lists the ones reported so far in ``hdhkits.<kit>.quirks.QUIRKS``, one
-:class:`Quirk` each. The regression suite (``tests/test_quirks.py``) injects every quirk
-into a copy of a synthetic twin and checks that ``check`` still passes, naming the
-expected warning, and that the three notebooks run on it. A newly reported quirk gets
+name. Each kit lists the ones reported so far, one :class:`Quirk` each, and offers them
+as :meth:`hdhkits.problem.Problem.quirks`. The regression suite (``tests/test_quirks.py``)
+injects every quirk into a copy of a synthetic twin and checks that ``check`` still
+passes, naming the expected warning, and that the three notebooks run on it. A newly reported quirk gets
 one :class:`Quirk` in its kit's list, and from then on it can never break a kit again.
 """
 
 from __future__ import annotations
 
-import importlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["Quirk", "copy_data", "kit_quirks"]
+__all__ = ["Quirk", "copy_data"]
 
 
 @dataclass(frozen=True)
@@ -54,17 +53,6 @@ class Quirk:
     file: str = ""
     column: str | None = None
     in_twin: bool = True
-
-
-def kit_quirks(kit: str) -> tuple[Quirk, ...]:
-    """The known quirks of a kit (``hdhkits.<kit>.quirks.QUIRKS``; empty when it has none)."""
-    try:
-        module = importlib.import_module(f"hdhkits.{kit}.quirks")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"hdhkits.{kit}.quirks":
-            return ()
-        raise
-    return tuple(module.QUIRKS)
 
 
 def copy_data(src: str | Path, dst: str | Path) -> Path:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hdhkits.annitia.demo import COX_PENALTIES, demo_submissions
+from hdhkits.annitia.demo import COX_PENALTIES
 from hdhkits.annitia.features import build_features
 from hdhkits.annitia.schema import read_test
+from hdhkits.leaderboard.field import demo_field
 from hdhkits.problem import get_problem
 
 PROBLEM = get_problem("annitia")
@@ -26,7 +27,7 @@ MODELS = [
 def field(twin):
     source = twin("annitia")
     truth = PROBLEM.read_truth(source.truth_path)
-    return source.data_dir, truth, demo_submissions(source.data_dir, truth, 11, seed=0)
+    return source.data_dir, truth, demo_field(PROBLEM, source.data_dir, truth, 11, seed=0)
 
 
 def test_the_field_is_the_kits_models_then_noisy_copies_and_a_duplicate(field):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hdhkits.cardihack.demo import SHORT_NAMES, demo_submissions
+from hdhkits.cardihack.demo import SHORT_NAMES
 from hdhkits.cardihack.riskscd import esc_band, risk_scd
+from hdhkits.leaderboard.field import demo_field
 from hdhkits.problem import get_problem
 
 PROBLEM = get_problem("cardihack")
@@ -16,7 +17,7 @@ PROBLEM = get_problem("cardihack")
 def field(twin):
     source = twin("cardihack")
     truth = PROBLEM.read_truth(source.truth_path)
-    return source.data_dir, truth, demo_submissions(source.data_dir, truth, 14, seed=0)
+    return source.data_dir, truth, demo_field(PROBLEM, source.data_dir, truth, 14, seed=0)
 
 
 def test_the_field_holds_every_pairing_the_choice_first_then_noisy_copies_and_a_duplicate(field):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hdhkits.cytologia.demo import ERROR_RATES, TRAIN_IMAGES, demo_submissions
+from hdhkits.cytologia.demo import ERROR_RATES, TRAIN_IMAGES
+from hdhkits.leaderboard.field import demo_field
 from hdhkits.problem import get_problem
 
 PROBLEM = get_problem("cytologia")
@@ -12,7 +13,7 @@ PROBLEM = get_problem("cytologia")
 @pytest.fixture(scope="module")
 def field(cyto_source):
     truth = PROBLEM.read_truth(cyto_source.truth_path)
-    return cyto_source.data_dir, truth, demo_submissions(cyto_source.data_dir, truth, 11, seed=0)
+    return cyto_source.data_dir, truth, demo_field(PROBLEM, cyto_source.data_dir, truth, 11, seed=0)
 
 
 def test_the_field_holds_the_classical_model_simulated_teams_and_a_duplicate(field):

@@ -1,8 +1,8 @@
 """Plausible ANNITIA submissions for ``hdhkits leaderboard annitia --demo N``.
 
 The field is the kit's own models, fitted on the participant files
-(:meth:`~hdhkits.problem.Problem.demo_submissions` calls :func:`demo_submissions`), on the
-features of :func:`~hdhkits.annitia.features.build_features`:
+(:meth:`~hdhkits.annitia.problem.AnnitiaProblem.demo_submissions` calls
+:func:`demo_submissions`), on the features of :func:`~hdhkits.annitia.features.build_features`:
 
 * ``leaderboard_model``: :func:`~hdhkits.annitia.models.make_leaderboard_model`, the rank
   blend that reads every feature family, the follow-up window included;
@@ -17,9 +17,9 @@ features of :func:`~hdhkits.annitia.features.build_features`:
   as it is (:class:`~hdhkits.annitia.baselines.ClinicalScore`);
 * ``age_at_first_visit``: the kit's sample submission;
 
-then noisy copies (each risk replaced by its percentile rank plus Gaussian noise) and the
-leaderboard model uploaded twice (:func:`hdhkits.leaderboard.field.fill_to`). Fitting them
-all takes about 10 s on the default twin, the two blends most of it.
+the leaderboard's demo adds noisy copies (:func:`noisy`: each risk replaced by its
+percentile rank plus Gaussian noise) and the leaderboard model uploaded twice. Fitting
+them all takes about 10 s on the default twin, the two blends most of it.
 """
 
 from __future__ import annotations
@@ -29,16 +29,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..leaderboard.field import fill_to
 from .baselines import ClinicalScore, CoxModel, TwoOutcomeModel
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
 from .features import build_features, followup_risk
 from .models import make_clinical_model, make_leaderboard_model
-from .problem import PROBLEM, SUBMISSION_SPEC
 from .schema import read_test, read_train
 from .targets import survival_targets
 
-__all__ = ["COX_PENALTIES", "demo_submissions"]
+__all__ = ["COX_PENALTIES", "demo_submissions", "noisy"]
 
 #: Penalties of the demo's ridge Cox models: the kit's baseline (0.1), a tenth and ten times it.
 COX_PENALTIES: tuple[float, ...] = (0.1, 0.01, 1.0)
@@ -52,16 +50,18 @@ def _models(seed: int) -> dict[str, TwoOutcomeModel]:
     return models
 
 
-def _noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:
-    """Each risk as its percentile rank plus Gaussian noise of sd ``0.6 level``."""
+def noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:
+    """A copy of a submission with each risk as its percentile rank plus Gaussian noise of sd ``0.6 level``."""
     out = table.copy()
     for column in (RISK_HEPATIC, RISK_DEATH):
         out[column] = out[column].rank(pct=True).to_numpy() + rng.normal(0, 0.6 * level, len(out))
     return out
 
 
-def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: int) -> dict[str, pd.DataFrame]:
-    """``n`` ANNITIA submissions from the kit's own models (see the module docstring for the field).
+def demo_submissions(
+    data_dir: str | Path, truth: pd.DataFrame, sample: pd.DataFrame, seed: int
+) -> dict[str, pd.DataFrame]:
+    """The ANNITIA submissions of the kit's own models (see the module docstring for the field).
 
     Parameters
     ----------
@@ -69,10 +69,11 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
         The participant files (``train.csv``, ``val_test.csv``).
     truth : DataFrame
         Unused: every model learns from the train file only.
-    n : int
-        How many submissions.
+    sample : DataFrame
+        The kit's sample submission for them (the last of the field; its columns, the
+        official ones in order, order every table).
     seed : int
-        Seed of the models (trees, inner folds) and of the noise.
+        Seed of the models (trees, inner folds).
 
     Returns
     -------
@@ -84,7 +85,7 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
     ids = test[TEST_ID].to_numpy()
 
     def submission(hepatic, death) -> pd.DataFrame:
-        return pd.DataFrame({TEST_ID: ids, RISK_HEPATIC: hepatic, RISK_DEATH: death})[SUBMISSION_SPEC.names]
+        return pd.DataFrame({TEST_ID: ids, RISK_HEPATIC: hepatic, RISK_DEATH: death})[list(sample.columns)]
 
     tables = {}
     for name, model in _models(seed).items():
@@ -94,5 +95,5 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
     tables["followup_only"] = submission(shorter, shorter)
     fibroscan = TwoOutcomeModel(ClinicalScore("fibs_stiffness_med_BM_1_last")).fit(X, y).predict(X_test)
     tables["fibroscan_last"] = submission(fibroscan[:, 0], fibroscan[:, 1])
-    tables["age_at_first_visit"] = PROBLEM.sample_submission(Path(data_dir))
-    return fill_to(tables, n, _noisy, seed)
+    tables["age_at_first_visit"] = sample
+    return tables

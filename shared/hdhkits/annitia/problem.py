@@ -25,27 +25,19 @@ import numpy as np
 import pandas as pd
 
 from ..findings import DataError, Finding
-from ..problem import Problem, Score
-from ..schema import ColumnSpec
-from ..submission import SubmissionSpec, check_submission
+from ..problem import Noise, Problem, Score, UnitMetric
+from ..quirks import Quirk
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
 from .features import build_features
-from .metric import score
+from .metric import score, unit_metric
 from .models import EFFORT_PIECES, EFFORTS, make_clinical_model, make_leaderboard_model
-from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE, check_data, read_test, read_train
+from .quirks import QUIRKS
+from .schema import TEST_FILE, TRAIN_FILE, TRAIN_SCHEMA, TRUTH_FILE, check_data, read_test, read_train
+from .submission import SUBMISSION_SPEC, submission_findings
 from .targets import survival_targets
 from .twin import make_twin
 
 __all__ = ["PROBLEM", "SUBMISSION_SPEC", "AnnitiaProblem", "make_submission"]
-
-#: ``trustii_id,risk_hepatic_event,risk_death``: any finite real risks (higher = earlier event).
-SUBMISSION_SPEC = SubmissionSpec(
-    (
-        ColumnSpec(TEST_ID, "int", nullable=False),
-        ColumnSpec(RISK_HEPATIC, "float", nullable=False),
-        ColumnSpec(RISK_DEATH, "float", nullable=False),
-    )
-)
 
 
 def _settings_effort(settings: dict | None) -> str:
@@ -124,10 +116,7 @@ class AnnitiaProblem(Problem):
         hdhkits.findings.DataError
             The test file is missing or has no ``trustii_id`` column.
         """
-        test = read_test(data_dir, check=False)
-        if TEST_ID not in test.columns:
-            raise DataError(data_dir, [f"the test file has no '{TEST_ID}' column; cannot check submission ids"])
-        return check_submission(submission, SUBMISSION_SPEC, test[TEST_ID].to_numpy())
+        return submission_findings(submission, data_dir)
 
     def score_submission(self, submission: pd.DataFrame, truth: pd.DataFrame) -> Score:
         """Official score of a valid submission against the truth table.
@@ -137,6 +126,39 @@ class AnnitiaProblem(Problem):
         :func:`hdhkits.annitia.metric.score`.
         """
         return score(truth, submission)
+
+    # --- What the tools ask of the kit (leaderboard, its demo, workshop, quirks, fidelity) ---
+
+    def unit_metric(self, truth: pd.DataFrame) -> UnitMetric:
+        """The metric split over the test patients of ``truth`` (:func:`hdhkits.annitia.metric.unit_metric`)."""
+        return unit_metric(truth)
+
+    def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+        """The kit's own models at several settings, then its sample submission (:mod:`hdhkits.annitia.demo`)."""
+        from .demo import demo_submissions  # here: the demo's models matter to `leaderboard --demo` only
+
+        return demo_submissions(data_dir, truth, self.sample_submission(Path(data_dir)), seed)
+
+    def demo_noise(self, data_dir: Path) -> Noise:
+        """Each risk replaced by its percentile rank plus Gaussian noise (:func:`hdhkits.annitia.demo.noisy`)."""
+        from .demo import noisy
+
+        return noisy
+
+    def teaching(self) -> Any:
+        """The exercises, goals and traps of the notebooks (:data:`hdhkits.annitia.teaching.TEACHING`)."""
+        from .teaching import TEACHING  # here: the exercises matter to the notebooks' checks and workshops only
+
+        return TEACHING
+
+    def quirks(self) -> tuple[Quirk, ...]:
+        """The known oddities of the official files (:data:`hdhkits.annitia.quirks.QUIRKS`)."""
+        return tuple(QUIRKS)
+
+    def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """The train file as :func:`~hdhkits.annitia.schema.read_train` reads it, without the patient ids."""
+        train = read_train(data_dir)
+        return train.drop(columns=[c for c in [TRAIN_SCHEMA.id_column] if c in train.columns])
 
     def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
         """The leaderboard or the clinical model, unfitted, at the effort of ``settings``.

@@ -24,6 +24,7 @@ import pandas as pd
 from ..exercises import Exercise, Teaching
 from .features import fib4, followup_risk
 from .metric import harrell_c
+from .submission import submission_findings
 
 __all__ = [
     "FIB4_INPUTS",
@@ -148,13 +149,11 @@ def shortcut_check(
         and liver risks, and its death risk is minus each patient's follow-up years
         (:func:`~hdhkits.annitia.features.followup_risk`).
     """
-    from .problem import PROBLEM
-
     shorter = followup_risk(X_test)
 
     def test(shortcut: pd.DataFrame) -> bool:
         kept = ["trustii_id", "risk_hepatic_event"]
-        if PROBLEM.validate_submission(shortcut, data_dir) or not shortcut[kept].equals(submission[kept]):
+        if submission_findings(shortcut, data_dir) or not shortcut[kept].equals(submission[kept]):
             return False
         return bool(np.allclose(shortcut["risk_death"].to_numpy(float), shorter))
 

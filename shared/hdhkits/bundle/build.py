@@ -87,13 +87,19 @@ def scoring_sources(problem: Problem) -> dict[str, str]:
     """
     from .vendor import VendorError
 
+    module = type(problem).__module__
+    if not module.startswith("hdhkits."):
+        raise BundleError(
+            f"the {problem.title} kit lives in {module}, outside the hdhkits package, and a bundle's scoring "
+            "program is a pruned copy of hdhkits; build bundles of the kits hdhkits ships"
+        )
     prune = {
         (c.__module__, c.__name__): set(_SCORING_METHODS)
         for c in type(problem).__mro__
         if c.__module__.startswith("hdhkits.")
     }
     entry = {
-        type(problem).__module__: {"PROBLEM"},
+        module: {"PROBLEM"},
         "hdhkits.submission": {"read_submission"},
         "hdhkits.findings": {"DataError", "errors", "warnings_of"},
     }
@@ -308,6 +314,8 @@ def _stage_program(
         json.dumps(
             {
                 "kit": problem.name,
+                # where the copy defines PROBLEM: the scoring program has no installed metadata to look it up
+                "problem_module": SCORING_PACKAGE + type(problem).__module__.removeprefix("hdhkits"),
                 "title": problem.title,
                 "seed": seed,
                 "size": size,

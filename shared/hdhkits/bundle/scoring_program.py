@@ -57,7 +57,8 @@ def main(argv: list) -> int:
     from hdhkits_scoring.findings import DataError, errors, warnings_of
     from hdhkits_scoring.submission import read_submission
 
-    problem = importlib.import_module(f"hdhkits_scoring.{config['kit']}.problem").PROBLEM
+    # the copy holds no installed metadata (no entry points): the bundle names the module that defines PROBLEM
+    problem = importlib.import_module(config["problem_module"]).PROBLEM
     path = find_submission(res)
     name = path.relative_to(res).as_posix()
     try:

@@ -1,7 +1,8 @@
 """Plausible Cardi-HACK submissions for ``hdhkits leaderboard cardihack --demo N``.
 
 The field is the kit's own models, fitted on the participant files
-(:meth:`~hdhkits.problem.Problem.demo_submissions` calls :func:`demo_submissions`):
+(:meth:`~hdhkits.cardihack.problem.CardihackProblem.demo_submissions` calls
+:func:`demo_submissions`):
 
 * ``chosen_<severity>+<mace>``: the kit's pair, the SEVERITY and MACE candidates chosen per
   outcome by cross-validation on the train file
@@ -18,8 +19,8 @@ The field is the kit's own models, fitted on the participant files
   (:data:`~hdhkits.cardihack.riskscd.ESC_BANDS`), with the organisers' SEVERITY probability;
 * ``organisers_dummy``: the organisers' dummy (no event, the training prevalence);
 
-then noisy copies of them (the SEVERITY logit jittered, MACE classes redrawn for a share
-of patients) and the chosen pair uploaded twice (:func:`hdhkits.leaderboard.field.fill_to`).
+the leaderboard's demo adds noisy copies of them (:func:`noisy`: the SEVERITY logit
+jittered, MACE classes redrawn for a share of patients) and the chosen pair uploaded twice.
 On the default twin it takes a few seconds: each candidate is fitted once, and the choice
 cross-validates them once.
 """
@@ -33,7 +34,6 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from ..leaderboard.field import fill_to
 from .candidates import (
     MACE_BASELINE,
     MACE_CLINICAL_SCORE,
@@ -45,11 +45,10 @@ from .candidates import (
 )
 from .metric import DUMMY_SEVERITY
 from .pair import BestPerOutcome
-from .problem import PROBLEM, SUBMISSION_SPEC
 from .riskscd import ESC_BANDS, RiskSCDClassifier
 from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, read_test, read_train
 
-__all__ = ["SHORT_NAMES", "demo_submissions"]
+__all__ = ["SHORT_NAMES", "demo_submissions", "noisy"]
 
 #: Short names of the candidates, for the submissions' file names (``<severity>+<mace>``).
 SHORT_NAMES: dict[str, str] = {
@@ -91,8 +90,8 @@ def _ordered_pairs(severity_names, mace_names, chosen: tuple[str, str]) -> list[
     return sorted(pairs, key=lambda pair: pair not in _WHOLE_PAIRS)  # stable: the rest keeps its order
 
 
-def _noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:
-    """The SEVERITY logit jittered (sd ``2 level``) and MACE redrawn at random for a share ``level / 2``."""
+def noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:
+    """A copy of a submission: SEVERITY logit jittered (sd ``2 level``), MACE redrawn for a share ``level / 2``."""
     out = table.copy()
     p = out[OUTCOME_SEVERITY].clip(0.01, 0.99).to_numpy(float)
     out[OUTCOME_SEVERITY] = 1 / (1 + np.exp(-(np.log(p / (1 - p)) + rng.normal(0, 2 * level, len(out)))))
@@ -101,8 +100,10 @@ def _noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.Da
     return out
 
 
-def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: int) -> dict[str, pd.DataFrame]:
-    """``n`` Cardi-HACK submissions from the kit's own models (see the module docstring for the field).
+def demo_submissions(
+    data_dir: str | Path, truth: pd.DataFrame, sample: pd.DataFrame, seed: int
+) -> dict[str, pd.DataFrame]:
+    """The Cardi-HACK submissions of the kit's own models (see the module docstring for the field).
 
     Parameters
     ----------
@@ -110,10 +111,11 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
         The participant files (``train.csv``, ``test.csv``).
     truth : DataFrame
         Unused: every model learns from the train file only.
-    n : int
-        How many submissions.
+    sample : DataFrame
+        The kit's sample submission for them, the organisers' dummy (its columns, the
+        official ones in order, order every table).
     seed : int
-        Seed of the models' inner folds, the choice's folds and the noise.
+        Seed of the models' inner folds and of the choice's folds.
 
     Returns
     -------
@@ -129,7 +131,7 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
 
     def submission(mace_classes, severity_probability) -> pd.DataFrame:
         return pd.DataFrame({TEST_ID: ids, OUTCOME_MACE: mace_classes, OUTCOME_SEVERITY: severity_probability})[
-            SUBMISSION_SPEC.names
+            list(sample.columns)
         ]
 
     models = {f"chosen_{_short(chosen[0])}+{_short(chosen[1])}": submission(mace[chosen[1]], severity[chosen[0]])}
@@ -139,7 +141,7 @@ def demo_submissions(data_dir: str | Path, truth: pd.DataFrame, n: int, seed: in
         models[f"{_short(s)}+{_short(m)}"] = submission(mace[m], severity[s])
     esc = RiskSCDClassifier(ESC_BANDS).fit(train, train[OUTCOME_MACE].to_numpy(int)).predict(test)
     models["riskscd_esc_bands"] = submission(esc, DUMMY_SEVERITY)
-    models["organisers_dummy"] = PROBLEM.sample_submission(Path(data_dir))
+    models["organisers_dummy"] = sample
     for s, m in pairs[len(whole) :]:
         models[f"{_short(s)}+{_short(m)}"] = submission(mace[m], severity[s])
-    return fill_to(models, n, _noisy, seed)
+    return models

@@ -21,14 +21,16 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError
 
 from ..findings import DataError, Finding, error
-from ..problem import Problem, Score
+from ..problem import Noise, Problem, Score, UnitMetric
+from ..quirks import Quirk
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
 from .candidates import mace_candidates, severity_candidates
-from .metric import DUMMY_MACE, DUMMY_SEVERITY, score
+from .metric import DUMMY_MACE, DUMMY_SEVERITY, score, unit_metric
 from .pair import PAIR_FORM, BestPerOutcome, rule_findings
+from .quirks import QUIRKS
 from .rules import check_feature_rules
-from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, check_data, read_test, read_train
+from .schema import OUTCOME_MACE, OUTCOME_SEVERITY, TEST_ID, TRAIN_SCHEMA, check_data, read_test, read_train
 from .signal import OUTCOME_LABELS, column_aucs
 from .twin import TEST_TRUTH_FILE, make_twin
 
@@ -153,6 +155,42 @@ class CardihackProblem(Problem):
         table = aucs[list(OUTCOME_LABELS)].rename_axis("variable").reset_index()
         long = table.melt(id_vars="variable", var_name="endpoint", value_name="value")
         return long.reset_index(drop=True)
+
+    # --- What the tools ask of the kit (leaderboard, its demo, workshop, quirks, fidelity) ---
+
+    def unit_metric(self, truth: pd.DataFrame) -> UnitMetric:
+        """The metric split over the test patients of ``truth`` (:func:`hdhkits.cardihack.metric.unit_metric`)."""
+        return unit_metric(truth)
+
+    def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+        """The kit's pair, the other pairings of its candidates, the ESC bands and the organisers' dummy.
+
+        See :mod:`hdhkits.cardihack.demo`.
+        """
+        from .demo import demo_submissions  # here: the demo's models matter to `leaderboard --demo` only
+
+        return demo_submissions(data_dir, truth, self.sample_submission(Path(data_dir)), seed)
+
+    def demo_noise(self, data_dir: Path) -> Noise:
+        """The SEVERITY logit jittered, MACE redrawn for a share of patients (:func:`hdhkits.cardihack.demo.noisy`)."""
+        from .demo import noisy
+
+        return noisy
+
+    def teaching(self) -> Any:
+        """The exercises, goals and traps of the notebooks (:data:`hdhkits.cardihack.teaching.TEACHING`)."""
+        from .teaching import TEACHING  # here: the exercises matter to the notebooks' checks and workshops only
+
+        return TEACHING
+
+    def quirks(self) -> tuple[Quirk, ...]:
+        """The known oddities of the official files (:data:`hdhkits.cardihack.quirks.QUIRKS`)."""
+        return tuple(QUIRKS)
+
+    def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """The train file as :func:`~hdhkits.cardihack.schema.read_train` reads it, without its patient ids."""
+        train = read_train(data_dir)
+        return train.drop(columns=[c for c in [TRAIN_SCHEMA.id_column] if c in train.columns])
 
     def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
         """The kit's pair, unfitted: :class:`~hdhkits.cardihack.pair.BestPerOutcome` over the kit's candidates.

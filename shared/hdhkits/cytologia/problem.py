@@ -13,25 +13,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
-import numpy as np
 import pandas as pd
 
 from ..datasource import cache_root
-from ..findings import DataError, Finding, error
-from ..problem import Problem, Score
-from ..schema import ColumnSpec
-from ..submission import SubmissionSpec, check_submission
+from ..findings import DataError, Finding
+from ..problem import Noise, Problem, Score, UnitMetric
+from ..quirks import Quirk
 from . import twin
 from .baselines import LEARNING_SETTINGS, Baseline, fit_baseline, full_settings, is_cnn, unfitted_copy
-from .classes import CLASSES
 from .classical import make_classical
 from .images import image_sizes
-from .metric import score
+from .metric import score, unit_metric
 from .optional_torch import cnn_module
 from .plausibility import SUBMISSION_OUTSIDE_FIX, outside_box_findings
+from .quirks import QUIRKS
 from .reader import CytologiaData, last_dataset
 from .saved import load_baseline, model_path, save_baseline
-from .schema import check_data, read_test
+from .schema import TRAIN_SCHEMA, check_data, read_test, read_train
+from .submission import SUBMISSION_SPEC, check_submission_rules
 
 __all__ = [
     "PROBLEM",
@@ -42,25 +41,6 @@ __all__ = [
     "make_submission",
 ]
 
-#: The submission: test.csv filled in, one row per trustii_id.
-SUBMISSION_SPEC = SubmissionSpec(
-    (
-        ColumnSpec("trustii_id", "int"),
-        ColumnSpec("NAME", "str"),
-        ColumnSpec("x1", "float"),
-        ColumnSpec("y1", "float"),
-        ColumnSpec("x2", "float"),
-        ColumnSpec("y2", "float"),
-        ColumnSpec("class", "str", allowed=CLASSES),
-    )
-)
-
-
-def _rows(index, limit: int = 5) -> str:
-    rows = [int(i) + 1 for i in index]
-    shown = ", ".join(str(r) for r in rows[:limit])
-    return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")
-
 
 def cnn_patience(epochs: int) -> int:
     """Epochs without a better inner-split macro-F1 before the CNN stops: a quarter of ``epochs``, at least 4.
@@ -70,54 +50,6 @@ def cnn_patience(epochs: int) -> int:
     there, at chance; ``benchmarks/bench_cytologia_cnn_quick.py``).
     """
     return max(4, int(epochs) // 4)
-
-
-def check_submission_rules(submission: pd.DataFrame, test: pd.DataFrame) -> list[Finding]:
-    """The kit's rules beyond the column format: every problem, one sentence each.
-
-    * ``NAME`` must be the image of that ``trustii_id`` in test.csv;
-    * ``x2 > x1`` and ``y2 > y1``.
-    """
-    problems = check_submission(submission, SUBMISSION_SPEC, test["trustii_id"])
-    cols = set(map(str, submission.columns))
-    sub = submission.reset_index(drop=True)
-    if {"trustii_id", "NAME"} <= cols:
-        expected = pd.Series(test["NAME"].astype(str).to_numpy(), index=pd.to_numeric(test["trustii_id"]).to_numpy())
-        ids = pd.to_numeric(sub["trustii_id"], errors="coerce")
-        known = ids.isin(expected.index)
-        want = ids[known].map(expected)
-        got = sub.loc[known, "NAME"].astype(str)
-        wrong = want.index[want.to_numpy() != got.to_numpy()]
-        if len(wrong):
-            i = wrong[0]
-            problems.append(
-                error(
-                    f"column 'NAME': {len(wrong)} row(s) name another image than test.csv for their "
-                    f"trustii_id (data row(s) {_rows(wrong)}; e.g. trustii_id {int(ids[i])} is "
-                    f"{expected[ids[i]]!r}, not {sub.loc[i, 'NAME']!r})",
-                    column="NAME",
-                    count=len(wrong),
-                    kind="wrong_name",
-                    fix="copy NAME from test.csv",
-                )
-            )
-    for lo, hi in (("x1", "x2"), ("y1", "y2")):
-        if {lo, hi} <= cols:
-            a = pd.to_numeric(sub[lo], errors="coerce")
-            b = pd.to_numeric(sub[hi], errors="coerce")
-            bad = (b <= a) & a.notna() & b.notna()
-            if bad.any():
-                problems.append(
-                    error(
-                        f"columns '{lo}', '{hi}': {int(bad.sum())} box(es) with {hi} <= {lo} at data "
-                        f"row(s) {_rows(np.flatnonzero(bad))}",
-                        column=hi,
-                        count=int(bad.sum()),
-                        kind="inverted_box",
-                        fix=f"a box needs {hi} > {lo} (pixels, top-left to bottom-right)",
-                    )
-                )
-    return problems
 
 
 class CytologiaProblem(Problem):
@@ -189,6 +121,42 @@ class CytologiaProblem(Problem):
             out[k] = float(box[k])
         out["class"] = train["class"].mode().iloc[0]
         return out[SUBMISSION_SPEC.names]
+
+    # --- What the tools ask of the kit (leaderboard, its demo, workshop, quirks, fidelity) ---
+
+    def unit_metric(self, truth: pd.DataFrame) -> UnitMetric:
+        """The metric split over the test images of ``truth`` (:func:`hdhkits.cytologia.metric.unit_metric`)."""
+        return unit_metric(truth)
+
+    def demo_submissions(self, data_dir: Path, truth: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+        """Simulated teams, the classical model at two settings, its detector alone, the sample submission.
+
+        See :mod:`hdhkits.cytologia.demo`.
+        """
+        from .demo import demo_submissions  # here: the demo's models matter to `leaderboard --demo` only
+
+        return demo_submissions(data_dir, truth, self.sample_submission(Path(data_dir)), seed)
+
+    def demo_noise(self, data_dir: Path) -> Noise:
+        """Boxes jittered, classes redrawn among the train file's (:func:`hdhkits.cytologia.demo.demo_noise`)."""
+        from .demo import demo_noise
+
+        return demo_noise(data_dir)
+
+    def teaching(self) -> Any:
+        """The exercises, goals and traps of the notebooks (:data:`hdhkits.cytologia.teaching.TEACHING`)."""
+        from .teaching import TEACHING  # here: the exercises matter to the notebooks' checks and workshops only
+
+        return TEACHING
+
+    def quirks(self) -> tuple[Quirk, ...]:
+        """The known oddities of the official files (:data:`hdhkits.cytologia.quirks.QUIRKS`)."""
+        return tuple(QUIRKS)
+
+    def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """The train file as :func:`~hdhkits.cytologia.schema.read_train` reads it, without its ids."""
+        train = read_train(data_dir)
+        return train.drop(columns=[c for c in [TRAIN_SCHEMA.id_column] if c in train.columns])
 
     # --- The models of the loop (hdhkits.saved) --------------------------------------------
 

@@ -4,8 +4,8 @@ Builds (or reuses, from the cache) the kit's synthetic twin, writes ``N`` plausi
 submissions for its test file into ``DIR/submissions/`` — one of them zipped as Codabench
 stores them, plus two broken files to show how invalid ones are listed — and ranks them
 exactly as ``hdhkits leaderboard`` ranks an organiser's folder. The submissions come from
-the kit itself (:meth:`hdhkits.problem.Problem.demo_submissions`: by default its ``demo``
-module), so this module lists no kit.
+the kit itself (:meth:`hdhkits.problem.Problem.demo_submissions`, completed by
+:func:`~.field.demo_field`), so this module lists no kit.
 Everything lands in ``DIR`` at once (:func:`hdhkits.files.atomic_dir`).
 """
 
@@ -24,6 +24,7 @@ from ..files import atomic_dir
 from ..findings import DataError
 from ..problem import Problem
 from .build import Leaderboard, build_leaderboard
+from .field import demo_field
 from .outputs import write_files
 
 __all__ = ["DemoRun", "run_demo", "write_demo_submissions"]
@@ -108,7 +109,7 @@ def run_demo(
     truth = problem.read_truth(truth_path)
     try:
         with threadpool_limits(1):  # small fits: threads only fight over busy cores
-            tables = problem.demo_submissions(source.data_dir, truth, n, seed)
+            tables = demo_field(problem, source.data_dir, truth, n, seed)
     except NotImplementedError as exc:
         raise DataError("--demo", [str(exc)]) from None
     out = Path(out)

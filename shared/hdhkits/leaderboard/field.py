@@ -1,22 +1,21 @@
-"""A demo's field of submissions: the kit's models first, then noisy copies and one duplicate.
+"""A demo's field of submissions: the kit's own first, then noisy copies and one duplicate.
 
-Each kit's ``demo`` module (``hdhkits.<kit>.demo``, behind
-:meth:`hdhkits.problem.Problem.demo_submissions`) trains its own models at several
-settings and calls :func:`fill_to` with a function that adds noise in the kit's terms
-(a probability, a risk, a box); this module knows no kit.
+The kit trains its own models at several settings
+(:meth:`hdhkits.problem.Problem.demo_submissions`) and says how to add noise in its terms
+(a probability, a risk, a box: :meth:`hdhkits.problem.Problem.demo_noise`);
+:func:`demo_field` fills the field from them with :func:`fill_to`. This module knows no kit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Noise", "fill_to"]
+from ..problem import Noise, Problem
 
-#: ``noisy(table, level, rng)``: a copy of a submission with noise of strength ``level`` (0 to 1).
-Noise = Callable[[pd.DataFrame, float, np.random.Generator], pd.DataFrame]
+__all__ = ["demo_field", "fill_to"]
 
 
 def fill_to(models: dict[str, pd.DataFrame], n: int, noisy: Noise, seed: int) -> dict[str, pd.DataFrame]:
@@ -49,3 +48,34 @@ def fill_to(models: dict[str, pd.DataFrame], n: int, noisy: Noise, seed: int) ->
         out[f"{base}_noisy{k + 1:02d}"] = noisy(models[base], level, rng)
         k += 1
     return out
+
+
+def demo_field(problem: Problem, data_dir: Path, truth: pd.DataFrame, n: int, seed: int) -> dict[str, pd.DataFrame]:
+    """``n`` plausible submissions of a kit for the test file in ``data_dir``, by name.
+
+    The kit's own (:meth:`~hdhkits.problem.Problem.demo_submissions`), completed by
+    :func:`fill_to` with the kit's noise (:meth:`~hdhkits.problem.Problem.demo_noise`,
+    asked only when the kit's own are fewer than ``n``).
+
+    Parameters
+    ----------
+    problem : Problem
+        The kit.
+    data_dir : Path
+        The twin's participant files.
+    truth : DataFrame
+        The twin's truth (passed on to the kit).
+    n : int
+        How many submissions.
+    seed : int
+        Seed of the kit's models and of the noise.
+
+    Raises
+    ------
+    NotImplementedError
+        The kit has no demo submissions, or too few and no noise.
+    """
+    own = problem.demo_submissions(Path(data_dir), truth, seed)
+    if len(own) >= n:
+        return dict(list(own.items())[:n])
+    return fill_to(own, n, problem.demo_noise(Path(data_dir)), seed)

@@ -14,7 +14,7 @@ The pack a facilitator hands out (:func:`build_workshop`)::
 Every notebook's parameters cell points at ``../../data/<kit>`` and ``../../outputs/<kit>``
 (paths relative to the notebook's folder, so the pack can move: a USB stick, a shared
 drive, Colab) and sets ``quick = True``; outputs are cleared. The schedule comes from each
-kit's ``hdhkits.<kit>.teaching.TEACHING`` (:class:`hdhkits.exercises.Teaching`): its
+kit's teaching (:meth:`hdhkits.problem.Problem.teaching`, a :class:`hdhkits.exercises.Teaching`): its
 exercises with their minutes and the notebooks' measured quick-mode run times.
 
 Modules: :mod:`.notebooks` (student and solution versions, parameters), :mod:`.schedule`

@@ -85,7 +85,7 @@ def load_teaching(kit: str) -> Teaching:
     Raises
     ------
     WorkshopError
-        The kit declares no :class:`Teaching` (no teaching module, or no ``TEACHING`` there).
+        The kit declares no :class:`Teaching` (its ``Problem.teaching()`` returns none).
     """
     teaching = get_problem(kit).teaching()
     if not isinstance(teaching, Teaching):
@@ -93,7 +93,7 @@ def load_teaching(kit: str) -> Teaching:
         raise WorkshopError(
             f"the {kit} kit",
             f"declares no teaching (found {found}), and the pack needs its learning goals, traps and exercises",
-            "add a teaching.py beside its problem.py defining TEACHING = hdhkits.exercises.Teaching(goals=..., "
+            "implement Problem.teaching() in its problem.py, returning a hdhkits.exercises.Teaching(goals=..., "
             "traps=..., exercises=...), or leave this kit out",
         )
     return teaching
@@ -209,7 +209,7 @@ def build_workshop(
     kits_dir : str or Path, optional
         The repository's ``kits/`` folder (default: found from here).
     teachings : mapping of str to Teaching, optional
-        A teaching declaration per kit, instead of ``hdhkits.<kit>.teaching.TEACHING``.
+        A teaching declaration per kit, instead of its ``Problem.teaching()``.
 
     Returns
     -------
@@ -218,7 +218,7 @@ def build_workshop(
     Raises
     ------
     WorkshopError
-        Unknown kit, a kit with no teaching module, a notebook missing or with broken
+        Unknown kit, a kit with no teaching, a notebook missing or with broken
         solution markers, an output folder that cannot be used, a wheel that cannot be
         built (:class:`hdhkits.wheel.WheelError`, in this error's shape).
     """
