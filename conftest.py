@@ -54,61 +54,44 @@ def twin():
     return make
 
 
-#: Tests the fast loop leaves out (``python3 bootstrap.py test --fast`` is ``-m "not slow"``),
-#: by function name (a test file may be renamed; the name stays): those that execute notebooks,
-#: start JupyterLab, interrupt subprocesses or write default-size twins, measured at more than
-#: about 2 s each on 2 cores. The full suite runs them all. ``tests/test_notebook_runs.py``
-#: fails when a name here matches no test any more.
-SLOW_TESTS = frozenset(
-    {
-        # notebooks executed (test_end_to_end's other test reads the shared runs: notebook_runs)
-        "test_notebooks_run_on_extreme_folders",
-        "test_the_notebooks_run_to_the_end_on_odd_data",
-        "test_fake_pack_notebooks_run_from_their_folder",
-        "test_a_changed_output_an_error_and_the_cells_after_it_fail",
-        "test_runs_in_order_passes_parameters_and_reads_scores",
-        "test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs",
-        "test_peak_memory_is_the_kernels",
-        "test_a_worker_that_dies_is_a_failure_not_a_traceback",
-        "test_ctrl_c_keeps_finished_notebooks_and_removes_the_partial_one",
-        "test_ctrl_c_stops_parallel_workers_quietly",
-        # JupyterLab started
-        "test_bootstrap_lab_serves_the_kits",
-        # default-size twins written, or the command line interrupted in a subprocess
-        "test_default_twin_holds_the_quirk",
-        "test_ctrl_c_during_data",
-        "test_ctrl_c_during_validate",
-        "test_ctrl_c_during_run",
-        "test_data_force_on_a_full_disk_keeps_the_old_twin",
-        "test_data_on_a_refusing_disk_leaves_nothing",
-        "test_validate_on_a_full_cache_disk_leaves_no_partial_twin",
-        # a kit's models trained for a demo field, a fourth kit registered in a subprocess
-        "test_demo_ranks_n_valid_submissions_and_lists_the_broken_ones",
-        "test_demo_from_the_command_line",
-        "test_a_fourth_kit_is_seen_by_the_command_line",
-        "test_the_shared_parametrised_tests_see_a_fourth_kit",
-        # models trained or cross-validated at default size (several seconds each)
-        "test_liver_ablation",
-        "test_versus_no_liver_pieces_shares_the_death_blend",
-        # the participant's loop: "Your model" edited, 02_baseline then 03_submission executed
-        "test_your_model_reaches_the_submission",
-    }
-)
 #: Fixtures whose tests are slow: the session's notebook runs, a workshop pack run end to
 #: end, two runs of the runner for the report, the Colab venv, a JupyterLab server, the
 #: kits' demo fields and their calibration against the official files (default-size twins).
+#: A test that uses one carries ``@pytest.mark.slow`` itself; collection stops when one does not.
 SLOW_FIXTURES = frozenset(
     {"notebook_runs", "real_pack", "two_runs", "colab_venv", "lab_server", "field", "default_twin_cv", "twins"}
 )
 
 
+def unmarked_slow_tests(items) -> list[str]:
+    """Test functions that use a fixture of :data:`SLOW_FIXTURES` but carry no ``slow`` marker.
+
+    The fast loop (``python3 bootstrap.py test --fast``, ``-m "not slow"``) selects by the
+    marker a test carries (``@pytest.mark.slow``: those that execute notebooks, start
+    JupyterLab, interrupt subprocesses or write default-size twins, more than about 2 s on
+    2 cores); a test that uses a slow fixture without it would join the fast loop unseen.
+    The notebooks' cells are marked by ``tests/notebook_runs.py``.
+    """
+    return sorted(
+        {
+            item.nodeid.split("[")[0]
+            for item in items
+            if SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            and item.get_closest_marker("slow") is None
+            and not str(item.path).endswith(".ipynb")
+        }
+    )
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark ``slow`` the tests of :data:`SLOW_TESTS` and those using :data:`SLOW_FIXTURES`."""
-    for item in items:
-        name = getattr(item, "originalname", None)
-        if name in SLOW_TESTS or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+    """Refuse slow tests without their marker; put the files with the most slow tests first."""
+    unmarked = unmarked_slow_tests(items)
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use a slow fixture (conftest.SLOW_FIXTURES) but carry no @pytest.mark.slow: "
+            + ", ".join(unmarked)
+        )
     # The files with the most slow tests first (a test's order within its file kept): the
     # pytest-xdist workers take whole files as they come free, so the long ones start early
     # and the run does not end with one worker alone on a notebook file.

@@ -140,6 +140,7 @@ def _run_all(page: NotebookPage, server, n_cells: int) -> float:
     return time.monotonic() - start
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("kit", KITS)
 def test_submission_notebook_in_jupyterlab(kit, lab_server, browser, lab_scratch, tmp_path):
@@ -231,6 +232,7 @@ def _get_json(url: str, wait: float = 30) -> dict:
             time.sleep(0.3)
 
 
+@pytest.mark.slow
 def test_bootstrap_lab_serves_the_kits(tmp_path):
     """``bootstrap.py lab`` (its server part) prints the URL, serves kits/, and stops on SIGTERM."""
     pytest.importorskip("jupyterlab", reason="jupyterlab is not installed (pip install -e '.[lab]')")

@@ -202,6 +202,7 @@ def colab_venv():
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_colab_stack_then_loose_install(colab_venv):
     colab, installed = colab_venv.colab, colab_venv.installed
     assert colab["numpy"].startswith("2.1.") and colab["pandas"].startswith("2.2.")
@@ -225,6 +226,7 @@ def test_colab_stack_then_loose_install(colab_venv):
     print("timings:", ", ".join(f"{k} {v:.0f} s" for k, v in colab_venv.timings.items()))
 
 
+@pytest.mark.slow
 def test_setup_cell_takes_the_wheel_beside_the_notebook_first(colab_venv):
     """A wheel beside the notebook and one at the pack's root: the cell installs the one beside it."""
     solutions = colab_venv.root / "pack" / "cardihack" / "solutions"
@@ -237,6 +239,7 @@ def test_setup_cell_takes_the_wheel_beside_the_notebook_first(colab_venv):
     ]
 
 
+@pytest.mark.slow
 def test_setup_cell_stops_in_one_sentence_with_no_wheel_and_no_release(colab_venv, tmp_path):
     """No wheel in the folder, above it or in Drive, and a release that cannot be reached: one sentence, no traceback.
 
@@ -288,6 +291,7 @@ print(json.dumps(report))
 """
 
 
+@pytest.mark.slow
 def test_every_module_imports_without_torch(colab_venv, tmp_path):
     # from a folder holding no hdhkits, so the import finds the installed copy only
     report = json.loads(_run([colab_venv.python, "-c", _IMPORT_ALL], colab_venv.env, cwd=tmp_path))
@@ -303,6 +307,7 @@ def test_every_module_imports_without_torch(colab_venv, tmp_path):
     assert report.get("lazy") == "torch", "a torch-only name must fail naming torch"
 
 
+@pytest.mark.slow
 def test_cytologia_twin_and_check_without_torch(colab_venv, tmp_path):
     env = {**colab_venv.env, "HDHKITS_CACHE": str(tmp_path / "cache")}
     hdhkits = colab_venv.bin / "hdhkits"
@@ -327,6 +332,7 @@ def _key_outputs(nb: nbformat.NotebookNode) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_notebook_runs_on_colab_python(colab_venv, tmp_path):
     executed = tmp_path / NOTEBOOK.name
     env = {

@@ -24,6 +24,7 @@ def cli(capsys, *argv):
     return code, out + err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_kit_runs_end_to_end(kit, tmp_path, twin, capsys, notebook_runs):
     runs = notebook_runs.kit(kit)

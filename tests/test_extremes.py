@@ -330,6 +330,7 @@ def test_check_on_extreme_folders(kit, twin):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", _kit_params())
 def test_notebooks_run_on_extreme_folders(kit, twin):
     """Every notebook runs to the end on what check accepts; 01 stops at its data cell on what it refuses."""

@@ -435,6 +435,7 @@ def test_run_under_a_regular_file(capsys, tmp_path, kit):
     ],
     ids=["permission", "full_disk_on_commit", "read_only", "full_disk_mid_write"],
 )
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_data_on_a_refusing_disk_leaves_nothing(small_twins, capsys, monkeypatch, tmp_path, kit, refuse, words):
     out = tmp_path / "out" / "twin"
@@ -446,6 +447,7 @@ def test_data_on_a_refusing_disk_leaves_nothing(small_twins, capsys, monkeypatch
     assert listing(tmp_path) == []  # neither folder, nor a temporary one, nor the parent it created
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_data_force_on_a_full_disk_keeps_the_old_twin(small_twins, capsys, monkeypatch, tmp_path, kit):
     out = tmp_path / "twin"
@@ -457,6 +459,7 @@ def test_data_force_on_a_full_disk_keeps_the_old_twin(small_twins, capsys, monke
     assert {p: (out.parent / p).stat().st_mtime_ns for p in listing(tmp_path)} == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_validate_on_a_full_cache_disk_leaves_no_partial_twin(small_twins, capsys, monkeypatch, twin, tmp_path, kit):
     sub = tmp_path / "submission.csv"
@@ -600,6 +603,7 @@ def interrupt(argv: list[str], ready, env: dict | None = None, timeout: float = 
     return proc.returncode, out, err, [" ".join(p.cmdline()) for p in alive if p.is_running()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_ctrl_c_during_data(tmp_path, kit):
     flag, work = tmp_path / "flag", tmp_path / "work"
@@ -613,6 +617,7 @@ def test_ctrl_c_during_data(tmp_path, kit):
     assert listing(work) == [] and alive == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_ctrl_c_during_validate(twin, tmp_path, kit):
     flag, cache = tmp_path / "flag", tmp_path / "cache"
@@ -628,6 +633,7 @@ def test_ctrl_c_during_validate(twin, tmp_path, kit):
     assert listing(cache) == [] and alive == []  # no half-written twin in the cache
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_ctrl_c_during_run(twin, tmp_path, kit):
     twin(kit, "quick")  # the notebooks find it in the session's cache, as a second run would

@@ -129,6 +129,7 @@ def test_forty_submissions_with_their_columns_in_another_order_are_ranked_with_t
     assert table.set_index("submission").loc["team07", "score"] == pytest.approx(expected, abs=1e-12)
 
 
+@pytest.mark.slow
 def test_demo_from_the_command_line(twin, tmp_path, capsys):
     twin("cardihack")
     code = main(

@@ -10,6 +10,7 @@ from hdhkits.leaderboard.outputs import FILES
 from hdhkits.problem import KITS, Problem, get_problem
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit", KITS)
 def test_demo_ranks_n_valid_submissions_and_lists_the_broken_ones(kit, tmp_path, twin):
     twin(kit)  # the session's cached quick twin: the demo reuses it

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from .notebook_runs import NotebookRuns
 
@@ -50,6 +51,7 @@ def _toy_kit(root: Path) -> Path:
     return kit_dir / "01_exploration.ipynb"
 
 
+@pytest.mark.slow
 def test_a_changed_output_an_error_and_the_cells_after_it_fail(tmp_path, twin):
     twin("cardihack", "default")  # made here, under the session's lock: the run below only reads it
     notebook = _toy_kit(tmp_path / "repo")
@@ -100,10 +102,22 @@ def test_a_changed_output_an_error_and_the_cells_after_it_fail(tmp_path, twin):
     assert record.stat().st_mtime_ns == stamp
 
 
-def test_every_slow_test_named_in_the_root_conftest_exists():
-    """A renamed test would silently join the fast loop: each name in SLOW_TESTS is a test function."""
-    from conftest import SLOW_TESTS
+def test_a_test_using_a_slow_fixture_needs_its_marker():
+    """The collection check of the root conftest: a slow fixture without ``@pytest.mark.slow`` is named."""
+    from types import SimpleNamespace
 
-    sources = "\n".join(p.read_text() for p in (ROOT / "tests").rglob("test_*.py"))
-    missing = sorted(name for name in SLOW_TESTS if f"def {name}(" not in sources)
-    assert not missing, f"conftest.SLOW_TESTS names tests that no longer exist (renamed?): {missing}"
+    from conftest import unmarked_slow_tests
+
+    def item(name, fixtures, slow):
+        marker = pytest.mark.slow.mark if slow else None
+        return SimpleNamespace(
+            nodeid=f"tests/test_x.py::{name}[a]",
+            fixturenames=fixtures,
+            path=Path("tests/test_x.py"),
+            get_closest_marker=lambda _name: marker,
+        )
+
+    items = [item("test_marked", ["notebook_runs"], True), item("test_cheap", ["tmp_path"], False)]
+    assert unmarked_slow_tests(items) == []
+    items.append(item("test_forgot", ["tmp_path", "real_pack"], False))
+    assert unmarked_slow_tests(items) == ["tests/test_x.py::test_forgot"]

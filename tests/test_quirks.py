@@ -51,6 +51,7 @@ def test_check_passes_and_names_the_quirk(kit, quirk, twin, tmp_path, capsys):
     capsys.readouterr()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kit, quirk", [c for c in CASES if c.values[1].in_twin and c.values[1].kind])
 def test_default_twin_holds_the_quirk(kit, quirk, twin):
     findings = get_problem(kit).check_data(twin(kit, "default").data_dir)

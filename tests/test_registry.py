@@ -394,6 +394,7 @@ def test_a_kit_that_fails_to_load_names_its_distribution_and_entry_point(toy_reg
         (toy_path / "toykit-0.1.dist-info" / "entry_points.txt").write_text(TOY_METADATA["entry_points.txt"])
 
 
+@pytest.mark.slow
 def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
     env = _env(toy_path, tmp_path)
     listing = _hdhkits(env, "list", cwd=tmp_path)
@@ -443,6 +444,7 @@ def test_a_fourth_kit_is_seen_by_the_command_line(toy_path, tmp_path):
     assert invalid.returncode == 1 and "'y'" in invalid.stdout + invalid.stderr
 
 
+@pytest.mark.slow
 def test_the_shared_parametrised_tests_see_a_fourth_kit(toy_path, tmp_path):
     env = _env(toy_path, tmp_path)
     tests = ["tests/test_problem.py", "tests/test_contract.py", "tests/test_cli.py"]

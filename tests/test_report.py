@@ -65,6 +65,7 @@ def _rows(page: str) -> list[list[str]]:
     return [[re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", cells)] for _, cells in rows]
 
 
+@pytest.mark.slow
 def test_report_table_figures_and_failure(two_runs, tmp_path):
     out = two_runs[2]
     page = (out / "report.html").read_text()
@@ -94,6 +95,7 @@ def test_report_table_figures_and_failure(two_runs, tmp_path):
     assert str(out) not in page and "src='http" not in page and "<link" not in page
 
 
+@pytest.mark.slow
 def test_report_links_the_executed_notebooks_rendered(two_runs):
     out = two_runs[2]
     page = (out / "report.html").read_text()
@@ -104,6 +106,7 @@ def test_report_links_the_executed_notebooks_rendered(two_runs):
     assert "broken on purpose" in (out / "annitia/executed/02_baseline.html").read_text()
 
 
+@pytest.mark.slow
 def test_report_is_the_same_whatever_the_jobs(two_runs):
     one, two = ((two_runs[j] / "report.html").read_text() for j in (1, 2))
 
@@ -120,6 +123,7 @@ def test_report_is_the_same_whatever_the_jobs(two_runs):
     assert section(one, "data", "versions") == section(two, "data", "versions")
 
 
+@pytest.mark.slow
 def test_report_only_rebuilds_from_the_folder(two_runs, tmp_path, capsys):
     copy = shutil.copytree(two_runs[1], tmp_path / "copy")
     original = (copy / "report.html").read_text()
@@ -152,6 +156,7 @@ def test_notebook_figures_reads_every_png(tmp_path):
     assert notebook_figures(tmp_path / "missing.ipynb") == []
 
 
+@pytest.mark.slow
 def test_build_report_without_rendering(two_runs, tmp_path):
     copy = shutil.copytree(two_runs[2], tmp_path / "copy")
     for page in copy.rglob("*/executed/*.html"):

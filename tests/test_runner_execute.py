@@ -14,6 +14,7 @@ def kits(tmp_path):
     return toy_kits(tmp_path)
 
 
+@pytest.mark.slow
 def test_runs_in_order_passes_parameters_and_reads_scores(kits, tmp_path):
     write_notebook(
         kits,
@@ -87,6 +88,7 @@ def test_an_executed_copy_appears_only_when_its_notebook_ends(kits, tmp_path):
     assert sorted(p.name for p in run.executed.parent.iterdir()) == ["01_exploration.ipynb"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_finished_notebooks_and_removes_the_partial_one(kits, tmp_path):
     write_slow_kit(kits, "annitia")  # the CLI wants a kit's name; the notebooks are the test's
     out = tmp_path / "out"

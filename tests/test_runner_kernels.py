@@ -12,6 +12,7 @@ def kits(tmp_path):
     return toy_kits(tmp_path)
 
 
+@pytest.mark.slow
 def test_peak_memory_is_the_kernels(kits, tmp_path):
     write_notebook(kits, "01_exploration.ipynb", notebook("pass"))
     write_notebook(kits, "02_baseline.ipynb", notebook("import numpy as np\nx = np.ones(40_000_000)  # 320 MB\ndel x"))

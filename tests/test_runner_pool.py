@@ -14,6 +14,7 @@ def kits(tmp_path):
     return toy_kits(tmp_path)
 
 
+@pytest.mark.slow
 def test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs(kits, tmp_path):
     # The slow kit's last notebook waits until the toy kit's last one has run, then 3 s more:
     # the order of finishing depends on the two kits running at once, not on how fast a
@@ -44,6 +45,7 @@ def test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs(kits, tmp_pa
     assert [(r.kit, r.notebook, r.status) for r in serial] == [(r.kit, r.notebook, r.status) for r in runs]
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_is_a_failure_not_a_traceback(kits, tmp_path):
     write_kit(kits, "dies", "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)  # the worker running the kit")
     write_kit(kits, "toy", "pass")
@@ -53,6 +55,7 @@ def test_a_worker_that_dies_is_a_failure_not_a_traceback(kits, tmp_path):
     assert [r.kit for r in runs[3:]] == ["toy"] * 3  # reported too, whether its worker finished or not
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_parallel_workers_quietly(kits, tmp_path):
     for kit in ("annitia", "cardihack"):
         write_slow_kit(kits, kit)

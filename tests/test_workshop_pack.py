@@ -209,6 +209,7 @@ def _check_lines(nb: nbformat.NotebookNode) -> list[str]:
     return [line for line in text.splitlines() if any(m in line for m in (CORRECT, NOT_YET, NOT_ATTEMPTED))]
 
 
+@pytest.mark.slow
 def test_fake_pack_notebooks_run_from_their_folder(pack):
     student = _run(pack.out / KIT / "student" / "01_exploration.ipynb")
     solution = _run(pack.out / KIT / "solutions" / "01_exploration.ipynb")
@@ -259,6 +260,7 @@ def real_pack(tmp_path_factory):
     return {"out": out, "timings": timings, "executed": executed, "expected": expected}
 
 
+@pytest.mark.slow
 def test_end_to_end_every_student_and_solution_notebook_runs(real_pack, capsys):
     """Every student notebook of a real pack runs from its own folder, every check "not attempted yet".
 
@@ -333,6 +335,7 @@ def _outputs_text(cells) -> str:
         for k in KITS
     ],
 )
+@pytest.mark.slow
 def test_no_student_notebook_prints_an_expected_answer(real_pack, kit):
     """No output above an exercise shows the value its check expects (issue 18: exercises keep their answer)."""
     shown = []

@@ -48,6 +48,7 @@ def test_family_ablation(data):
     assert row["low"] <= row["score"] <= row["high"] and row["score"] == pytest.approx(table["score"].iloc[0])
 
 
+@pytest.mark.slow
 def test_liver_ablation(data):
     X, y = data
     table = liver_ablation(X, y, n_splits=2, n_boot=20, quick=True, pieces=("stiffness gate",), efforts=("default",))
@@ -76,6 +77,7 @@ def test_liver_ablation(data):
         liver_ablation(X, y, efforts=("huge",))
 
 
+@pytest.mark.slow
 def test_versus_no_liver_pieces_shares_the_death_blend(data):
     X, y = data
     models = {"leaderboard model": make_leaderboard_model(quick=True)}

@@ -30,6 +30,7 @@ def field(twin):
     return source.data_dir, truth, demo_field(PROBLEM, source.data_dir, truth, 11, seed=0)
 
 
+@pytest.mark.slow
 def test_the_field_is_the_kits_models_then_noisy_copies_and_a_duplicate(field):
     data_dir, _truth, subs = field
     assert COX_PENALTIES[0] == 0.1  # the baseline's penalty leads the ridge models
@@ -45,6 +46,7 @@ def test_the_field_is_the_kits_models_then_noisy_copies_and_a_duplicate(field):
     assert len({r.tobytes() for r in risks.values()}) == 3  # three penalties, three rankings
 
 
+@pytest.mark.slow
 def test_the_simple_scores_are_what_they_say(field):
     data_dir, _truth, subs = field
     followup = build_features(read_test(data_dir))["followup_years"].to_numpy()
@@ -54,6 +56,7 @@ def test_the_simple_scores_are_what_they_say(field):
     assert subs["age_at_first_visit"].equals(PROBLEM.sample_submission(data_dir))
 
 
+@pytest.mark.slow
 def test_the_leaderboard_model_outscores_the_sample_submission_on_the_twin(field):
     _data_dir, truth, subs = field
     score = {

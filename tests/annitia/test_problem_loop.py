@@ -155,6 +155,7 @@ def _printed(notebook) -> str:
     )
 
 
+@pytest.mark.slow
 def test_your_model_reaches_the_submission(twin, tmp_path):
     official = twin("annitia", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
     out = run_with_your_model("annitia", YOUR_CELL, tmp_path, baseline_parameters={"n_boot": 20}, data_dir=official)

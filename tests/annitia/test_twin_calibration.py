@@ -30,6 +30,7 @@ def default_twin_cv():
     return table.loc["Cox (ridge)"], y, (X, test, truth)
 
 
+@pytest.mark.slow
 def test_cox_cross_validation_lands_near_the_official_files(default_twin_cv):
     row, _, _ = default_twin_cv
     assert 0.81 <= row["score"] <= 0.87, row.to_dict()
@@ -37,12 +38,14 @@ def test_cox_cross_validation_lands_near_the_official_files(default_twin_cv):
     assert 0.87 <= row["c_death"] <= 0.93, row.to_dict()
 
 
+@pytest.mark.slow
 def test_event_counts_stay_official(default_twin_cv):
     _, y, _ = default_twin_cv
     assert 35 <= y.hepatic_event.sum() <= 60  # official: 47
     assert 60 <= y.death_event.sum() <= 95  # official: 76 among 984 with known status
 
 
+@pytest.mark.slow
 def test_oracle_beats_the_model_on_liver_events(default_twin_cv):
     # The oracle ranks by the true latent risks, hidden liver frailty included, so on the
     # twin's test patients it must beat the Cox model on C(hepatic); on C(death) the model

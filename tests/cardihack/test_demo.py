@@ -20,6 +20,7 @@ def field(twin):
     return source.data_dir, truth, demo_field(PROBLEM, source.data_dir, truth, 14, seed=0)
 
 
+@pytest.mark.slow
 def test_the_field_holds_every_pairing_the_choice_first_then_noisy_copies_and_a_duplicate(field):
     data_dir, _truth, subs = field
     names = list(subs)
@@ -36,6 +37,7 @@ def test_the_field_holds_every_pairing_the_choice_first_then_noisy_copies_and_a_
         assert not [f for f in PROBLEM.validate_submission(table, data_dir) if f.is_error], name
 
 
+@pytest.mark.slow
 def test_the_published_score_and_the_dummy_are_what_they_say(field):
     data_dir, _truth, subs = field
     test = pd.read_csv(data_dir / "test.csv")
@@ -46,6 +48,7 @@ def test_the_published_score_and_the_dummy_are_what_they_say(field):
     assert subs["age+ordinal"]["OUTCOME SEVERITY"].equals(subs["age+riskscd_score"]["OUTCOME SEVERITY"])
 
 
+@pytest.mark.slow
 def test_the_kits_choice_outscores_the_organisers_dummy_on_the_twin(field):
     _data_dir, truth, subs = field
     chosen = PROBLEM.score_submission(subs[next(iter(subs))], truth).value

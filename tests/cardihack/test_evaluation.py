@@ -244,6 +244,7 @@ def odd_folder(twin, tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_the_notebooks_run_to_the_end_on_odd_data(odd_folder, tmp_path):
     # 02 and 03, where the limits bite (01 runs on extreme folders in tests/test_extremes.py)
     runs = run_kit("cardihack", tmp_path / "out", quick=True, seed=0, data_dir=odd_folder, notebooks=NOTEBOOKS[1:])

@@ -124,6 +124,7 @@ your_model = kit.Pair(AgeCurve(), AgeBands())
 '''
 
 
+@pytest.mark.slow
 def test_your_model_reaches_the_submission(twin, tmp_path):
     official = twin("cardihack", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
     output = run_with_your_model(

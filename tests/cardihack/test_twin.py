@@ -226,6 +226,7 @@ def model_parts(twins):
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 def test_each_column_carries_the_official_signal(twins):
     aucs = sum(column_aucs(t["train"]) for t in twins) / len(twins)
     official = pd.DataFrame(OFFICIAL_COLUMN_AUC, index=["SEVERITY", "MACE >= 1"]).T
@@ -237,6 +238,7 @@ def test_each_column_carries_the_official_signal(twins):
     assert abs(aucs.loc["Gradient", "MACE >= 1"] - 0.5) < 0.03 and abs(aucs.loc["SYNCOPE", "MACE >= 1"] - 0.5) < 0.03
 
 
+@pytest.mark.slow
 def test_snps_carry_no_signal_beyond_chance(twins):
     summaries = [
         snp_chance_summary(snp_auc_against_chance(t["train"], n_permutations=10, seed=i))
@@ -249,6 +251,7 @@ def test_snps_carry_no_signal_beyond_chance(twins):
         assert not rows["beyond chance"].all(), rows
 
 
+@pytest.mark.slow
 def test_outcome_mix_is_the_official_one(twins):
     severe = np.mean([t["train"][OUTCOME_SEVERITY].sum() for t in twins])
     mace = np.mean(
@@ -258,6 +261,7 @@ def test_outcome_mix_is_the_official_one(twins):
     assert np.all(np.abs(mace - [261, 29, 57]) <= [8, 4, 6]), mace
 
 
+@pytest.mark.slow
 def test_models_rank_as_on_the_official_file(model_parts):
     mean = model_parts.mean()
     assert (model_parts[MACE_BASELINE] > model_parts[MACE_RISK_SCD]).all(), model_parts.round(3)
@@ -266,6 +270,7 @@ def test_models_rank_as_on_the_official_file(model_parts):
     assert mean[MACE_BASELINE] > mean["ESC bands"] + 0.1
 
 
+@pytest.mark.slow
 def test_the_baseline_pair_is_as_hard_as_on_the_official_file(model_parts):
     combined = 0.7 * model_parts[MACE_BASELINE] + 0.3 * model_parts[SEVERITY_BASELINE]
     # official train file: 0.129 (kappa 0.185, SEVERITY -0.003); one draw of 347 patients moves by about 0.05
@@ -273,6 +278,7 @@ def test_the_baseline_pair_is_as_hard_as_on_the_official_file(model_parts):
     assert model_parts[SEVERITY_BASELINE].mean() <= 0.01  # no better than the prior, as there
 
 
+@pytest.mark.slow
 def test_the_oracle_stays_above_the_models(twins, model_parts):
     kappas = []
     for seed in MODEL_SEEDS:

@@ -16,6 +16,7 @@ def field(cyto_source):
     return cyto_source.data_dir, truth, demo_field(PROBLEM, cyto_source.data_dir, truth, 11, seed=0)
 
 
+@pytest.mark.slow
 def test_the_field_holds_the_classical_model_simulated_teams_and_a_duplicate(field):
     data_dir, _truth, subs = field
     names = list(subs)
@@ -30,6 +31,7 @@ def test_the_field_holds_the_classical_model_simulated_teams_and_a_duplicate(fie
         assert not [f for f in PROBLEM.validate_submission(table, data_dir) if f.is_error], name
 
 
+@pytest.mark.slow
 def test_scores_fall_with_the_error_rate_and_the_forest_beats_the_detector_alone(field):
     _data_dir, truth, subs = field
     score = {name: PROBLEM.score_submission(table, truth).value for name, table in subs.items()}

@@ -149,6 +149,7 @@ YOUR_CELL = textwrap.dedent('''
 ''').strip()
 
 
+@pytest.mark.slow
 def test_your_model_reaches_the_submission(twin, tmp_path):
     official = twin("cytologia", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
     light = {"max_train_images": 150, "epochs": 1}
