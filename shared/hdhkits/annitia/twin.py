@@ -292,7 +292,17 @@ def _plan(rng: np.random.Generator, size: str) -> _Plan:
     male = rng.random(n) < 0.55
     codes = draw_codes(rng, n)
     age1 = np.clip(np.round(rng.normal(54, 13, n)), 18, 87).astype(int)
-    return _Plan(n_train, n_test, is_test, male, *codes.values(), age1)
+    return _Plan(
+        n_train,
+        n_test,
+        is_test,
+        male,
+        t2dm=codes["T2DM"],
+        hypertension=codes["Hypertension"],
+        dyslip=codes["Dyslipidaemia"],
+        bariatric=codes["bariatric_surgery"],
+        age1=age1,
+    )
 
 
 def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
