@@ -81,8 +81,8 @@ The markers' spreads, the disease activity and the liver frailty are calibrated 
 participants' univariate C table (mean absolute gap over the 54 liver rows 0.021, largest
 0.060, for the mean table of seeds 0–7; death rows 0.055) and on the kit's own
 cross-validation of ``02_baseline`` on the official files: the ridge Cox model scores on
-the default twins 0.840 on average over seeds 0–7 (official 0.833), 0.834 for seed 0 (C
-liver 0.795, C death 0.925) (``benchmarks/bench_annitia_calibration.py``;
+the default twins 0.840 on average over seeds 0–7 (official 0.833), 0.833 for seed 0 (C
+liver 0.794, C death 0.925) (``benchmarks/bench_annitia_calibration.py``;
 ``tests/annitia/test_twin_calibration.py`` keeps seed 0 within 0.81–0.87).
 
 Steps
