@@ -86,7 +86,7 @@ def test_versus_no_liver_pieces_shares_the_death_blend(data):
     assert list(gains.index) == ["score", "c_hepatic", "c_death"]
     assert list(gains.columns) == ["leaderboard model", NO_LIVER_PIECES, "gain", "low", "high"]
     assert risks.shape == oof["leaderboard model"].shape and np.isfinite(risks).all()
-    # same death risks: C(death) cannot move; the liver blends differ (the fibrosis index)
+    # same death risks: C(death) cannot move; the liver blends differ (the stronger ridge)
     np.testing.assert_array_equal(risks[..., 1], oof["leaderboard model"][..., 1])
     assert gains.loc["c_death", "gain"] == gains.loc["c_death", "low"] == gains.loc["c_death", "high"] == 0
     assert not np.array_equal(risks[..., 0], oof["leaderboard model"][..., 0])

@@ -162,3 +162,13 @@ def test_methods_have_the_contract_signatures():
         assert inspect.signature(ours) == inspect.signature(member), name
         assert inspect.getdoc(ours), name
     assert AnnitiaProblem.order == 2
+
+
+def test_signal_table_is_the_univariate_c_of_the_train_file(folders):
+    from hdhkits.annitia.signal import official_univariate_c, univariate_c
+
+    table = PROBLEM.signal_table(folders.data_dir)
+    assert list(table.columns) == ["variable", "endpoint", "value"] and len(table) == len(official_univariate_c())
+    expected = univariate_c(read_train(folders.data_dir))
+    assert np.allclose(table["value"], expected["c_index"], equal_nan=True)
+    assert set(table["endpoint"]) == {"liver", "death"}

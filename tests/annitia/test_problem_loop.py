@@ -98,7 +98,7 @@ def test_a_stale_stamp_retrains_and_says_why(source, twin, tmp_path, capsys):
     model, reloaded = saved.load_or_train("clinical", source, tmp_path, quick=True, settings=settings)
     assert not reloaded and (tmp_path / "annitia_clinical.pkl").is_file()
     stamp = read_stamp(tmp_path / "annitia_clinical.pkl")
-    assert stamp.settings["effort"] == "default" and stamp.settings["liver_pieces"] == ["fibrosis index"]
+    assert stamp.settings["effort"] == "default" and stamp.settings["liver_pieces"] == ["stronger ridge"]
     again, reloaded = saved.load_or_train("clinical", source, tmp_path, quick=True, settings=settings)
     assert reloaded
     X = build_features(read_test(source.data_dir))

@@ -30,12 +30,12 @@ larger forest. Learners added to Cox, boosting and forest are *candidates*: they
 weight only where they beat the core blend by :data:`CANDIDATE_MIN_GAIN` of inner
 concordance. ``effort`` picks the pieces (:data:`EFFORT_PIECES`), keeping only what
 helped on the twin across seeds (``benchmarks/bench_annitia_liver.py``; its record,
-read by :func:`~hdhkits.annitia.ablation.measured_liver_ablation`): ``"default"``
-the fibrosis index (free), ``"full"`` also repeated inner folds (three times the liver
-blend's cost). The other pieces stay available through ``pieces=``, and
-:func:`~hdhkits.annitia.ablation.liver_ablation` measures them on any data (the
-official train file included, where the first-visit biology is stronger than on the
-twin).
+read by :func:`~hdhkits.annitia.ablation.measured_liver_ablation`; twin version 4,
+seeds 0-3): ``"default"`` the stronger ridge (free), ``"full"`` also the larger forest.
+The other pieces stay available through ``pieces=`` (the fibrosis index, which helped on
+twin version 3, lost on version 4), and :func:`~hdhkits.annitia.ablation.liver_ablation`
+measures them on any data (the official train file included, where the first-visit
+biology combines better than on the twin).
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ LIVER_PIECES = (
 NO_LIVER_PIECES = "leaderboard model, no liver pieces"
 #: The liver pieces each effort uses (what helped on the twin across seeds, within budget).
 EFFORT_PIECES: dict[str, tuple[str, ...]] = {
-    "default": ("fibrosis index",),
-    "full": ("fibrosis index", "repeated inner folds"),
+    "default": ("stronger ridge",),
+    "full": ("stronger ridge", "larger forest"),
 }
 
 

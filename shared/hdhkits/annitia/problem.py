@@ -33,6 +33,7 @@ from .metric import score, unit_metric
 from .models import EFFORT_PIECES, EFFORTS, make_clinical_model, make_leaderboard_model
 from .quirks import QUIRKS
 from .schema import TEST_FILE, TRAIN_FILE, TRAIN_SCHEMA, TRUTH_FILE, check_data, read_test, read_train
+from .signal import univariate_c
 from .submission import SUBMISSION_SPEC, submission_findings
 from .targets import survival_targets
 from .twin import make_twin
@@ -84,7 +85,9 @@ class AnnitiaProblem(Problem):
     )
     env_var = "ANNITIA_DATA_DIR"
     truth_file = TRUTH_FILE
-    twin_version = "3"  # 3: visits move like the official ones; 2: calibrated difficulty
+    # 4: joint codes, blood panels, liver signal from the official univariate C;
+    # 3: visits move like the official ones; 2: calibrated difficulty
+    twin_version = "4"
     #: Place in kit listings (`hdhkits list`, the README).
     order = 2
     #: The kit's submittable models; the leaderboard model (best cross-validated score) is the default.
@@ -207,6 +210,21 @@ class AnnitiaProblem(Problem):
         """The effort, and the liver pieces it uses: a model saved before either changed is trained again."""
         effort = _settings_effort(settings)
         return {"effort": effort, "liver_pieces": list(EFFORT_PIECES[effort])}
+
+    def signal_table(self, data_dir: Path) -> pd.DataFrame | None:
+        """Harrell's C of each variable alone, for the liver event and for death, on ``train.csv`` of ``data_dir``.
+
+        Delegates to :func:`hdhkits.annitia.signal.univariate_c` (the rows of
+        :func:`~hdhkits.annitia.signal.official_univariate_c`, measured by participants on the
+        official train file).
+
+        Returns
+        -------
+        DataFrame
+            Columns ``variable``, ``endpoint`` (``"liver"`` or ``"death"``) and ``value``.
+        """
+        table = univariate_c(read_train(data_dir, check=False))
+        return table.rename(columns={"c_index": "value"})
 
     def sample_submission(self, data_dir: Path) -> pd.DataFrame:
         """Age at the first visit as both risks (older: higher risk), for every test patient."""

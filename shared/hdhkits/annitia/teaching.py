@@ -173,20 +173,20 @@ TEACHING = Teaching(
     ),
     traps=(
         "Follow-up length leaks the outcome: patients who die stop coming, so 'shorter follow-up = higher risk' "
-        "alone reaches C(death) 0.952 on the default twin's train file (01_exploration; C(liver) only 0.557); on "
-        "the twin's test file it reaches C(death) 0.950 where the submitted model gets 0.943 (Exercise 4).",
-        "The leaderboard model beats the clinical model (0.910 against 0.822 cross-validated, 02_baseline), and "
-        "the family ablation shows the patient's record (counts, follow-up) adding 0.032 to a ridge Cox model, "
-        "more than the later lab values (0.017): the record, not the liver. About 0.97 C(death) from one "
+        "alone reaches C(death) 0.954 on the default twin's train file (01_exploration; C(liver) only 0.636); on "
+        "the twin's test file it reaches C(death) 0.946 where the submitted model gets 0.927 (Exercise 4).",
+        "The leaderboard model beats the clinical model (0.861 against 0.785 cross-validated, 02_baseline), and "
+        "the family ablation shows the patient's record (counts, follow-up) adding 0.042 to a ridge Cox model, "
+        "more than the later lab values (0.011): the record, not the liver. About 0.97 C(death) from one "
         "follow-up feature on the official files.",
-        "Unknown death status is not 'alive': 250 of the default twin's 1253 train patients (20.0%) have none; "
+        "Unknown death status is not 'alive': 231 of the default twin's 1253 train patients (18.4%) have none; "
         "filling it with 0 invents survivors.",
         "The four target columns sit among the columns of train.csv: a model fed every column learns the answer.",
         "Harrell's C ranks the timing of events, not their counts: in 02_baseline's tertile table the low third "
-        "holds more deaths than the middle one (28 against 13), late ones (median 17.5 years against 9.0).",
-        "Few events: 41 liver events in the default twin's train file and 12 in its test file (47 in the official "
+        "holds more deaths than the middle one (31 against 18), late ones (median 17.0 years against 10.0).",
+        "Few events: 44 liver events in the default twin's train file and 16 in its test file (47 in the official "
         "train file), so differences smaller than the paired bootstrap interval are noise.",
-        "Comorbidity codes are missing far more often in train than in the test file (T2DM: 20.1% against 1.4% "
+        "Comorbidity codes are missing far more often in train than in the test file (T2DM: 20.9% against 3.1% "
         "in the default twin): 'missing' means something else at test time.",
     ),
     exercises=(

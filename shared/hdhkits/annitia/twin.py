@@ -11,52 +11,62 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
 
 1. **Statics.** ``gender`` 1/2; ``T2DM``, ``Hypertension``, ``Dyslipidaemia`` and
    ``bariatric_surgery`` coded 0/1/2 (``2`` is kept as a third category; its meaning is
-   not documented); ``bariatric_surgery_age`` for operated patients.
+   not documented), drawn together as in the official file (:mod:`hdhkits.annitia.twin_codes`:
+   a shared metabolic factor, code 2 in groups, unknown all together);
+   ``bariatric_surgery_age`` for operated patients.
 2. **Latent fibrosis stage** F0–F4. The baseline stage is an ordinal liability that
-   rises with age, male sex and diabetes (F0 30 %, F1 25 %, F2 19 %, F3 15 %, F4 11 %).
-   Each year the stage moves up one step with probability 6 % × exp(0.5·diabetes +
-   frailty) and down with 2 %. A liver event sets the stage to F4 (decompensation).
+   rises with age, female sex and diabetes, and falls with hypertension and
+   dyslipidaemia (F0 30 %, F1 25 %, F2 19 %, F3 15 %, F4 11 %). Each year the stage moves
+   up one step with probability 4 % × exp(0.3·diabetes + frailty) and down with 2 %. A
+   liver event sets the stage to F4 for the hazards (the markers keep reading the
+   fibrosis stage).
 3. **Hazards.** Liver events: ``λ_L · RR_L[stage]`` per year with the liver-related
    mortality rate ratios vs F0 of Dulai 2017 (1, 1.41, 9.57, 16.7, 42.3). Deaths:
    Sanyal 2021 rates per 100 person-years (F0–2 0.32 on average, split 1 : 1.58 : 2.52
-   by the Dulai all-cause ratios; F3 0.89; F4 1.76) × exp(0.07 · (age − 54)),
-   × 4 after a liver event. Each patient's liver hazard also carries an unmeasured
-   frailty (log-normal, SD 1, mean 1: what no column shows, e.g. alcohol or genetics).
+   by the Dulai all-cause ratios; F3 0.89; F4 1.76) × exp(0.09 · (age − 54)),
+   × 4 after a liver event. Each patient's liver hazard also carries the disease
+   activity that every fibrosis marker reads (log hazard 0.9 per SD) and an unmeasured
+   frailty (log-normal, SD 0.45: what no column shows, e.g. alcohol or genetics).
    ``λ_L`` and a common death multiplier are calibrated so that about 4 % of patients
    have a recorded liver event and about 8 % of those with known status a recorded
    death (the official train rates: 3.8 % and 7.7 %).
-4. **Visits.** The number of visits follows the official presence of ``Age_vk``
-   (100 % at v1, 85 % v2, 71 % v3, 54 % v4, 31 % v6, 11 % v10, 1 % v16); consecutive
-   visits are whole years apart, mostly 0–4 (median 1) with the official long tail
-   (2.6 % of gaps above 4 years, 99th percentile 6, largest about 15: patients lost to
-   follow-up who come back). Visits after death are dropped. Two
-   train patients have a long, dense follow-up so that every visit column is used,
-   except five late columns left entirely empty in train, as in the official file.
-5. **Measurements** at each visit come from the latent stage at that age plus a
-   patient effect and visit noise, and for the fibrosis markers a patient effect they
+4. **Visits** (:mod:`hdhkits.annitia.twin_visits`). The number of visits follows the
+   official presence of ``Age_vk`` (100 % at v1, 85 % v2, 71 % v3, 54 % v4, 31 % v6, 11 %
+   v10, 1 % v16), a little higher at a higher stage; consecutive visits are whole years
+   apart, mostly 0–4 (median 1) with the official long tail (2.6 % of gaps above 4 years,
+   99th percentile 6, largest about 15: patients lost to follow-up who come back). Visits
+   after death are dropped. Two train patients have a long, dense follow-up so that every
+   visit column is used, except five late columns left entirely empty in train, as in the
+   official file.
+5. **Measurements** at each visit come from the fibrosis stage at that age plus a
+   patient effect and visit noise, and for the fibrosis markers the disease activity they
    share (inflammation and steatosis move stiffness, FibroTest, AST and platelets
-   together whatever the stage, so combining markers does not average it away). AST
-   rises and ALT barely moves with stage (so the AST/ALT ratio rises), platelets fall,
-   FibroScan and Aixplorer stiffness (log-normal, kPa) and FibroTest (logit-normal,
-   0–1) rise; GGT, bilirubin, BMI, cholesterol, fasting glucose and triglycerides have
-   their published ranges, with weak links to stage or diabetes. Within a patient the
-   values move as much as in the official train file (median over patients of the SD of
-   their visits: BMI 1.18 with a per-patient trend, FibroScan 1.40 kPa, ALT 12.7,
-   platelets 19.4; :func:`hdhkits.annitia.visits.visit_figures` measures them). FIB-4 is therefore
+   together whatever the stage). AST rises and ALT barely moves with stage (so the
+   AST/ALT ratio rises), and both fall with age; platelets and cholesterol fall;
+   FibroScan and Aixplorer stiffness (log-normal, kPa) and FibroTest (logit-normal, 0–1,
+   with an age term as in its formula) rise; bilirubin rises at F3–F4, GGT with stage and
+   age, glucose and triglycerides after a liver event; BMI and the others have their
+   published ranges. Each variable's univariate C (first, last, largest value, number of
+   visits measured) for the liver event matches the participants' table of the official
+   train file (:mod:`hdhkits.annitia.signal`). Within a patient the values move as much
+   as in the official train file (median over patients of the SD of their visits: BMI
+   1.18 with a per-patient trend, FibroScan 1.40 kPa, ALT 12.7, platelets 19.4;
+   :func:`hdhkits.annitia.visits.visit_figures` measures them). FIB-4 is therefore
    informative where AST, ALT and platelets meet at one visit. Values keep long
-   decimals. Within a visit labs are patchy (ALT ≈ 80 %,
-   FibroScan ≈ 70 %, FibroTest ≈ 66 %, platelets ≈ 30 %, Aixplorer ≈ 15 %) and thin out
-   at later visits. As in the official files (made with noise), a few first-visit values
-   are impossible: negative ``ggt_v1`` and slightly negative ``fibrotest_BM_2_v1``, in
-   train and test, at the official rate (4 and 8 in 1,253 train rows; at least one of
-   each per file); see :mod:`hdhkits.annitia.quirks`.
+   decimals. Which values are measured is :mod:`hdhkits.annitia.twin_panels`: blood
+   tests in panels at the official shares, each test at its own rate (ALT ≈ 80 %,
+   platelets ≈ 30 %), FibroScan ≈ 70 %, FibroTest ≈ 66 %, Aixplorer ≈ 15 % (more often at
+   a higher stage), thinning out at later visits. As in the official files (made with
+   noise), a few first-visit values are impossible: negative ``ggt_v1`` and slightly
+   negative ``fibrotest_BM_2_v1``, in train and test, at the official rate (4 and 8 in
+   1,253 train rows; at least one of each per file); see :mod:`hdhkits.annitia.quirks`.
 6. **Outcomes as recorded.** Liver events are recorded up to 5 years after the last
    visit (patients keep coming after one, so an event can precede the last visit; a
    few F4 patients carry an event dated one year before ``Age_v1``). Deaths are
    ascertained up to 0–15 years after the last visit (a registry window, median ≈ 4);
    about 21 % of patients have unknown death status (``death`` and ``death_age_occur``
-   empty). Event ages are whole years. The static codes are about 21 % missing in train,
-   2 % in the test file.
+   empty). Event ages are whole years. The static codes are about 21 % missing in train
+   (20.7 % of patients with all four unknown), 2 % in the test file.
 7. **Truth.** For the test file the organiser-side truth holds the four targets, the
    first and last visit ages, and the true latent risks: the cumulative hazard of each
    outcome over the first 10 years of the patient's latent path
@@ -67,12 +77,13 @@ Every patient lives on a yearly grid that starts at the first visit age ``Age_v1
 
 Difficulty
 ----------
-The measurement spreads, the shared marker effect and the liver frailty are calibrated
-so that the kit's ridge Cox model, cross-validated as ``02_baseline`` does it, scores on
-the default twin about what it scores on the official files (0.84: C liver 0.81, C death
-0.90): 0.865 (0.843, 0.915) for seed 0, 0.835 (0.81, 0.89) on average over seeds 0–7
-(``benchmarks/bench_annitia_calibration.py``; ``tests/annitia/test_twin_calibration.py``
-keeps seed 0 within 0.81–0.87).
+The markers' spreads, the disease activity and the liver frailty are calibrated on the
+participants' univariate C table (mean absolute gap over the 54 liver rows 0.021, largest
+0.060, for the mean table of seeds 0–7; death rows 0.055) and on the kit's own
+cross-validation of ``02_baseline`` on the official files: the ridge Cox model scores on
+the default twins 0.840 on average over seeds 0–7 (official 0.833), 0.833 for seed 0 (C
+liver 0.794, C death 0.925) (``benchmarks/bench_annitia_calibration.py``;
+``tests/annitia/test_twin_calibration.py`` keeps seed 0 within 0.81–0.87).
 
 Steps
 -----
@@ -108,6 +119,9 @@ from .columns import (
 )
 from .quirks import NEGATIVE_VALUES, negative_value_count, put_negative_values
 from .schema import TEST_FILE, TRAIN_FILE, TRUTH_FILE
+from .twin_codes import draw_codes, hide_codes
+from .twin_panels import presence_masks
+from .twin_visits import visit_schedule
 
 __all__ = [
     "EMPTY_TRAIN_COLUMNS",
@@ -151,70 +165,22 @@ STAGE_DEATH_RATE = np.array([0.32 * 3 / (1 + 1.58 + 2.52) * r for r in (1.0, 1.5
 
 # Event levels calibrated on seeds 0–7 at default size (tests/annitia/test_twin.py has the tolerances).
 _LIVER_BASE = 0.0003
-_DEATH_MULT = 0.275
+_DEATH_MULT = 0.19
 _HORIZON = 40
 _MAX_VISITS = 22
-# P(number of visits >= k), k = 1..19, from the official presence of Age_vk.
-_VISIT_SURVIVAL = np.array(
-    [
-        1.0,
-        0.85,
-        0.71,
-        0.54,
-        0.42,
-        0.31,
-        0.24,
-        0.18,
-        0.14,
-        0.11,
-        0.08,
-        0.06,
-        0.045,
-        0.03,
-        0.02,
-        0.01,
-        0.006,
-        0.003,
-        0.0015,
-    ]
-)
-# Whole years between successive visits, 0..15: mostly 0-4 (median 1), and a long tail
-# (patients lost to follow-up who come back): 2.6 % of the official gaps exceed 4 years,
-# the 99th percentile is 6, the largest 15 (measured on the official train file by a participant).
-_GAP_P = np.array(
-    [
-        0.18,
-        0.42,
-        0.22,
-        0.10,
-        0.054,
-        0.012,
-        0.0075,
-        0.0025,
-        0.0015,
-        0.001,
-        0.0008,
-        0.0006,
-        0.0005,
-        0.0004,
-        0.0003,
-        0.0002,
-    ]
-)
-_GAP_P = _GAP_P / _GAP_P.sum()
 
 # Stage-wise medians of the stage-driven measurements (F0..F4).
 _AST = np.array([27.0, 30.0, 35.0, 42.0, 50.0])
-_ALT = np.array([35.0, 39.0, 42.0, 40.0, 33.0])
+_ALT = np.array([33.0, 37.0, 42.0, 45.0, 44.0])
 _PLT = np.array([265.0, 258.0, 240.0, 205.0, 160.0])
 _FIBROSCAN = np.array([4.4, 5.2, 6.6, 9.0, 14.3])
 _AIXPLORER = np.array([4.6, 5.2, 6.3, 8.3, 12.0])
 _FIBROTEST = np.array([0.15, 0.21, 0.32, 0.48, 0.70])
 # Spread of the fibrosis measurements around their stage median: (patient effect, visit
 # noise) SDs, on the log scale for stiffness, the logit scale for FibroTest.
-_FIBROSCAN_SD = (0.12, 0.24)
-_AIXPLORER_SD = (0.12, 0.18)
-_FIBROTEST_SD = (0.5, 0.4)
+_FIBROSCAN_SD = (0.30, 0.26)
+_AIXPLORER_SD = (0.35, 0.10)
+_FIBROTEST_SD = (1.2, 0.4)
 # Within-patient variation over visits, matched to the official train file (median over
 # patients of the SD of their visits: BMI 1.18, FibroScan 1.40 kPa, ALT 12.7, platelets
 # 19.4; measured by a participant). BMI drifts: visit noise on the scale of log(BMI - 17) and a
@@ -222,16 +188,40 @@ _FIBROTEST_SD = (0.5, 0.4)
 _BMI_SD = (0.45, 0.2, 0.11)  # patient effect, trend per year (kg/m²), visit noise
 _ALT_NOISE_SD = 0.39
 _PLT_NOISE_SD = 21.5
-# SD of a patient effect shared by every fibrosis marker (inflammation, steatosis and
-# body habitus move stiffness, FibroTest, AST and platelets together, whatever the
-# stage), on the log-stiffness scale; so combining markers cannot average it away.
-_MARKER_SHARED_SD = 0.32
+# SD, on the log-stiffness scale, of the disease activity every fibrosis marker reads
+# (inflammation, steatosis and body habitus move stiffness, FibroTest, AST and platelets
+# together, whatever the stage); it raises the liver hazard too, so combining markers
+# ranks liver events better than any one of them, as on the official file.
+_MARKER_SHARED_SD = 0.3
 # SD of a patient's unmeasured liver log-hazard (what no column shows).
-_LIVER_FRAILTY_SD = 1.0
-
-
-def _codes(rng: np.random.Generator, n: int, p: tuple[float, float, float]) -> np.ndarray:
-    return rng.choice(3, size=n, p=p).astype(float)
+_LIVER_FRAILTY_SD = 0.45
+# Log liver hazard per SD of disease activity (which the fibrosis markers share).
+_ACTIVITY_HAZARD = 0.9
+# Baseline stage liability: per year of age at the first visit, for women (gender code 2),
+# diabetes, hypertension and dyslipidaemia (code 1 or 2); yearly chance of moving up a stage.
+# Fitted so that each variable's univariate C matches the official train file's
+# (hdhkits.annitia.signal): age 0.57, gender 0.54, T2DM 0.51, dyslipidaemia 0.39.
+_STAGE_AGE = 0.02
+_STAGE_FEMALE = 0.2
+_STAGE_DIABETES = 0.7
+_STAGE_HYPERTENSION = -0.2
+_STAGE_DYSLIPIDAEMIA = -0.8
+_PROGRESSION = 0.04
+# Death hazard: log rate ratio per year of age.
+_DEATH_AGE = 0.09
+# Age effects on ALT and AST (log scale, per year): ALT falls with age, so in the official
+# file it is lower in those who die (C death 0.37).
+_ALT_AGE = -0.02
+_AST_AGE = -0.01
+# FibroTest's formula holds age (logit scale per year); GGT rises with age (log scale).
+_FIBROTEST_AGE = 0.02
+_GGT_AGE = 0.01
+# Bilirubin (log scale) at F3-F4 and after a liver event; cholesterol (mmol/L) per stage
+# above F2 (lower = riskier officially, C 0.41); glucose and triglycerides (log scale)
+# after a liver event (their last values carry liver signal officially, C 0.60-0.62).
+_BILIRUBIN = (0.25, 0.1)
+_CHOL_STAGE = -0.35
+_AFTER_EVENT = (0.7, 0.45)
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -267,6 +257,8 @@ class _Course:
 
     stage0: np.ndarray  # stage at the first visit
     stage: np.ndarray  # (n, horizon) latent stage, F4 from a liver event on
+    fibrosis: np.ndarray  # (n, horizon) the stage the markers read: the event does not move it
+    activity: np.ndarray  # disease activity, standard normal: moves the markers and the liver hazard
     liver_year: np.ndarray  # year of the first liver event, -1 if none within the horizon
     death_year: np.ndarray  # year of death, beyond the horizon if none
     true_risk_hepatic: np.ndarray
@@ -298,22 +290,36 @@ def _plan(rng: np.random.Generator, size: str) -> _Plan:
     is_test = np.zeros(n, dtype=bool)
     is_test[n_train:] = True
     male = rng.random(n) < 0.55
-    t2dm = _codes(rng, n, (0.55, 0.38, 0.07))
-    hypertension = _codes(rng, n, (0.50, 0.45, 0.05))
-    dyslip = _codes(rng, n, (0.45, 0.50, 0.05))
-    bariatric = _codes(rng, n, (0.88, 0.10, 0.02))
+    codes = draw_codes(rng, n)
     age1 = np.clip(np.round(rng.normal(54, 13, n)), 18, 87).astype(int)
-    return _Plan(n_train, n_test, is_test, male, t2dm, hypertension, dyslip, bariatric, age1)
+    return _Plan(
+        n_train,
+        n_test,
+        is_test,
+        male,
+        t2dm=codes["T2DM"],
+        hypertension=codes["Hypertension"],
+        dyslip=codes["Dyslipidaemia"],
+        bariatric=codes["bariatric_surgery"],
+        age1=age1,
+    )
 
 
 def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
     """Step 2: latent stage paths, liver events and deaths on the yearly grid; the true risks."""
     n, diabetic = plan.n, plan.diabetic
-    liability = 0.045 * (plan.age1 - 54) + 0.35 * plan.male + 0.9 * diabetic + rng.normal(0, 1.2, n)
+    liability = (
+        _STAGE_AGE * (plan.age1 - 54)
+        + _STAGE_FEMALE * ~plan.male
+        + _STAGE_DIABETES * (plan.t2dm >= 1)
+        + _STAGE_HYPERTENSION * (plan.hypertension >= 1)
+        + _STAGE_DYSLIPIDAEMIA * (plan.dyslip >= 1)
+        + rng.normal(0, 1.2, n)
+    )
     cuts = np.quantile(liability, [0.30, 0.55, 0.74, 0.89])
     stage0 = np.searchsorted(cuts, liability)
     frailty = rng.normal(0, 0.4, n)
-    p_up = 0.06 * np.exp(0.5 * diabetic + frailty)
+    p_up = _PROGRESSION * np.exp(0.3 * diabetic + frailty)
     steps = np.where(rng.random((n, _HORIZON)) < p_up[:, None], 1, np.where(rng.random((n, _HORIZON)) < 0.02, -1, 0))
     stage = np.empty((n, _HORIZON), dtype=int)
     stage[:, 0] = stage0
@@ -324,7 +330,11 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
     # Liver events; a liver event sets the stage to F4 from then on.
     u_liver = rng.random((n, _HORIZON))
     # Unmeasured liver frailty, mean 1: it blurs what the measurements can tell.
-    liver_frailty = np.exp(_LIVER_FRAILTY_SD * rng.normal(0, 1, n) - _LIVER_FRAILTY_SD**2 / 2)
+    # Disease activity (inflammation, steatosis: what moves every fibrosis marker besides
+    # the stage) raises the liver hazard too; the frailty is what no column shows.
+    activity = rng.normal(0, 1, n)
+    log_frailty = _ACTIVITY_HAZARD * activity + _LIVER_FRAILTY_SD * rng.normal(0, 1, n)
+    liver_frailty = np.exp(log_frailty - (_ACTIVITY_HAZARD**2 + _LIVER_FRAILTY_SD**2) / 2)
     liver_year = np.full(n, -1)
     for t in range(_HORIZON):
         h = _LIVER_BASE * STAGE_LIVER_RR[stage[:, t]] * liver_frailty
@@ -332,9 +342,10 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
         liver_year[hit] = t
     had_liver = liver_year >= 0
     after = had_liver[:, None] & (np.arange(_HORIZON)[None, :] >= liver_year[:, None])
+    fibrosis = stage
     stage = np.where(after, 4, stage)
 
-    h_death = _DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(0.07 * (ages - 54)) * np.where(after, 4.0, 1.0)
+    h_death = _DEATH_MULT * STAGE_DEATH_RATE[stage] * np.exp(_DEATH_AGE * (ages - 54)) * np.where(after, 4.0, 1.0)
     died = rng.random((n, _HORIZON)) < 1 - np.exp(-h_death)
     death_year = np.where(died.any(axis=1), died.argmax(axis=1), _HORIZON + 100)
     # True risks: cumulative hazard over the first 10 years of the latent path.
@@ -342,6 +353,8 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
     return _Course(
         stage0,
         stage,
+        fibrosis,
+        activity,
         liver_year,
         death_year,
         true_risk_hepatic=liver_hazard[:, :10].sum(axis=1),
@@ -352,10 +365,7 @@ def _simulate(rng: np.random.Generator, plan: _Plan) -> _Course:
 def _record(rng: np.random.Generator, plan: _Plan, course: _Course) -> _Record:
     """Step 3: visit schedules, and which events the files record (with their ages)."""
     n, age1 = plan.n, plan.age1
-    u = rng.random(n)
-    n_visits = (u[:, None] < _VISIT_SURVIVAL[None, :]).sum(axis=1)
-    gaps = rng.choice(len(_GAP_P), size=(n, _MAX_VISITS), p=_GAP_P)
-    gaps[:, 0] = 0
+    n_visits, gaps = visit_schedule(rng, course.stage0, _MAX_VISITS)
     # Two long, dense follow-ups in train (visit every year, 22 visits): they use every
     # visit column. Chosen among patients alive at 22 years of follow-up.
     candidates = np.flatnonzero(~plan.is_test & (course.death_year > 22) & (age1 < 65))
@@ -392,9 +402,10 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
     n, V = plan.n, _MAX_VISITS
     visit_year = record.visit_year
     year_idx = np.clip(visit_year, 0, _HORIZON - 1)
-    vstage = np.take_along_axis(course.stage, year_idx, axis=1)
+    vstage = np.take_along_axis(course.fibrosis, year_idx, axis=1)
     vage = (plan.age1[:, None] + visit_year).astype(float)
     post_liver = course.had_liver[:, None] & (visit_year >= course.liver_year[:, None])
+    after_event = course.had_liver[:, None] & (visit_year > course.liver_year[:, None])
     diabetic = plan.diabetic
 
     def noise(sd: float) -> np.ndarray:
@@ -404,7 +415,7 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
         return rng.normal(0, sd, n)[:, None]
 
     infl = effect(0.5)
-    shared = effect(_MARKER_SHARED_SD)
+    shared = _MARKER_SHARED_SD * course.activity[:, None]
     surgery_age = np.where(plan.bariatric == 1, plan.age1 + np.round(rng.uniform(-6, 8, n)), np.nan)
     post_surgery = (plan.bariatric == 1)[:, None] & (vage >= surgery_age[:, None])
     values = {
@@ -415,50 +426,49 @@ def _measure(rng: np.random.Generator, plan: _Plan, course: _Course, record: _Re
             15.0,
             70.0,
         ),
-        "alt": np.exp(np.log(_ALT[vstage]) + infl + noise(_ALT_NOISE_SD)),
-        "ast": np.exp(np.log(_AST[vstage]) + 0.6 * infl + 0.5 * shared + noise(0.22)),
-        "bilirubin": np.exp(np.log(8.0) + 0.25 * (vstage >= 3) + 0.5 * post_liver + effect(0.4) + noise(0.25)),
-        "chol": np.clip(4.9 - 0.2 * (plan.dyslip == 1)[:, None] + effect(0.8) + noise(0.45), 1.5, None),
-        "ggt": np.exp(np.log(37.0) + 0.22 * vstage + effect(0.75) + noise(0.35)),
-        "gluc_fast": 4.0 + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + effect(0.55) + noise(0.3)),
-        "plt": np.clip(_PLT[vstage] - 60.0 * shared + effect(35.0) + noise(_PLT_NOISE_SD), 25, None),
-        "triglyc": np.exp(np.log(1.3) + effect(0.5) + noise(0.3)),
+        "alt": np.exp(np.log(_ALT[vstage]) + _ALT_AGE * (vage - 54) + infl + noise(_ALT_NOISE_SD)),
+        "ast": np.exp(np.log(_AST[vstage]) + _AST_AGE * (vage - 54) + 0.6 * infl + 0.15 * shared + noise(0.22)),
+        "bilirubin": np.exp(
+            np.log(8.0) + _BILIRUBIN[0] * (vstage >= 3) + _BILIRUBIN[1] * post_liver + effect(0.4) + noise(0.25)
+        ),
+        "chol": np.clip(
+            4.9
+            - 0.2 * (plan.dyslip == 1)[:, None]
+            + _CHOL_STAGE * np.maximum(vstage - 2, 0)
+            + effect(0.8)
+            + noise(0.45),
+            1.5,
+            None,
+        ),
+        "ggt": np.exp(np.log(37.0) + 0.17 * vstage + _GGT_AGE * (vage - 54) + effect(0.75) + noise(0.35)),
+        "gluc_fast": 4.0
+        + np.exp(np.log(1.1) + 0.95 * diabetic[:, None] + _AFTER_EVENT[0] * after_event + effect(0.55) + noise(0.3)),
+        "plt": np.clip(_PLT[vstage] - 60.0 * shared + effect(45.0) + noise(_PLT_NOISE_SD), 25, None),
+        "triglyc": np.exp(np.log(1.3) + _AFTER_EVENT[1] * after_event + effect(0.5) + noise(0.3)),
         "aixp_aix_result_BM_3": np.exp(
             np.log(_AIXPLORER[vstage]) + shared + effect(_AIXPLORER_SD[0]) + noise(_AIXPLORER_SD[1])
         ),
         "fibrotest_BM_2": 1
         / (
             1
-            + np.exp(-(_logit(_FIBROTEST[vstage]) + 2.0 * shared + effect(_FIBROTEST_SD[0]) + noise(_FIBROTEST_SD[1])))
+            + np.exp(
+                -(
+                    _logit(_FIBROTEST[vstage])
+                    + _FIBROTEST_AGE * (vage - 54)
+                    + 1.5 * shared
+                    + effect(_FIBROTEST_SD[0])
+                    + noise(_FIBROTEST_SD[1])
+                )
+            )
         ),
         "fibs_stiffness_med_BM_1": np.exp(
             np.log(_FIBROSCAN[vstage]) + shared + effect(_FIBROSCAN_SD[0]) + noise(_FIBROSCAN_SD[1])
         ),
     }
-    decay = np.maximum(0.6, 1 - 0.02 * np.arange(V))[None, :]
-    blood = rng.random((n, V)) < 0.85 * decay
-    presence = {
-        "Age": 1.0,
-        "BMI": 0.78 * decay,
-        "alt": 0.95,
-        "ast": 0.93,
-        "bilirubin": 0.82,
-        "chol": 0.75,
-        "ggt": 0.88,
-        "gluc_fast": 0.8,
-        "plt": 0.35,
-        "triglyc": 0.75,
-        "aixp_aix_result_BM_3": 0.15 * decay,
-        "fibrotest_BM_2": 0.66 * decay,
-        "fibs_stiffness_med_BM_1": 0.70 * decay,
-    }
-    blood_vars = {"alt", "ast", "bilirubin", "chol", "ggt", "gluc_fast", "plt", "triglyc"}
-
+    masks = presence_masks(rng, vstage, VISIT_VARIABLES)
     wide: dict[str, np.ndarray] = {"bariatric_surgery_age": surgery_age}
     for var in VISIT_VARIABLES:
-        present = rng.random((n, V)) < presence[var]
-        if var in blood_vars:
-            present &= blood
+        present = masks[var]
         present = (present | record.dense) & record.keep
         vals = np.where(present, values[var], np.nan)
         for k in range(N_VISITS[var]):
@@ -491,10 +501,8 @@ def _write(
         }
     )
     # Static codes are often missing in train, rarely in test.
-    miss_rate = np.where(is_test, 0.02, 0.21)
-    for col in CODE_COLUMNS:
-        gone = rng.random(n) < miss_rate
-        frame.loc[gone, col] = np.nan
+    for col, shown in hide_codes(rng, {c: static[c] for c in CODE_COLUMNS}, is_test).items():
+        frame[col] = shown
     frame.loc[frame["bariatric_surgery"] != 1, "bariatric_surgery_age"] = np.nan
     assert set(STATIC) <= set(frame.columns)
 
