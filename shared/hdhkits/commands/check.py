@@ -23,18 +23,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``check`` to the ``hdhkits`` subcommands.
-
-    Parameters
-    ----------
-    subparsers : argparse action
-        What ``ArgumentParser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
-    """
+    """Add ``check`` to ``subparsers`` (what ``add_subparsers()`` returned) and return its parser."""
     p = subparsers.add_parser("check", help="check a data folder: layout errors block, plausibility warnings are shown")
     p.add_argument("kit")
     p.add_argument("dir", help="folder holding the official files")
@@ -51,15 +40,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``hdhkits check``: print what the folder holds against the layout, error by error.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed arguments.
-
-    Returns
-    -------
-    int
-        0, or 1 for errors (or warnings with ``--strict``).
+    Returns the exit code (``args``: the parsed arguments): 0, or 1 for errors (or warnings with
+    ``--strict``).
     """
     problem = kit_problem(args.kit)
     folder = Path(args.dir)

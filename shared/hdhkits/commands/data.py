@@ -25,18 +25,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``data`` to the ``hdhkits`` subcommands.
-
-    Parameters
-    ----------
-    subparsers : argparse action
-        What ``ArgumentParser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
-    """
+    """Add ``data`` to ``subparsers`` (what ``add_subparsers()`` returned) and return its parser."""
     p = subparsers.add_parser("data", help="write a kit's synthetic twin (participant files + organiser truth)")
     p.add_argument("kit", help=f"one of {', '.join(KITS)}")
     p.add_argument("--out", required=True, help="folder for the participant files")
@@ -67,15 +56,8 @@ def _write_both(problem: Problem, out: Path, truth: Path, seed: int, size: str) 
 def run(args: argparse.Namespace) -> int:
     """Run ``hdhkits data``: write the participant files and the truth, and say where.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed arguments.
-
-    Returns
-    -------
-    int
-        0 (argument errors raise :class:`hdhkits.arguments.CommandError`, which the CLI prints).
+    Returns the exit code (``args``: the parsed arguments): 0 (argument errors raise
+    :class:`hdhkits.arguments.CommandError`, which the CLI prints).
     """
     problem = kit_problem(args.kit)
     out = Path(args.out)

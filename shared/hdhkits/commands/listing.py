@@ -19,18 +19,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``list`` to the ``hdhkits`` subcommands.
-
-    Parameters
-    ----------
-    subparsers : argparse action
-        What ``ArgumentParser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
-    """
+    """Add ``list`` to ``subparsers`` (what ``add_subparsers()`` returned) and return its parser."""
     p = subparsers.add_parser("list", help="the kits and their notebooks")
     p.set_defaults(func=run)
     return p
@@ -39,15 +28,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``hdhkits list``: print each kit, or say it is not built yet.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed arguments (none are read).
-
-    Returns
-    -------
-    int
-        0.
+    Returns the exit code (``args``: the parsed arguments): 0.
     """
     ready = set(available_kits())
     for kit in KITS:

@@ -34,18 +34,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``run`` to the ``hdhkits`` subcommands.
-
-    Parameters
-    ----------
-    subparsers : argparse action
-        What ``ArgumentParser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
-    """
+    """Add ``run`` to ``subparsers`` (what ``add_subparsers()`` returned) and return its parser."""
     p = subparsers.add_parser(
         "run", help="execute a kit's notebooks (or all kits') headless with papermill; writes report.html"
     )
@@ -86,16 +75,8 @@ def _report_only(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``hdhkits run``: the notebooks of one kit or all, a summary, ``run.json`` and the report.
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed arguments.
-
-    Returns
-    -------
-    int
-        0, or 1 when a notebook failed (argument errors raise
-        :class:`hdhkits.arguments.CommandError`, which the CLI prints).
+    Returns the exit code (``args``: the parsed arguments): 0, or 1 when a notebook failed
+    (argument errors raise :class:`hdhkits.arguments.CommandError`, which the CLI prints).
     """
     from ..report import build_report
 

@@ -25,18 +25,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``score`` to the ``hdhkits`` subcommands.
-
-    Parameters
-    ----------
-    subparsers : argparse action
-        What ``ArgumentParser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
-    """
+    """Add ``score`` to ``subparsers`` (what ``add_subparsers()`` returned) and return its parser."""
     p = subparsers.add_parser("score", help="score a submission against an organiser truth file")
     p.add_argument("kit")
     p.add_argument("file", help="submission CSV")
@@ -49,15 +38,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``hdhkits score``: print the score and its parts (or them as JSON).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed arguments.
-
-    Returns
-    -------
-    int
-        0 (a file that cannot be scored raises :class:`hdhkits.arguments.CommandError`).
+    Returns the exit code (``args``: the parsed arguments): 0 (a file that cannot be scored
+    raises :class:`hdhkits.arguments.CommandError`).
     """
     problem = kit_problem(args.kit)
     submission = submission_argument(args.file)

@@ -22,18 +22,7 @@ __all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``validate`` to the ``hdhkits`` subcommands.
-
-    Parameters
-    ----------
-    subparsers : argparse action
-        What ``ArgumentParser.add_subparsers()`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The subcommand's parser.
-    """
+    """Add ``validate`` to ``subparsers`` (what ``add_subparsers()`` returned) and return its parser."""
     p = subparsers.add_parser("validate", help="check a submission's format; list every problem")
     p.add_argument("kit")
     p.add_argument("file", help="submission CSV")
@@ -47,15 +36,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run ``hdhkits validate``: the submission checked against the test file (official or twin).
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        The parsed arguments.
-
-    Returns
-    -------
-    int
-        0 for a valid submission, 1 for one with problems.
+    Returns the exit code (``args``: the parsed arguments): 0 for a valid submission, 1 for one
+    with problems.
     """
     problem = kit_problem(args.kit)
     input_file(args.file, "check the path (03_submission writes <output_dir>/submission.csv)")
