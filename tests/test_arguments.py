@@ -4,7 +4,17 @@ import argparse
 
 import pytest
 from hdhkits import cli
-from hdhkits.arguments import CommandError, command_error, kit_problem, output_folder, seed_number, shaped_message
+from hdhkits.arguments import (
+    CommandError,
+    command_error,
+    input_file,
+    input_folder,
+    kit_problem,
+    output_folder,
+    seed_number,
+    shaped_message,
+    submission_argument,
+)
 
 
 def test_command_error_has_the_cli_shape():
@@ -63,3 +73,31 @@ def test_every_subcommand_rejects_a_negative_seed(argv, capsys):
         cli.build_parser().parse_args(argv)
     assert exit_info.value.code == 2
     assert "negative" in capsys.readouterr().err
+
+
+def test_input_folder_refuses_a_file_and_a_missing_folder(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CommandError, match=r"file: is a file, not a folder \(--data\); pass the folder holding it"):
+        input_folder(tmp_path / "file", "--data", "it")
+    with pytest.raises(CommandError, match=r"nowhere: folder not found \(--data\); pass the folder holding it"):
+        input_folder(tmp_path / "nowhere", "--data", "it")
+    input_folder(tmp_path, "--data", "it")
+    input_folder(None, "--data", "it")  # left out: the command's default applies
+
+
+def test_input_file_gives_the_fix_for_a_missing_file_and_a_folder(tmp_path):
+    with pytest.raises(CommandError, match=r"sub.csv: file not found; write it first$"):
+        input_file(tmp_path / "sub.csv", "write it first")
+    with pytest.raises(CommandError, match=r"; pass the truth file itself$"):
+        input_file(tmp_path, "unused", kind="the truth file")
+    (tmp_path / "sub.csv").write_text("a,b\n1,2\n")
+    assert input_file(str(tmp_path / "sub.csv"), "unused") == tmp_path / "sub.csv"
+
+
+def test_submission_argument_reads_a_file_and_names_a_cut_one(tmp_path):
+    path = tmp_path / "sub.csv"
+    path.write_text("trustii_id,risk\n1,0.5\n2,0.25\n")
+    assert submission_argument(path)["risk"].tolist() == [0.5, 0.25]
+    path.write_text("trustii_id,risk\n1,0.5\n2")  # cut in the middle of the last row
+    with pytest.raises(CommandError, match=r"^.*sub.csv: .*; write or copy the file again$"):
+        submission_argument(path)

@@ -169,12 +169,12 @@ def test_semicolon_separated_submission_is_named(capsys, tmp_path, twin):
 
 
 def test_unexpected_errors_are_one_line_unless_debug(capsys, monkeypatch):
-    import hdhkits.cli as cli
+    from hdhkits.commands import listing
 
     def bug(args):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(cli, "cmd_list", bug)
+    monkeypatch.setattr(listing, "run", bug)
     code, _, err = run(capsys, "list")
     assert code == 3 and "unexpected ZeroDivisionError: a bug" in err and "--debug" in err
     assert len(err.strip().splitlines()) == 1
@@ -183,12 +183,12 @@ def test_unexpected_errors_are_one_line_unless_debug(capsys, monkeypatch):
 
 
 def test_unwritable_output_is_a_sentence(capsys, monkeypatch, tmp_path):
-    import hdhkits.cli as cli
+    from hdhkits.commands import data
 
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(tmp_path / "d"))
 
-    monkeypatch.setattr(cli, "write_twin", refuse)
+    monkeypatch.setattr(data, "write_twin", refuse)
     code, _, err = run(capsys, "data", "annitia", "--out", tmp_path / "d", "--size", "quick")
     assert code == 2 and f"error: {tmp_path / 'd'}: permission denied; give yourself access to it" in err
 

@@ -183,3 +183,20 @@ def test_check_files_lists_missing_and_cut_files_and_still_counts_rows(tmp_path)
         ("missing_file", "test.csv"),
         ("fewer_rows", "train.csv"),
     ]
+
+
+def test_read_table_stops_only_on_the_kinds_a_reader_cannot_handle(tmp_path):
+    df = good().astype({"age": object})
+    df.loc[0, "age"] = "old"  # a not_numeric value: a reader may leave that row out itself
+    path = tmp_path / "train.csv"
+    df.to_csv(path, index=False)
+    assert len(read_table(path, SCHEMA, stop=("missing_column",))) == 3
+    df.drop(columns="name").to_csv(path, index=False)
+    with pytest.raises(DataError) as err:
+        read_table(path, SCHEMA, stop=("missing_column",))
+    assert [f.kind for f in err.value.findings] == ["missing_column"]
+
+
+def test_read_table_says_the_readers_fix_for_a_missing_file(tmp_path):
+    with pytest.raises(DataError, match="train.csv not found; point at the data folder"):
+        read_table(tmp_path / "train.csv", SCHEMA, missing_fix="point at the data folder")

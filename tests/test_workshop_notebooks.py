@@ -1,7 +1,7 @@
 """hdhkits.workshop.notebooks: the student and solution versions, their parameters."""
 
 import pytest
-from hdhkits.exercises import BEGIN
+from hdhkits.workshop.authoring import BEGIN
 from hdhkits.workshop.notebooks import set_parameters, student_notebook
 
 from .workshop_support import KIT, fake_notebook

@@ -16,10 +16,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from hdhkits import cli
-from hdhkits.exercises import BEGIN, CORRECT, END, EXPECTED_LOG, NOT_ATTEMPTED, NOT_YET, YOUR_TURN, Exercise, Teaching
+from hdhkits.exercises import CORRECT, EXPECTED_LOG, NOT_ATTEMPTED, NOT_YET, Exercise, Teaching
 from hdhkits.install import WHEEL_FILE, setup_cell_source
 from hdhkits.problem import KITS, NOTEBOOKS, Problem, get_problem
 from hdhkits.wheel import WheelError
+from hdhkits.workshop.authoring import BEGIN, END, YOUR_TURN
 from hdhkits.workshop.pack import WorkshopError, WorkshopInfo, build_workshop, load_teaching
 
 from .workshop_support import KIT, SOLUTION_LINE, fake_notebook, fake_teaching, schedule_rows, write_fake_kits

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import nbformat
-from hdhkits.exercises import BEGIN, END, Exercise, Teaching
+from hdhkits.exercises import Exercise, Teaching
 from hdhkits.problem import KITS, NOTEBOOKS
+from hdhkits.workshop.authoring import BEGIN, END
 
 __all__ = ["KIT", "SOLUTION_LINE", "fake_notebook", "fake_teaching", "schedule_rows", "write_fake_kits"]
 

@@ -12,9 +12,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .problem import KitNotAvailable, Problem, available_kits, get_problem
+import pandas as pd
 
-__all__ = ["CommandError", "command_error", "kit_problem", "output_folder", "seed_number", "shaped_message"]
+from .files import text_file_problem
+from .findings import DataError
+from .problem import KitNotAvailable, Problem, available_kits, get_problem
+from .submission import read_submission
+from .tables import cut_last_line
+
+__all__ = [
+    "CommandError",
+    "command_error",
+    "input_file",
+    "input_folder",
+    "kit_problem",
+    "output_folder",
+    "seed_number",
+    "shaped_message",
+    "submission_argument",
+]
 
 
 class CommandError(Exception):
@@ -138,3 +154,96 @@ def output_folder(folder: Path, flag: str, force: bool | None = None) -> None:
         raise command_error(folder, f"cannot be a folder: {where}", f"give {flag} a folder path (it is created)")
     if force is False and folder.exists() and any(folder.iterdir()):
         raise command_error(folder, "exists and is not empty", "choose another folder or pass --force to replace it")
+
+
+def input_folder(folder: str | Path | None, flag: str, holds: str) -> None:
+    """Refuse a ``--data``-like argument that is not an existing folder.
+
+    Parameters
+    ----------
+    folder : str or Path or None
+        The folder as given (None: the argument was left out, nothing to check).
+    flag : str
+        The argument that named it (``--data``), for the message.
+    holds : str
+        What the folder should hold, for the fix.
+
+    Raises
+    ------
+    CommandError
+        For a file, or a folder that does not exist.
+    """
+    if folder is None:
+        return
+    folder = Path(folder)
+    if folder.is_file():
+        raise command_error(folder, f"is a file, not a folder ({flag})", f"pass the folder holding {holds}")
+    if not folder.is_dir():
+        raise command_error(folder, f"folder not found ({flag})", f"pass the folder holding {holds}")
+
+
+def input_file(path: str | Path, fix_missing: str, kind: str = "the submission CSV") -> Path:
+    """Refuse a submission or truth file the CSV reader cannot open, saying why and how to fix it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file as given.
+    fix_missing : str
+        The fix to print when the file does not exist.
+    kind : str, default "the submission CSV"
+        What the file should be, for the fix when the path is a folder.
+
+    Returns
+    -------
+    Path
+        The path, when the file can be read.
+
+    Raises
+    ------
+    CommandError
+        For a missing, unreadable, empty or binary file, or a folder.
+    """
+    path = Path(path)
+    problem = text_file_problem(path)
+    if problem is not None:
+        what, _, fix = problem.partition("; ")
+        if what.startswith("file not found"):
+            fix = fix_missing
+        elif what.startswith("is a folder"):
+            fix = f"pass {kind} itself"
+        raise command_error(path, what, fix)
+    return path
+
+
+def submission_argument(path: str | Path) -> pd.DataFrame:
+    """The submission file named on the command line, as read.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``FILE`` argument.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The submission.
+
+    Raises
+    ------
+    CommandError
+        For a file that cannot be read as a submission (in the CLI's shape).
+    """
+    path = input_file(path, "check the path (03_submission writes <output_dir>/submission.csv)")
+    cut = cut_last_line(path)
+    if cut is not None:  # pandas would pad the cut row with empty cells and blame the values
+        raise command_error(path, cut.message, "write or copy the file again")
+    try:
+        return read_submission(path)
+    except DataError as exc:
+        raise command_error(
+            path,
+            "; ".join(exc.problems),
+            "write it comma-separated, UTF-8, with the header the "
+            "kit's README shows (pandas: to_csv(path, index=False))",
+        ) from None

@@ -1,26 +1,25 @@
-"""Exercises in the notebooks: checks that tell learners where they stand, and student versions.
+"""Exercises in the notebooks: the check a learner's notebook runs, and what a kit declares.
 
-An exercise is a code cell whose answer sits between nbgrader's markers::
+An exercise is a code cell whose answer sits between nbgrader's solution markers, then a
+check::
 
     ### BEGIN SOLUTION
     fib4_by_hand = visit["Age"] * visit["ast"] / (visit["plt"] * np.sqrt(visit["alt"]))
     ### END SOLUTION
     check_answer("annitia 1", fib4_by_hand, visit)
 
-so educators who use nbgrader can take the notebooks as they are. The student version
-(:func:`student_source`) replaces each solution block by ``# your turn`` and a fallback
-that assigns ``None`` to every name the solution assigned; :func:`check_answer` then
-prints "not attempted yet" instead of failing, so a student notebook runs end to end and
-no later cell depends on an exercise being solved.
+The student version (:func:`hdhkits.workshop.authoring.student_source`) replaces each
+solution block by ``# your turn`` and a fallback that assigns ``None`` to every name the
+solution assigned; :func:`check_answer` then prints "not attempted yet" instead of
+failing, so a student notebook runs end to end and no later cell depends on an exercise
+being solved.
 
 An exercise must not hand out its answer. A check names its exercise by an opaque key
 (``"annitia 1"``: the kit and a number, nothing about the answer) and passes the data the
 exercise works on; the checker finds the :class:`Exercise` of that key in the kit's
 ``teaching`` module (:meth:`hdhkits.problem.Problem.teaching`) and computes the expected
-value itself, out of sight. :func:`answer_leaks` says where a notebook breaks that rule: a
-check given its expected value, a key that is not opaque, or any call of a function an
-exercise teaches (``fib4``, ``weighted_kappa``...), which a learner would copy; the tests
-run it on every student notebook. A wrong answer is told "not yet" without the expected
+value itself, out of sight (:func:`hdhkits.workshop.authoring.answer_leaks` finds the
+notebooks that break the rule). A wrong answer is told "not yet" without the expected
 value. With the environment variable :data:`EXPECTED_LOG` set to a file,
 :func:`check_answer` appends each check's expected value there, so the tests can verify
 that no output above an exercise prints it.
@@ -28,7 +27,6 @@ that no output above an exercise prints it.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,28 +35,19 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "BEGIN",
     "CORRECT",
-    "END",
     "EXPECTED_LOG",
+    "KEY",
     "NOT_ATTEMPTED",
     "NOT_YET",
-    "YOUR_TURN",
     "Exercise",
     "Teaching",
     "Verdict",
-    "answer_leaks",
     "check_answer",
     "find_exercise",
-    "has_solution",
     "register",
-    "solution_names",
-    "student_source",
 ]
 
-BEGIN = "### BEGIN SOLUTION"
-END = "### END SOLUTION"
-YOUR_TURN = "# your turn"
 CORRECT = "✔ correct"
 NOT_YET = "✘ not yet"
 NOT_ATTEMPTED = "… not attempted yet"
@@ -92,7 +81,7 @@ class Exercise:
         (a table, a list of findings). One of ``expected`` and ``test`` is given.
     teaches : tuple of str
         The package functions whose call computes the answer (``"weighted_kappa"``): a
-        student notebook must call none of them (:func:`answer_leaks`).
+        student notebook must call none of them (:func:`hdhkits.workshop.authoring.answer_leaks`).
     rtol, atol : float
         Tolerances when ``expected`` gives numbers.
     """
@@ -131,11 +120,6 @@ class Teaching:
     exercises: tuple[Exercise, ...]
     quick_seconds: dict[str, float] = field(default_factory=dict)
     slow_machine: str = ""
-
-
-_BLOCK = re.compile(
-    rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n(.*?)^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.MULTILINE | re.DOTALL
-)
 
 
 def _close(answer: Any, expected: Any, rtol: float, atol: float) -> bool:
@@ -305,144 +289,3 @@ def _short(value: Any) -> str:
         return f"{float(value):.4g}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def has_solution(source: str) -> bool:
-    """Whether a cell's source holds a solution block."""
-    return bool(_BLOCK.search(source))
-
-
-def solution_names(block: str) -> list[str]:
-    """The names a solution block assigns at its top level, in order (the fallback sets them to None)."""
-    tree = ast.parse(block)
-    names: list[str] = []
-
-    def add(target: ast.AST) -> None:
-        if isinstance(target, ast.Name) and target.id not in names:
-            names.append(target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for t in target.elts:
-                add(t)
-
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for t in node.targets:
-                add(t)
-        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-            add(node.target)
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name not in names:
-            names.append(node.name)
-    return names
-
-
-def student_source(source: str) -> str:
-    """A cell's source with every solution block replaced by ``# your turn`` and a fallback.
-
-    The fallback assigns ``None`` to each name the solution assigned, so the check that
-    follows prints "not attempted yet" and the notebook goes on.
-    """
-
-    def replace(match: re.Match) -> str:
-        indent, block = match.group(1), match.group(2)
-        dedented = "\n".join(line[len(indent) :] if line.startswith(indent) else line for line in block.splitlines())
-        names = solution_names(dedented)
-        lines = [f"{indent}{YOUR_TURN}: replace the None below with your answer"]
-        lines += [f"{indent}{n} = None" for n in names] or [f"{indent}pass"]
-        return "\n".join(lines) + match.group(3)
-
-    return _BLOCK.sub(replace, source)
-
-
-# What a check may pass as the data of its exercise: plain data, never a computation.
-_SAFE_NODES = (
-    ast.Name,
-    ast.Attribute,
-    ast.Subscript,
-    ast.Constant,
-    ast.Load,
-    ast.Tuple,
-    ast.List,
-    ast.keyword,
-    ast.Slice,
-    ast.UnaryOp,
-    ast.USub,
-)
-
-
-def _clipped(node: ast.AST, limit: int = 70) -> str:
-    text = ast.unparse(node)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _called_name(node: ast.Call) -> str | None:
-    """The name a call calls: ``f`` for ``f(...)``, ``kit.metric.f(...)`` and ``f(...)[0]`` alike."""
-    func = node.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
-
-
-def _check_leaks(node: ast.Call) -> list[str]:
-    """Why one ``check_answer`` call shows or computes what it checks (empty: it does not)."""
-    key = node.args[0] if node.args else None
-    title = ast.unparse(key) if key is not None else "?"
-    found = []
-    if not (isinstance(key, ast.Constant) and isinstance(key.value, str) and KEY.match(key.value)):
-        found.append(f"check {title}: the key must be a literal '<kit> <number>', nothing that describes the answer")
-    for kw in node.keywords:
-        if kw.arg in ("expected", "test"):
-            found.append(f"check {title}: {kw.arg}= in plain sight; the checker computes it from the key and the data")
-    for value in node.args[2:]:
-        bad = [type(n).__name__ for n in ast.walk(value) if isinstance(n, ast.expr) and not isinstance(n, _SAFE_NODES)]
-        if bad:
-            found.append(f"check {title}: computes {_clipped(value)!r} in plain sight ({', '.join(sorted(set(bad)))})")
-    return found
-
-
-def answer_leaks(cells: list[str], teaches: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """Where a notebook's student version shows, or lets a learner copy, an exercise's answer.
-
-    Every ``check_answer`` call names its exercise by a literal opaque key and passes plain
-    data (names, attributes, items, constants): no ``expected=`` or ``test=``, no
-    arithmetic, no call. And no cell calls a function an exercise of the notebook teaches
-    (``teaches``): a learner would copy that call.
-
-    Parameters
-    ----------
-    cells : list of str
-        The sources of the notebook's code cells, in order (solution blocks are left out
-        as the student version leaves them out).
-    teaches : sequence of str
-        The names of the functions the notebook's exercises teach
-        (:attr:`Exercise.teaches`).
-
-    Returns
-    -------
-    list of str
-        One sentence per leak; empty when the student version shows no answer.
-    """
-    found = []
-    taught = set(teaches)
-    for i, source in enumerate(cells):
-        if not _parses(source):
-            continue
-        for node in ast.walk(ast.parse(student_source(source))):
-            if not isinstance(node, ast.Call):
-                continue
-            called = _called_name(node)
-            if called == "check_answer":
-                found += _check_leaks(node)
-            elif called in taught:
-                found.append(
-                    f"cell {i} calls {_clipped(node.func)}(), which an exercise of this notebook teaches: "
-                    "a learner would copy it"
-                )
-    return found
-
-
-def _parses(source: str) -> bool:
-    try:
-        ast.parse(source)
-    except SyntaxError:  # IPython magics (%pip) in the Colab cell
-        return False
-    return True

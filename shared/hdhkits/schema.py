@@ -13,6 +13,7 @@ stop a read. Finding and reading the files is :mod:`hdhkits.tables`.
 from __future__ import annotations
 
 import difflib
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -257,38 +258,29 @@ def _out_of_range(numeric: pd.Series, spec: ColumnSpec, range_severity: str) -> 
     make = error if range_severity == ERROR else warning
     fix = "out of range" if range_severity == ERROR else spec.out_of_range
     name = spec.name
-    if spec.minimum is not None:
-        low = numeric < spec.minimum
-        if low.any():
-            smallest = float(numeric[low].min())
-            found.append(
-                make(
-                    f"column '{name}': {int(low.sum())} value(s) below {spec.minimum:g} "
-                    f"(smallest {smallest:g}) at data row(s) {_rows(numeric.index[low])}",
-                    column=name,
-                    rows=_row_numbers(numeric.index[low]),
-                    count=int(low.sum()),
-                    extreme=smallest,
-                    kind="below_minimum",
-                    fix=fix,
-                )
+    bounds = (
+        (spec.minimum, operator.lt, "below", "smallest", pd.Series.min, "below_minimum"),
+        (spec.maximum, operator.gt, "above", "largest", pd.Series.max, "above_maximum"),
+    )
+    for bound, beyond, side, most, extreme_of, kind in bounds:
+        if bound is None:
+            continue
+        outside = beyond(numeric, bound)
+        if not outside.any():
+            continue
+        extreme = float(extreme_of(numeric[outside]))
+        found.append(
+            make(
+                f"column '{name}': {int(outside.sum())} value(s) {side} {bound:g} "
+                f"({most} {extreme:g}) at data row(s) {_rows(numeric.index[outside])}",
+                column=name,
+                rows=_row_numbers(numeric.index[outside]),
+                count=int(outside.sum()),
+                extreme=extreme,
+                kind=kind,
+                fix=fix,
             )
-    if spec.maximum is not None:
-        high = numeric > spec.maximum
-        if high.any():
-            largest = float(numeric[high].max())
-            found.append(
-                make(
-                    f"column '{name}': {int(high.sum())} value(s) above {spec.maximum:g} "
-                    f"(largest {largest:g}) at data row(s) {_rows(numeric.index[high])}",
-                    column=name,
-                    rows=_row_numbers(numeric.index[high]),
-                    count=int(high.sum()),
-                    extreme=largest,
-                    kind="above_maximum",
-                    fix=fix,
-                )
-            )
+        )
     return found
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -203,7 +203,13 @@ def read_csv(
         ) from None
 
 
-def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.DataFrame:
+def read_table(
+    path: str | Path,
+    schema: TableSchema,
+    check: bool = True,
+    stop: Collection[str] | None = None,
+    missing_fix: str = "check the path",
+) -> pd.DataFrame:
     """Read a CSV file and check it against its schema.
 
     Parameters
@@ -213,8 +219,13 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     schema : TableSchema
         The expected layout.
     check : bool
-        Run :func:`~hdhkits.schema.check_frame` and raise on any error (warnings do not
+        Run :func:`~hdhkits.schema.check_frame` and raise on its errors (warnings do not
         stop the read; :func:`~hdhkits.schema.check_frame` lists them).
+    stop : collection of str, optional
+        The kinds of error that stop the read (``"missing_column"``...), for a reader that
+        handles the others itself (leaves those rows out); None: every error stops it.
+    missing_fix : str
+        What to do when there is no such file (the fix of the ``missing_file`` error).
 
     Returns
     -------
@@ -229,9 +240,9 @@ def read_table(path: str | Path, schema: TableSchema, check: bool = True) -> pd.
     path = Path(path)
     if path.is_dir():
         path = find_file(path, schema)
-    df = read_csv(path, schema.dtypes())
+    df = read_csv(path, schema.dtypes(), missing_fix)
     if check:
-        blocking = errors(check_frame(df, schema, file=path.name))
+        blocking = [f for f in errors(check_frame(df, schema, file=path.name)) if stop is None or f.kind in stop]
         if blocking:
             raise DataError(path, blocking)
     return df

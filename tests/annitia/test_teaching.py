@@ -7,7 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from hdhkits.annitia.teaching import TEACHING
-from hdhkits.exercises import BEGIN, CORRECT, END, YOUR_TURN, has_solution, solution_names, student_source
+from hdhkits.exercises import CORRECT
+from hdhkits.workshop.authoring import BEGIN, END, YOUR_TURN, has_solution, solution_names, student_source
 
 KIT = Path(__file__).resolve().parents[2] / "kits" / "annitia"
 NOTEBOOKS = sorted(p.name for p in KIT.glob("[0-9][0-9]_*.ipynb"))

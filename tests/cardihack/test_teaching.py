@@ -16,13 +16,10 @@ from hdhkits.exercises import (
     CORRECT,
     NOT_ATTEMPTED,
     NOT_YET,
-    answer_leaks,
     check_answer,
     find_exercise,
-    has_solution,
-    solution_names,
-    student_source,
 )
+from hdhkits.workshop.authoring import answer_leaks, has_solution, solution_names, student_source
 
 KIT = Path(__file__).resolve().parents[2] / "kits" / "cardihack"
 NOTEBOOKS = sorted(p.name for p in KIT.glob("[0-9][0-9]_*.ipynb"))

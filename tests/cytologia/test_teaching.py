@@ -9,16 +9,8 @@ from pathlib import Path
 import pytest
 from hdhkits import exercises
 from hdhkits.cytologia.teaching import TEACHING
-from hdhkits.exercises import (
-    BEGIN,
-    CORRECT,
-    NOT_ATTEMPTED,
-    YOUR_TURN,
-    check_answer,
-    find_exercise,
-    has_solution,
-    student_source,
-)
+from hdhkits.exercises import CORRECT, NOT_ATTEMPTED, check_answer, find_exercise
+from hdhkits.workshop.authoring import BEGIN, YOUR_TURN, has_solution, student_source
 
 KIT = Path(__file__).resolve().parents[2] / "kits" / "cytologia"
 NOTEBOOKS = sorted(p.name for p in KIT.glob("0*.ipynb"))

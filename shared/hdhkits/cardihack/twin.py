@@ -41,7 +41,7 @@ Generative model (every number is a module constant below; the kit README restat
    ``Age_Baseline`` (by 0.5–4 years) for 1.5 % (see :mod:`hdhkits.cardihack.quirks`).
 
 **The signal is the official file's.** The effects are not invented one by one: they are
-fitted (:mod:`hdhkits.cardihack.twin_fit`) so that each column's AUC alone for SEVERITY and
+fitted (``tools/cardihack_twin_fit.py``) so that each column's AUC alone for SEVERITY and
 for MACE >= 1, averaged over twins, matches what participants measured on the official
 train file (:data:`hdhkits.cardihack.signal.OFFICIAL_COLUMN_AUC`): age the strongest signal
 for both outcomes, wall thickness and atrial diameter next for MACE, the HCM Risk-SCD inputs
@@ -430,7 +430,7 @@ def simulate_cohort(
     effects : dict, optional
         ``{"severity": ..., "markers": ..., "mace": ...}`` replacing :data:`SEVERITY_EFFECTS`,
         :data:`SEVERITY_MARKERS` and :data:`MACE_EFFECTS` (any key left out keeps the
-        module's); what :mod:`~hdhkits.cardihack.twin_fit` varies to fit them.
+        module's); what ``tools/cardihack_twin_fit.py`` varies to fit them.
 
     Returns
     -------

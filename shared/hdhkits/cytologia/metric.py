@@ -312,7 +312,8 @@ def resampled_parts(
 
     The bootstrap of :func:`~hdhkits.cytologia.evaluation.score_interval` and
     :func:`~hdhkits.cytologia.evaluation.paired_difference` calls ``parts`` once per
-    resample, so only the per-image counts are summed again.
+    resample, so only the per-image counts are summed again: :class:`CytologiaUnitMetric`
+    computes them and the score, each image weighted by the number of times it is drawn.
 
     Parameters
     ----------
@@ -327,32 +328,18 @@ def resampled_parts(
         ``parts(idx)`` returns ``score, giou_term, mean_giou, macro_f1`` on the images
         ``names[idx]`` (drawn with repetition); results are cached by ``idx``.
     """
-    _check_truth(truth)
-    m = match_boxes(truth, prediction)
-    image, names = pd.factorize(m["NAME"].astype(str))
+    metric = CytologiaUnitMetric(truth)
+    terms = metric.unit_terms(prediction)  # matched before the count is checked, as the score is
+    names = pd.Index(metric.units)
     if len(names) < 2:
         raise DataError("truth", ["need at least two images to bootstrap over images"])
-    n_images = len(names)
-    giou_sum, boxes, tp, support, predicted = _image_counts(m, image, n_images)
     cache: dict[bytes, dict[str, float]] = {}
 
     def parts(idx: np.ndarray) -> dict[str, float]:
         key = np.asarray(idx).tobytes()
         if key not in cache:
-            w = np.bincount(idx, minlength=n_images).astype(float)  # times each image is drawn
-            mean_g = float(w @ giou_sum / (w @ boxes))
-            t, s, q = w @ tp, w @ support, w @ predicted
-            with np.errstate(divide="ignore", invalid="ignore"):
-                f1 = np.where(s + q > 0, 2 * t / (s + q), 0.0)  # 2PR / (P + R) = 2 tp / (support + predicted)
-            present = (s + q) > 0
-            f1_macro = float(f1[present].mean()) if present.any() else 0.0
-            giou_term = (mean_g + 1) / 2
-            cache[key] = {
-                "score": GIOU_WEIGHT * giou_term + (1 - GIOU_WEIGHT) * f1_macro,
-                "giou_term": giou_term,
-                "mean_giou": mean_g,
-                "macro_f1": f1_macro,
-            }
+            w = np.bincount(idx, minlength=len(names)).astype(float)  # times each image is drawn
+            cache[key] = {name: float(value[0]) for name, value in metric.parts(terms, w).items()}
         return cache[key]
 
     return names, parts

@@ -21,11 +21,12 @@ import pandas as pd
 from ..files import display_path
 from ..findings import DataError
 from ..notebook import tqdm
+from ..tables import read_table
 from .classes import CLASSES
 from .hashing import duplicate_groups, find_duplicates, phash
 from .images import ImageRefused, name_problem, open_image, probe_image
 from .plausibility import plausible_values
-from .schema import TEST_SCHEMA, TRAIN_SCHEMA, read_csv_checked
+from .schema import FATAL_KINDS, MISSING_FIX, TEST_SCHEMA, TRAIN_SCHEMA
 
 __all__ = ["CytologiaData", "DataReport", "last_dataset", "load_rgb", "read_dataset"]
 
@@ -197,8 +198,8 @@ def read_dataset(
     """
     data_dir = Path(data_dir)
     img_dir = Path(images_dir) if Path(images_dir).is_absolute() else data_dir / images_dir
-    train = read_csv_checked(data_dir / "train.csv", TRAIN_SCHEMA)
-    test = read_csv_checked(data_dir / "test.csv", TEST_SCHEMA)
+    train = read_table(data_dir / "train.csv", TRAIN_SCHEMA, stop=FATAL_KINDS, missing_fix=MISSING_FIX)
+    test = read_table(data_dir / "test.csv", TEST_SCHEMA, stop=FATAL_KINDS, missing_fix=MISSING_FIX)
     if not img_dir.is_dir():
         raise DataError(
             img_dir,

@@ -17,14 +17,16 @@ import pandas as pd
 
 from ..findings import DataError, Finding, error, errors, short_list, warning
 from ..schema import ColumnSpec, TableSchema, check_frame
-from ..tables import check_files, read_csv, row_count_findings
+from ..tables import check_files, read_table, row_count_findings
 from .classes import CLASSES
 from .images import decode_findings, duplicate_file_findings, image_findings, image_sizes
 from .plausibility import plausibility_findings
 
 __all__ = [
+    "FATAL_KINDS",
     "IMAGES_DIR",
     "MIN_TRAIN_IMAGES",
+    "MISSING_FIX",
     "OFFICIAL_ROWS",
     "TEST_SCHEMA",
     "TRAIN_SCHEMA",
@@ -32,7 +34,6 @@ __all__ = [
     "check_folder_images",
     "class_findings",
     "layout_problems",
-    "read_csv_checked",
     "read_test",
     "read_train",
 ]
@@ -69,40 +70,13 @@ IMAGES_DIR = "images"
 #: need an image; with 10 every part holds two.
 MIN_TRAIN_IMAGES = 10
 
-# A column the reader cannot do without: the table cannot be read at all.
-_FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column", "delimiter")
+#: The layout errors the reader cannot do without (a column): the table cannot be read at all
+#: (:func:`hdhkits.tables.read_table`'s ``stop``); it leaves the rows with other errors out.
+FATAL_KINDS = ("missing_column", "renamed_column", "duplicated_column", "delimiter")
+#: What to do about a missing table (:func:`hdhkits.tables.read_table`'s ``missing_fix``).
+MISSING_FIX = "point data_dir at the folder holding train.csv, test.csv and images/"
 # Findings of a table that the reader handles by leaving the rows out: warnings, not errors.
 _SKIPPED_ROWS = dict.fromkeys(("unknown_code", "not_numeric"), "the reader leaves those rows out")
-
-
-def read_csv_checked(path: Path, schema: TableSchema) -> pd.DataFrame:
-    """Read a CSV; a missing, cut or unreadable file or a missing column raises :class:`DataError`.
-
-    Values are not checked here (:func:`layout_problems` lists them): the reader leaves
-    unusable rows out and counts them in its report.
-
-    Parameters
-    ----------
-    path : Path
-        The CSV file.
-    schema : TableSchema
-        Its layout.
-
-    Returns
-    -------
-    DataFrame
-        ``NAME`` and ``class`` as strings.
-
-    Raises
-    ------
-    DataError
-        Every column the table lacks, at once.
-    """
-    df = read_csv(path, schema.dtypes(), "point data_dir at the folder holding train.csv, test.csv and images/")
-    fatal = [f for f in check_frame(df, schema) if f.kind in _FATAL_KINDS]
-    if fatal:
-        raise DataError(path, fatal)
-    return df
 
 
 def layout_problems(data_dir: str | Path, images_dir: str = IMAGES_DIR) -> list[Finding]:
@@ -131,8 +105,8 @@ def check_folder_images(data_dir: str | Path, images_dir: str = IMAGES_DIR, deep
     found = layout_problems(folder, images_dir)
     img = Path(images_dir) if Path(images_dir).is_absolute() else folder / images_dir
     try:
-        train = read_csv_checked(folder / "train.csv", TRAIN_SCHEMA)
-        test = read_csv_checked(folder / "test.csv", TEST_SCHEMA)
+        train = read_table(folder / "train.csv", TRAIN_SCHEMA, stop=FATAL_KINDS, missing_fix=MISSING_FIX)
+        test = read_table(folder / "test.csv", TEST_SCHEMA, stop=FATAL_KINDS, missing_fix=MISSING_FIX)
     except DataError:
         return found  # already listed by layout_problems
     if not img.is_dir():
@@ -257,7 +231,7 @@ def check_data(data_dir: str | Path, deep: bool = False) -> list[Finding]:
 def _read(data_dir: str | Path, schema: TableSchema, check: bool) -> pd.DataFrame:
     path = Path(data_dir)
     path = path / schema.file_name if path.is_dir() else path
-    df = read_csv_checked(path, schema)
+    df = read_table(path, schema, stop=FATAL_KINDS, missing_fix=MISSING_FIX)
     if check:
         blocking = [f for f in errors(check_frame(df, schema)) if f.kind not in _SKIPPED_ROWS]
         if blocking:

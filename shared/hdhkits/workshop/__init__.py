@@ -17,7 +17,8 @@ drive, Colab) and sets ``quick = True``; outputs are cleared. The schedule comes
 kit's teaching (:meth:`hdhkits.problem.Problem.teaching`, a :class:`hdhkits.exercises.Teaching`): its
 exercises with their minutes and the notebooks' measured quick-mode run times.
 
-Modules: :mod:`.notebooks` (student and solution versions, parameters), :mod:`.schedule`
+Modules: :mod:`.authoring` (solution blocks, student cells, answer leaks), :mod:`.notebooks`
+(student and solution versions, parameters), :mod:`.schedule`
 (the session plan), :mod:`.markdown` (FACILITATOR.md and README.md), :mod:`.pack`
 (reading the kits, writing the pack, :class:`WorkshopError`), :mod:`.command` (the
 subcommand's arguments and output; it never imports :mod:`hdhkits.cli`).

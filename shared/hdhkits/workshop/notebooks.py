@@ -15,8 +15,9 @@ import tokenize
 from collections.abc import Mapping
 from typing import Any
 
-from ..exercises import BEGIN, END, Teaching, answer_leaks, has_solution, student_source
+from ..exercises import Teaching
 from ..problem import NOTEBOOKS
+from .authoring import BEGIN, END, answer_leaks, has_solution, student_source
 
 __all__ = ["answer_problems", "exercise_problems", "set_parameters", "solution_notebook", "student_notebook"]
 
@@ -60,7 +61,7 @@ def solution_notebook(nb: Any) -> Any:
 def student_notebook(nb: Any) -> Any:
     """The student version of a notebook: every solution block replaced, outputs cleared.
 
-    Each code cell goes through :func:`hdhkits.exercises.student_source` (the block
+    Each code cell goes through :func:`hdhkits.workshop.authoring.student_source` (the block
     becomes ``# your turn`` and a fallback assigning ``None``, so the check prints "not
     attempted yet" and the notebook still runs end to end).
 
@@ -194,7 +195,7 @@ def answer_problems(kit: str, notebooks: Mapping[str, Any], teaching: Teaching) 
     Returns
     -------
     list of str
-        One sentence per leak :func:`hdhkits.exercises.answer_leaks` finds.
+        One sentence per leak :func:`hdhkits.workshop.authoring.answer_leaks` finds.
     """
     return [
         f"{kit}/{name}: {leak}; the student version shows it (name the exercise by its key and pass its data: "

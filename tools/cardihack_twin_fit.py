@@ -9,8 +9,8 @@ simulated cohort (common random numbers, so the AUCs move smoothly with the effe
 Jacobian is estimated by finite differences, then a few Newton steps bring every AUC to its
 target. A large cohort's AUC is what a default-size twin gives on average over seeds.
 
-Run ``python -m hdhkits.cardihack.twin_fit`` (about 5 min on 2 cores) to fit again and print
-the constants; nothing here runs when the kit runs.
+Run ``python tools/cardihack_twin_fit.py`` (about 5 min on 2 cores) to fit again and print
+the constants; a maintainer's tool, not part of the package: nothing here runs when the kit runs.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-
-from .signal import OFFICIAL_COLUMN_AUC, OUTCOME_LABELS, column_aucs
-from .twin import MACE_EFFECTS, SEVERITY_EFFECTS, SEVERITY_MARKERS, simulate_cohort
+from hdhkits.cardihack.signal import OFFICIAL_COLUMN_AUC, OUTCOME_LABELS, column_aucs
+from hdhkits.cardihack.twin import MACE_EFFECTS, SEVERITY_EFFECTS, SEVERITY_MARKERS, simulate_cohort
 
 __all__ = ["FIT_TARGETS", "current_effects", "fit_effects", "main", "population_aucs"]
 
