@@ -1,7 +1,7 @@
-"""The base package type-checks clean under mypy, configured in pyproject.toml.
+"""The package type-checks clean under mypy, configured in pyproject.toml.
 
-The three kits' subpackages are left out of the check (see ``[tool.mypy]``); everything
-else of ``hdhkits`` is in it.
+ANNITIA's subpackage is left out of the check (see ``[tool.mypy]``); everything else of
+``hdhkits``, the CYTOLOGIA and Cardi-HACK kits included, is in it.
 """
 
 import subprocess
@@ -11,6 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_mypy_is_clean_on_the_base_package():
+def test_mypy_is_clean_on_the_package():
     done = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, f"mypy found problems:\n{done.stdout}{done.stderr}"

@@ -49,19 +49,20 @@ def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
     The spread (``<part> sd(repeats)``, the standard deviation of the repeats' scores) is NaN
     for a single repeat.
     """
-    row = {"model": result.name, "evaluated on": _evaluated_on(result.mace.shape[0])}
+    row: dict[str, str | float] = {"model": result.name, "evaluated on": _evaluated_on(result.mace.shape[0])}
     truth = pd.DataFrame({OUTCOME_SEVERITY: result.y_severity, OUTCOME_MACE: result.y_mace})
+    repeats = result.per_repeat
     for part, iv in score_interval(truth, result, n_boot=n_boot, seed=seed).items():
         row[part], row[f"{part} low"], row[f"{part} high"] = iv.estimate, iv.low, iv.high
         row[f"{part} sd(repeats)"] = (
-            float(result.per_repeat[part].std(ddof=1)) if len(result.per_repeat) > 1 else np.nan
+            float(repeats[part].std(ddof=1)) if repeats is not None and len(repeats) > 1 else np.nan
         )
     return row
 
 
 def summarize_outcome(result: OutcomeCV, n_boot: int = 200, seed: int = 0) -> dict:
     """One table row for one outcome's model: its part with interval and spread (NaN for one repeat); the other parts NaN."""
-    row = {"model": result.name, "evaluated on": _evaluated_on(result.predictions.shape[0])}
+    row: dict[str, str | float] = {"model": result.name, "evaluated on": _evaluated_on(result.predictions.shape[0])}
     for part in PARTS:
         row[part] = row[f"{part} low"] = row[f"{part} high"] = row[f"{part} sd(repeats)"] = float("nan")
     part = result.part

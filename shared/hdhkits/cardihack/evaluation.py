@@ -184,7 +184,7 @@ class CVResult:
     mace: np.ndarray
     y_severity: np.ndarray
     y_mace: np.ndarray
-    per_repeat: pd.DataFrame = field(default=None)
+    per_repeat: pd.DataFrame | None = field(default=None)
 
     def parts(self, idx: np.ndarray | None = None) -> dict[str, float]:
         """Metric parts averaged over repeats, on rows ``idx`` (all by default)."""

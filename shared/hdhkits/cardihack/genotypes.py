@@ -64,7 +64,7 @@ def genotype_qc(df: pd.DataFrame, snps=None) -> pd.DataFrame:
         monomorphic SNP; unreliable when an expected count is below 5).
     """
     G = df[_snp_columns(df, snps)]
-    counts = pd.DataFrame({f"n{k}": (k == G).sum() for k in (0, 1, 2)})
+    counts = pd.DataFrame({f"n{k}": G.eq(k).sum() for k in (0, 1, 2)})
     n = counts.sum(1).to_numpy(float)
     p = (counts["n1"] + 2 * counts["n2"]).to_numpy(float) / (2 * n)
     expected = np.column_stack([n * (1 - p) ** 2, 2 * n * p * (1 - p), n * p**2])

@@ -145,7 +145,7 @@ class RiskSCDClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(self.thresholds, str):
             if self.thresholds != "fit":
                 raise ValueError("thresholds must be 'fit' or a pair of risks")
-            self.thresholds_ = fit_kappa_thresholds(risk_scd(X), y)
+            self.thresholds_: tuple[float, ...] = fit_kappa_thresholds(risk_scd(X), y)
         else:
             self.thresholds_ = tuple(float(t) for t in self.thresholds)
         return self

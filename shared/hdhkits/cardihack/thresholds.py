@@ -9,20 +9,21 @@ score's quantiles, to maximise :func:`~hdhkits.cardihack.metric.weighted_kappa`.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from .metric import MACE_CLASS_WEIGHTS, MACE_CLASSES
 
 __all__ = ["apply_thresholds", "fit_kappa_thresholds"]
 
 
-def apply_thresholds(score, thresholds: tuple[float, float]) -> np.ndarray:
+def apply_thresholds(score: npt.ArrayLike, thresholds: tuple[float, ...]) -> np.ndarray:
     """Classes 0/1/2 from a score and cut points ``(t1, t2)``: 0 below t1, 2 from t2, else 1."""
     t1, t2 = thresholds
     s = np.asarray(score, dtype=float)
     return np.where(s >= t2, 2, np.where(s >= t1, 1, 0)).astype(int)
 
 
-def fit_kappa_thresholds(score, y, n_grid: int = 40) -> tuple[float, float]:
+def fit_kappa_thresholds(score: npt.ArrayLike, y: npt.ArrayLike, n_grid: int = 40) -> tuple[float, float]:
     """Cut points that maximise the weighted kappa of ``apply_thresholds(score)`` against ``y``.
 
     Parameters

@@ -230,8 +230,9 @@ def _intercept(lp: np.ndarray, target: float) -> float:
 def _snp_score(genotypes: pd.DataFrame, effects: dict[str, float], arch: pd.DataFrame) -> np.ndarray:
     """Sum of per-allele effects, each SNP centred on its expected count (0 when there is no effect)."""
     score = np.zeros(len(genotypes))
+    freq = arch["freq"]
     for snp, w in effects.items():
-        score += w * (genotypes[snp].to_numpy() - 2 * arch.loc[snp, "freq"])
+        score += w * (genotypes[snp].to_numpy() - 2 * freq[snp])
     return score
 
 

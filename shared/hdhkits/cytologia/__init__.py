@@ -30,6 +30,8 @@ without torch. Asking for one of them without torch raises a ``ModuleNotFoundErr
 that says how to install it.
 """
 
+from typing import Any
+
 from ..saved import YOURS, choose_best, chosen_model, load_choice, load_or_train, model_label, save_choice, save_model
 from .baselines import Baseline, train_baseline
 from .classes import CLASS_GROUPS, CLASS_NAMES, CLASSES, TRAIN_COUNTS
@@ -85,7 +87,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # the CNN's names, imported on first use: their package needs torch
     if name in CNN_NAMES:
         value = getattr(cnn_module(f"hdhkits.cytologia.{name}"), name)

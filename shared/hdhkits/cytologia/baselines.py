@@ -166,7 +166,8 @@ class Baseline:
         if not len(boxes):
             return np.array([], dtype=object)
         if self.kind != "cnn":
-            return np.asarray(self.model.predict(crop_features(crops, boxes) if features is None else features))
+            classifier: Any = self.model  # a scikit-learn classifier of the crop features, not a CellNet
+            return np.asarray(classifier.predict(crop_features(crops, boxes) if features is None else features))
         cnn = cnn_module()
         proba = cnn.predict_proba(
             self.model, crops, box_size_features(boxes), cnn.pick_device(device or "auto"), crop=int(self.meta["crop"])

@@ -8,6 +8,8 @@ each leukocyte from it with random variation, so neighbouring classes overlap.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = ["CLASSES", "CLASS_GROUPS", "CLASS_NAMES", "MORPHOLOGY", "TRAIN_COUNTS", "class_proportions"]
@@ -117,7 +119,7 @@ _GR_BA = (1.40, 1.90, 0.90)  # blue-black basophilic granules
 _GR_PLT = (0.45, 0.75, 0.25)  # purple platelet granulomere
 
 
-def _m(**kw) -> dict:
+def _m(**kw: Any) -> dict:
     """One class's morphology with defaults (sizes in pixels at magnification 1)."""
     base = dict(
         radius=(60.0, 6.0),  # cell radius: mean, sd

@@ -63,7 +63,7 @@ def _classical(data_dir: Path, seed: int, columns: list[str]) -> dict[str, pd.Da
     return out
 
 
-def _noise(classes: np.ndarray):
+def _noise(classes: np.ndarray) -> Noise:
     """``noisy(table, level, rng)``: boxes jittered (sd ``30 level`` px), a share ``level`` of classes redrawn."""
 
     def noisy(table: pd.DataFrame, level: float, rng: np.random.Generator) -> pd.DataFrame:

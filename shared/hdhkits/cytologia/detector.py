@@ -21,6 +21,7 @@ light strongly, red cells and background hardly: the red-channel optical density
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -209,7 +210,10 @@ class StainDetector:
             c = cands[0]
             if np.hypot((c.x1 + c.x2 - box[0] - box[2]) / 2, (c.y1 + c.y2 - box[1] - box[3]) / 2) > 40:
                 continue
-            gw.append(c.x2 - c.x1), gh.append(c.y2 - c.y1), tw.append(box[2] - box[0]), th.append(box[3] - box[1])
+            gw.append(c.x2 - c.x1)
+            gh.append(c.y2 - c.y1)
+            tw.append(box[2] - box[0])
+            th.append(box[3] - box[1])
         if len(gw) >= 10:
             bw = np.polyfit(gw, tw, 1)
             bh = np.polyfit(gh, th, 1)
@@ -232,12 +236,17 @@ class StainDetector:
         iterator = groups.items()
         if progress:
             iterator = tqdm(iterator, total=len(groups), desc="detecting cells")
-        readable = data.images.set_index("NAME")["readable"]
-        sizes = data.images.set_index("NAME")[["height", "width"]]
+        images = data.images.set_index("NAME")
+        readable = images["readable"]
+        # (height, width) from the header, for the images whose size is known
+        sizes: dict[Hashable, tuple[int, int]] = {
+            name: (height, width)
+            for name, height, width in zip(images.index, images["height"].to_numpy(), images["width"].to_numpy())
+            if width > 0
+        }
         for name, idx in iterator:
-            rgb = data.load_image(name) if bool(readable.get(name, False)) else None
-            size = tuple(sizes.loc[name]) if name in sizes.index and sizes.loc[name, "width"] > 0 else None
-            coords[idx] = self.detect(rgb, len(idx), size)
+            rgb = data.load_image(str(name)) if bool(readable.get(name, False)) else None
+            coords[idx] = self.detect(rgb, len(idx), sizes.get(name))
         out[["x1", "y1", "x2", "y2"]] = coords.astype(int)
         return out
 

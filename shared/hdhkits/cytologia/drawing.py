@@ -17,6 +17,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageFilter
 from scipy import ndimage
 
@@ -134,7 +135,7 @@ def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np
     return window.T if (h == w and rng.random() < 0.5) else window
 
 
-def _segment_distance(px, py, ax, ay, bx, by):
+def _segment_distance(px: np.ndarray, py: np.ndarray, ax: float, ay: float, bx: float, by: float) -> np.ndarray:
     """Distance from points to a segment a-b."""
     dx, dy = bx - ax, by - ay
     t = np.clip(((px - ax) * dx + (py - ay) * dy) / max(dx * dx + dy * dy, 1e-6), 0, 1)
@@ -206,7 +207,16 @@ def _nucleus_mask(shape: str, u: np.ndarray, v: np.ndarray, rn: float, p: dict, 
     raise ValueError(f"unknown nucleus shape {shape!r}")
 
 
-def _granules(rng, cyto, nuc, colour, size, density, over_nucleus, amount=1.0):
+def _granules(
+    rng: np.random.Generator,
+    cyto: np.ndarray,
+    nuc: np.ndarray,
+    colour: npt.ArrayLike,
+    size: float,
+    density: float,
+    over_nucleus: bool,
+    amount: float = 1.0,
+) -> np.ndarray:
     """Granules splatted at random points of the cytoplasm (or the whole cell), then blurred."""
     where = cyto + (nuc if over_nucleus else 0)
     area = float(where.sum())
@@ -447,7 +457,7 @@ def _noise_bank(seed: int = 0, size: int = 512) -> np.ndarray:
 
 def render_image(
     rng: np.random.Generator, lab: Lab, size: tuple[int, int], cells: list[CellPlan]
-) -> tuple[np.ndarray, list[tuple[int, int, int, int] | None]]:
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """Draw one smear image.
 
     Parameters
@@ -471,7 +481,7 @@ def render_image(
     h, w = size
     od = np.zeros((h, w, 3), np.float32)
     covered = np.zeros((h, w), np.float32)
-    boxes = []
+    boxes: list[tuple[int, int, int, int]] = []
     patches = []
     for plan in cells:
         cod, cmask, (bx1, by1, bx2, by2) = draw_leukocyte(plan.cls, rng, lab)
@@ -517,7 +527,7 @@ def render_image(
     blur = lab.blur * rng.uniform(0.8, 1.25)
     out = Image.fromarray((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)).filter(ImageFilter.BoxBlur(blur))
     img = np.asarray(out, np.float32)
-    bank = _noise_bank(0, 512 if max(h, w) <= 512 else 1024)  # high-resolution images need a larger block
-    oy, ox = int(rng.integers(bank.shape[0] - h + 1)), int(rng.integers(bank.shape[1] - w + 1))
-    img += bank[oy : oy + h, ox : ox + w] * np.float32(lab.noise * 255)
+    noise = _noise_bank(0, 512 if max(h, w) <= 512 else 1024)  # high-resolution images need a larger block
+    oy, ox = int(rng.integers(noise.shape[0] - h + 1)), int(rng.integers(noise.shape[1] - w + 1))
+    img += noise[oy : oy + h, ox : ox + w] * np.float32(lab.noise * 255)
     return np.clip(img + 0.5, 0, 255).astype(np.uint8), boxes

@@ -9,6 +9,8 @@ stain densities, nucleus size, shape, lobes and texture, cytoplasm colour, granu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 from PIL import Image
@@ -54,7 +56,7 @@ def extract_crops(
         iterator = tqdm(iterator, total=len(groups), desc="cropping cells")
     for name, idx in iterator:
         try:
-            with open_image(data.image_path(name)) as im:
+            with open_image(data.image_path(str(name))) as im:
                 im = im.convert("RGB")
                 for i in idx:
                     x1, y1, x2, y2 = boxes[i]
@@ -72,7 +74,7 @@ def extract_crops(
     return out
 
 
-def _outside_mask(img_size, cx, cy, side, size):
+def _outside_mask(img_size: tuple[int, int], cx: float, cy: float, side: float, size: int) -> np.ndarray | None:
     """Pixels of a resized crop that fall outside the image (None when none do)."""
     w, h = img_size
     x0, y0 = int(cx - side / 2), int(cy - side / 2)
@@ -245,7 +247,7 @@ def _cytoplasm_features(
     ]
 
 
-def stain_colours(data: CytologiaData, names, progress: bool = False) -> pd.DataFrame:
+def stain_colours(data: CytologiaData, names: Iterable[str], progress: bool = False) -> pd.DataFrame:
     """Background and nucleus colour of whole images: a summary of each image's stain.
 
     The background is the mean colour of the brightest 10 % of pixels, the nucleus that of

@@ -114,7 +114,7 @@ def duplicate_groups(names: Iterable[str], hashes: Iterable[int], max_distance: 
     hashes = list(hashes)
     parent = {n: n for n in names}
 
-    def root(x):
+    def root(x: str) -> str:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]

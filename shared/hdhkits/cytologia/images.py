@@ -33,6 +33,7 @@ import struct
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -108,7 +109,7 @@ def name_problem(folder: str | Path, name: str) -> str | None:
     return None
 
 
-def _jpeg_size(fh) -> tuple[int, int] | None:
+def _jpeg_size(fh: BinaryIO) -> tuple[int, int] | None:
     """Width and height from a JPEG's frame header (None when no frame header is found)."""
     fh.seek(2)
     while True:
@@ -132,7 +133,7 @@ def _jpeg_size(fh) -> tuple[int, int] | None:
         fh.seek(length - 2, os.SEEK_CUR)
 
 
-def _ends_with_eoi(fh, size: int) -> bool:
+def _ends_with_eoi(fh: BinaryIO, size: int) -> bool:
     fh.seek(max(0, size - 64))
     tail = fh.read().rstrip(b"\x00\r\n ")  # some writers pad after the marker
     return tail.endswith(b"\xff\xd9")
@@ -190,7 +191,7 @@ def header_table(folder: str | Path, names: Iterable[str]) -> pd.DataFrame:
 
 
 def _named(table: pd.DataFrame) -> str:
-    shown = [f"{clip(name, 40)} ({clip(detail, 50)})" for name, detail in table["detail"].head(_NAMED).items()]
+    shown = [f"{clip(str(name), 40)} ({clip(detail, 50)})" for name, detail in table["detail"].head(_NAMED).items()]
     more = f" … ({len(table)} images)" if len(table) > _NAMED else ""
     return "; ".join(shown) + more
 

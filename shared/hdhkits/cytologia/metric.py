@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 
@@ -138,7 +139,7 @@ def _labels(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     return labels[labels != _NO_MATCH]
 
 
-def per_class_f1(y_true: np.ndarray, y_pred: np.ndarray) -> pd.DataFrame:
+def per_class_f1(y_true: npt.ArrayLike, y_pred: npt.ArrayLike) -> pd.DataFrame:
     """Precision, recall, F1 and support per class (scikit-learn's ``precision_recall_fscore_support``).
 
     The classes are those in ``y_true`` or ``y_pred``, except the no-prediction marker
@@ -363,7 +364,7 @@ class CytologiaUnitMetric(UnitMetric):
 
     unit_name = "images"
 
-    def __init__(self, truth: pd.DataFrame):
+    def __init__(self, truth: pd.DataFrame) -> None:
         _check_truth(truth)
         self._truth = truth.reset_index(drop=True)
         self._image, self._names = pd.factorize(self._truth["NAME"].astype(str))

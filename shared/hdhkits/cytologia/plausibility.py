@@ -94,11 +94,11 @@ def image_size_findings(sizes: pd.DataFrame, images_dir: str = "images") -> list
         return []
     largest = odd.loc[(odd["width"] * odd["height"]).idxmax()]
     common = odd.groupby(["width", "height"]).size().sort_values(ascending=False).head(3)
-    shown = ", ".join(f"{w} x {h} ({n})" for (w, h), n in common.items())
+    shown = ", ".join(f"{w} x {h} ({n})" for w, h, n in common.reset_index().itertuples(index=False))
     return [
         warning(
             f"{len(odd)} of {len(ok)} image(s) are not about 370 x 368 px (a side outside {lo}-{hi} px); "
-            f"largest {int(largest['width'])} x {int(largest['height'])} ({clip(largest.name, 40)}); most common: {shown}",
+            f"largest {int(largest['width'])} x {int(largest['height'])} ({clip(str(largest.name), 40)}); most common: {shown}",
             file=f"{images_dir.rstrip('/')}/",
             count=len(odd),
             extreme=float(max(largest["width"], largest["height"])),

@@ -15,7 +15,10 @@ PRED_COLOUR = (220, 30, 30)
 
 
 def draw_boxes(
-    image: np.ndarray | Image.Image, boxes: Sequence[Sequence[float]], colour=TRUTH_COLOUR, width: int = 3
+    image: np.ndarray | Image.Image,
+    boxes: Sequence[Sequence[float]],
+    colour: tuple[int, int, int] | str = TRUTH_COLOUR,
+    width: int = 3,
 ) -> Image.Image:
     """Copy of an image with boxes ``(x1, y1, x2, y2)`` drawn on it."""
     im = Image.fromarray(image) if isinstance(image, np.ndarray) else image.copy()
@@ -43,7 +46,7 @@ def mosaic(
     return out
 
 
-def show_jpeg(image: Image.Image, quality: int = 80):
+def show_jpeg(image: Image.Image, quality: int = 80) -> None:
     """Display a PIL image in a notebook as JPEG (a fraction of the size of a PNG figure)."""
     from IPython.display import Image as IPImage
     from IPython.display import display

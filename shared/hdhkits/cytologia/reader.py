@@ -270,7 +270,7 @@ def _read_images(
     """
     names = pd.unique(pd.concat([train["NAME"], test["NAME"]], ignore_index=True))
     split = pd.Series("test", index=names)
-    split[pd.unique(train["NAME"])] = "train"
+    split[split.index.isin(train["NAME"])] = "train"
     iterator = names
     if progress:
         iterator = tqdm(names, desc="reading images")

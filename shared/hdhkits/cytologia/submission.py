@@ -6,6 +6,9 @@ exercise of the notebooks (:func:`hdhkits.cytologia.teaching.inverted_box_kind`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import SupportsInt
+
 import numpy as np
 import pandas as pd
 
@@ -30,7 +33,7 @@ SUBMISSION_SPEC = SubmissionSpec(
 )
 
 
-def _rows(index, limit: int = 5) -> str:
+def _rows(index: Iterable[SupportsInt], limit: int = 5) -> str:
     rows = [int(i) + 1 for i in index]
     shown = ", ".join(str(r) for r in rows[:limit])
     return shown + (f" … ({len(rows)} rows)" if len(rows) > limit else "")

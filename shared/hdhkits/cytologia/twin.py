@@ -29,7 +29,9 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import numpy as np
@@ -267,7 +269,7 @@ def _render_one(args: tuple) -> tuple[int, list]:
     return plan.index, out
 
 
-def _pool_context():
+def _pool_context() -> BaseContext:
     # fork is cheap and safe here (workers only use numpy/PIL); elsewhere use the default
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
@@ -283,6 +285,7 @@ def _render_all(
     tasks = [(seed, p, str(images)) for p in plans]
     results: dict[int, list] = {}
     pool = None
+    iterator: Iterator[tuple[int, list]]
     if n_jobs > 1:
         pool = _pool_context().Pool(n_jobs, initializer=_init_pool_worker, initargs=(labs,))
         iterator = pool.imap_unordered(_render_one, tasks, chunksize=16)
@@ -356,7 +359,8 @@ def _record_tables(
     n_dup : int
         Duplicated train images added.
     """
-    train_rows, test_rows = [], []
+    train_rows: list[tuple] = []
+    test_rows: list[tuple] = []
     sources = [(plan.name, plan.split, plan.lab) for plan in plans]
     for plan in plans:
         for x1, y1, x2, y2, cls in results[plan.index]:

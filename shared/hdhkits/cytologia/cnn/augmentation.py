@@ -21,7 +21,7 @@ def _to_od(x: torch.Tensor) -> torch.Tensor:
 
 
 def draw_augment_params(
-    generator: torch.Generator, batch: int, size: int, out: int = 64, stain_jitter: float = 0.08
+    generator: torch.Generator | None, batch: int, size: int, out: int = 64, stain_jitter: float = 0.08
 ) -> dict[str, torch.Tensor | int | bool]:
     """Draw the random parameters of one training batch's augmentation.
 

@@ -25,7 +25,7 @@ class CropBatches(Dataset):
     uint8 crops, applies the augmentation and returns ``(x, extra, y)`` on the CPU.
     """
 
-    def __init__(self, crops: torch.Tensor, extra: torch.Tensor, labels: torch.Tensor, out: int):
+    def __init__(self, crops: torch.Tensor, extra: torch.Tensor, labels: torch.Tensor, out: int) -> None:
         self.crops, self.extra, self.labels, self.out = crops, extra, labels, out
 
     def __len__(self) -> int:  # items come from the plan, not from an index range
@@ -33,8 +33,8 @@ class CropBatches(Dataset):
 
     def __getitem__(self, item: tuple[np.ndarray, dict]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         rows, params = item
-        rows = torch.as_tensor(rows)
-        return apply_augment(self.crops[rows], params, self.out), self.extra[rows], self.labels[rows]
+        index = torch.as_tensor(rows)
+        return apply_augment(self.crops[index], params, self.out), self.extra[index], self.labels[index]
 
 
 class EpochPlan:

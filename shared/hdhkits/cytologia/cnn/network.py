@@ -27,7 +27,7 @@ class CellNet(nn.Module):
     About 0.1 M parameters and 16 MFLOPs per 64 x 64 crop: trains on a laptop CPU.
     """
 
-    def __init__(self, n_classes: int = len(CLASSES), width: int = 16, n_extra: int = 3, dropout: float = 0.3):
+    def __init__(self, n_classes: int = len(CLASSES), width: int = 16, n_extra: int = 3, dropout: float = 0.3) -> None:
         super().__init__()
         self.width, self.n_extra, self.n_classes = width, n_extra, n_classes
         chans = [3, width, 2 * width, 4 * width, 8 * width]
@@ -80,4 +80,4 @@ def predict_proba(
         with precision.autocast():
             logits = model(x, e_all[sl].to(device))
         out.append(torch.softmax(logits.float(), 1).cpu().numpy())
-    return np.concatenate(out) if out else np.zeros((0, model.head[-1].out_features), np.float32)
+    return np.concatenate(out) if out else np.zeros((0, model.n_classes), np.float32)

@@ -86,7 +86,11 @@ def _fingerprint(
 
 
 def _rng_states(device: torch.device) -> dict:
-    states = {"torch": torch.get_rng_state(), "cuda": None, "mps": None}
+    states: dict[str, torch.Tensor | list[torch.Tensor] | None] = {
+        "torch": torch.get_rng_state(),
+        "cuda": None,
+        "mps": None,
+    }
     if device.type == "cuda":
         states["cuda"] = torch.cuda.get_rng_state_all()
     elif device.type == "mps":
