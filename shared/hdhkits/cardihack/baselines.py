@@ -20,7 +20,11 @@ pipeline imputes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Self
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.impute import SimpleImputer
@@ -106,7 +110,7 @@ def make_severity_model(k_snps: int = 10, C: float = 1.0) -> Pipeline:
     return model.set_output(transform="pandas")
 
 
-def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
+def _mace_binary_model(features: Sequence[str], k_grs: int, C: float) -> Pipeline:
     model = Pipeline(
         [
             ("select", ColumnSelector(features)),
@@ -120,7 +124,9 @@ def _mace_binary_model(features, k_grs: int, C: float) -> Pipeline:
     return model.set_output(transform="pandas")
 
 
-def _fit_cumulative_pair(features, k_grs: int, C: float, X, y) -> list:
+def _fit_cumulative_pair(
+    features: Sequence[str], k_grs: int, C: float, X: pd.DataFrame, y: npt.ArrayLike
+) -> list[BaseEstimator]:
     """The two binary models ``MACE >= 1`` and ``MACE >= 2``, fitted.
 
     A binary target with one value only (no class 2 in the training rows, say) gets a
@@ -137,7 +143,7 @@ def _fit_cumulative_pair(features, k_grs: int, C: float, X, y) -> list:
     return models
 
 
-def _cumulative(pair, X) -> np.ndarray:
+def _cumulative(pair: Sequence[BaseEstimator], X: pd.DataFrame) -> np.ndarray:
     """``P(>= 1)`` and ``P(>= 2)``, shape (n, 2)."""
     p1 = pair[0].predict_proba(X)[:, 1]
     p2 = np.minimum(pair[1].predict_proba(X)[:, 1], p1)  # keep P(>=2) <= P(>=1)
@@ -150,16 +156,16 @@ class _CumulativePair(BaseEstimator):
     ``decision_function`` is the expected code ``P(>= 1) + P(>= 2)`` the cut points apply to.
     """
 
-    def __init__(self, features=MACE_FEATURES, k_grs: int = 5, C: float = 0.1):
+    def __init__(self, features: Sequence[str] = MACE_FEATURES, k_grs: int = 5, C: float = 0.1) -> None:
         self.features = features
         self.k_grs = k_grs
         self.C = C
 
-    def fit(self, X, y) -> _CumulativePair:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> _CumulativePair:
         self.models_ = _fit_cumulative_pair(self.features, self.k_grs, self.C, X, y)
         return self
 
-    def decision_function(self, X) -> np.ndarray:
+    def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         return _cumulative(self.models_, X).sum(1)
 
 
@@ -186,22 +192,27 @@ class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(
-        self, features=MACE_FEATURES, k_grs: int = 5, C: float = 0.1, n_threshold_folds: int = 3, random_state: int = 0
-    ):
+        self,
+        features: Sequence[str] = MACE_FEATURES,
+        k_grs: int = 5,
+        C: float = 0.1,
+        n_threshold_folds: int = 3,
+        random_state: int = 0,
+    ) -> None:
         self.features = features
         self.k_grs = k_grs
         self.C = C
         self.n_threshold_folds = n_threshold_folds
         self.random_state = random_state
 
-    def _fit_pair(self, X, y):
+    def _fit_pair(self, X: pd.DataFrame, y: npt.ArrayLike) -> list[BaseEstimator]:
         return _fit_cumulative_pair(self.features, self.k_grs, self.C, X, y)
 
     @staticmethod
-    def _cumulative(pair, X) -> np.ndarray:
+    def _cumulative(pair: Sequence[BaseEstimator], X: pd.DataFrame) -> np.ndarray:
         return _cumulative(pair, X)
 
-    def fit(self, X: pd.DataFrame, y) -> OrdinalMaceClassifier:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> OrdinalMaceClassifier:
         """Fit both binary models and choose the cut points by inner cross-validation."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])
@@ -248,10 +259,10 @@ class ConstantProbability(ClassifierMixin, BaseEstimator):
         metric, the constant that minimises its weighted log-loss.
     """
 
-    def __init__(self, p=DUMMY_SEVERITY):
+    def __init__(self, p: float | str = DUMMY_SEVERITY) -> None:
         self.p = p
 
-    def fit(self, X, y):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> Self:
         y = np.asarray(y).astype(float)
         self.classes_ = np.array([0, 1])
         if self.p == "prevalence":
@@ -263,30 +274,30 @@ class ConstantProbability(ClassifierMixin, BaseEstimator):
             self.p_ = float(self.p)
         return self
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "p_")
         return np.tile([1 - self.p_, self.p_], (len(X), 1))
 
-    def predict(self, X):
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
 
 class ConstantClass(ClassifierMixin, BaseEstimator):
     """A constant MACE class (the organisers' dummy predicts 0)."""
 
-    def __init__(self, value: int = 0):
+    def __init__(self, value: int = 0) -> None:
         self.value = value
 
-    def fit(self, X, y):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> Self:
         self.classes_ = np.array([0, 1, 2])
         return self
 
-    def predict(self, X):
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "classes_")
         return np.full(len(X), int(self.value))
 
 
-def declared_features(model) -> list[str]:
+def declared_features(model: object) -> list[str]:
     """The official columns a model reads, for :func:`~hdhkits.cardihack.rules.check_feature_rules`.
 
     Pipelines starting with :class:`~hdhkits.cardihack.features.ColumnSelector` and :class:`OrdinalMaceClassifier`

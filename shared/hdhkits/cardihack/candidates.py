@@ -305,7 +305,7 @@ def describe_candidates(severity_models: dict, mace_models: dict) -> pd.DataFram
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model")
 
 
-def model_coefficients(model) -> pd.DataFrame | None:
+def model_coefficients(model: object) -> pd.DataFrame | None:
     """The standardised coefficients of a fitted candidate, one column per logistic regression.
 
     Parameters
@@ -341,7 +341,7 @@ def _shrinkage(alpha: float) -> str:
     return f"factor {alpha:.2f}: each log-odds keeps {alpha:.0%} of its distance from the prior's"
 
 
-def model_summary(model) -> list[str]:
+def model_summary(model: object) -> list[str]:
     """What a fitted candidate learnt, in a few printed lines (SNPs kept, shrinkage, cut points)."""
     lines = []
     if isinstance(model, PriorShrinkage):

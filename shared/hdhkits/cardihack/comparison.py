@@ -14,7 +14,10 @@ with the true ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..evaluation import bootstrap_score
@@ -43,7 +46,7 @@ __all__ = [
 PARTS: tuple[str, ...] = ("score", "kappa_mace", "severity_rescaled")
 
 
-def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
+def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict[str, str | float]:
     """One table row: each part's estimate, bootstrap interval (:func:`~hdhkits.cardihack.evaluation.score_interval`) and spread across repeats.
 
     The spread (``<part> sd(repeats)``, the standard deviation of the repeats' scores) is NaN
@@ -60,7 +63,7 @@ def summarize(result: CVResult, n_boot: int = 200, seed: int = 0) -> dict:
     return row
 
 
-def summarize_outcome(result: OutcomeCV, n_boot: int = 200, seed: int = 0) -> dict:
+def summarize_outcome(result: OutcomeCV, n_boot: int = 200, seed: int = 0) -> dict[str, str | float]:
     """One table row for one outcome's model: its part with interval and spread (NaN for one repeat); the other parts NaN."""
     row: dict[str, str | float] = {"model": result.name, "evaluated on": _evaluated_on(result.predictions.shape[0])}
     for part in PARTS:
@@ -81,8 +84,15 @@ def _evaluated_on(repeats: int) -> str:
 
 
 def score_row(
-    name: str, evaluated_on: str, y_mace, mace_pred, y_severity, severity_prob, n_boot: int = 200, seed: int = 0
-) -> dict:
+    name: str,
+    evaluated_on: str,
+    y_mace: npt.ArrayLike,
+    mace_pred: npt.ArrayLike,
+    y_severity: npt.ArrayLike,
+    severity_prob: npt.ArrayLike,
+    n_boot: int = 200,
+    seed: int = 0,
+) -> dict[str, str | float]:
     """A table row for fixed predictions (e.g. the oracle, or a model on the twin's test truth).
 
     Same columns as :func:`summarize`: each part with a stratified bootstrap interval over rows.
@@ -148,7 +158,7 @@ def _row_kind(evaluated_on: str) -> str:
     )
 
 
-def plot_comparison(table: pd.DataFrame, ax=None):
+def plot_comparison(table: pd.DataFrame, ax: np.ndarray | None = None) -> np.ndarray:
     """Dot-and-interval plot of the three metric parts for every row of :func:`comparison_table`.
 
     Each panel is one part of the metric (its axis says which; 0 is the organisers' dummy
@@ -205,7 +215,7 @@ def _ranked(rows: pd.DataFrame, part: str, intervals: bool = True) -> str:
     return text
 
 
-def ranking_sentences(table: pd.DataFrame, severity_names, mace_names) -> list[str]:
+def ranking_sentences(table: pd.DataFrame, severity_names: Iterable[str], mace_names: Iterable[str]) -> list[str]:
     """One sentence per outcome: its models ranked on their part, with intervals, and whether the lead is noise.
 
     Two estimates equal at the printed precision (three decimals) read as a tie (``=``), not
@@ -332,7 +342,7 @@ def official_order_sentences(parts: pd.DataFrame) -> list[str]:
     return sentences
 
 
-def mace_class_shares(y_train, predicted: dict) -> pd.DataFrame:
+def mace_class_shares(y_train: npt.ArrayLike, predicted: dict[str, npt.ArrayLike]) -> pd.DataFrame:
     """Share of each MACE class: true, kappa-weighted, and predicted by each model.
 
     Parameters

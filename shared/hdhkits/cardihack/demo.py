@@ -28,9 +28,11 @@ cross-validates them once.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import clone
 
@@ -84,7 +86,9 @@ def _fitted_predictions(
     return severity, mace
 
 
-def _ordered_pairs(severity_names, mace_names, chosen: tuple[str, str]) -> list[tuple[str, str]]:
+def _ordered_pairs(
+    severity_names: Iterable[str], mace_names: Collection[str], chosen: tuple[str, str]
+) -> list[tuple[str, str]]:
     """Every (SEVERITY, MACE) pair but the chosen one: the pairs of matching candidates first, then the rest."""
     pairs = [(s, m) for s in severity_names for m in mace_names if (s, m) != chosen]
     return sorted(pairs, key=lambda pair: pair not in _WHOLE_PAIRS)  # stable: the rest keeps its order
@@ -129,7 +133,7 @@ def demo_submissions(
     severity, mace = _fitted_predictions(train, test, severity_models, mace_models)
     ids = test[TEST_ID].to_numpy()
 
-    def submission(mace_classes, severity_probability) -> pd.DataFrame:
+    def submission(mace_classes: npt.ArrayLike, severity_probability: npt.ArrayLike) -> pd.DataFrame:
         return pd.DataFrame({TEST_ID: ids, OUTCOME_MACE: mace_classes, OUTCOME_SEVERITY: severity_probability})[
             list(sample.columns)
         ]

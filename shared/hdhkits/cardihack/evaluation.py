@@ -22,11 +22,12 @@ the kit writes only its splits and scorers.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
 
 from ..evaluation import bootstrap_difference, bootstrap_score, out_of_fold
@@ -98,12 +99,12 @@ def _rescaled(y: np.ndarray, predictions: np.ndarray) -> float:
     return float(np.mean([rescale_logloss(_logloss(y, p), dummy, worst) for p in predictions]))
 
 
-def _p_severe(fitted, X: pd.DataFrame) -> np.ndarray:
+def _p_severe(fitted: BaseEstimator, X: pd.DataFrame) -> np.ndarray:
     """P(severe): column 1 of ``predict_proba``."""
     return fitted.predict_proba(X)[:, 1]
 
 
-def _both_outcomes(fitted, X: pd.DataFrame) -> np.ndarray:
+def _both_outcomes(fitted: BaseEstimator, X: pd.DataFrame) -> np.ndarray:
     """A fitted pair's P(severe) and MACE class, shape (n, 2)."""
     return np.column_stack([fitted.predict_severity(X), fitted.predict_mace(X)])
 
@@ -177,6 +178,9 @@ class CVResult:
         Out-of-fold MACE classes.
     y_severity, y_mace : ndarray, shape (n,)
         The truth.
+    per_repeat : DataFrame or None
+        The metric parts of each repeat, one row per repeat (None for one table of
+        predictions, which has no repeats).
     """
 
     name: str
@@ -195,7 +199,7 @@ class CVResult:
 
 
 def cross_validate_pair(
-    name: str, model, train: pd.DataFrame, n_splits: int = 5, n_repeats: int = 5, seed: int = 0
+    name: str, model: BaseEstimator, train: pd.DataFrame, n_splits: int = 5, n_repeats: int = 5, seed: int = 0
 ) -> CVResult:
     """Repeated stratified K-fold out-of-fold predictions of a whole model pair (yours, a dummy).
 
@@ -284,7 +288,13 @@ class OutcomeCV:
 
 
 def cross_validate_outcome(
-    name: str, model, train: pd.DataFrame, outcome: str, n_splits: int = 5, n_repeats: int = 5, seed: int = 0
+    name: str,
+    model: BaseEstimator,
+    train: pd.DataFrame,
+    outcome: str,
+    n_splits: int = 5,
+    n_repeats: int = 5,
+    seed: int = 0,
 ) -> OutcomeCV:
     """Repeated stratified K-fold out-of-fold predictions of one outcome's model.
 
@@ -380,7 +390,7 @@ def nested_choice(
     inner_splits: int = 3,
     seed: int = 0,
     outer: dict[str, OutcomeCV] | None = None,
-    progress=None,
+    progress: Callable[[list[tuple[np.ndarray, np.ndarray]]], Iterable[tuple[np.ndarray, np.ndarray]]] | None = None,
     enforce_rules: bool = True,
 ) -> NestedChoice:
     """Nested cross-validation of the per-outcome choice: how well *choosing* does on new patients.
@@ -444,7 +454,7 @@ def nested_choice(
     return NestedChoice(result, pd.DataFrame(rows))
 
 
-def _as_result(truth: pd.DataFrame, predictions) -> CVResult:
+def _as_result(truth: pd.DataFrame, predictions: CVResult | pd.DataFrame) -> CVResult:
     """``predictions`` as a :class:`CVResult` on the rows of ``truth``: out-of-fold, or a table of predictions."""
     y_severity, y_mace = truth[OUTCOME_SEVERITY].to_numpy(int), truth[OUTCOME_MACE].to_numpy(int)
     if isinstance(predictions, pd.DataFrame):
@@ -458,7 +468,9 @@ def _as_result(truth: pd.DataFrame, predictions) -> CVResult:
     return predictions
 
 
-def score_interval(truth, predictions, n_boot=200, seed=0) -> dict[str, Interval]:
+def score_interval(
+    truth: pd.DataFrame, predictions: CVResult | pd.DataFrame, n_boot: int = 200, seed: int = 0
+) -> dict[str, Interval]:
     """The metric and its two parts, each with its 95 % bootstrap interval over patients.
 
     Patients are resampled within the six (SEVERITY, MACE) strata (:func:`strata`), and every
@@ -500,7 +512,13 @@ def score_interval(truth, predictions, n_boot=200, seed=0) -> dict[str, Interval
     }
 
 
-def paired_difference(truth, predictions, reference, n_boot=200, seed=0) -> Interval:
+def paired_difference(
+    truth: pd.DataFrame,
+    predictions: CVResult | pd.DataFrame,
+    reference: CVResult | pd.DataFrame,
+    n_boot: int = 200,
+    seed: int = 0,
+) -> Interval:
     """Combined score of ``predictions`` minus that of ``reference``, with its paired bootstrap interval.
 
     Both are scored on the same resamples of patients

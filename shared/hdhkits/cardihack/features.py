@@ -16,7 +16,11 @@ association the SNP steps share.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any, Self
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import KFold
@@ -38,7 +42,7 @@ __all__ = [
 ]
 
 
-def as_frame(X) -> pd.DataFrame:
+def as_frame(X: object) -> pd.DataFrame:
     """``X`` itself when it is a DataFrame; a ``TypeError`` saying so otherwise.
 
     The kit's models select columns by their official names, so they take tables, not arrays.
@@ -48,7 +52,7 @@ def as_frame(X) -> pd.DataFrame:
     return X
 
 
-def snp_columns(columns) -> list[str]:
+def snp_columns(columns: Iterable[str]) -> list[str]:
     """The names among ``columns`` that are genotypes (``SNP...``), in their order."""
     return [c for c in columns if str(c).startswith("SNP")]
 
@@ -62,15 +66,15 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
         The columns the model reads.
     """
 
-    def __init__(self, columns=()):
+    def __init__(self, columns: Sequence[str] = ()) -> None:
         self.columns = columns
 
-    def fit(self, X, y=None):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         self.transform(X)
         self.n_features_in_ = len(self.columns)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         X = as_frame(X)
         missing = [c for c in self.columns if c not in X.columns]
         if missing:
@@ -86,7 +90,7 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
         # Floats from here on: the imputer and scaler check a homogeneous frame much faster.
         return X[list(self.columns)].astype(float)
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         return np.asarray(self.columns, dtype=object)
 
 
@@ -129,11 +133,11 @@ class SNPScreener(TransformerMixin, BaseEstimator):
         The target is binarised as ``y >= threshold``.
     """
 
-    def __init__(self, k: int = 20, threshold: int = 1):
+    def __init__(self, k: int = 20, threshold: int = 1) -> None:
         self.k = k
         self.threshold = threshold
 
-    def fit(self, X, y):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> Self:
         X = as_frame(X)
         snps = snp_columns(X.columns)
         score, _ = snp_association(X[snps].to_numpy(float), (np.asarray(y) >= self.threshold).astype(float))
@@ -143,13 +147,13 @@ class SNPScreener(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         check_is_fitted(self, "selected_snps_")
         X = as_frame(X)
         keep = [c for c in X.columns if not str(c).startswith("SNP") or c in self.selected_snps_]
         return X[keep]
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         check_is_fitted(self, "selected_snps_")
         return np.asarray(
             [c for c in self.feature_names_in_ if not str(c).startswith("SNP") or c in self.selected_snps_],
@@ -172,11 +176,11 @@ class GeneticRiskScore(TransformerMixin, BaseEstimator):
         The target is binarised as ``y >= threshold``.
     """
 
-    def __init__(self, k: int = 10, threshold: int = 1):
+    def __init__(self, k: int = 10, threshold: int = 1) -> None:
         self.k = k
         self.threshold = threshold
 
-    def fit(self, X, y):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> Self:
         X = as_frame(X)
         snps = snp_columns(X.columns)
         G = X[snps].to_numpy(float)
@@ -188,7 +192,7 @@ class GeneticRiskScore(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         check_is_fitted(self, "snps_")
         X = as_frame(X)
         grs = (X[self.snps_] - self.means_).to_numpy(float) @ self.weights_.to_numpy()
@@ -196,7 +200,7 @@ class GeneticRiskScore(TransformerMixin, BaseEstimator):
         out["GRS"] = grs
         return out
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         return np.asarray([c for c in self.feature_names_in_ if not str(c).startswith("SNP")] + ["GRS"], dtype=object)
 
 
@@ -208,11 +212,11 @@ class VariantCoding(TransformerMixin, BaseEstimator):
     rounded first.
     """
 
-    def fit(self, X, y=None):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         self.feature_names_in_ = np.asarray(as_frame(X).columns, dtype=object)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         X = as_frame(X)
         if "Variant.Pathogene" not in X.columns:
             return X
@@ -222,7 +226,7 @@ class VariantCoding(TransformerMixin, BaseEstimator):
         out["two_variants"] = (v >= 2).astype(float)
         return out
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         names = list(self.feature_names_in_ if input_features is None else input_features)
         if "Variant.Pathogene" not in names:  # transform passes such a table through unchanged
             return np.asarray(names, dtype=object)
@@ -239,18 +243,18 @@ class RiskSCDFeatures(TransformerMixin, BaseEstimator):
     missing (or imputed) already, and missing ones take the derivation cohort's values.
     """
 
-    def fit(self, X, y=None):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         self.feature_names_in_ = np.asarray(as_frame(X).columns, dtype=object)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         X = as_frame(X)
         out = X.drop(columns=[c for c in RISK_SCD_FEATURES if c in X.columns])
         # The pipeline's PlausibleValues step already ran: skip the check inside the index.
         out.insert(0, "risk_scd_pi", risk_scd_index(X, checked=True))
         return out
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         names = [
             c
             for c in (self.feature_names_in_ if input_features is None else input_features)
@@ -281,7 +285,7 @@ class CrossFittedBurden(TransformerMixin, BaseEstimator):
         Seed of the folds.
     """
 
-    def __init__(self, k: int = 10, threshold: int = 1, n_folds: int = 5, random_state: int = 0):
+    def __init__(self, k: int = 10, threshold: int = 1, n_folds: int = 5, random_state: int = 0) -> None:
         self.k = k
         self.threshold = threshold
         self.n_folds = n_folds
@@ -293,11 +297,11 @@ class CrossFittedBurden(TransformerMixin, BaseEstimator):
         return idx, slope[idx], G[:, idx].mean(0)
 
     @staticmethod
-    def _score(G: np.ndarray, learnt) -> np.ndarray:
+    def _score(G: np.ndarray, learnt: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
         idx, weights, means = learnt
         return (G[:, idx] - means) @ weights
 
-    def fit(self, X, y):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None) -> Self:
         X = as_frame(X)
         self.snps_in_ = snp_columns(X.columns)
         if self.k > 0:
@@ -313,7 +317,7 @@ class CrossFittedBurden(TransformerMixin, BaseEstimator):
     def _others(self, X: pd.DataFrame) -> pd.DataFrame:
         return X[[c for c in X.columns if not str(c).startswith("SNP")]].copy()
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         check_is_fitted(self, "snps_")
         X = as_frame(X)
         out = self._others(X)
@@ -321,7 +325,7 @@ class CrossFittedBurden(TransformerMixin, BaseEstimator):
             out["burden"] = (X[self.snps_] - self.means_).to_numpy(float) @ self.weights_.to_numpy()
         return out
 
-    def fit_transform(self, X, y=None, **fit_params):
+    def fit_transform(self, X: pd.DataFrame, y: npt.ArrayLike | None = None, **fit_params: Any) -> pd.DataFrame:
         """Fit on all rows, and return each row's score computed from the other folds."""
         self.fit(X, y)
         X = as_frame(X)
@@ -335,7 +339,7 @@ class CrossFittedBurden(TransformerMixin, BaseEstimator):
             out["burden"] = burden
         return out
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         check_is_fitted(self, "snps_")
         names = [c for c in self.feature_names_in_ if not str(c).startswith("SNP")]
         return np.asarray(names + (["burden"] if self.k > 0 else []), dtype=object)

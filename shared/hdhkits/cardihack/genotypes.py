@@ -16,9 +16,11 @@ official shares cannot support.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.stats import chi2, norm
 
@@ -40,12 +42,12 @@ OFFICIAL_SNP_FILE = "official_snp_genotypes.csv"
 OFFICIAL_NEIGHBOUR_CORRELATION = 0.084
 
 
-def _snp_columns(df: pd.DataFrame, snps=None) -> list[str]:
+def _snp_columns(df: pd.DataFrame, snps: Sequence[str] | None = None) -> list[str]:
     """The SNP columns to read: ``snps``, or every column whose name starts with ``SNP``."""
     return [c for c in df.columns if str(c).startswith("SNP")] if snps is None else list(snps)
 
 
-def genotype_qc(df: pd.DataFrame, snps=None) -> pd.DataFrame:
+def genotype_qc(df: pd.DataFrame, snps: Sequence[str] | None = None) -> pd.DataFrame:
     """Per-SNP genotype counts, coded-allele frequency, monomorphism and Hardy–Weinberg test.
 
     Parameters
@@ -78,12 +80,12 @@ def genotype_qc(df: pd.DataFrame, snps=None) -> pd.DataFrame:
     return out
 
 
-def mean_genotypes(df: pd.DataFrame, snps=None) -> pd.Series:
+def mean_genotypes(df: pd.DataFrame, snps: Sequence[str] | None = None) -> pd.Series:
     """Mean genotype (0 to 2, twice the coded-allele frequency) of each SNP, missing cells left out."""
     return df[_snp_columns(df, snps)].apply(pd.to_numeric, errors="coerce").mean()
 
 
-def neighbour_correlation(df: pd.DataFrame, snps=None) -> float:
+def neighbour_correlation(df: pd.DataFrame, snps: Sequence[str] | None = None) -> float:
     """Mean ``|corr(SNP_i, SNP_i+1)|`` over the neighbouring pairs, in file order.
 
     Each correlation is Pearson's on the rows where both SNPs are genotyped; a pair with a
@@ -126,7 +128,7 @@ def official_snp_genotypes() -> pd.DataFrame:
         return pd.read_csv(handle, index_col="snp")
 
 
-def hardy_weinberg_shares(freq) -> np.ndarray:
+def hardy_weinberg_shares(freq: npt.ArrayLike) -> np.ndarray:
     """Shares of genotypes 0, 1 and 2 under Hardy–Weinberg: ``(1-p)^2, 2p(1-p), p^2``.
 
     Parameters

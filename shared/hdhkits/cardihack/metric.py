@@ -26,6 +26,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import cohen_kappa_score, log_loss
@@ -77,14 +78,14 @@ DUMMY_SEVERITY: float = 0.33718
 PUBLIC_LEADERBOARD_RANGE: tuple[float, float] = (0.11, 0.36)
 
 
-def _binary(y) -> np.ndarray:
+def _binary(y: npt.ArrayLike) -> np.ndarray:
     y = np.asarray(y, dtype=float).ravel()
     if not np.isin(y, (0.0, 1.0)).all():
         raise DataError("<truth>", [f"'{OUTCOME_SEVERITY}' must be 0 or 1; fix the truth table"])
     return y
 
 
-def weighted_logloss(y_true, p) -> float:
+def weighted_logloss(y_true: npt.ArrayLike, p: npt.ArrayLike) -> float:
     """Class-weighted binary log-loss (weights :data:`SEVERITY_CLASS_WEIGHTS`).
 
     ``sum(w_i ll_i) / sum(w_i)`` with ``p`` clipped to ``[PROBABILITY_CLIP, 1 -
@@ -123,7 +124,7 @@ def weighted_logloss(y_true, p) -> float:
     return float(log_loss(y, p, sample_weight=w, labels=[0, 1]))
 
 
-def severity_reference_losses(y_true) -> tuple[float, float]:
+def severity_reference_losses(y_true: npt.ArrayLike) -> tuple[float, float]:
     """The ``(dummy, worst)`` weighted log-losses the rescaling uses for this truth.
 
     ``dummy`` predicts the (unweighted) prevalence of the scored set for everyone;
@@ -136,7 +137,7 @@ def severity_reference_losses(y_true) -> tuple[float, float]:
     return dummy, worst
 
 
-def rescaled_severity(y_true, p) -> float:
+def rescaled_severity(y_true: npt.ArrayLike, p: npt.ArrayLike) -> float:
     """Rescaled weighted log-loss: 1 perfect, 0 as good as the prevalence, -1 worst.
 
     Returns NaN when the scored set holds one class only (the dummy loss is then ~0 and
@@ -160,7 +161,7 @@ def rescale_logloss(wll: float, dummy: float, worst: float) -> float:
     return float(-(wll - dummy) / (worst - dummy))
 
 
-def weighted_kappa(y_true, y_pred) -> float:
+def weighted_kappa(y_true: npt.ArrayLike, y_pred: npt.ArrayLike) -> float:
     """Quadratic weighted kappa with per-patient weights by true class.
 
     Observed matrix ``O[i, j]`` = total weight of patients of true class ``i`` predicted
@@ -195,7 +196,7 @@ def weighted_kappa(y_true, y_pred) -> float:
     return float(kappa)
 
 
-def best_probability(p):
+def best_probability(p: npt.ArrayLike) -> np.ndarray | float:
     """The SEVERITY probability to submit when a patient's true probability is ``p``.
 
     Under the weighted log-loss a patient's expected loss for a prediction ``q`` is
@@ -213,7 +214,9 @@ def combined_score(kappa: float, rescaled: float) -> float:
     return float(WEIGHT_KAPPA * kappa + WEIGHT_SEVERITY * rescaled)
 
 
-def score_parts(mace_true, mace_pred, severity_true, severity_prob) -> dict[str, float]:
+def score_parts(
+    mace_true: npt.ArrayLike, mace_pred: npt.ArrayLike, severity_true: npt.ArrayLike, severity_prob: npt.ArrayLike
+) -> dict[str, float]:
     """The reconstructed challenge metric and its parts, on arrays.
 
     Parameters
@@ -329,7 +332,7 @@ class CardihackUnitMetric(UnitMetric):
 
     unit_name = "patients"
 
-    def __init__(self, truth: pd.DataFrame):
+    def __init__(self, truth: pd.DataFrame) -> None:
         columns = [TEST_ID, OUTCOME_MACE, OUTCOME_SEVERITY]
         absent = [c for c in columns if c not in truth.columns]
         if absent:

@@ -29,7 +29,10 @@ it reads. Which of these the notebooks compare, and how one is chosen per outcom
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.special import expit, logit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -80,7 +83,7 @@ MACE_CLINICAL_RISK_FEATURES: tuple[str, ...] = (
 )
 
 
-def _p_positive(fitted, X) -> np.ndarray:
+def _p_positive(fitted: BaseEstimator, X: pd.DataFrame) -> np.ndarray:
     """Column 1 of ``predict_proba``: the probability of the positive class."""
     return fitted.predict_proba(X)[:, 1]
 
@@ -111,13 +114,15 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         Seed of the inner folds.
     """
 
-    def __init__(self, estimator=None, n_folds: int = 5, n_grid: int = 21, random_state: int = 0):
+    def __init__(
+        self, estimator: BaseEstimator | None = None, n_folds: int = 5, n_grid: int = 21, random_state: int = 0
+    ) -> None:
         self.estimator = estimator
         self.n_folds = n_folds
         self.n_grid = n_grid
         self.random_state = random_state
 
-    def fit(self, X, y) -> PriorShrinkage:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> PriorShrinkage:
         """Choose ``alpha`` by inner cross-validation, then fit the estimator on every row."""
         if self.estimator is None:
             raise ValueError("PriorShrinkage needs an estimator, e.g. make_shrunk_severity_model(shrink=False)")
@@ -137,13 +142,13 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         base = logit(self.prior_)
         return expit(base + alpha * (logit(p) - base))
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Shrunk probabilities, shape (n, 2)."""
         check_is_fitted(self, "estimator_")
         p = self._shrink(self.estimator_.predict_proba(X)[:, 1], self.alpha_)
         return np.column_stack([1 - p, p])
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
     @property
@@ -159,7 +164,7 @@ def make_shrunk_severity_model(
     snps_as: str = "burden",
     random_state: int = 0,
     clinical: tuple[str, ...] = SEVERITY_CLINICAL,
-):
+) -> PriorShrinkage | Pipeline:
     """SEVERITY: age, sex, variant indicators (and screened SNPs), weighted logistic, shrunk.
 
     select -> implausible to missing -> impute -> ``carrier`` / ``two_variants`` (when the
@@ -254,14 +259,14 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        features=MACE_MODEL_FEATURES,
+        features: Sequence[str] = MACE_MODEL_FEATURES,
         k_snps: int = 1,
         C: float = 1.0,
         n_threshold_folds: int = 3,
         n_threshold_repeats: int = 1,
         random_state: int = 0,
         risk_scd: bool = True,
-    ):
+    ) -> None:
         self.features = features
         self.k_snps = k_snps
         self.C = C
@@ -285,7 +290,7 @@ class MaceRiskClassifier(ClassifierMixin, BaseEstimator):
             ]
         ).set_output(transform="pandas")
 
-    def fit(self, X: pd.DataFrame, y) -> MaceRiskClassifier:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> MaceRiskClassifier:
         """Choose the cut points on repeated inner out-of-fold scores, then fit on every row."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])

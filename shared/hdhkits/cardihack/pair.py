@@ -44,7 +44,7 @@ PAIR_FORM = (
 )
 
 
-def _train_table(X, y) -> pd.DataFrame:
+def _train_table(X: pd.DataFrame, y: pd.DataFrame | None) -> pd.DataFrame:
     """The training table with both outcome columns: ``X`` itself, or ``X`` with those of ``y``."""
     source = X if y is None else y
     if not isinstance(X, pd.DataFrame) or not (
@@ -82,11 +82,11 @@ class Pair(BaseEstimator):
     severity_, mace_ : fitted estimators
     """
 
-    def __init__(self, severity=None, mace=None):
+    def __init__(self, severity: BaseEstimator | None = None, mace: BaseEstimator | None = None) -> None:
         self.severity = severity
         self.mace = mace
 
-    def fit(self, X: pd.DataFrame, y=None) -> Pair:
+    def fit(self, X: pd.DataFrame, y: pd.DataFrame | None = None) -> Pair:
         """Fit a clone of each estimator on its outcome column of the train table ``X`` (or of ``y``, a table)."""
         if self.severity is None or self.mace is None:
             raise DataError("<model>", [f"a Pair needs both models, kit.Pair(severity=..., mace=...); {PAIR_FORM}"])
@@ -147,7 +147,14 @@ class BestPerOutcome(Pair):
         :func:`~hdhkits.cardihack.candidates.modelling_limits` of the training table.
     """
 
-    def __init__(self, severity_candidates=None, mace_candidates=None, n_splits=5, n_repeats=1, seed=0):
+    def __init__(
+        self,
+        severity_candidates: dict[str, BaseEstimator] | None = None,
+        mace_candidates: dict[str, BaseEstimator] | None = None,
+        n_splits: int = 5,
+        n_repeats: int = 1,
+        seed: int = 0,
+    ) -> None:
         self.severity_candidates = severity_candidates
         self.mace_candidates = mace_candidates
         self.n_splits = n_splits
@@ -164,7 +171,7 @@ class BestPerOutcome(Pair):
         )
         return severity_models, mace_models, limits
 
-    def fit(self, X: pd.DataFrame, y=None, cv: dict | None = None) -> BestPerOutcome:
+    def fit(self, X: pd.DataFrame, y: pd.DataFrame | None = None, cv: dict | None = None) -> BestPerOutcome:
         """Cross-validate the candidates, keep each outcome's best that follows the rules, fit both on every row.
 
         ``cv`` (optional): the candidates' cross-validations by name
@@ -205,7 +212,7 @@ class BestPerOutcome(Pair):
         return combination_name(self.severity_name_, self.mace_name_)
 
 
-def outcome_models(model) -> tuple[object, object]:
+def outcome_models(model: object) -> tuple[object, object]:
     """The SEVERITY and MACE estimators of a pair: the fitted ones when it is fitted, else those it was given.
 
     Raises
@@ -220,7 +227,7 @@ def outcome_models(model) -> tuple[object, object]:
     raise DataError("<model>", [f"{type(model).__name__} has no SEVERITY and MACE models to read; {PAIR_FORM}"])
 
 
-def _undeclared(label: str, model) -> Finding:
+def _undeclared(label: str, model: object) -> Finding:
     return warning(
         f"the {label} model ({type(model).__name__}) does not declare the columns it reads: the challenge's rules "
         "cannot be checked on it",
@@ -230,7 +237,7 @@ def _undeclared(label: str, model) -> Finding:
     )
 
 
-def rule_findings(model) -> list[Finding]:
+def rule_findings(model: object) -> list[Finding]:
     """The challenge's modelling rules on the columns the two models of a pair declare.
 
     Parameters
@@ -262,7 +269,7 @@ def rule_findings(model) -> list[Finding]:
     return [error(p, kind="feature_rule") for p in problems] + findings
 
 
-def pair_summary(model) -> list[str]:
+def pair_summary(model: object) -> list[str]:
     """What a fitted pair is, in a few printed lines: the chosen candidates and their scores, or the two models.
 
     Parameters
@@ -293,7 +300,7 @@ def pair_summary(model) -> list[str]:
     return [f"SEVERITY: {_what(severity)}", f"MACE: {_what(mace)}"]
 
 
-def _what(estimator) -> str:
+def _what(estimator: object) -> str:
     """An estimator's class and, when it declares them, how many columns it reads."""
     name = type(estimator).__name__
     if hasattr(estimator, "steps"):

@@ -20,7 +20,11 @@ the handling; it learns nothing, so it is the same inside and outside cross-vali
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Self
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -181,16 +185,16 @@ class PlausibleValues(TransformerMixin, BaseEstimator):
     leaks nothing.
     """
 
-    def fit(self, X, y=None):
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         if not isinstance(X, pd.DataFrame):
             raise TypeError("PlausibleValues takes a pandas DataFrame with the official column names")
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         return self
 
-    def transform(self, X):
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         if not isinstance(X, pd.DataFrame):
             raise TypeError("PlausibleValues takes a pandas DataFrame with the official column names")
         return plausible_values(X)
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         return self.feature_names_in_

@@ -238,7 +238,7 @@ def kit_model_repeats(quick: bool) -> int:
     return 2 if quick else 5
 
 
-def make_submission(model, test) -> pd.DataFrame:
+def make_submission(model: Any, test: pd.DataFrame) -> pd.DataFrame:
     """The official submission table of a fitted pair for the test table.
 
     Parameters
@@ -279,7 +279,7 @@ def validate_submission_and_rules(
     data_dir: str | Path,
     severity_features: Iterable[str] | None = None,
     mace_features: Iterable[str] | None = None,
-    model=None,
+    model: object = None,
 ) -> list[Finding]:
     """:meth:`PROBLEM.validate_submission <CardihackProblem.validate_submission>` plus the modelling rules.
 

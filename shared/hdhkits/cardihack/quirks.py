@@ -8,6 +8,7 @@ runs end to end. How the kit handles each is stated in :mod:`hdhkits.cardihack.p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,9 @@ __all__ = ["N_INJECTED", "QUIRKS"]
 N_INJECTED = 4
 
 
-def _edit(data_dir: Path, file: str, rng: np.random.Generator, change) -> None:
+def _edit(
+    data_dir: Path, file: str, rng: np.random.Generator, change: Callable[[pd.DataFrame, np.ndarray], None]
+) -> None:
     """Read ``file``, apply ``change(frame, rows)`` to :data:`N_INJECTED` random rows, write it back."""
     path = Path(data_dir) / file
     frame = pd.read_csv(path, low_memory=False)
@@ -32,7 +35,7 @@ def _edit(data_dir: Path, file: str, rng: np.random.Generator, change) -> None:
     write_csv(frame, path)
 
 
-def _unknown_age_diag(file: str):
+def _unknown_age_diag(file: str) -> Callable[[Path, np.random.Generator], None]:
     def inject(data_dir: Path, rng: np.random.Generator) -> None:
         def change(frame: pd.DataFrame, rows: np.ndarray) -> None:
             frame.loc[rows, "Age_Diag"] = 0.0

@@ -28,6 +28,7 @@ turned into MACE classes by cut points chosen on training data for the weighted 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
@@ -120,7 +121,7 @@ def risk_scd(df: pd.DataFrame) -> np.ndarray:
     return 1 - RISK_SCD_BASELINE_SURVIVAL ** np.exp(risk_scd_index(df))
 
 
-def esc_band(risk) -> np.ndarray:
+def esc_band(risk: npt.ArrayLike) -> np.ndarray:
     """ESC band of a risk: 0 low (< 4 %), 1 intermediate (4–6 %), 2 high (>= 6 %)."""
     return apply_thresholds(risk, ESC_BANDS)
 
@@ -135,10 +136,10 @@ class RiskSCDClassifier(ClassifierMixin, BaseEstimator):
         a pair fixes them (e.g. :data:`ESC_BANDS`).
     """
 
-    def __init__(self, thresholds="fit"):
+    def __init__(self, thresholds: str | tuple[float, float] = "fit") -> None:
         self.thresholds = thresholds
 
-    def fit(self, X: pd.DataFrame, y) -> RiskSCDClassifier:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> RiskSCDClassifier:
         """Choose the cut points (nothing else is learnt)."""
         y = np.asarray(y).astype(int)
         self.classes_ = np.array([0, 1, 2])

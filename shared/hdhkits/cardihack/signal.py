@@ -20,7 +20,10 @@ permuted outcomes, where no SNP can carry signal.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.stats import rankdata
 
@@ -90,27 +93,27 @@ def _auc_rows(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (ranks[:, pos].sum(1) - n1 * (n1 + 1) / 2) / (n1 * n0)
 
 
-def auc(x, y) -> float:
+def auc(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     """AUC of one column ``x`` for the 0/1 outcome ``y``, rows with a missing value left out.
 
     Returns NaN when fewer than two patients of either outcome remain (nothing to compare).
     """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    keep = ~(np.isnan(x) | np.isnan(y))
-    x, y = x[keep], y[keep]
-    if (y == 1).sum() < 2 or (y == 0).sum() < 2:
+    values, outcome = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = ~(np.isnan(values) | np.isnan(outcome))
+    values, outcome = values[keep], outcome[keep]
+    if (outcome == 1).sum() < 2 or (outcome == 0).sum() < 2:
         return float("nan")
-    return float(_auc_rows(x[None, :], y)[0])
+    return float(_auc_rows(values[None, :], outcome)[0])
 
 
-def _signal_frame(train: pd.DataFrame, columns) -> pd.DataFrame:
+def _signal_frame(train: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """The columns as floats, values the check warns about (an ``Age_Diag`` of 0.0, ...) set missing."""
     present = [c for c in columns if c in train.columns]
     handled = plausible_values(train[present].apply(pd.to_numeric, errors="coerce"))
     return handled.astype(float)
 
 
-def column_aucs(train: pd.DataFrame, columns=SIGNAL_COLUMNS) -> pd.DataFrame:
+def column_aucs(train: pd.DataFrame, columns: Iterable[str] = SIGNAL_COLUMNS) -> pd.DataFrame:
     """AUC of each column alone, for both outcomes.
 
     Parameters
@@ -138,7 +141,7 @@ def column_aucs(train: pd.DataFrame, columns=SIGNAL_COLUMNS) -> pd.DataFrame:
 
 
 def column_auc_intervals(
-    train: pd.DataFrame, columns=SIGNAL_COLUMNS, n_boot: int = 500, level: float = 0.95, seed: int = 0
+    train: pd.DataFrame, columns: Iterable[str] = SIGNAL_COLUMNS, n_boot: int = 500, level: float = 0.95, seed: int = 0
 ) -> pd.DataFrame:
     """Each column's AUC for both outcomes with a percentile bootstrap interval over patients.
 
@@ -278,7 +281,9 @@ def snp_chance_summary(distances: pd.DataFrame, official: dict | None = OFFICIAL
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("outcome")
 
 
-def plot_column_aucs(intervals: pd.DataFrame, official: dict | None = OFFICIAL_COLUMN_AUC, ax=None):
+def plot_column_aucs(
+    intervals: pd.DataFrame, official: dict | None = OFFICIAL_COLUMN_AUC, ax: np.ndarray | None = None
+) -> np.ndarray:
     """Dot-and-interval plot of :func:`column_auc_intervals`, one panel per outcome.
 
     Dots are the AUCs of the data read, bars their bootstrap intervals; crosses, when
@@ -317,7 +322,7 @@ def plot_column_aucs(intervals: pd.DataFrame, official: dict | None = OFFICIAL_C
     return ax
 
 
-def plot_snp_aucs(distances: pd.DataFrame, ax=None):
+def plot_snp_aucs(distances: pd.DataFrame, ax: np.ndarray | None = None) -> np.ndarray:
     """Histograms of the SNPs' ``|AUC - 0.5|``, observed against permuted outcomes, one panel per outcome."""
     import matplotlib.pyplot as plt
 

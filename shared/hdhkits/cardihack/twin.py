@@ -257,7 +257,7 @@ def _calibrate_weibull(lp: np.ndarray) -> tuple[float, float]:
     """
     lp = lp[:: max(1, len(lp) // 5000)]
 
-    def gap(params):
+    def gap(params: np.ndarray) -> np.ndarray:
         probs = _mace_probabilities(lp, params[0], np.exp(params[1]))
         return probs[:, 1:].mean(0) - np.asarray(TARGET_MACE[1:])
 
