@@ -10,6 +10,7 @@
   one clone's tests against the other's package.
 """
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -177,3 +178,12 @@ def test_the_version_has_one_source():
     assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
     assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "hdhkits.__version__"}
     assert version("hdhkits") == hdhkits.__version__
+
+
+def test_the_commands_write_the_bytecode_setup_leaves_out(tmp_path, monkeypatch):
+    """Setup installs without bytecode; run/test/lab/docs must be free to write it on first import."""
+    bootstrap = _bootstrap_in(monkeypatch, tmp_path)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = bootstrap.command_environment()
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["PATH"] == os.environ["PATH"]
+    assert '"--no-compile", "-r", LOCK' in (ROOT / "bootstrap.py").read_text()
