@@ -7,7 +7,7 @@ set (``VmHWM``, polled by :class:`hdhkits.runner.KernelMemory`); key scores are 
 the notebooks record with ``record_score``, with their 95 % interval when recorded.
 
 Targets (2 CPU cores, default size): every notebook under 2 GB of peak memory; ANNITIA's
-02_baseline under 90 s; Cardi-HACK's 02_baseline under 60 s (issue 16). A notebook over its target
+02_baseline under 90 s; Cardi-HACK's 02_baseline under 60 s. A notebook over its target
 is marked ``OVER`` in the last column (this script reports, it does not fail).
 """
 

@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/bench_leaderboard.py [--boot 1000] [--jobs 1 2] [--quick]
 
-Targets (issue 17), on 2 cores:
+Targets, on 2 cores:
 
 * 200 ANNITIA submissions (423 patients) x 1,000 resamples within 60 s;
 * 200 Cardi-HACK submissions (149 patients) x 1,000 resamples within 60 s;

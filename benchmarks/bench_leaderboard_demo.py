@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/bench_leaderboard_demo.py [--n 16] [--size default] [--boot 1000] [--kits annitia ...]
 
-Target, the project's own (issue 17 sets no number): about 30 s per kit at the default
+Target, the project's own: about 30 s per kit at the default
 size, the twin already cached, so an organiser tries the page in the time of a coffee. Each kit runs in its own
 process, so its peak resident memory (``ru_maxrss``) is its own; the twin is built (or
 found in the cache) before the clock starts. ``field s`` is the kit's

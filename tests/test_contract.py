@@ -193,7 +193,7 @@ def test_data_problems_raise_data_error(kit, tmp_path):
         get_problem(kit).read_truth(tmp_path)
 
 
-# --- The house (issue #19): one vocabulary, one-way imports, small modules ----------------
+# --- The house: one vocabulary, one-way imports, small modules ----------------
 
 #: Modules every kit holds for the concepts the three share, and the names each offers.
 SHARED_CONCEPTS = {

@@ -1,4 +1,4 @@
-"""Extreme but valid folders: whatever ``check`` accepts, every notebook runs (issue 18).
+"""Extreme but valid folders: whatever ``check`` accepts, every notebook runs.
 
 Hypothesis builds folders in each kit's official layout at quick size: a copy of the
 kit's quick twin pushed to extremes a real download, another cohort recast in the layout

@@ -70,7 +70,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err, out + err
     for line in (out + err).splitlines():
-        # a line a person reads: at most MAX_CHARS besides the paths it names (issue 18: the ';' case quoted
+        # a line a person reads: at most MAX_CHARS besides the paths it names (the ';' case quoted
         # a 300-column header, about 2,400 characters)
         assert len(_PATH.sub("", line)) <= MAX_CHARS + 30, line
     return code, out, err

@@ -96,7 +96,7 @@ def test_semicolons_and_header_only_files_are_named(tmp_path):
 
 
 def test_a_semicolon_header_of_many_columns_is_named_in_a_short_line():
-    # issue 18: a 304-column header re-saved with ';' was quoted whole (about 2,400 characters)
+    # a 304-column header re-saved with ';' was quoted whole (about 2,400 characters)
     import pandas as pd
     from hdhkits.findings import MAX_CHARS
     from hdhkits.schema import check_frame

@@ -338,7 +338,7 @@ def _outputs_text(cells) -> str:
 )
 @pytest.mark.slow
 def test_no_student_notebook_prints_an_expected_answer(real_pack, kit):
-    """No output above an exercise shows the value its check expects (issue 18: exercises keep their answer)."""
+    """No output above an exercise shows the value its check expects (exercises keep their answer)."""
     shown = []
     for name in NOTEBOOKS:
         nb = real_pack["executed"][kit, name]

@@ -74,11 +74,11 @@ def test_invalid_inputs_are_refused():
         metric.weighted_logloss([0, 1], [0.1, np.nan])
 
 
-# ---- parity: the scikit-learn calls against the hand-written versions they replaced (issue #12) ----
+# ---- parity: the scikit-learn calls against the hand-written versions they replaced ----
 
 
 def _hand_logloss(y_true, p) -> float:
-    """The kit's weighted log-loss before issue #12, verbatim."""
+    """The kit's hand-written weighted log-loss, verbatim."""
     y = np.asarray(y_true, dtype=float).ravel()
     p = np.clip(np.broadcast_to(np.asarray(p, dtype=float), y.shape), 1e-15, 1 - 1e-15)
     w = np.where(y == 1, 1.0, 1.5)
@@ -87,7 +87,7 @@ def _hand_logloss(y_true, p) -> float:
 
 
 def _hand_kappa(y_true, y_pred) -> float:
-    """The kit's class-weighted quadratic kappa before issue #12, verbatim."""
+    """The kit's hand-written class-weighted quadratic kappa, verbatim."""
     t, q, k = np.asarray(y_true).astype(int), np.asarray(y_pred).astype(int), 3
     w = np.asarray([1.0, 3.0, 4.0])[t]
     observed = np.bincount(t * k + q, weights=w, minlength=k * k).reshape(k, k)

@@ -37,7 +37,7 @@ def test_read_train_lists_every_problem_with_the_file_name(twin, tmp_path):
     assert len(err.value.problems) == 2  # an empty feature cell is allowed: models impute
 
 
-# -- what the check says a model cannot learn from (issue 18) --------------------------------
+# -- what the check says a model cannot learn from ---------------------------------------
 
 
 def test_the_twin_gets_no_coverage_or_outcome_finding(data):

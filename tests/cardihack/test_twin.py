@@ -176,8 +176,8 @@ def test_effects_can_be_overridden_for_the_fit():
     assert abs(truth[["P_MACE_1", "P_MACE_2"]].mean().sum() - 86 / 347) < 0.01
 
 
-# -- the official file's signal, carried (issue 16) ----------------------------------------
-# The twin carries the official file's signal and is as hard (issue 16).
+# -- the official file's signal, carried ----------------------------------------------
+# The twin carries the official file's signal and is as hard.
 #
 # Pinned here, on default-size twins:
 #

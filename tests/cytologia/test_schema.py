@@ -1,6 +1,6 @@
 import numpy as np
 
-"""CYTOLOGIA's check of what the train boxes let a classifier learn (issue 18)."""
+"""CYTOLOGIA's check of what the train boxes let a classifier learn."""
 
 import pandas as pd
 import pytest
