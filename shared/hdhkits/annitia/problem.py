@@ -229,8 +229,8 @@ class AnnitiaProblem(Problem):
     def sample_submission(self, data_dir: Path) -> pd.DataFrame:
         """Age at the first visit as both risks (older: higher risk), for every test patient."""
         test = read_test(data_dir, check=False)
-        age = pd.to_numeric(test["Age_v1"], errors="coerce")
-        age = age.fillna(age.median()).to_numpy(float)
+        first_age = pd.to_numeric(test["Age_v1"], errors="coerce")
+        age = first_age.fillna(first_age.median()).to_numpy(float)
         return pd.DataFrame({TEST_ID: test[TEST_ID], RISK_HEPATIC: age, RISK_DEATH: age})[SUBMISSION_SPEC.names]
 
 
