@@ -1,5 +1,7 @@
+import pandas as pd
 import pytest
-from hdhkits.problem import KITS, KitNotAvailable, Problem, Score, available_kits, get_problem
+from hdhkits.problem import KITS, KitNotAvailable, Problem, Score, available_kits, fidelity_rows, get_problem
+from hdhkits.schema import ColumnSpec, TableSchema
 
 
 class Bare(Problem):
@@ -65,6 +67,15 @@ def test_the_fidelity_table_is_the_train_file_without_its_ids(tmp_path):
     table, train = problem.fidelity_table(tmp_path / "data"), read_train(tmp_path / "data")
     assert ID_COLUMN in train.columns and ID_COLUMN not in table.columns
     assert table.equals(train.drop(columns=[ID_COLUMN]))
+
+
+def test_fidelity_rows_leave_out_the_schemas_id_column_and_nothing_else():
+    columns = (ColumnSpec("id", "str"), ColumnSpec("age", "float"))
+    table = pd.DataFrame({"id": ["a", "b"], "age": [50.0, 61.5]})
+    rows = fidelity_rows(table, TableSchema("train.csv", columns, id_column="id"))
+    assert rows.equals(table[["age"]])
+    assert fidelity_rows(table, TableSchema("train.csv", columns)).equals(table)  # no id column: nothing to drop
+    assert fidelity_rows(table[["age"]], TableSchema("train.csv", columns, id_column="id")).equals(table[["age"]])
 
 
 def test_a_kit_without_a_sample_submission_says_so():

@@ -1,7 +1,7 @@
 """The package type-checks clean under mypy, configured in pyproject.toml.
 
-ANNITIA's subpackage is left out of the check (see ``[tool.mypy]``); everything else of
-``hdhkits``, the CYTOLOGIA and Cardi-HACK kits included, is in it.
+Every module of ``hdhkits`` is in the check (``[tool.mypy]``), the three kits' subpackages
+included.
 """
 
 import subprocess

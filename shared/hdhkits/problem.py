@@ -25,6 +25,7 @@ import pandas as pd
 
 from .findings import DataError, Finding
 from .quirks import Quirk
+from .schema import TableSchema
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -39,11 +40,12 @@ __all__ = [
     "UnitMetric",
     "available_kits",
     "discover_kits",
+    "fidelity_rows",
     "get_problem",
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> tuple[str, ...]:
     # ``KITS`` is discovered on first use, not at import: the kits' problem modules import
     # this module, so discovering them while it loads would be circular.
     if name == "KITS":
@@ -309,7 +311,8 @@ class Problem(ABC):
         official folder and measures how well a classifier tells their rows apart
         (:func:`hdhkits.fidelity.adversarial_auc`), column by column too. The default is
         None (nothing to compare). A kit returns the file its twin shows itself in, usually
-        its train file as it reads it, without its id column (a twin's ids tell nothing).
+        its train file as it reads it, without its id column (a twin's ids tell nothing):
+        :func:`fidelity_rows` of that table and its schema.
 
         Parameters
         ----------
@@ -451,6 +454,29 @@ class Problem(ABC):
 
     def __repr__(self) -> str:
         return f"<Problem {self.name}>"
+
+
+def fidelity_rows(table: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """The rows a fidelity check compares: ``table`` without the id column of ``schema``.
+
+    What a kit's :meth:`Problem.fidelity_table` returns of the file it reads: a twin's ids
+    tell nothing about how close it is to the official file, so a classifier must not see
+    them.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A file as the kit reads it (e.g. its ``read_train``).
+    schema : TableSchema
+        The file's schema; a table without its ``id_column`` (or a schema with none) loses
+        no column.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` without the id column.
+    """
+    return table.drop(columns=[c for c in [schema.id_column] if c in table.columns])
 
 
 def _entry_point_problem(entry: importlib.metadata.EntryPoint) -> Problem:

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from hdhkits.annitia.columns import DEATH_AGE, VISIT_VARIABLES, visit_columns
 from hdhkits.annitia.plausibility import (
     IMPLAUSIBLE_AGE_HANDLING,
@@ -13,6 +14,7 @@ from hdhkits.annitia.plausibility import (
     plausibility_findings,
     plausible_bounds,
     plausible_values,
+    required_bounds,
 )
 from hdhkits.annitia.schema import TEST_SCHEMA, TRAIN_SCHEMA, check_data, read_test, read_train
 
@@ -36,6 +38,12 @@ def test_bounds_of_a_column():
     assert plausible_bounds("trustii_id") is None and plausible_bounds("death") is None
     assert plausible_bounds("unknown_v1") is None
     assert "Age_v1" not in MASKED_COLUMNS and set(visit_columns("plt")) <= set(MASKED_COLUMNS)
+
+
+def test_required_bounds_are_the_bounds_or_an_error_naming_the_column():
+    assert required_bounds("ggt_v3") == plausible_bounds("ggt_v3")
+    with pytest.raises(ValueError, match="'unknown_v1' has no plausible range"):
+        required_bounds("unknown_v1")
 
 
 def test_findings_are_those_check_data_gives(twin):

@@ -144,7 +144,8 @@ def family_ablation(
     rows = []
     for label, used in steps.items():
         if n_boot:
-            summary = interval_table(y, {label: oof[label]}, n_boot=n_boot, seed=seed).iloc[0].to_dict()
+            interval = interval_table(y, {label: oof[label]}, n_boot=n_boot, seed=seed).iloc[0]
+            summary = {str(part): float(value) for part, value in interval.items()}
         else:
             summary = mean_parts(y, patients_first(oof[label]))
         rows.append({"family": label, **summary, "n_features": len(family_columns(list(X.columns), used))})
@@ -157,7 +158,7 @@ def family_ablation(
 def _step_pieces(pieces: tuple[str, ...], efforts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     # Rows after the first: each piece alone, then each effort that uses any piece (an
     # effort without pieces is the first row).
-    steps = {f"+ {piece}": (piece,) for piece in pieces}
+    steps: dict[str, tuple[str, ...]] = {f"+ {piece}": (piece,) for piece in pieces}
     steps.update({f"effort {effort!r}": EFFORT_PIECES[effort] for effort in efforts if EFFORT_PIECES[effort]})
     return steps
 
@@ -415,9 +416,10 @@ def write_liver_record(record: LiverRecord, path: str | Path | None = None) -> P
         "date_is": record.date_is,
         "note": record.note,
     }
+    values = record.per_seed[["c_hepatic", "change", "low", "high"]]
     rows = [
-        json.dumps({"step": step, "seed": int(seed), **{k: round(float(v), 6) for k, v in values.items()}})
-        for (step, seed), values in record.per_seed[["c_hepatic", "change", "low", "high"]].iterrows()
+        json.dumps({"step": step, "seed": int(seed), **{k: round(float(v), 6) for k, v in zip(values.columns, row)}})
+        for (step, seed), row in zip(values.index, values.to_numpy())
     ]
     text = json.dumps(head, indent=1)[:-2] + ',\n "rows": [\n  ' + ",\n  ".join(rows) + "\n ]\n}\n"
     with atomic_path(path) as tmp:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-def as_frame(X) -> pd.DataFrame:
+def as_frame(X: pd.DataFrame | npt.ArrayLike) -> pd.DataFrame:
     """``X`` as a DataFrame (an array becomes one with columns 0, 1, …); a DataFrame is returned as it is."""
     return X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
 
@@ -57,10 +58,10 @@ class ClinicalScore(BaseEstimator):
         Feature holding the score (e.g. ``"fib4_last"``).
     """
 
-    def __init__(self, column: str = "fib4_last"):
+    def __init__(self, column: str = "fib4_last") -> None:
         self.column = column
 
-    def fit(self, X: pd.DataFrame, y=None) -> ClinicalScore:
+    def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> ClinicalScore:
         """Learn the median given to patients without the score."""
         X = as_frame(X)
         if self.column not in X.columns:
@@ -131,7 +132,7 @@ class CoxModel(BaseEstimator):
 
     def __init__(
         self, penalizer: float = 0.1, l1_ratio: float = 0.0, max_missing: float = 0.5, features: list[str] | None = None
-    ):
+    ) -> None:
         self.penalizer = penalizer
         self.l1_ratio = l1_ratio
         self.max_missing = max_missing
@@ -187,7 +188,7 @@ class ForestModel(BaseEstimator):
         max_depth: int | None = None,
         n_jobs: int = 2,
         random_state: int = 0,
-    ):
+    ) -> None:
         self.n_estimators = n_estimators
         self.min_samples_leaf = min_samples_leaf
         self.max_features = max_features
@@ -233,7 +234,7 @@ class TwoOutcomeModel(BaseEstimator):
         of ``hepatic``.
     """
 
-    def __init__(self, hepatic: BaseEstimator, death: BaseEstimator | None = None):
+    def __init__(self, hepatic: BaseEstimator, death: BaseEstimator | None = None) -> None:
         self.hepatic = hepatic
         self.death = death
 

@@ -13,6 +13,7 @@ The model families that use them are in :mod:`hdhkits.annitia.models`.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,7 @@ class StiffnessGate(BaseEstimator):
         column: str = "fibs_stiffness_med_BM_1_last",
         threshold: float = 12.0,
         min_events: int = 5,
-    ):
+    ) -> None:
         self.low = low
         self.high = high
         self.column = column
@@ -168,7 +169,7 @@ class RankBlend(BaseEstimator):
         inner_repeats: int = 1,
         core_components: int | None = None,
         min_gain: float = 0.0,
-    ):
+    ) -> None:
         self.components = components
         self.inner_splits = inner_splits
         self.weight_step = weight_step
@@ -191,7 +192,7 @@ class RankBlend(BaseEstimator):
         # One (n, components) out-of-fold matrix per repeat; every fitted inner model is kept.
         self.models_: dict[str, list[BaseEstimator]] = {name: [] for name, _ in self.components}
 
-        def keep_and_predict(models: list[BaseEstimator]):
+        def keep_and_predict(models: list[BaseEstimator]) -> Callable[[BaseEstimator, pd.DataFrame], np.ndarray]:
             # out_of_fold hands each fold's fitted clone here: the inner models are the ensemble.
             def predict(fitted: BaseEstimator, X_test: pd.DataFrame) -> np.ndarray:
                 models.append(fitted)

@@ -84,7 +84,7 @@ def demo_submissions(
     X, X_test, y = build_features(train), build_features(test), survival_targets(train)
     ids = test[TEST_ID].to_numpy()
 
-    def submission(hepatic, death) -> pd.DataFrame:
+    def submission(hepatic: np.ndarray, death: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame({TEST_ID: ids, RISK_HEPATIC: hepatic, RISK_DEATH: death})[list(sample.columns)]
 
     tables = {}

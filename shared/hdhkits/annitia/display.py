@@ -14,6 +14,7 @@ by group.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ import pandas as pd
 from ..stats import Interval
 from .evaluation import PARTS, interval_table, submission_risks
 from .targets import survival_targets
+
+if TYPE_CHECKING:  # matplotlib loads with the notebook's first plot, not with this module
+    from matplotlib.axes import Axes
 
 __all__ = [
     "ORACLE",
@@ -105,7 +109,7 @@ def gain_intervals(gains: pd.DataFrame) -> dict[str, Interval]:
     ``gains`` is :func:`~hdhkits.annitia.evaluation.paired_gains` or
     :func:`~hdhkits.annitia.ablation.versus_no_liver_pieces`'s first table.
     """
-    return {part: Interval(float(r["gain"]), float(r["low"]), float(r["high"])) for part, r in gains.iterrows()}
+    return {str(part): Interval(float(r["gain"]), float(r["low"]), float(r["high"])) for part, r in gains.iterrows()}
 
 
 def gains_table(versus: pd.DataFrame) -> pd.DataFrame:
@@ -206,7 +210,7 @@ def oracle_sentence(mine: Mapping[str, Interval], oracle: Mapping[str, Interval]
 
 
 def km_curves(
-    ax,
+    ax: Axes,
     time: np.ndarray,
     event: np.ndarray,
     groups: np.ndarray,

@@ -255,7 +255,7 @@ def interval_table(
     rows = []
     for name, risks in oof.items():
         intervals = score_interval(truth, risks, n_boot=n_boot, seed=seed)
-        row = {"model": name}
+        row: dict[str, str | float] = {"model": name}
         for part, interval in intervals.items():
             prefix = "" if part == "score" else f"{part}_"
             row.update({part: interval.estimate, f"{prefix}low": interval.low, f"{prefix}high": interval.high})

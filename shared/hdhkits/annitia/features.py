@@ -16,6 +16,7 @@ are the clock of both outcomes).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .columns import CODE_COLUMNS, TARGETS, VISIT_VARIABLES
@@ -58,7 +59,7 @@ FIBROSIS_MARKERS: dict[str, tuple[str, float, float]] = {
 LONGITUDINAL = (*(v for v in VISIT_VARIABLES if v != "Age"), "fib4", "ast_alt_ratio")
 
 
-def fib4(age: np.ndarray, ast: np.ndarray, alt: np.ndarray, plt: np.ndarray) -> np.ndarray:
+def fib4(age: npt.ArrayLike, ast: npt.ArrayLike, alt: npt.ArrayLike, plt: npt.ArrayLike) -> np.ndarray:
     """FIB-4 = age × AST / (platelets [10^9/L] × √ALT); NaN where an input is missing or not positive."""
     age, ast, alt, plt = (np.asarray(a, dtype=float) for a in (age, ast, alt, plt))
     ok = (alt > 0) & (plt > 0)
@@ -66,7 +67,7 @@ def fib4(age: np.ndarray, ast: np.ndarray, alt: np.ndarray, plt: np.ndarray) -> 
         return np.where(ok, age * ast / (plt * np.sqrt(alt)), np.nan)
 
 
-def fib4_class(values: np.ndarray) -> np.ndarray:
+def fib4_class(values: npt.ArrayLike) -> np.ndarray:
     """0 low (< 1.3), 1 indeterminate, 2 high (> 2.67); NaN stays NaN."""
     values = np.asarray(values, dtype=float)
     cls = np.where(values < FIB4_CUTS[0], 0.0, np.where(values > FIB4_CUTS[1], 2.0, 1.0))
@@ -202,16 +203,17 @@ def followup_risk(X: pd.DataFrame) -> np.ndarray:
 
 def _marker_z(marker: str, values: pd.Series) -> pd.Series:
     scale, centre, spread = FIBROSIS_MARKERS[marker]
-    x = pd.to_numeric(values, errors="coerce").astype(float)
+    x = pd.to_numeric(values, errors="coerce").to_numpy(float)
+    # On the values, not the Series: the same numbers, and numpy's ufuncs are typed for arrays.
     if scale == "log":
-        x = np.log(x.where(x > 0))
+        x = np.log(np.where(x > 0, x, np.nan))
     elif scale == "logit":
-        p = x.clip(0.01, 0.99)
+        p = np.clip(x, 0.01, 0.99)
         x = np.log(p / (1 - p))
     else:
         x = -x
         centre = -centre
-    return (x - centre) / spread
+    return pd.Series((x - centre) / spread, index=values.index, name=values.name)
 
 
 def add_fibrosis_index(X: pd.DataFrame) -> pd.DataFrame:

@@ -21,6 +21,7 @@ bootstrap resamples).
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..findings import DataError
@@ -46,7 +47,7 @@ WEIGHTS = {"c_hepatic": 0.7, "c_death": 0.3}
 _CHUNK = 512
 
 
-def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: float = 1e-8) -> float:
+def harrell_c(event: npt.ArrayLike, time: npt.ArrayLike, risk: npt.ArrayLike, tied_tol: float = 1e-8) -> float:
     """Harrell's concordance index, identical to ``sksurv.metrics.concordance_index_censored``.
 
     Parameters
@@ -89,7 +90,7 @@ def harrell_c(event: np.ndarray, time: np.ndarray, risk: np.ndarray, tied_tol: f
     for start in range(0, len(events), _CHUNK):
         comparable, concordant, ties = _pairs(event, time, risk, events[start : start + _CHUNK], tied_tol)
         numerator += np.count_nonzero(concordant & comparable) + 0.5 * np.count_nonzero(ties & comparable)
-        denominator += np.count_nonzero(comparable)
+        denominator += int(np.count_nonzero(comparable))
     if denominator == 0:
         raise DataError("<targets>", ["no comparable pair: every event happens at the last time or all at one time"])
     return float(numerator / denominator)
@@ -261,7 +262,7 @@ class AnnitiaUnitMetric(UnitMetric):
 
     unit_name = "patients"
 
-    def __init__(self, truth: pd.DataFrame):
+    def __init__(self, truth: pd.DataFrame) -> None:
         if TEST_ID not in truth.columns:
             raise DataError("<truth>", [f"the truth has no '{TEST_ID}' column"])
         self._truth = truth.reset_index(drop=True)

@@ -41,6 +41,7 @@ biology combines better than on the twin).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Collection, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -138,7 +139,7 @@ def _family(column: str) -> str | None:
     return None
 
 
-def feature_families(columns) -> dict[str, list[str]]:
+def feature_families(columns: Iterable[str]) -> dict[str, list[str]]:
     """The columns of each family (:data:`FAMILIES`), in column order.
 
     Raises
@@ -148,7 +149,7 @@ def feature_families(columns) -> dict[str, list[str]]:
         clinical model never reads it by accident).
     """
     families: dict[str, list[str]] = {name: [] for name in FAMILIES}
-    unknown = []
+    unknown: list[str] = []
     for col in columns:
         family = _family(str(col))
         (families[family] if family else unknown).append(col)
@@ -157,7 +158,7 @@ def feature_families(columns) -> dict[str, list[str]]:
     return families
 
 
-def family_columns(columns, families) -> list[str]:
+def family_columns(columns: Sequence[str], families: Collection[str]) -> list[str]:
     """Columns of ``columns`` that belong to one of ``families``, in column order."""
     unknown = set(families) - set(FAMILIES)
     if unknown:
@@ -193,7 +194,7 @@ class Component(BaseEstimator):
         families: tuple[str, ...] = LEADERBOARD_FAMILIES,
         columns: tuple[str, ...] | None = None,
         derived: bool = False,
-    ):
+    ) -> None:
         self.estimator = estimator
         self.families = families
         self.columns = columns
@@ -283,10 +284,12 @@ def _cox(alpha: float) -> BaseEstimator:
     return CoxPHSurvivalAnalysis(alpha=alpha)
 
 
-def _death_learners(quick: bool, seed: int, n_jobs: int, families, followup_death: bool) -> list:
+def _death_learners(
+    quick: bool, seed: int, n_jobs: int, families: tuple[str, ...], followup_death: bool
+) -> list[tuple[str, BaseEstimator]]:
     # alpha=100 on about 1,000 patients is close to the baseline's lifelines penalizer 0.1.
     # On death the follow-up window does most of the work, so fewer trees than for the liver.
-    death = [
+    death: list[tuple[str, BaseEstimator]] = [
         ("Cox", Component(_cox(100.0), families)),
         ("boosting", Component(_boosting(20 if quick else 50, seed), families)),
         ("forest", Component(_forest(quick, seed, n_jobs), families)),
@@ -297,13 +300,15 @@ def _death_learners(quick: bool, seed: int, n_jobs: int, families, followup_deat
     return death
 
 
-def _liver_learners(quick: bool, seed: int, n_jobs: int, families, pieces: tuple[str, ...]) -> list:
+def _liver_learners(
+    quick: bool, seed: int, n_jobs: int, families: tuple[str, ...], pieces: tuple[str, ...]
+) -> list[tuple[str, BaseEstimator]]:
     from sksurv.ensemble import ComponentwiseGradientBoostingSurvivalAnalysis
 
     derived = "fibrosis index" in pieces
     alpha = 300.0 if "stronger ridge" in pieces else 100.0
     forest = _forest(quick, seed, n_jobs, large="larger forest" in pieces)
-    learners = [
+    learners: list[tuple[str, BaseEstimator]] = [
         ("Cox", Component(_cox(alpha), families, derived=derived)),
         ("boosting", Component(_boosting(30 if quick else 100, seed), families, derived=derived)),
         ("forest", Component(forest, families, derived=derived)),
@@ -347,7 +352,9 @@ def _liver_learners(quick: bool, seed: int, n_jobs: int, families, pieces: tuple
 CANDIDATE_MIN_GAIN = 0.005
 
 
-def _liver_blend(learners: list, quick: bool, seed: int, pieces: tuple[str, ...]) -> RankBlend:
+def _liver_blend(
+    learners: list[tuple[str, BaseEstimator]], quick: bool, seed: int, pieces: tuple[str, ...]
+) -> RankBlend:
     # Three inner folds for the liver blend (about 40 events: each inner model needs as
     # many as it can get); quick mode two. The full search repeats them (the public top
     # solution chose its weights on 5 x 10 folds; 3 x 3 keeps its cost within minutes).
@@ -362,7 +369,7 @@ def _liver_blend(learners: list, quick: bool, seed: int, pieces: tuple[str, ...]
     )
 
 
-def _check_effort(effort: str, pieces) -> tuple[str, ...]:
+def _check_effort(effort: str, pieces: Iterable[str] | None) -> tuple[str, ...]:
     if effort not in EFFORTS:
         raise ValueError(f"effort must be one of {EFFORTS}, not {effort!r}")
     pieces = EFFORT_PIECES[effort] if pieces is None else tuple(pieces)

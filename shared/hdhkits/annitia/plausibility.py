@@ -42,6 +42,7 @@ __all__ = [
     "plausibility_findings",
     "plausible_bounds",
     "plausible_values",
+    "required_bounds",
 ]
 
 #: Plausible bounds (inclusive). Keys are visit variables (the range holds at every visit:
@@ -110,6 +111,31 @@ def plausible_bounds(column: str) -> tuple[float, float, str] | None:
     return low, high, IMPLAUSIBLE_LAB_HANDLING
 
 
+def required_bounds(column: str) -> tuple[float, float, str]:
+    """:func:`plausible_bounds` of a column that must have a range (a visit column, an age).
+
+    Parameters
+    ----------
+    column : str
+        A column the kit checks or masks by its range (``ggt_v3``, ``Age_v1`` …).
+
+    Returns
+    -------
+    (low, high, handling)
+        Inclusive bounds and the warning's fix.
+
+    Raises
+    ------
+    ValueError
+        The column has no range: a new visit variable must be given one in
+        :data:`PLAUSIBLE_RANGES` before the schema or the masking can use it.
+    """
+    bounds = plausible_bounds(column)
+    if bounds is None:
+        raise ValueError(f"column '{column}' has no plausible range; add one to PLAUSIBLE_RANGES")
+    return bounds
+
+
 def plausibility_findings(frame: pd.DataFrame, file: str) -> list[Finding]:
     """The warnings for values outside :data:`PLAUSIBLE_RANGES`, as ``check_data`` gives them.
 
@@ -155,8 +181,8 @@ def implausible_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """
     columns = [c for c in MASKED_COLUMNS if c in frame.columns]
     values = frame[columns].apply(pd.to_numeric, errors="coerce")
-    low = pd.Series({c: plausible_bounds(c)[0] for c in columns}, dtype=float)
-    high = pd.Series({c: plausible_bounds(c)[1] for c in columns}, dtype=float)
+    low = pd.Series({c: required_bounds(c)[0] for c in columns}, dtype=float)
+    high = pd.Series({c: required_bounds(c)[1] for c in columns}, dtype=float)
     return values.lt(low, axis=1) | values.gt(high, axis=1)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..findings import DataError, Finding
-from ..problem import Noise, Problem, Score, UnitMetric
+from ..problem import Noise, Problem, Score, UnitMetric, fidelity_rows
 from ..quirks import Quirk
 from .columns import RISK_DEATH, RISK_HEPATIC, TEST_ID
 from .features import build_features
@@ -160,8 +160,7 @@ class AnnitiaProblem(Problem):
 
     def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
         """The train file as :func:`~hdhkits.annitia.schema.read_train` reads it, without the patient ids."""
-        train = read_train(data_dir)
-        return train.drop(columns=[c for c in [TRAIN_SCHEMA.id_column] if c in train.columns])
+        return fidelity_rows(read_train(data_dir), TRAIN_SCHEMA)
 
     def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
         """The leaderboard or the clinical model, unfitted, at the effort of ``settings``.
@@ -229,8 +228,8 @@ class AnnitiaProblem(Problem):
     def sample_submission(self, data_dir: Path) -> pd.DataFrame:
         """Age at the first visit as both risks (older: higher risk), for every test patient."""
         test = read_test(data_dir, check=False)
-        age = pd.to_numeric(test["Age_v1"], errors="coerce")
-        age = age.fillna(age.median()).to_numpy(float)
+        first_age = pd.to_numeric(test["Age_v1"], errors="coerce")
+        age = first_age.fillna(first_age.median()).to_numpy(float)
         return pd.DataFrame({TEST_ID: test[TEST_ID], RISK_HEPATIC: age, RISK_DEATH: age})[SUBMISSION_SPEC.names]
 
 

@@ -19,7 +19,7 @@ same function the quirks use.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import numpy as np
@@ -77,11 +77,12 @@ def put_negative_values(frame: pd.DataFrame, column: str, count: int, rng: np.ra
     return rows
 
 
-def _edit_file(data_dir: Path, schema: TableSchema, edit: Callable[[pd.DataFrame], None]) -> None:
+def _edit_file(data_dir: Path, schema: TableSchema, edit: Callable[[pd.DataFrame], object]) -> None:
     # Whatever the file is called (test.csv is accepted), edit it where it is.
     path = find_file(data_dir, schema)
     # round_trip: every untouched value is written back exactly as it was read
-    frame = pd.read_csv(path, dtype=schema.dtypes(), low_memory=False, float_precision="round_trip")
+    types: dict[Hashable, str] = {name: kind for name, kind in schema.dtypes().items()}  # pandas keys: Hashable
+    frame = pd.read_csv(path, dtype=types, low_memory=False, float_precision="round_trip")
     edit(frame)
     write_csv(frame, path)
 

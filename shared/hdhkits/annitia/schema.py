@@ -29,7 +29,7 @@ from .columns import (
     VISIT_VARIABLES,
     visit_columns,
 )
-from .plausibility import plausible_bounds
+from .plausibility import required_bounds
 
 __all__ = [
     "EVENT_BEFORE_FIRST_VISIT",
@@ -83,7 +83,7 @@ def _specs(with_targets: bool, with_test_id: bool) -> tuple[ColumnSpec, ...]:
 
 def _ranged(column: str, nullable: bool = True) -> ColumnSpec:
     # A number with its plausible range: values outside are warnings, handled as the range says.
-    low, high, handling = plausible_bounds(column)
+    low, high, handling = required_bounds(column)
     return ColumnSpec(column, "float", nullable=nullable, minimum=low, maximum=high, out_of_range=handling)
 
 

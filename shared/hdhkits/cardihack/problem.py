@@ -21,7 +21,7 @@ import pandas as pd
 from sklearn.exceptions import NotFittedError
 
 from ..findings import DataError, Finding, error
-from ..problem import Noise, Problem, Score, UnitMetric
+from ..problem import Noise, Problem, Score, UnitMetric, fidelity_rows
 from ..quirks import Quirk
 from ..schema import ColumnSpec
 from ..submission import SubmissionSpec, check_submission
@@ -189,8 +189,7 @@ class CardihackProblem(Problem):
 
     def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
         """The train file as :func:`~hdhkits.cardihack.schema.read_train` reads it, without its patient ids."""
-        train = read_train(data_dir)
-        return train.drop(columns=[c for c in [TRAIN_SCHEMA.id_column] if c in train.columns])
+        return fidelity_rows(read_train(data_dir), TRAIN_SCHEMA)
 
     def make_model(self, name: str, seed: int = 0, quick: bool = False, settings: dict | None = None) -> Any:
         """The kit's pair, unfitted: :class:`~hdhkits.cardihack.pair.BestPerOutcome` over the kit's candidates.

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..datasource import cache_root
 from ..findings import DataError, Finding
-from ..problem import Noise, Problem, Score, UnitMetric
+from ..problem import Noise, Problem, Score, UnitMetric, fidelity_rows
 from ..quirks import Quirk
 from . import twin
 from .baselines import LEARNING_SETTINGS, Baseline, fit_baseline, full_settings, is_cnn, unfitted_copy
@@ -155,8 +155,7 @@ class CytologiaProblem(Problem):
 
     def fidelity_table(self, data_dir: Path) -> pd.DataFrame | None:
         """The train file as :func:`~hdhkits.cytologia.schema.read_train` reads it, without its ids."""
-        train = read_train(data_dir)
-        return train.drop(columns=[c for c in [TRAIN_SCHEMA.id_column] if c in train.columns])
+        return fidelity_rows(read_train(data_dir), TRAIN_SCHEMA)
 
     # --- The models of the loop (hdhkits.saved) --------------------------------------------
 
