@@ -45,11 +45,10 @@ from hdhkits.tables import TWIN_MARKER
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from .light_settings import LIGHT
+
 #: Drawn folders per kit whose notebooks run (the simplest, every extreme at once, comes first).
 NOTEBOOK_EXAMPLES = int(os.environ.get("HDHKITS_EXTREME_EXAMPLES", "1"))
-#: Lighter settings than quick mode's where a notebook has them: these runs test that the
-#: notebooks go through, not their scores.
-LIGHT = {"annitia": {"n_boot": 20}, "cytologia": {"epochs": 1}, "cardihack": {"n_repeats": 1, "n_boot": 20}}
 #: Kits whose notebooks do not run yet on every extreme the check accepts, and why (strict
 #: xfails: remove the entry when the fix lands).
 PENDING: dict[str, str] = {}

@@ -6,11 +6,20 @@ import re
 from pathlib import Path
 
 import nbformat
-from hdhkits.exercises import Exercise, Teaching
+from hdhkits.exercises import CORRECT, NOT_ATTEMPTED, NOT_YET, Exercise, Teaching
 from hdhkits.problem import KITS, NOTEBOOKS
 from hdhkits.workshop.authoring import BEGIN, END
 
-__all__ = ["KIT", "SOLUTION_LINE", "fake_notebook", "fake_teaching", "schedule_rows", "write_fake_kits"]
+__all__ = [
+    "KIT",
+    "SOLUTION_LINE",
+    "check_lines",
+    "fake_notebook",
+    "fake_teaching",
+    "run_from_its_folder",
+    "schedule_rows",
+    "write_fake_kits",
+]
 
 KIT = "cardihack"  # the fastest quick twin: the fake notebooks below run on it
 SOLUTION_LINE = "answer_{i} = 6 * 7 + {i} - {i}"
@@ -84,3 +93,31 @@ def schedule_rows(markdown: str) -> list[tuple[int, int, int]]:
     """(start, end, minutes) of every row of the schedule table."""
     rows = re.findall(r"^\| (\d+):(\d\d)–(\d+):(\d\d) \((\d+) min\) \|", markdown, re.M)
     return [(int(a) * 60 + int(b), int(c) * 60 + int(d), int(m)) for a, b, c, d, m in rows]
+
+
+def run_from_its_folder(path: Path, timeout: int = 900, parameters: dict | None = None) -> nbformat.NotebookNode:
+    """Execute a notebook from its own folder, its paths as the pack wrote them, as a learner would.
+
+    ``parameters`` (lighter learning settings only) are injected after the pack's own: the
+    relative ``data_dir`` and ``output_dir`` a learner runs with are never replaced.
+    """
+    import papermill
+
+    assert not {"data_dir", "output_dir", "quick", "seed"} & set(parameters or {}), "the pack's paths stay"
+    executed = path.with_name(f".executed-{path.name}")
+    papermill.execute_notebook(
+        str(path),
+        str(executed),
+        parameters=parameters or {},
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=timeout,
+    )
+    return nbformat.read(executed, as_version=4)
+
+
+def check_lines(nb: nbformat.NotebookNode) -> list[str]:
+    """Every line check_answer printed."""
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    return [line for line in text.splitlines() if any(m in line for m in (CORRECT, NOT_YET, NOT_ATTEMPTED))]

@@ -1,10 +1,6 @@
 """ANNITIA's side of the participant's loop: the Problem's model hooks, make_submission, and 02 -> 03 with your model."""
 
-import json
-
-import nbformat
 import numpy as np
-import pandas as pd
 import pytest
 from hdhkits import saved
 from hdhkits.annitia import PROBLEM, TwoOutcomeModel, build_features, make_submission, read_test, read_train
@@ -12,8 +8,6 @@ from hdhkits.annitia.baselines import ClinicalScore
 from hdhkits.annitia.models import EFFORT_PIECES, make_clinical_model, make_leaderboard_model
 from hdhkits.findings import DataError
 from hdhkits.fingerprint import describe_model, read_stamp
-
-from ..your_model_support import run_with_your_model
 
 #: A cheap model of the kit's form: FIB-4 at the last visit for both outcomes.
 CHEAP = TwoOutcomeModel(ClinicalScore("fib4_last"))
@@ -120,65 +114,3 @@ def test_your_model_is_saved_reloaded_and_retrained_on_other_data(source, twin, 
     assert not reloaded and "training your model here" in capsys.readouterr().out
     expected = build_features(read_train(other.data_dir))["fib4_last"].median()
     assert retrained.hepatic_.fill_value_ == pytest.approx(expected)  # learnt on the other twin's train file
-
-
-#: The "Your model" cell of the end-to-end test: a class written in the cell (cloudpickle
-#: must carry it to 03), whose risks the test recomputes from the features.
-YOUR_CELL = '''# Your model: a class written here, its risks recomputed by the test
-import numpy as np
-from sklearn.base import BaseEstimator
-
-
-class AgeAndRecord(BaseEstimator):
-    """Liver risk: age at the first visit plus the visits; death risk: minus the follow-up years."""
-
-    def fit(self, X, y):
-        self.age_median_ = float(X["age_first"].median())
-        return self
-
-    def predict(self, X):
-        age = X["age_first"].fillna(self.age_median_).to_numpy(float)
-        return np.column_stack([age + X["n_visits"].to_numpy(float), -X["followup_years"].fillna(0).to_numpy(float)])
-
-
-your_model = AgeAndRecord()
-'''
-
-
-def _printed(notebook) -> str:
-    return "".join(
-        out.get("text", "")
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for out in cell.get("outputs", [])
-        if out.get("output_type") == "stream"
-    )
-
-
-@pytest.mark.slow
-def test_your_model_reaches_the_submission(twin, tmp_path):
-    official = twin("annitia", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
-    out = run_with_your_model("annitia", YOUR_CELL, tmp_path, baseline_parameters={"n_boot": 20}, data_dir=official)
-    train, test = read_train(official), read_test(official)
-    X = build_features(test)
-    age = X["age_first"].fillna(float(build_features(train)["age_first"].median())).to_numpy(float)
-    expected = pd.DataFrame(
-        {
-            "trustii_id": test["trustii_id"].to_numpy(),
-            "risk_hepatic_event": age + X["n_visits"].to_numpy(float),
-            "risk_death": -X["followup_years"].fillna(0).to_numpy(float),
-        }
-    )
-    submission = pd.read_csv(out / "submission.csv")
-    pd.testing.assert_frame_equal(submission, expected, check_dtype=False, rtol=1e-12)
-    assert (out / "annitia_yours.pkl").is_file() and read_stamp(out / "annitia_yours.pkl").settings["model"] == "yours"
-    choice = json.loads((out / "annitia_choice.json").read_text())
-    assert set(choice["scores"]) == {"leaderboard", "clinical", "yours"}
-    baseline = _printed(nbformat.read(tmp_path / "02_executed.ipynb", as_version=4))
-    assert "your model" in baseline and "minus" in baseline  # its row and its paired difference
-    printed = _printed(nbformat.read(tmp_path / "03_executed.ipynb", as_version=4))
-    assert "your model, as the parameter `model` asks" in printed
-    assert "reloaded your model saved in" in printed
-    assert "submission file:" in printed and "valid" in printed
-    assert "to submit: upload this file on the challenge's page of the Trustii platform" in printed
-    assert "Official data: the submission is valid; scoring happens on the Trustii platform." in printed

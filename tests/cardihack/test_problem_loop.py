@@ -1,7 +1,6 @@
 """The participant's loop on Cardi-HACK: the kit's model hooks, the submission of a pair, and your model end to end."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from hdhkits import cardihack as kit
 from hdhkits.cardihack import KIT_MODEL, PROBLEM, YOURS, Pair, make_submission, read_test, read_train
@@ -12,8 +11,6 @@ from hdhkits.fingerprint import model_digest
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-
-from tests.your_model_support import run_with_your_model
 
 
 def test_the_kit_names_its_model_and_makes_it_unfitted():
@@ -90,56 +87,3 @@ def test_the_kit_pair_is_trained_again_when_its_definition_changes(twin, tmp_pat
     monkeypatch.setattr(type(PROBLEM), "make_model", lambda self, name, seed=0, quick=False, settings=None: cheap(4))
     again, reloaded = kit.load_or_train(KIT_MODEL, source, tmp_path, seed=0, quick=True)
     assert not reloaded and again.n_splits == 4 and "its definition was" in capsys.readouterr().out
-
-
-#: A "Your model" cell with its own classes: fixed rules of age, so the test can recompute every prediction.
-YOUR_CELL = '''# Your model: two fixed rules of age, as classes written in this cell (the saved file must carry them)
-from sklearn.base import BaseEstimator, ClassifierMixin
-
-
-class AgeCurve(ClassifierMixin, BaseEstimator):
-    """P(severe): a logistic curve of age, nothing learnt."""
-
-    def fit(self, X, y):
-        self.classes_ = np.array([0, 1])
-        return self
-
-    def predict_proba(self, X):
-        p = 1 / (1 + np.exp(-(X["Age_Baseline"].to_numpy(float) - 60) / 7))
-        return np.column_stack([1 - p, p])
-
-
-class AgeBands(ClassifierMixin, BaseEstimator):
-    """MACE class by age band: 0 below 45, 1 below 65, 2 from 65."""
-
-    def fit(self, X, y):
-        self.classes_ = np.array([0, 1, 2])
-        return self
-
-    def predict(self, X):
-        return np.digitize(X["Age_Baseline"].to_numpy(float), [45, 65])
-
-
-your_model = kit.Pair(AgeCurve(), AgeBands())
-'''
-
-
-@pytest.mark.slow
-def test_your_model_reaches_the_submission(twin, tmp_path):
-    official = twin("cardihack", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
-    output = run_with_your_model(
-        "cardihack", YOUR_CELL, tmp_path, {"n_repeats": 1, "n_boot": 20}, {"n_boot": 20}, data_dir=official
-    )
-    submission = pd.read_csv(output / "submission.csv")
-    test = read_test(official).set_index("trustii_id").loc[submission["trustii_id"]]
-    age = test["Age_Baseline"].to_numpy(float)
-    assert np.array_equal(submission["OUTCOME MACE"].to_numpy(), np.digitize(age, [45, 65]))
-    assert np.allclose(submission["OUTCOME SEVERITY"].to_numpy(), 1 / (1 + np.exp(-(age - 60) / 7)), rtol=1e-9)
-    baseline = (tmp_path / "02_executed.ipynb").read_text()
-    assert "your model minus the kit's pair:" in baseline  # compared on the same folds
-    executed = (tmp_path / "03_executed.ipynb").read_text()
-    assert "your model, as the parameter `model` asks" in executed
-    assert "reloaded your model saved in" in executed  # its classes came with the file, not with the cell
-    assert "does not declare the columns it reads" in executed  # the rules cannot be checked: said, not raised
-    assert "to submit: upload this file on the challenge's page of the Trustii platform" in executed
-    assert "no truth here, so no local score" in executed

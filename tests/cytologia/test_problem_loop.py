@@ -1,11 +1,6 @@
 """The participant's loop in CYTOLOGIA: PROBLEM's model hooks, make_submission, and 'Your model' from 02 to 03."""
 
-import json
-import textwrap
-
-import nbformat
 import numpy as np
-import pandas as pd
 import pytest
 from hdhkits import cytologia as kit
 from hdhkits.cytologia.baselines import Baseline, fit_baseline
@@ -17,8 +12,6 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-
-from tests.your_model_support import run_with_your_model
 
 #: Light settings: few images, one CNN epoch.
 SETTINGS = {"max_train_images": 60, "epochs": 1, "n_folds": 5, "images_dir": "images", "device": "cpu"}
@@ -125,48 +118,3 @@ def test_a_stale_stamp_retrains_and_says_why(cyto_source, tmp_path, capsys):
         "forest", cyto_source, tmp_path, seed=0, quick=True, settings={**other, "device": "x"}
     )
     assert reloaded
-
-
-YOUR_CELL = textwrap.dedent('''
-    # Your model: a class written in the cell, so the saved file must carry it (cloudpickle)
-    import numpy as np
-    from sklearn.base import BaseEstimator, ClassifierMixin
-
-
-    class ByBoxWidth(BaseEstimator, ClassifierMixin):
-        """Names a cell by the width of its box: the (width // 10)-th of the classes it was fitted on."""
-
-        def fit(self, X, y):
-            self.classes_ = np.unique(y)
-            return self
-
-        def predict(self, X):
-            width = np.rint(np.exp(np.asarray(X["log_w"], float)) * 145).astype(int)
-            return self.classes_[(width // 10) % len(self.classes_)]
-
-
-    your_model = ByBoxWidth()
-''').strip()
-
-
-@pytest.mark.slow
-def test_your_model_reaches_the_submission(twin, tmp_path):
-    official = twin("cytologia", "quick", seed=1).data_dir  # a folder of official-format files, no truth beside
-    light = {"max_train_images": 150, "epochs": 1}
-    output_dir = run_with_your_model("cytologia", YOUR_CELL, tmp_path, light, light, data_dir=official)
-    submission = pd.read_csv(output_dir / "submission.csv")
-    data = kit.read_dataset(official, hash_images=True)
-    classes = np.unique(subsample_train(data.train, 150, 0)["class"].astype(str))
-    width = np.clip(submission["x2"] - submission["x1"], 4, None)
-    assert submission["class"].tolist() == classes[(width // 10) % len(classes)].tolist()
-    assert submission["trustii_id"].tolist() == data.test["trustii_id"].tolist()
-    printed = "".join(
-        out.get("text", "")
-        for cell in nbformat.read(tmp_path / "03_executed.ipynb", as_version=4).cells
-        for out in cell.get("outputs", [])
-    )
-    assert "reloaded your model saved in" in printed and "submitting: your model (reloaded" in printed
-    assert "to submit: upload this file on the challenge's page of the Trustii platform" in printed
-    assert "Official data: validated only." in printed
-    assert json.loads((output_dir / "cytologia_yours.pkl.stamp.json").read_text())["settings"]["model"] == "yours"
-    assert json.loads((output_dir / "cytologia_choice.json").read_text())["model"] in ("forest", "cnn", "yours")
