@@ -49,6 +49,7 @@ __all__ = [
     "Pin",
     "find_links_files",
     "local_hashes",
+    "locked",
     "main",
     "needed_markers",
     "read_pins",
@@ -70,20 +71,20 @@ _ROOT_NAME = "hdhkits-lock-pins"
 HEADER = """\
 # Every package of the project's environment at the version the tests ran with (Python 3.11, Linux x86_64,
 # 2 CPU cores), each with the sha256 of every file pip may install for it.
-# Written by tools/lock.py from this file's own pins: do not edit the hashes by hand. Regenerate with
+# Written by tools/lock.py from this file's own pins: do not edit it by hand. Regenerate with
 #     .venv/bin/python tools/lock.py                  (same versions, hashes read anew from the registry)
 #     .venv/bin/python tools/lock.py --add NAME       (a new requirement, or NAME==VERSION to move a pin)
 # bootstrap.py installs it with --require-hashes --no-deps (the file is closed: no resolver), then the
 # package itself (editable), then runs pip check.
 # Platforms: the hashes are those of every wheel and sdist the registry offers for each version (CPython
 # 3.11.5 and newer on Linux, macOS and Windows); a line with a marker is a package that another platform or
-# Python needs and this one does not (colorama on Windows, appnope on macOS, aiohttp on Python 3.12).
+# Python needs and this one does not (such as colorama on Windows and appnope on macOS).
 # torch is a CPU build: the registry's Linux wheels of torch are CUDA builds whose CUDA libraries this file
 # does not carry, so their hashes are left out. Its hashes are the registry's macOS and Windows wheels and
-# the CPU wheels found in pip's find-links folders when the file was written (here torch-2.13.0+cpu for
-# CPython 3.11 on Linux x86_64). On another Linux machine pip refuses torch (no hash of the file it finds):
-# put torch 2.13.0's CPU wheel for that Python in a folder named by PIP_FIND_LINKS and regenerate (uv and
-# packaging are all tools/lock.py needs: python3 -m pip install uv packaging, in any environment).
+# the CPU wheels in pip's find-links folders where the file was written (the project's machines: CPython
+# 3.11 on Linux x86_64). On another Linux machine pip refuses torch (no hash of the file it finds): put
+# torch's CPU wheel for that Python in a folder named by PIP_FIND_LINKS and regenerate (tools/lock.py needs
+# only uv and packaging: python3 -m pip install uv packaging, in any environment).
 """
 
 
