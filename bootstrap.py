@@ -11,8 +11,9 @@
 
 Setting up creates ``.venv/`` at the repository root with the interpreter running this
 script (Python 3.11 or newer: scikit-learn 1.9, scikit-survival 0.28 and lifelines 0.30
-need it), installs the pinned versions in ``requirements/lock.txt`` (every package, no resolver:
-``pip check`` then confirms the set is whole) and the helper package itself (editable). It is
+need it), installs the pinned versions in ``requirements/lock.txt`` (every package, no resolver,
+each file checked against the lock's sha256 with ``--require-hashes``: ``pip check`` then confirms
+the set is whole) and the helper package itself (editable). It is
 skipped when nothing changed since the last setup; a ``.venv/`` copied or moved from
 another folder is made again (a virtual environment is not relocatable). Extra arguments go to the command:
 ``python3 bootstrap.py run --quick``, ``python3 bootstrap.py test -k annitia``,
@@ -56,11 +57,11 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _call(cmd: list[str]) -> None:
+def _call(cmd: list[str], hint: str = "") -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     result = subprocess.run([str(c) for c in cmd], cwd=ROOT)
     if result.returncode != 0:
-        sys.exit(f"bootstrap: command failed with exit code {result.returncode}: {' '.join(map(str, cmd))}")
+        sys.exit(f"bootstrap: command failed with exit code {result.returncode}: {' '.join(map(str, cmd))}{hint}")
 
 
 def venv_made_elsewhere() -> str | None:
@@ -102,11 +103,14 @@ def setup() -> None:
         return
     # The lock pins every package the environment holds: no resolver (--no-deps), then pip
     # check says which requirement a pin breaks, should the lock ever miss one.
+    # --require-hashes: each file pip takes must have one of its pin's sha256 (tools/lock.py writes them).
     # --no-compile: half the setup time goes into byte-compiling every file of every package;
     # the modules the kits and tests import are compiled once, when first imported (main()
     # lets the commands write their bytecode).
     _call(
-        [PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "--no-compile", "-r", LOCK]
+        [PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        + ["--require-hashes", "--no-deps", "--no-compile", "-r", LOCK],
+        hint=f"\n(if pip said a file does not match the hashes: {LOCK.relative_to(ROOT)}'s header says which files they cover)",
     )
     _call([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps", "-e", ROOT])
     _call([PYTHON, "-m", "pip", "check", "--disable-pip-version-check"])

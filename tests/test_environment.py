@@ -12,6 +12,7 @@
 
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -33,10 +34,10 @@ def normal(name: str) -> str:
 
 
 def lock_pins(text: str) -> dict[str, str]:
-    """``{normal name: version}`` of a pip lock file's ``name==version`` lines."""
+    """``{normal name: version}`` of a pip lock file's ``name==version`` lines (markers and hashes left out)."""
     pins = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
+    for line in text.replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0].split(" --hash=", 1)[0].split(";", 1)[0].strip()
         if line:
             name, _, version = line.partition("==")
             assert version, f"requirements/lock.txt: {line!r} is not pinned with =="
@@ -166,6 +167,26 @@ def test_a_venv_copied_from_another_clone_is_made_again(tmp_path, monkeypatch):
     assert bootstrap.venv_made_elsewhere() == "/elsewhere/main"
     bootstrap.STAMP.write_text(f"fingerprint\n{clone}\n")
     assert bootstrap.venv_made_elsewhere() is None
+
+
+def test_setup_installs_the_lock_checking_every_hash(tmp_path, monkeypatch):
+    """bootstrap.py setup: the lock with --require-hashes and no resolver, then the package, then pip check."""
+    clone = tmp_path / "clone"
+    bootstrap = _bootstrap_in(monkeypatch, clone)
+    (clone / ".venv").mkdir(parents=True)
+    (clone / "pyproject.toml").write_text("[project]\n")
+    lock = clone / "requirements" / "lock.txt"
+    lock.parent.mkdir()
+    lock.write_text("six==1.17.0 --hash=sha256:" + "0" * 64 + "\n")
+    monkeypatch.setattr(bootstrap, "LOCK", lock)
+    monkeypatch.setattr(bootstrap, "PYTHON", Path(sys.executable))
+    calls = []
+    monkeypatch.setattr(bootstrap, "_call", lambda cmd, hint="": calls.append([str(c) for c in cmd]))
+    bootstrap.setup()
+    assert [c[2:4] for c in calls] == [["pip", "install"], ["pip", "install"], ["pip", "check"]]
+    assert {"--require-hashes", "--no-deps"} <= set(calls[0]) and calls[0][-2:] == ["-r", str(lock)]
+    assert calls[1][-2:] == ["-e", str(clone)]
+    assert bootstrap.STAMP.read_text().splitlines()[1] == str(clone)
 
 
 def test_the_version_has_one_source():
