@@ -4,32 +4,50 @@ The source folder is the repository root (``sphinx-build -c docs . docs/_build/h
 so the kits' notebooks and READMEs are rendered where they live, from their committed
 outputs: nothing is copied and no notebook is executed. Only the files matched by
 ``include_patterns`` are read.
+
+The site builds offline: the theme's assets are in its package, no inventory is fetched
+(no intersphinx), and the pages load no remote script or style sheet. Two local
+extensions (``docs/_ext``) write what the code knows: the gallery of the kits' notebooks
+(``kit_gallery``, the kits from the registry) and the command line's reference
+(``cli_reference``, from its argparse parsers).
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
+
+from hdhkits import __version__
+from hdhkits.install import REPOSITORY
+from hdhkits.problem import NOTEBOOKS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))
 
 project = "hdhkits"
 author = "Health Data Hub starter kits contributors"
 copyright = "the hdhkits contributors"
+version = release = __version__
 
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "numpydoc",
     "myst_nb",
+    "kit_gallery",
+    "cli_reference",
 ]
 
 root_doc = "docs/index"
 include_patterns = [
     "docs/*.md",
     "docs/*.rst",
+    "docs/concepts/*.md",
     "docs/api/**",
     "README.md",
     "CONTRIBUTING.md",
     "kits/*/README.md",
-    "kits/*/0[123]_*.ipynb",
+    *(f"kits/*/{notebook}" for notebook in NOTEBOOKS),  # the gallery's cards link these, and only these
 ]
 # Folders Sphinx must not even walk into (the venv alone holds tens of thousands of files).
 exclude_patterns = [".venv", ".git", "outputs", "build", "docs/_build", "**/.ipynb_checkpoints", "**/__pycache__"]
@@ -58,10 +76,21 @@ source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-n
 # The READMEs are written for GitHub, whose pages start at "###" under the title.
 suppress_warnings = ["myst.header"]
 
-html_theme = "alabaster"
-html_title = "hdhkits reference"
-html_theme_options = {"page_width": "1280px"}  # the code is 120 columns wide
-html_static_path: list[str] = []
+html_theme = "pydata_sphinx_theme"
+html_title = f"hdhkits {__version__}"
+html_theme_options = {
+    "icon_links": [{"name": "Repository", "url": REPOSITORY, "icon": "fa-brands fa-github", "type": "fontawesome"}],
+    "navbar_align": "left",
+    "header_links_before_dropdown": 6,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version", "theme-version"],
+}
+# Pages without sub-pages: no left sidebar (it would hold an empty "Section Navigation").
+html_sidebars = {page: [] for page in ("README", "CONTRIBUTING", "docs/index", "docs/cli")}
+html_static_path = ["_static"]  # gallery.css (the gallery's extension adds it), layout.css
+html_css_files = ["layout.css"]
 html_extra_path = ["_extra"]  # index.html at the root, sending to docs/index.html
 
 
