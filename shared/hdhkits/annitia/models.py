@@ -45,6 +45,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
 from ..findings import DataError
 from .baselines import Preprocess, TwoOutcomeModel, as_frame
@@ -236,6 +237,7 @@ class Component(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risk score of the wrapped estimator."""
+        check_is_fitted(self)
         return np.asarray(self.estimator_.predict(self.prep_.transform(self._select(X)).to_numpy(float)), float)
 
 
