@@ -6,6 +6,7 @@ from hdhkits.cardihack import baselines, rules
 from hdhkits.cardihack.riskscd import RiskSCDClassifier
 from hdhkits.findings import DataError
 from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,16 @@ def test_constants(data):
     assert baselines.ConstantProbability().fit(train, y).predict_proba(test)[0, 1] == pytest.approx(0.33718)
     weighted = baselines.ConstantProbability("weighted").fit(train, y).p_
     assert weighted == pytest.approx(y.sum() / (y.sum() + 1.5 * (len(y) - y.sum())))
-    assert (baselines.ConstantClass().fit(train, y).predict(test) == 0).all()
+    # the organisers' MACE dummy is scikit-learn's, and so is the training prevalence, to the last bit
+    dummy = baselines.ConstantClass()
+    assert isinstance(dummy, DummyClassifier) and dummy.get_params()["strategy"] == "constant"
+    assert (dummy.fit(train, y).predict(test) == 0).all() and baselines.declared_features(dummy) == []
+    prior = DummyClassifier(strategy="prior").fit(train, y).predict_proba(test)[:, 1]
+    assert (prior == float(y.to_numpy(float).mean())).all()
+    with pytest.raises(ValueError, match="DummyClassifier"):
+        baselines.ConstantProbability("prevalence").fit(train, y)
+    with pytest.raises(ValueError, match="Only binary classification"):
+        baselines.ConstantProbability().fit(train, train["OUTCOME MACE"])
 
 
 def test_missing_column_is_named(data, fitted):
@@ -108,3 +118,4 @@ def test_the_ordinal_baseline_copes_with_a_missing_class(data):
     proba = model.predict_proba(test)
     assert np.allclose(proba[:, 2], 0) and np.allclose(proba.sum(1), 1)
     assert list(model.coefficients().columns) == ["P(MACE>=1)"]  # the constant second model has no coefficient
+    assert isinstance(model.models_[1], DummyClassifier)  # one value to learn: scikit-learn's dummy

@@ -6,6 +6,7 @@ import pytest
 from hdhkits.cardihack import baselines, comparison, evaluation
 from hdhkits.cardihack.pair import Pair
 from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
+from sklearn.dummy import DummyClassifier
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +16,7 @@ def train(twin):
 
 def _cheap_candidates():
     severity = {
-        "prevalence": baselines.ConstantProbability("prevalence"),
+        "prevalence": DummyClassifier(strategy="prior"),
         "weighted": baselines.ConstantProbability("weighted"),
     }
     mace = {"fitted cut points": RiskSCDClassifier(), "ESC bands": RiskSCDClassifier(thresholds=ESC_BANDS)}

@@ -24,6 +24,7 @@ from hdhkits.quirks import copy_data
 from hdhkits.runner import run_kit
 from hdhkits.submission import read_submission
 from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,8 @@ def train(twin):
 
 
 def _constants(p="prevalence") -> Pair:
-    return Pair(baselines.ConstantProbability(p), baselines.ConstantClass())
+    severity = DummyClassifier(strategy="prior") if p == "prevalence" else baselines.ConstantProbability(p)
+    return Pair(severity, baselines.ConstantClass())
 
 
 def test_same_seed_same_folds_for_every_pair(train):
@@ -80,7 +82,7 @@ def _cheap_candidates():
     from hdhkits.cardihack.riskscd import ESC_BANDS, RiskSCDClassifier
 
     severity = {
-        "prevalence": baselines.ConstantProbability("prevalence"),
+        "prevalence": DummyClassifier(strategy="prior"),
         "weighted": baselines.ConstantProbability("weighted"),
     }
     mace = {"fitted cut points": RiskSCDClassifier(), "ESC bands": RiskSCDClassifier(thresholds=ESC_BANDS)}

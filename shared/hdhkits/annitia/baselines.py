@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
 from ..findings import DataError
 from ..problem import Score
@@ -74,6 +75,7 @@ class ClinicalScore(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The score, the training median where it is missing."""
+        check_is_fitted(self)
         return as_frame(X)[self.column].fillna(self.fill_value_).to_numpy(float)
 
 
@@ -163,6 +165,7 @@ class CoxModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """The linear predictor (log partial hazard): higher = earlier event."""
+        check_is_fitted(self)
         X = as_frame(X)
         Z = self.prep_.transform(X).to_numpy(float)
         return Z @ self.cox_.params_.reindex(self.prep_.columns_).to_numpy(float)
@@ -218,6 +221,7 @@ class ForestModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risk score (expected number of events over the training times)."""
+        check_is_fitted(self)
         X = as_frame(X)[self.columns_]
         return self.forest_.predict(X.fillna(self.median_).to_numpy(float))
 
@@ -250,6 +254,7 @@ class TwoOutcomeModel(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risks, shape (n, 2): column 0 liver event, column 1 death."""
+        check_is_fitted(self)
         X = as_frame(X).reset_index(drop=True)
         return np.column_stack([self.hepatic_.predict(X), self.death_.predict(X)])
 

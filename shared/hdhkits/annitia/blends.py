@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
 
 from ..evaluation import out_of_fold
 from ..findings import DataError
@@ -86,6 +87,7 @@ class StiffnessGate(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Rank within the patient's group (0–1), plus 1 in the high group."""
+        check_is_fitted(self)
         X = as_frame(X).reset_index(drop=True)
         high = self._high_rows(X)
         risk = np.zeros(len(X))
@@ -247,6 +249,7 @@ class RankBlend(BaseEstimator):
 
     def predict_components(self, X: pd.DataFrame) -> pd.DataFrame:
         """Each component's rank (0–1 against its out-of-fold predictions), one column each."""
+        check_is_fitted(self)
         X = as_frame(X).reset_index(drop=True)
         raw = np.column_stack(
             [np.mean([m.predict(X) for m in self.models_[name]], axis=0) for name, _ in self.components]

@@ -46,6 +46,7 @@ from collections.abc import Collection, Iterable, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
 from ..findings import DataError
 from .baselines import Preprocess, TwoOutcomeModel, as_frame
@@ -237,6 +238,7 @@ class Component(BaseEstimator):
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Risk score of the wrapped estimator."""
+        check_is_fitted(self)
         return np.asarray(self.estimator_.predict(self.prep_.transform(self._select(X)).to_numpy(float)), float)
 
 

@@ -27,11 +27,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.dummy import DummyClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Tags
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ..evaluation import out_of_fold
@@ -52,6 +55,7 @@ __all__ = [
     "ConstantClass",
     "ConstantProbability",
     "OrdinalMaceClassifier",
+    "binary_target",
     "declared_features",
     "make_severity_model",
     "oracle_score",
@@ -129,24 +133,33 @@ def _fit_cumulative_pair(
 ) -> list[BaseEstimator]:
     """The two binary models ``MACE >= 1`` and ``MACE >= 2``, fitted.
 
-    A binary target with one value only (no class 2 in the training rows, say) gets a
-    constant probability, its share of ones: a logistic regression needs both values.
+    A binary target with one value only (no class 2 in the training rows, say) gets
+    scikit-learn's ``DummyClassifier`` (its one value, probability 1): a logistic regression
+    needs both values.
     """
     y = np.asarray(y)
-    models = []
+    models: list[BaseEstimator] = []
     for threshold in (1, 2):
         target = (y >= threshold).astype(int)
         if target.min() == target.max():
-            models.append(ConstantProbability(float(target.mean())).fit(X, target))
+            models.append(DummyClassifier(strategy="prior").fit(X, target))
         else:
             models.append(_mace_binary_model(features, k_grs, C).fit(X, target))
     return models
 
 
+def _p_one(fitted: BaseEstimator, X: pd.DataFrame) -> np.ndarray:
+    """``P(target = 1)``, read by the model's classes: a model fitted on one value has one column."""
+    classes = list(fitted.classes_)
+    if 1 not in classes:
+        return np.zeros(len(X))
+    return fitted.predict_proba(X)[:, classes.index(1)]
+
+
 def _cumulative(pair: Sequence[BaseEstimator], X: pd.DataFrame) -> np.ndarray:
     """``P(>= 1)`` and ``P(>= 2)``, shape (n, 2)."""
-    p1 = pair[0].predict_proba(X)[:, 1]
-    p2 = np.minimum(pair[1].predict_proba(X)[:, 1], p1)  # keep P(>=2) <= P(>=1)
+    p1 = _p_one(pair[0], X)
+    p2 = np.minimum(_p_one(pair[1], X), p1)  # keep P(>=2) <= P(>=1)
     return np.column_stack([p1, p2])
 
 
@@ -166,6 +179,7 @@ class _CumulativePair(BaseEstimator):
         return self
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
+        check_is_fitted(self, "models_")
         return _cumulative(self.models_, X).sum(1)
 
 
@@ -248,53 +262,83 @@ class OrdinalMaceClassifier(ClassifierMixin, BaseEstimator):
         return pd.DataFrame(cols)
 
 
+def binary_target(y: npt.ArrayLike) -> np.ndarray:
+    """``y`` as an array, when it is a binary target (0/1, or one of them only); a ``ValueError`` otherwise.
+
+    The SEVERITY models learn severe or not; scikit-learn's wording, so its checks read it.
+    """
+    kind = type_of_target(y, input_name="y", raise_unknown=True)
+    if kind != "binary":
+        raise ValueError(f"Only binary classification is supported (severe or not); the target is {kind}")
+    return np.asarray(y)
+
+
 class ConstantProbability(ClassifierMixin, BaseEstimator):
-    """A constant SEVERITY probability.
+    """A constant SEVERITY probability that no scikit-learn dummy gives: a fixed one, or the metric's best.
+
+    The training prevalence is ``sklearn.dummy.DummyClassifier(strategy="prior")``; this
+    class gives what it does not: a probability fixed in advance (the organisers' dummy,
+    whatever the training rows) and the prevalence weighted like the metric.
 
     Parameters
     ----------
-    p : float or {"prevalence", "weighted"}
-        A fixed probability (default: the organisers' dummy, 117/347); ``"prevalence"``
-        learns the training prevalence; ``"weighted"`` the prevalence weighted like the
-        metric, the constant that minimises its weighted log-loss.
+    p : float or "weighted"
+        A fixed probability (default: the organisers' dummy, 117/347); ``"weighted"`` learns
+        the training prevalence weighted like the metric, the constant that minimises its
+        weighted log-loss.
     """
 
     def __init__(self, p: float | str = DUMMY_SEVERITY) -> None:
         self.p = p
 
     def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> Self:
-        y = np.asarray(y).astype(float)
+        y = binary_target(y).astype(float)
         self.classes_ = np.array([0, 1])
-        if self.p == "prevalence":
-            self.p_ = float(y.mean())
-        elif self.p == "weighted":
+        if self.p == "weighted":
             w = np.where(y == 1, SEVERITY_CLASS_WEIGHTS[1], SEVERITY_CLASS_WEIGHTS[0])
             self.p_ = float(np.sum(w * y) / np.sum(w))
+        elif isinstance(self.p, str):
+            raise ValueError(
+                f"p must be a probability or 'weighted', not {self.p!r}; the training prevalence is "
+                "sklearn.dummy.DummyClassifier(strategy='prior')"
+            )
         else:
             self.p_ = float(self.p)
         return self
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         check_is_fitted(self, "p_")
-        return np.tile([1 - self.p_, self.p_], (len(X), 1))
+        return np.tile([1 - self.p_, self.p_], (np.shape(X)[0], 1))  # any table, array or sparse matrix
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        # A dummy, as scikit-learn's: it reads no column, so it takes any X as it is.
+        tags.no_validation = True
+        tags.input_tags.sparse = True
+        tags.classifier_tags.poor_score = True
+        tags.classifier_tags.multi_class = False  # SEVERITY: severe or not
+        return tags
 
-class ConstantClass(ClassifierMixin, BaseEstimator):
-    """A constant MACE class (the organisers' dummy predicts 0)."""
 
-    def __init__(self, value: int = 0) -> None:
-        self.value = value
+# A function with a class's name: the notebooks build the organisers' dummy with it.
+def ConstantClass(value: int = 0) -> DummyClassifier:
+    """A constant MACE class (the organisers' dummy predicts 0): scikit-learn's ``DummyClassifier``.
 
-    def fit(self, X: pd.DataFrame, y: npt.ArrayLike) -> Self:
-        self.classes_ = np.array([0, 1, 2])
-        return self
+    Parameters
+    ----------
+    value : int
+        The class predicted for every patient; it must be among the training patients'
+        classes (class 0 always is in Cardi-HACK's files).
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        check_is_fitted(self, "classes_")
-        return np.full(len(X), int(self.value))
+    Returns
+    -------
+    sklearn.dummy.DummyClassifier
+        ``strategy="constant"``, ``constant=value``, unfitted.
+    """
+    return DummyClassifier(strategy="constant", constant=value)
 
 
 def declared_features(model: object) -> list[str]:
@@ -308,7 +352,7 @@ def declared_features(model: object) -> list[str]:
         return list(model.steps[0][1].columns)
     if isinstance(model, OrdinalMaceClassifier):
         return list(model.features)
-    if isinstance(model, (ConstantProbability, ConstantClass)):
+    if isinstance(model, (ConstantProbability, DummyClassifier)):
         return []
     if hasattr(model, "features_"):
         return list(model.features_)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.dummy import DummyClassifier
 from sklearn.pipeline import Pipeline
 
-from .baselines import ConstantClass, ConstantProbability, OrdinalMaceClassifier, declared_features, make_severity_model
+from .baselines import ConstantProbability, OrdinalMaceClassifier, declared_features, make_severity_model
 from .features import CrossFittedBurden, SNPScreener
 from .models import MACE_CLINICAL_RISK_FEATURES, MaceRiskClassifier, PriorShrinkage, make_shrunk_severity_model
 from .rules import check_feature_rules
@@ -182,7 +183,7 @@ def apply_modelling_limits(severity_models: dict, mace_models: dict, limits: dic
     if limits[OUTCOME_SEVERITY]:
         severity_models = {"weighted prevalence (constant)": ConstantProbability("weighted")}
     if limits[OUTCOME_MACE]:
-        mace_models = {"no event (constant)": ConstantClass(0)}
+        mace_models = {"no event (constant)": DummyClassifier(strategy="constant", constant=0)}
     return severity_models, mace_models
 
 

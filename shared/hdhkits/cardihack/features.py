@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.model_selection import KFold
+from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..findings import DataError
@@ -71,7 +72,8 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         self.transform(X)
-        self.n_features_in_ = len(self.columns)
+        self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -92,6 +94,11 @@ class ColumnSelector(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features: Sequence[str] | None = None) -> np.ndarray:
         return np.asarray(self.columns, dtype=object)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False  # it learns nothing: transform needs no fit
+        return tags
 
 
 def snp_association(G: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,6 +152,7 @@ class SNPScreener(TransformerMixin, BaseEstimator):
         self.selected_snps_ = [snps[i] for i in sorted(order)]
         self.scores_ = pd.Series(score, index=snps)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -190,6 +198,7 @@ class GeneticRiskScore(TransformerMixin, BaseEstimator):
         self.weights_ = pd.Series(slope[order], index=self.snps_)
         self.means_ = pd.Series(G[:, order].mean(0), index=self.snps_)
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -214,6 +223,7 @@ class VariantCoding(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         self.feature_names_in_ = np.asarray(as_frame(X).columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -232,6 +242,11 @@ class VariantCoding(TransformerMixin, BaseEstimator):
             return np.asarray(names, dtype=object)
         return np.asarray([c for c in names if c != "Variant.Pathogene"] + ["carrier", "two_variants"], dtype=object)
 
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False  # it learns nothing: transform needs no fit
+        return tags
+
 
 class RiskSCDFeatures(TransformerMixin, BaseEstimator):
     """Replace the seven HCM Risk-SCD inputs by their prognostic index, ``risk_scd_pi``.
@@ -245,6 +260,7 @@ class RiskSCDFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: pd.DataFrame, y: npt.ArrayLike | None = None) -> Self:
         self.feature_names_in_ = np.asarray(as_frame(X).columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
@@ -261,6 +277,11 @@ class RiskSCDFeatures(TransformerMixin, BaseEstimator):
             if c not in RISK_SCD_FEATURES
         ]
         return np.asarray(["risk_scd_pi", *names], dtype=object)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False  # it learns nothing: transform needs no fit
+        return tags
 
 
 class CrossFittedBurden(TransformerMixin, BaseEstimator):
@@ -312,6 +333,7 @@ class CrossFittedBurden(TransformerMixin, BaseEstimator):
         else:
             self.snps_ = []
         self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+        self.n_features_in_ = X.shape[1]
         return self
 
     def _others(self, X: pd.DataFrame) -> pd.DataFrame:

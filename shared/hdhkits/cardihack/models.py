@@ -41,10 +41,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..evaluation import out_of_fold
-from .baselines import MACE_CLINICAL, declared_features
+from .baselines import MACE_CLINICAL, binary_target, declared_features
 from .features import ColumnSelector, CrossFittedBurden, RiskSCDFeatures, SNPScreener, VariantCoding
 from .metric import SEVERITY_CLASS_WEIGHTS, weighted_logloss
 from .plausibility import PlausibleValues
@@ -126,7 +127,7 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
         """Choose ``alpha`` by inner cross-validation, then fit the estimator on every row."""
         if self.estimator is None:
             raise ValueError("PriorShrinkage needs an estimator, e.g. make_shrunk_severity_model(shrink=False)")
-        y = np.asarray(y).astype(int)
+        y = binary_target(y).astype(int)
         self.classes_ = np.array([0, 1])
         self.prior_ = _weighted_prevalence(y)
         folds = StratifiedKFold(self.n_folds, shuffle=True, random_state=self.random_state)
@@ -155,6 +156,11 @@ class PriorShrinkage(ClassifierMixin, BaseEstimator):
     def features_(self) -> list[str]:
         """The columns the wrapped estimator reads."""
         return declared_features(self.estimator)
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # binary: the prior is a weighted prevalence of ones
+        return tags
 
 
 def make_shrunk_severity_model(

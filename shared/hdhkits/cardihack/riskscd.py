@@ -153,6 +153,7 @@ class RiskSCDClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: pd.DataFrame) -> np.ndarray:
         """The approximate 5-year risk."""
+        check_is_fitted(self, "thresholds_")
         return risk_scd(X)
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:

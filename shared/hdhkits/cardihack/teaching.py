@@ -104,7 +104,7 @@ TEACHING = Teaching(
             5,
             key="cardihack 1",
             expected=_severe_prevalence,
-            teaches=("ConstantProbability",),  # ConstantProbability("prevalence") learns it
+            teaches=("DummyClassifier",),  # DummyClassifier(strategy="prior") learns it
         ),
         Exercise(
             "01_exploration.ipynb",
