@@ -93,9 +93,10 @@ class Preprocess:
         keep = share[share <= max_missing].index
         X = X[keep]
         self.low_, self.high_ = X.quantile(0.01), X.quantile(0.99)
-        Xc = X.clip(self.low_, self.high_, axis=1)
+        clipped = np.clip(X.to_numpy(float), self.low_.to_numpy(float), self.high_.to_numpy(float))
+        Xc = pd.DataFrame(clipped, index=X.index, columns=X.columns)
         self.median_ = Xc.median()
-        Xf = Xc.fillna(self.median_)
+        Xf = pd.DataFrame(np.where(np.isnan(clipped), self.median_.to_numpy(float), clipped), columns=X.columns)
         self.mean_, self.std_ = Xf.mean(), Xf.std(ddof=0)
         self.columns_ = [c for c in keep if self.std_[c] > 1e-12]
         return self
@@ -111,9 +112,14 @@ class Preprocess:
                     "features of both tables with the same build_features()"
                 ],
             )
-        X = X[self.columns_].clip(self.low_[self.columns_], self.high_[self.columns_], axis=1)
-        X = X.fillna(self.median_[self.columns_])
-        return (X - self.mean_[self.columns_]) / self.std_[self.columns_]
+        # Here and in fit, one float array: pandas' clip and fillna with a value per column loop
+        # over the columns, and cross-validation calls these hundreds of times. Selections and
+        # the same float operations per cell: every value is the one pandas gives.
+        cols = self.columns_
+        values = np.clip(X[cols].to_numpy(float), self.low_[cols].to_numpy(float), self.high_[cols].to_numpy(float))
+        values = np.where(np.isnan(values), self.median_[cols].to_numpy(float), values)
+        values = (values - self.mean_[cols].to_numpy(float)) / self.std_[cols].to_numpy(float)
+        return pd.DataFrame(values, index=X.index, columns=pd.Index(cols))
 
 
 class CoxModel(BaseEstimator):
