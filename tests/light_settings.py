@@ -10,7 +10,7 @@ __all__ = ["LIGHT"]
 
 #: Per kit: the notebook parameters that make a quick-mode run cheaper still.
 LIGHT: dict[str, dict[str, int]] = {
-    "annitia": {"n_boot": 20, "n_jobs": 1},  # one process: the suite's two workers already fill the cores
+    "annitia": {"n_boot": 20, "n_jobs": 1},  # one process: the suite's workers already fill the cores
     "cytologia": {"epochs": 1},
     "cardihack": {"n_repeats": 1, "n_boot": 20, "n_permutations": 5},
 }

@@ -16,14 +16,19 @@ def kits(tmp_path):
 
 @pytest.mark.slow
 def test_run_kits_returns_kits_in_the_order_given_whatever_the_jobs(kits, tmp_path):
-    # The slow kit's last notebook waits until the toy kit's last one has run, then 3 s more:
-    # the order of finishing depends on the two kits running at once, not on how fast a
-    # kernel starts on a busy machine (a fixed sleep made this test flaky). Run one after
-    # the other, the slow kit would wait out its 60 s and finish first: the test fails.
+    # The slow kit's last notebook waits until the toy kit's last one has run and the runner
+    # has kept its executed copy (the toy kit's worker is then reporting it done), then 3 s
+    # more: the order of finishing depends on the two kits running at once, not on how fast
+    # a kernel starts or shuts down on a busy machine (a fixed sleep made this test flaky).
+    # Run one after the other, the slow kit would wait out its 60 s and finish first: the
+    # test fails.
     flag = tmp_path / "toy_done"
+    kept = tmp_path / "out" / "toy" / "executed" / "03_submission.ipynb"
     wait = (
-        f"import pathlib, time\nflag = pathlib.Path({str(flag)!r}); deadline = time.time() + 60\n"
-        "while not flag.exists() and time.time() < deadline:\n    time.sleep(0.05)\ntime.sleep(3)"
+        f"import pathlib, time\nflag, kept = pathlib.Path({str(flag)!r}), pathlib.Path({str(kept)!r})\n"
+        "deadline = time.time() + 60\n"
+        "while not (flag.exists() and kept.exists()) and time.time() < deadline:\n    time.sleep(0.05)\n"
+        "time.sleep(3)"
     )
     write_kit(kits, "slow", "pass")
     nbformat.write(notebook(wait), kits / "slow" / "03_submission.ipynb")
