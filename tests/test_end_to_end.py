@@ -4,8 +4,8 @@ The runs on the default twin (a participant's first run) are the session's
 (``tests/notebook_runs.py``): the ones whose cells nbval compares, made once with
 :func:`hdhkits.runner.run_kit`. On folders of official-format files (no truth beside them)
 the notebooks run in ``tests/test_extremes.py`` (every extreme the check accepts) and in
-each kit's ``test_your_model_reaches_the_submission`` (02 and 03 as a participant runs
-them once their model is written).
+``tests/test_participant_session.py`` (a workshop pack's data folder, with a participant's
+own model written into 02 and submitted by 03).
 """
 
 import json
