@@ -8,6 +8,8 @@ import pytest
 from hdhkits.problem import KITS, NOTEBOOKS
 from papermill.translators import PythonTranslator
 
+from .your_model_support import YOUR_MODEL_TAG, your_model_cells
+
 KITS_DIR = Path(__file__).resolve().parents[1] / "kits"
 CONTRACT = ["data_dir", "output_dir", "seed", "quick"]
 PATHS = [KITS_DIR / kit / nb for kit in KITS for nb in NOTEBOOKS]
@@ -81,8 +83,8 @@ def test_the_import_count_can_fail():
 @pytest.mark.parametrize("kit", KITS)
 def test_the_loop_is_the_same_in_every_kit(kit):
     baseline = nbformat.read(KITS_DIR / kit / "02_baseline.ipynb", as_version=4)
-    tagged = [i for i, c in enumerate(baseline.cells) if "your-model" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1, "02_baseline has exactly one cell tagged 'your-model'"
+    tagged = your_model_cells(baseline)
+    assert len(tagged) == 1, f"02_baseline has exactly one cell tagged {YOUR_MODEL_TAG!r}"
     cell = baseline.cells[tagged[0]]
     assert cell.cell_type == "code" and cell.source.startswith("# Your model")
     headings = [c.source.splitlines()[0] for c in baseline.cells[: tagged[0]] if c.cell_type == "markdown"]

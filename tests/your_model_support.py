@@ -7,15 +7,12 @@ submission is that model's; ``tests/test_notebook_template.py`` checks every kit
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import nbformat
 
 #: The tag of the one "Your model" cell of every kit's ``02_baseline``.
 YOUR_MODEL_TAG = "your-model"
-KITS_DIR = Path(__file__).resolve().parents[1] / "kits"
 
-__all__ = ["KITS_DIR", "YOUR_MODEL_TAG", "your_model_cells"]
+__all__ = ["YOUR_MODEL_TAG", "your_model_cells"]
 
 
 def your_model_cells(notebook: nbformat.NotebookNode) -> list[int]:
